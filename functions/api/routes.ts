@@ -1,0 +1,74 @@
+/**
+ * The HTTP API's routes: one table read by the CDK stack (one Lambda per route, with exactly the
+ * grants listed here) and by the local gateway (same handlers, same paths). Each entry module
+ * exports `handler`.
+ */
+export type TableAccess = 'read' | 'readwrite';
+
+export interface RouteAccess {
+  readonly table?: TableAccess;
+  /** `put`: may presign uploads into the uploads bucket. */
+  readonly uploadsBucket?: 'put';
+  /** `read`: may presign downloads of reports and decrees. */
+  readonly documentsBucket?: 'read';
+}
+
+export interface RouteSpec {
+  /** Stable id, used for construct ids and function names. */
+  readonly id: string;
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path syntax: `/uploads/{uploadId}`. */
+  readonly path: string;
+  /** Handler module, relative to the repository root. */
+  readonly entry: string;
+  /** True for the routes that need no token (`/health`, `/verify/{code}`). */
+  readonly public: boolean;
+  readonly access: RouteAccess;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { id: 'Health', method: 'GET', path: '/health', entry: 'functions/api/health.ts', public: true, access: {} },
+  {
+    id: 'CreateUpload',
+    method: 'POST',
+    path: '/uploads',
+    entry: 'functions/api/create-upload.ts',
+    public: false,
+    access: { table: 'readwrite', uploadsBucket: 'put' },
+  },
+  {
+    id: 'GetUpload',
+    method: 'GET',
+    path: '/uploads/{uploadId}',
+    entry: 'functions/api/get-upload.ts',
+    public: false,
+    access: { table: 'read', documentsBucket: 'read' },
+  },
+  {
+    id: 'ListProposals',
+    method: 'GET',
+    path: '/proposals',
+    entry: 'functions/api/list-proposals.ts',
+    public: false,
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetProposal',
+    method: 'GET',
+    path: '/proposals/{proposalId}',
+    entry: 'functions/api/get-proposal.ts',
+    public: false,
+    access: { table: 'read' },
+  },
+  {
+    id: 'ListRecipients',
+    method: 'GET',
+    path: '/proposals/{proposalId}/recipients',
+    entry: 'functions/api/list-recipients.ts',
+    public: false,
+    access: { table: 'read' },
+  },
+];
+
+/** The import function, triggered by objects created under `uploads/`. */
+export const IMPORT_FUNCTION = { id: 'ImportUpload', entry: 'functions/import/handler.ts' } as const;

@@ -1,0 +1,21 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * One client per service, created once per container. Endpoints come from the SDK's own
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same code talks to AWS or to the local emulators.
+ */
+const s3Endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+
+export const dynamoClient = new DynamoDBClient({ maxAttempts: 8 });
+
+export const documentClient = DynamoDBDocumentClient.from(dynamoClient, {
+  marshallOptions: { removeUndefinedValues: true },
+});
+
+export const s3Client = new S3Client({ forcePathStyle: s3Endpoint !== undefined });
+
+/** fauxqs queue URLs name a host that does not resolve: send to the configured endpoint instead. */
+export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { BUCKETS, QUEUES, TABLES } from '../resources.ts';
+
+/**
+ * The environment a function runs with, validated once. Reading it lazily (rather than at import)
+ * lets tests and the local stack set variables first; a missing variable still fails at the first
+ * call, which in Lambda is the cold start.
+ */
+const EnvSchema = z.object({
+  [TABLES.main.envVar]: z.string().min(1),
+  [BUCKETS.uploads.envVar]: z.string().min(1),
+  [BUCKETS.documents.envVar]: z.string().min(1),
+  [QUEUES.importFailures.envVar]: z.string().optional(),
+  /** Import limits; defaults are sized for the largest region's list with a wide margin. */
+  MAX_FILE_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  MAX_ROWS: z.coerce.number().int().positive().default(350_000),
+  XLSX_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(400 * 1024 * 1024),
+  XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
+  /** How long a presigned upload or download URL lives, in seconds. */
+  PRESIGN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+});
+
+export interface Env {
+  readonly tableName: string;
+  readonly uploadsBucket: string;
+  readonly documentsBucket: string;
+  readonly importFailureQueueUrl: string | undefined;
+  readonly limits: ImportLimits;
+  readonly presignTtlSeconds: number;
+}
+
+export interface ImportLimits {
+  readonly maxFileBytes: number;
+  readonly maxRows: number;
+  readonly xlsxMaxUncompressedBytes: number;
+  readonly xlsxMaxRatio: number;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const raw = EnvSchema.parse(process.env);
+  cached = {
+    tableName: raw[TABLES.main.envVar] as string,
+    uploadsBucket: raw[BUCKETS.uploads.envVar] as string,
+    documentsBucket: raw[BUCKETS.documents.envVar] as string,
+    importFailureQueueUrl: raw[QUEUES.importFailures.envVar] as string | undefined,
+    limits: {
+      maxFileBytes: raw.MAX_FILE_BYTES,
+      maxRows: raw.MAX_ROWS,
+      xlsxMaxUncompressedBytes: raw.XLSX_MAX_UNCOMPRESSED_BYTES,
+      xlsxMaxRatio: raw.XLSX_MAX_RATIO,
+    },
+    presignTtlSeconds: raw.PRESIGN_TTL_SECONDS,
+  };
+  return cached;
+}
+
+/** For tests and the local stack, which change the environment between runs. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * The one place that names the stateful resources. The CDK stack builds them from this description
+ * and the local stack creates the same tables, buckets and queues from it, so the two can never
+ * disagree about names, keys or indexes. Functions learn the deployed names from the environment
+ * variables named here (see `shared/config/env.ts`).
+ */
+
+export interface TableSpec {
+  /** Logical id in CloudFormation and the table name in the local stack. */
+  readonly id: string;
+  readonly localName: string;
+  readonly envVar: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly timeToLiveAttribute?: string;
+  readonly globalIndexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+}
+
+export interface BucketSpec {
+  readonly id: string;
+  readonly localName: string;
+  readonly envVar: string;
+}
+
+export interface QueueSpec {
+  readonly id: string;
+  readonly localName: string;
+  readonly envVar: string;
+  /** Present on a work queue: the name of its dead-letter queue and the receive count before redrive. */
+  readonly deadLetter?: { readonly localName: string; readonly maxReceiveCount: number };
+}
+
+export const TABLES = {
+  /** Single table: uploads, proposals, recipient lists, audit. Keys are built in `shared/adapters/keys.ts`. */
+  main: {
+    id: 'MainTable',
+    localName: 'khbs-main',
+    envVar: 'TABLE_NAME',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export const BUCKETS = {
+  /** Files from the regions (`uploads/…`) and from the bank (`disbursements/…`). */
+  uploads: { id: 'UploadsBucket', localName: 'khbs-uploads', envVar: 'UPLOADS_BUCKET' },
+  /** Error reports, decrees and reconciliation reports, handed out through presigned URLs. */
+  documents: { id: 'DocumentsBucket', localName: 'khbs-documents', envVar: 'DOCUMENTS_BUCKET' },
+} as const satisfies Record<string, BucketSpec>;
+
+export const QUEUES = {
+  /** Import events that failed after Lambda's own retries (the import function's on-failure destination). */
+  importFailures: { id: 'ImportFailureQueue', localName: 'khbs-import-failures', envVar: 'IMPORT_FAILURE_QUEUE_URL' },
+} as const satisfies Record<string, QueueSpec>;
+
+/** S3 key prefixes that trigger work. */
+export const PREFIXES = {
+  uploads: 'uploads/',
+  disbursements: 'disbursements/',
+  errorReports: 'reports/uploads/',
+} as const;

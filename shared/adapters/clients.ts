@@ -19,3 +19,13 @@ export const s3Client = new S3Client({ forcePathStyle: s3Endpoint !== undefined 
 
 /** fauxqs queue URLs name a host that does not resolve: send to the configured endpoint instead. */
 export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
+
+/**
+ * For presigned PUT URLs handed to browsers and scripts: since SDK 3.729 the default client signs a
+ * CRC32 checksum of an empty body into the URL, which every real upload then fails. Checksums are
+ * computed only where S3 requires them.
+ */
+export const s3PresignClient = new S3Client({
+  forcePathStyle: s3Endpoint !== undefined,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+});

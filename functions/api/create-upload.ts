@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { PeriodSchema } from '#shared/domain/period.ts';
+import { isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import { resolveRegion } from '#shared/domain/wilayah.ts';
+import { BadRequestError, ConflictError } from '#shared/errors.ts';
+import { requireGroup, requireRegionAccess } from '#shared/http/caller.ts';
+import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { uploadObjectKey } from '../import/s3-key.ts';
+import { apiDeps } from './deps.ts';
+
+const BodySchema = z.strictObject({
+  period: PeriodSchema,
+  filename: z
+    .string()
+    .trim()
+    .min(5)
+    .max(200)
+    .regex(/^[^/\\]+\.(csv|xlsx)$/i, 'Nama berkas harus berakhiran .csv atau .xlsx'),
+  /** Only an admin names the region; an operator always uploads for their own. */
+  region: z.string().optional(),
+});
+
+/**
+ * `POST /uploads`: a presigned PUT URL for the caller's region and the period. Refused at once (409)
+ * when that region's proposal for the period is no longer a draft, so nobody uploads for nothing.
+ */
+export const handler = apiHandler(async ({ event, caller }) => {
+  requireGroup(caller, 'operator', 'admin');
+  const body = parseInput(BodySchema, jsonBody(event));
+  const region = caller.groups.includes('admin') && body.region ? resolveRegion(body.region) : caller.region;
+  if (!region) throw new BadRequestError('Kabupaten/kota tujuan unggahan tidak dikenal.');
+  requireRegionAccess(caller, region);
+
+  const { config, uploads, proposals, objects } = apiDeps();
+  const current = await proposals.getCurrent(region, body.period);
+  if (current && !isEditable(current.status) && current.status !== 'REJECTED') {
+    throw new ConflictError(
+      `Usulan ${current.proposalId} sudah berstatus "${STATUS_LABEL[current.status]}"; daftar tidak dapat diganti.`,
+      { proposalId: current.proposalId, status: current.status },
+    );
+  }
+
+  const uploadId = randomUUID();
+  const extension = body.filename.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+  const key = uploadObjectKey(region, body.period, uploadId, extension);
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + config.presignTtlSeconds * 1000);
+  await uploads.createAwaiting(
+    {
+      uploadId,
+      region,
+      period: body.period,
+      filename: body.filename,
+      format: extension,
+      status: 'AWAITING_FILE',
+      createdAt: now.toISOString(),
+      createdBy: { sub: caller.sub, name: caller.name, role: caller.groups.join(',') },
+      s3Key: key,
+      attempts: 0,
+      rowsProcessed: 0,
+      reasons: [],
+    },
+    // An upload record that never gets its file disappears after a week.
+    new Date(now.getTime() + 7 * 24 * 3600 * 1000),
+  );
+  const uploadUrl = await objects.presignPut(config.uploadsBucket, key, config.presignTtlSeconds);
+  return json(201, {
+    uploadId,
+    region,
+    period: body.period,
+    method: 'PUT',
+    uploadUrl,
+    expiresAt: expiresAt.toISOString(),
+    statusUrl: `/uploads/${uploadId}`,
+  });
+});

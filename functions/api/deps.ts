@@ -1,0 +1,29 @@
+import { ObjectStore } from '#shared/adapters/object-store.ts';
+import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
+import { type Env, env } from '#shared/config/env.ts';
+
+/** The adapters the API routes use, built once per container on first use. */
+export interface ApiDeps {
+  readonly config: Env;
+  readonly uploads: UploadsRepository;
+  readonly proposals: ProposalsRepository;
+  readonly recipients: RecipientsRepository;
+  readonly objects: ObjectStore;
+}
+
+let deps: ApiDeps | undefined;
+
+export function apiDeps(): ApiDeps {
+  if (deps) return deps;
+  const config = env();
+  deps = {
+    config,
+    uploads: new UploadsRepository(config.tableName),
+    proposals: new ProposalsRepository(config.tableName),
+    recipients: new RecipientsRepository(config.tableName),
+    objects: new ObjectStore(),
+  };
+  return deps;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { NotFoundError } from '#shared/errors.ts';
+import { requireGroup, requireRegionAccess } from '#shared/http/caller.ts';
+import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
+import { apiDeps } from './deps.ts';
+
+const ParamsSchema = z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+/** `GET /uploads/{uploadId}`: status, progress, counts, reasons and a link to the error report. */
+export const handler = apiHandler(async ({ event, caller }) => {
+  requireGroup(caller, 'operator', 'verifier', 'approver', 'auditor', 'admin');
+  const { uploadId } = parseInput(ParamsSchema, event.pathParameters ?? {});
+  const { config, uploads, objects } = apiDeps();
+  const upload = await uploads.get(uploadId);
+  if (!upload) throw new NotFoundError('Unggahan tidak ditemukan.');
+  requireRegionAccess(caller, upload.region);
+
+  const reportUrl = upload.reportKey
+    ? await objects.presignGet(config.documentsBucket, upload.reportKey, config.presignTtlSeconds, `laporan-kesalahan-${uploadId}.csv`)
+    : undefined;
+  return json(200, {
+    uploadId: upload.uploadId,
+    region: upload.region,
+    period: upload.period,
+    filename: upload.filename,
+    status: upload.status,
+    rowsProcessed: upload.rowsProcessed,
+    counts: upload.counts,
+    reasons: upload.reasons,
+    proposalId: upload.proposalId,
+    duplicateOf: upload.duplicateOf,
+    supersededBy: upload.supersededBy,
+    createdAt: upload.createdAt,
+    createdBy: upload.createdBy ? { name: upload.createdBy.name } : undefined,
+    startedAt: upload.startedAt,
+    finishedAt: upload.finishedAt,
+    durationMs: upload.durationMs,
+    reportUrl,
+  });
+});

@@ -1,0 +1,395 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchWriter } from '#shared/adapters/batch-writer.ts';
+import { recipientId, recipientKey } from '#shared/adapters/keys.ts';
+import type { ObjectStore } from '#shared/adapters/object-store.ts';
+import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
+import type { ImportLimits } from '#shared/config/env.ts';
+import type { Issue } from '#shared/domain/issues.ts';
+import { isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
+import { readCsvRecords } from '#shared/import/csv-records.ts';
+import { ReportWriter } from '#shared/import/report-writer.ts';
+import { toRows } from '#shared/import/rows.ts';
+import { FileRejection, fileTooLarge, MeteredStream, type SourceRecord } from '#shared/import/source.ts';
+import { readXlsxRecords } from '#shared/import/xlsx-records.ts';
+import { logger } from '#shared/logger.ts';
+import type { FileIssue, ProposalRecord, UploadCounts, UploadRecord } from '#shared/model.ts';
+import { errorReportKey, parseUploadKey, type UploadKey } from './s3-key.ts';
+
+/** One object-created notification, as the handler extracts it from the S3 event. */
+export interface UploadedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+  /** When S3 saw the object: orders two uploads for the same region and period. */
+  readonly eventTime: string;
+}
+
+export interface ImportDeps {
+  readonly uploads: UploadsRepository;
+  readonly proposals: ProposalsRepository;
+  readonly recipients: RecipientsRepository;
+  readonly objects: ObjectStore;
+  readonly tableName: string;
+  readonly documentsBucket: string;
+  readonly limits: ImportLimits;
+  readonly now?: () => Date;
+  /** Rows between progress writes (and lease renewals). */
+  readonly progressEvery?: number;
+}
+
+export type ImportOutcome =
+  | { readonly kind: 'ignored'; readonly reason: string }
+  | { readonly kind: 'duplicate-event'; readonly uploadId: string; readonly status: string }
+  | { readonly kind: 'completed'; readonly uploadId: string; readonly record: Partial<UploadRecord> }
+  | { readonly kind: 'rejected'; readonly uploadId: string; readonly reasons: FileIssue[] };
+
+/** Another attempt holds a live lease on this upload: fail so Lambda retries later. */
+export class UploadBusyError extends Error {
+  constructor(uploadId: string) {
+    super(`upload ${uploadId} is being processed by another attempt`);
+    this.name = 'UploadBusyError';
+  }
+}
+
+/** How long an attempt owns an upload without renewing (renewed with every progress write). */
+export const LEASE_MS = 90_000;
+/** Lambda's asynchronous invocation makes three attempts in all; the last one records FAILED. */
+export const FINAL_ATTEMPT = 3;
+
+/**
+ * Imports one uploaded recipient file.
+ *
+ * Primary course: claim the upload → stream and validate every row, writing accepted rows under a
+ * fresh list id and problems to the error report → in one transaction make that list the region's
+ * draft list for the period and close the upload with its counts.
+ *
+ * Idempotent: a repeated event finds the upload closed and does nothing; the same bytes uploaded
+ * again are recognised by SHA-256 and change nothing; a crashed attempt leaves only an invisible
+ * list, which a retry overwrites (same list id) and completes.
+ */
+export async function importUpload(object: UploadedObject, deps: ImportDeps): Promise<ImportOutcome> {
+  const key = parseUploadKey(object.key);
+  if (!key) {
+    logger.warn('Ignoring object with a malformed upload key', { key: object.key });
+    return { kind: 'ignored', reason: 'malformed key' };
+  }
+  const now = deps.now ?? (() => new Date());
+  const format = key.extension === 'csv' || key.extension === 'xlsx' ? key.extension : undefined;
+  const started = now();
+  const claim = await deps.uploads.claim({
+    uploadId: key.uploadId,
+    region: key.region,
+    period: key.period,
+    s3Key: object.key,
+    etag: object.etag,
+    sizeBytes: object.size,
+    format: format ?? 'csv',
+    now: started,
+    leaseMs: LEASE_MS,
+  });
+  if (!claim.claimed) {
+    const status = claim.existing?.status ?? 'unknown';
+    if (status === 'PROCESSING') throw new UploadBusyError(key.uploadId);
+    logger.info('Duplicate upload event ignored', { uploadId: key.uploadId, status });
+    return { kind: 'duplicate-event', uploadId: key.uploadId, status };
+  }
+
+  const attempt = new Attempt(object, key, claim.attempt, deps, now, started);
+  try {
+    if (!format) {
+      throw new FileRejection(
+        'FORMAT_UNSUPPORTED',
+        `Jenis berkas .${key.extension} tidak didukung. Unggah berkas .xlsx atau .csv.`,
+      );
+    }
+    return await attempt.run(format);
+  } catch (error) {
+    if (error instanceof FileRejection) return attempt.reject([{ code: error.code, message: error.message }]);
+    await attempt.fail(error);
+    throw error;
+  }
+}
+
+/** One attempt at one upload: the state that the steps share. */
+class Attempt {
+  private readonly writer: BatchWriter;
+  private readonly report: ReportWriter;
+  private readonly listId: string;
+  private readonly counts: UploadCounts = { rows: 0, accepted: 0, rejected: 0, warnings: 0 };
+  private readonly countsByRole: Record<string, number> = {};
+  private listWritten = false;
+
+  constructor(
+    private readonly object: UploadedObject,
+    private readonly key: UploadKey,
+    private readonly attempt: number,
+    private readonly deps: ImportDeps,
+    private readonly now: () => Date,
+    private readonly started: Date,
+  ) {
+    this.writer = new BatchWriter(deps.tableName);
+    // The same object always gets the same list id, so a retry overwrites its own partial list.
+    this.listId = `${key.uploadId}-${object.etag.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+    const reportKey = errorReportKey(key.region, key.period, key.uploadId);
+    this.report = new ReportWriter(() => {
+      const target = deps.objects.openWrite(deps.documentsBucket, reportKey, 'text/csv; charset=utf-8');
+      return target;
+    });
+  }
+
+  private get reportKey(): string {
+    return errorReportKey(this.key.region, this.key.period, this.key.uploadId);
+  }
+
+  async run(format: 'csv' | 'xlsx'): Promise<ImportOutcome> {
+    const { limits } = this.deps;
+    if (this.object.size > limits.maxFileBytes) throw fileTooLarge(limits.maxFileBytes);
+
+    const current = await this.deps.proposals.getCurrent(this.key.region, this.key.period);
+    assertEditable(current);
+    if (current?.currentEtag === this.object.etag && current.currentUploadId) {
+      return this.duplicateOf(current.currentUploadId);
+    }
+
+    const metered = new MeteredStream(limits.maxFileBytes);
+    const body = await this.deps.objects.read(this.object.bucket, this.object.key);
+    body.on('error', (error) => metered.destroy(error));
+    body.pipe(metered);
+    const records: AsyncIterable<SourceRecord & { sheet?: number }> =
+      format === 'csv'
+        ? readCsvRecords(metered, (delimiter) => this.report.useDelimiter(delimiter))
+        : readXlsxRecords(metered, {
+            maxUncompressedBytes: limits.xlsxMaxUncompressedBytes,
+            maxRatio: limits.xlsxMaxRatio,
+          });
+
+    await this.importRows(records);
+    const sha256 = metered.digest();
+    const hasReport = await this.report.close();
+    const reportKey = hasReport ? this.reportKey : undefined;
+
+    if (this.counts.accepted === 0) {
+      return this.reject(
+        [
+          {
+            code: 'NO_VALID_ROWS',
+            message:
+              'Tidak ada baris yang lolos pemeriksaan, sehingga daftar tidak diubah. Perbaiki baris sesuai laporan kesalahan lalu unggah ulang.',
+          },
+        ],
+        reportKey,
+      );
+    }
+    if (current?.currentSha256 === sha256 && current.currentUploadId) {
+      await this.discardList();
+      return this.duplicateOf(current.currentUploadId);
+    }
+    return this.commit(current, sha256, reportKey);
+  }
+
+  private async importRows(records: AsyncIterable<SourceRecord & { sheet?: number }>): Promise<void> {
+    const tracker = new FileDuplicateTracker();
+    const progressEvery = this.deps.progressEvery ?? 5_000;
+    for await (const { sourceRow, raw } of toRows(records)) {
+      this.counts.rows++;
+      if (this.counts.rows > this.deps.limits.maxRows) {
+        throw new FileRejection(
+          'TOO_MANY_ROWS',
+          `Berkas berisi lebih dari ${this.deps.limits.maxRows.toLocaleString('id-ID')} baris data. Periksa apakah ada baris kosong atau data ganda di bagian bawah lembar kerja.`,
+        );
+      }
+      const result = validateRow(raw, this.key.region);
+      const issues: Issue[] = [...result.errors, ...result.warnings];
+      if (result.recipient) issues.push(...tracker.check(result.recipient, sourceRow));
+      const errors = issues.filter((issue) => issue.severity === 'error');
+      const warnings = issues.filter((issue) => issue.severity === 'warning');
+      for (const issue of issues) await this.report.add(sourceRow, issue);
+
+      if (result.recipient && errors.length === 0) {
+        this.counts.accepted++;
+        if (warnings.length > 0) this.counts.warnings++;
+        const role = result.recipient.peran;
+        this.countsByRole[role] = (this.countsByRole[role] ?? 0) + 1;
+        this.listWritten = true;
+        await this.writer.put({
+          ...recipientKey(this.listId, sourceRow),
+          recipientId: recipientId(this.listId, sourceRow),
+          row: sourceRow,
+          ...result.recipient,
+          warnings: [...new Set(warnings.map((issue) => issue.code))],
+        });
+      } else {
+        this.counts.rejected++;
+      }
+      if (this.counts.rows % progressEvery === 0) {
+        await this.deps.uploads.heartbeat(this.key.uploadId, this.attempt, this.counts.rows, Date.now() + LEASE_MS);
+      }
+    }
+    await this.writer.flush();
+  }
+
+  /** Makes the new list current and closes the upload, in one transaction. */
+  private async commit(current: ProposalRecord | undefined, sha256: string, reportKey: string | undefined) {
+    let proposal = current;
+    for (let round = 1; ; round++) {
+      const finishedAt = this.now();
+      const { proposalId, items } = this.deps.proposals.switchListItems(proposal, {
+        region: this.key.region,
+        period: this.key.period,
+        listId: this.listId,
+        uploadId: this.key.uploadId,
+        uploadAt: this.object.eventTime,
+        sha256,
+        etag: this.object.etag,
+        recipientCount: this.counts.accepted,
+        countsByRole: this.countsByRole,
+        warningCount: this.counts.warnings,
+        now: finishedAt,
+      });
+      const fields: Partial<UploadRecord> = {
+        status: 'COMPLETED',
+        counts: this.counts,
+        sha256,
+        proposalId,
+        listId: this.listId,
+        reportKey,
+        rowsProcessed: this.counts.rows,
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - this.started.getTime(),
+      };
+      try {
+        await this.deps.proposals.transact([
+          ...items,
+          { Update: this.deps.uploads.finishUpdate(this.key.uploadId, this.attempt, fields) },
+        ]);
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        // Someone changed the proposal meanwhile (or this attempt lost its lease): look again.
+        const fresh = await this.deps.uploads.get(this.key.uploadId);
+        if (fresh?.status !== 'PROCESSING' || fresh.attempts !== this.attempt) {
+          logger.warn('Upload taken over by a newer attempt; stopping', { uploadId: this.key.uploadId });
+          return { kind: 'duplicate-event' as const, uploadId: this.key.uploadId, status: fresh?.status ?? 'unknown' };
+        }
+        proposal = await this.deps.proposals.getCurrent(this.key.region, this.key.period);
+        if (proposal?.currentUploadAt && proposal.currentUploadAt >= this.object.eventTime) {
+          await this.discardList();
+          return this.close({ status: 'COMPLETED', supersededBy: proposal.currentUploadId, reportKey, proposalId: proposal.proposalId });
+        }
+        try {
+          assertEditable(proposal);
+        } catch (rejection) {
+          if (rejection instanceof FileRejection) return this.reject([{ code: rejection.code, message: rejection.message }], reportKey);
+          throw rejection;
+        }
+        if (round >= 5) throw error;
+        continue;
+      }
+      logger.info('Upload imported', {
+        uploadId: this.key.uploadId,
+        region: this.key.region,
+        period: this.key.period,
+        proposalId,
+        ...this.counts,
+        durationMs: fields.durationMs,
+      });
+      if (proposal?.currentListId && proposal.currentListId !== this.listId) {
+        await this.deleteQuietly(proposal.currentListId);
+      }
+      return { kind: 'completed' as const, uploadId: this.key.uploadId, record: fields };
+    }
+  }
+
+  /** Refuses the whole file: nothing of it becomes visible; the reasons go to the record and report. */
+  async reject(reasons: FileIssue[], reportKey?: string): Promise<ImportOutcome> {
+    await this.discardList();
+    let key = reportKey;
+    if (!key) {
+      // The operator still gets a report, with the file-level reason as its one line.
+      const report = new ReportWriter(() =>
+        this.deps.objects.openWrite(this.deps.documentsBucket, this.reportKey, 'text/csv; charset=utf-8'),
+      );
+      for (const reason of reasons) {
+        await report.add(null, { column: null, code: reason.code as Issue['code'], severity: 'error', message: reason.message });
+      }
+      if (await report.close()) key = this.reportKey;
+    }
+    await this.close({ status: 'REJECTED', reasons, reportKey: key });
+    logger.info('Upload rejected', { uploadId: this.key.uploadId, codes: reasons.map((reason) => reason.code) });
+    return { kind: 'rejected', uploadId: this.key.uploadId, reasons };
+  }
+
+  /** An unexpected failure: release the lease for Lambda's retry, or record FAILED on the last attempt. */
+  async fail(error: unknown): Promise<void> {
+    logger.error('Upload import failed', { uploadId: this.key.uploadId, attempt: this.attempt, error });
+    try {
+      if (this.attempt >= FINAL_ATTEMPT) {
+        await this.close({
+          status: 'FAILED',
+          reasons: [
+            {
+              code: 'INTERNAL',
+              message: 'Terjadi gangguan sistem saat memproses berkas. Tim teknis sudah diberi tahu; Anda tidak perlu mengunggah ulang.',
+            },
+          ],
+        });
+      } else {
+        await this.deps.uploads.heartbeat(this.key.uploadId, this.attempt, this.counts.rows, 0);
+      }
+    } catch (cleanup) {
+      logger.warn('Could not record the failure on the upload', { uploadId: this.key.uploadId, error: cleanup });
+    }
+  }
+
+  private async duplicateOf(uploadId: string): Promise<ImportOutcome> {
+    const original = await this.deps.uploads.get(uploadId);
+    const fields: Partial<UploadRecord> = {
+      status: 'COMPLETED',
+      duplicateOf: uploadId,
+      counts: original?.counts,
+      reportKey: original?.reportKey,
+      proposalId: original?.proposalId,
+    };
+    await this.close(fields);
+    logger.info('Same file as the current list; nothing changed', { uploadId: this.key.uploadId, duplicateOf: uploadId });
+    return { kind: 'completed', uploadId: this.key.uploadId, record: fields };
+  }
+
+  private async close(fields: Partial<UploadRecord>): Promise<ImportOutcome> {
+    const finishedAt = this.now();
+    const all: Partial<UploadRecord> = {
+      counts: this.counts.rows > 0 ? this.counts : undefined,
+      rowsProcessed: this.counts.rows,
+      ...fields,
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - this.started.getTime(),
+    };
+    await this.deps.uploads.finish(this.key.uploadId, this.attempt, all);
+    return { kind: 'completed', uploadId: this.key.uploadId, record: all };
+  }
+
+  private async discardList(): Promise<void> {
+    if (this.listWritten) await this.deleteQuietly(this.listId);
+  }
+
+  /** Removing a list nobody points to is housekeeping: a failure leaves garbage, never wrong data. */
+  private async deleteQuietly(listId: string): Promise<void> {
+    try {
+      await this.deps.recipients.deleteList(listId);
+    } catch (error) {
+      logger.warn('Could not delete an unreferenced recipient list', { listId, error });
+    }
+  }
+}
+
+function assertEditable(proposal: ProposalRecord | undefined): void {
+  if (!proposal || isEditable(proposal.status) || proposal.status === 'REJECTED') return;
+  throw new FileRejection(
+    'PROPOSAL_LOCKED',
+    `Usulan ${proposal.proposalId} sudah berstatus "${STATUS_LABEL[proposal.status]}", sehingga daftarnya tidak dapat diganti. ` +
+      'Perubahan hanya dapat dilakukan bila usulan dikembalikan oleh verifikator.',
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The proposal (usulan) of one region for one period, and its lifecycle (interfaces.md §4).
+ * Only a DRAFT list can be replaced by a new upload.
+ */
+export const PROPOSAL_STATUSES = [
+  'DRAFT',
+  'SUBMITTED',
+  'IN_REVIEW',
+  'VERIFIED',
+  'APPROVED',
+  'DECREED',
+  'DISBURSED',
+  'REJECTED',
+] as const;
+
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/** A new upload may replace the list only while the region is still drafting it. */
+export const isEditable = (status: ProposalStatus): boolean => status === 'DRAFT';
+
+/** Indonesian labels for API messages and reports. */
+export const STATUS_LABEL: Record<ProposalStatus, string> = {
+  DRAFT: 'draf',
+  SUBMITTED: 'diajukan',
+  IN_REVIEW: 'dalam verifikasi',
+  VERIFIED: 'terverifikasi',
+  APPROVED: 'disetujui',
+  DECREED: 'ditetapkan dengan SK',
+  DISBURSED: 'telah dicairkan',
+  REJECTED: 'ditolak',
+};
+
+/**
+ * Readable, stable ids: the first proposal of a region and period is `62.03-2026-S1`; if it is
+ * rejected, the next one is `62.03-2026-S1-r2`.
+ */
+export const proposalIdFor = (region: string, period: string, revision: number): string =>
+  revision <= 1 ? `${region}-${period}` : `${region}-${period}-r${revision}`;

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+
+/** One record of a spreadsheet-like file: its 1-based source row and its cells as text. */
+export interface SourceRecord {
+  readonly row: number;
+  readonly cells: readonly string[];
+}
+
+/** A whole-file problem that stops the import: the file is refused with this code and message. */
+export class FileRejection extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FileRejection';
+  }
+}
+
+/**
+ * Passes bytes through while hashing them (SHA-256, to recognise the same file uploaded twice) and
+ * counting them, and fails the stream as soon as the file is larger than allowed, so an oversized
+ * object is never read to its end.
+ */
+export class MeteredStream extends Transform {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      callback(fileTooLarge(this.maxBytes));
+      return;
+    }
+    this.hash.update(chunk);
+    callback(null, chunk);
+  }
+
+  /** Hex SHA-256 of everything that passed; call once the stream has ended. */
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+export const fileTooLarge = (maxBytes: number) =>
+  new FileRejection(
+    'FILE_TOO_LARGE',
+    `Ukuran berkas melebihi batas ${formatMegabytes(maxBytes)}. Pecah daftar atau hapus kolom yang tidak diperlukan, lalu unggah ulang.`,
+  );
+
+export const formatMegabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;

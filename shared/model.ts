@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { PROPOSAL_STATUSES } from './domain/proposal.ts';
+
+/**
+ * Shapes of the items this service stores, validated when read back (an edge like any other) and
+ * shared with the API's responses.
+ */
+
+export const ActorSchema = z.object({ sub: z.string(), name: z.string(), role: z.string() });
+export type Actor = z.infer<typeof ActorSchema>;
+
+export const UPLOAD_STATUSES = ['AWAITING_FILE', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+
+export const UploadCountsSchema = z.object({
+  rows: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  warnings: z.number().int(),
+});
+export type UploadCounts = z.infer<typeof UploadCountsSchema>;
+
+export const FileIssueSchema = z.object({ code: z.string(), message: z.string() });
+export type FileIssue = z.infer<typeof FileIssueSchema>;
+
+export const UploadRecordSchema = z.object({
+  uploadId: z.string(),
+  region: z.string(),
+  period: z.string(),
+  filename: z.string().optional(),
+  format: z.enum(['csv', 'xlsx']).optional(),
+  status: z.enum(UPLOAD_STATUSES),
+  createdAt: z.string(),
+  createdBy: ActorSchema.optional(),
+  s3Key: z.string().optional(),
+  etag: z.string().optional(),
+  sizeBytes: z.number().optional(),
+  sha256: z.string().optional(),
+  attempts: z.number().int().default(0),
+  leaseUntil: z.number().optional(),
+  rowsProcessed: z.number().int().default(0),
+  counts: UploadCountsSchema.optional(),
+  /** Why the whole file was refused (REJECTED) or what went wrong (FAILED). */
+  reasons: z.array(FileIssueSchema).default([]),
+  reportKey: z.string().optional(),
+  proposalId: z.string().optional(),
+  listId: z.string().optional(),
+  /** The list did not change: this file is byte-identical to the one already applied. */
+  duplicateOf: z.string().optional(),
+  /** The list did not change: a newer upload had already been applied. */
+  supersededBy: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+});
+export type UploadRecord = z.infer<typeof UploadRecordSchema>;
+
+export const ProposalRecordSchema = z.object({
+  proposalId: z.string(),
+  region: z.string(),
+  period: z.string(),
+  revision: z.number().int(),
+  status: z.enum(PROPOSAL_STATUSES),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  currentListId: z.string().optional(),
+  currentUploadId: z.string().optional(),
+  /** S3 event time of the applied upload: an older file never replaces a newer one. */
+  currentUploadAt: z.string().optional(),
+  currentSha256: z.string().optional(),
+  currentEtag: z.string().optional(),
+  recipientCount: z.number().int().default(0),
+  countsByRole: z.record(z.string(), z.number().int()).default({}),
+  warningCount: z.number().int().default(0),
+});
+export type ProposalRecord = z.infer<typeof ProposalRecordSchema>;
+
+export const StoredRecipientSchema = z.object({
+  recipientId: z.string(),
+  row: z.number().int(),
+  nik: z.string(),
+  nama: z.string(),
+  peran: z.string(),
+  kecamatanCode: z.string(),
+  kecamatan: z.string(),
+  desaCode: z.string().optional(),
+  desa: z.string().optional(),
+  rt: z.string().optional(),
+  noRekening: z.string(),
+  namaRekening: z.string().optional(),
+  noHp: z.string().optional(),
+  warnings: z.array(z.string()).default([]),
+});
+export type StoredRecipient = z.infer<typeof StoredRecipientSchema>;

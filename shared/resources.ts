@@ -13,7 +13,11 @@ export interface TableSpec {
   readonly partitionKey: string;
   readonly sortKey: string;
   readonly timeToLiveAttribute?: string;
-  readonly globalIndexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+  readonly globalIndexes: readonly {
+    readonly name: string;
+    readonly partitionKey: string;
+    readonly sortKey: string;
+  }[];
 }
 
 export interface BucketSpec {
@@ -52,7 +56,11 @@ export const BUCKETS = {
 
 export const QUEUES = {
   /** Import events that failed after Lambda's own retries (the import function's on-failure destination). */
-  importFailures: { id: 'ImportFailureQueue', localName: 'khbs-import-failures', envVar: 'IMPORT_FAILURE_QUEUE_URL' },
+  importFailures: {
+    id: 'ImportFailureQueue',
+    localName: 'khbs-import-failures',
+    envVar: 'IMPORT_FAILURE_QUEUE_URL',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** S3 key prefixes that trigger work. */

@@ -5,7 +5,9 @@ import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { proposalSummary, proposalTotals } from './proposal-view.ts';
 
-export const ProposalParamsSchema = z.object({ proposalId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/) });
+export const ProposalParamsSchema = z.object({
+  proposalId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
+});
 
 /** `GET /proposals/{proposalId}`: status, counts, totals and the uploads that shaped the list. */
 export const handler = apiHandler(async ({ event, caller }) => {

@@ -16,7 +16,12 @@ export const handler = apiHandler(async ({ event, caller }) => {
   requireRegionAccess(caller, upload.region);
 
   const reportUrl = upload.reportKey
-    ? await objects.presignGet(config.documentsBucket, upload.reportKey, config.presignTtlSeconds, `laporan-kesalahan-${uploadId}.csv`)
+    ? await objects.presignGet(
+        config.documentsBucket,
+        upload.reportKey,
+        config.presignTtlSeconds,
+        `laporan-kesalahan-${uploadId}.csv`,
+      )
     : undefined;
   return json(200, {
     uploadId: upload.uploadId,

@@ -1,4 +1,6 @@
 import { json, publicHandler } from '#shared/http/http-handler.ts';
 
 /** `GET /health`: public liveness probe; says nothing about data. */
-export const handler = publicHandler(async () => json(200, { status: 'ok', service: 'khbs-bkk', time: new Date().toISOString() }));
+export const handler = publicHandler(async () =>
+  json(200, { status: 'ok', service: 'khbs-bkk', time: new Date().toISOString() }),
+);

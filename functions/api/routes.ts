@@ -27,7 +27,14 @@ export interface RouteSpec {
 }
 
 export const ROUTES: readonly RouteSpec[] = [
-  { id: 'Health', method: 'GET', path: '/health', entry: 'functions/api/health.ts', public: true, access: {} },
+  {
+    id: 'Health',
+    method: 'GET',
+    path: '/health',
+    entry: 'functions/api/health.ts',
+    public: true,
+    access: {},
+  },
   {
     id: 'CreateUpload',
     method: 'POST',

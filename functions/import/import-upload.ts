@@ -226,7 +226,12 @@ class Attempt {
         this.counts.rejected++;
       }
       if (this.counts.rows % progressEvery === 0) {
-        await this.deps.uploads.heartbeat(this.key.uploadId, this.attempt, this.counts.rows, Date.now() + LEASE_MS);
+        await this.deps.uploads.heartbeat(
+          this.key.uploadId,
+          this.attempt,
+          this.counts.rows,
+          Date.now() + LEASE_MS,
+        );
       }
     }
     await this.writer.flush();
@@ -272,17 +277,27 @@ class Attempt {
         const fresh = await this.deps.uploads.get(this.key.uploadId);
         if (fresh?.status !== 'PROCESSING' || fresh.attempts !== this.attempt) {
           logger.warn('Upload taken over by a newer attempt; stopping', { uploadId: this.key.uploadId });
-          return { kind: 'duplicate-event' as const, uploadId: this.key.uploadId, status: fresh?.status ?? 'unknown' };
+          return {
+            kind: 'duplicate-event' as const,
+            uploadId: this.key.uploadId,
+            status: fresh?.status ?? 'unknown',
+          };
         }
         proposal = await this.deps.proposals.getCurrent(this.key.region, this.key.period);
         if (proposal?.currentUploadAt && proposal.currentUploadAt >= this.object.eventTime) {
           await this.discardList();
-          return this.close({ status: 'COMPLETED', supersededBy: proposal.currentUploadId, reportKey, proposalId: proposal.proposalId });
+          return this.close({
+            status: 'COMPLETED',
+            supersededBy: proposal.currentUploadId,
+            reportKey,
+            proposalId: proposal.proposalId,
+          });
         }
         try {
           assertEditable(proposal);
         } catch (rejection) {
-          if (rejection instanceof FileRejection) return this.reject([{ code: rejection.code, message: rejection.message }], reportKey);
+          if (rejection instanceof FileRejection)
+            return this.reject([{ code: rejection.code, message: rejection.message }], reportKey);
           throw rejection;
         }
         if (round >= 5) throw error;
@@ -313,12 +328,20 @@ class Attempt {
         this.deps.objects.openWrite(this.deps.documentsBucket, this.reportKey, 'text/csv; charset=utf-8'),
       );
       for (const reason of reasons) {
-        await report.add(null, { column: null, code: reason.code as Issue['code'], severity: 'error', message: reason.message });
+        await report.add(null, {
+          column: null,
+          code: reason.code as Issue['code'],
+          severity: 'error',
+          message: reason.message,
+        });
       }
       if (await report.close()) key = this.reportKey;
     }
     await this.close({ status: 'REJECTED', reasons, reportKey: key });
-    logger.info('Upload rejected', { uploadId: this.key.uploadId, codes: reasons.map((reason) => reason.code) });
+    logger.info('Upload rejected', {
+      uploadId: this.key.uploadId,
+      codes: reasons.map((reason) => reason.code),
+    });
     return { kind: 'rejected', uploadId: this.key.uploadId, reasons };
   }
 
@@ -332,7 +355,8 @@ class Attempt {
           reasons: [
             {
               code: 'INTERNAL',
-              message: 'Terjadi gangguan sistem saat memproses berkas. Tim teknis sudah diberi tahu; Anda tidak perlu mengunggah ulang.',
+              message:
+                'Terjadi gangguan sistem saat memproses berkas. Tim teknis sudah diberi tahu; Anda tidak perlu mengunggah ulang.',
             },
           ],
         });
@@ -340,7 +364,10 @@ class Attempt {
         await this.deps.uploads.heartbeat(this.key.uploadId, this.attempt, this.counts.rows, 0);
       }
     } catch (cleanup) {
-      logger.warn('Could not record the failure on the upload', { uploadId: this.key.uploadId, error: cleanup });
+      logger.warn('Could not record the failure on the upload', {
+        uploadId: this.key.uploadId,
+        error: cleanup,
+      });
     }
   }
 
@@ -354,7 +381,10 @@ class Attempt {
       proposalId: original?.proposalId,
     };
     await this.close(fields);
-    logger.info('Same file as the current list; nothing changed', { uploadId: this.key.uploadId, duplicateOf: uploadId });
+    logger.info('Same file as the current list; nothing changed', {
+      uploadId: this.key.uploadId,
+      duplicateOf: uploadId,
+    });
     return { kind: 'completed', uploadId: this.key.uploadId, record: fields };
   }
 

@@ -1,4 +1,8 @@
-import { type BatchWriteCommandInput, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './clients.ts';
 
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
@@ -73,11 +77,15 @@ export class BatchWriter {
     let remaining = requests;
     for (let attempt = 1; ; attempt++) {
       this.calls++;
-      const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: remaining } }));
+      const out = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: remaining } }),
+      );
       remaining = out.UnprocessedItems?.[this.tableName] ?? [];
       if (remaining.length === 0) return;
       if (attempt >= this.maxAttempts) {
-        throw new Error(`BatchWriteItem left ${remaining.length} items unprocessed after ${attempt} attempts`);
+        throw new Error(
+          `BatchWriteItem left ${remaining.length} items unprocessed after ${attempt} attempts`,
+        );
       }
       const ceiling = Math.min(5_000, 50 * 2 ** attempt);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));

@@ -28,7 +28,8 @@ export const currentProposalKey = (region: string, period: string) => ({
 });
 
 export const shardOf = (row: number) => row % LIST_SHARDS;
-export const listPartition = (listId: string, shard: number) => `LIST#${listId}#${String(shard).padStart(2, '0')}`;
+export const listPartition = (listId: string, shard: number) =>
+  `LIST#${listId}#${String(shard).padStart(2, '0')}`;
 export const rowSortKey = (row: number) => String(row).padStart(7, '0');
 
 export const recipientKey = (listId: string, row: number) => ({

@@ -22,7 +22,11 @@ export class ObjectStore {
    * A writable stream into a new object, sent as a multipart upload (5 MB parts), so a report of
    * any length is written with bounded memory. `done()` resolves when the object exists.
    */
-  openWrite(bucket: string, key: string, contentType: string): { stream: PassThrough; done: () => Promise<void> } {
+  openWrite(
+    bucket: string,
+    key: string,
+    contentType: string,
+  ): { stream: PassThrough; done: () => Promise<void> } {
     const stream = new PassThrough();
     const upload = new Upload({
       client: this.client,
@@ -41,7 +45,9 @@ export class ObjectStore {
   }
 
   async put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 
   presignGet(bucket: string, key: string, expiresIn: number, filename?: string): Promise<string> {
@@ -57,6 +63,8 @@ export class ObjectStore {
   }
 
   presignPut(bucket: string, key: string, expiresIn: number): Promise<string> {
-    return getSignedUrl(this.presignClient, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+    return getSignedUrl(this.presignClient, new PutObjectCommand({ Bucket: bucket, Key: key }), {
+      expiresIn,
+    });
   }
 }

@@ -51,7 +51,11 @@ export class ProposalsRepository {
   /** The proposal a new upload for this region and period would go into, if there is one. */
   async getCurrent(region: string, period: string): Promise<ProposalRecord | undefined> {
     const pointer = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: currentProposalKey(region, period), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: currentProposalKey(region, period),
+        ConsistentRead: true,
+      }),
     );
     const proposalId = pointer.Item?.proposalId;
     return typeof proposalId === 'string' ? this.get(proposalId) : undefined;
@@ -95,7 +99,10 @@ export class ProposalsRepository {
    * current one was rejected. Conditions: the proposal is still DRAFT, unchanged since it was read
    * (version), and no newer upload has been applied. If any fails, nothing is written.
    */
-  switchListItems(current: ProposalRecord | undefined, change: ListSwitch): { proposalId: string; items: TransactItem[] } {
+  switchListItems(
+    current: ProposalRecord | undefined,
+    change: ListSwitch,
+  ): { proposalId: string; items: TransactItem[] } {
     const now = change.now.toISOString();
     const listFields = {
       currentListId: change.listId,
@@ -166,9 +173,7 @@ export class ProposalsRepository {
           Put: {
             TableName: this.tableName,
             Item: { ...pointer, proposalId, revision },
-            ConditionExpression: current
-              ? 'proposalId = :previous'
-              : 'attribute_not_exists(pk)',
+            ConditionExpression: current ? 'proposalId = :previous' : 'attribute_not_exists(pk)',
             ...(current ? { ExpressionAttributeValues: { ':previous': current.proposalId } } : {}),
           },
         },

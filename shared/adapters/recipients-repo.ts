@@ -25,7 +25,9 @@ export class RecipientsRepository {
   ) {}
 
   async get(listId: string, row: number): Promise<StoredRecipient | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: recipientKey(listId, row) }));
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: recipientKey(listId, row) }),
+    );
     return out.Item ? StoredRecipientSchema.parse(out.Item) : undefined;
   }
 
@@ -54,13 +56,19 @@ export class RecipientsRepository {
       );
       for (const item of out.Items ?? []) items.push(StoredRecipientSchema.parse(item));
       const lastSk = out.LastEvaluatedKey?.sk;
-      position = typeof lastSk === 'string' ? { shard: position.shard, afterSk: lastSk } : { shard: position.shard + 1 };
+      position =
+        typeof lastSk === 'string'
+          ? { shard: position.shard, afterSk: lastSk }
+          : { shard: position.shard + 1 };
     }
     return { items, nextCursor: position.shard < LIST_SHARDS ? encodeCursor(position) : undefined };
   }
 
   /** Deletes every item of a list (a superseded or abandoned one). Idempotent. */
-  async deleteList(listId: string, writer = new BatchWriter(this.tableName, { client: this.client })): Promise<number> {
+  async deleteList(
+    listId: string,
+    writer = new BatchWriter(this.tableName, { client: this.client }),
+  ): Promise<number> {
     let deleted = 0;
     for (let shard = 0; shard < LIST_SHARDS; shard++) {
       let after: Record<string, unknown> | undefined;
@@ -90,7 +98,10 @@ const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toS
 
 const CursorSchema = z.object({
   shard: z.number().int().min(0).max(LIST_SHARDS),
-  afterSk: z.string().regex(/^\d{7}$/).optional(),
+  afterSk: z
+    .string()
+    .regex(/^\d{7}$/)
+    .optional(),
 });
 
 function decodeCursor(text: string): Cursor {

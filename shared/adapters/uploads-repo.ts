@@ -129,7 +129,12 @@ export class UploadsRepository {
   }
 
   /** Records progress and renews the lease; fails if another attempt has taken over. */
-  async heartbeat(uploadId: string, attempt: number, rowsProcessed: number, leaseUntil: number): Promise<void> {
+  async heartbeat(
+    uploadId: string,
+    attempt: number,
+    rowsProcessed: number,
+    leaseUntil: number,
+  ): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,

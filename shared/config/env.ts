@@ -12,9 +12,17 @@ const EnvSchema = z.object({
   [BUCKETS.documents.envVar]: z.string().min(1),
   [QUEUES.importFailures.envVar]: z.string().optional(),
   /** Import limits; defaults are sized for the largest region's list with a wide margin. */
-  MAX_FILE_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
   MAX_ROWS: z.coerce.number().int().positive().default(350_000),
-  XLSX_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(400 * 1024 * 1024),
+  XLSX_MAX_UNCOMPRESSED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(400 * 1024 * 1024),
   XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
   /** How long a presigned upload or download URL lives, in seconds. */
   PRESIGN_TTL_SECONDS: z.coerce.number().int().positive().default(900),

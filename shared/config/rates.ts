@@ -5,7 +5,10 @@ import type { RoleCode } from '../domain/roles.ts';
  * figures): the values below are PLACEHOLDERS so that totals can be computed end to end, and every
  * API response that shows an amount says `ratesArePlaceholders: true` until real ones replace them.
  */
-export const RATE_TABLE: { readonly placeholder: boolean; readonly monthly: Readonly<Record<RoleCode, number>> } = {
+export const RATE_TABLE: {
+  readonly placeholder: boolean;
+  readonly monthly: Readonly<Record<RoleCode, number>>;
+} = {
   placeholder: true,
   monthly: {
     DAMANG: 1_500_000,

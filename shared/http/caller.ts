@@ -59,7 +59,9 @@ export function requireRegionAccess(caller: Caller, region: string): void {
 
 /** Whether the caller may see NIKs and account numbers in full (auditors read masked data). */
 export const seesPersonalData = (caller: Caller): boolean =>
-  caller.groups.some((group) => group === 'operator' || group === 'verifier' || group === 'approver' || group === 'admin');
+  caller.groups.some(
+    (group) => group === 'operator' || group === 'verifier' || group === 'approver' || group === 'admin',
+  );
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

@@ -25,10 +25,16 @@ export const json = (statusCode: number, body: unknown): ApiResult => ({
 export function errorResponse(error: unknown): ApiResult {
   if (error instanceof AppError && error.expose) {
     return json(error.statusCode, {
-      error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      },
     });
   }
-  return json(500, { error: { code: 'INTERNAL', message: 'Terjadi kesalahan pada server. Silakan coba lagi.' } });
+  return json(500, {
+    error: { code: 'INTERNAL', message: 'Terjadi kesalahan pada server. Silakan coba lagi.' },
+  });
 }
 
 /** Validates input against a schema; a failure is a 400 whose details are zod's issues. */

@@ -45,7 +45,12 @@ export class ReportWriter {
 
   private start(): Stringifier {
     this.target = this.open();
-    const csv = stringify({ delimiter: this.delimiter, bom: true, record_delimiter: 'windows', quoted_string: false });
+    const csv = stringify({
+      delimiter: this.delimiter,
+      bom: true,
+      record_delimiter: 'windows',
+      quoted_string: false,
+    });
     csv.pipe(this.target.stream);
     csv.write([...REPORT_COLUMNS]);
     this.csv = csv;

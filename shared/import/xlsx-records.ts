@@ -89,7 +89,9 @@ export async function inspectZip(file: string, limits: XlsxLimits): Promise<void
       if (entries > MAX_ENTRIES) return fail(unsafe(`berisi lebih dari ${MAX_ENTRIES} bagian`));
       if (entry.isEncrypted()) return fail(unsafe('terenkripsi atau dilindungi kata sandi'));
       if (total > limits.maxUncompressedBytes) {
-        return fail(unsafe(`isinya melebihi ${formatMegabytes(limits.maxUncompressedBytes)} setelah diekstrak`));
+        return fail(
+          unsafe(`isinya melebihi ${formatMegabytes(limits.maxUncompressedBytes)} setelah diekstrak`),
+        );
       }
       const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
       if (entry.uncompressedSize > RATIO_FLOOR_BYTES && ratio > limits.maxRatio) {
@@ -133,7 +135,10 @@ export function numberText(value: number): string {
 }
 
 const unsafe = (why: string) =>
-  new FileRejection('XLSX_UNSAFE', `Berkas XLSX ditolak karena ${why}. Simpan ulang dari Excel sebagai .xlsx biasa.`);
+  new FileRejection(
+    'XLSX_UNSAFE',
+    `Berkas XLSX ditolak karena ${why}. Simpan ulang dari Excel sebagai .xlsx biasa.`,
+  );
 
 const notXlsx = () =>
   new FileRejection(

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: the import measured against a bare baseline in the same run, on the same
+ * emulators, each case in its own process (so peak RSS is that case's alone). Prints a Markdown table
+ * of rows/s, ratios and peak RSS; `BENCH_SIZES=10000,30000` picks the sizes.
+ *
+ * Targets (issue #2): import ≥ 0.8× the baseline's rows/s; import peak RSS at 300k rows ≤ 1.25× that
+ * at 30k rows.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createTable, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from '../local/emulators.ts';
+import { REPO_ROOT } from '../local/lambda.ts';
+import { writeRecipientFile } from '../local/sample-data.ts';
+import { BUCKETS, TABLES } from '../shared/resources.ts';
+
+const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(',').map(Number);
+const DIR = join(REPO_ROOT, '.tmp', 'bench');
+const REGION = '62.03';
+
+interface CaseResult {
+  readonly kind: string;
+  readonly rows: number;
+  readonly ms: number;
+  readonly maxRssMb: number;
+  readonly calls?: number;
+}
+
+async function main(): Promise<void> {
+  await mkdir(DIR, { recursive: true });
+  const emulators = await startEmulators({ javaHeapMb: 3072 });
+  const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const dynamo = new DynamoDBClient({ ...clientConfig, endpoint: emulators.dynamoEndpoint });
+  const s3 = new S3Client({ ...clientConfig, endpoint: emulators.s3Endpoint, forcePathStyle: true });
+  const childEnv = { ...process.env, ...emulators.env, POWERTOOLS_LOG_LEVEL: 'WARN' };
+  const resetTable = async () => {
+    await dynamo.send(new DeleteTableCommand({ TableName: TABLES.main.localName }));
+    await createTable(dynamo, TABLES.main);
+  };
+
+  try {
+    console.log(`node ${process.version}, ${SIZES.join(' / ')} rows, region ${REGION}, CSV with ';'\n`);
+    const results: {
+      rows: number;
+      baseline: CaseResult;
+      imported: CaseResult;
+      parse?: CaseResult;
+      validate?: CaseResult;
+    }[] = [];
+    for (const rows of SIZES) {
+      const file = join(DIR, `${rows}.csv`);
+      await writeRecipientFile(
+        { region: REGION, rows, seed: 1, messy: false, titleRows: false, format: 'csv', delimiter: ';' },
+        file,
+      );
+      const key = `uploads/${REGION}/2026-S1/bench${rows}.csv`;
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKETS.uploads.localName,
+          Key: key,
+          Body: createReadStream(file),
+          ContentLength: (await stat(file)).size,
+        }),
+      );
+      await resetTable();
+      const baseline = await runCase(childEnv, 'baseline-write', file);
+      await resetTable();
+      const imported = await runCase(childEnv, 'import', file, key);
+      const entry: (typeof results)[number] = { rows, baseline, imported };
+      if (rows === Math.max(...SIZES)) {
+        entry.parse = await runCase(childEnv, 'parse', file);
+        entry.validate = await runCase(childEnv, 'parse-validate', file);
+      }
+      results.push(entry);
+      console.error(`  ${rows} rows done`);
+    }
+    report(results);
+  } finally {
+    dynamo.destroy();
+    s3.destroy();
+    await emulators.stop();
+  }
+}
+
+function runCase(env: NodeJS.ProcessEnv, kind: string, file: string, key?: string): Promise<CaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'bench', 'case.ts'), kind, file, ...(key ? [key] : [])],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((candidate) => candidate.startsWith(`{"kind":"${kind}"`));
+      if (code !== 0 || !line) return reject(new Error(`${kind} exited ${code}: ${out.slice(-500)}`));
+      resolve(JSON.parse(line) as CaseResult);
+    });
+  });
+}
+
+const perSecond = (result: CaseResult) => result.rows / (result.ms / 1000);
+const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
+
+function report(
+  results: {
+    rows: number;
+    baseline: CaseResult;
+    imported: CaseResult;
+    parse?: CaseResult;
+    validate?: CaseResult;
+  }[],
+): void {
+  console.log(
+    '| rows | baseline rows/s | import rows/s | import / baseline | baseline peak RSS | import peak RSS |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const { rows, baseline, imported } of results) {
+    console.log(
+      `| ${fmt(rows)} | ${fmt(perSecond(baseline))} | ${fmt(perSecond(imported))} | ${(perSecond(imported) / perSecond(baseline)).toFixed(2)}× | ${baseline.maxRssMb} MB | ${imported.maxRssMb} MB |`,
+    );
+  }
+  const at = (rows: number) => results.find((entry) => entry.rows === rows)?.imported.maxRssMb;
+  const small = at(30_000);
+  const large = at(300_000);
+  if (small && large)
+    console.log(`\nImport peak RSS 300k / 30k: ${(large / small).toFixed(2)}× (target ≤ 1.25×)`);
+  const last = results.at(-1);
+  if (last?.parse && last.validate) {
+    console.log(
+      `Parse + validate alone at ${fmt(last.rows)} rows: ${fmt(perSecond(last.validate))} rows/s vs bare parse ${fmt(perSecond(last.parse))} rows/s ` +
+        `(${(perSecond(last.validate) / perSecond(last.parse)).toFixed(2)}×); peak RSS ${last.validate.maxRssMb} MB vs ${last.parse.maxRssMb} MB`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

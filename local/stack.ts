@@ -1,0 +1,121 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Event } from 'aws-lambda';
+import { IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
+import { resetEnvForTests } from '../shared/config/env.ts';
+import { BUCKETS, PREFIXES, QUEUES } from '../shared/resources.ts';
+import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
+import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
+import { importHandler, type LambdaHandler } from './lambda.ts';
+import { S3EventSource, type S3EventSourceOptions } from './s3-events.ts';
+
+export interface LocalStackOptions {
+  /** Port of the HTTP API on 127.0.0.1. @default env PORT, else 3000; 0 picks a free port */
+  readonly port?: number;
+  /** No progress or access lines (errors still go to stderr). */
+  readonly quiet?: boolean;
+  /** Replace the API's routes (tests). @default ROUTES */
+  readonly routes?: readonly GatewayRoute[];
+  /** Replace how route handlers are loaded (tests). @default dynamic import of each route's entry */
+  readonly loadHandler?: GatewayOptions['loadHandler'];
+  /** Replace the import function (tests). @default `handler` of IMPORT_FUNCTION.entry */
+  readonly importHandler?: LambdaHandler<S3Event>;
+  /** Tuning of the S3 → import trigger (retry delay, polling, concurrency, timeout). */
+  readonly s3Events?: Partial<
+    Pick<S3EventSourceOptions, 'retryDelayMs' | 'maxRetries' | 'pollIntervalMs' | 'concurrency' | 'timeoutMs'>
+  >;
+}
+
+export interface LocalStack {
+  /** `http://127.0.0.1:<port>` */
+  readonly apiUrl: string;
+  readonly emulators: Emulators;
+  /** The S3 → import trigger; `await stack.s3Events.whenIdle()` after an upload waits for its import. */
+  readonly s3Events: S3EventSource;
+  readonly gateway: Gateway;
+  /** Stops the API, the trigger and the emulators (the JVM included). Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole backend on this machine: DynamoDB Local and fauxqs with every resource of
+ * `shared/resources.ts`, this process's environment pointed at them, uploads under
+ * `PREFIXES.uploads` triggering the real import function, and the real API routes on a local port.
+ *
+ * Sets `process.env` (endpoints, region, fake credentials, resource names) before any handler module
+ * is imported, because those create their SDK clients at module scope.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.quiet ? () => {} : (line: string) => console.error(line);
+  const emulators = await startEmulators({ log });
+  let s3Events: S3EventSource | undefined;
+  let gateway: Gateway | undefined;
+  const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const s3 = new S3Client({ ...clientConfig, endpoint: emulators.s3Endpoint, forcePathStyle: true });
+  const sqs = new SQSClient({
+    ...clientConfig,
+    endpoint: emulators.sqsEndpoint,
+    useQueueUrlAsEndpoint: false,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await Promise.allSettled([gateway?.close(), s3Events?.stop()]);
+      s3.destroy();
+      sqs.destroy();
+      await emulators.stop();
+    })();
+    return stopping;
+  };
+
+  try {
+    Object.assign(process.env, emulators.env);
+    // Anything that read the environment before (a test, an earlier stack) must read it again.
+    resetEnvForTests();
+
+    const failureQueueUrl = emulators.env[QUEUES.importFailures.envVar];
+    if (failureQueueUrl === undefined) throw new Error('the emulators created no import failure queue');
+    s3Events = new S3EventSource({
+      ...options.s3Events,
+      bucket: BUCKETS.uploads.localName,
+      prefix: PREFIXES.uploads,
+      handler: options.importHandler ?? lazyHandler<S3Event>(IMPORT_FUNCTION.entry),
+      s3,
+      sqs,
+      failureQueueUrl,
+      spy: emulators.spy,
+      functionName: `khbs-${IMPORT_FUNCTION.id}`,
+    });
+    await s3Events.start();
+
+    gateway = await startGateway({
+      routes: options.routes ?? ROUTES,
+      ...(options.loadHandler !== undefined ? { loadHandler: options.loadHandler } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      accessLog: options.quiet ? () => {} : (line) => console.log(line),
+    });
+
+    return { apiUrl: gateway.url, emulators, s3Events, gateway, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Imports the function's module on its first invocation (its cold start), not at startup: the stack
+ * comes up even while a handler does not load, and the failure shows where Lambda would show it, in
+ * the invocation (which is then retried and lands on the failure queue).
+ */
+function lazyHandler<TEvent>(entry: string): LambdaHandler<TEvent> {
+  let loading: Promise<LambdaHandler<TEvent>> | undefined;
+  return async (event, context) => {
+    loading ??= importHandler<TEvent>(entry).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    const handler = await loading;
+    return handler(event, context);
+  };
+}

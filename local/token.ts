@@ -1,0 +1,143 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { regionName, resolveRegion } from '../shared/domain/wilayah.ts';
+import { type LocalClaims, ROLES, signLocalToken } from './auth.ts';
+
+/**
+ * `npm run token -- --role <role> [--region <code>] [--opd <code>] [--name <name>] [--sub <id>] [--ttl <seconds>]`
+ *
+ * Prints a bearer token for the local API on stdout, and nothing else, so that
+ * `TOKEN=$(npm run -s token -- --role operator --region 62.03)` works. Errors go to stderr with exit
+ * code 2.
+ */
+
+const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}> [options]
+
+Options:
+  --region <code>   the operator's kabupaten/kota: Kemendagri code (62.03) or name (Kapuas); required for operator
+  --opd <code>      the verifier's agency, e.g. DINSOS or BKAD (required for verifier)
+  --name <name>     display name (default: derived from the role)
+  --sub <id>        user id (default: derived from the role, region and opd)
+  --ttl <seconds>   lifetime of the token (default: 28800, 8 hours)`;
+
+const ArgsSchema = z
+  .object({
+    role: z.enum(ROLES, { error: `--role is required and must be one of: ${ROLES.join(', ')}` }),
+    region: z
+      .string()
+      .transform((value, ctx) => {
+        const code = resolveRegion(value);
+        if (code === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `--region "${value}" is not a kabupaten/kota of Kalimantan Tengah: give its Kemendagri code (e.g. 62.03) or its name (e.g. Kapuas)`,
+          });
+          return z.NEVER;
+        }
+        return code;
+      })
+      .optional(),
+    opd: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z][A-Z0-9_-]*$/, '--opd must be an agency code such as DINSOS or BKAD')
+      .optional(),
+    name: z.string().trim().min(1, '--name must not be empty').optional(),
+    sub: z.string().trim().min(1, '--sub must not be empty').optional(),
+    ttl: z.coerce
+      .number({ error: '--ttl must be a number of seconds' })
+      .int('--ttl must be a whole number of seconds')
+      .positive('--ttl must be positive')
+      .optional(),
+  })
+  .superRefine((args, ctx) => {
+    if (args.role === 'operator' && args.region === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'an operator token needs --region, e.g. --region 62.03' });
+    }
+    if (args.role === 'verifier' && args.opd === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'a verifier token needs --opd, e.g. --opd DINSOS' });
+    }
+  });
+
+export interface TokenRequest {
+  readonly claims: LocalClaims;
+  readonly ttlSeconds: number | undefined;
+}
+
+/** Thrown for bad command-line input; its message is meant for the user as is. */
+export class UsageError extends Error {}
+
+/** Parses the command line into the claims to sign. Throws `UsageError` with a readable message. */
+export function parseTokenArgs(argv: readonly string[]): TokenRequest {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        role: { type: 'string' },
+        region: { type: 'string' },
+        opd: { type: 'string' },
+        name: { type: 'string' },
+        sub: { type: 'string' },
+        ttl: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  if (values.help === true) throw new UsageError(USAGE);
+
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
+    throw new UsageError(`Cannot make a token:\n${problems}\n\n${USAGE}`);
+  }
+  const { role, region, opd, name, sub, ttl } = parsed.data;
+  // Only the claim that belongs to the role goes in, so a token never claims a region it cannot use.
+  const scope = role === 'operator' ? region : role === 'verifier' ? opd : undefined;
+  return {
+    claims: {
+      sub: sub ?? ['local', role, scope].filter(Boolean).join('-'),
+      name: name ?? defaultName(role, scope),
+      groups: [role],
+      ...(role === 'operator' ? { region } : {}),
+      ...(role === 'verifier' ? { opd } : {}),
+    },
+    ttlSeconds: ttl,
+  };
+}
+
+function defaultName(role: (typeof ROLES)[number], scope: string | undefined): string {
+  const title = `${role.charAt(0).toUpperCase()}${role.slice(1)}`;
+  if (scope === undefined) return `Local ${title}`;
+  // An operator's scope is a region code: name the region (`Local Operator Kabupaten Kapuas`).
+  return `Local ${title} ${role === 'operator' ? (regionName(scope) ?? scope) : scope}`;
+}
+
+async function main(): Promise<void> {
+  try {
+    const { claims, ttlSeconds } = parseTokenArgs(process.argv.slice(2));
+    process.stdout.write(`${await signLocalToken(claims, ttlSeconds)}\n`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();

@@ -47,8 +47,10 @@ export async function* readCsvRecords(
   })();
 
   try {
-    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { row: entry.info.lines, cells: entry.record };
+    // Excel shows one row per record (a quoted line break stays inside its cell, and blank lines are
+    // rows too), so the row an operator looks for is the record's ordinal, not the physical line.
+    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
+      yield { row: entry.info.records, cells: entry.record };
     }
   } catch (error) {
     if (error instanceof FileRejection) throw error;

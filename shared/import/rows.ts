@@ -1,4 +1,4 @@
-import { type ColumnName, detectHeader, type HeaderMatch } from '../domain/columns.ts';
+import { COLUMN_LABELS, type ColumnName, detectHeader, type HeaderMatch } from '../domain/columns.ts';
 import { FileRejection, type SourceRecord } from './source.ts';
 
 /** A data row keyed by column, with the row number the operator sees in Excel. */
@@ -50,7 +50,7 @@ export async function* toRows(
     if (match.missing.length > 0) {
       throw new FileRejection(
         'COLUMNS_MISSING',
-        `Kolom wajib tidak ditemukan pada baris judul (baris ${record.row}): ${match.missing.join(', ')}. ` +
+        `Kolom wajib tidak ditemukan pada baris judul (baris ${record.row}): ${match.missing.map((column) => COLUMN_LABELS[column]).join(', ')}. ` +
           'Tambahkan kolom tersebut dengan judul yang sesuai templat, lalu unggah ulang.',
       );
     }

@@ -3,6 +3,7 @@ import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { GROUPS, type Group } from '../shared/http/caller.ts';
 
 /**
  * Tokens for the local stack. In AWS a Cognito user pool signs the tokens and API Gateway's JWT
@@ -16,8 +17,9 @@ export const LOCAL_ISSUER = 'khbs-local';
 export const LOCAL_AUDIENCE = 'khbs-local-api';
 const ALGORITHM = 'RS256';
 
-export const ROLES = ['operator', 'verifier', 'approver', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+/** The groups a token can carry: the API's own list. */
+export const ROLES = GROUPS;
+export type Role = Group;
 
 /** Kemendagri code of a kabupaten/kota in Kalimantan Tengah, e.g. `62.03`. */
 export const REGION_CODE = /^62\.\d{2}$/;

@@ -3,6 +3,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
+import { ROLE_CODES, ROLES, type RoleCode } from '../shared/domain/roles.ts';
 
 /**
  * Deterministic generator of realistic BKK recipient files, as the 13 kabupaten and 1 kota of
@@ -55,26 +56,12 @@ export interface Expected {
   messyKinds: Record<string, number>;
 }
 
-export const ROLE_CODES = [
-  'DAMANG',
-  'SEKRETARIS_DAMANG',
-  'MANTIR_KECAMATAN',
-  'MANTIR_DESA',
-  'KETUA_RT',
-  'BABINSA',
-  'BHABINKAMTIBMAS',
-  'PEMUKA_AGAMA',
-] as const;
-export type RoleCode = (typeof ROLE_CODES)[number];
+export { ROLE_CODES, type RoleCode };
 
 /** Roles that belong to a desa/kelurahan (the row needs a desa); the others belong to a kecamatan. */
-export const DESA_LEVEL_ROLES: ReadonlySet<RoleCode> = new Set([
-  'MANTIR_DESA',
-  'KETUA_RT',
-  'BABINSA',
-  'BHABINKAMTIBMAS',
-  'PEMUKA_AGAMA',
-]);
+export const DESA_LEVEL_ROLES: ReadonlySet<RoleCode> = new Set(
+  ROLE_CODES.filter((code) => ROLES[code].level !== 'kecamatan'),
+);
 
 /**
  * Role texts the generator writes for valid rows; the first is the one used in clean files. The

@@ -1,0 +1,5 @@
+import { buildKhbsApp } from './khbs-app.ts';
+
+/** `cdk synth` / `cdk deploy` entry (see `cdk.json`). */
+const { app } = buildKhbsApp();
+app.synth();

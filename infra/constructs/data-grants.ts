@@ -1,0 +1,143 @@
+import { Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import type { RouteAccess, TableAccess } from '../../functions/api/routes.ts';
+import { PREFIXES } from '../../shared/resources.ts';
+import { acknowledgeWildcardUnder } from '../nag.ts';
+
+/** The stateful resources a function may be granted access to. */
+export interface DataResources {
+  readonly table: ITable;
+  readonly uploadsBucket: IBucket;
+  readonly documentsBucket: IBucket;
+}
+
+/**
+ * Grants a function exactly what its route declares in `functions/api/routes.ts`, nothing by
+ * default. The IAM5 acknowledgements name each wildcard these grants produce and say why it is
+ * needed, on the function's role only.
+ */
+export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataResources): void {
+  if (access.table) grantTableAccess(fn, data.table, access.table);
+
+  switch (access.uploadsBucket) {
+    case 'put':
+      grantPutUploads(fn, data.uploadsBucket);
+      break;
+    case undefined:
+      break;
+    default:
+      throw unknownAccess(access.uploadsBucket);
+  }
+
+  switch (access.documentsBucket) {
+    case 'read':
+      grantReadBucket(fn, data.documentsBucket, 'reports and decrees, handed out through presigned GET URLs');
+      break;
+    case undefined:
+      break;
+    default:
+      throw unknownAccess(access.documentsBucket);
+  }
+}
+
+/** Read (GetItem, Query…) or read and write on the table and its indexes. */
+export function grantTableAccess(fn: IFunction, table: ITable, access: TableAccess): void {
+  switch (access) {
+    case 'read':
+      table.grantReadData(fn);
+      break;
+    case 'readwrite':
+      table.grantReadWriteData(fn);
+      break;
+    default:
+      throw unknownAccess(access);
+  }
+  acknowledgeWildcardUnder(
+    roleOf(fn),
+    table.tableArn,
+    '/index/*',
+    'Table grants cover the table and its global secondary indexes (gsi1 for listings); index/* names only ' +
+      'the indexes of this one table, whose names are fixed in shared/resources.ts.',
+  );
+}
+
+/** Presigned PUTs into `uploads/…` only: the import is triggered by that prefix and nothing else. */
+export function grantPutUploads(fn: IFunction, bucket: IBucket): void {
+  bucket.grantPut(fn, `${PREFIXES.uploads}*`);
+  acknowledgePut(
+    roleOf(fn),
+    bucket,
+    PREFIXES.uploads,
+    'uploads are keyed by region, period and a generated uploadId',
+  );
+}
+
+/** The action wildcards of `Bucket.grantRead`, and why each is acceptable. */
+const READ_WILDCARDS = [
+  [
+    's3:GetObject*',
+    'GetObject with its Version/Attributes/Tagging variants, needed to read or presign a versioned object.',
+  ],
+  [
+    's3:GetBucket*',
+    'bucket-level reads (location, versioning) that the SDK uses to address the bucket; no writes.',
+  ],
+  [
+    's3:List*',
+    'ListBucket lets a missing key answer 404 instead of 403; listing reveals only keys of this bucket.',
+  ],
+] as const;
+
+/** Read any object of a bucket (and list it), e.g. the uploaded file the import reads. */
+export function grantReadBucket(fn: IFunction, bucket: IBucket, what: string): void {
+  bucket.grantRead(fn);
+  const role = roleOf(fn);
+  for (const [action, why] of READ_WILDCARDS) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `Bucket.grantRead on this one bucket (${what}): ${why}`,
+    });
+  }
+  acknowledgeWildcardUnder(
+    role,
+    bucket.bucketArn,
+    '/*',
+    `Objects are keyed per region, period and id, unknown at deploy time; read access is to ${what}.`,
+  );
+}
+
+/** Put under one prefix of a bucket, e.g. the import's error reports. */
+export function grantPutPrefix(fn: IFunction, bucket: IBucket, prefix: string, what: string): void {
+  bucket.grantPut(fn, `${prefix}*`);
+  acknowledgePut(roleOf(fn), bucket, prefix, what);
+}
+
+function acknowledgePut(role: IConstruct, bucket: IBucket, prefix: string, what: string): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
+    reason:
+      'Bucket.grantPut includes s3:AbortMultipartUpload (the only Abort* action) so that a failed multipart ' +
+      `upload can be cleaned up; scoped to ${prefix}* of this bucket.`,
+  });
+  acknowledgeWildcardUnder(
+    role,
+    bucket.bucketArn,
+    `/${prefix}*`,
+    `Writes are limited to the ${prefix} prefix; the rest of the key is generated at run time (${what}).`,
+  );
+}
+
+/** Acknowledgements go on the role, whose DefaultPolicy carries the statements. */
+function roleOf(fn: IFunction): IRole {
+  if (!fn.role) throw new Error(`${fn.node.path} has no execution role to grant to`);
+  return fn.role;
+}
+
+/** Exhaustiveness: a new kind of access in routes.ts fails to compile here until it is granted. */
+function unknownAccess(value: never): Error {
+  return new Error(`Unknown route access: ${String(value)}`);
+}

@@ -1,0 +1,113 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  type NodejsFunctionProps,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { LOCK_FILE, repoPath } from '../paths.ts';
+
+/**
+ * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag's L1 compares against `Runtime.ALL`).
+ * The esbuild target follows it, so the bundle never uses syntax the runtime lacks.
+ */
+export const PROJECT_RUNTIME = Runtime.NODEJS_24_X;
+export const PROJECT_ESBUILD_TARGET = 'node24';
+
+/**
+ * ESM bundles still meet CommonJS dependencies (exceljs, parts of the SDK) that call `require`;
+ * this shim gives them one.
+ */
+const REQUIRE_SHIM =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+const DEFAULT_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: PROJECT_ESBUILD_TARGET,
+  banner: REQUIRE_SHIM,
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Docker does not run on the build machines; esbuild from node_modules does the bundling.
+  forceDockerBundling: false,
+  // The code is tested against the exact @aws-sdk/* version in package-lock.json; bundling it
+  // (instead of using the runtime's copy) keeps the client and lib-* packages in step.
+  externalModules: [],
+  loader: { '.json': 'json' },
+};
+
+export interface ProjectFunctionProps
+  extends Omit<
+    NodejsFunctionProps,
+    'entry' | 'runtime' | 'architecture' | 'logGroup' | 'logRetention' | 'role'
+  > {
+  /** Handler module, relative to the repository root (the form `functions/api/routes.ts` uses). */
+  readonly entry: string;
+  /**
+   * How long the function's log group keeps events.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logGroupRetention?: RetentionDays;
+  /**
+   * Powertools service name, also the `service` key of every log line.
+   * @default 'khbs-bkk'
+   */
+  readonly serviceName?: string;
+}
+
+/**
+ * The project's Lambda function: every default decided once (runtime, ARM64, ESM bundle with
+ * source maps, X-Ray, a log group with retention, a role that may write only to that log group).
+ * Callers add only what differs: entry, environment, memory and timeout, and their grants.
+ */
+export class ProjectFunction extends NodejsFunction {
+  /** The function's own log group (not the `/aws/lambda/…` group Lambda would create on first use). */
+  public readonly functionLogGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    const { entry, logGroupRetention, serviceName, bundling, environment, ...rest } = props;
+    // Created beside the function (not inside it) because the function needs both at construction.
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: logGroupRetention ?? RetentionDays.ONE_MONTH,
+    });
+    // An own role instead of the default one with AWSLambdaBasicExecutionRole: that managed policy
+    // lets the function create and write any log group in the account; this one writes to its own.
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      ...rest,
+      entry: repoPath(entry),
+      runtime: PROJECT_RUNTIME,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      depsLockFilePath: LOCK_FILE,
+      bundling: { ...DEFAULT_BUNDLING, ...bundling },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: serviceName ?? 'khbs-bkk',
+        ...environment,
+      },
+    });
+    this.functionLogGroup = logGroup;
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active X-Ray tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+        'resource-level permissions (IAM requires Resource "*" for them); every other statement of this role is scoped.',
+    });
+  }
+}

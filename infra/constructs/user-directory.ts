@@ -1,0 +1,133 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolRiskConfigurationAttachment,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+export interface UserDirectoryProps {
+  /** Cognito groups to create; a user's groups reach the API as the `cognito:groups` claim. */
+  readonly groups: readonly string[];
+  /**
+   * Where the hosted sign-in sends the authorisation code (OAuth code flow).
+   * @default ['http://localhost:5173/auth/callback']
+   */
+  readonly callbackUrls?: string[];
+  /**
+   * Where the hosted sign-out returns.
+   * @default ['http://localhost:5173/']
+   */
+  readonly logoutUrls?: string[];
+  /**
+   * What happens to the user pool when it leaves the stack. It holds every account, so it is kept.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Who may sign in: a Cognito user pool (e-mail sign-in, no self sign-up, strong passwords,
+ * optional TOTP, Plus-tier threat protection), the programme's groups, the custom attributes
+ * `region` and `opd` that scope operators and verifiers, and one public web client.
+ */
+export class UserDirectory extends Construct {
+  public readonly userPool: UserPool;
+  public readonly client: UserPoolClient;
+  /** Issuer of the pool's tokens, for a JWT authorizer. */
+  public readonly issuerUrl: string;
+
+  constructor(scope: Construct, id: string, props: UserDirectoryProps) {
+    super(scope, id);
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      // Accounts are created by an admin for named officials; nobody signs themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      customAttributes: {
+        region: new StringAttribute({ mutable: true, minLen: 1, maxLen: 16 }),
+        opd: new StringAttribute({ mutable: true, minLen: 1, maxLen: 32 }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    // Threat protection in force: a risky sign-in must pass MFA (or is blocked without it), and a
+    // password known to be leaked cannot be used at all.
+    new CfnUserPoolRiskConfigurationAttachment(this, 'RiskConfiguration', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: 'ALL',
+      accountTakeoverRiskConfiguration: {
+        actions: {
+          highAction: { eventAction: 'MFA_REQUIRED', notify: false },
+          mediumAction: { eventAction: 'MFA_IF_CONFIGURED', notify: false },
+          lowAction: { eventAction: 'NO_ACTION', notify: false },
+        },
+      },
+      compromisedCredentialsRiskConfiguration: { actions: { eventAction: 'BLOCK' } },
+    });
+
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is OPTIONAL (TOTP only) by decision: officials in the regions get their account from an admin and ' +
+        'enrol TOTP themselves; until then Plus-tier threat protection (ENFORCED) demands MFA on medium/high-risk ' +
+        'sign-ins and blocks high-risk ones from users without MFA, and leaked passwords are blocked.',
+    });
+
+    for (const group of props.groups) {
+      this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `KHBS BKK ${group}` });
+    }
+
+    this.client = this.userPool.addClient('WebClient', {
+      // A browser app cannot keep a secret.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: props.callbackUrls ?? ['http://localhost:5173/auth/callback'],
+        logoutUrls: props.logoutUrls ?? ['http://localhost:5173/'],
+      },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('region', 'opd'),
+      // `custom:region` and `custom:opd` decide what a user may see and sign: only an admin
+      // (AdminUpdateUserAttributes) may change them, never the user through this client.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+
+    this.issuerUrl = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+}

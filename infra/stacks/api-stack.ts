@@ -1,0 +1,94 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { ROUTES } from '../../functions/api/routes.ts';
+import { GROUPS } from '../../shared/http/caller.ts';
+import { BUCKETS, TABLES } from '../../shared/resources.ts';
+import type { DataResources } from '../constructs/data-grants.ts';
+import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
+import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
+import { UserDirectory } from '../constructs/user-directory.ts';
+
+export interface KhbsApiStackProps extends StackProps, DataResources {
+  /**
+   * Origins a browser may call the API from.
+   * @default ['*']
+   */
+  readonly allowedOrigins?: string[];
+  /**
+   * OAuth callback URLs of the web client.
+   * @default ['http://localhost:5173/auth/callback']
+   */
+  readonly authCallbackUrls?: string[];
+  /**
+   * OAuth sign-out URLs of the web client.
+   * @default ['http://localhost:5173/']
+   */
+  readonly authLogoutUrls?: string[];
+  /**
+   * Import limits that override the defaults in code.
+   * @default - the defaults in `shared/config/env.ts`
+   */
+  readonly importLimits?: ImportLimits;
+  /**
+   * Where the import alarms notify.
+   * @default - no action
+   */
+  readonly alarmAction?: IAlarmAction;
+}
+
+/**
+ * What can be replaced at will: the functions, the HTTP API, the import trigger, the user
+ * directory (itself RETAINed and deletion-protected, because it holds the accounts). Receives the
+ * table and buckets from the stateful stack.
+ */
+export class KhbsApiStack extends Stack {
+  public readonly directory: UserDirectory;
+  public readonly httpApi: KhbsHttpApi;
+  public readonly importPipeline: ImportPipeline;
+
+  constructor(scope: Construct, id: string, props: KhbsApiStackProps) {
+    super(scope, id, props);
+
+    const data: DataResources = {
+      table: props.table,
+      uploadsBucket: props.uploadsBucket,
+      documentsBucket: props.documentsBucket,
+    };
+    // Every function learns the deployed names under the variables `shared/config/env.ts` reads.
+    const environment = {
+      [TABLES.main.envVar]: props.table.tableName,
+      [BUCKETS.uploads.envVar]: props.uploadsBucket.bucketName,
+      [BUCKETS.documents.envVar]: props.documentsBucket.bucketName,
+    };
+
+    this.directory = new UserDirectory(this, 'Users', {
+      groups: GROUPS,
+      ...(props.authCallbackUrls ? { callbackUrls: props.authCallbackUrls } : {}),
+      ...(props.authLogoutUrls ? { logoutUrls: props.authLogoutUrls } : {}),
+    });
+
+    this.httpApi = new KhbsHttpApi(this, 'Http', {
+      ...data,
+      routes: ROUTES,
+      environment,
+      jwtIssuer: this.directory.issuerUrl,
+      jwtAudience: [this.directory.client.userPoolClientId],
+      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
+    });
+
+    this.importPipeline = new ImportPipeline(this, 'Import', {
+      ...data,
+      environment,
+      ...(props.importLimits ? { limits: props.importLimits } : {}),
+      ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.directory.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.directory.client.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: props.table.tableName });
+    new CfnOutput(this, 'UploadsBucketName', { value: props.uploadsBucket.bucketName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: props.documentsBucket.bucketName });
+  }
+}

@@ -1,0 +1,70 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { HttpMethods, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { BUCKETS, TABLES } from '../../shared/resources.ts';
+import { AccessLogsBucket, ProjectBucket } from '../constructs/project-bucket.ts';
+import { ProjectTable } from '../constructs/project-table.ts';
+
+export interface KhbsStatefulStackProps extends StackProps {
+  /**
+   * Origins allowed to PUT into the uploads bucket through presigned URLs (browser CORS).
+   * @default ['*'] (the presigned signature, not the origin, is what authorises an upload)
+   */
+  readonly uploadAllowedOrigins?: string[];
+  /**
+   * How long a replaced or deleted version of an uploaded file is kept.
+   * @default Duration.days(90)
+   */
+  readonly uploadsNoncurrentVersionExpiration?: Duration;
+}
+
+/**
+ * What holds data: the table and the buckets, each RETAINed, so the stateless stack can be
+ * destroyed and redeployed freely. Everything is named in `shared/resources.ts`.
+ */
+export class KhbsStatefulStack extends Stack {
+  public readonly table: ITable;
+  public readonly uploadsBucket: IBucket;
+  public readonly documentsBucket: IBucket;
+
+  constructor(scope: Construct, id: string, props: KhbsStatefulStackProps = {}) {
+    super(scope, id, props);
+
+    this.table = new ProjectTable(this, TABLES.main.id, { spec: TABLES.main });
+
+    const accessLogs = new AccessLogsBucket(this, 'AccessLogsBucket');
+
+    this.uploadsBucket = new ProjectBucket(this, BUCKETS.uploads.id, {
+      accessLogsBucket: accessLogs,
+      // Browsers PUT the file straight to S3 with the URL that `POST /uploads` presigns.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: props.uploadAllowedOrigins ?? ['*'],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3600,
+        },
+      ],
+      lifecycleRules: [
+        {
+          id: 'ExpireReplacedUploads',
+          noncurrentVersionExpiration: props.uploadsNoncurrentVersionExpiration ?? Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+
+    // Decrees must never be overwritten: Object Lock on, with no default retention here, because
+    // the decree writer sets a retention per object when it stores a signed SK.
+    this.documentsBucket = new ProjectBucket(this, BUCKETS.documents.id, {
+      accessLogsBucket: accessLogs,
+      objectLockEnabled: true,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'UploadsBucketName', { value: this.uploadsBucket.bucketName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.documentsBucket.bucketName });
+  }
+}

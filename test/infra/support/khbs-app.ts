@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { buildKhbsApp, type KhbsApp } from '../../../infra/khbs-app.ts';
+import { repoPath } from '../../../infra/paths.ts';
+
+/** The context `cdk synth` runs with (feature flags, `khbs:*` settings), straight from cdk.json. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+export interface SynthesizedApp extends KhbsApp {
+  readonly assembly: CloudAssembly;
+  readonly statefulTemplate: Template;
+  readonly apiTemplate: Template;
+}
+
+/** Synthesis of the whole app takes seconds: give `beforeAll` hooks that do it room. */
+export const SYNTH_TIMEOUT_MS = 120_000;
+
+export interface SynthOptions {
+  /**
+   * CDK's built-in CloudFormation validation (about 6 s of the synth).
+   * @default false: template-content tests do not need it; the cdk-nag test turns it on
+   */
+  readonly cloudFormationValidation?: boolean;
+}
+
+/**
+ * The real app (same factory, same context as `cdk synth`, cdk-nag included) with bundling
+ * skipped, synthesised once. Synthesis fails on any unacknowledged cdk-nag error, so every test
+ * built on this also proves the app still passes the checks.
+ */
+export function synthKhbsApp(options: SynthOptions = {}): SynthesizedApp {
+  const built = buildKhbsApp({
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
+    cloudFormationValidation: options.cloudFormationValidation ?? false,
+  });
+  const assembly = built.app.synth();
+  return {
+    ...built,
+    assembly,
+    statefulTemplate: Template.fromStack(built.stateful),
+    apiTemplate: Template.fromStack(built.api),
+  };
+}
+
+export type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown> } & Record<string, unknown>
+>;
+
+export interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+/** Logical id of the one resource of `type` whose properties match `predicate`. */
+export function onlyResource(
+  template: Template,
+  type: string,
+  predicate: (properties: Record<string, unknown>) => boolean = () => true,
+): [string, Record<string, unknown>] {
+  const matches = Object.entries(template.findResources(type) as Resources).filter(([, r]) =>
+    predicate(r.Properties ?? {}),
+  );
+  if (matches.length !== 1) throw new Error(`Expected one ${type}, found ${matches.length}`);
+  const [match] = matches;
+  if (!match) throw new Error('unreachable');
+  return [match[0], match[1].Properties ?? {}];
+}
+
+/** Every statement the execution role of function `functionId` is given, and its managed policies. */
+export function permissionsOf(
+  template: Template,
+  functionId: string,
+): { statements: Statement[]; managedPolicies: unknown[] } {
+  const fn = (template.findResources('AWS::Lambda::Function') as Resources)[functionId];
+  if (!fn) throw new Error(`No function ${functionId}`);
+  const roleId = getAttTarget(fn.Properties?.Role);
+  const role = (template.findResources('AWS::IAM::Role') as Resources)[roleId];
+  if (!role) throw new Error(`No role ${roleId}`);
+  const statements = Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+    .filter((policy) => JSON.stringify(policy.Properties?.Roles ?? []).includes(`"${roleId}"`))
+    .flatMap(
+      (policy) =>
+        (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [],
+    );
+  return { statements, managedPolicies: (role.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [] };
+}
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+export function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** The statements that allow `action` (exactly, or through a wildcard such as `s3:GetObject*`). */
+export function statementsAllowing(statements: Statement[], action: string): Statement[] {
+  return statements.filter(
+    (s) =>
+      s.Effect === 'Allow' &&
+      actionsOf(s).some(
+        (a) => a === action || a === '*' || (a.endsWith('*') && action.startsWith(a.slice(0, -1))),
+      ),
+  );
+}
+
+/** `{ 'Fn::GetAtt': [id, 'Arn'] }` → id; `{ Ref: id }` → id. */
+export function getAttTarget(value: unknown): string {
+  const v = value as { 'Fn::GetAtt'?: [string, string]; Ref?: string } | undefined;
+  const id = v?.['Fn::GetAtt']?.[0] ?? v?.Ref;
+  if (!id) throw new Error(`Not a reference: ${JSON.stringify(value)}`);
+  return id;
+}
+
+/**
+ * A policy resource as a short string: references become `<label>` (the labels name the stateful
+ * stack's table and buckets, whose ARNs arrive as that stack's outputs), e.g. `<uploads>/uploads/*`.
+ */
+export function flatResource(resource: unknown, labels: Record<string, string>): string {
+  if (typeof resource === 'string') return resource;
+  const node = resource as Record<string, unknown>;
+  const join = node['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map((part) => flatResource(part, labels)).join(join[0]);
+  const text = JSON.stringify(resource);
+  const label = Object.entries(labels).find(([logicalId]) => text.includes(logicalId));
+  if (label) return `<${label[1]}>`;
+  return `<${getAttTarget(resource)}>`;
+}
+
+/** Labels for `flatResource`: the stateful stack's table and buckets by logical id. */
+export function statefulLabels(app: KhbsApp): Record<string, string> {
+  const id = (construct: { node: { defaultChild?: unknown } }): string =>
+    app.stateful.getLogicalId(construct.node.defaultChild as CfnElement);
+  return {
+    [id(app.stateful.table)]: 'table',
+    [id(app.stateful.uploadsBucket)]: 'uploads',
+    [id(app.stateful.documentsBucket)]: 'documents',
+  };
+}

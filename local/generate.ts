@@ -2,8 +2,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCommandLine } from './cli.ts';
 import { type GenerateOptions, regions, writeRecipientFile } from './sample-data.ts';
 
 /**
@@ -78,41 +78,26 @@ const ArgsSchema = z
     return { options, out: args.out };
   });
 
-/** Thrown for bad command-line input; its message is meant for the user as is. */
-export class UsageError extends Error {}
-
 /** Parses the command line into generator options and the output path. */
 export function parseGenerateArgs(argv: readonly string[]): { options: GenerateOptions; out: string } {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        region: { type: 'string' },
-        rows: { type: 'string' },
-        out: { type: 'string' },
-        format: { type: 'string' },
-        seed: { type: 'string' },
-        clean: { type: 'boolean' },
-        delimiter: { type: 'string' },
-        'no-titles': { type: 'boolean' },
-        'no-bom': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-  }
-  if (values.help === true) throw new UsageError(USAGE);
-  const { help: _help, ...rest } = values;
-  const parsed = ArgsSchema.safeParse(rest);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
-    throw new UsageError(`Cannot generate:\n${problems}\n\n${USAGE}`);
-  }
-  return parsed.data;
+  const parsed = parseCommandLine(
+    argv,
+    {
+      region: { type: 'string' },
+      rows: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      seed: { type: 'string' },
+      clean: { type: 'boolean' },
+      delimiter: { type: 'string' },
+      'no-titles': { type: 'boolean' },
+      'no-bom': { type: 'boolean' },
+    },
+    ArgsSchema,
+    USAGE,
+    'Cannot generate',
+  );
+  return parsed;
 }
 
 async function main(): Promise<void> {

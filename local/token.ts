@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { regionName, resolveRegion } from '../shared/domain/wilayah.ts';
 import { type LocalClaims, ROLES, signLocalToken } from './auth.ts';
+import { parseCommandLine } from './cli.ts';
 
 /**
  * `npm run token -- --role <role> [--region <code>] [--opd <code>] [--name <name>] [--sub <id>] [--ttl <seconds>]`
@@ -67,38 +67,23 @@ export interface TokenRequest {
   readonly ttlSeconds: number | undefined;
 }
 
-/** Thrown for bad command-line input; its message is meant for the user as is. */
-export class UsageError extends Error {}
-
 /** Parses the command line into the claims to sign. Throws `UsageError` with a readable message. */
 export function parseTokenArgs(argv: readonly string[]): TokenRequest {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        role: { type: 'string' },
-        region: { type: 'string' },
-        opd: { type: 'string' },
-        name: { type: 'string' },
-        sub: { type: 'string' },
-        ttl: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-  }
-  if (values.help === true) throw new UsageError(USAGE);
-
-  const parsed = ArgsSchema.safeParse(values);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
-    throw new UsageError(`Cannot make a token:\n${problems}\n\n${USAGE}`);
-  }
-  const { role, region, opd, name, sub, ttl } = parsed.data;
+  const parsed = parseCommandLine(
+    argv,
+    {
+      role: { type: 'string' },
+      region: { type: 'string' },
+      opd: { type: 'string' },
+      name: { type: 'string' },
+      sub: { type: 'string' },
+      ttl: { type: 'string' },
+    },
+    ArgsSchema,
+    USAGE,
+    'Cannot make a token',
+  );
+  const { role, region, opd, name, sub, ttl } = parsed;
   // Only the claim that belongs to the role goes in, so a token never claims a region it cannot use.
   const scope = role === 'operator' ? region : role === 'verifier' ? opd : undefined;
   return {

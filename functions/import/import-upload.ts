@@ -158,6 +158,8 @@ class Attempt {
     const metered = new MeteredStream(limits.maxFileBytes);
     const body = await this.deps.objects.read(this.object.bucket, this.object.key);
     body.on('error', (error) => metered.destroy(error));
+    // Reading may stop early (a limit, a refused file): stop downloading the object too.
+    metered.on('close', () => body.destroy());
     body.pipe(metered);
     const records: AsyncIterable<SourceRecord & { sheet?: number }> =
       format === 'csv'

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { signLocalToken, verifyLocalToken } from '../../local/auth.ts';
-import { parseTokenArgs, UsageError } from '../../local/token.ts';
+import { UsageError } from '../../local/cli.ts';
+import { parseTokenArgs } from '../../local/token.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -67,7 +67,7 @@ async function run(): Promise<Record<string, unknown>> {
       };
       let header: string[] | undefined;
       for await (const record of createReadStream(file).pipe(
-        parse({ delimiter: ';', bom: true, relax_column_count: true, from_line: 4 }),
+        parse({ delimiter: ';', bom: true, relax_column_count: true }),
       ) as AsyncIterable<string[]>) {
         if (!header) {
           header = record;

@@ -39,8 +39,6 @@ async function main(): Promise<void> {
     ...process.env,
     ...emulators.env,
     POWERTOOLS_LOG_LEVEL: 'WARN',
-    // Known: SDK releases after January 2027 need Node 22 (see the README); not news in every case.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const resetTable = async () => {
     await dynamo.send(new DeleteTableCommand({ TableName: TABLES.main.localName }));

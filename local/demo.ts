@@ -39,6 +39,8 @@ const UploadStatus = z.object({
 type UploadStatus = z.infer<typeof UploadStatus>;
 
 async function main(): Promise<void> {
+  // The functions run in this process: keep their INFO lines out of the demo's own output.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   await mkdir(OUT, { recursive: true });
   const stack = await startLocalStack({ port: 0, quiet: true });
   const api = stack.apiUrl;

@@ -29,6 +29,11 @@ import {
 } from '../shared/resources.ts';
 import { guardChild } from './process-guard.ts';
 
+// Every local entry point (start, demo, bench, tests, invoke) loads this module before it creates an
+// SDK client: the SDK's notice that releases after January 2027 need Node 22 is known (README,
+// toolchain pins) and, printed by every process and worker, would only bury the output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Region and credentials of the local stack. DynamoDB Local keeps one database per key + region. */
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'khbslocal', secretAccessKey: 'khbslocal' } as const;

@@ -12,8 +12,6 @@ import { createLambdaContext, importHandler, invokeWithTimeout } from './lambda.
  * empty emulators are started for the call and stopped after it.
  */
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const [entry, eventFile, ...rest] = process.argv.slice(2);
 if (entry === undefined || eventFile === undefined) {
   console.error(

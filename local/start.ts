@@ -8,10 +8,6 @@ import { type LocalStack, startLocalStack } from './stack.ts';
  * process behind; a second signal exits at once (the JVM is killed either way, see process-guard).
  */
 
-// The AWS SDK warns on every start that releases after January 2027 need Node 22. That is known
-// and tracked (shared/design/toolchain.md); here it would only bury the endpoints.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 let stack: LocalStack | undefined;
 let stopping = false;
 let firstSignalAt = 0;

@@ -9,9 +9,6 @@ import { startEmulators } from '../../local/emulators.ts';
  * Vitest is interrupted.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // The SDK's "releases after January 2027 need Node 22" warning is known (shared/design/toolchain.md);
-  // printed once per worker it would bury the test output. Workers inherit this too.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const emulators = await startEmulators();
   Object.assign(process.env, emulators.env);
   project.provide('emulatorEnv', { ...emulators.env });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PROPOSAL_STATUSES } from './domain/proposal.ts';
 
 /**
@@ -8,6 +9,52 @@ import { PROPOSAL_STATUSES } from './domain/proposal.ts';
 
 export const ActorSchema = z.object({ sub: z.string(), name: z.string(), role: z.string() });
 export type Actor = z.infer<typeof ActorSchema>;
+
+const PersonSchema = z.object({ sub: z.string(), name: z.string() });
+
+export const SignoffSchema = z.object({
+  opd: z.string(),
+  decision: z.literal('approve'),
+  note: z.string().optional(),
+  by: PersonSchema,
+  at: z.string(),
+});
+
+export const ReturnNoteSchema = z.object({
+  opd: z.string(),
+  note: z.string(),
+  by: PersonSchema,
+  at: z.string(),
+});
+
+export const ChecksSummarySchema = z.object({
+  listId: z.string(),
+  blocking: z.number().int(),
+  warnings: z.number().int(),
+  openBlocking: z.number().int(),
+  runId: z.string(),
+  at: z.string(),
+});
+
+export const AuditRecordSchema = z.object({
+  entityId: z.string(),
+  seq: z.number().int().positive(),
+  at: z.string(),
+  actor: z.object({
+    sub: z.string(),
+    name: z.string(),
+    role: z.string(),
+    opd: z.string().optional(),
+    region: z.string().optional(),
+  }),
+  action: z.enum(AUDIT_ACTIONS),
+  fromStatus: z.string().optional(),
+  toStatus: z.string().optional(),
+  reason: z.string().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
 
 export const UPLOAD_STATUSES = ['AWAITING_FILE', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'] as const;
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
@@ -73,6 +120,22 @@ export const ProposalRecordSchema = z.object({
   recipientCount: z.number().int().default(0),
   countsByRole: z.record(z.string(), z.number().int()).default({}),
   warningCount: z.number().int().default(0),
+  /** Hash of the newest audit record of this proposal (the chain's head, see `domain/audit.ts`). */
+  lastAuditHash: z.string().optional(),
+  /** Agencies (OPD) whose sign-off the proposal needs, fixed at submission. */
+  requiredAgencies: z.array(z.string()).default([]),
+  signoffs: z.record(z.string(), SignoffSchema).default({}),
+  /** Every time an agency sent the list back, with its reasons. */
+  returns: z.array(ReturnNoteSchema).default([]),
+  checks: ChecksSummarySchema.optional(),
+  /** Blocking flags of the current checks that are not waived. */
+  openBlocking: z.number().int().default(0),
+  submittedAt: z.string().optional(),
+  verifiedAt: z.string().optional(),
+  decidedAt: z.string().optional(),
+  decidedBy: PersonSchema.optional(),
+  approvedListId: z.string().optional(),
+  decreeId: z.string().optional(),
 });
 export type ProposalRecord = z.infer<typeof ProposalRecordSchema>;
 
@@ -91,5 +154,17 @@ export const StoredRecipientSchema = z.object({
   namaRekening: z.string().optional(),
   noHp: z.string().optional(),
   warnings: z.array(z.string()).default([]),
+  /** Findings of the automatic checks on this recipient (written by the checks worker). */
+  flags: z
+    .array(
+      z.object({
+        code: z.string(),
+        severity: z.enum(['blocking', 'warning']),
+        detail: z.string().optional(),
+      }),
+    )
+    .optional(),
+  /** Codes of `flags`, for filtering. */
+  flagCodes: z.array(z.string()).optional(),
 });
 export type StoredRecipient = z.infer<typeof StoredRecipientSchema>;

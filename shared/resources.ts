@@ -61,6 +61,20 @@ export const QUEUES = {
     localName: 'khbs-import-failures',
     envVar: 'IMPORT_FAILURE_QUEUE_URL',
   },
+  /** A submitted list waits here for its automatic checks (`shared/messages.ts` ChecksRequested). */
+  checks: {
+    id: 'ChecksQueue',
+    localName: 'khbs-checks',
+    envVar: 'CHECKS_QUEUE_URL',
+    deadLetter: { localName: 'khbs-checks-dlq', maxReceiveCount: 5 },
+  },
+  /** An approved proposal waits here for its decree (`shared/messages.ts` DecreeRequested). */
+  decree: {
+    id: 'DecreeQueue',
+    localName: 'khbs-decree',
+    envVar: 'DECREE_QUEUE_URL',
+    deadLetter: { localName: 'khbs-decree-dlq', maxReceiveCount: 5 },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** S3 key prefixes that trigger work. */

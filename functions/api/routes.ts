@@ -11,6 +11,8 @@ export interface RouteAccess {
   readonly uploadsBucket?: 'put';
   /** `read`: may presign downloads of reports and decrees. */
   readonly documentsBucket?: 'read';
+  /** Queues the route sends to (keys of `QUEUES` in `shared/resources.ts`). */
+  readonly sendsTo?: readonly ('checks' | 'decree')[];
 }
 
 export interface RouteSpec {
@@ -75,7 +77,50 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     access: { table: 'read' },
   },
+  {
+    id: 'SubmitProposal',
+    method: 'POST',
+    path: '/proposals/{proposalId}/submit',
+    entry: 'functions/api/submit-proposal.ts',
+    public: false,
+    access: { table: 'readwrite', sendsTo: ['checks'] },
+  },
+  {
+    id: 'ReviewProposal',
+    method: 'POST',
+    path: '/proposals/{proposalId}/reviews',
+    entry: 'functions/api/review-proposal.ts',
+    public: false,
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'WaiveFlag',
+    method: 'POST',
+    path: '/proposals/{proposalId}/waivers',
+    entry: 'functions/api/waive-flag.ts',
+    public: false,
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'DecideProposal',
+    method: 'POST',
+    path: '/proposals/{proposalId}/approval',
+    entry: 'functions/api/decide-proposal.ts',
+    public: false,
+    access: { table: 'readwrite', sendsTo: ['decree'] },
+  },
+  {
+    id: 'GetAudit',
+    method: 'GET',
+    path: '/audit',
+    entry: 'functions/api/get-audit.ts',
+    public: false,
+    access: { table: 'read' },
+  },
 ];
 
 /** The import function, triggered by objects created under `uploads/`. */
 export const IMPORT_FUNCTION = { id: 'ImportUpload', entry: 'functions/import/handler.ts' } as const;
+
+/** The automatic checks, consuming `QUEUES.checks` (SQS event source, partial batch responses). */
+export const CHECKS_FUNCTION = { id: 'RunChecks', entry: 'functions/checks/handler.ts' } as const;

@@ -6,6 +6,7 @@ import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
+import type { AuditActor } from '#shared/domain/audit.ts';
 import type { Issue } from '#shared/domain/issues.ts';
 import { isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
@@ -98,7 +99,12 @@ export async function importUpload(object: UploadedObject, deps: ImportDeps): Pr
     return { kind: 'duplicate-event', uploadId: key.uploadId, status };
   }
 
-  const attempt = new Attempt(object, key, claim.attempt, deps, now, started);
+  // The list change is attributed to the operator who asked for the upload URL; a file put there
+  // by other means (console, CLI) is attributed to the import itself.
+  const actor: AuditActor = claim.record.createdBy
+    ? { ...claim.record.createdBy, region: key.region }
+    : { sub: 'system:import', name: 'Impor berkas', role: 'system' };
+  const attempt = new Attempt(object, key, claim.attempt, actor, deps, now, started);
   try {
     if (!format) {
       throw new FileRejection(
@@ -127,6 +133,7 @@ class Attempt {
     private readonly object: UploadedObject,
     private readonly key: UploadKey,
     private readonly attempt: number,
+    private readonly actor: AuditActor,
     private readonly deps: ImportDeps,
     private readonly now: () => Date,
     private readonly started: Date,
@@ -256,6 +263,7 @@ class Attempt {
         countsByRole: this.countsByRole,
         warningCount: this.counts.warnings,
         now: finishedAt,
+        actor: this.actor,
       });
       const fields: Partial<UploadRecord> = {
         status: 'COMPLETED',

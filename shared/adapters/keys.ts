@@ -8,6 +8,8 @@
  * | proposal             | PROPOSAL#<proposalId>           | PROPOSAL      | PROPOSALS#<region> / <period>#<proposalId> |
  * | current proposal ptr | CURRENT#<region>#<period>       | CURRENT       |                                      |
  * | recipient            | LIST#<listId>#<shard>           | <row, 7 digits> |                                    |
+ * | audit record         | AUDIT#<entityId>                | <seq, 10 digits> |                                   |
+ * | flag waiver          | WAIVER#<proposalId>             | <recipientId>#<flag> |                               |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -26,6 +28,20 @@ export const currentProposalKey = (region: string, period: string) => ({
   pk: `CURRENT#${region}#${period}`,
   sk: 'CURRENT',
 });
+
+/** Audit records of one entity, in order: `AUDIT#<entityId>` / `<seq, 10 digits>`. */
+export const auditPartition = (entityId: string) => `AUDIT#${entityId}`;
+export const auditKey = (entityId: string, seq: number) => ({
+  pk: auditPartition(entityId),
+  sk: String(seq).padStart(10, '0'),
+});
+
+/** A waiver of one flag on one recipient: at most one, ever. */
+export const waiverKey = (proposalId: string, recipientId: string, flag: string) => ({
+  pk: `WAIVER#${proposalId}`,
+  sk: `${recipientId}#${flag}`,
+});
+export const waiverPartition = (proposalId: string) => `WAIVER#${proposalId}`;
 
 export const shardOf = (row: number) => row % LIST_SHARDS;
 export const listPartition = (listId: string, shard: number) =>

@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,10 +7,12 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../domain/audit.ts';
 import { type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
-import { type ProposalRecord, ProposalRecordSchema } from '../model.ts';
+import type { Plan } from '../domain/workflow.ts';
+import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
 import { documentClient } from './clients.ts';
-import { currentProposalKey, proposalKey, proposalsByRegion } from './keys.ts';
+import { auditKey, auditPartition, currentProposalKey, proposalKey, proposalsByRegion } from './keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -26,6 +29,19 @@ export interface ListSwitch {
   readonly countsByRole: Record<string, number>;
   readonly warningCount: number;
   readonly now: Date;
+  /** Who the change is attributed to: the operator who asked for the upload URL, or the system. */
+  readonly actor: AuditActor;
+}
+
+/** A conditional write lost: the proposal changed since it was read, or an `extra` item's condition failed. */
+export class ConcurrentChangeError extends Error {
+  constructor(
+    /** Index of the transaction item whose condition failed (0: the proposal itself). */
+    readonly failedItem: number,
+  ) {
+    super(`conditional write failed at item ${failedItem}`);
+    this.name = 'ConcurrentChangeError';
+  }
 }
 
 export interface ProposalFilter {
@@ -97,7 +113,8 @@ export class ProposalsRepository {
    * Transaction items that make `change.listId` the current list of the region's editable proposal,
    * creating the proposal (and its pointer) when the region has none for the period, or when the
    * current one was rejected. Conditions: the proposal is still DRAFT, unchanged since it was read
-   * (version), and no newer upload has been applied. If any fails, nothing is written.
+   * (version), and no newer upload has been applied. If any fails, nothing is written. Either way
+   * the change is the next record of the proposal's audit chain.
    */
   switchListItems(
     current: ProposalRecord | undefined,
@@ -113,36 +130,40 @@ export class ProposalsRepository {
       recipientCount: change.recipientCount,
       countsByRole: change.countsByRole,
       warningCount: change.warningCount,
-      updatedAt: now,
+    };
+    const details = {
+      uploadId: change.uploadId,
+      listId: change.listId,
+      recipientCount: change.recipientCount,
     };
     if (current && current.status !== 'REJECTED') {
-      const names: Record<string, string> = { '#status': 'status' };
-      const values: Record<string, unknown> = { ':draft': 'DRAFT', ':version': current.version, ':one': 1 };
-      const sets = ['version = version + :one'];
-      for (const [field, value] of Object.entries(listFields)) {
-        names[`#${field}`] = field;
-        values[`:${field}`] = value;
-        sets.push(`#${field} = :${field}`);
-      }
       return {
         proposalId: current.proposalId,
-        items: [
+        items: this.changeItems(
+          current,
+          { action: 'LIST_REPLACED', to: 'DRAFT', set: listFields, details },
+          change.actor,
+          now,
           {
-            Update: {
-              TableName: this.tableName,
-              Key: proposalKey(current.proposalId),
-              UpdateExpression: `SET ${sets.join(', ')}`,
-              ConditionExpression:
-                '#status = :draft AND version = :version AND (attribute_not_exists(#currentUploadAt) OR #currentUploadAt < :currentUploadAt)',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
+            condition: 'attribute_not_exists(#currentUploadAt) OR #currentUploadAt < :uploadAt',
+            names: { '#currentUploadAt': 'currentUploadAt' },
+            values: { ':uploadAt': change.uploadAt },
           },
-        ],
+        ),
       };
     }
     const revision = (current?.revision ?? 0) + 1;
     const proposalId = proposalIdFor(change.region, change.period, revision);
+    const audit = sealEntry({
+      entityId: proposalId,
+      seq: 1,
+      at: now,
+      actor: change.actor,
+      action: 'CREATED',
+      toStatus: 'DRAFT',
+      details: { ...details, ...(current ? { replaces: current.proposalId } : {}) },
+      prevHash: GENESIS_HASH,
+    });
     const record: ProposalRecord = {
       proposalId,
       region: change.region,
@@ -151,7 +172,13 @@ export class ProposalsRepository {
       status: 'DRAFT',
       version: 1,
       createdAt: now,
+      updatedAt: now,
       ...listFields,
+      lastAuditHash: audit.hash,
+      requiredAgencies: [],
+      signoffs: {},
+      returns: [],
+      openBlocking: 0,
     };
     const pointer = currentProposalKey(change.region, change.period);
     return {
@@ -177,8 +204,125 @@ export class ProposalsRepository {
             ...(current ? { ExpressionAttributeValues: { ':previous': current.proposalId } } : {}),
           },
         },
+        this.auditPut(audit),
       ],
     };
+  }
+
+  /**
+   * Applies a workflow plan: in one transaction, the proposal moves to `plan.to` (conditional on the
+   * version and status that were read, plus `guard`), and the next audit record is appended with the
+   * hash of the one before. `extra` items (a waiver, a condition on a recipient) succeed or fail with
+   * it. Throws {@link ConcurrentChangeError} naming which item's condition failed.
+   */
+  async apply(
+    proposal: ProposalRecord,
+    plan: Plan,
+    actor: AuditActor,
+    now: string,
+    extra: TransactItem[] = [],
+  ): Promise<ProposalRecord> {
+    const items = [...this.changeItems(proposal, plan, actor, now), ...extra];
+    try {
+      await this.transact(items);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const failed = (error.CancellationReasons ?? []).findIndex(
+          (reason) => reason.Code === 'ConditionalCheckFailed',
+        );
+        throw new ConcurrentChangeError(Math.max(failed, 0));
+      }
+      throw error;
+    }
+    const fresh = await this.get(proposal.proposalId);
+    if (!fresh) throw new Error(`proposal ${proposal.proposalId} vanished after an update`);
+    return fresh;
+  }
+
+  /** The conditional update of the proposal and the audit record that a plan writes. */
+  private changeItems(
+    proposal: ProposalRecord,
+    plan: Plan,
+    actor: AuditActor,
+    now: string,
+    guard?: { condition: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): TransactItem[] {
+    const seq = proposal.version + 1;
+    const audit = sealEntry({
+      entityId: proposal.proposalId,
+      seq,
+      at: now,
+      actor,
+      action: plan.action,
+      fromStatus: proposal.status,
+      toStatus: plan.to,
+      ...(plan.reason ? { reason: plan.reason } : {}),
+      ...(plan.details ? { details: plan.details } : {}),
+      prevHash: proposal.lastAuditHash ?? GENESIS_HASH,
+    });
+    const names: Record<string, string> = { '#status': 'status', ...guard?.names };
+    const values: Record<string, unknown> = {
+      ':from': proposal.status,
+      ':to': plan.to,
+      ':version': proposal.version,
+      ':next': seq,
+      ':hash': audit.hash,
+      ':now': now,
+      ...guard?.values,
+    };
+    const sets = ['#status = :to', 'version = :next', 'lastAuditHash = :hash', 'updatedAt = :now'];
+    for (const [index, [field, value]] of Object.entries(plan.set).entries()) {
+      names[`#f${index}`] = field;
+      values[`:f${index}`] = value;
+      sets.push(`#f${index} = :f${index}`);
+    }
+    const removes = (plan.remove ?? []).map((field, index) => {
+      names[`#r${index}`] = field;
+      return `#r${index}`;
+    });
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: proposalKey(proposal.proposalId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: `#status = :from AND version = :version${guard ? ` AND (${guard.condition})` : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      this.auditPut(audit),
+    ];
+  }
+
+  private auditPut(record: AuditRecord): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...auditKey(record.entityId, record.seq), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** The audit chain of one entity, in order (at most `limit` records). */
+  async audit(entityId: string, limit = 1_000): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': auditPartition(entityId) },
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) records.push(AuditRecordSchema.parse(item));
+      after = out.LastEvaluatedKey;
+    } while (after && records.length < limit);
+    return records;
   }
 
   async transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {

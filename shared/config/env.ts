@@ -11,6 +11,13 @@ const EnvSchema = z.object({
   [BUCKETS.uploads.envVar]: z.string().min(1),
   [BUCKETS.documents.envVar]: z.string().min(1),
   [QUEUES.importFailures.envVar]: z.string().optional(),
+  [QUEUES.checks.envVar]: z.string().optional(),
+  [QUEUES.decree.envVar]: z.string().optional(),
+  /** Agencies (OPD codes) whose sign-off every proposal needs, comma-separated. */
+  REQUIRED_AGENCIES: z
+    .string()
+    .default('DINSOS,BKAD')
+    .transform((value) => value.split(',').map((code) => code.trim().toUpperCase()).filter(Boolean)),
   /** Import limits; defaults are sized for the largest region's list with a wide margin. */
   MAX_FILE_BYTES: z.coerce
     .number()
@@ -33,6 +40,9 @@ export interface Env {
   readonly uploadsBucket: string;
   readonly documentsBucket: string;
   readonly importFailureQueueUrl: string | undefined;
+  readonly checksQueueUrl: string | undefined;
+  readonly decreeQueueUrl: string | undefined;
+  readonly requiredAgencies: readonly string[];
   readonly limits: ImportLimits;
   readonly presignTtlSeconds: number;
 }
@@ -54,6 +64,9 @@ export function env(): Env {
     uploadsBucket: raw[BUCKETS.uploads.envVar] as string,
     documentsBucket: raw[BUCKETS.documents.envVar] as string,
     importFailureQueueUrl: raw[QUEUES.importFailures.envVar] as string | undefined,
+    checksQueueUrl: raw[QUEUES.checks.envVar] as string | undefined,
+    decreeQueueUrl: raw[QUEUES.decree.envVar] as string | undefined,
+    requiredAgencies: raw.REQUIRED_AGENCIES,
     limits: {
       maxFileBytes: raw.MAX_FILE_BYTES,
       maxRows: raw.MAX_ROWS,

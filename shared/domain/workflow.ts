@@ -1,0 +1,206 @@
+import type { AuditAction } from './audit.ts';
+import { type ProposalStatus, STATUS_LABEL } from './proposal.ts';
+
+/**
+ * The proposal lifecycle as plain rules: each `plan*` function looks at the proposal as read and
+ * either refuses (a {@link WorkflowError} with the reason in Bahasa Indonesia) or says what the
+ * transition writes. The repository applies a plan in one conditional transaction on the version
+ * that was read, so two people acting at once cannot both win.
+ *
+ * DRAFT → SUBMITTED → IN_REVIEW → VERIFIED → APPROVED (→ DECREED → DISBURSED);
+ * IN_REVIEW → DRAFT (returned by an agency, reasons kept); VERIFIED → REJECTED.
+ */
+
+export interface Signoff {
+  readonly opd: string;
+  readonly decision: 'approve';
+  readonly note?: string;
+  readonly by: { readonly sub: string; readonly name: string };
+  readonly at: string;
+}
+
+export interface ReturnNote {
+  readonly opd: string;
+  readonly note: string;
+  readonly by: { readonly sub: string; readonly name: string };
+  readonly at: string;
+}
+
+/** What the rules need to know about a proposal. */
+export interface WorkflowState {
+  readonly proposalId: string;
+  readonly status: ProposalStatus;
+  readonly recipientCount: number;
+  readonly currentListId?: string;
+  readonly requiredAgencies: readonly string[];
+  readonly signoffs: Readonly<Record<string, Signoff>>;
+  readonly returns: readonly ReturnNote[];
+  readonly openBlocking: number;
+}
+
+export interface Plan {
+  readonly action: AuditAction;
+  readonly to: ProposalStatus;
+  /** Fields the transition sets on the proposal (besides status, version and the audit head). */
+  readonly set: Readonly<Record<string, unknown>>;
+  /** Fields it removes. */
+  readonly remove?: readonly string[];
+  readonly reason?: string;
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export type WorkflowErrorCode =
+  | 'WRONG_STATE'
+  | 'EMPTY_LIST'
+  | 'AGENCY_NOT_REQUIRED'
+  | 'ALREADY_SIGNED'
+  | 'OPEN_BLOCKING_FLAGS';
+
+export class WorkflowError extends Error {
+  constructor(
+    readonly code: WorkflowErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkflowError';
+  }
+}
+
+interface Who {
+  readonly sub: string;
+  readonly name: string;
+}
+
+function requireStatus(state: WorkflowState, allowed: readonly ProposalStatus[], doing: string): void {
+  if (allowed.includes(state.status)) return;
+  throw new WorkflowError(
+    'WRONG_STATE',
+    `Usulan ${state.proposalId} berstatus "${STATUS_LABEL[state.status]}", sehingga tidak dapat ${doing}.`,
+  );
+}
+
+/** Pengajuan usulan: the region hands its draft list to the governor. */
+export function planSubmit(state: WorkflowState, requiredAgencies: readonly string[], now: string): Plan {
+  requireStatus(state, ['DRAFT'], 'diajukan');
+  if (state.recipientCount === 0 || !state.currentListId) {
+    throw new WorkflowError('EMPTY_LIST', 'Daftar penerima masih kosong. Unggah daftar terlebih dahulu.');
+  }
+  return {
+    action: 'SUBMITTED',
+    to: 'SUBMITTED',
+    set: { requiredAgencies: [...requiredAgencies], signoffs: {}, openBlocking: 0, submittedAt: now },
+    remove: ['checks'],
+    details: { listId: state.currentListId, recipientCount: state.recipientCount },
+  };
+}
+
+export interface ChecksResult {
+  readonly listId: string;
+  readonly blocking: number;
+  readonly warnings: number;
+  /** Blocking flags not waived. */
+  readonly openBlocking: number;
+  readonly runId: string;
+  readonly at: string;
+}
+
+/** The automatic checks finished on the current list: the proposal is ready for the agencies. */
+export function planChecksCompleted(state: WorkflowState, result: ChecksResult): Plan {
+  requireStatus(state, ['SUBMITTED', 'IN_REVIEW'], 'menerima hasil pemeriksaan otomatis');
+  return {
+    action: 'CHECKS_COMPLETED',
+    to: 'IN_REVIEW',
+    set: { checks: result, openBlocking: result.openBlocking },
+    details: {
+      listId: result.listId,
+      blocking: result.blocking,
+      warnings: result.warnings,
+      openBlocking: result.openBlocking,
+      runId: result.runId,
+    },
+  };
+}
+
+/** One agency's sign-off, or the list sent back to the region with the agency's reasons. */
+export function planReview(
+  state: WorkflowState,
+  opd: string,
+  decision: 'approve' | 'return',
+  note: string | undefined,
+  who: Who,
+  now: string,
+): Plan {
+  requireStatus(state, ['IN_REVIEW'], 'diverifikasi');
+  if (!state.requiredAgencies.includes(opd)) {
+    throw new WorkflowError(
+      'AGENCY_NOT_REQUIRED',
+      `Verifikasi usulan ini dilakukan oleh ${state.requiredAgencies.join(' dan ')}; ${opd} tidak termasuk.`,
+    );
+  }
+  if (decision === 'return') {
+    const returned: ReturnNote = { opd, note: note ?? '', by: who, at: now };
+    return {
+      action: 'REVIEW_RETURNED',
+      to: 'DRAFT',
+      set: { signoffs: {}, openBlocking: 0, returns: [...state.returns, returned] },
+      remove: ['checks'],
+      reason: note,
+      details: { opd },
+    };
+  }
+  if (state.signoffs[opd]) {
+    throw new WorkflowError('ALREADY_SIGNED', `${opd} sudah memberikan persetujuan untuk usulan ini.`);
+  }
+  if (state.openBlocking > 0) {
+    throw new WorkflowError(
+      'OPEN_BLOCKING_FLAGS',
+      `Masih ada ${state.openBlocking} temuan pemeriksaan yang menghalangi. Kembalikan usulan untuk diperbaiki, atau ` +
+        'kesampingkan temuan dengan alasan tertulis, sebelum menyetujui.',
+    );
+  }
+  const signoffs = {
+    ...state.signoffs,
+    [opd]: { opd, decision: 'approve' as const, note, by: who, at: now },
+  };
+  const allSigned = state.requiredAgencies.every((agency) => signoffs[agency] !== undefined);
+  return {
+    action: allSigned ? 'VERIFIED' : 'REVIEW_APPROVED',
+    to: allSigned ? 'VERIFIED' : 'IN_REVIEW',
+    set: { signoffs, ...(allSigned ? { verifiedAt: now } : {}) },
+    reason: note,
+    details: { opd, signed: Object.keys(signoffs).length, required: state.requiredAgencies.length },
+  };
+}
+
+/** A verifier sets one blocking flag aside, with a written reason. */
+export function planWaiver(state: WorkflowState, recipientId: string, flag: string, reason: string): Plan {
+  requireStatus(state, ['IN_REVIEW'], 'diubah temuan pemeriksaannya');
+  return {
+    action: 'FLAG_WAIVED',
+    to: state.status,
+    set: { openBlocking: Math.max(0, state.openBlocking - 1) },
+    reason,
+    details: { recipientId, flag },
+  };
+}
+
+/** The approver's final word: approval hands the list to the decree; rejection ends the proposal. */
+export function planApproval(
+  state: WorkflowState,
+  decision: 'approve' | 'reject',
+  note: string | undefined,
+  who: Who,
+  now: string,
+): Plan {
+  requireStatus(state, ['VERIFIED'], decision === 'approve' ? 'disetujui' : 'ditolak');
+  if (decision === 'reject') {
+    return { action: 'REJECTED', to: 'REJECTED', set: { decidedAt: now, decidedBy: who }, reason: note };
+  }
+  return {
+    action: 'APPROVED',
+    to: 'APPROVED',
+    set: { decidedAt: now, decidedBy: who, approvedListId: state.currentListId },
+    reason: note,
+    details: { listId: state.currentListId ?? '', recipientCount: state.recipientCount },
+  };
+}

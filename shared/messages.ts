@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { PeriodSchema } from './domain/period.ts';
+
+/**
+ * Queue messages: the contracts between functions. Each is validated where it is read; the JSON
+ * Schemas in `events/` are generated from these (a unit test keeps them equal).
+ */
+
+/** A submitted (or changed) list needs its automatic checks. */
+export const ChecksRequestedSchema = z.strictObject({
+  type: z.literal('checks.requested'),
+  proposalId: z.string().min(1),
+  /** The list to check: a message for a list that is no longer current is stale and dropped. */
+  listId: z.string().min(1),
+  /** `submit`: first run after submission; `recheck`: another region's run found a conflict. */
+  trigger: z.enum(['submit', 'recheck']),
+  requestedAt: z.iso.datetime(),
+});
+export type ChecksRequested = z.infer<typeof ChecksRequestedSchema>;
+
+/** An approved proposal needs its decree (SK Gubernur). The decree worker is idempotent by proposalId. */
+export const DecreeRequestedSchema = z.strictObject({
+  type: z.literal('decree.requested'),
+  proposalId: z.string().min(1),
+  region: z.string().regex(/^62\.\d{2}$/),
+  period: PeriodSchema,
+  /** The approved list: the decree lists exactly these recipients. */
+  listId: z.string().min(1),
+  recipientCount: z.number().int().positive(),
+  /** Proposal version at approval: the decree worker refuses a proposal that changed since. */
+  version: z.number().int().positive(),
+  approvedAt: z.iso.datetime(),
+  approvedBy: z.strictObject({ sub: z.string(), name: z.string() }),
+});
+export type DecreeRequested = z.infer<typeof DecreeRequestedSchema>;

@@ -1,27 +1,22 @@
-import { z } from 'zod';
-import { NotFoundError } from '#shared/errors.ts';
-import { requireGroup, requireRegionAccess } from '#shared/http/caller.ts';
-import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
+import { requireGroup } from '#shared/http/caller.ts';
+import { apiHandler, json } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
-import { proposalSummary, proposalTotals } from './proposal-view.ts';
+import { loadProposal, proposalDetail } from './proposal-view.ts';
 
-export const ProposalParamsSchema = z.object({
-  proposalId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
-});
-
-/** `GET /proposals/{proposalId}`: status, counts, totals and the uploads that shaped the list. */
+/**
+ * `GET /proposals/{proposalId}`: status, counts, totals, the workflow so far (sign-offs, returns,
+ * checks), the uploads that shaped the list and the history of who did what.
+ */
 export const handler = apiHandler(async ({ event, caller }) => {
   requireGroup(caller, 'operator', 'verifier', 'approver', 'auditor', 'admin');
-  const { proposalId } = parseInput(ProposalParamsSchema, event.pathParameters ?? {});
-  const { proposals, uploads } = apiDeps();
-  const proposal = await proposals.get(proposalId);
-  if (!proposal) throw new NotFoundError('Usulan tidak ditemukan.');
-  requireRegionAccess(caller, proposal.region);
-  const history = await uploads.listForRegionPeriod(proposal.region, proposal.period);
+  const proposal = await loadProposal(event, caller);
+  const { uploads, proposals } = apiDeps();
+  const [history, audit] = await Promise.all([
+    uploads.listForRegionPeriod(proposal.region, proposal.period),
+    proposals.audit(proposal.proposalId),
+  ]);
   return json(200, {
-    ...proposalSummary(proposal),
-    countsByRole: proposal.countsByRole,
-    totals: proposalTotals(proposal),
+    ...proposalDetail(proposal),
     uploads: history.map((upload) => ({
       uploadId: upload.uploadId,
       filename: upload.filename,
@@ -30,6 +25,15 @@ export const handler = apiHandler(async ({ event, caller }) => {
       applied: upload.uploadId === proposal.currentUploadId,
       createdAt: upload.createdAt,
       finishedAt: upload.finishedAt,
+    })),
+    history: audit.map((record) => ({
+      seq: record.seq,
+      at: record.at,
+      action: record.action,
+      by: { name: record.actor.name, role: record.actor.role, opd: record.actor.opd },
+      fromStatus: record.fromStatus,
+      toStatus: record.toStatus,
+      reason: record.reason,
     })),
   });
 });

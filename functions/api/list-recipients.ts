@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { InvalidCursorError } from '#shared/adapters/recipients-repo.ts';
 import { maskAccount, maskNik } from '#shared/domain/mask.ts';
-import { BadRequestError, NotFoundError } from '#shared/errors.ts';
-import { requireGroup, requireRegionAccess, seesPersonalData } from '#shared/http/caller.ts';
+import { BadRequestError } from '#shared/errors.ts';
+import { requireGroup, seesPersonalData } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import type { StoredRecipient } from '#shared/model.ts';
 import { apiDeps } from './deps.ts';
-import { ProposalParamsSchema } from './get-proposal.ts';
+import { loadProposal } from './proposal-view.ts';
 
 const QuerySchema = z.strictObject({
   cursor: z.string().max(512).optional(),
@@ -23,12 +23,9 @@ const QuerySchema = z.strictObject({
  */
 export const handler = apiHandler(async ({ event, caller }) => {
   requireGroup(caller, 'operator', 'verifier', 'approver', 'auditor', 'admin');
-  const { proposalId } = parseInput(ProposalParamsSchema, event.pathParameters ?? {});
+  const proposal = await loadProposal(event, caller);
   const query = parseInput(QuerySchema, event.queryStringParameters ?? {});
-  const { proposals, recipients } = apiDeps();
-  const proposal = await proposals.get(proposalId);
-  if (!proposal) throw new NotFoundError('Usulan tidak ditemukan.');
-  requireRegionAccess(caller, proposal.region);
+  const { recipients } = apiDeps();
   if (!proposal.currentListId) return json(200, { items: [], nextCursor: null });
 
   try {

@@ -1,7 +1,38 @@
+import { z } from 'zod';
+import { ConcurrentChangeError } from '#shared/adapters/proposals-repo.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { totalsFor } from '#shared/domain/amounts.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
+import { WorkflowError } from '#shared/domain/workflow.ts';
+import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { type Caller, requireRegionAccess } from '#shared/http/caller.ts';
+import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { ProposalRecord } from '#shared/model.ts';
+import { apiDeps } from './deps.ts';
+
+export const ProposalParamsSchema = z.object({
+  proposalId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
+});
+
+/** The proposal named in the path, after the object-level check (an operator: own region only). */
+export async function loadProposal(event: ApiEvent, caller: Caller): Promise<ProposalRecord> {
+  const { proposalId } = parseInput(ProposalParamsSchema, event.pathParameters ?? {});
+  const proposal = await apiDeps().proposals.get(proposalId);
+  if (!proposal) throw new NotFoundError('Usulan tidak ditemukan.');
+  requireRegionAccess(caller, proposal.region);
+  return proposal;
+}
+
+/** A refused or lost transition as the API reports it: 409 with the reason. */
+export function asConflict(error: unknown): never {
+  if (error instanceof WorkflowError) throw new ConflictError(error.message, { reason: error.code });
+  if (error instanceof ConcurrentChangeError && error.failedItem === 0) {
+    throw new ConflictError('Usulan baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.', {
+      reason: 'CONCURRENT_CHANGE',
+    });
+  }
+  throw error;
+}
 
 /** How a proposal is shown in API responses (list and detail share the summary). */
 export function proposalSummary(proposal: ProposalRecord) {
@@ -14,9 +45,28 @@ export function proposalSummary(proposal: ProposalRecord) {
     version: proposal.version,
     recipientCount: proposal.recipientCount,
     warningCount: proposal.warningCount,
+    openBlocking: proposal.openBlocking,
     currentUploadId: proposal.currentUploadId,
+    decreeId: proposal.decreeId,
     createdAt: proposal.createdAt,
     updatedAt: proposal.updatedAt,
+  };
+}
+
+/** The detail view adds the workflow: required agencies, sign-offs, returns and the checks' result. */
+export function proposalDetail(proposal: ProposalRecord) {
+  return {
+    ...proposalSummary(proposal),
+    countsByRole: proposal.countsByRole,
+    totals: proposalTotals(proposal),
+    requiredAgencies: proposal.requiredAgencies,
+    signoffs: Object.values(proposal.signoffs),
+    returns: proposal.returns,
+    checks: proposal.checks,
+    submittedAt: proposal.submittedAt,
+    verifiedAt: proposal.verifiedAt,
+    decidedAt: proposal.decidedAt,
+    decidedBy: proposal.decidedBy?.name,
   };
 }
 

@@ -14,7 +14,7 @@ import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '..
 import { documentClient } from './clients.ts';
 import { auditKey, auditPartition, currentProposalKey, proposalKey, proposalsByRegion } from './keys.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** What an import hands over when its list becomes the proposal's current list. */
 export interface ListSwitch {

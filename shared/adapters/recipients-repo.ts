@@ -47,7 +47,7 @@ export class RecipientsRepository {
             ':pk': listPartition(listId, position.shard),
             ...(filter ? { ':flag': filter } : {}),
           },
-          ...(filter ? { FilterExpression: 'contains(warnings, :flag)' } : {}),
+          ...(filter ? { FilterExpression: 'contains(warnings, :flag) OR contains(flagCodes, :flag)' } : {}),
           Limit: limit - items.length,
           ...(position.afterSk
             ? { ExclusiveStartKey: { pk: listPartition(listId, position.shard), sk: position.afterSk } }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditActor } from '../domain/audit.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
 /** The groups a user can belong to (interfaces.md §3). */
@@ -76,4 +77,15 @@ function list(value: unknown): string[] {
     .replace(/^\[|\]$/g, '')
     .split(/[\s,]+/)
     .filter(Boolean);
+}
+
+/** How a person appears in the audit trail. */
+export function actorOf(caller: Caller): AuditActor {
+  return {
+    sub: caller.sub,
+    name: caller.name,
+    role: caller.groups.join(','),
+    ...(caller.opd ? { opd: caller.opd } : {}),
+    ...(caller.region ? { region: caller.region } : {}),
+  };
 }

@@ -5,6 +5,7 @@ import { ZodError, type z } from 'zod';
 import { AppError, BadRequestError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { type Caller, callerFromClaims } from './caller.ts';
+import { withIdempotencyKey } from './idempotency.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -65,16 +66,23 @@ export interface Authenticated {
 
 /**
  * Wires an API route: Powertools context in the logs, the caller read from the verified claims,
- * and one place that maps every error to the documented JSON shape (never a stack trace). Public
+ * `Idempotency-Key` honoured on POST, and one place that maps every error to the documented JSON shape (never a stack trace). Public
  * routes use {@link publicHandler}.
  */
 export function apiHandler(route: (input: Authenticated) => Promise<ApiResult>) {
   return middy<ApiEvent, ApiResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       try {
         const caller = callerFromClaims(event.requestContext.authorizer?.jwt?.claims);
-        return await route({ event, caller });
+        if (event.requestContext.http.method !== 'POST') return await route({ event, caller });
+        // Any POST may carry an Idempotency-Key (interfaces.md §3).
+        return await withIdempotencyKey(
+          event.headers['idempotency-key'],
+          { sub: caller.sub, routeKey: event.routeKey, path: event.rawPath, body: event.body },
+          context,
+          () => route({ event, caller }),
+        );
       } catch (error) {
         return mapError(error, event);
       }

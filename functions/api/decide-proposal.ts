@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { MessageQueue } from '#shared/adapters/queue.ts';
+import { planApproval } from '#shared/domain/workflow.ts';
+import { actorOf, requireGroup } from '#shared/http/caller.ts';
+import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { logger } from '#shared/logger.ts';
+import { DecreeRequestedSchema } from '#shared/messages.ts';
+import { apiDeps } from './deps.ts';
+import { asConflict, loadProposal, proposalDetail } from './proposal-view.ts';
+
+const BodySchema = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject']),
+    note: z.string().trim().max(2_000).optional(),
+  })
+  .refine((body) => body.decision !== 'reject' || (body.note?.length ?? 0) >= 10, {
+    path: ['note'],
+    message: 'Alasan penolakan wajib ditulis (minimal 10 karakter).',
+  });
+
+/**
+ * `POST /proposals/{proposalId}/approval`: the approver (Sekda, for the governor) approves a
+ * verified list, which hands it to the decree (a message on the decree queue), or rejects it.
+ */
+export const handler = apiHandler(async ({ event, caller }) => {
+  requireGroup(caller, 'approver');
+  const body = parseInput(BodySchema, jsonBody(event));
+  const proposal = await loadProposal(event, caller);
+  const now = new Date().toISOString();
+  const plan = (() => {
+    try {
+      return planApproval(proposal, body.decision, body.note, { sub: caller.sub, name: caller.name }, now);
+    } catch (error) {
+      return asConflict(error);
+    }
+  })();
+  const { config, proposals } = apiDeps();
+  const decided = await proposals.apply(proposal, plan, actorOf(caller), now).catch(asConflict);
+
+  if (decided.status === 'APPROVED') {
+    const message = DecreeRequestedSchema.parse({
+      type: 'decree.requested',
+      proposalId: decided.proposalId,
+      region: decided.region,
+      period: decided.period,
+      listId: decided.approvedListId,
+      recipientCount: decided.recipientCount,
+      version: decided.version,
+      approvedAt: now,
+      approvedBy: { sub: caller.sub, name: caller.name },
+    });
+    try {
+      if (!config.decreeQueueUrl) throw new Error('DECREE_QUEUE_URL is not set');
+      await new MessageQueue(config.decreeQueueUrl).send(message);
+    } catch (error) {
+      // The approval stands; an APPROVED proposal without a decree is re-driven by reconciliation.
+      logger.error('Could not queue the decree for an approved proposal', {
+        proposalId: decided.proposalId,
+        error,
+      });
+    }
+  }
+  return json(200, proposalDetail(decided));
+});

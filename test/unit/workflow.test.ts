@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  planApproval,
+  planChecksCompleted,
+  planReview,
+  planSubmit,
+  planWaiver,
+  WorkflowError,
+  type WorkflowState,
+} from '../../shared/domain/workflow.ts';
+
+const who = { sub: 'u1', name: 'Petugas' };
+const now = '2026-11-29T08:00:00.000Z';
+
+const draft: WorkflowState = {
+  proposalId: '62.03-2026-S1',
+  status: 'DRAFT',
+  recipientCount: 120,
+  currentListId: 'L1',
+  requiredAgencies: [],
+  signoffs: {},
+  returns: [],
+  openBlocking: 0,
+};
+const inReview: WorkflowState = { ...draft, status: 'IN_REVIEW', requiredAgencies: ['DINSOS', 'BKAD'] };
+
+const refusal = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof WorkflowError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('workflow rules', () => {
+  it('submits a non-empty draft, fixing the agencies that must sign', () => {
+    const plan = planSubmit(draft, ['DINSOS', 'BKAD'], now);
+    expect(plan).toMatchObject({
+      to: 'SUBMITTED',
+      action: 'SUBMITTED',
+      set: { requiredAgencies: ['DINSOS', 'BKAD'] },
+    });
+    expect(refusal(() => planSubmit({ ...draft, recipientCount: 0 }, ['DINSOS'], now))).toBe('EMPTY_LIST');
+    for (const status of ['SUBMITTED', 'IN_REVIEW', 'VERIFIED', 'APPROVED', 'REJECTED'] as const) {
+      expect(refusal(() => planSubmit({ ...draft, status }, ['DINSOS'], now))).toBe('WRONG_STATE');
+    }
+  });
+
+  it('moves to IN_REVIEW when the checks of a submitted list finish', () => {
+    const result = { listId: 'L1', blocking: 2, warnings: 5, openBlocking: 2, runId: 'm1', at: now };
+    expect(planChecksCompleted({ ...draft, status: 'SUBMITTED' }, result)).toMatchObject({
+      to: 'IN_REVIEW',
+      set: { openBlocking: 2 },
+    });
+    expect(refusal(() => planChecksCompleted(draft, result))).toBe('WRONG_STATE');
+  });
+
+  it('verifies only when every required agency has signed, once each', () => {
+    const first = planReview(inReview, 'DINSOS', 'approve', undefined, who, now);
+    expect(first).toMatchObject({ to: 'IN_REVIEW', action: 'REVIEW_APPROVED' });
+    const afterFirst = { ...inReview, signoffs: first.set.signoffs as WorkflowState['signoffs'] };
+    expect(refusal(() => planReview(afterFirst, 'DINSOS', 'approve', undefined, who, now))).toBe(
+      'ALREADY_SIGNED',
+    );
+    expect(planReview(afterFirst, 'BKAD', 'approve', 'lengkap', who, now)).toMatchObject({
+      to: 'VERIFIED',
+      action: 'VERIFIED',
+    });
+    expect(refusal(() => planReview(inReview, 'BAPPEDA', 'approve', undefined, who, now))).toBe(
+      'AGENCY_NOT_REQUIRED',
+    );
+  });
+
+  it('refuses a sign-off while blocking flags are open, but lets the list be returned', () => {
+    const flagged = { ...inReview, openBlocking: 3 };
+    expect(refusal(() => planReview(flagged, 'DINSOS', 'approve', undefined, who, now))).toBe(
+      'OPEN_BLOCKING_FLAGS',
+    );
+    const returned = planReview(flagged, 'DINSOS', 'return', 'NIK ganda di desa Candi', who, now);
+    expect(returned).toMatchObject({ to: 'DRAFT', action: 'REVIEW_RETURNED', set: { signoffs: {} } });
+    expect(returned.set.returns).toEqual([
+      { opd: 'DINSOS', note: 'NIK ganda di desa Candi', by: who, at: now },
+    ]);
+  });
+
+  it('waives only during review and never below zero open flags', () => {
+    expect(
+      planWaiver({ ...inReview, openBlocking: 1 }, 'L1.5', 'UNDER_AGE', 'usia sesuai akta'),
+    ).toMatchObject({
+      to: 'IN_REVIEW',
+      set: { openBlocking: 0 },
+      details: { recipientId: 'L1.5', flag: 'UNDER_AGE' },
+    });
+    expect(refusal(() => planWaiver(draft, 'L1.5', 'UNDER_AGE', 'x'))).toBe('WRONG_STATE');
+  });
+
+  it('lets the approver decide a verified proposal only', () => {
+    const verified = { ...inReview, status: 'VERIFIED' as const };
+    expect(planApproval(verified, 'approve', undefined, who, now)).toMatchObject({
+      to: 'APPROVED',
+      set: { approvedListId: 'L1' },
+    });
+    expect(planApproval(verified, 'reject', 'tidak sesuai', who, now)).toMatchObject({ to: 'REJECTED' });
+    expect(refusal(() => planApproval(inReview, 'approve', undefined, who, now))).toBe('WRONG_STATE');
+  });
+});

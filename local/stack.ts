@@ -1,13 +1,22 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { S3Event } from 'aws-lambda';
-import { IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
+import type { S3Event, SQSEvent } from 'aws-lambda';
+import { CHECKS_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
+import { CHECKS_WORKER } from '../infra/workers.ts';
 import { resetEnvForTests } from '../shared/config/env.ts';
 import { BUCKETS, PREFIXES, QUEUES } from '../shared/resources.ts';
 import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';
 import { S3EventSource, type S3EventSourceOptions } from './s3-events.ts';
+import { SqsEventSource, type SqsEventSourceOptions } from './sqs-events.ts';
+
+/**
+ * Visibility timeout of the local queue consumers, in seconds: short, so that a failed record is
+ * retried within seconds and a poison message reaches its DLQ after `maxReceiveCount` × this.
+ * (In AWS it is ≥ 6 × the function's timeout; the local source keeps a running batch hidden.)
+ */
+export const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 2;
 
 export interface LocalStackOptions {
   /** Port of the HTTP API on 127.0.0.1. @default env PORT, else 3000; 0 picks a free port */
@@ -24,6 +33,19 @@ export interface LocalStackOptions {
   readonly s3Events?: Partial<
     Pick<S3EventSourceOptions, 'retryDelayMs' | 'maxRetries' | 'pollIntervalMs' | 'concurrency' | 'timeoutMs'>
   >;
+  /** Replace the checks worker (tests). @default `handler` of CHECKS_FUNCTION.entry */
+  readonly checksHandler?: LambdaHandler<SQSEvent>;
+  /**
+   * Tuning of the checks queue → worker trigger.
+   * @default batch size and concurrency of `CHECKS_WORKER` (infra/workers.ts), visibility timeout
+   * `LOCAL_VISIBILITY_TIMEOUT_SECONDS`
+   */
+  readonly checks?: Partial<
+    Pick<
+      SqsEventSourceOptions,
+      'visibilityTimeoutSeconds' | 'waitTimeSeconds' | 'batchSize' | 'concurrency' | 'timeoutMs' | 'onBatch'
+    >
+  >;
 }
 
 export interface LocalStack {
@@ -32,15 +54,27 @@ export interface LocalStack {
   readonly emulators: Emulators;
   /** The S3 → import trigger; `await stack.s3Events.whenIdle()` after an upload waits for its import. */
   readonly s3Events: S3EventSource;
+  /**
+   * The checks queue → checks worker trigger (`QUEUES.checks`, partial batch responses, redrive to
+   * its DLQ). The decree queue has no consumer yet: its messages stay where a test can read them.
+   */
+  readonly checks: SqsEventSource;
   readonly gateway: Gateway;
-  /** Stops the API, the trigger and the emulators (the JVM included). Safe to call more than once. */
+  /**
+   * Resolves once every trigger is idle at the same time: no upload waiting for its import, no
+   * message on the checks queue (handled and deleted, or moved to the DLQ after its retries), and
+   * nothing running. Work that starts more work (a run that sends a re-check) is waited for too.
+   */
+  whenIdle(): Promise<void>;
+  /** Stops the API, the triggers and the emulators (the JVM included). Safe to call more than once. */
   stop(): Promise<void>;
 }
 
 /**
  * The whole backend on this machine: DynamoDB Local and fauxqs with every resource of
  * `shared/resources.ts`, this process's environment pointed at them, uploads under
- * `PREFIXES.uploads` triggering the real import function, and the real API routes on a local port.
+ * `PREFIXES.uploads` triggering the real import function, messages on the checks queue triggering
+ * the real checks worker, and the real API routes on a local port.
  *
  * Sets `process.env` (endpoints, region, fake credentials, resource names) before any handler module
  * is imported, because those create their SDK clients at module scope.
@@ -49,6 +83,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.quiet ? () => {} : (line: string) => console.error(line);
   const emulators = await startEmulators({ log });
   let s3Events: S3EventSource | undefined;
+  let checks: SqsEventSource | undefined;
   let gateway: Gateway | undefined;
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const s3 = new S3Client({ ...clientConfig, endpoint: emulators.s3Endpoint, forcePathStyle: true });
@@ -61,7 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      await Promise.allSettled([gateway?.close(), s3Events?.stop()]);
+      await Promise.allSettled([gateway?.close(), s3Events?.stop(), checks?.stop()]);
       s3.destroy();
       sqs.destroy();
       await emulators.stop();
@@ -89,6 +124,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await s3Events.start();
 
+    const checksQueueUrl = emulators.env[QUEUES.checks.envVar];
+    if (checksQueueUrl === undefined) throw new Error('the emulators created no checks queue');
+    checks = new SqsEventSource({
+      batchSize: CHECKS_WORKER.batchSize,
+      concurrency: CHECKS_WORKER.maxConcurrency,
+      timeoutMs: CHECKS_WORKER.timeoutSeconds * 1000,
+      memoryLimitInMB: CHECKS_WORKER.memoryMb,
+      visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+      ...options.checks,
+      queueUrl: checksQueueUrl,
+      handler: options.checksHandler ?? lazyHandler<SQSEvent>(CHECKS_FUNCTION.entry),
+      sqs,
+      functionName: `khbs-${CHECKS_FUNCTION.id}`,
+    });
+    await checks.start();
+
     gateway = await startGateway({
       routes: options.routes ?? ROUTES,
       ...(options.loadHandler !== undefined ? { loadHandler: options.loadHandler } : {}),
@@ -96,7 +147,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       accessLog: options.quiet ? () => {} : (line) => console.log(line),
     });
 
-    return { apiUrl: gateway.url, emulators, s3Events, gateway, stop };
+    const uploads = s3Events;
+    const checksSource = checks;
+    const whenIdle = async (): Promise<void> => {
+      for (;;) {
+        await uploads.whenIdle();
+        await checksSource.whenIdle();
+        // An import or a run may have started more work for the other trigger: idle only when both
+        // are idle at one look.
+        if ((await uploads.scan()) === 0 && uploads.pending === 0 && (await checksSource.isIdle())) return;
+      }
+    };
+
+    return { apiUrl: gateway.url, emulators, s3Events, checks, gateway, whenIdle, stop };
   } catch (error) {
     await stop();
     throw error;

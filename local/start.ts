@@ -1,6 +1,6 @@
-import { IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
+import { CHECKS_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
 import { BUCKETS, PREFIXES, QUEUES, TABLES } from '../shared/resources.ts';
-import { type LocalStack, startLocalStack } from './stack.ts';
+import { LOCAL_VISIBILITY_TIMEOUT_SECONDS, type LocalStack, startLocalStack } from './stack.ts';
 
 /**
  * `npm start`: the whole backend on this machine, until Ctrl-C. Prints where everything is and how to
@@ -49,7 +49,22 @@ if (stopping) {
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const { apiUrl, emulators } = stack;
-const queue = QUEUES.importFailures;
+/** What each queue is for, in the printout. */
+const QUEUE_ROLES: Record<keyof typeof QUEUES, string> = {
+  importFailures: 'failed imports',
+  checks: `consumed by ${CHECKS_FUNCTION.entry}`,
+  decree: 'approved proposals; no consumer yet (issue 4): read it to see the hand-off',
+};
+const queueLines = Object.entries(QUEUES).flatMap(([key, spec]) => {
+  const lines = [`  ${spec.localName.padEnd(24)}${QUEUE_ROLES[key as keyof typeof QUEUES]}`];
+  if ('deadLetter' in spec) {
+    const { localName, maxReceiveCount } = spec.deadLetter;
+    lines.push(
+      `  ${localName.padEnd(24)}its DLQ: messages received ${maxReceiveCount} times without success`,
+    );
+  }
+  return lines;
+});
 const routeLines = ROUTES.map(
   (route) => `  ${route.method.padEnd(5)}${route.path.padEnd(42)}${route.public ? 'public' : 'bearer token'}`,
 );
@@ -62,8 +77,11 @@ ${routeLines.join('\n')}
 
 DynamoDB   ${emulators.dynamoEndpoint}   table ${TABLES.main.localName}
 S3         ${emulators.s3Endpoint}   buckets ${BUCKETS.uploads.localName}, ${BUCKETS.documents.localName}
-SQS        ${emulators.sqsEndpoint}   queue ${queue.localName} (failed imports)
+SQS        ${emulators.sqsEndpoint}
+${queueLines.join('\n')}
 Import     every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.uploads} runs ${IMPORT_FUNCTION.entry}
+Checks     every message on ${QUEUES.checks.localName} runs ${CHECKS_FUNCTION.entry} (partial batch responses;
+           a failed message is retried every ${LOCAL_VISIBILITY_TIMEOUT_SECONDS} s, then moved to ${QUEUES.checks.deadLetter.localName})
 
 Get a token (another terminal):
   TOKEN=$(npm run -s token -- --role operator --region 62.03)

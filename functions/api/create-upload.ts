@@ -17,7 +17,7 @@ const BodySchema = z.strictObject({
     .min(5)
     .max(200)
     .regex(/^[^/\\]+\.(csv|xlsx)$/i, 'Nama berkas harus berakhiran .csv atau .xlsx'),
-  /** Only an admin names the region; an operator always uploads for their own. */
+  /** Kemendagri code or name; an admin's choice, an operator's own region by default. */
   region: z.string().optional(),
 });
 
@@ -28,7 +28,8 @@ const BodySchema = z.strictObject({
 export const handler = apiHandler(async ({ event, caller }) => {
   requireGroup(caller, 'operator', 'admin');
   const body = parseInput(BodySchema, jsonBody(event));
-  const region = caller.groups.includes('admin') && body.region ? resolveRegion(body.region) : caller.region;
+  // An admin names the region; an operator may name only their own (another one is a 403).
+  const region = body.region === undefined ? caller.region : resolveRegion(body.region);
   if (!region) throw new BadRequestError('Kabupaten/kota tujuan unggahan tidak dikenal.');
   requireRegionAccess(caller, region);
 

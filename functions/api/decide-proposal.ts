@@ -6,7 +6,7 @@ import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handle
 import { logger } from '#shared/logger.ts';
 import { DecreeRequestedSchema } from '#shared/messages.ts';
 import { apiDeps } from './deps.ts';
-import { asConflict, loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetail } from './proposal-view.ts';
 
 const BodySchema = z
   .strictObject({
@@ -27,15 +27,9 @@ export const handler = apiHandler(async ({ event, caller }) => {
   const body = parseInput(BodySchema, jsonBody(event));
   const proposal = await loadProposal(event, caller);
   const now = new Date().toISOString();
-  const plan = (() => {
-    try {
-      return planApproval(proposal, body.decision, body.note, { sub: caller.sub, name: caller.name }, now);
-    } catch (error) {
-      return asConflict(error);
-    }
-  })();
+  const plan = planApproval(proposal, body.decision, body.note, { sub: caller.sub, name: caller.name }, now);
   const { config, proposals } = apiDeps();
-  const decided = await proposals.apply(proposal, plan, actorOf(caller), now).catch(asConflict);
+  const decided = await proposals.apply(proposal, plan, actorOf(caller), now);
 
   if (decided.status === 'APPROVED') {
     const message = DecreeRequestedSchema.parse({

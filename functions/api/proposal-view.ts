@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { ConcurrentChangeError } from '#shared/adapters/proposals-repo.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { totalsFor } from '#shared/domain/amounts.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
-import { WorkflowError } from '#shared/domain/workflow.ts';
-import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { NotFoundError } from '#shared/errors.ts';
 import { type Caller, requireRegionAccess } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { ProposalRecord } from '#shared/model.ts';
@@ -21,17 +19,6 @@ export async function loadProposal(event: ApiEvent, caller: Caller): Promise<Pro
   if (!proposal) throw new NotFoundError('Usulan tidak ditemukan.');
   requireRegionAccess(caller, proposal.region);
   return proposal;
-}
-
-/** A refused or lost transition as the API reports it: 409 with the reason. */
-export function asConflict(error: unknown): never {
-  if (error instanceof WorkflowError) throw new ConflictError(error.message, { reason: error.code });
-  if (error instanceof ConcurrentChangeError && error.failedItem === 0) {
-    throw new ConflictError('Usulan baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.', {
-      reason: 'CONCURRENT_CHANGE',
-    });
-  }
-  throw error;
 }
 
 /** How a proposal is shown in API responses (list and detail share the summary). */

@@ -4,7 +4,7 @@ import { ForbiddenError } from '#shared/errors.ts';
 import { actorOf, requireGroup } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
-import { asConflict, loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetail } from './proposal-view.ts';
 
 const BodySchema = z
   .strictObject({
@@ -27,20 +27,14 @@ export const handler = apiHandler(async ({ event, caller }) => {
   const body = parseInput(BodySchema, jsonBody(event));
   const proposal = await loadProposal(event, caller);
   const now = new Date().toISOString();
-  const plan = (() => {
-    try {
-      return planReview(
-        proposal,
-        caller.opd ?? '',
-        body.decision,
-        body.note,
-        { sub: caller.sub, name: caller.name },
-        now,
-      );
-    } catch (error) {
-      return asConflict(error);
-    }
-  })();
-  const updated = await apiDeps().proposals.apply(proposal, plan, actorOf(caller), now).catch(asConflict);
+  const plan = planReview(
+    proposal,
+    caller.opd ?? '',
+    body.decision,
+    body.note,
+    { sub: caller.sub, name: caller.name },
+    now,
+  );
+  const updated = await apiDeps().proposals.apply(proposal, plan, actorOf(caller), now);
   return json(200, proposalDetail(updated));
 });

@@ -6,7 +6,7 @@ import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handle
 import { logger } from '#shared/logger.ts';
 import { type ChecksRequested, ChecksRequestedSchema } from '#shared/messages.ts';
 import { apiDeps } from './deps.ts';
-import { asConflict, loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetail } from './proposal-view.ts';
 
 const BodySchema = z.strictObject({});
 
@@ -20,9 +20,8 @@ export const handler = apiHandler(async ({ event, caller }) => {
   const proposal = await loadProposal(event, caller);
   const { config, proposals } = apiDeps();
   const now = new Date().toISOString();
-  const submitted = await proposals
-    .apply(proposal, planSubmit(proposal, config.requiredAgencies, now), actorOf(caller), now)
-    .catch(asConflict);
+  const plan = planSubmit(proposal, config.requiredAgencies, now);
+  const submitted = await proposals.apply(proposal, plan, actorOf(caller), now);
 
   const message: ChecksRequested = ChecksRequestedSchema.parse({
     type: 'checks.requested',

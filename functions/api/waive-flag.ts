@@ -6,7 +6,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '#shared/errors.ts
 import { actorOf, requireGroup } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
-import { asConflict, loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetail } from './proposal-view.ts';
 
 const BodySchema = z.strictObject({
   recipientId: z.string().min(3).max(100),
@@ -37,13 +37,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
   }
 
   const now = new Date().toISOString();
-  const plan = (() => {
-    try {
-      return planWaiver(proposal, body.recipientId, body.flag, body.reason);
-    } catch (error) {
-      return asConflict(error);
-    }
-  })();
+  const plan = planWaiver(proposal, body.recipientId, body.flag, body.reason);
   const actor = actorOf(caller);
   const extra: TransactItem[] = [
     {
@@ -89,6 +83,6 @@ export const handler = apiHandler(async ({ event, caller }) => {
         },
       );
     }
-    return asConflict(error);
+    throw error;
   }
 });

@@ -3,9 +3,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import type { RouteAccess, TableAccess } from '../../functions/api/routes.ts';
-import { PREFIXES } from '../../shared/resources.ts';
+import { PREFIXES, QUEUES } from '../../shared/resources.ts';
 import { acknowledgeWildcardUnder } from '../nag.ts';
 
 /** The stateful resources a function may be granted access to. */
@@ -15,13 +16,30 @@ export interface DataResources {
   readonly documentsBucket: IBucket;
 }
 
+/** A queue a route may send to (`access.sendsTo` in `functions/api/routes.ts`: keys of `QUEUES`). */
+export type RouteQueueName = NonNullable<RouteAccess['sendsTo']>[number];
+
+/** The queues routes may send to, by name. */
+export type RouteQueues = Readonly<Record<RouteQueueName, IQueue>>;
+
 /**
  * Grants a function exactly what its route declares in `functions/api/routes.ts`, nothing by
  * default. The IAM5 acknowledgements name each wildcard these grants produce and say why it is
- * needed, on the function's role only.
+ * needed, on the function's role only. A route that sends to a queue also needs that queue's URL
+ * in its environment: see `routeQueueEnvironment`.
  */
-export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataResources): void {
+export function grantRouteAccess(
+  fn: IFunction,
+  access: RouteAccess,
+  data: DataResources,
+  queues: RouteQueues,
+): void {
   if (access.table) grantTableAccess(fn, data.table, access.table);
+
+  for (const name of access.sendsTo ?? []) {
+    // SendMessage (and GetQueueAttributes/GetQueueUrl) on this one queue: no wildcard.
+    queueNamed(queues, name).grantSendMessages(fn);
+  }
 
   switch (access.uploadsBucket) {
     case 'put':
@@ -42,6 +60,25 @@ export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataR
     default:
       throw unknownAccess(access.documentsBucket);
   }
+}
+
+/**
+ * The URL of each queue a route sends to, under the variable `shared/config/env.ts` reads
+ * (`QUEUES[name].envVar`); nothing for a route that sends nowhere.
+ */
+export function routeQueueEnvironment(access: RouteAccess, queues: RouteQueues): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const name of access.sendsTo ?? []) {
+    environment[QUEUES[name].envVar] = queueNamed(queues, name).queueUrl;
+  }
+  return environment;
+}
+
+function queueNamed(queues: RouteQueues, name: RouteQueueName): IQueue {
+  const queue = queues[name];
+  // routes.ts is typed, but a plain-JS caller or a cast could still name a queue that is not here.
+  if (queue === undefined) throw new Error(`No queue "${String(name)}" for a route to send to`);
+  return queue;
 }
 
 /** Read (GetItem, Query…) or read and write on the table and its indexes. */

@@ -14,7 +14,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../functions/api/routes.ts';
-import { type DataResources, grantRouteAccess } from './data-grants.ts';
+import {
+  type DataResources,
+  grantRouteAccess,
+  type RouteQueues,
+  routeQueueEnvironment,
+} from './data-grants.ts';
 import { ProjectFunction } from './project-function.ts';
 
 export interface KhbsHttpApiProps extends DataResources {
@@ -26,6 +31,11 @@ export interface KhbsHttpApiProps extends DataResources {
   readonly jwtAudience: string[];
   /** Names of the table and buckets, keyed by the env var names in `shared/resources.ts`. */
   readonly environment: Record<string, string>;
+  /**
+   * The queues a route may send to (`access.sendsTo`). Each route gets send rights and the URL
+   * variable for exactly the queues it names.
+   */
+  readonly queues: RouteQueues;
   /**
    * Origins a browser may call the API from (CORS). Tokens travel in the Authorization header,
    * never in cookies, so no credentials are allowed and `*` exposes nothing.
@@ -96,9 +106,9 @@ export class KhbsHttpApi extends Construct {
       const fn = new ProjectFunction(this, route.id, {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
-        environment: props.environment,
+        environment: { ...props.environment, ...routeQueueEnvironment(route.access, props.queues) },
       });
-      grantRouteAccess(fn, route.access, props);
+      grantRouteAccess(fn, route.access, props, props.queues);
 
       const [created] = this.api.addRoutes({
         path: route.path,

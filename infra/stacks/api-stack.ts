@@ -4,7 +4,9 @@ import type { Construct } from 'constructs';
 import { ROUTES } from '../../functions/api/routes.ts';
 import { GROUPS } from '../../shared/http/caller.ts';
 import { BUCKETS, TABLES } from '../../shared/resources.ts';
+import { ChecksWorker } from '../constructs/checks-worker.ts';
 import type { DataResources } from '../constructs/data-grants.ts';
+import { DecreePipeline } from '../constructs/decree-pipeline.ts';
 import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
 import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
@@ -31,21 +33,23 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
    */
   readonly importLimits?: ImportLimits;
   /**
-   * Where the import alarms notify.
+   * Where the alarms (import, checks, decree queue) notify.
    * @default - no action
    */
   readonly alarmAction?: IAlarmAction;
 }
 
 /**
- * What can be replaced at will: the functions, the HTTP API, the import trigger, the user
- * directory (itself RETAINed and deletion-protected, because it holds the accounts). Receives the
- * table and buckets from the stateful stack.
+ * What can be replaced at will: the functions, the HTTP API, the import trigger, the checks worker
+ * and its queue, the decree queue, the user directory (itself RETAINed and deletion-protected,
+ * because it holds the accounts). Receives the table and buckets from the stateful stack.
  */
 export class KhbsApiStack extends Stack {
   public readonly directory: UserDirectory;
   public readonly httpApi: KhbsHttpApi;
   public readonly importPipeline: ImportPipeline;
+  public readonly checks: ChecksWorker;
+  public readonly decree: DecreePipeline;
 
   constructor(scope: Construct, id: string, props: KhbsApiStackProps) {
     super(scope, id, props);
@@ -68,10 +72,15 @@ export class KhbsApiStack extends Stack {
       ...(props.authLogoutUrls ? { logoutUrls: props.authLogoutUrls } : {}),
     });
 
+    const alarms = props.alarmAction ? { alarmAction: props.alarmAction } : {};
+    this.checks = new ChecksWorker(this, 'Checks', { table: props.table, environment, ...alarms });
+    this.decree = new DecreePipeline(this, 'Decree', alarms);
+
     this.httpApi = new KhbsHttpApi(this, 'Http', {
       ...data,
       routes: ROUTES,
       environment,
+      queues: { checks: this.checks.queue, decree: this.decree.queue },
       jwtIssuer: this.directory.issuerUrl,
       jwtAudience: [this.directory.client.userPoolClientId],
       ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
@@ -81,7 +90,7 @@ export class KhbsApiStack extends Stack {
       ...data,
       environment,
       ...(props.importLimits ? { limits: props.importLimits } : {}),
-      ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
+      ...alarms,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
@@ -90,5 +99,9 @@ export class KhbsApiStack extends Stack {
     new CfnOutput(this, 'TableName', { value: props.table.tableName });
     new CfnOutput(this, 'UploadsBucketName', { value: props.uploadsBucket.bucketName });
     new CfnOutput(this, 'DocumentsBucketName', { value: props.documentsBucket.bucketName });
+    new CfnOutput(this, 'ChecksQueueUrl', { value: this.checks.queue.queueUrl });
+    new CfnOutput(this, 'ChecksDeadLetterQueueUrl', { value: this.checks.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DecreeQueueUrl', { value: this.decree.queue.queueUrl });
+    new CfnOutput(this, 'DecreeDeadLetterQueueUrl', { value: this.decree.deadLetterQueue.queueUrl });
   }
 }

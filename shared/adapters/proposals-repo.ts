@@ -10,6 +10,7 @@ import {
 import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../domain/audit.ts';
 import { type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
 import type { Plan } from '../domain/workflow.ts';
+import { ConflictError } from '../errors.ts';
 import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
 import { documentClient } from './clients.ts';
 import { auditKey, auditPartition, currentProposalKey, proposalKey, proposalsByRegion } from './keys.ts';
@@ -34,13 +35,14 @@ export interface ListSwitch {
 }
 
 /** A conditional write lost: the proposal changed since it was read, or an `extra` item's condition failed. */
-export class ConcurrentChangeError extends Error {
+export class ConcurrentChangeError extends ConflictError {
   constructor(
     /** Index of the transaction item whose condition failed (0: the proposal itself). */
     readonly failedItem: number,
   ) {
-    super(`conditional write failed at item ${failedItem}`);
-    this.name = 'ConcurrentChangeError';
+    super('Usulan baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.', {
+      reason: 'CONCURRENT_CHANGE',
+    });
   }
 }
 

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type StoredRecipient, StoredRecipientSchema } from '../model.ts';
 import { BatchWriter } from './batch-writer.ts';
@@ -9,6 +14,17 @@ export interface RecipientPage {
   readonly items: StoredRecipient[];
   /** Opaque; absent on the last page. */
   readonly nextCursor: string | undefined;
+}
+
+/** A recipient as the schema reads it, and the raw item it was read from. */
+export interface StoredRecipientItem {
+  readonly recipient: StoredRecipient;
+  readonly item: Record<string, unknown>;
+}
+
+interface ShardPage {
+  readonly shard: number;
+  readonly out: QueryCommandOutput;
 }
 
 /** Where the next page starts: a shard and the last sort key read in it (never a client-made key). */
@@ -62,6 +78,49 @@ export class RecipientsRepository {
           : { shard: position.shard + 1 };
     }
     return { items, nextCursor: position.shard < LIST_SHARDS ? encodeCursor(position) : undefined };
+  }
+
+  /**
+   * Every recipient of a list, shard by shard in pages of up to 1 MB, each with the item as stored
+   * (keys and every attribute, so a caller that rewrites an item keeps what it does not know of).
+   * The next page is fetched while the caller works on this one; memory stays at about two pages
+   * whatever the list's size. Strongly consistent: a caller comparing with what it wrote earlier
+   * sees its own writes.
+   */
+  async *stream(listId: string): AsyncGenerator<StoredRecipientItem> {
+    let next: Promise<ShardPage> | undefined = this.shardPage(listId, 0);
+    while (next) {
+      const page: ShardPage = await next;
+      const { shard, out } = page;
+      const after: Record<string, unknown> | undefined = out.LastEvaluatedKey;
+      next = after
+        ? this.shardPage(listId, shard, after)
+        : shard + 1 < LIST_SHARDS
+          ? this.shardPage(listId, shard + 1)
+          : undefined;
+      for (const item of out.Items ?? []) yield { recipient: StoredRecipientSchema.parse(item), item };
+    }
+  }
+
+  /**
+   * One page of one shard, already on its way. Marked handled at once: it is awaited only after the
+   * caller is done with the page before, and a failure meanwhile must not count as unhandled (nor
+   * crash the process when the caller stops early and never awaits it).
+   */
+  private shardPage(listId: string, shard: number, after?: Record<string, unknown>): Promise<ShardPage> {
+    const page = this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': listPartition(listId, shard) },
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      )
+      .then((out) => ({ shard, out }));
+    page.catch(() => {});
+    return page;
   }
 
   /** Deletes every item of a list (a superseded or abandoned one). Idempotent. */

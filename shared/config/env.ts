@@ -17,7 +17,12 @@ const EnvSchema = z.object({
   REQUIRED_AGENCIES: z
     .string()
     .default('DINSOS,BKAD')
-    .transform((value) => value.split(',').map((code) => code.trim().toUpperCase()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((code) => code.trim().toUpperCase())
+        .filter(Boolean),
+    ),
   /** Import limits; defaults are sized for the largest region's list with a wide margin. */
   MAX_FILE_BYTES: z.coerce
     .number()

@@ -1,3 +1,4 @@
+import { ConflictError } from '../errors.ts';
 import type { AuditAction } from './audit.ts';
 import { type ProposalStatus, STATUS_LABEL } from './proposal.ts';
 
@@ -56,13 +57,13 @@ export type WorkflowErrorCode =
   | 'ALREADY_SIGNED'
   | 'OPEN_BLOCKING_FLAGS';
 
-export class WorkflowError extends Error {
+/** A step the rules refuse: a 409 whose `details.reason` names the rule. */
+export class WorkflowError extends ConflictError {
   constructor(
-    readonly code: WorkflowErrorCode,
+    readonly reason: WorkflowErrorCode,
     message: string,
   ) {
-    super(message);
-    this.name = 'WorkflowError';
+    super(message, { reason });
   }
 }
 

@@ -9,8 +9,10 @@ import {
   actionsOf,
   flatResource,
   getAttTarget,
+  logicalIdOf,
   onlyResource,
   permissionsOf,
+  propertiesOf,
   type Resources,
   resourcesOf,
   type Statement,
@@ -266,7 +268,8 @@ describe('KhbsApi: the import pipeline', () => {
   });
 
   it('retries twice, then sends the event to the encrypted, TLS-only failure queue', () => {
-    const [queueId, queue] = onlyResource(template, 'AWS::SQS::Queue');
+    const queueId = logicalIdOf(app.api.importPipeline.failureQueue);
+    const queue = propertiesOf(template, queueId);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: importFunctionId() },
       MaximumRetryAttempts: 2,
@@ -298,7 +301,7 @@ describe('KhbsApi: the import pipeline', () => {
   });
 
   it('alarms on function errors and on any message in the failure queue', () => {
-    const [queueId] = onlyResource(template, 'AWS::SQS::Queue');
+    const queueId = logicalIdOf(app.api.importPipeline.failureQueue);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',

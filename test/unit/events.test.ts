@@ -127,8 +127,11 @@ const SqsEventSchema = z.strictObject({
 });
 
 describe('sample events', () => {
-  it('has a schema for every file in events/', () => {
-    const files = readdirSync(DIR).filter((name) => name.endsWith('.json'));
+  it('has a schema for every trigger event in events/', () => {
+    // Queue message bodies and their JSON Schemas are checked by message-schemas.test.ts.
+    const files = readdirSync(DIR).filter(
+      (name) => name.endsWith('.json') && !name.endsWith('.schema.json') && !name.endsWith('-requested.json'),
+    );
     expect(files.sort()).toEqual(
       ['api-get-proposal.json', 's3-upload-put.json', 'schedule-daily.json', 'sqs-checks.json'].sort(),
     );

@@ -28,7 +28,7 @@ const refusal = (run: () => unknown) => {
   try {
     run();
   } catch (error) {
-    if (error instanceof WorkflowError) return error.code;
+    if (error instanceof WorkflowError) return error.reason;
     throw error;
   }
   throw new Error('expected a refusal');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
 import { buildKhbsApp, type KhbsApp } from '../../../infra/khbs-app.ts';
 import { repoPath } from '../../../infra/paths.ts';
 
@@ -145,4 +146,18 @@ export function statefulLabels(app: KhbsApp): Record<string, string> {
     [id(app.stateful.uploadsBucket)]: 'uploads',
     [id(app.stateful.documentsBucket)]: 'documents',
   };
+}
+
+/** The logical id of an L2 construct's own CloudFormation resource (a Queue's AWS::SQS::Queue…). */
+export function logicalIdOf(construct: IConstruct): string {
+  const resource = construct.node.defaultChild as CfnElement | undefined;
+  if (!resource) throw new Error(`${construct.node.path} has no CloudFormation resource of its own`);
+  return Stack.of(construct).getLogicalId(resource);
+}
+
+/** The properties of the resource with logical id `id`, of any type. */
+export function propertiesOf(template: Template, id: string): Record<string, unknown> {
+  const resource = (template.toJSON() as { Resources: Resources }).Resources[id];
+  if (!resource) throw new Error(`No resource ${id}`);
+  return resource.Properties ?? {};
 }

@@ -1,0 +1,455 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriter } from '#shared/adapters/batch-writer.ts';
+import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import type { RecipientsRepository, StoredRecipientItem } from '#shared/adapters/recipients-repo.ts';
+import type { RegistryRepository } from '#shared/adapters/registry-repo.ts';
+import type { AuditActor } from '#shared/domain/audit.ts';
+import {
+  type CurrentList,
+  conflictingProposals,
+  crossFlags,
+  FLAG_CODES,
+  type Flag,
+  type FlagCode,
+  GroupCounter,
+  type LocalContext,
+  liveHits,
+  localFlags,
+  periodStart,
+  RECHECKABLE_STATUSES,
+  sameFlags,
+  sortFlags,
+  waiverId,
+} from '#shared/domain/checks.ts';
+import { REGIONS } from '#shared/domain/wilayah.ts';
+import { planChecksCompleted } from '#shared/domain/workflow.ts';
+import { logger } from '#shared/logger.ts';
+import { type ChecksRequested, ChecksRequestedSchema } from '#shared/messages.ts';
+import type { ProposalRecord } from '#shared/model.ts';
+import type { CallCounter } from './call-counter.ts';
+import type { WaiverReader } from './waivers.ts';
+
+export interface RunChecksDeps {
+  readonly proposals: ProposalsRepository;
+  readonly recipients: RecipientsRepository;
+  readonly registry: RegistryRepository;
+  readonly waivers: WaiverReader;
+  /** The checks queue: where re-check requests for other regions' proposals go. */
+  readonly rechecks: { send(message: ChecksRequested): Promise<unknown> };
+  readonly tableName: string;
+  /** Client for the batched writes (registry entries, flags); the shared one by default. */
+  readonly client?: DynamoDBDocumentClient;
+  readonly now?: () => Date;
+  /** Recipients looked up in the registry at once (two queries each). @default 8 */
+  readonly lookupConcurrency?: number;
+  /** BatchWriteItem calls in flight at once. @default 8 */
+  readonly writeConcurrency?: number;
+  /** Attempts at recording the result when the proposal changes meanwhile. @default 5 */
+  readonly maxApplyAttempts?: number;
+  /** When given, the outcome says how many DynamoDB calls the run made. */
+  readonly calls?: CallCounter;
+}
+
+/** Who the audit trail names for the result of the checks. */
+export const CHECKS_ACTOR: AuditActor = {
+  sub: 'system:checks',
+  name: 'Pemeriksaan otomatis',
+  role: 'system',
+};
+
+/** Why a message was dropped without doing anything. */
+export type SkipReason =
+  /** No such proposal. */
+  | 'not-found'
+  /** The proposal is no longer waiting for checks (returned, verified, …). */
+  | 'not-in-review'
+  /** The message names a list that is no longer the proposal's current one. */
+  | 'stale-list'
+  /** This very message already completed (a redelivery). */
+  | 'already-done';
+
+export interface ChecksCounts {
+  readonly recipients: number;
+  /** Recipients with at least one flag. */
+  readonly flagged: number;
+  /** Blocking flags (not recipients). */
+  readonly blocking: number;
+  /** Warning flags. */
+  readonly warnings: number;
+  /** Blocking flags not waived. */
+  readonly openBlocking: number;
+  readonly byCode: Readonly<Record<FlagCode, number>>;
+}
+
+export type ChecksOutcome =
+  | { readonly kind: 'skipped'; readonly proposalId: string; readonly reason: SkipReason }
+  | {
+      readonly kind: 'completed';
+      readonly proposalId: string;
+      readonly listId: string;
+      readonly runId: string;
+      readonly counts: ChecksCounts;
+      /** Recipient items rewritten because their flags changed. */
+      readonly written: number;
+      /** Proposals of other regions asked to re-check. */
+      readonly rechecks: readonly string[];
+      /** Proposal version after the result was recorded. */
+      readonly version: number;
+      readonly timings: {
+        readonly registerMs: number;
+        readonly lookupMs: number;
+        readonly totalMs: number;
+      };
+      readonly dynamoCalls?: number;
+    };
+
+/**
+ * Runs the automatic checks on one submitted list, for one `checks.requested` message.
+ *
+ * Primary course: register the list's NIKs and accounts in the period's registry, counting roles per
+ * place → look each recipient up in the registry and write its flags (only where they changed) →
+ * record the counts on the proposal (IN_REVIEW) in one conditional, audited write; a first run asks
+ * the other regions it conflicts with to re-check, so both sides see the conflict.
+ *
+ * Idempotent: a message for a proposal that is not SUBMITTED/IN_REVIEW, for a list that is not
+ * current, or that already completed (`runId`, the SQS message id, is on the proposal) does nothing.
+ * A crash anywhere leaves at worst registry entries and flags that the retry writes again.
+ * A `recheck` run never asks for further re-checks, so two regions cannot ping-pong.
+ *
+ * @throws ConcurrentChangeError when the proposal kept changing under every attempt (SQS retries).
+ */
+export async function runChecks(
+  message: ChecksRequested,
+  runId: string,
+  deps: RunChecksDeps,
+): Promise<ChecksOutcome> {
+  const proposal = await deps.proposals.get(message.proposalId);
+  const reason = skipReason(proposal, message.listId, runId);
+  if (reason || !proposal) {
+    logger.info('Checks request dropped', {
+      proposalId: message.proposalId,
+      listId: message.listId,
+      runId,
+      reason,
+    });
+    return { kind: 'skipped', proposalId: message.proposalId, reason: reason ?? 'not-found' };
+  }
+  return new ChecksRun(proposal, message, runId, deps).execute();
+}
+
+/** Why this proposal does not need this run, if it does not. */
+function skipReason(
+  proposal: ProposalRecord | undefined,
+  listId: string,
+  runId: string,
+): SkipReason | undefined {
+  if (!proposal) return 'not-found';
+  if (proposal.status !== 'SUBMITTED' && proposal.status !== 'IN_REVIEW') return 'not-in-review';
+  if (proposal.currentListId !== listId) return 'stale-list';
+  if (proposal.checks?.runId === runId) return 'already-done';
+  return undefined;
+}
+
+/** Running totals of a run; keeps only the flagged recipients' blocking flag ids. */
+class Tally {
+  recipients = 0;
+  flagged = 0;
+  blocking = 0;
+  warnings = 0;
+  readonly byCode = Object.fromEntries(FLAG_CODES.map((code) => [code, 0])) as Record<FlagCode, number>;
+  /** `<recipientId>#<flag>` of every blocking flag: what a waiver names. */
+  readonly blockingIds: string[] = [];
+
+  add(recipientId: string, flags: readonly Flag[]): void {
+    this.recipients++;
+    if (flags.length > 0) this.flagged++;
+    for (const item of flags) {
+      this.byCode[item.code]++;
+      if (item.severity === 'blocking') {
+        this.blocking++;
+        this.blockingIds.push(waiverId(recipientId, item.code));
+      } else {
+        this.warnings++;
+      }
+    }
+  }
+
+  openBlocking(waived: ReadonlySet<string>): number {
+    return this.blockingIds.filter((id) => !waived.has(id)).length;
+  }
+}
+
+/** One run over one list: the state its steps share. */
+class ChecksRun {
+  private readonly now: () => Date;
+  private readonly started = performance.now();
+  private readonly callsBefore: number;
+  private readonly listId: string;
+  private readonly context: LocalContext;
+  private readonly groups = new GroupCounter();
+  private readonly tally = new Tally();
+  /** Other regions' proposals this list conflicts with (collected on a first run only). */
+  private readonly conflicts = new Set<string>();
+  private written = 0;
+
+  constructor(
+    private readonly proposal: ProposalRecord,
+    private readonly message: ChecksRequested,
+    private readonly runId: string,
+    private readonly deps: RunChecksDeps,
+  ) {
+    this.now = deps.now ?? (() => new Date());
+    this.callsBefore = deps.calls?.total ?? 0;
+    this.listId = message.listId;
+    this.context = { region: proposal.region, periodStart: periodStart(proposal.period) };
+  }
+
+  async execute(): Promise<ChecksOutcome> {
+    await this.register();
+    const registered = performance.now();
+    // Read after registering: a region whose run registered after this point sees ours instead.
+    const [lists, waived] = await Promise.all([
+      this.periodLists(),
+      this.deps.waivers.waived(this.proposal.proposalId),
+    ]);
+    await this.lookUp(lists);
+    const looked = performance.now();
+    const rechecks = await this.requestRechecks(lists);
+    return this.record(waived, rechecks, {
+      registerMs: registered - this.started,
+      lookupMs: looked - registered,
+    });
+  }
+
+  private writer(): BatchWriter {
+    return new BatchWriter(this.deps.tableName, {
+      ...(this.deps.client ? { client: this.deps.client } : {}),
+      concurrency: this.deps.writeConcurrency ?? 8,
+    });
+  }
+
+  /** Pass 1: every recipient's registry entries, and the role counts per place. */
+  private async register(): Promise<void> {
+    const writer = this.writer();
+    const { proposalId, region, period } = this.proposal;
+    for await (const { recipient } of this.deps.recipients.stream(this.listId)) {
+      this.groups.add(recipient);
+      await this.deps.registry.put(
+        {
+          period,
+          region,
+          proposalId,
+          listId: this.listId,
+          recipientId: recipient.recipientId,
+          nik: recipient.nik,
+          peran: recipient.peran,
+          noRekening: recipient.noRekening,
+        },
+        writer,
+      );
+    }
+    await writer.flush();
+  }
+
+  /** The current list of every region for the period (regions without a proposal are absent). */
+  private async periodLists(): Promise<Map<string, CurrentList>> {
+    const lists = new Map<string, CurrentList>();
+    await Promise.all(
+      REGIONS.map(async ({ code }) => {
+        if (code === this.proposal.region) return;
+        const current = await this.deps.proposals.getCurrent(code, this.proposal.period);
+        if (current?.currentListId) {
+          lists.set(code, {
+            region: code,
+            proposalId: current.proposalId,
+            listId: current.currentListId,
+            status: current.status,
+          });
+        }
+      }),
+    );
+    // This run's own list counts by definition (within-list shared accounts).
+    lists.set(this.proposal.region, {
+      region: this.proposal.region,
+      proposalId: this.proposal.proposalId,
+      listId: this.listId,
+      status: this.proposal.status,
+    });
+    return lists;
+  }
+
+  /** Pass 2: each recipient's flags, written onto its item where they changed. */
+  private async lookUp(lists: ReadonlyMap<string, CurrentList>): Promise<void> {
+    const writer = this.writer();
+    const { region, period } = this.proposal;
+    const firstRun = this.message.trigger === 'submit';
+    await forEachBounded(
+      this.deps.recipients.stream(this.listId),
+      this.deps.lookupConcurrency ?? 8,
+      async ({ recipient, item }: StoredRecipientItem) => {
+        const [niks, accounts] = await Promise.all([
+          this.deps.registry.nikHits(period, recipient.nik),
+          this.deps.registry.accountHits(period, recipient.noRekening),
+        ]);
+        const hits = liveHits({ niks, accounts }, lists);
+        const flags = sortFlags([
+          ...localFlags(recipient, this.context),
+          ...this.groups.flags(recipient),
+          ...crossFlags(recipient, region, hits),
+        ]);
+        this.tally.add(recipient.recipientId, flags);
+        if (firstRun) for (const id of conflictingProposals(recipient, region, hits)) this.conflicts.add(id);
+        if (!sameFlags(recipient.flags, flags)) {
+          this.written++;
+          await writer.put(withFlags(item, flags));
+        }
+      },
+    );
+    await writer.flush();
+  }
+
+  /**
+   * Asks the other regions' proposals this list conflicts with to check again, so they see the
+   * conflict too. Sent before the result is recorded: if recording fails, the retry sends them again
+   * (a spare re-check costs a run); sent after, a crash in between would lose them for good.
+   */
+  private async requestRechecks(lists: ReadonlyMap<string, CurrentList>): Promise<string[]> {
+    if (this.conflicts.size === 0) return [];
+    const byProposal = new Map([...lists.values()].map((list) => [list.proposalId, list]));
+    const sent: string[] = [];
+    for (const proposalId of [...this.conflicts].sort()) {
+      const target = byProposal.get(proposalId);
+      if (!target || !RECHECKABLE_STATUSES.has(target.status)) continue;
+      await this.deps.rechecks.send(
+        ChecksRequestedSchema.parse({
+          type: 'checks.requested',
+          proposalId,
+          listId: target.listId,
+          trigger: 'recheck',
+          requestedAt: this.now().toISOString(),
+        }),
+      );
+      sent.push(proposalId);
+    }
+    return sent;
+  }
+
+  /**
+   * Records the counts on the proposal (→ IN_REVIEW), conditional on the version read. A waiver or
+   * a sign-off landing meanwhile makes it fail: read the proposal and the waivers again and retry.
+   */
+  private async record(
+    initiallyWaived: ReadonlySet<string>,
+    rechecks: readonly string[],
+    timings: { registerMs: number; lookupMs: number },
+  ): Promise<ChecksOutcome> {
+    let proposal = this.proposal;
+    let waived = initiallyWaived;
+    const maxAttempts = this.deps.maxApplyAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      const at = this.now().toISOString();
+      const openBlocking = this.tally.openBlocking(waived);
+      try {
+        const updated = await this.deps.proposals.apply(
+          proposal,
+          planChecksCompleted(proposal, {
+            listId: this.listId,
+            blocking: this.tally.blocking,
+            warnings: this.tally.warnings,
+            openBlocking,
+            runId: this.runId,
+            at,
+          }),
+          CHECKS_ACTOR,
+          at,
+        );
+        return this.completed(updated.version, openBlocking, rechecks, timings);
+      } catch (error) {
+        if (!(error instanceof ConcurrentChangeError) || attempt >= maxAttempts) throw error;
+        const fresh = await this.deps.proposals.get(proposal.proposalId);
+        const reason = skipReason(fresh, this.listId, this.runId);
+        if (reason || !fresh) {
+          logger.info('Proposal moved on while its checks ran; result not recorded', {
+            proposalId: proposal.proposalId,
+            runId: this.runId,
+            reason,
+          });
+          return { kind: 'skipped', proposalId: proposal.proposalId, reason: reason ?? 'not-found' };
+        }
+        proposal = fresh;
+        waived = await this.deps.waivers.waived(proposal.proposalId);
+      }
+    }
+  }
+
+  private completed(
+    version: number,
+    openBlocking: number,
+    rechecks: readonly string[],
+    timings: { registerMs: number; lookupMs: number },
+  ): ChecksOutcome {
+    const tally = this.tally;
+    const outcome: ChecksOutcome = {
+      kind: 'completed',
+      proposalId: this.proposal.proposalId,
+      listId: this.listId,
+      runId: this.runId,
+      counts: {
+        recipients: tally.recipients,
+        flagged: tally.flagged,
+        blocking: tally.blocking,
+        warnings: tally.warnings,
+        openBlocking,
+        byCode: { ...tally.byCode },
+      },
+      written: this.written,
+      rechecks,
+      version,
+      timings: { ...timings, totalMs: performance.now() - this.started },
+      ...(this.deps.calls ? { dynamoCalls: this.deps.calls.total - this.callsBefore } : {}),
+    };
+    logger.info('Checks completed', {
+      proposalId: outcome.proposalId,
+      listId: outcome.listId,
+      runId: outcome.runId,
+      trigger: this.message.trigger,
+      ...outcome.counts,
+      written: outcome.written,
+      rechecks: outcome.rechecks,
+      ...outcome.timings,
+      dynamoCalls: outcome.dynamoCalls,
+    });
+    return outcome;
+  }
+}
+
+/** The item with its flags replaced (or removed when there are none); everything else kept as read. */
+function withFlags(item: Record<string, unknown>, flags: readonly Flag[]): Record<string, unknown> {
+  const { flags: _flags, flagCodes: _codes, ...rest } = item;
+  return flags.length > 0 ? { ...rest, flags, flagCodes: flags.map((entry) => entry.code) } : rest;
+}
+
+/**
+ * Calls `work` for each item with at most `limit` calls pending, pulling items only as slots free
+ * up (so a long stream is never read ahead). Stops at the first failure and rethrows it once the
+ * calls in flight have settled.
+ */
+async function forEachBounded<T>(
+  items: AsyncIterable<T>,
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for await (const item of items) {
+    if (failure) break;
+    const call = work(item).catch((error: unknown) => {
+      failure ??= { error };
+    });
+    const tracked = call.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    while (inFlight.size >= limit) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
+}

@@ -1,0 +1,31 @@
+/**
+ * How the queue workers run: read by their constructs (`infra/constructs/checks-worker.ts`,
+ * `infra/constructs/decree-queue.ts`) and by the local stack (`local/stack.ts`), so the local
+ * event source invokes the checks as Lambda will. Plain data, no CDK import.
+ */
+
+/**
+ * SQS visibility timeout ≥ 6 × the consumer's timeout: Lambda's guidance for SQS event sources,
+ * so that a message is not handed out again while an invocation (and its retries by the poller)
+ * may still be working on it.
+ */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/** The automatic checks (`CHECKS_FUNCTION`, consuming `QUEUES.checks`). */
+export const CHECKS_WORKER = {
+  /** One run checks one submitted list against every other region's: minutes, not seconds. */
+  timeoutSeconds: 5 * 60,
+  memoryMb: 1024,
+  /** One proposal per invocation: a run is long, and a failure then retries only its own list. */
+  batchSize: 1,
+  /**
+   * Runs at once (the event source's MaximumConcurrency, 2–1000): a few lists in parallel, without
+   * letting a burst of submissions and re-checks take the table's capacity from the API.
+   */
+  maxConcurrency: 3,
+} as const;
+
+/** The decree worker (issue 4) is sized like the checks: the decree queue is ready for it. */
+export const DECREE_WORKER = {
+  timeoutSeconds: 5 * 60,
+} as const;

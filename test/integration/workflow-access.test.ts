@@ -1,0 +1,651 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ApiResponse,
+  admin,
+  approver,
+  auditor,
+  type CallOptions,
+  type Claims,
+  callRoute,
+  type ErrorBody,
+  type ImportedList,
+  importList,
+  moveTo,
+  nik,
+  operator,
+  type ProposalView,
+  type RouteId,
+  routeSpec,
+  setFlags,
+  sourceRowOf,
+  verifier,
+} from '../support/api.ts';
+import { resetTable } from '../support/aws.ts';
+import { useEmulatorEnv } from '../support/env.ts';
+
+/**
+ * Who may do what (interfaces.md §3): every route × every role × own/other region, deny by default;
+ * then the other answers a route gives before it acts: 401, 400 with zod's details, 404, 409.
+ */
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+useEmulatorEnv();
+const { ProposalsRepository } = await import('../../shared/adapters/proposals-repo.ts');
+const { env } = await import('../../shared/config/env.ts');
+const { ROUTES } = await import('../../functions/api/routes.ts');
+const PROTECTED = ROUTES.filter((route) => !route.public).map((route) => route.id as RouteId);
+
+const A = '62.01';
+const B = '62.03';
+const UNKNOWN_PROPOSAL = `${A}-2099-S1`;
+
+/** Region A's proposals, one per state a route needs, and one DRAFT of region B. */
+let draft: ImportedList;
+let inReview: ImportedList;
+let flagged: ImportedList;
+let verified: ImportedList;
+let otherDraft: ImportedList;
+let flaggedRecipientId: string;
+
+const proposals = () => new ProposalsRepository(env().tableName);
+const versionOf = async (proposalId: string) => (await proposals().get(proposalId))?.version;
+
+beforeAll(async () => {
+  await resetTable();
+  [draft, inReview, flagged, verified, otherDraft] = await Promise.all([
+    importList(A, '2026-S1'),
+    importList(A, '2026-S2'),
+    importList(A, '2027-S1'),
+    importList(A, '2027-S2'),
+    importList(B, '2026-S1'),
+  ]);
+  await moveTo(inReview.proposalId, 'IN_REVIEW');
+  await setFlags(flagged.listId ?? '', sourceRowOf(1), [{ code: 'NIK_IN_OTHER_LIST', severity: 'blocking' }]);
+  flaggedRecipientId = `${flagged.listId}.${sourceRowOf(1)}`;
+  await moveTo(flagged.proposalId, 'IN_REVIEW', { openBlocking: 1 });
+  await moveTo(verified.proposalId, 'VERIFIED');
+  // A flagged recipient on a DRAFT, to show that a waiver is refused by state, not by a missing flag.
+  await setFlags(otherDraft.listId ?? '', sourceRowOf(2), [
+    { code: 'NIK_IN_OTHER_LIST', severity: 'blocking' },
+  ]);
+});
+
+const WHO = {
+  'operator (own region)': () => operator(A),
+  'operator (other region)': () => operator(B),
+  verifier: () => verifier('DINSOS'),
+  approver: () => approver(),
+  auditor: () => auditor(),
+  admin: () => admin(),
+} as const satisfies Record<string, () => Claims>;
+type Who = keyof typeof WHO;
+
+interface AccessCase {
+  readonly route: RouteId;
+  /** The request (without claims); called when the test runs, after the fixtures exist. */
+  readonly request: () => CallOptions;
+  /** The proposal the route acts on, to check that a refused call changes nothing. */
+  readonly proposal?: () => string;
+  readonly expected: Record<Who, number>;
+  /** More to check on an allowed call. */
+  readonly check?: (who: Who, response: ApiResponse) => void;
+}
+
+const OK_FOR_ALL_BUT_OTHER_OPERATOR = (ok: number): Record<Who, number> => ({
+  'operator (own region)': ok,
+  'operator (other region)': 403,
+  verifier: ok,
+  approver: ok,
+  auditor: ok,
+  admin: ok,
+});
+
+const ONLY = (allowed: Who[], ok: number): Record<Who, number> =>
+  Object.fromEntries(Object.keys(WHO).map((who) => [who, allowed.includes(who as Who) ? ok : 403])) as Record<
+    Who,
+    number
+  >;
+
+const CASES: AccessCase[] = [
+  {
+    route: 'CreateUpload',
+    // Everyone names region A: an admin may upload for any region, an operator only for their own.
+    request: () => ({ body: { period: '2026-S1', filename: 'daftar-penerima.csv', region: A } }),
+    expected: {
+      'operator (own region)': 201,
+      'operator (other region)': 403,
+      verifier: 403,
+      approver: 403,
+      auditor: 403,
+      admin: 201,
+    },
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ region: A, period: '2026-S1', method: 'PUT' });
+      expect(String(response.body.uploadUrl)).toContain(`uploads/${A}/2026-S1/`);
+    },
+  },
+  {
+    route: 'GetUpload',
+    request: () => ({ pathParameters: { uploadId: draft.uploadId } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => expect(response.body).toMatchObject({ uploadId: draft.uploadId, region: A }),
+  },
+  {
+    route: 'ListProposals',
+    request: () => ({ query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => {
+      const items = response.body.items as { region: string }[];
+      expect(items).toHaveLength(4);
+      for (const item of items) expect(item.region).toBe(A);
+    },
+  },
+  {
+    route: 'GetProposal',
+    request: () => ({ pathParameters: { proposalId: draft.proposalId } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => expect(response.body).toMatchObject({ proposalId: draft.proposalId, region: A }),
+  },
+  {
+    route: 'ListRecipients',
+    request: () => ({ pathParameters: { proposalId: draft.proposalId } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (who, response) => {
+      const items = response.body.items as { nik: string; noRekening: string }[];
+      expect(items).toHaveLength(5);
+      const niks = items.map((item) => item.nik).sort();
+      // Auditors read personal data masked; the people who work the list see it whole.
+      if (who === 'auditor') for (const value of niks) expect(value).toMatch(/^620101\*{6}\d{4}$/);
+      else expect(niks).toContain(nik(1));
+    },
+  },
+  {
+    route: 'SubmitProposal',
+    request: () => ({ pathParameters: { proposalId: draft.proposalId }, body: {} }),
+    proposal: () => draft.proposalId,
+    expected: ONLY(['operator (own region)'], 200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ status: 'SUBMITTED', requiredAgencies: ['DINSOS', 'BKAD'] }),
+  },
+  {
+    route: 'ReviewProposal',
+    request: () => ({ pathParameters: { proposalId: inReview.proposalId }, body: { decision: 'approve' } }),
+    proposal: () => inReview.proposalId,
+    expected: ONLY(['verifier'], 200),
+    check: (_, response) => {
+      const view = response.body as unknown as ProposalView;
+      expect(view.status).toBe('IN_REVIEW');
+      expect(view.signoffs.map((signoff) => signoff.opd)).toEqual(['DINSOS']);
+    },
+  },
+  {
+    route: 'WaiveFlag',
+    request: () => ({
+      pathParameters: { proposalId: flagged.proposalId },
+      body: {
+        recipientId: flaggedRecipientId,
+        flag: 'NIK_IN_OTHER_LIST',
+        reason: 'Sudah dikonfirmasi: orang yang sama pindah domisili, data lama dihapus.',
+      },
+    }),
+    proposal: () => flagged.proposalId,
+    expected: ONLY(['verifier'], 201),
+    check: (_, response) => expect(response.body).toMatchObject({ openBlocking: 0, status: 'IN_REVIEW' }),
+  },
+  {
+    route: 'DecideProposal',
+    request: () => ({ pathParameters: { proposalId: verified.proposalId }, body: { decision: 'approve' } }),
+    proposal: () => verified.proposalId,
+    expected: ONLY(['approver'], 200),
+    check: (_, response) => expect(response.body).toMatchObject({ status: 'APPROVED' }),
+  },
+  {
+    route: 'GetAudit',
+    request: () => ({ query: { entityId: inReview.proposalId } }),
+    expected: ONLY(['auditor', 'admin'], 200),
+    check: (_, response) => expect(response.body).toMatchObject({ chain: { valid: true } }),
+  },
+];
+
+describe('every route × every role × own/other region', () => {
+  it('covers every protected route of routes.ts', () => {
+    const covered = new Set(CASES.map((entry) => entry.route));
+    for (const route of ROUTES.filter((candidate) => !candidate.public)) {
+      expect(covered.has(route.id as RouteId), route.id).toBe(true);
+    }
+  });
+
+  for (const entry of CASES) {
+    // Refusals first: the one allowed call of a state-changing route then finds the state unchanged.
+    const order = (Object.keys(entry.expected) as Who[]).sort(
+      (a, b) => Number(entry.expected[a] < 400) - Number(entry.expected[b] < 400),
+    );
+    describe(`${routeSpec(entry.route).method} ${routeSpec(entry.route).path}`, () => {
+      for (const who of order) {
+        const status = entry.expected[who];
+        it(`${who} → ${status}`, async () => {
+          const proposalId = entry.proposal?.();
+          const before = proposalId ? await versionOf(proposalId) : undefined;
+          const response = await callRoute(entry.route, { ...entry.request(), claims: WHO[who]() });
+          expect(response.status, JSON.stringify(response.body)).toBe(status);
+          if (status === 403) expect(response.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+          if (status < 400) entry.check?.(who, response);
+          if (proposalId && before !== undefined) {
+            expect(await versionOf(proposalId)).toBe(status < 400 ? before + 1 : before);
+          }
+        });
+      }
+    });
+  }
+});
+
+/** A request each protected route would accept from the right person: the refusals come from the caller. */
+const plausible = (route: RouteId): CallOptions => {
+  const proposalId = inReview.proposalId;
+  switch (route) {
+    case 'CreateUpload':
+      return { body: { period: '2028-S1', filename: 'daftar.csv' } };
+    case 'GetUpload':
+      return { pathParameters: { uploadId: inReview.uploadId } };
+    case 'ListProposals':
+      return {};
+    case 'GetAudit':
+      return { query: { entityId: proposalId } };
+    case 'ReviewProposal':
+    case 'DecideProposal':
+      return { pathParameters: { proposalId }, body: { decision: 'approve' } };
+    case 'WaiveFlag':
+      return {
+        pathParameters: { proposalId },
+        body: {
+          recipientId: `${inReview.listId}.2`,
+          flag: 'NIK_TWO_ROLES',
+          reason: 'alasan yang cukup panjang',
+        },
+      };
+    default:
+      return { pathParameters: { proposalId }, body: {} };
+  }
+};
+
+describe('authentication and deny by default', () => {
+  it.each(PROTECTED)('%s without claims → 401', async (route) => {
+    const response = await callRoute<ErrorBody>(route, plausible(route));
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('UNAUTHORIZED');
+  });
+
+  it.each(PROTECTED)('%s with claims but no sub → 401', async (route) => {
+    const { sub: _, ...claims } = verifier('DINSOS');
+    const response = await callRoute(route, { ...plausible(route), claims });
+    expect(response.status).toBe(401);
+  });
+
+  it.each(PROTECTED)('%s for a user in no known group → 403', async (route) => {
+    const before = await versionOf(inReview.proposalId);
+    const response = await callRoute(route, {
+      ...plausible(route),
+      claims: operator(A, { groups: '[guest staff]' }),
+    });
+    expect(response.status).toBe(403);
+    expect(await versionOf(inReview.proposalId)).toBe(before);
+  });
+
+  it('GET /health needs no token', async () => {
+    const response = await callRoute('Health');
+    expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('reads Cognito claim names too, with the same decisions', async () => {
+    const cognito = (region: string): Claims => ({
+      sub: `cognito-${region}`,
+      'cognito:username': `op${region}`,
+      'cognito:groups': '[operator]',
+      'custom:region': region,
+    });
+    const own = await callRoute('GetProposal', {
+      pathParameters: { proposalId: inReview.proposalId },
+      claims: cognito(A),
+    });
+    expect(own.status).toBe(200);
+    const other = await callRoute('GetProposal', {
+      pathParameters: { proposalId: inReview.proposalId },
+      claims: cognito(B),
+    });
+    expect(other.status).toBe(403);
+  });
+
+  it('lists only the operator’s own region, and every region for the province’s roles', async () => {
+    const regionsSeen = async (claims: Claims) => {
+      const response = await callRoute('ListProposals', { claims });
+      expect(response.status).toBe(200);
+      return [...new Set((response.body.items as { region: string }[]).map((item) => item.region))].sort();
+    };
+    expect(await regionsSeen(operator(A))).toEqual([A]);
+    expect(await regionsSeen(operator(B))).toEqual([B]);
+    for (const claims of [verifier('BKAD'), approver(), auditor(), admin()]) {
+      expect(await regionsSeen(claims)).toEqual([A, B]);
+    }
+    const denied = await callRoute('ListProposals', { claims: operator(B), query: { region: A } });
+    expect(denied.status).toBe(403);
+  });
+
+  it('gives an operator without a region claim nothing', async () => {
+    const claims = operator(A);
+    delete claims.region;
+    const list = await callRoute('ListProposals', { claims });
+    expect(list).toMatchObject({ status: 200, body: { items: [] } });
+    const one = await callRoute('GetProposal', {
+      claims,
+      pathParameters: { proposalId: inReview.proposalId },
+    });
+    expect(one.status).toBe(403);
+    const upload = await callRoute('CreateUpload', {
+      claims,
+      body: { period: '2028-S1', filename: 'daftar.csv', region: A },
+    });
+    expect(upload.status).toBe(403);
+    const unnamed = await callRoute('CreateUpload', {
+      claims,
+      body: { period: '2028-S1', filename: 'daftar.csv' },
+    });
+    expect(unnamed.status).toBe(400);
+  });
+
+  it('refuses a verifier without an agency (403) or of an agency the proposal does not need (409)', async () => {
+    const request = { pathParameters: { proposalId: inReview.proposalId }, body: { decision: 'approve' } };
+    const noAgency = verifier('DINSOS');
+    delete noAgency.opd;
+    expect((await callRoute('ReviewProposal', { ...request, claims: noAgency })).status).toBe(403);
+    const other = await callRoute<ErrorBody>('ReviewProposal', { ...request, claims: verifier('BAPPEDA') });
+    expect(other.status).toBe(409);
+    expect(other.body.error.details).toMatchObject({ reason: 'AGENCY_NOT_REQUIRED' });
+  });
+});
+
+/** The details of a 400 are zod's issues: `[{ path, message }]`. */
+const issuePaths = (response: ApiResponse<ErrorBody>) =>
+  (response.body.error.details as { path: string; message: string }[]).map((issue) => issue.path);
+
+describe('bad input → 400 with details', () => {
+  interface BadCase {
+    readonly name: string;
+    readonly route: RouteId;
+    readonly claims: () => Claims;
+    readonly request: () => CallOptions;
+    /** An issue path expected in `details`; undefined when the 400 carries no zod details. */
+    readonly path?: string;
+    /** Text expected in one issue's message. */
+    readonly message?: RegExp;
+  }
+  const review = (body: unknown): CallOptions => ({
+    pathParameters: { proposalId: inReview.proposalId },
+    body,
+  });
+  const waive = (body: unknown): CallOptions => ({
+    pathParameters: { proposalId: flagged.proposalId },
+    body,
+  });
+  const BAD: BadCase[] = [
+    {
+      name: 'review with an unknown field',
+      route: 'ReviewProposal',
+      claims: () => verifier('BKAD'),
+      request: () => review({ decision: 'approve', signedBy: 'someone else' }),
+      path: '',
+      message: /signedBy/,
+    },
+    {
+      name: 'review return without a note',
+      route: 'ReviewProposal',
+      claims: () => verifier('BKAD'),
+      request: () => review({ decision: 'return' }),
+      path: 'note',
+    },
+    {
+      name: 'review return with a note too short to be a reason',
+      route: 'ReviewProposal',
+      claims: () => verifier('BKAD'),
+      request: () => review({ decision: 'return', note: 'salah' }),
+      path: 'note',
+    },
+    {
+      name: 'review with an unknown decision',
+      route: 'ReviewProposal',
+      claims: () => verifier('BKAD'),
+      request: () => review({ decision: 'reject' }),
+      path: 'decision',
+    },
+    {
+      name: 'review whose body is not JSON',
+      route: 'ReviewProposal',
+      claims: () => verifier('BKAD'),
+      request: () => review('{decision: approve'),
+    },
+    {
+      name: 'approval reject without a note',
+      route: 'DecideProposal',
+      claims: () => approver(),
+      request: () => ({ pathParameters: { proposalId: inReview.proposalId }, body: { decision: 'reject' } }),
+      path: 'note',
+    },
+    {
+      name: 'approval with an unknown field',
+      route: 'DecideProposal',
+      claims: () => approver(),
+      request: () => ({
+        pathParameters: { proposalId: inReview.proposalId },
+        body: { decision: 'approve', status: 'APPROVED' },
+      }),
+      path: '',
+      message: /status/,
+    },
+    {
+      name: 'waiver without a reason',
+      route: 'WaiveFlag',
+      claims: () => verifier('DINSOS'),
+      request: () => waive({ recipientId: flaggedRecipientId, flag: 'NIK_IN_OTHER_LIST' }),
+      path: 'reason',
+    },
+    {
+      name: 'waiver with a malformed flag code',
+      route: 'WaiveFlag',
+      claims: () => verifier('DINSOS'),
+      request: () =>
+        waive({ recipientId: flaggedRecipientId, flag: 'nik ganda', reason: 'alasan yang cukup panjang' }),
+      path: 'flag',
+    },
+    {
+      name: 'submit with a body field',
+      route: 'SubmitProposal',
+      claims: () => operator(A),
+      request: () => ({ pathParameters: { proposalId: otherDraft.proposalId }, body: { force: true } }),
+      path: '',
+      message: /force/,
+    },
+    {
+      name: 'upload for a period that does not exist',
+      route: 'CreateUpload',
+      claims: () => operator(A),
+      request: () => ({ body: { period: '2026-S3', filename: 'daftar.csv' } }),
+      path: 'period',
+    },
+    {
+      name: 'upload of a PDF',
+      route: 'CreateUpload',
+      claims: () => operator(A),
+      request: () => ({ body: { period: '2026-S1', filename: 'daftar.pdf' } }),
+      path: 'filename',
+    },
+    {
+      name: 'a malformed proposal id',
+      route: 'GetProposal',
+      claims: () => verifier('DINSOS'),
+      request: () => ({ pathParameters: { proposalId: 'PROPOSAL#x' } }),
+      path: 'proposalId',
+    },
+    {
+      name: 'recipients page of size 0',
+      route: 'ListRecipients',
+      claims: () => verifier('DINSOS'),
+      request: () => ({ pathParameters: { proposalId: inReview.proposalId }, query: { limit: '0' } }),
+      path: 'limit',
+    },
+    {
+      name: 'recipients with a forged cursor',
+      route: 'ListRecipients',
+      claims: () => verifier('DINSOS'),
+      request: () => ({
+        pathParameters: { proposalId: inReview.proposalId },
+        query: { cursor: 'eyJzaGFyZCI6OTl9' },
+      }),
+    },
+    {
+      name: 'proposals with an unknown query parameter',
+      route: 'ListProposals',
+      claims: () => verifier('DINSOS'),
+      request: () => ({ query: { nik: nik(1) } }),
+      path: '',
+      message: /nik/,
+    },
+    {
+      name: 'proposals with an unknown status',
+      route: 'ListProposals',
+      claims: () => verifier('DINSOS'),
+      request: () => ({ query: { status: 'DONE' } }),
+      path: 'status',
+    },
+    {
+      name: 'audit without an entity',
+      route: 'GetAudit',
+      claims: () => auditor(),
+      request: () => ({}),
+      path: 'entityId',
+    },
+    {
+      name: 'a malformed Idempotency-Key',
+      route: 'ReviewProposal',
+      claims: () => verifier('BKAD'),
+      request: () => ({ ...review({ decision: 'approve' }), headers: { 'Idempotency-Key': 'a b' } }),
+    },
+  ];
+
+  it.each(BAD.map((entry) => [entry.name, entry] as const))('%s', async (_, entry) => {
+    const before = await versionOf(inReview.proposalId);
+    const response = await callRoute<ErrorBody>(entry.route, { ...entry.request(), claims: entry.claims() });
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.error.code).toBe('BAD_REQUEST');
+    expect(response.body.error.message.length).toBeGreaterThan(5);
+    if (entry.path !== undefined) {
+      expect(issuePaths(response)).toContain(entry.path);
+      const messages = (response.body.error.details as { message: string }[]).map((issue) => issue.message);
+      if (entry.message) expect(messages.join(' ')).toMatch(entry.message);
+    }
+    expect(JSON.stringify(response.body)).not.toMatch(/at .*\.ts:\d+/);
+    expect(await versionOf(inReview.proposalId)).toBe(before);
+  });
+});
+
+describe('unknown things → 404, wrong state → 409', () => {
+  it.each([
+    ['GetProposal', () => verifier('DINSOS'), { pathParameters: { proposalId: UNKNOWN_PROPOSAL } }],
+    ['ListRecipients', () => auditor(), { pathParameters: { proposalId: UNKNOWN_PROPOSAL } }],
+    ['SubmitProposal', () => operator(A), { pathParameters: { proposalId: UNKNOWN_PROPOSAL }, body: {} }],
+    [
+      'ReviewProposal',
+      () => verifier('DINSOS'),
+      { pathParameters: { proposalId: UNKNOWN_PROPOSAL }, body: { decision: 'approve' } },
+    ],
+    [
+      'DecideProposal',
+      () => approver(),
+      { pathParameters: { proposalId: UNKNOWN_PROPOSAL }, body: { decision: 'approve' } },
+    ],
+    ['GetUpload', () => admin(), { pathParameters: { uploadId: 'no-such-upload' } }],
+    ['GetAudit', () => auditor(), { query: { entityId: UNKNOWN_PROPOSAL } }],
+  ] as const)('%s of something that does not exist → 404', async (route, claims, request) => {
+    const response = await callRoute<ErrorBody>(route, { ...request, claims: claims() });
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('a waiver for a recipient without that flag, or outside the list → 404', async () => {
+    const reason = 'alasan yang cukup panjang untuk dicatat';
+    const without = await callRoute('WaiveFlag', {
+      claims: verifier('DINSOS'),
+      pathParameters: { proposalId: flagged.proposalId },
+      body: { recipientId: `${flagged.listId}.${sourceRowOf(3)}`, flag: 'NIK_IN_OTHER_LIST', reason },
+    });
+    expect(without.status).toBe(404);
+    const elsewhere = await callRoute('WaiveFlag', {
+      claims: verifier('DINSOS'),
+      pathParameters: { proposalId: flagged.proposalId },
+      body: { recipientId: `${otherDraft.listId}.${sourceRowOf(2)}`, flag: 'NIK_IN_OTHER_LIST', reason },
+    });
+    expect(elsewhere.status).toBe(404);
+  });
+
+  const conflict = async (route: RouteId, claims: Claims, request: CallOptions, reason: string) => {
+    const proposalId = request.pathParameters?.proposalId ?? '';
+    const before = await versionOf(proposalId);
+    const response = await callRoute<ErrorBody>(route, { ...request, claims });
+    expect(response.status, JSON.stringify(response.body)).toBe(409);
+    expect(response.body.error).toMatchObject({ code: 'CONFLICT', details: { reason } });
+    expect(await versionOf(proposalId)).toBe(before);
+  };
+
+  it('reviewing a DRAFT → 409 WRONG_STATE', async () => {
+    await conflict(
+      'ReviewProposal',
+      verifier('DINSOS'),
+      { pathParameters: { proposalId: otherDraft.proposalId }, body: { decision: 'approve' } },
+      'WRONG_STATE',
+    );
+  });
+
+  it('waiving a flag on a DRAFT → 409 WRONG_STATE', async () => {
+    await conflict(
+      'WaiveFlag',
+      verifier('DINSOS'),
+      {
+        pathParameters: { proposalId: otherDraft.proposalId },
+        body: {
+          recipientId: `${otherDraft.listId}.${sourceRowOf(2)}`,
+          flag: 'NIK_IN_OTHER_LIST',
+          reason: 'alasan yang cukup panjang untuk dicatat',
+        },
+      },
+      'WRONG_STATE',
+    );
+  });
+
+  it('approving a list still in review → 409 WRONG_STATE', async () => {
+    await conflict(
+      'DecideProposal',
+      approver(),
+      { pathParameters: { proposalId: inReview.proposalId }, body: { decision: 'approve' } },
+      'WRONG_STATE',
+    );
+  });
+
+  it('submitting a list already in review → 409 WRONG_STATE', async () => {
+    await conflict(
+      'SubmitProposal',
+      operator(A),
+      { pathParameters: { proposalId: inReview.proposalId }, body: {} },
+      'WRONG_STATE',
+    );
+  });
+
+  it('asking to upload for a period whose list is no longer a draft → 409', async () => {
+    const response = await callRoute<ErrorBody>('CreateUpload', {
+      claims: operator(A),
+      body: { period: '2026-S2', filename: 'daftar.csv' },
+    });
+    expect(response.status).toBe(409);
+    expect(response.body.error.details).toMatchObject({
+      proposalId: inReview.proposalId,
+      status: 'IN_REVIEW',
+    });
+  });
+});

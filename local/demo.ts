@@ -4,6 +4,11 @@
  * as that region's operator, uploads, waits for the import, downloads the error report into
  * `out/demo/`, and prints what each operator would see. Then it shows the guarantees: the same file
  * again changes nothing, and an operator cannot upload for another region.
+ *
+ * Then the verification workflow: one person is put on two regions' lists; both regions submit;
+ * the automatic checks flag the duplicate on both sides; DINSOS returns one list with its reason,
+ * waives the flags on the other with a written reason, DINSOS and BKAD sign, the approver approves,
+ * and the proposal's history and the audit chain's verdict are printed.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -84,29 +89,232 @@ async function main(): Promise<void> {
       `Operator of 62.01 reading 62.03's proposal → HTTP ${foreign.status} ${await foreign.text()}`,
     );
 
-    const verifier = await signLocalToken({
-      sub: 'demo-verifier',
+    const verifier = await token({
+      sub: 'demo-dinsos',
       name: 'Verifikator Dinsos',
       groups: ['verifier'],
       opd: 'DINSOS',
     });
-    const list = await fetch(`${api}/proposals?period=${PERIOD}`, {
-      headers: { authorization: `Bearer ${verifier}` },
-    });
-    const proposals = z
-      .object({
-        items: z.array(z.object({ proposalId: z.string(), status: z.string(), recipientCount: z.number() })),
-      })
-      .parse(await list.json());
     console.log('\nProposals a verifier sees:');
     printTable(
       ['usulan', 'status', 'penerima'],
-      proposals.items.map((item) => [item.proposalId, item.status, String(item.recipientCount)]),
+      ProposalList.parse(await call(api, verifier, 'GET', `/proposals?period=${PERIOD}`)).items.map(
+        (item) => [item.proposalId, item.status, String(item.recipientCount)],
+      ),
     );
+
+    await workflow(api);
     console.log(`\nFiles and error reports are in ${OUT}`);
   } finally {
     await stack.stop();
   }
+}
+
+const ProposalList = z.object({
+  items: z.array(z.object({ proposalId: z.string(), status: z.string(), recipientCount: z.number() })),
+});
+const Proposal = z.object({
+  proposalId: z.string(),
+  status: z.string(),
+  openBlocking: z.number(),
+  checks: z.object({ blocking: z.number(), warnings: z.number() }).optional(),
+  history: z
+    .array(
+      z.object({
+        seq: z.number(),
+        at: z.string(),
+        action: z.string(),
+        by: z.object({ name: z.string(), role: z.string(), opd: z.string().optional() }),
+        toStatus: z.string().optional(),
+        reason: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+const Recipient = z.looseObject({
+  recipientId: z.string(),
+  nik: z.string(),
+  nama: z.string(),
+  peran: z.string(),
+  kecamatan: z.string(),
+  desa: z.string().optional(),
+  rt: z.string().optional(),
+  noRekening: z.string(),
+  flags: z
+    .array(z.object({ code: z.string(), severity: z.string(), detail: z.string().optional() }))
+    .optional(),
+});
+type Recipient = z.infer<typeof Recipient>;
+const RecipientPage = z.object({ items: z.array(Recipient), nextCursor: z.string().nullable() });
+
+const token = signLocalToken;
+
+/** A JSON call to the local API; a non-2xx answer is an error unless `allow` lists it. */
+async function call(
+  base: string,
+  bearer: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  allow: number[] = [],
+) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const payload: unknown = await response.json();
+  if (!response.ok && !allow.includes(response.status)) {
+    throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(payload)}`);
+  }
+  return payload;
+}
+
+const proposal = async (base: string, bearer: string, proposalId: string) =>
+  Proposal.parse(await call(base, bearer, 'GET', `/proposals/${proposalId}`));
+
+async function waitUntil(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function allRecipients(base: string, bearer: string, proposalId: string): Promise<Recipient[]> {
+  const items: Recipient[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const page = RecipientPage.parse(
+      await call(base, bearer, 'GET', `/proposals/${proposalId}/recipients?limit=500${query}`),
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/**
+ * The verification workflow on two regions' lists: Kapuas (62.03) and Katingan (62.06), with one
+ * Kapuas recipient also put on Katingan's list (as when an officer is listed by both regions).
+ */
+async function workflow(base: string): Promise<void> {
+  const kapuas = `62.03-${PERIOD}`;
+  const katingan = `62.06-${PERIOD}`;
+  const opKapuas = await operatorToken('62.03');
+  const opKatingan = await operatorToken('62.06');
+  const dinsos = await token({
+    sub: 'demo-dinsos',
+    name: 'Verifikator Dinsos',
+    groups: ['verifier'],
+    opd: 'DINSOS',
+  });
+  const bkad = await token({ sub: 'demo-bkad', name: 'Verifikator BKAD', groups: ['verifier'], opd: 'BKAD' });
+  const sekda = await token({ sub: 'demo-sekda', name: 'Sekretaris Daerah', groups: ['approver'] });
+  const auditor = await token({ sub: 'demo-auditor', name: 'Inspektorat', groups: ['auditor'] });
+
+  // Katingan re-exports its list with one Kapuas recipient added, and uploads it again.
+  const [person] = RecipientPage.parse(
+    await call(base, opKapuas, 'GET', `/proposals/${kapuas}/recipients?limit=1`),
+  ).items;
+  const ours = await allRecipients(base, opKatingan, katingan);
+  const anchor = ours.find((recipient) => recipient.desa);
+  if (!anchor || !person) throw new Error('no recipients to build the demo list from');
+  const line = (r: Recipient) =>
+    [r.nik, r.nama, r.peran.replaceAll('_', ' '), r.kecamatan, r.desa ?? '', r.rt ?? '', r.noRekening].join(
+      ';',
+    );
+  const rows = [
+    ...ours,
+    { ...anchor, nik: person.nik, nama: person.nama, noRekening: person.noRekening },
+  ].map(line);
+  const file = join(OUT, `62.06-${PERIOD}-perbaikan.csv`);
+  await writeFile(file, `NIK;Nama;Peran;Kecamatan;Desa;RT;No Rekening\r\n${rows.join('\r\n')}\r\n`);
+  const reupload = await upload(base, opKatingan, file, 'csv');
+  console.log(
+    `\nKatingan re-uploads its list with one Kapuas recipient added → ${reupload.status}, ${reupload.counts?.accepted} accepted`,
+  );
+
+  await call(base, opKapuas, 'POST', `/proposals/${kapuas}/submit`, {});
+  await call(base, opKatingan, 'POST', `/proposals/${katingan}/submit`, {});
+  // Both lists are checked; Katingan's run finds the conflict and asks Kapuas for a re-check.
+  await waitUntil('the checks', async () => {
+    const [a, b] = await Promise.all([proposal(base, dinsos, kapuas), proposal(base, dinsos, katingan)]);
+    return a.status === 'IN_REVIEW' && b.status === 'IN_REVIEW' && a.openBlocking > 0 && b.openBlocking > 0;
+  });
+  console.log('\nAutomatic checks (submitted → in review):');
+  const checked = await Promise.all([kapuas, katingan].map((id) => proposal(base, dinsos, id)));
+  printTable(
+    ['usulan', 'menghalangi', 'peringatan', 'terbuka'],
+    checked.map((p) => [
+      p.proposalId,
+      String(p.checks?.blocking ?? 0),
+      String(p.checks?.warnings ?? 0),
+      String(p.openBlocking),
+    ]),
+  );
+
+  const refused = await call(
+    base,
+    dinsos,
+    'POST',
+    `/proposals/${kapuas}/reviews`,
+    { decision: 'approve' },
+    [409],
+  );
+  console.log(`DINSOS signs Kapuas with open blocking flags → ${JSON.stringify(refused)}`);
+
+  await call(base, dinsos, 'POST', `/proposals/${katingan}/reviews`, {
+    decision: 'return',
+    note: 'Satu penerima juga terdaftar di Kabupaten Kapuas; hapus dari daftar Katingan lalu ajukan ulang.',
+  });
+  console.log(`DINSOS returns Katingan to the region → ${(await proposal(base, dinsos, katingan)).status}`);
+
+  for (const recipient of await allRecipients(base, dinsos, kapuas)) {
+    for (const flag of recipient.flags ?? []) {
+      if (flag.severity !== 'blocking') continue;
+      await call(base, dinsos, 'POST', `/proposals/${kapuas}/waivers`, {
+        recipientId: recipient.recipientId,
+        flag: flag.code,
+        reason:
+          'Dikonfirmasi dengan Dinsos Katingan: penerima bertugas di Kapuas; daftar Katingan diperbaiki.',
+      });
+      console.log(`DINSOS waives ${flag.code} on ${recipient.recipientId}: ${flag.detail ?? ''}`);
+    }
+  }
+  await call(base, dinsos, 'POST', `/proposals/${kapuas}/reviews`, {
+    decision: 'approve',
+    note: 'Data sesuai.',
+  });
+  await call(base, bkad, 'POST', `/proposals/${kapuas}/reviews`, {
+    decision: 'approve',
+    note: 'Anggaran tersedia.',
+  });
+  await call(base, sekda, 'POST', `/proposals/${kapuas}/approval`, {
+    decision: 'approve',
+    note: 'Disetujui.',
+  });
+
+  const done = await proposal(base, auditor, kapuas);
+  console.log(`\nHistory of ${kapuas} (now ${done.status}):`);
+  printTable(
+    ['#', 'waktu', 'tindakan', 'oleh', 'status', 'alasan'],
+    done.history.map((record) => [
+      String(record.seq),
+      record.at.slice(11, 19),
+      record.action,
+      `${record.by.name}${record.by.opd ? ` (${record.by.opd})` : ''}`,
+      record.toStatus ?? '',
+      (record.reason ?? '').slice(0, 60),
+    ]),
+  );
+  const audit = z
+    .object({ chain: z.object({ valid: z.boolean(), length: z.number().optional() }) })
+    .parse(await call(base, auditor, 'GET', `/audit?entityId=${kapuas}`));
+  console.log(
+    `Audit chain of ${kapuas}: ${audit.chain.valid ? `intact (${audit.chain.length} records)` : 'BROKEN'}`,
+  );
 }
 
 const operatorToken = (region: string) =>

@@ -677,17 +677,24 @@ interface Slot {
   readonly rt?: number;
 }
 
-/** Endless: cycles through the region's kecamatan and desa, as many times as the row count needs. */
+/**
+ * Endless: cycles through the region's kecamatan and desa, as many times as the row count needs.
+ * Later cycles stay plausible for the checks: one Damang and one Sekretaris Damang per kecamatan
+ * (their slots become Mantir), and RT numbers continue where the desa's last cycle stopped.
+ */
 function* naturalSlots(region: Region, rng: Rng): Generator<Slot, never, undefined> {
-  for (;;) {
+  const nextRt = new Map<Desa, number>();
+  for (let cycle = 0; ; cycle++) {
     for (const kecamatan of region.kecamatan) {
-      yield { role: 'DAMANG', kecamatan };
-      yield { role: 'SEKRETARIS_DAMANG', kecamatan };
+      yield { role: cycle === 0 ? 'DAMANG' : 'MANTIR_KECAMATAN', kecamatan };
+      yield { role: cycle === 0 ? 'SEKRETARIS_DAMANG' : 'MANTIR_KECAMATAN', kecamatan };
       for (let i = 3 + rng.int(3); i > 0; i--) yield { role: 'MANTIR_KECAMATAN', kecamatan };
       for (const desa of kecamatan.desa) {
         for (let i = 2 + rng.int(3); i > 0; i--) yield { role: 'MANTIR_DESA', kecamatan, desa };
-        const rts = 3 + rng.int(6);
-        for (let rt = 1; rt <= rts; rt++) yield { role: 'KETUA_RT', kecamatan, desa, rt };
+        const first = nextRt.get(desa) ?? 1;
+        const last = Math.min(999, first + 2 + rng.int(6));
+        nextRt.set(desa, last + 1);
+        for (let rt = first; rt <= last; rt++) yield { role: 'KETUA_RT', kecamatan, desa, rt };
         yield { role: 'BABINSA', kecamatan, desa };
         yield { role: 'BHABINKAMTIBMAS', kecamatan, desa };
         for (let i = 1 + rng.int(2); i > 0; i--) yield { role: 'PEMUKA_AGAMA', kecamatan, desa };

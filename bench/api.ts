@@ -28,6 +28,13 @@ export async function benchApi(): Promise<Record<'health' | 'read' | 'signoff', 
   try {
     const proposalIds = await prepareProposals(stack);
     const reader = await signLocalToken({ sub: 'bench-auditor', name: 'Auditor', groups: ['auditor'] });
+    // Warm-up (JIT, connection pools, handler modules), not measured.
+    await measure(CLIENTS, 2, () => fetch(`${stack.apiUrl}/health`));
+    await measure(CLIENTS, 2, (client) =>
+      fetch(`${stack.apiUrl}/proposals/${proposalIds[client]}`, {
+        headers: { authorization: `Bearer ${reader}` },
+      }),
+    );
     const health = await measure(CLIENTS, READS_PER_CLIENT, () => fetch(`${stack.apiUrl}/health`));
     const read = await measure(CLIENTS, READS_PER_CLIENT, (client, i) =>
       fetch(`${stack.apiUrl}/proposals/${proposalIds[(client + i) % proposalIds.length]}`, {

@@ -4,7 +4,8 @@
  * of rows/s, ratios and peak RSS; `BENCH_SIZES=10000,30000` picks the sizes.
  *
  * Targets (issue #2): import ≥ 0.8× the baseline's rows/s; import peak RSS at 300k rows ≤ 1.25× that
- * at 30k rows.
+ * at 30k rows. Then (issue #3) the automatic checks over a 30,000-recipient submission and the API
+ * under 50 concurrent clients. `BENCH_PARTS=import,checks,api` picks the parts.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -16,8 +17,12 @@ import { createTable, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from '..
 import { REPO_ROOT } from '../local/lambda.ts';
 import { writeRecipientFile } from '../local/sample-data.ts';
 import { BUCKETS, TABLES } from '../shared/resources.ts';
+import { benchApi } from './api.ts';
+import { benchChecks, formatChecksBench } from './checks.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(',').map(Number);
+/** Which parts run: `import` (file import vs baseline), `checks` (30k-recipient checks), `api` (50 clients). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,checks,api').split(','));
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
 const REGION = '62.03';
 
@@ -46,7 +51,9 @@ async function main(): Promise<void> {
   };
 
   try {
-    console.log(`node ${process.version}, ${SIZES.join(' / ')} rows, region ${REGION}, CSV with ';'\n`);
+    console.log(
+      `node ${process.version}; parts: ${[...PARTS].join(', ')}; import sizes ${SIZES.join(' / ')} rows (region ${REGION}, CSV with ';')\n`,
+    );
     const results: {
       rows: number;
       baseline: CaseResult;
@@ -54,7 +61,7 @@ async function main(): Promise<void> {
       parse?: CaseResult;
       validate?: CaseResult;
     }[] = [];
-    for (const rows of SIZES) {
+    for (const rows of PARTS.has('import') ? SIZES : []) {
       const file = join(DIR, `${rows}.csv`);
       await writeRecipientFile(
         { region: REGION, rows, seed: 1, messy: false, titleRows: false, format: 'csv', delimiter: ';' },
@@ -81,11 +88,34 @@ async function main(): Promise<void> {
       results.push(entry);
       console.error(`  ${rows} rows done`);
     }
-    report(results);
+    if (results.length > 0) report(results);
+    if (PARTS.has('checks')) {
+      await resetTable();
+      console.log(`\n${formatChecksBench(await benchChecks(emulators.env))}`);
+    }
   } finally {
     dynamo.destroy();
     s3.destroy();
     await emulators.stop();
+  }
+  if (PARTS.has('api')) reportApi(await benchApi());
+}
+
+function reportApi(figures: Awaited<ReturnType<typeof benchApi>>): void {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  console.log('\nHTTP API on the local stack, 50 concurrent clients:');
+  console.log('| request | requests | p50 | p99 | requests/s |');
+  console.log('|---|---:|---:|---:|---:|');
+  const rows: [string, keyof typeof figures][] = [
+    ['`GET /health` (bare: no token, no database)', 'health'],
+    ['`GET /proposals/{id}` (read)', 'read'],
+    ['`POST /proposals/{id}/reviews` (sign-off)', 'signoff'],
+  ];
+  for (const [label, key] of rows) {
+    const figure = figures[key];
+    console.log(
+      `| ${label} | ${figure.requests} | ${ms(figure.p50)} | ${ms(figure.p99)} | ${Math.round(figure.perSecond)} |`,
+    );
   }
 }
 

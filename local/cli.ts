@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { z } from 'zod';
 
@@ -35,4 +37,15 @@ export function parseCommandLine<S extends z.ZodType>(
     throw new UsageError(`${failure}:\n${problems}\n\n${usage}`);
   }
   return parsed.data;
+}
+
+/** Whether the module at `moduleUrl` is the script node was started with (not merely imported). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
 }

@@ -1,9 +1,8 @@
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseCommandLine } from './cli.ts';
+import { isEntryPoint, parseCommandLine } from './cli.ts';
 import { type GenerateOptions, regions, writeRecipientFile } from './sample-data.ts';
 
 /**
@@ -122,14 +121,4 @@ async function main(): Promise<void> {
   );
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) await main();
+if (isEntryPoint(import.meta.url)) await main();

@@ -1,9 +1,7 @@
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { regionName, resolveRegion } from '../shared/domain/wilayah.ts';
 import { type LocalClaims, ROLES, signLocalToken } from './auth.ts';
-import { parseCommandLine } from './cli.ts';
+import { isEntryPoint, parseCommandLine } from './cli.ts';
 
 /**
  * `npm run token -- --role <role> [--region <code>] [--opd <code>] [--name <name>] [--sub <id>] [--ttl <seconds>]`
@@ -115,14 +113,4 @@ async function main(): Promise<void> {
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) await main();
+if (isEntryPoint(import.meta.url)) await main();

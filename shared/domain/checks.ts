@@ -15,7 +15,9 @@
  * Every `detail` is written for a verifier in Bahasa Indonesia and never quotes a NIK or an account
  * number (UU PDP No. 27/2022): it names regions, proposals, rows and roles instead.
  */
+
 import { ageOn, nikRegion, parseNik } from './nik.ts';
+import { MONTHS } from './period.ts';
 import type { ProposalStatus } from './proposal.ts';
 import { sameHolder } from './recipient-row.ts';
 import { ROLES } from './roles.ts';
@@ -95,21 +97,6 @@ export interface CheckedRecipient {
 
 /** Youngest age, in completed years on the first day of the period, at which someone may receive BKK. */
 export const MIN_AGE = 17;
-
-const MONTHS = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-] as const;
 
 /**
  * First day of a period (UTC midnight): `2026` and `2026-S1` → 1 Jan 2026, `2026-S2` → 1 Jul,

@@ -16,7 +16,8 @@ export const PeriodSchema = z
 
 export type Period = z.infer<typeof PeriodSchema>;
 
-const MONTHS = [
+/** Indonesian month names, January first. */
+export const MONTHS = [
   'Januari',
   'Februari',
   'Maret',

@@ -131,6 +131,7 @@ async function prepareProposals(stack: LocalStack): Promise<string[]> {
         warnings: 0,
         openBlocking: 0,
         runId: `bench-${n}`,
+        startedAt: now,
         at: now,
       }),
       system,

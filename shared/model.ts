@@ -33,6 +33,7 @@ export const ChecksSummarySchema = z.object({
   warnings: z.number().int(),
   openBlocking: z.number().int(),
   runId: z.string(),
+  startedAt: z.string().optional(),
   at: z.string(),
 });
 

@@ -66,7 +66,9 @@ export type SkipReason =
   /** The message names a list that is no longer the proposal's current one. */
   | 'stale-list'
   /** This very message already completed (a redelivery). */
-  | 'already-done';
+  | 'already-done'
+  /** A run of the same list that started later has already recorded its (newer) result. */
+  | 'superseded';
 
 export interface ChecksCounts {
   readonly recipients: number;
@@ -191,6 +193,8 @@ class ChecksRun {
   /** Other regions' proposals this list conflicts with (collected on a first run only). */
   private readonly conflicts = new Set<string>();
   private written = 0;
+  /** When this run started, to recognise a newer run's result recorded meanwhile. */
+  private readonly startedAt: string;
 
   constructor(
     private readonly proposal: ProposalRecord,
@@ -199,6 +203,7 @@ class ChecksRun {
     private readonly deps: RunChecksDeps,
   ) {
     this.now = deps.now ?? (() => new Date());
+    this.startedAt = this.now().toISOString();
     this.callsBefore = deps.calls?.total ?? 0;
     this.listId = message.listId;
     this.context = { region: proposal.region, periodStart: periodStart(proposal.period) };
@@ -358,6 +363,7 @@ class ChecksRun {
             warnings: this.tally.warnings,
             openBlocking,
             runId: this.runId,
+            startedAt: this.startedAt,
             at,
           }),
           CHECKS_ACTOR,
@@ -367,7 +373,11 @@ class ChecksRun {
       } catch (error) {
         if (!(error instanceof ConcurrentChangeError) || attempt >= maxAttempts) throw error;
         const fresh = await this.deps.proposals.get(proposal.proposalId);
-        const reason = skipReason(fresh, this.listId, this.runId);
+        // A slower run must not overwrite the result of a run that started after it (a re-check
+        // that saw another region's newer entries).
+        const newer =
+          fresh?.checks?.listId === this.listId && (fresh.checks.startedAt ?? '') > this.startedAt;
+        const reason = skipReason(fresh, this.listId, this.runId) ?? (newer ? 'superseded' : undefined);
         if (reason || !fresh) {
           logger.info('Proposal moved on while its checks ran; result not recorded', {
             proposalId: proposal.proposalId,

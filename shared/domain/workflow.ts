@@ -102,6 +102,8 @@ export interface ChecksResult {
   /** Blocking flags not waived. */
   readonly openBlocking: number;
   readonly runId: string;
+  /** When the run started reading the list: of two runs of one list, the later start wins. */
+  readonly startedAt: string;
   readonly at: string;
 }
 

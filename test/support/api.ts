@@ -390,6 +390,7 @@ export async function completeChecks(proposalId: string, result: ChecksOutcome =
     warnings: result.warnings ?? 0,
     openBlocking: result.openBlocking ?? 0,
     runId: randomUUID(),
+    startedAt: at,
     at,
   });
   return repo.apply(proposal, plan, CHECKS_ACTOR, at);

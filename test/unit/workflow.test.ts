@@ -49,7 +49,15 @@ describe('workflow rules', () => {
   });
 
   it('moves to IN_REVIEW when the checks of a submitted list finish', () => {
-    const result = { listId: 'L1', blocking: 2, warnings: 5, openBlocking: 2, runId: 'm1', at: now };
+    const result = {
+      listId: 'L1',
+      blocking: 2,
+      warnings: 5,
+      openBlocking: 2,
+      runId: 'm1',
+      startedAt: now,
+      at: now,
+    };
     expect(planChecksCompleted({ ...draft, status: 'SUBMITTED' }, result)).toMatchObject({
       to: 'IN_REVIEW',
       set: { openBlocking: 2 },

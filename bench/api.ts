@@ -86,11 +86,11 @@ async function measure(
 
 /** 50 proposals in IN_REVIEW, each with a small imported list. */
 async function prepareProposals(stack: LocalStack): Promise<string[]> {
-  const { ProposalsRepository } = await import('../shared/adapters/proposals-repo.ts');
-  const { s3Client } = await import('../shared/adapters/clients.ts');
-  const { env } = await import('../shared/config/env.ts');
-  const { planChecksCompleted, planSubmit } = await import('../shared/domain/workflow.ts');
-  const { REGIONS } = await import('../shared/domain/wilayah.ts');
+  const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
+  const { s3Client } = await import('#shared/adapters/clients.ts');
+  const { env } = await import('#shared/config/env.ts');
+  const { planChecksCompleted, planSubmit } = await import('#shared/domain/workflow.ts');
+  const { REGIONS } = await import('#shared/domain/wilayah.ts');
   const { fileBuffer } = await import('../local/sample-data.ts');
   const config = env();
   const proposals = new ProposalsRepository(config.tableName);

@@ -30,9 +30,9 @@ async function run(): Promise<Record<string, unknown>> {
       return { rows, ms: performance.now() - started };
     }
     case 'parse-validate': {
-      const { readCsvRecords } = await import('../shared/import/csv-records.ts');
-      const { toRows } = await import('../shared/import/rows.ts');
-      const { validateRow, FileDuplicateTracker } = await import('../shared/domain/recipient-row.ts');
+      const { readCsvRecords } = await import('#shared/import/csv-records.ts');
+      const { toRows } = await import('#shared/import/rows.ts');
+      const { validateRow, FileDuplicateTracker } = await import('#shared/domain/recipient-row.ts');
       const tracker = new FileDuplicateTracker();
       let rows = 0;
       let accepted = 0;
@@ -49,7 +49,7 @@ async function run(): Promise<Record<string, unknown>> {
     }
     case 'baseline-write': {
       const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-      const { documentClient } = await import('../shared/adapters/clients.ts');
+      const { documentClient } = await import('#shared/adapters/clients.ts');
       const table = process.env.TABLE_NAME as string;
       const inFlight = new Set<Promise<unknown>>();
       let batch: Record<string, unknown>[] = [];
@@ -94,7 +94,7 @@ async function run(): Promise<Record<string, unknown>> {
       if (!s3Key) throw new Error('import needs the S3 key');
       const { handler } = await import('../functions/import/handler.ts');
       const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
-      const { s3Client } = await import('../shared/adapters/clients.ts');
+      const { s3Client } = await import('#shared/adapters/clients.ts');
       const bucket = process.env.UPLOADS_BUCKET as string;
       const head = await s3Client.send(new HeadObjectCommand({ Bucket: bucket, Key: s3Key }));
       const size = (await stat(file)).size;

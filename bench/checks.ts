@@ -15,22 +15,22 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriter } from '#shared/adapters/batch-writer.ts';
+import { recipientId, recipientKey } from '#shared/adapters/keys.ts';
+import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { RegistryRepository } from '#shared/adapters/registry-repo.ts';
+import { type ColumnName, columnForHeader } from '#shared/domain/columns.ts';
+import { FileDuplicateTracker, type Recipient, validateRow } from '#shared/domain/recipient-row.ts';
+import { planSubmit } from '#shared/domain/workflow.ts';
+import type { ChecksRequested } from '#shared/messages.ts';
+import type { ProposalRecord } from '#shared/model.ts';
+import { TABLES } from '#shared/resources.ts';
 import { countCalls } from '../functions/checks/call-counter.ts';
 import { type ChecksOutcome, runChecks } from '../functions/checks/run-checks.ts';
 import { WaiverReader } from '../functions/checks/waivers.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from '../local/emulators.ts';
 import { generateRows } from '../local/sample-data.ts';
-import { BatchWriter } from '../shared/adapters/batch-writer.ts';
-import { recipientId, recipientKey } from '../shared/adapters/keys.ts';
-import { ProposalsRepository } from '../shared/adapters/proposals-repo.ts';
-import { RecipientsRepository } from '../shared/adapters/recipients-repo.ts';
-import { RegistryRepository } from '../shared/adapters/registry-repo.ts';
-import { type ColumnName, columnForHeader } from '../shared/domain/columns.ts';
-import { FileDuplicateTracker, type Recipient, validateRow } from '../shared/domain/recipient-row.ts';
-import { planSubmit } from '../shared/domain/workflow.ts';
-import type { ChecksRequested } from '../shared/messages.ts';
-import type { ProposalRecord } from '../shared/model.ts';
-import { TABLES } from '../shared/resources.ts';
 
 export interface ChecksBenchOptions {
   /** Recipients of the checked list. @default 30000 */

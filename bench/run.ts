@@ -13,10 +13,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BUCKETS, TABLES } from '#shared/resources.ts';
 import { createTable, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from '../local/emulators.ts';
 import { REPO_ROOT } from '../local/lambda.ts';
 import { writeRecipientFile } from '../local/sample-data.ts';
-import { BUCKETS, TABLES } from '../shared/resources.ts';
 import { benchApi } from './api.ts';
 import { benchChecks, formatChecksBench } from './checks.ts';
 

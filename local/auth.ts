@@ -3,7 +3,7 @@ import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { GROUPS, type Group } from '../shared/http/caller.ts';
+import { GROUPS, type Group } from '#shared/http/caller.ts';
 
 /**
  * Tokens for the local stack. In AWS a Cognito user pool signs the tokens and API Gateway's JWT

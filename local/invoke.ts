@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resetEnvForTests } from '../shared/config/env.ts';
+import { resetEnvForTests } from '#shared/config/env.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { createLambdaContext, importHandler, invokeWithTimeout } from './lambda.ts';
 

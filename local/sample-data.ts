@@ -3,7 +3,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
-import { ROLE_CODES, ROLES, type RoleCode } from '../shared/domain/roles.ts';
+import { ROLE_CODES, ROLES, type RoleCode } from '#shared/domain/roles.ts';
 
 /**
  * Deterministic generator of realistic BKK recipient files, as the 13 kabupaten and 1 kota of

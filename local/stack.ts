@@ -1,10 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSEvent } from 'aws-lambda';
+import { resetEnvForTests } from '#shared/config/env.ts';
+import { BUCKETS, PREFIXES, QUEUES } from '#shared/resources.ts';
 import { CHECKS_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
 import { CHECKS_WORKER } from '../infra/workers.ts';
-import { resetEnvForTests } from '../shared/config/env.ts';
-import { BUCKETS, PREFIXES, QUEUES } from '../shared/resources.ts';
 import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';

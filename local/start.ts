@@ -1,5 +1,5 @@
+import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
 import { CHECKS_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
-import { BUCKETS, PREFIXES, QUEUES, TABLES } from '../shared/resources.ts';
 import { LOCAL_VISIBILITY_TIMEOUT_SECONDS, type LocalStack, startLocalStack } from './stack.ts';
 
 /**

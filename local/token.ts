@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { regionName, resolveRegion } from '../shared/domain/wilayah.ts';
+import { regionName, resolveRegion } from '#shared/domain/wilayah.ts';
 import { type LocalClaims, ROLES, signLocalToken } from './auth.ts';
 import { isEntryPoint, parseCommandLine } from './cli.ts';
 

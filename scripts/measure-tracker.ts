@@ -3,7 +3,7 @@
  * maximum), against a plain string-keyed Map for comparison. Run with a collectable heap:
  * `node --expose-gc --import tsx scripts/measure-tracker.ts`.
  */
-import { FileDuplicateTracker, type Recipient } from '../shared/domain/recipient-row.ts';
+import { FileDuplicateTracker, type Recipient } from '#shared/domain/recipient-row.ts';
 
 const ROWS = 300_000;
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ChecksRequestedSchema, DecreeRequestedSchema } from '../shared/messages.ts';
+import { ChecksRequestedSchema, DecreeRequestedSchema } from '#shared/messages.ts';
 
 /** Each message contract and the file in `events/` that publishes it. */
 export const MESSAGE_SCHEMAS = [

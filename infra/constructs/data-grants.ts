@@ -5,8 +5,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
+import { PREFIXES, QUEUES } from '#shared/resources.ts';
 import type { RouteAccess, TableAccess } from '../../functions/api/routes.ts';
-import { PREFIXES, QUEUES } from '../../shared/resources.ts';
 import { acknowledgeWildcardUnder } from '../nag.ts';
 
 /** The stateful resources a function may be granted access to. */

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QUEUES } from '../../shared/resources.ts';
+import { QUEUES } from '#shared/resources.ts';
 import { DECREE_WORKER, VISIBILITY_TIMEOUT_FACTOR } from '../workers.ts';
 import { WorkQueue, withDeadLetter } from './work-queue.ts';
 

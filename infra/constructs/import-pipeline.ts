@@ -11,8 +11,8 @@ import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PREFIXES, QUEUES } from '#shared/resources.ts';
 import { IMPORT_FUNCTION } from '../../functions/api/routes.ts';
-import { PREFIXES, QUEUES } from '../../shared/resources.ts';
 import { type DataResources, grantPutPrefix, grantReadBucket, grantTableAccess } from './data-grants.ts';
 import { ProjectFunction } from './project-function.ts';
 

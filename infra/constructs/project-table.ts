@@ -7,7 +7,7 @@ import {
   type TableProps,
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import type { TableSpec } from '../../shared/resources.ts';
+import type { TableSpec } from '#shared/resources.ts';
 
 export interface ProjectTableProps
   extends Omit<TableProps, 'partitionKey' | 'sortKey' | 'timeToLiveAttribute' | 'tableName'> {

@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueSpec } from '../../shared/resources.ts';
+import type { QueueSpec } from '#shared/resources.ts';
 
 export interface WorkQueueProps {
   /** The queue's spec in `shared/resources.ts`; its `deadLetter` gives the redrive's maxReceiveCount. */

@@ -1,9 +1,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { GROUPS } from '#shared/http/caller.ts';
+import { BUCKETS, TABLES } from '#shared/resources.ts';
 import { ROUTES } from '../../functions/api/routes.ts';
-import { GROUPS } from '../../shared/http/caller.ts';
-import { BUCKETS, TABLES } from '../../shared/resources.ts';
 import { ChecksWorker } from '../constructs/checks-worker.ts';
 import type { DataResources } from '../constructs/data-grants.ts';
 import { DecreePipeline } from '../constructs/decree-pipeline.ts';

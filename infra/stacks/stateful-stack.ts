@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { HttpMethods, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { BUCKETS, TABLES } from '../../shared/resources.ts';
+import { BUCKETS, TABLES } from '#shared/resources.ts';
 import { AccessLogsBucket, ProjectBucket } from '../constructs/project-bucket.ts';
 import { ProjectTable } from '../constructs/project-table.ts';
 

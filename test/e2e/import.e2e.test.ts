@@ -190,7 +190,7 @@ describe('import through the local API', () => {
     const { body } = await fileBuffer({ region: '62.09', format: 'csv', rows: 50, seed: 3 });
     const first = await uploadFile('62.09', body, 'csv');
     // Submission arrives with the verification workflow; set the state as it will.
-    const { documentClient } = await import('../../shared/adapters/clients.ts');
+    const { documentClient } = await import('#shared/adapters/clients.ts');
     await documentClient.send(
       new UpdateCommand({
         TableName: String(process.env.TABLE_NAME),

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GROUPS } from '#shared/http/caller.ts';
+import { BUCKETS, PREFIXES, TABLES } from '#shared/resources.ts';
 import { IMPORT_FUNCTION, ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
 import { repoPath } from '../../infra/paths.ts';
-import { GROUPS } from '../../shared/http/caller.ts';
-import { BUCKETS, PREFIXES, TABLES } from '../../shared/resources.ts';
 import {
   actionsOf,
   flatResource,

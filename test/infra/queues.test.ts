@@ -1,8 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '#shared/resources.ts';
 import { CHECKS_FUNCTION, ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
 import { CHECKS_WORKER, DECREE_WORKER, VISIBILITY_TIMEOUT_FACTOR } from '../../infra/workers.ts';
-import { QUEUES } from '../../shared/resources.ts';
 import {
   actionsOf,
   flatResource,

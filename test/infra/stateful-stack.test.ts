@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUCKETS, TABLES } from '../../shared/resources.ts';
+import { BUCKETS, TABLES } from '#shared/resources.ts';
 import { onlyResource, type Resources, SYNTH_TIMEOUT_MS, synthKhbsApp } from './support/khbs-app.ts';
 
 let template: Template;

@@ -10,12 +10,12 @@ import { useEmulatorEnv } from '../support/env.ts';
 
 const env = useEmulatorEnv();
 // Modules that create SDK clients at import time come after the environment is set.
-const { documentClient } = await import('../../shared/adapters/clients.ts');
-const { ObjectStore } = await import('../../shared/adapters/object-store.ts');
-const { ProposalsRepository } = await import('../../shared/adapters/proposals-repo.ts');
-const { RecipientsRepository } = await import('../../shared/adapters/recipients-repo.ts');
-const { UploadsRepository } = await import('../../shared/adapters/uploads-repo.ts');
-const { LIST_SHARDS, listPartition } = await import('../../shared/adapters/keys.ts');
+const { documentClient } = await import('#shared/adapters/clients.ts');
+const { ObjectStore } = await import('#shared/adapters/object-store.ts');
+const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
+const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
+const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
+const { LIST_SHARDS, listPartition } = await import('#shared/adapters/keys.ts');
 const { importUpload } = await import('../../functions/import/import-upload.ts');
 type ImportDeps = import('../../functions/import/import-upload.ts').ImportDeps;
 

@@ -8,8 +8,8 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUCKETS, QUEUES, TABLES } from '#shared/resources.ts';
 import { createResources } from '../../local/emulators.ts';
-import { BUCKETS, QUEUES, TABLES } from '../../shared/resources.ts';
 import { emptyBucket, recreateTable, resetTable, testClients } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 

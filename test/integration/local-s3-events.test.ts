@@ -2,6 +2,7 @@ import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } 
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, S3Event } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BUCKETS, PREFIXES, QUEUES } from '#shared/resources.ts';
 import { startLoopbackFauxqs } from '../../local/emulators.ts';
 import type { LambdaHandler } from '../../local/lambda.ts';
 import {
@@ -10,7 +11,6 @@ import {
   S3EventSource,
   type S3EventSourceOptions,
 } from '../../local/s3-events.ts';
-import { BUCKETS, PREFIXES, QUEUES } from '../../shared/resources.ts';
 import { emptyBucket, purgeQueue, receiveMessages, testClients } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 

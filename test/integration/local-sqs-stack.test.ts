@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { env, resetEnvForTests } from '#shared/config/env.ts';
+import { BUCKETS, QUEUES } from '#shared/resources.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { env, resetEnvForTests } from '../../shared/config/env.ts';
-import { BUCKETS, QUEUES } from '../../shared/resources.ts';
 
 /**
  * The checks queue → checks worker wiring of the local stack (its own emulators, a stub worker):

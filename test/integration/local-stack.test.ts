@@ -1,11 +1,11 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKETS, TABLES } from '#shared/resources.ts';
 import { ROUTES } from '../../functions/api/routes.ts';
 import { signLocalToken } from '../../local/auth.ts';
 import type { HttpApiEvent } from '../../local/gateway.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { BUCKETS, TABLES } from '../../shared/resources.ts';
 
 /**
  * The whole local stack in this worker (its own emulators, not the shared ones): environment,

@@ -30,8 +30,8 @@ import { useEmulatorEnv } from '../support/env.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 useEmulatorEnv();
-const { ProposalsRepository } = await import('../../shared/adapters/proposals-repo.ts');
-const { env } = await import('../../shared/config/env.ts');
+const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
+const { env } = await import('#shared/config/env.ts');
 const { ROUTES } = await import('../../functions/api/routes.ts');
 const PROTECTED = ROUTES.filter((route) => !route.public).map((route) => route.id as RouteId);
 

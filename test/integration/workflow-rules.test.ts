@@ -1,6 +1,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChecksRequestedSchema, DecreeRequestedSchema } from '../../shared/messages.ts';
+import { ChecksRequestedSchema, DecreeRequestedSchema } from '#shared/messages.ts';
 import {
   type ApiResponse,
   type AuditView,
@@ -33,11 +33,11 @@ const emulatorEnv = useEmulatorEnv();
 const { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } = await import(
   '@aws-sdk/lib-dynamodb'
 );
-const { documentClient } = await import('../../shared/adapters/clients.ts');
-const { auditKey } = await import('../../shared/adapters/keys.ts');
-const { ProposalsRepository } = await import('../../shared/adapters/proposals-repo.ts');
-const { env } = await import('../../shared/config/env.ts');
-const { verifyChain } = await import('../../shared/domain/audit.ts');
+const { documentClient } = await import('#shared/adapters/clients.ts');
+const { auditKey } = await import('#shared/adapters/keys.ts');
+const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
+const { env } = await import('#shared/config/env.ts');
+const { verifyChain } = await import('#shared/domain/audit.ts');
 const { ROUTES } = await import('../../functions/api/routes.ts');
 
 const A = '62.01';
@@ -260,8 +260,8 @@ describe('concurrency', () => {
   it('a transition planned on a stale read loses in DynamoDB, not only in the rules', async () => {
     const { proposalId: id } = await importList(A, '2026-T1');
     const read = await moveTo(id, 'IN_REVIEW');
-    const { planReview } = await import('../../shared/domain/workflow.ts');
-    const { ConcurrentChangeError } = await import('../../shared/adapters/proposals-repo.ts');
+    const { planReview } = await import('#shared/domain/workflow.ts');
+    const { ConcurrentChangeError } = await import('#shared/adapters/proposals-repo.ts');
     const at = new Date().toISOString();
     const sign = (opd: string) =>
       repo().apply(

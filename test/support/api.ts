@@ -314,14 +314,14 @@ export async function importList(
   start = 1,
 ): Promise<ImportedList> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const { s3Client } = await import('../../shared/adapters/clients.ts');
-  const { env } = await import('../../shared/config/env.ts');
+  const { s3Client } = await import('#shared/adapters/clients.ts');
+  const { env } = await import('#shared/config/env.ts');
   const { importUpload } = await import('../../functions/import/import-upload.ts');
   const config = env();
-  const { UploadsRepository } = await import('../../shared/adapters/uploads-repo.ts');
-  const { ProposalsRepository } = await import('../../shared/adapters/proposals-repo.ts');
-  const { RecipientsRepository } = await import('../../shared/adapters/recipients-repo.ts');
-  const { ObjectStore } = await import('../../shared/adapters/object-store.ts');
+  const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
+  const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
+  const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
+  const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 
   const uploadId = randomUUID();
   const key = `uploads/${region}/${period}/${uploadId}.csv`;
@@ -358,8 +358,8 @@ export async function importList(
 export const CHECKS_ACTOR = { sub: 'system:checks', name: 'Pemeriksaan otomatis', role: 'system' } as const;
 
 async function repository() {
-  const { ProposalsRepository } = await import('../../shared/adapters/proposals-repo.ts');
-  const { env } = await import('../../shared/config/env.ts');
+  const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
+  const { env } = await import('#shared/config/env.ts');
   return new ProposalsRepository(env().tableName);
 }
 
@@ -380,7 +380,7 @@ export interface ChecksOutcome {
  * repository (conditional on the version, audited) by the system.
  */
 export async function completeChecks(proposalId: string, result: ChecksOutcome = {}) {
-  const { planChecksCompleted } = await import('../../shared/domain/workflow.ts');
+  const { planChecksCompleted } = await import('#shared/domain/workflow.ts');
   const repo = await repository();
   const proposal = await readProposal(proposalId);
   const at = new Date().toISOString();
@@ -405,8 +405,8 @@ const ORDER: readonly string[] = ['DRAFT', 'SUBMITTED', 'IN_REVIEW', 'VERIFIED',
  * proposal in a given state: submit → checks → every required agency signs → approve (or reject).
  */
 export async function moveTo(proposalId: string, target: SetupTarget, checks: ChecksOutcome = {}) {
-  const { planApproval, planReview, planSubmit } = await import('../../shared/domain/workflow.ts');
-  const { env } = await import('../../shared/config/env.ts');
+  const { planApproval, planReview, planSubmit } = await import('#shared/domain/workflow.ts');
+  const { env } = await import('#shared/config/env.ts');
   const repo = await repository();
   const stop = ORDER.indexOf(target === 'REJECTED' ? 'VERIFIED' : target);
   let proposal = await readProposal(proposalId);
@@ -456,9 +456,9 @@ export interface TestFlag {
 /** Writes check findings on one recipient, as the checks worker does (`flags` and `flagCodes`). */
 export async function setFlags(listId: string, row: number, flags: readonly TestFlag[]): Promise<void> {
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { documentClient } = await import('../../shared/adapters/clients.ts');
-  const { recipientKey } = await import('../../shared/adapters/keys.ts');
-  const { env } = await import('../../shared/config/env.ts');
+  const { documentClient } = await import('#shared/adapters/clients.ts');
+  const { recipientKey } = await import('#shared/adapters/keys.ts');
+  const { env } = await import('#shared/config/env.ts');
   await documentClient.send(
     new UpdateCommand({
       TableName: env().tableName,

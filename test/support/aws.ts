@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { type Message, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { TABLES, type TableSpec } from '#shared/resources.ts';
 import { createTable } from '../../local/emulators.ts';
-import { TABLES, type TableSpec } from '../../shared/resources.ts';
 
 /**
  * Helpers for tests that use the shared emulators (after `useEmulatorEnv()`): clients pointed at

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { resetEnvForTests } from '../../shared/config/env.ts';
+import { resetEnvForTests } from '#shared/config/env.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

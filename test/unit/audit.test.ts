@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditRecord, GENESIS_HASH, sealEntry, verifyChain } from '../../shared/domain/audit.ts';
+import { type AuditRecord, GENESIS_HASH, sealEntry, verifyChain } from '#shared/domain/audit.ts';
 
 function chain(length: number): AuditRecord[] {
   const records: AuditRecord[] = [];

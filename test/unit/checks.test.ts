@@ -16,7 +16,7 @@ import {
   periodStart,
   sameFlags,
   sortFlags,
-} from '../../shared/domain/checks.ts';
+} from '#shared/domain/checks.ts';
 
 const REGION = '62.01';
 const START = periodStart('2026-S1');

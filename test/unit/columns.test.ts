@@ -6,7 +6,7 @@ import {
   columnForHeader,
   detectHeader,
   REQUIRED_COLUMNS,
-} from '../../shared/domain/columns.ts';
+} from '#shared/domain/columns.ts';
 
 describe('columnForHeader', () => {
   const aliases: Record<ColumnName, string[]> = {

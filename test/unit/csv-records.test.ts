@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readCsvRecords, sniffDelimiter } from '../../shared/import/csv-records.ts';
+import { readCsvRecords, sniffDelimiter } from '#shared/import/csv-records.ts';
 
 async function collect(text: string | Buffer, chunkSize = 7) {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;

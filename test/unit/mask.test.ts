@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskAccount, maskName, maskNik } from '../../shared/domain/mask.ts';
+import { maskAccount, maskName, maskNik } from '#shared/domain/mask.ts';
 
 describe('masks', () => {
   it('maskNik keeps the first 6 and last 4 digits', () => {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ChecksRequestedSchema, DecreeRequestedSchema } from '#shared/messages.ts';
 import { MESSAGE_SCHEMAS } from '../../scripts/message-schemas.ts';
-import { ChecksRequestedSchema, DecreeRequestedSchema } from '../../shared/messages.ts';
 
 /**
  * The queue messages' contracts: the JSON Schemas published in `events/` must be exactly what zod

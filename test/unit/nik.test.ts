@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, nikBirthDate, nikKecamatan, nikRegion, parseNik } from '../../shared/domain/nik.ts';
+import { ageOn, nikBirthDate, nikKecamatan, nikRegion, parseNik } from '#shared/domain/nik.ts';
 
 /** Kapuas (62.03), kecamatan Selat (01), woman born 1 January 1990 (41 = 1 + 40), serial 0001. */
 const NIK = '6203014101900001';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeriodSchema, periodLabel } from '../../shared/domain/period.ts';
+import { PeriodSchema, periodLabel } from '#shared/domain/period.ts';
 
 describe('PeriodSchema', () => {
   it.each(['2026', '2020', '2100', '2026-01', '2026-12', '2026-S1', '2026-S2', '2026-T1', '2026-T4'])(

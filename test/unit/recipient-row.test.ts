@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnName } from '../../shared/domain/columns.ts';
-import type { Issue } from '../../shared/domain/issues.ts';
+import type { ColumnName } from '#shared/domain/columns.ts';
+import type { Issue } from '#shared/domain/issues.ts';
 import {
   FileDuplicateTracker,
   nameWords,
@@ -10,7 +10,7 @@ import {
   RecipientSchema,
   sameHolder,
   validateRow,
-} from '../../shared/domain/recipient-row.ts';
+} from '#shared/domain/recipient-row.ts';
 
 /** Region 62.01, Kotawaringin Barat: kecamatan Kumai (62.01.01), desa Candi (62.01.01.1011). */
 const REGION = '62.01';

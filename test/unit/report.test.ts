@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Issue } from '../../shared/domain/issues.ts';
-import { REPORT_COLUMNS, reportRow, safeCell } from '../../shared/domain/report.ts';
+import type { Issue } from '#shared/domain/issues.ts';
+import { REPORT_COLUMNS, reportRow, safeCell } from '#shared/domain/report.ts';
 
 describe('safeCell', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRole, ROLE_CODES, ROLES, roleHint } from '../../shared/domain/roles.ts';
+import { parseRole, ROLE_CODES, ROLES, roleHint } from '#shared/domain/roles.ts';
 
 describe('ROLES', () => {
   it('has the eight roles with labels and levels', () => {

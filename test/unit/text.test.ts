@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, compactKey, editDistance, foldSpaces, placeKey, words } from '../../shared/domain/text.ts';
+import { closest, compactKey, editDistance, foldSpaces, placeKey, words } from '#shared/domain/text.ts';
 
 describe('text normalisation', () => {
   it('foldSpaces trims and folds every kind of whitespace', () => {

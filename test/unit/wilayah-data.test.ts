@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseWilayahCsv, wilayahJson } from '../../scripts/wilayah-csv.ts';
-import data from '../../shared/data/wilayah-62.json' with { type: 'json' };
-import { compactKey } from '../../shared/domain/text.ts';
+import data from '#shared/data/wilayah-62.json' with { type: 'json' };
+import { compactKey } from '#shared/domain/text.ts';
 import {
   desaList,
   findDesa,
@@ -10,7 +9,8 @@ import {
   kecamatanList,
   REGIONS,
   regionOfPlace,
-} from '../../shared/domain/wilayah.ts';
+} from '#shared/domain/wilayah.ts';
+import { parseWilayahCsv, wilayahJson } from '../../scripts/wilayah-csv.ts';
 
 const csvText = readFileSync(new URL('../../shared/data/wilayah-62.csv', import.meta.url), 'utf8');
 const jsonText = readFileSync(new URL('../../shared/data/wilayah-62.json', import.meta.url), 'utf8');

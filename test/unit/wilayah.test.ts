@@ -13,7 +13,7 @@ import {
   resolveRegion,
   suggestDesa,
   suggestKecamatan,
-} from '../../shared/domain/wilayah.ts';
+} from '#shared/domain/wilayah.ts';
 
 const KUMAI = { code: '62.01.01', name: 'Kumai' };
 const CANDI = { code: '62.01.01.1011', name: 'Candi' };

@@ -7,7 +7,7 @@ import {
   planWaiver,
   WorkflowError,
   type WorkflowState,
-} from '../../shared/domain/workflow.ts';
+} from '#shared/domain/workflow.ts';
 
 const who = { sub: 'u1', name: 'Petugas' };
 const now = '2026-11-29T08:00:00.000Z';

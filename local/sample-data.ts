@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { ROLE_CODES, ROLES, type RoleCode } from '#shared/domain/roles.ts';
+import { WILAYAH_CSV_PATH } from '../scripts/wilayah-csv.ts';
 
 /**
  * Deterministic generator of realistic BKK recipient files, as the 13 kabupaten and 1 kota of
@@ -1014,7 +1015,6 @@ export interface Region {
   readonly foreignKecamatan: readonly string[];
 }
 
-const WILAYAH_CSV = new URL('../shared/data/wilayah-62.csv', import.meta.url);
 let cachedRegions: Region[] | undefined;
 
 /** The 14 kabupaten/kota of Kalimantan Tengah with their kecamatan and desa, from the official list. */
@@ -1022,7 +1022,7 @@ export function regions(): readonly Region[] {
   if (cachedRegions) return cachedRegions;
   const byCode = new Map<string, { code: string; name: string; kecamatan: Kecamatan[] }>();
   const kecamatanByCode = new Map<string, { code: string; name: string; desa: Desa[] }>();
-  for (const line of readFileSync(WILAYAH_CSV, 'utf8').split(/\r?\n/).slice(1)) {
+  for (const line of readFileSync(WILAYAH_CSV_PATH, 'utf8').split(/\r?\n/).slice(1)) {
     const comma = line.indexOf(',');
     if (comma < 0) continue;
     const code = line.slice(0, comma).trim();

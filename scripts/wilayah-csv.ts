@@ -1,4 +1,11 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+
+/** The shipped data files: the CSV is the source of truth, the JSON is generated from it. */
+const DATA_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'shared', 'data');
+export const WILAYAH_CSV_PATH = join(DATA_DIR, 'wilayah-62.csv');
+export const WILAYAH_JSON_PATH = join(DATA_DIR, 'wilayah-62.json');
 
 /** One entry of the official list: Kemendagri code and name. */
 export type WilayahPair = readonly [kode: string, nama: string];

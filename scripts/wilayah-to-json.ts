@@ -5,11 +5,10 @@
  * `test/unit/wilayah-data.test.ts` fails while the two differ.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseWilayahCsv, wilayahJson } from './wilayah-csv.ts';
+import { parseWilayahCsv, WILAYAH_CSV_PATH, WILAYAH_JSON_PATH, wilayahJson } from './wilayah-csv.ts';
 
-const csvPath = fileURLToPath(new URL('../shared/data/wilayah-62.csv', import.meta.url));
-const jsonPath = fileURLToPath(new URL('../shared/data/wilayah-62.json', import.meta.url));
+const csvPath = WILAYAH_CSV_PATH;
+const jsonPath = WILAYAH_JSON_PATH;
 
 const pairs = parseWilayahCsv(readFileSync(csvPath, 'utf8'));
 writeFileSync(jsonPath, wilayahJson(pairs));

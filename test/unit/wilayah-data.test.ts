@@ -10,10 +10,15 @@ import {
   REGIONS,
   regionOfPlace,
 } from '#shared/domain/wilayah.ts';
-import { parseWilayahCsv, wilayahJson } from '../../scripts/wilayah-csv.ts';
+import {
+  parseWilayahCsv,
+  WILAYAH_CSV_PATH,
+  WILAYAH_JSON_PATH,
+  wilayahJson,
+} from '../../scripts/wilayah-csv.ts';
 
-const csvText = readFileSync(new URL('../../shared/data/wilayah-62.csv', import.meta.url), 'utf8');
-const jsonText = readFileSync(new URL('../../shared/data/wilayah-62.json', import.meta.url), 'utf8');
+const csvText = readFileSync(WILAYAH_CSV_PATH, 'utf8');
+const jsonText = readFileSync(WILAYAH_JSON_PATH, 'utf8');
 
 describe('wilayah-62.json', () => {
   it('holds exactly the pairs of wilayah-62.csv (regenerate with npx tsx scripts/wilayah-to-json.ts)', () => {

@@ -1,11 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IAlarmAction,
-  Stats,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -13,6 +7,7 @@ import { Construct } from 'constructs';
 import { QUEUES } from '#shared/resources.ts';
 import { CHECKS_FUNCTION } from '../../functions/api/routes.ts';
 import { CHECKS_WORKER, VISIBILITY_TIMEOUT_FACTOR } from '../workers.ts';
+import { functionErrorsAlarm } from './alarms.ts';
 import { grantTableAccess } from './data-grants.ts';
 import { ProjectFunction } from './project-function.ts';
 import { WorkQueue, withDeadLetter } from './work-queue.ts';
@@ -89,15 +84,11 @@ export class ChecksWorker extends Construct {
       }),
     );
 
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription:
-        'The checks worker threw or timed out (its message is retried, then moved to the DLQ).',
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) this.errorsAlarm.addAlarmAction(props.alarmAction);
+    this.errorsAlarm = functionErrorsAlarm(
+      this,
+      this.function,
+      'The checks worker threw or timed out (its message is retried, then moved to the DLQ).',
+      props.alarmAction,
+    );
   }
 }

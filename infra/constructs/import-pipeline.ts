@@ -1,11 +1,5 @@
 import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IAlarmAction,
-  Stats,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -13,6 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREFIXES, QUEUES } from '#shared/resources.ts';
 import { IMPORT_FUNCTION } from '../../functions/api/routes.ts';
+import { functionErrorsAlarm, queueNotEmptyAlarm } from './alarms.ts';
 import { type DataResources, grantPutPrefix, grantReadBucket, grantTableAccess } from './data-grants.ts';
 import { ProjectFunction } from './project-function.ts';
 
@@ -116,30 +111,19 @@ export class ImportPipeline extends Construct {
     });
     acknowledgeNotificationsHandler(Stack.of(this));
 
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The import function failed on at least one file (Lambda retries it twice).',
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.failuresAlarm = new Alarm(this, 'FailureQueueAlarm', {
-      alarmDescription:
-        'An upload could not be imported after all retries; its S3 event waits in the failure queue.',
-      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) {
-      this.errorsAlarm.addAlarmAction(props.alarmAction);
-      this.failuresAlarm.addAlarmAction(props.alarmAction);
-    }
+    this.errorsAlarm = functionErrorsAlarm(
+      this,
+      this.function,
+      'The import function failed on at least one file (Lambda retries it twice).',
+      props.alarmAction,
+    );
+    this.failuresAlarm = queueNotEmptyAlarm(
+      this,
+      'FailureQueueAlarm',
+      this.failureQueue,
+      'An upload could not be imported after all retries; its S3 event waits in the failure queue.',
+      props.alarmAction,
+    );
   }
 }
 

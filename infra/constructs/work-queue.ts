@@ -9,6 +9,7 @@ import {
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSpec } from '#shared/resources.ts';
+import { queueNotEmptyAlarm } from './alarms.ts';
 
 export interface WorkQueueProps {
   /** The queue's spec in `shared/resources.ts`; its `deadLetter` gives the redrive's maxReceiveCount. */
@@ -75,18 +76,13 @@ export class WorkQueue extends Construct {
       },
     });
 
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: props.deadLetterAlarmDescription,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) this.deadLetterAlarm.addAlarmAction(props.alarmAction);
+    this.deadLetterAlarm = queueNotEmptyAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      props.deadLetterAlarmDescription,
+      props.alarmAction,
+    );
 
     if (props.maxMessageAge) {
       this.messageAgeAlarm = new Alarm(this, 'MessageAgeAlarm', {

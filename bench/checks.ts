@@ -189,7 +189,7 @@ async function measure(
 }
 
 /** The first semester, from 2026 on, that neither benchmark region has a proposal for. */
-async function unusedPeriod(proposals: ProposalsRepository): Promise<string> {
+export async function unusedPeriod(proposals: ProposalsRepository): Promise<string> {
   for (let year = 2026; year <= 2100; year++) {
     for (const half of ['S1', 'S2']) {
       const period = `${year}-${half}`;
@@ -203,7 +203,7 @@ async function unusedPeriod(proposals: ProposalsRepository): Promise<string> {
   throw new Error('no unused period left');
 }
 
-interface SeededList {
+export interface SeededList {
   readonly proposal: ProposalRecord;
   readonly recipients: readonly Recipient[];
 }
@@ -212,7 +212,7 @@ interface SeededList {
  * A clean generated list for `region`, validated row by row as the import would, written as the
  * region's DRAFT proposal. `alter` may change a row before it is written (to plant overlaps).
  */
-async function seedList(
+export async function seedList(
   tableName: string,
   client: DynamoDBDocumentClient,
   region: string,

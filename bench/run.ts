@@ -5,9 +5,9 @@
  *
  * Targets (issue #2): import ≥ 0.8× the baseline's rows/s; import peak RSS at 300k rows ≤ 1.25× that
  * at 30k rows. Then (issue #3) the automatic checks over a 30,000-recipient submission and the API
- * under 50 concurrent clients. `BENCH_PARTS=import,checks,api` picks the parts.
+ * under 50 concurrent clients, and (issue #4) a decree of 30,000 recipients against a bare table of
+ * the same rows. `BENCH_PARTS=import,checks,decree,api` picks the parts.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,10 +19,15 @@ import { REPO_ROOT } from '../local/lambda.ts';
 import { writeRecipientFile } from '../local/sample-data.ts';
 import { benchApi } from './api.ts';
 import { benchChecks, formatChecksBench } from './checks.ts';
+import { runChild } from './child.ts';
+import { benchDecree, formatDecreeBench } from './decree.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(',').map(Number);
-/** Which parts run: `import` (file import vs baseline), `checks` (30k-recipient checks), `api` (50 clients). */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,checks,api').split(','));
+/**
+ * Which parts run: `import` (file import vs baseline), `checks` (30k-recipient checks), `decree`
+ * (a 30k-recipient SK vs a bare table), `api` (50 clients).
+ */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,checks,decree,api').split(','));
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
 const REGION = '62.03';
 
@@ -93,6 +98,10 @@ async function main(): Promise<void> {
       await resetTable();
       console.log(`\n${formatChecksBench(await benchChecks(emulators.env))}`);
     }
+    if (PARTS.has('decree')) {
+      await resetTable();
+      console.log(`\n${formatDecreeBench(await benchDecree(childEnv))}`);
+    }
   } finally {
     dynamo.destroy();
     s3.destroy();
@@ -120,30 +129,7 @@ function reportApi(figures: Awaited<ReturnType<typeof benchApi>>): void {
 }
 
 function runCase(env: NodeJS.ProcessEnv, kind: string, file: string, key?: string): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'bench', 'case.ts'), kind, file, ...(key ? [key] : [])],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out
-        .trim()
-        .split('\n')
-        .reverse()
-        .find((candidate) => candidate.startsWith(`{"kind":"${kind}"`));
-      if (code !== 0 || !line) return reject(new Error(`${kind} exited ${code}: ${out.slice(-500)}`));
-      resolve(JSON.parse(line) as CaseResult);
-    });
-  });
+  return runChild<CaseResult>('case.ts', [kind, file, ...(key ? [key] : [])], env);
 }
 
 const perSecond = (result: CaseResult) => result.rows / (result.ms / 1000);

@@ -43,6 +43,7 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
   const allowedOrigins = stringList(app, 'khbs:allowedOrigins');
   const authCallbackUrls = stringList(app, 'khbs:authCallbackUrls');
   const authLogoutUrls = stringList(app, 'khbs:authLogoutUrls');
+  const decreeSettings = stringRecord(app, 'khbs:decree');
 
   const stateful = new KhbsStatefulStack(app, 'KhbsStateful', {
     description: 'KHBS BKK: table and buckets (retained)',
@@ -57,6 +58,7 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
     ...(allowedOrigins ? { allowedOrigins } : {}),
     ...(authCallbackUrls ? { authCallbackUrls } : {}),
     ...(authLogoutUrls ? { authLogoutUrls } : {}),
+    ...(decreeSettings ? { decreeSettings } : {}),
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
@@ -72,4 +74,21 @@ function stringList(app: App, key: string): string[] | undefined {
     throw new Error(`Context ${key} must be a list of strings, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+/** A context value that must be an object of `DECREE_*` strings when present. */
+function stringRecord(app: App, key: string): Record<string, string> | undefined {
+  const raw: unknown = app.node.tryGetContext(key);
+  if (raw === undefined) return undefined;
+  const value: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  const valid =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(
+      ([name, setting]) => /^DECREE_[A-Z_]+$/.test(name) && typeof setting === 'string',
+    );
+  if (!valid)
+    throw new Error(`Context ${key} must be an object of DECREE_* strings, got ${JSON.stringify(raw)}`);
+  return value as Record<string, string>;
 }

@@ -1,6 +1,6 @@
 /**
  * How the queue workers run: read by their constructs (`infra/constructs/checks-worker.ts`,
- * `infra/constructs/decree-queue.ts`) and by the local stack (`local/stack.ts`), so the local
+ * `infra/constructs/decree-pipeline.ts`) and by the local stack (`local/stack.ts`), so the local
  * event source invokes the checks as Lambda will. Plain data, no CDK import.
  */
 
@@ -25,7 +25,17 @@ export const CHECKS_WORKER = {
   maxConcurrency: 3,
 } as const;
 
-/** The decree worker (issue 4) is sized like the checks: the decree queue is ready for it. */
+/** The decree worker (`DECREE_FUNCTION`, consuming `QUEUES.decree`). */
 export const DECREE_WORKER = {
+  /** A 30,000-recipient decree renders and stores in seconds (see README, benchmarks): a wide margin. */
   timeoutSeconds: 5 * 60,
+  /** The lampiran's rows plus the PDF itself (a few MB at 30,000 recipients); more memory is more CPU. */
+  memoryMb: 1536,
+  /** One decree per invocation: a failure retries only its own. */
+  batchSize: 1,
+  /**
+   * Decrees at once. Every numbering transaction conditions on the year's one counter item, so
+   * parallel workers only retry each other; two keep a burst of approvals moving.
+   */
+  maxConcurrency: 2,
 } as const;

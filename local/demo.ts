@@ -9,6 +9,11 @@
  * the automatic checks flag the duplicate on both sides; DINSOS returns one list with its reason,
  * waives the flags on the other with a written reason, DINSOS and BKAD sign, the approver approves,
  * and the proposal's history and the audit chain's verdict are printed.
+ *
+ * Then the decrees: the decree worker issues Kapuas's SK Gubernur (number, PDF in `out/demo/`,
+ * public verification); Kotawaringin Barat goes through the same steps and gets the next number;
+ * its decree is revoked with a reason, the region uploads a corrected list, and the new decree
+ * says which one it replaces, while the revoked one verifies as revoked.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -104,7 +109,8 @@ async function main(): Promise<void> {
     );
 
     await workflow(api);
-    console.log(`\nFiles and error reports are in ${OUT}`);
+    await decrees(api);
+    console.log(`\nFiles, error reports and decrees are in ${OUT}`);
   } finally {
     await stack.stop();
   }
@@ -271,18 +277,9 @@ async function workflow(base: string): Promise<void> {
   });
   console.log(`DINSOS returns Katingan to the region → ${(await proposal(base, dinsos, katingan)).status}`);
 
-  for (const recipient of await allRecipients(base, dinsos, kapuas)) {
-    for (const flag of recipient.flags ?? []) {
-      if (flag.severity !== 'blocking') continue;
-      await call(base, dinsos, 'POST', `/proposals/${kapuas}/waivers`, {
-        recipientId: recipient.recipientId,
-        flag: flag.code,
-        reason:
-          'Dikonfirmasi dengan Dinsos Katingan: penerima bertugas di Kapuas; daftar Katingan diperbaiki.',
-      });
-      console.log(`DINSOS waives ${flag.code} on ${recipient.recipientId}: ${flag.detail ?? ''}`);
-    }
-  }
+  await waiveBlockingFlags(base, dinsos, kapuas, (recipient, flag) =>
+    console.log(`DINSOS waives ${flag.code} on ${recipient.recipientId}: ${flag.detail ?? ''}`),
+  );
   await call(base, dinsos, 'POST', `/proposals/${kapuas}/reviews`, {
     decision: 'approve',
     note: 'Data sesuai.',
@@ -314,6 +311,152 @@ async function workflow(base: string): Promise<void> {
     .parse(await call(base, auditor, 'GET', `/audit?entityId=${kapuas}`));
   console.log(
     `Audit chain of ${kapuas}: ${audit.chain.valid ? `intact (${audit.chain.length} records)` : 'BROKEN'}`,
+  );
+}
+
+/** Every open blocking flag of a proposal waived by a verifier, with a written reason. */
+async function waiveBlockingFlags(
+  base: string,
+  verifier: string,
+  proposalId: string,
+  onWaive: (recipient: Recipient, flag: { code: string; detail?: string | undefined }) => void = () => {},
+): Promise<void> {
+  for (const recipient of await allRecipients(base, verifier, proposalId)) {
+    for (const flag of recipient.flags ?? []) {
+      if (flag.severity !== 'blocking') continue;
+      await call(base, verifier, 'POST', `/proposals/${proposalId}/waivers`, {
+        recipientId: recipient.recipientId,
+        flag: flag.code,
+        reason:
+          'Dikonfirmasi dengan dinas kabupaten/kota: penerima bertugas di wilayah ini; daftar lain diperbaiki.',
+      });
+      onWaive(recipient, flag);
+    }
+  }
+}
+
+const Decree = z.object({
+  decreeId: z.string(),
+  number: z.string(),
+  status: z.string(),
+  decreeDate: z.string(),
+  recipientCount: z.number(),
+  total: z.number().optional(),
+  sha256: z.string().optional(),
+  verifyCode: z.string().optional(),
+  pdfUrl: z.string().optional(),
+  pages: z.number().optional(),
+  replaces: z.object({ number: z.string() }).optional(),
+});
+const Verification = z.union([
+  z.object({ message: z.string() }),
+  z
+    .object({ error: z.object({ message: z.string() }) })
+    .transform((body) => ({ message: body.error.message })),
+]);
+
+const people = async () => ({
+  dinsos: await token({
+    sub: 'demo-dinsos',
+    name: 'Verifikator Dinsos',
+    groups: ['verifier'],
+    opd: 'DINSOS',
+  }),
+  bkad: await token({ sub: 'demo-bkad', name: 'Verifikator BKAD', groups: ['verifier'], opd: 'BKAD' }),
+  sekda: await token({ sub: 'demo-sekda', name: 'Sekretaris Daerah', groups: ['approver'] }),
+  auditor: await token({ sub: 'demo-auditor', name: 'Inspektorat', groups: ['auditor'] }),
+});
+
+/** A submitted-to-approved run of one region's proposal, as the people would do it through the API. */
+async function approveThrough(base: string, region: string, proposalId: string): Promise<void> {
+  const { dinsos, bkad, sekda } = await people();
+  await call(base, await operatorToken(region), 'POST', `/proposals/${proposalId}/submit`, {});
+  await waitUntil(`the checks of ${proposalId}`, async () => {
+    return (await proposal(base, dinsos, proposalId)).status === 'IN_REVIEW';
+  });
+  await waiveBlockingFlags(base, dinsos, proposalId);
+  for (const [verifier, note] of [
+    [dinsos, 'Data sesuai.'],
+    [bkad, 'Anggaran tersedia.'],
+  ] as const) {
+    await call(base, verifier, 'POST', `/proposals/${proposalId}/reviews`, { decision: 'approve', note });
+  }
+  await call(base, sekda, 'POST', `/proposals/${proposalId}/approval`, {
+    decision: 'approve',
+    note: 'Disetujui.',
+  });
+}
+
+/** Waits for the decree worker, prints the decree and saves its PDF into `out/demo/`. */
+async function decreeOf(base: string, proposalId: string) {
+  const { auditor } = await people();
+  await waitUntil(`the decree of ${proposalId}`, async () => {
+    return (await proposal(base, auditor, proposalId)).status === 'DECREED';
+  });
+  const decree = Decree.parse(await call(base, auditor, 'GET', `/decrees/SK-${proposalId}`));
+  const file = join(OUT, `SK-${decree.number.replaceAll('/', '-')}.pdf`);
+  if (decree.pdfUrl) await download(decree.pdfUrl, file);
+  console.log(
+    `SK Gubernur Nomor ${decree.number} (${decree.decreeDate}) for ${proposalId}: ${decree.recipientCount} penerima, ` +
+      `Rp${(decree.total ?? 0).toLocaleString('id-ID')}, ${decree.pages ?? '?'} halaman, kode ${decree.verifyCode}` +
+      `${decree.replaces ? `, menggantikan ${decree.replaces.number}` : ''}\n  → ${file}`,
+  );
+  return decree;
+}
+
+/** What anyone holding the printed decree sees at the public verification URL (no token). */
+async function verify(base: string, code: string | undefined): Promise<string> {
+  const response = await fetch(`${base}/verify/${code ?? 'none'}`);
+  const body: unknown = await response.json();
+  const parsed = Verification.safeParse(body);
+  return `HTTP ${response.status}: ${parsed.success ? parsed.data.message : JSON.stringify(body)}`;
+}
+
+/**
+ * Decrees: Kapuas's (approved by the workflow above), Kotawaringin Barat's after the same steps, a
+ * revocation, the corrected list, and its replacement decree.
+ */
+async function decrees(base: string): Promise<void> {
+  console.log('\nDecrees (SK Gubernur), issued by the decree worker from the approved lists:');
+  const kapuas = await decreeOf(base, `62.03-${PERIOD}`);
+  const kobar = `62.01-${PERIOD}`;
+  await approveThrough(base, '62.01', kobar);
+  const first = await decreeOf(base, kobar);
+  console.log(`Verify ${kapuas.verifyCode} (public, no token) → ${await verify(base, kapuas.verifyCode)}`);
+  console.log(`Verify a made-up code ABCD-EFGH-JKMN → ${await verify(base, 'ABCD-EFGH-JKMN')}`);
+
+  const { sekda } = await people();
+  await call(base, sekda, 'POST', `/decrees/${first.decreeId}/revocation`, {
+    reason: 'Dua penerima telah meninggal dunia sebelum penetapan; daftar diperbaiki oleh kabupaten.',
+  });
+  console.log(`\nThe approver revokes SK ${first.number} → ${await verify(base, first.verifyCode)}`);
+
+  // Kotawaringin Barat uploads its corrected list: a new proposal, approved the same way.
+  const corrected = join(OUT, `62.01-${PERIOD}-perbaikan.xlsx`);
+  await writeRecipientFile({ region: '62.01', rows: 1_198, format: 'xlsx', seed: 2026 }, corrected);
+  const reupload = await upload(base, await operatorToken('62.01'), corrected, 'xlsx');
+  const next = reupload.proposalId ?? `${kobar}-r2`;
+  console.log(`Corrected list for 62.01 → ${reupload.status}, new proposal ${next}`);
+  await approveThrough(base, '62.01', next);
+  const replacement = await decreeOf(base, next);
+  console.log(`Verify the revoked ${first.verifyCode} again → ${await verify(base, first.verifyCode)}`);
+  console.log(
+    `Verify the replacement ${replacement.verifyCode} → ${await verify(base, replacement.verifyCode)}`,
+  );
+
+  const year = replacement.decreeDate.slice(0, 4);
+  const list = z
+    .object({ items: z.array(Decree) })
+    .parse(await call(base, (await people()).auditor, 'GET', `/decrees?year=${year}`));
+  printTable(
+    ['nomor', 'status', 'tanggal', 'penerima', 'menggantikan'],
+    list.items.map((d) => [
+      d.number,
+      d.status,
+      d.decreeDate,
+      String(d.recipientCount),
+      d.replaces?.number ?? '',
+    ]),
   );
 }
 

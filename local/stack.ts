@@ -3,8 +3,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { resetEnvForTests } from '#shared/config/env.ts';
 import { BUCKETS, PREFIXES, QUEUES } from '#shared/resources.ts';
-import { CHECKS_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
-import { CHECKS_WORKER } from '../infra/workers.ts';
+import { CHECKS_FUNCTION, DECREE_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
+import { CHECKS_WORKER, DECREE_WORKER } from '../infra/workers.ts';
 import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';
@@ -46,6 +46,10 @@ export interface LocalStackOptions {
       'visibilityTimeoutSeconds' | 'waitTimeSeconds' | 'batchSize' | 'concurrency' | 'timeoutMs' | 'onBatch'
     >
   >;
+  /** Replace the decree worker (tests). @default `handler` of DECREE_FUNCTION.entry */
+  readonly decreeHandler?: LambdaHandler<SQSEvent>;
+  /** Tuning of the decree queue → worker trigger. @default as `checks`, from `DECREE_WORKER` */
+  readonly decree?: LocalStackOptions['checks'];
 }
 
 export interface LocalStack {
@@ -56,14 +60,16 @@ export interface LocalStack {
   readonly s3Events: S3EventSource;
   /**
    * The checks queue → checks worker trigger (`QUEUES.checks`, partial batch responses, redrive to
-   * its DLQ). The decree queue has no consumer yet: its messages stay where a test can read them.
+   * its DLQ).
    */
   readonly checks: SqsEventSource;
+  /** The decree queue → decree worker trigger (`QUEUES.decree`, same semantics). */
+  readonly decree: SqsEventSource;
   readonly gateway: Gateway;
   /**
    * Resolves once every trigger is idle at the same time: no upload waiting for its import, no
-   * message on the checks queue (handled and deleted, or moved to the DLQ after its retries), and
-   * nothing running. Work that starts more work (a run that sends a re-check) is waited for too.
+   * message on the checks or decree queue (handled and deleted, or moved to the DLQ after its
+   * retries), and nothing running. Work that starts more work (a run that sends a re-check) is waited for too.
    */
   whenIdle(): Promise<void>;
   /** Stops the API, the triggers and the emulators (the JVM included). Safe to call more than once. */
@@ -84,6 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const emulators = await startEmulators({ log });
   let s3Events: S3EventSource | undefined;
   let checks: SqsEventSource | undefined;
+  let decree: SqsEventSource | undefined;
   let gateway: Gateway | undefined;
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const s3 = new S3Client({ ...clientConfig, endpoint: emulators.s3Endpoint, forcePathStyle: true });
@@ -96,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      await Promise.allSettled([gateway?.close(), s3Events?.stop(), checks?.stop()]);
+      await Promise.allSettled([gateway?.close(), s3Events?.stop(), checks?.stop(), decree?.stop()]);
       s3.destroy();
       sqs.destroy();
       await emulators.stop();
@@ -124,21 +131,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await s3Events.start();
 
-    const checksQueueUrl = emulators.env[QUEUES.checks.envVar];
-    if (checksQueueUrl === undefined) throw new Error('the emulators created no checks queue');
-    checks = new SqsEventSource({
-      batchSize: CHECKS_WORKER.batchSize,
-      concurrency: CHECKS_WORKER.maxConcurrency,
-      timeoutMs: CHECKS_WORKER.timeoutSeconds * 1000,
-      memoryLimitInMB: CHECKS_WORKER.memoryMb,
-      visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
-      ...options.checks,
-      queueUrl: checksQueueUrl,
-      handler: options.checksHandler ?? lazyHandler<SQSEvent>(CHECKS_FUNCTION.entry),
-      sqs,
-      functionName: `khbs-${CHECKS_FUNCTION.id}`,
-    });
+    const worker = (
+      spec: { id: string; entry: string },
+      settings: { batchSize: number; maxConcurrency: number; timeoutSeconds: number; memoryMb: number },
+      queue: { envVar: string },
+      tuning: LocalStackOptions['checks'],
+      handler: LambdaHandler<SQSEvent> | undefined,
+    ): SqsEventSource => {
+      const queueUrl = emulators.env[queue.envVar];
+      if (queueUrl === undefined) throw new Error(`the emulators created no queue for ${queue.envVar}`);
+      return new SqsEventSource({
+        batchSize: settings.batchSize,
+        concurrency: settings.maxConcurrency,
+        timeoutMs: settings.timeoutSeconds * 1000,
+        memoryLimitInMB: settings.memoryMb,
+        visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+        ...tuning,
+        queueUrl,
+        handler: handler ?? lazyHandler<SQSEvent>(spec.entry),
+        sqs,
+        functionName: `khbs-${spec.id}`,
+      });
+    };
+    checks = worker(CHECKS_FUNCTION, CHECKS_WORKER, QUEUES.checks, options.checks, options.checksHandler);
     await checks.start();
+    decree = worker(DECREE_FUNCTION, DECREE_WORKER, QUEUES.decree, options.decree, options.decreeHandler);
+    await decree.start();
 
     gateway = await startGateway({
       routes: options.routes ?? ROUTES,
@@ -148,18 +166,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     const uploads = s3Events;
-    const checksSource = checks;
+    const queueSources = [checks, decree];
     const whenIdle = async (): Promise<void> => {
       for (;;) {
         await uploads.whenIdle();
-        await checksSource.whenIdle();
-        // An import or a run may have started more work for the other trigger: idle only when both
-        // are idle at one look.
-        if ((await uploads.scan()) === 0 && uploads.pending === 0 && (await checksSource.isIdle())) return;
+        for (const source of queueSources) await source.whenIdle();
+        // Work may have started more work for another trigger: idle only when all are idle at one look.
+        if ((await uploads.scan()) !== 0 || uploads.pending !== 0) continue;
+        const idle = await Promise.all(queueSources.map((source) => source.isIdle()));
+        if (idle.every(Boolean)) return;
       }
     };
 
-    return { apiUrl: gateway.url, emulators, s3Events, checks, gateway, whenIdle, stop };
+    return { apiUrl: gateway.url, emulators, s3Events, checks, decree, gateway, whenIdle, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,5 @@
 import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
-import { CHECKS_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
+import { CHECKS_FUNCTION, DECREE_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
 import { LOCAL_VISIBILITY_TIMEOUT_SECONDS, type LocalStack, startLocalStack } from './stack.ts';
 
 /**
@@ -53,7 +53,7 @@ const { apiUrl, emulators } = stack;
 const QUEUE_ROLES: Record<keyof typeof QUEUES, string> = {
   importFailures: 'failed imports',
   checks: `consumed by ${CHECKS_FUNCTION.entry}`,
-  decree: 'approved proposals; no consumer yet (issue 4): read it to see the hand-off',
+  decree: `consumed by ${DECREE_FUNCTION.entry}`,
 };
 const queueLines = Object.entries(QUEUES).flatMap(([key, spec]) => {
   const lines = [`  ${spec.localName.padEnd(24)}${QUEUE_ROLES[key as keyof typeof QUEUES]}`];
@@ -82,6 +82,8 @@ ${queueLines.join('\n')}
 Import     every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.uploads} runs ${IMPORT_FUNCTION.entry}
 Checks     every message on ${QUEUES.checks.localName} runs ${CHECKS_FUNCTION.entry} (partial batch responses;
            a failed message is retried every ${LOCAL_VISIBILITY_TIMEOUT_SECONDS} s, then moved to ${QUEUES.checks.deadLetter.localName})
+Decrees    every message on ${QUEUES.decree.localName} runs ${DECREE_FUNCTION.entry} (same semantics; PDFs under
+           s3://${BUCKETS.documents.localName}/${PREFIXES.decrees}; check one at ${apiUrl}/verify/<code>)
 
 Get a token (another terminal):
   TOKEN=$(npm run -s token -- --role operator --region 62.03)

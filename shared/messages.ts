@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PeriodSchema } from './domain/period.ts';
+import type { ProposalRecord } from './model.ts';
 
 /**
  * Queue messages: the contracts between functions. Each is validated where it is read; the JSON
@@ -33,3 +34,22 @@ export const DecreeRequestedSchema = z.strictObject({
   approvedBy: z.strictObject({ sub: z.string(), name: z.string() }),
 });
 export type DecreeRequested = z.infer<typeof DecreeRequestedSchema>;
+
+/** The decree request for a proposal that has just been approved (validated: it must be APPROVED with a list). */
+export function decreeRequestFor(
+  proposal: ProposalRecord,
+  approvedBy: { sub: string; name: string },
+  approvedAt: string,
+): DecreeRequested {
+  return DecreeRequestedSchema.parse({
+    type: 'decree.requested',
+    proposalId: proposal.proposalId,
+    region: proposal.region,
+    period: proposal.period,
+    listId: proposal.approvedListId,
+    recipientCount: proposal.recipientCount,
+    version: proposal.version,
+    approvedAt,
+    approvedBy,
+  });
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from './domain/audit.ts';
+import { DECREE_STATUSES } from './domain/decree.ts';
 import { PROPOSAL_STATUSES } from './domain/proposal.ts';
 
 /**
@@ -137,6 +138,7 @@ export const ProposalRecordSchema = z.object({
   decidedBy: PersonSchema.optional(),
   approvedListId: z.string().optional(),
   decreeId: z.string().optional(),
+  decreedAt: z.string().optional(),
 });
 export type ProposalRecord = z.infer<typeof ProposalRecordSchema>;
 
@@ -169,3 +171,41 @@ export const StoredRecipientSchema = z.object({
   flagCodes: z.array(z.string()).optional(),
 });
 export type StoredRecipient = z.infer<typeof StoredRecipientSchema>;
+
+/** A decree (SK Gubernur): written ISSUING with its number, ISSUED once its PDF is stored. */
+export const DecreeRecordSchema = z.object({
+  decreeId: z.string(),
+  proposalId: z.string(),
+  region: z.string(),
+  period: z.string(),
+  /** The approved list the lampiran prints. */
+  listId: z.string(),
+  year: z.number().int(),
+  seq: z.number().int().positive(),
+  number: z.string(),
+  status: z.enum(DECREE_STATUSES),
+  verifyCode: z.string(),
+  /** `YYYY-MM-DD` in WIB: the date printed on the decree. */
+  decreeDate: z.string(),
+  numberedAt: z.string(),
+  recipientCount: z.number().int(),
+  /** Filled when the lampiran is built (the amounts come from the rate table then). */
+  total: z.number().int().optional(),
+  byRole: z
+    .array(z.object({ peran: z.string(), count: z.number().int(), amount: z.number().int() }))
+    .optional(),
+  ratesArePlaceholders: z.boolean().optional(),
+  signer: z.object({ title: z.string(), name: z.string() }),
+  approvedBy: PersonSchema,
+  replaces: z.object({ decreeId: z.string(), number: z.string(), revokedOn: z.string() }).optional(),
+  replacedBy: z.object({ decreeId: z.string(), number: z.string() }).optional(),
+  pdfKey: z.string().optional(),
+  sha256: z.string().optional(),
+  pages: z.number().int().optional(),
+  bytes: z.number().int().optional(),
+  issuedAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+  revokedBy: PersonSchema.optional(),
+  revocationReason: z.string().optional(),
+});
+export type DecreeRecord = z.infer<typeof DecreeRecordSchema>;

@@ -77,9 +77,11 @@ export const QUEUES = {
   },
 } as const satisfies Record<string, QueueSpec>;
 
-/** S3 key prefixes that trigger work. */
+/** S3 key prefixes: those that trigger work, and where each kind of document is kept. */
 export const PREFIXES = {
   uploads: 'uploads/',
   disbursements: 'disbursements/',
   errorReports: 'reports/uploads/',
+  /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
+  decrees: 'decrees/',
 } as const;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { PeriodSchema } from '#shared/domain/period.ts';
-import { isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { resolveRegion } from '#shared/domain/wilayah.ts';
 import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { requireGroup, requireRegionAccess } from '#shared/http/caller.ts';
@@ -35,7 +35,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
 
   const { config, uploads, proposals, objects } = apiDeps();
   const current = await proposals.getCurrent(region, body.period);
-  if (current && !isEditable(current.status) && current.status !== 'REJECTED') {
+  if (current && !isEditable(current.status) && !isClosed(current.status)) {
     throw new ConflictError(
       `Usulan ${current.proposalId} sudah berstatus "${STATUS_LABEL[current.status]}"; daftar tidak dapat diganti.`,
       { proposalId: current.proposalId, status: current.status },

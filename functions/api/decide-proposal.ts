@@ -4,7 +4,7 @@ import { planApproval } from '#shared/domain/workflow.ts';
 import { actorOf, requireGroup } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { logger } from '#shared/logger.ts';
-import { DecreeRequestedSchema } from '#shared/messages.ts';
+import { decreeRequestFor } from '#shared/messages.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 
@@ -32,17 +32,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
   const decided = await proposals.apply(proposal, plan, actorOf(caller), now);
 
   if (decided.status === 'APPROVED') {
-    const message = DecreeRequestedSchema.parse({
-      type: 'decree.requested',
-      proposalId: decided.proposalId,
-      region: decided.region,
-      period: decided.period,
-      listId: decided.approvedListId,
-      recipientCount: decided.recipientCount,
-      version: decided.version,
-      approvedAt: now,
-      approvedBy: { sub: caller.sub, name: caller.name },
-    });
+    const message = decreeRequestFor(decided, { sub: caller.sub, name: caller.name }, now);
     try {
       if (!config.decreeQueueUrl) throw new Error('DECREE_QUEUE_URL is not set');
       await new MessageQueue(config.decreeQueueUrl).send(message);

@@ -1,3 +1,4 @@
+import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
@@ -10,6 +11,7 @@ export interface ApiDeps {
   readonly uploads: UploadsRepository;
   readonly proposals: ProposalsRepository;
   readonly recipients: RecipientsRepository;
+  readonly decrees: DecreesRepository;
   readonly objects: ObjectStore;
 }
 
@@ -23,6 +25,7 @@ export function apiDeps(): ApiDeps {
     uploads: new UploadsRepository(config.tableName),
     proposals: new ProposalsRepository(config.tableName),
     recipients: new RecipientsRepository(config.tableName),
+    decrees: new DecreesRepository(config.tableName),
     objects: new ObjectStore(),
   };
   return deps;

@@ -54,6 +54,7 @@ export function proposalDetail(proposal: ProposalRecord) {
     verifiedAt: proposal.verifiedAt,
     decidedAt: proposal.decidedAt,
     decidedBy: proposal.decidedBy?.name,
+    decreedAt: proposal.decreedAt,
   };
 }
 

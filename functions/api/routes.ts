@@ -110,6 +110,38 @@ export const ROUTES: readonly RouteSpec[] = [
     access: { table: 'readwrite', sendsTo: ['decree'] },
   },
   {
+    id: 'ListDecrees',
+    method: 'GET',
+    path: '/decrees',
+    entry: 'functions/api/list-decrees.ts',
+    public: false,
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetDecree',
+    method: 'GET',
+    path: '/decrees/{decreeId}',
+    entry: 'functions/api/get-decree.ts',
+    public: false,
+    access: { table: 'read', documentsBucket: 'read' },
+  },
+  {
+    id: 'RevokeDecree',
+    method: 'POST',
+    path: '/decrees/{decreeId}/revocation',
+    entry: 'functions/api/revoke-decree.ts',
+    public: false,
+    access: { table: 'readwrite', documentsBucket: 'read' },
+  },
+  {
+    id: 'VerifyDecree',
+    method: 'GET',
+    path: '/verify/{code}',
+    entry: 'functions/api/verify-decree.ts',
+    public: true,
+    access: { table: 'read' },
+  },
+  {
     id: 'GetAudit',
     method: 'GET',
     path: '/audit',
@@ -124,3 +156,6 @@ export const IMPORT_FUNCTION = { id: 'ImportUpload', entry: 'functions/import/ha
 
 /** The automatic checks, consuming `QUEUES.checks` (SQS event source, partial batch responses). */
 export const CHECKS_FUNCTION = { id: 'RunChecks', entry: 'functions/checks/handler.ts' } as const;
+
+/** The decree worker, consuming `QUEUES.decree`: numbers, renders and stores each SK Gubernur. */
+export const DECREE_FUNCTION = { id: 'IssueDecree', entry: 'functions/decree/handler.ts' } as const;

@@ -8,7 +8,7 @@ import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import type { Issue } from '#shared/domain/issues.ts';
-import { isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
 import { readCsvRecords } from '#shared/import/csv-records.ts';
 import { ReportWriter } from '#shared/import/report-writer.ts';
@@ -426,7 +426,7 @@ class Attempt {
 }
 
 function assertEditable(proposal: ProposalRecord | undefined): void {
-  if (!proposal || isEditable(proposal.status) || proposal.status === 'REJECTED') return;
+  if (!proposal || isEditable(proposal.status) || isClosed(proposal.status)) return;
   throw new FileRejection(
     'PROPOSAL_LOCKED',
     `Usulan ${proposal.proposalId} sudah berstatus "${STATUS_LABEL[proposal.status]}", sehingga daftarnya tidak dapat diganti. ` +

@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -144,6 +144,38 @@ export function grantReadBucket(fn: IFunction, bucket: IBucket, what: string): v
     bucket.bucketArn,
     '/*',
     `Objects are keyed per region, period and id, unknown at deploy time; read access is to ${what}.`,
+  );
+}
+
+/**
+ * The decree worker's storage: write a PDF under `decrees/` with its Object Lock retention, and read
+ * it back (a retry hashes what an earlier attempt stored). Nothing else of the bucket.
+ */
+export function grantDecreeStorage(fn: IFunction, bucket: IBucket): void {
+  const prefix = PREFIXES.decrees;
+  // Written out rather than Bucket.grantPut, which would add legal-hold, tagging and ACL actions:
+  // the worker creates an object (with its retention, which S3 checks as s3:PutObjectRetention) and
+  // reads it back, nothing more. The bucket is SSE-S3 encrypted, so no KMS grant is involved.
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+  // Without ListBucket, S3 answers HeadObject on a missing key with 403 instead of 404, and the
+  // worker could not tell "not stored yet" from "denied". Limited to keys under the prefix.
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+    }),
+  );
+  acknowledgeWildcardUnder(
+    roleOf(fn),
+    bucket.bucketArn,
+    `/${prefix}*`,
+    'Decree PDFs are keyed by year and decree id (decrees/<year>/<decreeId>.pdf), known only at run time.',
   );
 }
 

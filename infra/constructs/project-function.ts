@@ -20,12 +20,14 @@ export const PROJECT_ESBUILD_TARGET = 'node24';
 
 /**
  * ESM bundles still meet CommonJS dependencies (exceljs, parts of the SDK) that call `require`;
- * this shim gives them one.
+ * this shim gives them one. Its import is aliased: bundled ESM code (pdfkit) imports `createRequire`
+ * under its own name at top level, which would clash in an unminified bundle.
  */
 const REQUIRE_SHIM =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+  "import { createRequire as __khbsCreateRequire } from 'module'; const require = __khbsCreateRequire(import.meta.url);";
 
-const DEFAULT_BUNDLING: BundlingOptions = {
+/** How every function is bundled (exported for the test that bundles the decree renderer for real). */
+export const DEFAULT_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: PROJECT_ESBUILD_TARGET,
   banner: REQUIRE_SHIM,

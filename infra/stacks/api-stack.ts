@@ -33,7 +33,14 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
    */
   readonly importLimits?: ImportLimits;
   /**
-   * Where the alarms (import, checks, decree queue) notify.
+   * Decree settings for the decree worker, as the `DECREE_*` variables of `shared/config/decree.ts`
+   * (`cdk.json` context `khbs:decree`): above all `DECREE_VERIFY_BASE_URL`, the printed verification
+   * address, which must be a lasting custom domain.
+   * @default - the defaults in `shared/config/decree.ts`
+   */
+  readonly decreeSettings?: Record<string, string>;
+  /**
+   * Where the alarms (import, checks, decree) notify.
    * @default - no action
    */
   readonly alarmAction?: IAlarmAction;
@@ -41,7 +48,7 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
 
 /**
  * What can be replaced at will: the functions, the HTTP API, the import trigger, the checks worker
- * and its queue, the decree queue, the user directory (itself RETAINed and deletion-protected,
+ * and its queue, the decree queue and worker, the user directory (itself RETAINed and deletion-protected,
  * because it holds the accounts). Receives the table and buckets from the stateful stack.
  */
 export class KhbsApiStack extends Stack {
@@ -74,7 +81,13 @@ export class KhbsApiStack extends Stack {
 
     const alarms = props.alarmAction ? { alarmAction: props.alarmAction } : {};
     this.checks = new ChecksWorker(this, 'Checks', { table: props.table, environment, ...alarms });
-    this.decree = new DecreePipeline(this, 'Decree', alarms);
+    this.decree = new DecreePipeline(this, 'Decree', {
+      table: props.table,
+      documentsBucket: props.documentsBucket,
+      environment,
+      ...(props.decreeSettings ? { settings: props.decreeSettings } : {}),
+      ...alarms,
+    });
 
     this.httpApi = new KhbsHttpApi(this, 'Http', {
       ...data,

@@ -10,6 +10,9 @@
  * | recipient            | LIST#<listId>#<shard>           | <row, 7 digits> |                                    |
  * | audit record         | AUDIT#<entityId>                | <seq, 10 digits> |                                   |
  * | flag waiver          | WAIVER#<proposalId>             | <recipientId>#<flag> |                               |
+ * | decree               | DECREE#<decreeId>               | DECREE        | DECREES#<year> / <seq, 6 digits>     |
+ * | decree number seq    | SEQ#DECREE#<year>               | SEQ           |                                      |
+ * | verification code    | VERIFY#<code>                   | VERIFY        |                                      |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -42,6 +45,13 @@ export const waiverKey = (proposalId: string, recipientId: string, flag: string)
   sk: `${recipientId}#${flag}`,
 });
 export const waiverPartition = (proposalId: string) => `WAIVER#${proposalId}`;
+
+export const decreeKey = (decreeId: string) => ({ pk: `DECREE#${decreeId}`, sk: 'DECREE' });
+export const decreesByYear = (year: number) => `DECREES#${year}`;
+export const decreeSeqSortKey = (seq: number) => String(seq).padStart(6, '0');
+/** The last decree number given in a year: the one item every numbering transaction conditions on. */
+export const decreeSeqKey = (year: number) => ({ pk: `SEQ#DECREE#${year}`, sk: 'SEQ' });
+export const verifyCodeKey = (code: string) => ({ pk: `VERIFY#${code}`, sk: 'VERIFY' });
 
 export const shardOf = (row: number) => row % LIST_SHARDS;
 export const listPartition = (listId: string, shard: number) =>

@@ -1,5 +1,12 @@
+import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client, s3PresignClient } from './clients.ts';
@@ -48,6 +55,65 @@ export class ObjectStore {
     await this.client.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
     );
+  }
+
+  /**
+   * Writes an object that must never be replaced (a decree): only if no object has the key yet
+   * (`If-None-Match: *`, so S3 refuses a second writer with 412), with its SHA-256 for S3 to check
+   * on arrival, and under Object Lock retention when given. Returns false when the key was taken.
+   */
+  async putOnce(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    contentType: string,
+    options: {
+      sha256Hex: string;
+      retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | undefined;
+    },
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          IfNoneMatch: '*',
+          ChecksumSHA256: Buffer.from(options.sha256Hex, 'hex').toString('base64'),
+          ...(options.retention
+            ? { ObjectLockMode: options.retention.mode, ObjectLockRetainUntilDate: options.retention.until }
+            : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) return false;
+      throw error;
+    }
+  }
+
+  /** Whether an object exists under the key. */
+  async exists(bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
+      throw error;
+    }
+  }
+
+  /** SHA-256 (hex) and size of an object's bytes as stored, read as a stream. */
+  async sha256(bucket: string, key: string): Promise<{ sha256: string; bytes: number }> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of await this.read(bucket, key)) {
+      const data = chunk as Buffer;
+      hash.update(data);
+      bytes += data.length;
+    }
+    return { sha256: hash.digest('hex'), bytes };
   }
 
   presignGet(bucket: string, key: string, expiresIn: number, filename?: string): Promise<string> {

@@ -8,7 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../domain/audit.ts';
-import { type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
+import { isClosed, type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
 import type { Plan } from '../domain/workflow.ts';
 import { ConflictError } from '../errors.ts';
 import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
@@ -114,7 +114,7 @@ export class ProposalsRepository {
   /**
    * Transaction items that make `change.listId` the current list of the region's editable proposal,
    * creating the proposal (and its pointer) when the region has none for the period, or when the
-   * current one was rejected. Conditions: the proposal is still DRAFT, unchanged since it was read
+   * current one is closed (rejected, or its decree revoked). Conditions: the proposal is still DRAFT, unchanged since it was read
    * (version), and no newer upload has been applied. If any fails, nothing is written. Either way
    * the change is the next record of the proposal's audit chain.
    */
@@ -138,7 +138,7 @@ export class ProposalsRepository {
       listId: change.listId,
       recipientCount: change.recipientCount,
     };
-    if (current && current.status !== 'REJECTED') {
+    if (current && !isClosed(current.status)) {
       return {
         proposalId: current.proposalId,
         items: this.changeItems(

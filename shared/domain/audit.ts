@@ -26,7 +26,9 @@ export const AUDIT_ACTIONS = [
   'FLAG_WAIVED',
   'APPROVED',
   'REJECTED',
+  'DECREE_NUMBERED',
   'DECREED',
+  'DECREE_REVOKED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

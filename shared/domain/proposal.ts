@@ -11,6 +11,7 @@ export const PROPOSAL_STATUSES = [
   'DECREED',
   'DISBURSED',
   'REJECTED',
+  'REVOKED',
 ] as const;
 
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
@@ -28,7 +29,15 @@ export const STATUS_LABEL: Record<ProposalStatus, string> = {
   DECREED: 'ditetapkan dengan SK',
   DISBURSED: 'telah dicairkan',
   REJECTED: 'ditolak',
+  REVOKED: 'SK dicabut',
 };
+
+/**
+ * A proposal that is over for good: rejected by the approver, or its decree revoked. The next upload
+ * for the region and period starts a new proposal (the next revision), whose decree names the
+ * revoked one it replaces.
+ */
+export const isClosed = (status: ProposalStatus): boolean => status === 'REJECTED' || status === 'REVOKED';
 
 /**
  * Readable, stable ids: the first proposal of a region and period is `62.03-2026-S1`; if it is

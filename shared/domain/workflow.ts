@@ -8,8 +8,9 @@ import { type ProposalStatus, STATUS_LABEL } from './proposal.ts';
  * transition writes. The repository applies a plan in one conditional transaction on the version
  * that was read, so two people acting at once cannot both win.
  *
- * DRAFT → SUBMITTED → IN_REVIEW → VERIFIED → APPROVED (→ DECREED → DISBURSED);
- * IN_REVIEW → DRAFT (returned by an agency, reasons kept); VERIFIED → REJECTED.
+ * DRAFT → SUBMITTED → IN_REVIEW → VERIFIED → APPROVED → DECREED (→ DISBURSED);
+ * IN_REVIEW → DRAFT (returned by an agency, reasons kept); VERIFIED → REJECTED;
+ * DECREED/DISBURSED → REVOKED (the decree revoked; a new proposal may replace it).
  */
 
 export interface Signoff {
@@ -55,7 +56,8 @@ export type WorkflowErrorCode =
   | 'EMPTY_LIST'
   | 'AGENCY_NOT_REQUIRED'
   | 'ALREADY_SIGNED'
-  | 'OPEN_BLOCKING_FLAGS';
+  | 'OPEN_BLOCKING_FLAGS'
+  | 'DECREE_NOT_IN_FORCE';
 
 /** A step the rules refuse: a 409 whose `details.reason` names the rule. */
 export class WorkflowError extends ConflictError {
@@ -205,5 +207,61 @@ export function planApproval(
     set: { decidedAt: now, decidedBy: who, approvedListId: state.currentListId },
     reason: note,
     details: { listId: state.currentListId ?? '', recipientCount: state.recipientCount },
+  };
+}
+
+/**
+ * The decree worker has allocated the decree's number (same transaction): the proposal names its
+ * decree from now on, and a redelivered request finds it instead of numbering a second one.
+ */
+export function planDecreeNumbered(
+  state: WorkflowState,
+  decree: { decreeId: string; number: string; listId: string },
+): Plan {
+  requireStatus(state, ['APPROVED'], 'diberi nomor SK');
+  return {
+    action: 'DECREE_NUMBERED',
+    to: 'APPROVED',
+    set: { decreeId: decree.decreeId },
+    details: { decreeId: decree.decreeId, number: decree.number, listId: decree.listId },
+  };
+}
+
+/** The decree's PDF is stored: the list is fixed by decree. */
+export function planDecreed(
+  state: WorkflowState,
+  decree: { decreeId: string; number: string; sha256: string },
+  now: string,
+): Plan {
+  requireStatus(state, ['APPROVED'], 'ditetapkan dengan SK');
+  return {
+    action: 'DECREED',
+    to: 'DECREED',
+    set: { decreedAt: now },
+    details: { decreeId: decree.decreeId, number: decree.number, sha256: decree.sha256 },
+  };
+}
+
+/**
+ * The approver revokes the decree, with a written reason: the proposal is closed, and the region's
+ * next accepted upload for the period starts the proposal whose decree will replace this one.
+ */
+export function planRevocation(
+  state: WorkflowState,
+  decree: { decreeId: string; number: string },
+  reason: string,
+): Plan {
+  if (state.status !== 'DECREED' && state.status !== 'DISBURSED') {
+    throw new WorkflowError(
+      'DECREE_NOT_IN_FORCE',
+      `SK ${decree.number} tidak dapat dicabut karena usulannya berstatus "${STATUS_LABEL[state.status]}".`,
+    );
+  }
+  return {
+    action: 'DECREE_REVOKED',
+    to: 'REVOKED',
+    set: {},
+    reason,
+    details: { decreeId: decree.decreeId, number: decree.number },
   };
 }

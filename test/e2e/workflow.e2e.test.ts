@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
 import { fileBuffer } from '../../local/sample-data.ts';
@@ -11,6 +12,9 @@ import { type LocalStack, startLocalStack } from '../../local/stack.ts';
  * refused while blocking flags are open, waives them with reasons, both agencies sign off, the
  * approver approves (replayed with an Idempotency-Key), the other region is returned, fixes its list
  * and resubmits, the auditor reads a valid hash chain, and a clean list passes without findings.
+ * Then the decree worker issues B's SK Gubernur from the decree queue: its PDF is downloaded and
+ * matches the recorded SHA-256, the public verification says genuine, then revoked after the
+ * approver revokes it.
  *
  * The steps share one stack and build on each other, in order.
  */
@@ -459,7 +463,9 @@ describe('verification workflow through the local API', () => {
     expect([fresh.status, conflictReason(fresh)]).toEqual([409, 'WRONG_STATE']);
 
     const final = await proposal(B, sekda);
-    expect(final).toMatchObject({ status: 'APPROVED', version: approved.body.version, openBlocking: 0 });
+    // The decree worker may already have taken it further (DECREED): step 6 follows it.
+    expect(['APPROVED', 'DECREED']).toContain(final.status);
+    expect(final.openBlocking).toBe(0);
     expect(final.history.filter((entry) => entry.action === 'APPROVED')).toHaveLength(1);
   });
 
@@ -619,5 +625,60 @@ describe('verification workflow through the local API', () => {
     console.info(
       `workflow e2e: ${((performance.now() - started) / 1000).toFixed(1)} s with the stack's start, ${batches.length} checks runs`,
     );
+  });
+
+  it('6. the decree worker issues B’s SK; the PDF matches its SHA-256; public verification; revocation', async () => {
+    const reader = await auditor();
+    const deadline = Date.now() + 60_000;
+    while ((await proposal(B, reader)).status !== 'DECREED') {
+      if (Date.now() > deadline) throw new Error('no decree within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const view = await proposal(B, reader);
+    const decreeId = `SK-${B}`;
+    expect(view).toMatchObject({ decreeId });
+    expect(view.history.slice(-2).map((entry) => [entry.action, entry.by.role])).toEqual([
+      ['DECREE_NUMBERED', 'system'],
+      ['DECREED', 'system'],
+    ]);
+
+    const decree = await call<{
+      number: string;
+      status: string;
+      sha256: string;
+      verifyCode: string;
+      pdfUrl: string;
+      recipientCount: number;
+      total: number;
+    }>(`/decrees/${encodeURIComponent(decreeId)}`, reader);
+    expect(decree.status).toBe(200);
+    expect(decree.body).toMatchObject({ status: 'ISSUED', recipientCount: view.recipientCount });
+    expect(decree.body.number).toMatch(/^188\.44\/1\/20\d\d$/);
+    const pdf = Buffer.from(await (await fetch(decree.body.pdfUrl)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(decree.body.sha256);
+
+    // Another region's operator may not read it; anyone may verify the printed code, without a token.
+    expect((await call(`/decrees/${encodeURIComponent(decreeId)}`, await operator(KATINGAN))).status).toBe(
+      403,
+    );
+    const verify = async () => {
+      const response = await fetch(`${stack.apiUrl}/verify/${decree.body.verifyCode}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await verify()).toMatchObject({
+      status: 200,
+      body: { genuine: true, inForce: true, number: decree.body.number, sha256: decree.body.sha256 },
+    });
+
+    const revoked = await post(`/decrees/${encodeURIComponent(decreeId)}/revocation`, await approver(), {
+      reason: 'Penerima ganda ditemukan setelah penetapan; daftar diperbaiki.',
+    });
+    expect(revoked.status).toBe(200);
+    expect(await verify()).toMatchObject({
+      status: 200,
+      body: { genuine: true, inForce: false, status: 'REVOKED' },
+    });
+    expect((await proposal(B, reader)).status).toBe('REVOKED');
   });
 });

@@ -1,13 +1,12 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '#shared/resources.ts';
-import { CHECKS_FUNCTION, ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
+import { CHECKS_FUNCTION, DECREE_FUNCTION, ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
 import { CHECKS_WORKER, DECREE_WORKER, VISIBILITY_TIMEOUT_FACTOR } from '../../infra/workers.ts';
 import {
   actionsOf,
   flatResource,
   logicalIdOf,
-  onlyResource,
   permissionsOf,
   propertiesOf,
   type Resources,
@@ -36,6 +35,7 @@ let ids: {
   decreeDlq: string;
   importFailures: string;
   worker: string;
+  decreeWorker: string;
 };
 
 beforeAll(() => {
@@ -49,6 +49,7 @@ beforeAll(() => {
     decreeDlq: logicalIdOf(decree.deadLetterQueue),
     importFailures: logicalIdOf(importPipeline.failureQueue),
     worker: logicalIdOf(checks.function),
+    decreeWorker: logicalIdOf(decree.function),
   };
   labels = {
     ...statefulLabels(app),
@@ -74,12 +75,78 @@ function resourcesAllowed(statements: Statement[], action: string): string[] {
 }
 
 const propsOf = (id: string) => propertiesOf(template, id);
+
+/** The properties of the one SQS event source mapping of a function. */
+function mappingOf(functionId: string): Record<string, unknown> {
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
+    .map((resource) => (resource as { Properties: Record<string, unknown> }).Properties)
+    .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ Ref: functionId }));
+  expect(mappings).toHaveLength(1);
+  return mappings[0] as Record<string, unknown>;
+}
 const variables = (id: string) =>
   (propsOf(id).Environment as { Variables: Record<string, unknown> }).Variables;
 
+describe('KhbsApi: the decree worker', () => {
+  it('consumes the decree queue one request per invocation, two at most at once, with partial batch responses', () => {
+    expect(mappingOf(ids.decreeWorker)).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [ids.decreeQueue, 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: DECREE_WORKER.maxConcurrency },
+    });
+  });
+
+  it('runs the decree handler with its settings from cdk.json (the lasting verification address)', () => {
+    expect(propsOf(ids.decreeWorker)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Timeout: DECREE_WORKER.timeoutSeconds,
+      MemorySize: DECREE_WORKER.memoryMb,
+    });
+    expect(app.api.decree.function.node.id).toBe(DECREE_FUNCTION.id);
+    expect(variables(ids.decreeWorker)).toMatchObject({
+      DECREE_VERIFY_BASE_URL: 'https://khbs.kalteng.go.id/verify',
+      DECREE_RETENTION_MODE: 'GOVERNANCE',
+    });
+  });
+
+  it('may write and lock PDFs under decrees/ and read them back, and nothing else of the buckets', () => {
+    const { statements, managedPolicies } = permissionsOf(template, ids.decreeWorker);
+    expect(managedPolicies).toEqual([]);
+    expect(resourcesAllowed(statements, 's3:PutObject')).toEqual(['<documents>/decrees/*']);
+    expect(resourcesAllowed(statements, 's3:PutObjectRetention')).toEqual(['<documents>/decrees/*']);
+    expect(resourcesAllowed(statements, 's3:GetObject')).toEqual(['<documents>/decrees/*']);
+    expect(
+      statements
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('s3:'))
+        .sort(),
+    ).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObjectRetention']);
+    // Listing (so that a missing PDF is a 404, not a 403) only under decrees/.
+    expect(statementsAllowing(statements, 's3:ListBucket')).toMatchObject([
+      { Condition: { StringLike: { 's3:prefix': 'decrees/*' } } },
+    ]);
+    const s3Actions = statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'));
+    // Never delete, never bypass governance retention, never change the lock configuration.
+    expect(s3Actions.filter((action) => /Delete|Bypass|PutObjectLegalHold|PutBucket/.test(action))).toEqual(
+      [],
+    );
+    expect(resourcesAllowed(statements, 'sqs:ReceiveMessage')).toEqual(['<decree>']);
+    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual([]);
+    expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
+  });
+
+  it('alarms on worker errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.decreeWorker } }],
+      MetricName: 'Errors',
+    });
+  });
+});
+
 describe('KhbsApi: the checks worker', () => {
   it('consumes the checks queue one record per invocation, with partial batch responses', () => {
-    const [, mapping] = onlyResource(template, 'AWS::Lambda::EventSourceMapping');
+    const mapping = mappingOf(ids.worker);
     expect(mapping).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [ids.checksQueue, 'Arn'] },
       FunctionName: { Ref: ids.worker },
@@ -114,9 +181,9 @@ describe('KhbsApi: the checks worker', () => {
       VISIBILITY_TIMEOUT_FACTOR * workerTimeout,
     );
     expect(VISIBILITY_TIMEOUT_FACTOR).toBeGreaterThanOrEqual(6);
-    // The decree consumer comes with issue 4; its queue is ready for a 5-minute one.
-    expect(DECREE_WORKER.timeoutSeconds).toBe(300);
-    expect(propsOf(ids.decreeQueue).VisibilityTimeout).toBeGreaterThanOrEqual(6 * 300);
+    expect(propsOf(ids.decreeQueue).VisibilityTimeout).toBeGreaterThanOrEqual(
+      VISIBILITY_TIMEOUT_FACTOR * (propsOf(ids.decreeWorker).Timeout as number),
+    );
   });
 
   it('grants the worker the table, its own queue (consume and re-check), and nothing else', () => {

@@ -12,15 +12,16 @@ import { BUCKETS, QUEUES } from '#shared/resources.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
 /**
- * The checks queue → checks worker wiring of the local stack (its own emulators, a stub worker):
- * environment, batch size, partial batch responses into the real `khbs-checks-dlq`, the decree queue
- * left unconsumed, and `stack.whenIdle()` covering uploads and queue work together.
+ * The queue → worker wiring of the local stack (its own emulators, stub workers): environment,
+ * batch size, partial batch responses into the real `khbs-checks-dlq` and `khbs-decree-dlq`, and
+ * `stack.whenIdle()` covering uploads and queue work together.
  */
 
 let stack: LocalStack;
 let sqs: SQSClient;
 const events: SQSEvent[] = [];
 const imports: S3Event[] = [];
+const decreeEvents: SQSEvent[] = [];
 let savedAgencies: string | undefined;
 
 beforeAll(async () => {
@@ -46,6 +47,16 @@ beforeAll(async () => {
       };
     },
     checks: { visibilityTimeoutSeconds: 1 },
+    decreeHandler: async (event): Promise<SQSBatchResponse> => {
+      decreeEvents.push(event);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return {
+        batchItemFailures: event.Records.filter((r) => r.body === 'poison').map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      };
+    },
+    decree: { visibilityTimeoutSeconds: 1 },
   });
   sqs = new SQSClient({ endpoint: stack.emulators.sqsEndpoint, useQueueUrlAsEndpoint: false });
 });
@@ -140,11 +151,21 @@ describe('local stack: the checks queue and the decree queue', () => {
     expect(events.flatMap((event) => event.Records.map((r) => r.body))).toEqual(['from-import']);
   });
 
-  it('leaves the decree queue unconsumed: its consumer comes with the decree issue', async () => {
-    await sqs.send(
-      new SendMessageCommand({ QueueUrl: queueUrl(QUEUES.decree.localName), MessageBody: '{}' }),
-    );
+  it('runs the decree worker on the decree queue, one request per invocation, poison to its DLQ', async () => {
+    for (const body of ['approved-1', 'poison']) {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: queueUrl(QUEUES.decree.localName), MessageBody: body }),
+      );
+    }
     await stack.whenIdle();
-    expect(await visibleCount(QUEUES.decree.localName)).toBe(1);
+    const bodies = decreeEvents.flatMap((event) => event.Records.map((r) => r.body));
+    expect(decreeEvents.every((event) => event.Records.length === 1)).toBe(true);
+    expect(bodies.filter((body) => body === 'approved-1')).toHaveLength(1);
+    expect(bodies.filter((body) => body === 'poison')).toHaveLength(QUEUES.decree.deadLetter.maxReceiveCount);
+    expect(decreeEvents[0]?.Records[0]?.eventSourceARN).toBe(
+      `arn:aws:sqs:us-east-1:000000000000:${QUEUES.decree.localName}`,
+    );
+    expect(await visibleCount(QUEUES.decree.localName)).toBe(0);
+    expect(await visibleCount(QUEUES.decree.deadLetter.localName)).toBe(1);
   });
 });

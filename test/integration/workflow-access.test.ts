@@ -10,6 +10,7 @@ import {
   type ErrorBody,
   type ImportedList,
   importList,
+  issueDecreeFor,
   moveTo,
   nik,
   operator,
@@ -45,20 +46,26 @@ let inReview: ImportedList;
 let flagged: ImportedList;
 let verified: ImportedList;
 let otherDraft: ImportedList;
+let decreed: ImportedList;
 let flaggedRecipientId: string;
+let decree: { decreeId: string; year: number; number: string };
 
 const proposals = () => new ProposalsRepository(env().tableName);
 const versionOf = async (proposalId: string) => (await proposals().get(proposalId))?.version;
 
 beforeAll(async () => {
   await resetTable();
-  [draft, inReview, flagged, verified, otherDraft] = await Promise.all([
+  [draft, inReview, flagged, verified, otherDraft, decreed] = await Promise.all([
     importList(A, '2026-S1'),
     importList(A, '2026-S2'),
     importList(A, '2027-S1'),
     importList(A, '2027-S2'),
     importList(B, '2026-S1'),
+    importList(A, '2028-S1'),
   ]);
+  await moveTo(decreed.proposalId, 'DECREED');
+  // Asking again returns the decree the move issued: the worker is idempotent by proposal.
+  decree = await issueDecreeFor(decreed);
   await moveTo(inReview.proposalId, 'IN_REVIEW');
   await setFlags(flagged.listId ?? '', sourceRowOf(1), [{ code: 'NIK_IN_OTHER_LIST', severity: 'blocking' }]);
   flaggedRecipientId = `${flagged.listId}.${sourceRowOf(1)}`;
@@ -136,7 +143,7 @@ const CASES: AccessCase[] = [
     expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
     check: (_, response) => {
       const items = response.body.items as { region: string }[];
-      expect(items).toHaveLength(4);
+      expect(items).toHaveLength(5);
       for (const item of items) expect(item.region).toBe(A);
     },
   },
@@ -200,6 +207,43 @@ const CASES: AccessCase[] = [
     check: (_, response) => expect(response.body).toMatchObject({ status: 'APPROVED' }),
   },
   {
+    route: 'ListDecrees',
+    request: () => ({ query: { year: String(decree.year) } }),
+    // Everyone may list; an operator of another region gets their own region's decrees: none here.
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 200 },
+    check: (who, response) => {
+      const items = response.body.items as { decreeId: string; region: string }[];
+      expect(items.map((item) => item.decreeId)).toEqual(
+        who === 'operator (other region)' ? [] : [decree.decreeId],
+      );
+    },
+  },
+  {
+    route: 'GetDecree',
+    request: () => ({ pathParameters: { decreeId: decree.decreeId } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({
+        decreeId: decree.decreeId,
+        number: decree.number,
+        status: 'ISSUED',
+      });
+      expect(String(response.body.pdfUrl)).toContain(`${decree.decreeId}.pdf`);
+      expect(response.body.sha256).toMatch(/^[0-9a-f]{64}$/);
+    },
+  },
+  {
+    route: 'RevokeDecree',
+    request: () => ({
+      pathParameters: { decreeId: decree.decreeId },
+      body: { reason: 'Daftar memuat penerima yang telah meninggal dunia; diganti dengan SK baru.' },
+    }),
+    proposal: () => decreed.proposalId,
+    expected: ONLY(['approver'], 200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ status: 'REVOKED', revokedBy: 'Sekretaris Daerah' }),
+  },
+  {
     route: 'GetAudit',
     request: () => ({ query: { entityId: inReview.proposalId } }),
     expected: ONLY(['auditor', 'admin'], 200),
@@ -248,7 +292,12 @@ const plausible = (route: RouteId): CallOptions => {
     case 'GetUpload':
       return { pathParameters: { uploadId: inReview.uploadId } };
     case 'ListProposals':
+    case 'ListDecrees':
       return {};
+    case 'GetDecree':
+      return { pathParameters: { decreeId: decree.decreeId } };
+    case 'RevokeDecree':
+      return { pathParameters: { decreeId: decree.decreeId }, body: { reason: 'alasan yang cukup panjang' } };
     case 'GetAudit':
       return { query: { entityId: proposalId } };
     case 'ReviewProposal':
@@ -563,6 +612,15 @@ describe('unknown things → 404, wrong state → 409', () => {
     ],
     ['GetUpload', () => admin(), { pathParameters: { uploadId: 'no-such-upload' } }],
     ['GetAudit', () => auditor(), { query: { entityId: UNKNOWN_PROPOSAL } }],
+    ['GetDecree', () => auditor(), { pathParameters: { decreeId: `SK-${UNKNOWN_PROPOSAL}` } }],
+    [
+      'RevokeDecree',
+      () => approver(),
+      {
+        pathParameters: { decreeId: `SK-${UNKNOWN_PROPOSAL}` },
+        body: { reason: 'alasan yang cukup panjang' },
+      },
+    ],
   ] as const)('%s of something that does not exist → 404', async (route, claims, request) => {
     const response = await callRoute<ErrorBody>(route, { ...request, claims: claims() });
     expect(response.status).toBe(404);

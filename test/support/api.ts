@@ -60,6 +60,10 @@ export type RouteId =
   | 'ReviewProposal'
   | 'WaiveFlag'
   | 'DecideProposal'
+  | 'ListDecrees'
+  | 'GetDecree'
+  | 'RevokeDecree'
+  | 'VerifyDecree'
   | 'GetAudit';
 
 const handlers = new Map<string, Promise<ApiHandler>>();
@@ -396,7 +400,7 @@ export async function completeChecks(proposalId: string, result: ChecksOutcome =
   return repo.apply(proposal, plan, CHECKS_ACTOR, at);
 }
 
-export type SetupTarget = 'SUBMITTED' | 'IN_REVIEW' | 'VERIFIED' | 'APPROVED' | 'REJECTED';
+export type SetupTarget = 'SUBMITTED' | 'IN_REVIEW' | 'VERIFIED' | 'APPROVED' | 'DECREED' | 'REJECTED';
 
 const ORDER: readonly string[] = ['DRAFT', 'SUBMITTED', 'IN_REVIEW', 'VERIFIED', 'APPROVED'];
 
@@ -408,7 +412,7 @@ export async function moveTo(proposalId: string, target: SetupTarget, checks: Ch
   const { planApproval, planReview, planSubmit } = await import('#shared/domain/workflow.ts');
   const { env } = await import('#shared/config/env.ts');
   const repo = await repository();
-  const stop = ORDER.indexOf(target === 'REJECTED' ? 'VERIFIED' : target);
+  const stop = ORDER.indexOf(target === 'REJECTED' ? 'VERIFIED' : target === 'DECREED' ? 'APPROVED' : target);
   let proposal = await readProposal(proposalId);
   const now = () => new Date().toISOString();
   const who = (sub: string, name: string) => ({ sub, name });
@@ -427,10 +431,10 @@ export async function moveTo(proposalId: string, target: SetupTarget, checks: Ch
       proposal = await repo.apply(proposal, plan, { ...by, role: 'verifier', opd }, at);
     }
   }
-  if (proposal.status === 'VERIFIED' && (target === 'APPROVED' || target === 'REJECTED')) {
+  if (proposal.status === 'VERIFIED' && target !== 'VERIFIED') {
     const at = now();
     const by = who('approver-sekda', 'Sekretaris Daerah');
-    const decision = target === 'APPROVED' ? 'approve' : 'reject';
+    const decision = target === 'REJECTED' ? 'reject' : 'approve';
     const note = decision === 'reject' ? 'Anggaran tidak tersedia untuk periode ini.' : undefined;
     proposal = await repo.apply(
       proposal,
@@ -441,6 +445,10 @@ export async function moveTo(proposalId: string, target: SetupTarget, checks: Ch
       },
       at,
     );
+  }
+  if (proposal.status === 'APPROVED' && target === 'DECREED') {
+    await issueDecreeFor(proposal);
+    proposal = await readProposal(proposalId);
   }
   if (proposal.status !== target)
     throw new Error(`could not move ${proposalId} to ${target}: ${proposal.status}`);
@@ -505,4 +513,23 @@ export interface AuditView {
     readonly actor: { readonly sub: string; readonly role: string; readonly opd?: string };
     readonly details?: Readonly<Record<string, string | number | boolean>>;
   }[];
+}
+
+/**
+ * Runs the real decree worker's use case (numbering, PDF, storage) for an APPROVED proposal, as a
+ * message on the decree queue would: returns the decree.
+ */
+export async function issueDecreeFor(proposal: { proposalId: string }) {
+  const { dependencies } = await import('../../functions/decree/handler.ts');
+  const { issueDecree } = await import('../../functions/decree/issue-decree.ts');
+  const { decreeRequestFor } = await import('#shared/messages.ts');
+  const current = await readProposal(proposal.proposalId);
+  const request = decreeRequestFor(
+    current,
+    { sub: 'approver-sekda', name: 'Sekretaris Daerah' },
+    current.updatedAt,
+  );
+  const decree = await issueDecree(request, dependencies());
+  if (!decree) throw new Error(`no decree for ${proposal.proposalId}`);
+  return decree;
 }

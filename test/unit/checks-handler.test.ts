@@ -1,6 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { PoisonMessageError, parseRecord } from '../../functions/checks/handler.ts';
+import { ChecksRequestedSchema } from '#shared/messages.ts';
+import { PoisonMessageError, parseRecord as parse } from '#shared/queue/queue-worker.ts';
+
+const parseRecord = (input: SQSRecord) => parse(input, ChecksRequestedSchema, 'checks.requested');
 
 const record = (body: string): SQSRecord => ({
   messageId: 'm-1',

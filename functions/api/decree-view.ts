@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
+import { periodLabel } from '#shared/domain/period.ts';
+import { regionName } from '#shared/domain/wilayah.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import { type Caller, requireRegionAccess } from '#shared/http/caller.ts';
+import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
+import type { DecreeRecord } from '#shared/model.ts';
+import { decreeFilename } from '../decree/issue-decree.ts';
+import { apiDeps } from './deps.ts';
+
+export const DecreeParamsSchema = z.object({
+  decreeId: z.string().regex(/^SK-62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
+});
+
+/** The decree named in the path, after the object-level check (an operator: own region only). */
+export async function loadDecree(event: ApiEvent, caller: Caller): Promise<DecreeRecord> {
+  const { decreeId } = parseInput(DecreeParamsSchema, event.pathParameters ?? {});
+  const decree = await apiDeps().decrees.get(decreeId);
+  if (!decree) throw new NotFoundError('SK tidak ditemukan.');
+  requireRegionAccess(caller, decree.region);
+  return decree;
+}
+
+/** How a decree is shown to signed-in readers: ids, number, dates, totals, hash; no recipient data. */
+export function decreeSummary(decree: DecreeRecord) {
+  return {
+    decreeId: decree.decreeId,
+    number: decree.number,
+    status: decree.status,
+    statusLabel: DECREE_STATUS_LABEL[decree.status],
+    proposalId: decree.proposalId,
+    region: decree.region,
+    regionName: regionName(decree.region),
+    period: decree.period,
+    periodLabel: periodLabel(decree.period),
+    decreeDate: decree.decreeDate,
+    recipientCount: decree.recipientCount,
+    total: decree.total,
+    ratesArePlaceholders: decree.ratesArePlaceholders,
+    sha256: decree.sha256,
+    replaces: decree.replaces,
+    replacedBy: decree.replacedBy,
+    issuedAt: decree.issuedAt,
+    revokedAt: decree.revokedAt,
+  };
+}
+
+/** The detail adds the role breakdown, who approved and revoked, and a short-lived PDF link. */
+export async function decreeDetail(decree: DecreeRecord) {
+  const { config, objects } = apiDeps();
+  const pdfUrl = decree.pdfKey
+    ? await objects.presignGet(
+        config.documentsBucket,
+        decree.pdfKey,
+        config.presignTtlSeconds,
+        decreeFilename(decree.number),
+      )
+    : undefined;
+  return {
+    ...decreeSummary(decree),
+    verifyCode: decree.verifyCode,
+    byRole: decree.byRole,
+    pages: decree.pages,
+    bytes: decree.bytes,
+    signer: decree.signer,
+    approvedBy: decree.approvedBy.name,
+    revokedBy: decree.revokedBy?.name,
+    revocationReason: decree.revocationReason,
+    pdfUrl,
+  };
+}

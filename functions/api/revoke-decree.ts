@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
+import { planRevocation, WorkflowError } from '#shared/domain/workflow.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import { actorOf, requireGroup } from '#shared/http/caller.ts';
+import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { decreeDetail, loadDecree } from './decree-view.ts';
+import { apiDeps } from './deps.ts';
+
+const BodySchema = z.strictObject({
+  reason: z.string().trim().min(10, 'Alasan pencabutan wajib ditulis (minimal 10 karakter).').max(2_000),
+});
+
+/**
+ * `POST /decrees/{decreeId}/revocation`: the approver revokes a decree in force, with a written
+ * reason. The decree is never edited or deleted: it is marked revoked (its PDF stays), the proposal
+ * is closed, and the region's next list for the period leads to a new decree that names this one.
+ */
+export const handler = apiHandler(async ({ event, caller }) => {
+  requireGroup(caller, 'approver');
+  const body = parseInput(BodySchema, jsonBody(event));
+  const decree = await loadDecree(event, caller);
+  if (decree.status !== 'ISSUED') {
+    throw new WorkflowError(
+      'DECREE_NOT_IN_FORCE',
+      `SK ${decree.number} berstatus "${DECREE_STATUS_LABEL[decree.status]}", sehingga tidak dapat dicabut.`,
+    );
+  }
+  const { proposals, decrees } = apiDeps();
+  const proposal = await proposals.get(decree.proposalId);
+  if (!proposal) throw new NotFoundError('Usulan SK ini tidak ditemukan.');
+  const now = new Date().toISOString();
+  const plan = planRevocation(proposal, decree, body.reason);
+  const by = { sub: caller.sub, name: caller.name };
+  await proposals.apply(proposal, plan, actorOf(caller), now, [
+    decrees.revokedItem(decree.decreeId, by, body.reason, now),
+  ]);
+  const revoked = await decrees.get(decree.decreeId);
+  if (!revoked) throw new NotFoundError('SK tidak ditemukan.');
+  return json(200, await decreeDetail(revoked));
+});

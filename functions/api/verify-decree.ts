@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { DECREE_STATUS_LABEL, normalizeVerifyCode } from '#shared/domain/decree.ts';
+import { periodLabel } from '#shared/domain/period.ts';
+import { regionName } from '#shared/domain/wilayah.ts';
+import { BadRequestError, NotFoundError } from '#shared/errors.ts';
+import { json, parseInput, publicHandler } from '#shared/http/http-handler.ts';
+import { apiDeps } from './deps.ts';
+
+const ParamsSchema = z.object({ code: z.string().max(40) });
+
+/**
+ * `GET /verify/{code}` (public): whether the decree with this printed code is genuine and in force.
+ * It answers with what the printed decree itself shows (number, date, subject, status) and the
+ * SHA-256 of the PDF, so a holder of the file can compare; never a recipient, a reason or a person.
+ * A decree still being issued has no printed code yet and is unknown here.
+ */
+export const handler = publicHandler(async (event) => {
+  const { code: raw } = parseInput(ParamsSchema, event.pathParameters ?? {});
+  const code = normalizeVerifyCode(raw);
+  if (!code) {
+    throw new BadRequestError('Kode verifikasi tidak sah: 12 huruf/angka, dicetak seperti ABCD-EFGH-JKMN.');
+  }
+  const decree = await apiDeps().decrees.getByCode(code);
+  if (!decree || decree.status === 'ISSUING') {
+    throw new NotFoundError(
+      'Kode verifikasi tidak dikenal: dokumen ini tidak tercatat sebagai SK Gubernur yang diterbitkan sistem KHBS.',
+    );
+  }
+  const inForce = decree.status === 'ISSUED';
+  return json(200, {
+    code,
+    genuine: true,
+    inForce,
+    status: decree.status,
+    statusLabel: DECREE_STATUS_LABEL[decree.status],
+    message: inForce
+      ? `SK Gubernur Kalimantan Tengah Nomor ${decree.number} asli dan berlaku.`
+      : `SK Gubernur Kalimantan Tengah Nomor ${decree.number} asli, tetapi telah DICABUT dan tidak berlaku.`,
+    number: decree.number,
+    decreeDate: decree.decreeDate,
+    regionName: regionName(decree.region),
+    periodLabel: periodLabel(decree.period),
+    recipientCount: decree.recipientCount,
+    sha256: decree.sha256,
+    revokedAt: decree.revokedAt,
+    replacedBy: decree.replacedBy?.number,
+    replaces: decree.replaces?.number,
+  });
+});

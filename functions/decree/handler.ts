@@ -1,0 +1,39 @@
+import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { ObjectStore } from '#shared/adapters/object-store.ts';
+import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { decreeConfig } from '#shared/config/decree.ts';
+import { env } from '#shared/config/env.ts';
+import { RATE_TABLE } from '#shared/config/rates.ts';
+import { DecreeRequestedSchema } from '#shared/messages.ts';
+import { queueWorker } from '#shared/queue/queue-worker.ts';
+import { type IssueDecreeDeps, issueDecree } from './issue-decree.ts';
+import { renderDecreePdf } from './render-pdf.ts';
+
+let deps: IssueDecreeDeps | undefined;
+
+/** The worker's adapters, built once per container (tests and the demo issue decrees with them too). */
+export function dependencies(): IssueDecreeDeps {
+  if (deps) return deps;
+  const config = env();
+  const decree = decreeConfig();
+  deps = {
+    proposals: new ProposalsRepository(config.tableName),
+    decrees: new DecreesRepository(config.tableName),
+    recipients: new RecipientsRepository(config.tableName),
+    objects: new ObjectStore(),
+    documentsBucket: config.documentsBucket,
+    settings: decree.settings,
+    retention: decree.retention,
+    rates: RATE_TABLE,
+    render: renderDecreePdf,
+  };
+  return deps;
+}
+
+/** SQS → one decree per `decree.requested` record (idempotent by proposal: see `issueDecree`). */
+export const handler = queueWorker({
+  schema: DecreeRequestedSchema,
+  type: 'decree.requested',
+  work: (message) => issueDecree(message, dependencies()),
+});

@@ -1,0 +1,436 @@
+import { randomInt } from 'node:crypto';
+import { monthsIn } from './amounts.ts';
+import { periodLabel } from './period.ts';
+import { ROLES, type RoleCode } from './roles.ts';
+import { isKelurahan, regionName } from './wilayah.ts';
+
+/**
+ * The decree (SK Gubernur) as plain rules: its number, its verification code, Rupiah in figures and
+ * in words, and the lampiran grouped by kecamatan and desa. The PDF renderer
+ * (`functions/decree/render-pdf.ts`) only lays out what {@link decreeDocument} returns.
+ */
+
+/** Decree states: numbered in one transaction, ISSUED once its PDF is stored, REVOKED for good. */
+export const DECREE_STATUSES = ['ISSUING', 'ISSUED', 'REVOKED'] as const;
+export type DecreeStatus = (typeof DECREE_STATUSES)[number];
+
+/** Indonesian labels for API responses and the public verification page. */
+export const DECREE_STATUS_LABEL: Record<DecreeStatus, string> = {
+  ISSUING: 'sedang diterbitkan',
+  ISSUED: 'berlaku',
+  REVOKED: 'dicabut',
+};
+
+/** The decree of a proposal: one per proposal, so a redelivered request finds the same one. */
+export const decreeIdFor = (proposalId: string): string => `SK-${proposalId}`;
+
+export const DEFAULT_NUMBER_PATTERN = '188.44/{seq}/{year}';
+
+/**
+ * The printed number: `188.44/{seq}/{year}` → `188.44/12/2026`. The pattern must name `{seq}` and
+ * `{year}` exactly once each (checked by {@link parseNumberPattern}), so two decrees never print
+ * the same number.
+ */
+export function formatDecreeNumber(pattern: string, seq: number, year: number): string {
+  return pattern.replace('{seq}', String(seq)).replace('{year}', String(year));
+}
+
+export function parseNumberPattern(pattern: string): string {
+  const count = (token: string) => pattern.split(token).length - 1;
+  if (count('{seq}') !== 1 || count('{year}') !== 1) {
+    throw new Error(`decree number pattern must contain {seq} and {year} once each: "${pattern}"`);
+  }
+  return pattern;
+}
+
+/**
+ * Verification codes: 12 characters of Crockford base32 (no I, L, O, U: nothing to misread on
+ * paper), printed as `XXXX-XXXX-XXXX`; 60 random bits, so codes cannot be guessed or enumerated.
+ */
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const VERIFY_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+
+export function newVerifyCode(random: (max: number) => number = randomInt): string {
+  const chars = Array.from({ length: 12 }, () => CODE_ALPHABET.charAt(random(CODE_ALPHABET.length)));
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
+}
+
+/**
+ * What a reader typed or scanned, in the printed form: upper case, `O`→`0`, `I`/`L`→`1`, spaces
+ * and missing dashes tolerated. Undefined when it cannot be a code.
+ */
+export function normalizeVerifyCode(input: string): string | undefined {
+  const plain = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (plain.length !== 12) return undefined;
+  const code = `${plain.slice(0, 4)}-${plain.slice(4, 8)}-${plain.slice(8)}`;
+  return VERIFY_CODE_PATTERN.test(code) ? code : undefined;
+}
+
+// --- Rupiah --------------------------------------------------------------------------------------
+
+/** `1250000` → `Rp1.250.000` (Indonesian grouping, no decimals, no space: the usual official form). */
+export function formatRupiah(amount: number): string {
+  if (!Number.isSafeInteger(amount)) throw new Error(`not a whole Rupiah amount: ${amount}`);
+  const digits = String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `${amount < 0 ? '-' : ''}Rp${digits}`;
+}
+
+const ONES = [
+  '',
+  'satu',
+  'dua',
+  'tiga',
+  'empat',
+  'lima',
+  'enam',
+  'tujuh',
+  'delapan',
+  'sembilan',
+  'sepuluh',
+  'sebelas',
+];
+
+/** Below one thousand, in words: 115 → `seratus lima belas`. */
+function hundreds(n: number): string {
+  if (n < 12) return ONES[n] ?? '';
+  if (n < 20) return `${ONES[n - 10]} belas`;
+  if (n < 100) return [`${ONES[Math.floor(n / 10)]} puluh`, ONES[n % 10]].filter(Boolean).join(' ');
+  const head = n < 200 ? 'seratus' : `${ONES[Math.floor(n / 100)]} ratus`;
+  return [head, hundreds(n % 100)].filter(Boolean).join(' ');
+}
+
+const SCALES: readonly [number, string][] = [
+  [1e12, 'triliun'],
+  [1e9, 'miliar'],
+  [1e6, 'juta'],
+  [1e3, 'ribu'],
+];
+
+/**
+ * A whole number in Indonesian words (terbilang), as written under totals in official documents:
+ * 1250000 → `satu juta dua ratus lima puluh ribu`; 1000 → `seribu`; 0 → `nol`.
+ */
+export function terbilang(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`cannot write ${value} in words`);
+  if (value === 0) return 'nol';
+  const parts: string[] = [];
+  let rest = value;
+  for (const [size, name] of SCALES) {
+    const count = Math.floor(rest / size);
+    rest %= size;
+    if (count === 0) continue;
+    parts.push(size === 1e3 && count === 1 ? 'seribu' : `${terbilang(count)} ${name}`);
+  }
+  if (rest > 0) parts.push(hundreds(rest));
+  return parts.join(' ');
+}
+
+/** The amount in words as a decree writes it: `satu juta dua ratus lima puluh ribu rupiah`. */
+export const rupiahInWords = (amount: number): string => `${terbilang(amount)} rupiah`;
+
+// --- Dates ---------------------------------------------------------------------------------------
+
+const MONTH_NAMES = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];
+
+/**
+ * The decree's date in Palangka Raya (WIB, UTC+7, no daylight saving): the calendar day and year
+ * there, whatever the server's zone. The year also picks the number sequence.
+ */
+export function wibDate(at: Date): { year: number; month: number; day: number; iso: string } {
+  const local = new Date(at.getTime() + 7 * 3_600_000);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth() + 1;
+  const day = local.getUTCDate();
+  return {
+    year,
+    month,
+    day,
+    iso: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+  };
+}
+
+/** `2026-11-29` → `29 November 2026`. */
+export function formatDateId(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  return `${day} ${MONTH_NAMES[(month ?? 1) - 1]} ${year}`;
+}
+
+// --- The lampiran ----------------------------------------------------------------------------------
+
+/** What the lampiran needs of one recipient (read from the approved list). */
+export interface DecreeRecipient {
+  readonly nama: string;
+  readonly nik: string;
+  readonly peran: string;
+  readonly kecamatanCode: string;
+  readonly kecamatan: string;
+  readonly desaCode?: string | undefined;
+  readonly desa?: string | undefined;
+  readonly rt?: string | undefined;
+}
+
+export interface DecreeLine {
+  /** Running number over the whole lampiran. */
+  readonly no: number;
+  readonly nama: string;
+  readonly nikMasked: string;
+  /** Role as written in decrees (`Ketua RT 003`, `Damang Kepala Adat`). */
+  readonly peran: string;
+  readonly amount: number;
+}
+
+export interface DecreeGroup {
+  readonly kecamatan: string;
+  /** Undefined for the kecamatan-level roles (Damang, Mantir Kecamatan…): `Tingkat Kecamatan`. */
+  readonly desa: string | undefined;
+  /** As the lampiran prints it: `Kecamatan Selat — Kelurahan Selat Hilir`, `… — Tingkat Kecamatan`. */
+  readonly heading: string;
+  readonly lines: readonly DecreeLine[];
+  readonly subtotal: number;
+}
+
+export interface Lampiran {
+  readonly groups: readonly DecreeGroup[];
+  readonly recipientCount: number;
+  readonly total: number;
+  readonly totalInWords: string;
+  /** Per role, in `ROLE_CODES` order: the summary table of the diktum. */
+  readonly byRole: readonly { readonly peran: string; readonly count: number; readonly amount: number }[];
+}
+
+/** How much of a NIK the decree shows: the first `head` and last `tail` digits (6 and 4 by default). */
+export interface NikMask {
+  readonly head: number;
+  readonly tail: number;
+}
+
+export function maskNikFor(nik: string, mask: NikMask): string {
+  if (nik.length <= mask.head + mask.tail) return '*'.repeat(nik.length);
+  return `${nik.slice(0, mask.head)}${'*'.repeat(nik.length - mask.head - mask.tail)}${nik.slice(nik.length - mask.tail)}`;
+}
+
+const collator = new Intl.Collator('id', { sensitivity: 'base', numeric: true });
+
+/**
+ * The recipients as the lampiran lists them: by kecamatan (official name), then kecamatan-level
+ * roles before the desa, then desa by name; inside a group by role order, RT, then name. Each
+ * recipient gets the period's amount for their role (monthly rate × months).
+ */
+export function buildLampiran(
+  recipients: readonly DecreeRecipient[],
+  period: string,
+  monthlyRates: Readonly<Record<RoleCode, number>>,
+  mask: NikMask,
+): Lampiran {
+  const months = monthsIn(period);
+  const roleOrder = new Map(Object.keys(ROLES).map((code, index) => [code, index]));
+  const sorted = [...recipients].sort(
+    (a, b) =>
+      collator.compare(a.kecamatan, b.kecamatan) ||
+      a.kecamatanCode.localeCompare(b.kecamatanCode) ||
+      Number(a.desa !== undefined) - Number(b.desa !== undefined) ||
+      collator.compare(a.desa ?? '', b.desa ?? '') ||
+      (a.desaCode ?? '').localeCompare(b.desaCode ?? '') ||
+      (roleOrder.get(a.peran) ?? 99) - (roleOrder.get(b.peran) ?? 99) ||
+      collator.compare(a.rt ?? '', b.rt ?? '') ||
+      collator.compare(a.nama, b.nama) ||
+      a.nik.localeCompare(b.nik),
+  );
+  const groups: (Omit<DecreeGroup, 'lines' | 'subtotal'> & {
+    key: string;
+    lines: DecreeLine[];
+    subtotal: number;
+  })[] = [];
+  const byRole = new Map<string, { count: number; amount: number }>();
+  let total = 0;
+  for (const [index, recipient] of sorted.entries()) {
+    const role = ROLES[recipient.peran as RoleCode];
+    const amount = (monthlyRates[recipient.peran as RoleCode] ?? 0) * months;
+    const key = `${recipient.kecamatanCode}|${recipient.desaCode ?? ''}`;
+    let group = groups.at(-1);
+    if (group?.key !== key) {
+      const place = recipient.desa
+        ? `${recipient.desaCode && isKelurahan(recipient.desaCode) ? 'Kelurahan' : 'Desa'} ${recipient.desa}`
+        : 'Tingkat Kecamatan';
+      group = {
+        kecamatan: recipient.kecamatan,
+        desa: recipient.desa,
+        heading: `Kecamatan ${recipient.kecamatan} — ${place}`,
+        key,
+        lines: [],
+        subtotal: 0,
+      };
+      groups.push(group);
+    }
+    const label = role?.label ?? recipient.peran;
+    group.lines.push({
+      no: index + 1,
+      nama: recipient.nama,
+      nikMasked: maskNikFor(recipient.nik, mask),
+      peran: recipient.rt && recipient.peran === 'KETUA_RT' ? `${label} ${recipient.rt}` : label,
+      amount,
+    });
+    group.subtotal += amount;
+    total += amount;
+    const sum = byRole.get(recipient.peran) ?? { count: 0, amount: 0 };
+    sum.count += 1;
+    sum.amount += amount;
+    byRole.set(recipient.peran, sum);
+  }
+  return {
+    groups: groups.map(({ key: _key, ...group }) => group),
+    recipientCount: sorted.length,
+    total,
+    totalInWords: rupiahInWords(total),
+    byRole: [...byRole.entries()]
+      .sort(([a], [b]) => (roleOrder.get(a) ?? 99) - (roleOrder.get(b) ?? 99))
+      .map(([code, sum]) => ({ peran: ROLES[code as RoleCode]?.label ?? code, ...sum })),
+  };
+}
+
+// --- The document ----------------------------------------------------------------------------------
+
+/** Who signs and where: configuration (`shared/config/decree.ts`). */
+export interface DecreeSettings {
+  readonly numberPattern: string;
+  readonly place: string;
+  readonly signerTitle: string;
+  readonly signerName: string;
+  /** Base of the printed verification URL, e.g. `https://khbs.kalteng.go.id/verify`. */
+  readonly verifyBaseUrl: string;
+  readonly nikMask: NikMask;
+  readonly menimbang: readonly string[];
+  readonly mengingat: readonly string[];
+}
+
+/** The facts of one decree (the stored record) that its text is made of. */
+export interface DecreeFacts {
+  readonly number: string;
+  readonly region: string;
+  readonly period: string;
+  /** `YYYY-MM-DD` in WIB. */
+  readonly decreeDate: string;
+  readonly verifyCode: string;
+  readonly proposalId: string;
+  /** The revoked decree this one replaces. */
+  readonly replaces?: { readonly number: string; readonly revokedOn: string } | undefined;
+}
+
+/** Everything the PDF prints, already worded in Bahasa Indonesia. */
+export interface DecreeDocument {
+  readonly heading: readonly string[];
+  readonly number: string;
+  /** `KEPUTUSAN GUBERNUR KALIMANTAN TENGAH` + `NOMOR …`. */
+  readonly titleLines: readonly string[];
+  /** `TENTANG` + the subject, upper case. */
+  readonly subject: string;
+  readonly menimbang: readonly string[];
+  readonly mengingat: readonly string[];
+  /** After `Menetapkan :`: `KEPUTUSAN GUBERNUR TENTANG …`. */
+  readonly menetapkan: string;
+  /** The diktum: `KESATU`…, each with its text. */
+  readonly diktum: readonly { readonly label: string; readonly text: string }[];
+  readonly place: string;
+  readonly dateText: string;
+  readonly signerTitle: string;
+  readonly signerName: string;
+  readonly verifyCode: string;
+  readonly verifyUrl: string;
+  /** The block at the top right of the lampiran (`LAMPIRAN`, `KEPUTUSAN GUBERNUR …`, number, date). */
+  readonly lampiranHeading: readonly string[];
+  /** The lampiran's centred title: `DAFTAR PENERIMA …`. */
+  readonly lampiranTitle: string;
+  readonly lampiran: Lampiran;
+}
+
+export const verifyUrlFor = (baseUrl: string, code: string): string =>
+  `${baseUrl.replace(/\/+$/, '')}/${code}`;
+
+/** The decree's wording from its facts, its lampiran and the settings. */
+export function decreeDocument(
+  facts: DecreeFacts,
+  lampiran: Lampiran,
+  settings: DecreeSettings,
+): DecreeDocument {
+  const region = regionName(facts.region) ?? facts.region;
+  const period = periodLabel(facts.period) ?? facts.period;
+  const subject =
+    `PENERIMA BANTUAN KEUANGAN KHUSUS BAGI UNSUR PENDUKUNG PROGRAM KARTU HUMA BETANG SEJAHTERA ` +
+    `DI ${region.toUpperCase()} ${period.toUpperCase()}`;
+  const dateText = formatDateId(facts.decreeDate);
+  const diktum = [
+    {
+      label: 'KESATU',
+      text:
+        `Menetapkan ${lampiran.recipientCount.toLocaleString('id-ID')} (${terbilang(lampiran.recipientCount)}) orang ` +
+        `penerima Bantuan Keuangan Khusus bagi unsur pendukung Program Kartu Huma Betang Sejahtera di ${region} ` +
+        `untuk ${period}, sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari ` +
+        `Keputusan ini.`,
+    },
+    {
+      label: 'KEDUA',
+      text:
+        `Besaran bantuan bagi setiap penerima sebagaimana dimaksud dalam Diktum KESATU ditetapkan menurut ` +
+        `perannya, dengan jumlah keseluruhan sebesar ${formatRupiah(lampiran.total)} ` +
+        `(${lampiran.totalInWords}).`,
+    },
+    {
+      label: 'KETIGA',
+      text:
+        'Bantuan sebagaimana dimaksud dalam Diktum KEDUA disalurkan melalui rekening penerima pada PT Bank ' +
+        'Pembangunan Daerah Kalimantan Tengah dan dibebankan pada Anggaran Pendapatan dan Belanja Daerah ' +
+        'Provinsi Kalimantan Tengah.',
+    },
+    ...(facts.replaces
+      ? [
+          {
+            label: 'KEEMPAT',
+            text:
+              `Keputusan ini menggantikan Keputusan Gubernur Kalimantan Tengah Nomor ${facts.replaces.number} ` +
+              `yang telah dicabut pada tanggal ${formatDateId(facts.replaces.revokedOn)}.`,
+          },
+        ]
+      : []),
+    {
+      label: facts.replaces ? 'KELIMA' : 'KEEMPAT',
+      text: 'Keputusan ini mulai berlaku pada tanggal ditetapkan.',
+    },
+  ];
+  return {
+    heading: ['GUBERNUR KALIMANTAN TENGAH'],
+    number: facts.number,
+    titleLines: ['KEPUTUSAN GUBERNUR KALIMANTAN TENGAH', `NOMOR ${facts.number}`],
+    subject,
+    menetapkan: `KEPUTUSAN GUBERNUR TENTANG ${subject}.`,
+    menimbang: settings.menimbang,
+    mengingat: settings.mengingat,
+    diktum,
+    place: settings.place,
+    dateText,
+    signerTitle: settings.signerTitle,
+    signerName: settings.signerName,
+    verifyCode: facts.verifyCode,
+    verifyUrl: verifyUrlFor(settings.verifyBaseUrl, facts.verifyCode),
+    lampiranHeading: [
+      'LAMPIRAN',
+      'KEPUTUSAN GUBERNUR KALIMANTAN TENGAH',
+      `NOMOR ${facts.number}`,
+      `TANGGAL ${dateText.toUpperCase()}`,
+    ],
+    lampiranTitle: `DAFTAR ${subject}`,
+    lampiran,
+  };
+}

@@ -13,6 +13,7 @@ import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { buildLampiran, type DecreeRecipient } from '#shared/domain/decree.ts';
+import { decreeRequestFor } from '#shared/messages.ts';
 import { dependencies } from '../functions/decree/handler.ts';
 import { issueDecree } from '../functions/decree/issue-decree.ts';
 import { renderBareTablePdf, renderDecreePdf } from '../functions/decree/render-pdf.ts';
@@ -37,17 +38,7 @@ async function run(): Promise<Record<string, unknown>> {
     const proposal = await deps.proposals.get(id);
     if (!proposal?.approvedListId) throw new Error(`${id} is not an approved proposal`);
     const decree = await issueDecree(
-      {
-        type: 'decree.requested',
-        proposalId: proposal.proposalId,
-        region: proposal.region,
-        period: proposal.period,
-        listId: proposal.approvedListId,
-        recipientCount: proposal.recipientCount,
-        version: proposal.version,
-        approvedAt: proposal.updatedAt,
-        approvedBy: { sub: 'bench', name: 'Benchmark' },
-      },
+      decreeRequestFor(proposal, { sub: 'bench', name: 'Benchmark' }, proposal.updatedAt),
       deps,
     );
     if (decree?.status !== 'ISSUED') throw new Error(`decree of ${id} not issued`);

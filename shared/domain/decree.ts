@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { monthsIn } from './amounts.ts';
-import { periodLabel } from './period.ts';
+import { MONTHS, periodLabel } from './period.ts';
 import { ROLES, type RoleCode } from './roles.ts';
 import { isKelurahan, regionName } from './wilayah.ts';
 
@@ -130,21 +130,6 @@ export const rupiahInWords = (amount: number): string => `${terbilang(amount)} r
 
 // --- Dates ---------------------------------------------------------------------------------------
 
-const MONTH_NAMES = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
-
 /**
  * The decree's date in Palangka Raya (WIB, UTC+7, no daylight saving): the calendar day and year
  * there, whatever the server's zone. The year also picks the number sequence.
@@ -165,7 +150,7 @@ export function wibDate(at: Date): { year: number; month: number; day: number; i
 /** `2026-11-29` → `29 November 2026`. */
 export function formatDateId(isoDate: string): string {
   const [year, month, day] = isoDate.split('-').map(Number);
-  return `${day} ${MONTH_NAMES[(month ?? 1) - 1]} ${year}`;
+  return `${day} ${MONTHS[(month ?? 1) - 1]} ${year}`;
 }
 
 // --- The lampiran ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
-import { buildLampiran, type DecreeRecipient } from '#shared/domain/decree.ts';
+import { amountsForPeriod, buildLampiran, type DecreeRecipient } from '#shared/domain/decree.ts';
 import { decreeRequestFor } from '#shared/messages.ts';
 import { dependencies } from '../functions/decree/handler.ts';
 import { issueDecree } from '../functions/decree/issue-decree.ts';
@@ -54,7 +54,7 @@ async function run(): Promise<Record<string, unknown>> {
     const recipients: DecreeRecipient[] = [];
     for await (const { recipient } of new RecipientsRepository(env().tableName).stream(id))
       recipients.push(recipient);
-    const lines = buildLampiran(recipients, '2026-S1', RATE_TABLE.monthly, {
+    const lines = buildLampiran(recipients, amountsForPeriod(RATE_TABLE.monthly, '2026-S1'), {
       head: 6,
       tail: 4,
     }).groups.flatMap((group) => group.lines);

@@ -21,13 +21,15 @@ import { benchApi } from './api.ts';
 import { benchChecks, formatChecksBench } from './checks.ts';
 import { runChild } from './child.ts';
 import { benchDecree, formatDecreeBench } from './decree.ts';
+import { benchReconcile, formatReconcileBench } from './reconcile.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(',').map(Number);
 /**
  * Which parts run: `import` (file import vs baseline), `checks` (30k-recipient checks), `decree`
- * (a 30k-recipient SK vs a bare table), `api` (50 clients).
+ * (a 30k-recipient SK vs a bare table), `reconcile` (300k report lines against 300k decreed
+ * recipients vs reading them), `api` (50 clients).
  */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,checks,decree,api').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,checks,decree,reconcile,api').split(','));
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
 const REGION = '62.03';
 
@@ -101,6 +103,10 @@ async function main(): Promise<void> {
     if (PARTS.has('decree')) {
       await resetTable();
       console.log(`\n${formatDecreeBench(await benchDecree(childEnv))}`);
+    }
+    if (PARTS.has('reconcile')) {
+      await resetTable();
+      console.log(`\n${formatReconcileBench(await benchReconcile(childEnv))}`);
     }
   } finally {
     dynamo.destroy();

@@ -39,3 +39,16 @@ export const DECREE_WORKER = {
    */
   maxConcurrency: 2,
 } as const;
+
+/** The reconciliation job (`RECONCILE_FUNCTION`, consuming `QUEUES.reconciliation`). */
+export const RECONCILE_WORKER = {
+  /**
+   * Lambda's maximum. 300,000 recipients against 300,000 payment lines read in a few minutes (see
+   * README, benchmarks): a wide margin before a fan-out would be needed.
+   */
+  timeoutSeconds: 15 * 60,
+  /** One entry per expected recipient in memory (~0.5 KB each at 300,000), and CPU for matching. */
+  memoryMb: 3008,
+  /** The SQS event source's minimum; runs are idempotent, so two at once only cost reads. */
+  maxConcurrency: 2,
+} as const;

@@ -14,12 +14,25 @@
  * public verification); Kotawaringin Barat goes through the same steps and gets the next number;
  * its decree is revoked with a reason, the region uploads a corrected list, and the new decree
  * says which one it replaces, while the revoked one verifies as revoked.
+ *
+ * Last, the bank: Bank Kalteng's disbursement reports land under `disbursements/` (one of them
+ * twice, as banks resend), with one of each discrepancy planted in Kapuas's; a reconciliation run is
+ * started through the API and its summary printed; Kotawaringin Barat's decree, paid in full, moves
+ * to DISBURSED.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { RATE_TABLE } from '#shared/config/rates.ts';
+import { amountsForPeriod } from '#shared/domain/decree.ts';
+import type { RoleCode } from '#shared/domain/roles.ts';
+import { BUCKETS } from '#shared/resources.ts';
 import { signLocalToken } from './auth.ts';
+import { bankReportCsv, type Payee, plantDiscrepancies } from './bank-report.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
 import { REPO_ROOT } from './lambda.ts';
+import { formatRun, reconcileThroughApi } from './reconcile.ts';
 import { type GenerateOptions, writeRecipientFile } from './sample-data.ts';
 import { startLocalStack } from './stack.ts';
 
@@ -110,6 +123,7 @@ async function main(): Promise<void> {
 
     await workflow(api);
     await decrees(api);
+    await bank(api, stack.emulators.s3Endpoint, () => stack.whenIdle());
     console.log(`\nFiles, error reports and decrees are in ${OUT}`);
   } finally {
     await stack.stop();
@@ -458,6 +472,77 @@ async function decrees(base: string): Promise<void> {
       d.replaces?.number ?? '',
     ]),
   );
+}
+
+/** What a decree's proposal says each recipient is paid (the decree fixed the rate table's amounts). */
+async function payeesOf(base: string, proposalId: string): Promise<Payee[]> {
+  const { dinsos } = await people();
+  const amounts: Record<string, number> = amountsForPeriod(RATE_TABLE.monthly, PERIOD);
+  return (await allRecipients(base, dinsos, proposalId)).map((recipient) => ({
+    noRekening: recipient.noRekening,
+    nik: recipient.nik,
+    nama: recipient.nama,
+    amount: amounts[recipient.peran as RoleCode] ?? 0,
+  }));
+}
+
+/**
+ * The bank's reports and the reconciliation: Kapuas's decree paid with one of each discrepancy,
+ * Kotawaringin Barat's replacement decree paid in full, one payment under the revoked decree.
+ */
+async function bank(base: string, s3Endpoint: string, whenIdle: () => Promise<void>): Promise<void> {
+  const kapuas = await payeesOf(base, `62.03-${PERIOD}`);
+  const kobar = await payeesOf(base, `62.01-${PERIOD}-r2`);
+  const stillListed = new Set(kobar.map((payee) => payee.noRekening));
+  const dropped = (await payeesOf(base, `62.01-${PERIOD}`)).find(
+    (payee) => !stillListed.has(payee.noRekening),
+  );
+  const date = '2026-12-01';
+  const planted = plantDiscrepancies(kapuas, {
+    refPrefix: 'BKT2026120100',
+    date,
+    nomorSk: '188.44/1/2026',
+    revokedPayee: dropped,
+  });
+  const paidInFull = kobar.map((payee, index) => ({
+    bankRef: `BKT2026120200${String(index + 1).padStart(7, '0')}`,
+    ...payee,
+    status: 'BERHASIL' as const,
+    date,
+    nomorSk: '188.44/3/2026',
+  }));
+  const s3 = new S3Client({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: s3Endpoint,
+    forcePathStyle: true,
+  });
+  const put = async (key: string, body: string) => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKETS.uploads.localName, Key: key, Body: body }));
+    await writeFile(join(OUT, key.replaceAll('/', '_')), body);
+  };
+  try {
+    const kapuasReport = bankReportCsv(planted.lines);
+    await put(`disbursements/${date}/bkk-kapuas.csv`, kapuasReport);
+    await put(`disbursements/${date}/bkk-kotawaringin-barat.csv`, bankReportCsv(paidInFull));
+    // The bank sends Kapuas's report again under another name: its lines count once.
+    await put(`disbursements/${date}/bkk-kapuas-kirim-ulang.csv`, kapuasReport);
+  } finally {
+    s3.destroy();
+  }
+  await whenIdle();
+  console.log(
+    `\nBank Kalteng's reports: Kapuas ${planted.lines.length} lines (sent twice), ` +
+      `Kotawaringin Barat ${paidInFull.length} lines. Planted in Kapuas's: not paid ${planted.planted.notPaid.nama}, ` +
+      `failed ${planted.planted.failed.nama}, Rp100.000 short ${planted.planted.amountDiffers.nama}, ` +
+      `paid twice ${planted.planted.paidTwice.nama}, an unknown account, ` +
+      `${dropped ? `and ${dropped.nama} of the revoked SK 188.44/2/2026` : 'no payee of the revoked SK'}.`,
+  );
+  const run = await reconcileThroughApi(base);
+  console.log(formatRun(run).replace(/\n {2}laporan: .*$/, ''));
+  if (run.reportUrl) await download(run.reportUrl, join(OUT, `rekonsiliasi-${run.runId}.csv`));
+  const { auditor } = await people();
+  console.log(`62.01-${PERIOD}-r2 is now ${(await proposal(base, auditor, `62.01-${PERIOD}-r2`)).status}`);
 }
 
 const operatorToken = (region: string) =>

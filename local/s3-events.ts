@@ -309,6 +309,16 @@ export class S3EventSource {
     return value.toString(16).toUpperCase().padStart(18, '0');
   }
 
+  /**
+   * An asynchronous invocation from elsewhere (Lambda's Invoke API with InvocationType Event, as the
+   * reconciliation job re-drives a lost S3 event): queued, retried and sent to the failure
+   * destination exactly like an event this source found itself.
+   */
+  invokeAsync(event: S3Event): void {
+    if (this.#state === 'stopped') throw new Error(`${this.#functionName} is stopped`);
+    this.#enqueue({ event, requestId: randomUUID(), attempts: 0 });
+  }
+
   // --- invoking -----------------------------------------------------------------------------------
 
   #enqueue(job: Job): void {

@@ -3,11 +3,19 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { resetEnvForTests } from '#shared/config/env.ts';
 import { BUCKETS, PREFIXES, QUEUES } from '#shared/resources.ts';
-import { CHECKS_FUNCTION, DECREE_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
-import { CHECKS_WORKER, DECREE_WORKER } from '../infra/workers.ts';
+import {
+  CHECKS_FUNCTION,
+  DECREE_FUNCTION,
+  DISBURSEMENT_FUNCTION,
+  IMPORT_FUNCTION,
+  RECONCILE_FUNCTION,
+  ROUTES,
+} from '../functions/api/routes.ts';
+import { CHECKS_WORKER, DECREE_WORKER, RECONCILE_WORKER } from '../infra/workers.ts';
 import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';
+import { type LocalLambdaApi, startLocalLambdaApi } from './lambda-api.ts';
 import { S3EventSource, type S3EventSourceOptions } from './s3-events.ts';
 import { SqsEventSource, type SqsEventSourceOptions } from './sqs-events.ts';
 
@@ -46,6 +54,12 @@ export interface LocalStackOptions {
       'visibilityTimeoutSeconds' | 'waitTimeSeconds' | 'batchSize' | 'concurrency' | 'timeoutMs' | 'onBatch'
     >
   >;
+  /** Replace the bank report import (tests). @default `handler` of DISBURSEMENT_FUNCTION.entry */
+  readonly bankReportHandler?: LambdaHandler<S3Event>;
+  /** Replace the reconciliation job (tests). @default `handler` of RECONCILE_FUNCTION.entry */
+  readonly reconcileHandler?: LambdaHandler<SQSEvent>;
+  /** Tuning of the reconciliation queue → job trigger. @default as `checks`, from `RECONCILE_WORKER` */
+  readonly reconciliation?: LocalStackOptions['checks'];
   /** Replace the decree worker (tests). @default `handler` of DECREE_FUNCTION.entry */
   readonly decreeHandler?: LambdaHandler<SQSEvent>;
   /** Tuning of the decree queue → worker trigger. @default as `checks`, from `DECREE_WORKER` */
@@ -65,6 +79,10 @@ export interface LocalStack {
   readonly checks: SqsEventSource;
   /** The decree queue → decree worker trigger (`QUEUES.decree`, same semantics). */
   readonly decree: SqsEventSource;
+  /** Bank reports under `disbursements/` → the bank report import (same semantics as `s3Events`). */
+  readonly bankReports: S3EventSource;
+  /** The reconciliation queue → reconciliation job. */
+  readonly reconciliation: SqsEventSource;
   readonly gateway: Gateway;
   /**
    * Resolves once every trigger is idle at the same time: no upload waiting for its import, no
@@ -91,6 +109,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let s3Events: S3EventSource | undefined;
   let checks: SqsEventSource | undefined;
   let decree: SqsEventSource | undefined;
+  let bankReports: S3EventSource | undefined;
+  let reconciliation: SqsEventSource | undefined;
+  let lambdaApi: LocalLambdaApi | undefined;
   let gateway: Gateway | undefined;
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const s3 = new S3Client({ ...clientConfig, endpoint: emulators.s3Endpoint, forcePathStyle: true });
@@ -103,7 +124,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      await Promise.allSettled([gateway?.close(), s3Events?.stop(), checks?.stop(), decree?.stop()]);
+      await Promise.allSettled([
+        gateway?.close(),
+        lambdaApi?.close(),
+        s3Events?.stop(),
+        bankReports?.stop(),
+        checks?.stop(),
+        decree?.stop(),
+        reconciliation?.stop(),
+      ]);
       s3.destroy();
       sqs.destroy();
       await emulators.stop();
@@ -130,6 +159,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionName: `khbs-${IMPORT_FUNCTION.id}`,
     });
     await s3Events.start();
+    bankReports = new S3EventSource({
+      ...options.s3Events,
+      bucket: BUCKETS.uploads.localName,
+      prefix: PREFIXES.disbursements,
+      handler: options.bankReportHandler ?? lazyHandler<S3Event>(DISBURSEMENT_FUNCTION.entry),
+      s3,
+      sqs,
+      failureQueueUrl,
+      spy: emulators.spy,
+      functionName: `khbs-${DISBURSEMENT_FUNCTION.id}`,
+    });
+    await bankReports.start();
+
+    // Lambda's Invoke API for the two imports, so reconciliation re-drives lost events as in AWS.
+    const uploadsSource = s3Events;
+    const bankReportsSource = bankReports;
+    lambdaApi = await startLocalLambdaApi({
+      [`khbs-${IMPORT_FUNCTION.id}`]: (event) => uploadsSource.invokeAsync(event as S3Event),
+      [`khbs-${DISBURSEMENT_FUNCTION.id}`]: (event) => bankReportsSource.invokeAsync(event as S3Event),
+    });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_LAMBDA: lambdaApi.url,
+      IMPORT_FUNCTION_NAME: `khbs-${IMPORT_FUNCTION.id}`,
+      DISBURSEMENT_FUNCTION_NAME: `khbs-${DISBURSEMENT_FUNCTION.id}`,
+    });
 
     const worker = (
       spec: { id: string; entry: string },
@@ -157,6 +211,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await checks.start();
     decree = worker(DECREE_FUNCTION, DECREE_WORKER, QUEUES.decree, options.decree, options.decreeHandler);
     await decree.start();
+    reconciliation = worker(
+      RECONCILE_FUNCTION,
+      { ...RECONCILE_WORKER, batchSize: 1 },
+      QUEUES.reconciliation,
+      options.reconciliation,
+      options.reconcileHandler,
+    );
+    await reconciliation.start();
 
     gateway = await startGateway({
       routes: options.routes ?? ROUTES,
@@ -165,20 +227,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       accessLog: options.quiet ? () => {} : (line) => console.log(line),
     });
 
-    const uploads = s3Events;
-    const queueSources = [checks, decree];
+    const fileSources = [s3Events, bankReports];
+    const queueSources = [checks, decree, reconciliation];
     const whenIdle = async (): Promise<void> => {
       for (;;) {
-        await uploads.whenIdle();
+        for (const source of fileSources) await source.whenIdle();
         for (const source of queueSources) await source.whenIdle();
         // Work may have started more work for another trigger: idle only when all are idle at one look.
-        if ((await uploads.scan()) !== 0 || uploads.pending !== 0) continue;
+        let busy = false;
+        for (const source of fileSources) busy = (await source.scan()) !== 0 || source.pending !== 0 || busy;
+        if (busy) continue;
         const idle = await Promise.all(queueSources.map((source) => source.isIdle()));
         if (idle.every(Boolean)) return;
       }
     };
 
-    return { apiUrl: gateway.url, emulators, s3Events, checks, decree, gateway, whenIdle, stop };
+    return {
+      apiUrl: gateway.url,
+      emulators,
+      s3Events,
+      bankReports,
+      checks,
+      decree,
+      reconciliation,
+      gateway,
+      whenIdle,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

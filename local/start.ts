@@ -1,5 +1,11 @@
 import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
-import { CHECKS_FUNCTION, DECREE_FUNCTION, IMPORT_FUNCTION, ROUTES } from '../functions/api/routes.ts';
+import {
+  CHECKS_FUNCTION,
+  DECREE_FUNCTION,
+  IMPORT_FUNCTION,
+  RECONCILE_FUNCTION,
+  ROUTES,
+} from '../functions/api/routes.ts';
 import { LOCAL_VISIBILITY_TIMEOUT_SECONDS, type LocalStack, startLocalStack } from './stack.ts';
 
 /**
@@ -54,6 +60,7 @@ const QUEUE_ROLES: Record<keyof typeof QUEUES, string> = {
   importFailures: 'failed imports',
   checks: `consumed by ${CHECKS_FUNCTION.entry}`,
   decree: `consumed by ${DECREE_FUNCTION.entry}`,
+  reconciliation: `consumed by ${RECONCILE_FUNCTION.entry} (daily, POST /reconciliations, npm run reconcile)`,
 };
 const queueLines = Object.entries(QUEUES).flatMap(([key, spec]) => {
   const lines = [`  ${spec.localName.padEnd(24)}${QUEUE_ROLES[key as keyof typeof QUEUES]}`];

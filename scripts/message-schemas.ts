@@ -11,12 +11,17 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ChecksRequestedSchema, DecreeRequestedSchema } from '#shared/messages.ts';
+import {
+  ChecksRequestedSchema,
+  DecreeRequestedSchema,
+  ReconciliationRequestedSchema,
+} from '#shared/messages.ts';
 
 /** Each message contract and the file in `events/` that publishes it. */
 export const MESSAGE_SCHEMAS = [
   { file: 'checks-requested.schema.json', schema: ChecksRequestedSchema },
   { file: 'decree-requested.schema.json', schema: DecreeRequestedSchema },
+  { file: 'reconciliation-requested.schema.json', schema: ReconciliationRequestedSchema },
 ] as const;
 
 /** The JSON Schema of a message, exactly as `z.toJSONSchema` renders it (draft 2020-12). */

@@ -35,6 +35,21 @@ export const DecreeRequestedSchema = z.strictObject({
 });
 export type DecreeRequested = z.infer<typeof DecreeRequestedSchema>;
 
+/**
+ * A reconciliation run is wanted: from the daily schedule (no `runId`: the worker names the run
+ * after the day, so a redelivered schedule message runs the day once) or from the API / the local
+ * command (the run record exists, QUEUED).
+ */
+export const ReconciliationRequestedSchema = z.strictObject({
+  type: z.literal('reconciliation.requested'),
+  trigger: z.enum(['schedule', 'api']),
+  runId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
+export type ReconciliationRequested = z.infer<typeof ReconciliationRequestedSchema>;
+
 /** The decree request for a proposal that has just been approved (validated: it must be APPROVED with a list). */
 export function decreeRequestFor(
   proposal: ProposalRecord,

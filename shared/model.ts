@@ -195,11 +195,15 @@ export const DecreeRecordSchema = z.object({
     .array(z.object({ peran: z.string(), count: z.number().int(), amount: z.number().int() }))
     .optional(),
   ratesArePlaceholders: z.boolean().optional(),
+  /** What one recipient of each role is paid under this decree (Rupiah, for the period): what reconciliation expects. */
+  amountByRole: z.record(z.string(), z.number().int()).optional(),
   signer: z.object({ title: z.string(), name: z.string() }),
   approvedBy: PersonSchema,
   replaces: z.object({ decreeId: z.string(), number: z.string(), revokedOn: z.string() }).optional(),
   replacedBy: z.object({ decreeId: z.string(), number: z.string() }).optional(),
   pdfKey: z.string().optional(),
+  /** The version that was stored: downloads name it, so a version laid over it later is not served. */
+  pdfVersionId: z.string().optional(),
   sha256: z.string().optional(),
   pages: z.number().int().optional(),
   bytes: z.number().int().optional(),
@@ -209,3 +213,128 @@ export const DecreeRecordSchema = z.object({
   revocationReason: z.string().optional(),
 });
 export type DecreeRecord = z.infer<typeof DecreeRecordSchema>;
+
+export const RECONCILIATION_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+
+/** One reconciliation run: requested, then its summary (the report itself is in the documents bucket). */
+export const ReconciliationRunSchema = z.object({
+  runId: z.string(),
+  trigger: z.enum(['schedule', 'api']),
+  status: z.enum(RECONCILIATION_STATUSES),
+  requestedAt: z.string(),
+  requestedBy: PersonSchema.optional(),
+  attempt: z.number().int().default(0),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  inputs: z
+    .object({ decrees: z.number().int(), expected: z.number().int(), paymentLines: z.number().int() })
+    .optional(),
+  /** Findings per kind (`shared/domain/reconciliation.ts` FINDING_KINDS). */
+  counts: z.record(z.string(), z.number().int()).optional(),
+  decrees: z
+    .array(
+      z.object({
+        decreeId: z.string(),
+        number: z.string(),
+        proposalId: z.string(),
+        region: z.string(),
+        period: z.string(),
+        recipients: z.number().int(),
+        expectedAmount: z.number().int(),
+        paid: z.number().int(),
+        paidAmount: z.number().int(),
+        notPaid: z.number().int(),
+        failed: z.number().int(),
+        amountDiffers: z.number().int(),
+        paidTwice: z.number().int(),
+        fullyPaid: z.boolean(),
+      }),
+    )
+    .optional(),
+  /** Proposals this run moved to DISBURSED. */
+  disbursed: z.array(z.string()).optional(),
+  redriven: z
+    .object({
+      uploads: z.number().int(),
+      bankReports: z.number().int(),
+      checks: z.number().int(),
+      decrees: z.number().int(),
+    })
+    .optional(),
+  reportKey: z.string().optional(),
+  jsonKey: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ReconciliationRun = z.infer<typeof ReconciliationRunSchema>;
+
+export const BANK_REPORT_STATUSES = ['PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'] as const;
+export type BankReportStatus = (typeof BANK_REPORT_STATUSES)[number];
+
+/** One payment line of a bank report, as stored (`shared/adapters/payments-repo.ts`), keyed by `bankRef`. */
+export const PaymentLineSchema = z.object({
+  bankRef: z.string(),
+  noRekening: z.string(),
+  nik: z.string().optional(),
+  nama: z.string(),
+  /** Whole Rupiah. */
+  amount: z.number().int(),
+  status: z.enum(['BERHASIL', 'GAGAL']),
+  /** `YYYY-MM-DD`. */
+  transactionDate: z.string(),
+  nomorSk: z.string().optional(),
+  /** S3 key of the report the line was first recorded from. */
+  reportKey: z.string(),
+  sourceRow: z.number().int(),
+});
+
+export const BankReportCountsSchema = z.object({
+  /** Data lines read (blank lines not counted). */
+  lines: z.number().int(),
+  /** Lines this report recorded as new payments. */
+  stored: z.number().int(),
+  /** Valid lines whose bank reference was already recorded with the same content: counted once. */
+  duplicates: z.number().int(),
+  /** Invalid lines, and lines whose reference was recorded with another amount, account or status. */
+  rejected: z.number().int(),
+});
+export type BankReportCounts = z.infer<typeof BankReportCountsSchema>;
+
+/** Whole Rupiah of the lines this report recorded (`stored`), by status. */
+export const BankReportTotalsSchema = z.object({ berhasil: z.number().int(), gagal: z.number().int() });
+export type BankReportTotals = z.infer<typeof BankReportTotalsSchema>;
+
+/**
+ * The import of one bank disbursement report, keyed by its S3 key; claimed with a lease like an
+ * upload. COMPLETED is final (a repeated event changes nothing); REJECTED is re-read only when a
+ * different object is put at the key; FAILED and a PROCESSING attempt whose lease ran out are retried.
+ */
+export const BankReportRecordSchema = z.object({
+  /** S3 key in the uploads bucket: `disbursements/<yyyy-mm-dd>/<file>`. */
+  key: z.string(),
+  /** The `<yyyy-mm-dd>` folder the bank put the report in. */
+  reportDate: z.string(),
+  status: z.enum(BANK_REPORT_STATUSES),
+  etag: z.string().optional(),
+  sizeBytes: z.number().optional(),
+  sha256: z.string().optional(),
+  attempts: z.number().int().default(0),
+  leaseUntil: z.number().optional(),
+  linesProcessed: z.number().int().default(0),
+  counts: BankReportCountsSchema.default({ lines: 0, stored: 0, duplicates: 0, rejected: 0 }),
+  totals: BankReportTotalsSchema.default({ berhasil: 0, gagal: 0 }),
+  /** The error report in the documents bucket (`reports/disbursements/…`), when there was a problem. */
+  reportKey: z.string().optional(),
+  /** Why the whole report was refused (REJECTED) or what went wrong (FAILED). */
+  reasons: z.array(FileIssueSchema).default([]),
+  createdAt: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  /** Events for this key after it was closed (S3 redeliveries, the same report put again): no-ops. */
+  duplicateEvents: z.number().int().default(0),
+  lastDuplicateEventAt: z.string().optional(),
+  /** A different object put at this key after it was completed: not read (a correction needs a new name). */
+  ignoredEtag: z.string().optional(),
+});
+export type BankReportRecord = z.infer<typeof BankReportRecordSchema>;

@@ -75,6 +75,13 @@ export const QUEUES = {
     envVar: 'DECREE_QUEUE_URL',
     deadLetter: { localName: 'khbs-decree-dlq', maxReceiveCount: 5 },
   },
+  /** A reconciliation run waits here (`shared/messages.ts` ReconciliationRequested): daily schedule or API. */
+  reconciliation: {
+    id: 'ReconciliationQueue',
+    localName: 'khbs-reconciliation',
+    envVar: 'RECONCILIATION_QUEUE_URL',
+    deadLetter: { localName: 'khbs-reconciliation-dlq', maxReceiveCount: 3 },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** S3 key prefixes: those that trigger work, and where each kind of document is kept. */
@@ -84,4 +91,8 @@ export const PREFIXES = {
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
+  /** Error reports of bank disbursement reports, in the documents bucket. */
+  bankReportErrors: 'reports/disbursements/',
+  /** Reconciliation reports in the documents bucket: `reports/reconciliations/<runId>.csv|.json`. */
+  reconciliationReports: 'reports/reconciliations/',
 } as const;

@@ -55,6 +55,7 @@ export async function decreeDetail(decree: DecreeRecord) {
         decree.pdfKey,
         config.presignTtlSeconds,
         decreeFilename(decree.number),
+        decree.pdfVersionId,
       )
     : undefined;
   return {

@@ -2,6 +2,7 @@ import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
 import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { type Env, env } from '#shared/config/env.ts';
 
@@ -29,4 +30,12 @@ export function apiDeps(): ApiDeps {
     objects: new ObjectStore(),
   };
   return deps;
+}
+
+let runs: ReconciliationsRepository | undefined;
+
+/** Reconciliation runs (only the reconciliation routes need them). */
+export function reconciliations(): ReconciliationsRepository {
+  runs ??= new ReconciliationsRepository(env().tableName);
+  return runs;
 }

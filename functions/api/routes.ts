@@ -12,7 +12,7 @@ export interface RouteAccess {
   /** `read`: may presign downloads of reports and decrees. */
   readonly documentsBucket?: 'read';
   /** Queues the route sends to (keys of `QUEUES` in `shared/resources.ts`). */
-  readonly sendsTo?: readonly ('checks' | 'decree')[];
+  readonly sendsTo?: readonly ('checks' | 'decree' | 'reconciliation')[];
 }
 
 export interface RouteSpec {
@@ -142,6 +142,30 @@ export const ROUTES: readonly RouteSpec[] = [
     access: { table: 'read' },
   },
   {
+    id: 'StartReconciliation',
+    method: 'POST',
+    path: '/reconciliations',
+    entry: 'functions/api/start-reconciliation.ts',
+    public: false,
+    access: { table: 'readwrite', sendsTo: ['reconciliation'] },
+  },
+  {
+    id: 'ListReconciliations',
+    method: 'GET',
+    path: '/reconciliations',
+    entry: 'functions/api/list-reconciliations.ts',
+    public: false,
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetReconciliation',
+    method: 'GET',
+    path: '/reconciliations/{runId}',
+    entry: 'functions/api/get-reconciliation.ts',
+    public: false,
+    access: { table: 'read', documentsBucket: 'read' },
+  },
+  {
     id: 'GetAudit',
     method: 'GET',
     path: '/audit',
@@ -159,3 +183,12 @@ export const CHECKS_FUNCTION = { id: 'RunChecks', entry: 'functions/checks/handl
 
 /** The decree worker, consuming `QUEUES.decree`: numbers, renders and stores each SK Gubernur. */
 export const DECREE_FUNCTION = { id: 'IssueDecree', entry: 'functions/decree/handler.ts' } as const;
+
+/** The reconciliation job, consuming `QUEUES.reconciliation` (daily schedule, API, local command). */
+export const RECONCILE_FUNCTION = { id: 'Reconcile', entry: 'functions/reconcile/handler.ts' } as const;
+
+/** The bank disbursement report import, triggered by objects created under `disbursements/`. */
+export const DISBURSEMENT_FUNCTION = {
+  id: 'ImportBankReport',
+  entry: 'functions/disbursement/handler.ts',
+} as const;

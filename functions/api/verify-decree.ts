@@ -27,6 +27,8 @@ export const handler = publicHandler(async (event) => {
     );
   }
   const inForce = decree.status === 'ISSUED';
+  // The replacement is named once it is issued itself (before that, its code verifies as unknown).
+  const replacement = decree.replacedBy ? await apiDeps().decrees.get(decree.replacedBy.decreeId) : undefined;
   return json(200, {
     code,
     genuine: true,
@@ -43,7 +45,7 @@ export const handler = publicHandler(async (event) => {
     recipientCount: decree.recipientCount,
     sha256: decree.sha256,
     revokedAt: decree.revokedAt,
-    replacedBy: decree.replacedBy?.number,
+    replacedBy: replacement?.status === 'ISSUED' ? replacement.number : undefined,
     replaces: decree.replaces?.number,
   });
 });

@@ -5,6 +5,7 @@ import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapter
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import {
+  amountsForPeriod,
   buildLampiran,
   type DecreeDocument,
   type DecreeRecipient,
@@ -124,6 +125,9 @@ export async function numberDecree(
       decreeDate: date.iso,
       numberedAt: at.toISOString(),
       recipientCount: proposal.recipientCount,
+      // The amounts are fixed with the number: a retry, or a later change of the rate table, prints the same.
+      amountByRole: amountsForPeriod(deps.rates.monthly, proposal.period),
+      ratesArePlaceholders: deps.rates.placeholder,
       signer: { title: deps.settings.signerTitle, name: deps.settings.signerName },
       approvedBy: message.approvedBy,
       ...replaces,
@@ -141,6 +145,8 @@ export async function numberDecree(
       return decree;
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError)) throw error;
+      // Item 5 is the revoked decree's `replacedBy`: another decree replaced it meanwhile; look again.
+      if (error.failedItem >= 5) replaces = undefined;
       // Another decree took the number (or a twin delivery numbered this one): read again and retry,
       // after a full-jitter exponential backoff, so that many workers at once spread out.
       await sleep(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
@@ -200,7 +206,11 @@ async function storeDecree(
       `decree ${decree.decreeId}: list ${decree.listId} has ${recipients.length} recipients, the proposal ${decree.recipientCount}`,
     );
   }
-  const lampiran = buildLampiran(recipients, decree.period, deps.rates.monthly, deps.settings.nikMask);
+  const lampiran = buildLampiran(
+    recipients,
+    decree.amountByRole ?? amountsForPeriod(deps.rates.monthly, decree.period),
+    deps.settings.nikMask,
+  );
   recipients.length = 0;
   const document = decreeDocument(decree, lampiran, {
     ...deps.settings,
@@ -213,21 +223,22 @@ async function storeDecree(
   const retention = deps.retention
     ? { mode: deps.retention.mode, until: new Date(now().getTime() + deps.retention.days * 86_400_000) }
     : undefined;
-  let stored = { sha256: rendered.sha256, bytes: rendered.pdf.length };
-  const written =
-    !(await deps.objects.exists(deps.documentsBucket, key)) &&
-    (await deps.objects.putOnce(deps.documentsBucket, key, rendered.pdf, 'application/pdf', {
-      sha256Hex: rendered.sha256,
-      retention,
-    }));
-  if (!written) {
-    // An earlier attempt stored it and stopped before recording it: the decree is what is stored.
-    stored = await deps.objects.sha256(deps.documentsBucket, key);
-    if (stored.sha256 !== rendered.sha256) {
-      logger.warn('Stored decree PDF differs from a fresh rendering; recording the stored one', {
-        decreeId: decree.decreeId,
+  // Written once (If-None-Match); if an earlier attempt stored it and stopped before recording it,
+  // the decree is what is stored. The existence check first serves stores that ignore If-None-Match
+  // (the local emulator); S3 itself refuses the second write either way.
+  const written = (await deps.objects.exists(deps.documentsBucket, key))
+    ? ({ written: false } as const)
+    : await deps.objects.putOnce(deps.documentsBucket, key, rendered.pdf, 'application/pdf', {
+        sha256Hex: rendered.sha256,
+        retention,
       });
-    }
+  const stored = written.written
+    ? { sha256: rendered.sha256, bytes: rendered.pdf.length, versionId: written.versionId }
+    : await deps.objects.sha256(deps.documentsBucket, key);
+  if (stored.sha256 !== rendered.sha256) {
+    logger.warn('Stored decree PDF differs from a fresh rendering; recording the stored one', {
+      decreeId: decree.decreeId,
+    });
   }
 
   const issuedAt = now().toISOString();
@@ -245,11 +256,11 @@ async function storeDecree(
       deps.decrees.issuedItem(decree.decreeId, {
         pdfKey: key,
         sha256: stored.sha256,
+        versionId: stored.versionId,
         pages: rendered.pages,
         bytes: stored.bytes,
         total: lampiran.total,
         byRole: [...lampiran.byRole],
-        ratesArePlaceholders: deps.rates.placeholder,
         issuedAt,
       }),
     ]);

@@ -133,6 +133,8 @@ interface Footer {
   readonly qrPng: Buffer;
   readonly code: string;
   readonly url: string;
+  /** A warning printed in red under the verification lines (a decree on placeholder rates). */
+  readonly notice?: string | undefined;
 }
 
 // --- The writer ------------------------------------------------------------------------------------
@@ -261,13 +263,19 @@ class Writer {
     const size = Math.min(FOOTER_SIZE, (FOOTER_SIZE * room) / pdf.widthOfString(urlLine));
     pdf.font(FONT_KEY.regular, size);
     const lineHeight = pdf.currentLineHeight(true);
-    const top = QR_TOP + QR_SIZE / 2 - lineHeight - 1;
+    const lines = footer.notice ? 3 : 2;
+    const top = QR_TOP + QR_SIZE / 2 - (lines * (lineHeight + 2)) / 2;
     this.textAt(codeLabel, textX, top);
     const codeX = textX + pdf.widthOfString(codeLabel);
     pdf.font(FONT_KEY.bold, size);
     this.textAt(footer.code, codeX, top);
     pdf.font(FONT_KEY.regular, size);
     this.textAt(urlLine, textX, top + lineHeight + 2);
+    if (footer.notice) {
+      pdf.font(FONT_KEY.bold, size).fillColor('#b00000');
+      this.textAt(footer.notice, textX, top + 2 * (lineHeight + 2));
+      pdf.fillColor('black');
+    }
   }
 
   /** Ends the document and returns its bytes. */
@@ -799,7 +807,12 @@ export async function renderDecreePdf(
     doc.subject,
     options.createdAt,
   );
-  const w = new Writer(fonts, info, { qrPng: png, code: doc.verifyCode, url: doc.verifyUrl }, true);
+  const w = new Writer(
+    fonts,
+    info,
+    { qrPng: png, code: doc.verifyCode, url: doc.verifyUrl, notice: doc.draftNotice },
+    true,
+  );
   w.newPage();
   decreeBody(w, doc);
 

@@ -18,9 +18,10 @@ export function functionErrorsAlarm(
   fn: IFunction,
   description: string,
   action?: IAlarmAction,
+  id = 'ErrorsAlarm',
 ): Alarm {
   return withAction(
-    new Alarm(scope, 'ErrorsAlarm', {
+    new Alarm(scope, id, {
       alarmDescription: description,
       metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
       threshold: 1,

@@ -163,14 +163,10 @@ export function grantDecreeStorage(fn: IFunction, bucket: IBucket): void {
     }),
   );
   // Without ListBucket, S3 answers HeadObject on a missing key with 403 instead of 404, and the
-  // worker could not tell "not stored yet" from "denied". Limited to keys under the prefix.
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
-    }),
-  );
+  // worker could not tell "not stored yet" from "denied". Not limited by an s3:prefix condition:
+  // a HeadObject request carries no prefix, so the condition would never match. Listing shows keys
+  // only (ids), never contents.
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
   acknowledgeWildcardUnder(
     roleOf(fn),
     bucket.bucketArn,
@@ -179,10 +175,42 @@ export function grantDecreeStorage(fn: IFunction, bucket: IBucket): void {
   );
 }
 
-/** Put under one prefix of a bucket, e.g. the import's error reports. */
+/**
+ * Put under one prefix of a bucket, e.g. the import's error reports: PutObject and
+ * AbortMultipartUpload only. Not `Bucket.grantPut`, whose legal-hold and retention actions would let
+ * a function lock its own reports in the Object Lock bucket.
+ */
 export function grantPutPrefix(fn: IFunction, bucket: IBucket, prefix: string, what: string): void {
-  bucket.grantPut(fn, `${prefix}*`);
-  acknowledgePut(roleOf(fn), bucket, prefix, what);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+  acknowledgeWildcardUnder(
+    roleOf(fn),
+    bucket.bucketArn,
+    `/${prefix}*`,
+    `Writes are limited to the ${prefix} prefix; the rest of the key is generated at run time (${what}).`,
+  );
+}
+
+/** Read objects under one prefix of a bucket (and list it): e.g. the bank reports under disbursements/. */
+export function grantReadPrefix(fn: IFunction, bucket: IBucket, prefix: string, what: string): void {
+  bucket.grantRead(fn, `${prefix}*`);
+  const role = roleOf(fn);
+  for (const [action, why] of READ_WILDCARDS) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `Bucket.grantRead limited to ${prefix}* of this bucket (${what}): ${why}`,
+    });
+  }
+  acknowledgeWildcardUnder(
+    role,
+    bucket.bucketArn,
+    `/${prefix}*`,
+    `Reads are limited to the ${prefix} prefix, keyed at run time (${what}).`,
+  );
 }
 
 function acknowledgePut(role: IConstruct, bucket: IBucket, prefix: string, what: string): void {

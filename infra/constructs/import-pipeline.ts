@@ -6,9 +6,15 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREFIXES, QUEUES } from '#shared/resources.ts';
-import { IMPORT_FUNCTION } from '../../functions/api/routes.ts';
+import { DISBURSEMENT_FUNCTION, IMPORT_FUNCTION } from '../../functions/api/routes.ts';
 import { functionErrorsAlarm, queueNotEmptyAlarm } from './alarms.ts';
-import { type DataResources, grantPutPrefix, grantReadBucket, grantTableAccess } from './data-grants.ts';
+import {
+  type DataResources,
+  grantPutPrefix,
+  grantReadBucket,
+  grantReadPrefix,
+  grantTableAccess,
+} from './data-grants.ts';
 import { ProjectFunction } from './project-function.ts';
 
 /** Import limits, passed to the function as environment variables (see `shared/config/env.ts`). */
@@ -54,12 +60,16 @@ export interface ImportPipelineProps extends DataResources {
 }
 
 /**
- * The import: a file created under `uploads/` invokes the import function asynchronously; Lambda
- * retries twice, then parks the event in the failure queue. Two alarms: function errors, and any
- * message waiting in the failure queue.
+ * The imports: a file created under `uploads/` invokes the recipient import, one under
+ * `disbursements/` the bank report import, both asynchronously; Lambda retries twice, then parks the
+ * event in the (shared) failure queue. Alarms: each function's errors, and any message waiting in
+ * the failure queue.
  */
 export class ImportPipeline extends Construct {
   public readonly function: ProjectFunction;
+  /** The bank disbursement report import (`DISBURSEMENT_FUNCTION`). */
+  public readonly bankReportFunction: ProjectFunction;
+  public readonly bankReportErrorsAlarm: Alarm;
   public readonly failureQueue: Queue;
   public readonly errorsAlarm: Alarm;
   public readonly failuresAlarm: Alarm;
@@ -75,7 +85,7 @@ export class ImportPipeline extends Construct {
     Validations.of(this.failureQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        "This queue is itself the dead end: the import function's on-failure destination, holding S3 events that " +
+        "This queue is itself the dead end: the two import functions' on-failure destination, holding S3 events that " +
         'failed after Lambda retries, watched by an alarm and replayed by hand. A DLQ behind it would add nothing.',
     });
 
@@ -109,6 +119,33 @@ export class ImportPipeline extends Construct {
     source.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
       prefix: PREFIXES.uploads,
     });
+
+    this.bankReportFunction = new ProjectFunction(this, DISBURSEMENT_FUNCTION.id, {
+      entry: DISBURSEMENT_FUNCTION.entry,
+      description: 'Imports a bank disbursement report created under disbursements/',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      environment: props.environment,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+    grantTableAccess(this.bankReportFunction, props.table, 'readwrite');
+    grantReadPrefix(
+      this.bankReportFunction,
+      props.uploadsBucket,
+      PREFIXES.disbursements,
+      'the bank disbursement reports',
+    );
+    grantPutPrefix(
+      this.bankReportFunction,
+      props.documentsBucket,
+      PREFIXES.bankReportErrors,
+      'one error report per bank report, keyed by its date and name',
+    );
+    source.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.bankReportFunction), {
+      prefix: PREFIXES.disbursements,
+    });
     acknowledgeNotificationsHandler(Stack.of(this));
 
     this.errorsAlarm = functionErrorsAlarm(
@@ -117,11 +154,18 @@ export class ImportPipeline extends Construct {
       'The import function failed on at least one file (Lambda retries it twice).',
       props.alarmAction,
     );
+    this.bankReportErrorsAlarm = functionErrorsAlarm(
+      this,
+      this.bankReportFunction,
+      'The bank report import failed on at least one report (Lambda retries it twice).',
+      props.alarmAction,
+      'BankReportErrorsAlarm',
+    );
     this.failuresAlarm = queueNotEmptyAlarm(
       this,
       'FailureQueueAlarm',
       this.failureQueue,
-      'An upload could not be imported after all retries; its S3 event waits in the failure queue.',
+      'An upload or a bank report could not be imported after all retries; its S3 event waits in the failure queue.',
       props.alarmAction,
     );
   }

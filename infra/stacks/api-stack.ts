@@ -9,6 +9,7 @@ import type { DataResources } from '../constructs/data-grants.ts';
 import { DecreePipeline } from '../constructs/decree-pipeline.ts';
 import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
 import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
+import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 
 export interface KhbsApiStackProps extends StackProps, DataResources {
@@ -48,7 +49,7 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
 
 /**
  * What can be replaced at will: the functions, the HTTP API, the import trigger, the checks worker
- * and its queue, the decree queue and worker, the user directory (itself RETAINed and deletion-protected,
+ * and its queue, the decree queue and worker, the reconciliation job, the user directory (itself RETAINed and deletion-protected,
  * because it holds the accounts). Receives the table and buckets from the stateful stack.
  */
 export class KhbsApiStack extends Stack {
@@ -57,6 +58,7 @@ export class KhbsApiStack extends Stack {
   public readonly importPipeline: ImportPipeline;
   public readonly checks: ChecksWorker;
   public readonly decree: DecreePipeline;
+  public readonly reconciliation: ReconciliationPipeline;
 
   constructor(scope: Construct, id: string, props: KhbsApiStackProps) {
     super(scope, id, props);
@@ -89,21 +91,35 @@ export class KhbsApiStack extends Stack {
       ...alarms,
     });
 
-    this.httpApi = new KhbsHttpApi(this, 'Http', {
-      ...data,
-      routes: ROUTES,
-      environment,
-      queues: { checks: this.checks.queue, decree: this.decree.queue },
-      jwtIssuer: this.directory.issuerUrl,
-      jwtAudience: [this.directory.client.userPoolClientId],
-      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
-    });
-
     this.importPipeline = new ImportPipeline(this, 'Import', {
       ...data,
       environment,
       ...(props.importLimits ? { limits: props.importLimits } : {}),
       ...alarms,
+    });
+
+    this.reconciliation = new ReconciliationPipeline(this, 'Reconciliation', {
+      ...data,
+      environment,
+      importFunction: this.importPipeline.function,
+      bankReportFunction: this.importPipeline.bankReportFunction,
+      checksQueue: this.checks.queue,
+      decreeQueue: this.decree.queue,
+      ...alarms,
+    });
+
+    this.httpApi = new KhbsHttpApi(this, 'Http', {
+      ...data,
+      routes: ROUTES,
+      environment,
+      queues: {
+        checks: this.checks.queue,
+        decree: this.decree.queue,
+        reconciliation: this.reconciliation.queue,
+      },
+      jwtIssuer: this.directory.issuerUrl,
+      jwtAudience: [this.directory.client.userPoolClientId],
+      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
@@ -116,5 +132,9 @@ export class KhbsApiStack extends Stack {
     new CfnOutput(this, 'ChecksDeadLetterQueueUrl', { value: this.checks.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'DecreeQueueUrl', { value: this.decree.queue.queueUrl });
     new CfnOutput(this, 'DecreeDeadLetterQueueUrl', { value: this.decree.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ReconciliationQueueUrl', { value: this.reconciliation.queue.queueUrl });
+    new CfnOutput(this, 'ReconciliationDeadLetterQueueUrl', {
+      value: this.reconciliation.deadLetterQueue.queueUrl,
+    });
   }
 }

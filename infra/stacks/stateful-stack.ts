@@ -1,8 +1,9 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { HttpMethods, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { BUCKETS, TABLES } from '#shared/resources.ts';
+import { BUCKETS, PREFIXES, TABLES } from '#shared/resources.ts';
 import { AccessLogsBucket, ProjectBucket } from '../constructs/project-bucket.ts';
 import { ProjectTable } from '../constructs/project-table.ts';
 
@@ -62,6 +63,18 @@ export class KhbsStatefulStack extends Stack {
       accessLogsBucket: accessLogs,
       objectLockEnabled: true,
     });
+    // A decree PDF is written once: a PUT under decrees/ without If-None-Match (which could lay a new
+    // version over a locked decree) is refused for everyone, the decree worker included.
+    this.documentsBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DecreesAreWrittenOnce',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.documentsBucket.arnForObjects(`${PREFIXES.decrees}*`)],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UploadsBucketName', { value: this.uploadsBucket.bucketName });

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -29,3 +30,6 @@ export const s3PresignClient = new S3Client({
   forcePathStyle: s3Endpoint !== undefined,
   requestChecksumCalculation: 'WHEN_REQUIRED',
 });
+
+/** For re-driving lost S3 events into the import functions (locally: the stack's loopback Invoke API). */
+export const lambdaClient = new LambdaClient({});

@@ -13,11 +13,12 @@ import type { TransactItem } from './proposals-repo.ts';
 export interface StoredPdf {
   readonly pdfKey: string;
   readonly sha256: string;
+  /** The S3 version of the stored PDF (absent where the store has no versioning). */
+  readonly versionId: string | undefined;
   readonly pages: number;
   readonly bytes: number;
   readonly total: number;
   readonly byRole: DecreeRecord['byRole'];
-  readonly ratesArePlaceholders: boolean;
   readonly issuedAt: string;
 }
 
@@ -141,7 +142,8 @@ export class DecreesRepository {
         Key: decreeKey(decreeId),
         UpdateExpression:
           'SET #status = :issued, pdfKey = :key, sha256 = :sha, pages = :pages, #bytes = :bytes, #total = :total, ' +
-          'byRole = :byRole, ratesArePlaceholders = :placeholders, issuedAt = :at',
+          'byRole = :byRole, issuedAt = :at' +
+          (pdf.versionId ? ', pdfVersionId = :version' : ''),
         ConditionExpression: '#status = :issuing',
         ExpressionAttributeNames: { '#status': 'status', '#bytes': 'bytes', '#total': 'total' },
         ExpressionAttributeValues: {
@@ -153,7 +155,7 @@ export class DecreesRepository {
           ':bytes': pdf.bytes,
           ':total': pdf.total,
           ':byRole': pdf.byRole ?? [],
-          ':placeholders': pdf.ratesArePlaceholders,
+          ...(pdf.versionId ? { ':version': pdf.versionId } : {}),
           ':at': pdf.issuedAt,
         },
       },

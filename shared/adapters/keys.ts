@@ -1,3 +1,5 @@
+import { PREFIXES } from '../resources.ts';
+
 /**
  * Key layout of the single table. Every item has `pk`/`sk`; items that need a second access path
  * carry `gsi1pk`/`gsi1sk`.
@@ -13,11 +15,19 @@
  * | decree               | DECREE#<decreeId>               | DECREE        | DECREES#<year> / <seq, 6 digits>     |
  * | decree number seq    | SEQ#DECREE#<year>               | SEQ           |                                      |
  * | verification code    | VERIFY#<code>                   | VERIFY        |                                      |
+ * | bank report          | BANKREPORT#<yyyy-mm-dd>/<file>  | BANKREPORT    |                                      |
+ * | payment (bank line)  | PAYMENT#<shard of bankRef, 2 digits> | <bankRef> |                                     |
+ * | reconciliation run   | RECON#<runId>                   | RECON         | RECONCILIATIONS / <requestedAt>#<runId> |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
  * seen. Its rows are spread over {@link LIST_SHARDS} partition keys so a 300,000-row import never
  * funnels into one DynamoDB partition (1,000 WCU/s each).
+ *
+ * A bank report (`disbursements/<yyyy-mm-dd>/<file>` in the uploads bucket) has one record keyed by
+ * its S3 key. Its payment lines are keyed by the bank's reference, so a reference is recorded once
+ * however many reports repeat it, and spread over {@link PAYMENT_SHARDS} partitions by a hash of the
+ * reference: reconciliation reads every payment with 32 Queries.
  */
 export const LIST_SHARDS = 32;
 
@@ -53,6 +63,9 @@ export const decreeSeqSortKey = (seq: number) => String(seq).padStart(6, '0');
 export const decreeSeqKey = (year: number) => ({ pk: `SEQ#DECREE#${year}`, sk: 'SEQ' });
 export const verifyCodeKey = (code: string) => ({ pk: `VERIFY#${code}`, sk: 'VERIFY' });
 
+export const reconciliationKey = (runId: string) => ({ pk: `RECON#${runId}`, sk: 'RECON' });
+export const RECONCILIATIONS_INDEX_KEY = 'RECONCILIATIONS';
+
 export const shardOf = (row: number) => row % LIST_SHARDS;
 export const listPartition = (listId: string, shard: number) =>
   `LIST#${listId}#${String(shard).padStart(2, '0')}`;
@@ -74,3 +87,41 @@ export function parseRecipientId(id: string): { listId: string; row: number } | 
   if (!match?.[1] || !match[2]) return undefined;
   return { listId: match[1], row: Number(match[2]) };
 }
+
+// --- Bank disbursement reports (issue #5) -----------------------------------------------------------
+
+export const PAYMENT_SHARDS = 32;
+
+/** `disbursements/2026-11-29/harian.csv` → `2026-11-29/harian.csv` (a key without the prefix is kept). */
+const bankReportPath = (s3Key: string) =>
+  s3Key.startsWith(PREFIXES.disbursements) ? s3Key.slice(PREFIXES.disbursements.length) : s3Key;
+
+/** The record of one bank report, by the report's S3 key: `BANKREPORT#<yyyy-mm-dd>/<file>`. */
+export const bankReportKey = (s3Key: string) => ({
+  pk: `BANKREPORT#${bankReportPath(s3Key)}`,
+  sk: 'BANKREPORT',
+});
+
+/**
+ * The shard of a bank reference: FNV-1a over its UTF-16 code units, then murmur3's finaliser so
+ * that references differing only in their last characters still spread evenly. Stable forever:
+ * changing it would hide every payment already stored.
+ */
+export function paymentShard(bankRef: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bankRef.length; i++) {
+    h ^= bankRef.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % PAYMENT_SHARDS;
+}
+
+export const paymentPartition = (shard: number) => `PAYMENT#${String(shard).padStart(2, '0')}`;
+
+/** One payment line, by the bank's reference (sort key): a reference is stored once. */
+export const paymentKey = (bankRef: string) => ({ pk: paymentPartition(paymentShard(bankRef)), sk: bankRef });

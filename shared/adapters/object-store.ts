@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   S3ServiceException,
@@ -60,7 +61,7 @@ export class ObjectStore {
   /**
    * Writes an object that must never be replaced (a decree): only if no object has the key yet
    * (`If-None-Match: *`, so S3 refuses a second writer with 412), with its SHA-256 for S3 to check
-   * on arrival, and under Object Lock retention when given. Returns false when the key was taken.
+   * on arrival, and under Object Lock retention when given. `written: false` when the key was taken.
    */
   async putOnce(
     bucket: string,
@@ -71,9 +72,11 @@ export class ObjectStore {
       sha256Hex: string;
       retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | undefined;
     },
-  ): Promise<boolean> {
+  ): Promise<
+    { readonly written: true; readonly versionId: string | undefined } | { readonly written: false }
+  > {
     try {
-      await this.client.send(
+      const out = await this.client.send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
@@ -86,11 +89,35 @@ export class ObjectStore {
             : {}),
         }),
       );
-      return true;
+      return { written: true, versionId: out.VersionId };
     } catch (error) {
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) return false;
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412)
+        return { written: false };
       throw error;
     }
+  }
+
+  /** Every object under a prefix, page by page (1,000 keys a page): never the whole listing in memory. */
+  async *list(
+    bucket: string,
+    prefix: string,
+  ): AsyncGenerator<{ key: string; etag: string; size: number; lastModified: Date }> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        yield {
+          key: object.Key,
+          etag: (object.ETag ?? '').replaceAll('"', ''),
+          size: object.Size ?? 0,
+          lastModified: object.LastModified ?? new Date(0),
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   /** Whether an object exists under the key. */
@@ -104,24 +131,37 @@ export class ObjectStore {
     }
   }
 
-  /** SHA-256 (hex) and size of an object's bytes as stored, read as a stream. */
-  async sha256(bucket: string, key: string): Promise<{ sha256: string; bytes: number }> {
+  /** SHA-256 (hex), size and version of an object's current bytes, read as a stream. */
+  async sha256(
+    bucket: string,
+    key: string,
+  ): Promise<{ sha256: string; bytes: number; versionId: string | undefined }> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
     const hash = createHash('sha256');
     let bytes = 0;
-    for await (const chunk of await this.read(bucket, key)) {
+    for await (const chunk of out.Body as Readable) {
       const data = chunk as Buffer;
       hash.update(data);
       bytes += data.length;
     }
-    return { sha256: hash.digest('hex'), bytes };
+    return { sha256: hash.digest('hex'), bytes, versionId: out.VersionId };
   }
 
-  presignGet(bucket: string, key: string, expiresIn: number, filename?: string): Promise<string> {
+  /** A short-lived download URL; with `versionId`, of that version only (a decree as it was stored). */
+  presignGet(
+    bucket: string,
+    key: string,
+    expiresIn: number,
+    filename?: string,
+    versionId?: string,
+  ): Promise<string> {
     return getSignedUrl(
       this.client,
       new GetObjectCommand({
         Bucket: bucket,
         Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
         ...(filename ? { ResponseContentDisposition: `attachment; filename="${filename}"` } : {}),
       }),
       { expiresIn },

@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   [QUEUES.importFailures.envVar]: z.string().optional(),
   [QUEUES.checks.envVar]: z.string().optional(),
   [QUEUES.decree.envVar]: z.string().optional(),
+  [QUEUES.reconciliation.envVar]: z.string().optional(),
   /** Agencies (OPD codes) whose sign-off every proposal needs, comma-separated. */
   REQUIRED_AGENCIES: z
     .string()
@@ -47,6 +48,7 @@ export interface Env {
   readonly importFailureQueueUrl: string | undefined;
   readonly checksQueueUrl: string | undefined;
   readonly decreeQueueUrl: string | undefined;
+  readonly reconciliationQueueUrl: string | undefined;
   readonly requiredAgencies: readonly string[];
   readonly limits: ImportLimits;
   readonly presignTtlSeconds: number;
@@ -71,6 +73,7 @@ export function env(): Env {
     importFailureQueueUrl: raw[QUEUES.importFailures.envVar] as string | undefined,
     checksQueueUrl: raw[QUEUES.checks.envVar] as string | undefined,
     decreeQueueUrl: raw[QUEUES.decree.envVar] as string | undefined,
+    reconciliationQueueUrl: raw[QUEUES.reconciliation.envVar] as string | undefined,
     requiredAgencies: raw.REQUIRED_AGENCIES,
     limits: {
       maxFileBytes: raw.MAX_FILE_BYTES,

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'DECREE_NUMBERED',
   'DECREED',
   'DECREE_REVOKED',
+  'DISBURSED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

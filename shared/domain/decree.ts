@@ -209,18 +209,27 @@ export function maskNikFor(nik: string, mask: NikMask): string {
 
 const collator = new Intl.Collator('id', { sensitivity: 'base', numeric: true });
 
+/** What one recipient of each role is paid for the period: monthly rate × months (fixed on the decree when numbered). */
+export function amountsForPeriod(
+  monthlyRates: Readonly<Record<RoleCode, number>>,
+  period: string,
+): Record<RoleCode, number> {
+  const months = monthsIn(period);
+  return Object.fromEntries(
+    Object.entries(monthlyRates).map(([role, rate]) => [role, rate * months]),
+  ) as Record<RoleCode, number>;
+}
+
 /**
  * The recipients as the lampiran lists them: by kecamatan (official name), then kecamatan-level
  * roles before the desa, then desa by name; inside a group by role order, RT, then name. Each
- * recipient gets the period's amount for their role (monthly rate × months).
+ * recipient gets the amount the decree fixed for their role ({@link amountsForPeriod}).
  */
 export function buildLampiran(
   recipients: readonly DecreeRecipient[],
-  period: string,
-  monthlyRates: Readonly<Record<RoleCode, number>>,
+  amountByRole: Readonly<Record<string, number>>,
   mask: NikMask,
 ): Lampiran {
-  const months = monthsIn(period);
   const roleOrder = new Map(Object.keys(ROLES).map((code, index) => [code, index]));
   const sorted = [...recipients].sort(
     (a, b) =>
@@ -243,7 +252,7 @@ export function buildLampiran(
   let total = 0;
   for (const [index, recipient] of sorted.entries()) {
     const role = ROLES[recipient.peran as RoleCode];
-    const amount = (monthlyRates[recipient.peran as RoleCode] ?? 0) * months;
+    const amount = amountByRole[recipient.peran] ?? 0;
     const key = `${recipient.kecamatanCode}|${recipient.desaCode ?? ''}`;
     let group = groups.at(-1);
     if (group?.key !== key) {
@@ -312,7 +321,12 @@ export interface DecreeFacts {
   readonly proposalId: string;
   /** The revoked decree this one replaces. */
   readonly replaces?: { readonly number: string; readonly revokedOn: string } | undefined;
+  /** The amounts come from the placeholder rate table: the PDF says so on every page. */
+  readonly ratesArePlaceholders?: boolean | undefined;
 }
+
+/** Printed on every page of a decree whose amounts are placeholders, so it cannot pass for a real one. */
+export const PLACEHOLDER_NOTICE = 'CONTOH: besaran bantuan memakai tarif sementara yang belum ditetapkan.';
 
 /** Everything the PDF prints, already worded in Bahasa Indonesia. */
 export interface DecreeDocument {
@@ -334,6 +348,8 @@ export interface DecreeDocument {
   readonly signerName: string;
   readonly verifyCode: string;
   readonly verifyUrl: string;
+  /** Red warning in every page's footer ({@link PLACEHOLDER_NOTICE}), if any. */
+  readonly draftNotice?: string | undefined;
   /** The block at the top right of the lampiran (`LAMPIRAN`, `KEPUTUSAN GUBERNUR …`, number, date). */
   readonly lampiranHeading: readonly string[];
   /** The lampiran's centred title: `DAFTAR PENERIMA …`. */
@@ -409,6 +425,7 @@ export function decreeDocument(
     signerName: settings.signerName,
     verifyCode: facts.verifyCode,
     verifyUrl: verifyUrlFor(settings.verifyBaseUrl, facts.verifyCode),
+    ...(facts.ratesArePlaceholders ? { draftNotice: PLACEHOLDER_NOTICE } : {}),
     lampiranHeading: [
       'LAMPIRAN',
       'KEPUTUSAN GUBERNUR KALIMANTAN TENGAH',

@@ -216,14 +216,26 @@ export function planApproval(
  */
 export function planDecreeNumbered(
   state: WorkflowState,
-  decree: { decreeId: string; number: string; listId: string },
+  decree: {
+    decreeId: string;
+    number: string;
+    listId: string;
+    replaces?: { decreeId: string; number: string } | undefined;
+  },
 ): Plan {
   requireStatus(state, ['APPROVED'], 'diberi nomor SK');
   return {
     action: 'DECREE_NUMBERED',
     to: 'APPROVED',
     set: { decreeId: decree.decreeId },
-    details: { decreeId: decree.decreeId, number: decree.number, listId: decree.listId },
+    details: {
+      decreeId: decree.decreeId,
+      number: decree.number,
+      listId: decree.listId,
+      ...(decree.replaces
+        ? { replacesDecreeId: decree.replaces.decreeId, replacesNumber: decree.replaces.number }
+        : {}),
+    },
   };
 }
 
@@ -263,5 +275,19 @@ export function planRevocation(
     set: {},
     reason,
     details: { decreeId: decree.decreeId, number: decree.number },
+  };
+}
+
+/** Reconciliation found every recipient of the decree paid exactly once, in full. */
+export function planDisbursed(
+  state: WorkflowState,
+  run: { runId: string; decreeId: string; paid: number; paidAmount: number },
+): Plan {
+  requireStatus(state, ['DECREED'], 'dinyatakan telah dicairkan');
+  return {
+    action: 'DISBURSED',
+    to: 'DISBURSED',
+    set: {},
+    details: { runId: run.runId, decreeId: run.decreeId, paid: run.paid, paidAmount: run.paidAmount },
   };
 }

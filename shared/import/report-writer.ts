@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { type Stringifier, stringify } from 'csv-stringify';
 import type { Issue } from '../domain/issues.ts';
-import { REPORT_COLUMNS, reportRow } from '../domain/report.ts';
+import { REPORT_COLUMNS, reportRow, safeCell } from '../domain/report.ts';
 
 export interface ReportTarget {
   readonly stream: Writable;
@@ -30,9 +30,15 @@ export class ReportWriter {
   }
 
   async add(sourceRow: number | null, issue: Issue): Promise<void> {
-    const csv = this.csv ?? this.start();
-    this.lines++;
-    if (!csv.write(reportRow(sourceRow, issue))) await once(csv, 'drain');
+    await this.write(reportRow(sourceRow, issue));
+  }
+
+  /**
+   * A line already in the report's columns, for imports whose problems are not recipient `Issue`s
+   * (the bank report). Every cell is made formula-safe here too.
+   */
+  async addCells(cells: readonly string[]): Promise<void> {
+    await this.write(cells.map(safeCell));
   }
 
   /** Finishes the object; true when a report was written. */
@@ -41,6 +47,12 @@ export class ReportWriter {
     this.csv.end();
     await this.target.done();
     return true;
+  }
+
+  private async write(cells: string[]): Promise<void> {
+    const csv = this.csv ?? this.start();
+    this.lines++;
+    if (!csv.write(cells)) await once(csv, 'drain');
   }
 
   private start(): Stringifier {

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RATE_TABLE } from '#shared/config/rates.ts';
+import { amountsForPeriod } from '#shared/domain/decree.ts';
+import { BUCKETS } from '#shared/resources.ts';
 import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
+import { type BankLine, bankReportCsv } from '../../local/bank-report.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
+import { reconcileThroughApi } from '../../local/reconcile.ts';
 import { fileBuffer } from '../../local/sample-data.ts';
 import type { BatchOutcome } from '../../local/sqs-events.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -680,5 +687,78 @@ describe('verification workflow through the local API', () => {
       body: { genuine: true, inForce: false, status: 'REVOKED' },
     });
     expect((await proposal(B, reader)).status).toBe('REVOKED');
+  });
+
+  it('7. C is approved and decreed; Bank Kalteng reports it paid in full (and one stranger); reconciliation disburses it', async () => {
+    const sekda = await approver();
+    const verified = await post<ProposalView>(`/proposals/${C}/reviews`, await verifier('DINSOS'), {
+      decision: 'approve',
+    });
+    expect(verified.body.status).toBe('VERIFIED');
+    expect((await post(`/proposals/${C}/approval`, sekda, { decision: 'approve' })).status).toBe(200);
+    await stack.whenIdle();
+    expect((await proposal(C, sekda)).status).toBe('DECREED');
+
+    // The bank's report, built from the decreed list: everyone paid once in full, plus one stranger.
+    const amounts: Record<string, number> = amountsForPeriod(RATE_TABLE.monthly, PERIOD);
+    const list = await recipients(C, await verifier('DINSOS'));
+    const lines: BankLine[] = list.map((recipient, index) => ({
+      bankRef: `E2E${String(index).padStart(8, '0')}`,
+      noRekening: recipient.noRekening,
+      nik: recipient.nik,
+      nama: recipient.nama,
+      amount: amounts[recipient.peran] ?? 0,
+      status: 'BERHASIL',
+      date: '2026-12-01',
+    }));
+    lines.push({
+      ...lines[0],
+      bankRef: 'E2E-STRANGER',
+      noRekening: '5550001112',
+      nik: undefined,
+      nama: 'Orang Lain',
+    } as BankLine);
+    const s3 = new S3Client({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: stack.emulators.s3Endpoint,
+      forcePathStyle: true,
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKETS.uploads.localName,
+        Key: 'disbursements/2026-12-01/bkk-katingan.csv',
+        Body: bankReportCsv(lines),
+      }),
+    );
+    s3.destroy();
+    await stack.whenIdle();
+
+    const run = await reconcileThroughApi(stack.apiUrl, 60_000);
+    expect(run.status).toBe('COMPLETED');
+    expect(run.inputs?.paymentLines).toBe(lines.length);
+    const paymentKinds = [
+      'NOT_PAID',
+      'FAILED',
+      'AMOUNT_DIFFERS',
+      'PAID_TWICE',
+      'UNKNOWN_PAYEE',
+      'PAID_UNDER_REVOKED',
+    ];
+    expect(Object.fromEntries(paymentKinds.map((kind) => [kind, run.counts?.[kind]]))).toEqual({
+      NOT_PAID: 0,
+      FAILED: 0,
+      AMOUNT_DIFFERS: 0,
+      PAID_TWICE: 0,
+      UNKNOWN_PAYEE: 1,
+      PAID_UNDER_REVOKED: 0,
+    });
+    expect(run.decrees?.map((decree) => [decree.recipients, decree.paid, decree.fullyPaid])).toEqual([
+      [list.length, list.length, true],
+    ]);
+    expect(run.disbursed).toEqual([C]);
+    const disbursed = await proposal(C, await auditor());
+    expect(disbursed.status).toBe('DISBURSED');
+    expect(disbursed.history.at(-1)).toMatchObject({ action: 'DISBURSED', by: { role: 'system' } });
   });
 });

@@ -3,7 +3,15 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GROUPS } from '#shared/http/caller.ts';
 import { BUCKETS, PREFIXES, TABLES } from '#shared/resources.ts';
-import { IMPORT_FUNCTION, ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
+import {
+  CHECKS_FUNCTION,
+  DECREE_FUNCTION,
+  DISBURSEMENT_FUNCTION,
+  IMPORT_FUNCTION,
+  RECONCILE_FUNCTION,
+  ROUTES,
+  type RouteSpec,
+} from '../../functions/api/routes.ts';
 import { repoPath } from '../../infra/paths.ts';
 import {
   actionsOf,
@@ -45,11 +53,26 @@ function functionOfRoute(route: RouteSpec): string {
   return getAttTarget(integrations[integrationId]?.Properties?.IntegrationUri);
 }
 
-function importFunctionId(): string {
-  const [id] = onlyResource(template, 'AWS::Lambda::EventInvokeConfig');
-  const props = (template.findResources('AWS::Lambda::EventInvokeConfig') as Resources)[id]?.Properties;
-  return getAttTarget(props?.FunctionName);
-}
+/** The recipient import (`IMPORT_FUNCTION`), triggered by `uploads/`. */
+const importFunctionId = (): string => logicalIdOf(app.api.importPipeline.function);
+/** The bank disbursement report import (`DISBURSEMENT_FUNCTION`), triggered by `disbursements/`. */
+const bankReportFunctionId = (): string => logicalIdOf(app.api.importPipeline.bankReportFunction);
+/** The reconciliation job (`RECONCILE_FUNCTION`). */
+const reconcileFunctionId = (): string => logicalIdOf(app.api.reconciliation.function);
+/** Every function of the project that is not behind a route. */
+const backgroundFunctionIds = (): string[] => [
+  importFunctionId(),
+  bankReportFunctionId(),
+  reconcileFunctionId(),
+  logicalIdOf(app.api.checks.function),
+  logicalIdOf(app.api.decree.function),
+];
+/** The two S3-triggered imports, each with what makes it differ. */
+const s3Imports = () =>
+  [
+    { name: IMPORT_FUNCTION.id, id: importFunctionId(), prefix: PREFIXES.uploads },
+    { name: DISBURSEMENT_FUNCTION.id, id: bankReportFunctionId(), prefix: PREFIXES.disbursements },
+  ] as const;
 
 function routeById(id: string): RouteSpec {
   const route = ROUTES.find((r) => r.id === id);
@@ -79,14 +102,33 @@ describe('KhbsApi: one function per route', () => {
     expect(keys).toContain('GET /uploads/{uploadId}');
   });
 
-  it('points every route entry and the import entry at a file that exists', () => {
-    for (const entry of [...ROUTES.map((r) => r.entry), IMPORT_FUNCTION.entry]) {
+  it('points every route entry and every background function entry at a file that exists', () => {
+    const background = [
+      IMPORT_FUNCTION,
+      DISBURSEMENT_FUNCTION,
+      RECONCILE_FUNCTION,
+      CHECKS_FUNCTION,
+      DECREE_FUNCTION,
+    ];
+    for (const entry of [...ROUTES.map((r) => r.entry), ...background.map((f) => f.entry)]) {
       expect(existsSync(repoPath(entry)), entry).toBe(true);
     }
+    // The constructs are the ones routes.ts names (their ids are the function names' stems).
+    expect(app.api.importPipeline.function.node.id).toBe(IMPORT_FUNCTION.id);
+    expect(app.api.importPipeline.bankReportFunction.node.id).toBe(DISBURSEMENT_FUNCTION.id);
+    expect(app.api.reconciliation.function.node.id).toBe(RECONCILE_FUNCTION.id);
+  });
+
+  it('has exactly the route functions and the background functions, plus CDK’s notification handler', () => {
+    const ours = new Set([...ROUTES.map(functionOfRoute), ...backgroundFunctionIds()]);
+    expect(ours.size).toBe(ROUTES.length + 5);
+    const others = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => !ours.has(id));
+    expect(others).toHaveLength(1);
+    expect(others[0]).toMatch(/^BucketNotificationsHandler/);
   });
 
   it('builds every function with the project defaults', () => {
-    const ids = [...ROUTES.map(functionOfRoute), importFunctionId()];
+    const ids = [...ROUTES.map(functionOfRoute), ...backgroundFunctionIds()];
     const functions = template.findResources('AWS::Lambda::Function') as Resources;
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Resources;
     for (const id of ids) {
@@ -248,34 +290,70 @@ describe('KhbsApi: the stage', () => {
 });
 
 describe('KhbsApi: the import pipeline', () => {
-  it('invokes the import function for objects created under uploads/ in the uploads bucket', () => {
+  const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+  it('invokes the recipient import under uploads/ and the bank report import under disbursements/ of the uploads bucket', () => {
     const [, notification] = onlyResource(template, 'Custom::S3BucketNotifications');
     expect(flatResource(notification.BucketName, labels)).toBe('<uploads>');
-    expect(notification.NotificationConfiguration).toEqual({
-      LambdaFunctionConfigurations: [
-        {
-          Events: ['s3:ObjectCreated:*'],
-          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: PREFIXES.uploads }] } },
-          LambdaFunctionArn: { 'Fn::GetAtt': [importFunctionId(), 'Arn'] },
-        },
-      ],
-    });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 's3.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [importFunctionId(), 'Arn'] },
-    });
+    // Lambda configurations only (no queue or topic), one per import, each on its own prefix.
+    expect(Object.keys(notification.NotificationConfiguration as object)).toEqual([
+      'LambdaFunctionConfigurations',
+    ]);
+    const configurations = (
+      notification.NotificationConfiguration as { LambdaFunctionConfigurations: unknown[] }
+    ).LambdaFunctionConfigurations;
+    expect(configurations).toHaveLength(s3Imports().length);
+    for (const { name, id, prefix } of s3Imports()) {
+      expect(configurations, name).toContainEqual({
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } },
+        LambdaFunctionArn: { 'Fn::GetAtt': [id, 'Arn'] },
+      });
+    }
+    expect(PREFIXES.uploads).toBe('uploads/');
+    expect(PREFIXES.disbursements).toBe('disbursements/');
+    // Neither prefix contains the other: a file starts exactly one of the two imports.
+    expect(PREFIXES.uploads.startsWith(PREFIXES.disbursements)).toBe(false);
+    expect(PREFIXES.disbursements.startsWith(PREFIXES.uploads)).toBe(false);
   });
 
-  it('retries twice, then sends the event to the encrypted, TLS-only failure queue', () => {
+  it('lets S3 invoke the two imports, from the uploads bucket only, and no other function', () => {
+    const fromS3 = Object.values(template.findResources('AWS::Lambda::Permission') as Resources)
+      .map((r) => r.Properties ?? {})
+      .filter((p) => p.Principal === 's3.amazonaws.com');
+    expect(fromS3.map((p) => getAttTarget(p.FunctionName)).sort()).toEqual(
+      s3Imports()
+        .map((i) => i.id)
+        .sort(),
+    );
+    for (const { name, id } of s3Imports()) {
+      const permission = fromS3.find((p) => sameJson(p.FunctionName, { 'Fn::GetAtt': [id, 'Arn'] }));
+      expect(permission?.Action, name).toBe('lambda:InvokeFunction');
+      expect(flatResource(permission?.SourceArn, labels), name).toBe('<uploads>');
+    }
+  });
+
+  it('retries each import twice, then sends the event to the one encrypted, TLS-only failure queue', () => {
     const queueId = logicalIdOf(app.api.importPipeline.failureQueue);
     const queue = propertiesOf(template, queueId);
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: importFunctionId() },
-      MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 6 * 3600,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
-    });
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig') as Resources);
+    expect(configs.map((c) => getAttTarget(c.Properties?.FunctionName)).sort()).toEqual(
+      s3Imports()
+        .map((i) => i.id)
+        .sort(),
+    );
+    for (const { name, id } of s3Imports()) {
+      const config = configs.find((c) => sameJson(c.Properties?.FunctionName, { Ref: id }));
+      expect(config?.Properties, name).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      // Lambda itself sends to the destination with the function's role; it may send nowhere else.
+      expect(resourcesAllowed(permissionsOf(template, id).statements, 'sqs:SendMessage'), name).toEqual([
+        `<${queueId}>`,
+      ]);
+    }
     expect(queue).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId }],
@@ -285,29 +363,39 @@ describe('KhbsApi: the import pipeline', () => {
         ]),
       },
     });
-    // Lambda itself sends to the destination with the function's role.
-    expect(
-      resourcesAllowed(permissionsOf(template, importFunctionId()).statements, 'sqs:SendMessage'),
-    ).toEqual([`<${queueId}>`]);
   });
 
-  it('gives the import function time, memory and /tmp for large XLSX files', () => {
+  it('gives the import function time, memory and /tmp for large XLSX files, the bank report import 15 minutes', () => {
     const functions = template.findResources('AWS::Lambda::Function') as Resources;
     expect(functions[importFunctionId()]?.Properties).toMatchObject({
       Timeout: 15 * 60,
       MemorySize: 2048,
       EphemeralStorage: { Size: 2048 },
     });
+    expect(functions[bankReportFunctionId()]?.Properties).toMatchObject({ Timeout: 15 * 60 });
   });
 
-  it('alarms on function errors and on any message in the failure queue', () => {
+  it('alarms on each import function’s errors, with its own alarm, and on any message in the failure queue', () => {
     const queueId = logicalIdOf(app.api.importPipeline.failureQueue);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
+    for (const { id } of s3Imports()) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+      });
+    }
+    const { errorsAlarm, bankReportErrorsAlarm } = app.api.importPipeline;
+    expect(bankReportErrorsAlarm.node.id).toBe('BankReportErrorsAlarm');
+    expect(logicalIdOf(bankReportErrorsAlarm)).not.toBe(logicalIdOf(errorsAlarm));
+    expect(propertiesOf(template, logicalIdOf(bankReportErrorsAlarm))).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: bankReportFunctionId() } }],
+    });
+    expect(propertiesOf(template, logicalIdOf(errorsAlarm))).toMatchObject({
       MetricName: 'Errors',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: importFunctionId() } }],
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Threshold: 1,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -328,7 +416,7 @@ describe('KhbsApi: least privilege', () => {
   ];
 
   it('gives no function a managed policy, and Resource "*" only for X-Ray', () => {
-    for (const id of [...ROUTES.map(functionOfRoute), importFunctionId()]) {
+    for (const id of [...ROUTES.map(functionOfRoute), ...backgroundFunctionIds()]) {
       const { statements, managedPolicies } = permissionsOf(template, id);
       expect(managedPolicies, id).toEqual([]);
       const starActions = statements.filter((s) => resourcesOf(s).includes('*')).flatMap(actionsOf);
@@ -389,5 +477,68 @@ describe('KhbsApi: least privilege', () => {
     expect(resourcesAllowed(statements, 's3:GetObject')).toEqual(['<uploads>', '<uploads>/*']);
     expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([`<documents>/${PREFIXES.errorReports}*`]);
     expect(statementsAllowing(statements, 's3:DeleteObject')).toEqual([]);
+    expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
+  });
+
+  it('the bank report import reads bank reports, writes the table, and puts only under reports/disbursements/ of documents', () => {
+    const { statements, managedPolicies } = permissionsOf(template, bankReportFunctionId());
+    expect(managedPolicies).toEqual([]);
+    expect(resourcesAllowed(statements, 'dynamodb:BatchWriteItem')).toEqual(['<table>', '<table>/index/*']);
+    expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
+    // Only the bank's reports: never the regions' recipient files under uploads/.
+    expect(resourcesAllowed(statements, 's3:GetObject')).toEqual([
+      '<uploads>',
+      `<uploads>/${PREFIXES.disbursements}*`,
+    ]);
+    expect(PREFIXES.bankReportErrors).toBe('reports/disbursements/');
+    // No legal hold or retention on its reports: nothing it writes can be locked by it.
+    expect(statementsAllowing(statements, 's3:PutObjectRetention')).toEqual([]);
+    expect(statementsAllowing(statements, 's3:PutObjectLegalHold')).toEqual([]);
+    expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([
+      `<documents>/${PREFIXES.bankReportErrors}*`,
+    ]);
+    // Reads nothing of the documents bucket, writes nothing of the uploads bucket, deletes nothing.
+    const s3Resources = statements
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))
+      .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)));
+    expect(s3Resources.filter((r) => r.startsWith('<documents>'))).toEqual([
+      `<documents>/${PREFIXES.bankReportErrors}*`,
+    ]);
+    expect(statementsAllowing(statements, 's3:DeleteObject')).toEqual([]);
+    expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
+  });
+
+  it('only the reconciliation job may invoke a function, and only the two imports', () => {
+    const invokers = Object.keys(template.findResources('AWS::Lambda::Function') as Resources).filter(
+      (id) => {
+        let statements: Statement[];
+        try {
+          statements = permissionsOf(template, id).statements;
+        } catch {
+          return false; // CDK's own helper functions
+        }
+        return statementsAllowing(statements, 'lambda:InvokeFunction').length > 0;
+      },
+    );
+    expect(invokers).toEqual([reconcileFunctionId()]);
+    const { statements } = permissionsOf(template, reconcileFunctionId());
+    const targets = statementsAllowing(statements, 'lambda:InvokeFunction')
+      .flatMap(resourcesOf)
+      .map((r) => flatResource(r, labels))
+      .sort();
+    // The functions and their versions/aliases (Function.grantInvoke), nothing else.
+    expect(targets).toEqual(
+      [
+        `<${importFunctionId()}>`,
+        `<${importFunctionId()}>:*`,
+        `<${bankReportFunctionId()}>`,
+        `<${bankReportFunctionId()}>:*`,
+      ].sort(),
+    );
+    expect(
+      statementsAllowing(statements, 'lambda:InvokeFunction')
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('lambda:')),
+    ).toEqual(['lambda:InvokeFunction']);
   });
 });

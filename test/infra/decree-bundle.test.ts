@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RATE_TABLE } from '#shared/config/rates.ts';
-import { buildLampiran, decreeDocument } from '#shared/domain/decree.ts';
+import { amountsForPeriod, buildLampiran, decreeDocument } from '#shared/domain/decree.ts';
 import { copyFontsCommand } from '../../infra/constructs/decree-pipeline.ts';
 import { DEFAULT_BUNDLING } from '../../infra/constructs/project-function.ts';
 import { repoPath } from '../../infra/paths.ts';
@@ -62,8 +62,7 @@ describe('the decree renderer, bundled', () => {
           kecamatan: 'Selat',
         },
       ],
-      '2026-S1',
-      RATE_TABLE.monthly,
+      amountsForPeriod(RATE_TABLE.monthly, '2026-S1'),
       { head: 6, tail: 4 },
     );
     const document = decreeDocument(

@@ -1,12 +1,26 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '#shared/resources.ts';
-import { CHECKS_FUNCTION, DECREE_FUNCTION, ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
-import { CHECKS_WORKER, DECREE_WORKER, VISIBILITY_TIMEOUT_FACTOR } from '../../infra/workers.ts';
+import { ReconciliationRequestedSchema } from '#shared/messages.ts';
+import { PREFIXES, QUEUES } from '#shared/resources.ts';
+import {
+  CHECKS_FUNCTION,
+  DECREE_FUNCTION,
+  RECONCILE_FUNCTION,
+  ROUTES,
+  type RouteSpec,
+} from '../../functions/api/routes.ts';
+import {
+  CHECKS_WORKER,
+  DECREE_WORKER,
+  RECONCILE_WORKER,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from '../../infra/workers.ts';
 import {
   actionsOf,
   flatResource,
+  getAttTarget,
   logicalIdOf,
+  onlyResource,
   permissionsOf,
   propertiesOf,
   type Resources,
@@ -20,8 +34,8 @@ import {
 } from './support/khbs-app.ts';
 
 /**
- * The checks worker and its queue, the decree queue, and who may send to which queue: the work
- * queues of issue 3 as deployed.
+ * The checks worker and its queue, the decree queue, the reconciliation job with its queue and
+ * daily schedule, and who may send to which queue: the work queues as deployed.
  */
 
 let app: SynthesizedApp;
@@ -33,23 +47,35 @@ let ids: {
   checksDlq: string;
   decreeQueue: string;
   decreeDlq: string;
+  reconciliationQueue: string;
+  reconciliationDlq: string;
   importFailures: string;
   worker: string;
   decreeWorker: string;
+  reconcile: string;
+  importFunction: string;
+  bankReportFunction: string;
+  rule: string;
 };
 
 beforeAll(() => {
   app = synthKhbsApp();
   template = app.apiTemplate;
-  const { checks, decree, importPipeline } = app.api;
+  const { checks, decree, importPipeline, reconciliation } = app.api;
   ids = {
     checksQueue: logicalIdOf(checks.queue),
     checksDlq: logicalIdOf(checks.deadLetterQueue),
     decreeQueue: logicalIdOf(decree.queue),
     decreeDlq: logicalIdOf(decree.deadLetterQueue),
+    reconciliationQueue: logicalIdOf(reconciliation.queue),
+    reconciliationDlq: logicalIdOf(reconciliation.deadLetterQueue),
     importFailures: logicalIdOf(importPipeline.failureQueue),
     worker: logicalIdOf(checks.function),
     decreeWorker: logicalIdOf(decree.function),
+    reconcile: logicalIdOf(reconciliation.function),
+    importFunction: logicalIdOf(importPipeline.function),
+    bankReportFunction: logicalIdOf(importPipeline.bankReportFunction),
+    rule: logicalIdOf(reconciliation.rule),
   };
   labels = {
     ...statefulLabels(app),
@@ -57,7 +83,11 @@ beforeAll(() => {
     [ids.checksDlq]: 'checks-dlq',
     [ids.decreeQueue]: 'decree',
     [ids.decreeDlq]: 'decree-dlq',
+    [ids.reconciliationQueue]: 'reconciliation',
+    [ids.reconciliationDlq]: 'reconciliation-dlq',
     [ids.importFailures]: 'import-failures',
+    [ids.importFunction]: 'import-function',
+    [ids.bankReportFunction]: 'bank-report-function',
   };
 }, SYNTH_TIMEOUT_MS);
 
@@ -122,10 +152,8 @@ describe('KhbsApi: the decree worker', () => {
         .filter((action) => action.startsWith('s3:'))
         .sort(),
     ).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObjectRetention']);
-    // Listing (so that a missing PDF is a 404, not a 403) only under decrees/.
-    expect(statementsAllowing(statements, 's3:ListBucket')).toMatchObject([
-      { Condition: { StringLike: { 's3:prefix': 'decrees/*' } } },
-    ]);
+    // Listing (so that a missing PDF is a 404, not a 403): keys of the documents bucket, no contents.
+    expect(resourcesAllowed(statements, 's3:ListBucket')).toEqual(['<documents>']);
     const s3Actions = statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'));
     // Never delete, never bypass governance retention, never change the lock configuration.
     expect(s3Actions.filter((action) => /Delete|Bypass|PutObjectLegalHold|PutBucket/.test(action))).toEqual(
@@ -184,6 +212,9 @@ describe('KhbsApi: the checks worker', () => {
     expect(propsOf(ids.decreeQueue).VisibilityTimeout).toBeGreaterThanOrEqual(
       VISIBILITY_TIMEOUT_FACTOR * (propsOf(ids.decreeWorker).Timeout as number),
     );
+    expect(propsOf(ids.reconciliationQueue).VisibilityTimeout).toBeGreaterThanOrEqual(
+      VISIBILITY_TIMEOUT_FACTOR * (propsOf(ids.reconcile).Timeout as number),
+    );
   });
 
   it('grants the worker the table, its own queue (consume and re-check), and nothing else', () => {
@@ -196,7 +227,7 @@ describe('KhbsApi: the checks worker', () => {
     expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual(['<checks>']);
     const touched = statements
       .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)))
-      .filter((r) => /decree|dlq|import-failures/.test(r));
+      .filter((r) => /decree|dlq|import-failures|reconciliation|function/.test(r));
     expect(touched).toEqual([]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:'))).toEqual([]);
     const starActions = statements.filter((s) => resourcesOf(s).includes('*')).flatMap(actionsOf);
@@ -214,17 +245,159 @@ describe('KhbsApi: the checks worker', () => {
   });
 });
 
+describe('KhbsApi: the reconciliation job', () => {
+  it('consumes the reconciliation queue one run per invocation, with partial batch responses and bounded concurrency', () => {
+    expect(mappingOf(ids.reconcile)).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [ids.reconciliationQueue, 'Arn'] },
+      FunctionName: { Ref: ids.reconcile },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: RECONCILE_WORKER.maxConcurrency },
+    });
+    // The event source's allowed range.
+    expect(RECONCILE_WORKER.maxConcurrency).toBeGreaterThanOrEqual(2);
+    expect(RECONCILE_WORKER.maxConcurrency).toBeLessThanOrEqual(1000);
+  });
+
+  it('runs the reconcile handler with its timeout and memory, and the names of what it re-drives into', () => {
+    expect(app.api.reconciliation.function.node.id).toBe(RECONCILE_FUNCTION.id);
+    expect(propsOf(ids.reconcile)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Timeout: RECONCILE_WORKER.timeoutSeconds,
+      MemorySize: RECONCILE_WORKER.memoryMb,
+    });
+    expect(variables(ids.reconcile)).toMatchObject({
+      IMPORT_FUNCTION_NAME: { Ref: ids.importFunction },
+      DISBURSEMENT_FUNCTION_NAME: { Ref: ids.bankReportFunction },
+      [QUEUES.checks.envVar]: { Ref: ids.checksQueue },
+      [QUEUES.decree.envVar]: { Ref: ids.decreeQueue },
+    });
+    // It consumes its queue; it never sends to it.
+    expect(variables(ids.reconcile)).not.toHaveProperty(QUEUES.reconciliation.envVar);
+  });
+
+  it('is started every day at 18:00 UTC (01:00 WIB) by a scheduled reconciliation.requested on its queue', () => {
+    const [ruleId, rule] = onlyResource(template, 'AWS::Events::Rule');
+    expect(ruleId).toBe(ids.rule);
+    expect(app.api.reconciliation.rule.node.id).toBe('Daily');
+    expect(rule.ScheduleExpression).toBe('cron(0 18 * * ? *)');
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.EventPattern).toBeUndefined();
+    const targets = rule.Targets as Record<string, unknown>[];
+    expect(targets).toHaveLength(1);
+    const [target] = targets;
+    expect(getAttTarget(target?.Arn)).toBe(ids.reconciliationQueue);
+    // Undeliverable schedule messages go to the job's own (alarmed) DLQ.
+    expect(target?.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [ids.reconciliationDlq, 'Arn'] } });
+    // The message, exactly: a constant input, no input path or transformer.
+    expect(target?.Input).toBe('{"type":"reconciliation.requested","trigger":"schedule"}');
+    expect(target?.InputPath).toBeUndefined();
+    expect(target?.InputTransformer).toBeUndefined();
+    // …and it is a message the worker accepts, with no runId (the worker names the run after the day).
+    expect(ReconciliationRequestedSchema.parse(JSON.parse(String(target?.Input)))).toEqual({
+      type: 'reconciliation.requested',
+      trigger: 'schedule',
+    });
+  });
+
+  it('lets EventBridge send to the reconciliation queue and its DLQ for this rule only, and to no other queue', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy') as Resources).map(
+      (r) => r.Properties ?? {},
+    );
+    const fromEvents = policies.flatMap((policy) =>
+      ((policy.PolicyDocument as { Statement: (Statement & Record<string, unknown>)[] }).Statement ?? [])
+        .filter((s) => JSON.stringify(s.Principal ?? null).includes('events.amazonaws.com'))
+        .map((s) => ({ queues: policy.Queues, statement: s })),
+    );
+    expect(fromEvents.map((e) => getAttTarget((e.queues as unknown[])[0])).sort()).toEqual(
+      [ids.reconciliationDlq, ids.reconciliationQueue].sort(),
+    );
+    for (const { statement } of fromEvents) {
+      expect(statement.Effect).toBe('Allow');
+      expect(actionsOf(statement)).toContain('sqs:SendMessage');
+      expect(actionsOf(statement).filter((a) => /Receive|Delete|\*/.test(a))).toEqual([]);
+      expect(statement.Condition).toEqual({
+        ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ids.rule, 'Arn'] } },
+      });
+    }
+  });
+
+  it('may invoke exactly the two imports, send exactly to the checks and decree queues, and put only under reports/reconciliations/', () => {
+    const { statements, managedPolicies } = permissionsOf(template, ids.reconcile);
+    expect(managedPolicies).toEqual([]);
+    // Function.grantInvoke: each import and its versions/aliases.
+    expect(resourcesAllowed(statements, 'lambda:InvokeFunction')).toEqual([
+      '<bank-report-function>',
+      '<bank-report-function>:*',
+      '<import-function>',
+      '<import-function>:*',
+    ]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('lambda:'))).toEqual([
+      'lambda:InvokeFunction',
+    ]);
+    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual(['<checks>', '<decree>']);
+    expect(resourcesAllowed(statements, 'sqs:ReceiveMessage')).toEqual(['<reconciliation>']);
+    expect(resourcesAllowed(statements, 'sqs:DeleteMessage')).toEqual(['<reconciliation>']);
+    expect(PREFIXES.reconciliationReports).toBe('reports/reconciliations/');
+    expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([
+      `<documents>/${PREFIXES.reconciliationReports}*`,
+    ]);
+    // Reads: of the documents bucket only the decree PDFs (hashed against the recorded SHA-256), with
+    // ListBucket for 404s; of the uploads bucket nothing but the listing (to find lost S3 events).
+    expect(resourcesAllowed(statements, 's3:GetObject')).toEqual([`<documents>/${PREFIXES.decrees}*`]);
+    expect(resourcesAllowed(statements, 's3:ListBucket')).toEqual(['<documents>', '<uploads>']);
+    expect(statementsAllowing(statements, 's3:PutObjectRetention')).toEqual([]);
+    const documentsStatements = statements.filter((s) =>
+      resourcesOf(s).some((r) => flatResource(r, labels).startsWith('<documents>')),
+    );
+    expect(
+      documentsStatements
+        .flatMap(actionsOf)
+        .filter((a) => /^s3:(Get|List)/.test(a))
+        .sort(),
+    ).toEqual(['s3:GetObject', 's3:ListBucket']);
+    const s3Actions = statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:'));
+    expect(s3Actions.filter((a) => /Delete|Bypass|PutBucket/.test(a))).toEqual([]);
+    expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
+    const starActions = statements.filter((s) => resourcesOf(s).includes('*')).flatMap(actionsOf);
+    expect(starActions.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('alarms on job errors', () => {
+    const alarm = app.api.reconciliation.errorsAlarm;
+    expect(propsOf(logicalIdOf(alarm))).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.reconcile } }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+  });
+});
+
 describe('KhbsApi: the work queues and their dead-letter queues', () => {
   const pairs = () =>
     [
       { spec: QUEUES.checks, queue: ids.checksQueue, dlq: ids.checksDlq },
       { spec: QUEUES.decree, queue: ids.decreeQueue, dlq: ids.decreeDlq },
+      { spec: QUEUES.reconciliation, queue: ids.reconciliationQueue, dlq: ids.reconciliationDlq },
     ] as const;
 
-  it('has exactly the import failure queue, the two work queues and their DLQs', () => {
+  it('has exactly the import failure queue, the three work queues and their DLQs', () => {
     expect(Object.keys(template.findResources('AWS::SQS::Queue')).sort()).toEqual(
-      [ids.importFailures, ids.checksQueue, ids.checksDlq, ids.decreeQueue, ids.decreeDlq].sort(),
+      [
+        ids.importFailures,
+        ids.checksQueue,
+        ids.checksDlq,
+        ids.decreeQueue,
+        ids.decreeDlq,
+        ids.reconciliationQueue,
+        ids.reconciliationDlq,
+      ].sort(),
     );
+    // One work queue (with its DLQ) per QUEUES entry that declares a dead letter.
+    const workQueues = Object.values(QUEUES).filter((spec) => 'deadLetter' in spec);
+    expect(pairs().map((p) => p.spec.id)).toEqual(workQueues.map((spec) => spec.id));
   });
 
   it('redrives to the DLQ after maxReceiveCount from shared/resources.ts', () => {
@@ -259,7 +432,7 @@ describe('KhbsApi: the work queues and their dead-letter queues', () => {
     }
   });
 
-  it('alarms on any message in either DLQ, and on messages nobody takes', () => {
+  it('alarms on any message in any DLQ, and on messages nobody takes', () => {
     for (const { spec, queue, dlq } of pairs()) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
@@ -285,6 +458,7 @@ describe('KhbsApi: the work queues and their dead-letter queues', () => {
       'ChecksDeadLetterQueueUrl',
       'DecreeQueueUrl',
       'DecreeDeadLetterQueueUrl',
+      'ReconciliationQueueUrl',
     ]) {
       template.hasOutput(name, {});
     }
@@ -292,7 +466,7 @@ describe('KhbsApi: the work queues and their dead-letter queues', () => {
 });
 
 describe('KhbsApi: who may send to which queue', () => {
-  const queueLabel = { checks: '<checks>', decree: '<decree>' } as const;
+  const queueLabel = { checks: '<checks>', decree: '<decree>', reconciliation: '<reconciliation>' } as const;
 
   it('SubmitProposal may send to the checks queue only', () => {
     const route = ROUTES.find((r) => r.id === 'SubmitProposal');
@@ -316,9 +490,24 @@ describe('KhbsApi: who may send to which queue', () => {
     expect(variables(routeFunctionId(route))).not.toHaveProperty(QUEUES.checks.envVar);
   });
 
+  it('StartReconciliation may send to the reconciliation queue only, and writes the table for its run record', () => {
+    const route = ROUTES.find((r) => r.id === 'StartReconciliation');
+    if (!route) throw new Error('no StartReconciliation route');
+    expect(route.access.sendsTo).toEqual(['reconciliation']);
+    const id = routeFunctionId(route);
+    const { statements } = permissionsOf(template, id);
+    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual(['<reconciliation>']);
+    expect(resourcesAllowed(statements, 'dynamodb:PutItem')).toEqual(['<table>', '<table>/index/*']);
+    expect(variables(id)).toMatchObject({
+      [QUEUES.reconciliation.envVar]: { Ref: ids.reconciliationQueue },
+    });
+    expect(variables(id)).not.toHaveProperty(QUEUES.checks.envVar);
+    expect(variables(id)).not.toHaveProperty(QUEUES.decree.envVar);
+  });
+
   it('every route sends to exactly the queues of its access.sendsTo, and no other route to any', () => {
     const senders = ROUTES.filter((r) => (r.access.sendsTo ?? []).length > 0).map((r) => r.id);
-    expect(senders.sort()).toEqual(['DecideProposal', 'SubmitProposal']);
+    expect(senders.sort()).toEqual(['DecideProposal', 'StartReconciliation', 'SubmitProposal']);
     for (const route of ROUTES) {
       const id = routeFunctionId(route);
       const { statements } = permissionsOf(template, id);
@@ -328,7 +517,7 @@ describe('KhbsApi: who may send to which queue', () => {
       expect(statementsAllowing(statements, 'sqs:ReceiveMessage'), route.id).toEqual([]);
       expect(statementsAllowing(statements, 'sqs:DeleteMessage'), route.id).toEqual([]);
       const env = variables(id);
-      for (const name of ['checks', 'decree'] as const) {
+      for (const name of ['checks', 'decree', 'reconciliation'] as const) {
         expect(env[QUEUES[name].envVar] !== undefined, `${route.id} ${QUEUES[name].envVar}`).toBe(
           (route.access.sendsTo ?? []).includes(name),
         );
@@ -336,18 +525,47 @@ describe('KhbsApi: who may send to which queue', () => {
     }
   });
 
-  it('nothing but the import function may send to the import failure queue', () => {
-    const functions = Object.keys(template.findResources('AWS::Lambda::Function') as Resources);
-    const importId = logicalIdOf(app.api.importPipeline.function);
-    for (const id of functions) {
-      if (id === importId) continue;
+  /** Every function's logical id with the queues (labels) its role may do `action` on. */
+  function queueAccess(action: string): Map<string, string[]> {
+    const access = new Map<string, string[]>();
+    for (const id of Object.keys(template.findResources('AWS::Lambda::Function') as Resources)) {
       let statements: Statement[];
       try {
         statements = permissionsOf(template, id).statements;
       } catch {
         continue; // CDK's own helper functions
       }
-      expect(resourcesAllowed(statements, 'sqs:SendMessage'), id).not.toContain('<import-failures>');
+      access.set(id, resourcesAllowed(statements, action));
+    }
+    return access;
+  }
+
+  it('nothing but the two import functions may send to the import failure queue', () => {
+    const senders = [...queueAccess('sqs:SendMessage')]
+      .filter(([, queues]) => queues.includes('<import-failures>'))
+      .map(([id]) => id);
+    expect(senders.sort()).toEqual([ids.bankReportFunction, ids.importFunction].sort());
+  });
+
+  it('nothing but StartReconciliation may send to the reconciliation queue (the schedule sends through its queue policy)', () => {
+    const start = ROUTES.find((r) => r.id === 'StartReconciliation');
+    if (!start) throw new Error('no StartReconciliation route');
+    const access = queueAccess('sqs:SendMessage');
+    const senders = [...access].filter(([, queues]) => queues.includes('<reconciliation>')).map(([id]) => id);
+    expect(senders).toEqual([routeFunctionId(start)]);
+    // Nobody but a queue's own consumer reads it: the reconciliation job takes only its queue.
+    const receivers = [...queueAccess('sqs:ReceiveMessage')].filter(([, queues]) => queues.length > 0);
+    expect(Object.fromEntries(receivers)).toEqual({
+      [ids.worker]: ['<checks>'],
+      [ids.decreeWorker]: ['<decree>'],
+      [ids.reconcile]: ['<reconciliation>'],
+    });
+    // Nothing sends to a dead-letter queue itself: SQS moves messages there, EventBridge through its policy.
+    for (const [id, queues] of access) {
+      expect(
+        queues.filter((q) => q.endsWith('-dlq>')),
+        id,
+      ).toEqual([]);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUCKETS, TABLES } from '#shared/resources.ts';
+import { BUCKETS, PREFIXES, TABLES } from '#shared/resources.ts';
 import { onlyResource, type Resources, SYNTH_TIMEOUT_MS, synthKhbsApp } from './support/khbs-app.ts';
 
 let template: Template;
@@ -127,6 +127,42 @@ describe('KhbsStateful: the buckets', () => {
     expect(documents.LoggingConfiguration).toMatchObject({ LogFilePrefix: `${BUCKETS.documents.id}/` });
     expect(documents.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(documents.ObjectLockConfiguration).toBeUndefined();
+  });
+
+  it('refuses, for every principal, a PUT under decrees/ of the documents bucket without If-None-Match', () => {
+    const [documentsId] = onlyResource(template, 'AWS::S3::Bucket', (p) => p.ObjectLockEnabled === true);
+    const statementsOf = (bucketId: string): Record<string, unknown>[] =>
+      Object.values(template.findResources('AWS::S3::BucketPolicy') as Resources)
+        .filter((policy) => JSON.stringify(policy.Properties?.Bucket) === JSON.stringify({ Ref: bucketId }))
+        .flatMap(
+          (policy) =>
+            (policy.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)
+              ?.Statement ?? [],
+        );
+    const writeOnce = statementsOf(documentsId).filter((s) => s.Sid === 'DecreesAreWrittenOnce');
+    expect(writeOnce).toEqual([
+      {
+        Sid: 'DecreesAreWrittenOnce',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [documentsId, 'Arn'] }, `/${PREFIXES.decrees}*`]] },
+        // Null = true: the request carries no If-None-Match header (a conditional create), so the
+        // PUT could lay a new version over a decree that is already stored.
+        Condition: { Null: { 's3:if-none-match': 'true' } },
+      },
+    ]);
+    expect(PREFIXES.decrees).toBe('decrees/');
+    // The write-once rule is the documents bucket's alone; no other bucket carries it.
+    const others = Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) => id !== documentsId);
+    for (const id of others) {
+      expect(
+        statementsOf(id).filter((s) => s.Sid === 'DecreesAreWrittenOnce'),
+        id,
+      ).toEqual([]);
+    }
+    // No statement of the documents bucket allows anything: access comes from IAM roles only.
+    expect(statementsOf(documentsId).filter((s) => s.Effect === 'Allow')).toEqual([]);
   });
 
   it('publishes the table and bucket names', () => {

@@ -30,7 +30,7 @@ const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { verifyChain } = await import('#shared/domain/audit.ts');
-const { formatRupiah, wibDate } = await import('#shared/domain/decree.ts');
+const { formatRupiah, PLACEHOLDER_NOTICE, wibDate } = await import('#shared/domain/decree.ts');
 const { decreeRequestFor } = await import('#shared/messages.ts');
 const { dependencies } = await import('../../functions/decree/handler.ts');
 const { issueDecree, numberDecree } = await import('../../functions/decree/issue-decree.ts');
@@ -107,6 +107,8 @@ describe('issuing one decree', () => {
     }
     expect(text).toContain(formatRupiah(decree.total ?? -1));
     expect(text).toContain(decree.verifyCode);
+    // The rate table is still a placeholder: every page says so.
+    expect(text.split(PLACEHOLDER_NOTICE).length - 1).toBe(decree.pages);
   });
 
   it('answers a redelivered request with the same decree, numbering nothing', async () => {
@@ -175,7 +177,7 @@ describe('a failure between the number and the PDF', () => {
       ...dependencies(),
       objects: Object.assign(Object.create(objects) as typeof objects, {
         putOnce: async (...args: Parameters<typeof objects.putOnce>) => {
-          stored = await objects.putOnce(...args);
+          stored = (await objects.putOnce(...args)).written;
           throw new Error('crashed after the write (injected)');
         },
       }),

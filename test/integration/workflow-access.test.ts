@@ -39,6 +39,7 @@ const PROTECTED = ROUTES.filter((route) => !route.public).map((route) => route.i
 const A = '62.01';
 const B = '62.03';
 const UNKNOWN_PROPOSAL = `${A}-2099-S1`;
+const RUN_ID = 'daily-2026-11-29';
 
 /** Region A's proposals, one per state a route needs, and one DRAFT of region B. */
 let draft: ImportedList;
@@ -66,6 +67,14 @@ beforeAll(async () => {
   await moveTo(decreed.proposalId, 'DECREED');
   // Asking again returns the decree the move issued: the worker is idempotent by proposal.
   decree = await issueDecreeFor(decreed);
+  const { ReconciliationsRepository } = await import('#shared/adapters/reconciliations-repo.ts');
+  await new ReconciliationsRepository(env().tableName).request({
+    runId: RUN_ID,
+    trigger: 'schedule',
+    status: 'QUEUED',
+    requestedAt: new Date().toISOString(),
+    attempt: 0,
+  });
   await moveTo(inReview.proposalId, 'IN_REVIEW');
   await setFlags(flagged.listId ?? '', sourceRowOf(1), [{ code: 'NIK_IN_OTHER_LIST', severity: 'blocking' }]);
   flaggedRecipientId = `${flagged.listId}.${sourceRowOf(1)}`;
@@ -244,6 +253,26 @@ const CASES: AccessCase[] = [
       expect(response.body).toMatchObject({ status: 'REVOKED', revokedBy: 'Sekretaris Daerah' }),
   },
   {
+    route: 'StartReconciliation',
+    request: () => ({ body: {} }),
+    expected: ONLY(['verifier', 'approver', 'admin'], 202),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ status: 'QUEUED', runId: expect.any(String) }),
+  },
+  {
+    route: 'ListReconciliations',
+    request: () => ({ query: { limit: '100' } }),
+    expected: ONLY(['verifier', 'approver', 'auditor', 'admin'], 200),
+    check: (_, response) =>
+      expect((response.body.items as { runId: string }[]).map((run) => run.runId)).toContain(RUN_ID),
+  },
+  {
+    route: 'GetReconciliation',
+    request: () => ({ pathParameters: { runId: RUN_ID } }),
+    expected: ONLY(['verifier', 'approver', 'auditor', 'admin'], 200),
+    check: (_, response) => expect(response.body).toMatchObject({ runId: RUN_ID, trigger: 'schedule' }),
+  },
+  {
     route: 'GetAudit',
     request: () => ({ query: { entityId: inReview.proposalId } }),
     expected: ONLY(['auditor', 'admin'], 200),
@@ -296,6 +325,11 @@ const plausible = (route: RouteId): CallOptions => {
       return {};
     case 'GetDecree':
       return { pathParameters: { decreeId: decree.decreeId } };
+    case 'StartReconciliation':
+    case 'ListReconciliations':
+      return { body: {} };
+    case 'GetReconciliation':
+      return { pathParameters: { runId: RUN_ID } };
     case 'RevokeDecree':
       return { pathParameters: { decreeId: decree.decreeId }, body: { reason: 'alasan yang cukup panjang' } };
     case 'GetAudit':
@@ -613,6 +647,7 @@ describe('unknown things → 404, wrong state → 409', () => {
     ['GetUpload', () => admin(), { pathParameters: { uploadId: 'no-such-upload' } }],
     ['GetAudit', () => auditor(), { query: { entityId: UNKNOWN_PROPOSAL } }],
     ['GetDecree', () => auditor(), { pathParameters: { decreeId: `SK-${UNKNOWN_PROPOSAL}` } }],
+    ['GetReconciliation', () => auditor(), { pathParameters: { runId: 'no-such-run' } }],
     [
       'RevokeDecree',
       () => approver(),

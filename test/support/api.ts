@@ -64,6 +64,9 @@ export type RouteId =
   | 'GetDecree'
   | 'RevokeDecree'
   | 'VerifyDecree'
+  | 'StartReconciliation'
+  | 'ListReconciliations'
+  | 'GetReconciliation'
   | 'GetAudit';
 
 const handlers = new Map<string, Promise<ApiHandler>>();

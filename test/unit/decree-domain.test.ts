@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import {
+  amountsForPeriod,
   buildLampiran,
   type DecreeRecipient,
   decreeDocument,
@@ -136,7 +137,10 @@ describe('the lampiran', () => {
     person('Citra', 'PEMUKA_AGAMA', kapuasHilir, ['62.03.02.2003', 'Barimba']),
     person('Dewi', 'MANTIR_DESA', selat, ['62.03.01.1001', 'Selat Hilir']),
   ];
-  const lampiran = buildLampiran(recipients, '2026-S1', RATE_TABLE.monthly, { head: 6, tail: 4 });
+  const lampiran = buildLampiran(recipients, amountsForPeriod(RATE_TABLE.monthly, '2026-S1'), {
+    head: 6,
+    tail: 4,
+  });
 
   it('groups by kecamatan (by name), kecamatan-level roles first, then desa; roles in order, then RT', () => {
     expect(lampiran.groups.map((group) => [group.kecamatan, group.desa])).toEqual([
@@ -182,8 +186,7 @@ describe('the lampiran', () => {
 describe('the decree text', () => {
   const lampiran = buildLampiran(
     [person('Budi', 'DAMANG', ['62.03.01', 'Selat'])],
-    '2026-S1',
-    RATE_TABLE.monthly,
+    amountsForPeriod(RATE_TABLE.monthly, '2026-S1'),
     { head: 6, tail: 4 },
   );
   const settings = {

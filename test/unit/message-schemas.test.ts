@@ -2,7 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ChecksRequestedSchema, DecreeRequestedSchema } from '#shared/messages.ts';
+import {
+  ChecksRequestedSchema,
+  DecreeRequestedSchema,
+  ReconciliationRequestedSchema,
+} from '#shared/messages.ts';
 import { MESSAGE_SCHEMAS } from '../../scripts/message-schemas.ts';
 
 /**
@@ -17,6 +21,7 @@ const load = (name: string): unknown => JSON.parse(readFileSync(`${DIR}${name}`,
 const CONTRACTS = [
   ['checks-requested.schema.json', ChecksRequestedSchema],
   ['decree-requested.schema.json', DecreeRequestedSchema],
+  ['reconciliation-requested.schema.json', ReconciliationRequestedSchema],
 ] as const;
 
 describe('message JSON Schemas in events/', () => {

@@ -10,6 +10,7 @@ import { renderBareTablePdf, renderDecreePdf } from '#functions/decree/render-pd
 import { DEFAULT_MENGINGAT, DEFAULT_MENIMBANG } from '#shared/config/decree.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import {
+  amountsForPeriod,
   buildLampiran,
   type DecreeDocument,
   type DecreeLine,
@@ -116,7 +117,7 @@ function kapuasRecipients(desaPerKecamatan: number, rtPerDesa: number): DecreeRe
 }
 
 function kapuasDecree(recipients: readonly DecreeRecipient[], verifyCode = VERIFY_CODE): DecreeDocument {
-  const lampiran = buildLampiran(recipients, '2026', RATE_TABLE.monthly, SETTINGS.nikMask);
+  const lampiran = buildLampiran(recipients, amountsForPeriod(RATE_TABLE.monthly, '2026'), SETTINGS.nikMask);
   return decreeDocument(
     {
       number: '188.44/7/2026',

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { MessageQueue } from '#shared/adapters/queue.ts';
+import { requireGroup } from '#shared/http/caller.ts';
+import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { ReconciliationRequestedSchema } from '#shared/messages.ts';
+import { requestedRunId } from '../reconcile/run-reconciliation.ts';
+import { apiDeps, reconciliations } from './deps.ts';
+
+const BodySchema = z.strictObject({});
+
+/**
+ * `POST /reconciliations`: starts a run now (202 with its `runId`). The run itself is the same job
+ * as the daily one, on the reconciliation queue; `GET /reconciliations/{runId}` follows it.
+ */
+export const handler = apiHandler(async ({ event, caller }) => {
+  requireGroup(caller, 'verifier', 'approver', 'admin');
+  parseInput(BodySchema, event.body ? jsonBody(event) : {});
+  const { config } = apiDeps();
+  if (!config.reconciliationQueueUrl) throw new Error('RECONCILIATION_QUEUE_URL is not set');
+  const now = new Date();
+  const runId = requestedRunId(now, randomUUID().slice(0, 8));
+  await reconciliations().request({
+    runId,
+    trigger: 'api',
+    status: 'QUEUED',
+    requestedAt: now.toISOString(),
+    requestedBy: { sub: caller.sub, name: caller.name },
+    attempt: 0,
+  });
+  await new MessageQueue(config.reconciliationQueueUrl).send(
+    ReconciliationRequestedSchema.parse({ type: 'reconciliation.requested', trigger: 'api', runId }),
+  );
+  return json(202, { runId, status: 'QUEUED', requestedAt: now.toISOString() });
+});

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { LambdaInvoker } from '#shared/adapters/lambda-invoker.ts';
+import { ObjectStore } from '#shared/adapters/object-store.ts';
+import { BankReportsRepository, PaymentsRepository } from '#shared/adapters/payments-repo.ts';
+import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { MessageQueue } from '#shared/adapters/queue.ts';
+import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
+import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
+import { env } from '#shared/config/env.ts';
+import { RATE_TABLE } from '#shared/config/rates.ts';
+import { reconcileSettings } from '#shared/config/reconcile.ts';
+import { ReconciliationRequestedSchema } from '#shared/messages.ts';
+import { queueWorker } from '#shared/queue/queue-worker.ts';
+import { dailyRunId, type ReconcileDeps, requestedRunId, runReconciliation } from './run-reconciliation.ts';
+
+let deps: ReconcileDeps | undefined;
+
+/** The job's adapters, built once per container (tests, the benchmark and the local stack use them too). */
+export function dependencies(): ReconcileDeps {
+  if (deps) return deps;
+  const config = env();
+  const settings = reconcileSettings();
+  deps = {
+    proposals: new ProposalsRepository(config.tableName),
+    decrees: new DecreesRepository(config.tableName),
+    recipients: new RecipientsRepository(config.tableName),
+    payments: new PaymentsRepository(config.tableName),
+    uploads: new UploadsRepository(config.tableName),
+    bankReports: new BankReportsRepository(config.tableName),
+    runs: new ReconciliationsRepository(config.tableName),
+    objects: new ObjectStore(),
+    invoker: new LambdaInvoker(),
+    checksQueue: config.checksQueueUrl ? new MessageQueue(config.checksQueueUrl) : undefined,
+    decreeQueue: config.decreeQueueUrl ? new MessageQueue(config.decreeQueueUrl) : undefined,
+    config: {
+      uploadsBucket: config.uploadsBucket,
+      documentsBucket: config.documentsBucket,
+      ...settings,
+      monthlyRates: RATE_TABLE.monthly,
+    },
+  };
+  return deps;
+}
+
+/**
+ * SQS → one reconciliation run per record. A scheduled request is named after its day (WIB), so
+ * the day runs once however often the message arrives; an API request names its run.
+ */
+export const handler = queueWorker({
+  schema: ReconciliationRequestedSchema,
+  type: 'reconciliation.requested',
+  work: (message) => {
+    const now = new Date();
+    const runId =
+      message.runId ??
+      (message.trigger === 'schedule' ? dailyRunId(now) : requestedRunId(now, randomUUID().slice(0, 8)));
+    return runReconciliation(runId, message.trigger, dependencies());
+  },
+});

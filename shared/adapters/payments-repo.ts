@@ -1,0 +1,380 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type BankReportRecord,
+  BankReportRecordSchema,
+  type BankReportStatus,
+  PaymentLineSchema,
+} from '../model.ts';
+import { documentClient } from './clients.ts';
+import { bankReportKey, PAYMENT_SHARDS, paymentKey, paymentPartition } from './keys.ts';
+
+/** One payment line of a bank disbursement report, as recorded under its bank reference. */
+export interface PaymentLine {
+  readonly bankRef: string;
+  readonly noRekening: string;
+  readonly nik?: string | undefined;
+  readonly nama: string;
+  readonly amount: number;
+  readonly status: 'BERHASIL' | 'GAGAL';
+  readonly transactionDate: string;
+  readonly nomorSk?: string | undefined;
+  /** S3 key of the report the line was first recorded from. */
+  readonly reportKey: string;
+  /** Its row in that report, as Excel shows it. */
+  readonly sourceRow: number;
+}
+
+export interface PaymentsRepositoryOptions {
+  /** Items per Query page when streaming (DynamoDB's 1 MB page otherwise); for tests. */
+  readonly pageSize?: number;
+  /** Attempts for a transaction or batch that DynamoDB hands back before giving up. */
+  readonly maxAttempts?: number;
+}
+
+/** What {@link PaymentsRepository.putNew} did: lines written, and references someone recorded first. */
+export interface PutNewResult {
+  readonly written: readonly PaymentLine[];
+  /** Reference → the payment already recorded under it (it stays as it is). */
+  readonly taken: ReadonlyMap<string, PaymentLine>;
+}
+
+interface ShardPage {
+  readonly shard: number;
+  readonly out: QueryCommandOutput;
+}
+
+/** DynamoDB's limits: TransactWriteItems takes 100 actions, BatchGetItem 100 keys. */
+export const TRANSACTION_LIMIT = 100;
+const BATCH_GET_LIMIT = 100;
+
+/** Cancellation reasons worth another try (someone else's transaction on the same item, throttling). */
+const RETRYABLE_REASONS: ReadonlySet<string> = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * Payment lines of the bank's disbursement reports, one item per bank reference, spread over
+ * {@link PAYMENT_SHARDS} partitions (`keys.ts`). A reference is written only if no item has it yet
+ * (a condition in the write itself), so however reports overlap or race, each reference is
+ * recorded once and the first recording stays.
+ */
+export class PaymentsRepository {
+  private readonly pageSize: number | undefined;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+    options: PaymentsRepositoryOptions = {},
+  ) {
+    this.pageSize = options.pageSize;
+    this.maxAttempts = options.maxAttempts ?? 10;
+  }
+
+  /** The recorded payments among `refs` (strongly consistent), by reference. */
+  async getMany(refs: readonly string[]): Promise<Map<string, PaymentLine>> {
+    const found = new Map<string, PaymentLine>();
+    for (let start = 0; start < refs.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = [...new Set(refs.slice(start, start + BATCH_GET_LIMIT))].map(
+        paymentKey,
+      );
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > 1) await backoff(attempt);
+        const out = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const line = PaymentLineSchema.parse(item);
+          found.set(line.bankRef, line);
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (keys.length > 0 && attempt >= this.maxAttempts) {
+          throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Records each line whose reference no item has yet, up to {@link TRANSACTION_LIMIT} per
+   * TransactWriteItems, every put conditional on `attribute_not_exists(pk)`. When a reference was
+   * recorded meanwhile (another import, or this one's earlier attempt), the transaction is cancelled:
+   * those references are read back and returned as `taken`, and the others are sent again. The
+   * references in `lines` must be distinct.
+   */
+  async putNew(lines: readonly PaymentLine[], storedAt: string): Promise<PutNewResult> {
+    const written: PaymentLine[] = [];
+    const taken = new Map<string, PaymentLine>();
+    for (let start = 0; start < lines.length; start += TRANSACTION_LIMIT) {
+      let remaining = lines.slice(start, start + TRANSACTION_LIMIT);
+      for (let attempt = 1; remaining.length > 0; attempt++) {
+        const outcome = await this.tryPut(remaining, storedAt);
+        if (outcome.kind === 'written') {
+          written.push(...remaining);
+          break;
+        }
+        if (outcome.failed.length > 0) {
+          const recorded = await this.getMany(outcome.failed.map((line) => line.bankRef));
+          for (const line of outcome.failed) {
+            const existing = recorded.get(line.bankRef);
+            // Payments are never deleted, so a failed condition means an item exists; if it cannot be
+            // read (not possible today), the line is simply tried again.
+            if (existing) taken.set(line.bankRef, existing);
+          }
+        }
+        remaining = remaining.filter((line) => !taken.has(line.bankRef));
+        if (remaining.length === 0) break;
+        if (attempt >= this.maxAttempts) {
+          throw new Error(`TransactWriteItems still cancelled after ${attempt} attempts`);
+        }
+        if (outcome.retryable) await backoff(attempt);
+      }
+    }
+    return { written, taken };
+  }
+
+  private async tryPut(
+    lines: readonly PaymentLine[],
+    storedAt: string,
+  ): Promise<{ kind: 'written' } | { kind: 'cancelled'; failed: PaymentLine[]; retryable: boolean }> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: lines.map((line) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: { ...paymentKey(line.bankRef), ...definedOnly(line), storedAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+      return { kind: 'written' };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed: PaymentLine[] = [];
+      let retryable = false;
+      for (const [index, line] of lines.entries()) {
+        const code = reasons[index]?.Code ?? 'None';
+        if (code === 'ConditionalCheckFailed') failed.push(line);
+        else if (RETRYABLE_REASONS.has(code)) retryable = true;
+        else if (code !== 'None') throw error;
+      }
+      // Cancelled with no reason given for any item: treat as a conflict and try again.
+      if (failed.length === 0) retryable = true;
+      return { kind: 'cancelled', failed, retryable };
+    }
+  }
+
+  /**
+   * Every stored payment line, all {@link PAYMENT_SHARDS} shards, in a deterministic order (shard,
+   * then bank reference). Pages are strongly consistent Queries (never a Scan); the next page is
+   * fetched while the caller works on this one, so memory stays at about two pages.
+   */
+  async *stream(): AsyncGenerator<PaymentLine> {
+    let next: Promise<ShardPage> | undefined = this.shardPage(0);
+    while (next) {
+      const { shard, out }: ShardPage = await next;
+      const after: Record<string, unknown> | undefined = out.LastEvaluatedKey;
+      next = after
+        ? this.shardPage(shard, after)
+        : shard + 1 < PAYMENT_SHARDS
+          ? this.shardPage(shard + 1)
+          : undefined;
+      for (const item of out.Items ?? []) yield PaymentLineSchema.parse(item);
+    }
+  }
+
+  /** One page of one shard, already on its way; marked handled at once (see `RecipientsRepository`). */
+  private shardPage(shard: number, after?: Record<string, unknown>): Promise<ShardPage> {
+    const page = this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': paymentPartition(shard) },
+          ConsistentRead: true,
+          ...(this.pageSize ? { Limit: this.pageSize } : {}),
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      )
+      .then((out) => ({ shard, out }));
+    page.catch(() => {});
+    return page;
+  }
+}
+
+export interface BankReportClaimInput {
+  /** S3 key of the report. */
+  readonly key: string;
+  readonly reportDate: string;
+  readonly etag: string;
+  readonly sizeBytes: number;
+  readonly now: Date;
+  readonly leaseMs: number;
+}
+
+export type BankReportClaim =
+  | { readonly claimed: true; readonly attempt: number; readonly record: BankReportRecord }
+  | { readonly claimed: false; readonly existing: BankReportRecord | undefined };
+
+/** Bank report records: one per report S3 key, moved through its states by conditional writes. */
+export class BankReportsRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
+
+  /** The record of the report at this S3 key, if its import ever started. */
+  async getByKey(key: string): Promise<BankReportRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: bankReportKey(key), ConsistentRead: true }),
+    );
+    return out.Item ? BankReportRecordSchema.parse(out.Item) : undefined;
+  }
+
+  /**
+   * Takes the report for processing: a key never seen, a FAILED import, an attempt whose lease ran
+   * out (crash, timeout), or a REJECTED report replaced by another object. A COMPLETED report, the
+   * same REJECTED object, or one processed under a live lease is not claimed: the caller decides
+   * from `existing`.
+   */
+  async claim(input: BankReportClaimInput): Promise<BankReportClaim> {
+    const started = input.now.toISOString();
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: bankReportKey(input.key),
+          UpdateExpression:
+            'SET #status = :processing, attempts = if_not_exists(attempts, :zero) + :one, leaseUntil = :lease, ' +
+            '#key = :key, reportDate = :date, etag = :etag, sizeBytes = :size, startedAt = :started, ' +
+            'createdAt = if_not_exists(createdAt, :started), linesProcessed = :zero, counts = :counts, ' +
+            'totals = :totals, reasons = :empty REMOVE finishedAt, durationMs, reportKey, sha256',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :failed OR (#status = :processing AND leaseUntil < :now) OR ' +
+            '(#status = :rejected AND etag <> :etag)',
+          ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
+          ExpressionAttributeValues: {
+            ':processing': 'PROCESSING' satisfies BankReportStatus,
+            ':failed': 'FAILED' satisfies BankReportStatus,
+            ':rejected': 'REJECTED' satisfies BankReportStatus,
+            ':zero': 0,
+            ':one': 1,
+            ':lease': input.now.getTime() + input.leaseMs,
+            ':now': input.now.getTime(),
+            ':key': input.key,
+            ':date': input.reportDate,
+            ':etag': input.etag,
+            ':size': input.sizeBytes,
+            ':started': started,
+            ':counts': { lines: 0, stored: 0, duplicates: 0, rejected: 0 },
+            ':totals': { berhasil: 0, gagal: 0 },
+            ':empty': [],
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const record = BankReportRecordSchema.parse(out.Attributes);
+      return { claimed: true, attempt: record.attempts, record };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { claimed: false, existing: await this.getByKey(input.key) };
+    }
+  }
+
+  /** Records progress and renews the lease; fails if another attempt has taken over. */
+  async heartbeat(key: string, attempt: number, linesProcessed: number, leaseUntil: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: bankReportKey(key),
+        UpdateExpression: 'SET linesProcessed = :lines, leaseUntil = :lease',
+        ConditionExpression: '#status = :processing AND attempts = :attempt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':lines': linesProcessed,
+          ':lease': leaseUntil,
+          ':processing': 'PROCESSING',
+          ':attempt': attempt,
+        },
+      }),
+    );
+  }
+
+  /** Closes an attempt, fenced on its number so an attempt that lost its lease changes nothing. */
+  async finish(key: string, attempt: number, fields: Partial<BankReportRecord>): Promise<void> {
+    const names: Record<string, string> = { '#st': 'status' };
+    const values: Record<string, unknown> = { ':processing': 'PROCESSING', ':attempt': attempt };
+    const sets: string[] = [];
+    for (const [field, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: bankReportKey(key),
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntil`,
+        ConditionExpression: '#st = :processing AND attempts = :attempt',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /**
+   * Notes an event for a closed report that changed nothing (a redelivery, the same report put
+   * again) and, when a different object was put at the key, its ETag: that object is not read.
+   */
+  async noteDuplicateEvent(key: string, at: Date, ignoredEtag?: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: bankReportKey(key),
+          UpdateExpression:
+            'SET duplicateEvents = if_not_exists(duplicateEvents, :zero) + :one, lastDuplicateEventAt = :at' +
+            (ignoredEtag ? ', ignoredEtag = :etag' : ''),
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :processing',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':at': at.toISOString(),
+            ':processing': 'PROCESSING',
+            ...(ignoredEtag ? { ':etag': ignoredEtag } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      // Closed and then re-claimed meanwhile: nothing to note.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+/** The attributes of `line` that have a value (optional fields absent rather than null). */
+function definedOnly(line: PaymentLine): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(line).filter(([, value]) => value !== undefined));
+}
+
+/** Exponential backoff with full jitter, capped at 5 s. */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5_000, 50 * 2 ** attempt)));

@@ -1,0 +1,118 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type ReconciliationRun, ReconciliationRunSchema } from '../model.ts';
+import { documentClient } from './clients.ts';
+import { RECONCILIATIONS_INDEX_KEY, reconciliationKey } from './keys.ts';
+
+/** Reconciliation runs: requested (QUEUED), claimed by a worker attempt (RUNNING), then finished. */
+export class ReconciliationsRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
+
+  async get(runId: string): Promise<ReconciliationRun | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: reconciliationKey(runId), ConsistentRead: true }),
+    );
+    return out.Item ? ReconciliationRunSchema.parse(out.Item) : undefined;
+  }
+
+  /** The newest runs first. */
+  async list(limit = 50): Promise<ReconciliationRun[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': RECONCILIATIONS_INDEX_KEY },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => ReconciliationRunSchema.parse(item));
+  }
+
+  /** Records a requested run; false if a run with this id exists already (a repeated request). */
+  async request(run: ReconciliationRun): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...reconciliationKey(run.runId),
+            gsi1pk: RECONCILIATIONS_INDEX_KEY,
+            gsi1sk: `${run.requestedAt}#${run.runId}`,
+            ...run,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Claims the run for one attempt: QUEUED or RUNNING (an earlier attempt that crashed or timed out)
+   * becomes RUNNING with the next attempt number. Undefined when the run is already finished.
+   */
+  async claim(runId: string, now: string): Promise<number | undefined> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: reconciliationKey(runId),
+          UpdateExpression: 'SET #status = :running, startedAt = :now ADD attempt :one',
+          ConditionExpression: 'attribute_exists(pk) AND #status IN (:queued, :running)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':running': 'RUNNING', ':queued': 'QUEUED', ':now': now, ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.attempt);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Finishes the run with its results, only if this attempt still holds it (a later attempt of the
+   * same run computes the same results from the same inputs and finishes it instead). False when
+   * another attempt took over.
+   */
+  async finish(runId: string, attempt: number, fields: Partial<ReconciliationRun>): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':running': 'RUNNING', ':attempt': attempt };
+    const sets = Object.entries(fields).map(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:f${index}`] = value;
+      return `#f${index} = :f${index}`;
+    });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: reconciliationKey(runId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#status = :running AND attempt = :attempt',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * Reconciliation as plain rules: what each decree in force says should be paid, against what the
+ * bank reports as paid. No AWS here: the job (`functions/reconcile/`) streams the decrees' lists and
+ * the payment lines through a {@link Ledger} and writes what it yields.
+ *
+ * Matching a payment line to a recipient: by the decree number on the line when the bank gives one,
+ * else among every decree in force; by account number first, then by NIK. When one account is in
+ * several decrees (the same officer in two periods), the line pays the earliest decree where that
+ * recipient is not paid yet. Lines are processed in a stable order, so the same inputs always give
+ * the same result.
+ */
+
+export const FINDING_KINDS = [
+  'NOT_PAID',
+  'FAILED',
+  'AMOUNT_DIFFERS',
+  'PAID_TWICE',
+  'UNKNOWN_PAYEE',
+  'PAID_UNDER_REVOKED',
+  'PROPOSAL_STUCK',
+  'UPLOAD_NOT_IMPORTED',
+  'DECREE_PDF_MISSING',
+  'DECREE_PDF_MISMATCH',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** What each kind means, in the words of the report's readers. */
+export const FINDING_LABEL: Record<FindingKind, string> = {
+  NOT_PAID: 'Belum dibayar',
+  FAILED: 'Gagal di bank',
+  AMOUNT_DIFFERS: 'Jumlah dibayar berbeda dari SK',
+  PAID_TWICE: 'Dibayar lebih dari sekali',
+  UNKNOWN_PAYEE: 'Dibayar ke rekening/NIK yang tidak ada dalam SK yang berlaku',
+  PAID_UNDER_REVOKED: 'Dibayar berdasarkan SK yang telah dicabut',
+  PROPOSAL_STUCK: 'Usulan tertahan terlalu lama pada satu status',
+  UPLOAD_NOT_IMPORTED: 'Berkas di bucket tanpa hasil impor (event S3 hilang): dikirim ulang',
+  DECREE_PDF_MISSING: 'Berkas PDF SK tidak ditemukan',
+  DECREE_PDF_MISMATCH: 'Berkas PDF SK tidak sama dengan SHA-256 yang tercatat',
+};
+
+/** Kinds that are money problems (or none yet): the others concern the pipeline itself. */
+export const PAYMENT_KINDS: ReadonlySet<FindingKind> = new Set([
+  'NOT_PAID',
+  'FAILED',
+  'AMOUNT_DIFFERS',
+  'PAID_TWICE',
+  'UNKNOWN_PAYEE',
+  'PAID_UNDER_REVOKED',
+]);
+
+export interface LedgerDecree {
+  readonly decreeId: string;
+  readonly number: string;
+  readonly proposalId: string;
+  readonly region: string;
+  readonly period: string;
+  readonly status: 'ISSUED' | 'REVOKED';
+}
+
+/** One recipient of a decree and what the decree says they are paid. */
+export interface ExpectedPayment {
+  readonly recipientId: string;
+  readonly noRekening: string;
+  readonly nik: string;
+  readonly nama: string;
+  readonly amount: number;
+}
+
+/** One line of a bank report, as stored. */
+export interface ObservedPayment {
+  readonly bankRef: string;
+  readonly noRekening: string;
+  readonly nik?: string | undefined;
+  readonly nama: string;
+  readonly amount: number;
+  readonly status: 'BERHASIL' | 'GAGAL';
+  readonly transactionDate: string;
+  readonly nomorSk?: string | undefined;
+}
+
+/** A line of the report: one discrepancy. Recipient fields are absent for pipeline findings. */
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly decreeNumber?: string | undefined;
+  readonly region?: string | undefined;
+  readonly period?: string | undefined;
+  readonly proposalId?: string | undefined;
+  readonly recipientId?: string | undefined;
+  readonly nama?: string | undefined;
+  readonly nik?: string | undefined;
+  readonly noRekening?: string | undefined;
+  readonly expectedAmount?: number | undefined;
+  readonly paidAmount?: number | undefined;
+  readonly bankRefs?: readonly string[] | undefined;
+  readonly detail?: string | undefined;
+}
+
+export interface DecreeSummary {
+  readonly decreeId: string;
+  readonly number: string;
+  readonly proposalId: string;
+  readonly region: string;
+  readonly period: string;
+  readonly recipients: number;
+  readonly expectedAmount: number;
+  readonly paid: number;
+  readonly paidAmount: number;
+  readonly notPaid: number;
+  readonly failed: number;
+  readonly amountDiffers: number;
+  readonly paidTwice: number;
+  /** Every recipient paid exactly once, in full: the proposal may move to DISBURSED. */
+  readonly fullyPaid: boolean;
+}
+
+interface Entry extends ExpectedPayment {
+  readonly decree: number;
+  paidAmount: number;
+  paidCount: number;
+  failedCount: number;
+  refs: string[];
+}
+
+/**
+ * The expected payments of the decrees (in force and revoked) and the payment lines, matched.
+ * Memory: one small entry per expected recipient and two indexes over them; payment lines are
+ * streamed through and not kept (a finding keeps only its own line's reference).
+ */
+export class Ledger {
+  private readonly decrees: readonly LedgerDecree[];
+  private readonly byNumber = new Map<string, number>();
+  private readonly entries: Entry[] = [];
+  private readonly byAccount = new Map<string, Entry[]>();
+  private readonly byNik = new Map<string, Entry[]>();
+  private readonly stray: Finding[] = [];
+  private lines = 0;
+
+  /** `decrees` in the order a payment should go to when an account is in several: oldest first. */
+  constructor(decrees: readonly LedgerDecree[]) {
+    this.decrees = [...decrees].sort(
+      (a, b) =>
+        a.number.localeCompare(b.number, 'en', { numeric: true }) || a.decreeId.localeCompare(b.decreeId),
+    );
+    this.decrees.forEach((decree, index) => {
+      this.byNumber.set(decree.number, index);
+    });
+  }
+
+  addExpected(decreeId: string, expected: ExpectedPayment): void {
+    const decree = this.decrees.findIndex((candidate) => candidate.decreeId === decreeId);
+    if (decree < 0) throw new Error(`decree ${decreeId} is not in the ledger`);
+    const entry: Entry = { ...expected, decree, paidAmount: 0, paidCount: 0, failedCount: 0, refs: [] };
+    this.entries.push(entry);
+    push(this.byAccount, expected.noRekening, entry);
+    push(this.byNik, expected.nik, entry);
+  }
+
+  /** Matches one payment line. */
+  addPayment(line: ObservedPayment): void {
+    this.lines++;
+    const wanted = line.nomorSk === undefined ? undefined : this.byNumber.get(line.nomorSk.trim());
+    const candidates = (
+      this.byAccount.get(line.noRekening) ??
+      (line.nik ? this.byNik.get(line.nik) : undefined) ??
+      []
+    ).filter((entry) => wanted === undefined || entry.decree === wanted);
+    const inForce = candidates.filter((entry) => this.decreeOf(entry).status === 'ISSUED');
+    if (inForce.length === 0) {
+      if (line.status !== 'BERHASIL') return;
+      const revoked = candidates[0];
+      this.stray.push(
+        revoked
+          ? {
+              ...this.describe(revoked),
+              kind: 'PAID_UNDER_REVOKED',
+              paidAmount: line.amount,
+              bankRefs: [line.bankRef],
+              detail: `Dibayar ${line.transactionDate}`,
+            }
+          : {
+              kind: 'UNKNOWN_PAYEE',
+              nama: line.nama,
+              nik: line.nik,
+              noRekening: line.noRekening,
+              paidAmount: line.amount,
+              bankRefs: [line.bankRef],
+              detail: `Dibayar ${line.transactionDate}${line.nomorSk ? ` dengan nomor SK ${line.nomorSk}` : ''}`,
+            },
+      );
+      return;
+    }
+    const entry = inForce.find((candidate) => candidate.paidCount === 0) ?? (inForce[0] as Entry);
+    entry.refs.push(line.bankRef);
+    if (line.status === 'BERHASIL') {
+      entry.paidCount++;
+      entry.paidAmount += line.amount;
+    } else {
+      entry.failedCount++;
+    }
+  }
+
+  /** How many payment lines went through {@link addPayment}. */
+  get paymentLines(): number {
+    return this.lines;
+  }
+
+  get expectedCount(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Every payment finding, recipient by recipient in decree order, then the stray payments; and,
+   * once iterated, {@link summaries}. A generator, so a report of any length is written as it goes.
+   */
+  *findings(): Generator<Finding> {
+    for (const entry of this.entries) {
+      const decree = this.decreeOf(entry);
+      if (decree.status !== 'ISSUED') continue;
+      const kind = outcomeOf(entry);
+      if (kind === 'PAID') continue;
+      yield {
+        ...this.describe(entry),
+        kind,
+        expectedAmount: entry.amount,
+        paidAmount: entry.paidAmount,
+        bankRefs: entry.refs,
+      };
+    }
+    yield* this.stray;
+  }
+
+  /** Per decree in force: counts and amounts, and whether it is fully paid. */
+  summaries(): DecreeSummary[] {
+    const sums = this.decrees.map((decree) => ({
+      decreeId: decree.decreeId,
+      number: decree.number,
+      proposalId: decree.proposalId,
+      region: decree.region,
+      period: decree.period,
+      status: decree.status,
+      recipients: 0,
+      expectedAmount: 0,
+      paid: 0,
+      paidAmount: 0,
+      notPaid: 0,
+      failed: 0,
+      amountDiffers: 0,
+      paidTwice: 0,
+    }));
+    for (const entry of this.entries) {
+      const sum = sums[entry.decree];
+      if (!sum) continue;
+      sum.recipients++;
+      sum.expectedAmount += entry.amount;
+      sum.paidAmount += entry.paidAmount;
+      const kind = outcomeOf(entry);
+      if (kind === 'PAID') sum.paid++;
+      else if (kind === 'NOT_PAID') sum.notPaid++;
+      else if (kind === 'FAILED') sum.failed++;
+      else if (kind === 'AMOUNT_DIFFERS') sum.amountDiffers++;
+      else sum.paidTwice++;
+    }
+    return sums
+      .filter((sum) => sum.status === 'ISSUED')
+      .map(({ status: _status, ...sum }) => ({
+        ...sum,
+        fullyPaid: sum.recipients > 0 && sum.paid === sum.recipients,
+      }));
+  }
+
+  private decreeOf(entry: Entry): LedgerDecree {
+    const decree = this.decrees[entry.decree];
+    if (!decree) throw new Error('ledger entry without its decree');
+    return decree;
+  }
+
+  private describe(entry: Entry): Omit<Finding, 'kind'> {
+    const decree = this.decreeOf(entry);
+    return {
+      decreeNumber: decree.number,
+      region: decree.region,
+      period: decree.period,
+      proposalId: decree.proposalId,
+      recipientId: entry.recipientId,
+      nama: entry.nama,
+      nik: entry.nik,
+      noRekening: entry.noRekening,
+    };
+  }
+}
+
+function outcomeOf(entry: Entry): FindingKind | 'PAID' {
+  if (entry.paidCount === 0) return entry.failedCount > 0 ? 'FAILED' : 'NOT_PAID';
+  if (entry.paidCount > 1) return 'PAID_TWICE';
+  return entry.paidAmount === entry.amount ? 'PAID' : 'AMOUNT_DIFFERS';
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** How long a proposal may stay in one status before reconciliation reports it (days), by status. */
+export const WATCHED_STATUSES = ['SUBMITTED', 'IN_REVIEW', 'VERIFIED', 'APPROVED'] as const;
+
+/** Whole days between two instants (floor). */
+export const daysBetween = (from: Date, to: Date): number =>
+  Math.floor((to.getTime() - from.getTime()) / 86_400_000);

@@ -1,0 +1,298 @@
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bankReportCsv, type Payee, plantDiscrepancies } from '../../local/bank-report.ts';
+import {
+  approver,
+  callRoute,
+  importList,
+  issueDecreeFor,
+  lambdaContext,
+  moveTo,
+  recipientCsv,
+} from '../support/api.ts';
+import { emptyBucket, resetTable, testClients } from '../support/aws.ts';
+import { useEmulatorEnv } from '../support/env.ts';
+
+/**
+ * The reconciliation job against DynamoDB Local and the S3 emulator, fed by the real bank report
+ * import: each kind of discrepancy on a crafted report and none on a clean one, a repeated report
+ * changing nothing, a lost upload event found and re-driven, a tampered decree PDF, and two runs at
+ * once giving one consistent result.
+ */
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+useEmulatorEnv();
+const { env } = await import('#shared/config/env.ts');
+const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
+const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
+const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
+const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
+const { verifyChain } = await import('#shared/domain/audit.ts');
+const { dependencies } = await import('../../functions/reconcile/handler.ts');
+const { runReconciliation } = await import('../../functions/reconcile/run-reconciliation.ts');
+const { handler: bankImport } = await import('../../functions/disbursement/handler.ts');
+const { handler: recipientImport } = await import('../../functions/import/handler.ts');
+
+const config = env();
+const proposals = new ProposalsRepository(config.tableName);
+const { s3 } = testClients();
+
+/** What the decree of a proposal says each of its recipients is paid. */
+async function payeesOf(proposalId: string, decree: { amountByRole?: Record<string, number> | undefined }) {
+  const proposal = await proposals.get(proposalId);
+  const payees: Payee[] = [];
+  for await (const { recipient } of new RecipientsRepository(config.tableName).stream(
+    proposal?.approvedListId ?? '',
+  )) {
+    payees.push({
+      noRekening: recipient.noRekening,
+      nik: recipient.nik,
+      nama: recipient.nama,
+      amount: decree.amountByRole?.[recipient.peran] ?? 0,
+    });
+  }
+  return payees;
+}
+
+/** A bank report put under disbursements/ and imported by the real bank report import. */
+async function deliver(key: string, body: string): Promise<void> {
+  const out = await s3.send(new PutObjectCommand({ Bucket: config.uploadsBucket, Key: key, Body: body }));
+  const event = objectCreatedEvent(
+    config.uploadsBucket,
+    { key, etag: (out.ETag ?? '').replaceAll('"', ''), size: Buffer.byteLength(body) },
+    new Date(),
+  );
+  await bankImport(event, lambdaContext('khbs-ImportBankReport'));
+}
+
+/** The local stand-in for Lambda's asynchronous invoke: the real import handlers, run at once. */
+const invoked: string[] = [];
+const invoker = {
+  invokeAsync: async (functionName: string, event: S3Event) => {
+    invoked.push(`${functionName} ${event.Records[0]?.s3.object.key}`);
+    const run = functionName === 'khbs-ImportUpload' ? recipientImport : bankImport;
+    await run(event, lambdaContext(functionName));
+  },
+};
+
+const reconcileDeps = (overrides: { now?: () => Date } = {}) => ({
+  ...dependencies(),
+  invoker,
+  config: {
+    ...dependencies().config,
+    importFunctionName: 'khbs-ImportUpload',
+    disbursementFunctionName: 'khbs-ImportBankReport',
+  },
+  ...overrides,
+});
+
+let paidInFull: { proposalId: string; decreeId: string; number: string };
+let planted: ReturnType<typeof plantDiscrepancies>['planted'];
+let plantedReport: string;
+let crafted: { proposalId: string; number: string };
+
+beforeAll(async () => {
+  await resetTable();
+  await emptyBucket(config.uploadsBucket);
+  await emptyBucket(config.documentsBucket);
+  // P: paid in full. Q: paid with one of each discrepancy. R: revoked, one of its payees paid anyway.
+  const [p, q, r] = await Promise.all([
+    importList('62.03', '2027-S1', 6, 1),
+    importList('62.03', '2027-S2', 6, 201),
+    importList('62.01', '2027-S1', 4, 401),
+  ]);
+  const decreed = [];
+  for (const list of [p, q, r]) {
+    await moveTo(list.proposalId, 'DECREED');
+    decreed.push(await issueDecreeFor(list));
+  }
+  const [dp, dq, dr] = decreed as [(typeof decreed)[0], (typeof decreed)[0], (typeof decreed)[0]];
+  const revoked = await callRoute('RevokeDecree', {
+    pathParameters: { decreeId: dr.decreeId },
+    body: { reason: 'Daftar dicabut untuk pengujian rekonsiliasi.' },
+    claims: approver(),
+  });
+  expect(revoked.status).toBe(200);
+  paidInFull = { proposalId: p.proposalId, decreeId: dp.decreeId, number: dp.number };
+  crafted = { proposalId: q.proposalId, number: dq.number };
+
+  const clean = (await payeesOf(p.proposalId, dp)).map((payee, index) => ({
+    bankRef: `CLEAN${String(index).padStart(6, '0')}`,
+    ...payee,
+    status: 'BERHASIL' as const,
+    date: '2027-07-01',
+    nomorSk: dp.number,
+  }));
+  const [revokedPayee] = await payeesOf(r.proposalId, dr);
+  const plantedLines = plantDiscrepancies(await payeesOf(q.proposalId, dq), {
+    refPrefix: 'PLANT',
+    date: '2027-12-01',
+    nomorSk: dq.number,
+    revokedPayee,
+  });
+  planted = plantedLines.planted;
+  plantedReport = bankReportCsv(plantedLines.lines);
+  await deliver('disbursements/2027-07-01/bkk-clean.csv', bankReportCsv(clean));
+  await deliver('disbursements/2027-12-01/bkk-planted.csv', plantedReport);
+}, 120_000);
+
+const counted = (run: { counts?: Record<string, number> | undefined } | undefined) =>
+  Object.fromEntries(Object.entries(run?.counts ?? {}).filter(([, count]) => count > 0));
+
+describe('reconciliation of decrees in force with the bank reports', () => {
+  let first: Awaited<ReturnType<typeof runReconciliation>>;
+
+  it('finds each kind of discrepancy once on the crafted report, none on the clean one', async () => {
+    first = await runReconciliation('test-run-1', 'api', reconcileDeps());
+    expect(first?.status).toBe('COMPLETED');
+    expect(counted(first)).toEqual({
+      NOT_PAID: 1,
+      FAILED: 1,
+      AMOUNT_DIFFERS: 1,
+      PAID_TWICE: 1,
+      UNKNOWN_PAYEE: 1,
+      PAID_UNDER_REVOKED: 1,
+    });
+    const byNumber = Object.fromEntries((first?.decrees ?? []).map((decree) => [decree.number, decree]));
+    expect(byNumber[paidInFull.number]).toMatchObject({ recipients: 6, paid: 6, fullyPaid: true });
+    expect(byNumber[crafted.number]).toMatchObject({
+      recipients: 6,
+      paid: 2,
+      notPaid: 1,
+      failed: 1,
+      amountDiffers: 1,
+      paidTwice: 1,
+      fullyPaid: false,
+    });
+    // The revoked decree is not "in force": it has no summary.
+    expect(first?.decrees).toHaveLength(2);
+  });
+
+  it('moves the fully paid proposal to DISBURSED, audited, and no other', async () => {
+    expect(first?.disbursed).toEqual([paidInFull.proposalId]);
+    const proposal = await proposals.get(paidInFull.proposalId);
+    expect(proposal?.status).toBe('DISBURSED');
+    const audit = await proposals.audit(paidInFull.proposalId);
+    expect(audit.at(-1)).toMatchObject({
+      action: 'DISBURSED',
+      actor: { role: 'system' },
+      details: { runId: 'test-run-1' },
+    });
+    expect(verifyChain(audit, proposal?.lastAuditHash).valid).toBe(true);
+    expect((await proposals.get(crafted.proposalId))?.status).toBe('DECREED');
+  });
+
+  it('writes a formula-safe report with NIKs and accounts masked, and a JSON summary', async () => {
+    const csv = await readText(config.documentsBucket, first?.reportKey ?? '');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'jenis;uraian;nomor_sk;wilayah;periode;usulan;id_penerima;nama;nik;no_rekening;jumlah_sk;jumlah_dibayar;referensi_bank;keterangan',
+    );
+    const kinds = lines.slice(1).map((line) => line.split(';')[0]);
+    expect(kinds.sort()).toEqual(
+      ['AMOUNT_DIFFERS', 'FAILED', 'NOT_PAID', 'PAID_TWICE', 'PAID_UNDER_REVOKED', 'UNKNOWN_PAYEE'].sort(),
+    );
+    const short = lines.find((line) => line.startsWith('AMOUNT_DIFFERS'))?.split(';');
+    expect(short?.[10]).toBe(String(planted.amountDiffers.amount));
+    expect(short?.[11]).toBe(String(planted.amountDiffers.amount - 100_000));
+    for (const payee of [planted.notPaid, planted.failed, planted.amountDiffers, planted.paidTwice]) {
+      expect(csv).not.toContain(payee.nik);
+      expect(csv).not.toContain(payee.noRekening);
+      expect(csv).toContain(`${payee.nik.slice(0, 6)}******${payee.nik.slice(-4)}`);
+    }
+    const json = JSON.parse(await readText(config.documentsBucket, first?.jsonKey ?? '')) as {
+      counts: unknown;
+    };
+    expect(json.counts).toEqual(first?.counts);
+  });
+
+  it('is shown through the API with presigned report links', async () => {
+    const view = await callRoute('GetReconciliation', {
+      pathParameters: { runId: 'test-run-1' },
+      claims: approver(),
+    });
+    expect(view).toMatchObject({ status: 200, body: { status: 'COMPLETED', counts: first?.counts } });
+    expect(String(view.body.reportUrl)).toContain('reports/reconciliations/test-run-1.csv');
+  });
+
+  it('counts a report delivered again (under another name) once: the same result', async () => {
+    await deliver('disbursements/2027-12-02/bkk-planted-kirim-ulang.csv', plantedReport);
+    const again = await runReconciliation('test-run-2', 'api', reconcileDeps());
+    expect(counted(again)).toEqual(counted(first));
+    expect(again?.decrees).toEqual(first?.decrees);
+    expect(again?.inputs).toEqual(first?.inputs);
+    expect(again?.disbursed).toEqual([]);
+  });
+
+  it('gives one consistent result when two runs go at once, and disburses nothing twice', async () => {
+    const [a, b] = await Promise.all([
+      runReconciliation('test-run-3a', 'api', reconcileDeps()),
+      runReconciliation('test-run-3b', 'api', reconcileDeps()),
+    ]);
+    expect(counted(a)).toEqual(counted(first));
+    expect(a?.decrees).toEqual(b?.decrees);
+    expect(counted(a)).toEqual(counted(b));
+    const audit = await proposals.audit(paidInFull.proposalId);
+    expect(audit.filter((record) => record.action === 'DISBURSED')).toHaveLength(1);
+  });
+
+  it('does nothing for a redelivered message of a finished run', async () => {
+    expect(await runReconciliation('test-run-1', 'api', reconcileDeps())).toBeUndefined();
+  });
+});
+
+describe('what is stuck or lost in the pipeline', () => {
+  it('finds an upload whose S3 event was lost and re-drives it into the import', async () => {
+    const key = `uploads/62.03/2028-S1/lost-${Date.now()}.csv`;
+    await s3.send(
+      new PutObjectCommand({ Bucket: config.uploadsBucket, Key: key, Body: recipientCsv('62.03', 3, 601) }),
+    );
+    invoked.length = 0;
+    // Seen from an hour later, the file is past the re-drive delay.
+    const later = () => new Date(Date.now() + 60 * 60_000);
+    const run = await runReconciliation('test-run-lost', 'api', reconcileDeps({ now: later }));
+    expect(run?.counts?.UPLOAD_NOT_IMPORTED).toBe(1);
+    expect(run?.redriven?.uploads).toBe(1);
+    expect(invoked).toEqual([`khbs-ImportUpload ${key}`]);
+    const uploadId = key.split('/').at(-1)?.replace('.csv', '') ?? '';
+    expect(await new UploadsRepository(config.tableName).get(uploadId)).toMatchObject({
+      status: 'COMPLETED',
+    });
+    // Imported now: the next run finds nothing lost.
+    const next = await runReconciliation('test-run-lost-2', 'api', reconcileDeps({ now: later }));
+    expect(next?.counts?.UPLOAD_NOT_IMPORTED).toBe(0);
+  });
+
+  it('reports proposals stuck for days and re-drives a submission whose checks never ran', async () => {
+    const list = await importList('62.01', '2028-S2', 2, 701);
+    await moveTo(list.proposalId, 'SUBMITTED');
+    const tenDaysLater = () => new Date(Date.now() + 10 * 86_400_000);
+    const run = await runReconciliation('test-run-stuck', 'api', reconcileDeps({ now: tenDaysLater }));
+    expect(run?.counts?.PROPOSAL_STUCK).toBeGreaterThanOrEqual(1);
+    expect(run?.redriven?.checks).toBe(1);
+  });
+
+  it('finds a decree PDF that was changed, and one that is gone', async () => {
+    const decree = await dependencies().decrees.get(paidInFull.decreeId);
+    const pdfKey = decree?.pdfKey ?? '';
+    await s3.send(
+      new PutObjectCommand({ Bucket: config.documentsBucket, Key: pdfKey, Body: '%PDF-1.7 tampered' }),
+    );
+    const tampered = await runReconciliation('test-run-pdf', 'api', reconcileDeps());
+    expect(tampered?.counts?.DECREE_PDF_MISMATCH).toBe(1);
+    await s3.send(new DeleteObjectCommand({ Bucket: config.documentsBucket, Key: pdfKey }));
+    const gone = await runReconciliation('test-run-pdf-2', 'api', reconcileDeps());
+    expect(gone?.counts?.DECREE_PDF_MISSING).toBe(1);
+    expect(gone?.counts?.DECREE_PDF_MISMATCH).toBe(0);
+  });
+});
+
+async function readText(bucket: string, key: string): Promise<string> {
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await out.Body?.transformToString('utf8')) ?? '';
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ExpectedPayment,
+  type Finding,
+  Ledger,
+  type ObservedPayment,
+} from '#shared/domain/reconciliation.ts';
+
+const decree = (n: number, status: 'ISSUED' | 'REVOKED' = 'ISSUED') => ({
+  decreeId: `SK-62.03-2026-S${n}`,
+  number: `188.44/${n}/2026`,
+  proposalId: `62.03-2026-S${n}`,
+  region: '62.03',
+  period: `2026-S${n}`,
+  status,
+});
+
+const person = (i: number, amount = 1_800_000): ExpectedPayment => ({
+  recipientId: `list.${i}`,
+  noRekening: `10000000${i}`,
+  nik: `620301120385000${i}`,
+  nama: `Warga ${i}`,
+  amount,
+});
+
+let ref = 0;
+const paid = (who: ExpectedPayment, extra: Partial<ObservedPayment> = {}): ObservedPayment => ({
+  bankRef: `TRX${++ref}`,
+  noRekening: who.noRekening,
+  nik: who.nik,
+  nama: who.nama,
+  amount: who.amount,
+  status: 'BERHASIL',
+  transactionDate: '2026-07-01',
+  ...extra,
+});
+
+const kinds = (findings: Iterable<Finding>) =>
+  [...findings].map((f) => [f.kind, f.recipientId ?? f.noRekening]);
+
+describe('Ledger: each kind of discrepancy on a crafted report', () => {
+  it('finds nothing on a clean report, and calls the decree fully paid', () => {
+    const ledger = new Ledger([decree(1)]);
+    const people = [person(1), person(2), person(3)];
+    for (const p of people) ledger.addExpected(decree(1).decreeId, p);
+    for (const p of people) ledger.addPayment(paid(p));
+    expect(kinds(ledger.findings())).toEqual([]);
+    expect(ledger.summaries()).toEqual([
+      expect.objectContaining({
+        recipients: 3,
+        paid: 3,
+        paidAmount: 5_400_000,
+        expectedAmount: 5_400_000,
+        fullyPaid: true,
+      }),
+    ]);
+  });
+
+  it('not paid, failed, amount differs, paid twice, unknown payee, paid under a revoked decree', () => {
+    const ledger = new Ledger([decree(1), decree(2, 'REVOKED')]);
+    const [a, b, c, d, e] = [person(1), person(2), person(3), person(4), person(5)];
+    for (const p of [a, b, c, d]) ledger.addExpected(decree(1).decreeId, p);
+    const revokedOnly = person(6);
+    ledger.addExpected(decree(2).decreeId, revokedOnly);
+    // a: nothing. b: GAGAL only. c: wrong amount. d: twice. e: not in any decree. revokedOnly: paid.
+    ledger.addPayment(paid(b, { status: 'GAGAL' }));
+    ledger.addPayment(paid(c, { amount: 1_500_000 }));
+    ledger.addPayment(paid(d));
+    ledger.addPayment(paid(d));
+    ledger.addPayment(paid(e));
+    ledger.addPayment(paid(revokedOnly));
+    // A failed attempt to someone unknown moved no money: not a finding.
+    ledger.addPayment(paid(person(7), { status: 'GAGAL' }));
+    expect(kinds(ledger.findings())).toEqual([
+      ['NOT_PAID', 'list.1'],
+      ['FAILED', 'list.2'],
+      ['AMOUNT_DIFFERS', 'list.3'],
+      ['PAID_TWICE', 'list.4'],
+      ['UNKNOWN_PAYEE', e.noRekening],
+      ['PAID_UNDER_REVOKED', 'list.6'],
+    ]);
+    const [summary] = ledger.summaries();
+    expect(summary).toMatchObject({
+      notPaid: 1,
+      failed: 1,
+      amountDiffers: 1,
+      paidTwice: 1,
+      paid: 0,
+      fullyPaid: false,
+    });
+    expect(ledger.summaries()).toHaveLength(1); // the revoked decree is not "in force"
+  });
+
+  it('a failed attempt followed by a successful one is paid', () => {
+    const ledger = new Ledger([decree(1)]);
+    const a = person(1);
+    ledger.addExpected(decree(1).decreeId, a);
+    ledger.addPayment(paid(a, { status: 'GAGAL' }));
+    ledger.addPayment(paid(a));
+    expect(kinds(ledger.findings())).toEqual([]);
+  });
+
+  it('matches by NIK when the bank gives another account, and names the line', () => {
+    const ledger = new Ledger([decree(1)]);
+    const a = person(1);
+    ledger.addExpected(decree(1).decreeId, a);
+    ledger.addPayment(paid(a, { noRekening: '999' }));
+    expect(ledger.summaries()[0]?.paid).toBe(1);
+  });
+
+  it('pays the earliest unpaid decree when one account is in two, unless the line names its SK', () => {
+    const ledger = new Ledger([decree(2), decree(1)]);
+    const a = person(1);
+    ledger.addExpected(decree(1).decreeId, a);
+    ledger.addExpected(decree(2).decreeId, a);
+    ledger.addPayment(paid(a, { nomorSk: '188.44/2/2026' }));
+    expect(ledger.summaries().map((s) => [s.number, s.paid])).toEqual([
+      ['188.44/1/2026', 0],
+      ['188.44/2/2026', 1],
+    ]);
+    ledger.addPayment(paid(a));
+    expect(ledger.summaries().map((s) => [s.number, s.paid])).toEqual([
+      ['188.44/1/2026', 1],
+      ['188.44/2/2026', 1],
+    ]);
+  });
+
+  it('gives the same result for the same inputs', () => {
+    const run = () => {
+      const ledger = new Ledger([decree(1)]);
+      for (let i = 1; i <= 20; i++) ledger.addExpected(decree(1).decreeId, person(i));
+      ref = 0;
+      for (let i = 1; i <= 20; i += 2)
+        ledger.addPayment(paid(person(i), { amount: i % 3 === 0 ? 1 : 1_800_000 }));
+      return { findings: [...ledger.findings()], summaries: ledger.summaries() };
+    };
+    expect(run()).toEqual(run());
+  });
+});

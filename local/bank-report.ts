@@ -80,7 +80,14 @@ export interface Planted {
  */
 export function plantDiscrepancies(
   payees: readonly Payee[],
-  options: { refPrefix: string; date: string; nomorSk?: string; revokedPayee?: Payee | undefined },
+  options: {
+    refPrefix: string;
+    date: string;
+    nomorSk?: string;
+    revokedPayee?: Payee | undefined;
+    /** The revoked decree's number, printed on that payee's line (as a bank paying under the old SK would). */
+    revokedNomorSk?: string | undefined;
+  },
 ): { lines: BankLine[]; planted: Planted } {
   const [notPaid, failed, amountDiffers, paidTwice] = payees;
   if (!notPaid || !failed || !amountDiffers || !paidTwice) throw new Error('need at least four payees');
@@ -110,7 +117,7 @@ export function plantDiscrepancies(
     { nomorSk: undefined },
   );
   lines.push(unknownPayee);
-  if (options.revokedPayee) lines.push(line(options.revokedPayee, { nomorSk: undefined }));
+  if (options.revokedPayee) lines.push(line(options.revokedPayee, { nomorSk: options.revokedNomorSk }));
   return {
     lines,
     planted: { notPaid, failed, amountDiffers, paidTwice, unknownPayee, underRevoked: options.revokedPayee },

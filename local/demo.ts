@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       ),
     );
 
-    await workflow(api);
+    await workflow(api, () => stack.whenIdle());
     await decrees(api);
     await bank(api, stack.emulators.s3Endpoint, () => stack.whenIdle());
     console.log(`\nFiles, error reports and decrees are in ${OUT}`);
@@ -219,7 +219,7 @@ async function allRecipients(base: string, bearer: string, proposalId: string): 
  * The verification workflow on two regions' lists: Kapuas (62.03) and Katingan (62.06), with one
  * Kapuas recipient also put on Katingan's list (as when an officer is listed by both regions).
  */
-async function workflow(base: string): Promise<void> {
+async function workflow(base: string, whenIdle: () => Promise<void>): Promise<void> {
   const kapuas = `62.03-${PERIOD}`;
   const katingan = `62.06-${PERIOD}`;
   const opKapuas = await operatorToken('62.03');
@@ -263,6 +263,8 @@ async function workflow(base: string): Promise<void> {
     const [a, b] = await Promise.all([proposal(base, dinsos, kapuas), proposal(base, dinsos, katingan)]);
     return a.status === 'IN_REVIEW' && b.status === 'IN_REVIEW' && a.openBlocking > 0 && b.openBlocking > 0;
   });
+  // …and the re-check that run asked for has finished too, so nobody signs a list being re-checked.
+  await whenIdle();
   console.log('\nAutomatic checks (submitted → in review):');
   const checked = await Promise.all([kapuas, katingan].map((id) => proposal(base, dinsos, id)));
   printTable(
@@ -493,16 +495,15 @@ async function payeesOf(base: string, proposalId: string): Promise<Payee[]> {
 async function bank(base: string, s3Endpoint: string, whenIdle: () => Promise<void>): Promise<void> {
   const kapuas = await payeesOf(base, `62.03-${PERIOD}`);
   const kobar = await payeesOf(base, `62.01-${PERIOD}-r2`);
-  const stillListed = new Set(kobar.map((payee) => payee.noRekening));
-  const dropped = (await payeesOf(base, `62.01-${PERIOD}`)).find(
-    (payee) => !stillListed.has(payee.noRekening),
-  );
+  // The bank pays one Kotawaringin Barat recipient again, citing the revoked SK.
+  const [dropped] = await payeesOf(base, `62.01-${PERIOD}`);
   const date = '2026-12-01';
   const planted = plantDiscrepancies(kapuas, {
     refPrefix: 'BKT2026120100',
     date,
     nomorSk: '188.44/1/2026',
     revokedPayee: dropped,
+    revokedNomorSk: '188.44/2/2026',
   });
   const paidInFull = kobar.map((payee, index) => ({
     bankRef: `BKT2026120200${String(index + 1).padStart(7, '0')}`,
@@ -536,7 +537,7 @@ async function bank(base: string, s3Endpoint: string, whenIdle: () => Promise<vo
       `Kotawaringin Barat ${paidInFull.length} lines. Planted in Kapuas's: not paid ${planted.planted.notPaid.nama}, ` +
       `failed ${planted.planted.failed.nama}, Rp100.000 short ${planted.planted.amountDiffers.nama}, ` +
       `paid twice ${planted.planted.paidTwice.nama}, an unknown account, ` +
-      `${dropped ? `and ${dropped.nama} of the revoked SK 188.44/2/2026` : 'no payee of the revoked SK'}.`,
+      `${dropped ? `and ${dropped.nama} paid again under the revoked SK 188.44/2/2026` : 'no payee of the revoked SK'}.`,
   );
   const run = await reconcileThroughApi(base);
   console.log(formatRun(run).replace(/\n {2}laporan: .*$/, ''));

@@ -321,7 +321,9 @@ class Attempt {
         ...this.counts,
         durationMs: fields.durationMs,
       });
-      if (proposal?.currentListId && proposal.currentListId !== this.listId) {
+      // The draft list this one replaced is garbage; a closed proposal's list (rejected, or the
+      // lampiran of a revoked decree) is a record and stays: the new list went into a new proposal.
+      if (proposal?.currentListId && proposal.currentListId !== this.listId && !isClosed(proposal.status)) {
         await this.deleteQuietly(proposal.currentListId);
       }
       return { kind: 'completed' as const, uploadId: this.key.uploadId, record: fields };

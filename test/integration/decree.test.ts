@@ -29,6 +29,7 @@ const { env } = await import('#shared/config/env.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
+const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { verifyChain } = await import('#shared/domain/audit.ts');
 const { formatRupiah, PLACEHOLDER_NOTICE, wibDate } = await import('#shared/domain/decree.ts');
 const { decreeRequestFor } = await import('#shared/messages.ts');
@@ -277,6 +278,10 @@ describe('verification, revocation and replacement', () => {
     // The region's corrected list is a new proposal; its decree names the one it replaces.
     const corrected = await approved('62.03', '2026-S2', 4);
     expect(corrected.proposalId).toBe(`${proposal.proposalId}-r2`);
+    // The revoked decree's list is a record: the new proposal's import leaves it in place.
+    let kept = 0;
+    for await (const _ of new RecipientsRepository(config.tableName).stream(decree.listId)) kept++;
+    expect(kept).toBe(decree.recipientCount);
     const replacement = await issueDecreeFor(corrected);
     expect(replacement.replaces).toMatchObject({ decreeId: decree.decreeId, number: decree.number });
     expect(await decrees.get(decree.decreeId)).toMatchObject({

@@ -32,6 +32,7 @@ import { logger } from '#shared/logger.ts';
 import { type ChecksRequested, type DecreeRequested, decreeRequestFor } from '#shared/messages.ts';
 import type { DecreeRecord, ProposalRecord, ReconciliationRun } from '#shared/model.ts';
 import { PREFIXES } from '#shared/resources.ts';
+import { parseBankReportKey } from '../disbursement/s3-key.ts';
 import { parseUploadKey } from '../import/s3-key.ts';
 
 export interface ReconcileConfig {
@@ -59,7 +60,11 @@ export interface ReconcileDeps {
   readonly recipients: RecipientsRepository;
   readonly payments: { stream(): AsyncIterable<ObservedPayment> };
   readonly uploads: Pick<UploadsRepository, 'get'>;
-  readonly bankReports: { getByKey(key: string): Promise<{ readonly status: string } | undefined> };
+  readonly bankReports: {
+    getByKey(
+      key: string,
+    ): Promise<{ readonly status: string; readonly startedAt?: string | undefined } | undefined>;
+  };
   readonly runs: ReconciliationsRepository;
   readonly objects: ObjectStore;
   readonly invoker: {
@@ -133,6 +138,28 @@ export async function runReconciliation(
     logger.info('Reconciliation run already finished', { runId });
     return undefined;
   }
+  try {
+    return await reconcile(runId, trigger, attempt, deps, startedAt, started);
+  } catch (error) {
+    // Shown as FAILED (with the reason) until a retry of the message claims the run again.
+    await deps.runs.finish(runId, attempt, {
+      status: 'FAILED',
+      finishedAt: now().toISOString(),
+      error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+    });
+    throw error;
+  }
+}
+
+async function reconcile(
+  runId: string,
+  trigger: ReconciliationRun['trigger'],
+  attempt: number,
+  deps: ReconcileDeps,
+  startedAt: Date,
+  started: number,
+): Promise<ReconciliationRun | undefined> {
+  const now = deps.now ?? (() => new Date());
   const counts = Object.fromEntries(FINDING_KINDS.map((kind) => [kind, 0])) as Record<FindingKind, number>;
   const keys = reportKeys(runId);
   const report = deps.objects.openWrite(deps.config.documentsBucket, keys.csv, 'text/csv; charset=utf-8');
@@ -155,10 +182,13 @@ export async function runReconciliation(
     decree.status === 'ISSUED' || decree.status === 'REVOKED' ? [{ ...decree, status: decree.status }] : [],
   );
   const ledger = new Ledger(ledgerDecrees);
+  const incomplete = new Set<string>();
   for (const decree of ledgerDecrees) {
     const record = decrees.find((candidate) => candidate.decreeId === decree.decreeId);
     const amounts = amountsOf(record, deps.config);
+    let read = 0;
     for await (const { recipient } of deps.recipients.stream(record?.listId ?? '')) {
+      read++;
       ledger.addExpected(decree.decreeId, {
         recipientId: recipient.recipientId,
         noRekening: recipient.noRekening,
@@ -167,11 +197,28 @@ export async function runReconciliation(
         amount: amounts[recipient.peran] ?? 0,
       });
     }
+    if (read !== record?.recipientCount) {
+      // A decree whose list cannot be read whole is never called paid (and is reported).
+      incomplete.add(decree.decreeId);
+      await write({
+        kind: 'DECREE_LIST_INCOMPLETE',
+        decreeNumber: decree.number,
+        region: decree.region,
+        period: decree.period,
+        proposalId: decree.proposalId,
+        detail: `${read} dari ${record?.recipientCount ?? '?'} penerima terbaca`,
+      });
+    }
   }
-  // 2. What the bank says.
-  for await (const line of deps.payments.stream()) ledger.addPayment(line);
+  // 2. What the bank says: a line that is a finding by itself is written at once (nothing kept).
+  for await (const line of deps.payments.stream()) {
+    const finding = ledger.addPayment(line);
+    if (finding) await write(finding);
+  }
   for (const finding of ledger.findings()) await write(finding);
-  const summaries = ledger.summaries();
+  const summaries = ledger
+    .summaries()
+    .map((summary) => (incomplete.has(summary.decreeId) ? { ...summary, fullyPaid: false } : summary));
 
   // 3. A decree fully paid: its proposal is DISBURSED (conditional: once, whoever runs first).
   const disbursed: string[] = [];
@@ -331,7 +378,7 @@ async function* lostUploads(
   for (const source of sources) {
     for await (const object of deps.objects.list(deps.config.uploadsBucket, source.prefix)) {
       if (object.lastModified.getTime() >= before) continue;
-      const status = await importStatus(deps, source.kind, object.key);
+      const status = await importStatus(deps, source.kind, object.key, before);
       if (status === 'imported' || status === 'foreign') continue;
       if (source.fn) {
         await deps.invoker.invokeAsync(
@@ -351,22 +398,39 @@ async function* lostUploads(
   }
 }
 
-/** Whether a file was imported: `imported`, `none` (no record), `foreign` (not a file of ours), or a stuck status. */
+/**
+ * Whether a file was imported: `imported` (or refused for good: REJECTED), `none` (no record),
+ * `foreign` (not a key the imports take), or the status it stopped in: FAILED, or PROCESSING since
+ * before `before` (longer than any import may run, so its attempt is dead).
+ */
 async function importStatus(
   deps: ReconcileDeps,
   kind: 'uploads' | 'bankReports',
   key: string,
+  before: number,
 ): Promise<'imported' | 'none' | 'foreign' | string> {
-  if (kind === 'bankReports') {
-    const record = await deps.bankReports.getByKey(key);
-    if (!record) return 'none';
-    return record.status === 'PROCESSING' ? record.status : 'imported';
-  }
-  const parsed = parseUploadKey(key);
-  if (!parsed) return 'foreign';
-  const record = await deps.uploads.get(parsed.uploadId);
+  const record =
+    kind === 'bankReports'
+      ? parseBankReportKey(key)
+        ? await deps.bankReports.getByKey(key)
+        : 'foreign'
+      : await uploadRecord(deps, key);
+  if (record === 'foreign') return 'foreign';
   if (!record) return 'none';
-  return record.status === 'AWAITING_FILE' || record.status === 'PROCESSING' ? record.status : 'imported';
+  if (record.status === 'FAILED' || record.status === 'AWAITING_FILE') return record.status;
+  if (record.status === 'PROCESSING') {
+    const since = Date.parse(record.startedAt ?? '');
+    return Number.isNaN(since) || since < before ? record.status : 'imported';
+  }
+  return 'imported';
+}
+
+async function uploadRecord(
+  deps: ReconcileDeps,
+  key: string,
+): Promise<{ status: string; startedAt?: string | undefined } | undefined | 'foreign'> {
+  const parsed = parseUploadKey(key);
+  return parsed ? deps.uploads.get(parsed.uploadId) : 'foreign';
 }
 
 /** A decree whose PDF is gone, or whose bytes no longer hash to the SHA-256 recorded when it was issued. */

@@ -62,8 +62,9 @@ export class ReconciliationsRepository {
   }
 
   /**
-   * Claims the run for one attempt: QUEUED or RUNNING (an earlier attempt that crashed or timed out)
-   * becomes RUNNING with the next attempt number. Undefined when the run is already finished.
+   * Claims the run for one attempt: QUEUED, RUNNING (an earlier attempt that crashed or timed out) or
+   * FAILED (an earlier attempt that threw; SQS retries it) becomes RUNNING with the next attempt
+   * number. Undefined when the run is already COMPLETED.
    */
   async claim(runId: string, now: string): Promise<number | undefined> {
     try {
@@ -71,10 +72,16 @@ export class ReconciliationsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: reconciliationKey(runId),
-          UpdateExpression: 'SET #status = :running, startedAt = :now ADD attempt :one',
-          ConditionExpression: 'attribute_exists(pk) AND #status IN (:queued, :running)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'RUNNING', ':queued': 'QUEUED', ':now': now, ':one': 1 },
+          UpdateExpression: 'SET #status = :running, startedAt = :now REMOVE #error ADD attempt :one',
+          ConditionExpression: 'attribute_exists(pk) AND #status IN (:queued, :running, :failed)',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: {
+            ':running': 'RUNNING',
+            ':queued': 'QUEUED',
+            ':failed': 'FAILED',
+            ':now': now,
+            ':one': 1,
+          },
           ReturnValues: 'UPDATED_NEW',
         }),
       );

@@ -4,8 +4,10 @@
  * the payment lines through a {@link Ledger} and writes what it yields.
  *
  * Matching a payment line to a recipient: by the decree number on the line when the bank gives one,
- * else among every decree in force; by account number first, then by NIK. When one account is in
- * several decrees (the same officer in two periods), the line pays the earliest decree where that
+ * else among every decree in force; by account number. A line whose account is in no decree but
+ * whose NIK is matches that recipient only to be reported (ACCOUNT_DIFFERS): money that went to
+ * another account never counts as paid. When one account is in several decrees (the same officer in
+ * two periods), the line pays the earliest decree (by number order: year, then sequence) where that
  * recipient is not paid yet. Lines are processed in a stable order, so the same inputs always give
  * the same result.
  */
@@ -15,12 +17,14 @@ export const FINDING_KINDS = [
   'FAILED',
   'AMOUNT_DIFFERS',
   'PAID_TWICE',
+  'ACCOUNT_DIFFERS',
   'UNKNOWN_PAYEE',
   'PAID_UNDER_REVOKED',
   'PROPOSAL_STUCK',
   'UPLOAD_NOT_IMPORTED',
   'DECREE_PDF_MISSING',
   'DECREE_PDF_MISMATCH',
+  'DECREE_LIST_INCOMPLETE',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -30,6 +34,8 @@ export const FINDING_LABEL: Record<FindingKind, string> = {
   FAILED: 'Gagal di bank',
   AMOUNT_DIFFERS: 'Jumlah dibayar berbeda dari SK',
   PAID_TWICE: 'Dibayar lebih dari sekali',
+  ACCOUNT_DIFFERS: 'Dibayar ke rekening lain dari yang tercantum dalam SK (cocok hanya menurut NIK)',
+  DECREE_LIST_INCOMPLETE: 'Daftar penerima SK tidak lengkap terbaca',
   UNKNOWN_PAYEE: 'Dibayar ke rekening/NIK yang tidak ada dalam SK yang berlaku',
   PAID_UNDER_REVOKED: 'Dibayar berdasarkan SK yang telah dicabut',
   PROPOSAL_STUCK: 'Usulan tertahan terlalu lama pada satu status',
@@ -44,6 +50,7 @@ export const PAYMENT_KINDS: ReadonlySet<FindingKind> = new Set([
   'FAILED',
   'AMOUNT_DIFFERS',
   'PAID_TWICE',
+  'ACCOUNT_DIFFERS',
   'UNKNOWN_PAYEE',
   'PAID_UNDER_REVOKED',
 ]);
@@ -51,6 +58,9 @@ export const PAYMENT_KINDS: ReadonlySet<FindingKind> = new Set([
 export interface LedgerDecree {
   readonly decreeId: string;
   readonly number: string;
+  /** Year and sequence of the number: the order decrees were given in. */
+  readonly year: number;
+  readonly seq: number;
   readonly proposalId: string;
   readonly region: string;
   readonly period: string;
@@ -132,14 +142,12 @@ export class Ledger {
   private readonly entries: Entry[] = [];
   private readonly byAccount = new Map<string, Entry[]>();
   private readonly byNik = new Map<string, Entry[]>();
-  private readonly stray: Finding[] = [];
   private lines = 0;
 
   /** `decrees` in the order a payment should go to when an account is in several: oldest first. */
   constructor(decrees: readonly LedgerDecree[]) {
     this.decrees = [...decrees].sort(
-      (a, b) =>
-        a.number.localeCompare(b.number, 'en', { numeric: true }) || a.decreeId.localeCompare(b.decreeId),
+      (a, b) => a.year - b.year || a.seq - b.seq || a.decreeId.localeCompare(b.decreeId),
     );
     this.decrees.forEach((decree, index) => {
       this.byNumber.set(decree.number, index);
@@ -155,41 +163,55 @@ export class Ledger {
     push(this.byNik, expected.nik, entry);
   }
 
-  /** Matches one payment line. */
-  addPayment(line: ObservedPayment): void {
+  /**
+   * Matches one payment line. Returns the finding the line makes on its own (paid to an unknown
+   * account, under a revoked decree, to another account than the decree's), for the caller to write
+   * at once; the per-recipient outcomes come from {@link findings} once every line is in.
+   */
+  addPayment(line: ObservedPayment): Finding | undefined {
     this.lines++;
-    const wanted = line.nomorSk === undefined ? undefined : this.byNumber.get(line.nomorSk.trim());
-    const candidates = (
-      this.byAccount.get(line.noRekening) ??
-      (line.nik ? this.byNik.get(line.nik) : undefined) ??
-      []
-    ).filter((entry) => wanted === undefined || entry.decree === wanted);
+    const named = line.nomorSk === undefined ? undefined : this.byNumber.get(line.nomorSk.trim());
+    const inScope = (entry: Entry) => named === undefined || entry.decree === named;
+    const byAccount = (this.byAccount.get(line.noRekening) ?? []).filter(inScope);
+    const byNik = byAccount.length === 0 && line.nik ? (this.byNik.get(line.nik) ?? []).filter(inScope) : [];
+    const candidates = byAccount.length > 0 ? byAccount : byNik;
     const inForce = candidates.filter((entry) => this.decreeOf(entry).status === 'ISSUED');
+    if (line.status !== 'BERHASIL' && (inForce.length === 0 || byAccount.length === 0)) {
+      // A failed transfer moved no money: it only counts against a recipient it clearly belongs to.
+      return undefined;
+    }
     if (inForce.length === 0) {
-      if (line.status !== 'BERHASIL') return;
       const revoked = candidates[0];
-      this.stray.push(
-        revoked
-          ? {
-              ...this.describe(revoked),
-              kind: 'PAID_UNDER_REVOKED',
-              paidAmount: line.amount,
-              bankRefs: [line.bankRef],
-              detail: `Dibayar ${line.transactionDate}`,
-            }
-          : {
-              kind: 'UNKNOWN_PAYEE',
-              nama: line.nama,
-              nik: line.nik,
-              noRekening: line.noRekening,
-              paidAmount: line.amount,
-              bankRefs: [line.bankRef],
-              detail: `Dibayar ${line.transactionDate}${line.nomorSk ? ` dengan nomor SK ${line.nomorSk}` : ''}`,
-            },
-      );
-      return;
+      return revoked
+        ? {
+            ...this.describe(revoked),
+            kind: 'PAID_UNDER_REVOKED',
+            paidAmount: line.amount,
+            bankRefs: [line.bankRef],
+            detail: `Dibayar ${line.transactionDate}`,
+          }
+        : {
+            kind: 'UNKNOWN_PAYEE',
+            nama: line.nama,
+            nik: line.nik,
+            noRekening: line.noRekening,
+            paidAmount: line.amount,
+            bankRefs: [line.bankRef],
+            detail: `Dibayar ${line.transactionDate}${line.nomorSk ? ` dengan nomor SK ${line.nomorSk}` : ''}`,
+          };
     }
     const entry = inForce.find((candidate) => candidate.paidCount === 0) ?? (inForce[0] as Entry);
+    if (byAccount.length === 0) {
+      // The NIK is the decree's, the account is not: reported, never counted as paid.
+      return {
+        ...this.describe(entry),
+        kind: 'ACCOUNT_DIFFERS',
+        expectedAmount: entry.amount,
+        paidAmount: line.amount,
+        bankRefs: [line.bankRef],
+        detail: `Dibayar ${line.transactionDate} ke rekening ${maskTail(line.noRekening)}`,
+      };
+    }
     entry.refs.push(line.bankRef);
     if (line.status === 'BERHASIL') {
       entry.paidCount++;
@@ -197,6 +219,7 @@ export class Ledger {
     } else {
       entry.failedCount++;
     }
+    return undefined;
   }
 
   /** How many payment lines went through {@link addPayment}. */
@@ -209,8 +232,8 @@ export class Ledger {
   }
 
   /**
-   * Every payment finding, recipient by recipient in decree order, then the stray payments; and,
-   * once iterated, {@link summaries}. A generator, so a report of any length is written as it goes.
+   * The outcome of every recipient of a decree in force that is not simply paid, in decree order. A
+   * generator, so a report of any length is written as it goes.
    */
   *findings(): Generator<Finding> {
     for (const entry of this.entries) {
@@ -226,7 +249,6 @@ export class Ledger {
         bankRefs: entry.refs,
       };
     }
-    yield* this.stray;
   }
 
   /** Per decree in force: counts and amounts, and whether it is fully paid. */
@@ -307,3 +329,6 @@ export const WATCHED_STATUSES = ['SUBMITTED', 'IN_REVIEW', 'VERIFIED', 'APPROVED
 /** Whole days between two instants (floor). */
 export const daysBetween = (from: Date, to: Date): number =>
   Math.floor((to.getTime() - from.getTime()) / 86_400_000);
+
+/** `…0123`: enough of an account to tell it apart in a report, never the whole number. */
+const maskTail = (account: string): string => `…${account.slice(-4)}`;

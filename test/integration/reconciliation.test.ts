@@ -291,6 +291,24 @@ describe('what is stuck or lost in the pipeline', () => {
   });
 });
 
+describe('a decree whose list cannot be read whole', () => {
+  it('is reported and never called paid', async () => {
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('#shared/adapters/clients.ts');
+    const { recipientKey } = await import('#shared/adapters/keys.ts');
+    const proposal = await proposals.get(paidInFull.proposalId);
+    await documentClient.send(
+      new DeleteCommand({
+        TableName: config.tableName,
+        Key: recipientKey(proposal?.approvedListId ?? '', 2),
+      }),
+    );
+    const run = await runReconciliation('test-run-incomplete', 'api', reconcileDeps());
+    expect(run?.counts?.DECREE_LIST_INCOMPLETE).toBe(1);
+    expect(run?.decrees?.find((decree) => decree.number === paidInFull.number)?.fullyPaid).toBe(false);
+  });
+});
+
 async function readText(bucket: string, key: string): Promise<string> {
   const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

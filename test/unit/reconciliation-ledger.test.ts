@@ -6,14 +6,22 @@ import {
   type ObservedPayment,
 } from '#shared/domain/reconciliation.ts';
 
-const decree = (n: number, status: 'ISSUED' | 'REVOKED' = 'ISSUED') => ({
-  decreeId: `SK-62.03-2026-S${n}`,
-  number: `188.44/${n}/2026`,
-  proposalId: `62.03-2026-S${n}`,
+const decree = (n: number, status: 'ISSUED' | 'REVOKED' = 'ISSUED', year = 2026) => ({
+  decreeId: `SK-62.03-${year}-S${n}`,
+  number: `188.44/${n}/${year}`,
+  year,
+  seq: n,
+  proposalId: `62.03-${year}-S${n}`,
   region: '62.03',
-  period: `2026-S${n}`,
+  period: `${year}-S${n}`,
   status,
 });
+
+/** Feeds the lines, collecting the findings each makes by itself, then the per-recipient ones. */
+function reconcile(ledger: Ledger, lines: readonly ObservedPayment[]): Finding[] {
+  const own = lines.flatMap((line) => ledger.addPayment(line) ?? []);
+  return [...ledger.findings(), ...own];
+}
 
 const person = (i: number, amount = 1_800_000): ExpectedPayment => ({
   recipientId: `list.${i}`,
@@ -43,8 +51,14 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
     const ledger = new Ledger([decree(1)]);
     const people = [person(1), person(2), person(3)];
     for (const p of people) ledger.addExpected(decree(1).decreeId, p);
-    for (const p of people) ledger.addPayment(paid(p));
-    expect(kinds(ledger.findings())).toEqual([]);
+    expect(
+      kinds(
+        reconcile(
+          ledger,
+          people.map((p) => paid(p)),
+        ),
+      ),
+    ).toEqual([]);
     expect(ledger.summaries()).toEqual([
       expect.objectContaining({
         recipients: 3,
@@ -63,15 +77,17 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
     const revokedOnly = person(6);
     ledger.addExpected(decree(2).decreeId, revokedOnly);
     // a: nothing. b: GAGAL only. c: wrong amount. d: twice. e: not in any decree. revokedOnly: paid.
-    ledger.addPayment(paid(b, { status: 'GAGAL' }));
-    ledger.addPayment(paid(c, { amount: 1_500_000 }));
-    ledger.addPayment(paid(d));
-    ledger.addPayment(paid(d));
-    ledger.addPayment(paid(e));
-    ledger.addPayment(paid(revokedOnly));
-    // A failed attempt to someone unknown moved no money: not a finding.
-    ledger.addPayment(paid(person(7), { status: 'GAGAL' }));
-    expect(kinds(ledger.findings())).toEqual([
+    const findings = reconcile(ledger, [
+      paid(b, { status: 'GAGAL' }),
+      paid(c, { amount: 1_500_000 }),
+      paid(d),
+      paid(d),
+      paid(e),
+      paid(revokedOnly),
+      // A failed attempt to someone unknown moved no money: not a finding.
+      paid(person(7), { status: 'GAGAL' }),
+    ]);
+    expect(kinds(findings)).toEqual([
       ['NOT_PAID', 'list.1'],
       ['FAILED', 'list.2'],
       ['AMOUNT_DIFFERS', 'list.3'],
@@ -95,17 +111,35 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
     const ledger = new Ledger([decree(1)]);
     const a = person(1);
     ledger.addExpected(decree(1).decreeId, a);
-    ledger.addPayment(paid(a, { status: 'GAGAL' }));
-    ledger.addPayment(paid(a));
-    expect(kinds(ledger.findings())).toEqual([]);
+    expect(kinds(reconcile(ledger, [paid(a, { status: 'GAGAL' }), paid(a)]))).toEqual([]);
   });
 
-  it('matches by NIK when the bank gives another account, and names the line', () => {
+  it('reports a payment to another account than the decree’s (matched by NIK) and never counts it as paid', () => {
     const ledger = new Ledger([decree(1)]);
     const a = person(1);
     ledger.addExpected(decree(1).decreeId, a);
-    ledger.addPayment(paid(a, { noRekening: '999' }));
-    expect(ledger.summaries()[0]?.paid).toBe(1);
+    const findings = reconcile(ledger, [paid(a, { noRekening: '9990001234' })]);
+    expect(findings.map((f) => [f.kind, f.recipientId, f.paidAmount])).toEqual([
+      ['NOT_PAID', 'list.1', 0],
+      ['ACCOUNT_DIFFERS', 'list.1', 1_800_000],
+    ]);
+    expect(findings[1]?.detail).toContain('…1234');
+    expect(findings[1]?.detail).not.toContain('9990001234');
+    expect(ledger.summaries()[0]).toMatchObject({ paid: 0, fullyPaid: false });
+  });
+
+  it('orders decrees by year, then number: 188.44/12/2025 before 188.44/3/2026', () => {
+    const older = decree(12, 'ISSUED', 2025);
+    const newer = decree(3, 'ISSUED', 2026);
+    const ledger = new Ledger([newer, older]);
+    const a = person(1);
+    ledger.addExpected(older.decreeId, a);
+    ledger.addExpected(newer.decreeId, a);
+    reconcile(ledger, [paid(a)]);
+    expect(ledger.summaries().map((s) => [s.number, s.paid])).toEqual([
+      ['188.44/12/2025', 1],
+      ['188.44/3/2026', 0],
+    ]);
   });
 
   it('pays the earliest unpaid decree when one account is in two, unless the line names its SK', () => {
@@ -113,12 +147,12 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
     const a = person(1);
     ledger.addExpected(decree(1).decreeId, a);
     ledger.addExpected(decree(2).decreeId, a);
-    ledger.addPayment(paid(a, { nomorSk: '188.44/2/2026' }));
+    reconcile(ledger, [paid(a, { nomorSk: '188.44/2/2026' })]);
     expect(ledger.summaries().map((s) => [s.number, s.paid])).toEqual([
       ['188.44/1/2026', 0],
       ['188.44/2/2026', 1],
     ]);
-    ledger.addPayment(paid(a));
+    reconcile(ledger, [paid(a)]);
     expect(ledger.summaries().map((s) => [s.number, s.paid])).toEqual([
       ['188.44/1/2026', 1],
       ['188.44/2/2026', 1],
@@ -130,9 +164,9 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
       const ledger = new Ledger([decree(1)]);
       for (let i = 1; i <= 20; i++) ledger.addExpected(decree(1).decreeId, person(i));
       ref = 0;
-      for (let i = 1; i <= 20; i += 2)
-        ledger.addPayment(paid(person(i), { amount: i % 3 === 0 ? 1 : 1_800_000 }));
-      return { findings: [...ledger.findings()], summaries: ledger.summaries() };
+      const lines = [];
+      for (let i = 1; i <= 20; i += 2) lines.push(paid(person(i), { amount: i % 3 === 0 ? 1 : 1_800_000 }));
+      return { findings: reconcile(ledger, lines), summaries: ledger.summaries() };
     };
     expect(run()).toEqual(run());
   });

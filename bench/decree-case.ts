@@ -17,6 +17,7 @@ import { decreeRequestFor } from '#shared/messages.ts';
 import { dependencies } from '../functions/decree/handler.ts';
 import { issueDecree } from '../functions/decree/issue-decree.ts';
 import { renderBareTablePdf, renderDecreePdf } from '../functions/decree/render-pdf.ts';
+import { reportCase } from './child.ts';
 
 const [kind = '', id = ''] = process.argv.slice(2);
 
@@ -71,13 +72,4 @@ async function run(): Promise<Record<string, unknown>> {
   throw new Error('usage: decree-case.ts issue <proposalId> | bare <listId>');
 }
 
-run()
-  .then((result) => {
-    process.stdout.write(
-      `${JSON.stringify({ kind, ...result, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
-    );
-  })
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+reportCase(kind, run);

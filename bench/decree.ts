@@ -9,11 +9,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
-import { planSubmit } from '#shared/domain/workflow.ts';
 import { TABLES } from '#shared/resources.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts';
 import { seedList, unusedPeriod } from './checks.ts';
-import { runChild } from './child.ts';
+import { runChild, submitForBench } from './child.ts';
 
 interface DecreeCase {
   readonly kind: string;
@@ -47,14 +46,7 @@ export async function benchDecree(
       const period = await unusedPeriod(proposals);
       const { proposal } = await seedList(tableName, client, '62.03', period, rows, 3);
       // A fixture straight to APPROVED: the workflow's own steps are measured elsewhere.
-      const now = new Date().toISOString();
-      const submitted = await proposals.apply(
-        proposal,
-        planSubmit(proposal, ['DINSOS', 'BKAD'], now),
-        ACTOR,
-        now,
-      );
-      const listId = submitted.currentListId ?? '';
+      const { submitted, listId, now } = await submitForBench(proposals, proposal, ACTOR);
       await proposals.apply(
         submitted,
         { action: 'APPROVED', to: 'APPROVED', set: { approvedListId: listId, decidedAt: now } },

@@ -13,6 +13,7 @@ import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { dependencies } from '../functions/reconcile/handler.ts';
 import { runReconciliation } from '../functions/reconcile/run-reconciliation.ts';
+import { reportCase } from './child.ts';
 
 const [kind = '', arg = ''] = process.argv.slice(2);
 
@@ -40,13 +41,4 @@ async function run(): Promise<Record<string, unknown>> {
   throw new Error('usage: reconcile-case.ts reconcile <runId> | baseline <listId,…>');
 }
 
-run()
-  .then((result) => {
-    process.stdout.write(
-      `${JSON.stringify({ kind, ...result, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
-    );
-  })
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+reportCase(kind, run);

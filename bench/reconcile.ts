@@ -14,12 +14,11 @@ import { paymentKey } from '#shared/adapters/keys.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { amountsForPeriod, decreeIdFor } from '#shared/domain/decree.ts';
-import { planSubmit } from '#shared/domain/workflow.ts';
 import type { DecreeRecord } from '#shared/model.ts';
 import { TABLES } from '#shared/resources.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts';
 import { seedList } from './checks.ts';
-import { runChild } from './child.ts';
+import { runChild, submitForBench } from './child.ts';
 
 interface ReconcileCase {
   readonly kind: string;
@@ -73,14 +72,7 @@ export async function benchReconcile(
         perDecree,
         50 + index,
       );
-      const now = new Date().toISOString();
-      const submitted = await proposals.apply(
-        proposal,
-        planSubmit(proposal, ['DINSOS', 'BKAD'], now),
-        ACTOR,
-        now,
-      );
-      const listId = submitted.currentListId ?? '';
+      const { submitted, listId, now } = await submitForBench(proposals, proposal, ACTOR);
       listIds.push(listId);
       const decree: DecreeRecord = {
         decreeId: decreeIdFor(submitted.proposalId),

@@ -8,6 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ObservedPayment } from '../domain/reconciliation.ts';
 import {
   type BankReportRecord,
   BankReportRecordSchema,
@@ -18,15 +19,7 @@ import { documentClient } from './clients.ts';
 import { bankReportKey, PAYMENT_SHARDS, paymentKey, paymentPartition } from './keys.ts';
 
 /** One payment line of a bank disbursement report, as recorded under its bank reference. */
-export interface PaymentLine {
-  readonly bankRef: string;
-  readonly noRekening: string;
-  readonly nik?: string | undefined;
-  readonly nama: string;
-  readonly amount: number;
-  readonly status: 'BERHASIL' | 'GAGAL';
-  readonly transactionDate: string;
-  readonly nomorSk?: string | undefined;
+export interface PaymentLine extends ObservedPayment {
   /** S3 key of the report the line was first recorded from. */
   readonly reportKey: string;
   /** Its row in that report, as Excel shows it. */

@@ -2,6 +2,7 @@ import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
 import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
+  DISBURSEMENT_FUNCTION,
   IMPORT_FUNCTION,
   RECONCILE_FUNCTION,
   ROUTES,
@@ -87,6 +88,7 @@ S3         ${emulators.s3Endpoint}   buckets ${BUCKETS.uploads.localName}, ${BUC
 SQS        ${emulators.sqsEndpoint}
 ${queueLines.join('\n')}
 Import     every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.uploads} runs ${IMPORT_FUNCTION.entry}
+Bank       every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.disbursements} runs ${DISBURSEMENT_FUNCTION.entry}
 Checks     every message on ${QUEUES.checks.localName} runs ${CHECKS_FUNCTION.entry} (partial batch responses;
            a failed message is retried every ${LOCAL_VISIBILITY_TIMEOUT_SECONDS} s, then moved to ${QUEUES.checks.deadLetter.localName})
 Decrees    every message on ${QUEUES.decree.localName} runs ${DECREE_FUNCTION.entry} (same semantics; PDFs under

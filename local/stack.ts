@@ -147,29 +147,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const failureQueueUrl = emulators.env[QUEUES.importFailures.envVar];
     if (failureQueueUrl === undefined) throw new Error('the emulators created no import failure queue');
-    s3Events = new S3EventSource({
-      ...options.s3Events,
-      bucket: BUCKETS.uploads.localName,
-      prefix: PREFIXES.uploads,
-      handler: options.importHandler ?? lazyHandler<S3Event>(IMPORT_FUNCTION.entry),
-      s3,
-      sqs,
-      failureQueueUrl,
-      spy: emulators.spy,
-      functionName: `khbs-${IMPORT_FUNCTION.id}`,
-    });
+    // S3 → an import function, as the uploads bucket's notifications do in AWS (one per prefix).
+    const fileSource = (
+      prefix: string,
+      spec: { id: string; entry: string },
+      handler: LambdaHandler<S3Event> | undefined,
+    ): S3EventSource =>
+      new S3EventSource({
+        ...options.s3Events,
+        bucket: BUCKETS.uploads.localName,
+        prefix,
+        handler: handler ?? lazyHandler<S3Event>(spec.entry),
+        s3,
+        sqs,
+        failureQueueUrl,
+        spy: emulators.spy,
+        functionName: `khbs-${spec.id}`,
+      });
+    s3Events = fileSource(PREFIXES.uploads, IMPORT_FUNCTION, options.importHandler);
     await s3Events.start();
-    bankReports = new S3EventSource({
-      ...options.s3Events,
-      bucket: BUCKETS.uploads.localName,
-      prefix: PREFIXES.disbursements,
-      handler: options.bankReportHandler ?? lazyHandler<S3Event>(DISBURSEMENT_FUNCTION.entry),
-      s3,
-      sqs,
-      failureQueueUrl,
-      spy: emulators.spy,
-      functionName: `khbs-${DISBURSEMENT_FUNCTION.id}`,
-    });
+    bankReports = fileSource(PREFIXES.disbursements, DISBURSEMENT_FUNCTION, options.bankReportHandler);
     await bankReports.start();
 
     // Lambda's Invoke API for the two imports, so reconciliation re-drives lost events as in AWS.

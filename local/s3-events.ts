@@ -3,6 +3,7 @@ import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } 
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import type { MessageSpyReader, SpyMessage } from 'fauxqs';
+import { encodeS3EventKey } from '#shared/queue/s3-worker.ts';
 import { LOCAL_REGION } from './emulators.ts';
 import { createLambdaContext, functionArn, invokeWithTimeout, type LambdaHandler } from './lambda.ts';
 
@@ -414,18 +415,6 @@ export class S3EventSource {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
-}
-
-/**
- * Encodes an object key as S3 writes it into event notifications: form-URL-encoding (a space
- * becomes `+`, `+` becomes `%2B`) with `/` left as is. Handlers decode with
- * `decodeURIComponent(key.replaceAll('+', ' '))`.
- */
-export function encodeS3EventKey(key: string): string {
-  return key
-    .split('/')
-    .map((segment) => new URLSearchParams({ k: segment }).toString().slice(2))
-    .join('/');
 }
 
 function errorPayload(error: unknown): DestinationFailureRecord['responsePayload'] {

@@ -1,5 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Event } from 'aws-lambda';
+import { encodeS3EventKey } from '../queue/s3-worker.ts';
 import { lambdaClient } from './clients.ts';
 
 /**
@@ -45,7 +46,7 @@ export function objectCreatedEvent(
           configurationId: 'khbs-redrive',
           bucket: { name: bucket, ownerIdentity: { principalId: 'khbs' }, arn: `arn:aws:s3:::${bucket}` },
           object: {
-            key: encodeURIComponent(object.key).replaceAll('%2F', '/'),
+            key: encodeS3EventKey(object.key),
             size: object.size,
             eTag: object.etag,
             sequencer: '0',

@@ -44,17 +44,6 @@ export const FINDING_LABEL: Record<FindingKind, string> = {
   DECREE_PDF_MISMATCH: 'Berkas PDF SK tidak sama dengan SHA-256 yang tercatat',
 };
 
-/** Kinds that are money problems (or none yet): the others concern the pipeline itself. */
-export const PAYMENT_KINDS: ReadonlySet<FindingKind> = new Set([
-  'NOT_PAID',
-  'FAILED',
-  'AMOUNT_DIFFERS',
-  'PAID_TWICE',
-  'ACCOUNT_DIFFERS',
-  'UNKNOWN_PAYEE',
-  'PAID_UNDER_REVOKED',
-]);
-
 export interface LedgerDecree {
   readonly decreeId: string;
   readonly number: string;

@@ -28,8 +28,20 @@ export interface CreatedObject {
   readonly eventTime: string;
 }
 
-/** S3 URL-encodes keys in notifications, with spaces as `+`. */
-const decodeKey = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
+/**
+ * Encodes an object key as S3 writes it into event notifications: form-URL-encoding (a space
+ * becomes `+`, `+` becomes `%2B`) with `/` left as is. Handlers decode with
+ * `decodeURIComponent(key.replaceAll('+', ' '))`.
+ */
+export function encodeS3EventKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => new URLSearchParams({ k: segment }).toString().slice(2))
+    .join('/');
+}
+
+/** The key a notification carries, decoded ({@link encodeS3EventKey} in reverse). */
+export const decodeS3EventKey = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
 
 /**
  * An S3-triggered import: one `work` per record, in order. A thrown error makes Lambda retry the
@@ -46,7 +58,7 @@ export function s3Worker<T>(work: (object: CreatedObject) => Promise<T>) {
         outcomes.push(
           await work({
             bucket: record.s3.bucket.name,
-            key: decodeKey(record.s3.object.key),
+            key: decodeS3EventKey(record.s3.object.key),
             etag: record.s3.object.eTag,
             size: record.s3.object.size,
             eventTime: record.eventTime,

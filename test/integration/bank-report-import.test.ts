@@ -17,6 +17,7 @@ const { importBankReport, BankReportBusyError, LEASE_MS } = await import(
   '../../functions/disbursement/import-bank-report.ts'
 );
 const { handler } = await import('../../functions/disbursement/handler.ts');
+const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
 type BankImportDeps = import('../../functions/disbursement/import-bank-report.ts').BankImportDeps;
 type PaymentLine = import('#shared/adapters/payments-repo.ts').PaymentLine;
 
@@ -505,30 +506,10 @@ describe('import of a bank disbursement report', () => {
 
   it('is wired to S3 notifications by its handler (URL-encoded keys)', async () => {
     const object = await put(report(specs('handler', 3)), 'laporan harian+1.csv');
-    const encoded = encodeURIComponent(object.key).replaceAll('%2F', '/').replaceAll('%20', '+');
-    const outcomes = await handler(
-      {
-        Records: [
-          {
-            eventVersion: '2.1',
-            eventSource: 'aws:s3',
-            awsRegion: 'ap-southeast-3',
-            eventTime: object.eventTime,
-            eventName: 'ObjectCreated:Put',
-            userIdentity: { principalId: 'bank' },
-            requestParameters: { sourceIPAddress: '127.0.0.1' },
-            responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'r' },
-            s3: {
-              s3SchemaVersion: '1.0',
-              configurationId: 'bank-reports',
-              bucket: { name: UPLOADS, ownerIdentity: { principalId: 'x' }, arn: `arn:aws:s3:::${UPLOADS}` },
-              object: { key: encoded, size: object.size, eTag: object.etag, sequencer: '0' },
-            },
-          },
-        ],
-      },
-      lambdaContext('ImportBankReport'),
-    );
+    // The key as S3 encodes it in the notification (`laporan+harian%2B1.csv`), decoded by the handler.
+    const event = objectCreatedEvent(UPLOADS, object, new Date(object.eventTime));
+    expect(event.Records[0]?.s3.object.key).toMatch(/laporan\+harian%2B1\.csv$/);
+    const outcomes = await handler(event, lambdaContext('ImportBankReport'));
     expect(outcomes).toMatchObject([{ kind: 'completed', key: object.key }]);
     expect(await record(object.key)).toMatchObject({ status: 'COMPLETED', counts: { stored: 3 } });
   });

@@ -2,12 +2,12 @@ import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } 
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, S3Event } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeS3EventKey } from '#shared/queue/s3-worker.ts';
 import { BUCKETS, PREFIXES, QUEUES } from '#shared/resources.ts';
 import { startLoopbackFauxqs } from '../../local/emulators.ts';
 import type { LambdaHandler } from '../../local/lambda.ts';
 import {
   type DestinationFailureRecord,
-  encodeS3EventKey,
   S3EventSource,
   type S3EventSourceOptions,
 } from '../../local/s3-events.ts';

@@ -279,7 +279,7 @@ export async function seedList(
 
 async function submit(proposals: ProposalsRepository, proposal: ProposalRecord): Promise<ProposalRecord> {
   const now = new Date().toISOString();
-  return proposals.apply(proposal, planSubmit(proposal, ['DINSOS', 'BKAD'], now), ACTOR, now);
+  return proposals.apply(proposal, planSubmit(proposal, ['DINSOS', 'BKAD'], ACTOR, now), ACTOR, now);
 }
 
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');

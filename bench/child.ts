@@ -61,7 +61,7 @@ export async function submitForBench(
   const now = new Date().toISOString();
   const submitted = await proposals.apply(
     proposal,
-    planSubmit(proposal, ['DINSOS', 'BKAD'], now),
+    planSubmit(proposal, ['DINSOS', 'BKAD'], actor, now),
     actor,
     now,
   );

@@ -3,7 +3,8 @@ import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { GROUPS, type Group } from '#shared/http/caller.ts';
+import { isRegionCode } from '#shared/domain/regions.ts';
+import { GROUPS, type Group, ROLE_RULES } from '#shared/http/caller.ts';
 
 /**
  * Tokens for the local stack. In AWS a Cognito user pool signs the tokens and API Gateway's JWT
@@ -24,14 +25,21 @@ export type Role = Group;
 /** Kemendagri code of a kabupaten/kota in Kalimantan Tengah, e.g. `62.03`. */
 export const REGION_CODE = /^62\.\d{2}$/;
 
-/** The claims the API reads (interfaces.md §3). */
+/**
+ * The claims the API reads (interfaces.md §3), as provisioning may issue them: one group per user
+ * (the API refuses a token with two), a known region for the regional roles, an agency for verifiers.
+ */
 export const LocalClaimsSchema = z
   .object({
     sub: z.string().min(1),
     name: z.string().min(1),
-    groups: z.array(z.enum(ROLES)).min(1),
+    groups: z.array(z.enum(ROLES)).length(1, 'a user belongs to exactly one group'),
     /** Operators act for one region. */
-    region: z.string().regex(REGION_CODE, 'region must be a Kemendagri code such as 62.03').optional(),
+    region: z
+      .string()
+      .regex(REGION_CODE, 'region must be a Kemendagri code such as 62.03')
+      .refine(isRegionCode, 'region is not a kabupaten/kota of Kalimantan Tengah')
+      .optional(),
     /** Verifiers sign for one agency (OPD), e.g. DINSOS, BKAD. */
     opd: z
       .string()
@@ -39,17 +47,23 @@ export const LocalClaimsSchema = z
       .optional(),
   })
   .superRefine((claims, ctx) => {
-    if (claims.groups.includes('operator') && claims.region === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: 'an operator needs a region' });
+    const rule = claims.groups[0] === undefined ? undefined : ROLE_RULES[claims.groups[0]];
+    if (rule?.regions === 'own' && claims.region === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: `a ${claims.groups[0]} needs a region` });
     }
-    if (claims.groups.includes('verifier') && claims.opd === undefined) {
+    if (rule?.needsAgency && claims.opd === undefined) {
       ctx.addIssue({ code: 'custom', path: ['opd'], message: 'a verifier needs an opd' });
     }
   });
 export type LocalClaims = z.infer<typeof LocalClaimsSchema>;
 
-/** A verified token's payload: our claims plus the registered ones, and anything else it carried. */
-export type LocalTokenPayload = LocalClaims & {
+/**
+ * A verified token's payload: the registered claims, and whatever else it carried. What the other
+ * claims mean (one group, a known region) is the API's to judge (`scopeOf`, a 403), as in AWS, where
+ * the JWT authorizer checks only the token itself.
+ */
+export type LocalTokenPayload = {
+  readonly sub: string;
   readonly iss: string;
   readonly aud: string | string[];
   readonly iat: number;
@@ -65,7 +79,11 @@ const RegisteredClaimsSchema = z.looseObject({
   iat: z.number(),
   exp: z.number(),
   jti: z.string().optional(),
+  sub: z.string(),
 });
+
+/** Clock skew allowed on `iat`: a token issued in the future is refused, as API Gateway does. */
+const IAT_SKEW_SECONDS = 5;
 
 const KEY_DIR = fileURLToPath(new URL('../.tmp/', import.meta.url));
 const KEY_FILE = `${KEY_DIR}local-jwt-key.json`;
@@ -96,8 +114,9 @@ export async function signLocalToken(claims: LocalClaims, ttlSeconds = 8 * 60 * 
 }
 
 /**
- * Checks a token as API Gateway's JWT authorizer would (signature, issuer, audience, expiry) and
- * that its claims have the shape the API relies on. Rejects otherwise.
+ * Checks a token as API Gateway's JWT authorizer does: the algorithm (RS256 only, so `alg: none`
+ * and HMAC tokens fail) and signature, issuer, audience, `exp` after now, `nbf` and `iat` before
+ * now. Rejects otherwise. Claims beyond those are passed on unjudged.
  */
 export async function verifyLocalToken(token: string): Promise<LocalTokenPayload> {
   const { publicKey } = await loadKeyPair();
@@ -107,7 +126,29 @@ export async function verifyLocalToken(token: string): Promise<LocalTokenPayload
     algorithms: [ALGORITHM],
     requiredClaims: ['exp', 'iat', 'sub'],
   });
-  return { ...RegisteredClaimsSchema.parse(payload), ...LocalClaimsSchema.parse(payload) };
+  const registered = RegisteredClaimsSchema.parse(payload);
+  if (registered.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) throw new Error('token issued in the future');
+  return registered;
+}
+
+/**
+ * Signs any payload with the local key, registered claims included as given: for the security
+ * tests, which play a careless admin (two groups, an unknown region) and an attacker (a token issued
+ * tomorrow). Never used by the stack itself.
+ */
+export async function signRawLocalToken(
+  payload: Readonly<Record<string, unknown>>,
+  header: { readonly kid?: string } = {},
+): Promise<string> {
+  const { privateKey, kid } = await loadKeyPair();
+  return new SignJWT({ ...payload })
+    .setProtectedHeader({ alg: ALGORITHM, kid: header.kid ?? kid, typ: 'JWT' })
+    .sign(privateKey);
+}
+
+/** The registered claims a valid local token carries, for {@link signRawLocalToken}. */
+export function registeredClaims(now = Math.floor(Date.now() / 1000), ttlSeconds = 600) {
+  return { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, iat: now, exp: now + ttlSeconds, jti: randomUUID() };
 }
 
 function loadKeyPair(): Promise<KeyPair> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regionName, resolveRegion } from '#shared/domain/wilayah.ts';
+import { ROLE_RULES } from '#shared/http/caller.ts';
 import { type LocalClaims, ROLES, signLocalToken } from './auth.ts';
 import { isEntryPoint, parseCommandLine } from './cli.ts';
 
@@ -52,10 +53,14 @@ const ArgsSchema = z
       .optional(),
   })
   .superRefine((args, ctx) => {
-    if (args.role === 'operator' && args.region === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'an operator token needs --region, e.g. --region 62.03' });
+    if (ROLE_RULES[args.role].regions === 'own' && args.region === undefined) {
+      const article = /^[aeiou]/.test(args.role) ? 'an' : 'a';
+      ctx.addIssue({
+        code: 'custom',
+        message: `${article} ${args.role} token needs --region, e.g. --region 62.03`,
+      });
     }
-    if (args.role === 'verifier' && args.opd === undefined) {
+    if (ROLE_RULES[args.role].needsAgency && args.opd === undefined) {
       ctx.addIssue({ code: 'custom', message: 'a verifier token needs --opd, e.g. --opd DINSOS' });
     }
   });
@@ -83,14 +88,16 @@ export function parseTokenArgs(argv: readonly string[]): TokenRequest {
   );
   const { role, region, opd, name, sub, ttl } = parsed;
   // Only the claim that belongs to the role goes in, so a token never claims a region it cannot use.
-  const scope = role === 'operator' ? region : role === 'verifier' ? opd : undefined;
+  const regional = ROLE_RULES[role].regions === 'own';
+  const agency = ROLE_RULES[role].needsAgency === true;
+  const scope = regional ? region : agency ? opd : undefined;
   return {
     claims: {
       sub: sub ?? ['local', role, scope].filter(Boolean).join('-'),
       name: name ?? defaultName(role, scope),
       groups: [role],
-      ...(role === 'operator' ? { region } : {}),
-      ...(role === 'verifier' ? { opd } : {}),
+      ...(regional ? { region } : {}),
+      ...(agency ? { opd } : {}),
     },
     ttlSeconds: ttl,
   };
@@ -100,7 +107,7 @@ function defaultName(role: (typeof ROLES)[number], scope: string | undefined): s
   const title = `${role.charAt(0).toUpperCase()}${role.slice(1)}`;
   if (scope === undefined) return `Local ${title}`;
   // An operator's scope is a region code: name the region (`Local Operator Kabupaten Kapuas`).
-  return `Local ${title} ${role === 'operator' ? (regionName(scope) ?? scope) : scope}`;
+  return `Local ${title} ${ROLE_RULES[role].regions === 'own' ? (regionName(scope) ?? scope) : scope}`;
 }
 
 async function main(): Promise<void> {

@@ -133,6 +133,8 @@ export const ProposalRecordSchema = z.object({
   /** Blocking flags of the current checks that are not waived. */
   openBlocking: z.number().int().default(0),
   submittedAt: z.string().optional(),
+  /** Who submitted the current round: they may not review, waive or approve it. */
+  submittedBy: PersonSchema.optional(),
   verifiedAt: z.string().optional(),
   decidedAt: z.string().optional(),
   decidedBy: PersonSchema.optional(),

@@ -4,34 +4,36 @@ import { PeriodSchema } from '#shared/domain/period.ts';
 import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { resolveRegion } from '#shared/domain/wilayah.ts';
 import { BadRequestError, ConflictError } from '#shared/errors.ts';
-import { requireGroup, requireRegionAccess } from '#shared/http/caller.ts';
+import { ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { FilenameSchema } from '#shared/http/params.ts';
 import { uploadObjectKey } from '../import/s3-key.ts';
 import { apiDeps } from './deps.ts';
+import { routeById } from './routes.ts';
 
 const BodySchema = z.strictObject({
   period: PeriodSchema,
-  filename: z
-    .string()
-    .trim()
-    .min(5)
-    .max(200)
-    .regex(/^[^/\\]+\.(csv|xlsx)$/i, 'Nama berkas harus berakhiran .csv atau .xlsx'),
+  filename: FilenameSchema,
   /** Kemendagri code or name; an admin's choice, an operator's own region by default. */
-  region: z.string().optional(),
+  region: z.string().max(60).optional(),
 });
 
 /**
  * `POST /uploads`: a presigned PUT URL for the caller's region and the period. Refused at once (409)
  * when that region's proposal for the period is no longer a draft, so nobody uploads for nothing.
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'operator', 'admin');
+export const handler = apiHandler(routeById('CreateUpload'), async ({ event, scope }) => {
   const body = parseInput(BodySchema, jsonBody(event));
   // An admin names the region; an operator may name only their own (another one is a 403).
-  const region = body.region === undefined ? caller.region : resolveRegion(body.region);
-  if (!region) throw new BadRequestError('Kabupaten/kota tujuan unggahan tidak dikenal.');
-  requireRegionAccess(caller, region);
+  const region = body.region === undefined ? ownRegion(scope) : resolveRegion(body.region);
+  if (!region) {
+    throw new BadRequestError(
+      body.region === undefined
+        ? 'Sebutkan kabupaten/kota tujuan unggahan (region).'
+        : 'Kabupaten/kota tujuan unggahan tidak dikenal.',
+    );
+  }
+  requireRegion(scope, region);
 
   const { config, uploads, proposals, objects } = apiDeps();
   const current = await proposals.getCurrent(region, body.period);
@@ -56,7 +58,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
       format: extension,
       status: 'AWAITING_FILE',
       createdAt: now.toISOString(),
-      createdBy: { sub: caller.sub, name: caller.name, role: caller.groups.join(',') },
+      createdBy: { sub: scope.sub, name: scope.name, role: scope.role },
       s3Key: key,
       attempts: 0,
       rowsProcessed: 0,

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { MessageQueue } from '#shared/adapters/queue.ts';
 import { planApproval } from '#shared/domain/workflow.ts';
-import { actorOf, requireGroup } from '#shared/http/caller.ts';
+import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { logger } from '#shared/logger.ts';
 import { decreeRequestFor } from '#shared/messages.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { routeById } from './routes.ts';
 
 const BodySchema = z
   .strictObject({
@@ -22,17 +23,16 @@ const BodySchema = z
  * `POST /proposals/{proposalId}/approval`: the approver (Sekda, for the governor) approves a
  * verified list, which hands it to the decree (a message on the decree queue), or rejects it.
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'approver');
+export const handler = apiHandler(routeById('DecideProposal'), async ({ event, scope }) => {
   const body = parseInput(BodySchema, jsonBody(event));
-  const proposal = await loadProposal(event, caller);
+  const proposal = await loadProposal(event, scope);
   const now = new Date().toISOString();
-  const plan = planApproval(proposal, body.decision, body.note, { sub: caller.sub, name: caller.name }, now);
+  const plan = planApproval(proposal, body.decision, body.note, whoOf(scope), now);
   const { config, proposals } = apiDeps();
-  const decided = await proposals.apply(proposal, plan, actorOf(caller), now);
+  const decided = await proposals.apply(proposal, plan, actorOf(scope), now);
 
   if (decided.status === 'APPROVED') {
-    const message = decreeRequestFor(decided, { sub: caller.sub, name: caller.name }, now);
+    const message = decreeRequestFor(decided, whoOf(scope), now);
     try {
       if (!config.decreeQueueUrl) throw new Error('DECREE_QUEUE_URL is not set');
       await new MessageQueue(config.decreeQueueUrl).send(message);

@@ -3,7 +3,7 @@ import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { periodLabel } from '#shared/domain/period.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { type Caller, requireRegionAccess } from '#shared/http/caller.ts';
+import { requireRegion, type Scope } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { DecreeRecord } from '#shared/model.ts';
 import { decreeFilename } from '../decree/issue-decree.ts';
@@ -13,12 +13,12 @@ export const DecreeParamsSchema = z.object({
   decreeId: z.string().regex(/^SK-62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
 });
 
-/** The decree named in the path, after the object-level check (an operator: own region only). */
-export async function loadDecree(event: ApiEvent, caller: Caller): Promise<DecreeRecord> {
+/** The decree named in the path, after the object-level check (a regional role: own region only). */
+export async function loadDecree(event: ApiEvent, scope: Scope): Promise<DecreeRecord> {
   const { decreeId } = parseInput(DecreeParamsSchema, event.pathParameters ?? {});
   const decree = await apiDeps().decrees.get(decreeId);
   if (!decree) throw new NotFoundError('SK tidak ditemukan.');
-  requireRegionAccess(caller, decree.region);
+  requireRegion(scope, decree.region);
   return decree;
 }
 

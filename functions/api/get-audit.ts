@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { verifyChain } from '#shared/domain/audit.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { requireGroup } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
+import { routeById } from './routes.ts';
 
 const QuerySchema = z.strictObject({ entityId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/) });
 
@@ -11,8 +11,7 @@ const QuerySchema = z.strictObject({ entityId: z.string().regex(/^62\.\d{2}-[0-9
  * `GET /audit?entityId`: who did what, when, for one proposal, with the result of checking the
  * hash chain (an altered, removed or reordered record shows as `chain.valid: false`).
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'auditor', 'admin');
+export const handler = apiHandler(routeById('GetAudit'), async ({ event }) => {
   const { entityId } = parseInput(QuerySchema, event.queryStringParameters ?? {});
   const { proposals } = apiDeps();
   const [records, proposal] = await Promise.all([proposals.audit(entityId), proposals.get(entityId)]);

@@ -1,15 +1,14 @@
-import { requireGroup } from '#shared/http/caller.ts';
 import { apiHandler, json } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { routeById } from './routes.ts';
 
 /**
  * `GET /proposals/{proposalId}`: status, counts, totals, the workflow so far (sign-offs, returns,
  * checks), the uploads that shaped the list and the history of who did what.
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'operator', 'verifier', 'approver', 'auditor', 'admin');
-  const proposal = await loadProposal(event, caller);
+export const handler = apiHandler(routeById('GetProposal'), async ({ event, scope }) => {
+  const proposal = await loadProposal(event, scope);
   const { uploads, proposals } = apiDeps();
   const [history, audit] = await Promise.all([
     uploads.listForRegionPeriod(proposal.region, proposal.period),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { NotFoundError } from '#shared/errors.ts';
-import { requireGroup } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps, reconciliations } from './deps.ts';
 import { reconciliationSummary } from './reconciliation-view.ts';
+import { routeById } from './routes.ts';
 
 const ParamsSchema = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
@@ -11,8 +11,7 @@ const ParamsSchema = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
  * `GET /reconciliations/{runId}`: the run's summary per decree (expected, paid, each kind of
  * discrepancy), what it re-drove, and presigned links to its report (CSV for Excel, JSON).
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'verifier', 'approver', 'auditor', 'admin');
+export const handler = apiHandler(routeById('GetReconciliation'), async ({ event }) => {
   const { runId } = parseInput(ParamsSchema, event.pathParameters ?? {});
   const run = await reconciliations().get(runId);
   if (!run) throw new NotFoundError('Rekonsiliasi tidak ditemukan.');

@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { NotFoundError } from '#shared/errors.ts';
-import { requireGroup, requireRegionAccess } from '#shared/http/caller.ts';
+import { requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
+import { routeById } from './routes.ts';
 
 const ParamsSchema = z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 /** `GET /uploads/{uploadId}`: status, progress, counts, reasons and a link to the error report. */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'operator', 'verifier', 'approver', 'auditor', 'admin');
+export const handler = apiHandler(routeById('GetUpload'), async ({ event, scope }) => {
   const { uploadId } = parseInput(ParamsSchema, event.pathParameters ?? {});
   const { config, uploads, objects } = apiDeps();
   const upload = await uploads.get(uploadId);
   if (!upload) throw new NotFoundError('Unggahan tidak ditemukan.');
-  requireRegionAccess(caller, upload.region);
+  requireRegion(scope, upload.region);
 
   const reportUrl = upload.reportKey
     ? await objects.presignGet(

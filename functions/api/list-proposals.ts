@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { PeriodSchema } from '#shared/domain/period.ts';
 import { PROPOSAL_STATUSES } from '#shared/domain/proposal.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';
-import { isOperatorOnly, requireGroup, requireRegionAccess } from '#shared/http/caller.ts';
+import { requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { proposalSummary } from './proposal-view.ts';
+import { routeById } from './routes.ts';
 
 const QuerySchema = z.strictObject({
   region: z
@@ -17,17 +18,14 @@ const QuerySchema = z.strictObject({
 });
 
 /** `GET /proposals?region&period&status`: operators see their own region only. */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'operator', 'verifier', 'approver', 'auditor', 'admin');
+export const handler = apiHandler(routeById('ListProposals'), async ({ event, scope }) => {
   const query = parseInput(QuerySchema, event.queryStringParameters ?? {});
-  if (query.region) requireRegionAccess(caller, query.region);
+  if (query.region) requireRegion(scope, query.region);
   const regions = query.region
     ? [query.region]
-    : isOperatorOnly(caller)
-      ? caller.region
-        ? [caller.region]
-        : []
-      : REGIONS.map((region) => region.code);
+    : scope.regions === 'all'
+      ? REGIONS.map((region) => region.code)
+      : [...scope.regions];
   const items = await apiDeps().proposals.list({ regions, period: query.period, status: query.status });
   return json(200, { items: items.map(proposalSummary) });
 });

@@ -3,7 +3,7 @@ import { RATE_TABLE } from '#shared/config/rates.ts';
 import { totalsFor } from '#shared/domain/amounts.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { type Caller, requireRegionAccess } from '#shared/http/caller.ts';
+import { requireRegion, type Scope } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { ProposalRecord } from '#shared/model.ts';
 import { apiDeps } from './deps.ts';
@@ -12,12 +12,12 @@ export const ProposalParamsSchema = z.object({
   proposalId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
 });
 
-/** The proposal named in the path, after the object-level check (an operator: own region only). */
-export async function loadProposal(event: ApiEvent, caller: Caller): Promise<ProposalRecord> {
+/** The proposal named in the path, after the object-level check (a regional role: own region only). */
+export async function loadProposal(event: ApiEvent, scope: Scope): Promise<ProposalRecord> {
   const { proposalId } = parseInput(ProposalParamsSchema, event.pathParameters ?? {});
   const proposal = await apiDeps().proposals.get(proposalId);
   if (!proposal) throw new NotFoundError('Usulan tidak ditemukan.');
-  requireRegionAccess(caller, proposal.region);
+  requireRegion(scope, proposal.region);
   return proposal;
 }
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { planReview } from '#shared/domain/workflow.ts';
-import { ForbiddenError } from '#shared/errors.ts';
-import { actorOf, requireGroup } from '#shared/http/caller.ts';
+import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { routeById } from './routes.ts';
 
 const BodySchema = z
   .strictObject({
@@ -20,21 +20,12 @@ const BodySchema = z
  * `POST /proposals/{proposalId}/reviews`: one agency (the verifier's OPD) signs off, or sends the list
  * back to the region with its reasons. The last required sign-off makes the proposal VERIFIED.
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'verifier');
-  if (!caller.opd)
-    throw new ForbiddenError('Akun verifikator tidak terhubung dengan perangkat daerah (OPD).');
+export const handler = apiHandler(routeById('ReviewProposal'), async ({ event, scope }) => {
   const body = parseInput(BodySchema, jsonBody(event));
-  const proposal = await loadProposal(event, caller);
+  const proposal = await loadProposal(event, scope);
   const now = new Date().toISOString();
-  const plan = planReview(
-    proposal,
-    caller.opd ?? '',
-    body.decision,
-    body.note,
-    { sub: caller.sub, name: caller.name },
-    now,
-  );
-  const updated = await apiDeps().proposals.apply(proposal, plan, actorOf(caller), now);
+  // scopeOf guarantees a verifier's agency; the rules refuse an agency the proposal does not need.
+  const plan = planReview(proposal, scope.agency ?? '', body.decision, body.note, whoOf(scope), now);
+  const updated = await apiDeps().proposals.apply(proposal, plan, actorOf(scope), now);
   return json(200, proposalDetail(updated));
 });

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { planRevocation, WorkflowError } from '#shared/domain/workflow.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { actorOf, requireGroup } from '#shared/http/caller.ts';
+import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { decreeDetail, loadDecree } from './decree-view.ts';
 import { apiDeps } from './deps.ts';
+import { routeById } from './routes.ts';
 
 const BodySchema = z.strictObject({
   reason: z.string().trim().min(10, 'Alasan pencabutan wajib ditulis (minimal 10 karakter).').max(2_000),
@@ -16,10 +17,9 @@ const BodySchema = z.strictObject({
  * reason. The decree is never edited or deleted: it is marked revoked (its PDF stays), the proposal
  * is closed, and the region's next list for the period leads to a new decree that names this one.
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'approver');
+export const handler = apiHandler(routeById('RevokeDecree'), async ({ event, scope }) => {
   const body = parseInput(BodySchema, jsonBody(event));
-  const decree = await loadDecree(event, caller);
+  const decree = await loadDecree(event, scope);
   if (decree.status !== 'ISSUED') {
     throw new WorkflowError(
       'DECREE_NOT_IN_FORCE',
@@ -31,8 +31,8 @@ export const handler = apiHandler(async ({ event, caller }) => {
   if (!proposal) throw new NotFoundError('Usulan SK ini tidak ditemukan.');
   const now = new Date().toISOString();
   const plan = planRevocation(proposal, decree, body.reason);
-  const by = { sub: caller.sub, name: caller.name };
-  await proposals.apply(proposal, plan, actorOf(caller), now, [
+  const by = whoOf(scope);
+  await proposals.apply(proposal, plan, actorOf(scope), now, [
     decrees.revokedItem(decree.decreeId, by, body.reason, now),
   ]);
   const revoked = await decrees.get(decree.decreeId);

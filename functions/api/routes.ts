@@ -3,6 +3,8 @@
  * grants listed here) and by the local gateway (same handlers, same paths). Each entry module
  * exports `handler`.
  */
+import type { Capability } from '#shared/http/caller.ts';
+
 export type TableAccess = 'read' | 'readwrite';
 
 export interface RouteAccess {
@@ -13,9 +15,14 @@ export interface RouteAccess {
   readonly documentsBucket?: 'read';
   /** Queues the route sends to (keys of `QUEUES` in `shared/resources.ts`). */
   readonly sendsTo?: readonly ('checks' | 'decree' | 'reconciliation')[];
+  /**
+   * With `table: 'read'`: point reads (GetItem) only, of items whose partition key matches one of
+   * these patterns (IAM `dynamodb:LeadingKeys`, e.g. `VERIFY#*`); no Query, no Scan, no index.
+   */
+  readonly leadingKeys?: readonly string[];
 }
 
-export interface RouteSpec {
+interface RouteBase {
   /** Stable id, used for construct ids and function names. */
   readonly id: string;
   readonly method: 'GET' | 'POST';
@@ -23,10 +30,18 @@ export interface RouteSpec {
   readonly path: string;
   /** Handler module, relative to the repository root. */
   readonly entry: string;
-  /** True for the routes that need no token (`/health`, `/verify/{code}`). */
-  readonly public: boolean;
   readonly access: RouteAccess;
 }
+
+/**
+ * A route is public (no token: `/health`, `/verify/{code}`) or names the one capability a caller's
+ * role must grant (`shared/http/caller.ts`). The API's handler wrapper enforces it before the route
+ * runs, and the security tests are generated from this table, so a route cannot be added without
+ * its access rule.
+ */
+export type RouteSpec =
+  | (RouteBase & { readonly public: true; readonly capability?: undefined })
+  | (RouteBase & { readonly public: false; readonly capability: Capability });
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -43,6 +58,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/uploads',
     entry: 'functions/api/create-upload.ts',
     public: false,
+    capability: 'uploads:create',
     access: { table: 'readwrite', uploadsBucket: 'put' },
   },
   {
@@ -51,6 +67,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/uploads/{uploadId}',
     entry: 'functions/api/get-upload.ts',
     public: false,
+    capability: 'uploads:read',
     access: { table: 'read', documentsBucket: 'read' },
   },
   {
@@ -59,6 +76,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/proposals',
     entry: 'functions/api/list-proposals.ts',
     public: false,
+    capability: 'proposals:read',
     access: { table: 'read' },
   },
   {
@@ -67,6 +85,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/proposals/{proposalId}',
     entry: 'functions/api/get-proposal.ts',
     public: false,
+    capability: 'proposals:read',
     access: { table: 'read' },
   },
   {
@@ -75,6 +94,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/proposals/{proposalId}/recipients',
     entry: 'functions/api/list-recipients.ts',
     public: false,
+    capability: 'proposals:read',
     access: { table: 'read' },
   },
   {
@@ -83,6 +103,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/proposals/{proposalId}/submit',
     entry: 'functions/api/submit-proposal.ts',
     public: false,
+    capability: 'proposals:submit',
     access: { table: 'readwrite', sendsTo: ['checks'] },
   },
   {
@@ -91,6 +112,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/proposals/{proposalId}/reviews',
     entry: 'functions/api/review-proposal.ts',
     public: false,
+    capability: 'proposals:review',
     access: { table: 'readwrite' },
   },
   {
@@ -99,6 +121,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/proposals/{proposalId}/waivers',
     entry: 'functions/api/waive-flag.ts',
     public: false,
+    capability: 'flags:waive',
     access: { table: 'readwrite' },
   },
   {
@@ -107,6 +130,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/proposals/{proposalId}/approval',
     entry: 'functions/api/decide-proposal.ts',
     public: false,
+    capability: 'proposals:decide',
     access: { table: 'readwrite', sendsTo: ['decree'] },
   },
   {
@@ -115,6 +139,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/decrees',
     entry: 'functions/api/list-decrees.ts',
     public: false,
+    capability: 'decrees:read',
     access: { table: 'read' },
   },
   {
@@ -123,6 +148,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/decrees/{decreeId}',
     entry: 'functions/api/get-decree.ts',
     public: false,
+    capability: 'decrees:read',
     access: { table: 'read', documentsBucket: 'read' },
   },
   {
@@ -131,6 +157,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/decrees/{decreeId}/revocation',
     entry: 'functions/api/revoke-decree.ts',
     public: false,
+    capability: 'decrees:revoke',
     access: { table: 'readwrite', documentsBucket: 'read' },
   },
   {
@@ -139,7 +166,8 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/verify/{code}',
     entry: 'functions/api/verify-decree.ts',
     public: true,
-    access: { table: 'read' },
+    // Public: reads the code's VERIFY# item, then the DECREE# items it names, and nothing else.
+    access: { table: 'read', leadingKeys: ['VERIFY#*', 'DECREE#*'] },
   },
   {
     id: 'StartReconciliation',
@@ -147,6 +175,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/reconciliations',
     entry: 'functions/api/start-reconciliation.ts',
     public: false,
+    capability: 'reconciliations:start',
     access: { table: 'readwrite', sendsTo: ['reconciliation'] },
   },
   {
@@ -155,6 +184,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/reconciliations',
     entry: 'functions/api/list-reconciliations.ts',
     public: false,
+    capability: 'reconciliations:read',
     access: { table: 'read' },
   },
   {
@@ -163,6 +193,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/reconciliations/{runId}',
     entry: 'functions/api/get-reconciliation.ts',
     public: false,
+    capability: 'reconciliations:read',
     access: { table: 'read', documentsBucket: 'read' },
   },
   {
@@ -171,6 +202,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/audit',
     entry: 'functions/api/get-audit.ts',
     public: false,
+    capability: 'audit:read',
     access: { table: 'read' },
   },
 ];
@@ -192,3 +224,10 @@ export const DISBURSEMENT_FUNCTION = {
   id: 'ImportBankReport',
   entry: 'functions/disbursement/handler.ts',
 } as const;
+
+/** The route table's entry for a handler module; fails at cold start if the id is not in the table. */
+export function routeById(id: string): RouteSpec {
+  const spec = ROUTES.find((candidate) => candidate.id === id);
+  if (!spec) throw new Error(`no route ${id} in functions/api/routes.ts`);
+  return spec;
+}

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MessageQueue } from '#shared/adapters/queue.ts';
-import { requireGroup } from '#shared/http/caller.ts';
+import { whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { ReconciliationRequestedSchema } from '#shared/messages.ts';
 import { requestedRunId } from '../reconcile/run-reconciliation.ts';
 import { apiDeps, reconciliations } from './deps.ts';
+import { routeById } from './routes.ts';
 
 const BodySchema = z.strictObject({});
 
@@ -13,8 +14,7 @@ const BodySchema = z.strictObject({});
  * `POST /reconciliations`: starts a run now (202 with its `runId`). The run itself is the same job
  * as the daily one, on the reconciliation queue; `GET /reconciliations/{runId}` follows it.
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'verifier', 'approver', 'admin');
+export const handler = apiHandler(routeById('StartReconciliation'), async ({ event, scope }) => {
   parseInput(BodySchema, event.body ? jsonBody(event) : {});
   const { config } = apiDeps();
   if (!config.reconciliationQueueUrl) throw new Error('RECONCILIATION_QUEUE_URL is not set');
@@ -25,7 +25,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
     trigger: 'api',
     status: 'QUEUED',
     requestedAt: now.toISOString(),
-    requestedBy: { sub: caller.sub, name: caller.name },
+    requestedBy: whoOf(scope),
     attempt: 0,
   });
   await new MessageQueue(config.reconciliationQueueUrl).send(

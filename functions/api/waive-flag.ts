@@ -3,10 +3,11 @@ import { parseRecipientId, recipientKey, waiverKey } from '#shared/adapters/keys
 import { ConcurrentChangeError, type TransactItem } from '#shared/adapters/proposals-repo.ts';
 import { planWaiver } from '#shared/domain/workflow.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '#shared/errors.ts';
-import { actorOf, requireGroup } from '#shared/http/caller.ts';
+import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { routeById } from './routes.ts';
 
 const BodySchema = z.strictObject({
   recipientId: z.string().min(3).max(100),
@@ -18,10 +19,9 @@ const BodySchema = z.strictObject({
  * `POST /proposals/{proposalId}/waivers`: a verifier sets one blocking flag of one recipient aside,
  * with a written reason. At most once per flag; audited like every other step.
  */
-export const handler = apiHandler(async ({ event, caller }) => {
-  requireGroup(caller, 'verifier');
+export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope }) => {
   const body = parseInput(BodySchema, jsonBody(event));
-  const proposal = await loadProposal(event, caller);
+  const proposal = await loadProposal(event, scope);
   const target = parseRecipientId(body.recipientId);
   if (!target || target.listId !== proposal.currentListId) {
     throw new NotFoundError('Penerima tidak ditemukan dalam daftar usulan ini.');
@@ -37,8 +37,15 @@ export const handler = apiHandler(async ({ event, caller }) => {
   }
 
   const now = new Date().toISOString();
-  const plan = planWaiver(proposal, body.recipientId, body.flag, body.reason);
-  const actor = actorOf(caller);
+  const plan = planWaiver(
+    proposal,
+    scope.agency ?? '',
+    whoOf(scope),
+    body.recipientId,
+    body.flag,
+    body.reason,
+  );
+  const actor = actorOf(scope);
   const extra: TransactItem[] = [
     {
       // The flag must still be on the recipient when the waiver lands (checks may have re-run).

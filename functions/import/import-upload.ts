@@ -1,9 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
-import { recipientId, recipientKey } from '#shared/adapters/keys.ts';
 import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
-import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { type RecipientsRepository, recipientItems } from '#shared/adapters/recipients-repo.ts';
 import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
@@ -93,18 +92,34 @@ export async function importUpload(object: UploadedObject, deps: ImportDeps): Pr
     leaseMs: LEASE_MS,
   });
   if (!claim.claimed) {
+    if (claim.existing && claim.existing.s3Key !== object.key) {
+      // Someone with IAM rights put a file under another region's or period's key, reusing an
+      // upload id that POST /uploads issued for a different one: refused, and the record untouched.
+      logger.warn('Object key disagrees with its upload record; not imported', {
+        uploadId: key.uploadId,
+        keyRegion: key.region,
+        keyPeriod: key.period,
+        recordRegion: claim.existing.region,
+        recordPeriod: claim.existing.period,
+      });
+      return { kind: 'ignored', reason: 'key disagrees with its upload record' };
+    }
     const status = claim.existing?.status ?? 'unknown';
     if (status === 'PROCESSING') throw new UploadBusyError(key.uploadId);
     logger.info('Duplicate upload event ignored', { uploadId: key.uploadId, status });
     return { kind: 'duplicate-event', uploadId: key.uploadId, status };
   }
 
-  // The list change is attributed to the operator who asked for the upload URL; a file put there
-  // by other means (console, CLI) is attributed to the import itself.
+  // Region and period come from the upload record (the claim holds only when the record names this
+  // very key). The list change is attributed to the operator who asked for the upload URL; a file
+  // put there by other means (console, CLI) is imported under the region its key names and audited
+  // as the import's own, "without an upload request".
+  const target: UploadKey = { ...key, region: claim.record.region, period: claim.record.period };
+  const requested = claim.record.createdBy !== undefined;
   const actor: AuditActor = claim.record.createdBy
-    ? { ...claim.record.createdBy, region: key.region }
-    : { sub: 'system:import', name: 'Impor berkas', role: 'system' };
-  const attempt = new Attempt(object, key, claim.attempt, actor, deps, now, started);
+    ? { ...claim.record.createdBy, region: target.region }
+    : { sub: 'system:import', name: 'Impor tanpa permintaan unggah', role: 'system', region: target.region };
+  const attempt = new Attempt(object, target, claim.attempt, actor, deps, now, started, requested);
   try {
     if (!format) {
       throw new FileRejection(
@@ -137,6 +152,8 @@ class Attempt {
     private readonly deps: ImportDeps,
     private readonly now: () => Date,
     private readonly started: Date,
+    /** False for a file put under `uploads/` without POST /uploads: the audit record says so. */
+    private readonly requested: boolean,
   ) {
     this.writer = new BatchWriter(deps.tableName);
     // The same object always gets the same list id, so a retry overwrites its own partial list.
@@ -224,13 +241,13 @@ class Attempt {
         const role = result.recipient.peran;
         this.countsByRole[role] = (this.countsByRole[role] ?? 0) + 1;
         this.listWritten = true;
-        await this.writer.put({
-          ...recipientKey(this.listId, sourceRow),
-          recipientId: recipientId(this.listId, sourceRow),
-          row: sourceRow,
+        // The recipient and its flag index entries, one per warning code (see recipients-repo.ts).
+        for (const item of recipientItems(this.listId, sourceRow, {
           ...result.recipient,
-          warnings: [...new Set(warnings.map((issue) => issue.code))],
-        });
+          warnings: warnings.map((issue) => issue.code),
+        })) {
+          await this.writer.put(item);
+        }
       } else {
         this.counts.rejected++;
       }
@@ -264,6 +281,7 @@ class Attempt {
         warningCount: this.counts.warnings,
         now: finishedAt,
         actor: this.actor,
+        withoutUploadRequest: !this.requested,
       });
       const fields: Partial<UploadRecord> = {
         status: 'COMPLETED',

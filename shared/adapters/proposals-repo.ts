@@ -32,6 +32,8 @@ export interface ListSwitch {
   readonly now: Date;
   /** Who the change is attributed to: the operator who asked for the upload URL, or the system. */
   readonly actor: AuditActor;
+  /** The file was put under `uploads/` by other means (IAM), not through `POST /uploads`. */
+  readonly withoutUploadRequest?: boolean;
 }
 
 /** A conditional write lost: the proposal changed since it was read, or an `extra` item's condition failed. */
@@ -137,6 +139,7 @@ export class ProposalsRepository {
       uploadId: change.uploadId,
       listId: change.listId,
       recipientCount: change.recipientCount,
+      ...(change.withoutUploadRequest ? { withoutUploadRequest: true } : {}),
     };
     if (current && !isClosed(current.status)) {
       return {

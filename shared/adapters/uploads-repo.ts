@@ -94,9 +94,12 @@ export class UploadsRepository {
             'sizeBytes = :size, #format = :format, startedAt = :startedAt, rowsProcessed = :zero, ' +
             'createdAt = if_not_exists(createdAt, :startedAt), gsi1pk = :gsi1pk, gsi1sk = if_not_exists(gsi1sk, :startedAt), ' +
             'reasons = :empty REMOVE expiresAt, counts, reportKey, duplicateOf, supersededBy, finishedAt, durationMs, sha256',
+          // A record made by POST /uploads names its key: an object under any other key with the
+          // same upload id (put there with IAM rights) is never imported under that record.
           ConditionExpression:
+            '(attribute_not_exists(pk) OR s3Key = :s3Key) AND (' +
             'attribute_not_exists(pk) OR #status IN (:awaiting, :failed) OR ' +
-            '(#status = :processing AND leaseUntil < :now) OR etag <> :etag',
+            '(#status = :processing AND leaseUntil < :now) OR etag <> :etag)',
           ExpressionAttributeNames: { '#status': 'status', '#region': 'region', '#format': 'format' },
           ExpressionAttributeValues: {
             ':processing': 'PROCESSING',

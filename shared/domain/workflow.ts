@@ -38,6 +38,8 @@ export interface WorkflowState {
   readonly signoffs: Readonly<Record<string, Signoff>>;
   readonly returns: readonly ReturnNote[];
   readonly openBlocking: number;
+  /** Who submitted the list (the current round); absent on proposals submitted before it was kept. */
+  readonly submittedBy?: Who | undefined;
 }
 
 export interface Plan {
@@ -57,21 +59,60 @@ export type WorkflowErrorCode =
   | 'AGENCY_NOT_REQUIRED'
   | 'ALREADY_SIGNED'
   | 'OPEN_BLOCKING_FLAGS'
-  | 'DECREE_NOT_IN_FORCE';
+  | 'DECREE_NOT_IN_FORCE'
+  | 'NOT_VERIFIED'
+  | 'SEPARATION_OF_DUTIES';
 
 /** A step the rules refuse: a 409 whose `details.reason` names the rule. */
 export class WorkflowError extends ConflictError {
   constructor(
     readonly reason: WorkflowErrorCode,
     message: string,
+    extra: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message, { reason });
+    super(message, { reason, ...extra });
   }
 }
 
-interface Who {
+export interface Who {
   readonly sub: string;
   readonly name: string;
+}
+
+/**
+ * Separation of duties: whoever submitted a list cannot review, waive or approve it, and whoever
+ * reviewed it (signed off or sent it back) cannot approve it. Compared by `sub`, which stays the same
+ * when an account is moved from one group to another.
+ */
+function requireSeparateDuties(state: WorkflowState, who: Who, step: 'review' | 'approve'): void {
+  if (state.submittedBy?.sub === who.sub) {
+    throw new WorkflowError(
+      'SEPARATION_OF_DUTIES',
+      `Anda yang mengajukan usulan ${state.proposalId}, sehingga tidak dapat ${step === 'review' ? 'memverifikasinya' : 'menyetujuinya'}.`,
+    );
+  }
+  if (step !== 'approve') return;
+  const reviewed =
+    Object.values(state.signoffs).some((signoff) => signoff.by.sub === who.sub) ||
+    state.returns.some((returned) => returned.by.sub === who.sub);
+  if (reviewed) {
+    throw new WorkflowError(
+      'SEPARATION_OF_DUTIES',
+      `Anda telah memverifikasi usulan ${state.proposalId}, sehingga tidak dapat memberikan persetujuan akhir.`,
+    );
+  }
+}
+
+/** The required agencies that have not signed yet, in the order they are required. */
+export const missingAgencies = (state: WorkflowState): string[] =>
+  state.requiredAgencies.filter((agency) => state.signoffs[agency] === undefined);
+
+function requireRequiredAgency(state: WorkflowState, opd: string): void {
+  if (state.requiredAgencies.includes(opd)) return;
+  throw new WorkflowError(
+    'AGENCY_NOT_REQUIRED',
+    `Verifikasi usulan ini dilakukan oleh ${state.requiredAgencies.join(' dan ')}; ${opd} tidak termasuk.`,
+  );
 }
 
 function requireStatus(state: WorkflowState, allowed: readonly ProposalStatus[], doing: string): void {
@@ -83,7 +124,12 @@ function requireStatus(state: WorkflowState, allowed: readonly ProposalStatus[],
 }
 
 /** Pengajuan usulan: the region hands its draft list to the governor. */
-export function planSubmit(state: WorkflowState, requiredAgencies: readonly string[], now: string): Plan {
+export function planSubmit(
+  state: WorkflowState,
+  requiredAgencies: readonly string[],
+  who: Who,
+  now: string,
+): Plan {
   requireStatus(state, ['DRAFT'], 'diajukan');
   if (state.recipientCount === 0 || !state.currentListId) {
     throw new WorkflowError('EMPTY_LIST', 'Daftar penerima masih kosong. Unggah daftar terlebih dahulu.');
@@ -91,7 +137,13 @@ export function planSubmit(state: WorkflowState, requiredAgencies: readonly stri
   return {
     action: 'SUBMITTED',
     to: 'SUBMITTED',
-    set: { requiredAgencies: [...requiredAgencies], signoffs: {}, openBlocking: 0, submittedAt: now },
+    set: {
+      requiredAgencies: [...requiredAgencies],
+      signoffs: {},
+      openBlocking: 0,
+      submittedAt: now,
+      submittedBy: { sub: who.sub, name: who.name },
+    },
     remove: ['checks'],
     details: { listId: state.currentListId, recipientCount: state.recipientCount },
   };
@@ -136,12 +188,8 @@ export function planReview(
   now: string,
 ): Plan {
   requireStatus(state, ['IN_REVIEW'], 'diverifikasi');
-  if (!state.requiredAgencies.includes(opd)) {
-    throw new WorkflowError(
-      'AGENCY_NOT_REQUIRED',
-      `Verifikasi usulan ini dilakukan oleh ${state.requiredAgencies.join(' dan ')}; ${opd} tidak termasuk.`,
-    );
-  }
+  requireRequiredAgency(state, opd);
+  requireSeparateDuties(state, who, 'review');
   if (decision === 'return') {
     const returned: ReturnNote = { opd, note: note ?? '', by: who, at: now };
     return {
@@ -177,15 +225,27 @@ export function planReview(
   };
 }
 
-/** A verifier sets one blocking flag aside, with a written reason. */
-export function planWaiver(state: WorkflowState, recipientId: string, flag: string, reason: string): Plan {
+/**
+ * A verifier of a required agency sets one blocking flag aside, with a written reason (a waiver
+ * weighs as much as a sign-off, so the same agency and duty rules apply).
+ */
+export function planWaiver(
+  state: WorkflowState,
+  opd: string,
+  who: Who,
+  recipientId: string,
+  flag: string,
+  reason: string,
+): Plan {
   requireStatus(state, ['IN_REVIEW'], 'diubah temuan pemeriksaannya');
+  requireRequiredAgency(state, opd);
+  requireSeparateDuties(state, who, 'review');
   return {
     action: 'FLAG_WAIVED',
     to: state.status,
     set: { openBlocking: Math.max(0, state.openBlocking - 1) },
     reason,
-    details: { recipientId, flag },
+    details: { recipientId, flag, opd },
   };
 }
 
@@ -197,7 +257,18 @@ export function planApproval(
   who: Who,
   now: string,
 ): Plan {
+  if (state.status === 'SUBMITTED' || state.status === 'IN_REVIEW') {
+    const missing = missingAgencies(state);
+    throw new WorkflowError(
+      'NOT_VERIFIED',
+      state.status === 'SUBMITTED' || missing.length === 0
+        ? `Usulan ${state.proposalId} masih dalam pemeriksaan otomatis, sehingga belum dapat ${decision === 'approve' ? 'disetujui' : 'ditolak'}.`
+        : `Usulan ${state.proposalId} belum diverifikasi: masih menunggu ${missing.join(' dan ')}.`,
+      { missingAgencies: missing },
+    );
+  }
   requireStatus(state, ['VERIFIED'], decision === 'approve' ? 'disetujui' : 'ditolak');
+  requireSeparateDuties(state, who, 'approve');
   if (decision === 'reject') {
     return { action: 'REJECTED', to: 'REJECTED', set: { decidedAt: now, decidedBy: who }, reason: note };
   }

@@ -1,91 +1,236 @@
 import { z } from 'zod';
 import type { AuditActor } from '../domain/audit.ts';
+import { isRegionCode } from '../domain/regions.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
-/** The groups a user can belong to (interfaces.md §3). */
-export const GROUPS = ['operator', 'verifier', 'approver', 'auditor', 'admin'] as const;
+/**
+ * Who may do what: one answer, {@link scopeOf}, that every route and the import use. A caller has
+ * exactly one role (a token with two groups is refused, so no pair of groups can add up to more than
+ * either), a role grants named capabilities, and the regional roles are bound to one known region.
+ */
+
+/**
+ * The groups a user can belong to (interfaces.md §3), one per user. `relawan`, `bank` and `bulog`
+ * belong to the family programme: they are known here so that their tokens get a scope, but no
+ * route grants them anything yet.
+ */
+export const GROUPS = [
+  'operator',
+  'verifier',
+  'approver',
+  'auditor',
+  'admin',
+  'relawan',
+  'bank',
+  'bulog',
+] as const;
 export type Group = (typeof GROUPS)[number];
 
-/** Who is calling, from the JWT claims that API Gateway's authorizer (or the local gateway) verified. */
-export interface Caller {
+/** What a route needs; each non-public route in `functions/api/routes.ts` names one. */
+export const CAPABILITIES = [
+  'uploads:create',
+  'uploads:read',
+  'proposals:read',
+  'proposals:submit',
+  'proposals:review',
+  'flags:waive',
+  'proposals:decide',
+  'decrees:read',
+  'decrees:revoke',
+  'reconciliations:start',
+  'reconciliations:read',
+  'audit:read',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+interface RoleRule {
+  readonly capabilities: readonly Capability[];
+  /** `own`: bound to the region in the token (and refused without a known one); `all`: every region. */
+  readonly regions: 'own' | 'all';
+  /** Whether NIKs, account numbers and phone numbers are shown whole (auditors read them masked). */
+  readonly personalData: 'full' | 'masked';
+  /** Verifiers sign for one agency (OPD), which the token must name. */
+  readonly needsAgency?: boolean;
+}
+
+/** The access rules, by role. Anything not listed is denied. */
+export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
+  operator: {
+    capabilities: ['uploads:create', 'uploads:read', 'proposals:read', 'proposals:submit', 'decrees:read'],
+    regions: 'own',
+    personalData: 'full',
+  },
+  verifier: {
+    capabilities: [
+      'uploads:read',
+      'proposals:read',
+      'proposals:review',
+      'flags:waive',
+      'decrees:read',
+      'reconciliations:start',
+      'reconciliations:read',
+    ],
+    regions: 'all',
+    personalData: 'full',
+    needsAgency: true,
+  },
+  approver: {
+    capabilities: [
+      'uploads:read',
+      'proposals:read',
+      'proposals:decide',
+      'decrees:read',
+      'decrees:revoke',
+      'reconciliations:start',
+      'reconciliations:read',
+    ],
+    regions: 'all',
+    personalData: 'full',
+  },
+  auditor: {
+    capabilities: ['uploads:read', 'proposals:read', 'decrees:read', 'reconciliations:read', 'audit:read'],
+    regions: 'all',
+    personalData: 'masked',
+  },
+  admin: {
+    capabilities: [
+      'uploads:create',
+      'uploads:read',
+      'proposals:read',
+      'decrees:read',
+      'reconciliations:start',
+      'reconciliations:read',
+      'audit:read',
+    ],
+    regions: 'all',
+    personalData: 'full',
+  },
+  relawan: { capabilities: [], regions: 'own', personalData: 'full' },
+  bank: { capabilities: [], regions: 'all', personalData: 'masked' },
+  bulog: { capabilities: [], regions: 'all', personalData: 'masked' },
+};
+
+/** The roles that hold a capability (for documentation and the generated security tests). */
+export const rolesWith = (capability: Capability): Group[] =>
+  GROUPS.filter((role) => ROLE_RULES[role].capabilities.includes(capability));
+
+/** What one caller may touch, from the JWT claims that API Gateway's authorizer verified. */
+export interface Scope {
   readonly sub: string;
   readonly name: string;
-  readonly groups: readonly Group[];
-  /** Kemendagri code of an operator's region. */
-  readonly region: string | undefined;
-  /** Agency code of a verifier (DINSOS, BKAD, …). */
-  readonly opd: string | undefined;
+  readonly role: Group;
+  /** The one region of a regional role, or `all`. */
+  readonly regions: 'all' | readonly [string];
+  /** A verifier's agency (OPD), upper case. */
+  readonly agency: string | undefined;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly personalData: 'full' | 'masked';
 }
 
 type Claims = Record<string, string | number | boolean | string[]>;
 
+const AGENCY_CODE = /^[A-Z][A-Z0-9_-]{1,19}$/;
+
 /**
- * Reads the caller from verified claims. Accepts both the local stack's claim names (`groups`,
- * `region`, `opd`) and Cognito's (`cognito:groups`, `custom:region`, `custom:opd`); API Gateway
- * hands array claims to Lambda as a string like `[operator admin]`, which is read too.
+ * Reads the caller's scope from verified claims: the local stack's claim names (`groups`, `region`,
+ * `opd`) and Cognito's (`cognito:groups`, `custom:region`, `custom:opd`); API Gateway hands array
+ * claims to Lambda as a string like `[operator admin]`, which is read too.
+ *
+ * Refused (403) unless the token names exactly one known group; a regional role needs a known
+ * Kemendagri region (`62.99` is none), a verifier an agency code. No claims or no `sub`: 401.
  */
-export function callerFromClaims(claims: Claims | undefined): Caller {
+export function scopeOf(claims: Claims | undefined): Scope {
   if (!claims) throw new UnauthorizedError();
   const sub = text(claims.sub);
   if (!sub) throw new UnauthorizedError();
-  const groups = list(claims.groups ?? claims['cognito:groups']).filter((group): group is Group =>
-    (GROUPS as readonly string[]).includes(group),
-  );
-  const region = text(claims.region ?? claims['custom:region']);
-  const opd = text(claims.opd ?? claims['custom:opd'])?.toUpperCase();
+  const groups = list(claims.groups ?? claims['cognito:groups']);
+  if (groups.length !== 1) {
+    throw new ForbiddenError(
+      groups.length === 0
+        ? 'Akun ini tidak memiliki peran. Hubungi admin untuk menetapkan satu peran.'
+        : 'Akun ini memiliki lebih dari satu peran. Satu akun hanya boleh memiliki satu peran; hubungi admin.',
+    );
+  }
+  const role = GROUPS.find((group) => group === groups[0]);
+  if (!role) throw new ForbiddenError('Peran pada akun ini tidak dikenal.');
+  const rule = ROLE_RULES[role];
+
+  let regions: Scope['regions'] = 'all';
+  if (rule.regions === 'own') {
+    const region = text(claims.region ?? claims['custom:region']);
+    if (!region || !isRegionCode(region)) {
+      throw new ForbiddenError('Akun ini tidak terhubung dengan kabupaten/kota yang dikenal. Hubungi admin.');
+    }
+    regions = [region];
+  }
+  let agency: string | undefined;
+  if (rule.needsAgency) {
+    agency = text(claims.opd ?? claims['custom:opd'])?.toUpperCase();
+    if (!agency || !AGENCY_CODE.test(agency)) {
+      throw new ForbiddenError('Akun verifikator tidak terhubung dengan perangkat daerah (OPD) yang sah.');
+    }
+  }
   const name = text(claims.name) ?? text(claims['cognito:username']) ?? text(claims.email) ?? sub;
-  return { sub, name, groups, region: region && /^62\.\d{2}$/.test(region) ? region : undefined, opd };
+  return {
+    sub,
+    name,
+    role,
+    regions,
+    agency,
+    capabilities: new Set(rule.capabilities),
+    personalData: rule.personalData,
+  };
 }
 
-/** Deny by default: the caller must hold one of the groups. */
-export function requireGroup(caller: Caller, ...allowed: Group[]): void {
-  if (!caller.groups.some((group) => allowed.includes(group))) {
-    throw new ForbiddenError(`Tindakan ini hanya untuk peran: ${allowed.join(', ')}.`);
-  }
-}
-
-export const isOperatorOnly = (caller: Caller): boolean =>
-  caller.groups.includes('operator') && !caller.groups.some((group) => group !== 'operator');
-
-/**
- * Object-level check: an operator sees only the region in their token; every other group reads all
- * regions. An operator without a region claim sees nothing.
- */
-export function requireRegionAccess(caller: Caller, region: string): void {
-  if (!isOperatorOnly(caller)) return;
-  if (caller.region !== region) {
-    throw new ForbiddenError('Operator hanya dapat mengakses data kabupaten/kota sendiri.');
-  }
-}
-
-/** Whether the caller may see NIKs and account numbers in full (auditors read masked data). */
-export const seesPersonalData = (caller: Caller): boolean =>
-  caller.groups.some(
-    (group) => group === 'operator' || group === 'verifier' || group === 'approver' || group === 'admin',
+/** Deny by default: the caller's role must grant the capability. */
+export function requireCapability(scope: Scope, capability: Capability): void {
+  if (scope.capabilities.has(capability)) return;
+  const roles = rolesWith(capability);
+  throw new ForbiddenError(
+    roles.length > 0
+      ? `Tindakan ini hanya untuk peran: ${roles.join(', ')}.`
+      : 'Tindakan ini tidak tersedia untuk peran mana pun.',
   );
+}
+
+/** Object-level check: a regional role touches only its own region. */
+export function requireRegion(scope: Scope, region: string): void {
+  if (scope.regions === 'all' || scope.regions[0] === region) return;
+  throw new ForbiddenError('Anda hanya dapat mengakses data kabupaten/kota sendiri.');
+}
+
+/** The caller's one region, or undefined when the role reads every region. */
+export const ownRegion = (scope: Scope): string | undefined =>
+  scope.regions === 'all' ? undefined : scope.regions[0];
+
+/** How a person appears in the audit trail. */
+export function actorOf(scope: Scope): AuditActor {
+  return {
+    sub: scope.sub,
+    name: scope.name,
+    role: scope.role,
+    ...(scope.agency ? { opd: scope.agency } : {}),
+    ...(scope.regions !== 'all' ? { region: scope.regions[0] } : {}),
+  };
+}
+
+/** The person, as the workflow's rules record and compare them (separation of duties). */
+export const whoOf = (scope: Scope) => ({ sub: scope.sub, name: scope.name });
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 
 const StringList = z.union([z.array(z.string()), z.string()]);
 
+/** Every group string the token carries, known or not: an unknown one still counts. */
 function list(value: unknown): string[] {
   const parsed = StringList.safeParse(value);
   if (!parsed.success) return [];
-  if (Array.isArray(parsed.data)) return parsed.data;
-  return parsed.data
-    .replace(/^\[|\]$/g, '')
-    .split(/[\s,]+/)
-    .filter(Boolean);
-}
-
-/** How a person appears in the audit trail. */
-export function actorOf(caller: Caller): AuditActor {
-  return {
-    sub: caller.sub,
-    name: caller.name,
-    role: caller.groups.join(','),
-    ...(caller.opd ? { opd: caller.opd } : {}),
-    ...(caller.region ? { region: caller.region } : {}),
-  };
+  const items = Array.isArray(parsed.data)
+    ? parsed.data
+    : parsed.data
+        .replace(/^\[|\]$/g, '')
+        .split(/[\s,]+/)
+        .filter(Boolean);
+  return [...new Set(items.map((item) => item.trim()).filter(Boolean))];
 }

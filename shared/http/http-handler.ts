@@ -2,10 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError, type z } from 'zod';
-import { AppError, BadRequestError } from '../errors.ts';
+import type { RouteSpec } from '#functions/api/routes.ts';
+import { AppError, BadRequestError, ForbiddenError, PayloadTooLargeError } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { type Caller, callerFromClaims } from './caller.ts';
+import { requireCapability, type Scope, scopeOf } from './caller.ts';
 import { withIdempotencyKey } from './idempotency.ts';
+import './zod-messages.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -45,13 +47,31 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
   throw new BadRequestError('Permintaan tidak valid.', issueDetails(result.error));
 }
 
-export const issueDetails = (error: ZodError) =>
-  error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+/** At most this many issues go back in a 400, each path and message cut short: never an echo. */
+const MAX_ISSUES = 20;
+const MAX_TEXT = 200;
 
-/** A JSON body, parsed; a body that is not JSON is a 400, not a 500. */
+export const issueDetails = (error: ZodError) =>
+  error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+    path: issue.path.map(String).join('.').slice(0, MAX_TEXT),
+    message: issue.message.slice(0, MAX_TEXT),
+  }));
+
+/**
+ * The largest JSON body any route takes (a note of 2,000 characters and a few fields need ~8 KB).
+ * Larger bodies are refused before they are parsed, so nobody makes a function parse megabytes.
+ */
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+/** A JSON body, parsed; a body that is not JSON is a 400, not a 500, and one too large a 413. */
 export function jsonBody(event: ApiEvent): unknown {
   if (!event.body) return {};
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_JSON_BODY_BYTES) {
+    throw new PayloadTooLargeError(
+      `Isi permintaan terlalu besar (paling banyak ${MAX_JSON_BODY_BYTES / 1024} KB).`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -61,27 +81,33 @@ export function jsonBody(event: ApiEvent): unknown {
 
 export interface Authenticated {
   readonly event: ApiEvent;
-  readonly caller: Caller;
+  /** What the caller may touch (`shared/http/caller.ts`); the route's capability is already checked. */
+  readonly scope: Scope;
 }
 
 /**
- * Wires an API route: Powertools context in the logs, the caller read from the verified claims,
- * `Idempotency-Key` honoured on POST, and one place that maps every error to the documented JSON shape (never a stack trace). Public
- * routes use {@link publicHandler}.
+ * Wires a protected API route: Powertools context in the logs, the caller's scope read from the
+ * verified claims, the capability the route table names for this route checked before anything else
+ * (deny by default: a route without one refuses everyone), `Idempotency-Key` honoured on POST, and
+ * one place that maps every error to the documented JSON shape (never a stack trace). Public routes
+ * use {@link publicHandler}.
  */
-export function apiHandler(route: (input: Authenticated) => Promise<ApiResult>) {
+export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Promise<ApiResult>) {
+  const capability = spec.public ? undefined : spec.capability;
   return middy<ApiEvent, ApiResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
       try {
-        const caller = callerFromClaims(event.requestContext.authorizer?.jwt?.claims);
-        if (event.requestContext.http.method !== 'POST') return await route({ event, caller });
+        const scope = scopeOf(event.requestContext.authorizer?.jwt?.claims);
+        if (!capability) throw new ForbiddenError();
+        requireCapability(scope, capability);
+        if (event.requestContext.http.method !== 'POST') return await route({ event, scope });
         // Any POST may carry an Idempotency-Key (interfaces.md §3).
         return await withIdempotencyKey(
           event.headers['idempotency-key'],
-          { sub: caller.sub, routeKey: event.routeKey, path: event.rawPath, body: event.body },
+          { sub: scope.sub, routeKey: event.routeKey, path: event.rawPath, body: event.body },
           context,
-          () => route({ event, caller }),
+          () => route({ event, scope }),
         );
       } catch (error) {
         return mapError(error, event);

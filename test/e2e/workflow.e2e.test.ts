@@ -447,7 +447,7 @@ describe('verification workflow through the local API', () => {
     expect(signed.body.signoffs.map((signoff) => signoff.opd)).toEqual(['DINSOS']);
     // The approver cannot act before both agencies have signed.
     const early = await post(`/proposals/${B}/approval`, await approver(), { decision: 'approve' });
-    expect([early.status, conflictReason(early)]).toEqual([409, 'WRONG_STATE']);
+    expect([early.status, conflictReason(early)]).toEqual([409, 'NOT_VERIFIED']);
 
     const verified = await post<ProposalView>(`/proposals/${B}/reviews`, bkad, { decision: 'approve' });
     expect(verified.status).toBe(200);

@@ -292,7 +292,7 @@ async function importList(region: string, rows: string[][]): Promise<ProposalRec
 /** Pengajuan: DRAFT → SUBMITTED, as the submit route does. */
 async function submit(proposal: ProposalRecord): Promise<ProposalRecord> {
   const now = new Date().toISOString();
-  return proposals.apply(proposal, planSubmit(proposal, ['DINSOS', 'BKAD'], now), operator, now);
+  return proposals.apply(proposal, planSubmit(proposal, ['DINSOS', 'BKAD'], operator, now), operator, now);
 }
 
 const request = (proposal: ProposalRecord, trigger: 'submit' | 'recheck' = 'submit'): ChecksRequested => ({
@@ -346,7 +346,14 @@ async function waive(region: string, name: string, flag: string): Promise<void> 
   const { recipientId } = entry.recipient;
   await proposals.apply(
     proposal,
-    planWaiver(proposal, recipientId, flag, 'Sudah diklarifikasi dengan dinas terkait.'),
+    planWaiver(
+      proposal,
+      verifier.opd,
+      verifier,
+      recipientId,
+      flag,
+      'Sudah diklarifikasi dengan dinas terkait.',
+    ),
     verifier,
     now,
     [

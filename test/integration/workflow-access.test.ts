@@ -417,7 +417,7 @@ describe('authentication and deny by default', () => {
     const claims = operator(A);
     delete claims.region;
     const list = await callRoute('ListProposals', { claims });
-    expect(list).toMatchObject({ status: 200, body: { items: [] } });
+    expect(list.status).toBe(403);
     const one = await callRoute('GetProposal', {
       claims,
       pathParameters: { proposalId: inReview.proposalId },
@@ -432,7 +432,7 @@ describe('authentication and deny by default', () => {
       claims,
       body: { period: '2028-S1', filename: 'daftar.csv' },
     });
-    expect(unnamed.status).toBe(400);
+    expect(unnamed.status).toBe(403);
   });
 
   it('refuses a verifier without an agency (403) or of an agency the proposal does not need (409)', async () => {
@@ -712,12 +712,12 @@ describe('unknown things → 404, wrong state → 409', () => {
     );
   });
 
-  it('approving a list still in review → 409 WRONG_STATE', async () => {
+  it('approving a list still in review → 409 NOT_VERIFIED, naming the agencies still missing', async () => {
     await conflict(
       'DecideProposal',
       approver(),
       { pathParameters: { proposalId: inReview.proposalId }, body: { decision: 'approve' } },
-      'WRONG_STATE',
+      'NOT_VERIFIED',
     );
   });
 

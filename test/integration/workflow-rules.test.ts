@@ -155,7 +155,9 @@ describe('the whole path', () => {
     expect(dinsos.body.signoffs.map((signoff) => signoff.opd)).toEqual(['DINSOS']);
 
     const tooEarly = await decide(id, { decision: 'approve' });
-    expect([tooEarly.status, conflictReason(tooEarly)]).toEqual([409, 'WRONG_STATE']);
+    expect([tooEarly.status, conflictReason(tooEarly)]).toEqual([409, 'NOT_VERIFIED']);
+    // The refusal names the agency still missing.
+    expect(tooEarly.body.error?.message).toContain('masih menunggu BKAD');
 
     const bkad = await review(verifier('BKAD'), id, { decision: 'approve' });
     expect(bkad.status).toBe(200);
@@ -372,7 +374,7 @@ describe('Idempotency-Key', () => {
     // A refused request is not remembered: the same key works once the state allows it.
     const approveKey = { 'Idempotency-Key': 'approve-2027-S2-0001' };
     const refused = await decide(id, { decision: 'approve' }, approveKey);
-    expect([refused.status, conflictReason(refused)]).toEqual([409, 'WRONG_STATE']);
+    expect([refused.status, conflictReason(refused)]).toEqual([409, 'NOT_VERIFIED']);
 
     // A key belongs to its sender: another agency using the same key string is not a replay.
     const bkad = await review(verifier('BKAD'), id, body, signKey);

@@ -422,7 +422,7 @@ export async function moveTo(proposalId: string, target: SetupTarget, checks: Ch
   if (proposal.status === 'DRAFT' && stop >= 1) {
     const at = now();
     const actor = { sub: `operator-${proposal.region}`, name: 'Operator', role: 'operator' };
-    proposal = await repo.apply(proposal, planSubmit(proposal, env().requiredAgencies, at), actor, at);
+    proposal = await repo.apply(proposal, planSubmit(proposal, env().requiredAgencies, actor, at), actor, at);
   }
   if (proposal.status === 'SUBMITTED' && stop >= 2) proposal = await completeChecks(proposalId, checks);
   if (proposal.status === 'IN_REVIEW' && stop >= 3) {
@@ -464,21 +464,34 @@ export interface TestFlag {
   readonly detail?: string;
 }
 
-/** Writes check findings on one recipient, as the checks worker does (`flags` and `flagCodes`). */
+/**
+ * Writes check findings on one recipient, as the checks worker does (`flags` and `flagCodes`, and
+ * the flag index entries of its codes).
+ */
 export async function setFlags(listId: string, row: number, flags: readonly TestFlag[]): Promise<void> {
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const { documentClient } = await import('#shared/adapters/clients.ts');
+  const { BatchWriter } = await import('#shared/adapters/batch-writer.ts');
   const { recipientKey } = await import('#shared/adapters/keys.ts');
+  const { FlagIndex, indexedCodes } = await import('#shared/adapters/recipients-repo.ts');
   const { env } = await import('#shared/config/env.ts');
-  await documentClient.send(
+  const codes = flags.map((flag) => flag.code);
+  const out = await documentClient.send(
     new UpdateCommand({
       TableName: env().tableName,
       Key: recipientKey(listId, row),
       UpdateExpression: 'SET flags = :flags, flagCodes = :codes',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':flags': flags, ':codes': flags.map((flag) => flag.code) },
+      ExpressionAttributeValues: { ':flags': flags, ':codes': codes },
+      ReturnValues: 'ALL_OLD',
     }),
   );
+  const before = out.Attributes as { warnings?: string[]; flagCodes?: string[] } | undefined;
+  const index = new FlagIndex(listId);
+  for (const code of indexedCodes(before ?? {})) index.add(code, row);
+  const writer = new BatchWriter(env().tableName);
+  await index.sync(writer, row, indexedCodes({ warnings: before?.warnings, flagCodes: codes }));
+  await writer.flush();
 }
 
 // ---------------------------------------------------------------------------------------------------

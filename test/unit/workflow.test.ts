@@ -36,15 +36,17 @@ const refusal = (run: () => unknown) => {
 
 describe('workflow rules', () => {
   it('submits a non-empty draft, fixing the agencies that must sign', () => {
-    const plan = planSubmit(draft, ['DINSOS', 'BKAD'], now);
+    const plan = planSubmit(draft, ['DINSOS', 'BKAD'], who, now);
     expect(plan).toMatchObject({
       to: 'SUBMITTED',
       action: 'SUBMITTED',
-      set: { requiredAgencies: ['DINSOS', 'BKAD'] },
+      set: { requiredAgencies: ['DINSOS', 'BKAD'], submittedBy: who },
     });
-    expect(refusal(() => planSubmit({ ...draft, recipientCount: 0 }, ['DINSOS'], now))).toBe('EMPTY_LIST');
+    expect(refusal(() => planSubmit({ ...draft, recipientCount: 0 }, ['DINSOS'], who, now))).toBe(
+      'EMPTY_LIST',
+    );
     for (const status of ['SUBMITTED', 'IN_REVIEW', 'VERIFIED', 'APPROVED', 'REJECTED'] as const) {
-      expect(refusal(() => planSubmit({ ...draft, status }, ['DINSOS'], now))).toBe('WRONG_STATE');
+      expect(refusal(() => planSubmit({ ...draft, status }, ['DINSOS'], who, now))).toBe('WRONG_STATE');
     }
   });
 
@@ -95,13 +97,74 @@ describe('workflow rules', () => {
 
   it('waives only during review and never below zero open flags', () => {
     expect(
-      planWaiver({ ...inReview, openBlocking: 1 }, 'L1.5', 'UNDER_AGE', 'usia sesuai akta'),
+      planWaiver({ ...inReview, openBlocking: 1 }, 'DINSOS', who, 'L1.5', 'UNDER_AGE', 'usia sesuai akta'),
     ).toMatchObject({
       to: 'IN_REVIEW',
       set: { openBlocking: 0 },
       details: { recipientId: 'L1.5', flag: 'UNDER_AGE' },
     });
-    expect(refusal(() => planWaiver(draft, 'L1.5', 'UNDER_AGE', 'x'))).toBe('WRONG_STATE');
+    expect(refusal(() => planWaiver(draft, 'DINSOS', who, 'L1.5', 'UNDER_AGE', 'x'))).toBe('WRONG_STATE');
+  });
+
+  it('lets only a required agency waive a flag (a waiver weighs as much as a sign-off)', () => {
+    const flagged = { ...inReview, openBlocking: 2 };
+    expect(refusal(() => planWaiver(flagged, 'DISHUB', who, 'L1.5', 'UNDER_AGE', 'usia sesuai akta'))).toBe(
+      'AGENCY_NOT_REQUIRED',
+    );
+    expect(refusal(() => planWaiver(flagged, '', who, 'L1.5', 'UNDER_AGE', 'usia sesuai akta'))).toBe(
+      'AGENCY_NOT_REQUIRED',
+    );
+  });
+
+  it('keeps duties apart: the submitter neither reviews, waives nor approves; a reviewer does not approve', () => {
+    const submitter = { sub: 'operator-1', name: 'Operator' };
+    const reviewer = { sub: 'verifier-1', name: 'Verifikator' };
+    const approver = { sub: 'approver-1', name: 'Sekda' };
+    const submitted = planSubmit(draft, ['DINSOS', 'BKAD'], submitter, now);
+    const reviewing = { ...inReview, submittedBy: submitted.set.submittedBy as WorkflowState['submittedBy'] };
+    expect(refusal(() => planReview(reviewing, 'DINSOS', 'approve', undefined, submitter, now))).toBe(
+      'SEPARATION_OF_DUTIES',
+    );
+    expect(
+      refusal(() => planReview(reviewing, 'DINSOS', 'return', 'kembalikan saja ya', submitter, now)),
+    ).toBe('SEPARATION_OF_DUTIES');
+    expect(
+      refusal(() =>
+        planWaiver(
+          { ...reviewing, openBlocking: 1 },
+          'DINSOS',
+          submitter,
+          'L1.5',
+          'UNDER_AGE',
+          'x'.repeat(12),
+        ),
+      ),
+    ).toBe('SEPARATION_OF_DUTIES');
+
+    const signed = planReview(reviewing, 'DINSOS', 'approve', undefined, reviewer, now);
+    const verified: WorkflowState = {
+      ...reviewing,
+      status: 'VERIFIED',
+      signoffs: signed.set.signoffs as WorkflowState['signoffs'],
+    };
+    expect(refusal(() => planApproval(verified, 'approve', undefined, submitter, now))).toBe(
+      'SEPARATION_OF_DUTIES',
+    );
+    expect(refusal(() => planApproval(verified, 'approve', undefined, reviewer, now))).toBe(
+      'SEPARATION_OF_DUTIES',
+    );
+    expect(refusal(() => planApproval(verified, 'reject', 'tidak sesuai aturan', reviewer, now))).toBe(
+      'SEPARATION_OF_DUTIES',
+    );
+    // Someone who sent an earlier round back has reviewed it too.
+    const returnedEarlier: WorkflowState = {
+      ...verified,
+      returns: [{ opd: 'BKAD', note: 'perbaiki NIK', by: approver, at: now }],
+    };
+    expect(refusal(() => planApproval(returnedEarlier, 'approve', undefined, approver, now))).toBe(
+      'SEPARATION_OF_DUTIES',
+    );
+    expect(planApproval(verified, 'approve', undefined, approver, now)).toMatchObject({ to: 'APPROVED' });
   });
 
   it('lets the approver decide a verified proposal only', () => {
@@ -111,6 +174,22 @@ describe('workflow rules', () => {
       set: { approvedListId: 'L1' },
     });
     expect(planApproval(verified, 'reject', 'tidak sesuai', who, now)).toMatchObject({ to: 'REJECTED' });
-    expect(refusal(() => planApproval(inReview, 'approve', undefined, who, now))).toBe('WRONG_STATE');
+    expect(refusal(() => planApproval(draft, 'approve', undefined, who, now))).toBe('WRONG_STATE');
+  });
+
+  it('names the agencies still missing when approval comes too early', () => {
+    const halfSigned: WorkflowState = {
+      ...inReview,
+      signoffs: { DINSOS: { opd: 'DINSOS', decision: 'approve', by: who, at: now } },
+    };
+    try {
+      planApproval(halfSigned, 'approve', undefined, { sub: 'a', name: 'A' }, now);
+      throw new Error('expected a refusal');
+    } catch (error) {
+      if (!(error instanceof WorkflowError)) throw error;
+      expect(error.reason).toBe('NOT_VERIFIED');
+      expect(error.message).toContain('masih menunggu BKAD');
+      expect(error.details).toMatchObject({ reason: 'NOT_VERIFIED', missingAgencies: ['BKAD'] });
+    }
   });
 });

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Schemas for the small values that arrive in paths, query strings and bodies, strict on purpose:
+ * what a person types is accepted in one plain form, and anything a log, a spreadsheet or a
+ * browser could read differently (control characters, bidi overrides, markup, `1e2`, `0x10`) is
+ * refused with the reason.
+ */
+
+/** C0/C1 controls, and format characters (bidi overrides such as U+202E, zero-width joiners, BOM). */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+/** Characters no file name needs, that Windows refuses, or that make markup. */
+const FORBIDDEN_IN_FILENAME = /[/\\<>:"|?*`$]/;
+
+/** The name of an uploaded file as the operator's computer gave it: shown back, never trusted. */
+export const FilenameSchema = z
+  .string()
+  .trim()
+  .min(5, 'Nama berkas wajib diisi, misalnya "daftar-penerima.xlsx".')
+  .max(120, 'Nama berkas paling panjang 120 karakter.')
+  .refine((name) => !INVISIBLE.test(name), 'Nama berkas memuat karakter kendali atau tak terlihat.')
+  .refine(
+    (name) => !FORBIDDEN_IN_FILENAME.test(name),
+    'Nama berkas tidak boleh memuat karakter / \\ < > : " | ? * ` $.',
+  )
+  .refine((name) => !name.startsWith('.'), 'Nama berkas tidak boleh diawali titik.')
+  .refine((name) => /\.(csv|xlsx)$/i.test(name), 'Nama berkas harus berakhiran .csv atau .xlsx.');
+
+/**
+ * A whole number in a query string, written in plain decimal digits only: `1e2`, `0x10`, ` 10`,
+ * `+5` and `10.0` are refused rather than read as something the caller may not have meant.
+ */
+export function queryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^(0|[1-9]\d{0,8})$/, 'Harus bilangan bulat yang ditulis dengan angka 0–9 saja.')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}

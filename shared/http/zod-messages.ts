@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * zod's messages in Bahasa Indonesia, written for the people who read them (an operator, a
+ * verifier), set once for every schema that gives no message of its own. zod's own `id` locale is
+ * not used: it names JavaScript types ("diharapkan string, diterima undefined") and echoes every
+ * unknown key, however many a request sends.
+ */
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'teks',
+  number: 'angka',
+  int: 'bilangan bulat',
+  boolean: 'true atau false',
+  object: 'objek JSON',
+  array: 'daftar',
+  date: 'tanggal',
+};
+
+/** At most this many unknown keys are named, each cut to {@link KEY_CHARS} characters. */
+const KEYS_NAMED = 5;
+const KEY_CHARS = 40;
+
+export const indonesianError: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? 'Wajib diisi.'
+        : `Harus berupa ${TYPE_NAMES[issue.expected] ?? issue.expected}.`;
+    case 'invalid_value':
+      return `Harus salah satu dari: ${issue.values
+        .slice(0, 12)
+        .map((value) => String(value))
+        .join(', ')}.`;
+    case 'too_big':
+      if (issue.origin === 'string') return `Paling panjang ${issue.maximum} karakter.`;
+      if (issue.origin === 'array') return `Paling banyak ${issue.maximum} butir.`;
+      return `Paling besar ${issue.maximum}.`;
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1 ? 'Wajib diisi.' : `Paling sedikit ${issue.minimum} karakter.`;
+      if (issue.origin === 'array') return `Paling sedikit ${issue.minimum} butir.`;
+      return `Paling kecil ${issue.minimum}.`;
+    case 'invalid_format':
+      return 'Bentuk isian tidak sesuai.';
+    case 'not_multiple_of':
+      return `Harus kelipatan ${issue.divisor}.`;
+    case 'unrecognized_keys': {
+      const named = issue.keys.slice(0, KEYS_NAMED).map((key) => `"${key.slice(0, KEY_CHARS)}"`);
+      const more = issue.keys.length - named.length;
+      return `Kolom tidak dikenal: ${named.join(', ')}${more > 0 ? ` dan ${more} lainnya` : ''}.`;
+    }
+    default:
+      return 'Isian tidak sah.';
+  }
+};
+
+z.config({ customError: indonesianError });

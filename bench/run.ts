@@ -6,7 +6,8 @@
  * Targets (issue #2): import ≥ 0.8× the baseline's rows/s; import peak RSS at 300k rows ≤ 1.25× that
  * at 30k rows. Then (issue #3) the automatic checks over a 30,000-recipient submission and the API
  * under 50 concurrent clients, and (issue #4) a decree of 30,000 recipients against a bare table of
- * the same rows. `BENCH_PARTS=import,checks,decree,api` picks the parts.
+ * the same rows. `BENCH_PARTS=import,checks,decree,api` (or `npm run bench -- --only lists,api`)
+ * picks the parts.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
@@ -21,15 +22,24 @@ import { benchApi } from './api.ts';
 import { benchChecks, formatChecksBench } from './checks.ts';
 import { runChild } from './child.ts';
 import { benchDecree, formatDecreeBench } from './decree.ts';
+import { benchLists, formatListsBench } from './lists.ts';
 import { benchReconcile, formatReconcileBench } from './reconcile.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(',').map(Number);
 /**
  * Which parts run: `import` (file import vs baseline), `checks` (30k-recipient checks), `decree`
  * (a 30k-recipient SK vs a bare table), `reconcile` (300k report lines against 300k decreed
- * recipients vs reading them), `api` (50 clients).
+ * recipients vs reading them), `lists` (the list routes on a 300k-row list, filtered and not, vs the
+ * same reads bare), `api` (50 clients). `--only <parts>` on the command line wins over the variable.
  */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,checks,decree,reconcile,api').split(','));
+const only = process.argv.indexOf('--only');
+const PARTS = new Set(
+  (
+    (only >= 0 ? process.argv[only + 1] : undefined) ??
+    process.env.BENCH_PARTS ??
+    'import,checks,decree,reconcile,lists,api'
+  ).split(','),
+);
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
 const REGION = '62.03';
 
@@ -107,6 +117,10 @@ async function main(): Promise<void> {
     if (PARTS.has('reconcile')) {
       await resetTable();
       console.log(`\n${formatReconcileBench(await benchReconcile(childEnv))}`);
+    }
+    if (PARTS.has('lists')) {
+      await resetTable();
+      console.log(`\n${formatListsBench(await benchLists(childEnv))}`);
     }
   } finally {
     dynamo.destroy();

@@ -1,7 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
-import type { RecipientsRepository, StoredRecipientItem } from '#shared/adapters/recipients-repo.ts';
+import {
+  FlagIndex,
+  indexedCodes,
+  type RecipientsRepository,
+  type StoredRecipientItem,
+} from '#shared/adapters/recipients-repo.ts';
 import type { RegistryRepository } from '#shared/adapters/registry-repo.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import {
@@ -93,6 +98,8 @@ export type ChecksOutcome =
       readonly counts: ChecksCounts;
       /** Recipient items rewritten because their flags changed. */
       readonly written: number;
+      /** Flag index entries put or deleted (their recipient's codes changed, or the entry was wrong). */
+      readonly flagIndexWrites: number;
       /** Proposals of other regions asked to re-check. */
       readonly rechecks: readonly string[];
       /** Proposal version after the result was recorded. */
@@ -193,6 +200,9 @@ class ChecksRun {
   /** Other regions' proposals this list conflicts with (collected on a first run only). */
   private readonly conflicts = new Set<string>();
   private written = 0;
+  /** The list's flag index as pass 1 read it; pass 2 brings each recipient's entries in line. */
+  private readonly index: FlagIndex;
+  private flagIndexWrites = 0;
   /** When this run started, to recognise a newer run's result recorded meanwhile. */
   private readonly startedAt: string;
 
@@ -206,6 +216,7 @@ class ChecksRun {
     this.startedAt = this.now().toISOString();
     this.callsBefore = deps.calls?.total ?? 0;
     this.listId = message.listId;
+    this.index = new FlagIndex(message.listId);
     this.context = { region: proposal.region, periodStart: periodStart(proposal.period) };
   }
 
@@ -233,11 +244,14 @@ class ChecksRun {
     });
   }
 
-  /** Pass 1: every recipient's registry entries, and the role counts per place. */
+  /**
+   * Pass 1: every recipient's registry entries, and the role counts per place. The list's flag index
+   * entries come with the recipients, in the same Queries.
+   */
   private async register(): Promise<void> {
     const writer = this.writer();
     const { proposalId, region, period } = this.proposal;
-    for await (const { recipient } of this.deps.recipients.stream(this.listId)) {
+    for await (const { recipient } of this.deps.recipients.stream(this.listId, { index: this.index })) {
       this.groups.add(recipient);
       await this.deps.registry.put(
         {
@@ -283,7 +297,11 @@ class ChecksRun {
     return lists;
   }
 
-  /** Pass 2: each recipient's flags, written onto its item where they changed. */
+  /**
+   * Pass 2: each recipient's flags, written onto its item where they changed, and its flag index
+   * entries put right (every run compares them with what pass 1 read, so a run that crashed between
+   * an item and its entries is repaired by the retry, which finds the item already up to date).
+   */
   private async lookUp(lists: ReadonlyMap<string, CurrentList>): Promise<void> {
     const writer = this.writer();
     const { region, period } = this.proposal;
@@ -308,6 +326,11 @@ class ChecksRun {
           this.written++;
           await writer.put(withFlags(item, flags));
         }
+        this.flagIndexWrites += await this.index.sync(
+          writer,
+          recipient.row,
+          indexedCodes({ warnings: recipient.warnings, flagCodes: flags.map((entry) => entry.code) }),
+        );
       },
     );
     await writer.flush();
@@ -413,6 +436,7 @@ class ChecksRun {
         byCode: { ...tally.byCode },
       },
       written: this.written,
+      flagIndexWrites: this.flagIndexWrites,
       rechecks,
       version,
       timings: { ...timings, totalMs: performance.now() - this.started },
@@ -425,6 +449,7 @@ class ChecksRun {
       trigger: this.message.trigger,
       ...outcome.counts,
       written: outcome.written,
+      flagIndexWrites: outcome.flagIndexWrites,
       rechecks: outcome.rechecks,
       ...outcome.timings,
       dynamoCalls: outcome.dynamoCalls,

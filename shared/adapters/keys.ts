@@ -10,6 +10,7 @@ import { PREFIXES } from '../resources.ts';
  * | proposal             | PROPOSAL#<proposalId>           | PROPOSAL      | PROPOSALS#<region> / <period>#<proposalId> |
  * | current proposal ptr | CURRENT#<region>#<period>       | CURRENT       |                                      |
  * | recipient            | LIST#<listId>#<shard>           | <row, 7 digits> |                                    |
+ * | flag index entry     | LIST#<listId>#<shard>           | F#<code>#<row, 7 digits> |                           |
  * | audit record         | AUDIT#<entityId>                | <seq, 10 digits> |                                   |
  * | flag waiver          | WAIVER#<proposalId>             | <recipientId>#<flag> |                               |
  * | decree               | DECREE#<decreeId>               | DECREE        | DECREES#<year> / <seq, 6 digits>     |
@@ -23,6 +24,13 @@ import { PREFIXES } from '../resources.ts';
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
  * seen. Its rows are spread over {@link LIST_SHARDS} partition keys so a 300,000-row import never
  * funnels into one DynamoDB partition (1,000 WCU/s each).
+ *
+ * Beside each recipient, in its shard's partition, is one flag index entry (keys only) per code the
+ * recipient carries: each import warning (`warnings`) and each finding of the checks (`flagCodes`).
+ * Recipients' sort keys are 7 digits, so they all sort before the entries (`F#…`): a Query on the
+ * digit range reads recipients only, and `begins_with(sk, 'F#<code>#')` reads the rows carrying a
+ * code, in row order, so a filtered page costs a read per row it returns, not per row of the list.
+ * Deleting a list deletes its partitions, entries included.
  *
  * A bank report (`disbursements/<yyyy-mm-dd>/<file>` in the uploads bucket) has one record keyed by
  * its S3 key. Its payment lines are keyed by the bank's reference, so a reference is recorded once
@@ -75,6 +83,27 @@ export const recipientKey = (listId: string, row: number) => ({
   pk: listPartition(listId, shardOf(row)),
   sk: rowSortKey(row),
 });
+
+/** The sort keys of a shard's recipients (its flag index entries sort after them). */
+export const ROW_SK_FIRST = '0000000';
+export const ROW_SK_LAST = '9999999';
+
+/** Where a list's flag index entries of one code start in each shard partition: `F#<code>#`. */
+export const flagIndexPrefix = (code: string) => `F#${code}#`;
+export const flagIndexSortKey = (code: string, row: number) => `${flagIndexPrefix(code)}${rowSortKey(row)}`;
+
+/** The entry saying that row `row` of a list carries `code` (a warning or a flag). */
+export const flagIndexKey = (listId: string, code: string, row: number) => ({
+  pk: listPartition(listId, shardOf(row)),
+  sk: flagIndexSortKey(code, row),
+});
+
+/** `F#<code>#<row>` → its code and row; undefined for any other sort key (a recipient's). */
+export function parseFlagIndexSortKey(sk: string): { code: string; row: number } | undefined {
+  const match = /^F#([A-Z_]+)#(\d{7})$/.exec(sk);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { code: match[1], row: Number(match[2]) };
+}
 
 /**
  * `recipientId` is opaque to clients (no NIK in URLs, see interfaces.md §3) but lets the server find

@@ -1,18 +1,33 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { Recipient } from '../domain/recipient-row.ts';
 import { type StoredRecipient, StoredRecipientSchema } from '../model.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients.ts';
-import { LIST_SHARDS, listPartition, recipientKey } from './keys.ts';
+import {
+  flagIndexKey,
+  flagIndexPrefix,
+  LIST_SHARDS,
+  listPartition,
+  parseFlagIndexSortKey,
+  ROW_SK_FIRST,
+  ROW_SK_LAST,
+  recipientId,
+  recipientKey,
+  rowSortKey,
+  shardOf,
+} from './keys.ts';
 
 export interface RecipientPage {
+  /** `limit` recipients, unless this is the last page. */
   readonly items: StoredRecipient[];
-  /** Opaque; absent on the last page. */
+  /** Opaque; absent on the last page (and only there). */
   readonly nextCursor: string | undefined;
 }
 
@@ -22,18 +37,131 @@ export interface StoredRecipientItem {
   readonly item: Record<string, unknown>;
 }
 
+/** A finding of the automatic checks, as stored on a recipient. */
+export interface StoredFlag {
+  readonly code: string;
+  readonly severity: 'blocking' | 'warning';
+  readonly detail?: string;
+}
+
+/** A recipient as the import accepted it, with its warning codes (and, for fixtures, findings). */
+export interface NewRecipient extends Recipient {
+  readonly warnings: readonly string[];
+  readonly flags?: readonly StoredFlag[];
+}
+
 interface ShardPage {
   readonly shard: number;
   readonly out: QueryCommandOutput;
 }
 
-/** Where the next page starts: a shard and the last sort key read in it (never a client-made key). */
+/**
+ * Where the next page starts: a shard and the last row read in it (never a client-made key). The
+ * same for an unfiltered and a filtered page: both read a shard in row order.
+ */
 interface Cursor {
   readonly shard: number;
   readonly afterSk?: string;
 }
 
-/** Recipient lists, each spread over {@link LIST_SHARDS} partitions (see `keys.ts`). */
+/** BatchGetItem's limit. */
+const BATCH_GET_KEYS = 100;
+const BATCH_GET_ATTEMPTS = 8;
+
+/** The codes a recipient item is indexed under: its import warnings and its checks' findings. */
+export function indexedCodes(item: {
+  readonly warnings?: readonly string[] | undefined;
+  readonly flagCodes?: readonly string[] | undefined;
+}): Set<string> {
+  return new Set([...(item.warnings ?? []), ...(item.flagCodes ?? [])]);
+}
+
+/** Whether a recipient carries `code`, as a warning or as a finding. */
+const carries = (recipient: StoredRecipient, code: string) =>
+  recipient.warnings.includes(code) || (recipient.flagCodes?.includes(code) ?? false);
+
+/**
+ * The items of one recipient of a list: the recipient, then one flag index entry per code it
+ * carries (see `keys.ts`). The one place these items are built; the import writes them with the
+ * list's other items, so the entries are as invisible as the list until it is made current.
+ */
+export function recipientItems(
+  listId: string,
+  row: number,
+  recipient: NewRecipient,
+): Record<string, unknown>[] {
+  const { flags, warnings, ...fields } = recipient;
+  const item: Record<string, unknown> = {
+    ...recipientKey(listId, row),
+    recipientId: recipientId(listId, row),
+    row,
+    ...fields,
+    warnings: [...new Set(warnings)],
+    ...(flags && flags.length > 0 ? { flags, flagCodes: flags.map((entry) => entry.code) } : {}),
+  };
+  const codes = indexedCodes({ warnings, flagCodes: flags?.map((entry) => entry.code) });
+  return [item, ...[...codes].map((code) => flagIndexKey(listId, code, row))];
+}
+
+/**
+ * A list's flag index entries as {@link RecipientsRepository.stream} read them (when given one):
+ * what the checks need to bring each recipient's entries in line with the codes it carries, without
+ * reading the entries again. Holds one small array per indexed row.
+ */
+export class FlagIndex {
+  private readonly byRow = new Map<number, string[]>();
+  /** One string per code, however many entries carry it. */
+  private readonly interned = new Map<string, string>();
+
+  constructor(readonly listId: string) {}
+
+  add(code: string, row: number): void {
+    let name = this.interned.get(code);
+    if (name === undefined) {
+      name = code;
+      this.interned.set(code, name);
+    }
+    const codes = this.byRow.get(row);
+    if (!codes) this.byRow.set(row, [name]);
+    else if (!codes.includes(name)) codes.push(name);
+  }
+
+  codesOf(row: number): readonly string[] {
+    return this.byRow.get(row) ?? [];
+  }
+
+  /**
+   * Puts the entries `row` lacks and deletes those it should not have, so that its entries are
+   * exactly `codes` (pass {@link indexedCodes} of the item as written). Resolves with the number of
+   * writes. An entry that was missing (a crash between a recipient's write and its entries') or left
+   * over is put right here, by the next run of whoever calls this for every row.
+   */
+  async sync(writer: BatchWriter, row: number, codes: Iterable<string>): Promise<number> {
+    const want = new Set(codes);
+    const have = this.codesOf(row);
+    let writes = 0;
+    for (const code of want) {
+      if (have.includes(code)) continue;
+      await writer.put(flagIndexKey(this.listId, code, row));
+      writes++;
+    }
+    for (const code of have) {
+      if (want.has(code)) continue;
+      await writer.delete(flagIndexKey(this.listId, code, row));
+      writes++;
+    }
+    if (writes > 0) {
+      this.byRow.delete(row);
+      for (const code of want) this.add(code, row);
+    }
+    return writes;
+  }
+}
+
+/**
+ * Recipient lists, each spread over {@link LIST_SHARDS} partitions, with a flag index beside the
+ * recipients in each partition (see `keys.ts`).
+ */
 export class RecipientsRepository {
   constructor(
     private readonly tableName: string,
@@ -48,36 +176,154 @@ export class RecipientsRepository {
   }
 
   /**
-   * One page of a list, walking the shards in order. `filter` keeps only recipients carrying that
-   * warning or flag code (applied server-side, so a page may hold fewer than `limit`).
+   * One page of a list, in shard and row order. A page has `limit` recipients unless it is the
+   * last, and only the last has no cursor: one recipient more than asked is looked for, to know.
+   *
+   * `filter` keeps only recipients carrying that warning or flag code, read through the flag index:
+   * at most one Query per shard (entries, keys only) and ⌈(limit + 1) / 100⌉ BatchGetItem calls
+   * for the recipients, whatever the list's size or how rare the code. An entry whose recipient
+   * does not carry the code (a checks run is rewriting it) is skipped and the walk goes on.
    */
   async page(listId: string, limit: number, cursor?: string, filter?: string): Promise<RecipientPage> {
-    let position = cursor ? decodeCursor(cursor) : { shard: 0 };
-    const items: StoredRecipient[] = [];
-    while (items.length < limit && position.shard < LIST_SHARDS) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`page limit ${limit}`);
+    const start = cursor ? decodeCursor(cursor) : { shard: 0 };
+    const found = filter
+      ? await this.carrying(listId, filter, start, limit + 1)
+      : await this.rows(listId, start, limit + 1);
+    const items = found.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        found.length > limit && last
+          ? encodeCursor({ shard: shardOf(last.row), afterSk: rowSortKey(last.row) })
+          : undefined,
+    };
+  }
+
+  /** Up to `count` recipients from `start` on, one Query per shard (recipients' sort keys only). */
+  private async rows(listId: string, start: Cursor, count: number): Promise<StoredRecipient[]> {
+    const found: StoredRecipient[] = [];
+    let position = start;
+    while (found.length < count && position.shard < LIST_SHARDS) {
+      const from = firstRowSk(position);
+      if (from === undefined) {
+        position = { shard: position.shard + 1 };
+        continue;
+      }
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
             ':pk': listPartition(listId, position.shard),
-            ...(filter ? { ':flag': filter } : {}),
+            ':from': from,
+            ':to': ROW_SK_LAST,
           },
-          ...(filter ? { FilterExpression: 'contains(warnings, :flag) OR contains(flagCodes, :flag)' } : {}),
-          Limit: limit - items.length,
-          ...(position.afterSk
-            ? { ExclusiveStartKey: { pk: listPartition(listId, position.shard), sk: position.afterSk } }
-            : {}),
+          Limit: count - found.length,
         }),
       );
-      for (const item of out.Items ?? []) items.push(StoredRecipientSchema.parse(item));
+      for (const item of out.Items ?? []) found.push(StoredRecipientSchema.parse(item));
       const lastSk = out.LastEvaluatedKey?.sk;
       position =
         typeof lastSk === 'string'
           ? { shard: position.shard, afterSk: lastSk }
           : { shard: position.shard + 1 };
     }
-    return { items, nextCursor: position.shard < LIST_SHARDS ? encodeCursor(position) : undefined };
+    return found;
+  }
+
+  /** Up to `count` recipients carrying `code` from `start` on: index entries, then the recipients. */
+  private async carrying(
+    listId: string,
+    code: string,
+    start: Cursor,
+    count: number,
+  ): Promise<StoredRecipient[]> {
+    const found: StoredRecipient[] = [];
+    let position = start;
+    while (found.length < count && position.shard < LIST_SHARDS) {
+      const entries = await this.indexedRows(listId, code, position, count - found.length);
+      position = entries.next;
+      const recipients = await this.getRows(listId, entries.rows);
+      for (const row of entries.rows) {
+        const recipient = recipients.get(row);
+        if (recipient && carries(recipient, code)) found.push(recipient);
+      }
+    }
+    return found;
+  }
+
+  /** The rows of up to `count` flag index entries of `code` from `start` on, and where they end. */
+  private async indexedRows(
+    listId: string,
+    code: string,
+    start: Cursor,
+    count: number,
+  ): Promise<{ rows: number[]; next: Cursor }> {
+    const rows: number[] = [];
+    let position = start;
+    while (rows.length < count && position.shard < LIST_SHARDS) {
+      const from = firstRowSk(position);
+      if (from === undefined) {
+        position = { shard: position.shard + 1 };
+        continue;
+      }
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': listPartition(listId, position.shard),
+            ':from': `${flagIndexPrefix(code)}${from}`,
+            ':to': `${flagIndexPrefix(code)}${ROW_SK_LAST}`,
+          },
+          Limit: count - rows.length,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const entry = typeof item.sk === 'string' ? parseFlagIndexSortKey(item.sk) : undefined;
+        if (entry) rows.push(entry.row);
+      }
+      const lastSk = out.LastEvaluatedKey?.sk;
+      const lastEntry = typeof lastSk === 'string' ? parseFlagIndexSortKey(lastSk) : undefined;
+      position = lastEntry
+        ? { shard: position.shard, afterSk: rowSortKey(lastEntry.row) }
+        : { shard: position.shard + 1 };
+    }
+    return { rows, next: position };
+  }
+
+  /** The recipients of `rows` that exist, by row: BatchGetItem in calls of 100, all at once. */
+  private async getRows(listId: string, rows: readonly number[]): Promise<Map<number, StoredRecipient>> {
+    const found = new Map<number, StoredRecipient>();
+    const chunks: number[][] = [];
+    for (let i = 0; i < rows.length; i += BATCH_GET_KEYS) chunks.push(rows.slice(i, i + BATCH_GET_KEYS));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let keys: Record<string, unknown>[] = chunk.map((row) => recipientKey(listId, row));
+        for (let attempt = 1; keys.length > 0; attempt++) {
+          if (attempt > 1) {
+            if (attempt > BATCH_GET_ATTEMPTS) {
+              throw new Error(
+                `BatchGetItem left ${keys.length} keys unprocessed after ${attempt - 1} attempts`,
+              );
+            }
+            const ceiling = Math.min(2_000, 25 * 2 ** attempt);
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+          }
+          const out = await this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+          );
+          for (const item of out.Responses?.[this.tableName] ?? []) {
+            const recipient = StoredRecipientSchema.parse(item);
+            found.set(recipient.row, recipient);
+          }
+          keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        }
+      }),
+    );
+    return found;
   }
 
   /**
@@ -86,19 +332,29 @@ export class RecipientsRepository {
    * The next page is fetched while the caller works on this one; memory stays at about two pages
    * whatever the list's size. Strongly consistent: a caller comparing with what it wrote earlier
    * sees its own writes.
+   *
+   * Given `index`, the list's flag index entries (read with the recipients, in the same Queries) are
+   * added to it rather than yielded; otherwise they are not read at all.
    */
-  async *stream(listId: string): AsyncGenerator<StoredRecipientItem> {
-    let next: Promise<ShardPage> | undefined = this.shardPage(listId, 0);
+  async *stream(listId: string, options: { index?: FlagIndex } = {}): AsyncGenerator<StoredRecipientItem> {
+    const { index } = options;
+    if (index && index.listId !== listId) throw new Error(`flag index of ${index.listId}, not ${listId}`);
+    const withIndex = index !== undefined;
+    let next: Promise<ShardPage> | undefined = this.shardPage(listId, 0, withIndex);
     while (next) {
       const page: ShardPage = await next;
       const { shard, out } = page;
       const after: Record<string, unknown> | undefined = out.LastEvaluatedKey;
       next = after
-        ? this.shardPage(listId, shard, after)
+        ? this.shardPage(listId, shard, withIndex, after)
         : shard + 1 < LIST_SHARDS
-          ? this.shardPage(listId, shard + 1)
+          ? this.shardPage(listId, shard + 1, withIndex)
           : undefined;
-      for (const item of out.Items ?? []) yield { recipient: StoredRecipientSchema.parse(item), item };
+      for (const item of out.Items ?? []) {
+        const entry = index && typeof item.sk === 'string' ? parseFlagIndexSortKey(item.sk) : undefined;
+        if (entry) index?.add(entry.code, entry.row);
+        else yield { recipient: StoredRecipientSchema.parse(item), item };
+      }
     }
   }
 
@@ -107,13 +363,29 @@ export class RecipientsRepository {
    * caller is done with the page before, and a failure meanwhile must not count as unhandled (nor
    * crash the process when the caller stops early and never awaits it).
    */
-  private shardPage(listId: string, shard: number, after?: Record<string, unknown>): Promise<ShardPage> {
+  private shardPage(
+    listId: string,
+    shard: number,
+    withIndex: boolean,
+    after?: Record<string, unknown>,
+  ): Promise<ShardPage> {
     const page = this.client
       .send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': listPartition(listId, shard) },
+          ...(withIndex
+            ? {
+                KeyConditionExpression: 'pk = :pk',
+                ExpressionAttributeValues: { ':pk': listPartition(listId, shard) },
+              }
+            : {
+                KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+                ExpressionAttributeValues: {
+                  ':pk': listPartition(listId, shard),
+                  ':from': ROW_SK_FIRST,
+                  ':to': ROW_SK_LAST,
+                },
+              }),
           ConsistentRead: true,
           ...(after ? { ExclusiveStartKey: after } : {}),
         }),
@@ -123,7 +395,7 @@ export class RecipientsRepository {
     return page;
   }
 
-  /** Deletes every item of a list (a superseded or abandoned one). Idempotent. */
+  /** Deletes every item of a list (a superseded or abandoned one), flag index included. Idempotent. */
   async deleteList(
     listId: string,
     writer = new BatchWriter(this.tableName, { client: this.client }),
@@ -151,6 +423,13 @@ export class RecipientsRepository {
     await writer.flush();
     return deleted;
   }
+}
+
+/** The first row sort key to read in the cursor's shard; undefined when the shard is done. */
+function firstRowSk(position: Cursor): string | undefined {
+  if (!position.afterSk) return ROW_SK_FIRST;
+  if (position.afterSk >= ROW_SK_LAST) return undefined;
+  return rowSortKey(Number(position.afterSk) + 1);
 }
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');

@@ -56,6 +56,23 @@ export const ISSUE_CODES = [
 
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
+/**
+ * The codes a row can be accepted with (warnings): what a stored recipient's `warnings` may hold,
+ * and so what its list can be filtered by besides the checks' flag codes. {@link issueWarning} takes
+ * only these, so a new warning cannot be added without listing it here.
+ */
+export const WARNING_CODES = [
+  'NIK_OTHER_REGION',
+  'NIK_CLEANED',
+  'NAME_INVALID',
+  'RT_INVALID',
+  'ACCOUNT_NAME_MISMATCH',
+  'ACCOUNT_DUPLICATE',
+  'PHONE_INVALID',
+] as const satisfies readonly IssueCode[];
+
+export type WarningCode = (typeof WARNING_CODES)[number];
+
 export type Severity = 'error' | 'warning';
 
 /**
@@ -81,7 +98,7 @@ export const issueError = (column: ColumnName | null, code: IssueCode, message: 
   message,
 });
 
-export const issueWarning = (column: ColumnName | null, code: IssueCode, message: string): Issue => ({
+export const issueWarning = (column: ColumnName | null, code: WarningCode, message: string): Issue => ({
   column,
   code,
   severity: 'warning',

@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { alarmSettings, securitySettings } from './settings.ts';
 import { KhbsApiStack } from './stacks/api-stack.ts';
 import { KhbsStatefulStack } from './stacks/stateful-stack.ts';
 
@@ -40,7 +41,13 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
     ...(options.outdir ? { outdir: options.outdir } : {}),
     builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
   });
-  const allowedOrigins = stringList(app, 'khbs:allowedOrigins');
+  if (app.node.tryGetContext('khbs:allowedOrigins') !== undefined) {
+    throw new Error(
+      'Context khbs:allowedOrigins has moved: set "khbs:security": { "allowedOrigins": [...] } instead (no "*")',
+    );
+  }
+  const security = securitySettings(app.node.tryGetContext('khbs:security'));
+  const alarms = alarmSettings(app.node.tryGetContext('khbs:alarms'));
   const authCallbackUrls = stringList(app, 'khbs:authCallbackUrls');
   const authLogoutUrls = stringList(app, 'khbs:authLogoutUrls');
   const decreeSettings = stringRecord(app, 'khbs:decree');
@@ -48,14 +55,21 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
   const stateful = new KhbsStatefulStack(app, 'KhbsStateful', {
     description: 'KHBS BKK: table and buckets (retained)',
     terminationProtection: true,
-    ...(allowedOrigins ? { uploadAllowedOrigins: allowedOrigins } : {}),
+    uploadAllowedOrigins: security.allowedOrigins,
   });
   const api = new KhbsApiStack(app, 'KhbsApi', {
     description: 'KHBS BKK: HTTP API, functions, import pipeline, user directory',
     table: stateful.table,
     uploadsBucket: stateful.uploadsBucket,
     documentsBucket: stateful.documentsBucket,
-    ...(allowedOrigins ? { allowedOrigins } : {}),
+    allowedOrigins: security.allowedOrigins,
+    stageThrottle: security.stageThrottle,
+    publicRouteThrottle: security.publicRouteThrottle,
+    ...(security.reservedConcurrency !== undefined
+      ? { reservedConcurrency: security.reservedConcurrency }
+      : {}),
+    ...(security.edge ? { edge: security.edge } : {}),
+    alarmEmails: alarms.emails,
     ...(authCallbackUrls ? { authCallbackUrls } : {}),
     ...(authLogoutUrls ? { authLogoutUrls } : {}),
     ...(decreeSettings ? { decreeSettings } : {}),

@@ -10,7 +10,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
-/** The two alarms every asynchronous capability needs, in one shape each. */
+/**
+ * The two alarms every asynchronous capability needs, in one shape each, and how every alarm
+ * notifies (`notify`).
+ */
 
 /** Any error of the function in five minutes. */
 export function functionErrorsAlarm(
@@ -20,7 +23,7 @@ export function functionErrorsAlarm(
   action?: IAlarmAction,
   id = 'ErrorsAlarm',
 ): Alarm {
-  return withAction(
+  return notify(
     new Alarm(scope, id, {
       alarmDescription: description,
       metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
@@ -41,7 +44,7 @@ export function queueNotEmptyAlarm(
   description: string,
   action?: IAlarmAction,
 ): Alarm {
-  return withAction(
+  return notify(
     new Alarm(scope, id, {
       alarmDescription: description,
       metric: queue.metricApproximateNumberOfMessagesVisible({
@@ -57,7 +60,14 @@ export function queueNotEmptyAlarm(
   );
 }
 
-function withAction(alarm: Alarm, action: IAlarmAction | undefined): Alarm {
-  if (action) alarm.addAlarmAction(action);
+/**
+ * The alarm notifies `action` when it fires and again when it returns to OK, so whoever was told
+ * of a problem also learns that it is over. No action: the alarm is visible in CloudWatch only.
+ */
+export function notify(alarm: Alarm, action: IAlarmAction | undefined): Alarm {
+  if (action) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
   return alarm;
 }

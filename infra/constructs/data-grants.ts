@@ -4,7 +4,6 @@ import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { IConstruct } from 'constructs';
 import { PREFIXES, QUEUES } from '#shared/resources.ts';
 import type { RouteAccess, TableAccess } from '../../functions/api/routes.ts';
 import { acknowledgeWildcardUnder } from '../nag.ts';
@@ -34,7 +33,15 @@ export function grantRouteAccess(
   data: DataResources,
   queues: RouteQueues,
 ): void {
-  if (access.table) grantTableAccess(fn, data.table, access.table);
+  if (access.leadingKeys) {
+    // Point reads of the named partitions only; anything wider must not come with the restriction.
+    if (access.table !== 'read') {
+      throw new Error(`leadingKeys restricts reads: it needs table 'read', got ${String(access.table)}`);
+    }
+    grantItemReads(fn, data.table, access.leadingKeys);
+  } else if (access.table) {
+    grantTableAccess(fn, data.table, access.table);
+  }
 
   for (const name of access.sendsTo ?? []) {
     // SendMessage (and GetQueueAttributes/GetQueueUrl) on this one queue: no wildcard.
@@ -102,14 +109,50 @@ export function grantTableAccess(fn: IFunction, table: ITable, access: TableAcce
   );
 }
 
-/** Presigned PUTs into `uploads/…` only: the import is triggered by that prefix and nothing else. */
+/**
+ * GetItem, and only of items whose partition key matches one of `patterns` (`VERIFY#*`): the
+ * `dynamodb:LeadingKeys` condition with ForAllValues, on the table itself (no index). Nothing that
+ * reads without a partition key is granted: ForAllValues holds for a request with no leading key at
+ * all (a Scan), so the condition would not restrict one.
+ */
+export function grantItemReads(fn: IFunction, table: ITable, patterns: readonly string[]): void {
+  if (patterns.length === 0) throw new Error('leadingKeys must name at least one partition key pattern');
+  for (const pattern of patterns) {
+    if (!/^[A-Z][A-Z0-9_]*#\*?$/.test(pattern)) {
+      throw new Error(
+        `leadingKeys: ${JSON.stringify(pattern)} is not a key prefix pattern such as "VERIFY#*"`,
+      );
+    }
+  }
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } },
+    }),
+  );
+}
+
+/**
+ * Presigned PUTs into `uploads/…` only: the import is triggered by that prefix and nothing else.
+ * PutObject alone, written out rather than `Bucket.grantPut`, which would add s3:PutObjectRetention
+ * and s3:PutObjectLegalHold (and tagging and ACL actions): a presigned URL acts with the signer's
+ * rights, and a PUT that may set retention or a legal hold can lock what it writes. A presigned PUT
+ * is one request (no multipart upload to abort).
+ */
 export function grantPutUploads(fn: IFunction, bucket: IBucket): void {
-  bucket.grantPut(fn, `${PREFIXES.uploads}*`);
-  acknowledgePut(
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${PREFIXES.uploads}*`)],
+    }),
+  );
+  acknowledgeWildcardUnder(
     roleOf(fn),
-    bucket,
-    PREFIXES.uploads,
-    'uploads are keyed by region, period and a generated uploadId',
+    bucket.bucketArn,
+    `/${PREFIXES.uploads}*`,
+    `Writes are limited to the ${PREFIXES.uploads} prefix; the rest of the key is generated at run time ` +
+      '(uploads are keyed by region, period and a generated uploadId).',
   );
 }
 
@@ -210,21 +253,6 @@ export function grantReadPrefix(fn: IFunction, bucket: IBucket, prefix: string, 
     bucket.bucketArn,
     `/${prefix}*`,
     `Reads are limited to the ${prefix} prefix, keyed at run time (${what}).`,
-  );
-}
-
-function acknowledgePut(role: IConstruct, bucket: IBucket, prefix: string, what: string): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
-    reason:
-      'Bucket.grantPut includes s3:AbortMultipartUpload (the only Abort* action) so that a failed multipart ' +
-      `upload can be cleaned up; scoped to ${prefix}* of this bucket.`,
-  });
-  acknowledgeWildcardUnder(
-    role,
-    bucket.bucketArn,
-    `/${prefix}*`,
-    `Writes are limited to the ${prefix} prefix; the rest of the key is generated at run time (${what}).`,
   );
 }
 

@@ -8,13 +8,7 @@ import { Construct } from 'constructs';
 import { PREFIXES, QUEUES } from '#shared/resources.ts';
 import { DISBURSEMENT_FUNCTION, IMPORT_FUNCTION } from '../../functions/api/routes.ts';
 import { functionErrorsAlarm, queueNotEmptyAlarm } from './alarms.ts';
-import {
-  type DataResources,
-  grantPutPrefix,
-  grantReadBucket,
-  grantReadPrefix,
-  grantTableAccess,
-} from './data-grants.ts';
+import { type DataResources, grantPutPrefix, grantReadPrefix, grantTableAccess } from './data-grants.ts';
 import { ProjectFunction } from './project-function.ts';
 
 /** Import limits, passed to the function as environment variables (see `shared/config/env.ts`). */
@@ -101,7 +95,8 @@ export class ImportPipeline extends Construct {
       onFailure: new SqsDestination(this.failureQueue),
     });
     grantTableAccess(this.function, props.table, 'readwrite');
-    grantReadBucket(this.function, props.uploadsBucket, 'the uploaded recipient files');
+    // The regions' recipient files only: never the bank's reports under disbursements/.
+    grantReadPrefix(this.function, props.uploadsBucket, PREFIXES.uploads, 'the uploaded recipient files');
     grantPutPrefix(
       this.function,
       props.documentsBucket,

@@ -1,19 +1,27 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnRoute,
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
-  type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../functions/api/routes.ts';
+import {
+  assertAllowedOrigins,
+  DEFAULT_ALLOWED_ORIGINS,
+  DEFAULT_PUBLIC_ROUTE_THROTTLE,
+  DEFAULT_STAGE_THROTTLE,
+  type Throttle,
+} from '../settings.ts';
 import {
   type DataResources,
   grantRouteAccess,
@@ -37,16 +45,29 @@ export interface KhbsHttpApiProps extends DataResources {
    */
   readonly queues: RouteQueues;
   /**
-   * Origins a browser may call the API from (CORS). Tokens travel in the Authorization header,
-   * never in cookies, so no credentials are allowed and `*` exposes nothing.
-   * @default ['*']
+   * Origins a browser may call the API from (CORS): named origins only, never `*` (checked by
+   * `assertAllowedOrigins`). Tokens travel in the Authorization header, never in cookies, so no
+   * credentials are allowed either.
+   * @default DEFAULT_ALLOWED_ORIGINS (['http://localhost:5173'])
    */
-  readonly allowedOrigins?: string[];
+  readonly allowedOrigins?: readonly string[];
   /**
-   * Stage-wide request rate limits.
-   * @default { rateLimit: 50, burstLimit: 100 }
+   * Request rate limits of every route without its own (the stage's default route settings).
+   * @default DEFAULT_STAGE_THROTTLE ({ rateLimit: 50, burstLimit: 100 })
    */
-  readonly throttle?: ThrottleSettings;
+  readonly throttle?: Throttle;
+  /**
+   * Request rate limits of each public route (its own stage route setting), so that anonymous
+   * traffic on `/verify/{code}` or `/health` is held well below what signed-in users get.
+   * @default DEFAULT_PUBLIC_ROUTE_THROTTLE ({ rateLimit: 10, burstLimit: 20 })
+   */
+  readonly publicRouteThrottle?: Throttle;
+  /**
+   * Reserved concurrency of route functions: a number for every public route, or a number per
+   * route id. It caps the function and sets that much of the account's concurrency aside for it.
+   * @default - none (a new account may have a concurrency limit of 10, none of it reservable)
+   */
+  readonly reservedConcurrency?: number | Readonly<Record<string, number>>;
   /**
    * How long the stage's access logs are kept.
    * @default RetentionDays.ONE_YEAR
@@ -56,8 +77,8 @@ export interface KhbsHttpApiProps extends DataResources {
 
 /**
  * The HTTP API: one Lambda per route, a Cognito JWT authorizer on every route that is not marked
- * public, each function granted only its route's declared access, and a `$default` stage with
- * JSON access logs and throttling.
+ * public, each function granted only its route's declared access, CORS for named origins only, and
+ * a `$default` stage with JSON access logs and throttling (lower on the public routes).
  */
 export class KhbsHttpApi extends Construct {
   public readonly api: HttpApi;
@@ -67,6 +88,9 @@ export class KhbsHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: KhbsHttpApiProps) {
     super(scope, id);
+    const allowedOrigins = [...(props.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS)];
+    assertAllowedOrigins(allowedOrigins, 'allowedOrigins of the HTTP API');
+    const reserved = reservedConcurrencyByRoute(props.routes, props.reservedConcurrency);
 
     const authorizer = new HttpJwtAuthorizer('CognitoJwt', props.jwtIssuer, {
       jwtAudience: props.jwtAudience,
@@ -80,7 +104,7 @@ export class KhbsHttpApi extends Construct {
       defaultAuthorizer: authorizer,
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: props.allowedOrigins ?? ['*'],
+        allowOrigins: allowedOrigins,
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         allowCredentials: false,
@@ -94,19 +118,24 @@ export class KhbsHttpApi extends Construct {
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      throttle: props.throttle ?? DEFAULT_STAGE_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,
       },
     });
 
+    const publicThrottle = props.publicRouteThrottle ?? DEFAULT_PUBLIC_ROUTE_THROTTLE;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const publicRoutes: CfnRoute[] = [];
     const functions = new Map<string, ProjectFunction>();
     for (const route of props.routes) {
+      const concurrency = reserved.get(route.id);
       const fn = new ProjectFunction(this, route.id, {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
         environment: { ...props.environment, ...routeQueueEnvironment(route.access, props.queues) },
+        ...(concurrency !== undefined ? { reservedConcurrentExecutions: concurrency } : {}),
       });
       grantRouteAccess(fn, route.access, props, props.queues);
 
@@ -121,18 +150,53 @@ export class KhbsHttpApi extends Construct {
           id: 'AwsSolutions-APIG4',
           reason:
             `${route.method} ${route.path} is public by contract (public: true in routes.ts; interfaces.md §3 ` +
-            'lists it as needing no token); it is still throttled at the stage and logged.',
+            'lists it as needing no token); it has its own lower throttle at the stage, and is logged.',
         });
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: publicThrottle.rateLimit,
+          ThrottlingBurstLimit: publicThrottle.burstLimit,
+        };
+        publicRoutes.push(created.node.defaultChild as CfnRoute);
       }
       functions.set(route.id, fn);
     }
     this.functions = functions;
+
+    // Route settings name route keys, which API Gateway refuses before the routes exist: the stage
+    // is created (or updated) after them.
+    if (publicRoutes.length > 0) {
+      const stage = this.stage.node.defaultChild as CfnStage;
+      stage.routeSettings = routeSettings;
+      for (const route of publicRoutes) stage.addResourceDependency(route);
+    }
   }
 
   /** The stage's invoke URL. */
   public get url(): string {
     return this.stage.url;
   }
+}
+
+/**
+ * Reserved concurrency by route id: a number applies to every public route; a record must name
+ * routes that exist (a misspelt id would otherwise reserve nothing, silently).
+ */
+function reservedConcurrencyByRoute(
+  routes: readonly RouteSpec[],
+  setting: number | Readonly<Record<string, number>> | undefined,
+): ReadonlyMap<string, number> {
+  if (setting === undefined) return new Map();
+  if (typeof setting === 'number') return new Map(routes.filter((r) => r.public).map((r) => [r.id, setting]));
+  const known = new Set(routes.map((r) => r.id));
+  for (const id of Object.keys(setting)) {
+    if (!known.has(id)) {
+      throw new Error(
+        `reservedConcurrency names route "${id}", which is not in functions/api/routes.ts ` +
+          `(route ids: ${[...known].join(', ')})`,
+      );
+    }
+  }
+  return new Map(Object.entries(setting));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AccountRecovery,
   CfnUserPoolRiskConfigurationAttachment,
@@ -12,6 +13,9 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { PRE_TOKEN_FUNCTION } from '../triggers.ts';
+import { functionErrorsAlarm } from './alarms.ts';
+import { ProjectFunction } from './project-function.ts';
 
 export interface UserDirectoryProps {
   /** Cognito groups to create; a user's groups reach the API as the `cognito:groups` claim. */
@@ -31,23 +35,44 @@ export interface UserDirectoryProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Where the alarm on refused tokens notifies.
+   * @default - no action
+   */
+  readonly alarmAction?: IAlarmAction;
 }
 
 /**
  * Who may sign in: a Cognito user pool (e-mail sign-in, no self sign-up, strong passwords,
  * optional TOTP, Plus-tier threat protection), the programme's groups, the custom attributes
- * `region` and `opd` that scope operators and verifiers, and one public web client.
+ * `region` and `opd` that scope operators and verifiers, and one public web client. A Pre Token
+ * Generation trigger refuses tokens to a user who is in no group or in more than one, so a
+ * provisioning mistake cannot hand one person two roles.
  */
 export class UserDirectory extends Construct {
   public readonly userPool: UserPool;
   public readonly client: UserPoolClient;
   /** Issuer of the pool's tokens, for a JWT authorizer. */
   public readonly issuerUrl: string;
+  /** The Pre Token Generation trigger (`PRE_TOKEN_FUNCTION`). */
+  public readonly preTokenFunction: ProjectFunction;
+  /** Fires when a token was refused: someone's groups need fixing. */
+  public readonly tokenRefusedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
     super(scope, id);
 
+    this.preTokenFunction = new ProjectFunction(this, PRE_TOKEN_FUNCTION.id, {
+      entry: PRE_TOKEN_FUNCTION.entry,
+      description: 'Cognito pre token generation: refuses tokens unless the user is in exactly one group',
+      // Cognito waits 5 seconds for a trigger; the check itself takes milliseconds.
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+    });
+
     this.userPool = new UserPool(this, 'UserPool', {
+      // Every sign-in and refresh passes the trigger (V1_0 event: the groups are in the request).
+      lambdaTriggers: { preTokenGeneration: this.preTokenFunction },
       // Accounts are created by an admin for named officials; nobody signs themselves up.
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -129,5 +154,14 @@ export class UserDirectory extends Construct {
     });
 
     this.issuerUrl = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+
+    this.tokenRefusedAlarm = functionErrorsAlarm(
+      this,
+      this.preTokenFunction,
+      'Cognito refused to issue tokens: a user is in no group or in more than one (or the trigger failed). ' +
+        "Put the user in exactly one group; the trigger's log names the groups, never the user.",
+      props.alarmAction,
+      'TokenRefusedAlarm',
+    );
   }
 }

@@ -9,7 +9,7 @@ import {
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSpec } from '#shared/resources.ts';
-import { queueNotEmptyAlarm } from './alarms.ts';
+import { notify, queueNotEmptyAlarm } from './alarms.ts';
 
 export interface WorkQueueProps {
   /** The queue's spec in `shared/resources.ts`; its `deadLetter` gives the redrive's maxReceiveCount. */
@@ -96,7 +96,7 @@ export class WorkQueue extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      if (props.alarmAction) this.messageAgeAlarm.addAlarmAction(props.alarmAction);
+      notify(this.messageAgeAlarm, props.alarmAction);
     }
   }
 }

@@ -1,23 +1,46 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { GROUPS } from '#shared/http/caller.ts';
 import { BUCKETS, TABLES } from '#shared/resources.ts';
 import { ROUTES } from '../../functions/api/routes.ts';
+import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { ApiDistribution } from '../constructs/api-distribution.ts';
 import { ChecksWorker } from '../constructs/checks-worker.ts';
 import type { DataResources } from '../constructs/data-grants.ts';
 import { DecreePipeline } from '../constructs/decree-pipeline.ts';
 import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
 import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
 import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts';
+import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import type { EdgeSettings, Throttle } from '../settings.ts';
 
 export interface KhbsApiStackProps extends StackProps, DataResources {
   /**
-   * Origins a browser may call the API from.
-   * @default ['*']
+   * Origins a browser may call the API from (never `*`).
+   * @default DEFAULT_ALLOWED_ORIGINS in `infra/settings.ts` (['http://localhost:5173'])
    */
-  readonly allowedOrigins?: string[];
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Throttle of every route without its own.
+   * @default DEFAULT_STAGE_THROTTLE in `infra/settings.ts`
+   */
+  readonly stageThrottle?: Throttle;
+  /**
+   * Throttle of each public route (`/health`, `/verify/{code}`).
+   * @default DEFAULT_PUBLIC_ROUTE_THROTTLE in `infra/settings.ts`
+   */
+  readonly publicRouteThrottle?: Throttle;
+  /**
+   * Reserved concurrency: one number for every public route, or a number per route id.
+   * @default - none
+   */
+  readonly reservedConcurrency?: number | Readonly<Record<string, number>>;
+  /**
+   * A CloudFront distribution with an AWS WAF web ACL in front of the API.
+   * @default - none: clients call the API's own endpoint
+   */
+  readonly edge?: EdgeSettings;
   /**
    * OAuth callback URLs of the web client.
    * @default ['http://localhost:5173/auth/callback']
@@ -41,18 +64,24 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
    */
   readonly decreeSettings?: Record<string, string>;
   /**
-   * Where the alarms (import, checks, decree) notify.
-   * @default - no action
+   * Addresses subscribed by e-mail to the alarm topic, which every alarm of the stack notifies.
+   * @default [] (the topic exists without subscribers)
    */
-  readonly alarmAction?: IAlarmAction;
+  readonly alarmEmails?: readonly string[];
 }
 
 /**
  * What can be replaced at will: the functions, the HTTP API, the import trigger, the checks worker
  * and its queue, the decree queue and worker, the reconciliation job, the user directory (itself RETAINed and deletion-protected,
- * because it holds the accounts). Receives the table and buckets from the stateful stack.
+ * because it holds the accounts), the alarms and their topic, and (opt-in) a CloudFront
+ * distribution with AWS WAF. Receives the table and buckets from the stateful stack.
  */
 export class KhbsApiStack extends Stack {
+  /** Every alarm of this stack notifies this topic, when it fires and when it is OK again. */
+  public readonly alarmTopic: AlarmTopic;
+  public readonly serviceAlarms: ServiceAlarms;
+  /** Present when `edge` was given. */
+  public readonly distribution?: ApiDistribution;
   public readonly directory: UserDirectory;
   public readonly httpApi: KhbsHttpApi;
   public readonly importPipeline: ImportPipeline;
@@ -75,13 +104,16 @@ export class KhbsApiStack extends Stack {
       [BUCKETS.documents.envVar]: props.documentsBucket.bucketName,
     };
 
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { emails: props.alarmEmails ?? [] });
+    const alarms = { alarmAction: this.alarmTopic.action };
+
     this.directory = new UserDirectory(this, 'Users', {
       groups: GROUPS,
       ...(props.authCallbackUrls ? { callbackUrls: props.authCallbackUrls } : {}),
       ...(props.authLogoutUrls ? { logoutUrls: props.authLogoutUrls } : {}),
+      ...alarms,
     });
 
-    const alarms = props.alarmAction ? { alarmAction: props.alarmAction } : {};
     this.checks = new ChecksWorker(this, 'Checks', { table: props.table, environment, ...alarms });
     this.decree = new DecreePipeline(this, 'Decree', {
       table: props.table,
@@ -120,9 +152,22 @@ export class KhbsApiStack extends Stack {
       jwtIssuer: this.directory.issuerUrl,
       jwtAudience: [this.directory.client.userPoolClientId],
       ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
+      ...(props.stageThrottle ? { throttle: props.stageThrottle } : {}),
+      ...(props.publicRouteThrottle ? { publicRouteThrottle: props.publicRouteThrottle } : {}),
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrency: props.reservedConcurrency } : {}),
     });
+    this.serviceAlarms = new ServiceAlarms(this, 'ServiceAlarms', { httpApi: this.httpApi, ...alarms });
+
+    if (props.edge) {
+      this.distribution = new ApiDistribution(this, 'Edge', { ...props.edge, httpApi: this.httpApi.api });
+      new CfnOutput(this, 'DistributionDomainName', {
+        description: `CloudFront name to point ${props.edge.domainName} at (CNAME or alias)`,
+        value: this.distribution.domainName,
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
     new CfnOutput(this, 'UserPoolId', { value: this.directory.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.directory.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: props.table.tableName });

@@ -6,13 +6,16 @@ import type { Construct } from 'constructs';
 import { BUCKETS, PREFIXES, TABLES } from '#shared/resources.ts';
 import { AccessLogsBucket, ProjectBucket } from '../constructs/project-bucket.ts';
 import { ProjectTable } from '../constructs/project-table.ts';
+import { assertAllowedOrigins, DEFAULT_ALLOWED_ORIGINS } from '../settings.ts';
 
 export interface KhbsStatefulStackProps extends StackProps {
   /**
-   * Origins allowed to PUT into the uploads bucket through presigned URLs (browser CORS).
-   * @default ['*'] (the presigned signature, not the origin, is what authorises an upload)
+   * Origins allowed to PUT into the uploads bucket through presigned URLs (browser CORS); never
+   * `*`. The presigned signature is what authorises an upload; CORS keeps other sites' pages from
+   * using one.
+   * @default DEFAULT_ALLOWED_ORIGINS in `infra/settings.ts` (['http://localhost:5173'])
    */
-  readonly uploadAllowedOrigins?: string[];
+  readonly uploadAllowedOrigins?: readonly string[];
   /**
    * How long a replaced or deleted version of an uploaded file is kept.
    * @default Duration.days(90)
@@ -31,6 +34,8 @@ export class KhbsStatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: KhbsStatefulStackProps = {}) {
     super(scope, id, props);
+    const uploadOrigins = [...(props.uploadAllowedOrigins ?? DEFAULT_ALLOWED_ORIGINS)];
+    assertAllowedOrigins(uploadOrigins, 'uploadAllowedOrigins of the uploads bucket');
 
     this.table = new ProjectTable(this, TABLES.main.id, { spec: TABLES.main });
 
@@ -42,7 +47,7 @@ export class KhbsStatefulStack extends Stack {
       cors: [
         {
           allowedMethods: [HttpMethods.PUT],
-          allowedOrigins: props.uploadAllowedOrigins ?? ['*'],
+          allowedOrigins: uploadOrigins,
           allowedHeaders: ['*'],
           exposedHeaders: ['ETag'],
           maxAge: 3600,

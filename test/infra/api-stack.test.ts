@@ -13,6 +13,7 @@ import {
   type RouteSpec,
 } from '../../functions/api/routes.ts';
 import { repoPath } from '../../infra/paths.ts';
+import { PRE_TOKEN_FUNCTION } from '../../infra/triggers.ts';
 import {
   actionsOf,
   flatResource,
@@ -109,6 +110,7 @@ describe('KhbsApi: one function per route', () => {
       RECONCILE_FUNCTION,
       CHECKS_FUNCTION,
       DECREE_FUNCTION,
+      PRE_TOKEN_FUNCTION,
     ];
     for (const entry of [...ROUTES.map((r) => r.entry), ...background.map((f) => f.entry)]) {
       expect(existsSync(repoPath(entry)), entry).toBe(true);
@@ -117,11 +119,16 @@ describe('KhbsApi: one function per route', () => {
     expect(app.api.importPipeline.function.node.id).toBe(IMPORT_FUNCTION.id);
     expect(app.api.importPipeline.bankReportFunction.node.id).toBe(DISBURSEMENT_FUNCTION.id);
     expect(app.api.reconciliation.function.node.id).toBe(RECONCILE_FUNCTION.id);
+    expect(app.api.directory.preTokenFunction.node.id).toBe(PRE_TOKEN_FUNCTION.id);
   });
 
-  it('has exactly the route functions and the background functions, plus CDK’s notification handler', () => {
-    const ours = new Set([...ROUTES.map(functionOfRoute), ...backgroundFunctionIds()]);
-    expect(ours.size).toBe(ROUTES.length + 5);
+  it('has exactly the route functions, the background functions and the Cognito trigger, plus CDK’s notification handler', () => {
+    const ours = new Set([
+      ...ROUTES.map(functionOfRoute),
+      ...backgroundFunctionIds(),
+      logicalIdOf(app.api.directory.preTokenFunction),
+    ]);
+    expect(ours.size).toBe(ROUTES.length + 5 + 1);
     const others = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => !ours.has(id));
     expect(others).toHaveLength(1);
     expect(others[0]).toMatch(/^BucketNotificationsHandler/);
@@ -471,10 +478,14 @@ describe('KhbsApi: least privilege', () => {
     }
   });
 
-  it('the import function reads uploads, writes the table, and puts only error reports into documents', () => {
+  it('the import function reads uploads/ (not the bank reports), writes the table, and puts only error reports into documents', () => {
     const { statements } = permissionsOf(template, importFunctionId());
     expect(resourcesAllowed(statements, 'dynamodb:BatchWriteItem')).toEqual(['<table>', '<table>/index/*']);
-    expect(resourcesAllowed(statements, 's3:GetObject')).toEqual(['<uploads>', '<uploads>/*']);
+    // The regions' recipient files only: never disbursements/ (the bank's reports) or the rest of the bucket.
+    expect(resourcesAllowed(statements, 's3:GetObject')).toEqual([
+      '<uploads>',
+      `<uploads>/${PREFIXES.uploads}*`,
+    ]);
     expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([`<documents>/${PREFIXES.errorReports}*`]);
     expect(statementsAllowing(statements, 's3:DeleteObject')).toEqual([]);
     expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);

@@ -29,16 +29,21 @@ export interface SynthOptions {
    * @default false: template-content tests do not need it; the cdk-nag test turns it on
    */
   readonly cloudFormationValidation?: boolean;
+  /**
+   * Context laid over cdk.json's (e.g. `khbs:security` with the opt-in settings turned on).
+   * @default {}
+   */
+  readonly context?: Record<string, unknown>;
 }
 
 /**
- * The real app (same factory, same context as `cdk synth`, cdk-nag included) with bundling
- * skipped, synthesised once. Synthesis fails on any unacknowledged cdk-nag error, so every test
+ * The real app (same factory, same context as `cdk synth` unless `options.context` adds to it,
+ * cdk-nag included) with bundling skipped, synthesised once. Synthesis fails on any unacknowledged cdk-nag error, so every test
  * built on this also proves the app still passes the checks.
  */
 export function synthKhbsApp(options: SynthOptions = {}): SynthesizedApp {
   const built = buildKhbsApp({
-    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
+    context: { ...cdkJsonContext(), ...options.context, 'aws:cdk:bundling-stacks': [] },
     cloudFormationValidation: options.cloudFormationValidation ?? false,
   });
   const assembly = built.app.synth();

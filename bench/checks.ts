@@ -20,8 +20,7 @@ import { recipientId, recipientKey } from '#shared/adapters/keys.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { RegistryRepository } from '#shared/adapters/registry-repo.ts';
-import { type ColumnName, columnForHeader } from '#shared/domain/columns.ts';
-import { FileDuplicateTracker, type Recipient, validateRow } from '#shared/domain/recipient-row.ts';
+import type { Recipient } from '#shared/domain/recipient-row.ts';
 import { planSubmit } from '#shared/domain/workflow.ts';
 import type { ChecksRequested } from '#shared/messages.ts';
 import type { ProposalRecord } from '#shared/model.ts';
@@ -30,7 +29,7 @@ import { countCalls } from '../functions/checks/call-counter.ts';
 import { type ChecksOutcome, runChecks } from '../functions/checks/run-checks.ts';
 import { WaiverReader } from '../functions/checks/waivers.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from '../local/emulators.ts';
-import { generateRows } from '../local/sample-data.ts';
+import { generatedRecipients } from './child.ts';
 
 export interface ChecksBenchOptions {
   /** Recipients of the checked list. @default 30000 */
@@ -223,26 +222,10 @@ export async function seedList(
 ): Promise<SeededList> {
   const listId = `bench-${region.replace('.', '')}-${period}-${seed}`;
   const writer = new BatchWriter(tableName, { client });
-  const tracker = new FileDuplicateTracker();
   const recipients: Recipient[] = [];
   const countsByRole: Record<string, number> = {};
-  let columns: (ColumnName | undefined)[] | undefined;
-  let sourceRow = 0;
-  for await (const cells of generateRows({ region, rows, seed, messy: false, format: 'csv' })) {
-    sourceRow++;
-    if (!columns) {
-      columns = cells.map((cell) => columnForHeader(cell));
-      continue;
-    }
-    const raw: Partial<Record<ColumnName, string>> = {};
-    cells.forEach((cell, index) => {
-      const column = columns?.[index];
-      if (column && cell !== '') raw[column] = cell;
-    });
-    const result = validateRow(raw, region);
-    if (!result.recipient || result.errors.length > 0) continue;
-    if (tracker.check(result.recipient, sourceRow).some((issue) => issue.severity === 'error')) continue;
-    const recipient = alter(result.recipient, recipients.length);
+  for await (const { sourceRow, recipient: valid } of generatedRecipients(region, rows, seed)) {
+    const recipient = alter(valid, recipients.length);
     recipients.push(recipient);
     countsByRole[recipient.peran] = (countsByRole[recipient.peran] ?? 0) + 1;
     await writer.put({

@@ -2,9 +2,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
+import { type ColumnName, columnForHeader } from '#shared/domain/columns.ts';
+import type { Issue } from '#shared/domain/issues.ts';
+import { FileDuplicateTracker, type Recipient, validateRow } from '#shared/domain/recipient-row.ts';
 import { planSubmit } from '#shared/domain/workflow.ts';
 import type { ProposalRecord } from '#shared/model.ts';
 import { REPO_ROOT } from '../local/lambda.ts';
+import { generateRows } from '../local/sample-data.ts';
 
 /**
  * Runs a benchmark case script (`bench/<script>`) in its own Node process, so that its peak RSS is
@@ -66,4 +70,44 @@ export async function submitForBench(
     now,
   );
   return { submitted, listId: submitted.currentListId ?? '', now };
+}
+
+/** A generated recipient that the import would accept, on its row of the file. */
+export interface GeneratedRecipient {
+  readonly sourceRow: number;
+  readonly recipient: Recipient;
+  /** Row validation's warnings, then the file's duplicate checks' (an accepted row has no error). */
+  readonly warnings: readonly Issue[];
+}
+
+/**
+ * The recipients of a clean generated list (`rows` rows for `region`, from `seed`), read as the
+ * import reads a file: the header mapped to columns, each row through row validation and the file's
+ * duplicate checks. A row with an error is left out.
+ */
+export async function* generatedRecipients(
+  region: string,
+  rows: number,
+  seed: number,
+): AsyncGenerator<GeneratedRecipient> {
+  const tracker = new FileDuplicateTracker();
+  let columns: (ColumnName | undefined)[] | undefined;
+  let sourceRow = 0;
+  for await (const cells of generateRows({ region, rows, seed, messy: false, format: 'csv' })) {
+    sourceRow++;
+    if (!columns) {
+      columns = cells.map((cell) => columnForHeader(cell));
+      continue;
+    }
+    const raw: Partial<Record<ColumnName, string>> = {};
+    cells.forEach((cell, index) => {
+      const column = columns?.[index];
+      if (column && cell !== '') raw[column] = cell;
+    });
+    const result = validateRow(raw, region);
+    if (!result.recipient || result.errors.length > 0) continue;
+    const warnings = [...result.warnings, ...tracker.check(result.recipient, sourceRow)];
+    if (warnings.some((issue) => issue.severity === 'error')) continue;
+    yield { sourceRow, recipient: result.recipient, warnings };
+  }
 }

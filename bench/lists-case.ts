@@ -31,13 +31,10 @@ import { LIST_SHARDS, rowSortKey } from '#shared/adapters/keys.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { recipientItems, type StoredFlag } from '#shared/adapters/recipients-repo.ts';
 import { env } from '#shared/config/env.ts';
-import { type ColumnName, columnForHeader } from '#shared/domain/columns.ts';
-import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
 import { ROUTES } from '../functions/api/routes.ts';
 import { signLocalToken } from '../local/auth.ts';
 import { startGateway } from '../local/gateway.ts';
-import { generateRows } from '../local/sample-data.ts';
-import { reportCase } from './child.ts';
+import { generatedRecipients, reportCase } from './child.ts';
 import { ABSENT, COMMON, type ListCaseFigures, RARE, VERY_RARE } from './lists.ts';
 
 const [kind = '', rowsArg = '300000'] = process.argv.slice(2);
@@ -52,29 +49,12 @@ async function seed(rows: number) {
   const { tableName } = env();
   const listId = `bench-lists-${rows}`;
   const writer = new BatchWriter(tableName, { concurrency: 16 });
-  const tracker = new FileDuplicateTracker();
   const countsByRole: Record<string, number> = {};
   const planted: Record<string, number> = { [RARE]: 0, [VERY_RARE]: 0, [COMMON]: 0 };
-  let columns: (ColumnName | undefined)[] | undefined;
-  let sourceRow = 0;
   let accepted = 0;
   let indexEntries = 0;
   let warned = 0;
-  for await (const cells of generateRows({ region: REGION, rows, seed: 9, messy: false, format: 'csv' })) {
-    sourceRow++;
-    if (!columns) {
-      columns = cells.map((cell) => columnForHeader(cell));
-      continue;
-    }
-    const raw: Partial<Record<ColumnName, string>> = {};
-    cells.forEach((cell, index) => {
-      const column = columns?.[index];
-      if (column && cell !== '') raw[column] = cell;
-    });
-    const result = validateRow(raw, REGION);
-    if (!result.recipient || result.errors.length > 0) continue;
-    const issues = [...result.warnings, ...tracker.check(result.recipient, sourceRow)];
-    if (issues.some((issue) => issue.severity === 'error')) continue;
+  for await (const { sourceRow, recipient, warnings: issues } of generatedRecipients(REGION, rows, 9)) {
     // Scattered (a multiplicative hash of the recipient's number), not every n-th row: rows are
     // sharded by row number, and a stride would put a code in a few shards only.
     const h = Math.imul(++accepted, 0x9e3779b1) >>> 0;
@@ -88,8 +68,8 @@ async function seed(rows: number) {
     for (const flag of flags) planted[flag.code] = (planted[flag.code] ?? 0) + 1;
     if (warnings.includes(COMMON)) planted[COMMON] = (planted[COMMON] ?? 0) + 1;
     if (warnings.length > 0) warned++;
-    countsByRole[result.recipient.peran] = (countsByRole[result.recipient.peran] ?? 0) + 1;
-    const items = recipientItems(listId, sourceRow, { ...result.recipient, warnings, flags });
+    countsByRole[recipient.peran] = (countsByRole[recipient.peran] ?? 0) + 1;
+    const items = recipientItems(listId, sourceRow, { ...recipient, warnings, flags });
     indexEntries += items.length - 1;
     for (const item of items) await writer.put(item);
     if (accepted % 50_000 === 0) console.error(`  lists: ${accepted} recipients written`);

@@ -15,7 +15,7 @@ import { isEntryPoint, parseCommandLine } from './cli.ts';
 const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}> [options]
 
 Options:
-  --region <code>   the operator's kabupaten/kota: Kemendagri code (62.03) or name (Kapuas); required for operator
+  --region <code>   the kabupaten/kota of a regional role: Kemendagri code (62.03) or name (Kapuas); required for operator and relawan
   --opd <code>      the verifier's agency, e.g. DINSOS or BKAD (required for verifier)
   --name <name>     display name (default: derived from the role)
   --sub <id>        user id (default: derived from the role, region and opd)

@@ -8,7 +8,14 @@ import { PROPOSAL_STATUSES } from './domain/proposal.ts';
  * shared with the API's responses.
  */
 
-export const ActorSchema = z.object({ sub: z.string(), name: z.string(), role: z.string() });
+export const ActorSchema = z.object({
+  sub: z.string(),
+  name: z.string(),
+  role: z.string(),
+  /** The region of a regional role, as the person's scope had it when they acted. */
+  region: z.string().optional(),
+  opd: z.string().optional(),
+});
 export type Actor = z.infer<typeof ActorSchema>;
 
 const PersonSchema = z.object({ sub: z.string(), name: z.string() });

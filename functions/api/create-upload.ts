@@ -4,7 +4,7 @@ import { PeriodSchema } from '#shared/domain/period.ts';
 import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { resolveRegion } from '#shared/domain/wilayah.ts';
 import { BadRequestError, ConflictError } from '#shared/errors.ts';
-import { ownRegion, requireRegion } from '#shared/http/caller.ts';
+import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { FilenameSchema } from '#shared/http/params.ts';
 import { uploadObjectKey } from '../import/s3-key.ts';
@@ -58,7 +58,7 @@ export const handler = apiHandler(routeById('CreateUpload'), async ({ event, sco
       format: extension,
       status: 'AWAITING_FILE',
       createdAt: now.toISOString(),
-      createdBy: { sub: scope.sub, name: scope.name, role: scope.role },
+      createdBy: actorOf(scope),
       s3Key: key,
       attempts: 0,
       rowsProcessed: 0,

@@ -9,6 +9,7 @@ import type { AuditActor } from '#shared/domain/audit.ts';
 import type { Issue } from '#shared/domain/issues.ts';
 import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
+import { recordedActorMay } from '#shared/http/caller.ts';
 import { readCsvRecords } from '#shared/import/csv-records.ts';
 import { ReportWriter } from '#shared/import/report-writer.ts';
 import { toRows } from '#shared/import/rows.ts';
@@ -115,12 +116,27 @@ export async function importUpload(object: UploadedObject, deps: ImportDeps): Pr
   // put there by other means (console, CLI) is imported under the region its key names and audited
   // as the import's own, "without an upload request".
   const target: UploadKey = { ...key, region: claim.record.region, period: claim.record.period };
-  const requested = claim.record.createdBy !== undefined;
-  const actor: AuditActor = claim.record.createdBy
-    ? { ...claim.record.createdBy, region: target.region }
+  const { createdBy } = claim.record;
+  const actor: AuditActor = createdBy
+    ? { ...createdBy, region: target.region }
     : { sub: 'system:import', name: 'Impor tanpa permintaan unggah', role: 'system', region: target.region };
-  const attempt = new Attempt(object, target, claim.attempt, actor, deps, now, started, requested);
+  const attempt = new Attempt(
+    object,
+    target,
+    claim.attempt,
+    actor,
+    deps,
+    now,
+    started,
+    createdBy !== undefined,
+  );
   try {
+    if (createdBy && !recordedActorMay(createdBy, 'uploads:create', target.region)) {
+      throw new FileRejection(
+        'UPLOAD_NOT_ALLOWED',
+        'Akun yang meminta unggahan ini tidak berwenang mengunggah daftar untuk kabupaten/kota ini. Hubungi admin.',
+      );
+    }
     if (!format) {
       throw new FileRejection(
         'FORMAT_UNSUPPORTED',

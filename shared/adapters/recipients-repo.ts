@@ -203,34 +203,8 @@ export class RecipientsRepository {
 
   /** Up to `count` recipients from `start` on, one Query per shard (recipients' sort keys only). */
   private async rows(listId: string, start: Cursor, count: number): Promise<StoredRecipient[]> {
-    const found: StoredRecipient[] = [];
-    let position = start;
-    while (found.length < count && position.shard < LIST_SHARDS) {
-      const from = firstRowSk(position);
-      if (from === undefined) {
-        position = { shard: position.shard + 1 };
-        continue;
-      }
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': listPartition(listId, position.shard),
-            ':from': from,
-            ':to': ROW_SK_LAST,
-          },
-          Limit: count - found.length,
-        }),
-      );
-      for (const item of out.Items ?? []) found.push(StoredRecipientSchema.parse(item));
-      const lastSk = out.LastEvaluatedKey?.sk;
-      position =
-        typeof lastSk === 'string'
-          ? { shard: position.shard, afterSk: lastSk }
-          : { shard: position.shard + 1 };
-    }
-    return found;
+    const { items } = await this.walkShards(listId, '', start, count);
+    return items.map((item) => StoredRecipientSchema.parse(item));
   }
 
   /** Up to `count` recipients carrying `code` from `start` on: index entries, then the recipients. */
@@ -261,9 +235,29 @@ export class RecipientsRepository {
     start: Cursor,
     count: number,
   ): Promise<{ rows: number[]; next: Cursor }> {
+    const { items, next } = await this.walkShards(listId, flagIndexPrefix(code), start, count);
     const rows: number[] = [];
+    for (const item of items) {
+      const entry = typeof item.sk === 'string' ? parseFlagIndexSortKey(item.sk) : undefined;
+      if (entry) rows.push(entry.row);
+    }
+    return { rows, next };
+  }
+
+  /**
+   * Up to `count` items whose sort keys are `prefix` and a row sort key, from `start` on in shard
+   * and row order: at most one Query per shard, each asking only for what is still missing. Resolves
+   * with the items and where the next read starts (a shard, and the last row read in it).
+   */
+  private async walkShards(
+    listId: string,
+    prefix: string,
+    start: Cursor,
+    count: number,
+  ): Promise<{ items: Record<string, unknown>[]; next: Cursor }> {
+    const items: Record<string, unknown>[] = [];
     let position = start;
-    while (rows.length < count && position.shard < LIST_SHARDS) {
+    while (items.length < count && position.shard < LIST_SHARDS) {
       const from = firstRowSk(position);
       if (from === undefined) {
         position = { shard: position.shard + 1 };
@@ -275,23 +269,20 @@ export class RecipientsRepository {
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
             ':pk': listPartition(listId, position.shard),
-            ':from': `${flagIndexPrefix(code)}${from}`,
-            ':to': `${flagIndexPrefix(code)}${ROW_SK_LAST}`,
+            ':from': `${prefix}${from}`,
+            ':to': `${prefix}${ROW_SK_LAST}`,
           },
-          Limit: count - rows.length,
+          Limit: count - items.length,
         }),
       );
-      for (const item of out.Items ?? []) {
-        const entry = typeof item.sk === 'string' ? parseFlagIndexSortKey(item.sk) : undefined;
-        if (entry) rows.push(entry.row);
-      }
+      items.push(...(out.Items ?? []));
       const lastSk = out.LastEvaluatedKey?.sk;
-      const lastEntry = typeof lastSk === 'string' ? parseFlagIndexSortKey(lastSk) : undefined;
-      position = lastEntry
-        ? { shard: position.shard, afterSk: rowSortKey(lastEntry.row) }
-        : { shard: position.shard + 1 };
+      position =
+        typeof lastSk === 'string'
+          ? { shard: position.shard, afterSk: lastSk.slice(prefix.length) }
+          : { shard: position.shard + 1 };
     }
-    return { rows, next: position };
+    return { items, next: position };
   }
 
   /** The recipients of `rows` that exist, by row: BatchGetItem in calls of 100, all at once. */

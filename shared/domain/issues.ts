@@ -50,6 +50,7 @@ export const ISSUE_CODES = [
   'FORMAT_UNSUPPORTED',
   'EMPTY_FILE',
   'PROPOSAL_LOCKED',
+  'UPLOAD_NOT_ALLOWED',
   'NO_VALID_ROWS',
   'INTERNAL',
 ] as const;

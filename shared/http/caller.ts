@@ -203,6 +203,24 @@ export function requireRegion(scope: Scope, region: string): void {
 export const ownRegion = (scope: Scope): string | undefined =>
   scope.regions === 'all' ? undefined : scope.regions[0];
 
+/**
+ * Whether a person recorded earlier (an upload's requester, with the role and region their scope had
+ * then) may act with `capability` on `region` under today's rules: the import re-checks its upload
+ * record with the same rules the API applied, so a record made by a path that skipped them (or by
+ * the two-group tokens of old) never changes a list.
+ */
+export function recordedActorMay(
+  actor: { readonly role: string; readonly region?: string | undefined },
+  capability: Capability,
+  region: string,
+): boolean {
+  const role = GROUPS.find((group) => group === actor.role);
+  if (!role) return false;
+  const rule = ROLE_RULES[role];
+  if (!rule.capabilities.includes(capability)) return false;
+  return rule.regions === 'all' || actor.region === region;
+}
+
 /** How a person appears in the audit trail. */
 export function actorOf(scope: Scope): AuditActor {
   return {

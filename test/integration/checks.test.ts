@@ -1,9 +1,9 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLambdaContext } from '../../local/lambda.ts';
-import { purgeQueue, receiveMessages, resetTable, testClients } from '../support/aws.ts';
+import { importFile } from '../support/api.ts';
+import { purgeQueue, receiveMessages, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 const env = useEmulatorEnv();
@@ -11,15 +11,12 @@ const env = useEmulatorEnv();
 const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
 const { documentClient } = await import('#shared/adapters/clients.ts');
-const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { RegistryRepository } = await import('#shared/adapters/registry-repo.ts');
-const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
 const { MessageQueue } = await import('#shared/adapters/queue.ts');
 const { recipientKey, waiverKey } = await import('#shared/adapters/keys.ts');
 const { planReview, planSubmit, planWaiver } = await import('#shared/domain/workflow.ts');
-const { importUpload } = await import('../../functions/import/import-upload.ts');
 const { runChecks } = await import('../../functions/checks/run-checks.ts');
 const { WaiverReader } = await import('../../functions/checks/waivers.ts');
 const { countCalls } = await import('../../functions/checks/call-counter.ts');
@@ -31,8 +28,6 @@ type ProposalRecord = import('#shared/model.ts').ProposalRecord;
 type StoredRecipient = import('#shared/model.ts').StoredRecipient;
 
 const TABLE = env.TABLE_NAME as string;
-const UPLOADS = env.UPLOADS_BUCKET as string;
-const DOCUMENTS = env.DOCUMENTS_BUCKET as string;
 const CHECKS_QUEUE = env.CHECKS_QUEUE_URL as string;
 const PERIOD = '2026-S1';
 const KOBAR = '62.01';
@@ -253,36 +248,9 @@ const KAPUAS_ROWS: string[][] = [
   ],
 ];
 
-let sequence = 0;
 /** Uploads a CSV for a region and imports it; resolves with the region's proposal (DRAFT). */
 async function importList(region: string, rows: string[][]): Promise<ProposalRecord> {
-  const uploadId = `u${Date.now()}${sequence++}`;
-  const key = `uploads/${region}/${PERIOD}/${uploadId}.csv`;
-  const body = csv(lines(rows));
-  const out = await testClients().s3.send(new PutObjectCommand({ Bucket: UPLOADS, Key: key, Body: body }));
-  const outcome = await importUpload(
-    {
-      bucket: UPLOADS,
-      key,
-      etag: (out.ETag ?? '').replaceAll('"', ''),
-      size: Buffer.byteLength(body),
-      eventTime: new Date(Date.now() + sequence).toISOString(),
-    },
-    {
-      uploads: new UploadsRepository(TABLE),
-      proposals,
-      recipients: recipientsRepo,
-      objects: new ObjectStore(),
-      tableName: TABLE,
-      documentsBucket: DOCUMENTS,
-      limits: {
-        maxFileBytes: 1_000_000,
-        maxRows: 1_000,
-        xlsxMaxUncompressedBytes: 1_000_000,
-        xlsxMaxRatio: 100,
-      },
-    },
-  );
+  const { outcome } = await importFile(region, PERIOD, csv(lines(rows)));
   expect(outcome).toMatchObject({ kind: 'completed', record: { counts: { rejected: 0 } } });
   const proposal = await proposals.getCurrent(region, PERIOD);
   if (!proposal) throw new Error('import made no proposal');

@@ -1,7 +1,6 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { callRoute, type ErrorBody, moveTo, verifier } from '../support/api.ts';
-import { recreateTable, testClients } from '../support/aws.ts';
+import { callRoute, type ErrorBody, importFile, moveTo, verifier } from '../support/api.ts';
+import { recreateTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
@@ -16,23 +15,18 @@ const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } = await import(
   '@aws-sdk/lib-dynamodb'
 );
-const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { RegistryRepository } = await import('#shared/adapters/registry-repo.ts');
-const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
 const { flagIndexKey, flagIndexPrefix, LIST_SHARDS, listPartition, shardOf } = await import(
   '#shared/adapters/keys.ts'
 );
-const { importUpload } = await import('../../functions/import/import-upload.ts');
 const { runChecks } = await import('../../functions/checks/run-checks.ts');
 const { WaiverReader } = await import('../../functions/checks/waivers.ts');
 type StoredRecipient = import('#shared/model.ts').StoredRecipient;
 type RecipientPage = import('#shared/adapters/recipients-repo.ts').RecipientPage;
 
 const TABLE = env.TABLE_NAME as string;
-const UPLOADS = env.UPLOADS_BUCKET as string;
-const DOCUMENTS = env.DOCUMENTS_BUCKET as string;
 const PERIOD = '2027-S1';
 const KOBAR = '62.01';
 const KAPUAS = '62.03';
@@ -74,38 +68,11 @@ function kapuasCsv(): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-let sequence = 0;
+/** Imports a region's list for the period; resolves with the region's proposal. */
 async function importCsv(region: string, body: string): Promise<string> {
-  const uploadId = `flags${Date.now()}${sequence++}`;
-  const key = `uploads/${region}/${PERIOD}/${uploadId}.csv`;
-  const out = await testClients().s3.send(new PutObjectCommand({ Bucket: UPLOADS, Key: key, Body: body }));
-  const outcome = await importUpload(
-    {
-      bucket: UPLOADS,
-      key,
-      etag: (out.ETag ?? '').replaceAll('"', ''),
-      size: Buffer.byteLength(body),
-      eventTime: new Date(Date.now() + sequence).toISOString(),
-    },
-    {
-      uploads: new UploadsRepository(TABLE),
-      proposals: new ProposalsRepository(TABLE),
-      recipients: new RecipientsRepository(TABLE),
-      objects: new ObjectStore(),
-      tableName: TABLE,
-      documentsBucket: DOCUMENTS,
-      limits: {
-        maxFileBytes: 5_000_000,
-        maxRows: 5_000,
-        xlsxMaxUncompressedBytes: 1_000_000,
-        xlsxMaxRatio: 100,
-      },
-    },
-  );
+  const { outcome, proposalId } = await importFile(region, PERIOD, body);
   expect(outcome).toMatchObject({ kind: 'completed', record: { counts: { rejected: 0 } } });
-  const proposal = await new ProposalsRepository(TABLE).getCurrent(region, PERIOD);
-  if (!proposal) throw new Error('import made no proposal');
-  return proposal.proposalId;
+  return proposalId;
 }
 
 /** The real checks worker's run on a region's current list (re-check requests are dropped). */

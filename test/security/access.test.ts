@@ -6,6 +6,7 @@ import {
   errorOf,
   OTHER,
   OWN,
+  operatorOf,
   type Person,
   type ProbeRequest,
   personOf,
@@ -14,6 +15,7 @@ import {
   settle,
   snapshot,
   startProbeStack,
+  submitForReview,
   tokenFor,
   uploadList,
 } from './support.ts';
@@ -53,14 +55,7 @@ beforeAll(async () => {
   const setup = async (region: string): Promise<Targets> => {
     const draft = await uploadList(stack, region, P_DRAFT, 4);
     const review = await uploadList(stack, region, P_REVIEW, 4);
-    const operator = await tokenFor({ groups: ['operator'], region, sub: `operator-${region}` });
-    const submitted = await send(
-      stack,
-      { method: 'POST', path: `/proposals/${review.proposalId}/submit`, body: {} },
-      operator,
-    );
-    expect(submitted.status, submitted.text).toBe(200);
-    await settle(stack, review.proposalId, 'IN_REVIEW');
+    await submitForReview(stack, review.proposalId, operatorOf(region));
     const recipients = await send(
       stack,
       { method: 'GET', path: `/proposals/${draft.proposalId}/recipients?limit=2` },
@@ -79,9 +74,7 @@ beforeAll(async () => {
 
   // A decree in force in OTHER, made by the people who make one.
   const decreed = await uploadList(stack, OTHER, P_DECREE, 3);
-  const operator = await tokenFor({ groups: ['operator'], region: OTHER, sub: `operator-${OTHER}` });
-  await send(stack, { method: 'POST', path: `/proposals/${decreed.proposalId}/submit`, body: {} }, operator);
-  await settle(stack, decreed.proposalId, 'IN_REVIEW');
+  await submitForReview(stack, decreed.proposalId, operatorOf(OTHER));
   for (const opd of ['DINSOS', 'BKAD']) {
     const verifier = await tokenFor({ groups: ['verifier'], opd, sub: `verifier-${opd}` });
     const signed = await send(

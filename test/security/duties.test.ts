@@ -1,19 +1,18 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKETS } from '#shared/resources.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { nameOf, recipientCsv } from '../support/api.ts';
 import {
   errorOf,
   OTHER,
   OWN,
+  operatorOf,
   proposalView,
+  putUploadObject,
   type Reply,
   send,
-  settle,
   snapshot,
   startProbeStack,
+  submitForReview,
   tokenFor,
   uploadList,
 } from './support.ts';
@@ -45,14 +44,7 @@ function listWithMinor(region: string): string {
 beforeAll(async () => {
   stack = await startProbeStack();
   ({ proposalId } = await uploadList(stack, OWN, PERIOD, 5, listWithMinor(OWN)));
-  const operator = await tokenFor({ groups: ['operator'], region: OWN, sub: SUBMITTER });
-  const submitted = await send(
-    stack,
-    { method: 'POST', path: `/proposals/${proposalId}/submit`, body: {} },
-    operator,
-  );
-  expect(submitted.status, submitted.text).toBe(200);
-  const view = await settle(stack, proposalId, 'IN_REVIEW');
+  const view = await submitForReview(stack, proposalId, operatorOf(OWN, SUBMITTER));
   expect(view.openBlocking).toBe(1);
   const page = await send(
     stack,
@@ -147,14 +139,6 @@ describe('separation of duties and waivers', () => {
 });
 
 describe('the import takes region and period from its upload record', () => {
-  const s3 = () =>
-    new S3Client({
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: stack.emulators.s3Endpoint,
-      forcePathStyle: true,
-    });
-
   it('refuses a file put under another region’s key with an upload id issued for this one', async () => {
     const victim = await uploadList(stack, OTHER, '2026-S2', 3);
     const own = await tokenFor({ groups: ['operator'], region: OWN, sub: 'operator-own' });
@@ -168,16 +152,7 @@ describe('the import takes region and period from its upload record', () => {
     const before = await snapshot(stack, [victim.proposalId]);
 
     // Someone with IAM rights on the bucket reuses the id under the other region's prefix.
-    const client = s3();
-    await client.send(
-      new PutObjectCommand({
-        Bucket: BUCKETS.uploads.localName,
-        Key: `uploads/${OTHER}/2026-S2/${uploadId}.csv`,
-        Body: recipientCsv(OTHER, 9, 500),
-      }),
-    );
-    client.destroy();
-    await stack.whenIdle();
+    await putUploadObject(stack, `uploads/${OTHER}/2026-S2/${uploadId}.csv`, recipientCsv(OTHER, 9, 500));
 
     expect(await snapshot(stack, [victim.proposalId])).toEqual(before);
     const record = await send(stack, { method: 'GET', path: `/uploads/${uploadId}` }, own);
@@ -185,16 +160,7 @@ describe('the import takes region and period from its upload record', () => {
   });
 
   it('imports a file put there without an upload request under its key’s region, and audits it so', async () => {
-    const client = s3();
-    await client.send(
-      new PutObjectCommand({
-        Bucket: BUCKETS.uploads.localName,
-        Key: `uploads/${OTHER}/2026-T4/manual-${Date.now()}.csv`,
-        Body: recipientCsv(OTHER, 3),
-      }),
-    );
-    client.destroy();
-    await stack.whenIdle();
+    await putUploadObject(stack, `uploads/${OTHER}/2026-T4/manual-${Date.now()}.csv`, recipientCsv(OTHER, 3));
     const auditor = await tokenFor({ groups: ['auditor'] });
     const audit = await send(stack, { method: 'GET', path: `/audit?entityId=${OTHER}-2026-T4` }, auditor);
     expect(audit.status, audit.text).toBe(200);
@@ -209,5 +175,45 @@ describe('the import takes region and period from its upload record', () => {
       status: 'DRAFT',
       recipientCount: 3,
     });
+  });
+});
+
+describe('the import re-checks who asked for the upload', () => {
+  it('refuses a file whose upload record was made for a region its requester may not touch', async () => {
+    // A record as the two-group tokens of old could make it: an operator of OWN (with auditor)
+    // asking for OTHER. The API cannot make one any more, so it is written the way the API would.
+    const { env } = await import('#shared/config/env.ts');
+    const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
+    const victim = await uploadList(stack, OTHER, '2026-T1', 3);
+    const before = await snapshot(stack, [victim.proposalId]);
+    const uploadId = `forged-${Date.now()}`;
+    const key = `uploads/${OTHER}/2026-T1/${uploadId}.csv`;
+    const now = new Date();
+    await new UploadsRepository(env().tableName).createAwaiting(
+      {
+        uploadId,
+        region: OTHER,
+        period: '2026-T1',
+        filename: 'daftar.csv',
+        format: 'csv',
+        status: 'AWAITING_FILE',
+        createdAt: now.toISOString(),
+        createdBy: { sub: 'operator-own', name: 'Operator', role: 'operator,auditor', region: OWN },
+        s3Key: key,
+        attempts: 0,
+        rowsProcessed: 0,
+        reasons: [],
+      },
+      new Date(now.getTime() + 3_600_000),
+    );
+    await putUploadObject(stack, key, recipientCsv(OTHER, 7, 300));
+
+    expect(await snapshot(stack, [victim.proposalId])).toEqual(before);
+    const record = await send(
+      stack,
+      { method: 'GET', path: `/uploads/${uploadId}` },
+      await tokenFor({ groups: ['auditor'] }),
+    );
+    expect(record.json).toMatchObject({ status: 'REJECTED', reasons: [{ code: 'UPLOAD_NOT_ALLOWED' }] });
   });
 });

@@ -1,5 +1,8 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type Group, ROLE_RULES } from '#shared/http/caller.ts';
+import { BUCKETS } from '#shared/resources.ts';
 import { registeredClaims, signRawLocalToken } from '../../local/auth.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { recipientCsv } from '../support/api.ts';
 
@@ -62,6 +65,13 @@ export function personOf(role: Group, sub?: string): Person {
     ...(rule.needsAgency ? { opd: 'DINSOS' } : {}),
   };
 }
+
+/** An operator of `region` (by default the one {@link uploadList} uploads as). */
+export const operatorOf = (region: string, sub = `operator-${region}`): Person => ({
+  groups: ['operator'],
+  region,
+  sub,
+});
 
 // ─── HTTP ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -137,7 +147,7 @@ export async function uploadList(
   count = 5,
   csv?: string,
 ): Promise<Uploaded> {
-  const operator = await tokenFor({ groups: ['operator'], region, sub: `operator-${region}` });
+  const operator = await tokenFor(operatorOf(region));
   const created = await send(
     stack,
     { method: 'POST', path: '/uploads', body: { period, filename: 'daftar-bkk.csv' } },
@@ -187,6 +197,18 @@ export async function settle(stack: LocalStack, proposalId: string, status: stri
   return proposalView(stack, proposalId);
 }
 
+/** `operator` submits the proposal (answered 200); resolves when its checks have put it in review. */
+export async function submitForReview(stack: LocalStack, proposalId: string, operator: Person) {
+  const reply = await send(
+    stack,
+    { method: 'POST', path: `/proposals/${proposalId}/submit`, body: {} },
+    await tokenFor(operator),
+  );
+  if (reply.status !== 200)
+    throw new Error(`POST /proposals/${proposalId}/submit: ${reply.status} ${reply.text}`);
+  return settle(stack, proposalId, 'IN_REVIEW');
+}
+
 /** What must not change when a request is refused: each proposal's state, list and audit chain. */
 export async function snapshot(stack: LocalStack, proposalIds: readonly string[]) {
   const auditor = await tokenFor({ groups: ['auditor'], sub: 'probe-reader' });
@@ -214,4 +236,23 @@ export async function snapshot(stack: LocalStack, proposalIds: readonly string[]
     }),
   );
   return states;
+}
+
+/**
+ * Puts an object into the uploads bucket directly, as someone with IAM rights on it could (no
+ * POST /uploads), then waits for every trigger to settle.
+ */
+export async function putUploadObject(stack: LocalStack, key: string, body: string): Promise<void> {
+  const client = new S3Client({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: stack.emulators.s3Endpoint,
+    forcePathStyle: true,
+  });
+  try {
+    await client.send(new PutObjectCommand({ Bucket: BUCKETS.uploads.localName, Key: key, Body: body }));
+  } finally {
+    client.destroy();
+  }
+  await stack.whenIdle();
 }

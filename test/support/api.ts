@@ -313,13 +313,18 @@ export interface ImportedList {
 /** S3 event times of successive uploads: strictly increasing, as a newer file must win over an older one. */
 let eventClock = Date.now();
 
-/** Puts a recipient file into the uploads bucket and runs the real import on it. */
+/** Puts a recipient file ({@link recipientCsv}) into the uploads bucket and runs the real import on it. */
 export async function importList(
   region: string,
   period: string,
   count = 5,
   start = 1,
 ): Promise<ImportedList> {
+  return importFile(region, period, recipientCsv(region, count, start));
+}
+
+/** Puts `body` (a CSV file) into the uploads bucket for `region` and `period`, and runs the real import on it. */
+export async function importFile(region: string, period: string, body: string): Promise<ImportedList> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const { s3Client } = await import('#shared/adapters/clients.ts');
   const { env } = await import('#shared/config/env.ts');
@@ -332,7 +337,6 @@ export async function importList(
 
   const uploadId = randomUUID();
   const key = `uploads/${region}/${period}/${uploadId}.csv`;
-  const body = recipientCsv(region, count, start);
   const out = await s3Client.send(
     new PutObjectCommand({ Bucket: config.uploadsBucket, Key: key, Body: body }),
   );

@@ -142,6 +142,10 @@ export const ProposalRecordSchema = z.object({
   submittedAt: z.string().optional(),
   /** Who submitted the current round: they may not review, waive or approve it. */
   submittedBy: PersonSchema.optional(),
+  /** Subs of everyone who uploaded or submitted any version of the list (separation of duties). */
+  authors: z.array(z.string()).optional(),
+  /** Subs of everyone who signed, returned or waived in any round. */
+  reviewers: z.array(z.string()).optional(),
   verifiedAt: z.string().optional(),
   decidedAt: z.string().optional(),
   decidedBy: PersonSchema.optional(),

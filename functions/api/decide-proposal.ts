@@ -3,6 +3,7 @@ import { MessageQueue } from '#shared/adapters/queue.ts';
 import { planApproval } from '#shared/domain/workflow.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { freeText } from '#shared/http/params.ts';
 import { logger } from '#shared/logger.ts';
 import { decreeRequestFor } from '#shared/messages.ts';
 import { apiDeps } from './deps.ts';
@@ -12,7 +13,7 @@ import { routeById } from './routes.ts';
 const BodySchema = z
   .strictObject({
     decision: z.enum(['approve', 'reject']),
-    note: z.string().trim().max(2_000).optional(),
+    note: freeText(2_000).optional(),
   })
   .refine((body) => body.decision !== 'reject' || (body.note?.length ?? 0) >= 10, {
     path: ['note'],

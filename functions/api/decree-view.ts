@@ -16,6 +16,8 @@ export const DecreeParamsSchema = z.object({
 /** The decree named in the path, after the object-level check (a regional role: own region only). */
 export async function loadDecree(event: ApiEvent, scope: Scope): Promise<DecreeRecord> {
   const { decreeId } = parseInput(DecreeParamsSchema, event.pathParameters ?? {});
+  // `SK-62.03-2026-S1`: the region is checked before the read, so ids cannot be probed.
+  requireRegion(scope, decreeId.slice(3, 8));
   const decree = await apiDeps().decrees.get(decreeId);
   if (!decree) throw new NotFoundError('SK tidak ditemukan.');
   requireRegion(scope, decree.region);

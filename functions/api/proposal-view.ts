@@ -12,9 +12,14 @@ export const ProposalParamsSchema = z.object({
   proposalId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
 });
 
+/** `62.03-2026-S1` → `62.03`. */
+export const proposalRegion = (proposalId: string) => proposalId.slice(0, 5);
+
 /** The proposal named in the path, after the object-level check (a regional role: own region only). */
 export async function loadProposal(event: ApiEvent, scope: Scope): Promise<ProposalRecord> {
   const { proposalId } = parseInput(ProposalParamsSchema, event.pathParameters ?? {});
+  // The id starts with its region: checked before the read, so another region's ids cannot be probed.
+  requireRegion(scope, proposalRegion(proposalId));
   const proposal = await apiDeps().proposals.get(proposalId);
   if (!proposal) throw new NotFoundError('Usulan tidak ditemukan.');
   requireRegion(scope, proposal.region);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { planReview } from '#shared/domain/workflow.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { freeText } from '#shared/http/params.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
@@ -9,7 +10,7 @@ import { routeById } from './routes.ts';
 const BodySchema = z
   .strictObject({
     decision: z.enum(['approve', 'return']),
-    note: z.string().trim().max(2_000).optional(),
+    note: freeText(2_000).optional(),
   })
   .refine((body) => body.decision !== 'return' || (body.note?.length ?? 0) >= 10, {
     path: ['note'],

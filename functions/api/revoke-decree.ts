@@ -4,12 +4,13 @@ import { planRevocation, WorkflowError } from '#shared/domain/workflow.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { freeText } from '#shared/http/params.ts';
 import { decreeDetail, loadDecree } from './decree-view.ts';
 import { apiDeps } from './deps.ts';
 import { routeById } from './routes.ts';
 
 const BodySchema = z.strictObject({
-  reason: z.string().trim().min(10, 'Alasan pencabutan wajib ditulis (minimal 10 karakter).').max(2_000),
+  reason: freeText(2_000, { min: 10, message: 'Alasan pencabutan wajib ditulis (minimal 10 karakter).' }),
 });
 
 /**

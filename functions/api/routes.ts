@@ -3,7 +3,7 @@
  * grants listed here) and by the local gateway (same handlers, same paths). Each entry module
  * exports `handler`.
  */
-import type { Capability } from '#shared/http/caller.ts';
+import { type Capability, GROUPS, ROLE_RULES } from '#shared/http/caller.ts';
 
 export type TableAccess = 'read' | 'readwrite';
 
@@ -41,7 +41,17 @@ interface RouteBase {
  */
 export type RouteSpec =
   | (RouteBase & { readonly public: true; readonly capability?: undefined })
-  | (RouteBase & { readonly public: false; readonly capability: Capability });
+  | (RouteBase & {
+      readonly public: false;
+      readonly capability: Capability;
+      /**
+       * How the route keeps a regional role (operator, relawan) to its region: `object`, each object
+       * it touches is checked (`requireRegion`); `filtered`, a list is narrowed to the caller's
+       * region; `none`, it serves every region alike, so no regional role may hold its capability
+       * (checked below, when this module loads).
+       */
+      readonly regions: 'object' | 'filtered' | 'none';
+    });
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -59,6 +69,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/create-upload.ts',
     public: false,
     capability: 'uploads:create',
+    regions: 'object',
     access: { table: 'readwrite', uploadsBucket: 'put' },
   },
   {
@@ -68,6 +79,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/get-upload.ts',
     public: false,
     capability: 'uploads:read',
+    regions: 'object',
     access: { table: 'read', documentsBucket: 'read' },
   },
   {
@@ -77,6 +89,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/list-proposals.ts',
     public: false,
     capability: 'proposals:read',
+    regions: 'filtered',
     access: { table: 'read' },
   },
   {
@@ -86,6 +99,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/get-proposal.ts',
     public: false,
     capability: 'proposals:read',
+    regions: 'object',
     access: { table: 'read' },
   },
   {
@@ -95,6 +109,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/list-recipients.ts',
     public: false,
     capability: 'proposals:read',
+    regions: 'object',
     access: { table: 'read' },
   },
   {
@@ -104,6 +119,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/submit-proposal.ts',
     public: false,
     capability: 'proposals:submit',
+    regions: 'object',
     access: { table: 'readwrite', sendsTo: ['checks'] },
   },
   {
@@ -113,6 +129,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/review-proposal.ts',
     public: false,
     capability: 'proposals:review',
+    regions: 'object',
     access: { table: 'readwrite' },
   },
   {
@@ -122,6 +139,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/waive-flag.ts',
     public: false,
     capability: 'flags:waive',
+    regions: 'object',
     access: { table: 'readwrite' },
   },
   {
@@ -131,6 +149,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/decide-proposal.ts',
     public: false,
     capability: 'proposals:decide',
+    regions: 'object',
     access: { table: 'readwrite', sendsTo: ['decree'] },
   },
   {
@@ -140,6 +159,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/list-decrees.ts',
     public: false,
     capability: 'decrees:read',
+    regions: 'filtered',
     access: { table: 'read' },
   },
   {
@@ -149,6 +169,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/get-decree.ts',
     public: false,
     capability: 'decrees:read',
+    regions: 'object',
     access: { table: 'read', documentsBucket: 'read' },
   },
   {
@@ -158,6 +179,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/revoke-decree.ts',
     public: false,
     capability: 'decrees:revoke',
+    regions: 'object',
     access: { table: 'readwrite', documentsBucket: 'read' },
   },
   {
@@ -176,6 +198,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/start-reconciliation.ts',
     public: false,
     capability: 'reconciliations:start',
+    regions: 'none',
     access: { table: 'readwrite', sendsTo: ['reconciliation'] },
   },
   {
@@ -185,6 +208,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/list-reconciliations.ts',
     public: false,
     capability: 'reconciliations:read',
+    regions: 'none',
     access: { table: 'read' },
   },
   {
@@ -194,6 +218,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/get-reconciliation.ts',
     public: false,
     capability: 'reconciliations:read',
+    regions: 'none',
     access: { table: 'read', documentsBucket: 'read' },
   },
   {
@@ -203,6 +228,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/api/get-audit.ts',
     public: false,
     capability: 'audit:read',
+    regions: 'object',
     access: { table: 'read' },
   },
 ];
@@ -224,6 +250,24 @@ export const DISBURSEMENT_FUNCTION = {
   id: 'ImportBankReport',
   entry: 'functions/disbursement/handler.ts',
 } as const;
+
+/**
+ * A route that serves every region alike must not be open to a regional role: giving operators
+ * `reconciliations:read` would hand them every region's runs. Fails at cold start and in every test.
+ */
+export function unscopedRoutesOpenToRegionalRoles(routes: readonly RouteSpec[] = ROUTES): string[] {
+  return routes.flatMap((route) =>
+    route.public || route.regions !== 'none'
+      ? []
+      : GROUPS.filter(
+          (role) =>
+            ROLE_RULES[role].regions === 'own' && ROLE_RULES[role].capabilities.includes(route.capability),
+        ).map((role) => `${route.id} (${route.capability}) is open to ${role}, which is bound to one region`),
+  );
+}
+
+const leaks = unscopedRoutesOpenToRegionalRoles();
+if (leaks.length > 0) throw new Error(`functions/api/routes.ts: ${leaks.join('; ')}`);
 
 /** The route table's entry for a handler module; fails at cold start if the id is not in the table. */
 export function routeById(id: string): RouteSpec {

@@ -5,6 +5,7 @@ import { planWaiver } from '#shared/domain/workflow.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '#shared/errors.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { freeText } from '#shared/http/params.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
@@ -12,7 +13,7 @@ import { routeById } from './routes.ts';
 const BodySchema = z.strictObject({
   recipientId: z.string().min(3).max(100),
   flag: z.string().regex(/^[A-Z_]{3,40}$/),
-  reason: z.string().trim().min(10, 'Alasan wajib ditulis (minimal 10 karakter).').max(2_000),
+  reason: freeText(2_000, { min: 10, message: 'Alasan wajib ditulis (minimal 10 karakter).' }),
 });
 
 /**
@@ -22,6 +23,16 @@ const BodySchema = z.strictObject({
 export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope }) => {
   const body = parseInput(BodySchema, jsonBody(event));
   const proposal = await loadProposal(event, scope);
+  // The rules first (state, agency, duties): a refused verifier learns nothing about the recipient.
+  const now = new Date().toISOString();
+  const plan = planWaiver(
+    proposal,
+    scope.agency ?? '',
+    whoOf(scope),
+    body.recipientId,
+    body.flag,
+    body.reason,
+  );
   const target = parseRecipientId(body.recipientId);
   if (!target || target.listId !== proposal.currentListId) {
     throw new NotFoundError('Penerima tidak ditemukan dalam daftar usulan ini.');
@@ -36,15 +47,6 @@ export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope 
     );
   }
 
-  const now = new Date().toISOString();
-  const plan = planWaiver(
-    proposal,
-    scope.agency ?? '',
-    whoOf(scope),
-    body.recipientId,
-    body.flag,
-    body.reason,
-  );
   const actor = actorOf(scope);
   const extra: TransactItem[] = [
     {

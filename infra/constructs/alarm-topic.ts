@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -73,6 +73,13 @@ export class AlarmTopic extends Construct {
 
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new EmailSubscription(email));
+    }
+    if ((props.emails ?? []).length === 0) {
+      // Said at every synth and deploy, so "nobody is told" is never a surprise after go-live.
+      Annotations.of(this).addWarningV2(
+        'khbs:alarms-nobody',
+        'No alarm recipients: every alarm notifies a topic nobody subscribes to. Set khbs:alarms.emails in cdk.json (or subscribe the AlarmTopicArn output) before go-live.',
+      );
     }
     this.action = new SnsAction(this.topic);
   }

@@ -148,9 +148,11 @@ export class UserDirectory extends Construct {
       readAttributes: new ClientAttributes()
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
         .withCustomAttributes('region', 'opd'),
-      // `custom:region` and `custom:opd` decide what a user may see and sign: only an admin
-      // (AdminUpdateUserAttributes) may change them, never the user through this client.
-      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+      // `custom:region` and `custom:opd` decide what a user may see and sign, and `name` is how the
+      // audit trail and the decree name a person: only an admin (AdminUpdateUserAttributes) may
+      // change them, never the user through this client. The list must not be empty (Cognito would
+      // then let users write every attribute), so it names one harmless attribute.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true }),
     });
 
     this.issuerUrl = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;

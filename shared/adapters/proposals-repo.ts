@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../domain/audit.ts';
 import { isClosed, type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
-import type { Plan } from '../domain/workflow.ts';
+import { listAuthors, type Plan } from '../domain/workflow.ts';
 import { ConflictError } from '../errors.ts';
 import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
 import { documentClient } from './clients.ts';
@@ -146,7 +146,12 @@ export class ProposalsRepository {
         proposalId: current.proposalId,
         items: this.changeItems(
           current,
-          { action: 'LIST_REPLACED', to: 'DRAFT', set: listFields, details },
+          {
+            action: 'LIST_REPLACED',
+            to: 'DRAFT',
+            set: { ...listFields, authors: listAuthors(current, change.actor) },
+            details,
+          },
           change.actor,
           now,
           {
@@ -179,6 +184,7 @@ export class ProposalsRepository {
       createdAt: now,
       updatedAt: now,
       ...listFields,
+      authors: listAuthors(undefined, change.actor),
       lastAuditHash: audit.hash,
       requiredAgencies: [],
       signoffs: {},

@@ -40,6 +40,10 @@ export interface WorkflowState {
   readonly openBlocking: number;
   /** Who submitted the list (the current round); absent on proposals submitted before it was kept. */
   readonly submittedBy?: Who | undefined;
+  /** Everyone who uploaded or submitted any version of the list (subs), over every round. */
+  readonly authors?: readonly string[] | undefined;
+  /** Everyone who signed, returned or waived in any round (subs). */
+  readonly reviewers?: readonly string[] | undefined;
 }
 
 export interface Plan {
@@ -80,28 +84,57 @@ export interface Who {
 }
 
 /**
- * Separation of duties: whoever submitted a list cannot review, waive or approve it, and whoever
- * reviewed it (signed off or sent it back) cannot approve it. Compared by `sub`, which stays the same
- * when an account is moved from one group to another.
+ * Separation of duties, over the proposal's whole life (every round, not only the current one):
+ * whoever uploaded or submitted any version of the list (an author) can neither review, waive nor
+ * approve it, and whoever signed, returned or waived in any round (a reviewer) cannot approve it.
+ * Compared by `sub`, which stays the same when an account is moved from one group to another; two
+ * accounts of one person are two `sub`s, which only an employee number on both could tie together.
  */
 function requireSeparateDuties(state: WorkflowState, who: Who, step: 'review' | 'approve'): void {
-  if (state.submittedBy?.sub === who.sub) {
+  const { authors, reviewers } = participantsOf(state);
+  if (authors.includes(who.sub)) {
     throw new WorkflowError(
       'SEPARATION_OF_DUTIES',
-      `Anda yang mengajukan usulan ${state.proposalId}, sehingga tidak dapat ${step === 'review' ? 'memverifikasinya' : 'menyetujuinya'}.`,
+      `Anda mengunggah atau mengajukan daftar usulan ${state.proposalId}, sehingga tidak dapat ${step === 'review' ? 'memverifikasinya' : 'menyetujuinya'}.`,
     );
   }
-  if (step !== 'approve') return;
-  const reviewed =
-    Object.values(state.signoffs).some((signoff) => signoff.by.sub === who.sub) ||
-    state.returns.some((returned) => returned.by.sub === who.sub);
-  if (reviewed) {
+  if (step === 'approve' && reviewers.includes(who.sub)) {
     throw new WorkflowError(
       'SEPARATION_OF_DUTIES',
       `Anda telah memverifikasi usulan ${state.proposalId}, sehingga tidak dapat memberikan persetujuan akhir.`,
     );
   }
 }
+
+/**
+ * Who has had a hand in the proposal: the cumulative lists kept on it, and (for a proposal from
+ * before they were kept) what its current round still shows.
+ */
+export function participantsOf(state: WorkflowState): { authors: string[]; reviewers: string[] } {
+  const authors = new Set(state.authors ?? []);
+  if (state.submittedBy) authors.add(state.submittedBy.sub);
+  const reviewers = new Set(state.reviewers ?? []);
+  for (const signoff of Object.values(state.signoffs)) reviewers.add(signoff.by.sub);
+  for (const returned of state.returns) reviewers.add(returned.by.sub);
+  return { authors: [...authors], reviewers: [...reviewers] };
+}
+
+/**
+ * The proposal's authors once `actor` has uploaded a list into it: the person who asked for the
+ * upload is an author (the import itself, for a file put there without a request, is not a person).
+ */
+export function listAuthors(
+  state: WorkflowState | undefined,
+  actor: { sub: string; role: string },
+): string[] {
+  const authors = state ? participantsOf(state).authors : [];
+  return actor.role === 'system' ? authors : [...new Set([...authors, actor.sub])];
+}
+
+/** The fields a step sets to add `who` to the proposal's reviewers. */
+const withReviewer = (state: WorkflowState, who: Who) => ({
+  reviewers: [...new Set([...participantsOf(state).reviewers, who.sub])],
+});
 
 /** The required agencies that have not signed yet, in the order they are required. */
 export const missingAgencies = (state: WorkflowState): string[] =>
@@ -143,6 +176,7 @@ export function planSubmit(
       openBlocking: 0,
       submittedAt: now,
       submittedBy: { sub: who.sub, name: who.name },
+      authors: [...new Set([...participantsOf(state).authors, who.sub])],
     },
     remove: ['checks'],
     details: { listId: state.currentListId, recipientCount: state.recipientCount },
@@ -195,7 +229,12 @@ export function planReview(
     return {
       action: 'REVIEW_RETURNED',
       to: 'DRAFT',
-      set: { signoffs: {}, openBlocking: 0, returns: [...state.returns, returned] },
+      set: {
+        signoffs: {},
+        openBlocking: 0,
+        returns: [...state.returns, returned],
+        ...withReviewer(state, who),
+      },
       remove: ['checks'],
       reason: note,
       details: { opd },
@@ -219,7 +258,7 @@ export function planReview(
   return {
     action: allSigned ? 'VERIFIED' : 'REVIEW_APPROVED',
     to: allSigned ? 'VERIFIED' : 'IN_REVIEW',
-    set: { signoffs, ...(allSigned ? { verifiedAt: now } : {}) },
+    set: { signoffs, ...withReviewer(state, who), ...(allSigned ? { verifiedAt: now } : {}) },
     reason: note,
     details: { opd, signed: Object.keys(signoffs).length, required: state.requiredAgencies.length },
   };
@@ -243,7 +282,7 @@ export function planWaiver(
   return {
     action: 'FLAG_WAIVED',
     to: state.status,
-    set: { openBlocking: Math.max(0, state.openBlocking - 1) },
+    set: { openBlocking: Math.max(0, state.openBlocking - 1), ...withReviewer(state, who) },
     reason,
     details: { recipientId, flag, opd },
   };

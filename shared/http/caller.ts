@@ -131,6 +131,13 @@ type Claims = Record<string, string | number | boolean | string[]>;
 
 const AGENCY_CODE = /^[A-Z][A-Z0-9_-]{1,19}$/;
 
+/** The local stack's claim names and Cognito's, for the same things. */
+const CLAIM_NAMES = [
+  ['groups', 'cognito:groups'],
+  ['region', 'custom:region'],
+  ['opd', 'custom:opd'],
+] as const;
+
 /**
  * Reads the caller's scope from verified claims: the local stack's claim names (`groups`, `region`,
  * `opd`) and Cognito's (`cognito:groups`, `custom:region`, `custom:opd`); API Gateway hands array
@@ -143,6 +150,12 @@ export function scopeOf(claims: Claims | undefined): Scope {
   if (!claims) throw new UnauthorizedError();
   const sub = text(claims.sub);
   if (!sub) throw new UnauthorizedError();
+  // A claim under both names could make the two readers disagree: refused rather than guessed.
+  for (const [local, cognito] of CLAIM_NAMES) {
+    if (claims[local] !== undefined && claims[cognito] !== undefined) {
+      throw new ForbiddenError('Token memuat klaim yang bertentangan. Hubungi admin.');
+    }
+  }
   const groups = list(claims.groups ?? claims['cognito:groups']);
   if (groups.length !== 1) {
     throw new ForbiddenError(
@@ -170,7 +183,8 @@ export function scopeOf(claims: Claims | undefined): Scope {
       throw new ForbiddenError('Akun verifikator tidak terhubung dengan perangkat daerah (OPD) yang sah.');
     }
   }
-  const name = text(claims.name) ?? text(claims['cognito:username']) ?? text(claims.email) ?? sub;
+  const name =
+    displayName(text(claims.name) ?? text(claims['cognito:username']) ?? text(claims.email) ?? sub) || sub;
   return {
     sub,
     name,
@@ -234,6 +248,14 @@ export function actorOf(scope: Scope): AuditActor {
 
 /** The person, as the workflow's rules record and compare them (separation of duties). */
 export const whoOf = (scope: Scope) => ({ sub: scope.sub, name: scope.name });
+
+/** A name as the audit trail shows it: no control or bidi characters, one line, at most 100 characters. */
+const displayName = (name: string): string =>
+  name
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

@@ -63,15 +63,23 @@ export const issueDetails = (error: ZodError) =>
  */
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
-/** A JSON body, parsed; a body that is not JSON is a 400, not a 500, and one too large a 413. */
-export function jsonBody(event: ApiEvent): unknown {
-  if (!event.body) return {};
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text, 'utf8') > MAX_JSON_BODY_BYTES) {
+/** Refuses a body over {@link MAX_JSON_BODY_BYTES} before anything reads or stores it (idempotency included). */
+function requireSmallBody(event: ApiEvent): void {
+  if (!event.body) return;
+  const bytes = event.isBase64Encoded
+    ? Buffer.byteLength(event.body, 'base64')
+    : Buffer.byteLength(event.body, 'utf8');
+  if (bytes > MAX_JSON_BODY_BYTES) {
     throw new PayloadTooLargeError(
       `Isi permintaan terlalu besar (paling banyak ${MAX_JSON_BODY_BYTES / 1024} KB).`,
     );
   }
+}
+
+/** A JSON body, parsed (its size already checked by {@link apiHandler}); a body that is not JSON is a 400, not a 500. */
+export function jsonBody(event: ApiEvent): unknown {
+  if (!event.body) return {};
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
     return JSON.parse(text);
   } catch {
@@ -101,6 +109,7 @@ export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Pro
         const scope = scopeOf(event.requestContext.authorizer?.jwt?.claims);
         if (!capability) throw new ForbiddenError();
         requireCapability(scope, capability);
+        requireSmallBody(event);
         if (event.requestContext.http.method !== 'POST') return await route({ event, scope });
         // Any POST may carry an Idempotency-Key (interfaces.md §3).
         return await withIdempotencyKey(

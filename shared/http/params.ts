@@ -37,3 +37,22 @@ export function queryInt(min: number, max: number) {
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 }
+
+/**
+ * A note or reason a person writes (kept in the audit trail, shown back in the history, printed in
+ * reports): up to `max` characters, line breaks kept (CRLF folded to LF), and no control, bidi or
+ * zero-width characters, which could make a record read differently from what is stored.
+ */
+export function freeText(max: number, required?: { min: number; message: string }) {
+  const base = z
+    .string()
+    .trim()
+    .max(max, `Paling panjang ${max} karakter.`)
+    .transform((text) => text.replace(/\r\n?/g, '\n'))
+    .refine(
+      // Line breaks and tabs are the only control characters a written note may have.
+      (text) => !INVISIBLE.test(text.replace(/[\n\t]/g, '')),
+      'Teks memuat karakter kendali atau tak terlihat; tulis ulang tanpa menyalin dari sumber lain.',
+    );
+  return required ? base.refine((text) => text.length >= required.min, required.message) : base;
+}

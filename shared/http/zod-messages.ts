@@ -17,9 +17,9 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   date: 'tanggal',
 };
 
-/** At most this many unknown keys are named, each cut to {@link KEY_CHARS} characters. */
+/** At most this many unknown keys are named, and only those shaped like a field name. */
 const KEYS_NAMED = 5;
-const KEY_CHARS = 40;
+const FIELD_NAME = /^[A-Za-z0-9_]{1,40}$/;
 
 export const indonesianError: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
@@ -46,8 +46,13 @@ export const indonesianError: z.core.$ZodErrorMap = (issue) => {
     case 'not_multiple_of':
       return `Harus kelipatan ${issue.divisor}.`;
     case 'unrecognized_keys': {
-      const named = issue.keys.slice(0, KEYS_NAMED).map((key) => `"${key.slice(0, KEY_CHARS)}"`);
+      // Only keys that look like field names are named back: never markup or control characters.
+      const named = issue.keys
+        .filter((key) => FIELD_NAME.test(key))
+        .slice(0, KEYS_NAMED)
+        .map((key) => `"${key}"`);
       const more = issue.keys.length - named.length;
+      if (named.length === 0) return `Ada ${more} kolom yang tidak dikenal.`;
       return `Kolom tidak dikenal: ${named.join(', ')}${more > 0 ? ` dan ${more} lainnya` : ''}.`;
     }
     default:

@@ -248,6 +248,8 @@ describe('KhbsApi: authorisation', () => {
     expect(writable).toEqual(expect.any(Array));
     expect(writable).not.toContain('custom:region');
     expect(writable).not.toContain('custom:opd');
+    // Nor their name, which the audit trail shows: nobody signs as another official.
+    expect(writable).toEqual(['locale']);
   });
 });
 

@@ -47,7 +47,8 @@ describe('cdk-nag AwsSolutions', () => {
     const violations = report.pluginReports.flatMap((r) =>
       (r.violations ?? []).map((v) => `${r.pluginName ?? '?'}: ${v.ruleName}`),
     );
-    expect(violations).toEqual([]);
+    // The one deliberate warning: the committed cdk.json subscribes nobody to the alarms yet.
+    expect(violations).toEqual(['Construct Annotations: Annotation::khbs:alarms-nobody']);
   });
 
   it('leaves no finding unacknowledged, warnings included', () => {

@@ -1,5 +1,5 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PREFIXES } from '#shared/resources.ts';
@@ -165,6 +165,13 @@ describe('alarms notify someone', () => {
     expect(() => buildWith({ 'khbs:alarms': { emails: ['not an address'] } })).toThrow(
       /khbs:alarms\.emails\.0/,
     );
+  });
+
+  it('warns at synth while nobody is subscribed, and not once someone is', () => {
+    const warnings = (stack: Stack) =>
+      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('No alarm recipients'));
+    expect(warnings(app.api)).toHaveLength(1);
+    expect(warnings(optIn.api)).toHaveLength(0);
   });
 
   it('alarms on any message in every dead-letter queue and in the import failure queue', () => {

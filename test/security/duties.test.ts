@@ -98,7 +98,7 @@ describe('separation of duties and waivers', () => {
       () => review(SUBMITTER, 'DINSOS', { decision: 'approve' }),
       'SEPARATION_OF_DUTIES',
     );
-    expect(errorOf(signed).message).toMatch(/Anda yang mengajukan usulan/);
+    expect(errorOf(signed).message).toMatch(/Anda mengunggah atau mengajukan daftar usulan/);
     await expectConflict(
       () => review(SUBMITTER, 'BKAD', { decision: 'return', note: 'Saya kembalikan sendiri saja.' }),
       'SEPARATION_OF_DUTIES',

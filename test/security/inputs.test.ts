@@ -72,7 +72,7 @@ const detailsOf = (reply: Reply): Detail[] =>
 
 const ENGLISH = /Invalid input|expected|received|Unrecognized|Required|Too (big|small)|must be/i;
 const INDONESIAN =
-  /wajib|harus|paling|kolom|bentuk|nama berkas|tidak|periode|isian|parameter|header|permintaan|anda|hanya|terlalu/i;
+  /wajib|harus|paling|kolom|bentuk|nama berkas|tidak|periode|isian|parameter|header|permintaan|anda|hanya|terlalu|karakter|teks/i;
 
 /** The documented shape, `{ error: { code, message, details? } }`, with an Indonesian message. */
 function expectError(reply: Reply, status: number, code: string, field?: string) {
@@ -467,6 +467,60 @@ describe('bodies: too large, too wide, too deep, not JSON', () => {
       tokens.operator,
     );
     expectBadRequest(reply);
+  });
+});
+
+// ─── Free text ────────────────────────────────────────────────────────────────────────────────────
+
+describe('notes and reasons: line breaks kept, control and bidi characters refused', () => {
+  const HOSTILE = [
+    ['NUL', 'Data tidak sesuai\u0000 dengan DTKS.'],
+    ['BEL', 'Data tidak sesuai\u0007 dengan DTKS.'],
+    ['U+202E', 'Data tidak sesuai \u202Eskt dengan DTKS.'],
+    ['a zero-width space', 'Data tidak\u200B sesuai dengan DTKS.'],
+    ['U+2028', 'Data tidak sesuai\u2028dengan DTKS.'],
+  ] as const;
+  const FIELDS = [
+    ['reviews', 'verifier', 'note', (text: string) => ({ decision: 'return', note: text })],
+    ['approval', 'approver', 'note', (text: string) => ({ decision: 'reject', note: text })],
+    [
+      'waivers',
+      'verifier',
+      'reason',
+      (text: string) => ({ recipientId: 'x.2', flag: 'UNDER_AGE', reason: text }),
+    ],
+  ] as const;
+  for (const [route, role, field, body] of FIELDS) {
+    it.each(HOSTILE)(`${route} ${field} with %s → 400 and nothing changed`, async (_label, text) => {
+      const reply = await refused(
+        { method: 'POST', path: `/proposals/${own}/${route}`, body: body(text) },
+        tokens[role],
+      );
+      expectBadRequest(reply, field);
+    });
+  }
+
+  it('a revocation reason with U+202E → 400', async () => {
+    const reply = await refused(
+      {
+        method: 'POST',
+        path: `/decrees/SK-${OWN}-2099-S1/revocation`,
+        body: { reason: 'Dicabut karena \u202Eterbalik tulisan ini.' },
+      },
+      tokens.approver,
+    );
+    expectBadRequest(reply, 'reason');
+  });
+
+  it('a key shaped like markup is counted, never named back', async () => {
+    const reply = await refused(
+      createUpload({ period: PERIOD, filename: 'daftar.csv', '<img src=x onerror=alert(1)>\u202E': 1 }),
+      tokens.operator,
+    );
+    expectBadRequest(reply);
+    expect(reply.text).not.toContain('<img');
+    expect(reply.text).not.toContain('\\u202e');
+    expect(detailsOf(reply).map((detail) => detail.message)).toContain('Ada 1 kolom yang tidak dikenal.');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  listAuthors,
   planApproval,
   planChecksCompleted,
   planReview,
@@ -175,6 +176,66 @@ describe('workflow rules', () => {
     });
     expect(planApproval(verified, 'reject', 'tidak sesuai', who, now)).toMatchObject({ to: 'REJECTED' });
     expect(refusal(() => planApproval(draft, 'approve', undefined, who, now))).toBe('WRONG_STATE');
+  });
+
+  it('keeps duties apart over every round: returns and resubmissions do not wash a role off', () => {
+    const first = { sub: 'operator-1', name: 'Operator A' };
+    const second = { sub: 'operator-2', name: 'Operator B' };
+    const signer = { sub: 'verifier-1', name: 'Verifikator' };
+    const waiver = { sub: 'verifier-2', name: 'Verifikator BKAD' };
+    const approver = { sub: 'approver-1', name: 'Sekda' };
+    const apply = (
+      state: WorkflowState,
+      plan: { set: Readonly<Record<string, unknown>> },
+      status: WorkflowState['status'],
+    ) => ({ ...state, ...(plan.set as Partial<WorkflowState>), status }) as WorkflowState;
+
+    // Round 1: A submits, DINSOS signs, BKAD waives a flag then returns the list.
+    let state = apply(draft, planSubmit(draft, ['DINSOS', 'BKAD'], first, now), 'IN_REVIEW');
+    state = apply(state, planReview(state, 'DINSOS', 'approve', undefined, signer, now), 'IN_REVIEW');
+    state = apply(
+      { ...state, openBlocking: 1 },
+      planWaiver({ ...state, openBlocking: 1 }, 'BKAD', waiver, 'L1.5', 'UNDER_AGE', 'x'.repeat(12)),
+      'IN_REVIEW',
+    );
+    state = apply(state, planReview(state, 'BKAD', 'return', 'perbaiki data RT', waiver, now), 'DRAFT');
+    expect(state.signoffs).toEqual({});
+
+    // Round 2: B resubmits. A (an author of round 1) may not review it now.
+    state = apply(state, planSubmit(state, ['DINSOS', 'BKAD'], second, now), 'IN_REVIEW');
+    expect(refusal(() => planReview(state, 'DINSOS', 'approve', undefined, first, now))).toBe(
+      'SEPARATION_OF_DUTIES',
+    );
+    state = apply(
+      state,
+      planReview(state, 'DINSOS', 'approve', undefined, { sub: 'verifier-3', name: 'V3' }, now),
+      'IN_REVIEW',
+    );
+    state = apply(
+      state,
+      planReview(state, 'BKAD', 'approve', undefined, { sub: 'verifier-4', name: 'V4' }, now),
+      'VERIFIED',
+    );
+
+    // Whoever signed in round 1, or only waived, has reviewed it: no final approval for them.
+    for (const person of [first, second, signer, waiver]) {
+      expect(
+        refusal(() => planApproval(state, 'approve', undefined, person, now)),
+        person.sub,
+      ).toBe('SEPARATION_OF_DUTIES');
+    }
+    expect(planApproval(state, 'approve', undefined, approver, now)).toMatchObject({ to: 'APPROVED' });
+  });
+
+  it('counts the uploader of a list as its author, but not the import itself', () => {
+    expect(listAuthors(undefined, { sub: 'operator-1', role: 'operator' })).toEqual(['operator-1']);
+    expect(listAuthors(undefined, { sub: 'system:import', role: 'system' })).toEqual([]);
+    const uploaded: WorkflowState = { ...inReview, authors: ['operator-1'] };
+    expect(
+      refusal(() =>
+        planReview(uploaded, 'DINSOS', 'approve', undefined, { sub: 'operator-1', name: 'A' }, now),
+      ),
+    ).toBe('SEPARATION_OF_DUTIES');
   });
 
   it('names the agencies still missing when approval comes too early', () => {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { parseRecipientId, recipientKey, waiverKey } from '#shared/adapters/keys.ts';
-import { ConcurrentChangeError, type TransactItem } from '#shared/adapters/proposals-repo.ts';
+import { parseRecipientId } from '#shared/adapters/keys.ts';
 import { planWaiver } from '#shared/domain/workflow.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '#shared/errors.ts';
+import { BadRequestError, NotFoundError } from '#shared/errors.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { freeText } from '#shared/http/params.ts';
@@ -37,7 +36,7 @@ export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope 
   if (!target || target.listId !== proposal.currentListId) {
     throw new NotFoundError('Penerima tidak ditemukan dalam daftar usulan ini.');
   }
-  const { config, recipients, proposals } = apiDeps();
+  const { recipients, proposals } = apiDeps();
   const recipient = await recipients.get(target.listId, target.row);
   const flag = recipient?.flags?.find((candidate) => candidate.code === body.flag);
   if (!recipient || !flag) throw new NotFoundError(`Penerima ini tidak memiliki temuan ${body.flag}.`);
@@ -47,51 +46,15 @@ export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope 
     );
   }
 
-  const actor = actorOf(scope);
-  const extra: TransactItem[] = [
-    {
-      // The flag must still be on the recipient when the waiver lands (checks may have re-run).
-      ConditionCheck: {
-        TableName: config.tableName,
-        Key: recipientKey(target.listId, target.row),
-        ConditionExpression: 'contains(flagCodes, :flag)',
-        ExpressionAttributeValues: { ':flag': body.flag },
-      },
-    },
-    {
-      Put: {
-        TableName: config.tableName,
-        Item: {
-          ...waiverKey(proposal.proposalId, body.recipientId, body.flag),
-          proposalId: proposal.proposalId,
-          recipientId: body.recipientId,
-          flag: body.flag,
-          reason: body.reason,
-          by: actor,
-          at: now,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ];
-  try {
-    const updated = await proposals.apply(proposal, plan, actor, now, extra);
-    return json(201, {
-      ...proposalDetail(updated),
-      waived: { recipientId: body.recipientId, flag: body.flag },
-    });
-  } catch (error) {
-    if (error instanceof ConcurrentChangeError && error.failedItem === 3) {
-      throw new ConflictError('Temuan ini sudah dikesampingkan sebelumnya.', { reason: 'ALREADY_WAIVED' });
-    }
-    if (error instanceof ConcurrentChangeError && error.failedItem === 2) {
-      throw new ConflictError(
-        'Temuan ini sudah tidak ada (pemeriksaan baru saja dijalankan ulang). Muat ulang.',
-        {
-          reason: 'FLAG_GONE',
-        },
-      );
-    }
-    throw error;
-  }
+  const updated = await proposals.waive(proposal, plan, actorOf(scope), now, {
+    listId: target.listId,
+    row: target.row,
+    recipientId: body.recipientId,
+    flag: body.flag,
+    reason: body.reason,
+  });
+  return json(201, {
+    ...proposalDetail(updated),
+    waived: { recipientId: body.recipientId, flag: body.flag },
+  });
 });

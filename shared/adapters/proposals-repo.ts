@@ -13,7 +13,15 @@ import { listAuthors, type Plan } from '../domain/workflow.ts';
 import { ConflictError } from '../errors.ts';
 import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
 import { documentClient } from './clients.ts';
-import { auditKey, auditPartition, currentProposalKey, proposalKey, proposalsByRegion } from './keys.ts';
+import {
+  auditKey,
+  auditPartition,
+  currentProposalKey,
+  proposalKey,
+  proposalsByRegion,
+  recipientKey,
+  waiverKey,
+} from './keys.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -248,6 +256,60 @@ export class ProposalsRepository {
     const fresh = await this.get(proposal.proposalId);
     if (!fresh) throw new Error(`proposal ${proposal.proposalId} vanished after an update`);
     return fresh;
+  }
+
+  /**
+   * A waiver (a plan from `planWaiver`) lands with its record, in one transaction: conditional on the
+   * proposal as read, on the flag still being on the recipient (the checks may have re-run), and on
+   * no earlier waiver of that flag. Refuses with the reason a verifier can act on.
+   */
+  async waive(
+    proposal: ProposalRecord,
+    plan: Plan,
+    actor: AuditActor,
+    now: string,
+    waiver: { listId: string; row: number; recipientId: string; flag: string; reason: string },
+  ): Promise<ProposalRecord> {
+    const flagStillThere: TransactItem = {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: recipientKey(waiver.listId, waiver.row),
+        ConditionExpression: 'contains(flagCodes, :flag)',
+        ExpressionAttributeValues: { ':flag': waiver.flag },
+      },
+    };
+    const record: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...waiverKey(proposal.proposalId, waiver.recipientId, waiver.flag),
+          proposalId: proposal.proposalId,
+          recipientId: waiver.recipientId,
+          flag: waiver.flag,
+          reason: waiver.reason,
+          by: actor,
+          at: now,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    try {
+      return await this.apply(proposal, plan, actor, now, [flagStillThere, record]);
+    } catch (error) {
+      // Items 0 and 1 are the proposal and its audit record (changeItems), then the two above.
+      if (error instanceof ConcurrentChangeError && error.failedItem === 3) {
+        throw new ConflictError('Temuan ini sudah dikesampingkan sebelumnya.', { reason: 'ALREADY_WAIVED' });
+      }
+      if (error instanceof ConcurrentChangeError && error.failedItem === 2) {
+        throw new ConflictError(
+          'Temuan ini sudah tidak ada (pemeriksaan baru saja dijalankan ulang). Muat ulang.',
+          {
+            reason: 'FLAG_GONE',
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   /** The conditional update of the proposal and the audit record that a plan writes. */

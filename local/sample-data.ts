@@ -142,7 +142,13 @@ export const MESSY_KINDS = {
     code: 'NIK_SCIENTIFIC',
     severity: 'error',
     formats: ['xlsx'],
-    what: 'NIK cell stored as a number (15 significant digits, last one lost)',
+    what: 'NIK typed into a Number cell: 15 significant digits kept, the 16th became 0',
+  },
+  'nik-exact-number': {
+    code: null,
+    severity: null,
+    formats: ['xlsx'],
+    what: 'valid NIK that a program stored as a number (16 digits, last one not 0: exact, accepted)',
   },
   'nik-15-digits': { code: 'NIK_LENGTH', severity: 'error', formats: BOTH, what: 'NIK with 15 digits' },
   'nik-spaces': {
@@ -237,7 +243,8 @@ export function messyKinds(format: 'csv' | 'xlsx'): MessyKind[] {
 /**
  * The file's logical rows: the header, then one array per data row in column order
  * ({@link COLUMNS}). Title rows and blank lines are not yielded (the writers add them). A NIK that
- * an XLSX stores as a number is yielded as the text the importer reads from it (`6.2030115058E+15`).
+ * an XLSX stores as a number is yielded as the text the importer reads from it: its 16 digits when
+ * they are exact, `6.2030115058E+15` when the last one is 0 (maybe zeroed by Excel).
  * The generator's return value is the {@link Expected} result.
  */
 export async function* generateRows(opts: GenerateOptions): AsyncGenerator<string[], Expected, undefined> {
@@ -542,10 +549,19 @@ function damage(kind: MessyKind, row: PlannedRow, ctx: DamageContext): number | 
       c.nik = excelScientific(nik, decimalMark(ctx));
       return undefined;
     case 'nik-excel-number': {
-      // Excel keeps 15 significant digits: the 16th becomes 0. The reader turns ≥ 1e15 into E-notation.
+      // Excel keeps 15 significant digits: the 16th becomes 0. A 16-digit number ending in 0 may be
+      // such a damaged NIK, so the reader gives it in E-notation and the importer refuses it.
       const stored = Number(`${nik.slice(0, 15)}0`);
       c.nik = stored.toExponential().toUpperCase();
       return stored;
+    }
+    case 'nik-exact-number': {
+      // A program (not Excel typing) wrote the NIK as a number: exact below 2^53, and its last digit
+      // shows it was not zeroed by Excel. One that really ends in 0 would be refused: take another.
+      let exact = nik;
+      while (exact.endsWith('0')) exact = people.nik(s.region.code, row.kecamatan.code, row.female);
+      c.nik = exact;
+      return Number(exact);
     }
     case 'nik-15-digits':
       c.nik = nik.slice(0, 15);

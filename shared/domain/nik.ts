@@ -37,6 +37,36 @@ const FIX_IN_EXCEL =
 export const isScientificNotation = (value: string): boolean =>
   SCIENTIFIC.test(value.replace(LEADING_QUOTES, '').replace(/\s+/g, ''));
 
+/** Excel keeps 15 significant digits of a number typed into a cell; the rest become zeros. */
+const EXCEL_SIGNIFICANT_DIGITS = 15;
+
+/**
+ * The digits of a whole number that a spreadsheet cell holds as a NUMBER (not as text), when they
+ * are certainly the digits that were meant; undefined when they may not be. This is where long
+ * numbers in XLSX files are judged, NIKs and account numbers alike (the reader does not know the
+ * column, and the rule is the same for both):
+ *
+ * - up to 15 digits: exact. Excel keeps 15 significant digits, and every whole number of that size
+ *   is stored exactly. (A leading zero is gone, but that is the length check's business.)
+ * - 16 digits and below 2^53, last digit not 0: exact. Excel typing cannot produce it (it zeroes
+ *   the 16th digit), so a program wrote it, and a double holds every whole number below 2^53.
+ * - 16 digits ending in 0: suspect. It may be a 16-digit NIK or account typed into a Number cell,
+ *   its last digit zeroed by Excel; nothing in the file tells the two apart. Digits are counted, not
+ *   "significant" digits: `1234567890123400` may just as well have been `…3401` typed in Excel.
+ * - 2^53 (9,007,199,254,740,992) or more: never certainly exact (doubles there are 2 apart or more,
+ *   and every number of 17 digits or more is that large). This includes every NIK of the provinces
+ *   91–96 (Papua), which therefore has to be written as text.
+ *
+ * Negative and fractional numbers are no NIK or account: undefined, so that the caller keeps them
+ * as they are shown.
+ */
+export function exactCellDigits(value: number): string | undefined {
+  if (!Number.isSafeInteger(value) || value < 0) return undefined;
+  const digits = String(value); // below 2^53 (< 1e21), String gives the exact digits, never E-notation
+  if (digits.length <= EXCEL_SIGNIFICANT_DIGITS) return digits;
+  return digits.endsWith('0') ? undefined : digits;
+}
+
 /**
  * Removes what spreadsheets and people add around a long number: surrounding whitespace, a leading
  * apostrophe, spaces, dots and dashes inside. `changed` is true when anything other than surrounding

@@ -375,6 +375,14 @@ function checkRt(text: string, role: RoleCode | undefined, add: Add): string | u
   return undefined;
 }
 
+/**
+ * An account number cell of an XLSX held as a NUMBER arrives here as its digits when they are
+ * certainly exact, and in E-notation (refused below) when not: the rule of `exactCellDigits` (nik.ts),
+ * the same as for NIKs. Up to 15 digits are exact (Excel keeps 15 significant digits); 16 digits
+ * below 2^53 are exact unless the last is 0, which Excel typing may have zeroed; a Bank Kalteng
+ * account is at most 16 digits, and anything longer is 2^53 or more, which no number cell holds
+ * exactly. A leading 0 lost in a number cell is caught by the length check.
+ */
 function checkAccount(text: string, add: Add): string | undefined {
   if (text === '') {
     add(issueError('no_rekening', 'ACCOUNT_REQUIRED', 'No rekening Bank Kalteng wajib diisi.'));

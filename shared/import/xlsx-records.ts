@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
+import { exactCellDigits } from '../domain/nik.ts';
 import { FileRejection, formatMegabytes, type SourceRecord } from './source.ts';
 
 export interface XlsxLimits {
@@ -123,15 +124,20 @@ export function cellText(value: unknown): string {
 }
 
 /**
- * Excel keeps 15 significant digits: a 16-digit NIK typed into a Number cell has already lost its
- * last digit. Such numbers come out in scientific form so that validation refuses them with the
- * Excel explanation instead of accepting a wrong NIK. Smaller whole numbers (RT, account numbers
- * up to 15 digits) come out as plain digits.
+ * The text of a number cell. A whole number whose digits are certainly the ones meant
+ * ({@link exactCellDigits}: up to 15 digits, or 16 digits below 2^53 not ending in 0, as a program
+ * writes a NIK or an account number) comes out digit for digit, so `6203011203850001` stays that
+ * NIK. A long one that may have lost its last digit to Excel (16 digits ending in 0, or 2^53 and
+ * above) comes out in scientific form, `6.20301120385E+15`, so that validation refuses it with the
+ * Excel explanation instead of accepting a wrong NIK or account. Never `Number#toString()` for those:
+ * it would print `6203011203850000` for a damaged NIK and look like a real one.
  */
 export function numberText(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  if (Number.isInteger(value)) return value.toExponential().toUpperCase();
-  return String(value);
+  if (!Number.isInteger(value)) return String(value);
+  const exact = exactCellDigits(value);
+  if (exact !== undefined) return exact;
+  if (Math.abs(value) < 1e15) return String(value); // a negative whole number: shown as it is
+  return value.toExponential().toUpperCase();
 }
 
 const unsafe = (why: string) =>

@@ -323,23 +323,37 @@ describe('import of a recipient file', () => {
     });
   });
 
-  it('reads XLSX with title rows, text and number cells, and refuses a NIK that Excel turned into a number', async () => {
+  it('reads XLSX with title rows, text and number cells: keeps exact 16-digit numbers, refuses ones Excel may have damaged', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Daftar');
     sheet.addRow(['DAFTAR PENERIMA BKK']);
     sheet.addRow([]);
     sheet.addRow(['No', 'NIK', 'Nama', 'Peran', 'Kec.', 'Desa', 'No RT', 'Nomor Rekening']);
     sheet.addRow([1, nik(1), 'Ahmad', 'Ketua RT', 'KUMAI', 'candi', 3, 1000000001]);
-    sheet.addRow([2, Number(nik(2)), 'Budi', 'Babinsa', 'Kumai', 'Candi', null, '1000000002']);
+    // Written by a program: 16 digits below 2^53, last one not 0, so exact (NIK and account).
+    sheet.addRow([2, Number(nik(2)), 'Budi', 'Babinsa', 'Kumai', 'Candi', null, 1234567890123457]);
+    // Typed into a Number cell in Excel: the 16th digit became 0, so the NIK may be damaged.
+    sheet.addRow([3, Number(nik(30)), 'Candra', 'Babinsa', 'Kumai', 'Candi', null, '1000000003']);
+    sheet.addRow([4, nik(4), 'Dedi', 'Babinsa', 'Kumai', 'Candi', null, 1234567890123450]);
     const body = Buffer.from(await workbook.xlsx.writeBuffer());
     const { uploadId, object } = await put(body, 'xlsx');
     await importUpload(object, deps());
     const upload = await new UploadsRepository(TABLE).get(uploadId);
-    expect(upload?.counts).toEqual({ rows: 2, accepted: 1, rejected: 1, warnings: 0 });
+    expect(upload?.counts).toEqual({ rows: 4, accepted: 2, rejected: 2, warnings: 0 });
     const report = await readReport(upload?.reportKey ?? '');
-    expect(report[1]?.slice(0, 3)).toEqual(['5', 'NIK', 'NIK_SCIENTIFIC']);
-    const [recipient] = await allRecipients(`${REGION}-${PERIOD}`);
-    expect(recipient).toMatchObject({ nik: nik(1), rt: '003', noRekening: '1000000001' });
+    expect(report.slice(1).map((line) => line.slice(0, 3))).toEqual([
+      ['6', 'NIK', 'NIK_SCIENTIFIC'],
+      ['7', 'No Rekening', 'ACCOUNT_INVALID'],
+    ]);
+    const recipients = await allRecipients(`${REGION}-${PERIOD}`);
+    expect(recipients.map((recipient) => recipient.nik).sort()).toEqual([nik(1), nik(2)]);
+    expect(recipients.find((recipient) => recipient.nik === nik(1))).toMatchObject({
+      rt: '003',
+      noRekening: '1000000001',
+    });
+    expect(recipients.find((recipient) => recipient.nik === nik(2))).toMatchObject({
+      noRekening: '1234567890123457',
+    });
   });
 
   it('refuses an XLSX decompression bomb before inflating it', async () => {

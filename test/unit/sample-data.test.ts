@@ -77,11 +77,16 @@ async function xlsxRows(
   };
 }
 
-/** The text the importer reads from a cell (numbers of 16 digits come out in E-notation). */
+/**
+ * The text the importer reads from a cell: a number of 16 digits comes out digit for digit when it
+ * is certainly exact (below 2^53, last digit not 0), else in E-notation.
+ */
 function text(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') {
-    return Number.isInteger(value) && value >= 1e15 ? value.toExponential().toUpperCase() : String(value);
+    if (!Number.isInteger(value) || value < 1e15) return String(value);
+    const exact = Number.isSafeInteger(value) && value % 10 !== 0;
+    return exact ? String(value) : value.toExponential().toUpperCase();
   }
   return String(value);
 }
@@ -330,13 +335,21 @@ describe('sample recipient files: XLSX', () => {
     expect(sheet.getCell('A2').value).toBe('KABUPATEN KAPUAS TAHUN 2026');
   });
 
-  it('stores NIKs as text except the Excel-damaged numeric ones, and matches the oracle', async () => {
+  it('stores NIKs as text except the numeric ones (Excel-damaged or exact), and matches the oracle', async () => {
     const { body, expected } = await fileBuffer(xlsx({ rows: 400 }));
     expect(Object.keys(expected.messyKinds).sort()).toEqual(messyKinds('xlsx').sort());
     const { header, rows, nikCells } = await xlsxRows(body);
-    const numeric = nikCells.filter((cell) => typeof cell === 'number');
-    expect(numeric).toHaveLength(expected.messyKinds['nik-excel-number'] ?? -1);
-    expect(numeric.length).toBeGreaterThan(0);
+    const numeric = nikCells.filter((cell): cell is number => typeof cell === 'number');
+    // Excel-damaged: 16 digits, the last zeroed. Exact: 16 digits below 2^53, the last not 0.
+    const damaged = numeric.filter((cell) => cell % 10 === 0);
+    const exact = numeric.filter((cell) => cell % 10 !== 0);
+    expect(damaged).toHaveLength(expected.messyKinds['nik-excel-number'] ?? -1);
+    expect(exact).toHaveLength(expected.messyKinds['nik-exact-number'] ?? -1);
+    expect(damaged.length).toBeGreaterThan(0);
+    expect(exact.length).toBeGreaterThan(0);
+    for (const cell of numeric) {
+      expect(Number.isSafeInteger(cell) && cell >= 1e15 && cell < 1e16).toBe(true);
+    }
     expect(nikCells.every((cell) => typeof cell === 'string' || typeof cell === 'number')).toBe(true);
     expect(comparable(oracle(header, rows, '62.03'))).toEqual(comparable(withoutKinds(expected)));
     // generateRows shows what the importer reads, so it agrees with the file cell for cell.

@@ -261,6 +261,8 @@ export const ReconciliationRunSchema = z.object({
         failed: z.number().int(),
         amountDiffers: z.number().int(),
         paidTwice: z.number().int(),
+        toppedUp: z.number().int().default(0),
+        returned: z.number().int().default(0),
         fullyPaid: z.boolean(),
       }),
     )

@@ -223,7 +223,13 @@ const fail = <T>(code: BankIssueCode, message: string): FieldResult<T> => ({ ok:
 /** A value the bank typed, quoted for a message (not for personal data), cut at 40 characters. */
 const quote = (value: string) => `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
 
-export const PAYMENT_STATUSES = ['BERHASIL', 'GAGAL'] as const;
+/**
+ * A payment's recorded status. RETUR (the money came back) is judged by the ledger already; the
+ * report reader still reads the word "retur" as GAGAL until Bank Kalteng says how it reports a
+ * return (the same reference later, or a line of its own), and a recorded status may move only
+ * BERHASIL → RETUR or GAGAL → BERHASIL (issue #10, next step).
+ */
+export const PAYMENT_STATUSES = ['BERHASIL', 'GAGAL', 'RETUR'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 const STATUS_BY_KEY: ReadonlyMap<string, PaymentStatus> = new Map([

@@ -17,6 +17,8 @@ export const FINDING_KINDS = [
   'FAILED',
   'AMOUNT_DIFFERS',
   'PAID_TWICE',
+  'TOPPED_UP',
+  'RETURNED',
   'ACCOUNT_DIFFERS',
   'UNKNOWN_PAYEE',
   'PAID_UNDER_REVOKED',
@@ -34,6 +36,8 @@ export const FINDING_LABEL: Record<FindingKind, string> = {
   FAILED: 'Gagal di bank',
   AMOUNT_DIFFERS: 'Jumlah dibayar berbeda dari SK',
   PAID_TWICE: 'Dibayar lebih dari sekali',
+  TOPPED_UP: 'Kekurangan dibayar susulan: lunas dalam lebih dari satu transfer',
+  RETURNED: 'Dana dikembalikan (retur) sehingga penerima belum menerima',
   ACCOUNT_DIFFERS: 'Dibayar ke rekening lain dari yang tercantum dalam SK (cocok hanya menurut NIK)',
   DECREE_LIST_INCOMPLETE: 'Daftar penerima SK tidak lengkap terbaca',
   UNKNOWN_PAYEE: 'Dibayar ke rekening/NIK yang tidak ada dalam SK yang berlaku',
@@ -72,7 +76,13 @@ export interface ObservedPayment {
   readonly nik?: string | undefined;
   readonly nama: string;
   readonly amount: number;
-  readonly status: 'BERHASIL' | 'GAGAL';
+  /** RETUR: the money came back (a later status of a successful line, or a line of its own). */
+  readonly status: 'BERHASIL' | 'GAGAL' | 'RETUR';
+  /**
+   * Statuses the same bank reference had before this one, oldest first: a RETUR whose history holds
+   * BERHASIL undoes that line's own credit; a RETUR line of its own takes money back.
+   */
+  readonly history?: readonly ('BERHASIL' | 'GAGAL' | 'RETUR')[] | undefined;
   readonly transactionDate: string;
   readonly nomorSk?: string | undefined;
 }
@@ -108,14 +118,22 @@ export interface DecreeSummary {
   readonly failed: number;
   readonly amountDiffers: number;
   readonly paidTwice: number;
-  /** Every recipient paid exactly once, in full: the proposal may move to DISBURSED. */
+  /** Paid in full over more than one transfer (a shortfall made up): counted in `paid` too. */
+  readonly toppedUp: number;
+  readonly returned: number;
+  /** Every recipient received exactly the decree's amount, net: the proposal may move to DISBURSED. */
   readonly fullyPaid: boolean;
 }
 
 interface Entry extends ExpectedPayment {
   readonly decree: number;
+  /** Net: successful lines minus returned ones. */
   paidAmount: number;
+  /** Successful lines that still stand (not returned). */
   paidCount: number;
+  /** Of those, lines for less than the decree's amount (parts of a top-up). */
+  partialCount: number;
+  returnedCount: number;
   failedCount: number;
   refs: string[];
 }
@@ -146,7 +164,16 @@ export class Ledger {
   addExpected(decreeId: string, expected: ExpectedPayment): void {
     const decree = this.decrees.findIndex((candidate) => candidate.decreeId === decreeId);
     if (decree < 0) throw new Error(`decree ${decreeId} is not in the ledger`);
-    const entry: Entry = { ...expected, decree, paidAmount: 0, paidCount: 0, failedCount: 0, refs: [] };
+    const entry: Entry = {
+      ...expected,
+      decree,
+      paidAmount: 0,
+      paidCount: 0,
+      partialCount: 0,
+      returnedCount: 0,
+      failedCount: 0,
+      refs: [],
+    };
     this.entries.push(entry);
     push(this.byAccount, expected.noRekening, entry);
     push(this.byNik, expected.nik, entry);
@@ -165,7 +192,7 @@ export class Ledger {
     const byNik = byAccount.length === 0 && line.nik ? (this.byNik.get(line.nik) ?? []).filter(inScope) : [];
     const candidates = byAccount.length > 0 ? byAccount : byNik;
     const inForce = candidates.filter((entry) => this.decreeOf(entry).status === 'ISSUED');
-    if (line.status !== 'BERHASIL' && (inForce.length === 0 || byAccount.length === 0)) {
+    if (line.status === 'GAGAL' && (inForce.length === 0 || byAccount.length === 0)) {
       // A failed transfer moved no money: it only counts against a recipient it clearly belongs to.
       return undefined;
     }
@@ -205,6 +232,11 @@ export class Ledger {
     if (line.status === 'BERHASIL') {
       entry.paidCount++;
       entry.paidAmount += line.amount;
+      if (line.amount < entry.amount) entry.partialCount++;
+    } else if (line.status === 'RETUR') {
+      entry.returnedCount++;
+      // A successful line later returned credited nothing; a return of its own takes money back.
+      if (!line.history?.includes('BERHASIL')) entry.paidAmount -= line.amount;
     } else {
       entry.failedCount++;
     }
@@ -229,6 +261,7 @@ export class Ledger {
       const decree = this.decreeOf(entry);
       if (decree.status !== 'ISSUED') continue;
       const kind = outcomeOf(entry);
+      // A top-up is reported (the reader sees why there are two transfers) but counts as paid.
       if (kind === 'PAID') continue;
       yield {
         ...this.describe(entry),
@@ -257,6 +290,8 @@ export class Ledger {
       failed: 0,
       amountDiffers: 0,
       paidTwice: 0,
+      toppedUp: 0,
+      returned: 0,
     }));
     for (const entry of this.entries) {
       const sum = sums[entry.decree];
@@ -265,11 +300,13 @@ export class Ledger {
       sum.expectedAmount += entry.amount;
       sum.paidAmount += entry.paidAmount;
       const kind = outcomeOf(entry);
-      if (kind === 'PAID') sum.paid++;
+      if (kind === 'PAID' || kind === 'TOPPED_UP') sum.paid++;
+      if (kind === 'TOPPED_UP') sum.toppedUp++;
       else if (kind === 'NOT_PAID') sum.notPaid++;
       else if (kind === 'FAILED') sum.failed++;
       else if (kind === 'AMOUNT_DIFFERS') sum.amountDiffers++;
-      else sum.paidTwice++;
+      else if (kind === 'PAID_TWICE') sum.paidTwice++;
+      else if (kind === 'RETURNED') sum.returned++;
     }
     return sums
       .filter((sum) => sum.status === 'ISSUED')
@@ -300,10 +337,18 @@ export class Ledger {
   }
 }
 
+/**
+ * A recipient judged on what they received net (successful lines minus returned ones) against the
+ * decree: exactly the amount in one transfer is PAID, in several parts TOPPED_UP (paid); more than
+ * the amount in two or more transfers is PAID_TWICE; nothing left after a return is RETURNED.
+ */
 function outcomeOf(entry: Entry): FindingKind | 'PAID' {
+  const net = entry.paidAmount;
+  if (entry.returnedCount > 0 && net <= 0) return 'RETURNED';
   if (entry.paidCount === 0) return entry.failedCount > 0 ? 'FAILED' : 'NOT_PAID';
-  if (entry.paidCount > 1) return 'PAID_TWICE';
-  return entry.paidAmount === entry.amount ? 'PAID' : 'AMOUNT_DIFFERS';
+  if (net === entry.amount) return entry.paidCount > 1 && entry.partialCount > 0 ? 'TOPPED_UP' : 'PAID';
+  if (net > entry.amount && entry.paidCount > 1) return 'PAID_TWICE';
+  return 'AMOUNT_DIFFERS';
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

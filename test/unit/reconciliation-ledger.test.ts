@@ -171,3 +171,76 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
     expect(run()).toEqual(run());
   });
 });
+
+describe('Ledger: each recipient judged on what they received net, as a bank pays', () => {
+  const setup = () => {
+    const ledger = new Ledger([decree(1)]);
+    const people = [person(1), person(2), person(3), person(4), person(5), person(6)];
+    for (const p of people) ledger.addExpected(decree(1).decreeId, p);
+    return { ledger, people };
+  };
+
+  it('a shortfall made up by a second transfer is TOPPED_UP and counts as paid; two full transfers stay PAID_TWICE', () => {
+    const { ledger, people } = setup();
+    const [a, b, c, d, e, f] = people as [
+      ExpectedPayment,
+      ExpectedPayment,
+      ExpectedPayment,
+      ExpectedPayment,
+      ExpectedPayment,
+      ExpectedPayment,
+    ];
+    const findings = reconcile(ledger, [
+      // a: 1,500,000 then the missing 300,000.
+      paid(a, { amount: 1_500_000 }),
+      paid(a, { amount: 300_000 }),
+      // b: twice in full.
+      paid(b),
+      paid(b),
+      // c: paid, then the same reference came back (RETUR after BERHASIL).
+      paid(c, { bankRef: 'TRX-C', status: 'RETUR', history: ['BERHASIL'] }),
+      // d: paid, and a return reported as a line of its own.
+      paid(d),
+      paid(d, { status: 'RETUR' }),
+      // e: paid twice, one of them returned: received exactly once.
+      paid(e),
+      paid(e),
+      paid(e, { status: 'RETUR' }),
+      // f: failed first, then the same reference succeeded (GAGAL → BERHASIL).
+      paid(f, { history: ['GAGAL'] }),
+    ]);
+    expect(kinds(findings)).toEqual([
+      ['TOPPED_UP', 'list.1'],
+      ['PAID_TWICE', 'list.2'],
+      ['RETURNED', 'list.3'],
+      ['RETURNED', 'list.4'],
+    ]);
+    const [summary] = ledger.summaries();
+    expect(summary).toMatchObject({
+      recipients: 6,
+      paid: 3,
+      toppedUp: 1,
+      paidTwice: 1,
+      returned: 2,
+      fullyPaid: false,
+    });
+  });
+
+  it('a decree paid in full only through top-ups is fully paid', () => {
+    const ledger = new Ledger([decree(1)]);
+    const a = person(1);
+    ledger.addExpected(decree(1).decreeId, a);
+    reconcile(ledger, [paid(a, { amount: 1_000_000 }), paid(a, { amount: 800_000 })]);
+    expect(ledger.summaries()).toEqual([expect.objectContaining({ paid: 1, toppedUp: 1, fullyPaid: true })]);
+  });
+
+  it('transfers that add up to more than the decree are PAID_TWICE: an over-payment to recover', () => {
+    const ledger = new Ledger([decree(1)]);
+    const a = person(1);
+    ledger.addExpected(decree(1).decreeId, a);
+    const findings = reconcile(ledger, [paid(a, { amount: 1_500_000 }), paid(a, { amount: 500_000 })]);
+    // Two transfers adding up to more than the decree: PAID_TWICE names the over-payment.
+    expect(kinds(findings)).toEqual([['PAID_TWICE', 'list.1']]);
+    expect([...ledger.findings()][0]).toMatchObject({ expectedAmount: 1_800_000, paidAmount: 2_000_000 });
+  });
+});

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import {
@@ -350,12 +350,14 @@ async function startDynamoLocalOnce(port: number, heapMb: number): Promise<Runni
     throw new Error('could not start java for DynamoDB Local: is Java 17 or newer installed and on PATH?');
   }
   const unguard = guardChild(child);
+  const unwatch = watchOverGroup(pid);
   const output = captureOutput(child, () => spawnError);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) {
       unguard();
+      unwatch();
       return;
     }
     try {
@@ -373,6 +375,7 @@ async function startDynamoLocalOnce(port: number, heapMb: number): Promise<Runni
     await exited;
     clearTimeout(killTimer);
     unguard();
+    unwatch();
   };
 
   const endpoint = `http://127.0.0.1:${port}`;
@@ -383,6 +386,40 @@ async function startDynamoLocalOnce(port: number, heapMb: number): Promise<Runni
     throw error;
   }
   return { endpoint, pid, readyMs: performance.now() - started, stop };
+}
+
+/**
+ * A watchdog for the case that `process-guard` cannot cover: this process killed with SIGKILL (or
+ * crashing in native code), when no handler runs and the detached JVM would live on, holding its
+ * port and ~300 MB. A tiny `sh` whose stdin is a pipe from us blocks in `read`; the kernel closes
+ * the pipe when this process dies, however it dies, so `read` returns and the shell kills the JVM's
+ * process group. It leads its own group and ignores INT/TERM/HUP, so a Ctrl-C to the terminal's
+ * group or a signal to ours cannot end it before it has done its job. No polling, no pid files.
+ * Returns a function that ends the watchdog once the JVM is known to be gone (so that it can never
+ * kill a reused process group id).
+ */
+function watchOverGroup(groupId: number): () => void {
+  const watchdog = spawn(
+    'sh',
+    ['-c', `trap '' INT TERM HUP; read _; kill -KILL -${groupId} 2>/dev/null; exit 0`],
+    { detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
+  );
+  watchdog.on('error', () => {
+    // No sh: the other guards still apply.
+  });
+  // The watchdog may not keep this process alive (an idle write end of a pipe does not either).
+  watchdog.unref();
+  watchdog.stdin?.on('error', () => {});
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    try {
+      watchdog.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -64,6 +65,83 @@ export class LambdaTimeoutError extends Error {
   }
 }
 
+// --- One invocation's state per invocation --------------------------------------------------------
+//
+// In Lambda, one execution environment runs one function, one invocation at a time (or, with Lambda
+// Managed Instances, several at once, each in its own async context). Here every function shares one
+// process, and the handlers' modules share one Powertools `logger` singleton: its Lambda context
+// (`function_name`, `function_request_id`, cold start) and temporary keys lived in that instance, so
+// when an API request interleaved with a worker's batch, the worker's lines said
+// `"function_name":"khbs-GetProposal"`. Powertools (2.35) scopes that state per invocation when
+// `AWS_LAMBDA_MAX_CONCURRENCY` is set, through the runtime's `globalThis.awslambda.InvokeStore`
+// (package `@aws/lambda-invoke-store`, which the AWS SDK reads too). So the local stack does what
+// the multi-concurrency runtime does: every invocation runs inside its own async context. Outside an
+// invocation (module initialisation, tests that call a handler directly), state goes to one shared
+// fallback, as in the single-invocation runtime.
+
+const REQUEST_ID = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
+const X_RAY_TRACE_ID = Symbol.for('_AWS_LAMBDA_X_RAY_TRACE_ID');
+const TENANT_ID = Symbol.for('_AWS_LAMBDA_TENANT_ID');
+const TRACEPARENT = Symbol.for('_AWS_LAMBDA_TRACEPARENT');
+const TRACESTATE = Symbol.for('_AWS_LAMBDA_TRACESTATE');
+const BAGGAGE = Symbol.for('_AWS_LAMBDA_BAGGAGE');
+
+type InvocationState = Record<string | symbol, unknown>;
+
+/** The `InvokeStore` interface of `@aws/lambda-invoke-store`, backed by AsyncLocalStorage. */
+class LocalInvokeStore {
+  readonly #storage = new AsyncLocalStorage<InvocationState>();
+  /** State of code that runs outside any invocation. */
+  #fallback: InvocationState = {};
+  #current(): InvocationState {
+    return this.#storage.getStore() ?? this.#fallback;
+  }
+  getContext(): InvocationState | undefined {
+    return this.#storage.getStore();
+  }
+  hasContext(): boolean {
+    return this.#storage.getStore() !== undefined;
+  }
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return this.#current()[key] as T | undefined;
+  }
+  set<T = unknown>(key: string | symbol, value: T): void {
+    this.#current()[key] = value;
+  }
+  run<T>(context: InvocationState, fn: () => T): T {
+    return this.#storage.run(context, fn);
+  }
+  getRequestId(): string {
+    return (this.get<string>(REQUEST_ID) ?? '-') as string;
+  }
+  getXRayTraceId(): string | undefined {
+    return this.get<string>(X_RAY_TRACE_ID);
+  }
+  getTenantId(): string | undefined {
+    return this.get<string>(TENANT_ID);
+  }
+  getTraceparent(): string | undefined {
+    return this.get<string>(TRACEPARENT);
+  }
+  getTracestate(): string | undefined {
+    return this.get<string>(TRACESTATE);
+  }
+  getBaggage(): string | undefined {
+    return this.get<string>(BAGGAGE);
+  }
+}
+
+const invokeStore = new LocalInvokeStore();
+{
+  // Installed when this module loads, before any SDK call could install the runtime's single-
+  // invocation store in its place (the package returns whatever store is already global).
+  const global = globalThis as unknown as { awslambda?: { InvokeStore?: unknown } };
+  global.awslambda ??= {};
+  global.awslambda.InvokeStore = invokeStore;
+  // Any value turns on Powertools' per-invocation state; the number is not used otherwise.
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+}
+
 /**
  * Runs `handler` as Lambda would: rejects with `LambdaTimeoutError` when it runs past `timeoutMs`.
  * Unlike Lambda, the handler cannot be frozen, so its work may go on in the background.
@@ -82,7 +160,10 @@ export async function invokeWithTimeout<TEvent>(
   });
   try {
     // `async` wrapper: a handler that throws synchronously becomes a rejection like any other.
-    return await Promise.race([(async () => handler(event, context))(), timeout]);
+    const invocation = invokeStore.run({ [REQUEST_ID]: context.awsRequestId }, async () =>
+      handler(event, context),
+    );
+    return await Promise.race([invocation, timeout]);
   } finally {
     clearTimeout(timer);
   }

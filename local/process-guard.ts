@@ -5,9 +5,10 @@ import type { ChildProcess } from 'node:child_process';
  * parent by default, and a leftover JVM keeps ~300 MB and its port, so every way this process can
  * end is covered:
  * - normal exit and uncaught errors: the process 'exit' event (synchronous, so `process.kill` only);
- * - SIGINT / SIGTERM / SIGHUP: their default action skips 'exit', so we listen, kill the children,
- *   and, if nobody else handles the signal, re-raise it so the process still ends as it would have.
- * SIGKILL of this process cannot be intercepted; nothing here can help with that.
+ * - SIGINT / SIGTERM / SIGHUP: their default action skips 'exit', so if nobody else handles the
+ *   signal we listen, kill the children and re-raise it so the process still ends as it would have;
+ *   a program that handles the signal itself stops its children in its own order.
+ * SIGKILL of this process cannot be intercepted: the watchdog in emulators.ts covers it.
  */
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -31,13 +32,15 @@ function killAll(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  killAll();
   const others = process.listeners(signal).filter((listener) => listener !== onSignal);
-  if (others.length === 0) {
-    // We were the only listener, which means we suppressed the default action: restore it.
-    for (const sig of SIGNALS) process.removeListener(sig, onSignal);
-    process.kill(process.pid, signal);
-  }
+  // When the program handles the signal itself (`npm start` stops in order and saves its state
+  // first, which needs the JVM), leave the children to it: its stop kills them, a second signal
+  // exits and the 'exit' handler kills them, and a SIGKILL is covered by the watchdog in emulators.ts.
+  if (others.length > 0) return;
+  killAll();
+  // We were the only listener, which means we suppressed the default action: restore it.
+  for (const sig of SIGNALS) process.removeListener(sig, onSignal);
+  process.kill(process.pid, signal);
 }
 
 function install(): void {

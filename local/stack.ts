@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { resetEnvForTests } from '#shared/config/env.ts';
-import { BUCKETS, PREFIXES, QUEUES } from '#shared/resources.ts';
+import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
 import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
@@ -16,6 +16,14 @@ import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from 
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';
 import { type LocalLambdaApi, startLocalLambdaApi } from './lambda-api.ts';
+import {
+  type Autosave,
+  clearState,
+  type PersistenceTarget,
+  restoreState,
+  type StateSummary,
+  startAutosave,
+} from './persistence.ts';
 import { S3EventSource, type S3EventSourceOptions } from './s3-events.ts';
 import { SqsEventSource, type SqsEventSourceOptions } from './sqs-events.ts';
 
@@ -64,6 +72,25 @@ export interface LocalStackOptions {
   readonly decreeHandler?: LambdaHandler<SQSEvent>;
   /** Tuning of the decree queue → worker trigger. @default as `checks`, from `DECREE_WORKER` */
   readonly decree?: LocalStackOptions['checks'];
+  /**
+   * Keep the tables' items and the buckets' objects across restarts in `dir` (`npm start` uses
+   * `.local/`): loaded when the stack starts (unless `fresh`, which deletes what was saved), saved
+   * every `intervalMs` and when it stops. Off by default: tests get a fresh, in-memory stack.
+   */
+  readonly persistence?: {
+    readonly dir: string;
+    readonly fresh?: boolean;
+    /** @default 60 000 */
+    readonly intervalMs?: number;
+  };
+}
+
+export interface LocalStackPersistence {
+  readonly dir: string;
+  /** What was loaded at start; undefined when nothing was saved (or `fresh`). */
+  readonly restored: StateSummary | undefined;
+  /** Saves now. */
+  save(): Promise<StateSummary>;
 }
 
 export interface LocalStack {
@@ -84,6 +111,8 @@ export interface LocalStack {
   /** The reconciliation queue → reconciliation job. */
   readonly reconciliation: SqsEventSource;
   readonly gateway: Gateway;
+  /** Present when started with `persistence`. */
+  readonly persistence?: LocalStackPersistence;
   /**
    * Resolves once every trigger is idle at the same time: no upload waiting for its import, no
    * message on the checks or decree queue (handled and deleted, or moved to the DLQ after its
@@ -113,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let reconciliation: SqsEventSource | undefined;
   let lambdaApi: LocalLambdaApi | undefined;
   let gateway: Gateway | undefined;
+  let autosave: Autosave | undefined;
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const s3 = new S3Client({ ...clientConfig, endpoint: emulators.s3Endpoint, forcePathStyle: true });
   const sqs = new SQSClient({
@@ -133,6 +163,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         decree?.stop(),
         reconciliation?.stop(),
       ]);
+      // Everything that writes has stopped: the last save sees the final state.
+      if (autosave !== undefined && options.persistence !== undefined) {
+        try {
+          const saved = await autosave.stop();
+          if (saved !== undefined)
+            log(`saved ${describeState(saved)} to ${options.persistence.dir} in ${seconds(saved.ms)}`);
+        } catch (error) {
+          console.error(`could not save the local state to ${options.persistence.dir}:`, error);
+        }
+      }
       s3.destroy();
       sqs.destroy();
       await emulators.stop();
@@ -144,6 +184,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, emulators.env);
     // Anything that read the environment before (a test, an earlier stack) must read it again.
     resetEnvForTests();
+
+    // Before the S3 triggers start: restored objects are their baseline, not new uploads.
+    let persistence: LocalStackPersistence | undefined;
+    if (options.persistence !== undefined) {
+      const { dir, fresh = false, intervalMs = 60_000 } = options.persistence;
+      const target: PersistenceTarget = {
+        dynamoEndpoint: emulators.dynamoEndpoint,
+        s3Endpoint: emulators.s3Endpoint,
+        tables: Object.values(TABLES).map((table) => table.localName),
+        buckets: Object.values(BUCKETS).map((bucket) => bucket.localName),
+      };
+      if (fresh) await clearState(dir);
+      const restored = fresh ? undefined : await restoreState(dir, target);
+      const saver = startAutosave(dir, target, {
+        intervalMs,
+        onError: (error) => console.error(`could not save the local state to ${dir}:`, error),
+      });
+      autosave = saver;
+      persistence = { dir, restored, save: () => saver.save() };
+    }
 
     const failureQueueUrl = emulators.env[QUEUES.importFailures.envVar];
     if (failureQueueUrl === undefined) throw new Error('the emulators created no import failure queue');
@@ -248,6 +308,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       decree,
       reconciliation,
       gateway,
+      ...(persistence !== undefined ? { persistence } : {}),
       whenIdle,
       stop,
     };
@@ -273,3 +334,11 @@ function lazyHandler<TEvent>(entry: string): LambdaHandler<TEvent> {
     return handler(event, context);
   };
 }
+
+/** "12,345 items and 37 objects (4.2 MB)" */
+export function describeState(state: StateSummary): string {
+  const megabytes = (state.bytes / 1024 / 1024).toFixed(1);
+  return `${state.items.toLocaleString('en-US')} items and ${state.objects.toLocaleString('en-US')} objects (${megabytes} MB)`;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

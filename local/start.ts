@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
 import {
   CHECKS_FUNCTION,
@@ -7,13 +9,34 @@ import {
   RECONCILE_FUNCTION,
   ROUTES,
 } from '../functions/api/routes.ts';
-import { LOCAL_VISIBILITY_TIMEOUT_SECONDS, type LocalStack, startLocalStack } from './stack.ts';
+import { REPO_ROOT } from './lambda.ts';
+import { describeAge } from './persistence.ts';
+import {
+  describeState,
+  LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+  type LocalStack,
+  startLocalStack,
+} from './stack.ts';
 
 /**
  * `npm start`: the whole backend on this machine, until Ctrl-C. Prints where everything is and how to
- * call it. Stopping (SIGINT, SIGTERM) shuts the API, the trigger and the emulators down and leaves no
- * process behind; a second signal exits at once (the JVM is killed either way, see process-guard).
+ * call it. Stopping (SIGINT, SIGTERM, SIGHUP, or the parent process going away) shuts the API, the
+ * triggers and the emulators down, saves the state and leaves no process behind; a second signal
+ * exits at once (the JVM is killed either way: see process-guard, and the watchdog in emulators.ts
+ * for a SIGKILL of this process).
+ *
+ * State (items and objects) is kept across restarts in `.local/` (or `KHBS_STATE_DIR`);
+ * `npm start -- --fresh` starts empty and deletes what was saved.
  */
+
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--fresh');
+if (unknown.length > 0) {
+  console.error(`unknown argument ${unknown.join(' ')}; usage: npm start [-- --fresh]`);
+  process.exit(2);
+}
+const fresh = args.includes('--fresh');
+const stateDir = resolve(REPO_ROOT, process.env.KHBS_STATE_DIR ?? '.local');
 
 let stack: LocalStack | undefined;
 let stopping = false;
@@ -21,7 +44,7 @@ let firstSignalAt = 0;
 
 function shutdown(signal: NodeJS.Signals): void {
   if (stopping) {
-    // Under `tsx`, one Ctrl-C arrives twice (from the terminal and relayed by the tsx parent), so
+    // Under npm (or tsx), one Ctrl-C arrives twice (from the terminal and relayed by the parent), so
     // only a signal a second or more after the first means "stop waiting".
     if (Date.now() - firstSignalAt < 1_000) return;
     console.error(`\n${signal} again: exiting now.`);
@@ -41,10 +64,68 @@ function shutdown(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+process.on('SIGHUP', shutdown);
+// `npm start` runs us as npm → node (the script `exec`s node, so npm's forwarded SIGINT/SIGTERM
+// reach us; through `sh -c` a SIGINT stopped at the shell). Run otherwise (`npx tsx local/start.ts`:
+// npm → sh → tsx → node), or when a launcher is killed outright (SIGKILL, which reaches nobody), we
+// would run on unseen. So watch the processes that launched us and stop, as on a signal, when one
+// of them is gone.
+const launchers = launcherPids();
+setInterval(() => {
+  if (stopping) return;
+  const gone = launchers.find((pid) => !isRunning(pid));
+  if (gone !== undefined) {
+    console.error(`\nprocess ${gone} that started this one is gone`);
+    shutdown('SIGHUP');
+  }
+}, 500).unref();
+
+/** Our parent, and above it the npm / npx / tsx / sh processes of the same launch (Linux: /proc). */
+function launcherPids(): number[] {
+  const pids = [process.ppid];
+  for (let pid = process.ppid; pids.length < 5; ) {
+    const parent = procStat(pid)?.ppid;
+    if (parent === undefined || parent <= 1) break;
+    let argv0 = '';
+    try {
+      argv0 = readFileSync(`/proc/${parent}/cmdline`, 'utf8').split(/[\0 ]/)[0] ?? '';
+    } catch {
+      break;
+    }
+    if (!/^(npm|npx|node|tsx|sh|dash)$/.test(basename(argv0))) break;
+    pids.push(parent);
+    pid = parent;
+  }
+  return pids;
+}
+
+function procStat(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state ppid …; comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return state !== undefined && ppid !== undefined ? { state, ppid: Number(ppid) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  // Reparented (to init or a subreaper): our parent is gone, even if its pid was reused since.
+  if (process.ppid !== launchers[0]) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie (killed, not yet reaped by its own parent) is gone too.
+  const state = procStat(pid)?.state;
+  return state !== 'Z' && state !== 'X';
+}
 
 const started = performance.now();
 try {
-  stack = await startLocalStack();
+  stack = await startLocalStack({ persistence: { dir: stateDir, fresh } });
 } catch (error) {
   console.error('The local stack did not start:', error);
   process.exit(1);
@@ -56,6 +137,14 @@ if (stopping) {
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const { apiUrl, emulators } = stack;
+const restored = stack.persistence?.restored;
+const shownDir = stateDir.startsWith(REPO_ROOT) ? `${stateDir.slice(REPO_ROOT.length)}/` : stateDir;
+const stateLine = fresh
+  ? `State      fresh start (anything saved in ${shownDir} was deleted); saved there every minute and on stop`
+  : restored === undefined
+    ? `State      nothing saved in ${shownDir} yet: empty tables and buckets; saved there every minute and on stop`
+    : `State      restored ${describeState(restored)} from ${shownDir} (saved ${describeAge(restored.savedAt)}) in ${seconds(restored.ms)}`;
+
 /** What each queue is for, in the printout. */
 const QUEUE_ROLES: Record<keyof typeof QUEUES, string> = {
   importFailures: 'failed imports',
@@ -79,6 +168,8 @@ const routeLines = ROUTES.map(
 
 console.log(`
 KHBS BKK local stack is up (emulators ${seconds(emulators.startup.totalMs)}, total ${seconds(performance.now() - started)})
+${stateLine}
+           (SQS messages are not kept: work queued at the stop is lost; reconciliation re-drives it)
 
 HTTP API   ${apiUrl}
 ${routeLines.join('\n')}
@@ -105,5 +196,5 @@ ${Object.entries(emulators.env)
   .map(([name, value]) => `  export ${name}=${value}`)
   .join('\n')}
 
-Ctrl-C stops everything.
+Ctrl-C (or kill -INT / -TERM) saves the state and stops everything; npm start -- --fresh starts empty.
 `);

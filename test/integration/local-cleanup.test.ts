@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators } from '../../local/emulators.ts';
 import { eventually } from '../support/aws.ts';
 
@@ -69,6 +73,14 @@ describe('stopping the emulators', () => {
     });
   }
 
+  it('leaves no JVM when the process is killed with SIGKILL (the watchdog kills it)', async () => {
+    const { child, javaPid } = await startChild('wait');
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    await eventually(() => (isAlive(javaPid) ? undefined : true), 5_000);
+  });
+
   it('leaves no JVM after an uncaught error', async () => {
     const { child, javaPid } = await startChild('throw');
     const [code] = await once(child, 'exit');
@@ -81,5 +93,126 @@ describe('stopping the emulators', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(3);
     await eventually(() => (isAlive(javaPid) ? undefined : true), 5_000);
+  });
+});
+
+// --- npm start ------------------------------------------------------------------------------------
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Every process below `pid` (Linux /proc), children first seen at call time. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      parents.set(Number(entry), parentOf(Number(entry)));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** Alive and not a zombie. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `npm start -- --fresh` (or `tsx local/start.ts --fresh`) on a free port with a state folder of its
+ * own; resolves once it is up.
+ */
+async function startNpm(
+  stateDir: string,
+  launcher: 'npm' | 'tsx' = 'npm',
+): Promise<{ npm: ChildProcess; tree: number[]; javaPid: number }> {
+  const [command, args] =
+    launcher === 'npm'
+      ? ['npm', ['start', '--', '--fresh']]
+      : [join(ROOT, 'node_modules/.bin/tsx'), ['local/start.ts', '--fresh']];
+  const npm = spawn(command as string, args as string[], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', KHBS_STATE_DIR: stateDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  npm.stdout?.on('data', collect);
+  npm.stderr?.on('data', collect);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not up after 60 s:\n${output}`)), 60_000);
+    npm.stdout?.on('data', () => {
+      if (output.includes('HTTP API')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    npm.once('exit', (code) => reject(new Error(`npm start exited (${code}) before it was up:\n${output}`)));
+  });
+  const javaPid = Number(/DynamoDB Local ready on \S+ in \d+ ms \(pid (\d+)\)/.exec(output)?.[1]);
+  const tree = descendants(npm.pid as number);
+  // npm → node → (java, its watchdog)
+  expect(tree).toContain(javaPid);
+  expect(tree.length).toBeGreaterThanOrEqual(3);
+  return { npm, tree, javaPid };
+}
+
+describe('stopping npm start', () => {
+  let stateDir: string;
+  beforeAll(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'khbs-start-'));
+  });
+  afterAll(async () => {
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
+    it(`${signal} to the npm process stops every process it started`, async () => {
+      const { npm, tree } = await startNpm(stateDir);
+      npm.kill(signal);
+      await eventually(() => (tree.some(isRunning) ? undefined : true), 20_000);
+    });
+  }
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`${signal} to tsx (npx tsx local/start.ts) stops every process it started`, async () => {
+      const { npm: tsx, tree } = await startNpm(stateDir, 'tsx');
+      tsx.kill(signal);
+      await eventually(() => (tree.some(isRunning) ? undefined : true), 20_000);
+    });
+  }
+
+  it('SIGKILL to the node process that runs the stack leaves no JVM behind', async () => {
+    const { npm, tree, javaPid } = await startNpm(stateDir);
+    // The JVM's parent is the node process that runs local/start.ts.
+    const stackPid = parentOf(javaPid);
+    expect(tree).toContain(stackPid);
+    process.kill(stackPid, 'SIGKILL');
+    await eventually(() => (isRunning(javaPid) ? undefined : true), 5_000);
+    await eventually(() => (tree.some(isRunning) ? undefined : true), 20_000);
+    expect(npm.exitCode ?? npm.signalCode).not.toBeNull();
   });
 });

@@ -84,15 +84,5 @@ export const QUEUES = {
   },
 } as const satisfies Record<string, QueueSpec>;
 
-/** S3 key prefixes: those that trigger work, and where each kind of document is kept. */
-export const PREFIXES = {
-  uploads: 'uploads/',
-  disbursements: 'disbursements/',
-  errorReports: 'reports/uploads/',
-  /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
-  decrees: 'decrees/',
-  /** Error reports of bank disbursement reports, in the documents bucket. */
-  bankReportErrors: 'reports/disbursements/',
-  /** Reconciliation reports in the documents bucket: `reports/reconciliations/<runId>.csv|.json`. */
-  reconciliationReports: 'reports/reconciliations/',
-} as const;
+/** S3 key prefixes: those that trigger work, and where each kind of document is kept (every key: `adapters/storage-keys.ts`). */
+export { PREFIXES } from './adapters/storage-keys.ts';

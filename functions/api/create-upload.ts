@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { uploadObjectKey } from '#shared/adapters/storage-keys.ts';
 import { PeriodSchema } from '#shared/domain/period.ts';
 import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { resolveRegion } from '#shared/domain/wilayah.ts';
@@ -7,7 +8,6 @@ import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { FilenameSchema } from '#shared/http/params.ts';
-import { uploadObjectKey } from '../import/s3-key.ts';
 import { apiDeps } from './deps.ts';
 import { routeById } from './routes.ts';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decreeFilename } from '#shared/adapters/storage-keys.ts';
 import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { periodLabel } from '#shared/domain/period.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
@@ -6,7 +7,6 @@ import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion, type Scope } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { DecreeRecord } from '#shared/model.ts';
-import { decreeFilename } from '../decree/issue-decree.ts';
 import { apiDeps } from './deps.ts';
 
 export const DecreeParamsSchema = z.object({

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { requestedRunId } from '#shared/adapters/keys.ts';
 import { MessageQueue } from '#shared/adapters/queue.ts';
 import { whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { ReconciliationRequestedSchema } from '#shared/messages.ts';
-import { requestedRunId } from '../reconcile/run-reconciliation.ts';
 import { apiDeps, reconciliations } from './deps.ts';
 import { routeById } from './routes.ts';
 

@@ -3,6 +3,7 @@ import type { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { decreePdfKey } from '#shared/adapters/storage-keys.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import {
   amountsForPeriod,
@@ -21,7 +22,6 @@ import { planDecreed, planDecreeNumbered } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
 import type { DecreeRequested } from '#shared/messages.ts';
 import type { DecreeRecord, ProposalRecord } from '#shared/model.ts';
-import { PREFIXES } from '#shared/resources.ts';
 
 export interface RenderedPdf {
   readonly pdf: Buffer;
@@ -46,13 +46,6 @@ export interface IssueDecreeDeps {
 
 /** Automatic steps are attributed to the system, on behalf of the approver who approved. */
 const SYSTEM: AuditActor = { sub: 'system:decree-worker', name: 'Penerbit SK otomatis', role: 'system' };
-
-/** Where a decree's PDF is kept: written once, under a key that names the decree. */
-export const decreePdfKey = (decree: Pick<DecreeRecord, 'year' | 'decreeId'>): string =>
-  `${PREFIXES.decrees}${decree.year}/${decree.decreeId}.pdf`;
-
-/** `188.44/7/2026` → `SK-188.44-7-2026.pdf`: the name a download is saved under. */
-export const decreeFilename = (number: string): string => `SK-${number.replace(/[^0-9A-Za-z.]+/g, '-')}.pdf`;
 
 /**
  * Issues the decree of an approved proposal, in two steps that each either happen whole or not at

@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
-import type { ObjectStore } from '#shared/adapters/object-store.ts';
+import { uploadsByRegionPeriod } from '#shared/adapters/keys.ts';
 import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { type RecipientsRepository, recipientItems } from '#shared/adapters/recipients-repo.ts';
+import { errorReportKey, type UploadKey } from '#shared/adapters/storage-keys.ts';
 import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
@@ -11,148 +12,101 @@ import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
 import { recordedActorMay } from '#shared/http/caller.ts';
 import { readCsvRecords } from '#shared/import/csv-records.ts';
+import {
+  type FileImportDeps,
+  type FileImportOutcome,
+  type ImportBody,
+  type LeasedAttempt,
+  runLeasedImport,
+} from '#shared/import/leased-import.ts';
 import { ReportWriter } from '#shared/import/report-writer.ts';
 import { toRows } from '#shared/import/rows.ts';
-import { FileRejection, fileTooLarge, MeteredStream, type SourceRecord } from '#shared/import/source.ts';
+import { FileRejection, fileTooLarge, readMetered, type SourceRecord } from '#shared/import/source.ts';
 import { readXlsxRecords } from '#shared/import/xlsx-records.ts';
 import { logger } from '#shared/logger.ts';
 import type { FileIssue, ProposalRecord, UploadCounts, UploadRecord } from '#shared/model.ts';
-import { errorReportKey, parseUploadKey, type UploadKey } from './s3-key.ts';
+import type { CreatedObject } from '#shared/queue/s3-worker.ts';
 
-/** One object-created notification, as the handler extracts it from the S3 event. */
-export interface UploadedObject {
-  readonly bucket: string;
-  readonly key: string;
-  readonly etag: string;
-  readonly size: number;
-  /** When S3 saw the object: orders two uploads for the same region and period. */
-  readonly eventTime: string;
-}
-
-export interface ImportDeps {
+export interface ImportDeps extends FileImportDeps {
   readonly uploads: UploadsRepository;
   readonly proposals: ProposalsRepository;
   readonly recipients: RecipientsRepository;
-  readonly objects: ObjectStore;
   readonly tableName: string;
-  readonly documentsBucket: string;
   readonly limits: ImportLimits;
-  readonly now?: () => Date;
-  /** Rows between progress writes (and lease renewals). */
-  readonly progressEvery?: number;
 }
 
-export type ImportOutcome =
-  | { readonly kind: 'ignored'; readonly reason: string }
-  | { readonly kind: 'duplicate-event'; readonly uploadId: string; readonly status: string }
-  | { readonly kind: 'completed'; readonly uploadId: string; readonly record: Partial<UploadRecord> }
-  | { readonly kind: 'rejected'; readonly uploadId: string; readonly reasons: FileIssue[] };
-
-/** Another attempt holds a live lease on this upload: fail so Lambda retries later. */
-export class UploadBusyError extends Error {
-  constructor(uploadId: string) {
-    super(`upload ${uploadId} is being processed by another attempt`);
-    this.name = 'UploadBusyError';
-  }
-}
-
-/** How long an attempt owns an upload without renewing (renewed with every progress write). */
-export const LEASE_MS = 90_000;
-/** Lambda's asynchronous invocation makes three attempts in all; the last one records FAILED. */
-export const FINAL_ATTEMPT = 3;
+export type ImportOutcome = FileImportOutcome<'uploadId', UploadRecord>;
 
 /**
  * Imports one uploaded recipient file.
  *
  * Primary course: claim the upload → stream and validate every row, writing accepted rows under a
  * fresh list id and problems to the error report → in one transaction make that list the region's
- * draft list for the period and close the upload with its counts.
+ * draft list for the period and close the upload with its counts. The claim, the lease and the
+ * fenced closing write are the leased import engine's ({@link runLeasedImport}).
  *
  * Idempotent: a repeated event finds the upload closed and does nothing; the same bytes uploaded
  * again are recognised by SHA-256 and change nothing; a crashed attempt leaves only an invisible
  * list, which a retry overwrites (same list id) and completes.
  */
-export async function importUpload(object: UploadedObject, deps: ImportDeps): Promise<ImportOutcome> {
-  const key = parseUploadKey(object.key);
-  if (!key) {
-    logger.warn('Ignoring object with a malformed upload key', { key: object.key });
-    return { kind: 'ignored', reason: 'malformed key' };
-  }
-  const now = deps.now ?? (() => new Date());
-  const format = key.extension === 'csv' || key.extension === 'xlsx' ? key.extension : undefined;
-  const started = now();
-  const claim = await deps.uploads.claim({
-    uploadId: key.uploadId,
-    region: key.region,
-    period: key.period,
-    s3Key: object.key,
-    etag: object.etag,
-    sizeBytes: object.size,
-    format: format ?? 'csv',
-    now: started,
-    leaseMs: LEASE_MS,
-  });
-  if (!claim.claimed) {
-    if (claim.existing && claim.existing.s3Key !== object.key) {
-      // Someone with IAM rights put a file under another region's or period's key, reusing an
-      // upload id that POST /uploads issued for a different one: refused, and the record untouched.
-      logger.warn('Object key disagrees with its upload record; not imported', {
+export function importUpload(object: CreatedObject, deps: ImportDeps): Promise<ImportOutcome> {
+  return runLeasedImport(deps.uploads.claims, object, {
+    fields: (key, started) => ({
+      set: {
         uploadId: key.uploadId,
-        keyRegion: key.region,
-        keyPeriod: key.period,
-        recordRegion: claim.existing.region,
-        recordPeriod: claim.existing.period,
-      });
-      return { kind: 'ignored', reason: 'key disagrees with its upload record' };
-    }
-    const status = claim.existing?.status ?? 'unknown';
-    if (status === 'PROCESSING') throw new UploadBusyError(key.uploadId);
-    logger.info('Duplicate upload event ignored', { uploadId: key.uploadId, status });
-    return { kind: 'duplicate-event', uploadId: key.uploadId, status };
-  }
-
-  // Region and period come from the upload record (the claim holds only when the record names this
-  // very key). The list change is attributed to the operator who asked for the upload URL; a file
-  // put there by other means (console, CLI) is imported under the region its key names and audited
-  // as the import's own, "without an upload request".
-  const target: UploadKey = { ...key, region: claim.record.region, period: claim.record.period };
-  const { createdBy } = claim.record;
-  const actor: AuditActor = createdBy
-    ? { ...createdBy, region: target.region }
-    : { sub: 'system:import', name: 'Impor tanpa permintaan unggah', role: 'system', region: target.region };
-  const attempt = new Attempt(
-    object,
-    target,
-    claim.attempt,
-    actor,
-    deps,
-    now,
-    started,
-    createdBy !== undefined,
-  );
-  try {
-    if (createdBy && !recordedActorMay(createdBy, 'uploads:create', target.region)) {
-      throw new FileRejection(
-        'UPLOAD_NOT_ALLOWED',
-        'Akun yang meminta unggahan ini tidak berwenang mengunggah daftar untuk kabupaten/kota ini. Hubungi admin.',
-      );
-    }
-    if (!format) {
-      throw new FileRejection(
-        'FORMAT_UNSUPPORTED',
-        `Jenis berkas .${key.extension} tidak didukung. Unggah berkas .xlsx atau .csv.`,
-      );
-    }
-    return await attempt.run(format);
-  } catch (error) {
-    if (error instanceof FileRejection) return attempt.reject([{ code: error.code, message: error.message }]);
-    await attempt.fail(error);
-    throw error;
-  }
+        region: key.region,
+        period: key.period,
+        s3Key: object.key,
+        format: uploadFormat(key) ?? 'csv',
+        gsi1pk: uploadsByRegionPeriod(key.region, key.period),
+      },
+      setIfAbsent: { gsi1sk: started.toISOString() },
+      remove: ['expiresAt', 'counts', 'duplicateOf', 'supersededBy'],
+    }),
+    now: deps.now,
+    retryAdvice: 'unggah ulang berkas; bila impor berhenti lagi, hubungi admin.',
+    notClaimed: async (claim, key) => {
+      if (claim.kind === 'key-mismatch') {
+        // Someone with IAM rights put a file under another region's or period's key, reusing an
+        // upload id that POST /uploads issued for a different one: refused, and the record untouched.
+        logger.warn('Object key disagrees with its upload record; not imported', {
+          uploadId: key.uploadId,
+          keyRegion: key.region,
+          keyPeriod: key.period,
+          recordRegion: claim.record.region,
+          recordPeriod: claim.record.period,
+        });
+        return { kind: 'ignored', reason: 'key disagrees with its upload record' };
+      }
+      const { status } = claim.record;
+      logger.info('Duplicate upload event ignored', { uploadId: key.uploadId, status });
+      return { kind: 'duplicate-event', uploadId: key.uploadId, status };
+    },
+    start: (lease, key) => {
+      // Region and period come from the upload record (the claim holds only when the record names
+      // this very key). The list change is attributed to the operator who asked for the upload URL;
+      // a file put there by other means (console, CLI) is imported under the region its key names
+      // and audited as the import's own, "without an upload request".
+      const target: UploadKey = { ...key, region: lease.record.region, period: lease.record.period };
+      const { createdBy } = lease.record;
+      const actor: AuditActor = createdBy
+        ? { ...createdBy, region: target.region }
+        : {
+            sub: 'system:import',
+            name: 'Impor tanpa permintaan unggah',
+            role: 'system',
+            region: target.region,
+          };
+      return new Attempt(object, target, uploadFormat(key), lease, actor, deps);
+    },
+  });
 }
 
+const uploadFormat = (key: UploadKey) =>
+  key.extension === 'csv' || key.extension === 'xlsx' ? key.extension : undefined;
+
 /** One attempt at one upload: the state that the steps share. */
-class Attempt {
+class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
   private readonly writer: BatchWriter;
   private readonly report: ReportWriter;
   private readonly listId: string;
@@ -161,15 +115,12 @@ class Attempt {
   private listWritten = false;
 
   constructor(
-    private readonly object: UploadedObject,
+    private readonly object: CreatedObject,
     private readonly key: UploadKey,
-    private readonly attempt: number,
+    private readonly format: 'csv' | 'xlsx' | undefined,
+    private readonly lease: LeasedAttempt<UploadRecord>,
     private readonly actor: AuditActor,
     private readonly deps: ImportDeps,
-    private readonly now: () => Date,
-    private readonly started: Date,
-    /** False for a file put under `uploads/` without POST /uploads: the audit record says so. */
-    private readonly requested: boolean,
   ) {
     this.writer = new BatchWriter(deps.tableName);
     // The same object always gets the same list id, so a retry overwrites its own partial list.
@@ -181,26 +132,60 @@ class Attempt {
     });
   }
 
+  /** The object's ETag as the claim recorded it (without quotes). */
+  private get etag(): string {
+    return this.lease.record.etag ?? this.object.etag.replaceAll('"', '');
+  }
+
+  /** False for a file put under `uploads/` without POST /uploads: the audit record says so. */
+  private get requested(): boolean {
+    return this.lease.record.createdBy !== undefined;
+  }
+
   private get reportKey(): string {
     return errorReportKey(this.key.region, this.key.period, this.key.uploadId);
   }
 
-  async run(format: 'csv' | 'xlsx'): Promise<ImportOutcome> {
+  progress(): number {
+    return this.counts.rows;
+  }
+
+  closing(): Partial<UploadRecord> {
+    return {
+      counts: this.counts.rows > 0 ? this.counts : undefined,
+      rowsProcessed: this.counts.rows,
+      ...this.lease.timing(),
+    };
+  }
+
+  async run(): Promise<ImportOutcome> {
+    const { createdBy } = this.lease.record;
+    if (createdBy && !recordedActorMay(createdBy, 'uploads:create', this.key.region)) {
+      throw new FileRejection(
+        'UPLOAD_NOT_ALLOWED',
+        'Akun yang meminta unggahan ini tidak berwenang mengunggah daftar untuk kabupaten/kota ini. Hubungi admin.',
+      );
+    }
+    if (!this.format) {
+      throw new FileRejection(
+        'FORMAT_UNSUPPORTED',
+        `Jenis berkas .${this.key.extension} tidak didukung. Unggah berkas .xlsx atau .csv.`,
+      );
+    }
+    return this.import(this.format);
+  }
+
+  private async import(format: 'csv' | 'xlsx'): Promise<ImportOutcome> {
     const { limits } = this.deps;
     if (this.object.size > limits.maxFileBytes) throw fileTooLarge(limits.maxFileBytes);
 
     const current = await this.deps.proposals.getCurrent(this.key.region, this.key.period);
     assertEditable(current);
-    if (current?.currentEtag === this.object.etag && current.currentUploadId) {
+    if (current?.currentEtag?.replaceAll('"', '') === this.etag && current.currentUploadId) {
       return this.duplicateOf(current.currentUploadId);
     }
 
-    const metered = new MeteredStream(limits.maxFileBytes);
-    const body = await this.deps.objects.read(this.object.bucket, this.object.key);
-    body.on('error', (error) => metered.destroy(error));
-    // Reading may stop early (a limit, a refused file): stop downloading the object too.
-    metered.on('close', () => body.destroy());
-    body.pipe(metered);
+    const metered = await readMetered(this.deps.objects, this.object, limits.maxFileBytes);
     const records: AsyncIterable<SourceRecord & { sheet?: number }> =
       format === 'csv'
         ? readCsvRecords(metered, (delimiter) => this.report.useDelimiter(delimiter))
@@ -267,14 +252,7 @@ class Attempt {
       } else {
         this.counts.rejected++;
       }
-      if (this.counts.rows % progressEvery === 0) {
-        await this.deps.uploads.heartbeat(
-          this.key.uploadId,
-          this.attempt,
-          this.counts.rows,
-          Date.now() + LEASE_MS,
-        );
-      }
+      if (this.counts.rows % progressEvery === 0) await this.lease.heartbeat(this.counts.rows);
     }
     await this.writer.flush();
   }
@@ -283,7 +261,7 @@ class Attempt {
   private async commit(current: ProposalRecord | undefined, sha256: string, reportKey: string | undefined) {
     let proposal = current;
     for (let round = 1; ; round++) {
-      const finishedAt = this.now();
+      const timing = this.lease.timing();
       const { proposalId, items } = this.deps.proposals.switchListItems(proposal, {
         region: this.key.region,
         period: this.key.period,
@@ -291,11 +269,11 @@ class Attempt {
         uploadId: this.key.uploadId,
         uploadAt: this.object.eventTime,
         sha256,
-        etag: this.object.etag,
+        etag: this.etag,
         recipientCount: this.counts.accepted,
         countsByRole: this.countsByRole,
         warningCount: this.counts.warnings,
-        now: finishedAt,
+        now: new Date(timing.finishedAt),
         actor: this.actor,
         withoutUploadRequest: !this.requested,
       });
@@ -307,19 +285,15 @@ class Attempt {
         listId: this.listId,
         reportKey,
         rowsProcessed: this.counts.rows,
-        finishedAt: finishedAt.toISOString(),
-        durationMs: finishedAt.getTime() - this.started.getTime(),
+        ...timing,
       };
       try {
-        await this.deps.proposals.transact([
-          ...items,
-          { Update: this.deps.uploads.finishUpdate(this.key.uploadId, this.attempt, fields) },
-        ]);
+        await this.deps.proposals.transact([...items, { Update: this.lease.finishUpdate(fields) }]);
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         // Someone changed the proposal meanwhile (or this attempt lost its lease): look again.
-        const fresh = await this.deps.uploads.get(this.key.uploadId);
-        if (fresh?.status !== 'PROCESSING' || fresh.attempts !== this.attempt) {
+        const { owned, record: fresh } = await this.lease.current();
+        if (!owned) {
           logger.warn('Upload taken over by a newer attempt; stopping', { uploadId: this.key.uploadId });
           return {
             kind: 'duplicate-event' as const,
@@ -391,32 +365,6 @@ class Attempt {
     return { kind: 'rejected', uploadId: this.key.uploadId, reasons };
   }
 
-  /** An unexpected failure: release the lease for Lambda's retry, or record FAILED on the last attempt. */
-  async fail(error: unknown): Promise<void> {
-    logger.error('Upload import failed', { uploadId: this.key.uploadId, attempt: this.attempt, error });
-    try {
-      if (this.attempt >= FINAL_ATTEMPT) {
-        await this.close({
-          status: 'FAILED',
-          reasons: [
-            {
-              code: 'INTERNAL',
-              message:
-                'Terjadi gangguan sistem saat memproses berkas. Tim teknis sudah diberi tahu; Anda tidak perlu mengunggah ulang.',
-            },
-          ],
-        });
-      } else {
-        await this.deps.uploads.heartbeat(this.key.uploadId, this.attempt, this.counts.rows, 0);
-      }
-    } catch (cleanup) {
-      logger.warn('Could not record the failure on the upload', {
-        uploadId: this.key.uploadId,
-        error: cleanup,
-      });
-    }
-  }
-
   private async duplicateOf(uploadId: string): Promise<ImportOutcome> {
     const original = await this.deps.uploads.get(uploadId);
     const fields: Partial<UploadRecord> = {
@@ -435,15 +383,9 @@ class Attempt {
   }
 
   private async close(fields: Partial<UploadRecord>): Promise<ImportOutcome> {
-    const finishedAt = this.now();
-    const all: Partial<UploadRecord> = {
-      counts: this.counts.rows > 0 ? this.counts : undefined,
-      rowsProcessed: this.counts.rows,
-      ...fields,
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - this.started.getTime(),
-    };
-    await this.deps.uploads.finish(this.key.uploadId, this.attempt, all);
+    const { finishedAt, durationMs, ...progress } = this.closing();
+    const all: Partial<UploadRecord> = { ...progress, ...fields, finishedAt, durationMs };
+    await this.lease.finish(all);
     return { kind: 'completed', uploadId: this.key.uploadId, record: all };
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { requestedRunId } from '#shared/adapters/keys.ts';
 import { LambdaInvoker } from '#shared/adapters/lambda-invoker.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { BankReportsRepository, PaymentsRepository } from '#shared/adapters/payments-repo.ts';
@@ -13,7 +14,7 @@ import { RATE_TABLE } from '#shared/config/rates.ts';
 import { reconcileSettings } from '#shared/config/reconcile.ts';
 import { ReconciliationRequestedSchema } from '#shared/messages.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
-import { dailyRunId, type ReconcileDeps, requestedRunId, runReconciliation } from './run-reconciliation.ts';
+import { dailyRunId, type ReconcileDeps, runReconciliation } from './run-reconciliation.ts';
 
 let deps: ReconcileDeps | undefined;
 

@@ -7,6 +7,12 @@ import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import type { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
+import {
+  PREFIXES,
+  parseBankReportKey,
+  parseUploadKey,
+  reconciliationReportKeys,
+} from '#shared/adapters/storage-keys.ts';
 import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { monthsIn } from '#shared/domain/amounts.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
@@ -31,9 +37,6 @@ import { planDisbursed } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
 import { type ChecksRequested, type DecreeRequested, decreeRequestFor } from '#shared/messages.ts';
 import type { DecreeRecord, ProposalRecord, ReconciliationRun } from '#shared/model.ts';
-import { PREFIXES } from '#shared/resources.ts';
-import { parseBankReportKey } from '../disbursement/s3-key.ts';
-import { parseUploadKey } from '../import/s3-key.ts';
 
 export interface ReconcileConfig {
   readonly uploadsBucket: string;
@@ -80,18 +83,6 @@ const SYSTEM: AuditActor = { sub: 'system:reconciliation', name: 'Rekonsiliasi o
 
 /** The run a schedule message starts: one per day (WIB), so a redelivered daily message runs once. */
 export const dailyRunId = (at: Date): string => `daily-${wibDate(at).iso}`;
-
-/** A run requested through the API or the local command: sortable by time, unique. */
-export const requestedRunId = (at: Date, random: string): string =>
-  `run-${at
-    .toISOString()
-    .replace(/[-:.TZ]/g, '')
-    .slice(0, 14)}-${random}`;
-
-export const reportKeys = (runId: string) => ({
-  csv: `${PREFIXES.reconciliationReports}${runId}.csv`,
-  json: `${PREFIXES.reconciliationReports}${runId}.json`,
-});
 
 const REPORT_COLUMNS = [
   'jenis',
@@ -161,7 +152,7 @@ async function reconcile(
 ): Promise<ReconciliationRun | undefined> {
   const now = deps.now ?? (() => new Date());
   const counts = Object.fromEntries(FINDING_KINDS.map((kind) => [kind, 0])) as Record<FindingKind, number>;
-  const keys = reportKeys(runId);
+  const keys = reconciliationReportKeys(runId);
   const report = deps.objects.openWrite(deps.config.documentsBucket, keys.csv, 'text/csv; charset=utf-8');
   const csv = stringify({
     delimiter: ';',
@@ -380,9 +371,11 @@ async function* lostUploads(
       if (object.lastModified.getTime() >= before) continue;
       const status = await importStatus(deps, source.kind, object.key, before);
       if (status === 'imported' || status === 'foreign') continue;
-      if (source.fn) {
+      // FAILED is final: the import stopped after its last allowed attempt, with its reason on the record.
+      const redrive = status === 'FAILED' ? undefined : source.fn;
+      if (redrive) {
         await deps.invoker.invokeAsync(
-          source.fn,
+          redrive,
           objectCreatedEvent(deps.config.uploadsBucket, object, object.lastModified),
         );
         redriven[source.kind]++;
@@ -392,7 +385,7 @@ async function* lostUploads(
         detail:
           `s3://${deps.config.uploadsBucket}/${object.key} (${object.lastModified.toISOString()}): ` +
           (status === 'none' ? 'tidak ada catatan impor' : `impor berhenti pada status ${status}`) +
-          (source.fn ? '; dikirim ulang ke fungsi impor' : ''),
+          (redrive ? '; dikirim ulang ke fungsi impor' : ''),
       };
     }
   }

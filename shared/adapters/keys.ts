@@ -1,4 +1,4 @@
-import { PREFIXES } from '../resources.ts';
+import { bankReportPath } from './storage-keys.ts';
 
 /**
  * Key layout of the single table. Every item has `pk`/`sk`; items that need a second access path
@@ -72,6 +72,13 @@ export const decreeSeqKey = (year: number) => ({ pk: `SEQ#DECREE#${year}`, sk: '
 export const verifyCodeKey = (code: string) => ({ pk: `VERIFY#${code}`, sk: 'VERIFY' });
 
 export const reconciliationKey = (runId: string) => ({ pk: `RECON#${runId}`, sk: 'RECON' });
+
+/** A run requested through the API or the local command: sortable by time, unique. */
+export const requestedRunId = (at: Date, random: string): string =>
+  `run-${at
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14)}-${random}`;
 export const RECONCILIATIONS_INDEX_KEY = 'RECONCILIATIONS';
 
 export const shardOf = (row: number) => row % LIST_SHARDS;
@@ -120,10 +127,6 @@ export function parseRecipientId(id: string): { listId: string; row: number } | 
 // --- Bank disbursement reports (issue #5) -----------------------------------------------------------
 
 export const PAYMENT_SHARDS = 32;
-
-/** `disbursements/2026-11-29/harian.csv` → `2026-11-29/harian.csv` (a key without the prefix is kept). */
-const bankReportPath = (s3Key: string) =>
-  s3Key.startsWith(PREFIXES.disbursements) ? s3Key.slice(PREFIXES.disbursements.length) : s3Key;
 
 /** The record of one bank report, by the report's S3 key: `BANKREPORT#<yyyy-mm-dd>/<file>`. */
 export const bankReportKey = (s3Key: string) => ({

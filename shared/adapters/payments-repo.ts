@@ -16,7 +16,9 @@ import {
   PaymentLineSchema,
 } from '../model.ts';
 import { documentClient } from './clients.ts';
+import { FileClaims, type LeasedRecordType } from './file-claims.ts';
 import { bankReportKey, PAYMENT_SHARDS, paymentKey, paymentPartition } from './keys.ts';
+import { type BankReportKey, parseBankReportKey } from './storage-keys.ts';
 
 /** One payment line of a bank disbursement report, as recorded under its bank reference. */
 export interface PaymentLine extends ObservedPayment {
@@ -211,26 +213,35 @@ export class PaymentsRepository {
   }
 }
 
-export interface BankReportClaimInput {
-  /** S3 key of the report. */
-  readonly key: string;
-  readonly reportDate: string;
-  readonly etag: string;
-  readonly sizeBytes: number;
-  readonly now: Date;
-  readonly leaseMs: number;
-}
-
-export type BankReportClaim =
-  | { readonly claimed: true; readonly attempt: number; readonly record: BankReportRecord }
-  | { readonly claimed: false; readonly existing: BankReportRecord | undefined };
+/**
+ * Bank report records as leased import records, by the report's S3 key (which is the record's own
+ * `key`). COMPLETED is final (a different object put there later is noted, not read); REJECTED and
+ * FAILED are read again only for a different object at the key.
+ */
+export const BANK_REPORT_RECORDS: LeasedRecordType<BankReportRecord, BankReportKey> = {
+  name: 'bank report',
+  noun: 'laporan bank',
+  parseKey: parseBankReportKey,
+  idOf: (key) => key.key,
+  schema: BankReportRecordSchema,
+  key: bankReportKey,
+  s3KeyOf: (record) => record.key,
+  progressField: 'linesProcessed',
+  openStatuses: [],
+  reopenOnNewObject: ['REJECTED', 'FAILED'] satisfies BankReportStatus[],
+};
 
 /** Bank report records: one per report S3 key, moved through its states by conditional writes. */
 export class BankReportsRepository {
+  /** Claim, heartbeat and fenced finish of the import (`shared/import/leased-import.ts`). */
+  readonly claims: FileClaims<BankReportRecord, BankReportKey>;
+
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBDocumentClient = documentClient,
-  ) {}
+  ) {
+    this.claims = new FileClaims(BANK_REPORT_RECORDS, tableName, client);
+  }
 
   /** The record of the report at this S3 key, if its import ever started. */
   async getByKey(key: string): Promise<BankReportRecord | undefined> {
@@ -238,98 +249,6 @@ export class BankReportsRepository {
       new GetCommand({ TableName: this.tableName, Key: bankReportKey(key), ConsistentRead: true }),
     );
     return out.Item ? BankReportRecordSchema.parse(out.Item) : undefined;
-  }
-
-  /**
-   * Takes the report for processing: a key never seen, a FAILED import, an attempt whose lease ran
-   * out (crash, timeout), or a REJECTED report replaced by another object. A COMPLETED report, the
-   * same REJECTED object, or one processed under a live lease is not claimed: the caller decides
-   * from `existing`.
-   */
-  async claim(input: BankReportClaimInput): Promise<BankReportClaim> {
-    const started = input.now.toISOString();
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: bankReportKey(input.key),
-          UpdateExpression:
-            'SET #status = :processing, attempts = if_not_exists(attempts, :zero) + :one, leaseUntil = :lease, ' +
-            '#key = :key, reportDate = :date, etag = :etag, sizeBytes = :size, startedAt = :started, ' +
-            'createdAt = if_not_exists(createdAt, :started), linesProcessed = :zero, counts = :counts, ' +
-            'totals = :totals, reasons = :empty REMOVE finishedAt, durationMs, reportKey, sha256',
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #status = :failed OR (#status = :processing AND leaseUntil < :now) OR ' +
-            '(#status = :rejected AND etag <> :etag)',
-          ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
-          ExpressionAttributeValues: {
-            ':processing': 'PROCESSING' satisfies BankReportStatus,
-            ':failed': 'FAILED' satisfies BankReportStatus,
-            ':rejected': 'REJECTED' satisfies BankReportStatus,
-            ':zero': 0,
-            ':one': 1,
-            ':lease': input.now.getTime() + input.leaseMs,
-            ':now': input.now.getTime(),
-            ':key': input.key,
-            ':date': input.reportDate,
-            ':etag': input.etag,
-            ':size': input.sizeBytes,
-            ':started': started,
-            ':counts': { lines: 0, stored: 0, duplicates: 0, rejected: 0 },
-            ':totals': { berhasil: 0, gagal: 0 },
-            ':empty': [],
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const record = BankReportRecordSchema.parse(out.Attributes);
-      return { claimed: true, attempt: record.attempts, record };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { claimed: false, existing: await this.getByKey(input.key) };
-    }
-  }
-
-  /** Records progress and renews the lease; fails if another attempt has taken over. */
-  async heartbeat(key: string, attempt: number, linesProcessed: number, leaseUntil: number): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: bankReportKey(key),
-        UpdateExpression: 'SET linesProcessed = :lines, leaseUntil = :lease',
-        ConditionExpression: '#status = :processing AND attempts = :attempt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':lines': linesProcessed,
-          ':lease': leaseUntil,
-          ':processing': 'PROCESSING',
-          ':attempt': attempt,
-        },
-      }),
-    );
-  }
-
-  /** Closes an attempt, fenced on its number so an attempt that lost its lease changes nothing. */
-  async finish(key: string, attempt: number, fields: Partial<BankReportRecord>): Promise<void> {
-    const names: Record<string, string> = { '#st': 'status' };
-    const values: Record<string, unknown> = { ':processing': 'PROCESSING', ':attempt': attempt };
-    const sets: string[] = [];
-    for (const [field, value] of Object.entries(fields)) {
-      if (value === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: bankReportKey(key),
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntil`,
-        ConditionExpression: '#st = :processing AND attempts = :attempt',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
   }
 
   /**

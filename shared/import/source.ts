@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import type { ObjectStore } from '../adapters/object-store.ts';
 
 /** One record of a spreadsheet-like file: its 1-based source row and its cells as text. */
 export interface SourceRecord {
@@ -45,6 +46,23 @@ export class MeteredStream extends Transform {
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+/**
+ * An object's bytes through a {@link MeteredStream}: counted, hashed, and cut off past `maxBytes`.
+ * Reading may stop early (a limit, a refused file): the download stops with it.
+ */
+export async function readMetered(
+  objects: Pick<ObjectStore, 'read'>,
+  object: { readonly bucket: string; readonly key: string },
+  maxBytes: number,
+): Promise<MeteredStream> {
+  const metered = new MeteredStream(maxBytes);
+  const body = await objects.read(object.bucket, object.key);
+  body.on('error', (error) => metered.destroy(error));
+  metered.on('close', () => body.destroy());
+  body.pipe(metered);
+  return metered;
 }
 
 export const fileTooLarge = (maxBytes: number) =>

@@ -13,9 +13,8 @@ const { documentClient } = await import('#shared/adapters/clients.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 const { BankReportsRepository, PaymentsRepository } = await import('#shared/adapters/payments-repo.ts');
 const { bankReportKey, paymentKey, paymentShard } = await import('#shared/adapters/keys.ts');
-const { importBankReport, BankReportBusyError, LEASE_MS } = await import(
-  '../../functions/disbursement/import-bank-report.ts'
-);
+const { importBankReport } = await import('../../functions/disbursement/import-bank-report.ts');
+const { ImportBusyError, LEASE_MS } = await import('#shared/import/leased-import.ts');
 const { handler } = await import('../../functions/disbursement/handler.ts');
 const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
 type BankImportDeps = import('../../functions/disbursement/import-bank-report.ts').BankImportDeps;
@@ -427,21 +426,53 @@ describe('import of a bank disbursement report', () => {
     for (const payment of payments.values()) expect(payment.reportKey).toBe(object.key);
   });
 
+  it('ends FAILED with its reason after the last allowed attempt fails, and reads only a new object after that', async () => {
+    const object = await put(report(specs('capped', 5)));
+    class Failing extends PaymentsRepository {
+      override async putNew(): Promise<never> {
+        throw new Error('boom');
+      }
+    }
+    for (let tries = 1; tries <= 3; tries++) {
+      await expect(importBankReport(object, deps({ payments: new Failing(TABLE) }))).rejects.toThrow('boom');
+    }
+    const failed = await record(object.key);
+    expect(failed).toMatchObject({ status: 'FAILED', attempts: 3 });
+    expect(failed?.reasons).toEqual([
+      {
+        code: 'INTERNAL',
+        message: expect.stringMatching(/^Impor berhenti setelah 3 percobaan: terjadi gangguan sistem/),
+      },
+    ]);
+    // A re-drive of the same object changes nothing; a different object at the key is read.
+    expect(await importBankReport(object, deps())).toMatchObject({
+      kind: 'duplicate-event',
+      status: 'FAILED',
+    });
+    expect((await stored(specs('capped', 5).map((spec) => spec.ref))).size).toBe(0);
+    const replaced = await put(report(specs('capped', 6)), object.key.split(`${RUN}-`)[1]);
+    expect(await importBankReport(replaced, deps())).toMatchObject({ kind: 'completed' });
+    expect(await record(object.key)).toMatchObject({ status: 'COMPLETED', attempts: 4, reasons: [] });
+  });
+
   it('waits for a live attempt, and takes over one whose lease ran out (a hard crash)', async () => {
     const lines = specs('lease', 20);
     const object = await put(report(lines));
     const reports = new BankReportsRepository(TABLE);
     const start = new Date();
-    const claim = await reports.claim({
-      key: object.key,
-      reportDate: '2026-11-29',
+    const claim = await reports.claims.claim({
+      id: object.key,
+      s3Key: object.key,
       etag: object.etag,
-      sizeBytes: object.size,
       now: start,
       leaseMs: LEASE_MS,
+      maxAttempts: 3,
+      set: { key: object.key, reportDate: '2026-11-29', startedAt: start.toISOString() },
+      setIfAbsent: { createdAt: start.toISOString() },
+      exhausted: () => ({ code: 'INTERNAL', message: 'habis' }),
     });
-    expect(claim.claimed).toBe(true);
-    await expect(importBankReport(object, deps())).rejects.toBeInstanceOf(BankReportBusyError);
+    expect(claim.kind).toBe('claimed');
+    await expect(importBankReport(object, deps())).rejects.toBeInstanceOf(ImportBusyError);
 
     const later = new Date(start.getTime() + LEASE_MS + 1_000);
     const outcome = await importBankReport(object, deps({ now: () => later }));

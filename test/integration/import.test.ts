@@ -17,6 +17,7 @@ const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.
 const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
 const { LIST_SHARDS, listPartition } = await import('#shared/adapters/keys.ts');
 const { importUpload } = await import('../../functions/import/import-upload.ts');
+const { LEASE_MS, MAX_ATTEMPTS } = await import('#shared/import/leased-import.ts');
 type ImportDeps = import('../../functions/import/import-upload.ts').ImportDeps;
 
 const TABLE = env.TABLE_NAME as string;
@@ -266,6 +267,92 @@ describe('import of a recipient file', () => {
       counts: { rows: 400, accepted: 400, rejected: 0, warnings: 0 },
     });
     expect(await allRecipients(`${REGION}-${PERIOD}`)).toHaveLength(400);
+  });
+
+  it('ends FAILED with its reason after the last allowed attempt times out, and is not taken again', async () => {
+    const body = csv(cleanRows(50));
+    const { uploadId, object } = await put(body);
+    const breaking = Object.create(new ObjectStore()) as InstanceType<typeof ObjectStore>;
+    breaking.read = async () => {
+      const out = new PassThrough();
+      setTimeout(() => out.destroy(new Error('connection reset')), 5);
+      return out;
+    };
+    // Attempt 1 fails and gives its lease up; attempts 2 and 3 die without a word (a Lambda timeout):
+    // claimed, never closed, their leases left to run out.
+    await expect(importUpload(object, deps({ objects: breaking }))).rejects.toThrow('connection reset');
+    const claims = new UploadsRepository(TABLE).claims;
+    let at = Date.now();
+    for (const tries of [2, 3]) {
+      const claim = await claims.claim({
+        id: uploadId,
+        s3Key: object.key,
+        etag: object.etag,
+        now: new Date(at),
+        leaseMs: LEASE_MS,
+        maxAttempts: MAX_ATTEMPTS,
+        set: {},
+        exhausted: () => ({ code: 'INTERNAL', message: 'not expected' }),
+      });
+      expect(claim).toMatchObject({ kind: 'claimed', attempt: tries, tries });
+      at += LEASE_MS + 1_000;
+    }
+    // The next event (Lambda's retry, or the daily re-drive) closes it instead of trying a fourth time.
+    const outcome = await importUpload(object, deps({ now: () => new Date(at) }));
+    expect(outcome).toEqual({ kind: 'duplicate-event', uploadId, status: 'FAILED' });
+    const failed = await new UploadsRepository(TABLE).get(uploadId);
+    expect(failed).toMatchObject({ status: 'FAILED', attempts: 3 });
+    expect(failed?.leaseUntil).toBeUndefined();
+    expect(failed?.reasons).toEqual([
+      {
+        code: 'INTERNAL',
+        message: expect.stringMatching(/^Impor berhenti setelah 3 percobaan: setiap percobaan terhenti/),
+      },
+    ]);
+    // FAILED is final for this object: a later event reads nothing and changes nothing.
+    const later = await importUpload(object, deps({ now: () => new Date(at + 86_400_000) }));
+    expect(later).toEqual({ kind: 'duplicate-event', uploadId, status: 'FAILED' });
+    expect(await new UploadsRepository(TABLE).get(uploadId)).toEqual(failed);
+    expect(await new ProposalsRepository(TABLE).getCurrent(REGION, PERIOD)).toBeUndefined();
+  });
+
+  it('refuses an object whose key disagrees with its upload record, and leaves the record as it was', async () => {
+    const uploadId = `u${Date.now()}mismatch`;
+    const uploads = new UploadsRepository(TABLE);
+    await uploads.createAwaiting(
+      {
+        uploadId,
+        region: REGION,
+        period: PERIOD,
+        status: 'AWAITING_FILE',
+        createdAt: new Date().toISOString(),
+        createdBy: { sub: 'operator-62.01', name: 'Operator', role: 'operator', region: REGION },
+        s3Key: `uploads/${REGION}/${PERIOD}/${uploadId}.csv`,
+        attempts: 0,
+        rowsProcessed: 0,
+        reasons: [],
+      },
+      new Date(Date.now() + 86_400_000),
+    );
+    const before = await uploads.get(uploadId);
+    // The same upload id under another period's key (put there with IAM rights, not through the URL).
+    const key = `uploads/${REGION}/2026-S2/${uploadId}.csv`;
+    const out = await testClients().s3.send(
+      new PutObjectCommand({ Bucket: UPLOADS, Key: key, Body: csv(cleanRows(5)) }),
+    );
+    const object = {
+      bucket: UPLOADS,
+      key,
+      etag: (out.ETag ?? '').replaceAll('"', ''),
+      size: 100,
+      eventTime: new Date().toISOString(),
+    };
+    expect(await importUpload(object, deps())).toEqual({
+      kind: 'ignored',
+      reason: 'key disagrees with its upload record',
+    });
+    expect(await uploads.get(uploadId)).toEqual(before);
+    expect(await new ProposalsRepository(TABLE).getCurrent(REGION, '2026-S2')).toBeUndefined();
   });
 
   it('refuses a new list once the proposal is no longer a draft', async () => {

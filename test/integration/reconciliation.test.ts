@@ -267,6 +267,46 @@ describe('what is stuck or lost in the pipeline', () => {
     expect(next?.counts?.UPLOAD_NOT_IMPORTED).toBe(0);
   });
 
+  it('reports an upload whose import ended FAILED, and does not re-drive it', async () => {
+    const key = `uploads/62.03/2028-T1/failed-${Date.now()}.csv`;
+    const out = await s3.send(
+      new PutObjectCommand({ Bucket: config.uploadsBucket, Key: key, Body: recipientCsv('62.03', 3, 651) }),
+    );
+    const uploadId = key.split('/').at(-1)?.replace('.csv', '') ?? '';
+    // The import stopped after its last allowed attempt: FAILED, with its reason.
+    const claims = new UploadsRepository(config.tableName).claims;
+    const claim = await claims.claim({
+      id: uploadId,
+      s3Key: key,
+      etag: out.ETag ?? '',
+      now: new Date(),
+      leaseMs: 90_000,
+      maxAttempts: 3,
+      set: { uploadId, region: '62.03', period: '2028-T1', s3Key: key, startedAt: new Date().toISOString() },
+      setIfAbsent: { createdAt: new Date().toISOString() },
+      exhausted: () => ({ code: 'INTERNAL', message: 'not expected' }),
+    });
+    expect(claim.kind).toBe('claimed');
+    await claims.finish(uploadId, 1, {
+      status: 'FAILED',
+      reasons: [{ code: 'INTERNAL', message: 'Impor berhenti setelah 3 percobaan: …' }],
+    });
+    invoked.length = 0;
+    const later = () => new Date(Date.now() + 60 * 60_000);
+    try {
+      const run = await runReconciliation('test-run-failed', 'api', reconcileDeps({ now: later }));
+      expect(run?.counts?.UPLOAD_NOT_IMPORTED).toBe(1);
+      expect(run?.redriven?.uploads).toBe(0);
+      expect(invoked).toEqual([]);
+      expect(await new UploadsRepository(config.tableName).get(uploadId)).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+      });
+    } finally {
+      await s3.send(new DeleteObjectCommand({ Bucket: config.uploadsBucket, Key: key }));
+    }
+  });
+
   it('reports proposals stuck for days and re-drives a submission whose checks never ran', async () => {
     const list = await importList('62.01', '2028-S2', 2, 701);
     await moveTo(list.proposalId, 'SUBMITTED');

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { bankRows } from '#functions/disbursement/bank-rows.ts';
-import { bankErrorReportKey, parseBankReportKey } from '#functions/disbursement/s3-key.ts';
 import { PAYMENT_SHARDS, paymentKey, paymentShard } from '#shared/adapters/keys.ts';
+import { bankErrorReportKey, parseBankReportKey } from '#shared/adapters/storage-keys.ts';
 import {
   BANK_COLUMN_LABELS,
   type BankIssue,

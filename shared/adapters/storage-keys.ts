@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { PeriodSchema } from '../domain/period.ts';
+
+/**
+ * Every S3 key the backend writes or reads, in one place (the DynamoDB keys are named beside it, in
+ * `keys.ts`). The prefixes are also what the stacks grant and trigger on (`resources.ts` re-exports
+ * them for the CDK app and the local stack).
+ *
+ * | bucket    | key                                              | written by                   |
+ * |-----------|--------------------------------------------------|------------------------------|
+ * | uploads   | `uploads/<region>/<period>/<uploadId>.<ext>`     | the operator (presigned PUT) |
+ * | uploads   | `disbursements/<yyyy-mm-dd>/<file>`              | Bank Kalteng                 |
+ * | documents | `reports/uploads/<region>/<period>/<uploadId>.csv` | the recipient import       |
+ * | documents | `reports/disbursements/<yyyy-mm-dd>/<file>`      | the bank report import       |
+ * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
+ * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
+ */
+export const PREFIXES = {
+  uploads: 'uploads/',
+  disbursements: 'disbursements/',
+  errorReports: 'reports/uploads/',
+  /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
+  decrees: 'decrees/',
+  /** Error reports of bank disbursement reports, in the documents bucket. */
+  bankReportErrors: 'reports/disbursements/',
+  /** Reconciliation reports in the documents bucket: `reports/reconciliations/<runId>.csv|.json`. */
+  reconciliationReports: 'reports/reconciliations/',
+} as const;
+
+// --- Recipient uploads ------------------------------------------------------------------------------
+
+/**
+ * `uploads/<region>/<period>/<uploadId>.<ext>` (interfaces.md §2). The region is a Kemendagri code;
+ * the upload id is whatever `POST /uploads` issued, or any safe name when a file is put there by
+ * other means (console, CLI).
+ */
+const UploadKeySchema = z.object({
+  region: z.string().regex(/^62\.\d{2}$/),
+  period: PeriodSchema,
+  uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  extension: z.string(),
+});
+export type UploadKey = z.infer<typeof UploadKeySchema>;
+
+export function parseUploadKey(key: string): UploadKey | undefined {
+  if (!key.startsWith(PREFIXES.uploads)) return undefined;
+  const parts = key.slice(PREFIXES.uploads.length).split('/');
+  if (parts.length !== 3) return undefined;
+  const [region, period, file] = parts as [string, string, string];
+  const dot = file.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const parsed = UploadKeySchema.safeParse({
+    region,
+    period,
+    uploadId: file.slice(0, dot),
+    extension: file.slice(dot + 1).toLowerCase(),
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+export const uploadObjectKey = (region: string, period: string, uploadId: string, extension: string) =>
+  `${PREFIXES.uploads}${region}/${period}/${uploadId}.${extension}`;
+
+/** The error report of an upload, in the documents bucket. */
+export const errorReportKey = (region: string, period: string, uploadId: string) =>
+  `${PREFIXES.errorReports}${region}/${period}/${uploadId}.csv`;
+
+// --- Bank disbursement reports ----------------------------------------------------------------------
+
+/** A bank report's S3 key, `disbursements/<yyyy-mm-dd>/<file>`, taken apart. */
+export interface BankReportKey {
+  /** The whole S3 key (the record's identity). */
+  readonly key: string;
+  /** The `<yyyy-mm-dd>` folder. */
+  readonly reportDate: string;
+  /** The file name, extension included. */
+  readonly file: string;
+  /** Lower-case extension without the dot (`csv`), or '' when the name has none. */
+  readonly extension: string;
+}
+
+const DATE_FOLDER = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Control characters have no place in a file name the bank chose. */
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * `disbursements/<yyyy-mm-dd>/<file>`: a real calendar date and one file name (1–200 characters, no
+ * further folders). Anything else under the prefix is not a bank report.
+ */
+export function parseBankReportKey(key: string): BankReportKey | undefined {
+  if (!key.startsWith(PREFIXES.disbursements)) return undefined;
+  const parts = key.slice(PREFIXES.disbursements.length).split('/');
+  if (parts.length !== 2) return undefined;
+  const [reportDate, file] = parts as [string, string];
+  const date = DATE_FOLDER.exec(reportDate);
+  if (!date) return undefined;
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
+    return undefined;
+  }
+  if (file.length === 0 || file.length > 200 || CONTROL.test(file) || file.startsWith('.')) return undefined;
+  const dot = file.lastIndexOf('.');
+  return { key, reportDate, file, extension: dot > 0 ? file.slice(dot + 1).toLowerCase() : '' };
+}
+
+/** `disbursements/2026-11-29/harian.csv` → `2026-11-29/harian.csv` (a key without the prefix is kept). */
+export const bankReportPath = (s3Key: string) =>
+  s3Key.startsWith(PREFIXES.disbursements) ? s3Key.slice(PREFIXES.disbursements.length) : s3Key;
+
+/**
+ * Where the error report of a bank report goes in the documents bucket: its path mirrored under
+ * `reports/disbursements/` (`reports/disbursements/2026-11-29/harian.csv`). Only CSV reports get one,
+ * so it is always a `.csv` and never collides with another report's.
+ */
+export const bankErrorReportKey = (report: BankReportKey): string =>
+  `${PREFIXES.bankReportErrors}${report.reportDate}/${report.file}`;
+
+// --- Decrees ----------------------------------------------------------------------------------------
+
+/** Where a decree's PDF is kept: written once, under a key that names the decree. */
+export const decreePdfKey = (decree: { readonly year: number; readonly decreeId: string }): string =>
+  `${PREFIXES.decrees}${decree.year}/${decree.decreeId}.pdf`;
+
+/** `188.44/7/2026` → `SK-188.44-7-2026.pdf`: the name a download is saved under. */
+export const decreeFilename = (number: string): string => `SK-${number.replace(/[^0-9A-Za-z.]+/g, '-')}.pdf`;
+
+// --- Reconciliation reports -------------------------------------------------------------------------
+
+/** A reconciliation run's report, as CSV (for auditors, in Excel) and JSON. */
+export const reconciliationReportKeys = (runId: string) => ({
+  csv: `${PREFIXES.reconciliationReports}${runId}.csv`,
+  json: `${PREFIXES.reconciliationReports}${runId}.json`,
+});

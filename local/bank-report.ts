@@ -10,7 +10,8 @@ export interface BankLine {
   readonly nik?: string | undefined;
   readonly nama: string;
   readonly amount: number;
-  readonly status: 'BERHASIL' | 'GAGAL';
+  /** RETUR: the money came back (a later line with the same reference, or a line of its own). */
+  readonly status: 'BERHASIL' | 'GAGAL' | 'RETUR';
   /** `YYYY-MM-DD`. */
   readonly date: string;
   readonly nomorSk?: string | undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from './domain/audit.ts';
+import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';
 import { PROPOSAL_STATUSES } from './domain/proposal.ts';
 
@@ -294,7 +295,8 @@ export const PaymentLineSchema = z.object({
   nama: z.string(),
   /** Whole Rupiah. */
   amount: z.number().int(),
-  status: z.enum(['BERHASIL', 'GAGAL']),
+  /** BERHASIL, GAGAL or RETUR; a recorded status may later move (see `statusMove`). */
+  status: z.enum(PAYMENT_STATUSES),
   /** `YYYY-MM-DD`. */
   transactionDate: z.string(),
   nomorSk: z.string().optional(),

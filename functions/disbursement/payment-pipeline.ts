@@ -27,7 +27,17 @@ interface Note {
   readonly issue: BankIssue;
 }
 
-type Settled = 'stored' | 'duplicate' | 'conflict';
+/** How a line ended: recorded as a new payment, moved a recorded one's status, or not recorded. */
+type Settled = 'stored' | 'moved' | 'duplicate' | 'conflict';
+
+/** A line whose reference is recorded with a status it may move (`statusMove`). */
+interface Move {
+  readonly line: PaymentLine;
+  readonly from: PaymentLine['status'];
+}
+
+/** Reads of a payment that moved meanwhile before a line gives up (moves only go forward: two at most). */
+const MOVE_ATTEMPTS = 3;
 
 /** A run of consecutive lines: the valid ones are stored together, the report lines come out together. */
 class Chunk {
@@ -48,8 +58,11 @@ class Chunk {
  * this one); the others go out in one TransactWriteItems whose puts are each conditional on the
  * reference being new, so two imports racing on the same reference cannot both record it, and the
  * first recording is never overwritten (a reference recorded meanwhile cancels the transaction,
- * which {@link PaymentsRepository.putNew} resolves). Up to `concurrency` chunks are in flight;
- * chunks are finished in file order, so counts and report lines are deterministic.
+ * which {@link PaymentsRepository.putNew} resolves). A recorded reference whose line only moves
+ * its status as the bank may (BERHASIL → RETUR, GAGAL → BERHASIL: `statusMove`) is moved by a
+ * conditional update on its current status that keeps the earlier status in its history
+ * ({@link PaymentsRepository.moveStatus}); counted as stored. Up to `concurrency` chunks are in
+ * flight; chunks are finished in file order, so counts and report lines are deterministic.
  *
  * A reference that appears again while an earlier line with it is still in flight waits for that
  * line's chunk to finish first, so the earlier row is always the one recorded.
@@ -124,28 +137,54 @@ export class PaymentPipeline {
     if (chunk.lines.length === 0) return;
     const recorded = await this.payments.getMany(chunk.lines.map((line) => line.bankRef));
     const fresh: PaymentLine[] = [];
+    const moves: Move[] = [];
     for (const line of chunk.lines) {
       const existing = recorded.get(line.bankRef);
-      if (existing) this.settle(chunk, line, existing);
+      if (existing) this.settle(chunk, line, existing, moves);
       else fresh.push(line);
     }
     const { written, taken } = await this.payments.putNew(fresh, this.storedAt);
     for (const line of written) chunk.settled.set(line.bankRef, 'stored');
     for (const line of fresh) {
       const existing = taken.get(line.bankRef);
-      if (existing) this.settle(chunk, line, existing);
+      if (existing) this.settle(chunk, line, existing, moves);
     }
+    await Promise.all(moves.map((move) => this.move(chunk, move)));
   }
 
-  /** A line whose reference is already recorded: this very line (an earlier attempt), the same payment, or a conflict. */
-  private settle(chunk: Chunk, line: PaymentLine, existing: PaymentLine): void {
+  /**
+   * A line whose reference is already recorded: this very line (an earlier attempt), the same
+   * payment, a status move (added to `moves`), or a conflict.
+   */
+  private settle(chunk: Chunk, line: PaymentLine, existing: PaymentLine, moves: Move[]): void {
     const comparison = compareWithRecorded(line, existing);
     if (comparison.kind === 'own') {
       chunk.settled.set(line.bankRef, 'stored');
       return;
     }
+    if (comparison.kind === 'move') {
+      moves.push({ line, from: comparison.from });
+      return;
+    }
     chunk.settled.set(line.bankRef, comparison.kind);
     chunk.notes.push({ row: line.sourceRow, issue: comparison.issue });
+  }
+
+  /** Moves a recorded status; if it moved meanwhile, the line is compared again with what is recorded now. */
+  private async move(chunk: Chunk, first: Move): Promise<void> {
+    let move: Move | undefined = first;
+    for (let attempt = 1; move; attempt++) {
+      const result = await this.payments.moveStatus(move.line, move.from, this.storedAt);
+      if (result.kind === 'moved') {
+        chunk.settled.set(move.line.bankRef, 'moved');
+        return;
+      }
+      if (!result.current) throw new Error(`payment ${move.line.bankRef} could not be read back`);
+      if (attempt >= MOVE_ATTEMPTS) throw new Error(`payment ${move.line.bankRef} kept moving`);
+      const again: Move[] = [];
+      this.settle(chunk, move.line, result.current, again);
+      move = again[0];
+    }
   }
 
   /** Waits for the oldest chunk in flight, then counts it and writes its report lines in row order. */
@@ -157,7 +196,7 @@ export class PaymentPipeline {
     for (const line of chunk.lines) {
       if (this.pending.get(line.bankRef) === chunk) this.pending.delete(line.bankRef);
       const settled = chunk.settled.get(line.bankRef);
-      if (settled === 'stored') {
+      if (settled === 'stored' || settled === 'moved') {
         this.counts.stored++;
         if (line.status === 'BERHASIL') this.totals.berhasil += line.amount;
         else this.totals.gagal += line.amount;

@@ -8,6 +8,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { PAYMENT_STATUSES, type PaymentStatus, type StatusChange } from '../domain/bank-report.ts';
 import type { ObservedPayment } from '../domain/reconciliation.ts';
 import {
   type BankReportRecord,
@@ -22,11 +24,43 @@ import { type BankReportKey, parseBankReportKey } from './storage-keys.ts';
 
 /** One payment line of a bank disbursement report, as recorded under its bank reference. */
 export interface PaymentLine extends ObservedPayment {
+  readonly status: PaymentStatus;
   /** S3 key of the report the line was first recorded from. */
   readonly reportKey: string;
   /** Its row in that report, as Excel shows it. */
   readonly sourceRow: number;
+  /**
+   * The stored `history` attribute: each earlier status, oldest first, with the report line that
+   * moved it on ({@link PaymentsRepository.moveStatus}). `history` (for the ledger) is its statuses.
+   */
+  readonly moves?: readonly StatusChange[] | undefined;
 }
+
+const StatusChangeSchema = z.object({
+  status: z.enum(PAYMENT_STATUSES),
+  reportKey: z.string(),
+  sourceRow: z.number().int(),
+  transactionDate: z.string().optional(),
+  at: z.string().optional(),
+});
+
+/**
+ * A stored payment item: the line as first recorded (`PaymentLineSchema`), its status now (RETUR
+ * too) and, once moved, its `history` (a list of {@link StatusChange} maps, oldest first).
+ */
+const StoredPaymentSchema = PaymentLineSchema.extend({
+  status: z.enum(PAYMENT_STATUSES),
+  history: z.array(StatusChangeSchema).optional(),
+}).transform(({ history, ...line }): PaymentLine => {
+  if (!history || history.length === 0) return line;
+  return { ...line, history: history.map((change) => change.status), moves: history };
+});
+
+/** What {@link PaymentsRepository.moveStatus} did: moved it, or found it no longer in the status expected. */
+export type MoveResult =
+  | { readonly kind: 'moved' }
+  /** The payment as recorded now (someone moved it first); undefined if it cannot be read. */
+  | { readonly kind: 'changed'; readonly current: PaymentLine | undefined };
 
 export interface PaymentsRepositoryOptions {
   /** Items per Query page when streaming (DynamoDB's 1 MB page otherwise); for tests. */
@@ -63,7 +97,8 @@ const RETRYABLE_REASONS: ReadonlySet<string> = new Set([
  * Payment lines of the bank's disbursement reports, one item per bank reference, spread over
  * {@link PAYMENT_SHARDS} partitions (`keys.ts`). A reference is written only if no item has it yet
  * (a condition in the write itself), so however reports overlap or race, each reference is
- * recorded once and the first recording stays.
+ * recorded once and the first recording stays; afterwards only its status may move, forward
+ * ({@link PaymentsRepository.moveStatus}), the earlier status kept in its `history`.
  */
 export class PaymentsRepository {
   private readonly pageSize: number | undefined;
@@ -91,7 +126,7 @@ export class PaymentsRepository {
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const item of out.Responses?.[this.tableName] ?? []) {
-          const line = PaymentLineSchema.parse(item);
+          const line = StoredPaymentSchema.parse(item);
           found.set(line.bankRef, line);
         }
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
@@ -139,6 +174,41 @@ export class PaymentsRepository {
       }
     }
     return { written, taken };
+  }
+
+  /**
+   * Moves a recorded payment from status `from` to `line`'s status (BERHASIL → RETUR or GAGAL →
+   * BERHASIL, see `statusMove`), appending `from` with the moving line's report, row and date to
+   * its `history`. One conditional UpdateItem, on the status being still `from`: the allowed moves
+   * only go forward, so a move already made (an earlier attempt, or another report racing) fails the
+   * condition and never adds to the history twice; the payment as it is now is then read back.
+   */
+  async moveStatus(line: PaymentLine, from: PaymentStatus, at: string): Promise<MoveResult> {
+    const change: StatusChange = {
+      status: from,
+      reportKey: line.reportKey,
+      sourceRow: line.sourceRow,
+      transactionDate: line.transactionDate,
+      at,
+    };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: paymentKey(line.bankRef),
+          UpdateExpression:
+            'SET #status = :to, #history = list_append(if_not_exists(#history, :none), :change)',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :from',
+          ExpressionAttributeNames: { '#status': 'status', '#history': 'history' },
+          ExpressionAttributeValues: { ':to': line.status, ':from': from, ':none': [], ':change': [change] },
+        }),
+      );
+      return { kind: 'moved' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = (await this.getMany([line.bankRef])).get(line.bankRef);
+      return { kind: 'changed', current };
+    }
   }
 
   private async tryPut(
@@ -190,7 +260,7 @@ export class PaymentsRepository {
         : shard + 1 < PAYMENT_SHARDS
           ? this.shardPage(shard + 1)
           : undefined;
-      for (const item of out.Items ?? []) yield PaymentLineSchema.parse(item);
+      for (const item of out.Items ?? []) yield StoredPaymentSchema.parse(item);
     }
   }
 

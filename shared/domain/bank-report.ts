@@ -224,10 +224,9 @@ const fail = <T>(code: BankIssueCode, message: string): FieldResult<T> => ({ ok:
 const quote = (value: string) => `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
 
 /**
- * A payment's recorded status. RETUR (the money came back) is judged by the ledger already; the
- * report reader still reads the word "retur" as GAGAL until Bank Kalteng says how it reports a
- * return (the same reference later, or a line of its own), and a recorded status may move only
- * BERHASIL → RETUR or GAGAL → BERHASIL (issue #10, next step).
+ * A payment's recorded status. RETUR: the money came back (Bank Kalteng reports a return as a later
+ * line with the same reference, or as a line of its own). A recorded status may move only
+ * BERHASIL → RETUR or GAGAL → BERHASIL ({@link statusMove}).
  */
 export const PAYMENT_STATUSES = ['BERHASIL', 'GAGAL', 'RETUR'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
@@ -238,23 +237,40 @@ const STATUS_BY_KEY: ReadonlyMap<string, PaymentStatus> = new Map([
   ['success', 'BERHASIL'],
   ['gagal', 'GAGAL'],
   ['ditolak', 'GAGAL'],
-  ['retur', 'GAGAL'],
   ['failed', 'GAGAL'],
+  ['retur', 'RETUR'],
+  ['dikembalikan', 'RETUR'],
+  ['returned', 'RETUR'],
 ]);
 
-/** `BERHASIL`/`SUKSES`/`SUCCESS` → BERHASIL, `GAGAL`/`DITOLAK`/`RETUR`/`FAILED` → GAGAL, any case. */
+/**
+ * `BERHASIL`/`SUKSES`/`SUCCESS` → BERHASIL, `GAGAL`/`DITOLAK`/`FAILED` → GAGAL,
+ * `RETUR`/`DIKEMBALIKAN`/`RETURNED` → RETUR, any case.
+ */
 export function parseStatus(text: string): FieldResult<PaymentStatus> {
   const shown = foldSpaces(text);
   if (shown === '') {
-    return fail('STATUS_REQUIRED', 'Status transaksi wajib diisi: BERHASIL atau GAGAL.');
+    return fail('STATUS_REQUIRED', 'Status transaksi wajib diisi: BERHASIL, GAGAL atau RETUR.');
   }
   const status = STATUS_BY_KEY.get(compactKey(shown));
   if (status) return ok(status);
   return fail(
     'STATUS_UNKNOWN',
     `Status ${quote(shown)} tidak dikenali. Gunakan BERHASIL (atau SUKSES/SUCCESS) untuk transaksi yang berhasil, ` +
-      'dan GAGAL (atau DITOLAK/RETUR/FAILED) untuk transaksi yang gagal.',
+      'GAGAL (atau DITOLAK/FAILED) untuk transaksi yang gagal, dan RETUR (atau DIKEMBALIKAN/RETURNED) untuk dana yang dikembalikan.',
   );
+}
+
+/**
+ * What a later line with a recorded reference may do to its status: `same` (nothing to change),
+ * `move` (BERHASIL → RETUR: the money came back; GAGAL → BERHASIL: a failed transfer went through
+ * after all), or `conflict` (any other change: the recorded status stays, REFERENSI_BERBEDA).
+ */
+export function statusMove(recorded: PaymentStatus, incoming: PaymentStatus): 'same' | 'move' | 'conflict' {
+  if (recorded === incoming) return 'same';
+  if (recorded === 'BERHASIL' && incoming === 'RETUR') return 'move';
+  if (recorded === 'GAGAL' && incoming === 'BERHASIL') return 'move';
+  return 'conflict';
 }
 
 /** The largest amount one line may carry: far above any BKK payment, far below 2^53. */
@@ -578,22 +594,43 @@ export function validateBankRow(raw: Partial<Record<BankColumn, string>>): BankR
 
 // --- The same reference again --------------------------------------------------------------------
 
-/** What a line and a recorded payment are compared on, and where each came from. */
-export interface RecordedLine {
-  readonly bankRef: string;
-  readonly noRekening: string;
-  readonly amount: number;
-  readonly status: PaymentStatus;
-  /** S3 key of the report the line is in. */
+/** Where a status came from: a line of a report. */
+export interface LineSource {
+  /** S3 key of the report. */
   readonly reportKey: string;
   readonly sourceRow: number;
 }
 
+/**
+ * An earlier status of a recorded payment, and the report line that moved it on (kept in the
+ * payment's `history`, oldest first).
+ */
+export interface StatusChange extends LineSource {
+  /** The status before the move. */
+  readonly status: PaymentStatus;
+  /** The transaction date of the line that moved it (`YYYY-MM-DD`). */
+  readonly transactionDate?: string | undefined;
+  /** When the move was recorded (ISO). */
+  readonly at?: string | undefined;
+}
+
+/** What a line and a recorded payment are compared on, and where each came from. */
+export interface RecordedLine extends LineSource {
+  readonly bankRef: string;
+  readonly noRekening: string;
+  readonly amount: number;
+  readonly status: PaymentStatus;
+  /** Of a recorded payment: its earlier statuses, oldest first, each with the line that moved it on. */
+  readonly moves?: readonly StatusChange[] | undefined;
+}
+
 export type Comparison =
-  /** The recorded payment is this very line (an earlier attempt at this report stored it). */
+  /** The recorded payment is this very line (an earlier attempt at this report stored or moved it). */
   | { readonly kind: 'own' }
   /** Same amount, account and status: the payment is counted once; a warning for the report. */
   | { readonly kind: 'duplicate'; readonly issue: BankIssue }
+  /** Same amount and account, and a status the recorded one may move to ({@link statusMove}). */
+  | { readonly kind: 'move'; readonly from: PaymentStatus }
   /** Another amount, account or status: the recorded one stays; an error for the report. */
   | { readonly kind: 'conflict'; readonly issue: BankIssue };
 
@@ -602,9 +639,29 @@ export const reportLabel = (reportKey: string): string =>
   reportKey.startsWith(PREFIXES.disbursements) ? reportKey.slice(PREFIXES.disbursements.length) : reportKey;
 
 /**
+ * Each status a recorded payment has had, oldest first, with the report line it came from: the
+ * first from the first recording, each later one from the line that moved the one before it.
+ */
+export function statusSources(recorded: RecordedLine): (LineSource & { readonly status: PaymentStatus })[] {
+  const moves = recorded.moves ?? [];
+  const first = moves[0]?.status ?? recorded.status;
+  const sources = [{ status: first, reportKey: recorded.reportKey, sourceRow: recorded.sourceRow }];
+  moves.forEach((move, index) => {
+    const status = moves[index + 1]?.status ?? recorded.status;
+    sources.push({ status, reportKey: move.reportKey, sourceRow: move.sourceRow });
+  });
+  return sources;
+}
+
+const sameSource = (a: LineSource, b: LineSource) =>
+  a.reportKey === b.reportKey && a.sourceRow === b.sourceRow;
+
+/**
  * Compares a line with the payment already recorded under its bank reference. Two lines are the
  * same payment when amount, account and status agree (the transaction date, name, NIK and decree
- * number may be written differently by two reports of the same transfer).
+ * number may be written differently by two reports of the same transfer). With the same amount and
+ * account, a status the recorded one may move to ({@link statusMove}) is a `move`; a line that
+ * recorded or moved the payment itself (an earlier attempt at this report) is `own`.
  */
 export function compareWithRecorded(line: RecordedLine, recorded: RecordedLine): Comparison {
   const differs: string[] = [];
@@ -618,16 +675,22 @@ export function compareWithRecorded(line: RecordedLine, recorded: RecordedLine):
       `no rekening ${maskAccount(recorded.noRekening)} tercatat, ${maskAccount(line.noRekening)} di baris ini`,
     );
   }
-  if (recorded.status !== line.status) {
-    differs.push(`status ${recorded.status} tercatat, ${line.status} di baris ini`);
+  const sources = statusSources(recorded);
+  if (
+    differs.length === 0 &&
+    sources.some((source) => sameSource(source, line) && source.status === line.status)
+  ) {
+    return { kind: 'own' };
   }
+  const move = statusMove(recorded.status, line.status);
+  if (move === 'move' && differs.length === 0) return { kind: 'move', from: recorded.status };
+  if (move !== 'same') differs.push(`status ${recorded.status} tercatat, ${line.status} di baris ini`);
+  const current = sources[sources.length - 1] ?? recorded;
   const where =
-    recorded.reportKey === line.reportKey
-      ? `pada baris ${recorded.sourceRow} laporan ini`
-      : `pada laporan ${reportLabel(recorded.reportKey)} (baris ${recorded.sourceRow})`;
+    current.reportKey === line.reportKey
+      ? `pada baris ${current.sourceRow} laporan ini`
+      : `pada laporan ${reportLabel(current.reportKey)} (baris ${current.sourceRow})`;
   if (differs.length === 0) {
-    if (recorded.reportKey === line.reportKey && recorded.sourceRow === line.sourceRow)
-      return { kind: 'own' };
     return {
       kind: 'duplicate',
       issue: {
@@ -638,6 +701,10 @@ export function compareWithRecorded(line: RecordedLine, recorded: RecordedLine):
       },
     };
   }
+  const rule =
+    move === 'conflict'
+      ? ' Status yang tercatat hanya dapat berubah dari BERHASIL menjadi RETUR atau dari GAGAL menjadi BERHASIL.'
+      : '';
   return {
     kind: 'conflict',
     issue: {
@@ -645,8 +712,8 @@ export function compareWithRecorded(line: RecordedLine, recorded: RecordedLine):
       code: 'REFERENSI_BERBEDA',
       severity: 'error',
       message:
-        `No referensi ini sudah tercatat ${where}, tetapi isinya berbeda (${differs.join('; ')}). ` +
-        'Data yang tercatat lebih dulu dipertahankan dan baris ini tidak dicatat; minta Bank Kalteng memastikan transaksi yang benar.',
+        `No referensi ini sudah tercatat ${where}, tetapi isinya berbeda (${differs.join('; ')}).${rule} ` +
+        'Data yang tercatat dipertahankan dan baris ini tidak dicatat; minta Bank Kalteng memastikan transaksi yang benar.',
     },
   };
 }

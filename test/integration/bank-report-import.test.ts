@@ -16,6 +16,7 @@ const { bankReportKey, paymentKey, paymentShard } = await import('#shared/adapte
 const { importBankReport } = await import('../../functions/disbursement/import-bank-report.ts');
 const { ImportBusyError, LEASE_MS } = await import('#shared/import/leased-import.ts');
 const { handler } = await import('../../functions/disbursement/handler.ts');
+const { Ledger } = await import('#shared/domain/reconciliation.ts');
 const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
 type BankImportDeps = import('../../functions/disbursement/import-bank-report.ts').BankImportDeps;
 type PaymentLine = import('#shared/adapters/payments-repo.ts').PaymentLine;
@@ -264,9 +265,10 @@ describe('import of a bank disbursement report', () => {
       status: 'GAGAL',
       transactionDate: '2026-11-30',
     });
+    // A return of a reference never seen: stored as RETUR (the ledger takes the money back).
     expect(payments.get(at(11).ref)).toMatchObject({
       amount: 750_000,
-      status: 'GAGAL',
+      status: 'RETUR',
       transactionDate: '2026-11-30',
     });
     expect(payments.get(at(11).ref)).not.toHaveProperty('nomorSk');
@@ -367,6 +369,179 @@ describe('import of a bank disbursement report', () => {
     expect(await record(a.key)).toMatchObject({
       counts: { lines: 10, stored: 10, duplicates: 0, rejected: 0 },
     });
+  });
+
+  it('moves a recorded status only BERHASIL → RETUR or GAGAL → BERHASIL, keeping the earlier one as history', async () => {
+    const [x, y, z] = specs('moves', 3) as [LineSpec, LineSpec, LineSpec];
+    const r1 = await put(report([x, { ...y, status: 'GAGAL' }]), 'r1.csv');
+    await importBankReport(r1, deps());
+
+    // Report 2: X came back, Y went through after all, Z is a return of a reference never seen.
+    const r2Lines: LineSpec[] = [
+      { ...x, status: 'RETUR', date: '02/12/2026' },
+      { ...y, status: 'BERHASIL', date: '02/12/2026' },
+      { ...z, status: 'Dikembalikan', date: '02/12/2026' },
+    ];
+    const r2 = await put(report(r2Lines), 'r2.csv', '2026-12-02');
+    expect((await importBankReport(r2, deps())).kind).toBe('completed');
+    const saved2 = await record(r2.key);
+    expect(saved2).toMatchObject({
+      status: 'COMPLETED',
+      // A move counts as stored; RETUR amounts are totalled with GAGAL (money not with the payee).
+      counts: { lines: 3, stored: 3, duplicates: 0, rejected: 0 },
+      totals: { berhasil: 1_250_000, gagal: 2 * 1_250_000 },
+    });
+    expect(saved2?.reportKey).toBeUndefined();
+
+    const moved = await stored([x.ref, y.ref, z.ref]);
+    const change = (status: string, n: number) => ({
+      status,
+      reportKey: r2.key,
+      sourceRow: rowOf(n),
+      transactionDate: '2026-12-02',
+      at: expect.any(String),
+    });
+    expect(moved.get(x.ref)).toMatchObject({
+      status: 'RETUR',
+      history: ['BERHASIL'],
+      moves: [change('BERHASIL', 1)],
+      // The first recording stays the line's origin, with its date.
+      reportKey: r1.key,
+      sourceRow: rowOf(1),
+      transactionDate: '2026-11-29',
+    });
+    expect(moved.get(y.ref)).toMatchObject({
+      status: 'BERHASIL',
+      history: ['GAGAL'],
+      moves: [change('GAGAL', 2)],
+      reportKey: r1.key,
+      sourceRow: rowOf(2),
+    });
+    expect(moved.get(z.ref)).toMatchObject({ status: 'RETUR', reportKey: r2.key, sourceRow: rowOf(3) });
+    expect(moved.get(z.ref)).not.toHaveProperty('history');
+    // As stored: one `history` list of maps, oldest first.
+    const item = await documentClient.send(new GetCommand({ TableName: TABLE, Key: paymentKey(x.ref) }));
+    expect(item.Item?.history).toEqual([change('BERHASIL', 1)]);
+
+    // Report 3: GAGAL after RETUR is no allowed move; nothing changes. Y again is a duplicate.
+    const r3 = await put(report([{ ...x, status: 'GAGAL' }, y]), 'r3.csv', '2026-12-03');
+    expect((await importBankReport(r3, deps())).kind).toBe('completed');
+    const saved3 = await record(r3.key);
+    expect(saved3).toMatchObject({ counts: { lines: 2, stored: 0, duplicates: 1, rejected: 1 } });
+    const rows3 = (await readReport(saved3?.reportKey ?? '')).slice(1);
+    expect(rows3.map((row) => [Number(row[0]), row[2], row[3]])).toEqual([
+      [rowOf(1), 'REFERENSI_BERBEDA', 'galat'],
+      [rowOf(2), 'REFERENSI_GANDA', 'peringatan'],
+    ]);
+    expect(rows3[0]?.[4]).toMatch(
+      /sudah tercatat pada laporan 2026-12-02\/\w+-r2\.csv \(baris 5\).*status RETUR tercatat, GAGAL di baris ini\)\. Status yang tercatat hanya dapat berubah dari BERHASIL menjadi RETUR/,
+    );
+    expect(await stored([x.ref, y.ref, z.ref])).toEqual(moved);
+
+    // Report 2 processed again (the same bytes under another name): duplicates, no second move.
+    const again = await put(report(r2Lines), 'r2-kirim-ulang.csv', '2026-12-04');
+    expect((await importBankReport(again, deps())).kind).toBe('completed');
+    expect(await record(again.key)).toMatchObject({
+      counts: { lines: 3, stored: 0, duplicates: 3, rejected: 0 },
+    });
+    expect(await stored([x.ref, y.ref, z.ref])).toEqual(moved);
+    // The move itself, made again: its condition on the current status refuses it.
+    const payments = new PaymentsRepository(TABLE);
+    const retry = await payments.moveStatus(
+      { ...(moved.get(x.ref) as PaymentLine), reportKey: r2.key, sourceRow: rowOf(1) },
+      'BERHASIL',
+      new Date().toISOString(),
+    );
+    expect(retry).toEqual({ kind: 'changed', current: moved.get(x.ref) });
+
+    // What the reconciliation ledger reads: X returned (nothing net), Y paid.
+    const decree = {
+      decreeId: `SK-${RUN}`,
+      number: '188.44/3/2026',
+      year: 2026,
+      seq: 3,
+      proposalId: `P-${RUN}`,
+      region: '62.01',
+      period: '2026-S2',
+      status: 'ISSUED' as const,
+    };
+    const ledger = new Ledger([decree]);
+    for (const spec of [x, y]) {
+      ledger.addExpected(decree.decreeId, {
+        recipientId: `R-${spec.i}`,
+        noRekening: account(spec.i),
+        nik: nik(spec.i),
+        nama: `Warga ${String.fromCharCode(65 + (spec.i % 26))}`,
+        amount: 1_250_000,
+      });
+    }
+    for await (const line of payments.stream()) {
+      if (line.bankRef === x.ref || line.bankRef === y.ref) expect(ledger.addPayment(line)).toBeUndefined();
+    }
+    expect(
+      [...ledger.findings()].map((finding) => [finding.kind, finding.recipientId, finding.paidAmount]),
+    ).toEqual([['RETURNED', `R-${x.i}`, 0]]);
+    expect(ledger.summaries()).toEqual([
+      expect.objectContaining({
+        recipients: 2,
+        paid: 1,
+        returned: 1,
+        paidAmount: 1_250_000,
+        fullyPaid: false,
+      }),
+    ]);
+  });
+
+  it('moves a status once when a crashed attempt is retried after the move was written', async () => {
+    const [w] = specs('movecrash', 1) as [LineSpec];
+    await importBankReport(await put(report([w]), 'w1.csv'), deps());
+    const object = await put(report([{ ...w, status: 'RETUR' }]), 'w2.csv', '2026-12-02');
+    // Fault injection: the move is written, then the connection drops before the answer.
+    class CrashingPayments extends PaymentsRepository {
+      override async moveStatus(line: PaymentLine, from: PaymentLine['status'], at: string): Promise<never> {
+        await super.moveStatus(line, from, at);
+        throw new Error('connection reset');
+      }
+    }
+    await expect(importBankReport(object, deps({ payments: new CrashingPayments(TABLE) }))).rejects.toThrow(
+      'connection reset',
+    );
+    expect((await stored([w.ref])).get(w.ref)).toMatchObject({ status: 'RETUR', history: ['BERHASIL'] });
+
+    expect((await importBankReport(object, deps())).kind).toBe('completed');
+    expect(await record(object.key)).toMatchObject({
+      status: 'COMPLETED',
+      attempts: 2,
+      counts: { lines: 1, stored: 1, duplicates: 0, rejected: 0 },
+    });
+    expect((await record(object.key))?.reportKey).toBeUndefined();
+    expect((await stored([w.ref])).get(w.ref)).toMatchObject({
+      status: 'RETUR',
+      history: ['BERHASIL'],
+      moves: [{ status: 'BERHASIL', reportKey: object.key, sourceRow: rowOf(1) }],
+    });
+  });
+
+  it('moves each status once when two reports with the same returns are imported at the same time', async () => {
+    const paidLines = specs('moverace', 40);
+    await importBankReport(await put(report(paidLines), 'bayar.csv'), deps());
+    const returns = paidLines.map((spec) => ({ ...spec, status: 'RETUR' }));
+    const left = await put(report(returns), 'retur-kiri.csv', '2026-12-02');
+    const right = await put(report(returns), 'retur-kanan.csv', '2026-12-02');
+    const small = { pipeline: { chunkSize: 5, concurrency: 4 } };
+    await Promise.all([importBankReport(left, deps(small)), importBankReport(right, deps(small))]);
+    const [l, r] = [await record(left.key), await record(right.key)];
+    // Each move made by exactly one of them; the other found it made: a duplicate.
+    expect((l?.counts.stored ?? 0) + (r?.counts.stored ?? 0)).toBe(40);
+    expect((l?.counts.duplicates ?? 0) + (r?.counts.duplicates ?? 0)).toBe(40);
+    const payments = await stored(paidLines.map((spec) => spec.ref));
+    let byLeft = 0;
+    for (const payment of payments.values()) {
+      expect(payment).toMatchObject({ status: 'RETUR', history: ['BERHASIL'] });
+      expect(payment.moves).toHaveLength(1);
+      if (payment.moves?.[0]?.reportKey === left.key) byLeft++;
+    }
+    expect(byLeft).toBe(l?.counts.stored);
   });
 
   it('records each reference once when two overlapping reports are imported at the same time', async () => {

@@ -18,6 +18,8 @@ import {
   parseTransactionDate,
   type RecordedLine,
   rowErrorLine,
+  statusMove,
+  statusSources,
   validateBankRow,
 } from '#shared/domain/bank-report.ts';
 import { REPORT_COLUMNS } from '#shared/domain/report.ts';
@@ -222,8 +224,12 @@ describe('statuses', () => {
     [' SUCCESS ', 'BERHASIL'],
     ['GAGAL', 'GAGAL'],
     ['Ditolak', 'GAGAL'],
-    ['RETUR', 'GAGAL'],
     ['FAILED', 'GAGAL'],
+    ['RETUR', 'RETUR'],
+    ['Retur', 'RETUR'],
+    ['DIKEMBALIKAN', 'RETUR'],
+    ['dikembalikan', 'RETUR'],
+    ['Returned', 'RETUR'],
   ])('reads %j as %s', (text, status) => {
     expect(parseStatus(text)).toEqual({ ok: true, value: status });
   });
@@ -232,7 +238,7 @@ describe('statuses', () => {
     expect(parseStatus('PENDING')).toMatchObject({
       ok: false,
       code: 'STATUS_UNKNOWN',
-      message: expect.stringMatching(/Status "PENDING" tidak dikenali\. Gunakan BERHASIL/),
+      message: expect.stringMatching(/Status "PENDING" tidak dikenali\. Gunakan BERHASIL.*RETUR/),
     });
     expect(parseStatus('')).toMatchObject({ ok: false, code: 'STATUS_REQUIRED' });
   });
@@ -388,6 +394,9 @@ describe('a reference recorded before', () => {
   };
   const earlier: RecordedLine = { ...line, reportKey: 'disbursements/2026-11-29/harian.csv', sourceRow: 4 };
 
+  const issueOf = (result: ReturnType<typeof compareWithRecorded>) =>
+    'issue' in result ? result.issue.message : '';
+
   it('is this very line when an earlier attempt recorded it', () => {
     expect(compareWithRecorded(line, { ...line })).toEqual({ kind: 'own' });
   });
@@ -398,11 +407,11 @@ describe('a reference recorded before', () => {
       kind: 'duplicate',
       issue: { code: 'REFERENSI_GANDA', severity: 'warning' },
     });
-    expect(result.kind !== 'own' && result.issue.message).toMatch(
+    expect(issueOf(result)).toMatch(
       /sudah tercatat pada laporan 2026-11-29\/harian\.csv \(baris 4\).*dihitung satu kali/,
     );
     const sameReport = compareWithRecorded(line, { ...line, sourceRow: 3 });
-    expect(sameReport.kind !== 'own' && sameReport.issue.message).toMatch(/pada baris 3 laporan ini/);
+    expect(issueOf(sameReport)).toMatch(/pada baris 3 laporan ini/);
   });
 
   it('is a conflict otherwise, naming what differs with the account masked', () => {
@@ -420,8 +429,102 @@ describe('a reference recorded before', () => {
     expect(message).toMatch(/jumlah Rp1\.500\.000 tercatat, Rp1\.250\.000 di baris ini/);
     expect(message).toMatch(/no rekening \*{6}7776 tercatat, \*{6}3004 di baris ini/);
     expect(message).toMatch(/status GAGAL tercatat, BERHASIL di baris ini/);
-    expect(message).toMatch(/tercatat lebih dulu dipertahankan/);
+    expect(message).toMatch(/Data yang tercatat dipertahankan/);
     expect(message).not.toContain(ACCOUNT);
+  });
+
+  it('moves BERHASIL to RETUR and GAGAL to BERHASIL with the same amount and account', () => {
+    expect(compareWithRecorded({ ...line, status: 'RETUR' }, earlier)).toEqual({
+      kind: 'move',
+      from: 'BERHASIL',
+    });
+    expect(compareWithRecorded(line, { ...earlier, status: 'GAGAL' })).toEqual({
+      kind: 'move',
+      from: 'GAGAL',
+    });
+  });
+
+  it('refuses a move with another amount, naming the status too', () => {
+    const result = compareWithRecorded({ ...line, status: 'RETUR', amount: 1_000_000 }, earlier);
+    expect(result).toMatchObject({ kind: 'conflict', issue: { code: 'REFERENSI_BERBEDA' } });
+    expect(issueOf(result)).toMatch(
+      /jumlah Rp1\.250\.000 tercatat.*status BERHASIL tercatat, RETUR di baris ini/,
+    );
+  });
+
+  it('refuses any other change of status, naming the moves allowed', () => {
+    for (const [recorded, incoming] of [
+      ['BERHASIL', 'GAGAL'],
+      ['GAGAL', 'RETUR'],
+      ['RETUR', 'BERHASIL'],
+      ['RETUR', 'GAGAL'],
+    ] as const) {
+      const result = compareWithRecorded({ ...line, status: incoming }, { ...earlier, status: recorded });
+      expect(result).toMatchObject({ kind: 'conflict', issue: { code: 'REFERENSI_BERBEDA' } });
+      expect(issueOf(result)).toMatch(
+        new RegExp(
+          `status ${recorded} tercatat, ${incoming} di baris ini\\)\\. Status yang tercatat hanya dapat berubah`,
+        ),
+      );
+    }
+  });
+
+  describe('once moved', () => {
+    const mover = { reportKey: 'disbursements/2026-12-02/retur.csv', sourceRow: 9 };
+    const returned: RecordedLine = {
+      ...earlier,
+      status: 'RETUR',
+      moves: [{ status: 'BERHASIL', ...mover, transactionDate: '2026-12-02' }],
+    };
+
+    it('knows where each status came from', () => {
+      expect(statusSources(returned)).toEqual([
+        { status: 'BERHASIL', reportKey: earlier.reportKey, sourceRow: 4 },
+        { status: 'RETUR', ...mover },
+      ]);
+      expect(statusSources(earlier)).toEqual([
+        { status: 'BERHASIL', reportKey: earlier.reportKey, sourceRow: 4 },
+      ]);
+    });
+
+    it('is the moving line itself when its report is read again (no second move)', () => {
+      expect(compareWithRecorded({ ...line, ...mover, status: 'RETUR' }, returned)).toEqual({ kind: 'own' });
+      // The first recording, read again by a retry of its own report after the move: its own too.
+      expect(compareWithRecorded({ ...line, reportKey: earlier.reportKey, sourceRow: 4 }, returned)).toEqual({
+        kind: 'own',
+      });
+    });
+
+    it('is a duplicate of the same RETUR from another report, named by where RETUR came from', () => {
+      const result = compareWithRecorded({ ...line, status: 'RETUR' }, returned);
+      expect(result).toMatchObject({ kind: 'duplicate', issue: { code: 'REFERENSI_GANDA' } });
+      expect(issueOf(result)).toMatch(/pada laporan 2026-12-02\/retur\.csv \(baris 9\)/);
+    });
+
+    it('refuses GAGAL or BERHASIL after RETUR', () => {
+      for (const status of ['GAGAL', 'BERHASIL'] as const) {
+        expect(compareWithRecorded({ ...line, status }, returned)).toMatchObject({
+          kind: 'conflict',
+          issue: { code: 'REFERENSI_BERBEDA', severity: 'error' },
+        });
+      }
+    });
+  });
+});
+
+describe('status moves', () => {
+  it.each([
+    ['BERHASIL', 'BERHASIL', 'same'],
+    ['GAGAL', 'GAGAL', 'same'],
+    ['RETUR', 'RETUR', 'same'],
+    ['BERHASIL', 'RETUR', 'move'],
+    ['GAGAL', 'BERHASIL', 'move'],
+    ['BERHASIL', 'GAGAL', 'conflict'],
+    ['GAGAL', 'RETUR', 'conflict'],
+    ['RETUR', 'BERHASIL', 'conflict'],
+    ['RETUR', 'GAGAL', 'conflict'],
+  ] as const)('%s then %s is %s', (recorded, incoming, expected) => {
+    expect(statusMove(recorded, incoming)).toBe(expected);
   });
 });
 

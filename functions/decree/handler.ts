@@ -8,7 +8,7 @@ import { RATE_TABLE } from '#shared/config/rates.ts';
 import { DecreeRequestedSchema } from '#shared/messages.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { type IssueDecreeDeps, issueDecree } from './issue-decree.ts';
-import { renderDecreePdf } from './render-pdf.ts';
+import { dryRunDecreePdf, renderDecreePdf } from './render-pdf.ts';
 
 let deps: IssueDecreeDeps | undefined;
 
@@ -27,6 +27,7 @@ export function dependencies(): IssueDecreeDeps {
     retention: decree.retention,
     rates: RATE_TABLE,
     render: renderDecreePdf,
+    dryRender: dryRunDecreePdf,
   };
   return deps;
 }

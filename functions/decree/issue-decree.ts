@@ -4,8 +4,10 @@ import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { decreePdfKey } from '#shared/adapters/storage-keys.ts';
+import { totalsFor } from '#shared/domain/amounts.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import {
+  amountProblems,
   amountsForPeriod,
   buildLampiran,
   type DecreeDocument,
@@ -13,8 +15,13 @@ import {
   type DecreeSettings,
   decreeDocument,
   decreeIdFor,
+  decreeSettingsProblems,
   formatDecreeNumber,
+  type Lampiran,
   newVerifyCode,
+  type PreflightProblem,
+  recipientProblem,
+  retentionProblems,
   wibDate,
 } from '#shared/domain/decree.ts';
 import type { RoleCode } from '#shared/domain/roles.ts';
@@ -39,6 +46,8 @@ export interface IssueDecreeDeps {
   readonly retention: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly days: number } | undefined;
   readonly rates: { readonly placeholder: boolean; readonly monthly: Readonly<Record<RoleCode, number>> };
   readonly render: (doc: DecreeDocument, options: { createdAt: Date }) => Promise<RenderedPdf>;
+  /** The pre-flight's rendering: nothing kept, nothing stored (`dryRunDecreePdf`). */
+  readonly dryRender: (doc: DecreeDocument, options: { createdAt: Date }) => Promise<unknown>;
   readonly now?: () => Date;
   /** Attempts at taking the next number when other decrees take it first. @default 200 */
   readonly maxNumberingAttempts?: number;
@@ -51,6 +60,11 @@ const SYSTEM: AuditActor = { sub: 'system:decree-worker', name: 'Penerbit SK oto
  * Issues the decree of an approved proposal, in two steps that each either happen whole or not at
  * all, so a crash anywhere is finished by the next delivery of the same message:
  *
+ * 0. **Pre-flight** ({@link preflightDecree}), before any number is taken: everything that can fail
+ *    later without depending on the number (the list read whole and valid, counts and totals as
+ *    approved, the amounts, the configuration, the fonts, a dry rendering). A failure throws
+ *    {@link DecreePreflightError}: no number is taken, the proposal stays APPROVED, the message is
+ *    retried and ends in the dead-letter queue.
  * 1. **Number**: one transaction takes the year's next number (conditional on the counter still
  *    holding the one before: no gap, no repeat), records the decree as ISSUING with its
  *    verification code, and names it on the proposal (conditional on APPROVED and unchanged), with
@@ -67,22 +81,33 @@ export async function issueDecree(
   deps: IssueDecreeDeps,
 ): Promise<DecreeRecord | undefined> {
   const now = deps.now ?? (() => new Date());
-  const numbered = await numberDecree(message, deps, now);
-  if (numbered?.status !== 'ISSUING') return numbered;
-  return storeDecree(numbered, deps, now);
+  const numbered = await numberChecked(message, deps, now);
+  if (numbered?.decree.status !== 'ISSUING') return numbered?.decree;
+  return storeDecree(numbered.decree, deps, now, numbered.lampiran);
 }
 
 /**
- * Step 1 alone: the decree of the request's proposal, numbered (ISSUING) or further along; undefined
- * when the request is stale. Retries when another decree takes the number first.
+ * Step 1 alone (after the pre-flight): the decree of the request's proposal, numbered (ISSUING) or
+ * further along; undefined when the request is stale. Retries when another decree takes the number
+ * first.
  */
 export async function numberDecree(
   message: DecreeRequested,
   deps: IssueDecreeDeps,
   now: () => Date = deps.now ?? (() => new Date()),
 ): Promise<DecreeRecord | undefined> {
+  return (await numberChecked(message, deps, now))?.decree;
+}
+
+/** The decree, and the lampiran the pre-flight built when this call numbered it. */
+async function numberChecked(
+  message: DecreeRequested,
+  deps: IssueDecreeDeps,
+  now: () => Date,
+): Promise<{ decree: DecreeRecord; lampiran?: Lampiran } | undefined> {
   const attempts = deps.maxNumberingAttempts ?? 200;
   let replaces: Awaited<ReturnType<typeof replacedDecree>> | undefined;
+  let checked: Preflight | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const proposal = await deps.proposals.get(message.proposalId);
     if (proposal?.decreeId) {
@@ -91,7 +116,7 @@ export async function numberDecree(
         throw new Error(
           `proposal ${proposal.proposalId} names decree ${proposal.decreeId}, which is missing`,
         );
-      return decree;
+      return { decree };
     }
     if (proposal?.status !== 'APPROVED' || proposal.approvedListId !== message.listId) {
       logger.warn('Decree request is stale: the proposal is not approved with this list', {
@@ -100,6 +125,8 @@ export async function numberDecree(
       });
       return undefined;
     }
+    // Once per request, before any number is taken: a failure here leaves the year's sequence as it was.
+    checked ??= await preflightDecree(proposal, message.listId, deps, now());
     replaces ??= await replacedDecree(proposal, deps);
     const at = now();
     const date = wibDate(at);
@@ -119,7 +146,7 @@ export async function numberDecree(
       numberedAt: at.toISOString(),
       recipientCount: proposal.recipientCount,
       // The amounts are fixed with the number: a retry, or a later change of the rate table, prints the same.
-      amountByRole: amountsForPeriod(deps.rates.monthly, proposal.period),
+      amountByRole: checked.amountByRole,
       ratesArePlaceholders: deps.rates.placeholder,
       signer: { title: deps.settings.signerTitle, name: deps.settings.signerName },
       approvedBy: message.approvedBy,
@@ -135,7 +162,7 @@ export async function numberDecree(
         deps.decrees.numberingItems(decree),
       );
       logger.info('Decree numbered', { decreeId: decree.decreeId, number: decree.number, attempt });
-      return decree;
+      return { decree, lampiran: checked.lampiran };
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError)) throw error;
       // Item 5 is the revoked decree's `replacedBy`: another decree replaced it meanwhile; look again.
@@ -146,6 +173,187 @@ export async function numberDecree(
     }
   }
   throw new Error(`no decree number for ${message.proposalId} after ${attempts} attempts`);
+}
+
+// --- Pre-flight ------------------------------------------------------------------------------------
+
+/** A decree that cannot be issued as things are: no number was taken; the message is retried. */
+export class DecreePreflightError extends Error {
+  constructor(
+    readonly proposalId: string,
+    readonly problems: readonly PreflightProblem[],
+  ) {
+    super(
+      `decree pre-flight of ${proposalId} failed, no number taken: ` +
+        problems.map((problem) => `${problem.code}: ${problem.message}`).join(' | '),
+    );
+    this.name = 'DecreePreflightError';
+  }
+}
+
+interface Preflight {
+  readonly amountByRole: Record<string, number>;
+  readonly lampiran: Lampiran;
+}
+
+/** Recipients named one by one in a pre-flight failure; the rest are counted. */
+const LISTED_RECIPIENT_PROBLEMS = 10;
+
+/** The number and code the dry rendering prints: as wide as real ones get. */
+const PLACEHOLDER_SEQ = 99_999;
+const PLACEHOLDER_CODE = 'ZZZZ-ZZZZ-ZZZZ';
+
+/**
+ * Everything that can fail after the number is taken, checked before it is: the configuration
+ * (number pattern, place, signer, verification URL, NIK mask, retention), the amounts of the period
+ * from the rate table, the approved list read whole (every item parses, every recipient can be
+ * printed, the count and the count per role are the proposal's, and so the total the approver saw),
+ * and a dry rendering with a placeholder number and code (fonts, QR code, every row laid out; see
+ * `dryRunDecreePdf`). Throws {@link DecreePreflightError} with every problem found; logs them (ids,
+ * codes and row numbers only). Returns the amounts and the lampiran, which the decree then prints.
+ */
+export async function preflightDecree(
+  proposal: ProposalRecord,
+  listId: string,
+  deps: IssueDecreeDeps,
+  at: Date,
+): Promise<Preflight> {
+  const problems: PreflightProblem[] = [
+    ...decreeSettingsProblems(deps.settings),
+    ...retentionProblems(deps.retention),
+  ];
+  let amountByRole: Record<string, number> = {};
+  try {
+    amountByRole = amountsForPeriod(deps.rates.monthly, proposal.period);
+    problems.push(...amountProblems(amountByRole));
+  } catch (error) {
+    problems.push({
+      code: 'RATES_INVALID',
+      message: `Tabel tarif: besaran periode ${proposal.period} tidak dapat dihitung (${(error as Error).message}).`,
+    });
+  }
+
+  const recipients: DecreeRecipient[] = [];
+  const countsByRole: Record<string, number> = {};
+  const invalid: string[] = [];
+  let read = 0;
+  try {
+    for await (const { recipient } of deps.recipients.stream(listId)) {
+      read += 1;
+      const entry: DecreeRecipient = {
+        nama: recipient.nama,
+        nik: recipient.nik,
+        peran: recipient.peran,
+        kecamatanCode: recipient.kecamatanCode,
+        kecamatan: recipient.kecamatan,
+        desaCode: recipient.desaCode,
+        desa: recipient.desa,
+        rt: recipient.rt,
+      };
+      const problem = recipientProblem(entry);
+      if (problem) invalid.push(`baris ${recipient.row}: ${problem}`);
+      countsByRole[entry.peran] = (countsByRole[entry.peran] ?? 0) + 1;
+      recipients.push(entry);
+    }
+  } catch (error) {
+    // A stored item that no longer parses, or a read that fails: the name of the error only (a
+    // validation message could quote a recipient's data).
+    problems.push({
+      code: 'LIST_UNREADABLE',
+      message: `Daftar ${listId} tidak dapat dibaca utuh: terhenti setelah ${read} penerima (${(error as Error).name}).`,
+    });
+  }
+  if (invalid.length > 0) {
+    const more = invalid.length - LISTED_RECIPIENT_PROBLEMS;
+    problems.push({
+      code: 'RECIPIENT_INVALID',
+      message:
+        `${invalid.length} penerima tidak dapat dicetak: ${invalid.slice(0, LISTED_RECIPIENT_PROBLEMS).join('; ')}` +
+        `${more > 0 ? `; dan ${more} lainnya` : ''}.`,
+    });
+  }
+  const listRead = !problems.some((problem) => problem.code === 'LIST_UNREADABLE');
+  if (listRead && recipients.length !== proposal.recipientCount) {
+    problems.push({
+      code: 'COUNT_MISMATCH',
+      message: `Daftar ${listId} memuat ${recipients.length} penerima, usulan yang disetujui ${proposal.recipientCount}.`,
+    });
+  }
+  if (listRead && Object.keys(proposal.countsByRole).length > 0) {
+    const roles = new Set([...Object.keys(countsByRole), ...Object.keys(proposal.countsByRole)]);
+    const differ = [...roles].filter(
+      (role) => (countsByRole[role] ?? 0) !== (proposal.countsByRole[role] ?? 0),
+    );
+    if (differ.length > 0) {
+      problems.push({
+        code: 'COUNT_MISMATCH',
+        message:
+          'Jumlah penerima per peran berbeda dari usulan yang disetujui: ' +
+          differ
+            .map((role) => `${role} ${countsByRole[role] ?? 0} (usulan ${proposal.countsByRole[role] ?? 0})`)
+            .join(', ') +
+          '.',
+      });
+    }
+  }
+  if (problems.length > 0) throw preflightFailed(proposal, listId, problems);
+
+  const lampiran = buildLampiran(recipients, amountByRole, deps.settings.nikMask);
+  recipients.length = 0;
+  const approvedTotal = totalsFor(proposal.countsByRole, deps.rates.monthly, proposal.period).total;
+  if (Object.keys(proposal.countsByRole).length > 0 && lampiran.total !== approvedTotal) {
+    problems.push({
+      code: 'TOTAL_MISMATCH',
+      message: `Jumlah seluruhnya ${lampiran.total} berbeda dari jumlah usulan yang disetujui ${approvedTotal}.`,
+    });
+    throw preflightFailed(proposal, listId, problems);
+  }
+
+  const date = wibDate(at);
+  const document = decreeDocument(
+    {
+      number: formatDecreeNumber(deps.settings.numberPattern, PLACEHOLDER_SEQ, date.year),
+      region: proposal.region,
+      period: proposal.period,
+      decreeDate: date.iso,
+      verifyCode: PLACEHOLDER_CODE,
+      proposalId: proposal.proposalId,
+      ...(proposal.revision > 1
+        ? {
+            replaces: {
+              number: formatDecreeNumber(deps.settings.numberPattern, PLACEHOLDER_SEQ, date.year),
+              revokedOn: date.iso,
+            },
+          }
+        : {}),
+      ratesArePlaceholders: deps.rates.placeholder,
+    },
+    lampiran,
+    deps.settings,
+  );
+  try {
+    await deps.dryRender(document, { createdAt: at });
+  } catch (error) {
+    problems.push({
+      code: 'RENDER_FAILED',
+      message: `SK tidak dapat disusun menjadi PDF: ${(error as Error).name}: ${(error as Error).message.slice(0, 200)}.`,
+    });
+    throw preflightFailed(proposal, listId, problems);
+  }
+  return { amountByRole, lampiran };
+}
+
+function preflightFailed(
+  proposal: ProposalRecord,
+  listId: string,
+  problems: readonly PreflightProblem[],
+): DecreePreflightError {
+  logger.error('Decree pre-flight failed: no number taken, the proposal stays APPROVED', {
+    proposalId: proposal.proposalId,
+    listId,
+    problems,
+  });
+  return new DecreePreflightError(proposal.proposalId, problems);
 }
 
 /**
@@ -180,31 +388,9 @@ async function storeDecree(
   decree: DecreeRecord,
   deps: IssueDecreeDeps,
   now: () => Date,
+  checked?: Lampiran,
 ): Promise<DecreeRecord> {
-  const recipients: DecreeRecipient[] = [];
-  for await (const { recipient } of deps.recipients.stream(decree.listId)) {
-    recipients.push({
-      nama: recipient.nama,
-      nik: recipient.nik,
-      peran: recipient.peran,
-      kecamatanCode: recipient.kecamatanCode,
-      kecamatan: recipient.kecamatan,
-      desaCode: recipient.desaCode,
-      desa: recipient.desa,
-      rt: recipient.rt,
-    });
-  }
-  if (recipients.length !== decree.recipientCount) {
-    throw new Error(
-      `decree ${decree.decreeId}: list ${decree.listId} has ${recipients.length} recipients, the proposal ${decree.recipientCount}`,
-    );
-  }
-  const lampiran = buildLampiran(
-    recipients,
-    decree.amountByRole ?? amountsForPeriod(deps.rates.monthly, decree.period),
-    deps.settings.nikMask,
-  );
-  recipients.length = 0;
+  const lampiran = checked ?? (await readLampiran(decree, deps));
   const document = decreeDocument(decree, lampiran, {
     ...deps.settings,
     signerTitle: decree.signer.title,
@@ -272,4 +458,33 @@ async function storeDecree(
     recipients: lampiran.recipientCount,
   });
   return issued;
+}
+
+/** The lampiran of a decree numbered by an earlier attempt, from its approved list and fixed amounts. */
+async function readLampiran(decree: DecreeRecord, deps: IssueDecreeDeps): Promise<Lampiran> {
+  const recipients: DecreeRecipient[] = [];
+  for await (const { recipient } of deps.recipients.stream(decree.listId)) {
+    recipients.push({
+      nama: recipient.nama,
+      nik: recipient.nik,
+      peran: recipient.peran,
+      kecamatanCode: recipient.kecamatanCode,
+      kecamatan: recipient.kecamatan,
+      desaCode: recipient.desaCode,
+      desa: recipient.desa,
+      rt: recipient.rt,
+    });
+  }
+  if (recipients.length !== decree.recipientCount) {
+    throw new Error(
+      `decree ${decree.decreeId}: list ${decree.listId} has ${recipients.length} recipients, the proposal ${decree.recipientCount}`,
+    );
+  }
+  const lampiran = buildLampiran(
+    recipients,
+    decree.amountByRole ?? amountsForPeriod(deps.rates.monthly, decree.period),
+    deps.settings.nikMask,
+  );
+  recipients.length = 0;
+  return lampiran;
 }

@@ -278,6 +278,20 @@ class Writer {
     }
   }
 
+  /** Ends the document and counts its bytes, keeping none (a dry run). */
+  async count(): Promise<number> {
+    let bytes = 0;
+    const done = new Promise<number>((resolve, reject) => {
+      this.pdf.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      this.pdf.on('end', () => resolve(bytes));
+      this.pdf.on('error', reject);
+    });
+    this.pdf.end();
+    return done;
+  }
+
   /** Ends the document and returns its bytes. */
   async finish(): Promise<Buffer> {
     const chunks: Buffer[] = [];
@@ -824,6 +838,71 @@ export async function renderDecreePdf(
   const pages = w.pages;
   const pdf = await w.finish();
   return { pdf, pages, sha256: createHash('sha256').update(pdf).digest('hex') };
+}
+
+/** About the rows of {@link LAYOUT_CACHE_PAGES} lampiran pages. */
+const MEASURED_ROWS_PER_CACHE = 400;
+
+/** Lampiran rows a dry run draws for real (the first pages: every kind of row is drawn at least once). */
+export const DRY_RUN_SAMPLE_ROWS = 150;
+
+/**
+ * A dry run of {@link renderDecreePdf} for the pre-flight, before a number is taken: the same
+ * fonts, QR code, decree body, lampiran heading, role summary and signature, and the recipient
+ * table's first {@link DRY_RUN_SAMPLE_ROWS} rows with their group headings, subtotals, grand total
+ * and amount in words, drawn into a sink that only counts bytes. Every other row is laid out (its
+ * cells formatted and measured, as pagination measures them) but not drawn: what can fail in a row
+ * (its text, its amount) fails here, at a fraction of a full rendering's cost.
+ */
+export async function dryRunDecreePdf(
+  doc: DecreeDocument,
+  options: { createdAt: Date; sampleRows?: number },
+): Promise<{ pages: number; bytes: number; rowsMeasured: number }> {
+  const [fonts, png] = await Promise.all([loadFonts(), qrPng(doc.verifyUrl)]);
+  const info = documentInfo(
+    `Keputusan Gubernur Kalimantan Tengah Nomor ${doc.number}`,
+    doc.subject,
+    options.createdAt,
+  );
+  const w = new Writer(
+    fonts,
+    info,
+    { qrPng: png, code: doc.verifyCode, url: doc.verifyUrl, notice: doc.draftNotice },
+    true,
+  );
+  w.newPage();
+  decreeBody(w, doc);
+
+  // The first rows, drawn as the real table draws them (groups cut short keep their subtotal).
+  let room = options.sampleRows ?? DRY_RUN_SAMPLE_ROWS;
+  const sampled: DecreeGroup[] = [];
+  for (const group of doc.lampiran.groups) {
+    if (room <= 0) break;
+    const lines = group.lines.slice(0, room);
+    room -= lines.length;
+    sampled.push({ ...group, lines });
+  }
+  w.newPage();
+  lampiranHeading(w, doc);
+  recipientTable(w, { ...doc, lampiran: { ...doc.lampiran, groups: sampled } });
+  roleSummary(w, doc, signatureBlock(w, doc));
+
+  // Every row laid out without output.
+  const table = new Table(w, RECIPIENT_COLUMNS, TABLE_SIZE);
+  let rowsMeasured = 0;
+  for (const group of doc.lampiran.groups) {
+    table.measure({ shade: GROUP_SHADE, cells: [cell(0, 5, group.heading, 'left', true)] });
+    table.measure({ cells: [cell(4, 5, formatRupiah(group.subtotal), 'right', true)] });
+    for (const line of group.lines) {
+      table.measure(lineRow(line));
+      rowsMeasured += 1;
+      // No page is added here, so the layout caches are emptied as often as pages would empty them.
+      if (rowsMeasured % MEASURED_ROWS_PER_CACHE === 0) emptyLayoutCaches(w.pdf);
+    }
+  }
+  const pages = w.pages;
+  const bytes = await w.count();
+  return { pages, bytes, rowsMeasured };
 }
 
 /**

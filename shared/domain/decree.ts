@@ -436,3 +436,94 @@ export function decreeDocument(
     lampiran,
   };
 }
+
+// --- Pre-flight ------------------------------------------------------------------------------------
+
+/**
+ * What stops a decree before its number is taken: a code for machines, a sentence in Bahasa
+ * Indonesia for the operator and the approver. Never personal data (row numbers, counts, codes).
+ */
+export interface PreflightProblem {
+  readonly code:
+    | 'CONFIG_INVALID'
+    | 'RATES_INVALID'
+    | 'LIST_UNREADABLE'
+    | 'RECIPIENT_INVALID'
+    | 'COUNT_MISMATCH'
+    | 'TOTAL_MISMATCH'
+    | 'RENDER_FAILED';
+  readonly message: string;
+}
+
+const isHttpUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
+/** The settings a decree is printed with, checked: each problem as the operator reads it. */
+export function decreeSettingsProblems(settings: DecreeSettings): PreflightProblem[] {
+  const problems: string[] = [];
+  try {
+    parseNumberPattern(settings.numberPattern);
+  } catch {
+    problems.push(
+      `pola nomor SK "${settings.numberPattern}" harus memuat {seq} dan {year} masing-masing sekali`,
+    );
+  }
+  if (!settings.signerTitle.trim()) problems.push('jabatan penanda tangan kosong');
+  if (!settings.signerName.trim()) problems.push('nama penanda tangan kosong');
+  if (!settings.place.trim()) problems.push('tempat penetapan kosong');
+  if (!isHttpUrl(settings.verifyBaseUrl)) {
+    problems.push(`alamat verifikasi "${settings.verifyBaseUrl}" bukan URL http(s)`);
+  }
+  const { head, tail } = settings.nikMask;
+  if (!Number.isInteger(head) || !Number.isInteger(tail) || head < 0 || tail < 0 || head + tail > 12) {
+    problems.push(`masker NIK ${head},${tail} harus menyembunyikan sedikitnya 4 dari 16 digit`);
+  }
+  if (settings.menimbang.length === 0 || settings.mengingat.length === 0) {
+    problems.push('menimbang dan mengingat tidak boleh kosong');
+  }
+  return problems.map((message) => ({ code: 'CONFIG_INVALID', message: `Konfigurasi SK: ${message}.` }));
+}
+
+/** Retention of the stored PDF (Object Lock), when there is one: whole days, at least one. */
+export function retentionProblems(
+  retention: { readonly mode: string; readonly days: number } | undefined,
+): PreflightProblem[] {
+  if (!retention) return [];
+  const problems: string[] = [];
+  if (retention.mode !== 'GOVERNANCE' && retention.mode !== 'COMPLIANCE') {
+    problems.push(`mode retensi "${retention.mode}" tidak dikenal`);
+  }
+  if (!Number.isSafeInteger(retention.days) || retention.days < 1) {
+    problems.push(`masa retensi ${retention.days} hari tidak sah`);
+  }
+  return problems.map((message) => ({ code: 'CONFIG_INVALID', message: `Konfigurasi SK: ${message}.` }));
+}
+
+/** The amounts of the period for every role: whole, positive Rupiah, so every total is exact. */
+export function amountProblems(amountByRole: Readonly<Record<string, number>>): PreflightProblem[] {
+  return Object.keys(ROLES)
+    .filter((role) => {
+      const amount = amountByRole[role];
+      return amount === undefined || !Number.isSafeInteger(amount) || amount <= 0;
+    })
+    .map((role) => ({
+      code: 'RATES_INVALID',
+      message: `Tabel tarif: besaran untuk peran ${role} tidak dapat dihitung (${amountByRole[role]}).`,
+    }));
+}
+
+/** One recipient of the approved list as the lampiran needs it; undefined when it can be printed. */
+export function recipientProblem(recipient: DecreeRecipient): string | undefined {
+  if (!/^\d{16}$/.test(recipient.nik)) return 'NIK bukan 16 digit';
+  if (!recipient.nama.trim()) return 'nama kosong';
+  if (!(recipient.peran in ROLES)) return `peran "${recipient.peran}" tidak dikenal`;
+  if (!recipient.kecamatanCode.trim() || !recipient.kecamatan.trim()) return 'kecamatan kosong';
+  if (recipient.desa !== undefined && !recipient.desa.trim()) return 'desa/kelurahan kosong';
+  return undefined;
+}

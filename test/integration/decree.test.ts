@@ -34,7 +34,11 @@ const { verifyChain } = await import('#shared/domain/audit.ts');
 const { formatRupiah, PLACEHOLDER_NOTICE, wibDate } = await import('#shared/domain/decree.ts');
 const { decreeRequestFor } = await import('#shared/messages.ts');
 const { dependencies } = await import('../../functions/decree/handler.ts');
-const { issueDecree, numberDecree } = await import('../../functions/decree/issue-decree.ts');
+const { DecreePreflightError, issueDecree, numberDecree } = await import(
+  '../../functions/decree/issue-decree.ts'
+);
+const { documentClient } = await import('#shared/adapters/clients.ts');
+const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
 
 const run = promisify(execFile);
 const config = env();
@@ -291,5 +295,139 @@ describe('verification, revocation and replacement', () => {
     expect(text).toContain(`menggantikan Keputusan Gubernur Kalimantan Tengah Nomor ${decree.number}`);
     const replacedVerify = await callRoute('VerifyDecree', { pathParameters: { code: decree.verifyCode } });
     expect(replacedVerify.body).toMatchObject({ replacedBy: replacement.number });
+  });
+});
+
+describe('the pre-flight, before a number is taken', () => {
+  /** The year's sequence, the proposal and its audit as they were: nothing numbered, nothing written. */
+  async function expectNothingTaken(proposalId: string, seqBefore: number, auditBefore: number) {
+    expect(await decrees.lastSeq(year)).toBe(seqBefore);
+    expect(await decrees.get(`SK-${proposalId}`)).toBeUndefined();
+    const after = await proposals.get(proposalId);
+    expect(after?.status).toBe('APPROVED');
+    expect(after?.decreeId).toBeUndefined();
+    expect((await proposals.audit(proposalId)).length).toBe(auditBefore);
+  }
+
+  async function failsPreflight(
+    proposalId: string,
+    deps: ReturnType<typeof dependencies>,
+    code: string,
+  ): Promise<void> {
+    const before = await decrees.lastSeq(year);
+    const audit = (await proposals.audit(proposalId)).length;
+    const attempt = issueDecree(await requestFor(proposalId), deps);
+    await expect(attempt).rejects.toBeInstanceOf(DecreePreflightError);
+    const error = (await attempt.catch((caught: unknown) => caught)) as InstanceType<
+      typeof DecreePreflightError
+    >;
+    expect(error.problems.map((problem) => problem.code)).toContain(code);
+    await expectNothingTaken(proposalId, before, audit);
+  }
+
+  it('takes no number for a list with a corrupt item; the next good decree gets the next number', async () => {
+    const proposal = await approved('62.01', '2027-S1', 6);
+    const listId = proposal.approvedListId ?? '';
+    let victim: Record<string, unknown> | undefined;
+    for await (const { item } of new RecipientsRepository(config.tableName).stream(listId)) victim ??= item;
+    if (!victim) throw new Error('no recipient to corrupt');
+    // A stored recipient without its NIK: the list cannot be read whole.
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: { pk: victim.pk, sk: victim.sk },
+        UpdateExpression: 'REMOVE nik',
+      }),
+    );
+    const before = await decrees.lastSeq(year);
+    await failsPreflight(proposal.proposalId, dependencies(), 'LIST_UNREADABLE');
+    // Redelivered (SQS retries): still nothing taken.
+    await failsPreflight(proposal.proposalId, dependencies(), 'LIST_UNREADABLE');
+
+    const good = await issueDecreeFor(await approved('62.01', '2027-S2', 3));
+    expect(good).toMatchObject({ status: 'ISSUED', seq: before + 1 });
+  });
+
+  it('takes no number while the configuration is invalid, and numbers the decree once it is fixed', async () => {
+    const proposal = await approved('62.01', '2027-T1', 4);
+    const base = dependencies();
+    const misconfigured = {
+      ...base,
+      settings: { ...base.settings, verifyBaseUrl: 'not-a-url', numberPattern: '188.44/{seq}' },
+    };
+    await failsPreflight(proposal.proposalId, misconfigured, 'CONFIG_INVALID');
+    const retention = { ...base, retention: { mode: 'GOVERNANCE' as const, days: 0 } };
+    await failsPreflight(proposal.proposalId, retention, 'CONFIG_INVALID');
+
+    const before = await decrees.lastSeq(year);
+    const fixed = await issueDecree(await requestFor(proposal.proposalId), base);
+    expect(fixed).toMatchObject({
+      status: 'ISSUED',
+      seq: before + 1,
+      number: `188.44/${before + 1}/${year}`,
+    });
+  });
+
+  it('takes no number when the dry rendering throws, nor when the list differs from the approved count', async () => {
+    const proposal = await approved('62.01', '2027-T2', 4);
+    const base = dependencies();
+    let rendered = 0;
+    const brokenRenderer = {
+      ...base,
+      dryRender: () => Promise.reject(new Error('font cannot be read (injected)')),
+      render: (...args: Parameters<typeof base.render>) => {
+        rendered += 1;
+        return base.render(...args);
+      },
+    };
+    await failsPreflight(proposal.proposalId, brokenRenderer, 'RENDER_FAILED');
+    expect(rendered).toBe(0);
+
+    const fewer = {
+      ...base,
+      proposals: Object.assign(Object.create(proposals) as typeof proposals, {
+        get: async (id: string) => {
+          const real = await proposals.get(id);
+          return real && { ...real, recipientCount: real.recipientCount + 1 };
+        },
+      }),
+    };
+    await failsPreflight(proposal.proposalId, fewer, 'COUNT_MISMATCH');
+
+    const before = await decrees.lastSeq(year);
+    const done = await issueDecree(await requestFor(proposal.proposalId), base);
+    expect(done).toMatchObject({ status: 'ISSUED', seq: before + 1 });
+    const audit = await proposals.audit(proposal.proposalId);
+    expect(audit.slice(-2).map((record) => record.action)).toEqual(['DECREE_NUMBERED', 'DECREED']);
+  });
+
+  it('fails the SQS message, so that SQS retries it and the dead-letter queue alarms', async () => {
+    const proposal = await approved('62.01', '2027-T3', 2);
+    const { handler } = await import('../../functions/decree/handler.ts');
+    const before = await decrees.lastSeq(year);
+    const deps = dependencies();
+    const saved = deps.settings.signerName;
+    // The handler builds its adapters once; a blank signer name in them is an invalid configuration.
+    (deps.settings as { signerName: string }).signerName = ' ';
+    try {
+      const request = await requestFor(proposal.proposalId);
+      const response = await handler(
+        {
+          Records: [
+            {
+              messageId: 'm-preflight',
+              body: JSON.stringify(request),
+              attributes: { ApproximateReceiveCount: '1' },
+            },
+          ],
+        } as never,
+        { awsRequestId: 'r', functionName: 'decree' } as never,
+      );
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-preflight' }] });
+    } finally {
+      (deps.settings as { signerName: string }).signerName = saved;
+    }
+    expect(await decrees.lastSeq(year)).toBe(before);
+    expect((await proposals.get(proposal.proposalId))?.status).toBe('APPROVED');
   });
 });

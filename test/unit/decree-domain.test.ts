@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import {
+  amountProblems,
   amountsForPeriod,
   buildLampiran,
   type DecreeRecipient,
   decreeDocument,
+  decreeSettingsProblems,
   formatDateId,
   formatDecreeNumber,
   formatRupiah,
@@ -12,6 +14,8 @@ import {
   newVerifyCode,
   normalizeVerifyCode,
   parseNumberPattern,
+  recipientProblem,
+  retentionProblems,
   rupiahInWords,
   terbilang,
   VERIFY_CODE_PATTERN,
@@ -230,5 +234,73 @@ describe('the decree text', () => {
     expect(doc.diktum[3]?.text).toBe(
       'Keputusan ini menggantikan Keputusan Gubernur Kalimantan Tengah Nomor 188.44/1/2026 yang telah dicabut pada tanggal 20 November 2026.',
     );
+  });
+});
+
+describe('pre-flight checks of a decree, before its number is taken', () => {
+  const settings = {
+    numberPattern: '188.44/{seq}/{year}',
+    place: 'Palangka Raya',
+    signerTitle: 'GUBERNUR KALIMANTAN TENGAH',
+    signerName: 'AGUSTIAR SABRAN',
+    verifyBaseUrl: 'https://khbs.kalteng.go.id/verify',
+    nikMask: { head: 6, tail: 4 },
+    menimbang: ['bahwa …'],
+    mengingat: ['Undang-Undang …'],
+  };
+
+  it('accepts the default settings and names every invalid one', () => {
+    expect(decreeSettingsProblems(settings)).toEqual([]);
+    const problems = decreeSettingsProblems({
+      ...settings,
+      numberPattern: '188.44/{seq}/{seq}',
+      signerName: '  ',
+      verifyBaseUrl: 'khbs.kalteng.go.id/verify',
+      nikMask: { head: 8, tail: 8 },
+    });
+    expect(problems.map((problem) => problem.code)).toEqual([
+      'CONFIG_INVALID',
+      'CONFIG_INVALID',
+      'CONFIG_INVALID',
+      'CONFIG_INVALID',
+    ]);
+    expect(problems.map((problem) => problem.message).join(' ')).toMatch(
+      /pola nomor.*penanda tangan.*alamat verifikasi.*masker NIK/,
+    );
+    expect(decreeSettingsProblems({ ...settings, verifyBaseUrl: 'ftp://x.example/verify' })).toHaveLength(1);
+  });
+
+  it('checks retention only when there is one', () => {
+    expect(retentionProblems(undefined)).toEqual([]);
+    expect(retentionProblems({ mode: 'COMPLIANCE', days: 3650 })).toEqual([]);
+    expect(retentionProblems({ mode: 'COMPLIANCE', days: 0 })).toHaveLength(1);
+    expect(retentionProblems({ mode: 'LEGAL_HOLD', days: 1.5 })).toHaveLength(2);
+  });
+
+  it('wants a whole, positive amount for every role', () => {
+    expect(amountProblems(amountsForPeriod(RATE_TABLE.monthly, '2026-S1'))).toEqual([]);
+    const { KETUA_RT: _dropped, ...withoutRt } = amountsForPeriod(RATE_TABLE.monthly, '2026');
+    expect(amountProblems({ ...withoutRt, DAMANG: 1.5 }).map((problem) => problem.message)).toEqual([
+      expect.stringContaining('DAMANG'),
+      expect.stringContaining('KETUA_RT'),
+    ]);
+  });
+
+  it('finds a recipient the lampiran cannot print', () => {
+    const good: DecreeRecipient = {
+      nama: 'Warga Satu',
+      nik: '6203011203850001',
+      peran: 'KETUA_RT',
+      kecamatanCode: '62.03.01',
+      kecamatan: 'Selat',
+      desaCode: '62.03.01.1001',
+      desa: 'Selat Hilir',
+      rt: '003',
+    };
+    expect(recipientProblem(good)).toBeUndefined();
+    expect(recipientProblem({ ...good, nik: '620301******0001' })).toMatch(/NIK/);
+    expect(recipientProblem({ ...good, nama: ' ' })).toMatch(/nama/);
+    expect(recipientProblem({ ...good, peran: 'BUPATI' })).toMatch(/peran/);
+    expect(recipientProblem({ ...good, kecamatan: '' })).toMatch(/kecamatan/);
   });
 });

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderBareTablePdf, renderDecreePdf } from '#functions/decree/render-pdf.ts';
+import {
+  DRY_RUN_SAMPLE_ROWS,
+  dryRunDecreePdf,
+  renderBareTablePdf,
+  renderDecreePdf,
+} from '#functions/decree/render-pdf.ts';
 import { DEFAULT_MENGINGAT, DEFAULT_MENIMBANG } from '#shared/config/decree.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import {
@@ -491,5 +496,42 @@ describe('renderBareTablePdf', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('dryRunDecreePdf (the pre-flight)', () => {
+  it('lays out every row, draws the first pages, and keeps no bytes', async () => {
+    const doc = kapuasDecree(kapuasRecipients(8, 8));
+    const dry = await dryRunDecreePdf(doc, { createdAt: CREATED_AT });
+    expect(dry.rowsMeasured).toBe(doc.lampiran.recipientCount);
+    expect(dry.rowsMeasured).toBeGreaterThan(DRY_RUN_SAMPLE_ROWS);
+    expect(dry.bytes).toBeGreaterThan(10_000);
+    // The decree's pages, a few of the lampiran, the summary.
+    expect(dry.pages).toBeGreaterThanOrEqual(3);
+    expect(dry).not.toHaveProperty('pdf');
+  });
+
+  it('fails on a row it does not draw, as the real rendering would', async () => {
+    const doc = kapuasDecree(kapuasRecipients(8, 8));
+    const [first, ...rest] = doc.lampiran.groups;
+    const last = rest.at(-1);
+    if (!first || !last) throw new Error('expected several groups');
+    const broken = {
+      ...doc,
+      lampiran: {
+        ...doc.lampiran,
+        groups: [
+          first,
+          ...rest.slice(0, -1),
+          {
+            ...last,
+            lines: last.lines.map((line, index) => (index === 0 ? { ...line, amount: 0.5 } : line)),
+          },
+        ],
+      },
+    };
+    expect(allLines(broken).findIndex((line) => line.amount === 0.5)).toBeGreaterThan(DRY_RUN_SAMPLE_ROWS);
+    await expect(dryRunDecreePdf(broken, { createdAt: CREATED_AT })).rejects.toThrow(/Rupiah/);
+    await expect(renderDecreePdf(broken, { createdAt: CREATED_AT })).rejects.toThrow(/Rupiah/);
   });
 });

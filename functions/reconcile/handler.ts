@@ -47,7 +47,9 @@ export function dependencies(): ReconcileDeps {
 
 /**
  * SQS → one reconciliation run per record. A scheduled request is named after its day (WIB), so
- * the day runs once however often the message arrives; an API request names its run.
+ * the day runs once however often the message arrives; an API request names its run. Scheduled
+ * runs reconcile open work, except the weekly full one (`FULL_RUN_WEEKDAY`); API runs are full
+ * (`scopeOf` in `run-reconciliation.ts`).
  */
 export const handler = queueWorker({
   schema: ReconciliationRequestedSchema,

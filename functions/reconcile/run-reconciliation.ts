@@ -6,7 +6,11 @@ import { objectCreatedEvent } from '#shared/adapters/lambda-invoker.ts';
 import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
-import type { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
+import type {
+  ReconciliationsRepository,
+  RunResults,
+  StoredRun,
+} from '#shared/adapters/reconciliations-repo.ts';
 import {
   PREFIXES,
   parseBankReportKey,
@@ -55,6 +59,47 @@ export interface ReconcileConfig {
   readonly firstYear: number;
   /** Rates of the rate table, for a decree issued before it recorded its own amounts. */
   readonly monthlyRates: Readonly<Record<RoleCode, number>>;
+  /** The day of the week (WIB, 0 = Sunday) whose scheduled run is a full one (see {@link scopeOf}). */
+  readonly fullRunWeekday?: number | undefined;
+}
+
+/**
+ * What a run reconciles.
+ *
+ * - `all`: every decree since `firstYear` (lists read whole) against every payment line. Runs
+ *   requested through `POST /reconciliations` / `npm run reconcile`, and the scheduled run of
+ *   `fullRunWeekday` (weekly). Only a full run moves a proposal to DISBURSED.
+ * - `open` (every other scheduled run): open work only, so its cost grows with open work, not with
+ *   years of history. A decree is **closed** once its proposal is DISBURSED (every recipient
+ *   received exactly their amount, net, as a full run saw it): its list is no longer read. The
+ *   ledger holds the decrees in force whose proposal is not DISBURSED, and every revoked decree
+ *   (rare, and needed to report PAID_UNDER_REVOKED). A payment line is judged only if it could
+ *   concern them: it names one of their numbers, or (naming none of them, and no closed decree)
+ *   its account (else its NIK) is one of their recipients' and it is dated on or after the earliest
+ *   of those decrees' dates (a transfer does not precede its decree). Every other line is left to
+ *   the full run and counted (`skipped.paymentLines`).
+ *
+ * What an `open` run therefore no longer sees (the next full run does): UNKNOWN_PAYEE (a line
+ * matching no open recipient may be a closed decree's, which the run cannot tell without reading
+ * the closed lists); lines arriving late for a closed decree (a second transfer, PAID_TWICE, or a
+ * RETUR after closing); lines dated before the open decree they would pay; PDF integrity of closed
+ * decrees. It reports but never disburses: a line for a closed decree that names no decree can
+ * match the same person in the next period's open decree, and only a run that also holds the
+ * closed decree attributes it as the rules say (`shared/domain/reconciliation.ts`). Payment lines
+ * are still all read from the table (32 Queries and their pages): it stores them by bank reference
+ * only, so narrowing that read needs an index by date there.
+ */
+export type ReconcileScope = 'open' | 'all';
+
+/** The scope of a run: API runs are full; scheduled runs are `open`, except on `fullRunWeekday` (WIB). */
+export function scopeOf(
+  trigger: ReconciliationRun['trigger'],
+  at: Date,
+  config: Pick<ReconcileConfig, 'fullRunWeekday'>,
+): ReconcileScope {
+  if (trigger !== 'schedule') return 'all';
+  const weekday = new Date(`${wibDate(at).iso}T00:00:00Z`).getUTCDay();
+  return weekday === config.fullRunWeekday ? 'all' : 'open';
 }
 
 export interface ReconcileDeps {
@@ -113,10 +158,12 @@ export async function runReconciliation(
   runId: string,
   trigger: ReconciliationRun['trigger'],
   deps: ReconcileDeps,
-): Promise<ReconciliationRun | undefined> {
+  scope?: ReconcileScope,
+): Promise<StoredRun | undefined> {
   const now = deps.now ?? (() => new Date());
   const started = performance.now();
   const startedAt = now();
+  const runScope = scope ?? scopeOf(trigger, startedAt, deps.config);
   await deps.runs.request({
     runId,
     trigger,
@@ -130,7 +177,7 @@ export async function runReconciliation(
     return undefined;
   }
   try {
-    return await reconcile(runId, trigger, attempt, deps, startedAt, started);
+    return await reconcile(runId, trigger, runScope, attempt, deps, startedAt, started);
   } catch (error) {
     // Shown as FAILED (with the reason) until a retry of the message claims the run again.
     await deps.runs.finish(runId, attempt, {
@@ -145,11 +192,12 @@ export async function runReconciliation(
 async function reconcile(
   runId: string,
   trigger: ReconciliationRun['trigger'],
+  scope: ReconcileScope,
   attempt: number,
   deps: ReconcileDeps,
   startedAt: Date,
   started: number,
-): Promise<ReconciliationRun | undefined> {
+): Promise<StoredRun | undefined> {
   const now = deps.now ?? (() => new Date());
   const counts = Object.fromEntries(FINDING_KINDS.map((kind) => [kind, 0])) as Record<FindingKind, number>;
   const keys = reconciliationReportKeys(runId);
@@ -167,12 +215,23 @@ async function reconcile(
     if (!csv.write(reportLine(finding))) await once(csv, 'drain');
   };
 
-  // 1. What the decrees say: every decree in force and every revoked one (to recognise payments under it).
+  // 1. What the decrees say: every decree in force and every revoked one (to recognise payments
+  // under it); in an `open` run, closed decrees (proposal DISBURSED) only by their number.
   const decrees = await allDecrees(deps, startedAt);
+  const closed = scope === 'open' ? await closedDecrees(deps, decrees) : new Set<string>();
   const ledgerDecrees: LedgerDecree[] = decrees.flatMap((decree) =>
-    decree.status === 'ISSUED' || decree.status === 'REVOKED' ? [{ ...decree, status: decree.status }] : [],
+    (decree.status === 'ISSUED' && !closed.has(decree.decreeId)) || decree.status === 'REVOKED'
+      ? [{ ...decree, status: decree.status }]
+      : [],
   );
   const ledger = new Ledger(ledgerDecrees);
+  const reach =
+    scope === 'open'
+      ? new OpenReach(
+          ledgerDecrees.map((decree) => decree.number),
+          decrees.filter((decree) => closed.has(decree.decreeId)).map((decree) => decree.number),
+        )
+      : undefined;
   const incomplete = new Set<string>();
   for (const decree of ledgerDecrees) {
     const record = decrees.find((candidate) => candidate.decreeId === decree.decreeId);
@@ -180,6 +239,7 @@ async function reconcile(
     let read = 0;
     for await (const { recipient } of deps.recipients.stream(record?.listId ?? '')) {
       read++;
+      reach?.add(recipient.noRekening, recipient.nik, record?.decreeDate ?? '');
       ledger.addExpected(decree.decreeId, {
         recipientId: recipient.recipientId,
         noRekening: recipient.noRekening,
@@ -202,7 +262,12 @@ async function reconcile(
     }
   }
   // 2. What the bank says: a line that is a finding by itself is written at once (nothing kept).
+  let skippedLines = 0;
   for await (const line of deps.payments.stream()) {
+    if (reach && !reach.concerns(line)) {
+      skippedLines++;
+      continue;
+    }
     const finding = ledger.addPayment(line);
     if (finding) await write(finding);
   }
@@ -211,9 +276,10 @@ async function reconcile(
     .summaries()
     .map((summary) => (incomplete.has(summary.decreeId) ? { ...summary, fullyPaid: false } : summary));
 
-  // 3. A decree fully paid: its proposal is DISBURSED (conditional: once, whoever runs first).
+  // 3. A decree fully paid: its proposal is DISBURSED (conditional: once, whoever runs first); only
+  // by a full run, which holds every decree a line could belong to.
   const disbursed: string[] = [];
-  for (const summary of summaries.filter((candidate) => candidate.fullyPaid)) {
+  for (const summary of summaries.filter((candidate) => scope === 'all' && candidate.fullyPaid)) {
     const proposal = await deps.proposals.get(summary.proposalId);
     if (proposal?.status !== 'DECREED') continue;
     try {
@@ -233,7 +299,7 @@ async function reconcile(
   const redriven = { uploads: 0, bankReports: 0, checks: 0, decrees: 0 };
   for await (const finding of stuckProposals(deps, startedAt, redriven)) await write(finding);
   for await (const finding of lostUploads(deps, startedAt, redriven)) await write(finding);
-  for (const decree of decrees) {
+  for (const decree of decrees.filter((candidate) => !closed.has(candidate.decreeId))) {
     const finding = await checkPdf(deps, decree);
     if (finding) await write(finding);
   }
@@ -241,8 +307,9 @@ async function reconcile(
   csv.end();
   await report.done();
   const finishedAt = now();
-  const results: Partial<ReconciliationRun> = {
+  const results: RunResults = {
     status: 'COMPLETED',
+    scope,
     finishedAt: finishedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     inputs: {
@@ -250,6 +317,7 @@ async function reconcile(
       expected: ledger.expectedCount,
       paymentLines: ledger.paymentLines,
     },
+    skipped: { closedDecrees: closed.size, paymentLines: skippedLines },
     counts,
     decrees: summaries,
     disbursed,
@@ -269,7 +337,7 @@ async function reconcile(
       attempt,
     });
   }
-  logger.info('Reconciliation run finished', { runId, attempt, counts, disbursed, redriven });
+  logger.info('Reconciliation run finished', { runId, scope, attempt, counts, disbursed, redriven });
   return deps.runs.get(runId);
 }
 
@@ -278,6 +346,56 @@ async function allDecrees(deps: ReconcileDeps, now: Date): Promise<DecreeRecord[
   const years = [];
   for (let year = deps.config.firstYear; year <= wibDate(now).year; year++) years.push(year);
   return (await Promise.all(years.map((year) => deps.decrees.listByYear(year)))).flat();
+}
+
+/**
+ * The closed decrees among `decrees`: ISSUED, and their proposal DISBURSED (a few proposals per
+ * region and period: one Query per region).
+ */
+async function closedDecrees(deps: ReconcileDeps, decrees: readonly DecreeRecord[]): Promise<Set<string>> {
+  const proposals = await deps.proposals.list({ regions: REGIONS.map((region) => region.code) });
+  const disbursed = new Set(
+    proposals.filter((proposal) => proposal.status === 'DISBURSED').map((proposal) => proposal.proposalId),
+  );
+  return new Set(
+    decrees
+      .filter((decree) => decree.status === 'ISSUED' && disbursed.has(decree.proposalId))
+      .map((decree) => decree.decreeId),
+  );
+}
+
+/**
+ * Which payment lines an `open` run judges (see {@link ReconcileScope}): one small entry per
+ * account and NIK of the open (and revoked) decrees' recipients, with the earliest of their dates.
+ */
+class OpenReach {
+  private readonly open: ReadonlySet<string>;
+  private readonly closed: ReadonlySet<string>;
+  private readonly byAccount = new Map<string, string>();
+  private readonly byNik = new Map<string, string>();
+
+  constructor(openNumbers: readonly string[], closedNumbers: readonly string[]) {
+    this.open = new Set(openNumbers);
+    this.closed = new Set(closedNumbers);
+  }
+
+  add(account: string, nik: string, decreeDate: string): void {
+    earliest(this.byAccount, account, decreeDate);
+    earliest(this.byNik, nik, decreeDate);
+  }
+
+  concerns(line: ObservedPayment): boolean {
+    const named = line.nomorSk?.trim();
+    if (named && this.closed.has(named)) return false;
+    if (named && this.open.has(named)) return true;
+    const since = this.byAccount.get(line.noRekening) ?? (line.nik ? this.byNik.get(line.nik) : undefined);
+    return since !== undefined && since <= line.transactionDate;
+  }
+}
+
+function earliest(map: Map<string, string>, key: string, date: string): void {
+  const known = map.get(key);
+  if (known === undefined || date < known) map.set(key, date);
 }
 
 /** What one recipient of each role is paid under the decree: as recorded on it, else the rate table's. */

@@ -6,9 +6,25 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { type ReconciliationRun, ReconciliationRunSchema } from '../model.ts';
 import { documentClient } from './clients.ts';
 import { RECONCILIATIONS_INDEX_KEY, reconciliationKey } from './keys.ts';
+
+/**
+ * A run as stored here: the shared record, plus what this job adds about its reach: its scope
+ * (`open`: open work only, `all`: every decree; `functions/reconcile/run-reconciliation.ts`) and
+ * what an `open` run left to the full run (closed decrees not read, payment lines not judged).
+ * Runs recorded before scopes existed were full runs and have neither.
+ */
+const StoredRunSchema = ReconciliationRunSchema.extend({
+  scope: z.enum(['open', 'all']).optional(),
+  skipped: z.object({ closedDecrees: z.number().int(), paymentLines: z.number().int() }).optional(),
+});
+export type StoredRun = z.infer<typeof StoredRunSchema>;
+
+/** What a finished attempt records. */
+export type RunResults = Partial<Omit<StoredRun, 'runId' | 'trigger'>>;
 
 /** Reconciliation runs: requested (QUEUED), claimed by a worker attempt (RUNNING), then finished. */
 export class ReconciliationsRepository {
@@ -17,11 +33,11 @@ export class ReconciliationsRepository {
     private readonly client: DynamoDBDocumentClient = documentClient,
   ) {}
 
-  async get(runId: string): Promise<ReconciliationRun | undefined> {
+  async get(runId: string): Promise<StoredRun | undefined> {
     const out = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: reconciliationKey(runId), ConsistentRead: true }),
     );
-    return out.Item ? ReconciliationRunSchema.parse(out.Item) : undefined;
+    return out.Item ? StoredRunSchema.parse(out.Item) : undefined;
   }
 
   /** The newest runs first. */
@@ -97,7 +113,7 @@ export class ReconciliationsRepository {
    * same run computes the same results from the same inputs and finishes it instead). False when
    * another attempt took over.
    */
-  async finish(runId: string, attempt: number, fields: Partial<ReconciliationRun>): Promise<boolean> {
+  async finish(runId: string, attempt: number, fields: RunResults): Promise<boolean> {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':running': 'RUNNING', ':attempt': attempt };
     const sets = Object.entries(fields).map(([field, value], index) => {

@@ -15,6 +15,11 @@ const ReconcileEnvSchema = z.object({
   REDRIVE_AFTER_MINUTES: z.coerce.number().int().nonnegative().default(30),
   /** The first year decrees may exist in. */
   FIRST_DECREE_YEAR: z.coerce.number().int().min(2020).max(2100).default(2026),
+  /**
+   * The day of the week (WIB; 0 = Sunday … 6 = Saturday) whose scheduled run reconciles every
+   * decree (and may disburse); the other days' runs reconcile open work only.
+   */
+  FULL_RUN_WEEKDAY: z.coerce.number().int().min(0).max(6).default(0),
 });
 
 export interface ReconcileSettings {
@@ -23,6 +28,7 @@ export interface ReconcileSettings {
   readonly stuckAfterDays: number;
   readonly redriveAfterMinutes: number;
   readonly firstYear: number;
+  readonly fullRunWeekday: number;
 }
 
 export function reconcileSettings(): ReconcileSettings {
@@ -33,5 +39,6 @@ export function reconcileSettings(): ReconcileSettings {
     stuckAfterDays: raw.STUCK_AFTER_DAYS,
     redriveAfterMinutes: raw.REDRIVE_AFTER_MINUTES,
     firstYear: raw.FIRST_DECREE_YEAR,
+    fullRunWeekday: raw.FULL_RUN_WEEKDAY,
   };
 }

@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { bankReportCsv, type Payee, plantDiscrepancies } from '../../local/bank-report.ts';
 import {
   approver,
@@ -17,8 +17,9 @@ import { useEmulatorEnv } from '../support/env.ts';
 /**
  * The reconciliation job against DynamoDB Local and the S3 emulator, fed by the real bank report
  * import: each kind of discrepancy on a crafted report and none on a clean one, a repeated report
- * changing nothing, a lost upload event found and re-driven, a tampered decree PDF, and two runs at
- * once giving one consistent result.
+ * changing nothing, a lost upload event found and re-driven, a tampered decree PDF, two runs at
+ * once giving one consistent result, and a daily run that reads only open decrees' lists while a
+ * full run still reads (and reports on) the closed ones.
  */
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -30,7 +31,7 @@ const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
 const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
 const { verifyChain } = await import('#shared/domain/audit.ts');
 const { dependencies } = await import('../../functions/reconcile/handler.ts');
-const { runReconciliation } = await import('../../functions/reconcile/run-reconciliation.ts');
+const { runReconciliation, scopeOf } = await import('../../functions/reconcile/run-reconciliation.ts');
 const { handler: bankImport } = await import('../../functions/disbursement/handler.ts');
 const { handler: recipientImport } = await import('../../functions/import/handler.ts');
 
@@ -346,6 +347,129 @@ describe('a decree whose list cannot be read whole', () => {
     const run = await runReconciliation('test-run-incomplete', 'api', reconcileDeps());
     expect(run?.counts?.DECREE_LIST_INCOMPLETE).toBe(1);
     expect(run?.decrees?.find((decree) => decree.number === paidInFull.number)?.fullyPaid).toBe(false);
+  });
+});
+
+describe('a daily run with years of closed decrees', () => {
+  type Decreed = { proposalId: string; decreeId: string; number: string; listId: string };
+  const closed: Decreed[] = [];
+  let open: Decreed;
+  let closedPayee: Payee;
+
+  /** The recipient lists a run reads (DynamoDB Queries on `LIST#<listId>#<shard>`), counted by wrapping the client. */
+  async function listsRead(run: () => Promise<unknown>): Promise<Set<string>> {
+    const { documentClient } = await import('#shared/adapters/clients.ts');
+    const spy = vi.spyOn(documentClient, 'send');
+    try {
+      await run();
+      const lists = new Set<string>();
+      for (const [command] of spy.mock.calls) {
+        const pk = (command as { input?: { ExpressionAttributeValues?: Record<string, unknown> } }).input
+          ?.ExpressionAttributeValues?.[':pk'];
+        if (typeof pk === 'string' && pk.startsWith('LIST#')) lists.add(pk.slice(5, pk.lastIndexOf('#')));
+      }
+      return lists;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  beforeAll(async () => {
+    // Three decrees paid in full and closed by a full run (earlier periods), and one still open.
+    const lists = await Promise.all([
+      importList('62.01', '2029-S1', 4, 801),
+      importList('62.03', '2029-S1', 4, 821),
+      importList('62.01', '2029-S2', 4, 841),
+      importList('62.03', '2029-S2', 4, 861),
+    ]);
+    const decreed: Decreed[] = [];
+    for (const list of lists) {
+      await moveTo(list.proposalId, 'DECREED');
+      decreed.push(await issueDecreeFor(list));
+    }
+    open = decreed.pop() as Decreed;
+    closed.push(...decreed);
+    const lines = [];
+    for (const [d, decree] of closed.entries()) {
+      const record = await dependencies().decrees.get(decree.decreeId);
+      const payees = await payeesOf(decree.proposalId, record ?? {});
+      if (d === 0) closedPayee = payees[0] as Payee;
+      lines.push(
+        ...payees.map((payee, index) => ({
+          bankRef: `OLD${d}${String(index).padStart(5, '0')}`,
+          ...payee,
+          status: 'BERHASIL' as const,
+          date: '2029-07-01',
+          nomorSk: decree.number,
+        })),
+      );
+    }
+    await deliver('disbursements/2029-07-01/bkk-2029.csv', bankReportCsv(lines));
+    const full = await runReconciliation('test-run-close', 'api', reconcileDeps());
+    expect(full?.disbursed).toEqual(expect.arrayContaining(closed.map((decree) => decree.proposalId)));
+  }, 120_000);
+
+  it('scopes scheduled runs to open work, except on the weekly full day; API runs are full', () => {
+    const sunday = new Date('2029-07-01T03:00:00Z');
+    const monday = new Date('2029-07-01T18:00:00Z'); // 01:00 WIB on Monday
+    expect(scopeOf('schedule', sunday, { fullRunWeekday: 0 })).toBe('all');
+    expect(scopeOf('schedule', monday, { fullRunWeekday: 0 })).toBe('open');
+    expect(scopeOf('api', monday, { fullRunWeekday: 0 })).toBe('all');
+  });
+
+  it("reads only the open decrees' lists; a full run still reads every list", async () => {
+    let daily: Awaited<ReturnType<typeof runReconciliation>>;
+    let full: Awaited<ReturnType<typeof runReconciliation>>;
+    const dailyLists = await listsRead(async () => {
+      daily = await runReconciliation('test-run-daily', 'schedule', reconcileDeps(), 'open');
+    });
+    const fullLists = await listsRead(async () => {
+      full = await runReconciliation('test-run-full', 'api', reconcileDeps());
+    });
+    const closedLists = closed.map((decree) => decree.listId);
+    expect(dailyLists).toContain(open.listId);
+    for (const listId of closedLists) {
+      expect(dailyLists).not.toContain(listId);
+      expect(fullLists).toContain(listId);
+    }
+    // Open: the new decree, the crafted one (Q) and the revoked one (R); closed: the three and P.
+    expect(daily?.scope).toBe('open');
+    expect(daily?.inputs?.decrees).toBe(3);
+    expect(daily?.skipped?.closedDecrees).toBe(4);
+    expect(dailyLists.size).toBe(3);
+    expect(full?.scope).toBe('all');
+    expect(full?.inputs?.decrees).toBe(7);
+    expect(fullLists.size).toBe(7);
+    expect(daily?.inputs?.expected).toBe(4 + 6 + 4);
+    expect(daily?.decrees?.map((decree) => decree.number).sort()).toEqual(
+      [crafted.number, open.number].sort(),
+    );
+    // Open work is judged as by the full run; a revoked decree's payee is still found.
+    expect(daily?.counts?.PAID_UNDER_REVOKED).toBe(1);
+    expect(daily?.counts?.NOT_PAID).toBe(full?.counts?.NOT_PAID);
+    expect(daily?.counts?.PAID_TWICE).toBe(1);
+    // Left to the full run: a payee in no decree, and the closed decree P's list and PDF.
+    expect(daily?.counts?.UNKNOWN_PAYEE).toBe(0);
+    // The planted stranger, and P's payee whose row the test above deleted.
+    expect(full?.counts?.UNKNOWN_PAYEE).toBe(2);
+    expect(daily?.counts?.DECREE_LIST_INCOMPLETE).toBe(0);
+    expect(daily?.counts?.DECREE_PDF_MISSING).toBe(0);
+    expect(daily?.disbursed).toEqual([]);
+  });
+
+  it("leaves a late payment to a closed decree's recipient to the full run, which reports it", async () => {
+    const before = await runReconciliation('test-run-daily-before', 'schedule', reconcileDeps(), 'open');
+    await deliver(
+      'disbursements/2029-09-01/bkk-susulan.csv',
+      bankReportCsv([{ bankRef: 'LATE000001', ...closedPayee, status: 'BERHASIL', date: '2029-09-01' }]),
+    );
+    const daily = await runReconciliation('test-run-daily-late', 'schedule', reconcileDeps(), 'open');
+    expect(counted(daily)).toEqual(counted(before));
+    expect(daily?.skipped?.paymentLines).toBe((before?.skipped?.paymentLines ?? 0) + 1);
+    const full = await runReconciliation('test-run-full-late', 'api', reconcileDeps());
+    const summary = full?.decrees?.find((decree) => decree.number === closed[0]?.number);
+    expect(summary).toMatchObject({ paidTwice: 1, fullyPaid: false });
+    expect(full?.counts?.PAID_TWICE).toBe(2);
   });
 });
 

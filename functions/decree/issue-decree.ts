@@ -28,7 +28,7 @@ import type { RoleCode } from '#shared/domain/roles.ts';
 import { planDecreed, planDecreeNumbered } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
 import type { DecreeRequested } from '#shared/messages.ts';
-import type { DecreeRecord, ProposalRecord } from '#shared/model.ts';
+import type { DecreeRecord, ProposalRecord, StoredRecipient } from '#shared/model.ts';
 
 export interface RenderedPdf {
   readonly pdf: Buffer;
@@ -240,16 +240,7 @@ export async function preflightDecree(
   try {
     for await (const { recipient } of deps.recipients.stream(listId)) {
       read += 1;
-      const entry: DecreeRecipient = {
-        nama: recipient.nama,
-        nik: recipient.nik,
-        peran: recipient.peran,
-        kecamatanCode: recipient.kecamatanCode,
-        kecamatan: recipient.kecamatan,
-        desaCode: recipient.desaCode,
-        desa: recipient.desa,
-        rt: recipient.rt,
-      };
+      const entry = decreeRecipientOf(recipient);
       const problem = recipientProblem(entry);
       if (problem) invalid.push(`baris ${recipient.row}: ${problem}`);
       countsByRole[entry.peran] = (countsByRole[entry.peran] ?? 0) + 1;
@@ -460,20 +451,23 @@ async function storeDecree(
   return issued;
 }
 
+/** What the lampiran prints of a stored recipient (no account, no phone). */
+const decreeRecipientOf = (recipient: StoredRecipient): DecreeRecipient => ({
+  nama: recipient.nama,
+  nik: recipient.nik,
+  peran: recipient.peran,
+  kecamatanCode: recipient.kecamatanCode,
+  kecamatan: recipient.kecamatan,
+  desaCode: recipient.desaCode,
+  desa: recipient.desa,
+  rt: recipient.rt,
+});
+
 /** The lampiran of a decree numbered by an earlier attempt, from its approved list and fixed amounts. */
 async function readLampiran(decree: DecreeRecord, deps: IssueDecreeDeps): Promise<Lampiran> {
   const recipients: DecreeRecipient[] = [];
   for await (const { recipient } of deps.recipients.stream(decree.listId)) {
-    recipients.push({
-      nama: recipient.nama,
-      nik: recipient.nik,
-      peran: recipient.peran,
-      kecamatanCode: recipient.kecamatanCode,
-      kecamatan: recipient.kecamatan,
-      desaCode: recipient.desaCode,
-      desa: recipient.desa,
-      rt: recipient.rt,
-    });
+    recipients.push(decreeRecipientOf(recipient));
   }
   if (recipients.length !== decree.recipientCount) {
     throw new Error(

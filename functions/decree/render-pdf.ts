@@ -806,20 +806,13 @@ function roleSummary(w: Writer, doc: DecreeDocument, signature: Block): void {
   signature.draw();
 }
 
-/**
- * The decree as a PDF. The same document and `createdAt` give the same bytes: the file ID pdfkit
- * writes is an MD5 of the document info (dates included), and font subsets are tagged from their
- * sequence number, so nothing random ends up in the file.
- */
-export async function renderDecreePdf(
-  doc: DecreeDocument,
-  options: { createdAt: Date },
-): Promise<{ pdf: Buffer; pages: number; sha256: string }> {
+/** A writer with the decree's fonts, QR code and document info, its first page holding the decree itself. */
+async function decreeWriter(doc: DecreeDocument, createdAt: Date): Promise<Writer> {
   const [fonts, png] = await Promise.all([loadFonts(), qrPng(doc.verifyUrl)]);
   const info = documentInfo(
     `Keputusan Gubernur Kalimantan Tengah Nomor ${doc.number}`,
     doc.subject,
-    options.createdAt,
+    createdAt,
   );
   const w = new Writer(
     fonts,
@@ -829,6 +822,19 @@ export async function renderDecreePdf(
   );
   w.newPage();
   decreeBody(w, doc);
+  return w;
+}
+
+/**
+ * The decree as a PDF. The same document and `createdAt` give the same bytes: the file ID pdfkit
+ * writes is an MD5 of the document info (dates included), and font subsets are tagged from their
+ * sequence number, so nothing random ends up in the file.
+ */
+export async function renderDecreePdf(
+  doc: DecreeDocument,
+  options: { createdAt: Date },
+): Promise<{ pdf: Buffer; pages: number; sha256: string }> {
+  const w = await decreeWriter(doc, options.createdAt);
 
   w.newPage();
   lampiranHeading(w, doc);
@@ -858,20 +864,7 @@ export async function dryRunDecreePdf(
   doc: DecreeDocument,
   options: { createdAt: Date; sampleRows?: number },
 ): Promise<{ pages: number; bytes: number; rowsMeasured: number }> {
-  const [fonts, png] = await Promise.all([loadFonts(), qrPng(doc.verifyUrl)]);
-  const info = documentInfo(
-    `Keputusan Gubernur Kalimantan Tengah Nomor ${doc.number}`,
-    doc.subject,
-    options.createdAt,
-  );
-  const w = new Writer(
-    fonts,
-    info,
-    { qrPng: png, code: doc.verifyCode, url: doc.verifyUrl, notice: doc.draftNotice },
-    true,
-  );
-  w.newPage();
-  decreeBody(w, doc);
+  const w = await decreeWriter(doc, options.createdAt);
 
   // The first rows, drawn as the real table draws them (groups cut short keep their subtotal).
   let room = options.sampleRows ?? DRY_RUN_SAMPLE_ROWS;

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { jitteredBackoff } from '#shared/adapters/backoff.ts';
 import type { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
@@ -169,7 +169,7 @@ async function numberChecked(
       if (error.failedItem >= 5) replaces = undefined;
       // Another decree took the number (or a twin delivery numbered this one): read again and retry,
       // after a full-jitter exponential backoff, so that many workers at once spread out.
-      await sleep(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
+      await jitteredBackoff(attempt, 10, 1_000);
     }
   }
   throw new Error(`no decree number for ${message.proposalId} after ${attempts} attempts`);

@@ -3,6 +3,7 @@ import {
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { jitteredBackoff } from './backoff.ts';
 import { documentClient } from './clients.ts';
 
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
@@ -87,8 +88,7 @@ export class BatchWriter {
           `BatchWriteItem left ${remaining.length} items unprocessed after ${attempt} attempts`,
         );
       }
-      const ceiling = Math.min(5_000, 50 * 2 ** attempt);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+      await jitteredBackoff(attempt, 50, 5_000);
     }
   }
 

@@ -17,6 +17,7 @@ import {
   type BankReportStatus,
   PaymentLineSchema,
 } from '../model.ts';
+import { jitteredBackoff } from './backoff.ts';
 import { documentClient } from './clients.ts';
 import { FileClaims, type LeasedRecordType } from './file-claims.ts';
 import { bankReportKey, PAYMENT_SHARDS, paymentKey, paymentPartition } from './keys.ts';
@@ -121,7 +122,7 @@ export class PaymentsRepository {
         paymentKey,
       );
       for (let attempt = 1; keys.length > 0; attempt++) {
-        if (attempt > 1) await backoff(attempt);
+        if (attempt > 1) await jitteredBackoff(attempt, 50, 5_000);
         const out = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
@@ -170,7 +171,7 @@ export class PaymentsRepository {
         if (attempt >= this.maxAttempts) {
           throw new Error(`TransactWriteItems still cancelled after ${attempt} attempts`);
         }
-        if (outcome.retryable) await backoff(attempt);
+        if (outcome.retryable) await jitteredBackoff(attempt, 50, 5_000);
       }
     }
     return { written, taken };
@@ -356,7 +357,3 @@ export class BankReportsRepository {
 function definedOnly(line: PaymentLine): Record<string, unknown> {
   return Object.fromEntries(Object.entries(line).filter(([, value]) => value !== undefined));
 }
-
-/** Exponential backoff with full jitter, capped at 5 s. */
-const backoff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5_000, 50 * 2 ** attempt)));

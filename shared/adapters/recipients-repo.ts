@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import type { Recipient } from '../domain/recipient-row.ts';
 import { type StoredRecipient, StoredRecipientSchema } from '../model.ts';
+import { jitteredBackoff } from './backoff.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients.ts';
 import {
@@ -300,8 +301,7 @@ export class RecipientsRepository {
                 `BatchGetItem left ${keys.length} keys unprocessed after ${attempt - 1} attempts`,
               );
             }
-            const ceiling = Math.min(2_000, 25 * 2 ** attempt);
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+            await jitteredBackoff(attempt, 25, 2_000);
           }
           const out = await this.client.send(
             new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),

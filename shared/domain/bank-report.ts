@@ -8,7 +8,7 @@
  * masked, see `mask.ts`). Amounts, dates, statuses, references and decree numbers may be quoted.
  */
 import { z } from 'zod';
-import { PREFIXES } from '../resources.ts';
+import { bankReportPath } from '../adapters/storage-keys.ts';
 import { headerKey } from './columns.ts';
 import { formatRupiah } from './decree.ts';
 import type { Severity } from './issues.ts';
@@ -634,10 +634,6 @@ export type Comparison =
   /** Another amount, account or status: the recorded one stays; an error for the report. */
   | { readonly kind: 'conflict'; readonly issue: BankIssue };
 
-/** `disbursements/2026-11-29/harian.csv` → `2026-11-29/harian.csv`, as the bank knows the report. */
-export const reportLabel = (reportKey: string): string =>
-  reportKey.startsWith(PREFIXES.disbursements) ? reportKey.slice(PREFIXES.disbursements.length) : reportKey;
-
 /**
  * Each status a recorded payment has had, oldest first, with the report line it came from: the
  * first from the first recording, each later one from the line that moved the one before it.
@@ -689,7 +685,7 @@ export function compareWithRecorded(line: RecordedLine, recorded: RecordedLine):
   const where =
     current.reportKey === line.reportKey
       ? `pada baris ${current.sourceRow} laporan ini`
-      : `pada laporan ${reportLabel(current.reportKey)} (baris ${current.sourceRow})`;
+      : `pada laporan ${bankReportPath(current.reportKey)} (baris ${current.sourceRow})`;
   if (differs.length === 0) {
     return {
       kind: 'duplicate',

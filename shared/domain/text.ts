@@ -12,6 +12,16 @@ const SPACES = /\s+/g;
 /** Anything {@link foldSpaces} would change; most cells have none, and skip the replacing. */
 const NEEDS_FOLDING = /^\s|\s$|\s\s|[^\S ]|[\u200B-\u200D\u2060]/;
 
+/**
+ * Control characters, format characters (bidi overrides such as U+202E, zero-width joiners, BOM)
+ * and the line and paragraph separators: what makes text read differently from what is stored.
+ */
+export const UNSAFE_CHARACTER = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const UNSAFE_CHARACTERS = new RegExp(UNSAFE_CHARACTER.source, 'gu');
+
+/** One line of text to show a person (a name in the audit trail): unsafe characters as spaces, folded. */
+export const safeLine = (value: string): string => foldSpaces(value.replace(UNSAFE_CHARACTERS, ' '));
+
 /** Trims and folds every run of whitespace (including non-breaking spaces) into one plain space. */
 export function foldSpaces(value: string): string {
   if (!NEEDS_FOLDING.test(value)) return value;

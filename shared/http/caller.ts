@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditActor } from '../domain/audit.ts';
 import { isRegionCode } from '../domain/regions.ts';
+import { safeLine } from '../domain/text.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
 /**
@@ -250,12 +251,7 @@ export function actorOf(scope: Scope): AuditActor {
 export const whoOf = (scope: Scope) => ({ sub: scope.sub, name: scope.name });
 
 /** A name as the audit trail shows it: no control or bidi characters, one line, at most 100 characters. */
-const displayName = (name: string): string =>
-  name
-    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 100);
+const displayName = (name: string): string => safeLine(name).slice(0, 100);
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNSAFE_CHARACTER } from '../domain/text.ts';
 
 /**
  * Schemas for the small values that arrive in paths, query strings and bodies, strict on purpose:
@@ -7,8 +8,6 @@ import { z } from 'zod';
  * refused with the reason.
  */
 
-/** C0/C1 controls, and format characters (bidi overrides such as U+202E, zero-width joiners, BOM). */
-const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 /** Characters no file name needs, that Windows refuses, or that make markup. */
 const FORBIDDEN_IN_FILENAME = /[/\\<>:"|?*`$]/;
 
@@ -18,7 +17,7 @@ export const FilenameSchema = z
   .trim()
   .min(5, 'Nama berkas wajib diisi, misalnya "daftar-penerima.xlsx".')
   .max(120, 'Nama berkas paling panjang 120 karakter.')
-  .refine((name) => !INVISIBLE.test(name), 'Nama berkas memuat karakter kendali atau tak terlihat.')
+  .refine((name) => !UNSAFE_CHARACTER.test(name), 'Nama berkas memuat karakter kendali atau tak terlihat.')
   .refine(
     (name) => !FORBIDDEN_IN_FILENAME.test(name),
     'Nama berkas tidak boleh memuat karakter / \\ < > : " | ? * ` $.',
@@ -51,7 +50,7 @@ export function freeText(max: number, required?: { min: number; message: string 
     .transform((text) => text.replace(/\r\n?/g, '\n'))
     .refine(
       // Line breaks and tabs are the only control characters a written note may have.
-      (text) => !INVISIBLE.test(text.replace(/[\n\t]/g, '')),
+      (text) => !UNSAFE_CHARACTER.test(text.replace(/[\n\t]/g, '')),
       'Teks memuat karakter kendali atau tak terlihat; tulis ulang tanpa menyalin dari sumber lain.',
     );
   return required ? base.refine((text) => text.length >= required.min, required.message) : base;

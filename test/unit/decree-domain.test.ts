@@ -187,22 +187,24 @@ describe('the lampiran', () => {
   });
 });
 
+/** Decree settings as a deployment would set them (the text tests and the pre-flight share them). */
+const settings = {
+  numberPattern: '188.44/{seq}/{year}',
+  place: 'Palangka Raya',
+  signerTitle: 'GUBERNUR KALIMANTAN TENGAH',
+  signerName: 'AGUSTIAR SABRAN',
+  verifyBaseUrl: 'https://khbs.example.go.id/verify/',
+  nikMask: { head: 6, tail: 4 },
+  menimbang: ['bahwa …;'],
+  mengingat: ['Undang-Undang …;'],
+};
+
 describe('the decree text', () => {
   const lampiran = buildLampiran(
     [person('Budi', 'DAMANG', ['62.03.01', 'Selat'])],
     amountsForPeriod(RATE_TABLE.monthly, '2026-S1'),
     { head: 6, tail: 4 },
   );
-  const settings = {
-    numberPattern: '188.44/{seq}/{year}',
-    place: 'Palangka Raya',
-    signerTitle: 'GUBERNUR KALIMANTAN TENGAH',
-    signerName: 'AGUSTIAR SABRAN',
-    verifyBaseUrl: 'https://khbs.example.go.id/verify/',
-    nikMask: { head: 6, tail: 4 },
-    menimbang: ['bahwa …;'],
-    mengingat: ['Undang-Undang …;'],
-  };
   const facts = {
     number: '188.44/3/2026',
     region: '62.03',
@@ -238,17 +240,6 @@ describe('the decree text', () => {
 });
 
 describe('pre-flight checks of a decree, before its number is taken', () => {
-  const settings = {
-    numberPattern: '188.44/{seq}/{year}',
-    place: 'Palangka Raya',
-    signerTitle: 'GUBERNUR KALIMANTAN TENGAH',
-    signerName: 'AGUSTIAR SABRAN',
-    verifyBaseUrl: 'https://khbs.kalteng.go.id/verify',
-    nikMask: { head: 6, tail: 4 },
-    menimbang: ['bahwa …'],
-    mengingat: ['Undang-Undang …'],
-  };
-
   it('accepts the default settings and names every invalid one', () => {
     expect(decreeSettingsProblems(settings)).toEqual([]);
     const problems = decreeSettingsProblems({

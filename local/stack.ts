@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSEvent } from 'aws-lambda';
@@ -9,13 +10,16 @@ import {
   DISBURSEMENT_FUNCTION,
   IMPORT_FUNCTION,
   RECONCILE_FUNCTION,
+  RELAY_FUNCTION,
   ROUTES,
 } from '../functions/api/routes.ts';
+import type { RelayEvent } from '../functions/relay/handler.ts';
 import { CHECKS_WORKER, DECREE_WORKER, RECONCILE_WORKER } from '../infra/workers.ts';
 import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';
 import { type LocalLambdaApi, startLocalLambdaApi } from './lambda-api.ts';
+import { LocalOutboxRelay, type LocalOutboxRelayOptions } from './outbox-relay.ts';
 import {
   type Autosave,
   clearState,
@@ -72,6 +76,8 @@ export interface LocalStackOptions {
   readonly decreeHandler?: LambdaHandler<SQSEvent>;
   /** Tuning of the decree queue → worker trigger. @default as `checks`, from `DECREE_WORKER` */
   readonly decree?: LocalStackOptions['checks'];
+  /** Tuning of the outbox relay's sweep loop (`local/outbox-relay.ts`). */
+  readonly outboxRelay?: Partial<Pick<LocalOutboxRelayOptions, 'intervalMs' | 'maxBackoffMs'>>;
   /**
    * Keep the tables' items and the buckets' objects across restarts in `dir` (`npm start` uses
    * `.local/`): loaded when the stack starts (unless `fresh`, which deletes what was saved), saved
@@ -110,13 +116,15 @@ export interface LocalStack {
   readonly bankReports: S3EventSource;
   /** The reconciliation queue → reconciliation job. */
   readonly reconciliation: SqsEventSource;
+  /** The outbox → the work queues (the relay function, swept in a loop). */
+  readonly outboxRelay: LocalOutboxRelay;
   readonly gateway: Gateway;
   /** Present when started with `persistence`. */
   readonly persistence?: LocalStackPersistence;
   /**
    * Resolves once every trigger is idle at the same time: no upload waiting for its import, no
-   * message on the checks or decree queue (handled and deleted, or moved to the DLQ after its
-   * retries), and nothing running. Work that starts more work (a run that sends a re-check) is waited for too.
+   * outbox item still PENDING, no message on a work queue (handled and deleted, or moved to the
+   * DLQ after its retries), and nothing running. Work that starts more work (a run that sends a re-check) is waited for too.
    */
   whenIdle(): Promise<void>;
   /** Stops the API, the triggers and the emulators (the JVM included). Safe to call more than once. */
@@ -140,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let decree: SqsEventSource | undefined;
   let bankReports: S3EventSource | undefined;
   let reconciliation: SqsEventSource | undefined;
+  let outboxRelay: LocalOutboxRelay | undefined;
   let lambdaApi: LocalLambdaApi | undefined;
   let gateway: Gateway | undefined;
   let autosave: Autosave | undefined;
@@ -162,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         checks?.stop(),
         decree?.stop(),
         reconciliation?.stop(),
+        outboxRelay?.stop(),
       ]);
       // Everything that writes has stopped: the last save sees the final state.
       if (autosave !== undefined && options.persistence !== undefined) {
@@ -277,6 +287,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     await reconciliation.start();
 
+    // The relay sends what state changes wrote to the outbox (imported now: the environment is set).
+    const { OutboxRepository } = await import('#shared/adapters/outbox.ts');
+    const tableName = emulators.env[TABLES.main.envVar];
+    if (tableName === undefined) throw new Error('the emulators created no main table');
+    outboxRelay = new LocalOutboxRelay({
+      ...options.outboxRelay,
+      handler: lazyHandler<RelayEvent>(RELAY_FUNCTION.entry),
+      outbox: new OutboxRepository(tableName),
+      functionName: `khbs-${RELAY_FUNCTION.id}`,
+    });
+    outboxRelay.start();
+
     gateway = await startGateway({
       routes: options.routes ?? ROUTES,
       ...(options.loadHandler !== undefined ? { loadHandler: options.loadHandler } : {}),
@@ -286,15 +308,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const fileSources = [s3Events, bankReports];
     const queueSources = [checks, decree, reconciliation];
+    const relay = outboxRelay;
     const whenIdle = async (): Promise<void> => {
       for (;;) {
         for (const source of fileSources) await source.whenIdle();
+        while (!(await relay.isIdle())) await sleep(25);
         for (const source of queueSources) await source.whenIdle();
         // Work may have started more work for another trigger: idle only when all are idle at one look.
         let busy = false;
         for (const source of fileSources) busy = (await source.scan()) !== 0 || source.pending !== 0 || busy;
         if (busy) continue;
-        const idle = await Promise.all(queueSources.map((source) => source.isIdle()));
+        const idle = await Promise.all([...queueSources, relay].map((source) => source.isIdle()));
         if (idle.every(Boolean)) return;
       }
     };
@@ -307,6 +331,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       checks,
       decree,
       reconciliation,
+      outboxRelay,
       gateway,
       ...(persistence !== undefined ? { persistence } : {}),
       whenIdle,

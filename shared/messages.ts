@@ -68,3 +68,20 @@ export function decreeRequestFor(
     approvedBy,
   });
 }
+
+/**
+ * The message each work queue carries (keys of `QUEUES` in `shared/resources.ts`). A state change
+ * that hands work on writes a {@link Handoff} in its own transaction (the outbox); the relay sends it.
+ */
+export const HANDOFF_SCHEMAS = {
+  checks: ChecksRequestedSchema,
+  decree: DecreeRequestedSchema,
+  reconciliation: ReconciliationRequestedSchema,
+} as const;
+export type HandoffQueue = keyof typeof HANDOFF_SCHEMAS;
+export const HANDOFF_QUEUES = Object.keys(HANDOFF_SCHEMAS) as [HandoffQueue, ...HandoffQueue[]];
+
+/** One message for one work queue. */
+export type Handoff = {
+  [Q in HandoffQueue]: { readonly queue: Q; readonly message: z.infer<(typeof HANDOFF_SCHEMAS)[Q]> };
+}[HandoffQueue];

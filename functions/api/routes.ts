@@ -245,6 +245,12 @@ export const DECREE_FUNCTION = { id: 'IssueDecree', entry: 'functions/decree/han
 /** The reconciliation job, consuming `QUEUES.reconciliation` (daily schedule, API, local command). */
 export const RECONCILE_FUNCTION = { id: 'Reconcile', entry: 'functions/reconcile/handler.ts' } as const;
 
+/**
+ * The outbox relay: the only function that sends to the work queues (checks, decree,
+ * reconciliation). DynamoDB Streams and a sweep schedule in AWS; a sweep loop locally.
+ */
+export const RELAY_FUNCTION = { id: 'OutboxRelay', entry: 'functions/relay/handler.ts' } as const;
+
 /** The bank disbursement report import, triggered by objects created under `disbursements/`. */
 export const DISBURSEMENT_FUNCTION = {
   id: 'ImportBankReport',

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { requestedRunId } from '#shared/adapters/keys.ts';
-import { MessageQueue } from '#shared/adapters/queue.ts';
 import { whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { ReconciliationRequestedSchema } from '#shared/messages.ts';
-import { apiDeps, reconciliations } from './deps.ts';
+import { reconciliations } from './deps.ts';
 import { routeById } from './routes.ts';
 
 const BodySchema = z.strictObject({});
@@ -16,19 +15,18 @@ const BodySchema = z.strictObject({});
  */
 export const handler = apiHandler(routeById('StartReconciliation'), async ({ event, scope }) => {
   parseInput(BodySchema, event.body ? jsonBody(event) : {});
-  const { config } = apiDeps();
-  if (!config.reconciliationQueueUrl) throw new Error('RECONCILIATION_QUEUE_URL is not set');
   const now = new Date();
   const runId = requestedRunId(now, randomUUID().slice(0, 8));
-  await reconciliations().request({
-    runId,
-    trigger: 'api',
-    status: 'QUEUED',
-    requestedAt: now.toISOString(),
-    requestedBy: whoOf(scope),
-    attempt: 0,
-  });
-  await new MessageQueue(config.reconciliationQueueUrl).send(
+  // The run record and its message in one transaction (the outbox): never QUEUED without a message.
+  await reconciliations().requestAndHandOff(
+    {
+      runId,
+      trigger: 'api',
+      status: 'QUEUED',
+      requestedAt: now.toISOString(),
+      requestedBy: whoOf(scope),
+      attempt: 0,
+    },
     ReconciliationRequestedSchema.parse({ type: 'reconciliation.requested', trigger: 'api', runId }),
   );
   return json(202, { runId, status: 'QUEUED', requestedAt: now.toISOString() });

@@ -1,5 +1,4 @@
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
-import { MessageQueue } from '#shared/adapters/queue.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { RegistryRepository } from '#shared/adapters/registry-repo.ts';
 import { env } from '#shared/config/env.ts';
@@ -13,15 +12,11 @@ let deps: RunChecksDeps | undefined;
 function dependencies(): RunChecksDeps {
   if (deps) return deps;
   const config = env();
-  // Re-checks of other regions go back onto this function's own queue: without it, a conflict
-  // would be seen by one side only.
-  if (!config.checksQueueUrl) throw new Error('CHECKS_QUEUE_URL is not set');
   deps = {
     proposals: new ProposalsRepository(config.tableName),
     recipients: new RecipientsRepository(config.tableName),
     registry: new RegistryRepository(config.tableName),
     waivers: new WaiverReader(config.tableName),
-    rechecks: new MessageQueue(config.checksQueueUrl),
     tableName: config.tableName,
   };
   return deps;

@@ -29,18 +29,19 @@ import {
 import { REGIONS } from '#shared/domain/wilayah.ts';
 import { planChecksCompleted } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
-import { type ChecksRequested, ChecksRequestedSchema } from '#shared/messages.ts';
+import { type ChecksRequested, ChecksRequestedSchema, type Handoff } from '#shared/messages.ts';
 import type { ProposalRecord } from '#shared/model.ts';
 import type { CallCounter } from './call-counter.ts';
 import type { WaiverReader } from './waivers.ts';
+
+/** A re-check request for another region's proposal. */
+type ChecksHandoff = Extract<Handoff, { queue: 'checks' }>;
 
 export interface RunChecksDeps {
   readonly proposals: ProposalsRepository;
   readonly recipients: RecipientsRepository;
   readonly registry: RegistryRepository;
   readonly waivers: WaiverReader;
-  /** The checks queue: where re-check requests for other regions' proposals go. */
-  readonly rechecks: { send(message: ChecksRequested): Promise<unknown> };
   readonly tableName: string;
   /** Client for the batched writes (registry entries, flags); the shared one by default. */
   readonly client?: DynamoDBDocumentClient;
@@ -230,8 +231,7 @@ class ChecksRun {
     ]);
     await this.lookUp(lists);
     const looked = performance.now();
-    const rechecks = await this.requestRechecks(lists);
-    return this.record(waived, rechecks, {
+    return this.record(waived, this.plannedRechecks(lists), {
       registerMs: registered - this.started,
       lookupMs: looked - registered,
     });
@@ -337,29 +337,28 @@ class ChecksRun {
   }
 
   /**
-   * Asks the other regions' proposals this list conflicts with to check again, so they see the
-   * conflict too. Sent before the result is recorded: if recording fails, the retry sends them again
-   * (a spare re-check costs a run); sent after, a crash in between would lose them for good.
+   * The re-checks this run asks of the other regions' proposals its list conflicts with, so they see
+   * the conflict too. They are written with the result, in its transaction (outbox items the relay
+   * sends): recorded and requested together, or neither, and a retry of this run asks again.
    */
-  private async requestRechecks(lists: ReadonlyMap<string, CurrentList>): Promise<string[]> {
-    if (this.conflicts.size === 0) return [];
+  private plannedRechecks(lists: ReadonlyMap<string, CurrentList>): ChecksHandoff[] {
     const byProposal = new Map([...lists.values()].map((list) => [list.proposalId, list]));
-    const sent: string[] = [];
+    const handoffs: ChecksHandoff[] = [];
     for (const proposalId of [...this.conflicts].sort()) {
       const target = byProposal.get(proposalId);
       if (!target || !RECHECKABLE_STATUSES.has(target.status)) continue;
-      await this.deps.rechecks.send(
-        ChecksRequestedSchema.parse({
+      handoffs.push({
+        queue: 'checks',
+        message: ChecksRequestedSchema.parse({
           type: 'checks.requested',
           proposalId,
           listId: target.listId,
           trigger: 'recheck',
           requestedAt: this.now().toISOString(),
         }),
-      );
-      sent.push(proposalId);
+      });
     }
-    return sent;
+    return handoffs;
   }
 
   /**
@@ -368,7 +367,7 @@ class ChecksRun {
    */
   private async record(
     initiallyWaived: ReadonlySet<string>,
-    rechecks: readonly string[],
+    rechecks: readonly ChecksHandoff[],
     timings: { registerMs: number; lookupMs: number },
   ): Promise<ChecksOutcome> {
     let proposal = this.proposal;
@@ -378,7 +377,7 @@ class ChecksRun {
       const at = this.now().toISOString();
       const openBlocking = this.tally.openBlocking(waived);
       try {
-        const updated = await this.deps.proposals.apply(
+        const updated = await this.deps.proposals.applyAndHandOff(
           proposal,
           planChecksCompleted(proposal, {
             listId: this.listId,
@@ -391,8 +390,10 @@ class ChecksRun {
           }),
           CHECKS_ACTOR,
           at,
+          () => rechecks,
         );
-        return this.completed(updated.version, openBlocking, rechecks, timings);
+        const asked = rechecks.map((handoff) => handoff.message.proposalId);
+        return this.completed(updated.version, openBlocking, asked, timings);
       } catch (error) {
         if (!(error instanceof ConcurrentChangeError) || attempt >= maxAttempts) throw error;
         const fresh = await this.deps.proposals.get(proposal.proposalId);

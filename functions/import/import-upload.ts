@@ -1,7 +1,6 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
 import { uploadsByRegionPeriod } from '#shared/adapters/keys.ts';
-import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { type RecipientsRepository, recipientItems } from '#shared/adapters/recipients-repo.ts';
 import { errorReportKey, type UploadKey } from '#shared/adapters/storage-keys.ts';
 import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
@@ -290,7 +289,7 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
       try {
         await this.deps.proposals.transact([...items, { Update: this.lease.finishUpdate(fields) }]);
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (!(error instanceof ConcurrentChangeError)) throw error;
         // Someone changed the proposal meanwhile (or this attempt lost its lease): look again.
         const { owned, record: fresh } = await this.lease.current();
         if (!owned) {

@@ -19,6 +19,7 @@ import { bankReportPath } from './storage-keys.ts';
  * | bank report          | BANKREPORT#<yyyy-mm-dd>/<file>  | BANKREPORT    |                                      |
  * | payment (bank line)  | PAYMENT#<shard of bankRef, 2 digits> | <bankRef> |                                     |
  * | reconciliation run   | RECON#<runId>                   | RECON         | RECONCILIATIONS / <requestedAt>#<runId> |
+ * | outbox (hand-off)    | OUTBOX#<outboxId>               | OUTBOX        | OUTBOX#PENDING / <createdAt>#<outboxId>, while PENDING |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -80,6 +81,15 @@ export const requestedRunId = (at: Date, random: string): string =>
     .replace(/[-:.TZ]/g, '')
     .slice(0, 14)}-${random}`;
 export const RECONCILIATIONS_INDEX_KEY = 'RECONCILIATIONS';
+
+/**
+ * A hand-off to a queue, written in the transaction of the state change that causes it
+ * (`shared/adapters/outbox.ts`). Only a PENDING item carries `gsi1pk`: the index holds what is
+ * still to be sent, oldest first, and an item leaves it when it is marked SENT.
+ */
+export const outboxKey = (outboxId: string) => ({ pk: `OUTBOX#${outboxId}`, sk: 'OUTBOX' });
+export const OUTBOX_KEY_PREFIX = 'OUTBOX#';
+export const OUTBOX_PENDING_INDEX_KEY = 'OUTBOX#PENDING';
 
 export const shardOf = (row: number) => row % LIST_SHARDS;
 export const listPartition = (listId: string, shard: number) =>

@@ -11,6 +11,7 @@ import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../d
 import { isClosed, type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
 import { listAuthors, type Plan } from '../domain/workflow.ts';
 import { ConflictError } from '../errors.ts';
+import type { Handoff } from '../messages.ts';
 import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
 import { documentClient } from './clients.ts';
 import {
@@ -22,6 +23,7 @@ import {
   recipientKey,
   waiverKey,
 } from './keys.ts';
+import { handoffItem } from './outbox.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -241,21 +243,28 @@ export class ProposalsRepository {
     now: string,
     extra: TransactItem[] = [],
   ): Promise<ProposalRecord> {
-    const items = [...this.changeItems(proposal, plan, actor, now), ...extra];
-    try {
-      await this.transact(items);
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const failed = (error.CancellationReasons ?? []).findIndex(
-          (reason) => reason.Code === 'ConditionalCheckFailed',
-        );
-        throw new ConcurrentChangeError(Math.max(failed, 0));
-      }
-      throw error;
-    }
+    await this.transact([...this.changeItems(proposal, plan, actor, now), ...extra]);
     const fresh = await this.get(proposal.proposalId);
     if (!fresh) throw new Error(`proposal ${proposal.proposalId} vanished after an update`);
     return fresh;
+  }
+
+  /**
+   * {@link apply}, and in the same transaction the hand-offs the change causes (outbox items, sent by
+   * the relay): `handoffs` gets the proposal as it will be once the plan is applied. The change and
+   * its messages exist together or not at all, so a proposal can never wait for a message that was
+   * lost between a commit and a send.
+   */
+  async applyAndHandOff(
+    proposal: ProposalRecord,
+    plan: Plan,
+    actor: AuditActor,
+    now: string,
+    handoffs: (next: ProposalRecord) => readonly Handoff[],
+  ): Promise<ProposalRecord> {
+    const next = planned(proposal, plan, now);
+    const items = handoffs(next).map((handoff) => handoffItem(this.tableName, handoff, now));
+    return this.apply(proposal, plan, actor, now, items);
   }
 
   /**
@@ -398,12 +407,40 @@ export class ProposalsRepository {
     return records;
   }
 
+  /**
+   * Writes `items` in one transaction. A condition that fails comes back as
+   * {@link ConcurrentChangeError} naming the item (callers never decode the SDK's cancellation).
+   */
   async transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: items,
-        ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
-      }),
-    );
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: items,
+          ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        // A failed condition names its item; a conflicting transaction is a concurrent change too.
+        const failed = (error.CancellationReasons ?? []).findIndex(
+          (reason) => reason.Code === 'ConditionalCheckFailed',
+        );
+        throw new ConcurrentChangeError(Math.max(failed, 0));
+      }
+      throw error;
+    }
   }
+}
+
+/** The proposal as `plan` leaves it (what {@link ProposalsRepository.applyAndHandOff} builds messages from). */
+function planned(proposal: ProposalRecord, plan: Plan, now: string): ProposalRecord {
+  const next: Record<string, unknown> = {
+    ...proposal,
+    ...plan.set,
+    status: plan.to,
+    version: proposal.version + 1,
+    updatedAt: now,
+  };
+  for (const field of plan.remove ?? []) delete next[field];
+  return ProposalRecordSchema.parse(next);
 }

@@ -4,12 +4,15 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { ReconciliationRequested } from '../messages.ts';
 import { type ReconciliationRun, ReconciliationRunSchema } from '../model.ts';
 import { documentClient } from './clients.ts';
 import { RECONCILIATIONS_INDEX_KEY, reconciliationKey } from './keys.ts';
+import { handoffItem } from './outbox.ts';
 
 /**
  * A run as stored here: the shared record, plus what this job adds about its reach: its scope
@@ -58,23 +61,40 @@ export class ReconciliationsRepository {
   /** Records a requested run; false if a run with this id exists already (a repeated request). */
   async request(run: ReconciliationRun): Promise<boolean> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...reconciliationKey(run.runId),
-            gsi1pk: RECONCILIATIONS_INDEX_KEY,
-            gsi1sk: `${run.requestedAt}#${run.runId}`,
-            ...run,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.client.send(new PutCommand(this.runPut(run)));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /**
+   * Records a requested run and, in the same transaction, its message to the reconciliation queue
+   * (an outbox item the relay sends): a run is never left QUEUED with no message to start it.
+   */
+  async requestAndHandOff(run: ReconciliationRun, message: ReconciliationRequested): Promise<void> {
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: this.runPut(run) },
+          handoffItem(this.tableName, { queue: 'reconciliation', message }, run.requestedAt),
+        ],
+      }),
+    );
+  }
+
+  private runPut(run: ReconciliationRun) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        ...reconciliationKey(run.runId),
+        gsi1pk: RECONCILIATIONS_INDEX_KEY,
+        gsi1sk: `${run.requestedAt}#${run.runId}`,
+        ...run,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
   }
 
   /**

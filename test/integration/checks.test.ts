@@ -14,7 +14,8 @@ const { documentClient } = await import('#shared/adapters/clients.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { RegistryRepository } = await import('#shared/adapters/registry-repo.ts');
-const { MessageQueue } = await import('#shared/adapters/queue.ts');
+const { dependencies: relayDependencies } = await import('../../functions/relay/handler.ts');
+const { sweepOutbox } = await import('../../functions/relay/relay.ts');
 const { recipientKey, waiverKey } = await import('#shared/adapters/keys.ts');
 const { planReview, planSubmit, planWaiver } = await import('#shared/domain/workflow.ts');
 const { runChecks } = await import('../../functions/checks/run-checks.ts');
@@ -51,7 +52,6 @@ function deps(overrides: Partial<RunChecksDeps> = {}): RunChecksDeps {
     recipients: new RecipientsRepository(TABLE, checksClient),
     registry: new RegistryRepository(TABLE, checksClient),
     waivers: new WaiverReader(TABLE, checksClient),
-    rechecks: new MessageQueue(CHECKS_QUEUE),
     tableName: TABLE,
     client: checksClient,
     calls,
@@ -343,7 +343,9 @@ async function waive(region: string, name: string, flag: string): Promise<void> 
   );
 }
 
+/** What the run handed off: the relay (as deployed) sends the outbox to the queue, which is then read. */
 async function drainChecksQueue() {
+  await sweepOutbox(0, relayDependencies());
   const messages = await receiveMessages(CHECKS_QUEUE, 10, 1_500);
   await purgeQueue(CHECKS_QUEUE);
   return messages.map((message) => ({

@@ -93,7 +93,6 @@ async function check(region: string, runId: string) {
       recipients: new RecipientsRepository(TABLE),
       registry: new RegistryRepository(TABLE),
       waivers: new WaiverReader(TABLE),
-      rechecks: { send: async () => undefined },
       tableName: TABLE,
       lookupConcurrency: 16,
     },

@@ -52,3 +52,16 @@ export const RECONCILE_WORKER = {
   /** The SQS event source's minimum; runs are idempotent, so two at once only cost reads. */
   maxConcurrency: 2,
 } as const;
+
+/** The outbox relay (`RELAY_FUNCTION`: DynamoDB stream and sweep schedule). */
+export const RELAY_WORKER = {
+  /** A sweep after an SQS outage sends a few hundred messages: seconds. */
+  timeoutSeconds: 60,
+  memoryMb: 256,
+  /** Stream retries of a failed send before the item is left to the sweep. */
+  streamRetryAttempts: 3,
+  /** The sweep's cadence: a hand-off whose sends all failed waits at most this long once SQS is back. */
+  sweepEveryMinutes: 2,
+  /** Items younger than this are the stream's (a sweep would only send them twice). */
+  sweepOlderThanSeconds: 60,
+} as const;

@@ -13,6 +13,11 @@ export interface TableSpec {
   readonly partitionKey: string;
   readonly sortKey: string;
   readonly timeToLiveAttribute?: string;
+  /**
+   * A DynamoDB stream of new images, in AWS: the outbox relay reads its outbox items from it. The
+   * local stack creates no stream (it sweeps the outbox instead: `local/outbox-relay.ts`).
+   */
+  readonly stream?: 'NEW_IMAGE';
   readonly globalIndexes: readonly {
     readonly name: string;
     readonly partitionKey: string;
@@ -43,6 +48,7 @@ export const TABLES = {
     partitionKey: 'pk',
     sortKey: 'sk',
     timeToLiveAttribute: 'expiresAt',
+    stream: 'NEW_IMAGE',
     globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
 } as const satisfies Record<string, TableSpec>;

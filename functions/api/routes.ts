@@ -13,8 +13,6 @@ export interface RouteAccess {
   readonly uploadsBucket?: 'put';
   /** `read`: may presign downloads of reports and decrees. */
   readonly documentsBucket?: 'read';
-  /** Queues the route sends to (keys of `QUEUES` in `shared/resources.ts`). */
-  readonly sendsTo?: readonly ('checks' | 'decree' | 'reconciliation')[];
   /**
    * With `table: 'read'`: point reads (GetItem) only, of items whose partition key matches one of
    * these patterns (IAM `dynamodb:LeadingKeys`, e.g. `VERIFY#*`); no Query, no Scan, no index.
@@ -120,7 +118,7 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'proposals:submit',
     regions: 'object',
-    access: { table: 'readwrite', sendsTo: ['checks'] },
+    access: { table: 'readwrite' },
   },
   {
     id: 'ReviewProposal',
@@ -150,7 +148,7 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'proposals:decide',
     regions: 'object',
-    access: { table: 'readwrite', sendsTo: ['decree'] },
+    access: { table: 'readwrite' },
   },
   {
     id: 'ListDecrees',
@@ -199,7 +197,7 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'reconciliations:start',
     regions: 'none',
-    access: { table: 'readwrite', sendsTo: ['reconciliation'] },
+    access: { table: 'readwrite' },
   },
   {
     id: 'ListReconciliations',

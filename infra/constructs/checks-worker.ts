@@ -36,8 +36,8 @@ export interface ChecksWorkerProps {
  * The automatic checks: the checks queue (with its DLQ) feeding `CHECKS_FUNCTION` through an SQS
  * event source, one proposal per invocation, with partial batch responses so that only a failed
  * record is retried and a poison message ends in the DLQ after `maxReceiveCount` receives. The
- * worker reads and writes the table (flags, proposal state) and may send re-check requests to its
- * own queue; nothing else. Alarms: function errors, any message in the DLQ.
+ * worker reads and writes the table (flags, proposal state, and the re-check requests for other
+ * regions' lists, as outbox items the relay sends); nothing else. Alarms: function errors, any message in the DLQ.
  */
 export class ChecksWorker extends Construct {
   public readonly queue: Queue;
@@ -69,11 +69,9 @@ export class ChecksWorker extends Construct {
       description: 'Runs the automatic checks of a submitted list (SQS, partial batch responses)',
       timeout,
       memorySize: props.memorySize ?? CHECKS_WORKER.memoryMb,
-      environment: { ...props.environment, [QUEUES.checks.envVar]: this.queue.queueUrl },
+      environment: props.environment,
     });
     grantTableAccess(this.function, props.table, 'readwrite');
-    // A run that finds a conflict with another region's list asks for that list to be checked again.
-    this.queue.grantSendMessages(this.function);
     // Binding the event source grants ReceiveMessage, DeleteMessage, ChangeMessageVisibility and
     // GetQueueAttributes on this queue.
     this.function.addEventSource(

@@ -3,8 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { PREFIXES, QUEUES } from '#shared/resources.ts';
+import { PREFIXES } from '#shared/resources.ts';
 import type { RouteAccess, TableAccess } from '../../functions/api/routes.ts';
 import { acknowledgeWildcardUnder } from '../nag.ts';
 
@@ -15,24 +14,13 @@ export interface DataResources {
   readonly documentsBucket: IBucket;
 }
 
-/** A queue a route may send to (`access.sendsTo` in `functions/api/routes.ts`: keys of `QUEUES`). */
-export type RouteQueueName = NonNullable<RouteAccess['sendsTo']>[number];
-
-/** The queues routes may send to, by name. */
-export type RouteQueues = Readonly<Record<RouteQueueName, IQueue>>;
-
 /**
  * Grants a function exactly what its route declares in `functions/api/routes.ts`, nothing by
  * default. The IAM5 acknowledgements name each wildcard these grants produce and say why it is
- * needed, on the function's role only. A route that sends to a queue also needs that queue's URL
- * in its environment: see `routeQueueEnvironment`.
+ * needed, on the function's role only. No route sends to a queue: a route that hands work on writes
+ * an outbox item with its change, which the outbox relay sends (`infra/constructs/outbox-relay.ts`).
  */
-export function grantRouteAccess(
-  fn: IFunction,
-  access: RouteAccess,
-  data: DataResources,
-  queues: RouteQueues,
-): void {
+export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataResources): void {
   if (access.leadingKeys) {
     // Point reads of the named partitions only; anything wider must not come with the restriction.
     if (access.table !== 'read') {
@@ -41,11 +29,6 @@ export function grantRouteAccess(
     grantItemReads(fn, data.table, access.leadingKeys);
   } else if (access.table) {
     grantTableAccess(fn, data.table, access.table);
-  }
-
-  for (const name of access.sendsTo ?? []) {
-    // SendMessage (and GetQueueAttributes/GetQueueUrl) on this one queue: no wildcard.
-    queueNamed(queues, name).grantSendMessages(fn);
   }
 
   switch (access.uploadsBucket) {
@@ -67,25 +50,6 @@ export function grantRouteAccess(
     default:
       throw unknownAccess(access.documentsBucket);
   }
-}
-
-/**
- * The URL of each queue a route sends to, under the variable `shared/config/env.ts` reads
- * (`QUEUES[name].envVar`); nothing for a route that sends nowhere.
- */
-export function routeQueueEnvironment(access: RouteAccess, queues: RouteQueues): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const name of access.sendsTo ?? []) {
-    environment[QUEUES[name].envVar] = queueNamed(queues, name).queueUrl;
-  }
-  return environment;
-}
-
-function queueNamed(queues: RouteQueues, name: RouteQueueName): IQueue {
-  const queue = queues[name];
-  // routes.ts is typed, but a plain-JS caller or a cast could still name a queue that is not here.
-  if (queue === undefined) throw new Error(`No queue "${String(name)}" for a route to send to`);
-  return queue;
 }
 
 /** Read (GetItem, Query…) or read and write on the table and its indexes. */

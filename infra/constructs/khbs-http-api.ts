@@ -22,12 +22,7 @@ import {
   DEFAULT_STAGE_THROTTLE,
   type Throttle,
 } from '../settings.ts';
-import {
-  type DataResources,
-  grantRouteAccess,
-  type RouteQueues,
-  routeQueueEnvironment,
-} from './data-grants.ts';
+import { type DataResources, grantRouteAccess } from './data-grants.ts';
 import { ProjectFunction } from './project-function.ts';
 
 export interface KhbsHttpApiProps extends DataResources {
@@ -39,11 +34,6 @@ export interface KhbsHttpApiProps extends DataResources {
   readonly jwtAudience: string[];
   /** Names of the table and buckets, keyed by the env var names in `shared/resources.ts`. */
   readonly environment: Record<string, string>;
-  /**
-   * The queues a route may send to (`access.sendsTo`). Each route gets send rights and the URL
-   * variable for exactly the queues it names.
-   */
-  readonly queues: RouteQueues;
   /**
    * Origins a browser may call the API from (CORS): named origins only, never `*` (checked by
    * `assertAllowedOrigins`). Tokens travel in the Authorization header, never in cookies, so no
@@ -134,10 +124,10 @@ export class KhbsHttpApi extends Construct {
       const fn = new ProjectFunction(this, route.id, {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
-        environment: { ...props.environment, ...routeQueueEnvironment(route.access, props.queues) },
+        environment: props.environment,
         ...(concurrency !== undefined ? { reservedConcurrentExecutions: concurrency } : {}),
       });
-      grantRouteAccess(fn, route.access, props, props.queues);
+      grantRouteAccess(fn, route.access, props);
 
       const [created] = this.api.addRoutes({
         path: route.path,

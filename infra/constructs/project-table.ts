@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
+  StreamViewType,
   Table,
   TableEncryption,
   type TableProps,
@@ -10,8 +11,8 @@ import type { Construct } from 'constructs';
 import type { TableSpec } from '#shared/resources.ts';
 
 export interface ProjectTableProps
-  extends Omit<TableProps, 'partitionKey' | 'sortKey' | 'timeToLiveAttribute' | 'tableName'> {
-  /** Keys, TTL attribute and indexes, from `shared/resources.ts` (shared with the local stack). */
+  extends Omit<TableProps, 'partitionKey' | 'sortKey' | 'timeToLiveAttribute' | 'tableName' | 'stream'> {
+  /** Keys, TTL attribute, stream and indexes, from `shared/resources.ts` (shared with the local stack). */
   readonly spec: TableSpec;
 }
 
@@ -33,6 +34,7 @@ export class ProjectTable extends Table {
       partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
       sortKey: { name: spec.sortKey, type: AttributeType.STRING },
       ...(spec.timeToLiveAttribute ? { timeToLiveAttribute: spec.timeToLiveAttribute } : {}),
+      ...(spec.stream === 'NEW_IMAGE' ? { stream: StreamViewType.NEW_IMAGE } : {}),
     });
     for (const index of spec.globalIndexes) {
       this.addGlobalSecondaryIndex({

@@ -10,6 +10,7 @@ import type { DataResources } from '../constructs/data-grants.ts';
 import { DecreePipeline } from '../constructs/decree-pipeline.ts';
 import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
 import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
+import { OutboxRelay } from '../constructs/outbox-relay.ts';
 import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
@@ -72,7 +73,7 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
 
 /**
  * What can be replaced at will: the functions, the HTTP API, the import trigger, the checks worker
- * and its queue, the decree queue and worker, the reconciliation job, the user directory (itself RETAINed and deletion-protected,
+ * and its queue, the decree queue and worker, the reconciliation job, the outbox relay, the user directory (itself RETAINed and deletion-protected,
  * because it holds the accounts), the alarms and their topic, and (opt-in) a CloudFront
  * distribution with AWS WAF. Receives the table and buckets from the stateful stack.
  */
@@ -88,6 +89,7 @@ export class KhbsApiStack extends Stack {
   public readonly checks: ChecksWorker;
   public readonly decree: DecreePipeline;
   public readonly reconciliation: ReconciliationPipeline;
+  public readonly outboxRelay: OutboxRelay;
 
   constructor(scope: Construct, id: string, props: KhbsApiStackProps) {
     super(scope, id, props);
@@ -140,15 +142,22 @@ export class KhbsApiStack extends Stack {
       ...alarms,
     });
 
-    this.httpApi = new KhbsHttpApi(this, 'Http', {
-      ...data,
-      routes: ROUTES,
+    // The only function that sends to the work queues: hand-offs are written with their state change.
+    this.outboxRelay = new OutboxRelay(this, 'Outbox', {
+      table: props.table,
       environment,
       queues: {
         checks: this.checks.queue,
         decree: this.decree.queue,
         reconciliation: this.reconciliation.queue,
       },
+      ...alarms,
+    });
+
+    this.httpApi = new KhbsHttpApi(this, 'Http', {
+      ...data,
+      routes: ROUTES,
+      environment,
       jwtIssuer: this.directory.issuerUrl,
       jwtAudience: [this.directory.client.userPoolClientId],
       ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),

@@ -67,6 +67,7 @@ const backgroundFunctionIds = (): string[] => [
   reconcileFunctionId(),
   logicalIdOf(app.api.checks.function),
   logicalIdOf(app.api.decree.function),
+  logicalIdOf(app.api.outboxRelay.function),
 ];
 /** The two S3-triggered imports, each with what makes it differ. */
 const s3Imports = () =>
@@ -128,7 +129,7 @@ describe('KhbsApi: one function per route', () => {
       ...backgroundFunctionIds(),
       logicalIdOf(app.api.directory.preTokenFunction),
     ]);
-    expect(ours.size).toBe(ROUTES.length + 5 + 1);
+    expect(ours.size).toBe(ROUTES.length + 6 + 1);
     const others = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => !ours.has(id));
     expect(others).toHaveLength(1);
     expect(others[0]).toMatch(/^BucketNotificationsHandler/);
@@ -424,12 +425,19 @@ describe('KhbsApi: least privilege', () => {
     'dynamodb:BatchWriteItem',
   ];
 
-  it('gives no function a managed policy, and Resource "*" only for X-Ray', () => {
+  it('gives no function a managed policy, and Resource "*" only for X-Ray (and the relay\'s ListStreams)', () => {
+    const relay = logicalIdOf(app.api.outboxRelay.function);
     for (const id of [...ROUTES.map(functionOfRoute), ...backgroundFunctionIds()]) {
       const { statements, managedPolicies } = permissionsOf(template, id);
       expect(managedPolicies, id).toEqual([]);
       const starActions = statements.filter((s) => resourcesOf(s).includes('*')).flatMap(actionsOf);
-      expect(starActions.sort(), id).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      // ListStreams has no resource-level permission; the stream event source needs it (reads no data).
+      const expected = id === relay ? ['dynamodb:ListStreams'] : [];
+      expect(starActions.sort(), id).toEqual([
+        ...expected,
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
       expect(resourcesAllowed(statements, 'logs:PutLogEvents'), id).toHaveLength(1);
     }
   });

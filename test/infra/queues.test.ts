@@ -13,6 +13,7 @@ import {
   CHECKS_WORKER,
   DECREE_WORKER,
   RECONCILE_WORKER,
+  RELAY_WORKER,
   VISIBILITY_TIMEOUT_FACTOR,
 } from '../../infra/workers.ts';
 import {
@@ -197,9 +198,7 @@ describe('KhbsApi: the checks worker', () => {
     });
     expect(CHECKS_WORKER.timeoutSeconds).toBe(300);
     expect(app.api.checks.function.node.id).toBe(CHECKS_FUNCTION.id);
-    expect(variables(ids.worker)).toMatchObject({
-      [QUEUES.checks.envVar]: { Ref: ids.checksQueue },
-    });
+    expect(variables(ids.worker)).not.toHaveProperty(QUEUES.checks.envVar);
     expect(variables(ids.worker)).not.toHaveProperty(QUEUES.decree.envVar);
   });
 
@@ -217,14 +216,14 @@ describe('KhbsApi: the checks worker', () => {
     );
   });
 
-  it('grants the worker the table, its own queue (consume and re-check), and nothing else', () => {
+  it('grants the worker the table, its own queue (consume only: re-checks go through the outbox), and nothing else', () => {
     const { statements, managedPolicies } = permissionsOf(template, ids.worker);
     expect(managedPolicies).toEqual([]);
     expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
     expect(resourcesAllowed(statements, 'sqs:ReceiveMessage')).toEqual(['<checks>']);
     expect(resourcesAllowed(statements, 'sqs:DeleteMessage')).toEqual(['<checks>']);
     expect(resourcesAllowed(statements, 'sqs:ChangeMessageVisibility')).toEqual(['<checks>']);
-    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual(['<checks>']);
+    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual([]);
     const touched = statements
       .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)))
       .filter((r) => /decree|dlq|import-failures|reconciliation|function/.test(r));
@@ -277,7 +276,9 @@ describe('KhbsApi: the reconciliation job', () => {
   });
 
   it('is started every day at 18:00 UTC (01:00 WIB) by a scheduled reconciliation.requested on its queue', () => {
-    const [ruleId, rule] = onlyResource(template, 'AWS::Events::Rule');
+    const [ruleId, rule] = onlyResource(template, 'AWS::Events::Rule', (props) =>
+      JSON.stringify(props.Targets ?? []).includes(ids.reconciliationQueue),
+    );
     expect(ruleId).toBe(ids.rule);
     expect(app.api.reconciliation.rule.node.id).toBe('Daily');
     expect(rule.ScheduleExpression).toBe('cron(0 18 * * ? *)');
@@ -466,62 +467,27 @@ describe('KhbsApi: the work queues and their dead-letter queues', () => {
 });
 
 describe('KhbsApi: who may send to which queue', () => {
-  const queueLabel = { checks: '<checks>', decree: '<decree>', reconciliation: '<reconciliation>' } as const;
-
-  it('SubmitProposal may send to the checks queue only', () => {
-    const route = ROUTES.find((r) => r.id === 'SubmitProposal');
-    if (!route) throw new Error('no SubmitProposal route');
-    const { statements } = permissionsOf(template, routeFunctionId(route));
-    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual(['<checks>']);
-    expect(variables(routeFunctionId(route))).toMatchObject({
-      [QUEUES.checks.envVar]: { Ref: ids.checksQueue },
-    });
-    expect(variables(routeFunctionId(route))).not.toHaveProperty(QUEUES.decree.envVar);
-  });
-
-  it('DecideProposal may send to the decree queue only', () => {
-    const route = ROUTES.find((r) => r.id === 'DecideProposal');
-    if (!route) throw new Error('no DecideProposal route');
-    const { statements } = permissionsOf(template, routeFunctionId(route));
-    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual(['<decree>']);
-    expect(variables(routeFunctionId(route))).toMatchObject({
-      [QUEUES.decree.envVar]: { Ref: ids.decreeQueue },
-    });
-    expect(variables(routeFunctionId(route))).not.toHaveProperty(QUEUES.checks.envVar);
-  });
-
-  it('StartReconciliation may send to the reconciliation queue only, and writes the table for its run record', () => {
-    const route = ROUTES.find((r) => r.id === 'StartReconciliation');
-    if (!route) throw new Error('no StartReconciliation route');
-    expect(route.access.sendsTo).toEqual(['reconciliation']);
-    const id = routeFunctionId(route);
-    const { statements } = permissionsOf(template, id);
-    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual(['<reconciliation>']);
-    expect(resourcesAllowed(statements, 'dynamodb:PutItem')).toEqual(['<table>', '<table>/index/*']);
-    expect(variables(id)).toMatchObject({
-      [QUEUES.reconciliation.envVar]: { Ref: ids.reconciliationQueue },
-    });
-    expect(variables(id)).not.toHaveProperty(QUEUES.checks.envVar);
-    expect(variables(id)).not.toHaveProperty(QUEUES.decree.envVar);
-  });
-
-  it('every route sends to exactly the queues of its access.sendsTo, and no other route to any', () => {
-    const senders = ROUTES.filter((r) => (r.access.sendsTo ?? []).length > 0).map((r) => r.id);
-    expect(senders.sort()).toEqual(['DecideProposal', 'StartReconciliation', 'SubmitProposal']);
+  it('no route sends to a queue or knows a queue URL: hand-offs go through the outbox', () => {
     for (const route of ROUTES) {
       const id = routeFunctionId(route);
       const { statements } = permissionsOf(template, id);
-      const expected = (route.access.sendsTo ?? []).map((name) => queueLabel[name]).sort();
-      expect(resourcesAllowed(statements, 'sqs:SendMessage'), route.id).toEqual(expected);
-      // No route consumes a queue.
+      expect(statementsAllowing(statements, 'sqs:SendMessage'), route.id).toEqual([]);
+      // No route consumes a queue either.
       expect(statementsAllowing(statements, 'sqs:ReceiveMessage'), route.id).toEqual([]);
       expect(statementsAllowing(statements, 'sqs:DeleteMessage'), route.id).toEqual([]);
       const env = variables(id);
       for (const name of ['checks', 'decree', 'reconciliation'] as const) {
-        expect(env[QUEUES[name].envVar] !== undefined, `${route.id} ${QUEUES[name].envVar}`).toBe(
-          (route.access.sendsTo ?? []).includes(name),
-        );
+        expect(env[QUEUES[name].envVar], `${route.id} ${QUEUES[name].envVar}`).toBeUndefined();
       }
+    }
+  });
+
+  it('the routes that hand work on write the table (their outbox item goes with the change)', () => {
+    for (const id of ['SubmitProposal', 'DecideProposal', 'StartReconciliation']) {
+      const route = ROUTES.find((r) => r.id === id);
+      if (!route) throw new Error(`no ${id} route`);
+      const { statements } = permissionsOf(template, routeFunctionId(route));
+      expect(resourcesAllowed(statements, 'dynamodb:PutItem'), id).toEqual(['<table>', '<table>/index/*']);
     }
   });
 
@@ -547,12 +513,13 @@ describe('KhbsApi: who may send to which queue', () => {
     expect(senders.sort()).toEqual([ids.bankReportFunction, ids.importFunction].sort());
   });
 
-  it('nothing but StartReconciliation may send to the reconciliation queue (the schedule sends through its queue policy)', () => {
-    const start = ROUTES.find((r) => r.id === 'StartReconciliation');
-    if (!start) throw new Error('no StartReconciliation route');
+  it('nothing but the outbox relay sends to a work queue (the schedule sends through its queue policy)', () => {
+    const relay = logicalIdOf(app.api.outboxRelay.function);
     const access = queueAccess('sqs:SendMessage');
-    const senders = [...access].filter(([, queues]) => queues.includes('<reconciliation>')).map(([id]) => id);
-    expect(senders).toEqual([routeFunctionId(start)]);
+    const senders = [...access].filter(([, queues]) =>
+      queues.some((queue) => ['<checks>', '<decree>', '<reconciliation>'].includes(queue)),
+    );
+    expect(Object.fromEntries(senders)).toEqual({ [relay]: ['<checks>', '<decree>', '<reconciliation>'] });
     // Nobody but a queue's own consumer reads it: the reconciliation job takes only its queue.
     const receivers = [...queueAccess('sqs:ReceiveMessage')].filter(([, queues]) => queues.length > 0);
     expect(Object.fromEntries(receivers)).toEqual({
@@ -567,5 +534,78 @@ describe('KhbsApi: who may send to which queue', () => {
         id,
       ).toEqual([]);
     }
+  });
+});
+
+describe('KhbsApi: the outbox relay', () => {
+  const relayId = () => logicalIdOf(app.api.outboxRelay.function);
+
+  it('the table streams new images, which the relay reads filtered to inserted outbox items', () => {
+    const [table] = Object.values(app.statefulTemplate.findResources('AWS::DynamoDB::Table')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(table?.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    const mapping = mappingOf(relayId());
+    expect(mapping).toMatchObject({
+      StartingPosition: 'LATEST',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: RELAY_WORKER.streamRetryAttempts,
+    });
+    expect(JSON.stringify(mapping.EventSourceArn)).toMatch(/StreamArn/);
+    const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { pk: { S: [{ prefix: 'OUTBOX#' }] } } } },
+    ]);
+  });
+
+  it('sweeps on a schedule what is still PENDING after the stream had its chance', () => {
+    const [, rule] = onlyResource(template, 'AWS::Events::Rule', (props) =>
+      JSON.stringify(props.Targets ?? []).includes(relayId()),
+    );
+    expect(rule.ScheduleExpression).toBe(`rate(${RELAY_WORKER.sweepEveryMinutes} minutes)`);
+    const [target] = rule.Targets as { Input: string; RetryPolicy?: unknown }[];
+    expect(JSON.parse(target?.Input ?? '{}')).toEqual({
+      type: 'outbox.sweep',
+      olderThanSeconds: RELAY_WORKER.sweepOlderThanSeconds,
+    });
+    expect(RELAY_WORKER.sweepOlderThanSeconds).toBeLessThan(RELAY_WORKER.sweepEveryMinutes * 60);
+  });
+
+  it('may send to the three work queues, read the PENDING index and mark outbox items, nothing more', () => {
+    const { statements, managedPolicies } = permissionsOf(template, relayId());
+    expect(managedPolicies).toEqual([]);
+    expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual([
+      '<checks>',
+      '<decree>',
+      '<reconciliation>',
+    ]);
+    const dynamo = statements.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+    expect(dynamo.filter((action) => !/Stream|GetRecords|GetShardIterator/.test(action)).sort()).toEqual([
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const [query] = statementsAllowing(statements, 'dynamodb:Query');
+    expect(query?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['OUTBOX#PENDING'] },
+    });
+    expect(resourcesAllowed(statements, 'dynamodb:Query')).toEqual(['<table>/index/gsi1']);
+    const [update] = statementsAllowing(statements, 'dynamodb:UpdateItem');
+    expect(update?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] },
+    });
+    expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'))).toEqual([]);
+    expect(variables(relayId())).toMatchObject({
+      [QUEUES.checks.envVar]: { Ref: ids.checksQueue },
+      [QUEUES.decree.envVar]: { Ref: ids.decreeQueue },
+      [QUEUES.reconciliation.envVar]: { Ref: ids.reconciliationQueue },
+    });
+  });
+
+  it('alarms when the relay throws', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: relayId() } }],
+      MetricName: 'Errors',
+    });
   });
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  */
 const API = resolve(import.meta.dirname, '../../functions/api');
 const FUNCTIONS = resolve(import.meta.dirname, '../../functions');
-const WORKERS = ['import', 'disbursement', 'decree', 'checks', 'reconcile'];
+const WORKERS = ['import', 'disbursement', 'decree', 'checks', 'reconcile', 'relay'];
 
 /** Every module specifier a file names: static imports and re-exports, `import type`, and `import()`. */
 function specifiers(source: string): string[] {

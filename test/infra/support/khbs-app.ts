@@ -64,6 +64,7 @@ export interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Resource: unknown;
+  readonly Condition?: unknown;
 }
 
 /** Logical id of the one resource of `type` whose properties match `predicate`. */

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { jitteredBackoff } from '#shared/adapters/backoff.ts';
 import type { OutboxRepository } from '#shared/adapters/outbox.ts';
+import { OUTBOX_ID_ATTRIBUTE } from '#shared/adapters/queue.ts';
 import type { RelayEvent } from '../functions/relay/handler.ts';
 import { createLambdaContext, invokeWithTimeout, type LambdaHandler } from './lambda.ts';
 
@@ -94,4 +96,48 @@ export class LocalOutboxRelay {
       await Promise.race([pause, new Promise<void>((resolve) => (this.#wake = resolve))]);
     }
   }
+}
+
+/**
+ * Takes back what is still on the work queues when the local stack stops: the emulated SQS keeps
+ * nothing across a restart, so each message still waiting (or handed out and not deleted) is
+ * received here and its outbox item set PENDING again, to be sent again after the next start.
+ * Resolves with how many were taken back. Call it once the consumers have stopped.
+ */
+export async function takeBackUndelivered(
+  sqs: SQSClient,
+  queueUrls: readonly string[],
+  outbox: Pick<OutboxRepository, 'markPendingAgain'>,
+  waitForInFlightMs: number,
+): Promise<number> {
+  let taken = 0;
+  const deadline = Date.now() + waitForInFlightMs;
+  for (const queueUrl of queueUrls) {
+    for (;;) {
+      const { Messages: messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+          MessageAttributeNames: [OUTBOX_ID_ATTRIBUTE],
+        }),
+      );
+      for (const message of messages) {
+        const outboxId = message.MessageAttributes?.[OUTBOX_ID_ATTRIBUTE]?.StringValue;
+        if (outboxId !== undefined && (await outbox.markPendingAgain(outboxId))) taken++;
+      }
+      if (messages.length > 0) continue;
+      // A message a consumer failed is invisible for its visibility timeout: wait for it, briefly.
+      const { Attributes: counts = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      if (Number(counts.ApproximateNumberOfMessagesNotVisible ?? 0) === 0 || Date.now() > deadline) break;
+      await sleep(100);
+    }
+  }
+  return taken;
 }

@@ -4,6 +4,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { resetEnvForTests } from '#shared/config/env.ts';
 import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
+
+/** The work queues (what the outbox relay sends to). */
+const HANDOFF_QUEUE_SPECS = [QUEUES.checks, QUEUES.decree, QUEUES.reconciliation];
+
 import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
@@ -19,7 +23,7 @@ import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from 
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';
 import { type LocalLambdaApi, startLocalLambdaApi } from './lambda-api.ts';
-import { LocalOutboxRelay, type LocalOutboxRelayOptions } from './outbox-relay.ts';
+import { LocalOutboxRelay, type LocalOutboxRelayOptions, takeBackUndelivered } from './outbox-relay.ts';
 import {
   type Autosave,
   clearState,
@@ -160,6 +164,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     useQueueUrlAsEndpoint: false,
   });
 
+  // Imported once the environment is set (it creates its SDK client on import).
+  const outboxRepository = async () => {
+    const { OutboxRepository } = await import('#shared/adapters/outbox.ts');
+    return new OutboxRepository(emulators.env[TABLES.main.envVar] ?? TABLES.main.localName);
+  };
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -176,6 +185,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Everything that writes has stopped: the last save sees the final state.
       if (autosave !== undefined && options.persistence !== undefined) {
         try {
+          // The emulated SQS keeps nothing: what is still queued goes back to the outbox, PENDING.
+          const taken = await takeBackUndelivered(
+            sqs,
+            HANDOFF_QUEUE_SPECS.flatMap((spec) => emulators.env[spec.envVar] ?? []),
+            await outboxRepository(),
+            LOCAL_VISIBILITY_TIMEOUT_SECONDS * 1000 + 500,
+          );
+          if (taken > 0)
+            log(`${taken} queued message(s) put back in the outbox, sent again on the next start`);
           const saved = await autosave.stop();
           if (saved !== undefined)
             log(`saved ${describeState(saved)} to ${options.persistence.dir} in ${seconds(saved.ms)}`);
@@ -288,13 +306,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await reconciliation.start();
 
     // The relay sends what state changes wrote to the outbox (imported now: the environment is set).
-    const { OutboxRepository } = await import('#shared/adapters/outbox.ts');
-    const tableName = emulators.env[TABLES.main.envVar];
-    if (tableName === undefined) throw new Error('the emulators created no main table');
     outboxRelay = new LocalOutboxRelay({
       ...options.outboxRelay,
       handler: lazyHandler<RelayEvent>(RELAY_FUNCTION.entry),
-      outbox: new OutboxRepository(tableName),
+      outbox: await outboxRepository(),
       functionName: `khbs-${RELAY_FUNCTION.id}`,
     });
     outboxRelay.start();

@@ -67,7 +67,7 @@ export function dependencies(): RelayDeps {
   const queues = new Map<HandoffQueue, MessageQueue>();
   deps = {
     outbox: new OutboxRepository(config.tableName),
-    send: (queue, message) => {
+    send: (queue, message, outboxId) => {
       let target = queues.get(queue);
       if (!target) {
         const url = urls[queue];
@@ -75,7 +75,7 @@ export function dependencies(): RelayDeps {
         target = new MessageQueue(url);
         queues.set(queue, target);
       }
-      return target.send(message);
+      return target.send(message, outboxId);
     },
   };
   return deps;

@@ -5,7 +5,7 @@ import { HANDOFF_SCHEMAS, type HandoffQueue } from '#shared/messages.ts';
 export interface RelayDeps {
   readonly outbox: Pick<OutboxRepository, 'pending' | 'markSent' | 'markSendFailed' | 'markInvalid'>;
   /** Sends one message to one work queue; resolves to its SQS message id. */
-  readonly send: (queue: HandoffQueue, message: object) => Promise<string | undefined>;
+  readonly send: (queue: HandoffQueue, message: object, outboxId: string) => Promise<string | undefined>;
   readonly now?: () => Date;
 }
 
@@ -48,7 +48,7 @@ export async function relayItems(items: readonly OutboxItem[], deps: RelayDeps):
         }
         let messageId: string | undefined;
         try {
-          messageId = await deps.send(item.queue, parsed.data);
+          messageId = await deps.send(item.queue, parsed.data, item.outboxId);
         } catch (error) {
           failed.push(item.outboxId);
           const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

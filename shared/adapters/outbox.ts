@@ -133,6 +133,36 @@ export class OutboxRepository {
     });
   }
 
+  /**
+   * SENT → PENDING again, back in the index: for a message known not to have been consumed (the
+   * local stack takes back what is still on its queues when it stops, since its SQS keeps nothing).
+   */
+  async markPendingAgain(outboxId: string): Promise<boolean> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: outboxKey(outboxId),
+          UpdateExpression:
+            'SET #status = :pending, gsi1pk = :index, gsi1sk = :sort REMOVE expiresAt, sentAt, messageId',
+          ConditionExpression: '#status = :sent',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pending': 'PENDING',
+            ':sent': 'SENT',
+            ':index': OUTBOX_PENDING_INDEX_KEY,
+            // Sorted as of now: the sweep sees it like any new item.
+            ':sort': `${new Date().toISOString()}#${outboxId}`,
+          },
+        }),
+      );
+      return out.$metadata.httpStatusCode === 200;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   private async update(
     outboxId: string,
     change: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },

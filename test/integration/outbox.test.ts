@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLambdaContext } from '../../local/lambda.ts';
+import { takeBackUndelivered } from '../../local/outbox-relay.ts';
 import { importFile, recipientCsv } from '../support/api.ts';
 import { purgeQueue, receiveMessages, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
@@ -200,5 +201,36 @@ describe('the outbox', () => {
       batchItemFailures: [],
     });
     expect(await outbox.pending('9999', 10)).toEqual([]);
+  });
+
+  it('on a local stop, what is still queued goes back to the outbox as PENDING (the emulated SQS keeps nothing)', async () => {
+    const now = new Date().toISOString();
+    const message = {
+      type: 'checks.requested' as const,
+      proposalId: '62.01-2026-S1',
+      listId: 'list-9',
+      trigger: 'submit' as const,
+      requestedAt: now,
+    };
+    const put = handoffItem(TABLE, { queue: 'checks', message }, now).Put;
+    if (!put?.Item) throw new Error('not a Put');
+    await documentClient.send(new PutCommand(put));
+    expect(await invoke({ type: 'outbox.sweep', olderThanSeconds: 0 })).toMatchObject({ sent: 1 });
+    expect(await outbox.pending('9999', 10)).toEqual([]);
+
+    const { testClients } = await import('../support/aws.ts');
+    const taken = await takeBackUndelivered(
+      testClients().sqs,
+      [CHECKS_QUEUE, RECONCILIATION_QUEUE],
+      outbox,
+      0,
+    );
+    expect(taken).toBe(1);
+    const [again] = await outbox.pending('9999', 10);
+    expect(again).toMatchObject({ outboxId: put.Item.outboxId, status: 'PENDING', message });
+    expect(again?.sentAt).toBeUndefined();
+    // Taken off the queue: nothing is left to take back, and the next sweep sends it once more.
+    expect(await takeBackUndelivered(testClients().sqs, [CHECKS_QUEUE], outbox, 0)).toBe(0);
+    expect(await invoke({ type: 'outbox.sweep', olderThanSeconds: 0 })).toMatchObject({ sent: 1 });
   });
 });

@@ -317,8 +317,30 @@ export const BankReportCountsSchema = z.object({
 });
 export type BankReportCounts = z.infer<typeof BankReportCountsSchema>;
 
-/** Whole Rupiah of the lines this report recorded (`stored`), by status. */
-export const BankReportTotalsSchema = z.object({ berhasil: z.number().int(), gagal: z.number().int() });
+/** Lines of one status among those a report recorded. */
+export const StatusLineCountsSchema = z.object({
+  berhasil: z.number().int(),
+  gagal: z.number().int(),
+  retur: z.number().int(),
+});
+
+/**
+ * What the lines this report recorded (`stored`: new payments and status moves) add up to, by the
+ * status the report gave them: whole Rupiah per status, and the number of lines per status.
+ * `gagal` is GAGAL only: a RETUR (money that reached the bank and came back) is not a failed
+ * transfer, and has its own total. Records closed before `retur` and `lines` existed lack them,
+ * and their `gagal` still includes RETUR amounts.
+ */
+export const BankReportTotalsSchema = z.object({
+  /** Whole Rupiah of the lines recorded BERHASIL. */
+  berhasil: z.number().int(),
+  /** Whole Rupiah of the lines recorded GAGAL. */
+  gagal: z.number().int(),
+  /** Whole Rupiah of the lines recorded RETUR. */
+  retur: z.number().int().optional(),
+  /** Lines recorded, per status. */
+  lines: StatusLineCountsSchema.optional(),
+});
 export type BankReportTotals = z.infer<typeof BankReportTotalsSchema>;
 
 /**

@@ -47,7 +47,7 @@ export function importBankReport(object: CreatedObject, deps: BankImportDeps): P
         key: key.key,
         reportDate: key.reportDate,
         counts: { lines: 0, stored: 0, duplicates: 0, rejected: 0 },
-        totals: { berhasil: 0, gagal: 0 },
+        totals: { berhasil: 0, gagal: 0, retur: 0, lines: { berhasil: 0, gagal: 0, retur: 0 } },
       },
     }),
     now: deps.now,
@@ -150,6 +150,7 @@ class Attempt implements ImportBody<BankReportRecord, BankImportOutcome> {
       ...counts,
       berhasil: pipeline.totals.berhasil,
       gagal: pipeline.totals.gagal,
+      retur: pipeline.totals.retur,
       durationMs: fields.durationMs,
     });
     return { kind: 'completed', key: this.object.key, record: fields };

@@ -171,7 +171,12 @@ describe('import of a bank disbursement report', () => {
       status: 'COMPLETED',
       attempts: 1,
       counts: { lines: 150, stored: 150, duplicates: 0, rejected: 0 },
-      totals: { berhasil: 150 * 1_250_000, gagal: 0 },
+      totals: {
+        berhasil: 150 * 1_250_000,
+        gagal: 0,
+        retur: 0,
+        lines: { berhasil: 150, gagal: 0, retur: 0 },
+      },
       sha256: createHash('sha256').update(body).digest('hex'),
       linesProcessed: 150,
       reasons: [],
@@ -230,7 +235,13 @@ describe('import of a bank disbursement report', () => {
     expect(saved).toMatchObject({
       status: 'COMPLETED',
       counts: { lines: 12, stored: 4, duplicates: 0, rejected: 8 },
-      totals: { berhasil: 2 * 1_250_000, gagal: 1_250_000 + 750_000 },
+      // RETUR is not GAGAL: each has its own total, in Rupiah and in lines.
+      totals: {
+        berhasil: 2 * 1_250_000,
+        gagal: 1_250_000,
+        retur: 750_000,
+        lines: { berhasil: 2, gagal: 1, retur: 1 },
+      },
       reportKey: object.key.replace('disbursements/', 'reports/disbursements/'),
     });
     const [header, ...rows] = await readReport(saved?.reportKey ?? '', ',');
@@ -332,7 +343,7 @@ describe('import of a bank disbursement report', () => {
     expect(saved).toMatchObject({
       status: 'COMPLETED',
       counts: { lines: 12, stored: 2, duplicates: 7, rejected: 3 },
-      totals: { berhasil: 2 * 1_250_000, gagal: 0 },
+      totals: { berhasil: 2 * 1_250_000, gagal: 0, retur: 0, lines: { berhasil: 2, gagal: 0, retur: 0 } },
     });
     const rows = (await readReport(saved?.reportKey ?? '')).slice(1);
     const codes = rows.map((row) => [Number(row[0]), row[2], row[3]]);
@@ -387,9 +398,15 @@ describe('import of a bank disbursement report', () => {
     const saved2 = await record(r2.key);
     expect(saved2).toMatchObject({
       status: 'COMPLETED',
-      // A move counts as stored; RETUR amounts are totalled with GAGAL (money not with the payee).
+      // A move counts as stored, in the total of the status it moved to: RETUR has its own (X moved,
+      // Z a return of its own), GAGAL none (Y moved GAGAL → BERHASIL).
       counts: { lines: 3, stored: 3, duplicates: 0, rejected: 0 },
-      totals: { berhasil: 1_250_000, gagal: 2 * 1_250_000 },
+      totals: {
+        berhasil: 1_250_000,
+        gagal: 0,
+        retur: 2 * 1_250_000,
+        lines: { berhasil: 1, gagal: 0, retur: 2 },
+      },
     });
     expect(saved2?.reportKey).toBeUndefined();
 
@@ -593,7 +610,7 @@ describe('import of a bank disbursement report', () => {
       status: 'COMPLETED',
       attempts: 2,
       counts: { lines: 250, stored: 250, duplicates: 0, rejected: 0 },
-      totals: { berhasil: 250 * 1_250_000, gagal: 0 },
+      totals: { berhasil: 250 * 1_250_000, gagal: 0, retur: 0, lines: { berhasil: 250, gagal: 0, retur: 0 } },
     });
     expect((await record(object.key))?.reportKey).toBeUndefined();
     const payments = await stored(lines.map((spec) => spec.ref));

@@ -153,6 +153,13 @@ export const ProposalRecordSchema = z.object({
   approvedListId: z.string().optional(),
   decreeId: z.string().optional(),
   decreedAt: z.string().optional(),
+  /**
+   * The last failed decree pre-flight (no number taken), also on the audit trail
+   * (`DECREE_PREFLIGHT_FAILED`): a redelivered request failing for the same reason adds no record.
+   */
+  decreePreflightFailure: z
+    .object({ listId: z.string(), codes: z.array(z.string()), reason: z.string(), at: z.string() })
+    .optional(),
 });
 export type ProposalRecord = z.infer<typeof ProposalRecordSchema>;
 

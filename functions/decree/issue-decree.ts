@@ -394,14 +394,8 @@ async function recordPreflightFailure(
   try {
     let proposal: ProposalRecord | undefined = read;
     for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
-      if (
-        !proposal ||
-        proposal.status !== 'APPROVED' ||
-        proposal.decreeId ||
-        proposal.approvedListId !== listId
-      ) {
-        return;
-      }
+      // Moved on meanwhile (numbered by a twin delivery, no longer APPROVED with this list): nothing to add.
+      if (proposal?.status !== 'APPROVED' || proposal.decreeId || proposal.approvedListId !== listId) return;
       if (preflightFailureRecorded(proposal.decreePreflightFailure, failure)) {
         logger.info('Decree pre-flight failure already on the audit trail', {
           proposalId: proposal.proposalId,

@@ -350,6 +350,26 @@ export const BankReportTotalsSchema = z.object({
 });
 export type BankReportTotals = z.infer<typeof BankReportTotalsSchema>;
 
+/** Versions of a report listed on its record (`redeliveries`); later ones are only counted. */
+export const MAX_LISTED_REDELIVERIES = 20;
+
+/** A different version of a completed bank report that arrived at its key: noted, never read into payments. */
+export const BankReportRedeliverySchema = z.object({
+  /** ETag of the object the event announced, without quotes. */
+  etag: z.string(),
+  /** Size the event announced. */
+  sizeBytes: z.number(),
+  /** SHA-256 of the bytes at the key when the event was handled (absent if they could not be read). */
+  sha256: z.string().optional(),
+  /** When S3 says the object was put (the event's time). */
+  eventTime: z.string().optional(),
+  /** When the import saw it. */
+  seenAt: z.string(),
+  /** What it means and what to do, in Bahasa Indonesia (for the operator and the auditor). */
+  message: z.string(),
+});
+export type BankReportRedelivery = z.infer<typeof BankReportRedeliverySchema>;
+
 /**
  * The import of one bank disbursement report, keyed by its S3 key; claimed with a lease like an
  * upload. COMPLETED is final (a repeated event changes nothing); REJECTED is re-read only when a
@@ -377,10 +397,21 @@ export const BankReportRecordSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   durationMs: z.number().optional(),
-  /** Events for this key after it was closed (S3 redeliveries, the same report put again): no-ops. */
+  /**
+   * Events for this key after it was closed that brought nothing new (S3 redeliveries, the same
+   * bytes put again): no-ops.
+   */
   duplicateEvents: z.number().int().default(0),
   lastDuplicateEventAt: z.string().optional(),
-  /** A different object put at this key after it was completed: not read (a correction needs a new name). */
+  /**
+   * Other versions of the report put at this key after it was COMPLETED (other bytes than the ones
+   * imported): not read, the lines of the first import stay (see `BankReportsRepository.noteRedelivery`).
+   * Distinct versions (by ETag), the first {@link MAX_LISTED_REDELIVERIES} listed, all counted.
+   */
+  redeliveries: z.array(BankReportRedeliverySchema).default([]),
+  redeliveryCount: z.number().int().default(0),
+  lastRedeliveryAt: z.string().optional(),
+  /** Before `redeliveries`: the last different object put at this key after it was completed. */
   ignoredEtag: z.string().optional(),
 });
 export type BankReportRecord = z.infer<typeof BankReportRecordSchema>;

@@ -110,7 +110,8 @@ async function notClaimed(
   }
   let current: { sha256: string; bytes: number } | undefined;
   try {
-    current = await deps.objects.sha256(object.bucket, object.key);
+    // A file over the limit cannot be the one imported: not read at all.
+    if (object.size <= deps.maxFileBytes) current = await deps.objects.sha256(object.bucket, object.key);
   } catch (error) {
     // Deleted or unreadable meanwhile: noted all the same, without a hash (its ETag differs).
     logger.warn('Could not read a bank report put again at a known key', { key: object.key, error });

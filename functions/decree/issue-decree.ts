@@ -69,7 +69,8 @@ const SYSTEM: AuditActor = { sub: 'system:decree-worker', name: 'Penerbit SK oto
  * 0. **Pre-flight** ({@link preflightDecree}), before any number is taken: everything that can fail
  *    later without depending on the number (the list read whole and valid, counts and totals as
  *    approved, the amounts, the configuration, the fonts, a dry rendering). A failure throws
- *    {@link DecreePreflightError}: no number is taken, the proposal stays APPROVED, the message is
+ *    {@link DecreePreflightError}: no number is taken, the proposal stays APPROVED, the reason goes
+ *    on its audit trail once per distinct reason ({@link recordPreflightFailure}), the message is
  *    retried and ends in the dead-letter queue.
  * 1. **Number**: one transaction takes the year's next number (conditional on the counter still
  *    holding the one before: no gap, no repeat), records the decree as ISSUING with its

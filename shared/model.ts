@@ -153,6 +153,13 @@ export const ProposalRecordSchema = z.object({
   approvedListId: z.string().optional(),
   decreeId: z.string().optional(),
   decreedAt: z.string().optional(),
+  /**
+   * The last failed decree pre-flight (no number taken), also on the audit trail
+   * (`DECREE_PREFLIGHT_FAILED`): a redelivered request failing for the same reason adds no record.
+   */
+  decreePreflightFailure: z
+    .object({ listId: z.string(), codes: z.array(z.string()), reason: z.string(), at: z.string() })
+    .optional(),
 });
 export type ProposalRecord = z.infer<typeof ProposalRecordSchema>;
 
@@ -317,9 +324,51 @@ export const BankReportCountsSchema = z.object({
 });
 export type BankReportCounts = z.infer<typeof BankReportCountsSchema>;
 
-/** Whole Rupiah of the lines this report recorded (`stored`), by status. */
-export const BankReportTotalsSchema = z.object({ berhasil: z.number().int(), gagal: z.number().int() });
+/** Lines of one status among those a report recorded. */
+export const StatusLineCountsSchema = z.object({
+  berhasil: z.number().int(),
+  gagal: z.number().int(),
+  retur: z.number().int(),
+});
+
+/**
+ * What the lines this report recorded (`stored`: new payments and status moves) add up to, by the
+ * status the report gave them: whole Rupiah per status, and the number of lines per status.
+ * `gagal` is GAGAL only: a RETUR (money that reached the bank and came back) is not a failed
+ * transfer, and has its own total. Records closed before `retur` and `lines` existed lack them,
+ * and their `gagal` still includes RETUR amounts.
+ */
+export const BankReportTotalsSchema = z.object({
+  /** Whole Rupiah of the lines recorded BERHASIL. */
+  berhasil: z.number().int(),
+  /** Whole Rupiah of the lines recorded GAGAL. */
+  gagal: z.number().int(),
+  /** Whole Rupiah of the lines recorded RETUR. */
+  retur: z.number().int().optional(),
+  /** Lines recorded, per status. */
+  lines: StatusLineCountsSchema.optional(),
+});
 export type BankReportTotals = z.infer<typeof BankReportTotalsSchema>;
+
+/** Versions of a report listed on its record (`redeliveries`); later ones are only counted. */
+export const MAX_LISTED_REDELIVERIES = 20;
+
+/** A different version of a completed bank report that arrived at its key: noted, never read into payments. */
+export const BankReportRedeliverySchema = z.object({
+  /** ETag of the object the event announced, without quotes. */
+  etag: z.string(),
+  /** Size the event announced. */
+  sizeBytes: z.number(),
+  /** SHA-256 of the bytes at the key when the event was handled (absent if they could not be read). */
+  sha256: z.string().optional(),
+  /** When S3 says the object was put (the event's time). */
+  eventTime: z.string().optional(),
+  /** When the import saw it. */
+  seenAt: z.string(),
+  /** What it means and what to do, in Bahasa Indonesia (for the operator and the auditor). */
+  message: z.string(),
+});
+export type BankReportRedelivery = z.infer<typeof BankReportRedeliverySchema>;
 
 /**
  * The import of one bank disbursement report, keyed by its S3 key; claimed with a lease like an
@@ -348,10 +397,21 @@ export const BankReportRecordSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   durationMs: z.number().optional(),
-  /** Events for this key after it was closed (S3 redeliveries, the same report put again): no-ops. */
+  /**
+   * Events for this key after it was closed that brought nothing new (S3 redeliveries, the same
+   * bytes put again): no-ops.
+   */
   duplicateEvents: z.number().int().default(0),
   lastDuplicateEventAt: z.string().optional(),
-  /** A different object put at this key after it was completed: not read (a correction needs a new name). */
+  /**
+   * Other versions of the report put at this key after it was COMPLETED (other bytes than the ones
+   * imported): not read, the lines of the first import stay (see `BankReportsRepository.noteRedelivery`).
+   * Distinct versions (by ETag), the first {@link MAX_LISTED_REDELIVERIES} listed, all counted.
+   */
+  redeliveries: z.array(BankReportRedeliverySchema).default([]),
+  redeliveryCount: z.number().int().default(0),
+  lastRedeliveryAt: z.string().optional(),
+  /** Before `redeliveries`: the last different object put at this key after it was completed. */
   ignoredEtag: z.string().optional(),
 });
 export type BankReportRecord = z.infer<typeof BankReportRecordSchema>;

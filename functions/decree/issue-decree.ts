@@ -20,12 +20,18 @@ import {
   type Lampiran,
   newVerifyCode,
   type PreflightProblem,
+  preflightFailureReason,
   recipientProblem,
   retentionProblems,
   wibDate,
 } from '#shared/domain/decree.ts';
 import type { RoleCode } from '#shared/domain/roles.ts';
-import { planDecreed, planDecreeNumbered } from '#shared/domain/workflow.ts';
+import {
+  planDecreed,
+  planDecreeNumbered,
+  planDecreePreflightFailed,
+  preflightFailureRecorded,
+} from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
 import type { DecreeRequested } from '#shared/messages.ts';
 import type { DecreeRecord, ProposalRecord, StoredRecipient } from '#shared/model.ts';
@@ -63,7 +69,8 @@ const SYSTEM: AuditActor = { sub: 'system:decree-worker', name: 'Penerbit SK oto
  * 0. **Pre-flight** ({@link preflightDecree}), before any number is taken: everything that can fail
  *    later without depending on the number (the list read whole and valid, counts and totals as
  *    approved, the amounts, the configuration, the fonts, a dry rendering). A failure throws
- *    {@link DecreePreflightError}: no number is taken, the proposal stays APPROVED, the message is
+ *    {@link DecreePreflightError}: no number is taken, the proposal stays APPROVED, the reason goes
+ *    on its audit trail once per distinct reason ({@link recordPreflightFailure}), the message is
  *    retried and ends in the dead-letter queue.
  * 1. **Number**: one transaction takes the year's next number (conditional on the counter still
  *    holding the one before: no gap, no repeat), records the decree as ISSUING with its
@@ -125,8 +132,18 @@ async function numberChecked(
       });
       return undefined;
     }
-    // Once per request, before any number is taken: a failure here leaves the year's sequence as it was.
-    checked ??= await preflightDecree(proposal, message.listId, deps, now());
+    // Once per request, before any number is taken: a failure here leaves the year's sequence as it
+    // was, and its reason goes on the proposal's audit trail (once per distinct reason).
+    if (!checked) {
+      try {
+        checked = await preflightDecree(proposal, message.listId, deps, now());
+      } catch (error) {
+        if (error instanceof DecreePreflightError) {
+          await recordPreflightFailure(proposal, message.listId, error, deps, now);
+        }
+        throw error;
+      }
+    }
     replaces ??= await replacedDecree(proposal, deps);
     const at = now();
     const date = wibDate(at);
@@ -185,7 +202,11 @@ export class DecreePreflightError extends Error {
   ) {
     super(
       `decree pre-flight of ${proposalId} failed, no number taken: ` +
-        problems.map((problem) => `${problem.code}: ${problem.message}`).join(' | '),
+        problems
+          .map(
+            (problem) => `${problem.code}: ${problem.message}${problem.detail ? ` (${problem.detail})` : ''}`,
+          )
+          .join(' | '),
     );
     this.name = 'DecreePreflightError';
   }
@@ -327,7 +348,8 @@ export async function preflightDecree(
   } catch (error) {
     problems.push({
       code: 'RENDER_FAILED',
-      message: `SK tidak dapat disusun menjadi PDF: ${(error as Error).name}: ${(error as Error).message.slice(0, 200)}.`,
+      message: `SK tidak dapat disusun menjadi PDF (galat ${(error as Error).name}); hubungi admin.`,
+      detail: (error as Error).message.slice(0, 200),
     });
     throw preflightFailed(proposal, listId, problems);
   }
@@ -345,6 +367,70 @@ function preflightFailed(
     problems,
   });
   return new DecreePreflightError(proposal.proposalId, problems);
+}
+
+/** Attempts at writing the audit record when the proposal changes meanwhile (a twin delivery). */
+const RECORD_ATTEMPTS = 3;
+
+/**
+ * Puts a failed pre-flight on the proposal's audit trail (`DECREE_PREFLIGHT_FAILED`, the proposal
+ * stays APPROVED), so the operator and the approver see why no decree came, not only the logs.
+ * Once per distinct failure: when the proposal already carries the same reason for the same list
+ * (a redelivered message, SQS retrying it), nothing is written. A proposal that moved on meanwhile
+ * (numbered by a twin delivery, no longer APPROVED) is left alone. Never throws: the pre-flight's
+ * own error is what fails the message, so SQS retries it and the dead-letter queue alarms as before.
+ */
+async function recordPreflightFailure(
+  read: ProposalRecord,
+  listId: string,
+  error: DecreePreflightError,
+  deps: IssueDecreeDeps,
+  now: () => Date,
+): Promise<void> {
+  const failure = {
+    listId,
+    codes: [...new Set(error.problems.map((problem) => problem.code))],
+    reason: preflightFailureReason(error.problems),
+  };
+  try {
+    let proposal: ProposalRecord | undefined = read;
+    for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
+      // Moved on meanwhile (numbered by a twin delivery, no longer APPROVED with this list): nothing to add.
+      if (proposal?.status !== 'APPROVED' || proposal.decreeId || proposal.approvedListId !== listId) return;
+      if (preflightFailureRecorded(proposal.decreePreflightFailure, failure)) {
+        logger.info('Decree pre-flight failure already on the audit trail', {
+          proposalId: proposal.proposalId,
+          codes: failure.codes,
+        });
+        return;
+      }
+      const at = now().toISOString();
+      try {
+        await deps.proposals.apply(
+          proposal,
+          planDecreePreflightFailed(proposal, { ...failure, at }),
+          SYSTEM,
+          at,
+        );
+        logger.warn('Decree pre-flight failure recorded on the audit trail', {
+          proposalId: proposal.proposalId,
+          codes: failure.codes,
+        });
+        return;
+      } catch (caught) {
+        if (!(caught instanceof ConcurrentChangeError)) throw caught;
+        proposal = await deps.proposals.get(proposal.proposalId);
+      }
+    }
+    logger.warn('Decree pre-flight failure not recorded: the proposal kept changing', {
+      proposalId: read.proposalId,
+    });
+  } catch (caught) {
+    logger.error('Could not record the decree pre-flight failure on the audit trail', {
+      proposalId: read.proposalId,
+      error: caught,
+    });
+  }
 }
 
 /**

@@ -21,20 +21,39 @@ import { type DecreeDocument, type DecreeGroup, formatRupiah } from '#shared/dom
 /** Next to the module, both in the repository and in the Lambda bundle (which copies the folder). */
 const FONT_DIR = new URL('./fonts/', import.meta.url);
 
+/**
+ * A font as fontkit parsed it (what pdfkit makes of a TTF, and accepts in its place). Parsing a TTF
+ * is most of the cost of a short decree (~40 % of a dry rendering), so it is done once per process
+ * and the parsed font is shared by every document: pdfkit takes a parsed font as it is and makes
+ * each document's own subset from it, and the bytes it writes are the same.
+ */
+interface ParsedFont {
+  readonly layout: (...args: never[]) => unknown;
+}
+
 interface Fonts {
-  readonly regular: Buffer;
-  readonly bold: Buffer;
+  readonly regular: ParsedFont;
+  readonly bold: ParsedFont;
 }
 
 let fontsLoading: Promise<Fonts> | undefined;
 
-/** The TTFs, read once per process. */
+/** The TTF parsed the way pdfkit parses it (fontkit, a dependency of pdfkit's, not of ours). */
+function parseFont(ttf: Buffer): ParsedFont {
+  const doc = new PDFDocument({ autoFirstPage: false, font: ttf as unknown as string });
+  const parsed = (doc as unknown as { _font?: { font?: Partial<ParsedFont> } })._font?.font;
+  doc.end();
+  if (typeof parsed?.layout !== 'function') throw new Error('pdfkit did not parse the decree font');
+  return parsed as ParsedFont;
+}
+
+/** The TTFs, read and parsed once per process. */
 function loadFonts(): Promise<Fonts> {
   if (!fontsLoading) {
     fontsLoading = Promise.all([
       readFile(new URL('LiberationSans-Regular.ttf', FONT_DIR)),
       readFile(new URL('LiberationSans-Bold.ttf', FONT_DIR)),
-    ]).then(([regular, bold]) => ({ regular, bold }));
+    ]).then(([regular, bold]) => ({ regular: parseFont(regular), bold: parseFont(bold) }));
     // A failed read is retried on the next call rather than cached.
     fontsLoading.catch(() => {
       fontsLoading = undefined;
@@ -169,8 +188,9 @@ class Writer {
       // bundle does not have: start with the embedded TTF instead (@types/pdfkit only allows a name).
       font: fonts.regular as unknown as string,
     });
-    this.pdf.registerFont(FONT_KEY.regular, fonts.regular);
-    this.pdf.registerFont(FONT_KEY.bold, fonts.bold);
+    // @types/pdfkit lists only file sources; pdfkit takes a parsed font too.
+    this.pdf.registerFont(FONT_KEY.regular, fonts.regular as unknown as Buffer);
+    this.pdf.registerFont(FONT_KEY.bold, fonts.bold as unknown as Buffer);
     this.pdf.font(FONT_KEY.regular, BODY_SIZE);
     this.qr = footer ? (this.pdf as unknown as ImageDocument).openImage(footer.qrPng) : undefined;
     this.pdf.on('pageAdded', () => this.decoratePage());

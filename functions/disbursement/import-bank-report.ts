@@ -25,7 +25,19 @@ export interface BankImportDeps extends FileImportDeps {
   readonly pipeline?: PipelineOptions;
 }
 
-export type BankImportOutcome = FileImportOutcome<'key', BankReportRecord>;
+export type BankImportOutcome =
+  | FileImportOutcome<'key', BankReportRecord>
+  /**
+   * Another version (other bytes) of a COMPLETED report arrived at its key: not read, noted on the
+   * record's `redeliveries` (`noted` false when this version was already noted, or the record moved on).
+   */
+  | {
+      readonly kind: 'different-version';
+      readonly key: string;
+      readonly status: string;
+      readonly etag: string;
+      readonly noted: boolean;
+    };
 
 /**
  * Imports one bank disbursement report (`disbursements/<yyyy-mm-dd>/<file>.csv`).
@@ -35,7 +47,9 @@ export type BankImportOutcome = FileImportOutcome<'key', BankReportRecord>;
  * each problem to the error report → close the record with counts and totals. The claim, the lease
  * and the fenced closing write are the leased import engine's ({@link runLeasedImport}).
  *
- * Idempotent: a repeated event finds the record closed and changes nothing; a reference already
+ * Idempotent: a repeated event finds the record closed and changes nothing (the same bytes under
+ * another ETag too); another version put at a completed report's key is noted on its record, not
+ * read (see {@link notClaimed}); a reference already
  * recorded (by another report, or twice in this one) is counted once, and one recorded with other
  * content stays as it was; a crashed attempt leaves lines that the retry recognises as its own.
  */
@@ -47,31 +61,86 @@ export function importBankReport(object: CreatedObject, deps: BankImportDeps): P
         key: key.key,
         reportDate: key.reportDate,
         counts: { lines: 0, stored: 0, duplicates: 0, rejected: 0 },
-        totals: { berhasil: 0, gagal: 0 },
+        totals: { berhasil: 0, gagal: 0, retur: 0, lines: { berhasil: 0, gagal: 0, retur: 0 } },
       },
     }),
     now: deps.now,
     retryAdvice:
       'minta Bank Kalteng mengirim ulang laporan dengan nama berkas lain; bila impor berhenti lagi, hubungi admin.',
-    notClaimed: async (claim, _key, at) => {
-      const { status } = claim.record;
-      const etag = object.etag.replaceAll('"', '');
-      const changed = claim.record.etag !== undefined && claim.record.etag !== etag;
-      if (claim.kind === 'closed') {
-        await deps.reports.noteDuplicateEvent(object.key, at, changed ? etag : undefined);
+    notClaimed: (claim, _key, at) => {
+      // Closed FAILED by this claim (the last attempt died): nothing else to note.
+      if (claim.kind !== 'closed') {
+        return Promise.resolve({ kind: 'duplicate-event', key: object.key, status: claim.record.status });
       }
-      if (changed) {
-        logger.warn('A different object at a bank report key already imported was not read', {
-          key: object.key,
-          status,
-        });
-      } else {
-        logger.info('Duplicate bank report event ignored', { key: object.key, status });
-      }
-      return { kind: 'duplicate-event', key: object.key, status };
+      return notClaimed(object, claim.record, at, deps);
     },
     start: (attempt, key) => new Attempt(object, key, attempt, deps),
   });
+}
+
+/**
+ * An event for a report whose record is closed for this object: a repeated event, the same bytes
+ * put again, or another version of a completed report.
+ *
+ * A report's payment lines are keyed by bank reference and its first recording stays, so a second
+ * version at a key already COMPLETED is never read (importing it would either silently mix two
+ * versions under one record or overwrite what was counted). It is not ignored either: when its
+ * ETag differs, the bytes now at the key are hashed, and if they are not the ones imported (another
+ * SHA-256) the version is noted on the record (`redeliveries`: its ETag, size, SHA-256, event time,
+ * when seen, and a message in Bahasa Indonesia), once per ETag, with a warning in the logs (key,
+ * ETags, sizes; no content). The record keeps status COMPLETED and its counts: the operator or
+ * auditor reading it sees that the bank sent something else under the same name, and a correction
+ * must come under another file name. The same bytes under another ETag (a multipart upload of the
+ * same file) stay a quiet duplicate, as does a repeated event. A REJECTED or FAILED record is
+ * claimed again by a new version (the leased import's `reopenOnNewObject`), so it never gets here.
+ */
+async function notClaimed(
+  object: CreatedObject,
+  record: BankReportRecord,
+  at: Date,
+  deps: BankImportDeps,
+): Promise<BankImportOutcome> {
+  const { status } = record;
+  const etag = object.etag.replaceAll('"', '');
+  const otherEtag = record.etag !== undefined && record.etag !== etag;
+  if (!otherEtag || status !== 'COMPLETED') {
+    await deps.reports.noteDuplicateEvent(object.key, at);
+    logger.info('Duplicate bank report event ignored', { key: object.key, status });
+    return { kind: 'duplicate-event', key: object.key, status };
+  }
+  let current: { sha256: string; bytes: number } | undefined;
+  try {
+    // A file over the limit cannot be the one imported: not read at all.
+    if (object.size <= deps.maxFileBytes) current = await deps.objects.sha256(object.bucket, object.key);
+  } catch (error) {
+    // Deleted or unreadable meanwhile: noted all the same, without a hash (its ETag differs).
+    logger.warn('Could not read a bank report put again at a known key', { key: object.key, error });
+  }
+  if (current && current.sha256 === record.sha256) {
+    await deps.reports.noteDuplicateEvent(object.key, at);
+    logger.info('Same bank report bytes put again under another ETag: duplicate', { key: object.key });
+    return { kind: 'duplicate-event', key: object.key, status };
+  }
+  const noted = await deps.reports.noteRedelivery(object.key, {
+    etag,
+    sizeBytes: object.size,
+    sha256: current?.sha256,
+    eventTime: object.eventTime,
+    seenAt: at.toISOString(),
+    message:
+      `Versi lain laporan ini diterima dengan nama berkas yang sama (${object.size} byte) setelah laporan pertama selesai diimpor; ` +
+      'isinya tidak dibaca dan baris pembayaran dari laporan pertama tetap berlaku. ' +
+      'Bila ini koreksi, minta Bank Kalteng mengirimkannya dengan nama berkas lain.',
+  });
+  logger.warn('A different version of an imported bank report arrived at its key: noted, not read', {
+    key: object.key,
+    importedEtag: record.etag,
+    etag,
+    importedBytes: record.sizeBytes,
+    bytes: object.size,
+    noted,
+  });
+  return { kind: 'different-version', key: object.key, status, etag, noted: noted === 'noted' };
 }
 
 /** One attempt at one report: the state the steps share. */
@@ -150,6 +219,7 @@ class Attempt implements ImportBody<BankReportRecord, BankImportOutcome> {
       ...counts,
       berhasil: pipeline.totals.berhasil,
       gagal: pipeline.totals.gagal,
+      retur: pipeline.totals.retur,
       durationMs: fields.durationMs,
     });
     return { kind: 'completed', key: this.object.key, record: fields };

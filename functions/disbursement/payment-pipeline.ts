@@ -36,6 +36,13 @@ interface Move {
   readonly from: PaymentLine['status'];
 }
 
+/** The total a recorded line counts in, by its status. */
+const STATUS_TOTAL = {
+  BERHASIL: 'berhasil',
+  GAGAL: 'gagal',
+  RETUR: 'retur',
+} as const satisfies Record<PaymentLine['status'], keyof BankReportTotals>;
+
 /** Reads of a payment that moved meanwhile before a line gives up (moves only go forward: two at most). */
 const MOVE_ATTEMPTS = 3;
 
@@ -69,7 +76,12 @@ class Chunk {
  */
 export class PaymentPipeline {
   readonly counts: BankReportCounts = { lines: 0, stored: 0, duplicates: 0, rejected: 0 };
-  readonly totals: BankReportTotals = { berhasil: 0, gagal: 0 };
+  readonly totals: Required<BankReportTotals> = {
+    berhasil: 0,
+    gagal: 0,
+    retur: 0,
+    lines: { berhasil: 0, gagal: 0, retur: 0 },
+  };
   private building = new Chunk();
   private readonly inFlight: Chunk[] = [];
   /** References of the chunk being built and of the chunks in flight → their chunk. */
@@ -198,8 +210,10 @@ export class PaymentPipeline {
       const settled = chunk.settled.get(line.bankRef);
       if (settled === 'stored' || settled === 'moved') {
         this.counts.stored++;
-        if (line.status === 'BERHASIL') this.totals.berhasil += line.amount;
-        else this.totals.gagal += line.amount;
+        // By the status this line gives the payment: a RETUR is money returned, not a failed transfer.
+        const status = STATUS_TOTAL[line.status];
+        this.totals[status] += line.amount;
+        this.totals.lines[status] += 1;
       } else if (settled === 'duplicate') this.counts.duplicates++;
       else if (settled === 'conflict') this.counts.rejected++;
       else throw new Error(`payment line at row ${line.sourceRow} was not settled`);

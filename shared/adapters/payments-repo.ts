@@ -14,7 +14,9 @@ import type { ObservedPayment } from '../domain/reconciliation.ts';
 import {
   type BankReportRecord,
   BankReportRecordSchema,
+  type BankReportRedelivery,
   type BankReportStatus,
+  MAX_LISTED_REDELIVERIES,
   PaymentLineSchema,
 } from '../model.ts';
 import { jitteredBackoff } from './backoff.ts';
@@ -286,7 +288,8 @@ export class PaymentsRepository {
 
 /**
  * Bank report records as leased import records, by the report's S3 key (which is the record's own
- * `key`). COMPLETED is final (a different object put there later is noted, not read); REJECTED and
+ * `key`). COMPLETED is final (a different object put there later is noted in `redeliveries`, not
+ * read: see `importBankReport`); REJECTED and
  * FAILED are read again only for a different object at the key.
  */
 export const BANK_REPORT_RECORDS: LeasedRecordType<BankReportRecord, BankReportKey> = {
@@ -323,18 +326,17 @@ export class BankReportsRepository {
   }
 
   /**
-   * Notes an event for a closed report that changed nothing (a redelivery, the same report put
-   * again) and, when a different object was put at the key, its ETag: that object is not read.
+   * Notes an event for a closed report that brought nothing new (a redelivery, the same bytes put
+   * again): counted in `duplicateEvents`.
    */
-  async noteDuplicateEvent(key: string, at: Date, ignoredEtag?: string): Promise<void> {
+  async noteDuplicateEvent(key: string, at: Date): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: bankReportKey(key),
           UpdateExpression:
-            'SET duplicateEvents = if_not_exists(duplicateEvents, :zero) + :one, lastDuplicateEventAt = :at' +
-            (ignoredEtag ? ', ignoredEtag = :etag' : ''),
+            'SET duplicateEvents = if_not_exists(duplicateEvents, :zero) + :one, lastDuplicateEventAt = :at',
           ConditionExpression: 'attribute_exists(pk) AND #status <> :processing',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -342,7 +344,6 @@ export class BankReportsRepository {
             ':one': 1,
             ':at': at.toISOString(),
             ':processing': 'PROCESSING',
-            ...(ignoredEtag ? { ':etag': ignoredEtag } : {}),
           },
         }),
       );
@@ -351,6 +352,61 @@ export class BankReportsRepository {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+
+  /**
+   * Notes on a COMPLETED report's record that another version (other bytes) arrived at its key:
+   * appended to `redeliveries` (the first {@link MAX_LISTED_REDELIVERIES}; every one counted in
+   * `redeliveryCount`) with `lastRedeliveryAt`. Once per version: an ETag already listed is a
+   * repeated event for it, counted in `duplicateEvents` instead (`known`). The append is
+   * conditional on the list as read, so two versions noted at once are both kept. `gone` when the
+   * record is missing or no longer COMPLETED (nothing written).
+   */
+  async noteRedelivery(key: string, redelivery: BankReportRedelivery): Promise<'noted' | 'known' | 'gone'> {
+    for (let round = 1; ; round++) {
+      const record = await this.getByKey(key);
+      if (record?.status !== 'COMPLETED') return 'gone';
+      if (record.redeliveries.some((listed) => listed.etag === redelivery.etag)) {
+        await this.noteDuplicateEvent(key, new Date(redelivery.seenAt));
+        return 'known';
+      }
+      const listed = record.redeliveries.length;
+      const append = listed < MAX_LISTED_REDELIVERIES;
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: bankReportKey(key),
+            UpdateExpression:
+              'SET redeliveryCount = if_not_exists(redeliveryCount, :zero) + :one, lastRedeliveryAt = :at' +
+              (append ? ', redeliveries = list_append(if_not_exists(redeliveries, :none), :entry)' : ''),
+            ConditionExpression:
+              'attribute_exists(pk) AND #status = :completed AND ' +
+              (listed === 0 ? 'attribute_not_exists(redeliveries)' : 'size(redeliveries) = :listed') +
+              ' AND (attribute_not_exists(redeliveryCount) OR redeliveryCount = :count)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':zero': 0,
+              ':one': 1,
+              ':at': redelivery.seenAt,
+              ':completed': 'COMPLETED',
+              ':count': record.redeliveryCount,
+              ...(listed === 0 ? {} : { ':listed': listed }),
+              ...(append ? { ':none': [], ':entry': [definedFields(redelivery)] } : {}),
+            },
+          }),
+        );
+        return 'noted';
+      } catch (error) {
+        // Another version noted meanwhile: read again and decide again.
+        if (!(error instanceof ConditionalCheckFailedException) || round >= 5) throw error;
+      }
+    }
+  }
+}
+
+/** The fields of `value` that have a value (DynamoDB takes no undefined). */
+function definedFields(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
 }
 
 /** The attributes of `line` that have a value (optional fields absent rather than null). */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_NUMBER_PATTERN, type DecreeSettings, parseNumberPattern } from '../domain/decree.ts';
+import {
+  DEFAULT_NUMBER_PATTERN,
+  type DecreeSettings,
+  decreeSettingsProblems,
+  parseNumberPattern,
+  retentionProblems,
+} from '../domain/decree.ts';
 
 /**
  * How decrees are worded, numbered, signed and kept: environment variables (set by CDK from
@@ -78,10 +84,34 @@ export interface DecreeConfig {
 
 let cached: DecreeConfig | undefined;
 
+/** Settings with which no decree can ever be rendered: thrown by {@link decreeConfig}, each problem named. */
+export class DecreeConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid decree configuration (DECREE_* environment): no decree can be issued with it. ` +
+        `${problems.length} problem(s): ${problems.map((problem, index) => `(${index + 1}) ${problem}`).join(' ')}`,
+    );
+    this.name = 'DecreeConfigError';
+  }
+}
+
+/**
+ * The decree configuration from the environment, read once per container. Settings that can never
+ * render a decree (`decreeSettingsProblems`, `retentionProblems`: a pattern without `{seq}`, a blank
+ * signer, a verification URL that is not http(s), a NIK mask that hides too little, a bad retention)
+ * throw a {@link DecreeConfigError} naming every problem, so a misconfigured worker fails at cold
+ * start, before it reads a message, rather than on each decree's pre-flight.
+ */
 export function decreeConfig(): DecreeConfig {
   if (cached) return cached;
-  const raw = DecreeEnvSchema.parse(process.env);
-  cached = {
+  const parsed = DecreeEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new DecreeConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const raw = parsed.data;
+  const config: DecreeConfig = {
     settings: {
       numberPattern: raw.DECREE_NUMBER_PATTERN,
       place: raw.DECREE_PLACE,
@@ -97,6 +127,9 @@ export function decreeConfig(): DecreeConfig {
         ? undefined
         : { mode: raw.DECREE_RETENTION_MODE, days: raw.DECREE_RETENTION_DAYS },
   };
+  const problems = [...decreeSettingsProblems(config.settings), ...retentionProblems(config.retention)];
+  if (problems.length > 0) throw new DecreeConfigError(problems.map((problem) => problem.message));
+  cached = config;
   return cached;
 }
 

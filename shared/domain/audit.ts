@@ -26,12 +26,32 @@ export const AUDIT_ACTIONS = [
   'FLAG_WAIVED',
   'APPROVED',
   'REJECTED',
+  'DECREE_PREFLIGHT_FAILED',
   'DECREE_NUMBERED',
   'DECREED',
   'DECREE_REVOKED',
   'DISBURSED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** How each action is named to people (auditors, operators), in Bahasa Indonesia. */
+export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
+  CREATED: 'Usulan dibuat',
+  LIST_REPLACED: 'Daftar penerima diganti',
+  SUBMITTED: 'Usulan diajukan',
+  CHECKS_COMPLETED: 'Pemeriksaan otomatis selesai',
+  REVIEW_APPROVED: 'Disetujui perangkat daerah',
+  REVIEW_RETURNED: 'Dikembalikan perangkat daerah',
+  VERIFIED: 'Terverifikasi',
+  FLAG_WAIVED: 'Temuan dikesampingkan',
+  APPROVED: 'Disetujui',
+  REJECTED: 'Ditolak',
+  DECREE_PREFLIGHT_FAILED: 'Pra-pemeriksaan SK gagal',
+  DECREE_NUMBERED: 'Nomor SK diberikan',
+  DECREED: 'Ditetapkan dengan SK',
+  DECREE_REVOKED: 'SK dicabut',
+  DISBURSED: 'Telah dicairkan',
+};
 
 export interface AuditEntry {
   readonly entityId: string;

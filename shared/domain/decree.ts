@@ -453,6 +453,24 @@ export interface PreflightProblem {
     | 'TOTAL_MISMATCH'
     | 'RENDER_FAILED';
   readonly message: string;
+  /** A technical detail for the logs only (an error's own text, in English): never in the audit trail. */
+  readonly detail?: string;
+}
+
+/** Longest pre-flight reason kept on the audit trail; the logs have every problem in full. */
+export const PREFLIGHT_REASON_MAX = 1_500;
+
+/**
+ * A failed pre-flight as the proposal's audit trail says it, in Bahasa Indonesia: that no number
+ * was taken, and each problem's message (codes, row numbers and counts only, never personal data;
+ * not the technical `detail`). The same problems always give the same text, so a redelivered
+ * request that fails the same way is recognised.
+ */
+export function preflightFailureReason(problems: readonly PreflightProblem[]): string {
+  const reason =
+    'Pra-pemeriksaan SK gagal; nomor SK belum diambil dan usulan tetap berstatus disetujui. ' +
+    problems.map((problem) => problem.message).join(' ');
+  return reason.length > PREFLIGHT_REASON_MAX ? `${reason.slice(0, PREFLIGHT_REASON_MAX - 1)}…` : reason;
 }
 
 const isHttpUrl = (value: string): boolean => {

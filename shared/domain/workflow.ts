@@ -349,6 +349,42 @@ export function planDecreeNumbered(
   };
 }
 
+/** A failed decree pre-flight as the proposal keeps it (`decreePreflightFailure`). */
+export interface PreflightFailure {
+  /** The approved list the pre-flight read. */
+  readonly listId: string;
+  /** The problems' codes (`CONFIG_INVALID`, `LIST_UNREADABLE`…), in the order found. */
+  readonly codes: readonly string[];
+  /** The reason in Bahasa Indonesia, as the audit record carries it (no personal data). */
+  readonly reason: string;
+  readonly at: string;
+}
+
+/**
+ * The decree worker's pre-flight failed: no number was taken and the proposal stays APPROVED (the
+ * request is retried, and ends in the dead-letter queue). The reason goes on the audit trail, and
+ * the proposal keeps it (`decreePreflightFailure`), so a redelivered request that fails for the same
+ * reason records nothing again ({@link preflightFailureRecorded}).
+ */
+export function planDecreePreflightFailed(state: WorkflowState, failure: PreflightFailure): Plan {
+  requireStatus(state, ['APPROVED'], 'dicatat gagal pra-pemeriksaan SK');
+  return {
+    action: 'DECREE_PREFLIGHT_FAILED',
+    to: 'APPROVED',
+    set: { decreePreflightFailure: failure },
+    reason: failure.reason,
+    details: { listId: failure.listId, codes: failure.codes.join(',') },
+  };
+}
+
+/** Whether the proposal already carries this pre-flight failure (same list, same reason). */
+export function preflightFailureRecorded(
+  recorded: Pick<PreflightFailure, 'listId' | 'reason'> | undefined,
+  failure: Pick<PreflightFailure, 'listId' | 'reason'>,
+): boolean {
+  return recorded?.listId === failure.listId && recorded.reason === failure.reason;
+}
+
 /** The decree's PDF is stored: the list is fixed by decree. */
 export function planDecreed(
   state: WorkflowState,

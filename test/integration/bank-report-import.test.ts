@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../support/api.ts';
 import { testClients } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
@@ -18,6 +18,7 @@ const { ImportBusyError, LEASE_MS } = await import('#shared/import/leased-import
 const { handler } = await import('../../functions/disbursement/handler.ts');
 const { Ledger } = await import('#shared/domain/reconciliation.ts');
 const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
+const { logger } = await import('#shared/logger.ts');
 type BankImportDeps = import('../../functions/disbursement/import-bank-report.ts').BankImportDeps;
 type PaymentLine = import('#shared/adapters/payments-repo.ts').PaymentLine;
 
@@ -171,7 +172,12 @@ describe('import of a bank disbursement report', () => {
       status: 'COMPLETED',
       attempts: 1,
       counts: { lines: 150, stored: 150, duplicates: 0, rejected: 0 },
-      totals: { berhasil: 150 * 1_250_000, gagal: 0 },
+      totals: {
+        berhasil: 150 * 1_250_000,
+        gagal: 0,
+        retur: 0,
+        lines: { berhasil: 150, gagal: 0, retur: 0 },
+      },
       sha256: createHash('sha256').update(body).digest('hex'),
       linesProcessed: 150,
       reasons: [],
@@ -230,7 +236,13 @@ describe('import of a bank disbursement report', () => {
     expect(saved).toMatchObject({
       status: 'COMPLETED',
       counts: { lines: 12, stored: 4, duplicates: 0, rejected: 8 },
-      totals: { berhasil: 2 * 1_250_000, gagal: 1_250_000 + 750_000 },
+      // RETUR is not GAGAL: each has its own total, in Rupiah and in lines.
+      totals: {
+        berhasil: 2 * 1_250_000,
+        gagal: 1_250_000,
+        retur: 750_000,
+        lines: { berhasil: 2, gagal: 1, retur: 1 },
+      },
       reportKey: object.key.replace('disbursements/', 'reports/disbursements/'),
     });
     const [header, ...rows] = await readReport(saved?.reportKey ?? '', ',');
@@ -292,19 +304,108 @@ describe('import of a bank disbursement report', () => {
     });
     expect(await stored(lines.map((spec) => spec.ref))).toEqual(paymentsBefore);
 
-    // Another object put at the same key later is not read: the key is done.
-    const changed = await put(report([...lines, ...specs('twice', 5, 31)]), object.key.split(`${RUN}-`)[1]);
-    expect(changed.etag).not.toBe(object.etag);
-    expect(await importBankReport(changed, deps())).toMatchObject({
-      kind: 'duplicate-event',
-      status: 'COMPLETED',
-    });
-    expect(await record(object.key)).toMatchObject({
-      counts: before?.counts,
+    // The same bytes put again (a new ETag, as a multipart upload of the same file gets): a
+    // quiet duplicate, recognised by SHA-256.
+    const sameBytes = await importBankReport({ ...object, etag: 'e0f1e0f1e0f1e0f1-2' }, deps());
+    expect(sameBytes).toEqual({ kind: 'duplicate-event', key: object.key, status: 'COMPLETED' });
+    expect(await record(object.key)).toEqual({
+      ...before,
       duplicateEvents: 2,
-      ignoredEtag: changed.etag,
+      lastDuplicateEventAt: expect.any(String),
     });
-    expect((await stored(specs('twice', 5, 31).map((spec) => spec.ref))).size).toBe(0);
+    expect(await stored(lines.map((spec) => spec.ref))).toEqual(paymentsBefore);
+  });
+
+  it('notes another version put at a completed key on the record, once, and never reads it', async () => {
+    const lines = specs('version', 20);
+    const object = await put(report(lines));
+    await importBankReport(object, deps());
+    const before = await record(object.key);
+    const paymentsBefore = await stored(lines.map((spec) => spec.ref));
+    const warn = vi.spyOn(logger, 'warn');
+    try {
+      // The bank sends a "corrected" report under the same name: one amount differs, five lines are new.
+      const corrected = [
+        { ...(lines[0] as LineSpec), amount: '2.500.000' },
+        ...lines.slice(1),
+        ...specs('version', 5, 21),
+      ];
+      const body = report(corrected);
+      const changed = await put(body, object.key.split(`${RUN}-`)[1]);
+      expect(changed.etag).not.toBe(object.etag);
+      expect(await importBankReport(changed, deps())).toEqual({
+        kind: 'different-version',
+        key: object.key,
+        status: 'COMPLETED',
+        etag: changed.etag,
+        noted: true,
+      });
+
+      // The record keeps the first import and says that another version came, and what to do.
+      const after = await record(object.key);
+      const redelivery = {
+        etag: changed.etag,
+        sizeBytes: Buffer.byteLength(body),
+        sha256: createHash('sha256').update(body).digest('hex'),
+        eventTime: changed.eventTime,
+        seenAt: expect.any(String),
+        message: expect.stringMatching(
+          /^Versi lain laporan ini diterima dengan nama berkas yang sama .* tidak dibaca .* nama berkas lain\.$/,
+        ),
+      };
+      expect(after).toEqual({
+        ...before,
+        redeliveries: [redelivery],
+        redeliveryCount: 1,
+        lastRedeliveryAt: after?.redeliveries[0]?.seenAt,
+      });
+      expect(after).toMatchObject({ status: 'COMPLETED', etag: object.etag, sha256: before?.sha256 });
+      // Never silently overwritten: the first recording of every line stays, the new ones are not read.
+      expect(await stored(lines.map((spec) => spec.ref))).toEqual(paymentsBefore);
+      expect((await stored(specs('version', 5, 21).map((spec) => spec.ref))).size).toBe(0);
+
+      // Said in the logs too, with ids and sizes only.
+      const warning = warn.mock.calls.find(([message]) => String(message).includes('different version'));
+      expect(warning?.[1]).toMatchObject({ key: object.key, importedEtag: object.etag, etag: changed.etag });
+      expect(JSON.stringify(warning)).not.toMatch(/\d{16}|Warga/);
+
+      // The same event again: listed once; counted as a duplicate event.
+      expect(await importBankReport(changed, deps())).toMatchObject({
+        kind: 'different-version',
+        noted: false,
+      });
+      expect(await record(object.key)).toMatchObject({
+        redeliveries: [redelivery],
+        redeliveryCount: 1,
+        duplicateEvents: 1,
+      });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('keeps every version when two arrive at once', async () => {
+    const lines = specs('versions', 5);
+    const object = await put(report(lines));
+    await importBankReport(object, deps());
+    const name = object.key.split(`${RUN}-`)[1];
+    // Two versions announced at once (the bytes at the key are the last one's).
+    const v2 = await put(report(specs('versions', 6)), name);
+    const v3 = await put(report(specs('versions', 7)), name);
+    const outcomes = await Promise.all([
+      importBankReport(v2, deps()),
+      importBankReport(v3, deps()),
+      importBankReport(v3, deps()),
+    ]);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual([
+      'different-version',
+      'different-version',
+      'different-version',
+    ]);
+    const after = await record(object.key);
+    expect(after?.redeliveries.map((listed) => listed.etag).sort()).toEqual([v2.etag, v3.etag].sort());
+    expect(after).toMatchObject({ redeliveryCount: 2, duplicateEvents: 1, counts: { lines: 5, stored: 5 } });
+    expect((await stored(specs('versions', 7).map((spec) => spec.ref))).size).toBe(5);
   });
 
   it('counts a reference in a second report once, and reports a conflicting one without replacing it', async () => {
@@ -332,7 +433,7 @@ describe('import of a bank disbursement report', () => {
     expect(saved).toMatchObject({
       status: 'COMPLETED',
       counts: { lines: 12, stored: 2, duplicates: 7, rejected: 3 },
-      totals: { berhasil: 2 * 1_250_000, gagal: 0 },
+      totals: { berhasil: 2 * 1_250_000, gagal: 0, retur: 0, lines: { berhasil: 2, gagal: 0, retur: 0 } },
     });
     const rows = (await readReport(saved?.reportKey ?? '')).slice(1);
     const codes = rows.map((row) => [Number(row[0]), row[2], row[3]]);
@@ -387,9 +488,15 @@ describe('import of a bank disbursement report', () => {
     const saved2 = await record(r2.key);
     expect(saved2).toMatchObject({
       status: 'COMPLETED',
-      // A move counts as stored; RETUR amounts are totalled with GAGAL (money not with the payee).
+      // A move counts as stored, in the total of the status it moved to: RETUR has its own (X moved,
+      // Z a return of its own), GAGAL none (Y moved GAGAL → BERHASIL).
       counts: { lines: 3, stored: 3, duplicates: 0, rejected: 0 },
-      totals: { berhasil: 1_250_000, gagal: 2 * 1_250_000 },
+      totals: {
+        berhasil: 1_250_000,
+        gagal: 0,
+        retur: 2 * 1_250_000,
+        lines: { berhasil: 1, gagal: 0, retur: 2 },
+      },
     });
     expect(saved2?.reportKey).toBeUndefined();
 
@@ -593,7 +700,7 @@ describe('import of a bank disbursement report', () => {
       status: 'COMPLETED',
       attempts: 2,
       counts: { lines: 250, stored: 250, duplicates: 0, rejected: 0 },
-      totals: { berhasil: 250 * 1_250_000, gagal: 0 },
+      totals: { berhasil: 250 * 1_250_000, gagal: 0, retur: 0, lines: { berhasil: 250, gagal: 0, retur: 0 } },
     });
     expect((await record(object.key))?.reportKey).toBeUndefined();
     const payments = await stored(lines.map((spec) => spec.ref));

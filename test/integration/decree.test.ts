@@ -31,6 +31,7 @@ const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { verifyChain } = await import('#shared/domain/audit.ts');
+type AuditRecord = import('#shared/domain/audit.ts').AuditRecord;
 const { formatRupiah, PLACEHOLDER_NOTICE, wibDate } = await import('#shared/domain/decree.ts');
 const { decreeRequestFor } = await import('#shared/messages.ts');
 const { dependencies } = await import('../../functions/decree/handler.ts');
@@ -309,11 +310,17 @@ describe('the pre-flight, before a number is taken', () => {
     expect((await proposals.audit(proposalId)).length).toBe(auditBefore);
   }
 
+  /**
+   * One delivery that fails the pre-flight with `code`: nothing numbered, and the reason on the
+   * proposal's audit trail: one DECREE_PREFLIGHT_FAILED record (APPROVED → APPROVED, chained, in
+   * Indonesian, no NIK), or none when the proposal already carries the same reason (`recorded`).
+   */
   async function failsPreflight(
     proposalId: string,
     deps: ReturnType<typeof dependencies>,
     code: string,
-  ): Promise<void> {
+    expected: 'recorded' | 'already recorded' = 'recorded',
+  ): Promise<AuditRecord | undefined> {
     const before = await decrees.lastSeq(year);
     const audit = (await proposals.audit(proposalId)).length;
     const attempt = issueDecree(await requestFor(proposalId), deps);
@@ -322,7 +329,29 @@ describe('the pre-flight, before a number is taken', () => {
       typeof DecreePreflightError
     >;
     expect(error.problems.map((problem) => problem.code)).toContain(code);
-    await expectNothingTaken(proposalId, before, audit);
+    await expectNothingTaken(proposalId, before, audit + (expected === 'recorded' ? 1 : 0));
+    if (expected === 'already recorded') return undefined;
+
+    const proposal = await proposals.get(proposalId);
+    const trail = await proposals.audit(proposalId);
+    expect(verifyChain(trail, proposal?.lastAuditHash)).toEqual({ valid: true, length: trail.length });
+    const record = trail.at(-1);
+    expect(record).toMatchObject({
+      action: 'DECREE_PREFLIGHT_FAILED',
+      fromStatus: 'APPROVED',
+      toStatus: 'APPROVED',
+      actor: { role: 'system' },
+      reason: expect.stringMatching(/^Pra-pemeriksaan SK gagal; nomor SK belum diambil/),
+      details: { listId: proposal?.approvedListId, codes: expect.stringContaining(code) },
+    });
+    expect(record?.reason).not.toMatch(/\d{16}/);
+    expect(proposal?.decreePreflightFailure).toEqual({
+      listId: proposal?.approvedListId,
+      codes: expect.arrayContaining([code]),
+      reason: record?.reason,
+      at: record?.at,
+    });
+    return record;
   }
 
   it('takes no number for a list with a corrupt item; the next good decree gets the next number', async () => {
@@ -340,9 +369,11 @@ describe('the pre-flight, before a number is taken', () => {
       }),
     );
     const before = await decrees.lastSeq(year);
-    await failsPreflight(proposal.proposalId, dependencies(), 'LIST_UNREADABLE');
-    // Redelivered (SQS retries): still nothing taken.
-    await failsPreflight(proposal.proposalId, dependencies(), 'LIST_UNREADABLE');
+    const record = await failsPreflight(proposal.proposalId, dependencies(), 'LIST_UNREADABLE');
+    expect(record?.reason).toMatch(/Daftar .* tidak dapat dibaca utuh: terhenti setelah \d+ penerima/);
+    // Redelivered (SQS retries): still nothing taken, and the same reason is not recorded again.
+    await failsPreflight(proposal.proposalId, dependencies(), 'LIST_UNREADABLE', 'already recorded');
+    await failsPreflight(proposal.proposalId, dependencies(), 'LIST_UNREADABLE', 'already recorded');
 
     const good = await issueDecreeFor(await approved('62.01', '2027-S2', 3));
     expect(good).toMatchObject({ status: 'ISSUED', seq: before + 1 });
@@ -355,9 +386,14 @@ describe('the pre-flight, before a number is taken', () => {
       ...base,
       settings: { ...base.settings, verifyBaseUrl: 'not-a-url', numberPattern: '188.44/{seq}' },
     };
-    await failsPreflight(proposal.proposalId, misconfigured, 'CONFIG_INVALID');
+    const first = await failsPreflight(proposal.proposalId, misconfigured, 'CONFIG_INVALID');
+    expect(first?.reason).toContain('Konfigurasi SK: alamat verifikasi "not-a-url" bukan URL http(s).');
+    expect(first?.reason).toContain('Konfigurasi SK: pola nomor SK "188.44/{seq}"');
+    // Another failure is another record: the trail says what was wrong each time it changed.
     const retention = { ...base, retention: { mode: 'GOVERNANCE' as const, days: 0 } };
-    await failsPreflight(proposal.proposalId, retention, 'CONFIG_INVALID');
+    const second = await failsPreflight(proposal.proposalId, retention, 'CONFIG_INVALID');
+    expect(second?.reason).toContain('Konfigurasi SK: masa retensi 0 hari tidak sah.');
+    await failsPreflight(proposal.proposalId, retention, 'CONFIG_INVALID', 'already recorded');
 
     const before = await decrees.lastSeq(year);
     const fixed = await issueDecree(await requestFor(proposal.proposalId), base);
@@ -380,8 +416,11 @@ describe('the pre-flight, before a number is taken', () => {
         return base.render(...args);
       },
     };
-    await failsPreflight(proposal.proposalId, brokenRenderer, 'RENDER_FAILED');
+    const broken = await failsPreflight(proposal.proposalId, brokenRenderer, 'RENDER_FAILED');
     expect(rendered).toBe(0);
+    // In Indonesian; the error's own (English) text stays in the logs.
+    expect(broken?.reason).toContain('SK tidak dapat disusun menjadi PDF (galat Error); hubungi admin.');
+    expect(broken?.reason).not.toContain('font cannot be read');
 
     const fewer = {
       ...base,
@@ -398,7 +437,13 @@ describe('the pre-flight, before a number is taken', () => {
     const done = await issueDecree(await requestFor(proposal.proposalId), base);
     expect(done).toMatchObject({ status: 'ISSUED', seq: before + 1 });
     const audit = await proposals.audit(proposal.proposalId);
-    expect(audit.slice(-2).map((record) => record.action)).toEqual(['DECREE_NUMBERED', 'DECREED']);
+    expect(audit.slice(-4).map((record) => record.action)).toEqual([
+      'DECREE_PREFLIGHT_FAILED',
+      'DECREE_PREFLIGHT_FAILED',
+      'DECREE_NUMBERED',
+      'DECREED',
+    ]);
+    expect(verifyChain(audit, (await proposals.get(proposal.proposalId))?.lastAuditHash).valid).toBe(true);
   });
 
   it('fails the SQS message, so that SQS retries it and the dead-letter queue alarms', async () => {
@@ -409,25 +454,38 @@ describe('the pre-flight, before a number is taken', () => {
     const saved = deps.settings.signerName;
     // The handler builds its adapters once; a blank signer name in them is an invalid configuration.
     (deps.settings as { signerName: string }).signerName = ' ';
+    const auditBefore = (await proposals.audit(proposal.proposalId)).length;
     try {
       const request = await requestFor(proposal.proposalId);
-      const response = await handler(
-        {
-          Records: [
-            {
-              messageId: 'm-preflight',
-              body: JSON.stringify(request),
-              attributes: { ApproximateReceiveCount: '1' },
-            },
-          ],
-        } as never,
-        { awsRequestId: 'r', functionName: 'decree' } as never,
-      );
-      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-preflight' }] });
+      // SQS delivers the message three times (maxReceiveCount) before the dead-letter queue.
+      for (const receiveCount of [1, 2, 3]) {
+        const response = await handler(
+          {
+            Records: [
+              {
+                messageId: 'm-preflight',
+                body: JSON.stringify(request),
+                attributes: { ApproximateReceiveCount: String(receiveCount) },
+              },
+            ],
+          } as never,
+          { awsRequestId: `r${receiveCount}`, functionName: 'decree' } as never,
+        );
+        expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-preflight' }] });
+      }
     } finally {
       (deps.settings as { signerName: string }).signerName = saved;
     }
     expect(await decrees.lastSeq(year)).toBe(before);
     expect((await proposals.get(proposal.proposalId))?.status).toBe('APPROVED');
+    // The reason is on the proposal's audit trail once, not once per delivery.
+    const added = (await proposals.audit(proposal.proposalId)).slice(auditBefore);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({
+      action: 'DECREE_PREFLIGHT_FAILED',
+      reason:
+        'Pra-pemeriksaan SK gagal; nomor SK belum diambil dan usulan tetap berstatus disetujui. ' +
+        'Konfigurasi SK: nama penanda tangan kosong.',
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   DISBURSEMENT_FUNCTION,
   IMPORT_FUNCTION,
   RECONCILE_FUNCTION,
+  RELAY_FUNCTION,
   ROUTES,
 } from '../functions/api/routes.ts';
 import { REPO_ROOT } from './lambda.ts';
@@ -169,7 +170,7 @@ const routeLines = ROUTES.map(
 console.log(`
 KHBS BKK local stack is up (emulators ${seconds(emulators.startup.totalMs)}, total ${seconds(performance.now() - started)})
 ${stateLine}
-           (SQS messages are not kept: work queued at the stop is lost; reconciliation re-drives it)
+           (messages still queued at the stop go back to the outbox and are sent again on the next start)
 
 HTTP API   ${apiUrl}
 ${routeLines.join('\n')}
@@ -182,6 +183,8 @@ Import     every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.u
 Bank       every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.disbursements} runs ${DISBURSEMENT_FUNCTION.entry}
 Checks     every message on ${QUEUES.checks.localName} runs ${CHECKS_FUNCTION.entry} (partial batch responses;
            a failed message is retried every ${LOCAL_VISIBILITY_TIMEOUT_SECONDS} s, then moved to ${QUEUES.checks.deadLetter.localName})
+Outbox     hand-offs written with each state change are sent to their queue by ${RELAY_FUNCTION.entry}
+           (swept every 100 ms here; a DynamoDB stream and a 2-minute sweep in AWS)
 Decrees    every message on ${QUEUES.decree.localName} runs ${DECREE_FUNCTION.entry} (same semantics; PDFs under
            s3://${BUCKETS.documents.localName}/${PREFIXES.decrees}; check one at ${apiUrl}/verify/<code>)
 

@@ -42,7 +42,7 @@ const StreamEventSchema = z.object({
   ),
 });
 
-const RelayEventSchema = z.union([SweepSchema, StreamEventSchema]);
+export const RelayEventSchema = z.union([SweepSchema, StreamEventSchema]);
 export type RelayEvent = z.input<typeof RelayEventSchema>;
 
 export interface RelayResult {

@@ -133,7 +133,14 @@ describe('sample events', () => {
       (name) => name.endsWith('.json') && !name.endsWith('.schema.json') && !name.endsWith('-requested.json'),
     );
     expect(files.sort()).toEqual(
-      ['api-get-proposal.json', 's3-upload-put.json', 'schedule-daily.json', 'sqs-checks.json'].sort(),
+      [
+        'api-get-proposal.json',
+        'dynamodb-outbox-insert.json',
+        'outbox-sweep.json',
+        's3-upload-put.json',
+        'schedule-daily.json',
+        'sqs-checks.json',
+      ].sort(),
     );
   });
 
@@ -174,5 +181,57 @@ describe('sample events', () => {
         .digest('hex'),
     ).toBe(record?.md5OfBody);
     expect(() => JSON.parse(record?.body ?? '')).not.toThrow();
+  });
+});
+
+describe('the outbox relay events', () => {
+  const StreamEventSchema = z.strictObject({
+    Records: z
+      .array(
+        z.strictObject({
+          eventID: z.string().min(1),
+          eventName: z.literal('INSERT'),
+          eventVersion: z.literal('1.1'),
+          eventSource: z.literal('aws:dynamodb'),
+          awsRegion: region,
+          dynamodb: z.strictObject({
+            ApproximateCreationDateTime: z.number().int().positive(),
+            Keys: z.strictObject({
+              pk: z.strictObject({ S: z.string() }),
+              sk: z.strictObject({ S: z.string() }),
+            }),
+            NewImage: z.record(z.string(), z.record(z.string(), z.unknown())),
+            SequenceNumber: z.string().regex(/^\d+$/),
+            SizeBytes: z.number().int().positive(),
+            StreamViewType: z.literal('NEW_IMAGE'),
+          }),
+          eventSourceARN: z
+            .string()
+            .regex(/^arn:aws:dynamodb:us-east-1:\d{12}:table\/khbs-main\/stream\/\S+$/),
+        }),
+      )
+      .length(1),
+  });
+
+  it('dynamodb-outbox-insert.json is a stream record of a valid outbox item the relay accepts', async () => {
+    const event = StreamEventSchema.parse(load('dynamodb-outbox-insert.json'));
+    const { RelayEventSchema } = await import('../../functions/relay/handler.ts');
+    const { OutboxItemSchema } = await import('#shared/adapters/outbox.ts');
+    const { HANDOFF_SCHEMAS } = await import('#shared/messages.ts');
+    const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+    expect(RelayEventSchema.safeParse(event).success).toBe(true);
+    const image = event.Records[0]?.dynamodb.NewImage ?? {};
+    const item = OutboxItemSchema.parse(unmarshall(image as unknown as Parameters<typeof unmarshall>[0]));
+    expect(item.status).toBe('PENDING');
+    expect(HANDOFF_SCHEMAS[item.queue].safeParse(item.message).success).toBe(true);
+  });
+
+  it('outbox-sweep.json is the sweep event, older than the stream’s window', async () => {
+    const { RelayEventSchema } = await import('../../functions/relay/handler.ts');
+    const { RELAY_WORKER } = await import('../../infra/workers.ts');
+    expect(RelayEventSchema.parse(load('outbox-sweep.json'))).toEqual({
+      type: 'outbox.sweep',
+      olderThanSeconds: RELAY_WORKER.sweepOlderThanSeconds,
+    });
   });
 });

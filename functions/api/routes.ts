@@ -245,6 +245,12 @@ export const DECREE_FUNCTION = { id: 'IssueDecree', entry: 'functions/decree/han
 /** The reconciliation job, consuming `QUEUES.reconciliation` (daily schedule, API, local command). */
 export const RECONCILE_FUNCTION = { id: 'Reconcile', entry: 'functions/reconcile/handler.ts' } as const;
 
+/**
+ * The pipeline watchdog, invoked by its own schedule (no queue): stuck proposals, lost S3 events
+ * (re-driven into the imports), decree PDF integrity.
+ */
+export const WATCHDOG_FUNCTION = { id: 'Watchdog', entry: 'functions/watchdog/handler.ts' } as const;
+
 /** The bank disbursement report import, triggered by objects created under `disbursements/`. */
 export const DISBURSEMENT_FUNCTION = {
   id: 'ImportBankReport',

@@ -133,7 +133,7 @@ export function lostFile(
     detail:
       (state === 'none' ? 'Tidak ada catatan impor' : `Impor berhenti pada status ${state}`) +
       (state === 'FAILED' ? ' (final: periksa alasannya pada catatan impor)' : '') +
-      (redriven ? '; dikirim ulang ke fungsi impor' : ''),
+      (redriven ? ', dikirim ulang ke fungsi impor' : ''),
   };
 }
 

@@ -13,6 +13,7 @@ import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
 import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import { Watchdog } from '../constructs/watchdog.ts';
 import type { EdgeSettings, Throttle } from '../settings.ts';
 
 export interface KhbsApiStackProps extends StackProps, DataResources {
@@ -88,6 +89,7 @@ export class KhbsApiStack extends Stack {
   public readonly checks: ChecksWorker;
   public readonly decree: DecreePipeline;
   public readonly reconciliation: ReconciliationPipeline;
+  public readonly watchdog: Watchdog;
 
   constructor(scope: Construct, id: string, props: KhbsApiStackProps) {
     super(scope, id, props);
@@ -133,10 +135,13 @@ export class KhbsApiStack extends Stack {
     this.reconciliation = new ReconciliationPipeline(this, 'Reconciliation', {
       ...data,
       environment,
+      ...alarms,
+    });
+    this.watchdog = new Watchdog(this, 'Watchdog', {
+      ...data,
+      environment,
       importFunction: this.importPipeline.function,
       bankReportFunction: this.importPipeline.bankReportFunction,
-      checksQueue: this.checks.queue,
-      decreeQueue: this.decree.queue,
       ...alarms,
     });
 

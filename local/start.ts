@@ -8,6 +8,7 @@ import {
   IMPORT_FUNCTION,
   RECONCILE_FUNCTION,
   ROUTES,
+  WATCHDOG_FUNCTION,
 } from '../functions/api/routes.ts';
 import { REPO_ROOT } from './lambda.ts';
 import { describeAge } from './persistence.ts';
@@ -17,6 +18,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from './stack.ts';
+import { removeStackFile, writeStackFile } from './stack-file.ts';
 
 /**
  * `npm start`: the whole backend on this machine, until Ctrl-C. Prints where everything is and how to
@@ -53,7 +55,7 @@ function shutdown(signal: NodeJS.Signals): void {
   stopping = true;
   firstSignalAt = Date.now();
   console.error(`\n${signal}: stopping the local stack…`);
-  const stopped = stack?.stop() ?? Promise.resolve();
+  const stopped = Promise.all([removeStackFile(stateDir).catch(() => undefined), stack?.stop()]);
   stopped.then(
     () => process.exit(0),
     (error: unknown) => {
@@ -137,6 +139,10 @@ if (stopping) {
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const { apiUrl, emulators } = stack;
+// How `npm run watchdog` (and any script acting as a function) finds this stack.
+await writeStackFile(stateDir, { pid: process.pid, apiUrl, env: stack.env }).catch((error: unknown) =>
+  console.error(`could not write ${stateDir}/stack.json (npm run watchdog will not find the stack):`, error),
+);
 const restored = stack.persistence?.restored;
 const shownDir = stateDir.startsWith(REPO_ROOT) ? `${stateDir.slice(REPO_ROOT.length)}/` : stateDir;
 const stateLine = fresh
@@ -169,7 +175,7 @@ const routeLines = ROUTES.map(
 console.log(`
 KHBS BKK local stack is up (emulators ${seconds(emulators.startup.totalMs)}, total ${seconds(performance.now() - started)})
 ${stateLine}
-           (SQS messages are not kept: work queued at the stop is lost; reconciliation re-drives it)
+           (SQS messages are not kept: work queued at the stop is lost; npm run watchdog reports what it leaves stuck)
 
 HTTP API   ${apiUrl}
 ${routeLines.join('\n')}
@@ -184,6 +190,8 @@ Checks     every message on ${QUEUES.checks.localName} runs ${CHECKS_FUNCTION.en
            a failed message is retried every ${LOCAL_VISIBILITY_TIMEOUT_SECONDS} s, then moved to ${QUEUES.checks.deadLetter.localName})
 Decrees    every message on ${QUEUES.decree.localName} runs ${DECREE_FUNCTION.entry} (same semantics; PDFs under
            s3://${BUCKETS.documents.localName}/${PREFIXES.decrees}; check one at ${apiUrl}/verify/<code>)
+Watchdog   hourly in AWS; here on demand: npm run watchdog runs ${WATCHDOG_FUNCTION.entry} (report under
+           s3://${BUCKETS.documents.localName}/${PREFIXES.watchdogReports})
 
 Get a token (another terminal):
   TOKEN=$(npm run -s token -- --role operator --region 62.03)

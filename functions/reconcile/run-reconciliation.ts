@@ -61,9 +61,10 @@ export interface ReconcileConfig {
  * What an `open` run therefore no longer sees (the next full run does): UNKNOWN_PAYEE (a line
  * matching no open recipient may be a closed decree's, which the run cannot tell without reading
  * the closed lists); lines arriving late for a closed decree (a second transfer, PAID_TWICE, or a
- * RETUR after closing); lines dated before the open decree they would pay. It reports but never disburses: a line for a closed decree that names no decree can
- * match the same person in the next period's open decree, and only a run that also holds the
- * closed decree attributes it as the rules say (`shared/domain/reconciliation.ts`). Payment lines
+ * RETUR after closing); lines dated before the open decree they would pay. It reports but never
+ * disburses: a line for a closed decree that names no decree can match the same person in the next
+ * period's open decree, and only a run that also holds the closed decree attributes it as the rules
+ * say (`shared/domain/reconciliation.ts`). Payment lines
  * are still all read from the table (32 Queries and their pages): it stores them by bank reference
  * only, so narrowing that read needs an index by date there.
  */

@@ -64,9 +64,9 @@ export interface ReconcileConfig {
  * RETUR after closing); lines dated before the open decree they would pay. It reports but never
  * disburses: a line for a closed decree that names no decree can match the same person in the next
  * period's open decree, and only a run that also holds the closed decree attributes it as the rules
- * say (`shared/domain/reconciliation.ts`). Payment lines
- * are still all read from the table (32 Queries and their pages): it stores them by bank reference
- * only, so narrowing that read needs an index by date there.
+ * say (`shared/domain/reconciliation.ts`). Payment lines are still all read from the table (32
+ * Queries and their pages): it stores them by bank reference only, so narrowing that read needs an
+ * index by date there.
  */
 export type ReconcileScope = 'open' | 'all';
 

@@ -3,7 +3,7 @@
  * JSON line `{ kind, ms, expected, paymentLines, maxRssMb, ... }`. Started by `bench/reconcile.ts`
  * with the emulators' environment.
  *
- *   tsx bench/reconcile-case.ts reconcile <runId>   the real job (no re-drives: nothing is lost)
+ *   tsx bench/reconcile-case.ts reconcile <runId>   the real job
  *   tsx bench/reconcile-case.ts baseline <listIds>  read the same decree lists and payment lines from
  *                                                   the same emulator, the same way, and do nothing else
  */

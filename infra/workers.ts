@@ -1,6 +1,7 @@
 /**
- * How the queue workers run: read by their constructs (`infra/constructs/checks-worker.ts`,
- * `infra/constructs/decree-pipeline.ts`) and by the local stack (`local/stack.ts`), so the local
+ * How the queue workers and scheduled jobs run: read by their constructs
+ * (`infra/constructs/checks-worker.ts`, `infra/constructs/decree-pipeline.ts`,
+ * `infra/constructs/watchdog.ts`) and by the local stack (`local/stack.ts`), so the local
  * event source invokes the checks as Lambda will. Plain data, no CDK import.
  */
 
@@ -64,4 +65,20 @@ export const RELAY_WORKER = {
   sweepEveryMinutes: 2,
   /** Items younger than this are the stream's (a sweep would only send them twice). */
   sweepOlderThanSeconds: 60,
+} as const;
+
+/** The pipeline watchdog (`WATCHDOG_FUNCTION`, invoked by its EventBridge schedule, no queue). */
+export const WATCHDOG_JOB = {
+  /**
+   * How often it runs. Hourly: a file whose S3 event was lost is re-driven once it is older than
+   * the re-drive delay (`REDRIVE_AFTER_MINUTES`, 30), so an operator waits at most about an hour and
+   * a half for an import that would otherwise never come, and a stuck proposal (days) is seen the
+   * same day. A run is a few Queries, one listing of the uploads and a hash of each open decree's
+   * PDF: 24 a day cost next to nothing, and running more often would not beat the re-drive delay.
+   */
+  everyMinutes: 60,
+  /** Listing, a Query per region and hashing a few PDFs of a few MB: a minute at most. */
+  timeoutSeconds: 5 * 60,
+  /** Nothing is held but the proposals and decrees (a few hundred records); PDFs are hashed as streams. */
+  memoryMb: 512,
 } as const;

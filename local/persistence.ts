@@ -19,7 +19,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
  * bucket, in a folder (`.local/` by default, git-ignored). DynamoDB Local and fauxqs keep running in
  * memory, which is fast (DynamoDB Local with `-dbPath` writes about 6× slower); the state is written
  * to disk when the stack stops and every minute, and loaded back when it starts. SQS messages are
- * not kept: a message in flight at the stop is lost (reconciliation re-drives what that leaves stuck).
+ * not kept: a message in flight at the stop is lost (`npm run watchdog` reports what that leaves stuck).
  *
  * Layout: `<dir>/state/manifest.json` (written last, names everything else), one JSON-lines file per
  * table (DynamoDB JSON, one item a line), and `objects/<n>` (one file per S3 object, its bytes). A

@@ -33,7 +33,6 @@ const Run = z.looseObject({
     )
     .optional(),
   disbursed: z.array(z.string()).optional(),
-  redriven: z.record(z.string(), z.number()).optional(),
   reportUrl: z.string().optional(),
 });
 export type ReconciliationView = z.infer<typeof Run>;
@@ -81,9 +80,6 @@ export function formatRun(run: ReconciliationView): string {
     `  temuan: ${found.length === 0 ? 'tidak ada' : found.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
   );
   if ((run.disbursed ?? []).length > 0) lines.push(`  dicairkan (DISBURSED): ${run.disbursed?.join(', ')}`);
-  const redriven = Object.entries(run.redriven ?? {}).filter(([, count]) => count > 0);
-  if (redriven.length > 0)
-    lines.push(`  dikirim ulang: ${redriven.map(([what, count]) => `${what} ${count}`).join(', ')}`);
   if (run.reportUrl) lines.push(`  laporan: ${run.reportUrl}`);
   return lines.join('\n');
 }

@@ -312,7 +312,7 @@ export class S3EventSource {
 
   /**
    * An asynchronous invocation from elsewhere (Lambda's Invoke API with InvocationType Event, as the
-   * reconciliation job re-drives a lost S3 event): queued, retried and sent to the failure
+   * pipeline watchdog re-drives a lost S3 event): queued, retried and sent to the failure
    * destination exactly like an event this source found itself.
    */
   invokeAsync(event: S3Event): void {

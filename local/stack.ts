@@ -107,6 +107,12 @@ export interface LocalStack {
   /** `http://127.0.0.1:<port>` */
   readonly apiUrl: string;
   readonly emulators: Emulators;
+  /**
+   * What a script needs in its environment to act as one of this stack's functions: the emulators'
+   * endpoints, credentials and resource names, the local Lambda Invoke API and the imports' names
+   * (`npm run watchdog` reads it from the file `npm start` writes).
+   */
+  readonly env: Readonly<Record<string, string>>;
   /** The S3 → import trigger; `await stack.s3Events.whenIdle()` after an upload waits for its import. */
   readonly s3Events: S3EventSource;
   /**
@@ -257,18 +263,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     bankReports = fileSource(PREFIXES.disbursements, DISBURSEMENT_FUNCTION, options.bankReportHandler);
     await bankReports.start();
 
-    // Lambda's Invoke API for the two imports, so reconciliation re-drives lost events as in AWS.
+    // Lambda's Invoke API for the two imports, so the watchdog re-drives lost events as in AWS.
     const uploadsSource = s3Events;
     const bankReportsSource = bankReports;
     lambdaApi = await startLocalLambdaApi({
       [`khbs-${IMPORT_FUNCTION.id}`]: (event) => uploadsSource.invokeAsync(event as S3Event),
       [`khbs-${DISBURSEMENT_FUNCTION.id}`]: (event) => bankReportsSource.invokeAsync(event as S3Event),
     });
-    Object.assign(process.env, {
+    const functionEnv = {
       AWS_ENDPOINT_URL_LAMBDA: lambdaApi.url,
       IMPORT_FUNCTION_NAME: `khbs-${IMPORT_FUNCTION.id}`,
       DISBURSEMENT_FUNCTION_NAME: `khbs-${DISBURSEMENT_FUNCTION.id}`,
-    });
+    };
+    Object.assign(process.env, functionEnv);
 
     const worker = (
       spec: { id: string; entry: string },
@@ -341,6 +348,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       apiUrl: gateway.url,
       emulators,
+      env: { ...emulators.env, ...functionEnv },
       s3Events,
       bankReports,
       checks,

@@ -9,6 +9,7 @@ import {
   RECONCILE_FUNCTION,
   RELAY_FUNCTION,
   ROUTES,
+  WATCHDOG_FUNCTION,
 } from '../functions/api/routes.ts';
 import { REPO_ROOT } from './lambda.ts';
 import { describeAge } from './persistence.ts';
@@ -18,6 +19,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from './stack.ts';
+import { removeStackFile, writeStackFile } from './stack-file.ts';
 
 /**
  * `npm start`: the whole backend on this machine, until Ctrl-C. Prints where everything is and how to
@@ -54,7 +56,7 @@ function shutdown(signal: NodeJS.Signals): void {
   stopping = true;
   firstSignalAt = Date.now();
   console.error(`\n${signal}: stopping the local stack…`);
-  const stopped = stack?.stop() ?? Promise.resolve();
+  const stopped = Promise.all([removeStackFile(stateDir).catch(() => undefined), stack?.stop()]);
   stopped.then(
     () => process.exit(0),
     (error: unknown) => {
@@ -138,6 +140,10 @@ if (stopping) {
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const { apiUrl, emulators } = stack;
+// How `npm run watchdog` (and any script acting as a function) finds this stack.
+await writeStackFile(stateDir, { pid: process.pid, apiUrl, env: stack.env }).catch((error: unknown) =>
+  console.error(`could not write ${stateDir}/stack.json (npm run watchdog will not find the stack):`, error),
+);
 const restored = stack.persistence?.restored;
 const shownDir = stateDir.startsWith(REPO_ROOT) ? `${stateDir.slice(REPO_ROOT.length)}/` : stateDir;
 const stateLine = fresh
@@ -187,6 +193,8 @@ Outbox     hand-offs written with each state change are sent to their queue by $
            (swept every 100 ms here; a DynamoDB stream and a 2-minute sweep in AWS)
 Decrees    every message on ${QUEUES.decree.localName} runs ${DECREE_FUNCTION.entry} (same semantics; PDFs under
            s3://${BUCKETS.documents.localName}/${PREFIXES.decrees}; check one at ${apiUrl}/verify/<code>)
+Watchdog   hourly in AWS; here on demand: npm run watchdog runs ${WATCHDOG_FUNCTION.entry} (report under
+           s3://${BUCKETS.documents.localName}/${PREFIXES.watchdogReports})
 
 Get a token (another terminal):
   TOKEN=$(npm run -s token -- --role operator --region 62.03)

@@ -277,14 +277,6 @@ export const ReconciliationRunSchema = z.object({
     .optional(),
   /** Proposals this run moved to DISBURSED. */
   disbursed: z.array(z.string()).optional(),
-  redriven: z
-    .object({
-      uploads: z.number().int(),
-      bankReports: z.number().int(),
-      checks: z.number().int(),
-      decrees: z.number().int(),
-    })
-    .optional(),
   reportKey: z.string().optional(),
   jsonKey: z.string().optional(),
   error: z.string().optional(),

@@ -9,7 +9,7 @@ const ParamsSchema = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
 
 /**
  * `GET /reconciliations/{runId}`: the run's summary per decree (expected, paid, each kind of
- * discrepancy), what it re-drove, and presigned links to its report (CSV for Excel, JSON).
+ * discrepancy), the proposals it moved to DISBURSED, and presigned links to its report (CSV for Excel, JSON).
  */
 export const handler = apiHandler(routeById('GetReconciliation'), async ({ event }) => {
   const { runId } = parseInput(ParamsSchema, event.pathParameters ?? {});
@@ -21,7 +21,6 @@ export const handler = apiHandler(routeById('GetReconciliation'), async ({ event
   return json(200, {
     ...reconciliationSummary(run),
     decrees: run.decrees,
-    redriven: run.redriven,
     error: run.error,
     reportUrl: await link(run.reportKey, `rekonsiliasi-${run.runId}.csv`),
     jsonUrl: await link(run.jsonKey, `rekonsiliasi-${run.runId}.json`),

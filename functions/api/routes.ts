@@ -249,6 +249,12 @@ export const RECONCILE_FUNCTION = { id: 'Reconcile', entry: 'functions/reconcile
  */
 export const RELAY_FUNCTION = { id: 'OutboxRelay', entry: 'functions/relay/handler.ts' } as const;
 
+/**
+ * The pipeline watchdog, invoked by its own schedule (no queue): stuck proposals, lost S3 events
+ * (re-driven into the imports), decree PDF integrity.
+ */
+export const WATCHDOG_FUNCTION = { id: 'Watchdog', entry: 'functions/watchdog/handler.ts' } as const;
+
 /** The bank disbursement report import, triggered by objects created under `disbursements/`. */
 export const DISBURSEMENT_FUNCTION = {
   id: 'ImportBankReport',

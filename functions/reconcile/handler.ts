@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { requestedRunId } from '#shared/adapters/keys.ts';
-import { LambdaInvoker } from '#shared/adapters/lambda-invoker.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
-import { BankReportsRepository, PaymentsRepository } from '#shared/adapters/payments-repo.ts';
+import { PaymentsRepository } from '#shared/adapters/payments-repo.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
-import { MessageQueue } from '#shared/adapters/queue.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
-import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { reconcileSettings } from '#shared/config/reconcile.ts';
@@ -28,15 +25,9 @@ export function dependencies(): ReconcileDeps {
     decrees: new DecreesRepository(config.tableName),
     recipients: new RecipientsRepository(config.tableName),
     payments: new PaymentsRepository(config.tableName),
-    uploads: new UploadsRepository(config.tableName),
-    bankReports: new BankReportsRepository(config.tableName),
     runs: new ReconciliationsRepository(config.tableName),
     objects: new ObjectStore(),
-    invoker: new LambdaInvoker(),
-    checksQueue: config.checksQueueUrl ? new MessageQueue(config.checksQueueUrl) : undefined,
-    decreeQueue: config.decreeQueueUrl ? new MessageQueue(config.decreeQueueUrl) : undefined,
     config: {
-      uploadsBucket: config.uploadsBucket,
       documentsBucket: config.documentsBucket,
       ...settings,
       monthlyRates: RATE_TABLE.monthly,

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'csv-stringify';
 import type { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
-import { objectCreatedEvent } from '#shared/adapters/lambda-invoker.ts';
 import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
@@ -11,20 +10,12 @@ import type {
   RunResults,
   StoredRun,
 } from '#shared/adapters/reconciliations-repo.ts';
-import {
-  PREFIXES,
-  parseBankReportKey,
-  parseUploadKey,
-  reconciliationReportKeys,
-} from '#shared/adapters/storage-keys.ts';
-import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
+import { reconciliationReportKeys } from '#shared/adapters/storage-keys.ts';
 import { monthsIn } from '#shared/domain/amounts.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import { wibDate } from '#shared/domain/decree.ts';
 import { maskAccount, maskNik } from '#shared/domain/mask.ts';
-import { STATUS_LABEL } from '#shared/domain/proposal.ts';
 import {
-  daysBetween,
   FINDING_KINDS,
   FINDING_LABEL,
   type Finding,
@@ -32,29 +23,17 @@ import {
   Ledger,
   type LedgerDecree,
   type ObservedPayment,
-  WATCHED_STATUSES,
 } from '#shared/domain/reconciliation.ts';
 import { safeCell } from '#shared/domain/report.ts';
 import type { RoleCode } from '#shared/domain/roles.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';
 import { planDisbursed } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
-import { type ChecksRequested, type DecreeRequested, decreeRequestFor } from '#shared/messages.ts';
-import type { DecreeRecord, ProposalRecord, ReconciliationRun } from '#shared/model.ts';
+import type { DecreeRecord, ReconciliationRun } from '#shared/model.ts';
 
 export interface ReconcileConfig {
-  readonly uploadsBucket: string;
+  /** Where the run's report goes. */
   readonly documentsBucket: string;
-  /** The functions a lost S3 event is re-driven into (asynchronous invoke). */
-  readonly importFunctionName: string | undefined;
-  readonly disbursementFunctionName: string | undefined;
-  /** A proposal in one watched status for longer than this is reported. */
-  readonly stuckAfterDays: number;
-  /**
-   * A file with no import, a SUBMITTED proposal without checks, or an APPROVED one without its
-   * decree for longer than this is re-driven (their own workers take minutes at most).
-   */
-  readonly redriveAfterMinutes: number;
   /** The first year decrees may exist in. */
   readonly firstYear: number;
   /** Rates of the rate table, for a decree issued before it recorded its own amounts. */
@@ -82,12 +61,12 @@ export interface ReconcileConfig {
  * What an `open` run therefore no longer sees (the next full run does): UNKNOWN_PAYEE (a line
  * matching no open recipient may be a closed decree's, which the run cannot tell without reading
  * the closed lists); lines arriving late for a closed decree (a second transfer, PAID_TWICE, or a
- * RETUR after closing); lines dated before the open decree they would pay; PDF integrity of closed
- * decrees. It reports but never disburses: a line for a closed decree that names no decree can
- * match the same person in the next period's open decree, and only a run that also holds the
- * closed decree attributes it as the rules say (`shared/domain/reconciliation.ts`). Payment lines
- * are still all read from the table (32 Queries and their pages): it stores them by bank reference
- * only, so narrowing that read needs an index by date there.
+ * RETUR after closing); lines dated before the open decree they would pay. It reports but never
+ * disburses: a line for a closed decree that names no decree can match the same person in the next
+ * period's open decree, and only a run that also holds the closed decree attributes it as the rules
+ * say (`shared/domain/reconciliation.ts`). Payment lines are still all read from the table (32
+ * Queries and their pages): it stores them by bank reference only, so narrowing that read needs an
+ * index by date there.
  */
 export type ReconcileScope = 'open' | 'all';
 
@@ -103,23 +82,12 @@ export function scopeOf(
 }
 
 export interface ReconcileDeps {
-  readonly proposals: ProposalsRepository;
-  readonly decrees: DecreesRepository;
-  readonly recipients: RecipientsRepository;
+  readonly proposals: Pick<ProposalsRepository, 'get' | 'list' | 'apply'>;
+  readonly decrees: Pick<DecreesRepository, 'listByYear'>;
+  readonly recipients: Pick<RecipientsRepository, 'stream'>;
   readonly payments: { stream(): AsyncIterable<ObservedPayment> };
-  readonly uploads: Pick<UploadsRepository, 'get'>;
-  readonly bankReports: {
-    getByKey(
-      key: string,
-    ): Promise<{ readonly status: string; readonly startedAt?: string | undefined } | undefined>;
-  };
   readonly runs: ReconciliationsRepository;
-  readonly objects: ObjectStore;
-  readonly invoker: {
-    invokeAsync(functionName: string, event: ReturnType<typeof objectCreatedEvent>): Promise<void>;
-  };
-  readonly checksQueue: { send(message: ChecksRequested): Promise<unknown> } | undefined;
-  readonly decreeQueue: { send(message: DecreeRequested): Promise<unknown> } | undefined;
+  readonly objects: Pick<ObjectStore, 'openWrite' | 'put'>;
   readonly config: ReconcileConfig;
   readonly now?: () => Date;
 }
@@ -147,10 +115,11 @@ const REPORT_COLUMNS = [
 ];
 
 /**
- * One reconciliation run. Everything is computed afresh from the stored state (decrees, their lists,
- * the payment lines, proposals, uploads, PDFs): nothing is counted incrementally, so a repeated or
- * concurrent run computes the same result, and its only writes are conditional (DISBURSED once per
- * proposal) or idempotent (re-drives into idempotent workers, its own run record and report).
+ * One reconciliation run: the ledger only (decrees against payment lines). Everything is computed
+ * afresh from the stored state (decrees, their lists, the payment lines, proposals): nothing is
+ * counted incrementally, so a repeated or concurrent run computes the same result, and its only
+ * writes are conditional (DISBURSED once per proposal) or idempotent (its own run record and
+ * report). What is stuck or lost in the pipeline is the watchdog's (`functions/watchdog/`).
  *
  * Returns the finished run, or undefined when the run was already finished (a redelivery).
  */
@@ -294,16 +263,6 @@ async function reconcile(
     }
   }
 
-  // 4. The pipeline: stuck proposals (re-driven where a message may have been lost), lost S3
-  // events (re-driven), decree PDFs missing or changed.
-  const redriven = { uploads: 0, bankReports: 0, checks: 0, decrees: 0 };
-  for await (const finding of stuckProposals(deps, startedAt, redriven)) await write(finding);
-  for await (const finding of lostUploads(deps, startedAt, redriven)) await write(finding);
-  for (const decree of decrees.filter((candidate) => !closed.has(candidate.decreeId))) {
-    const finding = await checkPdf(deps, decree);
-    if (finding) await write(finding);
-  }
-
   csv.end();
   await report.done();
   const finishedAt = now();
@@ -321,7 +280,6 @@ async function reconcile(
     counts,
     decrees: summaries,
     disbursed,
-    redriven,
     reportKey: keys.csv,
     jsonKey: keys.json,
   };
@@ -337,7 +295,7 @@ async function reconcile(
       attempt,
     });
   }
-  logger.info('Reconciliation run finished', { runId, scope, attempt, counts, disbursed, redriven });
+  logger.info('Reconciliation run finished', { runId, scope, attempt, counts, disbursed });
   return deps.runs.get(runId);
 }
 
@@ -406,167 +364,6 @@ function amountsOf(
   if (decree?.amountByRole) return decree.amountByRole;
   const months = monthsIn(decree?.period ?? '');
   return Object.fromEntries(Object.entries(config.monthlyRates).map(([role, rate]) => [role, rate * months]));
-}
-
-async function* stuckProposals(
-  deps: ReconcileDeps,
-  now: Date,
-  redriven: { checks: number; decrees: number },
-): AsyncGenerator<Finding> {
-  const proposals = await deps.proposals.list({ regions: REGIONS.map((region) => region.code) });
-  const redriveBefore = now.getTime() - deps.config.redriveAfterMinutes * 60_000;
-  for (const proposal of proposals.sort((a, b) => a.proposalId.localeCompare(b.proposalId))) {
-    if (!(WATCHED_STATUSES as readonly string[]).includes(proposal.status)) continue;
-    const since = new Date(proposal.updatedAt);
-    const stale = since.getTime() < redriveBefore;
-    const redrive = stale ? await redriveProposal(deps, proposal, now) : undefined;
-    if (redrive === 'checks') redriven.checks++;
-    if (redrive === 'decree') redriven.decrees++;
-    const days = daysBetween(since, now);
-    if (days < deps.config.stuckAfterDays && !redrive) continue;
-    yield {
-      kind: 'PROPOSAL_STUCK',
-      region: proposal.region,
-      period: proposal.period,
-      proposalId: proposal.proposalId,
-      detail:
-        `Berstatus "${STATUS_LABEL[proposal.status]}" sejak ${since.toISOString().slice(0, 10)} (${days} hari)` +
-        (redrive === 'checks' ? '; permintaan pemeriksaan otomatis dikirim ulang' : '') +
-        (redrive === 'decree' ? '; permintaan penerbitan SK dikirim ulang' : ''),
-    };
-  }
-}
-
-/**
- * A SUBMITTED proposal whose checks never ran, or an APPROVED one with no finished decree: the
- * message was lost (a failed send after the transaction) or died in a DLQ. Both workers are
- * idempotent, so sending again is safe.
- */
-async function redriveProposal(
-  deps: ReconcileDeps,
-  proposal: ProposalRecord,
-  now: Date,
-): Promise<'checks' | 'decree' | undefined> {
-  if (proposal.status === 'SUBMITTED' && proposal.currentListId && deps.checksQueue) {
-    await deps.checksQueue.send({
-      type: 'checks.requested',
-      proposalId: proposal.proposalId,
-      listId: proposal.currentListId,
-      trigger: 'submit',
-      requestedAt: now.toISOString(),
-    });
-    return 'checks';
-  }
-  if (proposal.status === 'APPROVED' && proposal.approvedListId && deps.decreeQueue) {
-    const by = proposal.decidedBy ?? { sub: 'system:reconciliation', name: 'Rekonsiliasi otomatis' };
-    await deps.decreeQueue.send(decreeRequestFor(proposal, by, proposal.decidedAt ?? proposal.updatedAt));
-    return 'decree';
-  }
-  return undefined;
-}
-
-/**
- * Files in the uploads bucket that no import ever picked up (the ObjectCreated event was lost, or
- * the import died without a trace), older than the re-drive delay: each is reported and handed to
- * its import function again.
- */
-async function* lostUploads(
-  deps: ReconcileDeps,
-  now: Date,
-  redriven: { uploads: number; bankReports: number },
-): AsyncGenerator<Finding> {
-  const before = now.getTime() - deps.config.redriveAfterMinutes * 60_000;
-  const sources = [
-    { prefix: PREFIXES.uploads, fn: deps.config.importFunctionName, kind: 'uploads' as const },
-    {
-      prefix: PREFIXES.disbursements,
-      fn: deps.config.disbursementFunctionName,
-      kind: 'bankReports' as const,
-    },
-  ];
-  for (const source of sources) {
-    for await (const object of deps.objects.list(deps.config.uploadsBucket, source.prefix)) {
-      if (object.lastModified.getTime() >= before) continue;
-      const status = await importStatus(deps, source.kind, object.key, before);
-      if (status === 'imported' || status === 'foreign') continue;
-      // FAILED is final: the import stopped after its last allowed attempt, with its reason on the record.
-      const redrive = status === 'FAILED' ? undefined : source.fn;
-      if (redrive) {
-        await deps.invoker.invokeAsync(
-          redrive,
-          objectCreatedEvent(deps.config.uploadsBucket, object, object.lastModified),
-        );
-        redriven[source.kind]++;
-      }
-      yield {
-        kind: 'UPLOAD_NOT_IMPORTED',
-        detail:
-          `s3://${deps.config.uploadsBucket}/${object.key} (${object.lastModified.toISOString()}): ` +
-          (status === 'none' ? 'tidak ada catatan impor' : `impor berhenti pada status ${status}`) +
-          (redrive ? '; dikirim ulang ke fungsi impor' : ''),
-      };
-    }
-  }
-}
-
-/**
- * Whether a file was imported: `imported` (or refused for good: REJECTED), `none` (no record),
- * `foreign` (not a key the imports take), or the status it stopped in: FAILED, or PROCESSING since
- * before `before` (longer than any import may run, so its attempt is dead).
- */
-async function importStatus(
-  deps: ReconcileDeps,
-  kind: 'uploads' | 'bankReports',
-  key: string,
-  before: number,
-): Promise<'imported' | 'none' | 'foreign' | string> {
-  const record =
-    kind === 'bankReports'
-      ? parseBankReportKey(key)
-        ? await deps.bankReports.getByKey(key)
-        : 'foreign'
-      : await uploadRecord(deps, key);
-  if (record === 'foreign') return 'foreign';
-  if (!record) return 'none';
-  if (record.status === 'FAILED' || record.status === 'AWAITING_FILE') return record.status;
-  if (record.status === 'PROCESSING') {
-    const since = Date.parse(record.startedAt ?? '');
-    return Number.isNaN(since) || since < before ? record.status : 'imported';
-  }
-  return 'imported';
-}
-
-async function uploadRecord(
-  deps: ReconcileDeps,
-  key: string,
-): Promise<{ status: string; startedAt?: string | undefined } | undefined | 'foreign'> {
-  const parsed = parseUploadKey(key);
-  return parsed ? deps.uploads.get(parsed.uploadId) : 'foreign';
-}
-
-/** A decree whose PDF is gone, or whose bytes no longer hash to the SHA-256 recorded when it was issued. */
-async function checkPdf(deps: ReconcileDeps, decree: DecreeRecord): Promise<Finding | undefined> {
-  if (!decree.pdfKey || !decree.sha256) return undefined;
-  const where = {
-    decreeNumber: decree.number,
-    region: decree.region,
-    period: decree.period,
-    proposalId: decree.proposalId,
-  };
-  if (!(await deps.objects.exists(deps.config.documentsBucket, decree.pdfKey))) {
-    return {
-      ...where,
-      kind: 'DECREE_PDF_MISSING',
-      detail: `s3://${deps.config.documentsBucket}/${decree.pdfKey}`,
-    };
-  }
-  const stored = await deps.objects.sha256(deps.config.documentsBucket, decree.pdfKey);
-  if (stored.sha256 === decree.sha256) return undefined;
-  return {
-    ...where,
-    kind: 'DECREE_PDF_MISMATCH',
-    detail: `SHA-256 tercatat ${decree.sha256}, tersimpan ${stored.sha256}`,
-  };
 }
 
 /** A report line: personal data masked as auditors read it (NIK and account), every cell formula-safe. */

@@ -3,15 +3,12 @@ import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREFIXES, QUEUES } from '#shared/resources.ts';
 import { RECONCILE_FUNCTION } from '../../functions/api/routes.ts';
-import { acknowledgeWildcardUnder } from '../nag.ts';
 import { RECONCILE_WORKER, VISIBILITY_TIMEOUT_FACTOR } from '../workers.ts';
 import { functionErrorsAlarm } from './alarms.ts';
 import { grantPutPrefix, grantTableAccess } from './data-grants.ts';
@@ -20,16 +17,9 @@ import { WorkQueue, withDeadLetter } from './work-queue.ts';
 
 export interface ReconciliationPipelineProps {
   readonly table: ITable;
-  readonly uploadsBucket: IBucket;
   readonly documentsBucket: IBucket;
   /** Names of the table and buckets, keyed by the env var names in `shared/resources.ts`. */
   readonly environment: Record<string, string>;
-  /** The imports a lost S3 event is re-driven into. */
-  readonly importFunction: IFunction;
-  readonly bankReportFunction: IFunction;
-  /** Where stuck proposals are re-driven: their checks, their decree. */
-  readonly checksQueue: IQueue;
-  readonly decreeQueue: IQueue;
   /**
    * When the daily run starts.
    * @default 01:00 WIB (18:00 UTC), after the bank's end-of-day reports
@@ -46,8 +36,8 @@ export interface ReconciliationPipelineProps {
  * Reconciliation: a daily EventBridge rule and `POST /reconciliations` put a
  * `reconciliation.requested` message on the reconciliation queue; `RECONCILE_FUNCTION` runs it
  * (one run per invocation, DLQ after retries). The job reads everything and writes little: run
- * records, DISBURSED transitions, its report under `reports/reconciliations/`; it re-drives lost
- * S3 events into the two imports and stuck proposals into the checks and decree queues.
+ * records, DISBURSED transitions, its report under `reports/reconciliations/`. It reads no file and
+ * sends nothing: what is stuck or lost in the pipeline is the watchdog's (`./watchdog.ts`).
  */
 export class ReconciliationPipeline extends Construct {
   public readonly queue: Queue;
@@ -73,59 +63,18 @@ export class ReconciliationPipeline extends Construct {
 
     this.function = new ProjectFunction(this, RECONCILE_FUNCTION.id, {
       entry: RECONCILE_FUNCTION.entry,
-      description: 'Reconciles decrees in force with the bank reports; finds what is stuck or lost',
+      description: 'Reconciles decrees in force with the bank reports',
       timeout: Duration.seconds(RECONCILE_WORKER.timeoutSeconds),
       memorySize: RECONCILE_WORKER.memoryMb,
-      environment: {
-        ...props.environment,
-        IMPORT_FUNCTION_NAME: props.importFunction.functionName,
-        DISBURSEMENT_FUNCTION_NAME: props.bankReportFunction.functionName,
-        [QUEUES.checks.envVar]: props.checksQueue.queueUrl,
-        [QUEUES.decree.envVar]: props.decreeQueue.queueUrl,
-      },
+      environment: props.environment,
     });
     grantTableAccess(this.function, props.table, 'readwrite');
-    // Lists uploads and bank reports to find lost S3 events; reads no file (the imports do, when re-driven).
-    this.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.uploadsBucket.bucketArn] }),
-    );
-    // Decree PDFs are hashed against the recorded SHA-256 (read only, with ListBucket so a missing PDF is a 404).
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [props.documentsBucket.arnForObjects(`${PREFIXES.decrees}*`)],
-      }),
-    );
-    this.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.documentsBucket.bucketArn] }),
-    );
     grantPutPrefix(
       this.function,
       props.documentsBucket,
       PREFIXES.reconciliationReports,
       'one CSV and one JSON report per run, keyed by runId',
     );
-    props.importFunction.grantInvoke(this.function);
-    props.bankReportFunction.grantInvoke(this.function);
-    const role = this.function.role;
-    if (!role) throw new Error('the reconciliation function has no role');
-    acknowledgeWildcardUnder(
-      role,
-      props.documentsBucket.bucketArn,
-      `/${PREFIXES.decrees}*`,
-      'Read-only: every decree PDF is hashed against the SHA-256 recorded when it was issued (keys known at run time).',
-    );
-    for (const fn of [props.importFunction, props.bankReportFunction]) {
-      acknowledgeWildcardUnder(
-        role,
-        fn.functionArn,
-        ':*',
-        'Function.grantInvoke covers the function and its versions/aliases (:*); only the two import functions, ' +
-          'to re-drive an S3 event that never reached them.',
-      );
-    }
-    props.checksQueue.grantSendMessages(this.function);
-    props.decreeQueue.grantSendMessages(this.function);
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 1,

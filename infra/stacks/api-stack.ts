@@ -14,6 +14,7 @@ import { OutboxRelay } from '../constructs/outbox-relay.ts';
 import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import { Watchdog } from '../constructs/watchdog.ts';
 import type { EdgeSettings, Throttle } from '../settings.ts';
 
 export interface KhbsApiStackProps extends StackProps, DataResources {
@@ -90,6 +91,7 @@ export class KhbsApiStack extends Stack {
   public readonly decree: DecreePipeline;
   public readonly reconciliation: ReconciliationPipeline;
   public readonly outboxRelay: OutboxRelay;
+  public readonly watchdog: Watchdog;
 
   constructor(scope: Construct, id: string, props: KhbsApiStackProps) {
     super(scope, id, props);
@@ -135,10 +137,13 @@ export class KhbsApiStack extends Stack {
     this.reconciliation = new ReconciliationPipeline(this, 'Reconciliation', {
       ...data,
       environment,
+      ...alarms,
+    });
+    this.watchdog = new Watchdog(this, 'Watchdog', {
+      ...data,
+      environment,
       importFunction: this.importPipeline.function,
       bankReportFunction: this.importPipeline.bankReportFunction,
-      checksQueue: this.checks.queue,
-      decreeQueue: this.decree.queue,
       ...alarms,
     });
 

@@ -38,7 +38,7 @@ export function objectCreatedEvent(
         awsRegion: process.env.AWS_REGION ?? 'ap-southeast-3',
         eventTime: eventTime.toISOString(),
         eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'khbs-reconciliation' },
+        userIdentity: { principalId: 'khbs-watchdog' },
         requestParameters: { sourceIPAddress: '127.0.0.1' },
         responseElements: { 'x-amz-request-id': 'redrive', 'x-amz-id-2': 'redrive' },
         s3: {

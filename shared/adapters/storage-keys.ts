@@ -14,6 +14,7 @@ import { PeriodSchema } from '../domain/period.ts';
  * | documents | `reports/disbursements/<yyyy-mm-dd>/<file>`      | the bank report import       |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
+ * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
  */
 export const PREFIXES = {
   uploads: 'uploads/',
@@ -25,6 +26,8 @@ export const PREFIXES = {
   bankReportErrors: 'reports/disbursements/',
   /** Reconciliation reports in the documents bucket: `reports/reconciliations/<runId>.csv|.json`. */
   reconciliationReports: 'reports/reconciliations/',
+  /** Pipeline watchdog reports in the documents bucket: `reports/watchdog/<runId>.csv|.json`. */
+  watchdogReports: 'reports/watchdog/',
 } as const;
 
 // --- Recipient uploads ------------------------------------------------------------------------------
@@ -131,4 +134,12 @@ export const decreeFilename = (number: string): string => `SK-${number.replace(/
 export const reconciliationReportKeys = (runId: string) => ({
   csv: `${PREFIXES.reconciliationReports}${runId}.csv`,
   json: `${PREFIXES.reconciliationReports}${runId}.json`,
+});
+
+// --- Pipeline watchdog reports ----------------------------------------------------------------------
+
+/** A watchdog run's report, as CSV (for the operators, in Excel) and a JSON summary. */
+export const watchdogReportKeys = (runId: string) => ({
+  csv: `${PREFIXES.watchdogReports}${runId}.csv`,
+  json: `${PREFIXES.watchdogReports}${runId}.json`,
 });

@@ -10,6 +10,9 @@
  * two periods), the line pays the earliest decree (by number order: year, then sequence) where that
  * recipient is not paid yet. Lines are processed in a stable order, so the same inputs always give
  * the same result.
+ *
+ * What is stuck or lost in the pipeline (proposals, S3 events, decree PDFs) is not the ledger's: the
+ * watchdog (`shared/domain/watchdog.ts`) reports it, on its own schedule.
  */
 
 export const FINDING_KINDS = [
@@ -22,10 +25,6 @@ export const FINDING_KINDS = [
   'ACCOUNT_DIFFERS',
   'UNKNOWN_PAYEE',
   'PAID_UNDER_REVOKED',
-  'PROPOSAL_STUCK',
-  'UPLOAD_NOT_IMPORTED',
-  'DECREE_PDF_MISSING',
-  'DECREE_PDF_MISMATCH',
   'DECREE_LIST_INCOMPLETE',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -42,10 +41,6 @@ export const FINDING_LABEL: Record<FindingKind, string> = {
   DECREE_LIST_INCOMPLETE: 'Daftar penerima SK tidak lengkap terbaca',
   UNKNOWN_PAYEE: 'Dibayar ke rekening/NIK yang tidak ada dalam SK yang berlaku',
   PAID_UNDER_REVOKED: 'Dibayar berdasarkan SK yang telah dicabut',
-  PROPOSAL_STUCK: 'Usulan tertahan terlalu lama pada satu status',
-  UPLOAD_NOT_IMPORTED: 'Berkas di bucket tanpa hasil impor (event S3 hilang): dikirim ulang',
-  DECREE_PDF_MISSING: 'Berkas PDF SK tidak ditemukan',
-  DECREE_PDF_MISMATCH: 'Berkas PDF SK tidak sama dengan SHA-256 yang tercatat',
 };
 
 export interface LedgerDecree {
@@ -87,7 +82,7 @@ export interface ObservedPayment {
   readonly nomorSk?: string | undefined;
 }
 
-/** A line of the report: one discrepancy. Recipient fields are absent for pipeline findings. */
+/** A line of the report: one discrepancy. Recipient fields are absent for decree-level findings. */
 export interface Finding {
   readonly kind: FindingKind;
   readonly decreeNumber?: string | undefined;
@@ -356,13 +351,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
-
-/** How long a proposal may stay in one status before reconciliation reports it (days), by status. */
-export const WATCHED_STATUSES = ['SUBMITTED', 'IN_REVIEW', 'VERIFIED', 'APPROVED'] as const;
-
-/** Whole days between two instants (floor). */
-export const daysBetween = (from: Date, to: Date): number =>
-  Math.floor((to.getTime() - from.getTime()) / 86_400_000);
 
 /** `…0123`: enough of an account to tell it apart in a report, never the whole number. */
 const maskTail = (account: string): string => `…${account.slice(-4)}`;

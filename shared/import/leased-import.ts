@@ -15,7 +15,7 @@ import { FileRejection } from './source.ts';
 export const LEASE_MS = 90_000;
 /**
  * Attempts at one object before its import ends FAILED: Lambda's asynchronous invocation makes three
- * in all, and a re-drive by the reconciliation counts as one more only while this many are not used.
+ * in all, and a re-drive by the watchdog counts as one more only while this many are not used.
  */
 export const MAX_ATTEMPTS = 3;
 

@@ -11,6 +11,7 @@ import {
   RECONCILE_FUNCTION,
   ROUTES,
   type RouteSpec,
+  WATCHDOG_FUNCTION,
 } from '../../functions/api/routes.ts';
 import { repoPath } from '../../infra/paths.ts';
 import { PRE_TOKEN_FUNCTION } from '../../infra/triggers.ts';
@@ -60,11 +61,14 @@ const importFunctionId = (): string => logicalIdOf(app.api.importPipeline.functi
 const bankReportFunctionId = (): string => logicalIdOf(app.api.importPipeline.bankReportFunction);
 /** The reconciliation job (`RECONCILE_FUNCTION`). */
 const reconcileFunctionId = (): string => logicalIdOf(app.api.reconciliation.function);
+/** The pipeline watchdog (`WATCHDOG_FUNCTION`). */
+const watchdogFunctionId = (): string => logicalIdOf(app.api.watchdog.function);
 /** Every function of the project that is not behind a route. */
 const backgroundFunctionIds = (): string[] => [
   importFunctionId(),
   bankReportFunctionId(),
   reconcileFunctionId(),
+  watchdogFunctionId(),
   logicalIdOf(app.api.checks.function),
   logicalIdOf(app.api.decree.function),
   logicalIdOf(app.api.outboxRelay.function),
@@ -109,6 +113,7 @@ describe('KhbsApi: one function per route', () => {
       IMPORT_FUNCTION,
       DISBURSEMENT_FUNCTION,
       RECONCILE_FUNCTION,
+      WATCHDOG_FUNCTION,
       CHECKS_FUNCTION,
       DECREE_FUNCTION,
       PRE_TOKEN_FUNCTION,
@@ -120,6 +125,7 @@ describe('KhbsApi: one function per route', () => {
     expect(app.api.importPipeline.function.node.id).toBe(IMPORT_FUNCTION.id);
     expect(app.api.importPipeline.bankReportFunction.node.id).toBe(DISBURSEMENT_FUNCTION.id);
     expect(app.api.reconciliation.function.node.id).toBe(RECONCILE_FUNCTION.id);
+    expect(app.api.watchdog.function.node.id).toBe(WATCHDOG_FUNCTION.id);
     expect(app.api.directory.preTokenFunction.node.id).toBe(PRE_TOKEN_FUNCTION.id);
   });
 
@@ -529,7 +535,7 @@ describe('KhbsApi: least privilege', () => {
     expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
   });
 
-  it('only the reconciliation job may invoke a function, and only the two imports', () => {
+  it('only the watchdog may invoke a function, and only the two imports (the reconciliation no longer)', () => {
     const invokers = Object.keys(template.findResources('AWS::Lambda::Function') as Resources).filter(
       (id) => {
         let statements: Statement[];
@@ -541,8 +547,9 @@ describe('KhbsApi: least privilege', () => {
         return statementsAllowing(statements, 'lambda:InvokeFunction').length > 0;
       },
     );
-    expect(invokers).toEqual([reconcileFunctionId()]);
-    const { statements } = permissionsOf(template, reconcileFunctionId());
+    expect(invokers).toEqual([watchdogFunctionId()]);
+    expect(invokers).not.toContain(reconcileFunctionId());
+    const { statements } = permissionsOf(template, watchdogFunctionId());
     const targets = statementsAllowing(statements, 'lambda:InvokeFunction')
       .flatMap(resourcesOf)
       .map((r) => flatResource(r, labels))

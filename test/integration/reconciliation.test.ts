@@ -1,25 +1,17 @@
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Event } from 'aws-lambda';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { bankReportCsv, type Payee, plantDiscrepancies } from '../../local/bank-report.ts';
-import {
-  approver,
-  callRoute,
-  importList,
-  issueDecreeFor,
-  lambdaContext,
-  moveTo,
-  recipientCsv,
-} from '../support/api.ts';
+import { approver, callRoute, importList, issueDecreeFor, lambdaContext, moveTo } from '../support/api.ts';
 import { emptyBucket, resetTable, testClients } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
  * The reconciliation job against DynamoDB Local and the S3 emulator, fed by the real bank report
  * import: each kind of discrepancy on a crafted report and none on a clean one, a repeated report
- * changing nothing, a lost upload event found and re-driven, a tampered decree PDF, two runs at
- * once giving one consistent result, and a daily run that reads only open decrees' lists while a
- * full run still reads (and reports on) the closed ones.
+ * changing nothing, two runs at once giving one consistent result, a daily run that reads only open
+ * decrees' lists while a full run still reads (and reports on) the closed ones, and years of closed
+ * decrees that do not make the daily run cost more. What is stuck or lost in the pipeline is the
+ * watchdog's (`watchdog.test.ts`).
  */
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -27,16 +19,16 @@ useEmulatorEnv();
 const { env } = await import('#shared/config/env.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
-const { UploadsRepository } = await import('#shared/adapters/uploads-repo.ts');
+const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
 const { verifyChain } = await import('#shared/domain/audit.ts');
 const { dependencies } = await import('../../functions/reconcile/handler.ts');
 const { runReconciliation, scopeOf } = await import('../../functions/reconcile/run-reconciliation.ts');
 const { handler: bankImport } = await import('../../functions/disbursement/handler.ts');
-const { handler: recipientImport } = await import('../../functions/import/handler.ts');
 
 const config = env();
 const proposals = new ProposalsRepository(config.tableName);
+const decrees = new DecreesRepository(config.tableName);
 const { s3 } = testClients();
 
 /** What the decree of a proposal says each of its recipients is paid. */
@@ -67,24 +59,8 @@ async function deliver(key: string, body: string): Promise<void> {
   await bankImport(event, lambdaContext('khbs-ImportBankReport'));
 }
 
-/** The local stand-in for Lambda's asynchronous invoke: the real import handlers, run at once. */
-const invoked: string[] = [];
-const invoker = {
-  invokeAsync: async (functionName: string, event: S3Event) => {
-    invoked.push(`${functionName} ${event.Records[0]?.s3.object.key}`);
-    const run = functionName === 'khbs-ImportUpload' ? recipientImport : bankImport;
-    await run(event, lambdaContext(functionName));
-  },
-};
-
-const reconcileDeps = (overrides: { now?: () => Date } = {}) => ({
+const reconcileDeps = (overrides: Partial<ReturnType<typeof dependencies>> = {}) => ({
   ...dependencies(),
-  invoker,
-  config: {
-    ...dependencies().config,
-    importFunctionName: 'khbs-ImportUpload',
-    disbursementFunctionName: 'khbs-ImportBankReport',
-  },
   ...overrides,
 });
 
@@ -246,92 +222,6 @@ describe('reconciliation of decrees in force with the bank reports', () => {
   });
 });
 
-describe('what is stuck or lost in the pipeline', () => {
-  it('finds an upload whose S3 event was lost and re-drives it into the import', async () => {
-    const key = `uploads/62.03/2028-S1/lost-${Date.now()}.csv`;
-    await s3.send(
-      new PutObjectCommand({ Bucket: config.uploadsBucket, Key: key, Body: recipientCsv('62.03', 3, 601) }),
-    );
-    invoked.length = 0;
-    // Seen from an hour later, the file is past the re-drive delay.
-    const later = () => new Date(Date.now() + 60 * 60_000);
-    const run = await runReconciliation('test-run-lost', 'api', reconcileDeps({ now: later }));
-    expect(run?.counts?.UPLOAD_NOT_IMPORTED).toBe(1);
-    expect(run?.redriven?.uploads).toBe(1);
-    expect(invoked).toEqual([`khbs-ImportUpload ${key}`]);
-    const uploadId = key.split('/').at(-1)?.replace('.csv', '') ?? '';
-    expect(await new UploadsRepository(config.tableName).get(uploadId)).toMatchObject({
-      status: 'COMPLETED',
-    });
-    // Imported now: the next run finds nothing lost.
-    const next = await runReconciliation('test-run-lost-2', 'api', reconcileDeps({ now: later }));
-    expect(next?.counts?.UPLOAD_NOT_IMPORTED).toBe(0);
-  });
-
-  it('reports an upload whose import ended FAILED, and does not re-drive it', async () => {
-    const key = `uploads/62.03/2028-T1/failed-${Date.now()}.csv`;
-    const out = await s3.send(
-      new PutObjectCommand({ Bucket: config.uploadsBucket, Key: key, Body: recipientCsv('62.03', 3, 651) }),
-    );
-    const uploadId = key.split('/').at(-1)?.replace('.csv', '') ?? '';
-    // The import stopped after its last allowed attempt: FAILED, with its reason.
-    const claims = new UploadsRepository(config.tableName).claims;
-    const claim = await claims.claim({
-      id: uploadId,
-      s3Key: key,
-      etag: out.ETag ?? '',
-      now: new Date(),
-      leaseMs: 90_000,
-      maxAttempts: 3,
-      set: { uploadId, region: '62.03', period: '2028-T1', s3Key: key, startedAt: new Date().toISOString() },
-      setIfAbsent: { createdAt: new Date().toISOString() },
-      exhausted: () => ({ code: 'INTERNAL', message: 'not expected' }),
-    });
-    expect(claim.kind).toBe('claimed');
-    await claims.finish(uploadId, 1, {
-      status: 'FAILED',
-      reasons: [{ code: 'INTERNAL', message: 'Impor berhenti setelah 3 percobaan: …' }],
-    });
-    invoked.length = 0;
-    const later = () => new Date(Date.now() + 60 * 60_000);
-    try {
-      const run = await runReconciliation('test-run-failed', 'api', reconcileDeps({ now: later }));
-      expect(run?.counts?.UPLOAD_NOT_IMPORTED).toBe(1);
-      expect(run?.redriven?.uploads).toBe(0);
-      expect(invoked).toEqual([]);
-      expect(await new UploadsRepository(config.tableName).get(uploadId)).toMatchObject({
-        status: 'FAILED',
-        attempts: 1,
-      });
-    } finally {
-      await s3.send(new DeleteObjectCommand({ Bucket: config.uploadsBucket, Key: key }));
-    }
-  });
-
-  it('reports proposals stuck for days and re-drives a submission whose checks never ran', async () => {
-    const list = await importList('62.01', '2028-S2', 2, 701);
-    await moveTo(list.proposalId, 'SUBMITTED');
-    const tenDaysLater = () => new Date(Date.now() + 10 * 86_400_000);
-    const run = await runReconciliation('test-run-stuck', 'api', reconcileDeps({ now: tenDaysLater }));
-    expect(run?.counts?.PROPOSAL_STUCK).toBeGreaterThanOrEqual(1);
-    expect(run?.redriven?.checks).toBe(1);
-  });
-
-  it('finds a decree PDF that was changed, and one that is gone', async () => {
-    const decree = await dependencies().decrees.get(paidInFull.decreeId);
-    const pdfKey = decree?.pdfKey ?? '';
-    await s3.send(
-      new PutObjectCommand({ Bucket: config.documentsBucket, Key: pdfKey, Body: '%PDF-1.7 tampered' }),
-    );
-    const tampered = await runReconciliation('test-run-pdf', 'api', reconcileDeps());
-    expect(tampered?.counts?.DECREE_PDF_MISMATCH).toBe(1);
-    await s3.send(new DeleteObjectCommand({ Bucket: config.documentsBucket, Key: pdfKey }));
-    const gone = await runReconciliation('test-run-pdf-2', 'api', reconcileDeps());
-    expect(gone?.counts?.DECREE_PDF_MISSING).toBe(1);
-    expect(gone?.counts?.DECREE_PDF_MISMATCH).toBe(0);
-  });
-});
-
 describe('a decree whose list cannot be read whole', () => {
   it('is reported and never called paid', async () => {
     const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -391,7 +281,7 @@ describe('a daily run with years of closed decrees', () => {
     closed.push(...decreed);
     const lines = [];
     for (const [d, decree] of closed.entries()) {
-      const record = await dependencies().decrees.get(decree.decreeId);
+      const record = await decrees.get(decree.decreeId);
       const payees = await payeesOf(decree.proposalId, record ?? {});
       if (d === 0) closedPayee = payees[0] as Payee;
       lines.push(
@@ -448,12 +338,11 @@ describe('a daily run with years of closed decrees', () => {
     expect(daily?.counts?.PAID_UNDER_REVOKED).toBe(1);
     expect(daily?.counts?.NOT_PAID).toBe(full?.counts?.NOT_PAID);
     expect(daily?.counts?.PAID_TWICE).toBe(1);
-    // Left to the full run: a payee in no decree, and the closed decree P's list and PDF.
+    // Left to the full run: a payee in no decree, and the closed decree P's list.
     expect(daily?.counts?.UNKNOWN_PAYEE).toBe(0);
     // The planted stranger, and P's payee whose row the test above deleted.
     expect(full?.counts?.UNKNOWN_PAYEE).toBe(2);
     expect(daily?.counts?.DECREE_LIST_INCOMPLETE).toBe(0);
-    expect(daily?.counts?.DECREE_PDF_MISSING).toBe(0);
     expect(daily?.disbursed).toEqual([]);
   });
 
@@ -470,6 +359,112 @@ describe('a daily run with years of closed decrees', () => {
     const summary = full?.decrees?.find((decree) => decree.number === closed[0]?.number);
     expect(summary).toMatchObject({ paidTwice: 1, fullyPaid: false });
     expect(full?.counts?.PAID_TWICE).toBe(2);
+  });
+});
+
+describe('the cost of a daily run with three years of closed decrees', () => {
+  type Run = Awaited<ReturnType<typeof runReconciliation>>;
+  const years = [2024, 2025, 2026];
+  const closedLists: string[] = [];
+  let openList: { listId: string; number: string };
+  let baseline: { run: Run; lists: string[] };
+
+  /** A run whose recipient list reads (`recipients.stream`) are counted: what a run costs grows with them. */
+  async function counted(runId: string, scope: 'open' | 'all') {
+    const lists: string[] = [];
+    const base = dependencies();
+    const recipients = {
+      stream: (listId: string) => {
+        lists.push(listId);
+        return base.recipients.stream(listId);
+      },
+    };
+    const run = await runReconciliation(
+      runId,
+      scope === 'open' ? 'schedule' : 'api',
+      reconcileDeps({ recipients, config: { ...base.config, firstYear: years[0] ?? 2024 } }),
+      scope,
+    );
+    return { run, lists };
+  }
+
+  /** An approved proposal's decree, numbered and dated in `year` (the decree worker with its clock set). */
+  async function decreeIn(year: number, proposalId: string) {
+    const { dependencies: decreeDeps } = await import('../../functions/decree/handler.ts');
+    const { issueDecree } = await import('../../functions/decree/issue-decree.ts');
+    const { decreeRequestFor } = await import('#shared/messages.ts');
+    const proposal = await proposals.get(proposalId);
+    if (!proposal) throw new Error(`no proposal ${proposalId}`);
+    const by = { sub: 'approver-sekda', name: 'Sekretaris Daerah' };
+    const at = new Date(`${year}-03-02T03:00:00Z`);
+    const decree = await issueDecree(decreeRequestFor(proposal, by, proposal.updatedAt), {
+      ...decreeDeps(),
+      now: () => at,
+    });
+    if (!decree) throw new Error(`no decree for ${proposalId}`);
+    return decree;
+  }
+
+  beforeAll(async () => {
+    baseline = await counted('test-run-cost-before', 'open');
+    // Three decrees a year, three years, two recipients each: all paid in full and closed by a full
+    // run; then one more decree, still open.
+    const lines = [];
+    let n = 0;
+    for (const year of years) {
+      for (const [region, half] of [
+        ['62.01', 'S1'],
+        ['62.01', 'S2'],
+        ['62.03', 'S1'],
+      ] as const) {
+        const list = await importList(region, `${year}-${half}`, 2, 900 + 2 * n);
+        await moveTo(list.proposalId, 'APPROVED');
+        const decree = await decreeIn(year, list.proposalId);
+        expect(decree.year).toBe(year);
+        closedLists.push(decree.listId);
+        const payees = await payeesOf(list.proposalId, decree);
+        lines.push(
+          ...payees.map((payee, index) => ({
+            bankRef: `HIST${year}${n}${index}`,
+            ...payee,
+            status: 'BERHASIL' as const,
+            date: `${year}-07-01`,
+            nomorSk: decree.number,
+          })),
+        );
+        n++;
+      }
+    }
+    await deliver('disbursements/2026-07-01/bkk-riwayat.csv', bankReportCsv(lines));
+    const closing = await counted('test-run-cost-close', 'all');
+    expect(closing.run?.disbursed).toHaveLength(years.length * 3);
+    const open = await importList('62.03', '2026-S2', 2, 990);
+    await moveTo(open.proposalId, 'APPROVED');
+    const decree = await decreeIn(2026, open.proposalId);
+    openList = { listId: decree.listId, number: decree.number };
+  }, 180_000);
+
+  it("reads the open decree's list and none of the closed ones: cost grows with open work, not history", async () => {
+    const { run, lists } = await counted('test-run-cost-daily', 'open');
+    expect(run?.scope).toBe('open');
+    // Nine more closed decrees are known only by their number; one more list is read.
+    expect(run?.skipped?.closedDecrees).toBe((baseline.run?.skipped?.closedDecrees ?? 0) + 9);
+    expect(run?.inputs?.decrees).toBe((baseline.run?.inputs?.decrees ?? 0) + 1);
+    expect(run?.inputs?.expected).toBe((baseline.run?.inputs?.expected ?? 0) + 2);
+    expect(lists.sort()).toEqual([...baseline.lists, openList.listId].sort());
+    for (const listId of closedLists) expect(lists).not.toContain(listId);
+    expect(run?.decrees?.find((decree) => decree.number === openList.number)).toMatchObject({
+      recipients: 2,
+      notPaid: 2,
+      fullyPaid: false,
+    });
+  });
+
+  it('the weekly full run still reads every year of history', async () => {
+    const { run, lists } = await counted('test-run-cost-full', 'all');
+    for (const listId of [...closedLists, openList.listId]) expect(lists).toContain(listId);
+    expect(run?.skipped?.closedDecrees).toBe(0);
+    expect(run?.inputs?.decrees).toBe(lists.length);
   });
 });
 

@@ -135,7 +135,7 @@ describe('KhbsApi: one function per route', () => {
       ...backgroundFunctionIds(),
       logicalIdOf(app.api.directory.preTokenFunction),
     ]);
-    expect(ours.size).toBe(ROUTES.length + 6 + 1);
+    expect(ours.size).toBe(ROUTES.length + 7 + 1);
     const others = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => !ours.has(id));
     expect(others).toHaveLength(1);
     expect(others[0]).toMatch(/^BucketNotificationsHandler/);

@@ -82,12 +82,15 @@ describe('KhbsApi: the pipeline watchdog', () => {
     expect(target?.Input).toBeUndefined();
     // An undelivered event is not kept past the next run, which does the same work.
     expect(target?.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
-    // EventBridge may invoke it, from this rule only.
+    // EventBridge may invoke it, from this rule only (the only other function it invokes is the
+    // outbox relay, from its sweep rule).
     const fromEvents = Object.values(template.findResources('AWS::Lambda::Permission') as Resources)
       .map((r) => r.Properties ?? {})
       .filter((p) => p.Principal === 'events.amazonaws.com');
-    expect(fromEvents.map((p) => getAttTarget(p.FunctionName))).toEqual([ids.watchdog]);
-    expect(fromEvents[0]?.SourceArn).toEqual({ 'Fn::GetAtt': [ids.rule, 'Arn'] });
+    const relay = logicalIdOf(app.api.outboxRelay.function);
+    expect(fromEvents.map((p) => getAttTarget(p.FunctionName)).sort()).toEqual([ids.watchdog, relay].sort());
+    const mine = fromEvents.filter((p) => getAttTarget(p.FunctionName) === ids.watchdog);
+    expect(mine.map((p) => p.SourceArn)).toEqual([{ 'Fn::GetAtt': [ids.rule, 'Arn'] }]);
     // No event source mapping: no queue in between.
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources);
     expect(mappings.filter((m) => getAttTarget(m.Properties?.FunctionName) === ids.watchdog)).toEqual([]);

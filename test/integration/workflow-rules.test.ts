@@ -39,6 +39,8 @@ const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts
 const { env } = await import('#shared/config/env.ts');
 const { verifyChain } = await import('#shared/domain/audit.ts');
 const { ROUTES } = await import('../../functions/api/routes.ts');
+const { dependencies: relayDependencies } = await import('../../functions/relay/handler.ts');
+const { sweepOutbox } = await import('../../functions/relay/relay.ts');
 
 const A = '62.01';
 const CHECKS_QUEUE = emulatorEnv.CHECKS_QUEUE_URL as string;
@@ -93,6 +95,8 @@ const conflictReason = (response: ApiResponse<Answer>) =>
  * deleted too).
  */
 async function messagesAbout(queueUrl: string, proposalId: string): Promise<unknown[]> {
+  // What the routes handed off waits in the outbox: the relay (as deployed) sends it first.
+  await sweepOutbox(0, relayDependencies());
   const { sqs } = testClients();
   const found: unknown[] = [];
   for (let empty = 0; empty < 2; ) {

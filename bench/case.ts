@@ -99,20 +99,20 @@ async function run(): Promise<Record<string, unknown>> {
       const head = await s3Client.send(new HeadObjectCommand({ Bucket: bucket, Key: s3Key }));
       const size = (await stat(file)).size;
       const begin = performance.now();
-      const outcomes = await handler(
-        {
-          Records: [
-            {
-              eventTime: new Date().toISOString(),
-              s3: {
-                bucket: { name: bucket },
-                object: { key: s3Key, size, eTag: (head.ETag ?? '').replaceAll('"', '') },
-              },
-            },
-          ],
-        } as never,
-        { getRemainingTimeInMillis: () => 900_000, functionName: 'bench', awsRequestId: 'bench' } as never,
+      const { createLambdaContext, invokeWithTimeout } = await import('../local/lambda.ts');
+      const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
+      const event = objectCreatedEvent(
+        bucket,
+        { key: s3Key, size, etag: (head.ETag ?? '').replaceAll('"', '') },
+        new Date(),
       );
+      // As Lambda runs it (per-invocation logger context included), with its 15-minute timeout.
+      const outcomes = (await invokeWithTimeout(
+        handler,
+        event,
+        createLambdaContext({ functionName: 'bench-import', timeoutMs: 900_000 }),
+        900_000,
+      )) as Awaited<ReturnType<typeof handler>>;
       const outcome = outcomes[0];
       const record = outcome && 'record' in outcome ? outcome.record : undefined;
       return {

@@ -568,10 +568,6 @@ describe('KhbsApi: the outbox relay', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
-    const [query] = statementsAllowing(statements, 'dynamodb:Query');
-    expect(query?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['OUTBOX#PENDING'] },
-    });
     expect(resourcesAllowed(statements, 'dynamodb:Query')).toEqual(['<table>/index/gsi1']);
     const [update] = statementsAllowing(statements, 'dynamodb:UpdateItem');
     expect(update?.Condition).toEqual({

@@ -1,29 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { uploadObjectKey } from '#shared/adapters/storage-keys.ts';
-import { PeriodSchema } from '#shared/domain/period.ts';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { CreateUploadBodySchema } from '#shared/contract/requests.ts';
 import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { resolveRegion } from '#shared/domain/wilayah.ts';
 import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
-import { FilenameSchema } from '#shared/http/params.ts';
 import { apiDeps } from './deps.ts';
 import { routeById } from './routes.ts';
-
-const BodySchema = z.strictObject({
-  period: PeriodSchema,
-  filename: FilenameSchema,
-  /** Kemendagri code or name; an admin's choice, an operator's own region by default. */
-  region: z.string().max(60).optional(),
-});
 
 /**
  * `POST /uploads`: a presigned PUT URL for the caller's region and the period. Refused at once (409)
  * when that region's proposal for the period is no longer a draft, so nobody uploads for nothing.
  */
 export const handler = apiHandler(routeById('CreateUpload'), async ({ event, scope }) => {
-  const body = parseInput(BodySchema, jsonBody(event));
+  const body = parseInput(CreateUploadBodySchema, jsonBody(event));
   // An admin names the region; an operator may name only their own (another one is a 403).
   const region = body.region === undefined ? ownRegion(scope) : resolveRegion(body.region);
   if (!region) {
@@ -76,5 +68,5 @@ export const handler = apiHandler(routeById('CreateUpload'), async ({ event, sco
     uploadUrl,
     expiresAt: expiresAt.toISOString(),
     statusUrl: `/uploads/${uploadId}`,
-  });
+  } satisfies ResponseBody<'CreateUpload', 201>);
 });

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { decreeFilename } from '#shared/adapters/storage-keys.ts';
+import { DecreeParamsSchema } from '#shared/contract/requests.ts';
+import type { DecreeDetail, DecreeSummary } from '#shared/contract/responses.ts';
 import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { periodLabel } from '#shared/domain/period.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
@@ -8,10 +9,6 @@ import { requireRegion, type Scope } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { DecreeRecord } from '#shared/model.ts';
 import { apiDeps } from './deps.ts';
-
-export const DecreeParamsSchema = z.object({
-  decreeId: z.string().regex(/^SK-62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
-});
 
 /** The decree named in the path, after the object-level check (a regional role: own region only). */
 export async function loadDecree(event: ApiEvent, scope: Scope): Promise<DecreeRecord> {
@@ -25,7 +22,7 @@ export async function loadDecree(event: ApiEvent, scope: Scope): Promise<DecreeR
 }
 
 /** How a decree is shown to signed-in readers: ids, number, dates, totals, hash; no recipient data. */
-export function decreeSummary(decree: DecreeRecord) {
+export function decreeSummary(decree: DecreeRecord): DecreeSummary {
   return {
     decreeId: decree.decreeId,
     number: decree.number,
@@ -49,7 +46,7 @@ export function decreeSummary(decree: DecreeRecord) {
 }
 
 /** The detail adds the role breakdown, who approved and revoked, and a short-lived PDF link. */
-export async function decreeDetail(decree: DecreeRecord) {
+export async function decreeDetail(decree: DecreeRecord): Promise<DecreeDetail> {
   const { config, objects } = apiDeps();
   const pdfUrl = decree.pdfKey
     ? await objects.presignGet(

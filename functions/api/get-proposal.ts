@@ -1,3 +1,4 @@
+import type { ResponseBody } from '#shared/contract/api.ts';
 import { apiHandler, json } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
@@ -34,5 +35,5 @@ export const handler = apiHandler(routeById('GetProposal'), async ({ event, scop
       toStatus: record.toStatus,
       reason: record.reason,
     })),
-  });
+  } satisfies ResponseBody<'GetProposal', 200>);
 });

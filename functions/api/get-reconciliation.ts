@@ -1,18 +1,17 @@
-import { z } from 'zod';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { RunParamsSchema } from '#shared/contract/requests.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps, reconciliations } from './deps.ts';
 import { reconciliationSummary } from './reconciliation-view.ts';
 import { routeById } from './routes.ts';
 
-const ParamsSchema = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-
 /**
  * `GET /reconciliations/{runId}`: the run's summary per decree (expected, paid, each kind of
  * discrepancy), the proposals it moved to DISBURSED, and presigned links to its report (CSV for Excel, JSON).
  */
 export const handler = apiHandler(routeById('GetReconciliation'), async ({ event }) => {
-  const { runId } = parseInput(ParamsSchema, event.pathParameters ?? {});
+  const { runId } = parseInput(RunParamsSchema, event.pathParameters ?? {});
   const run = await reconciliations().get(runId);
   if (!run) throw new NotFoundError('Rekonsiliasi tidak ditemukan.');
   const { config, objects } = apiDeps();
@@ -24,5 +23,5 @@ export const handler = apiHandler(routeById('GetReconciliation'), async ({ event
     error: run.error,
     reportUrl: await link(run.reportKey, `rekonsiliasi-${run.runId}.csv`),
     jsonUrl: await link(run.jsonKey, `rekonsiliasi-${run.runId}.json`),
-  });
+  } satisfies ResponseBody<'GetReconciliation', 200>);
 });

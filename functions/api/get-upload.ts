@@ -1,15 +1,14 @@
-import { z } from 'zod';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { UploadParamsSchema } from '#shared/contract/requests.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { routeById } from './routes.ts';
 
-const ParamsSchema = z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-
 /** `GET /uploads/{uploadId}`: status, progress, counts, reasons and a link to the error report. */
 export const handler = apiHandler(routeById('GetUpload'), async ({ event, scope }) => {
-  const { uploadId } = parseInput(ParamsSchema, event.pathParameters ?? {});
+  const { uploadId } = parseInput(UploadParamsSchema, event.pathParameters ?? {});
   const { config, uploads, objects } = apiDeps();
   const upload = await uploads.get(uploadId);
   if (!upload) throw new NotFoundError('Unggahan tidak ditemukan.');
@@ -41,5 +40,5 @@ export const handler = apiHandler(routeById('GetUpload'), async ({ event, scope 
     finishedAt: upload.finishedAt,
     durationMs: upload.durationMs,
     reportUrl,
-  });
+  } satisfies ResponseBody<'GetUpload', 200>);
 });

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { RATE_TABLE } from '#shared/config/rates.ts';
+import { ProposalParamsSchema } from '#shared/contract/requests.ts';
+import type { ProposalDetail, ProposalSummary } from '#shared/contract/responses.ts';
 import { totalsFor } from '#shared/domain/amounts.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { NotFoundError } from '#shared/errors.ts';
@@ -7,10 +8,6 @@ import { requireRegion, type Scope } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { ProposalRecord } from '#shared/model.ts';
 import { apiDeps } from './deps.ts';
-
-export const ProposalParamsSchema = z.object({
-  proposalId: z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
-});
 
 /** `62.03-2026-S1` → `62.03`. */
 export const proposalRegion = (proposalId: string) => proposalId.slice(0, 5);
@@ -27,7 +24,7 @@ export async function loadProposal(event: ApiEvent, scope: Scope): Promise<Propo
 }
 
 /** How a proposal is shown in API responses (list and detail share the summary). */
-export function proposalSummary(proposal: ProposalRecord) {
+export function proposalSummary(proposal: ProposalRecord): ProposalSummary {
   return {
     proposalId: proposal.proposalId,
     region: proposal.region,
@@ -46,7 +43,7 @@ export function proposalSummary(proposal: ProposalRecord) {
 }
 
 /** The detail view adds the workflow: required agencies, sign-offs, returns and the checks' result. */
-export function proposalDetail(proposal: ProposalRecord) {
+export function proposalDetail(proposal: ProposalRecord): ProposalDetail {
   return {
     ...proposalSummary(proposal),
     countsByRole: proposal.countsByRole,

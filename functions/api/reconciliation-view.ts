@@ -1,7 +1,8 @@
+import type { ReconciliationSummary } from '#shared/contract/responses.ts';
 import type { ReconciliationRun } from '#shared/model.ts';
 
 /** How a run is listed: status, times, counts. */
-export function reconciliationSummary(run: ReconciliationRun) {
+export function reconciliationSummary(run: ReconciliationRun): ReconciliationSummary {
   return {
     runId: run.runId,
     trigger: run.trigger,

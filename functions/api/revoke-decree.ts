@@ -1,17 +1,13 @@
-import { z } from 'zod';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { RevokeBodySchema } from '#shared/contract/requests.ts';
 import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { planRevocation, WorkflowError } from '#shared/domain/workflow.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
-import { freeText } from '#shared/http/params.ts';
 import { decreeDetail, loadDecree } from './decree-view.ts';
 import { apiDeps } from './deps.ts';
 import { routeById } from './routes.ts';
-
-const BodySchema = z.strictObject({
-  reason: freeText(2_000, { min: 10, message: 'Alasan pencabutan wajib ditulis (minimal 10 karakter).' }),
-});
 
 /**
  * `POST /decrees/{decreeId}/revocation`: the approver revokes a decree in force, with a written
@@ -19,7 +15,7 @@ const BodySchema = z.strictObject({
  * is closed, and the region's next list for the period leads to a new decree that names this one.
  */
 export const handler = apiHandler(routeById('RevokeDecree'), async ({ event, scope }) => {
-  const body = parseInput(BodySchema, jsonBody(event));
+  const body = parseInput(RevokeBodySchema, jsonBody(event));
   const decree = await loadDecree(event, scope);
   if (decree.status !== 'ISSUED') {
     throw new WorkflowError(
@@ -38,5 +34,5 @@ export const handler = apiHandler(routeById('RevokeDecree'), async ({ event, sco
   ]);
   const revoked = await decrees.get(decree.decreeId);
   if (!revoked) throw new NotFoundError('SK tidak ditemukan.');
-  return json(200, await decreeDetail(revoked));
+  return json(200, (await decreeDetail(revoked)) satisfies ResponseBody<'RevokeDecree', 200>);
 });

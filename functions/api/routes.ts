@@ -61,6 +61,14 @@ export const ROUTES: readonly RouteSpec[] = [
     access: {},
   },
   {
+    id: 'OpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    entry: 'functions/api/openapi.ts',
+    public: true,
+    access: {},
+  },
+  {
     id: 'CreateUpload',
     method: 'POST',
     path: '/uploads',

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { EmptyBodySchema } from '#shared/contract/requests.ts';
 import { planSubmit } from '#shared/domain/workflow.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
@@ -7,15 +8,13 @@ import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 
-const BodySchema = z.strictObject({});
-
 /**
  * `POST /proposals/{proposalId}/submit`: pengajuan usulan. The region's operator hands the draft
  * list to the governor; the request for its automatic checks is written in the same transaction
  * (the outbox), and the relay puts it on the checks queue.
  */
 export const handler = apiHandler(routeById('SubmitProposal'), async ({ event, scope }) => {
-  parseInput(BodySchema, jsonBody(event));
+  parseInput(EmptyBodySchema, jsonBody(event));
   const proposal = await loadProposal(event, scope);
   const { config, proposals } = apiDeps();
   const now = new Date().toISOString();
@@ -32,5 +31,5 @@ export const handler = apiHandler(routeById('SubmitProposal'), async ({ event, s
       }),
     },
   ]);
-  return json(200, proposalDetail(submitted));
+  return json(200, proposalDetail(submitted) satisfies ResponseBody<'SubmitProposal', 200>);
 });

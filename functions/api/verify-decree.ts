@@ -1,12 +1,11 @@
-import { z } from 'zod';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { VerifyParamsSchema } from '#shared/contract/requests.ts';
 import { DECREE_STATUS_LABEL, normalizeVerifyCode } from '#shared/domain/decree.ts';
 import { periodLabel } from '#shared/domain/period.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';
 import { json, parseInput, publicHandler } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
-
-const ParamsSchema = z.object({ code: z.string().max(40) });
 
 /**
  * `GET /verify/{code}` (public): whether the decree with this printed code is genuine and in force.
@@ -15,7 +14,7 @@ const ParamsSchema = z.object({ code: z.string().max(40) });
  * A decree still being issued has no printed code yet and is unknown here.
  */
 export const handler = publicHandler(async (event) => {
-  const { code: raw } = parseInput(ParamsSchema, event.pathParameters ?? {});
+  const { code: raw } = parseInput(VerifyParamsSchema, event.pathParameters ?? {});
   const code = normalizeVerifyCode(raw);
   if (!code) {
     throw new BadRequestError('Kode verifikasi tidak sah: 12 huruf/angka, dicetak seperti ABCD-EFGH-JKMN.');
@@ -47,5 +46,5 @@ export const handler = publicHandler(async (event) => {
     revokedAt: decree.revokedAt,
     replacedBy: replacement?.status === 'ISSUED' ? replacement.number : undefined,
     replaces: decree.replaces?.number,
-  });
+  } satisfies ResponseBody<'VerifyDecree', 200>);
 });

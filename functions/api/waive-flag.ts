@@ -1,26 +1,20 @@
-import { z } from 'zod';
 import { parseRecipientId } from '#shared/adapters/keys.ts';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { WaiverBodySchema } from '#shared/contract/requests.ts';
 import { planWaiver } from '#shared/domain/workflow.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
-import { freeText } from '#shared/http/params.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
-
-const BodySchema = z.strictObject({
-  recipientId: z.string().min(3).max(100),
-  flag: z.string().regex(/^[A-Z_]{3,40}$/),
-  reason: freeText(2_000, { min: 10, message: 'Alasan wajib ditulis (minimal 10 karakter).' }),
-});
 
 /**
  * `POST /proposals/{proposalId}/waivers`: a verifier sets one blocking flag of one recipient aside,
  * with a written reason. At most once per flag; audited like every other step.
  */
 export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope }) => {
-  const body = parseInput(BodySchema, jsonBody(event));
+  const body = parseInput(WaiverBodySchema, jsonBody(event));
   const proposal = await loadProposal(event, scope);
   // The rules first (state, agency, duties): a refused verifier learns nothing about the recipient.
   const now = new Date().toISOString();
@@ -56,5 +50,5 @@ export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope 
   return json(201, {
     ...proposalDetail(updated),
     waived: { recipientId: body.recipientId, flag: body.flag },
-  });
+  } satisfies ResponseBody<'WaiveFlag', 201>);
 });

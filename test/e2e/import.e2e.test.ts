@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAnswer, routeOf } from '#shared/contract/client.ts';
 import { signLocalToken } from '../../local/auth.ts';
 import { fileBuffer, type GenerateOptions } from '../../local/sample-data.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -33,7 +34,13 @@ async function call(path: string, token: string | undefined, init: RequestInit =
     },
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  // Every answer is what the API contract says it is (shared/contract/).
+  const method = init.method ?? 'GET';
+  const route = routeOf(method, path);
+  if (!route) throw new Error(`no route in the API contract for ${method} ${path}`);
+  checkAnswer(route, response.status, body);
+  return { status: response.status, body };
 }
 
 interface UploadView {

@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem } from '#shared/adapters/outbox.ts';
+import { createApiClient } from '#shared/contract/client.ts';
 import { TABLES } from '#shared/resources.ts';
 import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -12,6 +13,7 @@ import { recipientCsv } from '../support/api.ts';
  * run. Each change is accepted and its message waits PENDING in the outbox; nothing
  * reaches a queue. Once sends succeed again the relay delivers every message by itself (no
  * reconciliation run, no re-drive): the checks run, the decree is issued, the run completes.
+ * Driven through the typed client of the API contract (`shared/contract/client.ts`).
  */
 let stack: LocalStack;
 let sqsOutage = false;
@@ -60,22 +62,24 @@ const verifier = (opd: string): LocalClaims => ({
   opd,
 });
 
-async function call(
-  claims: LocalClaims,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${await signLocalToken(claims)}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+/** The typed client (from the API contract), as the given person. */
+async function as(claims: LocalClaims) {
+  return createApiClient({ baseUrl: stack.apiUrl, token: await signLocalToken(claims) });
 }
 
-const statusOf = async (path: string, claims: LocalClaims = auditor) =>
-  (await call(claims, path)).body.status;
+/** The body of a successful answer (the test fails on any other). */
+function ok<T extends { ok: boolean; status: number; body: unknown }>(
+  answer: T,
+): Extract<T, { ok: true }>['body'] {
+  if (!answer.ok) throw new Error(`expected success, got ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+const proposalStatus = async () =>
+  ok(await (await as(auditor)).call('GetProposal', { params: { proposalId: PROPOSAL } })).status;
+const runStatus = async (runId: string) =>
+  ok(await (await as(auditor)).call('GetReconciliation', { params: { runId } })).status;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** During the outage: the relay keeps trying (and failing) while the change waits for it. */
@@ -92,68 +96,82 @@ async function duringOutage(queue: OutboxItem['queue']): Promise<OutboxItem> {
 
 describe('an SQS outage', () => {
   it('loses no hand-off: submit, approval and a requested run all proceed once sends succeed', async () => {
-    const created = await call(operator, '/uploads', { period: PERIOD, filename: 'daftar.csv' });
-    expect(created.status).toBe(201);
-    const put = await fetch(String(created.body.uploadUrl), {
-      method: 'PUT',
-      body: recipientCsv(REGION, 12),
-    });
+    const op = await as(operator);
+    const created = ok(await op.call('CreateUpload', { body: { period: PERIOD, filename: 'daftar.csv' } }));
+    const put = await fetch(created.uploadUrl, { method: 'PUT', body: recipientCsv(REGION, 12) });
     expect(put.status).toBe(200);
     await stack.whenIdle();
-    expect(await statusOf(`/uploads/${String(created.body.uploadId)}`, operator)).toBe('COMPLETED');
+    expect(ok(await op.call('GetUpload', { params: { uploadId: created.uploadId } })).status).toBe(
+      'COMPLETED',
+    );
 
     // 1. Submit during the outage: accepted, its checks request waits in the outbox.
     sqsOutage = true;
-    const submitted = await call(operator, `/proposals/${PROPOSAL}/submit`, {});
+    const submitted = await op.call('SubmitProposal', { params: { proposalId: PROPOSAL }, body: {} });
     expect(submitted.status).toBe(200);
-    expect(submitted.body.status).toBe('SUBMITTED');
+    expect(ok(submitted).status).toBe('SUBMITTED');
     const checks = await duringOutage('checks');
     expect(checks.message).toMatchObject({
       type: 'checks.requested',
       proposalId: PROPOSAL,
       trigger: 'submit',
     });
-    expect(await statusOf(`/proposals/${PROPOSAL}`)).toBe('SUBMITTED');
+    expect(await proposalStatus()).toBe('SUBMITTED');
 
     // 2. Sends succeed again: the checks run without anyone re-driving them.
     sqsOutage = false;
     await stack.whenIdle();
-    expect(await statusOf(`/proposals/${PROPOSAL}`)).toBe('IN_REVIEW');
+    expect(await proposalStatus()).toBe('IN_REVIEW');
     expect(await pending()).toEqual([]);
 
     for (const opd of ['DINSOS', 'BKAD']) {
-      expect(
-        (await call(verifier(opd), `/proposals/${PROPOSAL}/reviews`, { decision: 'approve' })).status,
-      ).toBe(200);
+      const review = await (await as(verifier(opd))).call('ReviewProposal', {
+        params: { proposalId: PROPOSAL },
+        body: { decision: 'approve' },
+      });
+      expect(review.status).toBe(200);
     }
-    expect(await statusOf(`/proposals/${PROPOSAL}`)).toBe('VERIFIED');
+    expect(await proposalStatus()).toBe('VERIFIED');
 
     // 3. Approve and request a reconciliation run during a second outage.
     sqsOutage = true;
-    const approved = await call(approver, `/proposals/${PROPOSAL}/approval`, { decision: 'approve' });
-    expect(approved.status).toBe(200);
-    expect(approved.body.status).toBe('APPROVED');
+    const sekda = await as(approver);
+    const approved = ok(
+      await sekda.call('DecideProposal', { params: { proposalId: PROPOSAL }, body: { decision: 'approve' } }),
+    );
+    expect(approved.status).toBe('APPROVED');
     const decree = await duringOutage('decree');
     expect(decree.failedSends).toBeGreaterThan(0);
     expect(decree.lastError).toContain('SQS unavailable');
-    const run = await call(approver, '/reconciliations', {});
+    const run = await sekda.call('StartReconciliation', {});
     expect(run.status).toBe(202);
-    const runId = String(run.body.runId);
+    const { runId } = ok(run);
     await duringOutage('reconciliation');
-    expect(await statusOf(`/reconciliations/${runId}`)).toBe('QUEUED');
-    expect(await statusOf(`/proposals/${PROPOSAL}`)).toBe('APPROVED');
+    expect(await runStatus(runId)).toBe('QUEUED');
+    expect(await proposalStatus()).toBe('APPROVED');
 
     // 4. Back again: the decree is issued and the run completes, each once.
     sqsOutage = false;
     await stack.whenIdle();
-    expect(await statusOf(`/proposals/${PROPOSAL}`)).toBe('DECREED');
-    expect(await statusOf(`/reconciliations/${runId}`)).toBe('COMPLETED');
+    expect(await proposalStatus()).toBe('DECREED');
+    expect(await runStatus(runId)).toBe('COMPLETED');
     expect(await pending()).toEqual([]);
-    const decrees = await call(approver, '/decrees');
-    expect((decrees.body.items as unknown[]).length).toBe(1);
+    expect(ok(await sekda.call('ListDecrees', {})).items).toHaveLength(1);
     // The only run is the one requested: nothing was re-driven by a reconciliation.
-    const runs = await call(auditor, '/reconciliations');
-    expect((runs.body.items as { runId: string }[]).map((item) => item.runId)).toEqual([runId]);
+    const runs = ok(await (await as(auditor)).call('ListReconciliations', {}));
+    expect(runs.items.map((item) => item.runId)).toEqual([runId]);
     expect(refusedSends).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('the API contract on the local stack', () => {
+  it('GET /openapi.json serves the committed document, with no token', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const answer = ok(await createApiClient({ baseUrl: stack.apiUrl }).call('OpenApi', {}));
+    const committed: unknown = JSON.parse(
+      await readFile(new URL('../../shared/contract/openapi.json', import.meta.url), 'utf8'),
+    );
+    expect(answer).toEqual(committed);
+    expect(Object.keys(answer.paths as object)).toContain('/proposals/{proposalId}/submit');
   });
 });

@@ -358,7 +358,11 @@ describe('throttling: the public routes cannot starve the rest', () => {
       ThrottlingRateLimit: DEFAULT_STAGE_THROTTLE.rateLimit,
       ThrottlingBurstLimit: DEFAULT_STAGE_THROTTLE.burstLimit,
     });
-    expect(publicRoutes().map(routeKey).sort()).toEqual(['GET /health', 'GET /verify/{code}']);
+    expect(publicRoutes().map(routeKey).sort()).toEqual([
+      'GET /health',
+      'GET /openapi.json',
+      'GET /verify/{code}',
+    ]);
     const expected = Object.fromEntries(
       publicRoutes().map((route) => [
         routeKey(route),
@@ -389,6 +393,7 @@ describe('throttling: the public routes cannot starve the rest', () => {
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 });
     expect(stage.RouteSettings).toEqual({
       'GET /health': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
+      'GET /openapi.json': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'GET /verify/{code}': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
     });
   });

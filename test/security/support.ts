@@ -1,4 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { checkAnswer, routeOf } from '#shared/contract/client.ts';
 import { type Group, ROLE_RULES } from '#shared/http/caller.ts';
 import { BUCKETS } from '#shared/resources.ts';
 import { registeredClaims, signRawLocalToken } from '../../local/auth.ts';
@@ -110,6 +111,9 @@ export async function send(stack: LocalStack, request: ProbeRequest, token?: str
   } catch {
     json = undefined;
   }
+  // Whatever a probe sends, a route answers as the API contract says (shared/contract/).
+  const route = routeOf(request.method, request.path);
+  if (route !== undefined && json !== undefined) checkAnswer(route, response.status, json);
   return { status: response.status, text, json, headers: response.headers };
 }
 

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import * as req from './requests.ts';
+import * as res from './responses.ts';
+
+/**
+ * The API's contract, route by route: method and path, what a client sends (path parameters,
+ * query string, body) and what it gets back for each status. The route table
+ * (`functions/api/routes.ts`) says who may call a route and what it may touch; this says what
+ * passes over the wire. `test/unit/contract.test.ts` fails when a route exists without its entry
+ * here, or the other way round, or when their methods and paths disagree. The OpenAPI document
+ * (`shared/contract/openapi.ts`, served at `GET /openapi.json`) and the typed client
+ * (`shared/contract/client.ts`) are generated from it.
+ *
+ * Errors are not listed per status here: every route may answer 400 (bad input), 401/403 (a
+ * protected route: no or wrong token, a role or region it does not allow), 404 (a path that names
+ * something), 409 (a write refused by the rules: the reason in `details.reason`) and 413 (a body
+ * over 16 KB), each with {@link res.ErrorBodySchema}; the OpenAPI document spells them out.
+ */
+export interface RouteContract {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly summary: string;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** The body may be left out altogether (`POST /reconciliations`). */
+  readonly bodyOptional?: boolean;
+  readonly responses: Readonly<Record<number, z.ZodType>>;
+}
+
+export const API_CONTRACT = {
+  Health: {
+    method: 'GET',
+    path: '/health',
+    summary: 'Whether the API answers (no token, no database).',
+    responses: { 200: res.HealthSchema },
+  },
+  OpenApi: {
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This contract: the OpenAPI 3.1 document of the API.',
+    responses: { 200: z.record(z.string(), z.unknown()) },
+  },
+  CreateUpload: {
+    method: 'POST',
+    path: '/uploads',
+    summary: 'Asks for a presigned URL to PUT a recipient file (CSV or XLSX) for a region and period.',
+    body: req.CreateUploadBodySchema,
+    responses: { 201: res.UploadCreatedSchema },
+  },
+  GetUpload: {
+    method: 'GET',
+    path: '/uploads/{uploadId}',
+    summary:
+      'An upload: its import status (poll until COMPLETED, REJECTED or FAILED), counts, reasons, report.',
+    params: req.UploadParamsSchema,
+    responses: { 200: res.UploadViewSchema },
+  },
+  ListProposals: {
+    method: 'GET',
+    path: '/proposals',
+    summary: 'Proposals by region, period and status (an operator: their own region).',
+    query: req.ListProposalsQuerySchema,
+    responses: { 200: res.ProposalListSchema },
+  },
+  GetProposal: {
+    method: 'GET',
+    path: '/proposals/{proposalId}',
+    summary: 'A proposal with its workflow, uploads and history.',
+    params: req.ProposalParamsSchema,
+    responses: { 200: res.ProposalPageSchema },
+  },
+  ListRecipients: {
+    method: 'GET',
+    path: '/proposals/{proposalId}/recipients',
+    summary: 'One page of the current list, optionally only the recipients carrying a warning or flag.',
+    params: req.ProposalParamsSchema,
+    query: req.ListRecipientsQuerySchema,
+    responses: { 200: res.RecipientPageSchema },
+  },
+  SubmitProposal: {
+    method: 'POST',
+    path: '/proposals/{proposalId}/submit',
+    summary: 'Submits the draft list; its automatic checks start.',
+    params: req.ProposalParamsSchema,
+    body: req.EmptyBodySchema,
+    responses: { 200: res.ProposalDetailSchema },
+  },
+  ReviewProposal: {
+    method: 'POST',
+    path: '/proposals/{proposalId}/reviews',
+    summary: "An agency's sign-off, or a return to the region with its reasons.",
+    params: req.ProposalParamsSchema,
+    body: req.ReviewBodySchema,
+    responses: { 200: res.ProposalDetailSchema },
+  },
+  WaiveFlag: {
+    method: 'POST',
+    path: '/proposals/{proposalId}/waivers',
+    summary: 'Sets one blocking flag of one recipient aside, with a written reason (once per flag).',
+    params: req.ProposalParamsSchema,
+    body: req.WaiverBodySchema,
+    responses: { 201: res.WaivedSchema },
+  },
+  DecideProposal: {
+    method: 'POST',
+    path: '/proposals/{proposalId}/approval',
+    summary: 'The approver approves a verified list (its decree follows) or rejects it.',
+    params: req.ProposalParamsSchema,
+    body: req.DecisionBodySchema,
+    responses: { 200: res.ProposalDetailSchema },
+  },
+  ListDecrees: {
+    method: 'GET',
+    path: '/decrees',
+    summary: "A year's decrees (SK Gubernur), by number.",
+    query: req.ListDecreesQuerySchema,
+    responses: { 200: res.DecreeListSchema },
+  },
+  GetDecree: {
+    method: 'GET',
+    path: '/decrees/{decreeId}',
+    summary: 'A decree with its totals and a short-lived link to its PDF.',
+    params: req.DecreeParamsSchema,
+    responses: { 200: res.DecreeDetailSchema },
+  },
+  RevokeDecree: {
+    method: 'POST',
+    path: '/decrees/{decreeId}/revocation',
+    summary: 'Revokes a decree in force, with the reason; the region may then send a corrected list.',
+    params: req.DecreeParamsSchema,
+    body: req.RevokeBodySchema,
+    responses: { 200: res.DecreeDetailSchema },
+  },
+  VerifyDecree: {
+    method: 'GET',
+    path: '/verify/{code}',
+    summary: 'Public: whether the decree with this printed code is genuine and in force.',
+    params: req.VerifyParamsSchema,
+    responses: { 200: res.VerificationSchema },
+  },
+  StartReconciliation: {
+    method: 'POST',
+    path: '/reconciliations',
+    summary: 'Starts a full reconciliation run now (202; follow it by its runId).',
+    body: req.EmptyBodySchema,
+    bodyOptional: true,
+    responses: { 202: res.ReconciliationStartedSchema },
+  },
+  ListReconciliations: {
+    method: 'GET',
+    path: '/reconciliations',
+    summary: 'The newest reconciliation runs first.',
+    query: req.ListReconciliationsQuerySchema,
+    responses: { 200: res.ReconciliationListSchema },
+  },
+  GetReconciliation: {
+    method: 'GET',
+    path: '/reconciliations/{runId}',
+    summary: 'A run with its counts per decree and links to its report.',
+    params: req.RunParamsSchema,
+    responses: { 200: res.ReconciliationDetailSchema },
+  },
+  GetAudit: {
+    method: 'GET',
+    path: '/audit',
+    summary: "A proposal's audit trail with the verdict on its hash chain.",
+    query: req.AuditQuerySchema,
+    responses: { 200: res.AuditAnswerSchema },
+  },
+} as const satisfies Record<string, RouteContract>;
+
+export type ApiRouteId = keyof typeof API_CONTRACT;
+
+type Contract = typeof API_CONTRACT;
+
+/**
+ * The body route `R` answers with status `S`, as the contract says: handlers write
+ * `json(200, { … } satisfies ResponseBody<'GetUpload', 200>)` (a type-only import: no function
+ * bundles a schema for it).
+ */
+export type ResponseBody<R extends ApiRouteId, S extends keyof Contract[R]['responses']> = z.output<
+  Contract[R]['responses'][S] & z.ZodType
+>;

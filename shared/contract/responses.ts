@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import { DECREE_STATUSES } from '../domain/decree.ts';
+import { ERROR_CODES } from '../errors.ts';
+import {
+  AuditRecordSchema,
+  ChecksSummarySchema,
+  DecreeRecordSchema,
+  FileIssueSchema,
+  ProposalRecordSchema,
+  ReconciliationRunSchema,
+  ReturnNoteSchema,
+  SignoffSchema,
+  StoredRecipientSchema,
+  UploadCountsSchema,
+  UploadRecordSchema,
+} from '../model.ts';
+
+/**
+ * What the API answers: one schema per response body. The route handlers build their answers with
+ * view functions typed by these schemas (`z.infer`), so a field the contract does not know does not
+ * compile; the OpenAPI document and the typed client are generated from them. Answers are not
+ * parsed at run time (they are built from parsed items), which costs a request nothing.
+ */
+
+/** Every error answer: `{ error: { code, message, details? } }`, the message in Bahasa Indonesia. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z
+      .union([
+        /** 400: each field refused, with why (at most 20). */
+        z.array(z.object({ path: z.string(), message: z.string() })),
+        /** 409 and others: `reason` names the rule (e.g. SEPARATION_OF_DUTIES, NOT_VERIFIED). */
+        z.record(z.string(), z.unknown()),
+      ])
+      .optional(),
+  }),
+});
+
+/** What API Gateway itself answers (no token, throttled, unknown route): `{ message }`. */
+export const GatewayErrorSchema = z.object({ message: z.string() });
+
+export const HealthSchema = z.object({ status: z.literal('ok'), service: z.string(), time: z.string() });
+
+// ─── Uploads ───────────────────────────────────────────────────────────────────────────────────
+
+export const UploadCreatedSchema = z.object({
+  uploadId: z.string(),
+  region: z.string(),
+  period: z.string(),
+  method: z.literal('PUT'),
+  /** Presigned: PUT the file's bytes here, as they are, before `expiresAt`. */
+  uploadUrl: z.string(),
+  expiresAt: z.string(),
+  statusUrl: z.string(),
+});
+
+export const UploadViewSchema = UploadRecordSchema.pick({
+  uploadId: true,
+  region: true,
+  period: true,
+  filename: true,
+  status: true,
+  rowsProcessed: true,
+  counts: true,
+  reasons: true,
+  proposalId: true,
+  duplicateOf: true,
+  supersededBy: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+}).extend({
+  createdBy: z.object({ name: z.string() }).optional(),
+  /** Presigned, short-lived: the error report (CSV for Excel). */
+  reportUrl: z.string().optional(),
+});
+
+// ─── Proposals ─────────────────────────────────────────────────────────────────────────────────
+
+export const ProposalSummarySchema = ProposalRecordSchema.pick({
+  proposalId: true,
+  region: true,
+  period: true,
+  status: true,
+  version: true,
+  recipientCount: true,
+  warningCount: true,
+  openBlocking: true,
+  currentUploadId: true,
+  decreeId: true,
+  createdAt: true,
+  updatedAt: true,
+}).extend({ regionName: z.string().optional() });
+
+const RoleAmountSchema = z.object({ count: z.number().int(), amount: z.number().int() });
+
+export const ProposalDetailSchema = ProposalSummarySchema.extend({
+  countsByRole: z.record(z.string(), z.number().int()),
+  totals: z.object({
+    months: z.number().int(),
+    byRole: z.record(z.string(), RoleAmountSchema),
+    total: z.number().int(),
+    ratesArePlaceholders: z.boolean(),
+  }),
+  requiredAgencies: z.array(z.string()),
+  signoffs: z.array(SignoffSchema),
+  returns: z.array(ReturnNoteSchema),
+  checks: ChecksSummarySchema.optional(),
+  submittedAt: z.string().optional(),
+  verifiedAt: z.string().optional(),
+  decidedAt: z.string().optional(),
+  decidedBy: z.string().optional(),
+  decreedAt: z.string().optional(),
+});
+
+export const ProposalPageSchema = ProposalDetailSchema.extend({
+  uploads: z.array(
+    z.object({
+      uploadId: z.string(),
+      filename: z.string().optional(),
+      status: UploadRecordSchema.shape.status,
+      counts: UploadCountsSchema.optional(),
+      applied: z.boolean(),
+      createdAt: z.string(),
+      finishedAt: z.string().optional(),
+    }),
+  ),
+  history: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: z.string(),
+      action: AuditRecordSchema.shape.action,
+      by: z.object({ name: z.string(), role: z.string(), opd: z.string().optional() }),
+      fromStatus: z.string().optional(),
+      toStatus: z.string().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+
+/** A waiver's answer: the proposal as it now stands, and what was waived. */
+export const WaivedSchema = ProposalDetailSchema.extend({
+  waived: z.object({ recipientId: z.string(), flag: z.string() }),
+});
+
+export const ProposalListSchema = z.object({ items: z.array(ProposalSummarySchema) });
+
+/** A recipient as stored; auditors get NIK and account masked and no phone number. */
+export const RecipientSchema = StoredRecipientSchema;
+export const RecipientPageSchema = z.object({
+  items: z.array(RecipientSchema),
+  /** Opaque; null on the last page. Rows come in storage order (by shard), not by row number. */
+  nextCursor: z.string().nullable(),
+});
+
+export const AuditAnswerSchema = z.object({
+  entityId: z.string(),
+  chain: z.union([
+    z.object({ valid: z.literal(true), length: z.number().int() }),
+    z.object({ valid: z.literal(false), brokenAt: z.number().int(), problem: z.string() }),
+  ]),
+  records: z.array(AuditRecordSchema),
+});
+
+// ─── Decrees ───────────────────────────────────────────────────────────────────────────────────
+
+export const DecreeSummarySchema = DecreeRecordSchema.pick({
+  decreeId: true,
+  number: true,
+  status: true,
+  proposalId: true,
+  region: true,
+  period: true,
+  decreeDate: true,
+  recipientCount: true,
+  total: true,
+  ratesArePlaceholders: true,
+  sha256: true,
+  replaces: true,
+  replacedBy: true,
+  issuedAt: true,
+  revokedAt: true,
+}).extend({ statusLabel: z.string(), regionName: z.string().optional(), periodLabel: z.string().optional() });
+
+export const DecreeDetailSchema = DecreeSummarySchema.extend({
+  verifyCode: z.string(),
+  byRole: DecreeRecordSchema.shape.byRole,
+  pages: z.number().int().optional(),
+  bytes: z.number().int().optional(),
+  signer: DecreeRecordSchema.shape.signer,
+  approvedBy: z.string(),
+  revokedBy: z.string().optional(),
+  revocationReason: z.string().optional(),
+  /** Presigned, short-lived: the PDF as issued. */
+  pdfUrl: z.string().optional(),
+});
+
+export const DecreeListSchema = z.object({ year: z.number().int(), items: z.array(DecreeSummarySchema) });
+
+/** The public answer for a printed code: what the paper shows, never a person. */
+export const VerificationSchema = z.object({
+  code: z.string(),
+  genuine: z.literal(true),
+  inForce: z.boolean(),
+  status: z.enum(DECREE_STATUSES),
+  statusLabel: z.string(),
+  message: z.string(),
+  number: z.string(),
+  decreeDate: z.string(),
+  regionName: z.string().optional(),
+  periodLabel: z.string().optional(),
+  recipientCount: z.number().int(),
+  sha256: z.string().optional(),
+  revokedAt: z.string().optional(),
+  replacedBy: z.string().optional(),
+  replaces: z.string().optional(),
+});
+
+// ─── Reconciliation ────────────────────────────────────────────────────────────────────────────
+
+export const ReconciliationSummarySchema = ReconciliationRunSchema.pick({
+  runId: true,
+  trigger: true,
+  status: true,
+  requestedAt: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+  inputs: true,
+  counts: true,
+  disbursed: true,
+}).extend({ requestedBy: z.string().optional() });
+
+export const ReconciliationDetailSchema = ReconciliationSummarySchema.extend({
+  decrees: ReconciliationRunSchema.shape.decrees,
+  error: z.string().optional(),
+  reportUrl: z.string().optional(),
+  jsonUrl: z.string().optional(),
+});
+
+export const ReconciliationListSchema = z.object({ items: z.array(ReconciliationSummarySchema) });
+export const ReconciliationStartedSchema = z.object({
+  runId: z.string(),
+  status: z.literal('QUEUED'),
+  requestedAt: z.string(),
+});
+
+export type Health = z.infer<typeof HealthSchema>;
+export type UploadCreated = z.infer<typeof UploadCreatedSchema>;
+export type UploadView = z.infer<typeof UploadViewSchema>;
+export type ProposalSummary = z.infer<typeof ProposalSummarySchema>;
+export type ProposalDetail = z.infer<typeof ProposalDetailSchema>;
+export type ProposalPage = z.infer<typeof ProposalPageSchema>;
+export type ProposalList = z.infer<typeof ProposalListSchema>;
+export type RecipientPage = z.infer<typeof RecipientPageSchema>;
+export type AuditAnswer = z.infer<typeof AuditAnswerSchema>;
+export type DecreeSummary = z.infer<typeof DecreeSummarySchema>;
+export type DecreeDetail = z.infer<typeof DecreeDetailSchema>;
+export type DecreeList = z.infer<typeof DecreeListSchema>;
+export type Verification = z.infer<typeof VerificationSchema>;
+export type ReconciliationSummary = z.infer<typeof ReconciliationSummarySchema>;
+export type ReconciliationDetail = z.infer<typeof ReconciliationDetailSchema>;
+export type ReconciliationList = z.infer<typeof ReconciliationListSchema>;
+export type ReconciliationStarted = z.infer<typeof ReconciliationStartedSchema>;

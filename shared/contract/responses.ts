@@ -5,7 +5,6 @@ import {
   AuditRecordSchema,
   ChecksSummarySchema,
   DecreeRecordSchema,
-  FileIssueSchema,
   ProposalRecordSchema,
   ReconciliationRunSchema,
   ReturnNoteSchema,

@@ -20,6 +20,7 @@ import {
   startLocalStack,
 } from './stack.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
+import { tokenExamples } from './token.ts';
 
 /**
  * `npm start`: the whole backend on this machine, until Ctrl-C. Prints where everything is and how to
@@ -169,6 +170,9 @@ const queueLines = Object.entries(QUEUES).flatMap(([key, spec]) => {
   }
   return lines;
 });
+const tokenLines = tokenExamples().map(
+  ({ args, purpose }) => `  ${`TOKEN=$(npm run -s token -- ${args.join(' ')})`.padEnd(62)}# ${purpose}`,
+);
 const routeLines = ROUTES.map(
   (route) => `  ${route.method.padEnd(5)}${route.path.padEnd(42)}${route.public ? 'public' : 'bearer token'}`,
 );
@@ -196,8 +200,8 @@ Decrees    every message on ${QUEUES.decree.localName} runs ${DECREE_FUNCTION.en
 Watchdog   hourly in AWS; here on demand: npm run watchdog runs ${WATCHDOG_FUNCTION.entry} (report under
            s3://${BUCKETS.documents.localName}/${PREFIXES.watchdogReports})
 
-Get a token (another terminal):
-  TOKEN=$(npm run -s token -- --role operator --region 62.03)
+Get a token (another terminal), one role per token (npm run token -- --help for every option):
+${tokenLines.join('\n')}
 Call the API:
   curl -s ${apiUrl}/health
   curl -s -H "Authorization: Bearer $TOKEN" "${apiUrl}/proposals?region=62.03"

@@ -59,14 +59,18 @@ describe('local logs', () => {
       chunk: unknown,
       ...rest: unknown[]
     ) => {
+      let logLines = 0;
       for (const line of String(chunk).split('\n')) {
         if (!line.startsWith('{')) continue;
         try {
           lines.push(JSON.parse(line) as Record<string, unknown>);
+          logLines++;
         } catch {
           // Not a log line.
         }
       }
+      // The log lines are this test's to read, not the run's output (quiet unless VERBOSE=1).
+      if (logLines > 0 && process.env.VERBOSE !== '1') return true;
       return write(chunk as string, ...(rest as []));
     }) as typeof process.stdout.write);
     try {

@@ -5,6 +5,12 @@ import { defineConfig } from 'vitest/config';
  * real emulators (DynamoDB Local + fauxqs) started once by the global setup; infra tests synthesise
  * the CDK app offline; security tests probe the API through the local stack as an attacker would.
  */
+// Quiet by default: the functions' Powertools INFO lines (~100 of them) would bury the results.
+// `VERBOSE=1 npm test` shows them; an explicit POWERTOOLS_LOG_LEVEL wins. Set here, in the main
+// process, so every worker and every process a test spawns inherits it. A test that checks INFO
+// lines raises the level around what it captures (`test/support/logs.ts`).
+process.env.POWERTOOLS_LOG_LEVEL ??= process.env.VERBOSE === '1' ? 'INFO' : 'WARN';
+
 export default defineConfig({
   test: {
     projects: [

@@ -23,6 +23,18 @@ import { z } from 'zod';
 /** Where browsers may call the API and PUT uploads from when `khbs:security.allowedOrigins` is absent. */
 export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = ['http://localhost:5173'];
 
+/**
+ * The uploads bucket's CORS rule, but for its origins: browsers PUT the file straight to S3 with the
+ * URL `POST /uploads` presigns. The stateful stack sets it on the bucket; the local stack's S3
+ * (`local/emulators.ts`) answers preflights and PUTs by it.
+ */
+export const UPLOAD_CORS_RULE = {
+  allowedMethods: ['PUT'],
+  allowedHeaders: ['*'],
+  exposedHeaders: ['ETag'],
+  maxAgeSeconds: 3600,
+} as const;
+
 /** Request rate (per second, steady) and burst of an API Gateway throttle. */
 export interface Throttle {
   readonly rateLimit: number;

@@ -6,10 +6,28 @@ import type { z } from 'zod';
 /** Thrown for bad command-line input; its message is meant for the user as is. */
 export class UsageError extends Error {}
 
+/** Thrown for `--help` / `-h`: its message is the usage text, which goes to stdout with exit code 0. */
+export class HelpRequested extends UsageError {}
+
+/**
+ * What a command does with an error from its `main`: help (`--help`) to stdout with exit code 0,
+ * anything else to stderr with exit code 2 (bad input, or the command could not do its job).
+ */
+export function reportCommandError(error: unknown): void {
+  if (error instanceof HelpRequested) {
+    process.stdout.write(`${error.message}\n`);
+    process.exitCode = 0;
+    return;
+  }
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}
+
 /**
  * Parses a command line strictly (`node:util` parseArgs, no positionals) and validates it with a
- * schema. `--help`, an unknown flag or an invalid value all become a {@link UsageError} whose
- * message ends with the usage text.
+ * schema. An unknown flag or an invalid value becomes a {@link UsageError} whose message ends with
+ * the usage text; `--help` (`-h`) a {@link HelpRequested} whose message is the usage text (see
+ * {@link reportCommandError}).
  */
 export function parseCommandLine<S extends z.ZodType>(
   argv: readonly string[],
@@ -30,7 +48,7 @@ export function parseCommandLine<S extends z.ZodType>(
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   }
   const { help, ...rest } = values;
-  if (help === true) throw new UsageError(usage);
+  if (help === true) throw new HelpRequested(usage);
   const parsed = schema.safeParse(rest);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');

@@ -19,7 +19,12 @@
  * twice, as banks resend), with one of each discrepancy planted in Kapuas's; a reconciliation run is
  * started through the API and its summary printed; Kotawaringin Barat's decree, paid in full, moves
  * to DISBURSED.
+ *
+ * The functions run in this process and log at WARN here (`quiet-logs.ts`); `VERBOSE=1` or
+ * `npm run demo -- --verbose` shows their INFO lines too.
  */
+// First: sets the log level before any function's logger is built (VERBOSE=1 / --verbose for INFO).
+import './quiet-logs.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -62,8 +67,6 @@ const UploadStatus = z.object({
 type UploadStatus = z.infer<typeof UploadStatus>;
 
 async function main(): Promise<void> {
-  // The functions run in this process: keep their INFO lines out of the demo's own output.
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   await mkdir(OUT, { recursive: true });
   const stack = await startLocalStack({ port: 0, quiet: true });
   const api = stack.apiUrl;

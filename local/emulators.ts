@@ -28,6 +28,12 @@ import { SnsStore } from '../node_modules/fauxqs/dist/sns/snsStore.js';
 import { MessageSpy } from '../node_modules/fauxqs/dist/spy.js';
 import { SqsStore } from '../node_modules/fauxqs/dist/sqs/sqsStore.js';
 import { guardChild } from './process-guard.ts';
+import {
+  acceptAnyContentTypeOnPut,
+  type BucketCorsRule,
+  localUploadCorsRule,
+  serveBucketCors,
+} from './s3-compat.ts';
 
 // Every local entry point (start, demo, bench, tests, invoke) loads this module before it creates an
 // SDK client: the SDK's notice that releases after January 2027 need Node 22 is known (README,
@@ -94,6 +100,11 @@ export interface StartEmulatorsOptions {
    * of a few hundred thousand items (the benchmark) needs more. @default 256
    */
   readonly javaHeapMb?: number;
+  /**
+   * CORS rule of the uploads bucket (browsers PUT files with the presigned URL).
+   * @default `localUploadCorsRule()`: the stateful stack's rule, origins from `cdk.json`
+   */
+  readonly uploadCors?: BucketCorsRule;
 }
 
 /**
@@ -109,7 +120,9 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const started = performance.now();
 
   const dynamoPromise = startDynamoLocal(options.javaHeapMb ?? DEFAULT_JAVA_HEAP_MB);
-  const fauxqsPromise = startLoopbackFauxqs();
+  const fauxqsPromise = startLoopbackFauxqs({
+    bucketCors: { [BUCKETS.uploads.localName]: options.uploadCors ?? localUploadCorsRule() },
+  });
   const [dynamoResult, fauxqsResult] = await Promise.allSettled([dynamoPromise, fauxqsPromise]);
   if (dynamoResult.status === 'rejected' || fauxqsResult.status === 'rejected') {
     if (dynamoResult.status === 'fulfilled') await dynamoResult.value.stop();
@@ -502,11 +515,17 @@ export interface RunningFauxqs {
   stop(): Promise<void>;
 }
 
+export interface LoopbackFauxqsOptions {
+  /** CORS rules by bucket name (S3's bucket CORS configuration; none by default, as in S3). */
+  readonly bucketCors?: Readonly<Record<string, BucketCorsRule>>;
+}
+
 /**
  * fauxqs alone (S3 + SQS, in memory) on a free loopback port, with its spy; no resources. Part of
- * `startEmulators`, and usable by itself where a test needs an S3 of its own.
+ * `startEmulators`, and usable by itself where a test needs an S3 of its own. Its S3 takes a PUT of
+ * any Content-Type and answers CORS for the buckets given a rule (`local/s3-compat.ts`).
  */
-export async function startLoopbackFauxqs(): Promise<RunningFauxqs> {
+export async function startLoopbackFauxqs(options: LoopbackFauxqsOptions = {}): Promise<RunningFauxqs> {
   const started = performance.now();
   // The buffer only wakes the S3 event source early (it lists the bucket to be sure), so a few
   // hundred recent events are plenty.
@@ -532,6 +551,8 @@ export async function startLoopbackFauxqs(): Promise<RunningFauxqs> {
       done(null, body);
     },
   );
+  acceptAnyContentTypeOnPut(app, S3_BODY_LIMIT_BYTES);
+  serveBucketCors(app, options.bucketCors ?? {});
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   let closed: Promise<void> | undefined;
   return {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { z } from 'zod';
-import { isEntryPoint, parseCommandLine } from './cli.ts';
+import { isEntryPoint, parseCommandLine, reportCommandError } from './cli.ts';
 import { type GenerateOptions, regions, writeRecipientFile } from './sample-data.ts';
 
 /**
@@ -104,8 +104,7 @@ async function main(): Promise<void> {
   try {
     request = parseGenerateArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    reportCommandError(error);
     return;
   }
   const { options, out } = request;

@@ -1,17 +1,26 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { signLocalToken } from './auth.ts';
-import { isEntryPoint, parseCommandLine } from './cli.ts';
+import { isEntryPoint, parseCommandLine, reportCommandError } from './cli.ts';
+import { REPO_ROOT } from './lambda.ts';
+import { isFetchFailure, locateApi, unreachableApiMessage } from './stack-file.ts';
 
 /**
  * `npm run reconcile [-- --api http://127.0.0.1:3000]`: starts a reconciliation run on the running
  * local stack (`npm start` in another terminal) through `POST /reconciliations`, as an admin, waits
- * for it and prints its summary and the link to its report. Exit code 1 if the run failed.
+ * for it and prints its summary and the link to its report. Finds the stack as `npm run watchdog`
+ * does, through the file `npm start` writes in its state directory (`.local/stack.json`, or
+ * `KHBS_STATE_DIR`), so a stack on any port is found; without one it tries `PORT` (3000). Exit code 1
+ * if the run failed, 2 if it could not be started (the message names the URL it tried).
  */
 
 const USAGE = `Usage: npm run reconcile [-- --api <url>]
 
+Starts a full reconciliation run on the running \`npm start\` stack and prints its summary.
+
 Options:
-  --api <url>   the local API (default: http://127.0.0.1:$PORT, PORT defaulting to 3000)`;
+  --api <url>   the local API (default: the running stack's, found through .local/stack.json
+                or $KHBS_STATE_DIR/stack.json; without one http://127.0.0.1:$PORT, PORT defaulting to 3000)`;
 
 const ArgsSchema = z.object({ api: z.url().optional() });
 
@@ -93,12 +102,19 @@ async function main(): Promise<void> {
       USAGE,
       'Cannot reconcile',
     );
-    const run = await reconcileThroughApi(api ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`);
+    const stateDir = resolve(REPO_ROOT, process.env.KHBS_STATE_DIR ?? '.local');
+    const located = await locateApi(stateDir, api);
+    let run: ReconciliationView;
+    try {
+      run = await reconcileThroughApi(located.url);
+    } catch (error) {
+      if (isFetchFailure(error)) throw new Error(unreachableApiMessage(located, stateDir, error));
+      throw error;
+    }
     console.log(formatRun(run));
     if (run.status !== 'COMPLETED') process.exitCode = 1;
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    reportCommandError(error);
   }
 }
 

@@ -20,6 +20,7 @@ import {
   startLocalStack,
 } from './stack.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
+import { tokenExamples } from './token.ts';
 
 /**
  * `npm start`: the whole backend on this machine, until Ctrl-C. Prints where everything is and how to
@@ -169,6 +170,9 @@ const queueLines = Object.entries(QUEUES).flatMap(([key, spec]) => {
   }
   return lines;
 });
+const tokenLines = tokenExamples().map(
+  ({ args, purpose }) => `  ${`TOKEN=$(npm run -s token -- ${args.join(' ')})`.padEnd(62)}# ${purpose}`,
+);
 const routeLines = ROUTES.map(
   (route) => `  ${route.method.padEnd(5)}${route.path.padEnd(42)}${route.public ? 'public' : 'bearer token'}`,
 );
@@ -187,6 +191,7 @@ SQS        ${emulators.sqsEndpoint}
 ${queueLines.join('\n')}
 Import     every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.uploads} runs ${IMPORT_FUNCTION.entry}
 Bank       every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.disbursements} runs ${DISBURSEMENT_FUNCTION.entry}
+           (npm run bank-report -- <file.csv> puts one there, --sample builds one; then npm run reconcile)
 Checks     every message on ${QUEUES.checks.localName} runs ${CHECKS_FUNCTION.entry} (partial batch responses;
            a failed message is retried every ${LOCAL_VISIBILITY_TIMEOUT_SECONDS} s, then moved to ${QUEUES.checks.deadLetter.localName})
 Outbox     hand-offs written with each state change are sent to their queue by ${RELAY_FUNCTION.entry}
@@ -196,8 +201,8 @@ Decrees    every message on ${QUEUES.decree.localName} runs ${DECREE_FUNCTION.en
 Watchdog   hourly in AWS; here on demand: npm run watchdog runs ${WATCHDOG_FUNCTION.entry} (report under
            s3://${BUCKETS.documents.localName}/${PREFIXES.watchdogReports})
 
-Get a token (another terminal):
-  TOKEN=$(npm run -s token -- --role operator --region 62.03)
+Get a token (another terminal), one command per role (npm run token -- --help for every option):
+${tokenLines.join('\n')}
 Call the API:
   curl -s ${apiUrl}/health
   curl -s -H "Authorization: Bearer $TOKEN" "${apiUrl}/proposals?region=62.03"

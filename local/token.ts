@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { regionName, resolveRegion } from '#shared/domain/wilayah.ts';
 import { ROLE_RULES } from '#shared/http/caller.ts';
 import { type LocalClaims, ROLES, signLocalToken } from './auth.ts';
-import { isEntryPoint, parseCommandLine } from './cli.ts';
+import { isEntryPoint, parseCommandLine, reportCommandError } from './cli.ts';
 
 /**
  * `npm run token -- --role <role> [--region <code>] [--opd <code>] [--name <name>] [--sub <id>] [--ttl <seconds>]`
  *
  * Prints a bearer token for the local API on stdout, and nothing else, so that
- * `TOKEN=$(npm run -s token -- --role operator --region 62.03)` works. Errors go to stderr with exit
- * code 2.
+ * `TOKEN=$(npm run -s token -- --role operator --region 62.03)` works. `--help` prints the usage on
+ * stdout with exit code 0; errors go to stderr with exit code 2.
  */
 
 const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}> [options]
@@ -110,13 +110,38 @@ function defaultName(role: (typeof ROLES)[number], scope: string | undefined): s
   return `Local ${title} ${ROLE_RULES[role].regions === 'own' ? (regionName(scope) ?? scope) : scope}`;
 }
 
+/** What each role is for, in `npm start`'s list of token commands. */
+const ROLE_PURPOSE: Readonly<Record<(typeof ROLES)[number], string>> = {
+  operator: "uploads and submits its region's list",
+  verifier: 'signs off or returns a list for its agency (DINSOS, BKAD)',
+  approver: 'approves or rejects a verified list, revokes decrees',
+  auditor: 'reads everything, NIKs and accounts masked; the audit trail',
+  admin: 'uploads for any region (region in the body), starts reconciliations',
+  relawan: 'family programme: grants nothing yet',
+  bank: 'family programme: grants nothing yet',
+  bulog: 'family programme: grants nothing yet',
+};
+
+/** One `npm run token` command line per role that grants something, with the flags that role needs. */
+export function tokenExamples(): { role: (typeof ROLES)[number]; args: string[]; purpose: string }[] {
+  return ROLES.filter((role) => ROLE_RULES[role].capabilities.length > 0).map((role) => ({
+    role,
+    args: [
+      '--role',
+      role,
+      ...(ROLE_RULES[role].regions === 'own' ? ['--region', '62.03'] : []),
+      ...(ROLE_RULES[role].needsAgency === true ? ['--opd', 'DINSOS'] : []),
+    ],
+    purpose: ROLE_PURPOSE[role],
+  }));
+}
+
 async function main(): Promise<void> {
   try {
     const { claims, ttlSeconds } = parseTokenArgs(process.argv.slice(2));
     process.stdout.write(`${await signLocalToken(claims, ttlSeconds)}\n`);
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    reportCommandError(error);
   }
 }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { resetEnvForTests } from '#shared/config/env.ts';
 import type { WatchdogSummary } from '../functions/watchdog/run-watchdog.ts';
-import { isEntryPoint, parseCommandLine } from './cli.ts';
+import { isEntryPoint, parseCommandLine, reportCommandError } from './cli.ts';
 import { REPO_ROOT } from './lambda.ts';
 import { readStackFile, stackFilePath } from './stack-file.ts';
 
@@ -55,8 +55,7 @@ async function main(): Promise<void> {
     const summary = await runWatchdog(runIdFor({}, new Date()), deps);
     console.log(formatWatchdog(summary, deps.config.documentsBucket));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    reportCommandError(error);
   }
 }
 

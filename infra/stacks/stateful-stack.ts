@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import { BUCKETS, PREFIXES, TABLES } from '#shared/resources.ts';
 import { AccessLogsBucket, ProjectBucket } from '../constructs/project-bucket.ts';
 import { ProjectTable } from '../constructs/project-table.ts';
-import { assertAllowedOrigins, DEFAULT_ALLOWED_ORIGINS } from '../settings.ts';
+import { assertAllowedOrigins, DEFAULT_ALLOWED_ORIGINS, UPLOAD_CORS_RULE } from '../settings.ts';
 
 export interface KhbsStatefulStackProps extends StackProps {
   /**
@@ -46,11 +46,11 @@ export class KhbsStatefulStack extends Stack {
       // Browsers PUT the file straight to S3 with the URL that `POST /uploads` presigns.
       cors: [
         {
-          allowedMethods: [HttpMethods.PUT],
+          allowedMethods: UPLOAD_CORS_RULE.allowedMethods.map((method) => HttpMethods[method]),
           allowedOrigins: uploadOrigins,
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3600,
+          allowedHeaders: [...UPLOAD_CORS_RULE.allowedHeaders],
+          exposedHeaders: [...UPLOAD_CORS_RULE.exposedHeaders],
+          maxAge: UPLOAD_CORS_RULE.maxAgeSeconds,
         },
       ],
       lifecycleRules: [

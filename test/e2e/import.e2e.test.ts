@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAnswer, routeOf } from '#shared/contract/client.ts';
+import { DEFAULT_ALLOWED_ORIGINS } from '../../infra/settings.ts';
 import { signLocalToken } from '../../local/auth.ts';
 import { fileBuffer, type GenerateOptions } from '../../local/sample-data.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -53,14 +54,19 @@ interface UploadView {
   duplicateOf?: string;
 }
 
-async function uploadFile(region: string, body: Buffer, format: 'csv' | 'xlsx'): Promise<UploadView> {
+async function uploadFile(
+  region: string,
+  body: Buffer,
+  format: 'csv' | 'xlsx',
+  putHeaders: Record<string, string> = {},
+): Promise<UploadView> {
   const token = await operator(region);
   const created = await call('/uploads', token, {
     method: 'POST',
     body: JSON.stringify({ period: PERIOD, filename: `daftar.${format}` }),
   });
   expect(created.status).toBe(201);
-  const put = await fetch(String(created.body.uploadUrl), { method: 'PUT', body });
+  const put = await fetch(String(created.body.uploadUrl), { method: 'PUT', body, headers: putHeaders });
   expect(put.status).toBe(200);
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -135,6 +141,41 @@ describe('import through the local API', () => {
       expect(new Set(stored.map((recipient) => recipient.nik)).size).toBe(expected.validRows);
     });
   }
+
+  it('imports a file PUT as `curl --data-binary` sends it (Content-Type: application/x-www-form-urlencoded)', async () => {
+    const { body, expected } = await fileBuffer({ region: '62.04', format: 'csv', rows: 50, seed: 11 });
+    const view = await uploadFile('62.04', body, 'csv', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(view.status).toBe('COMPLETED');
+    expect(view.counts?.rows).toBe(expected.rows);
+    expect(view.counts?.accepted).toBe(expected.validRows);
+  });
+
+  it("answers a browser's CORS preflight for the presigned URL from the configured origin", async () => {
+    const created = await call('/uploads', await operator('62.10'), {
+      method: 'POST',
+      body: JSON.stringify({ period: PERIOD, filename: 'daftar.csv' }),
+    });
+    const origin = DEFAULT_ALLOWED_ORIGINS[0] as string;
+    const preflight = await fetch(String(created.body.uploadUrl), {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('PUT');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    const elsewhere = await fetch(String(created.body.uploadUrl), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'PUT' },
+    });
+    expect(elsewhere.status).toBe(403);
+  });
 
   it('recognises the same file uploaded twice', async () => {
     const { body } = await fileBuffer({ region: '62.05', format: 'csv', rows: 120, seed: 9 });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../support/api.ts';
 import { testClients } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
+import { atLogLevel } from '../support/logs.ts';
 
 const env = useEmulatorEnv();
 // Modules that create SDK clients at import time come after the environment is set.
@@ -922,24 +923,29 @@ describe('logs', () => {
       }) as typeof stream.write;
     }
     try {
-      const lines = specs('logs', 20);
-      const first = await put(report(lines));
-      await importBankReport(first, deps());
-      await importBankReport(first, deps());
-      const second = await put(
-        report([
-          ...lines.map((spec) => ({ ...spec, amount: '9.000.000' })),
-          { ...(lines[0] as LineSpec), ref: '', account: '6.20101E+15' },
-        ]),
-      );
-      await importBankReport(second, deps());
-      const failing = await put(report(specs('logs', 5, 100)));
-      class Failing extends PaymentsRepository {
-        override async putNew(): Promise<never> {
-          throw new Error('boom');
+      // The INFO lines are checked too; tests run at WARN unless VERBOSE=1.
+      await atLogLevel('INFO', async () => {
+        const lines = specs('logs', 20);
+        const first = await put(report(lines));
+        await importBankReport(first, deps());
+        await importBankReport(first, deps());
+        const second = await put(
+          report([
+            ...lines.map((spec) => ({ ...spec, amount: '9.000.000' })),
+            { ...(lines[0] as LineSpec), ref: '', account: '6.20101E+15' },
+          ]),
+        );
+        await importBankReport(second, deps());
+        const failing = await put(report(specs('logs', 5, 100)));
+        class Failing extends PaymentsRepository {
+          override async putNew(): Promise<never> {
+            throw new Error('boom');
+          }
         }
-      }
-      await expect(importBankReport(failing, deps({ payments: new Failing(TABLE) }))).rejects.toThrow('boom');
+        await expect(importBankReport(failing, deps({ payments: new Failing(TABLE) }))).rejects.toThrow(
+          'boom',
+        );
+      });
     } finally {
       streams.forEach((stream, index) => {
         stream.write = writes[index] as typeof stream.write;

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { signLocalToken, verifyLocalToken } from '../../local/auth.ts';
-import { UsageError } from '../../local/cli.ts';
-import { parseTokenArgs } from '../../local/token.ts';
+import { HelpRequested, UsageError } from '../../local/cli.ts';
+import { parseTokenArgs, tokenExamples } from '../../local/token.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +42,32 @@ describe('local tokens', () => {
     expect(failure?.code).toBe(2);
     expect(failure?.stdout).toBe('');
     expect(failure?.stderr).toContain('an operator token needs --region');
+  });
+
+  it('--help prints the usage on stdout and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const { stdout, stderr } = await token(flag);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/^Usage: npm run token -- --role </);
+      expect(stdout).toContain('--opd <code>');
+    }
+    expect(() => parseTokenArgs(['--help'])).toThrow(HelpRequested);
+  });
+
+  it("npm start's token commands: one per role that grants anything, each with the flags it needs", () => {
+    const examples = tokenExamples();
+    expect(examples.map(({ role }) => role)).toEqual([
+      'operator',
+      'verifier',
+      'approver',
+      'auditor',
+      'admin',
+    ]);
+    for (const { role, args } of examples) {
+      expect(parseTokenArgs(args).claims.groups).toEqual([role]);
+    }
+    expect(examples.find(({ role }) => role === 'operator')?.args).toContain('--region');
+    expect(examples.find(({ role }) => role === 'verifier')?.args).toContain('--opd');
   });
 
   it('explains every other refusal in plain English', () => {

@@ -1,5 +1,13 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// The lines read here are INFO, and tests run at WARN unless VERBOSE=1 (vitest.config.ts). Set before
+// the logger is built (vi.hoisted runs above the imports): Powertools puts each invocation back to
+// the level it was built with, so a setLogLevel() would not last past the first message.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+});
+
 import { z } from 'zod';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
@@ -51,14 +59,18 @@ describe('local logs', () => {
       chunk: unknown,
       ...rest: unknown[]
     ) => {
+      let logLines = 0;
       for (const line of String(chunk).split('\n')) {
         if (!line.startsWith('{')) continue;
         try {
           lines.push(JSON.parse(line) as Record<string, unknown>);
+          logLines++;
         } catch {
           // Not a log line.
         }
       }
+      // The log lines are this test's to read, not the run's output (quiet unless VERBOSE=1).
+      if (logLines > 0 && process.env.VERBOSE !== '1') return true;
       return write(chunk as string, ...(rest as []));
     }) as typeof process.stdout.write);
     try {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3Client, s3PresignClient } from './clients.ts';
+import { s3Client, s3PresignClient } from './clients/s3.ts';
 
 /** S3 behind the few calls this service makes: stream in, stream out, presign. */
 export class ObjectStore {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { uploadObjectKey } from '#shared/adapters/storage-keys.ts';
 import { PeriodSchema } from '#shared/domain/period.ts';
 import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
@@ -8,7 +8,7 @@ import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { FilenameSchema } from '#shared/http/params.ts';
-import { apiDeps } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 import { routeById } from './routes.ts';
 
 const BodySchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decreeFilename } from '#shared/adapters/storage-keys.ts';
 import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { periodLabel } from '#shared/domain/period.ts';
@@ -7,7 +7,7 @@ import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion, type Scope } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { DecreeRecord } from '#shared/model.ts';
-import { apiDeps } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 
 export const DecreeParamsSchema = z.object({
   decreeId: z.string().regex(/^SK-62\.\d{2}-[0-9A-Za-z-]{4,20}$/),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyChain } from '#shared/domain/audit.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion } from '#shared/http/caller.ts';

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '#shared/errors.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
-import { apiDeps, reconciliations } from './deps.ts';
+import { reconciliations } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 import { reconciliationSummary } from './reconciliation-view.ts';
 import { routeById } from './routes.ts';
 

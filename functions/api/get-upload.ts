@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
-import { apiDeps } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 import { routeById } from './routes.ts';
 
 const ParamsSchema = z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });

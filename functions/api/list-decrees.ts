@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { wibDate } from '#shared/domain/decree.ts';
 import { ownRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PeriodSchema } from '#shared/domain/period.ts';
 import { PROPOSAL_STATUSES } from '#shared/domain/proposal.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '#shared/adapters/recipients-repo.ts';
 import { FLAG_CODES } from '#shared/domain/checks.ts';
 import { WARNING_CODES } from '#shared/domain/issues.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { queryInt } from '#shared/http/params.ts';
 import { reconciliations } from './deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { totalsFor } from '#shared/domain/amounts.ts';
 import { regionName } from '#shared/domain/wilayah.ts';

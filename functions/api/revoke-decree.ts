@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { planRevocation, WorkflowError } from '#shared/domain/workflow.ts';
 import { NotFoundError } from '#shared/errors.ts';

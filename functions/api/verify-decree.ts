@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECREE_STATUS_LABEL, normalizeVerifyCode } from '#shared/domain/decree.ts';
 import { periodLabel } from '#shared/domain/period.ts';
 import { regionName } from '#shared/domain/wilayah.ts';

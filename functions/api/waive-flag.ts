@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseRecipientId } from '#shared/adapters/keys.ts';
 import { planWaiver } from '#shared/domain/workflow.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';

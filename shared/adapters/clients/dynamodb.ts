@@ -6,8 +6,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * client is: `shared/adapters/clients/`), so a function bundles only the clients its adapters use.
  * The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_DYNAMODB` variable (AWS or the emulator).
  */
-export const dynamoClient = new DynamoDBClient({ maxAttempts: 8 });
+export const dynamoClient = /* @__PURE__ */ new DynamoDBClient({ maxAttempts: 8 });
 
-export const documentClient = DynamoDBDocumentClient.from(dynamoClient, {
+export const documentClient = /* @__PURE__ */ DynamoDBDocumentClient.from(dynamoClient, {
   marshallOptions: { removeUndefinedValues: true },
 });

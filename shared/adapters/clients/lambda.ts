@@ -5,4 +5,4 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
  * `shared/adapters/clients/dynamodb.ts`): for re-driving lost S3 events into the import functions
  * (locally: the stack's loopback Invoke API).
  */
-export const lambdaClient = new LambdaClient({});
+export const lambdaClient = /* @__PURE__ */ new LambdaClient({});

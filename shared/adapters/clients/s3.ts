@@ -7,14 +7,14 @@ import { S3Client } from '@aws-sdk/client-s3';
  */
 const s3Endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
 
-export const s3Client = new S3Client({ forcePathStyle: s3Endpoint !== undefined });
+export const s3Client = /* @__PURE__ */ new S3Client({ forcePathStyle: s3Endpoint !== undefined });
 
 /**
  * For presigned PUT URLs handed to browsers and scripts: since SDK 3.729 the default client signs a
  * CRC32 checksum of an empty body into the URL, which every real upload then fails. Checksums are
  * computed only where S3 requires them.
  */
-export const s3PresignClient = new S3Client({
+export const s3PresignClient = /* @__PURE__ */ new S3Client({
   forcePathStyle: s3Endpoint !== undefined,
   requestChecksumCalculation: 'WHEN_REQUIRED',
 });

@@ -5,4 +5,4 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  * `shared/adapters/clients/dynamodb.ts`); only the outbox relay sends (`shared/adapters/queue.ts`).
  * fauxqs queue URLs name a host that does not resolve: send to the configured endpoint instead.
  */
-export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
+export const sqsClient = /* @__PURE__ */ new SQSClient({ useQueueUrlAsEndpoint: false });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import {
   CHECKS_FUNCTION,
@@ -11,7 +12,7 @@ import {
   WATCHDOG_FUNCTION,
 } from '../functions/api/routes.ts';
 import { DEFAULT_BUNDLING } from './constructs/project-function.ts';
-import { repoPath } from './paths.ts';
+import { REPO_ROOT, repoPath } from './paths.ts';
 import { PRE_TOKEN_FUNCTION } from './triggers.ts';
 
 /**
@@ -62,7 +63,22 @@ export function cdkEsbuildOptions(entry: string, outdir: string): BuildOptions &
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     ...(bundling.mainFields ? { mainFields: [...bundling.mainFields] } : {}),
     ...(bundling.define ? { define: { ...bundling.define } } : {}),
+    ...esbuildArgs(bundling.esbuildArgs),
+    // NodejsFunction runs esbuild in the project root (where relative aliases resolve).
+    absWorkingDir: REPO_ROOT,
     metafile: true,
     logLevel: 'silent',
   };
+}
+
+/** The `esbuildArgs` this project uses (`--alias`), as esbuild's JS API takes them; any other fails. */
+function esbuildArgs(args: BundlingOptions['esbuildArgs']): Pick<BuildOptions, 'alias'> {
+  const alias: Record<string, string> = {};
+  for (const [key, value] of Object.entries(args ?? {})) {
+    const [from, to] = typeof value === 'string' ? value.split('=') : [];
+    if (key !== '--alias' || !from || !to)
+      throw new Error(`esbuildArgs ${key} is not translated in infra/bundles.ts`);
+    alias[from] = to;
+  }
+  return Object.keys(alias).length > 0 ? { alias } : {};
 }

@@ -5,7 +5,6 @@ import type { RouteSpec } from '#functions/api/routes.ts';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { requireCapability, type Scope, scopeOf } from './caller.ts';
-import { withIdempotencyKey } from './idempotency.ts';
 import { type ApiEvent, type ApiResult, issueDetails, mapError } from './public-handler.ts';
 import './zod-messages.ts';
 
@@ -84,7 +83,9 @@ export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Pro
         requireCapability(scope, capability);
         requireSmallBody(event);
         if (event.requestContext.http.method !== 'POST') return await route({ event, scope });
-        // Any POST may carry an Idempotency-Key (interfaces.md §3).
+        // Any POST may carry an Idempotency-Key (interfaces.md §3). Powertools Idempotency is loaded
+        // by the first POST: the GET routes' cold starts need not evaluate it.
+        const { withIdempotencyKey } = await import('./idempotency.ts');
         return await withIdempotencyKey(
           event.headers['idempotency-key'],
           { sub: scope.sub, routeKey: event.routeKey, path: event.rawPath, body: event.body },

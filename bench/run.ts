@@ -7,7 +7,8 @@
  * at 30k rows. Then (issue #3) the automatic checks over a 30,000-recipient submission and the API
  * under 50 concurrent clients, and (issue #4) a decree of 30,000 recipients against a bare table of
  * the same rows. `BENCH_PARTS=import,checks,decree,api` (or `npm run bench -- --only lists,api`)
- * picks the parts.
+ * picks the parts. `cold` (issue #11) bundles every function as CDK does and times fresh processes
+ * importing each, against a bare DynamoDB-only handler; it needs no emulators.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { writeRecipientFile } from '../local/sample-data.ts';
 import { benchApi } from './api.ts';
 import { benchChecks, formatChecksBench } from './checks.ts';
 import { runChild } from './child.ts';
+import { benchCold, formatColdBench } from './cold.ts';
 import { benchDecree, formatDecreeBench } from './decree.ts';
 import { benchLists, formatListsBench } from './lists.ts';
 import { benchReconcile, formatReconcileBench } from './reconcile.ts';
@@ -30,14 +32,15 @@ const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(','
  * Which parts run: `import` (file import vs baseline), `checks` (30k-recipient checks), `decree`
  * (a 30k-recipient SK vs a bare table), `reconcile` (300k report lines against 300k decreed
  * recipients vs reading them), `lists` (the list routes on a 300k-row list, filtered and not, vs the
- * same reads bare), `api` (50 clients). `--only <parts>` on the command line wins over the variable.
+ * same reads bare), `api` (50 clients), `cold` (every function's bundle size and cold import time vs a
+ * bare handler). `--only <parts>` on the command line wins over the variable.
  */
 const only = process.argv.indexOf('--only');
 const PARTS = new Set(
   (
     (only >= 0 ? process.argv[only + 1] : undefined) ??
     process.env.BENCH_PARTS ??
-    'import,checks,decree,reconcile,lists,api'
+    'cold,import,checks,decree,reconcile,lists,api'
   ).split(','),
 );
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
@@ -51,8 +54,18 @@ interface CaseResult {
   readonly calls?: number;
 }
 
+/** The parts that run against the emulators (everything but `cold`). */
+const EMULATED_PARTS = ['import', 'checks', 'decree', 'reconcile', 'lists'];
+
 async function main(): Promise<void> {
   await mkdir(DIR, { recursive: true });
+  // First, while nothing else of the benchmark runs: it times processes starting.
+  if (PARTS.has('cold')) console.log(`${formatColdBench(await benchCold())}\n`);
+  if (EMULATED_PARTS.some((part) => PARTS.has(part))) await emulatedParts();
+  if (PARTS.has('api')) reportApi(await benchApi());
+}
+
+async function emulatedParts(): Promise<void> {
   const emulators = await startEmulators({ javaHeapMb: 3072 });
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const dynamo = new DynamoDBClient({ ...clientConfig, endpoint: emulators.dynamoEndpoint });
@@ -127,7 +140,6 @@ async function main(): Promise<void> {
     s3.destroy();
     await emulators.stop();
   }
-  if (PARTS.has('api')) reportApi(await benchApi());
 }
 
 function reportApi(figures: Awaited<ReturnType<typeof benchApi>>): void {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PeriodSchema } from './domain/period.ts';
 import type { ProposalRecord } from './model.ts';
 

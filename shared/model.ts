@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';

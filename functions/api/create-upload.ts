@@ -7,7 +7,7 @@ import { resolveRegion } from '#shared/domain/wilayah.ts';
 import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
-import { apiDeps } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 import { routeById } from './routes.ts';
 
 /**

@@ -8,7 +8,7 @@ import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion, type Scope } from '#shared/http/caller.ts';
 import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { DecreeRecord } from '#shared/model.ts';
-import { apiDeps } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 
 /** The decree named in the path, after the object-level check (a regional role: own region only). */
 export async function loadDecree(event: ApiEvent, scope: Scope): Promise<DecreeRecord> {

@@ -1,19 +1,20 @@
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
-import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
 import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { type Env, env } from '#shared/config/env.ts';
 
-/** The adapters the API routes use, built once per container on first use. */
+/**
+ * The table's adapters the API routes use, built once per container on first use. The routes that
+ * presign S3 URLs take theirs from `./deps-with-objects.ts`, so that only they bundle the S3 client.
+ */
 export interface ApiDeps {
   readonly config: Env;
   readonly uploads: UploadsRepository;
   readonly proposals: ProposalsRepository;
   readonly recipients: RecipientsRepository;
   readonly decrees: DecreesRepository;
-  readonly objects: ObjectStore;
 }
 
 let deps: ApiDeps | undefined;
@@ -27,7 +28,6 @@ export function apiDeps(): ApiDeps {
     proposals: new ProposalsRepository(config.tableName),
     recipients: new RecipientsRepository(config.tableName),
     decrees: new DecreesRepository(config.tableName),
-    objects: new ObjectStore(),
   };
   return deps;
 }

@@ -2,7 +2,8 @@ import type { ResponseBody } from '#shared/contract/api.ts';
 import { RunParamsSchema } from '#shared/contract/requests.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
-import { apiDeps, reconciliations } from './deps.ts';
+import { reconciliations } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 import { reconciliationSummary } from './reconciliation-view.ts';
 import { routeById } from './routes.ts';
 

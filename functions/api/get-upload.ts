@@ -3,7 +3,7 @@ import { UploadParamsSchema } from '#shared/contract/requests.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
-import { apiDeps } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 import { routeById } from './routes.ts';
 
 /** `GET /uploads/{uploadId}`: status, progress, counts, reasons and a link to the error report. */

@@ -1,4 +1,4 @@
-import { json, publicHandler } from '#shared/http/http-handler.ts';
+import { json, publicHandler } from '#shared/http/public-handler.ts';
 
 /** `GET /health`: public liveness probe; says nothing about data. */
 export const handler = publicHandler(async () =>

@@ -1,5 +1,5 @@
 import document from '#shared/contract/openapi.json' with { type: 'json' };
-import { json, publicHandler } from '#shared/http/http-handler.ts';
+import { json, publicHandler } from '#shared/http/public-handler.ts';
 
 /**
  * `GET /openapi.json` (public): the API's OpenAPI 3.1 contract, generated at build time from the

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/adapters/clients.ts';
+import { documentClient } from '#shared/adapters/clients/dynamodb.ts';
 import { waiverPartition } from '#shared/adapters/keys.ts';
 
 /**

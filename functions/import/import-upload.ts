@@ -21,7 +21,6 @@ import {
 import { ReportWriter } from '#shared/import/report-writer.ts';
 import { toRows } from '#shared/import/rows.ts';
 import { FileRejection, fileTooLarge, readMetered, type SourceRecord } from '#shared/import/source.ts';
-import { readXlsxRecords } from '#shared/import/xlsx-records.ts';
 import { logger } from '#shared/logger.ts';
 import type { FileIssue, ProposalRecord, UploadCounts, UploadRecord } from '#shared/model.ts';
 import type { CreatedObject } from '#shared/queue/s3-worker.ts';
@@ -188,7 +187,9 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
     const records: AsyncIterable<SourceRecord & { sheet?: number }> =
       format === 'csv'
         ? readCsvRecords(metered, (delimiter) => this.report.useDelimiter(delimiter))
-        : readXlsxRecords(metered, {
+        : // Loaded when an XLSX file comes: ExcelJS (with JSZip, SAX and Bluebird) is most of this
+          // function's bundle, and evaluating it at cold start made every CSV import pay for it.
+          (await import('#shared/import/xlsx-records.ts')).readXlsxRecords(metered, {
             maxUncompressedBytes: limits.xlsxMaxUncompressedBytes,
             maxRatio: limits.xlsxMaxRatio,
           });

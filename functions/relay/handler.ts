@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OUTBOX_KEY_PREFIX } from '#shared/adapters/keys.ts';
 import { type OutboxItem, OutboxItemSchema, OutboxRepository } from '#shared/adapters/outbox.ts';
 import { MessageQueue } from '#shared/adapters/queue.ts';

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { LambdaInvoker } from '#shared/adapters/lambda-invoker.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';

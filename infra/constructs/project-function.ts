@@ -26,6 +26,9 @@ export const PROJECT_ESBUILD_TARGET = 'node24';
 const REQUIRE_SHIM =
   "import { createRequire as __khbsCreateRequire } from 'module'; const require = __khbsCreateRequire(import.meta.url);";
 
+/** What `brotli/decompress.js` resolves to in every bundle (relative to the repository root). */
+export const BROTLI_STUB = 'infra/bundling/no-woff2.ts';
+
 /** How every function is bundled (exported for the test that bundles the decree renderer for real). */
 export const DEFAULT_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -41,6 +44,9 @@ export const DEFAULT_BUNDLING: BundlingOptions = {
   // (instead of using the runtime's copy) keeps the client and lib-* packages in step.
   externalModules: [],
   loader: { '.json': 'json' },
+  // fontkit (the decree's PDF fonts) imports brotli to read WOFF2 fonts; the decree embeds TTF only,
+  // and brotli would be a third of its bundle. Resolved from the repository root, esbuild's cwd.
+  esbuildArgs: { '--alias': `brotli/decompress.js=./${BROTLI_STUB}` },
 };
 
 export interface ProjectFunctionProps

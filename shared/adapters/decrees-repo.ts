@@ -5,7 +5,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type DecreeRecord, DecreeRecordSchema } from '../model.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import { decreeKey, decreeSeqKey, decreeSeqSortKey, decreesByYear, verifyCodeKey } from './keys.ts';
 import type { TransactItem } from './proposals-repo.ts';
 

@@ -5,9 +5,9 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FileIssue } from '../model.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 
 /** An update usable alone or as one action of a transaction. */
 export type FencedUpdate = NonNullable<

@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Event } from 'aws-lambda';
 import { encodeS3EventKey } from '../queue/s3-worker.ts';
-import { lambdaClient } from './clients.ts';
+import { lambdaClient } from './clients/lambda.ts';
 
 /**
  * Hands an S3 event to an import function as S3 itself would: an asynchronous invocation (Lambda

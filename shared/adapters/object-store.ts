@@ -9,8 +9,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3Client, s3PresignClient } from './clients.ts';
+import { s3Client, s3PresignClient } from './clients/s3.ts';
+import { Presigner } from './presigner.ts';
 
 /** S3 behind the few calls this service makes: stream in, stream out, presign. */
 export class ObjectStore {
@@ -156,21 +156,16 @@ export class ObjectStore {
     filename?: string,
     versionId?: string,
   ): Promise<string> {
-    return getSignedUrl(
-      this.client,
-      new GetObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        ...(versionId ? { VersionId: versionId } : {}),
-        ...(filename ? { ResponseContentDisposition: `attachment; filename="${filename}"` } : {}),
-      }),
-      { expiresIn },
+    return new Presigner(this.client, this.presignClient).presignGet(
+      bucket,
+      key,
+      expiresIn,
+      filename,
+      versionId,
     );
   }
 
   presignPut(bucket: string, key: string, expiresIn: number): Promise<string> {
-    return getSignedUrl(this.presignClient, new PutObjectCommand({ Bucket: bucket, Key: key }), {
-      expiresIn,
-    });
+    return new Presigner(this.client, this.presignClient).presignPut(bucket, key, expiresIn);
   }
 }

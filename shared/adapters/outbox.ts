@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HANDOFF_QUEUES, type Handoff } from '../messages.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import { OUTBOX_PENDING_INDEX_KEY, outboxKey } from './keys.ts';
 import type { TransactItem } from './proposals-repo.ts';
 

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PAYMENT_STATUSES, type PaymentStatus, type StatusChange } from '../domain/bank-report.ts';
 import type { ObservedPayment } from '../domain/reconciliation.ts';
 import {
@@ -20,7 +20,7 @@ import {
   PaymentLineSchema,
 } from '../model.ts';
 import { jitteredBackoff } from './backoff.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import { FileClaims, type LeasedRecordType } from './file-claims.ts';
 import { bankReportKey, PAYMENT_SHARDS, paymentKey, paymentPartition } from './keys.ts';
 import { type BankReportKey, parseBankReportKey } from './storage-keys.ts';

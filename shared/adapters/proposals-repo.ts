@@ -13,7 +13,7 @@ import { listAuthors, type Plan } from '../domain/workflow.ts';
 import { ConflictError } from '../errors.ts';
 import type { Handoff } from '../messages.ts';
 import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import {
   auditKey,
   auditPartition,

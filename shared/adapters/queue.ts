@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { sqsClient } from './clients.ts';
+import { sqsClient } from './clients/sqs.ts';
 
 /** The message attribute that names a message's outbox item (`shared/adapters/outbox.ts`). */
 export const OUTBOX_ID_ATTRIBUTE = 'outboxId';

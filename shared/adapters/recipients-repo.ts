@@ -5,12 +5,12 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Recipient } from '../domain/recipient-row.ts';
 import { type StoredRecipient, StoredRecipientSchema } from '../model.ts';
 import { jitteredBackoff } from './backoff.ts';
 import { BatchWriter } from './batch-writer.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import {
   flagIndexKey,
   flagIndexPrefix,

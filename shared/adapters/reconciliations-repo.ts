@@ -7,10 +7,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReconciliationRequested } from '../messages.ts';
 import { type ReconciliationRun, ReconciliationRunSchema } from '../model.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import { RECONCILIATIONS_INDEX_KEY, reconciliationKey } from './keys.ts';
 import { handoffItem } from './outbox.ts';
 

@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountHit, NikHit } from '../domain/checks.ts';
 import type { BatchWriter } from './batch-writer.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import { parseRecipientId } from './keys.ts';
 
 /**

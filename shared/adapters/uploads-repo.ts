@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { UPLOAD_STATUSES, type UploadRecord, UploadRecordSchema } from '../model.ts';
-import { documentClient } from './clients.ts';
+import { documentClient } from './clients/dynamodb.ts';
 import { FileClaims, type LeasedRecordType } from './file-claims.ts';
 import { uploadKey, uploadsByRegionPeriod } from './keys.ts';
 import { parseUploadKey, type UploadKey } from './storage-keys.ts';

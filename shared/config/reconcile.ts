@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How the reconciliation job runs: environment variables (set by CDK and by the local stack), each

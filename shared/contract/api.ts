@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as req from './requests.ts';
 import * as res from './responses.ts';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { API_CONTRACT, type ApiRouteId, type RouteContract } from './api.ts';
 import { ErrorBodySchema, GatewayErrorSchema } from './responses.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_CONTRACT, type ApiRouteId, type RouteContract } from './api.ts';
 import { ErrorBodySchema } from './responses.ts';
 

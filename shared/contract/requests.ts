@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FLAG_CODES } from '../domain/checks.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
 import { PeriodSchema } from '../domain/period.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECREE_STATUSES } from '../domain/decree.ts';
 import { ERROR_CODES } from '../errors.ts';
 import {

@@ -7,7 +7,7 @@
  * Account numbers, NIKs and names are personal data: messages never quote them (an account only
  * masked, see `mask.ts`). Amounts, dates, statuses, references and decree numbers may be quoted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { bankReportPath } from '../adapters/storage-keys.ts';
 import { headerKey } from './columns.ts';
 import { formatRupiah } from './decree.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A payment period as it appears in S3 keys and the API (interfaces.md §2): a year `2026`, a month

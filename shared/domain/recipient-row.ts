@@ -3,7 +3,7 @@
  * to the list of everything wrong with the row, each problem with a message that tells the operator
  * how to fix it. Plus the file-wide check for NIKs and accounts that appear twice.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ColumnName } from './columns.ts';
 import { COLUMN_LABELS } from './columns.ts';
 import { type Issue, issueError, issueWarning } from './issues.ts';

@@ -5,7 +5,7 @@
  * Kemendagri codes are the system's codes because a NIK carries them. BPS statistics codes differ
  * for 62.06–62.13; they are accepted only where they cannot be confused (see {@link matchesRegion}).
  *
- * The official list is indexed into Maps once, at module load (~1,700 entries), so every lookup is
+ * The official list is indexed into Maps once, on first use (~1,700 entries), so every lookup is
  * O(1) however many rows a file has.
  */
 import data from '../data/wilayah-62.json' with { type: 'json' };
@@ -98,15 +98,6 @@ const desaKey = memoize((text) => placeKey(text, DESA_PREFIXES));
  */
 type KeyIndex = Map<string, Place | null>;
 
-const kecamatanByCode = new Map<string, Place>();
-const desaByCode = new Map<string, Place>();
-const kecamatanByRegion = new Map<RegionCode, KeyIndex>();
-const desaByKecamatan = new Map<string, KeyIndex>();
-/** Every kecamatan of the province by key: to tell an operator which region a name belongs to. */
-const kecamatanInProvince = new Map<string, Place[]>();
-/** Every desa of a region by key: to tell an operator which kecamatan a desa belongs to. */
-const desaInRegion = new Map<RegionCode, Map<string, Place[]>>();
-
 function addToIndex(index: KeyIndex, key: string, place: Place): void {
   index.set(key, index.has(key) ? null : place);
 }
@@ -126,35 +117,70 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   return value;
 }
 
-for (const entry of data) {
-  const [code, name] = entry;
-  if (code === undefined || name === undefined) continue;
-  const place: Place = { code, name };
-  if (code.length === 8) {
-    // 62.NN.NN
-    kecamatanByCode.set(code, place);
-    const key = placeKey(name);
-    addToIndex(
-      getOrCreate(kecamatanByRegion, code.slice(0, 5), () => new Map()),
-      key,
-      place,
-    );
-    addToList(kecamatanInProvince, key, place);
-  } else if (code.length === 13) {
-    // 62.NN.NN.NNNN
-    desaByCode.set(code, place);
-    const key = placeKey(name);
-    addToIndex(
-      getOrCreate(desaByKecamatan, code.slice(0, 8), () => new Map()),
-      key,
-      place,
-    );
-    addToList(
-      getOrCreate(desaInRegion, code.slice(0, 5), () => new Map()),
-      key,
-      place,
-    );
+interface PlaceIndex {
+  readonly kecamatanByCode: Map<string, Place>;
+  readonly desaByCode: Map<string, Place>;
+  readonly kecamatanByRegion: Map<RegionCode, KeyIndex>;
+  readonly desaByKecamatan: Map<string, KeyIndex>;
+  /** Every kecamatan of the province by key: to tell an operator which region a name belongs to. */
+  readonly kecamatanInProvince: Map<string, Place[]>;
+  /** Every desa of a region by key: to tell an operator which kecamatan a desa belongs to. */
+  readonly desaInRegion: Map<RegionCode, Map<string, Place[]>>;
+}
+
+let index: PlaceIndex | undefined;
+
+/**
+ * The official list indexed, built on first use rather than at module load: most API routes import
+ * this module only for region names, and should not pay for folding ~1,700 place names at cold start.
+ */
+function places(): PlaceIndex {
+  if (index) return index;
+  const kecamatanByCode = new Map<string, Place>();
+  const desaByCode = new Map<string, Place>();
+  const kecamatanByRegion = new Map<RegionCode, KeyIndex>();
+  const desaByKecamatan = new Map<string, KeyIndex>();
+  const kecamatanInProvince = new Map<string, Place[]>();
+  const desaInRegion = new Map<RegionCode, Map<string, Place[]>>();
+  for (const entry of data) {
+    const [code, name] = entry;
+    if (code === undefined || name === undefined) continue;
+    const place: Place = { code, name };
+    if (code.length === 8) {
+      // 62.NN.NN
+      kecamatanByCode.set(code, place);
+      const key = placeKey(name);
+      addToIndex(
+        getOrCreate(kecamatanByRegion, code.slice(0, 5), () => new Map()),
+        key,
+        place,
+      );
+      addToList(kecamatanInProvince, key, place);
+    } else if (code.length === 13) {
+      // 62.NN.NN.NNNN
+      desaByCode.set(code, place);
+      const key = placeKey(name);
+      addToIndex(
+        getOrCreate(desaByKecamatan, code.slice(0, 8), () => new Map()),
+        key,
+        place,
+      );
+      addToList(
+        getOrCreate(desaInRegion, code.slice(0, 5), () => new Map()),
+        key,
+        place,
+      );
+    }
   }
+  index = {
+    kecamatanByCode,
+    desaByCode,
+    kecamatanByRegion,
+    desaByKecamatan,
+    kecamatanInProvince,
+    desaInRegion,
+  };
+  return index;
 }
 
 const kecamatanCodeForm = (text: string): string | undefined => {
@@ -183,8 +209,9 @@ export function findKecamatan(region: RegionCode, text: string): Place | undefin
   const folded = foldSpaces(text);
   if (folded === '') return undefined;
   const code = kecamatanCodeForm(folded);
-  if (code !== undefined) return regionOfPlace(code) === region ? kecamatanByCode.get(code) : undefined;
-  return kecamatanByRegion.get(region)?.get(kecamatanKey(folded)) ?? undefined;
+  if (code !== undefined)
+    return regionOfPlace(code) === region ? places().kecamatanByCode.get(code) : undefined;
+  return places().kecamatanByRegion.get(region)?.get(kecamatanKey(folded)) ?? undefined;
 }
 
 /**
@@ -195,8 +222,9 @@ export function findDesa(kecamatanCode: string, text: string): Place | undefined
   const folded = foldSpaces(text);
   if (folded === '') return undefined;
   const code = desaCodeForm(folded);
-  if (code !== undefined) return kecamatanOfDesa(code) === kecamatanCode ? desaByCode.get(code) : undefined;
-  return desaByKecamatan.get(kecamatanCode)?.get(desaKey(folded)) ?? undefined;
+  if (code !== undefined)
+    return kecamatanOfDesa(code) === kecamatanCode ? places().desaByCode.get(code) : undefined;
+  return places().desaByKecamatan.get(kecamatanCode)?.get(desaKey(folded)) ?? undefined;
 }
 
 function suggest(index: KeyIndex | undefined, key: string): string | undefined {
@@ -212,13 +240,13 @@ function suggest(index: KeyIndex | undefined, key: string): string | undefined {
  */
 export function suggestKecamatan(region: RegionCode, text: string): string | undefined {
   if (findKecamatan(region, text)) return undefined;
-  return suggest(kecamatanByRegion.get(region), kecamatanKey(text));
+  return suggest(places().kecamatanByRegion.get(region), kecamatanKey(text));
 }
 
 /** Like {@link suggestKecamatan}, for the desa/kelurahan of one kecamatan. */
 export function suggestDesa(kecamatanCode: string, text: string): string | undefined {
   if (findDesa(kecamatanCode, text)) return undefined;
-  return suggest(desaByKecamatan.get(kecamatanCode), desaKey(text));
+  return suggest(places().desaByKecamatan.get(kecamatanCode), desaKey(text));
 }
 
 /**
@@ -229,10 +257,10 @@ export function findKecamatanInProvince(text: string): readonly Place[] {
   const folded = foldSpaces(text);
   const code = kecamatanCodeForm(folded);
   if (code !== undefined) {
-    const place = kecamatanByCode.get(code);
+    const place = places().kecamatanByCode.get(code);
     return place ? [place] : [];
   }
-  return kecamatanInProvince.get(kecamatanKey(folded)) ?? [];
+  return places().kecamatanInProvince.get(kecamatanKey(folded)) ?? [];
 }
 
 /** Every desa/kelurahan of `region` that `text` names, whatever its kecamatan. */
@@ -240,17 +268,17 @@ export function findDesaInRegion(region: RegionCode, text: string): readonly Pla
   const folded = foldSpaces(text);
   const code = desaCodeForm(folded);
   if (code !== undefined) {
-    const place = desaByCode.get(code);
+    const place = places().desaByCode.get(code);
     return place && regionOfPlace(code) === region ? [place] : [];
   }
-  return desaInRegion.get(region)?.get(desaKey(folded)) ?? [];
+  return places().desaInRegion.get(region)?.get(desaKey(folded)) ?? [];
 }
 
 /** Official name of a kecamatan code (`62.01.01` → `Kumai`), or undefined. */
-export const kecamatanName = (code: string): string | undefined => kecamatanByCode.get(code)?.name;
+export const kecamatanName = (code: string): string | undefined => places().kecamatanByCode.get(code)?.name;
 
 /** Official name of a desa/kelurahan code (`62.01.01.1011` → `Candi`), or undefined. */
-export const desaName = (code: string): string | undefined => desaByCode.get(code)?.name;
+export const desaName = (code: string): string | undefined => places().desaByCode.get(code)?.name;
 
 /** A village code whose last part starts with `1` is a kelurahan, with `2` a desa. */
 export const isKelurahan = (desaCode: string): boolean => desaCode.charAt(9) === '1';
@@ -258,11 +286,11 @@ export const isKelurahan = (desaCode: string): boolean => desaCode.charAt(9) ===
 /** The kecamatan of a region, in code order. */
 export function kecamatanList(region: RegionCode): Place[] {
   const prefix = `${region}.`;
-  return [...kecamatanByCode.values()].filter((place) => place.code.startsWith(prefix));
+  return [...places().kecamatanByCode.values()].filter((place) => place.code.startsWith(prefix));
 }
 
 /** The desa/kelurahan of a kecamatan, in code order. */
 export function desaList(kecamatanCode: string): Place[] {
   const prefix = `${kecamatanCode}.`;
-  return [...desaByCode.values()].filter((place) => place.code.startsWith(prefix));
+  return [...places().desaByCode.values()].filter((place) => place.code.startsWith(prefix));
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditActor } from '../domain/audit.ts';
 import { isRegionCode } from '../domain/regions.ts';
 import { safeLine } from '../domain/text.ts';

@@ -1,44 +1,26 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ZodError, type z } from 'zod';
+import type * as z from 'zod';
 import type { RouteSpec } from '#functions/api/routes.ts';
-import { AppError, BadRequestError, ForbiddenError, PayloadTooLargeError } from '../errors.ts';
+import { BadRequestError, ForbiddenError, PayloadTooLargeError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { requireCapability, type Scope, scopeOf } from './caller.ts';
-import { withIdempotencyKey } from './idempotency.ts';
+import { type ApiEvent, type ApiResult, issueDetails, mapError } from './public-handler.ts';
 import './zod-messages.ts';
 
-export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
-export type ApiResult = APIGatewayProxyStructuredResultV2;
-
-const HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
-
-export const json = (statusCode: number, body: unknown): ApiResult => ({
-  statusCode,
-  headers: HEADERS,
-  body: JSON.stringify(body),
-});
-
-/** The documented error shape: `{ error: { code, message, details? } }`. */
-export function errorResponse(error: unknown): ApiResult {
-  if (error instanceof AppError && error.expose) {
-    return json(error.statusCode, {
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.details ? { details: error.details } : {}),
-      },
-    });
-  }
-  return json(500, {
-    error: { code: 'INTERNAL', message: 'Terjadi kesalahan pada server. Silakan coba lagi.' },
-  });
-}
+/**
+ * The public routes' half (responses, error mapping, {@link publicHandler}) lives in
+ * `./public-handler.ts`, which needs neither the caller's claims (zod) nor idempotency (DynamoDB):
+ * `/health` imports only that. Re-exported here for the routes that import everything from one place.
+ */
+export {
+  type ApiEvent,
+  type ApiResult,
+  errorResponse,
+  issueDetails,
+  json,
+  publicHandler,
+} from './public-handler.ts';
 
 /** Validates input against a schema; a failure is a 400 whose details are zod's issues. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -46,16 +28,6 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
   if (result.success) return result.data;
   throw new BadRequestError('Permintaan tidak valid.', issueDetails(result.error));
 }
-
-/** At most this many issues go back in a 400, each path and message cut short: never an echo. */
-const MAX_ISSUES = 20;
-const MAX_TEXT = 200;
-
-export const issueDetails = (error: ZodError) =>
-  error.issues.slice(0, MAX_ISSUES).map((issue) => ({
-    path: issue.path.map(String).join('.').slice(0, MAX_TEXT),
-    message: issue.message.slice(0, MAX_TEXT),
-  }));
 
 /**
  * The largest JSON body any route takes (a note of 2,000 characters and a few fields need ~8 KB).
@@ -111,7 +83,9 @@ export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Pro
         requireCapability(scope, capability);
         requireSmallBody(event);
         if (event.requestContext.http.method !== 'POST') return await route({ event, scope });
-        // Any POST may carry an Idempotency-Key (interfaces.md §3).
+        // Any POST may carry an Idempotency-Key (interfaces.md §3). Powertools Idempotency is loaded
+        // by the first POST: the GET routes' cold starts need not evaluate it.
+        const { withIdempotencyKey } = await import('./idempotency.ts');
         return await withIdempotencyKey(
           event.headers['idempotency-key'],
           { sub: scope.sub, routeKey: event.routeKey, path: event.rawPath, body: event.body },
@@ -122,30 +96,4 @@ export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Pro
         return mapError(error, event);
       }
     });
-}
-
-export function publicHandler(route: (event: ApiEvent) => Promise<ApiResult>) {
-  return middy<ApiEvent, ApiResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event) => {
-      try {
-        return await route(event);
-      } catch (error) {
-        return mapError(error, event);
-      }
-    });
-}
-
-function mapError(error: unknown, event: ApiEvent): ApiResult {
-  if (error instanceof ZodError) {
-    // A schema failing on data we stored ourselves is our bug, not the caller's.
-    logger.error('Stored data failed validation', { routeKey: event.routeKey, issues: issueDetails(error) });
-    return errorResponse(undefined);
-  }
-  if (error instanceof AppError && error.expose) {
-    logger.info('Request refused', { routeKey: event.routeKey, status: error.statusCode, code: error.code });
-  } else {
-    logger.error('Request failed', { routeKey: event.routeKey, error });
-  }
-  return errorResponse(error);
 }

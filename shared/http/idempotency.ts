@@ -6,10 +6,10 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { dynamoClient } from '../adapters/clients.ts';
+import { dynamoClient } from '../adapters/clients/dynamodb.ts';
 import { env } from '../config/env.ts';
 import { BadRequestError, ConflictError } from '../errors.ts';
-import type { ApiResult } from './http-handler.ts';
+import type { ApiResult } from './public-handler.ts';
 
 /**
  * `Idempotency-Key` on POST routes (interfaces.md §3): the same key from the same person on the same

@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { amountsForPeriod, buildLampiran, decreeDocument } from '#shared/domain/decree.ts';
+import { cdkEsbuildOptions } from '../../infra/bundles.ts';
 import { copyFontsCommand } from '../../infra/constructs/decree-pipeline.ts';
 import { DEFAULT_BUNDLING } from '../../infra/constructs/project-function.ts';
 import { repoPath } from '../../infra/paths.ts';
@@ -27,6 +28,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const { alias } = cdkEsbuildOptions('functions/decree/render-pdf.ts', '.');
+
 describe('the decree renderer, bundled', () => {
   it('renders a PDF with the embedded fonts from the bundle directory', async () => {
     await build({
@@ -38,6 +41,9 @@ describe('the decree renderer, bundled', () => {
       target: DEFAULT_BUNDLING.target,
       banner: { js: DEFAULT_BUNDLING.banner ?? '' },
       mainFields: [...(DEFAULT_BUNDLING.mainFields ?? [])],
+      // brotli left out as in every bundle (DEFAULT_BUNDLING's alias): TTF fonts need none of it.
+      ...(alias ? { alias } : {}),
+      absWorkingDir: repoPath('.'),
       // Unminified: the stricter case (a top-level name clash between the banner and a bundled module
       // only shows when names are not mangled).
       minify: false,

@@ -48,10 +48,11 @@ describe('who sends to SQS', () => {
     ]);
     expect(filesMatching(/\bsqsClient\b/)).toEqual([
       'shared/adapters/clients.ts',
+      'shared/adapters/clients/sqs.ts',
       'shared/adapters/queue.ts',
     ]);
     expect(filesMatching(/@aws-sdk\/client-sqs/)).toEqual([
-      'shared/adapters/clients.ts',
+      'shared/adapters/clients/sqs.ts',
       'shared/adapters/queue.ts',
     ]);
   });

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+import {
+  CHECKS_FUNCTION,
+  DECREE_FUNCTION,
+  DISBURSEMENT_FUNCTION,
+  IMPORT_FUNCTION,
+  RECONCILE_FUNCTION,
+  RELAY_FUNCTION,
+  ROUTES,
+  WATCHDOG_FUNCTION,
+} from '../functions/api/routes.ts';
+import { DEFAULT_BUNDLING } from './constructs/project-function.ts';
+import { REPO_ROOT, repoPath } from './paths.ts';
+import { PRE_TOKEN_FUNCTION } from './triggers.ts';
+
+/**
+ * Every function the CDK app deploys, by construct id and entry module: the API's routes, the
+ * workers and the Cognito trigger. For the tools that bundle them as CDK does (the cold-start
+ * benchmark, the bundle-contents test).
+ */
+export interface FunctionEntry {
+  readonly id: string;
+  readonly entry: string;
+  readonly kind: 'route' | 'worker' | 'trigger';
+}
+
+export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
+  ...ROUTES.map(({ id, entry }) => ({ id, entry, kind: 'route' as const })),
+  ...[
+    IMPORT_FUNCTION,
+    CHECKS_FUNCTION,
+    DECREE_FUNCTION,
+    RECONCILE_FUNCTION,
+    RELAY_FUNCTION,
+    WATCHDOG_FUNCTION,
+    DISBURSEMENT_FUNCTION,
+  ].map(({ id, entry }) => ({ id, entry, kind: 'worker' as const })),
+  { id: PRE_TOKEN_FUNCTION.id, entry: PRE_TOKEN_FUNCTION.entry, kind: 'trigger' as const },
+];
+
+/**
+ * The esbuild options NodejsFunction derives from {@link DEFAULT_BUNDLING} (its command line:
+ * `--bundle --platform=node --target --format --outfile=<dir>/index.mjs --minify --sourcemap
+ * --sources-content=false --external:… --loader:… --banner:js --main-fields`), as the JS API
+ * takes them, with a metafile so a caller can see what went in.
+ */
+export function cdkEsbuildOptions(entry: string, outdir: string): BuildOptions & { metafile: true } {
+  const bundling = DEFAULT_BUNDLING;
+  return {
+    entryPoints: [entry.startsWith('/') ? entry : repoPath(entry)],
+    outfile: join(outdir, 'index.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: bundling.format === 'esm' ? 'esm' : 'cjs',
+    ...(bundling.target ? { target: bundling.target } : {}),
+    minify: bundling.minify ?? false,
+    sourcemap: bundling.sourceMap ?? false,
+    sourcesContent: bundling.sourcesContent ?? true,
+    external: [...(bundling.externalModules ?? [])],
+    loader: { ...(bundling.loader as BuildOptions['loader']) },
+    ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
+    ...(bundling.mainFields ? { mainFields: [...bundling.mainFields] } : {}),
+    ...(bundling.define ? { define: { ...bundling.define } } : {}),
+    ...esbuildArgs(bundling.esbuildArgs),
+    // NodejsFunction runs esbuild in the project root (where relative aliases resolve).
+    absWorkingDir: REPO_ROOT,
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
+
+/** The `esbuildArgs` this project uses (`--alias`), as esbuild's JS API takes them; any other fails. */
+function esbuildArgs(args: BundlingOptions['esbuildArgs']): Pick<BuildOptions, 'alias'> {
+  const alias: Record<string, string> = {};
+  for (const [key, value] of Object.entries(args ?? {})) {
+    const [from, to] = typeof value === 'string' ? value.split('=') : [];
+    if (key !== '--alias' || !from || !to)
+      throw new Error(`esbuildArgs ${key} is not translated in infra/bundles.ts`);
+    alias[from] = to;
+  }
+  return Object.keys(alias).length > 0 ? { alias } : {};
+}

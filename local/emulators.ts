@@ -467,7 +467,7 @@ function captureOutput(child: ChildProcess, spawnError: () => Error | undefined)
   return () => [spawnError()?.message ?? '', ...lines].filter(Boolean).join('\n');
 }
 
-async function waitUntilAnswering(
+export async function waitUntilAnswering(
   endpoint: string,
   child: ChildProcess,
   output: () => string,
@@ -479,14 +479,19 @@ async function waitUntilAnswering(
         `DynamoDB Local exited during startup (${child.exitCode ?? child.signalCode}):\n${output()}`,
       );
     }
+    let answer: { server: string; body: string } | undefined;
     try {
-      // Any HTTP answer (DynamoDB Local says 400 to an unsigned GET) means Jetty is serving.
       const response = await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
-      await response.arrayBuffer();
-      return;
+      answer = { server: response.headers.get('server') ?? '', body: await response.text() };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
     }
+    // DynamoDB Local (Jetty) says 400 MissingAuthenticationToken to an unsigned GET. Anything else
+    // on this port is another server that took it between our probe and the JVM's bind (the port
+    // was free when picked; an emulator started meanwhile may have been given it): not ours.
+    if (answer.server.startsWith('Jetty') && answer.body.includes('dynamodb')) return;
+    throw new Error(`another server answered on ${endpoint} before DynamoDB Local could bind it`);
   }
   throw new Error(
     `DynamoDB Local did not answer on ${endpoint} within ${DYNAMO_READY_TIMEOUT_MS} ms:\n${output()}`,

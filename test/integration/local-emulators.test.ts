@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
@@ -9,7 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUCKETS, QUEUES, TABLES } from '#shared/resources.ts';
-import { createResources } from '../../local/emulators.ts';
+import { createResources, waitUntilAnswering } from '../../local/emulators.ts';
 import { emptyBucket, recreateTable, resetTable, testClients } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
@@ -156,5 +157,27 @@ describe('the emulators of the integration run', () => {
     );
     expect(await emptyBucket(BUCKETS.documents.localName)).toBeGreaterThanOrEqual(1);
     expect(await emptyBucket(BUCKETS.documents.localName)).toBe(0);
+  });
+});
+
+describe('waiting for DynamoDB Local', () => {
+  it('does not take another server on its port for DynamoDB Local (the port was given away meanwhile)', async () => {
+    const { createServer } = await import('node:http');
+    const { spawn } = await import('node:child_process');
+    // What happened in CI: fauxqs, started at the same time, was given the port picked for the JVM.
+    const impostor = createServer((_, res) => res.writeHead(400, { 'x-amz-id-2': 'fauxqs' }).end('<Error/>'));
+    impostor.listen(0, '127.0.0.1');
+    await once(impostor, 'listening');
+    const address = impostor.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)']);
+    try {
+      await expect(waitUntilAnswering(`http://127.0.0.1:${port}`, child, () => '')).rejects.toThrow(
+        /another server answered/,
+      );
+    } finally {
+      child.kill();
+      impostor.close();
+    }
   });
 });

@@ -1,12 +1,14 @@
 /**
  * A value (a zod schema) built on its first use instead of at module load, behind the same name and
  * type. Building a zod schema is not free (~0.1 ms a node on a cold process): `shared/model.ts`
- * declares ~150 nodes and each function uses a few of them, so building them all at load cost a
- * route ~15 ms of its cold start (issue #11). Every operation on the returned object is forwarded
- * to the built value: methods, `.shape`, `instanceof`, `in`, spreading.
+ * declares ~150 nodes and each function uses a few of them; building every schema of the shared
+ * modules at load cost a route 10–15 ms of its cold start (issue #11, README "Cold start"). Every
+ * operation on the returned object is forwarded to the built value: methods, `.shape`,
+ * `instanceof`, `in`, spreading.
  *
- * Annotate each call `@__PURE__` (as `shared/model.ts` does): esbuild then leaves out of a bundle the schemas the
- * bundle never names (it does not carry a `@__NO_SIDE_EFFECTS__` mark across modules).
+ * Annotate each call `@__PURE__` (as `shared/model.ts` does): esbuild then leaves out of a bundle
+ * the schemas the bundle never names (it does not carry a `@__NO_SIDE_EFFECTS__` mark across
+ * modules).
  */
 export function lazySchema<T extends object>(build: () => T): T {
   let built: T | undefined;

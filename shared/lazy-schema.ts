@@ -2,7 +2,8 @@
  * A value (a zod schema) built on its first use instead of at module load, behind the same name and
  * type. Building a zod schema is not free (~0.1 ms a node on a cold process): `shared/model.ts`
  * declares ~150 nodes and each function uses a few of them; building every schema of the shared
- * modules at load cost a route 10–15 ms of its cold start (issue #11, README "Cold start"). Every
+ * modules at load cost a route 10–15 ms of its import, of which the schemas a request parses are
+ * paid on its first use instead (issue #11, README "Cold start"). Every
  * operation on the returned object is forwarded to the built value: methods, `.shape`,
  * `instanceof`, `in`, spreading.
  *

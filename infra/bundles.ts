@@ -75,10 +75,15 @@ export function cdkEsbuildOptions(entry: string, outdir: string): BuildOptions &
 function esbuildArgs(args: BundlingOptions['esbuildArgs']): Pick<BuildOptions, 'alias'> {
   const alias: Record<string, string> = {};
   for (const [key, value] of Object.entries(args ?? {})) {
-    const [from, to] = typeof value === 'string' ? value.split('=') : [];
-    if (key !== '--alias' || !from || !to)
+    // CDK passes `--alias: [a, b]` as `--alias:a --alias:b`, and a string as one of them.
+    const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+    if (key !== '--alias' || values.length === 0)
       throw new Error(`esbuildArgs ${key} is not translated in infra/bundles.ts`);
-    alias[from] = to;
+    for (const item of values) {
+      const [from, to] = item.split('=');
+      if (!from || !to) throw new Error(`esbuildArgs ${key} ${item} is not translated in infra/bundles.ts`);
+      alias[from] = to;
+    }
   }
   return Object.keys(alias).length > 0 ? { alias } : {};
 }

@@ -3,325 +3,359 @@ import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';
 import { PROPOSAL_STATUSES } from './domain/proposal.ts';
+import { lazySchema } from './lazy-schema.ts';
 
 /**
  * Shapes of the items this service stores, validated when read back (an edge like any other) and
  * shared with the API's responses.
+ *
+ * Each schema is built on first use ({@link lazySchema}): a function uses a few of them, and building
+ * all of them at load was ~7 ms of every cold start that imports this module.
  */
 
-export const ActorSchema = z.object({
-  sub: z.string(),
-  name: z.string(),
-  role: z.string(),
-  /** The region of a regional role, as the person's scope had it when they acted. */
-  region: z.string().optional(),
-  opd: z.string().optional(),
-});
-export type Actor = z.infer<typeof ActorSchema>;
-
-const PersonSchema = z.object({ sub: z.string(), name: z.string() });
-
-export const SignoffSchema = z.object({
-  opd: z.string(),
-  decision: z.literal('approve'),
-  note: z.string().optional(),
-  by: PersonSchema,
-  at: z.string(),
-});
-
-export const ReturnNoteSchema = z.object({
-  opd: z.string(),
-  note: z.string(),
-  by: PersonSchema,
-  at: z.string(),
-});
-
-export const ChecksSummarySchema = z.object({
-  listId: z.string(),
-  blocking: z.number().int(),
-  warnings: z.number().int(),
-  openBlocking: z.number().int(),
-  runId: z.string(),
-  startedAt: z.string().optional(),
-  at: z.string(),
-});
-
-export const AuditRecordSchema = z.object({
-  entityId: z.string(),
-  seq: z.number().int().positive(),
-  at: z.string(),
-  actor: z.object({
+export const ActorSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
     sub: z.string(),
     name: z.string(),
     role: z.string(),
-    opd: z.string().optional(),
+    /** The region of a regional role, as the person's scope had it when they acted. */
     region: z.string().optional(),
+    opd: z.string().optional(),
   }),
-  action: z.enum(AUDIT_ACTIONS),
-  fromStatus: z.string().optional(),
-  toStatus: z.string().optional(),
-  reason: z.string().optional(),
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
+);
+export type Actor = z.infer<typeof ActorSchema>;
+
+const PersonSchema = /* @__PURE__ */ lazySchema(() => z.object({ sub: z.string(), name: z.string() }));
+
+export const SignoffSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    opd: z.string(),
+    decision: z.literal('approve'),
+    note: z.string().optional(),
+    by: PersonSchema,
+    at: z.string(),
+  }),
+);
+
+export const ReturnNoteSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    opd: z.string(),
+    note: z.string(),
+    by: PersonSchema,
+    at: z.string(),
+  }),
+);
+
+export const ChecksSummarySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    listId: z.string(),
+    blocking: z.number().int(),
+    warnings: z.number().int(),
+    openBlocking: z.number().int(),
+    runId: z.string(),
+    startedAt: z.string().optional(),
+    at: z.string(),
+  }),
+);
+
+export const AuditRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    entityId: z.string(),
+    seq: z.number().int().positive(),
+    at: z.string(),
+    actor: z.object({
+      sub: z.string(),
+      name: z.string(),
+      role: z.string(),
+      opd: z.string().optional(),
+      region: z.string().optional(),
+    }),
+    action: z.enum(AUDIT_ACTIONS),
+    fromStatus: z.string().optional(),
+    toStatus: z.string().optional(),
+    reason: z.string().optional(),
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    prevHash: z.string(),
+    hash: z.string(),
+  }),
+);
 
 export const UPLOAD_STATUSES = ['AWAITING_FILE', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'] as const;
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 
-export const UploadCountsSchema = z.object({
-  rows: z.number().int(),
-  accepted: z.number().int(),
-  rejected: z.number().int(),
-  warnings: z.number().int(),
-});
+export const UploadCountsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    rows: z.number().int(),
+    accepted: z.number().int(),
+    rejected: z.number().int(),
+    warnings: z.number().int(),
+  }),
+);
 export type UploadCounts = z.infer<typeof UploadCountsSchema>;
 
-export const FileIssueSchema = z.object({ code: z.string(), message: z.string() });
+export const FileIssueSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ code: z.string(), message: z.string() }),
+);
 export type FileIssue = z.infer<typeof FileIssueSchema>;
 
-export const UploadRecordSchema = z.object({
-  uploadId: z.string(),
-  region: z.string(),
-  period: z.string(),
-  filename: z.string().optional(),
-  format: z.enum(['csv', 'xlsx']).optional(),
-  status: z.enum(UPLOAD_STATUSES),
-  createdAt: z.string(),
-  createdBy: ActorSchema.optional(),
-  s3Key: z.string().optional(),
-  etag: z.string().optional(),
-  sizeBytes: z.number().optional(),
-  sha256: z.string().optional(),
-  attempts: z.number().int().default(0),
-  leaseUntil: z.number().optional(),
-  rowsProcessed: z.number().int().default(0),
-  counts: UploadCountsSchema.optional(),
-  /** Why the whole file was refused (REJECTED) or what went wrong (FAILED). */
-  reasons: z.array(FileIssueSchema).default([]),
-  reportKey: z.string().optional(),
-  proposalId: z.string().optional(),
-  listId: z.string().optional(),
-  /** The list did not change: this file is byte-identical to the one already applied. */
-  duplicateOf: z.string().optional(),
-  /** The list did not change: a newer upload had already been applied. */
-  supersededBy: z.string().optional(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  durationMs: z.number().optional(),
-});
+export const UploadRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    uploadId: z.string(),
+    region: z.string(),
+    period: z.string(),
+    filename: z.string().optional(),
+    format: z.enum(['csv', 'xlsx']).optional(),
+    status: z.enum(UPLOAD_STATUSES),
+    createdAt: z.string(),
+    createdBy: ActorSchema.optional(),
+    s3Key: z.string().optional(),
+    etag: z.string().optional(),
+    sizeBytes: z.number().optional(),
+    sha256: z.string().optional(),
+    attempts: z.number().int().default(0),
+    leaseUntil: z.number().optional(),
+    rowsProcessed: z.number().int().default(0),
+    counts: UploadCountsSchema.optional(),
+    /** Why the whole file was refused (REJECTED) or what went wrong (FAILED). */
+    reasons: z.array(FileIssueSchema).default([]),
+    reportKey: z.string().optional(),
+    proposalId: z.string().optional(),
+    listId: z.string().optional(),
+    /** The list did not change: this file is byte-identical to the one already applied. */
+    duplicateOf: z.string().optional(),
+    /** The list did not change: a newer upload had already been applied. */
+    supersededBy: z.string().optional(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+  }),
+);
 export type UploadRecord = z.infer<typeof UploadRecordSchema>;
 
-export const ProposalRecordSchema = z.object({
-  proposalId: z.string(),
-  region: z.string(),
-  period: z.string(),
-  revision: z.number().int(),
-  status: z.enum(PROPOSAL_STATUSES),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  currentListId: z.string().optional(),
-  currentUploadId: z.string().optional(),
-  /** S3 event time of the applied upload: an older file never replaces a newer one. */
-  currentUploadAt: z.string().optional(),
-  currentSha256: z.string().optional(),
-  currentEtag: z.string().optional(),
-  recipientCount: z.number().int().default(0),
-  countsByRole: z.record(z.string(), z.number().int()).default({}),
-  warningCount: z.number().int().default(0),
-  /** Hash of the newest audit record of this proposal (the chain's head, see `domain/audit.ts`). */
-  lastAuditHash: z.string().optional(),
-  /** Agencies (OPD) whose sign-off the proposal needs, fixed at submission. */
-  requiredAgencies: z.array(z.string()).default([]),
-  signoffs: z.record(z.string(), SignoffSchema).default({}),
-  /** Every time an agency sent the list back, with its reasons. */
-  returns: z.array(ReturnNoteSchema).default([]),
-  checks: ChecksSummarySchema.optional(),
-  /** Blocking flags of the current checks that are not waived. */
-  openBlocking: z.number().int().default(0),
-  submittedAt: z.string().optional(),
-  /** Who submitted the current round: they may not review, waive or approve it. */
-  submittedBy: PersonSchema.optional(),
-  /** Subs of everyone who uploaded or submitted any version of the list (separation of duties). */
-  authors: z.array(z.string()).optional(),
-  /** Subs of everyone who signed, returned or waived in any round. */
-  reviewers: z.array(z.string()).optional(),
-  verifiedAt: z.string().optional(),
-  decidedAt: z.string().optional(),
-  decidedBy: PersonSchema.optional(),
-  approvedListId: z.string().optional(),
-  decreeId: z.string().optional(),
-  decreedAt: z.string().optional(),
-  /**
-   * The last failed decree pre-flight (no number taken), also on the audit trail
-   * (`DECREE_PREFLIGHT_FAILED`): a redelivered request failing for the same reason adds no record.
-   */
-  decreePreflightFailure: z
-    .object({ listId: z.string(), codes: z.array(z.string()), reason: z.string(), at: z.string() })
-    .optional(),
-});
+export const ProposalRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    proposalId: z.string(),
+    region: z.string(),
+    period: z.string(),
+    revision: z.number().int(),
+    status: z.enum(PROPOSAL_STATUSES),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    currentListId: z.string().optional(),
+    currentUploadId: z.string().optional(),
+    /** S3 event time of the applied upload: an older file never replaces a newer one. */
+    currentUploadAt: z.string().optional(),
+    currentSha256: z.string().optional(),
+    currentEtag: z.string().optional(),
+    recipientCount: z.number().int().default(0),
+    countsByRole: z.record(z.string(), z.number().int()).default({}),
+    warningCount: z.number().int().default(0),
+    /** Hash of the newest audit record of this proposal (the chain's head, see `domain/audit.ts`). */
+    lastAuditHash: z.string().optional(),
+    /** Agencies (OPD) whose sign-off the proposal needs, fixed at submission. */
+    requiredAgencies: z.array(z.string()).default([]),
+    signoffs: z.record(z.string(), SignoffSchema).default({}),
+    /** Every time an agency sent the list back, with its reasons. */
+    returns: z.array(ReturnNoteSchema).default([]),
+    checks: ChecksSummarySchema.optional(),
+    /** Blocking flags of the current checks that are not waived. */
+    openBlocking: z.number().int().default(0),
+    submittedAt: z.string().optional(),
+    /** Who submitted the current round: they may not review, waive or approve it. */
+    submittedBy: PersonSchema.optional(),
+    /** Subs of everyone who uploaded or submitted any version of the list (separation of duties). */
+    authors: z.array(z.string()).optional(),
+    /** Subs of everyone who signed, returned or waived in any round. */
+    reviewers: z.array(z.string()).optional(),
+    verifiedAt: z.string().optional(),
+    decidedAt: z.string().optional(),
+    decidedBy: PersonSchema.optional(),
+    approvedListId: z.string().optional(),
+    decreeId: z.string().optional(),
+    decreedAt: z.string().optional(),
+    /**
+     * The last failed decree pre-flight (no number taken), also on the audit trail
+     * (`DECREE_PREFLIGHT_FAILED`): a redelivered request failing for the same reason adds no record.
+     */
+    decreePreflightFailure: z
+      .object({ listId: z.string(), codes: z.array(z.string()), reason: z.string(), at: z.string() })
+      .optional(),
+  }),
+);
 export type ProposalRecord = z.infer<typeof ProposalRecordSchema>;
 
-export const StoredRecipientSchema = z.object({
-  recipientId: z.string(),
-  row: z.number().int(),
-  nik: z.string(),
-  nama: z.string(),
-  peran: z.string(),
-  kecamatanCode: z.string(),
-  kecamatan: z.string(),
-  desaCode: z.string().optional(),
-  desa: z.string().optional(),
-  rt: z.string().optional(),
-  noRekening: z.string(),
-  namaRekening: z.string().optional(),
-  noHp: z.string().optional(),
-  warnings: z.array(z.string()).default([]),
-  /** Findings of the automatic checks on this recipient (written by the checks worker). */
-  flags: z
-    .array(
-      z.object({
-        code: z.string(),
-        severity: z.enum(['blocking', 'warning']),
-        detail: z.string().optional(),
-      }),
-    )
-    .optional(),
-  /** Codes of `flags`, for filtering. */
-  flagCodes: z.array(z.string()).optional(),
-});
+export const StoredRecipientSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    recipientId: z.string(),
+    row: z.number().int(),
+    nik: z.string(),
+    nama: z.string(),
+    peran: z.string(),
+    kecamatanCode: z.string(),
+    kecamatan: z.string(),
+    desaCode: z.string().optional(),
+    desa: z.string().optional(),
+    rt: z.string().optional(),
+    noRekening: z.string(),
+    namaRekening: z.string().optional(),
+    noHp: z.string().optional(),
+    warnings: z.array(z.string()).default([]),
+    /** Findings of the automatic checks on this recipient (written by the checks worker). */
+    flags: z
+      .array(
+        z.object({
+          code: z.string(),
+          severity: z.enum(['blocking', 'warning']),
+          detail: z.string().optional(),
+        }),
+      )
+      .optional(),
+    /** Codes of `flags`, for filtering. */
+    flagCodes: z.array(z.string()).optional(),
+  }),
+);
 export type StoredRecipient = z.infer<typeof StoredRecipientSchema>;
 
 /** A decree (SK Gubernur): written ISSUING with its number, ISSUED once its PDF is stored. */
-export const DecreeRecordSchema = z.object({
-  decreeId: z.string(),
-  proposalId: z.string(),
-  region: z.string(),
-  period: z.string(),
-  /** The approved list the lampiran prints. */
-  listId: z.string(),
-  year: z.number().int(),
-  seq: z.number().int().positive(),
-  number: z.string(),
-  status: z.enum(DECREE_STATUSES),
-  verifyCode: z.string(),
-  /** `YYYY-MM-DD` in WIB: the date printed on the decree. */
-  decreeDate: z.string(),
-  numberedAt: z.string(),
-  recipientCount: z.number().int(),
-  /** Filled when the lampiran is built (the amounts come from the rate table then). */
-  total: z.number().int().optional(),
-  byRole: z
-    .array(z.object({ peran: z.string(), count: z.number().int(), amount: z.number().int() }))
-    .optional(),
-  ratesArePlaceholders: z.boolean().optional(),
-  /** What one recipient of each role is paid under this decree (Rupiah, for the period): what reconciliation expects. */
-  amountByRole: z.record(z.string(), z.number().int()).optional(),
-  signer: z.object({ title: z.string(), name: z.string() }),
-  approvedBy: PersonSchema,
-  replaces: z.object({ decreeId: z.string(), number: z.string(), revokedOn: z.string() }).optional(),
-  replacedBy: z.object({ decreeId: z.string(), number: z.string() }).optional(),
-  pdfKey: z.string().optional(),
-  /** The version that was stored: downloads name it, so a version laid over it later is not served. */
-  pdfVersionId: z.string().optional(),
-  sha256: z.string().optional(),
-  pages: z.number().int().optional(),
-  bytes: z.number().int().optional(),
-  issuedAt: z.string().optional(),
-  revokedAt: z.string().optional(),
-  revokedBy: PersonSchema.optional(),
-  revocationReason: z.string().optional(),
-});
+export const DecreeRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    decreeId: z.string(),
+    proposalId: z.string(),
+    region: z.string(),
+    period: z.string(),
+    /** The approved list the lampiran prints. */
+    listId: z.string(),
+    year: z.number().int(),
+    seq: z.number().int().positive(),
+    number: z.string(),
+    status: z.enum(DECREE_STATUSES),
+    verifyCode: z.string(),
+    /** `YYYY-MM-DD` in WIB: the date printed on the decree. */
+    decreeDate: z.string(),
+    numberedAt: z.string(),
+    recipientCount: z.number().int(),
+    /** Filled when the lampiran is built (the amounts come from the rate table then). */
+    total: z.number().int().optional(),
+    byRole: z
+      .array(z.object({ peran: z.string(), count: z.number().int(), amount: z.number().int() }))
+      .optional(),
+    ratesArePlaceholders: z.boolean().optional(),
+    /** What one recipient of each role is paid under this decree (Rupiah, for the period): what reconciliation expects. */
+    amountByRole: z.record(z.string(), z.number().int()).optional(),
+    signer: z.object({ title: z.string(), name: z.string() }),
+    approvedBy: PersonSchema,
+    replaces: z.object({ decreeId: z.string(), number: z.string(), revokedOn: z.string() }).optional(),
+    replacedBy: z.object({ decreeId: z.string(), number: z.string() }).optional(),
+    pdfKey: z.string().optional(),
+    /** The version that was stored: downloads name it, so a version laid over it later is not served. */
+    pdfVersionId: z.string().optional(),
+    sha256: z.string().optional(),
+    pages: z.number().int().optional(),
+    bytes: z.number().int().optional(),
+    issuedAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+    revokedBy: PersonSchema.optional(),
+    revocationReason: z.string().optional(),
+  }),
+);
 export type DecreeRecord = z.infer<typeof DecreeRecordSchema>;
 
 export const RECONCILIATION_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
 
 /** One reconciliation run: requested, then its summary (the report itself is in the documents bucket). */
-export const ReconciliationRunSchema = z.object({
-  runId: z.string(),
-  trigger: z.enum(['schedule', 'api']),
-  status: z.enum(RECONCILIATION_STATUSES),
-  requestedAt: z.string(),
-  requestedBy: PersonSchema.optional(),
-  attempt: z.number().int().default(0),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  durationMs: z.number().optional(),
-  inputs: z
-    .object({ decrees: z.number().int(), expected: z.number().int(), paymentLines: z.number().int() })
-    .optional(),
-  /** Findings per kind (`shared/domain/reconciliation.ts` FINDING_KINDS). */
-  counts: z.record(z.string(), z.number().int()).optional(),
-  decrees: z
-    .array(
-      z.object({
-        decreeId: z.string(),
-        number: z.string(),
-        proposalId: z.string(),
-        region: z.string(),
-        period: z.string(),
-        recipients: z.number().int(),
-        expectedAmount: z.number().int(),
-        paid: z.number().int(),
-        paidAmount: z.number().int(),
-        notPaid: z.number().int(),
-        failed: z.number().int(),
-        amountDiffers: z.number().int(),
-        paidTwice: z.number().int(),
-        toppedUp: z.number().int().default(0),
-        returned: z.number().int().default(0),
-        fullyPaid: z.boolean(),
-      }),
-    )
-    .optional(),
-  /** Proposals this run moved to DISBURSED. */
-  disbursed: z.array(z.string()).optional(),
-  reportKey: z.string().optional(),
-  jsonKey: z.string().optional(),
-  error: z.string().optional(),
-});
+export const ReconciliationRunSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    runId: z.string(),
+    trigger: z.enum(['schedule', 'api']),
+    status: z.enum(RECONCILIATION_STATUSES),
+    requestedAt: z.string(),
+    requestedBy: PersonSchema.optional(),
+    attempt: z.number().int().default(0),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+    inputs: z
+      .object({ decrees: z.number().int(), expected: z.number().int(), paymentLines: z.number().int() })
+      .optional(),
+    /** Findings per kind (`shared/domain/reconciliation.ts` FINDING_KINDS). */
+    counts: z.record(z.string(), z.number().int()).optional(),
+    decrees: z
+      .array(
+        z.object({
+          decreeId: z.string(),
+          number: z.string(),
+          proposalId: z.string(),
+          region: z.string(),
+          period: z.string(),
+          recipients: z.number().int(),
+          expectedAmount: z.number().int(),
+          paid: z.number().int(),
+          paidAmount: z.number().int(),
+          notPaid: z.number().int(),
+          failed: z.number().int(),
+          amountDiffers: z.number().int(),
+          paidTwice: z.number().int(),
+          toppedUp: z.number().int().default(0),
+          returned: z.number().int().default(0),
+          fullyPaid: z.boolean(),
+        }),
+      )
+      .optional(),
+    /** Proposals this run moved to DISBURSED. */
+    disbursed: z.array(z.string()).optional(),
+    reportKey: z.string().optional(),
+    jsonKey: z.string().optional(),
+    error: z.string().optional(),
+  }),
+);
 export type ReconciliationRun = z.infer<typeof ReconciliationRunSchema>;
 
 export const BANK_REPORT_STATUSES = ['PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'] as const;
 export type BankReportStatus = (typeof BANK_REPORT_STATUSES)[number];
 
 /** One payment line of a bank report, as stored (`shared/adapters/payments-repo.ts`), keyed by `bankRef`. */
-export const PaymentLineSchema = z.object({
-  bankRef: z.string(),
-  noRekening: z.string(),
-  nik: z.string().optional(),
-  nama: z.string(),
-  /** Whole Rupiah. */
-  amount: z.number().int(),
-  /** BERHASIL, GAGAL or RETUR; a recorded status may later move (see `statusMove`). */
-  status: z.enum(PAYMENT_STATUSES),
-  /** `YYYY-MM-DD`. */
-  transactionDate: z.string(),
-  nomorSk: z.string().optional(),
-  /** S3 key of the report the line was first recorded from. */
-  reportKey: z.string(),
-  sourceRow: z.number().int(),
-});
+export const PaymentLineSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    bankRef: z.string(),
+    noRekening: z.string(),
+    nik: z.string().optional(),
+    nama: z.string(),
+    /** Whole Rupiah. */
+    amount: z.number().int(),
+    /** BERHASIL, GAGAL or RETUR; a recorded status may later move (see `statusMove`). */
+    status: z.enum(PAYMENT_STATUSES),
+    /** `YYYY-MM-DD`. */
+    transactionDate: z.string(),
+    nomorSk: z.string().optional(),
+    /** S3 key of the report the line was first recorded from. */
+    reportKey: z.string(),
+    sourceRow: z.number().int(),
+  }),
+);
 
-export const BankReportCountsSchema = z.object({
-  /** Data lines read (blank lines not counted). */
-  lines: z.number().int(),
-  /** Lines this report recorded as new payments. */
-  stored: z.number().int(),
-  /** Valid lines whose bank reference was already recorded with the same content: counted once. */
-  duplicates: z.number().int(),
-  /** Invalid lines, and lines whose reference was recorded with another amount, account or status. */
-  rejected: z.number().int(),
-});
+export const BankReportCountsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    /** Data lines read (blank lines not counted). */
+    lines: z.number().int(),
+    /** Lines this report recorded as new payments. */
+    stored: z.number().int(),
+    /** Valid lines whose bank reference was already recorded with the same content: counted once. */
+    duplicates: z.number().int(),
+    /** Invalid lines, and lines whose reference was recorded with another amount, account or status. */
+    rejected: z.number().int(),
+  }),
+);
 export type BankReportCounts = z.infer<typeof BankReportCountsSchema>;
 
 /** Lines of one status among those a report recorded. */
-export const StatusLineCountsSchema = z.object({
-  berhasil: z.number().int(),
-  gagal: z.number().int(),
-  retur: z.number().int(),
-});
+export const StatusLineCountsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    berhasil: z.number().int(),
+    gagal: z.number().int(),
+    retur: z.number().int(),
+  }),
+);
 
 /**
  * What the lines this report recorded (`stored`: new payments and status moves) add up to, by the
@@ -330,36 +364,40 @@ export const StatusLineCountsSchema = z.object({
  * transfer, and has its own total. Records closed before `retur` and `lines` existed lack them,
  * and their `gagal` still includes RETUR amounts.
  */
-export const BankReportTotalsSchema = z.object({
-  /** Whole Rupiah of the lines recorded BERHASIL. */
-  berhasil: z.number().int(),
-  /** Whole Rupiah of the lines recorded GAGAL. */
-  gagal: z.number().int(),
-  /** Whole Rupiah of the lines recorded RETUR. */
-  retur: z.number().int().optional(),
-  /** Lines recorded, per status. */
-  lines: StatusLineCountsSchema.optional(),
-});
+export const BankReportTotalsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    /** Whole Rupiah of the lines recorded BERHASIL. */
+    berhasil: z.number().int(),
+    /** Whole Rupiah of the lines recorded GAGAL. */
+    gagal: z.number().int(),
+    /** Whole Rupiah of the lines recorded RETUR. */
+    retur: z.number().int().optional(),
+    /** Lines recorded, per status. */
+    lines: StatusLineCountsSchema.optional(),
+  }),
+);
 export type BankReportTotals = z.infer<typeof BankReportTotalsSchema>;
 
 /** Versions of a report listed on its record (`redeliveries`); later ones are only counted. */
 export const MAX_LISTED_REDELIVERIES = 20;
 
 /** A different version of a completed bank report that arrived at its key: noted, never read into payments. */
-export const BankReportRedeliverySchema = z.object({
-  /** ETag of the object the event announced, without quotes. */
-  etag: z.string(),
-  /** Size the event announced. */
-  sizeBytes: z.number(),
-  /** SHA-256 of the bytes at the key when the event was handled (absent if they could not be read). */
-  sha256: z.string().optional(),
-  /** When S3 says the object was put (the event's time). */
-  eventTime: z.string().optional(),
-  /** When the import saw it. */
-  seenAt: z.string(),
-  /** What it means and what to do, in Bahasa Indonesia (for the operator and the auditor). */
-  message: z.string(),
-});
+export const BankReportRedeliverySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    /** ETag of the object the event announced, without quotes. */
+    etag: z.string(),
+    /** Size the event announced. */
+    sizeBytes: z.number(),
+    /** SHA-256 of the bytes at the key when the event was handled (absent if they could not be read). */
+    sha256: z.string().optional(),
+    /** When S3 says the object was put (the event's time). */
+    eventTime: z.string().optional(),
+    /** When the import saw it. */
+    seenAt: z.string(),
+    /** What it means and what to do, in Bahasa Indonesia (for the operator and the auditor). */
+    message: z.string(),
+  }),
+);
 export type BankReportRedelivery = z.infer<typeof BankReportRedeliverySchema>;
 
 /**
@@ -367,43 +405,45 @@ export type BankReportRedelivery = z.infer<typeof BankReportRedeliverySchema>;
  * upload. COMPLETED is final (a repeated event changes nothing); REJECTED is re-read only when a
  * different object is put at the key; FAILED and a PROCESSING attempt whose lease ran out are retried.
  */
-export const BankReportRecordSchema = z.object({
-  /** S3 key in the uploads bucket: `disbursements/<yyyy-mm-dd>/<file>`. */
-  key: z.string(),
-  /** The `<yyyy-mm-dd>` folder the bank put the report in. */
-  reportDate: z.string(),
-  status: z.enum(BANK_REPORT_STATUSES),
-  etag: z.string().optional(),
-  sizeBytes: z.number().optional(),
-  sha256: z.string().optional(),
-  attempts: z.number().int().default(0),
-  leaseUntil: z.number().optional(),
-  linesProcessed: z.number().int().default(0),
-  counts: BankReportCountsSchema.default({ lines: 0, stored: 0, duplicates: 0, rejected: 0 }),
-  totals: BankReportTotalsSchema.default({ berhasil: 0, gagal: 0 }),
-  /** The error report in the documents bucket (`reports/disbursements/…`), when there was a problem. */
-  reportKey: z.string().optional(),
-  /** Why the whole report was refused (REJECTED) or what went wrong (FAILED). */
-  reasons: z.array(FileIssueSchema).default([]),
-  createdAt: z.string(),
-  startedAt: z.string(),
-  finishedAt: z.string().optional(),
-  durationMs: z.number().optional(),
-  /**
-   * Events for this key after it was closed that brought nothing new (S3 redeliveries, the same
-   * bytes put again): no-ops.
-   */
-  duplicateEvents: z.number().int().default(0),
-  lastDuplicateEventAt: z.string().optional(),
-  /**
-   * Other versions of the report put at this key after it was COMPLETED (other bytes than the ones
-   * imported): not read, the lines of the first import stay (see `BankReportsRepository.noteRedelivery`).
-   * Distinct versions (by ETag), the first {@link MAX_LISTED_REDELIVERIES} listed, all counted.
-   */
-  redeliveries: z.array(BankReportRedeliverySchema).default([]),
-  redeliveryCount: z.number().int().default(0),
-  lastRedeliveryAt: z.string().optional(),
-  /** Before `redeliveries`: the last different object put at this key after it was completed. */
-  ignoredEtag: z.string().optional(),
-});
+export const BankReportRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    /** S3 key in the uploads bucket: `disbursements/<yyyy-mm-dd>/<file>`. */
+    key: z.string(),
+    /** The `<yyyy-mm-dd>` folder the bank put the report in. */
+    reportDate: z.string(),
+    status: z.enum(BANK_REPORT_STATUSES),
+    etag: z.string().optional(),
+    sizeBytes: z.number().optional(),
+    sha256: z.string().optional(),
+    attempts: z.number().int().default(0),
+    leaseUntil: z.number().optional(),
+    linesProcessed: z.number().int().default(0),
+    counts: BankReportCountsSchema.default({ lines: 0, stored: 0, duplicates: 0, rejected: 0 }),
+    totals: BankReportTotalsSchema.default({ berhasil: 0, gagal: 0 }),
+    /** The error report in the documents bucket (`reports/disbursements/…`), when there was a problem. */
+    reportKey: z.string().optional(),
+    /** Why the whole report was refused (REJECTED) or what went wrong (FAILED). */
+    reasons: z.array(FileIssueSchema).default([]),
+    createdAt: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+    /**
+     * Events for this key after it was closed that brought nothing new (S3 redeliveries, the same
+     * bytes put again): no-ops.
+     */
+    duplicateEvents: z.number().int().default(0),
+    lastDuplicateEventAt: z.string().optional(),
+    /**
+     * Other versions of the report put at this key after it was COMPLETED (other bytes than the ones
+     * imported): not read, the lines of the first import stay (see `BankReportsRepository.noteRedelivery`).
+     * Distinct versions (by ETag), the first {@link MAX_LISTED_REDELIVERIES} listed, all counted.
+     */
+    redeliveries: z.array(BankReportRedeliverySchema).default([]),
+    redeliveryCount: z.number().int().default(0),
+    lastRedeliveryAt: z.string().optional(),
+    /** Before `redeliveries`: the last different object put at this key after it was completed. */
+    ignoredEtag: z.string().optional(),
+  }),
+);
 export type BankReportRecord = z.infer<typeof BankReportRecordSchema>;

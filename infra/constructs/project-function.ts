@@ -29,6 +29,9 @@ const REQUIRE_SHIM =
 /** What `brotli/decompress.js` resolves to in every bundle (relative to the repository root). */
 export const BROTLI_STUB = 'infra/bundling/no-woff2.ts';
 
+/** What `@noble/ciphers/aes` (pdfkit's PDF encryption) resolves to in every bundle. */
+export const PDF_ENCRYPTION_STUB = 'infra/bundling/no-pdf-encryption.ts';
+
 /** How every function is bundled (exported for the test that bundles the decree renderer for real). */
 export const DEFAULT_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -45,8 +48,12 @@ export const DEFAULT_BUNDLING: BundlingOptions = {
   externalModules: [],
   loader: { '.json': 'json' },
   // fontkit (the decree's PDF fonts) imports brotli to read WOFF2 fonts; the decree embeds TTF only,
-  // and brotli would be a third of its bundle. Resolved from the repository root, esbuild's cwd.
-  esbuildArgs: { '--alias': `brotli/decompress.js=./${BROTLI_STUB}` },
+  // and brotli would be a third of its bundle. pdfkit imports AES to encrypt password-protected
+  // PDFs; the decree sets no password, and AES builds its tables at load. Resolved from the
+  // repository root, esbuild's cwd.
+  esbuildArgs: {
+    '--alias': [`brotli/decompress.js=./${BROTLI_STUB}`, `@noble/ciphers/aes=./${PDF_ENCRYPTION_STUB}`],
+  },
 };
 
 export interface ProjectFunctionProps

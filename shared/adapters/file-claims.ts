@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import type { FileIssue } from '../model.ts';
 import { documentClient } from './clients/dynamodb.ts';
 
@@ -79,13 +80,15 @@ export type FileClaim<R> =
   | { readonly kind: 'busy' | 'closed' | 'exhausted' | 'key-mismatch'; readonly record: R };
 
 /** The lease fields as the engine reads them, whatever the record type (`tries` may be missing on old items). */
-const LeaseStateSchema = z.object({
-  status: z.string(),
-  attempts: z.number().int().default(0),
-  tries: z.number().int().optional(),
-  leaseUntil: z.number().optional(),
-  etag: z.string().optional(),
-});
+const LeaseStateSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    status: z.string(),
+    attempts: z.number().int().default(0),
+    tries: z.number().int().optional(),
+    leaseUntil: z.number().optional(),
+    etag: z.string().optional(),
+  }),
+);
 type LeaseState = z.infer<typeof LeaseStateSchema>;
 
 /** What a claim should do with the record it read: a pure decision (see {@link planClaim}). */

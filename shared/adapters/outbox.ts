@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { HANDOFF_QUEUES, type Handoff } from '../messages.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { OUTBOX_PENDING_INDEX_KEY, outboxKey } from './keys.ts';
@@ -18,21 +19,23 @@ import type { TransactItem } from './proposals-repo.ts';
  * a sweep that meet on one item, send it twice. Every consumer is idempotent (checks by list,
  * decree by proposal, reconciliation by run id), so a second copy costs a run, never a second act.
  */
-export const OutboxItemSchema = z.object({
-  outboxId: z.string().min(1),
-  queue: z.enum(HANDOFF_QUEUES),
-  /** The message, as validated by the writer; the relay validates it again before sending. */
-  message: z.record(z.string(), z.unknown()),
-  /** PENDING until sent; SENT once on its queue; INVALID when its message no longer fits its queue's schema. */
-  status: z.enum(['PENDING', 'SENT', 'INVALID']),
-  createdAt: z.iso.datetime(),
-  /** Failed sends so far, with the last error (an SQS outage leaves the item PENDING, never lost). */
-  failedSends: z.number().int().nonnegative().default(0),
-  lastError: z.string().optional(),
-  lastFailedAt: z.string().optional(),
-  sentAt: z.string().optional(),
-  messageId: z.string().optional(),
-});
+export const OutboxItemSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    outboxId: z.string().min(1),
+    queue: z.enum(HANDOFF_QUEUES),
+    /** The message, as validated by the writer; the relay validates it again before sending. */
+    message: z.record(z.string(), z.unknown()),
+    /** PENDING until sent; SENT once on its queue; INVALID when its message no longer fits its queue's schema. */
+    status: z.enum(['PENDING', 'SENT', 'INVALID']),
+    createdAt: z.iso.datetime(),
+    /** Failed sends so far, with the last error (an SQS outage leaves the item PENDING, never lost). */
+    failedSends: z.number().int().nonnegative().default(0),
+    lastError: z.string().optional(),
+    lastFailedAt: z.string().optional(),
+    sentAt: z.string().optional(),
+    messageId: z.string().optional(),
+  }),
+);
 export type OutboxItem = z.infer<typeof OutboxItemSchema>;
 
 /** How long a SENT item is kept for an engineer to look at, before DynamoDB's TTL deletes it. */

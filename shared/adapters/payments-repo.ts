@@ -11,6 +11,7 @@ import {
 import * as z from 'zod';
 import { PAYMENT_STATUSES, type PaymentStatus, type StatusChange } from '../domain/bank-report.ts';
 import type { ObservedPayment } from '../domain/reconciliation.ts';
+import { lazySchema } from '../lazy-schema.ts';
 import {
   type BankReportRecord,
   BankReportRecordSchema,
@@ -39,25 +40,29 @@ export interface PaymentLine extends ObservedPayment {
   readonly moves?: readonly StatusChange[] | undefined;
 }
 
-const StatusChangeSchema = z.object({
-  status: z.enum(PAYMENT_STATUSES),
-  reportKey: z.string(),
-  sourceRow: z.number().int(),
-  transactionDate: z.string().optional(),
-  at: z.string().optional(),
-});
+const StatusChangeSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    status: z.enum(PAYMENT_STATUSES),
+    reportKey: z.string(),
+    sourceRow: z.number().int(),
+    transactionDate: z.string().optional(),
+    at: z.string().optional(),
+  }),
+);
 
 /**
  * A stored payment item: the line as first recorded (`PaymentLineSchema`), its status now (RETUR
  * too) and, once moved, its `history` (a list of {@link StatusChange} maps, oldest first).
  */
-const StoredPaymentSchema = PaymentLineSchema.extend({
-  status: z.enum(PAYMENT_STATUSES),
-  history: z.array(StatusChangeSchema).optional(),
-}).transform(({ history, ...line }): PaymentLine => {
-  if (!history || history.length === 0) return line;
-  return { ...line, history: history.map((change) => change.status), moves: history };
-});
+const StoredPaymentSchema = /* @__PURE__ */ lazySchema(() =>
+  PaymentLineSchema.extend({
+    status: z.enum(PAYMENT_STATUSES),
+    history: z.array(StatusChangeSchema).optional(),
+  }).transform(({ history, ...line }): PaymentLine => {
+    if (!history || history.length === 0) return line;
+    return { ...line, history: history.map((change) => change.status), moves: history };
+  }),
+);
 
 /** What {@link PaymentsRepository.moveStatus} did: moved it, or found it no longer in the status expected. */
 export type MoveResult =

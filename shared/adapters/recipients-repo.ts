@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Recipient } from '../domain/recipient-row.ts';
+import { lazySchema } from '../lazy-schema.ts';
 import { type StoredRecipient, StoredRecipientSchema } from '../model.ts';
 import { jitteredBackoff } from './backoff.ts';
 import { BatchWriter } from './batch-writer.ts';
@@ -425,13 +426,15 @@ function firstRowSk(position: Cursor): string | undefined {
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-const CursorSchema = z.object({
-  shard: z.number().int().min(0).max(LIST_SHARDS),
-  afterSk: z
-    .string()
-    .regex(/^\d{7}$/)
-    .optional(),
-});
+const CursorSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    shard: z.number().int().min(0).max(LIST_SHARDS),
+    afterSk: z
+      .string()
+      .regex(/^\d{7}$/)
+      .optional(),
+  }),
+);
 
 function decodeCursor(text: string): Cursor {
   try {

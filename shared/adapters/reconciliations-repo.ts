@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import type { ReconciliationRequested } from '../messages.ts';
 import { type ReconciliationRun, ReconciliationRunSchema } from '../model.ts';
 import { documentClient } from './clients/dynamodb.ts';
@@ -20,10 +21,12 @@ import { handoffItem } from './outbox.ts';
  * what an `open` run left to the full run (closed decrees not read, payment lines not judged).
  * Runs recorded before scopes existed were full runs and have neither.
  */
-const StoredRunSchema = ReconciliationRunSchema.extend({
-  scope: z.enum(['open', 'all']).optional(),
-  skipped: z.object({ closedDecrees: z.number().int(), paymentLines: z.number().int() }).optional(),
-});
+const StoredRunSchema = /* @__PURE__ */ lazySchema(() =>
+  ReconciliationRunSchema.extend({
+    scope: z.enum(['open', 'all']).optional(),
+    skipped: z.object({ closedDecrees: z.number().int(), paymentLines: z.number().int() }).optional(),
+  }),
+);
 export type StoredRun = z.infer<typeof StoredRunSchema>;
 
 /** What a finished attempt records. */

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AccountHit, NikHit } from '../domain/checks.ts';
+import { lazySchema } from '../lazy-schema.ts';
 import type { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { parseRecipientId } from './keys.ts';
@@ -54,21 +55,25 @@ export interface RegistryEntry {
   readonly noRekening: string;
 }
 
-const NikEntrySchema = z.object({
-  sk: z.string(),
-  proposalId: z.string(),
-  listId: z.string(),
-  recipientId: z.string(),
-  peran: z.string(),
-});
+const NikEntrySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    sk: z.string(),
+    proposalId: z.string(),
+    listId: z.string(),
+    recipientId: z.string(),
+    peran: z.string(),
+  }),
+);
 
-const AccountEntrySchema = z.object({
-  sk: z.string().regex(/^\d+#\d{2}\.\d{2}$/),
-  region: z.string(),
-  proposalId: z.string(),
-  listId: z.string(),
-  recipientId: z.string(),
-});
+const AccountEntrySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    sk: z.string().regex(/^\d+#\d{2}\.\d{2}$/),
+    region: z.string(),
+    proposalId: z.string(),
+    listId: z.string(),
+    recipientId: z.string(),
+  }),
+);
 
 export class RegistryRepository {
   constructor(

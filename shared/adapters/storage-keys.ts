@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PeriodSchema } from '../domain/period.ts';
+import { lazySchema } from '../lazy-schema.ts';
 
 /**
  * Every S3 key the backend writes or reads, in one place (the DynamoDB keys are named beside it, in
@@ -37,12 +38,14 @@ export const PREFIXES = {
  * the upload id is whatever `POST /uploads` issued, or any safe name when a file is put there by
  * other means (console, CLI).
  */
-const UploadKeySchema = z.object({
-  region: z.string().regex(/^62\.\d{2}$/),
-  period: PeriodSchema,
-  uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  extension: z.string(),
-});
+const UploadKeySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    region: z.string().regex(/^62\.\d{2}$/),
+    period: PeriodSchema,
+    uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    extension: z.string(),
+  }),
+);
 export type UploadKey = z.infer<typeof UploadKeySchema>;
 
 export function parseUploadKey(key: string): UploadKey | undefined {

@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import { bankReportPath } from '../adapters/storage-keys.ts';
+import { lazySchema } from '../lazy-schema.ts';
 import { headerKey } from './columns.ts';
 import { formatRupiah } from './decree.ts';
 import type { Severity } from './issues.ts';
@@ -522,16 +523,18 @@ const optional = <T>(parse: (text: string) => FieldResult<T | undefined>) =>
  * One data line of the report, keyed by column, cells as text. Keys are in the order problems are
  * reported: the reference first (it identifies the payment), then the account and the rest.
  */
-export const BankRowSchema = z.object({
-  no_referensi: required('no_referensi', parseBankRef),
-  no_rekening: required('no_rekening', parseAccount),
-  nama: required('nama', parseName),
-  jumlah: required('jumlah', parseAmount),
-  status: required('status', parseStatus),
-  tanggal_transaksi: required('tanggal_transaksi', parseTransactionDate),
-  nik: optional(parseOptionalNik),
-  nomor_sk: optional(parseDecreeNumber),
-});
+export const BankRowSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    no_referensi: required('no_referensi', parseBankRef),
+    no_rekening: required('no_rekening', parseAccount),
+    nama: required('nama', parseName),
+    jumlah: required('jumlah', parseAmount),
+    status: required('status', parseStatus),
+    tanggal_transaksi: required('tanggal_transaksi', parseTransactionDate),
+    nik: optional(parseOptionalNik),
+    nomor_sk: optional(parseDecreeNumber),
+  }),
+);
 
 /** A payment as one line of the report states it. */
 export interface BankPayment {

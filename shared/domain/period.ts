@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 
 /**
  * A payment period as it appears in S3 keys and the API (interfaces.md §2): a year `2026`, a month
@@ -7,12 +8,14 @@ import * as z from 'zod';
  */
 export const PERIOD_PATTERN = /^(?:20[2-9]\d|2100)(?:-(?:0[1-9]|1[0-2])|-S[12]|-T[1-4])?$/;
 
-export const PeriodSchema = z
-  .string()
-  .regex(
-    PERIOD_PATTERN,
-    'Periode harus berbentuk YYYY, YYYY-MM, YYYY-S1/S2 atau YYYY-T1…T4 (tahun 2020–2100).',
-  );
+export const PeriodSchema = /* @__PURE__ */ lazySchema(() =>
+  z
+    .string()
+    .regex(
+      PERIOD_PATTERN,
+      'Periode harus berbentuk YYYY, YYYY-MM, YYYY-S1/S2 atau YYYY-T1…T4 (tahun 2020–2100).',
+    ),
+);
 
 export type Period = z.infer<typeof PeriodSchema>;
 

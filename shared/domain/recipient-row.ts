@@ -4,6 +4,7 @@
  * how to fix it. Plus the file-wide check for NIKs and accounts that appear twice.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import type { ColumnName } from './columns.ts';
 import { COLUMN_LABELS } from './columns.ts';
 import { type Issue, issueError, issueWarning } from './issues.ts';
@@ -54,25 +55,28 @@ export interface Recipient {
 /** Longest name accepted: real names with titles fit well within it; more means a paste gone wrong. */
 const NAME_MAX_LENGTH = 100;
 
-export const RecipientSchema = z.object({
-  nik: z.string().regex(/^\d{16}$/),
-  nama: z.string().min(1).max(NAME_MAX_LENGTH),
-  peran: z.enum(ROLE_CODES),
-  kecamatanCode: z.string().regex(/^62\.\d{2}\.\d{2}$/),
-  kecamatan: z.string().min(1),
-  desaCode: z
-    .string()
-    .regex(/^62\.\d{2}\.\d{2}\.\d{4}$/)
-    .optional(),
-  desa: z.string().min(1).optional(),
-  rt: z
-    .string()
-    .regex(/^\d{3}$/)
-    .optional(),
-  noRekening: z.string().regex(/^\d{10,16}$/),
-  namaRekening: z.string().min(1).optional(),
-  noHp: z.string().optional(),
-}) satisfies z.ZodType<Recipient>;
+export const RecipientSchema = /* @__PURE__ */ lazySchema(
+  () =>
+    z.object({
+      nik: z.string().regex(/^\d{16}$/),
+      nama: z.string().min(1).max(NAME_MAX_LENGTH),
+      peran: z.enum(ROLE_CODES),
+      kecamatanCode: z.string().regex(/^62\.\d{2}\.\d{2}$/),
+      kecamatan: z.string().min(1),
+      desaCode: z
+        .string()
+        .regex(/^62\.\d{2}\.\d{2}\.\d{4}$/)
+        .optional(),
+      desa: z.string().min(1).optional(),
+      rt: z
+        .string()
+        .regex(/^\d{3}$/)
+        .optional(),
+      noRekening: z.string().regex(/^\d{10,16}$/),
+      namaRekening: z.string().min(1).optional(),
+      noHp: z.string().optional(),
+    }) satisfies z.ZodType<Recipient>,
+);
 
 /** Validation of one row. `recipient` is present exactly when `errors` is empty. */
 export interface RowResult {

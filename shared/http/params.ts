@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { UNSAFE_CHARACTER } from '../domain/text.ts';
+import { lazySchema } from '../lazy-schema.ts';
 
 /**
  * Schemas for the small values that arrive in paths, query strings and bodies, strict on purpose:
@@ -12,18 +13,20 @@ import { UNSAFE_CHARACTER } from '../domain/text.ts';
 const FORBIDDEN_IN_FILENAME = /[/\\<>:"|?*`$]/;
 
 /** The name of an uploaded file as the operator's computer gave it: shown back, never trusted. */
-export const FilenameSchema = z
-  .string()
-  .trim()
-  .min(5, 'Nama berkas wajib diisi, misalnya "daftar-penerima.xlsx".')
-  .max(120, 'Nama berkas paling panjang 120 karakter.')
-  .refine((name) => !UNSAFE_CHARACTER.test(name), 'Nama berkas memuat karakter kendali atau tak terlihat.')
-  .refine(
-    (name) => !FORBIDDEN_IN_FILENAME.test(name),
-    'Nama berkas tidak boleh memuat karakter / \\ < > : " | ? * ` $.',
-  )
-  .refine((name) => !name.startsWith('.'), 'Nama berkas tidak boleh diawali titik.')
-  .refine((name) => /\.(csv|xlsx)$/i.test(name), 'Nama berkas harus berakhiran .csv atau .xlsx.');
+export const FilenameSchema = /* @__PURE__ */ lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .min(5, 'Nama berkas wajib diisi, misalnya "daftar-penerima.xlsx".')
+    .max(120, 'Nama berkas paling panjang 120 karakter.')
+    .refine((name) => !UNSAFE_CHARACTER.test(name), 'Nama berkas memuat karakter kendali atau tak terlihat.')
+    .refine(
+      (name) => !FORBIDDEN_IN_FILENAME.test(name),
+      'Nama berkas tidak boleh memuat karakter / \\ < > : " | ? * ` $.',
+    )
+    .refine((name) => !name.startsWith('.'), 'Nama berkas tidak boleh diawali titik.')
+    .refine((name) => /\.(csv|xlsx)$/i.test(name), 'Nama berkas harus berakhiran .csv atau .xlsx.'),
+);
 
 /**
  * A whole number in a query string, written in plain decimal digits only: `1e2`, `0x10`, ` 10`,

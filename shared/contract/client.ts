@@ -132,3 +132,13 @@ export function routeOf(method: string, url: string): ApiRouteId | undefined {
   const path = url.replace(/^https?:\/\/[^/]+/, '').split('?')[0] ?? '';
   return ROUTE_PATTERNS.find((route) => route.method === method && route.pattern.test(path))?.id;
 }
+
+/**
+ * {@link checkAnswer} for a request by method and path (a test's own fetch helper): fails when no
+ * route of the contract takes the request, or the answer does not match it.
+ */
+export function checkAnswerTo(method: string, path: string, status: number, json: unknown): void {
+  const route = routeOf(method, path);
+  if (!route) throw new Error(`no route in the API contract for ${method} ${path}`);
+  checkAnswer(route, status, json);
+}

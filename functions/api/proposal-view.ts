@@ -57,6 +57,15 @@ export function proposalDetail(proposal: ProposalRecord): ProposalDetail {
     decidedAt: proposal.decidedAt,
     decidedBy: proposal.decidedBy?.name,
     decreedAt: proposal.decreedAt,
+    // Shown while the approved list still waits for its decree, not once it has one.
+    decreePreflightFailure:
+      proposal.status === 'APPROVED' && proposal.decreePreflightFailure
+        ? {
+            codes: proposal.decreePreflightFailure.codes,
+            reason: proposal.decreePreflightFailure.reason,
+            at: proposal.decreePreflightFailure.at,
+          }
+        : undefined,
   };
 }
 

@@ -113,6 +113,10 @@ export const ProposalDetailSchema = ProposalSummarySchema.extend({
   decidedAt: z.string().optional(),
   decidedBy: z.string().optional(),
   decreedAt: z.string().optional(),
+  /** Why the approved list has no decree yet: the last failed pre-flight (no number was taken). */
+  decreePreflightFailure: z
+    .object({ codes: z.array(z.string()), reason: z.string(), at: z.string() })
+    .optional(),
 });
 
 export const ProposalPageSchema = ProposalDetailSchema.extend({

@@ -351,6 +351,16 @@ describe('the pre-flight, before a number is taken', () => {
       reason: record?.reason,
       at: record?.at,
     });
+    // The operator and the approver see why no decree came, in the proposal itself.
+    const shown = await callRoute<{ decreePreflightFailure?: unknown }>('GetProposal', {
+      claims: approver(),
+      pathParameters: { proposalId },
+    });
+    expect(shown.body.decreePreflightFailure).toEqual({
+      codes: expect.arrayContaining([code]),
+      reason: record?.reason,
+      at: record?.at,
+    });
     return record;
   }
 

@@ -3,10 +3,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { resetEnvForTests } from '#shared/config/env.ts';
+import { HANDOFF_QUEUES } from '#shared/messages.ts';
 import { BUCKETS, PREFIXES, QUEUES, TABLES } from '#shared/resources.ts';
 
 /** The work queues (what the outbox relay sends to). */
-const HANDOFF_QUEUE_SPECS = [QUEUES.checks, QUEUES.decree, QUEUES.reconciliation];
+const HANDOFF_QUEUE_SPECS = HANDOFF_QUEUES.map((name) => QUEUES[name]);
 
 import {
   CHECKS_FUNCTION,

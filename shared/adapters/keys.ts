@@ -87,8 +87,8 @@ export const RECONCILIATIONS_INDEX_KEY = 'RECONCILIATIONS';
  * (`shared/adapters/outbox.ts`). Only a PENDING item carries `gsi1pk`: the index holds what is
  * still to be sent, oldest first, and an item leaves it when it is marked SENT.
  */
-export const outboxKey = (outboxId: string) => ({ pk: `OUTBOX#${outboxId}`, sk: 'OUTBOX' });
 export const OUTBOX_KEY_PREFIX = 'OUTBOX#';
+export const outboxKey = (outboxId: string) => ({ pk: `${OUTBOX_KEY_PREFIX}${outboxId}`, sk: 'OUTBOX' });
 export const OUTBOX_PENDING_INDEX_KEY = 'OUTBOX#PENDING';
 
 export const shardOf = (row: number) => row % LIST_SHARDS;

@@ -141,34 +141,27 @@ export class OutboxRepository {
    * local stack takes back what is still on its queues when it stops, since its SQS keeps nothing).
    */
   async markPendingAgain(outboxId: string): Promise<boolean> {
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: outboxKey(outboxId),
-          UpdateExpression:
-            'SET #status = :pending, gsi1pk = :index, gsi1sk = :sort REMOVE expiresAt, sentAt, messageId',
-          ConditionExpression: '#status = :sent',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'PENDING',
-            ':sent': 'SENT',
-            ':index': OUTBOX_PENDING_INDEX_KEY,
-            // Sorted as of now: the sweep sees it like any new item.
-            ':sort': `${new Date().toISOString()}#${outboxId}`,
-          },
-        }),
-      );
-      return out.$metadata.httpStatusCode === 200;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.update(
+      outboxId,
+      {
+        UpdateExpression:
+          'SET #status = :pending, gsi1pk = :index, gsi1sk = :sort REMOVE expiresAt, sentAt, messageId',
+        ExpressionAttributeValues: {
+          ':pending': 'PENDING',
+          ':index': OUTBOX_PENDING_INDEX_KEY,
+          // Sorted as of now: the sweep sees it like any new item.
+          ':sort': `${new Date().toISOString()}#${outboxId}`,
+        },
+      },
+      'SENT',
+    );
   }
 
+  /** One conditional change of an item in status `from` (PENDING unless said); false if it was not. */
   private async update(
     outboxId: string,
     change: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+    from: OutboxItem['status'] = 'PENDING',
   ): Promise<boolean> {
     try {
       await this.client.send(
@@ -176,9 +169,9 @@ export class OutboxRepository {
           TableName: this.tableName,
           Key: outboxKey(outboxId),
           ...change,
-          ConditionExpression: '#status = :pending',
+          ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...change.ExpressionAttributeValues, ':pending': 'PENDING' },
+          ExpressionAttributeValues: { ...change.ExpressionAttributeValues, ':from': from },
         }),
       );
       return true;

@@ -16,6 +16,7 @@ const { ProposalsRepository, ConcurrentChangeError } = await import('#shared/ada
 const { planSubmit } = await import('#shared/domain/workflow.ts');
 const { handler } = await import('../../functions/relay/handler.ts');
 type RelayEvent = import('../../functions/relay/handler.ts').RelayEvent;
+type Handoff = import('#shared/messages.ts').Handoff;
 
 /**
  * The outbox against DynamoDB Local and the SQS emulator: an item is written only with its
@@ -57,6 +58,21 @@ async function stored(outboxId: string) {
   return out.Item;
 }
 
+/**
+ * Writes the outbox item of `handoff` as a state change's transaction would (`edit` may alter it
+ * first), and returns the item.
+ */
+async function writeHandoff(
+  handoff: Handoff,
+  edit: (item: Record<string, unknown>) => Record<string, unknown> = (item) => item,
+): Promise<Record<string, unknown>> {
+  const put = handoffItem(TABLE, handoff, new Date().toISOString()).Put;
+  if (!put?.Item) throw new Error('not a Put');
+  const item = edit(put.Item);
+  await documentClient.send(new PutCommand({ ...put, Item: item }));
+  return item;
+}
+
 beforeEach(async () => {
   await resetTable();
   await purgeQueue(CHECKS_QUEUE);
@@ -90,18 +106,11 @@ describe('the outbox', () => {
   });
 
   it('is sent by the sweep, marked SENT with an expiry, and leaves the PENDING index', async () => {
-    const now = new Date().toISOString();
-    const put = handoffItem(
-      TABLE,
-      {
-        queue: 'reconciliation',
-        message: { type: 'reconciliation.requested', trigger: 'api', runId: 'run-1' },
-      },
-      now,
-    ).Put;
-    if (!put) throw new Error('not a Put');
-    await documentClient.send(new PutCommand(put));
-    const outboxId = String(put.Item?.outboxId);
+    const written = await writeHandoff({
+      queue: 'reconciliation',
+      message: { type: 'reconciliation.requested', trigger: 'api', runId: 'run-1' },
+    });
+    const outboxId = String(written.outboxId);
 
     // Too young for a sweep that only takes items older than a minute.
     expect(await invoke({ type: 'outbox.sweep', olderThanSeconds: 60 })).toMatchObject({ sent: 0 });
@@ -132,71 +141,53 @@ describe('the outbox', () => {
       trigger: 'recheck' as const,
       requestedAt: now,
     };
-    const put = handoffItem(TABLE, { queue: 'checks', message }, now).Put;
-    if (!put?.Item) throw new Error('not a Put');
-    await documentClient.send(new PutCommand(put));
+    const item = await writeHandoff({ queue: 'checks', message });
     const result = await invoke({
       Records: [
         streamRecord({ pk: 'PROPOSAL#62.01-2026-S1', sk: 'PROPOSAL', status: 'SUBMITTED' }, '1'),
-        streamRecord(put.Item, '2'),
-        streamRecord({ ...put.Item, status: 'SENT' }, '3', 'MODIFY'),
+        streamRecord(item, '2'),
+        streamRecord({ ...item, status: 'SENT' }, '3', 'MODIFY'),
       ],
     });
     expect(result).toMatchObject({ sent: 1, failed: 0, batchItemFailures: [] });
     const received = await receiveMessages(CHECKS_QUEUE, 2, 1_500);
     expect(received.map((m) => JSON.parse(m.Body ?? '{}'))).toEqual([message]);
-    expect(await stored(String(put.Item.outboxId))).toMatchObject({ status: 'SENT' });
+    expect(await stored(String(item.outboxId))).toMatchObject({ status: 'SENT' });
   });
 
   it('never sends a message that fits no schema of its queue: INVALID, out of the index', async () => {
-    const now = new Date().toISOString();
-    const put = handoffItem(
-      TABLE,
-      { queue: 'reconciliation', message: { type: 'reconciliation.requested', trigger: 'api' } },
-      now,
-    ).Put;
-    if (!put?.Item) throw new Error('not a Put');
     // As a future version of a writer might leave it: a field the schema does not know.
-    await documentClient.send(
-      new PutCommand({
-        ...put,
-        Item: { ...put.Item, message: { type: 'reconciliation.requested', when: 'now' } },
-      }),
+    const item = await writeHandoff(
+      { queue: 'reconciliation', message: { type: 'reconciliation.requested', trigger: 'api' } },
+      (written) => ({ ...written, message: { type: 'reconciliation.requested', when: 'now' } }),
     );
     expect(await invoke({ type: 'outbox.sweep', olderThanSeconds: 0 })).toMatchObject({
       sent: 0,
       invalid: 1,
     });
     expect(await receiveMessages(RECONCILIATION_QUEUE, 1, 1_000)).toEqual([]);
-    expect(await stored(String(put.Item.outboxId))).toMatchObject({ status: 'INVALID' });
+    expect(await stored(String(item.outboxId))).toMatchObject({ status: 'INVALID' });
     expect(await outbox.pending('9999', 10)).toEqual([]);
   });
 
   it('reports a failed send as a batch item failure, so the stream retries it, and keeps the item PENDING', async () => {
-    const now = new Date().toISOString();
-    const put = handoffItem(
-      TABLE,
-      {
-        queue: 'reconciliation',
-        message: { type: 'reconciliation.requested', trigger: 'api', runId: 'run-2' },
-      },
-      now,
-    ).Put;
-    if (!put?.Item) throw new Error('not a Put');
-    await documentClient.send(new PutCommand(put));
+    const item = await writeHandoff({
+      queue: 'reconciliation',
+      message: { type: 'reconciliation.requested', trigger: 'api', runId: 'run-2' },
+    });
     outage = true;
     try {
-      const result = await invoke({ Records: [streamRecord(put.Item, '41')] });
+      const result = await invoke({ Records: [streamRecord(item, '41')] });
       expect(result).toMatchObject({ sent: 0, failed: 1, batchItemFailures: [{ itemIdentifier: '41' }] });
     } finally {
       outage = false;
     }
-    expect(await stored(String(put.Item.outboxId))).toMatchObject({
+    expect(await stored(String(item.outboxId))).toMatchObject({
       status: 'PENDING',
       failedSends: 1,
       lastError: expect.stringContaining('injected'),
     });
-    expect(await invoke({ Records: [streamRecord(put.Item, '41')] })).toMatchObject({
+    expect(await invoke({ Records: [streamRecord(item, '41')] })).toMatchObject({
       sent: 1,
       batchItemFailures: [],
     });
@@ -212,9 +203,7 @@ describe('the outbox', () => {
       trigger: 'submit' as const,
       requestedAt: now,
     };
-    const put = handoffItem(TABLE, { queue: 'checks', message }, now).Put;
-    if (!put?.Item) throw new Error('not a Put');
-    await documentClient.send(new PutCommand(put));
+    const item = await writeHandoff({ queue: 'checks', message });
     expect(await invoke({ type: 'outbox.sweep', olderThanSeconds: 0 })).toMatchObject({ sent: 1 });
     expect(await outbox.pending('9999', 10)).toEqual([]);
 
@@ -227,7 +216,7 @@ describe('the outbox', () => {
     );
     expect(taken).toBe(1);
     const [again] = await outbox.pending('9999', 10);
-    expect(again).toMatchObject({ outboxId: put.Item.outboxId, status: 'PENDING', message });
+    expect(again).toMatchObject({ outboxId: item.outboxId, status: 'PENDING', message });
     expect(again?.sentAt).toBeUndefined();
     // Taken off the queue: nothing is left to take back, and the next sweep sends it once more.
     expect(await takeBackUndelivered(testClients().sqs, [CHECKS_QUEUE], outbox, 0)).toBe(0);

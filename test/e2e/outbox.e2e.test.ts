@@ -168,9 +168,8 @@ describe('the API contract on the local stack', () => {
   it('GET /openapi.json serves the committed document, with no token', async () => {
     const { readFile } = await import('node:fs/promises');
     const answer = ok(await createApiClient({ baseUrl: stack.apiUrl }).call('OpenApi', {}));
-    const committed: unknown = JSON.parse(
-      await readFile(new URL('../../shared/contract/openapi.json', import.meta.url), 'utf8'),
-    );
+    const { OPENAPI_PATH } = await import('../../scripts/openapi.ts');
+    const committed: unknown = JSON.parse(await readFile(OPENAPI_PATH, 'utf8'));
     expect(answer).toEqual(committed);
     expect(Object.keys(answer.paths as object)).toContain('/proposals/{proposalId}/submit');
   });

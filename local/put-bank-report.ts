@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PREFIXES, parseBankReportKey } from '#shared/adapters/storage-keys.ts';
 import { resetEnvForTests } from '#shared/config/env.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
+import { createApiClient } from '#shared/contract/client.ts';
 import { amountsForPeriod, wibDate } from '#shared/domain/decree.ts';
 import type { RoleCode } from '#shared/domain/roles.ts';
 import type { BankReportRecord } from '#shared/model.ts';
@@ -100,18 +101,6 @@ export function parseBankReportArgs(argv: readonly string[], now = new Date()): 
   return { file, sample, key, wait: parsed['no-wait'] !== true };
 }
 
-const DecreeList = z.object({
-  items: z.array(
-    z.looseObject({ number: z.string(), status: z.string(), proposalId: z.string(), period: z.string() }),
-  ),
-});
-const RecipientPage = z.object({
-  items: z.array(
-    z.looseObject({ noRekening: z.string(), nik: z.string(), nama: z.string(), peran: z.string() }),
-  ),
-  nextCursor: z.string().nullable(),
-});
-
 /** Every recipient of this year's decrees in force, paid in full on `date` (through the stack's API). */
 export async function sampleLines(
   apiUrl: string,
@@ -122,21 +111,34 @@ export async function sampleLines(
     name: 'Laporan bank contoh',
     groups: ['admin'],
   });
-  const get = async (path: string): Promise<unknown> => {
-    const response = await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
-    if (!response.ok) throw new Error(`GET ${path} → ${response.status} ${await response.text()}`);
-    return response.json();
+  // The API's typed client: requests and answers as the contract says (shared/contract/).
+  const api = createApiClient({ baseUrl: apiUrl, token: bearer });
+  const answered = <T extends { ok: boolean; status: number; body: unknown }>(
+    what: string,
+    answer: T,
+  ): Extract<T, { ok: true }>['body'] => {
+    if (!answer.ok) throw new Error(`${what} → ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
   };
-  const { items } = DecreeList.parse(await get(`/decrees?year=${date.slice(0, 4)}`));
+  const { items } = answered(
+    'GET /decrees',
+    await api.call('ListDecrees', { query: { year: date.slice(0, 4) } }),
+  );
   const inForce = items.filter((decree) => decree.status === 'ISSUED');
   const lines: BankLine[] = [];
   for (const decree of inForce) {
     const amounts: Record<string, number> = amountsForPeriod(RATE_TABLE.monthly, decree.period);
     let cursor: string | null = null;
     do {
-      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-      const page = RecipientPage.parse(
-        await get(`/proposals/${decree.proposalId}/recipients?limit=500${query}`),
+      const page: {
+        items: { noRekening: string; nik: string; nama: string; peran: string }[];
+        nextCursor: string | null;
+      } = answered(
+        `GET /proposals/${decree.proposalId}/recipients`,
+        await api.call('ListRecipients', {
+          params: { proposalId: decree.proposalId },
+          query: { limit: '500', ...(cursor ? { cursor } : {}) },
+        }),
       );
       for (const recipient of page.items) {
         lines.push({

@@ -6,7 +6,8 @@ import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { resolveRegion } from '#shared/domain/wilayah.ts';
 import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
-import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
 import { apiDeps } from './deps-with-objects.ts';
 import { routeById } from './routes.ts';
 
@@ -14,7 +15,7 @@ import { routeById } from './routes.ts';
  * `POST /uploads`: a presigned PUT URL for the caller's region and the period. Refused at once (409)
  * when that region's proposal for the period is no longer a draft, so nobody uploads for nothing.
  */
-export const handler = apiHandler(routeById('CreateUpload'), async ({ event, scope }) => {
+export const handler = postHandler(routeById('CreateUpload'), async ({ event, scope }) => {
   const body = parseInput(CreateUploadBodySchema, jsonBody(event));
   // An admin names the region; an operator may name only their own (another one is a 403).
   const region = body.region === undefined ? ownRegion(scope) : resolveRegion(body.region);

@@ -2,7 +2,8 @@ import type { ResponseBody } from '#shared/contract/api.ts';
 import { DecisionBodySchema } from '#shared/contract/requests.ts';
 import { planApproval } from '#shared/domain/workflow.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
-import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
 import { decreeRequestFor } from '#shared/messages.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
@@ -13,7 +14,7 @@ import { routeById } from './routes.ts';
  * verified list, which hands it to the decree worker (an outbox message, in the same transaction),
  * or rejects it.
  */
-export const handler = apiHandler(routeById('DecideProposal'), async ({ event, scope }) => {
+export const handler = postHandler(routeById('DecideProposal'), async ({ event, scope }) => {
   const body = parseInput(DecisionBodySchema, jsonBody(event));
   const proposal = await loadProposal(event, scope);
   const now = new Date().toISOString();

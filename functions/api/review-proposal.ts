@@ -2,7 +2,8 @@ import type { ResponseBody } from '#shared/contract/api.ts';
 import { ReviewBodySchema } from '#shared/contract/requests.ts';
 import { planReview } from '#shared/domain/workflow.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
-import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
@@ -11,7 +12,7 @@ import { routeById } from './routes.ts';
  * `POST /proposals/{proposalId}/reviews`: one agency (the verifier's OPD) signs off, or sends the list
  * back to the region with its reasons. The last required sign-off makes the proposal VERIFIED.
  */
-export const handler = apiHandler(routeById('ReviewProposal'), async ({ event, scope }) => {
+export const handler = postHandler(routeById('ReviewProposal'), async ({ event, scope }) => {
   const body = parseInput(ReviewBodySchema, jsonBody(event));
   const proposal = await loadProposal(event, scope);
   const now = new Date().toISOString();

@@ -4,7 +4,8 @@ import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
 import { planRevocation, WorkflowError } from '#shared/domain/workflow.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
-import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
 import { decreeDetail, loadDecree } from './decree-view.ts';
 import { apiDeps } from './deps.ts';
 import { routeById } from './routes.ts';
@@ -14,7 +15,7 @@ import { routeById } from './routes.ts';
  * reason. The decree is never edited or deleted: it is marked revoked (its PDF stays), the proposal
  * is closed, and the region's next list for the period leads to a new decree that names this one.
  */
-export const handler = apiHandler(routeById('RevokeDecree'), async ({ event, scope }) => {
+export const handler = postHandler(routeById('RevokeDecree'), async ({ event, scope }) => {
   const body = parseInput(RevokeBodySchema, jsonBody(event));
   const decree = await loadDecree(event, scope);
   if (decree.status !== 'ISSUED') {

@@ -2,7 +2,8 @@ import type { ResponseBody } from '#shared/contract/api.ts';
 import { EmptyBodySchema } from '#shared/contract/requests.ts';
 import { planSubmit } from '#shared/domain/workflow.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
-import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
 import { ChecksRequestedSchema } from '#shared/messages.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
@@ -13,7 +14,7 @@ import { routeById } from './routes.ts';
  * list to the governor; the request for its automatic checks is written in the same transaction
  * (the outbox), and the relay puts it on the checks queue.
  */
-export const handler = apiHandler(routeById('SubmitProposal'), async ({ event, scope }) => {
+export const handler = postHandler(routeById('SubmitProposal'), async ({ event, scope }) => {
   parseInput(EmptyBodySchema, jsonBody(event));
   const proposal = await loadProposal(event, scope);
   const { config, proposals } = apiDeps();

@@ -4,7 +4,8 @@ import { WaiverBodySchema } from '#shared/contract/requests.ts';
 import { planWaiver } from '#shared/domain/workflow.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
-import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
@@ -13,7 +14,7 @@ import { routeById } from './routes.ts';
  * `POST /proposals/{proposalId}/waivers`: a verifier sets one blocking flag of one recipient aside,
  * with a written reason. At most once per flag; audited like every other step.
  */
-export const handler = apiHandler(routeById('WaiveFlag'), async ({ event, scope }) => {
+export const handler = postHandler(routeById('WaiveFlag'), async ({ event, scope }) => {
   const body = parseInput(WaiverBodySchema, jsonBody(event));
   const proposal = await loadProposal(event, scope);
   // The rules first (state, agency, duties): a refused verifier learns nothing about the recipient.

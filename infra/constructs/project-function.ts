@@ -32,6 +32,9 @@ export const BROTLI_STUB = 'infra/bundling/no-woff2.ts';
 /** What `@noble/ciphers/aes` (pdfkit's PDF encryption) resolves to in every bundle. */
 export const PDF_ENCRYPTION_STUB = 'infra/bundling/no-pdf-encryption.ts';
 
+/** What the SDK's default credential chain resolves to in every bundle: the environment only. */
+export const ENV_CREDENTIALS = 'infra/bundling/env-credentials.ts';
+
 /** How every function is bundled (exported for the test that bundles the decree renderer for real). */
 export const DEFAULT_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -49,10 +52,15 @@ export const DEFAULT_BUNDLING: BundlingOptions = {
   loader: { '.json': 'json' },
   // fontkit (the decree's PDF fonts) imports brotli to read WOFF2 fonts; the decree embeds TTF only,
   // and brotli would be a third of its bundle. pdfkit imports AES to encrypt password-protected
-  // PDFs; the decree sets no password, and AES builds its tables at load. Resolved from the
-  // repository root, esbuild's cwd.
+  // PDFs; the decree sets no password, and AES builds its tables at load. Lambda hands credentials
+  // in the environment, so the SDK's default chain is cut to that link (see ENV_CREDENTIALS' file).
+  // Resolved from the repository root, esbuild's cwd.
   esbuildArgs: {
-    '--alias': [`brotli/decompress.js=./${BROTLI_STUB}`, `@noble/ciphers/aes=./${PDF_ENCRYPTION_STUB}`],
+    '--alias': [
+      `brotli/decompress.js=./${BROTLI_STUB}`,
+      `@noble/ciphers/aes=./${PDF_ENCRYPTION_STUB}`,
+      `@aws-sdk/credential-provider-node=./${ENV_CREDENTIALS}`,
+    ],
   },
 };
 

@@ -207,7 +207,16 @@ export function maskNikFor(nik: string, mask: NikMask): string {
   return `${nik.slice(0, mask.head)}${'*'.repeat(nik.length - mask.head - mask.tail)}${nik.slice(nik.length - mask.tail)}`;
 }
 
-const collator = new Intl.Collator('id', { sensitivity: 'base', numeric: true });
+/**
+ * Indonesian collation for the lampiran's order, made on first use: loading a locale's collation
+ * takes ~7 ms, which every function that imports this module (most API routes) would pay at cold
+ * start though only the decree sorts.
+ */
+let collator: Intl.Collator | undefined;
+const collate = (a: string, b: string): number => {
+  collator ??= new Intl.Collator('id', { sensitivity: 'base', numeric: true });
+  return collator.compare(a, b);
+};
 
 /** What one recipient of each role is paid for the period: monthly rate × months (fixed on the decree when numbered). */
 export function amountsForPeriod(
@@ -233,14 +242,14 @@ export function buildLampiran(
   const roleOrder = new Map(Object.keys(ROLES).map((code, index) => [code, index]));
   const sorted = [...recipients].sort(
     (a, b) =>
-      collator.compare(a.kecamatan, b.kecamatan) ||
+      collate(a.kecamatan, b.kecamatan) ||
       a.kecamatanCode.localeCompare(b.kecamatanCode) ||
       Number(a.desa !== undefined) - Number(b.desa !== undefined) ||
-      collator.compare(a.desa ?? '', b.desa ?? '') ||
+      collate(a.desa ?? '', b.desa ?? '') ||
       (a.desaCode ?? '').localeCompare(b.desaCode ?? '') ||
       (roleOrder.get(a.peran) ?? 99) - (roleOrder.get(b.peran) ?? 99) ||
-      collator.compare(a.rt ?? '', b.rt ?? '') ||
-      collator.compare(a.nama, b.nama) ||
+      collate(a.rt ?? '', b.rt ?? '') ||
+      collate(a.nama, b.nama) ||
       a.nik.localeCompare(b.nik),
   );
   const groups: (Omit<DecreeGroup, 'lines' | 'subtotal'> & {

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RouteSpec } from '#functions/api/routes.ts';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError } from '../errors.ts';
@@ -66,13 +67,28 @@ export interface Authenticated {
 }
 
 /**
+ * What a POST route runs around its action ({@link postHandler} in `./post-handler.ts`: the
+ * `Idempotency-Key`); reads run the action as it is.
+ */
+export type AroundAction = (
+  event: ApiEvent,
+  context: Context,
+  scope: Scope,
+  action: () => Promise<ApiResult>,
+) => Promise<ApiResult>;
+
+/**
  * Wires a protected API route: Powertools context in the logs, the caller's scope read from the
  * verified claims, the capability the route table names for this route checked before anything else
- * (deny by default: a route without one refuses everyone), `Idempotency-Key` honoured on POST, and
- * one place that maps every error to the documented JSON shape (never a stack trace). Public routes
- * use {@link publicHandler}.
+ * (deny by default: a route without one refuses everyone), the body's size, and one place that maps
+ * every error to the documented JSON shape (never a stack trace). Routes use {@link apiHandler}
+ * (reads) or `postHandler` (`./post-handler.ts`); public routes use {@link publicHandler}.
  */
-export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Promise<ApiResult>) {
+export function protectedHandler(
+  spec: RouteSpec,
+  route: (input: Authenticated) => Promise<ApiResult>,
+  around?: AroundAction,
+) {
   const capability = spec.public ? undefined : spec.capability;
   return middy<ApiEvent, ApiResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -82,18 +98,24 @@ export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Pro
         if (!capability) throw new ForbiddenError();
         requireCapability(scope, capability);
         requireSmallBody(event);
-        if (event.requestContext.http.method !== 'POST') return await route({ event, scope });
-        // Any POST may carry an Idempotency-Key (interfaces.md §3). Powertools Idempotency is loaded
-        // by the first POST: the GET routes' cold starts need not evaluate it.
-        const { withIdempotencyKey } = await import('./idempotency.ts');
-        return await withIdempotencyKey(
-          event.headers['idempotency-key'],
-          { sub: scope.sub, routeKey: event.routeKey, path: event.rawPath, body: event.body },
-          context,
-          () => route({ event, scope }),
-        );
+        const action = () => route({ event, scope });
+        return await (around ? around(event, context, scope, action) : action());
       } catch (error) {
         return mapError(error, event);
       }
     });
+}
+
+/**
+ * A protected read (GET) route. It bundles no idempotency: Powertools Idempotency and the DynamoDB
+ * commands it brings were ~90 KB and ~17 ms of every read route's cold start. A POST route wired
+ * here fails at load, so it cannot lose its `Idempotency-Key` by mistake.
+ */
+export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Promise<ApiResult>) {
+  if (spec.method !== 'GET') {
+    throw new Error(
+      `${spec.id} is a ${spec.method} route: wire it with postHandler (shared/http/post-handler.ts)`,
+    );
+  }
+  return protectedHandler(spec, route);
 }

@@ -59,6 +59,29 @@ describe('function bundles', () => {
     expect(health.filter((path) => /idempotency/.test(path))).toEqual([]);
   });
 
+  it('only POST routes bundle Powertools Idempotency; reads do not pay for it', () => {
+    const idempotency = /node_modules\/@aws-lambda-powertools\/idempotency\//;
+    for (const route of ROUTES) {
+      expect({ route: route.id, idempotency: has(route.id, idempotency) }).toEqual({
+        route: route.id,
+        idempotency: route.method === 'POST',
+      });
+    }
+    expect(ROUTES.filter((route) => route.method === 'POST').length).toBeGreaterThan(5);
+  });
+
+  it('no function bundles the SDK credential chain beyond the environment (Lambda hands credentials there)', () => {
+    for (const [id, paths] of modules) {
+      const chain = paths.filter((path) =>
+        /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients)\//.test(
+          path,
+        ),
+      );
+      expect({ id, chain }).toEqual({ id, chain: [] });
+    }
+    expect(has('GetProposal', /node_modules\/@aws-sdk\/credential-provider-env\//)).toBe(true);
+  });
+
   it('no bundle carries a zod locale but the English default', () => {
     const locales = [...modules].flatMap(([id, paths]) =>
       paths

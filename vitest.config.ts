@@ -10,6 +10,9 @@ import { defineConfig } from 'vitest/config';
 // process, so every worker and every process a test spawns inherits it. A test that checks INFO
 // lines raises the level around what it captures (`test/support/logs.ts`).
 process.env.POWERTOOLS_LOG_LEVEL ??= process.env.VERBOSE === '1' ? 'INFO' : 'WARN';
+// The business metrics' EMF lines likewise (`shared/observability/telemetry.ts`); a test that reads
+// them turns them on around what it captures.
+process.env.POWERTOOLS_METRICS_DISABLED ??= process.env.VERBOSE === '1' ? 'false' : 'true';
 
 export default defineConfig({
   test: {

@@ -5,9 +5,11 @@ import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import { decreeRequestFor } from '#shared/messages.ts';
+import { publish } from '#shared/observability/telemetry.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
+import { signOffMetrics } from './workflow-metrics.ts';
 
 /**
  * `POST /proposals/{proposalId}/approval`: the approver (Sekda, for the governor) approves a
@@ -25,5 +27,6 @@ export const handler = postHandler(routeById('DecideProposal'), async ({ event, 
       ? [{ queue: 'decree', message: decreeRequestFor(next, whoOf(scope), now) }]
       : [],
   );
+  publish(signOffMetrics(decided.submittedAt, now));
   return json(200, proposalDetail(decided) satisfies ResponseBody<'DecideProposal', 200>);
 });

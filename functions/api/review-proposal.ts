@@ -4,9 +4,11 @@ import { planReview } from '#shared/domain/workflow.ts';
 import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
+import { publish } from '#shared/observability/telemetry.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
+import { signOffMetrics } from './workflow-metrics.ts';
 
 /**
  * `POST /proposals/{proposalId}/reviews`: one agency (the verifier's OPD) signs off, or sends the list
@@ -19,5 +21,6 @@ export const handler = postHandler(routeById('ReviewProposal'), async ({ event, 
   // scopeOf guarantees a verifier's agency; the rules refuse an agency the proposal does not need.
   const plan = planReview(proposal, scope.agency ?? '', body.decision, body.note, whoOf(scope), now);
   const updated = await apiDeps().proposals.apply(proposal, plan, actorOf(scope), now);
+  publish(signOffMetrics(updated.submittedAt, now));
   return json(200, proposalDetail(updated) satisfies ResponseBody<'ReviewProposal', 200>);
 });

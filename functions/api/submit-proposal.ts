@@ -5,9 +5,11 @@ import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import { ChecksRequestedSchema } from '#shared/messages.ts';
+import { publish } from '#shared/observability/telemetry.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
 import { routeById } from './routes.ts';
+import { submissionMetrics } from './workflow-metrics.ts';
 
 /**
  * `POST /proposals/{proposalId}/submit`: pengajuan usulan. The region's operator hands the draft
@@ -32,5 +34,6 @@ export const handler = postHandler(routeById('SubmitProposal'), async ({ event, 
       }),
     },
   ]);
+  publish(submissionMetrics(submitted.region));
   return json(200, proposalDetail(submitted) satisfies ResponseBody<'SubmitProposal', 200>);
 });

@@ -3,7 +3,9 @@ import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { RegistryRepository } from '#shared/adapters/registry-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { type ChecksRequested, ChecksRequestedSchema } from '#shared/messages.ts';
+import { publish } from '#shared/observability/telemetry.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
+import { checksMetrics } from './checks-metrics.ts';
 import { type RunChecksDeps, runChecks } from './run-checks.ts';
 import { WaiverReader } from './waivers.ts';
 
@@ -26,5 +28,9 @@ function dependencies(): RunChecksDeps {
 export const handler = queueWorker({
   schema: ChecksRequestedSchema,
   type: 'checks.requested',
-  work: (message: ChecksRequested, record) => runChecks(message, record.messageId, dependencies()),
+  work: async (message: ChecksRequested, record) => {
+    const outcome = await runChecks(message, record.messageId, dependencies());
+    publish(checksMetrics(outcome));
+    return outcome;
+  },
 });

@@ -6,8 +6,10 @@ import { decreeConfig } from '#shared/config/decree.ts';
 import { env } from '#shared/config/env.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { DecreeRequestedSchema } from '#shared/messages.ts';
+import { elapsedMs, publish } from '#shared/observability/telemetry.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
-import { type IssueDecreeDeps, issueDecree } from './issue-decree.ts';
+import { decreeMetrics, preflightFailureMetrics, renderMetrics } from './decree-metrics.ts';
+import { DecreePreflightError, type IssueDecreeDeps, issueDecree } from './issue-decree.ts';
 import { dryRunDecreePdf, renderDecreePdf } from './render-pdf.ts';
 
 let deps: IssueDecreeDeps | undefined;
@@ -26,7 +28,12 @@ export function dependencies(): IssueDecreeDeps {
     settings: decree.settings,
     retention: decree.retention,
     rates: RATE_TABLE,
-    render: renderDecreePdf,
+    render: async (document, options) => {
+      const started = performance.now();
+      const rendered = await renderDecreePdf(document, options);
+      publish(renderMetrics(elapsedMs(started)));
+      return rendered;
+    },
     dryRender: dryRunDecreePdf,
   };
   return deps;
@@ -36,5 +43,15 @@ export function dependencies(): IssueDecreeDeps {
 export const handler = queueWorker({
   schema: DecreeRequestedSchema,
   type: 'decree.requested',
-  work: (message) => issueDecree(message, dependencies()),
+  work: async (message) => {
+    const startedAt = new Date().toISOString();
+    try {
+      const decree = await issueDecree(message, dependencies());
+      publish(decreeMetrics(decree, startedAt));
+      return decree;
+    } catch (error) {
+      if (error instanceof DecreePreflightError) publish(preflightFailureMetrics());
+      throw error;
+    }
+  },
 });

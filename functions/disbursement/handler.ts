@@ -1,7 +1,9 @@
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { BankReportsRepository, PaymentsRepository } from '#shared/adapters/payments-repo.ts';
 import { env } from '#shared/config/env.ts';
+import { publish } from '#shared/observability/telemetry.ts';
 import { s3Worker } from '#shared/queue/s3-worker.ts';
+import { bankReportMetrics } from './bank-report-metrics.ts';
 import { type BankImportDeps, importBankReport } from './import-bank-report.ts';
 
 let deps: BankImportDeps | undefined;
@@ -20,4 +22,8 @@ function dependencies(): BankImportDeps {
 }
 
 /** S3 `ObjectCreated` under `disbursements/` → one bank report import per record. */
-export const handler = s3Worker((object) => importBankReport(object, dependencies()));
+export const handler = s3Worker(async (object) => {
+  const outcome = await importBankReport(object, dependencies());
+  publish(bankReportMetrics(outcome));
+  return outcome;
+});

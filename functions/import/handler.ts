@@ -1,9 +1,12 @@
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { parseUploadKey } from '#shared/adapters/storage-keys.ts';
 import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { env } from '#shared/config/env.ts';
+import { publish } from '#shared/observability/telemetry.ts';
 import { s3Worker } from '#shared/queue/s3-worker.ts';
+import { importMetrics } from './import-metrics.ts';
 import { type ImportDeps, importUpload } from './import-upload.ts';
 
 let deps: ImportDeps | undefined;
@@ -24,4 +27,14 @@ function dependencies(): ImportDeps {
 }
 
 /** S3 `ObjectCreated` under `uploads/` → one import per record. */
-export const handler = s3Worker((object) => importUpload(object, dependencies()));
+export const handler = s3Worker(
+  async (object) => {
+    const outcome = await importUpload(object, dependencies());
+    publish(importMetrics(outcome, parseUploadKey(object.key)?.region));
+    return outcome;
+  },
+  (object) => {
+    const upload = parseUploadKey(object.key);
+    return upload ? { uploadId: upload.uploadId, region: upload.region } : {};
+  },
+);

@@ -10,7 +10,9 @@ import { env } from '#shared/config/env.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { reconcileSettings } from '#shared/config/reconcile.ts';
 import { ReconciliationRequestedSchema } from '#shared/messages.ts';
+import { publish } from '#shared/observability/telemetry.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
+import { reconcileMetrics } from './reconcile-metrics.ts';
 import { dailyRunId, type ReconcileDeps, runReconciliation } from './run-reconciliation.ts';
 
 let deps: ReconcileDeps | undefined;
@@ -45,11 +47,13 @@ export function dependencies(): ReconcileDeps {
 export const handler = queueWorker({
   schema: ReconciliationRequestedSchema,
   type: 'reconciliation.requested',
-  work: (message) => {
+  work: async (message) => {
     const now = new Date();
     const runId =
       message.runId ??
       (message.trigger === 'schedule' ? dailyRunId(now) : requestedRunId(now, randomUUID().slice(0, 8)));
-    return runReconciliation(runId, message.trigger, dependencies());
+    const run = await runReconciliation(runId, message.trigger, dependencies());
+    publish(reconcileMetrics(run, now.toISOString()));
+    return run;
   },
 });

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -9,8 +10,10 @@ import { MessageQueue } from '#shared/adapters/queue.ts';
 import { env } from '#shared/config/env.ts';
 import { logger } from '#shared/logger.ts';
 import type { HandoffQueue } from '#shared/messages.ts';
+import { publish, tracer } from '#shared/observability/telemetry.ts';
 import { QUEUES } from '#shared/resources.ts';
 import { type RelayDeps, relayItems, sweepOutbox } from './relay.ts';
+import { relayMetrics } from './relay-metrics.ts';
 
 /**
  * The outbox relay: the one function that sends to the work queues. Two triggers, one handler:
@@ -83,10 +86,12 @@ export function dependencies(): RelayDeps {
 
 export const handler = middy<RelayEvent, RelayResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const parsed = RelayEventSchema.parse(event);
     if ('type' in parsed) {
       const outcome = await sweepOutbox(parsed.olderThanSeconds, dependencies());
+      publish(relayMetrics({ ...outcome, failed: outcome.failed.length }, new Date()));
       if (outcome.found > 0) {
         logger.info('Outbox swept', {
           found: outcome.found,
@@ -95,7 +100,8 @@ export const handler = middy<RelayEvent, RelayResult>()
           invalid: outcome.invalid,
         });
       }
-      return { ...outcome, failed: outcome.failed.length, batchItemFailures: [] };
+      const { oldestCreatedAt: _oldest, ...counts } = outcome;
+      return { ...counts, failed: outcome.failed.length, batchItemFailures: [] };
     }
     const bySequence = new Map<string, string>();
     const items: OutboxItem[] = [];
@@ -109,6 +115,7 @@ export const handler = middy<RelayEvent, RelayResult>()
       if (record.dynamodb.SequenceNumber) bySequence.set(outboxItem.outboxId, record.dynamodb.SequenceNumber);
     }
     const outcome = await relayItems(items, dependencies());
+    publish(relayMetrics({ sent: outcome.sent, failed: outcome.failed.length }, new Date()));
     // The first failed record and everything after it are retried (Lambda checkpoints before it).
     const batchItemFailures = outcome.failed.flatMap((outboxId) => {
       const sequence = bySequence.get(outboxId);

@@ -79,19 +79,28 @@ export async function relayItems(items: readonly OutboxItem[], deps: RelayDeps):
  * The sweep: every item still PENDING that was created more than `olderThanSeconds` ago, oldest
  * first, in pages of `pageSize`, until none is left or a send fails (the queue is down: the next
  * sweep tries again). Items already handled in this sweep are skipped if the index still lists them.
+ * Also says when the oldest pending item was created (what the on-call alarm on stuck hand-offs reads).
  */
 export async function sweepOutbox(
   olderThanSeconds: number,
   deps: RelayDeps,
   pageSize = 100,
-): Promise<RelayOutcome & { readonly found: number }> {
+): Promise<RelayOutcome & { readonly found: number; readonly oldestCreatedAt?: string }> {
   const now = deps.now ?? (() => new Date());
   const before = new Date(now().getTime() - olderThanSeconds * 1000).toISOString();
-  const total = { found: 0, sent: 0, invalid: 0, failed: [] as string[] };
+  const total: { found: number; sent: number; invalid: number; failed: string[]; oldestCreatedAt?: string } =
+    {
+      found: 0,
+      sent: 0,
+      invalid: 0,
+      failed: [],
+    };
   const seen = new Set<string>();
   for (;;) {
     const page = (await deps.outbox.pending(before, pageSize)).filter((item) => !seen.has(item.outboxId));
     if (page.length === 0) break;
+    // Pages come oldest first: the first item found is the oldest hand-off still pending.
+    total.oldestCreatedAt ??= page[0]?.createdAt;
     for (const item of page) seen.add(item.outboxId);
     const outcome = await relayItems(page, deps);
     total.found += page.length;

@@ -10,6 +10,7 @@ import type { DataResources } from '../constructs/data-grants.ts';
 import { DecreePipeline } from '../constructs/decree-pipeline.ts';
 import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
 import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
+import { Observability } from '../constructs/observability.ts';
 import { OutboxRelay } from '../constructs/outbox-relay.ts';
 import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
@@ -82,6 +83,8 @@ export class KhbsApiStack extends Stack {
   /** Every alarm of this stack notifies this topic, when it fires and when it is OK again. */
   public readonly alarmTopic: AlarmTopic;
   public readonly serviceAlarms: ServiceAlarms;
+  /** Dashboards per capability and the alarms on business metrics (README "On call"). */
+  public readonly observability: Observability;
   /** Present when `edge` was given. */
   public readonly distribution?: ApiDistribution;
   public readonly directory: UserDirectory;
@@ -171,6 +174,51 @@ export class KhbsApiStack extends Stack {
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrency: props.reservedConcurrency } : {}),
     });
     this.serviceAlarms = new ServiceAlarms(this, 'ServiceAlarms', { httpApi: this.httpApi, ...alarms });
+
+    const route = (...ids: string[]) =>
+      ids.flatMap((routeId) => {
+        const fn = this.httpApi.functions.get(routeId);
+        return fn ? [fn] : [];
+      });
+    this.observability = new Observability(this, 'Observability', {
+      ...alarms,
+      functions: {
+        import: [this.importPipeline.function, ...route('CreateUpload', 'GetUpload')],
+        workflow: [
+          this.checks.function,
+          this.outboxRelay.function,
+          this.watchdog.function,
+          ...route('SubmitProposal', 'ReviewProposal', 'WaiveFlag', 'DecideProposal'),
+        ],
+        decree: [this.decree.function, ...route('GetDecree', 'RevokeDecree', 'VerifyDecree')],
+        reconciliation: [
+          this.reconciliation.function,
+          this.importPipeline.bankReportFunction,
+          ...route('StartReconciliation', 'GetReconciliation'),
+        ],
+      },
+      queues: {
+        import: [this.importPipeline.failureQueue],
+        workflow: [this.checks.queue, this.checks.deadLetterQueue],
+        decree: [this.decree.queue, this.decree.deadLetterQueue],
+        reconciliation: [this.reconciliation.queue, this.reconciliation.deadLetterQueue],
+      },
+      alarms: {
+        import: [this.importPipeline.errorsAlarm, this.importPipeline.failuresAlarm],
+        workflow: [
+          this.checks.errorsAlarm,
+          this.checks.deadLetterAlarm,
+          this.outboxRelay.errorsAlarm,
+          this.watchdog.errorsAlarm,
+        ],
+        decree: [this.decree.errorsAlarm, this.decree.deadLetterAlarm],
+        reconciliation: [
+          this.reconciliation.errorsAlarm,
+          this.reconciliation.deadLetterAlarm,
+          this.importPipeline.bankReportErrorsAlarm,
+        ],
+      },
+    });
 
     if (props.edge) {
       this.distribution = new ApiDistribution(this, 'Edge', { ...props.edge, httpApi: this.httpApi.api });

@@ -45,3 +45,7 @@ export const isClosed = (status: ProposalStatus): boolean => status === 'REJECTE
  */
 export const proposalIdFor = (region: string, period: string, revision: number): string =>
   revision <= 1 ? `${region}-${period}` : `${region}-${period}-r${revision}`;
+
+/** The region a proposal id names (its first part), if it is one of {@link proposalIdFor}'s. */
+export const regionOfProposal = (proposalId: string): string | undefined =>
+  /^(62\.\d{2})-/.exec(proposalId)?.[1];

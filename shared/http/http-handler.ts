@@ -1,10 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RouteSpec } from '#functions/api/routes.ts';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { correlate, tracer } from '../observability/telemetry.ts';
 import { requireCapability, type Scope, scopeOf } from './caller.ts';
 import { type ApiEvent, type ApiResult, issueDetails, mapError } from './public-handler.ts';
 import './zod-messages.ts';
@@ -90,20 +92,26 @@ export function protectedHandler(
   around?: AroundAction,
 ) {
   const capability = spec.public ? undefined : spec.capability;
-  return middy<ApiEvent, ApiResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event, context) => {
-      try {
-        const scope = scopeOf(event.requestContext.authorizer?.jwt?.claims);
-        if (!capability) throw new ForbiddenError();
-        requireCapability(scope, capability);
-        requireSmallBody(event);
-        const action = () => route({ event, scope });
-        return await (around ? around(event, context, scope, action) : action());
-      } catch (error) {
-        return mapError(error, event);
-      }
-    });
+  return (
+    middy<ApiEvent, ApiResult>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      // Answers are not put in the trace: they hold names and NIKs.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .handler(async (event, context) => {
+        try {
+          // The path's ids (uploadId, proposalId, decreeId, runId) on every log line and the trace.
+          correlate(event.pathParameters ?? {});
+          const scope = scopeOf(event.requestContext.authorizer?.jwt?.claims);
+          if (!capability) throw new ForbiddenError();
+          requireCapability(scope, capability);
+          requireSmallBody(event);
+          const action = () => route({ event, scope });
+          return await (around ? around(event, context, scope, action) : action());
+        } catch (error) {
+          return mapError(error, event);
+        }
+      })
+  );
 }
 
 /**

@@ -1,8 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { logger } from '../logger.ts';
+import { correlationOf, traced, tracer } from '../observability/telemetry.ts';
 
 /** A message that can never be processed: retried until SQS moves it to the dead-letter queue. */
 export class PoisonMessageError extends Error {
@@ -35,6 +37,9 @@ export function parseRecord<T>(record: SQSRecord, schema: z.ZodType<T>, type: st
  * one and, after `maxReceiveCount` receives, moves it to the dead-letter queue; the others are
  * deleted. The event source mapping must enable `ReportBatchItemFailures`.
  *
+ * Each record runs in a trace subsegment of its own, its message's ids (`proposalId`, `runId`,
+ * `region`) on the subsegment as annotations and on its log lines as keys.
+ *
  * The partial-batch response is built here rather than by `@middy/sqs-partial-batch-failure`: that
  * middleware needs the handler to return an array of settled promises in place of the Lambda
  * response (a type this handler would have to lie about) and logs whole records by default.
@@ -46,11 +51,13 @@ export function queueWorker<T>(options: {
 }) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .handler(async (event) => {
       const batchItemFailures: SQSBatchItemFailure[] = [];
       for (const record of event.Records) {
         try {
-          await options.work(parseRecord(record, options.schema, options.type), record);
+          const message = parseRecord(record, options.schema, options.type);
+          await traced(options.type, correlationOf(message), () => options.work(message, record));
         } catch (error) {
           logger.error(`${options.type} failed for a message; SQS will retry it`, {
             messageId: record.messageId,

@@ -1,8 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../logger.ts';
+import { type Correlation, traced, tracer } from '../observability/telemetry.ts';
 
 /** The part of an S3 notification the imports rely on. */
 const S3EventSchema = z.object({
@@ -48,22 +50,25 @@ export const decodeS3EventKey = (key: string) => decodeURIComponent(key.replace(
  * whole event (the imports are idempotent, so objects already done are skipped) and, after the last
  * retry, send it to the on-failure destination.
  */
-export function s3Worker<T>(work: (object: CreatedObject) => Promise<T>) {
+export function s3Worker<T>(
+  work: (object: CreatedObject) => Promise<T>,
+  correlation: (object: CreatedObject) => Correlation = () => ({}),
+) {
   return middy<S3Event, T[]>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .handler(async (event) => {
       const { Records } = S3EventSchema.parse(event);
       const outcomes: T[] = [];
       for (const record of Records) {
-        outcomes.push(
-          await work({
-            bucket: record.s3.bucket.name,
-            key: decodeS3EventKey(record.s3.object.key),
-            etag: record.s3.object.eTag,
-            size: record.s3.object.size,
-            eventTime: record.eventTime,
-          }),
-        );
+        const object: CreatedObject = {
+          bucket: record.s3.bucket.name,
+          key: decodeS3EventKey(record.s3.object.key),
+          etag: record.s3.object.eTag,
+          size: record.s3.object.size,
+          eventTime: record.eventTime,
+        };
+        outcomes.push(await traced('s3 object', correlation(object), () => work(object)));
       }
       return outcomes;
     });

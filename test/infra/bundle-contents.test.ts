@@ -52,11 +52,17 @@ describe('function bundles', () => {
     expect(of('GetProposal').some((path) => path.endsWith('functions/api/get-proposal.ts'))).toBe(true);
   });
 
-  it('/health carries no AWS SDK, no zod schemas or locales, no idempotency', () => {
+  it('/health carries no AWS SDK, no zod schemas or locales, no idempotency, no tracer', () => {
     const health = of('Health');
     expect(health.filter((path) => /node_modules\/@(aws-sdk|smithy)\//.test(path))).toEqual([]);
     expect(health.filter((path) => /node_modules\/zod\/v4\/(locales|classic)\//.test(path))).toEqual([]);
     expect(health.filter((path) => /idempotency/.test(path))).toEqual([]);
+    // Nor the X-Ray SDK (Powertools Tracer): /health calls no AWS service to trace.
+    expect(
+      health.filter((path) =>
+        /node_modules\/(aws-xray-sdk-core|@aws-lambda-powertools\/tracer)\//.test(path),
+      ),
+    ).toEqual([]);
   });
 
   it('only POST routes bundle Powertools Idempotency; reads do not pay for it', () => {

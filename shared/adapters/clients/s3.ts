@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { tracer } from '../../observability/telemetry.ts';
 
 /**
  * The S3 clients, created once per container, in a module of their own (see
@@ -7,7 +8,9 @@ import { S3Client } from '@aws-sdk/client-s3';
  */
 const s3Endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
 
-export const s3Client = /* @__PURE__ */ new S3Client({ forcePathStyle: s3Endpoint !== undefined });
+export const s3Client = /* @__PURE__ */ tracer.captureAWSv3Client(
+  /* @__PURE__ */ new S3Client({ forcePathStyle: s3Endpoint !== undefined }),
+);
 
 /**
  * For presigned PUT URLs handed to browsers and scripts: since SDK 3.729 the default client signs a

@@ -102,18 +102,20 @@ export class RegistryIndex {
    */
   hits(nik: string, account: string): RegistryHits {
     const niks: NikHit[] = [];
-    const seenLists = new Set<RegisteredList>();
-    for (const entry of this.byNik.get(nik) ?? []) {
-      if (seenLists.has(entry.list)) continue;
-      seenLists.add(entry.list);
+    const byNik = this.byNik.get(nik) ?? NONE;
+    const lists = byNik.length > 1 ? new Set<RegisteredList>() : undefined;
+    for (const entry of byNik) {
+      if (lists?.has(entry.list)) continue;
+      lists?.add(entry.list);
       niks.push({ ...listFields(entry.list), recipientId: recipientIdOf(entry), peran: entry.peran });
     }
     const accounts: AccountHit[] = [];
-    const seen = new Set<string>();
-    for (const entry of this.byAccount.get(account) ?? []) {
-      const key = `${entry.nik}#${entry.list.listId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    const byAccount = this.byAccount.get(account) ?? NONE;
+    const holders = byAccount.length > 1 ? new Set<string>() : undefined;
+    for (const entry of byAccount) {
+      const holder = `${entry.nik}#${entry.list.listId}`;
+      if (holders?.has(holder)) continue;
+      holders?.add(holder);
       accounts.push({
         ...listFields(entry.list),
         recipientId: recipientIdOf(entry),
@@ -123,11 +125,13 @@ export class RegistryIndex {
     }
     // In the order the per-NIK and per-account partitions gave (by region; by NIK, then region):
     // lists are read in parallel, and a detail must not change with the order they arrived in.
-    niks.sort((a, b) => compare(a.region, b.region));
-    accounts.sort((a, b) => compare(a.nik, b.nik) || compare(a.region, b.region));
+    if (niks.length > 1) niks.sort((x, y) => compare(x.region, y.region));
+    if (accounts.length > 1) accounts.sort((x, y) => compare(x.nik, y.nik) || compare(x.region, y.region));
     return { niks, accounts };
   }
 }
+
+const NONE: readonly IndexedEntry[] = [];
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -22,7 +22,7 @@ import {
   sortFlags,
   waiverId,
 } from '#shared/domain/checks.ts';
-import { RegistryIndex } from '#shared/domain/registry-index.ts';
+import { type RegisteredList, RegistryIndex } from '#shared/domain/registry-index.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';
 import { planChecksCompleted } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
@@ -104,6 +104,8 @@ export type ChecksOutcome =
       readonly registry: RegistryReadStats & {
         /** Chunk items of this list written. */
         readonly chunksWritten: number;
+        /** Other regions' live lists the registry held no chunk of, registered by this run. */
+        readonly backfilled: number;
         /** This region's chunks of earlier lists deleted. */
         readonly staleDeleted: number;
       };
@@ -213,6 +215,7 @@ class ChecksRun {
   private readonly registryIndex = new RegistryIndex();
   private chunksWritten = 0;
   private staleDeleted = 0;
+  private backfilled = 0;
   private registryRead: RegistryReadStats = { lists: 0, chunks: 0, entries: 0, queries: 0 };
 
   constructor(
@@ -319,7 +322,10 @@ class ChecksRun {
       this.deps.registry.readLists(period, others, (list, row) => this.registryIndex.add(list, row)),
       this.deps.registry.staleChunks(period, region, this.listId, this.startedAt),
     ]);
-    this.registryRead = read;
+    const { unregistered, ...stats } = read;
+    this.registryRead = stats;
+    for (const list of unregistered) await this.backfill(list);
+    this.backfilled = unregistered.length;
     for (const key of stale) await writer.delete(key);
     this.staleDeleted = stale.length;
 
@@ -344,6 +350,43 @@ class ChecksRun {
       );
     }
     await writer.flush();
+  }
+
+  /**
+   * Registers another region's live list that the registry holds no chunk of, from its recipients,
+   * into the registry and this run's index: a list checked before the registry was kept in chunks
+   * (it would otherwise go unseen until re-checked, and a VERIFIED list never is), or one whose own
+   * run has not registered it yet (the same chunks, written twice: harmless).
+   */
+  private async backfill(list: RegisteredList): Promise<void> {
+    const writer = this.writer();
+    const chunks = this.deps.registry.listWriter(
+      { ...list, period: this.proposal.period },
+      writer,
+      this.startedAt,
+    );
+    let entries = 0;
+    for await (const { recipient } of this.deps.recipients.stream(list.listId)) {
+      const row = {
+        nik: recipient.nik,
+        noRekening: recipient.noRekening,
+        row: recipient.row,
+        peran: recipient.peran,
+      };
+      this.registryIndex.add(list, row);
+      await chunks.add(row);
+      entries++;
+    }
+    await chunks.end();
+    await writer.flush();
+    logger.info('Registered a live list the registry held no chunk of', {
+      proposalId: this.proposal.proposalId,
+      runId: this.runId,
+      listRegion: list.region,
+      listProposalId: list.proposalId,
+      listId: list.listId,
+      entries,
+    });
   }
 
   /**
@@ -450,7 +493,12 @@ class ChecksRun {
       flagIndexWrites: this.flagIndexWrites,
       rechecks,
       version,
-      registry: { ...this.registryRead, chunksWritten: this.chunksWritten, staleDeleted: this.staleDeleted },
+      registry: {
+        ...this.registryRead,
+        chunksWritten: this.chunksWritten,
+        backfilled: this.backfilled,
+        staleDeleted: this.staleDeleted,
+      },
       timings: { ...timings, totalMs: performance.now() - this.started },
       ...(this.deps.calls ? { dynamoCalls: this.deps.calls.total - this.callsBefore } : {}),
     };

@@ -31,6 +31,9 @@ import { documentClient } from './clients/dynamodb.ts';
  * regions' partitions (each one's throughput limits apply to its own region's data only).
  *
  * A list is written whole by every run of it (the same chunks: the list never changes under its id).
+ * A live list found without a chunk (checked before this layout, whose `REG#<period>#N#…`/`#A#…`
+ * items nothing reads any more, or whose own run has not registered it yet) is registered from its
+ * recipients by the run that finds it (`functions/checks/run-checks.ts`), once.
  * A region's earlier lists are deleted by its next list's run ({@link staleChunks}); until then, and
  * for drafts and rejected proposals, they stay but are never read (`isLive` in
  * `shared/domain/checks.ts` decides which lists count).
@@ -85,6 +88,15 @@ export interface RegistryReadStats {
   readonly entries: number;
   /** Query calls made (pages). */
   readonly queries: number;
+}
+
+/** What {@link RegistryRepository.readLists} read, and which of the lists asked for it found no chunk of. */
+export interface RegistryRead extends RegistryReadStats {
+  /**
+   * Lists with no chunk: checked before the registry held lists in chunks (the per-recipient items
+   * it replaced), or being checked right now and not yet registered. The caller registers them.
+   */
+  readonly unregistered: readonly RegisteredList[];
 }
 
 /**
@@ -155,7 +167,8 @@ export class RegistryRepository {
     period: string,
     lists: readonly RegisteredList[],
     onRow: (list: RegisteredList, row: RegistryRow) => void,
-  ): Promise<RegistryReadStats> {
+  ): Promise<RegistryRead> {
+    const unregistered: RegisteredList[] = [];
     let chunks = 0;
     let entries = 0;
     let queries = 0;
@@ -170,6 +183,7 @@ export class RegistryRepository {
           },
           ConsistentRead: true,
         };
+        let found = 0;
         do {
           const out = await this.client.send(new QueryCommand(input));
           queries++;
@@ -177,6 +191,7 @@ export class RegistryRepository {
             const chunk = ChunkSchema.parse(item);
             if (chunk.listId !== list.listId) continue;
             chunks++;
+            found++;
             for (const row of decodeRegistryChunk(chunk.entries)) {
               onRow(list, row);
               entries++;
@@ -184,9 +199,10 @@ export class RegistryRepository {
           }
           input.ExclusiveStartKey = out.LastEvaluatedKey;
         } while (input.ExclusiveStartKey);
+        if (found === 0) unregistered.push(list);
       }),
     );
-    return { lists: lists.length, chunks, entries, queries };
+    return { lists: lists.length, chunks, entries, queries, unregistered };
   }
 
   /**

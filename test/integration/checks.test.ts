@@ -687,11 +687,45 @@ describe('two regions checked at the same time', () => {
     expect(outcome).toMatchObject({
       kind: 'completed',
       counts: { blocking: 0 },
-      registry: { lists: 1, chunks: 1, entries: 5, chunksWritten: 1, staleDeleted: 1 },
+      registry: { lists: 1, chunks: 1, entries: 5, chunksWritten: 1, backfilled: 0, staleDeleted: 1 },
     });
     const kapuas = await runChecks(request(await current(KAPUAS), 'recheck'), 'run-kapuas-after', deps());
     expect(kapuas).toMatchObject({ kind: 'completed', counts: { blocking: 0 }, registry: { entries: 3 } });
     expect(flagCodes((await recipientsByName(KAPUAS)).get('Ahmad Dua Wilayah')?.recipient)).toEqual([]);
+  });
+});
+
+describe('a live list the registry holds no chunk of', () => {
+  beforeAll(async () => {
+    await resetTable();
+    await purgeQueue(CHECKS_QUEUE);
+  });
+
+  it('is registered from its recipients by the run that finds it missing, and its conflicts found', async () => {
+    // Kapuas was submitted (and, say, checked before the registry was kept in chunks): no chunk.
+    await submit(await importList(KAPUAS, KAPUAS_ROWS));
+    const kobar = await submit(await importList(KOBAR, cleanKobar(3).concat(KOBAR_CRAFTED.slice(0, 1))));
+    const outcome = await runChecks(request(kobar), 'run-kobar-backfill', deps());
+    expect(outcome).toMatchObject({
+      kind: 'completed',
+      counts: { blocking: 2 },
+      rechecks: [(await current(KAPUAS)).proposalId],
+      registry: { lists: 1, chunks: 0, backfilled: 1 },
+    });
+    expect(flagCodes((await recipientsByName(KOBAR)).get('Ahmad Dua Wilayah')?.recipient)).toEqual([
+      'NIK_IN_OTHER_LIST',
+      'NIK_TWO_ROLES',
+      'NIK_OTHER_REGION',
+    ]);
+    // Registered once: the next run reads Kapuas's chunk.
+    const again = await runChecks(request(await current(KOBAR), 'recheck'), 'run-kobar-backfill-2', deps());
+    expect(again).toMatchObject({
+      kind: 'completed',
+      counts: { blocking: 2 },
+      written: 0,
+      registry: { lists: 1, chunks: 1, entries: 5, backfilled: 0 },
+    });
+    await drainChecksQueue();
   });
 });
 
@@ -727,7 +761,7 @@ describe('the registry', () => {
     const stats = await registry.readLists(PERIOD, [list(KOBAR, 'LA2'), list(KAPUAS, 'LB')], (l, r) =>
       index.add(l, r),
     );
-    expect(stats).toEqual({ lists: 2, chunks: 2, entries: 17, queries: 2 });
+    expect(stats).toEqual({ lists: 2, chunks: 2, entries: 17, queries: 2, unregistered: [] });
     // The same person in both lists; LA (replaced) is not read.
     const hits = index.hits(row(3).nik, row(3).noRekening);
     expect(hits.niks.map((hit) => [hit.region, hit.listId, hit.recipientId, hit.peran])).toEqual([
@@ -745,6 +779,7 @@ describe('the registry', () => {
     expect(await registry.staleChunks(PERIOD, KOBAR, 'LA', '2026-01-01T12:00:00.000Z')).toEqual([]);
     expect(await registry.readLists('2026-S2', [list(KAPUAS, 'LB')], () => undefined)).toMatchObject({
       entries: 0,
+      unregistered: [list(KAPUAS, 'LB')],
     });
   });
 

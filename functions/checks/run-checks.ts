@@ -22,12 +22,12 @@ import {
   sortFlags,
   waiverId,
 } from '#shared/domain/checks.ts';
-import { type RegisteredList, RegistryIndex } from '#shared/domain/registry-index.ts';
+import { type RegisteredList, RegistryIndex, type RegistryRow } from '#shared/domain/registry-index.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';
 import { planChecksCompleted } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
 import { type ChecksRequested, ChecksRequestedSchema, type Handoff } from '#shared/messages.ts';
-import type { ProposalRecord } from '#shared/model.ts';
+import type { ProposalRecord, StoredRecipient } from '#shared/model.ts';
 import type { CallCounter } from './call-counter.ts';
 import type { WaiverReader } from './waivers.ts';
 
@@ -266,12 +266,7 @@ class ChecksRun {
     const chunks = this.deps.registry.listWriter({ ...list, period }, writer, this.startedAt);
     for await (const { recipient } of this.deps.recipients.stream(this.listId, { index: this.index })) {
       this.groups.add(recipient);
-      const row = {
-        nik: recipient.nik,
-        noRekening: recipient.noRekening,
-        row: recipient.row,
-        peran: recipient.peran,
-      };
+      const row = registryRow(recipient);
       this.registryIndex.add(list, row);
       await chunks.add(row);
     }
@@ -367,12 +362,7 @@ class ChecksRun {
     );
     let entries = 0;
     for await (const { recipient } of this.deps.recipients.stream(list.listId)) {
-      const row = {
-        nik: recipient.nik,
-        noRekening: recipient.noRekening,
-        row: recipient.row,
-        peran: recipient.peran,
-      };
+      const row = registryRow(recipient);
       this.registryIndex.add(list, row);
       await chunks.add(row);
       entries++;
@@ -518,6 +508,14 @@ class ChecksRun {
     return outcome;
   }
 }
+
+/** What a recipient puts in the registry. */
+const registryRow = (recipient: StoredRecipient): RegistryRow => ({
+  nik: recipient.nik,
+  noRekening: recipient.noRekening,
+  row: recipient.row,
+  peran: recipient.peran,
+});
 
 /** The item with its flags replaced (or removed when there are none); everything else kept as read. */
 function withFlags(item: Record<string, unknown>, flags: readonly Flag[]): Record<string, unknown> {

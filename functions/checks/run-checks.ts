@@ -1,13 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
-import {
-  FlagIndex,
-  indexedCodes,
-  type RecipientsRepository,
-  type StoredRecipientItem,
-} from '#shared/adapters/recipients-repo.ts';
-import type { RegistryRepository } from '#shared/adapters/registry-repo.ts';
+import { FlagIndex, indexedCodes, type RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import type { RegistryReadStats, RegistryRepository } from '#shared/adapters/registry-repo.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import {
   type CurrentList,
@@ -17,6 +12,7 @@ import {
   type Flag,
   type FlagCode,
   GroupCounter,
+  isLive,
   type LocalContext,
   liveHits,
   localFlags,
@@ -26,11 +22,12 @@ import {
   sortFlags,
   waiverId,
 } from '#shared/domain/checks.ts';
+import { type RegisteredList, RegistryIndex, type RegistryRow } from '#shared/domain/registry-index.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';
 import { planChecksCompleted } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
 import { type ChecksRequested, ChecksRequestedSchema, type Handoff } from '#shared/messages.ts';
-import type { ProposalRecord } from '#shared/model.ts';
+import type { ProposalRecord, StoredRecipient } from '#shared/model.ts';
 import type { CallCounter } from './call-counter.ts';
 import type { WaiverReader } from './waivers.ts';
 
@@ -46,8 +43,6 @@ export interface RunChecksDeps {
   /** Client for the batched writes (registry entries, flags); the shared one by default. */
   readonly client?: DynamoDBDocumentClient;
   readonly now?: () => Date;
-  /** Recipients looked up in the registry at once (two queries each). @default 8 */
-  readonly lookupConcurrency?: number;
   /** BatchWriteItem calls in flight at once. @default 8 */
   readonly writeConcurrency?: number;
   /** Attempts at recording the result when the proposal changes meanwhile. @default 5 */
@@ -105,6 +100,15 @@ export type ChecksOutcome =
       readonly rechecks: readonly string[];
       /** Proposal version after the result was recorded. */
       readonly version: number;
+      /** What reading the other regions' live lists cost: a few pages per list, not Queries per row. */
+      readonly registry: RegistryReadStats & {
+        /** Chunk items of this list written. */
+        readonly chunksWritten: number;
+        /** Other regions' live lists the registry held no chunk of, registered by this run. */
+        readonly backfilled: number;
+        /** This region's chunks of earlier lists deleted. */
+        readonly staleDeleted: number;
+      };
       readonly timings: {
         readonly registerMs: number;
         readonly lookupMs: number;
@@ -116,14 +120,15 @@ export type ChecksOutcome =
 /**
  * Runs the automatic checks on one submitted list, for one `checks.requested` message.
  *
- * Primary course: register the list's NIKs and accounts in the period's registry, counting roles per
- * place → look each recipient up in the registry and write its flags (only where they changed) →
+ * Primary course: register the list's NIKs and accounts in the period's registry (a few chunk items),
+ * counting roles per place → read every other region's live list from the registry in bulk and check
+ * each recipient in memory, writing its flags (only where they changed) →
  * record the counts on the proposal (IN_REVIEW) in one conditional, audited write; a first run asks
  * the other regions it conflicts with to re-check, so both sides see the conflict.
  *
  * Idempotent: a message for a proposal that is not SUBMITTED/IN_REVIEW, for a list that is not
  * current, or that already completed (`runId`, the SQS message id, is on the proposal) does nothing.
- * A crash anywhere leaves at worst registry entries and flags that the retry writes again.
+ * A crash anywhere leaves at worst registry chunks and flags that the retry writes again.
  * A `recheck` run never asks for further re-checks, so two regions cannot ping-pong.
  *
  * @throws ConcurrentChangeError when the proposal kept changing under every attempt (SQS retries).
@@ -206,6 +211,12 @@ class ChecksRun {
   private flagIndexWrites = 0;
   /** When this run started, to recognise a newer run's result recorded meanwhile. */
   private readonly startedAt: string;
+  /** This list's entries (from pass 1) and every other region's live list's (read in pass 2). */
+  private readonly registryIndex = new RegistryIndex();
+  private chunksWritten = 0;
+  private staleDeleted = 0;
+  private backfilled = 0;
+  private registryRead: RegistryReadStats = { lists: 0, chunks: 0, entries: 0, queries: 0 };
 
   constructor(
     private readonly proposal: ProposalRecord,
@@ -245,29 +256,23 @@ class ChecksRun {
   }
 
   /**
-   * Pass 1: every recipient's registry entries, and the role counts per place. The list's flag index
-   * entries come with the recipients, in the same Queries.
+   * Pass 1: the list's registry chunks (this run's own index holds the same entries), and the role
+   * counts per place. The list's flag index entries come with the recipients, in the same Queries.
    */
   private async register(): Promise<void> {
     const writer = this.writer();
     const { proposalId, region, period } = this.proposal;
+    const list = { region, proposalId, listId: this.listId };
+    const chunks = this.deps.registry.listWriter({ ...list, period }, writer, this.startedAt);
     for await (const { recipient } of this.deps.recipients.stream(this.listId, { index: this.index })) {
       this.groups.add(recipient);
-      await this.deps.registry.put(
-        {
-          period,
-          region,
-          proposalId,
-          listId: this.listId,
-          recipientId: recipient.recipientId,
-          nik: recipient.nik,
-          peran: recipient.peran,
-          noRekening: recipient.noRekening,
-        },
-        writer,
-      );
+      const row = registryRow(recipient);
+      this.registryIndex.add(list, row);
+      await chunks.add(row);
     }
+    await chunks.end();
     await writer.flush();
+    this.chunksWritten = chunks.chunks;
   }
 
   /** The current list of every region for the period (regions without a proposal are absent). */
@@ -298,42 +303,80 @@ class ChecksRun {
   }
 
   /**
-   * Pass 2: each recipient's flags, written onto its item where they changed, and its flag index
-   * entries put right (every run compares them with what pass 1 read, so a run that crashed between
-   * an item and its entries is repaired by the retry, which finds the item already up to date).
+   * Pass 2: every other region's live list read from the registry in bulk (and this region's
+   * earlier lists' chunks deleted), then each recipient's flags, found in memory and written onto
+   * its item where they changed, and its flag index entries put right (every run compares them with
+   * what pass 1 read, so a run that crashed between an item and its entries is repaired by the
+   * retry, which finds the item already up to date).
    */
   private async lookUp(lists: ReadonlyMap<string, CurrentList>): Promise<void> {
     const writer = this.writer();
     const { region, period } = this.proposal;
+    const others = [...lists.values()].filter((list) => list.region !== region && isLive(list, lists));
+    const [read, stale] = await Promise.all([
+      this.deps.registry.readLists(period, others, (list, row) => this.registryIndex.add(list, row)),
+      this.deps.registry.staleChunks(period, region, this.listId, this.startedAt),
+    ]);
+    const { unregistered, ...stats } = read;
+    this.registryRead = stats;
+    for (const list of unregistered) await this.backfill(list);
+    this.backfilled = unregistered.length;
+    for (const key of stale) await writer.delete(key);
+    this.staleDeleted = stale.length;
+
     const firstRun = this.message.trigger === 'submit';
-    await forEachBounded(
-      this.deps.recipients.stream(this.listId),
-      this.deps.lookupConcurrency ?? 8,
-      async ({ recipient, item }: StoredRecipientItem) => {
-        const [niks, accounts] = await Promise.all([
-          this.deps.registry.nikHits(period, recipient.nik),
-          this.deps.registry.accountHits(period, recipient.noRekening),
-        ]);
-        const hits = liveHits({ niks, accounts }, lists);
-        const flags = sortFlags([
-          ...localFlags(recipient, this.context),
-          ...this.groups.flags(recipient),
-          ...crossFlags(recipient, region, hits),
-        ]);
-        this.tally.add(recipient.recipientId, flags);
-        if (firstRun) for (const id of conflictingProposals(recipient, region, hits)) this.conflicts.add(id);
-        if (!sameFlags(recipient.flags, flags)) {
-          this.written++;
-          await writer.put(withFlags(item, flags));
-        }
-        this.flagIndexWrites += await this.index.sync(
-          writer,
-          recipient.row,
-          indexedCodes({ warnings: recipient.warnings, flagCodes: flags.map((entry) => entry.code) }),
-        );
-      },
-    );
+    for await (const { recipient, item } of this.deps.recipients.stream(this.listId)) {
+      const hits = liveHits(this.registryIndex.hits(recipient.nik, recipient.noRekening), lists);
+      const flags = sortFlags([
+        ...localFlags(recipient, this.context),
+        ...this.groups.flags(recipient),
+        ...crossFlags(recipient, region, hits),
+      ]);
+      this.tally.add(recipient.recipientId, flags);
+      if (firstRun) for (const id of conflictingProposals(recipient, region, hits)) this.conflicts.add(id);
+      if (!sameFlags(recipient.flags, flags)) {
+        this.written++;
+        await writer.put(withFlags(item, flags));
+      }
+      this.flagIndexWrites += await this.index.sync(
+        writer,
+        recipient.row,
+        indexedCodes({ warnings: recipient.warnings, flagCodes: flags.map((entry) => entry.code) }),
+      );
+    }
     await writer.flush();
+  }
+
+  /**
+   * Registers another region's live list that the registry holds no chunk of, from its recipients,
+   * into the registry and this run's index: a list checked before the registry was kept in chunks
+   * (it would otherwise go unseen until re-checked, and a VERIFIED list never is), or one whose own
+   * run has not registered it yet (the same chunks, written twice: harmless).
+   */
+  private async backfill(list: RegisteredList): Promise<void> {
+    const writer = this.writer();
+    const chunks = this.deps.registry.listWriter(
+      { ...list, period: this.proposal.period },
+      writer,
+      this.startedAt,
+    );
+    let entries = 0;
+    for await (const { recipient } of this.deps.recipients.stream(list.listId)) {
+      const row = registryRow(recipient);
+      this.registryIndex.add(list, row);
+      await chunks.add(row);
+      entries++;
+    }
+    await chunks.end();
+    await writer.flush();
+    logger.info('Registered a live list the registry held no chunk of', {
+      proposalId: this.proposal.proposalId,
+      runId: this.runId,
+      listRegion: list.region,
+      listProposalId: list.proposalId,
+      listId: list.listId,
+      entries,
+    });
   }
 
   /**
@@ -440,6 +483,12 @@ class ChecksRun {
       flagIndexWrites: this.flagIndexWrites,
       rechecks,
       version,
+      registry: {
+        ...this.registryRead,
+        chunksWritten: this.chunksWritten,
+        backfilled: this.backfilled,
+        staleDeleted: this.staleDeleted,
+      },
       timings: { ...timings, totalMs: performance.now() - this.started },
       ...(this.deps.calls ? { dynamoCalls: this.deps.calls.total - this.callsBefore } : {}),
     };
@@ -452,6 +501,7 @@ class ChecksRun {
       written: outcome.written,
       flagIndexWrites: outcome.flagIndexWrites,
       rechecks: outcome.rechecks,
+      registry: outcome.registry,
       ...outcome.timings,
       dynamoCalls: outcome.dynamoCalls,
     });
@@ -459,33 +509,16 @@ class ChecksRun {
   }
 }
 
+/** What a recipient puts in the registry. */
+const registryRow = (recipient: StoredRecipient): RegistryRow => ({
+  nik: recipient.nik,
+  noRekening: recipient.noRekening,
+  row: recipient.row,
+  peran: recipient.peran,
+});
+
 /** The item with its flags replaced (or removed when there are none); everything else kept as read. */
 function withFlags(item: Record<string, unknown>, flags: readonly Flag[]): Record<string, unknown> {
   const { flags: _flags, flagCodes: _codes, ...rest } = item;
   return flags.length > 0 ? { ...rest, flags, flagCodes: flags.map((entry) => entry.code) } : rest;
-}
-
-/**
- * Calls `work` for each item with at most `limit` calls pending, pulling items only as slots free
- * up (so a long stream is never read ahead). Stops at the first failure and rethrows it once the
- * calls in flight have settled.
- */
-async function forEachBounded<T>(
-  items: AsyncIterable<T>,
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  const inFlight = new Set<Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  for await (const item of items) {
-    if (failure) break;
-    const call = work(item).catch((error: unknown) => {
-      failure ??= { error };
-    });
-    const tracked = call.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    while (inFlight.size >= limit) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  if (failure) throw failure.error;
 }

@@ -1,79 +1,147 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { AccountHit, NikHit } from '../domain/checks.ts';
+import {
+  decodeRegistryChunk,
+  encodeRegistryChunk,
+  REGISTRY_CHUNK_ENTRIES,
+  type RegisteredList,
+  type RegistryRow,
+} from '../domain/registry-index.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import type { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
-import { parseRecipientId } from './keys.ts';
 
 /**
- * The cross-region registry of the automatic checks: which current lists of a period hold a NIK, and
- * which NIKs use an account. Each checks run writes its own list's entries before it looks up
- * anyone else's, so of two regions checked at the same time at least the later one sees the other
- * (and then asks the first to re-check).
+ * The cross-region registry of the automatic checks: the NIK, account, row and role of every
+ * recipient of every checked list of a period, stored as a few chunk items per list so that a run
+ * reads the other regions' lists in bulk (a few 1 MB Query pages per 30,000 recipients) and checks
+ * its own list in memory (`RegistryIndex` in `shared/domain/registry-index.ts`), rather than making
+ * two Queries per recipient. Each checks run writes its own list's chunks before it reads anyone
+ * else's, so of two regions checked at the same time at least the later one sees the other (and
+ * then asks the first to re-check).
  *
- * | item          | pk                         | sk              | attributes                              |
- * |---------------|----------------------------|-----------------|-----------------------------------------|
- * | NIK entry     | REG#<period>#N#<nik>       | <region>        | proposalId, listId, recipientId, peran  |
- * | account entry | REG#<period>#A#<account>   | <nik>#<region>  | region, proposalId, listId, recipientId |
+ * | item        | pk                          | sk                        | attributes                                   |
+ * |-------------|-----------------------------|---------------------------|----------------------------------------------|
+ * | list chunk  | REGSET#<period>#<region>    | <listId>#<chunk, 5 digits> | proposalId, listId, chunk, count, entries, registeredAt |
  *
- * One entry per region and NIK (a list holds a NIK once), so a region's next list overwrites its
- * entry; entries of a list that is no longer current are never deleted but are ignored by the
- * reader (`isLive` in `shared/domain/checks.ts`), which keeps a list switch free of cleanup work.
- * The account entry's sort key names the region too: with the NIK alone, the same person in two
- * regions' lists would share one entry, and the region that wrote last would hide the other.
+ * `entries` is up to {@link REGISTRY_CHUNK_ENTRIES} lines of `<nik>|<account>|<row>|<peran>` (≤ ~120 KB,
+ * under the 400 KB item limit). One partition per region and period: a run reads each other region's
+ * *live* list with one Query sequence on its `<listId>#` prefix, so what it reads grows with the
+ * lists that count, never with replaced ones, and a 300,000-recipient province spreads over the
+ * regions' partitions (each one's throughput limits apply to its own region's data only).
  *
- * Known trade-off: the keys hold the NIK and the account number in plain text, as the recipient
- * items themselves do (same table, same encryption and access), because DynamoDB can only look up
- * what is in a key. A keyed hash (HMAC with a secret) would hide them from anyone reading the table
- * without the key, at the cost of a secret to manage and rotate.
+ * A list is written whole by every run of it (the same chunks: the list never changes under its id).
+ * A live list found without a chunk (checked before this layout, whose `REG#<period>#N#…`/`#A#…`
+ * items nothing reads any more, or whose own run has not registered it yet) is registered from its
+ * recipients by the run that finds it (`functions/checks/run-checks.ts`), once.
+ * A region's earlier lists are deleted by its next list's run ({@link staleChunks}); until then, and
+ * for drafts and rejected proposals, they stay but are never read (`isLive` in
+ * `shared/domain/checks.ts` decides which lists count).
+ *
+ * Known trade-off: the items hold NIKs and account numbers in plain text, as the recipient items
+ * themselves do (same table, same encryption and access). A keyed hash (HMAC with a secret) would
+ * hide them from anyone reading the table without the key, at the cost of a secret to manage.
  */
 
-/** Key of a NIK entry. */
-export const registryNikKey = (period: string, nik: string, region: string) => ({
-  pk: registryNikPartition(period, nik),
-  sk: region,
-});
-export const registryNikPartition = (period: string, nik: string) => `REG#${period}#N#${nik}`;
+/** The partition of one region's lists for a period. */
+export const registryPartition = (period: string, region: string) => `REGSET#${period}#${region}`;
 
-/** Key of an account entry. */
-export const registryAccountKey = (period: string, account: string, nik: string, region: string) => ({
-  pk: registryAccountPartition(period, account),
-  sk: `${nik}#${region}`,
-});
-export const registryAccountPartition = (period: string, account: string) => `REG#${period}#A#${account}`;
+/** The sort key prefix of one list's chunks. */
+export const registryListPrefix = (listId: string) => `${listId}#`;
 
-/** What one recipient of one list puts in the registry. */
-export interface RegistryEntry {
+/** Key of one chunk of a list. */
+export const registryChunkKey = (period: string, region: string, listId: string, chunk: number) => ({
+  pk: registryPartition(period, region),
+  sk: `${registryListPrefix(listId)}${String(chunk).padStart(5, '0')}`,
+});
+
+/** A list as the registry stores it: which proposal and period it belongs to. */
+export interface RegistryList extends RegisteredList {
   readonly period: string;
-  readonly region: string;
-  readonly proposalId: string;
-  readonly listId: string;
-  readonly recipientId: string;
-  readonly nik: string;
-  readonly peran: string;
-  readonly noRekening: string;
 }
 
-const NikEntrySchema = /* @__PURE__ */ lazySchema(() =>
+const ChunkSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     sk: z.string(),
     proposalId: z.string(),
     listId: z.string(),
-    recipientId: z.string(),
-    peran: z.string(),
+    entries: z.string(),
   }),
 );
 
-const AccountEntrySchema = /* @__PURE__ */ lazySchema(() =>
+const StaleChunkSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
-    sk: z.string().regex(/^\d+#\d{2}\.\d{2}$/),
-    region: z.string(),
-    proposalId: z.string(),
+    pk: z.string(),
+    sk: z.string(),
     listId: z.string(),
-    recipientId: z.string(),
+    registeredAt: z.string().optional(),
   }),
 );
+
+/** What reading the registry cost (for tests and benchmarks: it must not grow with Queries per row). */
+export interface RegistryReadStats {
+  /** Lists read. */
+  readonly lists: number;
+  /** Chunk items read. */
+  readonly chunks: number;
+  /** Entries read. */
+  readonly entries: number;
+  /** Query calls made (pages). */
+  readonly queries: number;
+}
+
+/** What {@link RegistryRepository.readLists} read, and which of the lists asked for it found no chunk of. */
+export interface RegistryRead extends RegistryReadStats {
+  /**
+   * Lists with no chunk: checked before the registry held lists in chunks (the per-recipient items
+   * it replaced), or being checked right now and not yet registered. The caller registers them.
+   */
+  readonly unregistered: readonly RegisteredList[];
+}
+
+/**
+ * Collects one list's entries and writes them as chunk items, a chunk as soon as it is full (so at
+ * most one chunk is held), through the caller's batch writer.
+ */
+export class RegistryListWriter {
+  private rows: RegistryRow[] = [];
+  private chunk = 0;
+  /** Chunk items written (or queued on the batch writer). */
+  chunks = 0;
+
+  constructor(
+    private readonly list: RegistryList,
+    private readonly writer: BatchWriter,
+    private readonly registeredAt: string,
+  ) {}
+
+  async add(row: RegistryRow): Promise<void> {
+    this.rows.push(row);
+    if (this.rows.length >= REGISTRY_CHUNK_ENTRIES) await this.writeChunk();
+  }
+
+  /** Queues the last, partial chunk; the caller flushes the batch writer. */
+  async end(): Promise<void> {
+    if (this.rows.length > 0) await this.writeChunk();
+  }
+
+  private async writeChunk(): Promise<void> {
+    const rows = this.rows;
+    this.rows = [];
+    const { period, region, proposalId, listId } = this.list;
+    await this.writer.put({
+      ...registryChunkKey(period, region, listId, this.chunk),
+      proposalId,
+      listId,
+      chunk: this.chunk,
+      count: rows.length,
+      entries: encodeRegistryChunk(rows),
+      registeredAt: this.registeredAt,
+    });
+    this.chunk++;
+    this.chunks++;
+  }
+}
 
 export class RegistryRepository {
   constructor(
@@ -81,82 +149,91 @@ export class RegistryRepository {
     private readonly client: DynamoDBDocumentClient = documentClient,
   ) {}
 
-  /** The two items an entry consists of (a Put of each replaces the region's previous entry). */
-  items(entry: RegistryEntry): [Record<string, unknown>, Record<string, unknown>] {
-    return [
-      {
-        ...registryNikKey(entry.period, entry.nik, entry.region),
-        proposalId: entry.proposalId,
-        listId: entry.listId,
-        recipientId: entry.recipientId,
-        peran: entry.peran,
-      },
-      {
-        ...registryAccountKey(entry.period, entry.noRekening, entry.nik, entry.region),
-        region: entry.region,
-        proposalId: entry.proposalId,
-        listId: entry.listId,
-        recipientId: entry.recipientId,
-      },
-    ];
-  }
-
-  /** Writes an entry through `writer` (batched; the caller flushes). */
-  async put(entry: RegistryEntry, writer: BatchWriter): Promise<void> {
-    const [nikItem, accountItem] = this.items(entry);
-    await writer.put(nikItem);
-    await writer.put(accountItem);
+  /**
+   * A writer of `list`'s chunks through `writer` (batched; the caller flushes). Rewriting a list
+   * puts the same keys again, so a retried run leaves no duplicates.
+   */
+  listWriter(list: RegistryList, writer: BatchWriter, registeredAt: string): RegistryListWriter {
+    return new RegistryListWriter(list, writer, registeredAt);
   }
 
   /**
-   * Every list of the period that holds this NIK, as written (live or not: the caller decides).
-   * Strongly consistent, so an entry written by a run that finished before this call is seen.
+   * Every entry of the given lists of a period, each handed to `onRow` with its list. One Query
+   * sequence per list, the lists in parallel, pages decoded as they arrive (the raw items are not
+   * kept). Strongly consistent, so chunks written by a run that finished registering before this
+   * call are seen.
    */
-  async nikHits(period: string, nik: string): Promise<NikHit[]> {
-    const items = await this.queryAll(registryNikPartition(period, nik));
-    return items.map((item) => {
-      const entry = NikEntrySchema.parse(item);
-      return {
-        region: entry.sk,
-        proposalId: entry.proposalId,
-        listId: entry.listId,
-        recipientId: entry.recipientId,
-        peran: entry.peran,
-      };
-    });
+  async readLists(
+    period: string,
+    lists: readonly RegisteredList[],
+    onRow: (list: RegisteredList, row: RegistryRow) => void,
+  ): Promise<RegistryRead> {
+    const unregistered: RegisteredList[] = [];
+    let chunks = 0;
+    let entries = 0;
+    let queries = 0;
+    await Promise.all(
+      lists.map(async (list) => {
+        const input: QueryCommandInput = {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': registryPartition(period, list.region),
+            ':prefix': registryListPrefix(list.listId),
+          },
+          ConsistentRead: true,
+        };
+        let found = 0;
+        do {
+          const out = await this.client.send(new QueryCommand(input));
+          queries++;
+          for (const item of out.Items ?? []) {
+            const chunk = ChunkSchema.parse(item);
+            if (chunk.listId !== list.listId) continue;
+            chunks++;
+            found++;
+            for (const row of decodeRegistryChunk(chunk.entries)) {
+              onRow(list, row);
+              entries++;
+            }
+          }
+          input.ExclusiveStartKey = out.LastEvaluatedKey;
+        } while (input.ExclusiveStartKey);
+        if (found === 0) unregistered.push(list);
+      }),
+    );
+    return { lists: lists.length, chunks, entries, queries, unregistered };
   }
 
-  /** Every NIK of the period's lists that uses this account, as written. Strongly consistent. */
-  async accountHits(period: string, account: string): Promise<AccountHit[]> {
-    const items = await this.queryAll(registryAccountPartition(period, account));
-    return items.map((item) => {
-      const entry = AccountEntrySchema.parse(item);
-      const row = parseRecipientId(entry.recipientId)?.row;
-      return {
-        region: entry.region,
-        proposalId: entry.proposalId,
-        listId: entry.listId,
-        recipientId: entry.recipientId,
-        nik: entry.sk.slice(0, entry.sk.indexOf('#')),
-        ...(row !== undefined ? { row } : {}),
-      };
-    });
-  }
-
-  /** A partition is one entry per region in practice; paging is there for the pathological case. */
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
+  /**
+   * Keys of a region's chunks of lists other than `listId` registered before `before`: what its run
+   * of `listId` deletes. Chunks registered later are left alone (a newer list's run may have started
+   * meanwhile, and must keep its own); whatever is left is never read and goes with a later run.
+   */
+  async staleChunks(
+    period: string,
+    region: string,
+    listId: string,
+    before: string,
+  ): Promise<{ pk: string; sk: string }[]> {
     const input: QueryCommandInput = {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
+      ExpressionAttributeValues: { ':pk': registryPartition(period, region) },
+      ProjectionExpression: 'pk, sk, listId, registeredAt',
       ConsistentRead: true,
     };
-    const items: Record<string, unknown>[] = [];
+    const stale: { pk: string; sk: string }[] = [];
     do {
       const out = await this.client.send(new QueryCommand(input));
-      items.push(...(out.Items ?? []));
+      for (const item of out.Items ?? []) {
+        const chunk = StaleChunkSchema.parse(item);
+        if (chunk.listId !== listId && (chunk.registeredAt ?? '') < before) {
+          stale.push({ pk: chunk.pk, sk: chunk.sk });
+        }
+      }
       input.ExclusiveStartKey = out.LastEvaluatedKey;
     } while (input.ExclusiveStartKey);
-    return items;
+    return stale;
   }
 }

@@ -313,9 +313,10 @@ export interface RegistryHits {
 }
 
 /**
- * Whether an entry describes a list that counts now: the current list of its region's current
- * proposal, and that proposal past DRAFT. Entries of replaced lists, drafts and rejected proposals
- * stay in the registry (they are overwritten, never deleted) and are ignored here.
+ * Whether an entry (or a whole list) counts now: the current list of its region's current
+ * proposal, and that proposal past DRAFT. Lists of drafts and rejected proposals stay in the
+ * registry, and a replaced list until its region's next run deletes it; the checks read only the
+ * lists this accepts.
  */
 export function isLive(
   entry: { readonly region: string; readonly listId: string },

@@ -1,6 +1,6 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLambdaContext } from '../../local/lambda.ts';
 import { importFile } from '../support/api.ts';
 import { purgeQueue, receiveMessages, resetTable } from '../support/aws.ts';
@@ -14,6 +14,8 @@ const { documentClient } = await import('#shared/adapters/clients.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { RegistryRepository } = await import('#shared/adapters/registry-repo.ts');
+const { RegistryIndex } = await import('#shared/domain/registry-index.ts');
+const { BatchWriter } = await import('#shared/adapters/batch-writer.ts');
 const { dependencies: relayDependencies } = await import('../../functions/relay/handler.ts');
 const { sweepOutbox } = await import('../../functions/relay/relay.ts');
 const { recipientKey, waiverKey } = await import('#shared/adapters/keys.ts');
@@ -642,46 +644,178 @@ describe('the SQS handler', () => {
   });
 });
 
-describe('the registry', () => {
-  it('keeps one NIK entry per region and one account entry per NIK and region', async () => {
+describe('two regions checked at the same time', () => {
+  beforeAll(async () => {
     await resetTable();
-    const registry = new RegistryRepository(TABLE);
-    const entry = {
-      period: PERIOD,
-      region: KOBAR,
-      proposalId: '62.01-2026-S1',
-      listId: 'LA',
-      recipientId: 'LA.5',
-      nik: SHARED_SAME_ROLE,
-      peran: 'KETUA_RT',
-      noRekening: CROSS_ACCOUNT,
-    };
-    const put = async (item: Record<string, unknown>) =>
-      documentClient.send(new PutCommand({ TableName: TABLE, Item: item }));
-    for (const item of [
-      ...registry.items(entry),
-      // The region's next list overwrites its entries…
-      ...registry.items({ ...entry, listId: 'LA2', recipientId: 'LA2.7' }),
-      // …and another region's entries for the same person stand beside them.
-      ...registry.items({
-        ...entry,
-        region: KAPUAS,
-        proposalId: '62.03-2026-S1',
-        listId: 'LB',
-        recipientId: 'LB.3',
-      }),
-    ]) {
-      await put(item);
+    await purgeQueue(CHECKS_QUEUE);
+  });
+
+  it('each writes its list before reading the other: both sides end up flagged', async () => {
+    const kapuas = await submit(await importList(KAPUAS, KAPUAS_ROWS));
+    const kobar = await submit(await importList(KOBAR, cleanKobar(3).concat(KOBAR_CRAFTED.slice(0, 1))));
+    const both = await Promise.all([
+      runChecks(request(kapuas), 'run-kapuas-together', deps()),
+      runChecks(request(kobar), 'run-kobar-together', deps()),
+    ]);
+    // At least the later of the two saw the other, and asked it to re-check.
+    const asked = both.flatMap((outcome) => (outcome.kind === 'completed' ? outcome.rechecks : []));
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    for (const { id, body } of await drainChecksQueue()) {
+      expect(await runChecks(body, id, deps())).toMatchObject({ kind: 'completed', rechecks: [] });
     }
-    expect(await registry.nikHits(PERIOD, SHARED_SAME_ROLE)).toEqual([
-      { region: KOBAR, proposalId: '62.01-2026-S1', listId: 'LA2', recipientId: 'LA2.7', peran: 'KETUA_RT' },
-      { region: KAPUAS, proposalId: '62.03-2026-S1', listId: 'LB', recipientId: 'LB.3', peran: 'KETUA_RT' },
+    for (const region of [KAPUAS, KOBAR]) {
+      expect(flagCodes((await recipientsByName(region)).get('Ahmad Dua Wilayah')?.recipient)).toContain(
+        'NIK_IN_OTHER_LIST',
+      );
+      expect(await current(region)).toMatchObject({ status: 'IN_REVIEW', openBlocking: 2 });
+    }
+  });
+
+  it("ignores a region's replaced list and deletes its chunks on the new list's run", async () => {
+    // Kotawaringin Barat is sent back and replaces its list with one that no longer has Ahmad.
+    const kobar = await current(KOBAR);
+    const now = new Date().toISOString();
+    await proposals.apply(
+      kobar,
+      planReview(kobar, 'DINSOS', 'return', 'Hapus penerima ganda.', verifier, now),
+      verifier,
+      now,
+    );
+    const replaced = await submit(await importList(KOBAR, cleanKobar(3)));
+    expect(replaced.currentListId).not.toBe(kobar.currentListId);
+    const outcome = await runChecks(request(replaced), 'run-kobar-replaced', deps());
+    expect(outcome).toMatchObject({
+      kind: 'completed',
+      counts: { blocking: 0 },
+      registry: { lists: 1, chunks: 1, entries: 5, chunksWritten: 1, backfilled: 0, staleDeleted: 1 },
+    });
+    const kapuas = await runChecks(request(await current(KAPUAS), 'recheck'), 'run-kapuas-after', deps());
+    expect(kapuas).toMatchObject({ kind: 'completed', counts: { blocking: 0 }, registry: { entries: 3 } });
+    expect(flagCodes((await recipientsByName(KAPUAS)).get('Ahmad Dua Wilayah')?.recipient)).toEqual([]);
+  });
+});
+
+describe('a live list the registry holds no chunk of', () => {
+  beforeAll(async () => {
+    await resetTable();
+    await purgeQueue(CHECKS_QUEUE);
+  });
+
+  it('is registered from its recipients by the run that finds it missing, and its conflicts found', async () => {
+    // Kapuas was submitted (and, say, checked before the registry was kept in chunks): no chunk.
+    await submit(await importList(KAPUAS, KAPUAS_ROWS));
+    const kobar = await submit(await importList(KOBAR, cleanKobar(3).concat(KOBAR_CRAFTED.slice(0, 1))));
+    const outcome = await runChecks(request(kobar), 'run-kobar-backfill', deps());
+    expect(outcome).toMatchObject({
+      kind: 'completed',
+      counts: { blocking: 2 },
+      rechecks: [(await current(KAPUAS)).proposalId],
+      registry: { lists: 1, chunks: 0, backfilled: 1 },
+    });
+    expect(flagCodes((await recipientsByName(KOBAR)).get('Ahmad Dua Wilayah')?.recipient)).toEqual([
+      'NIK_IN_OTHER_LIST',
+      'NIK_TWO_ROLES',
+      'NIK_OTHER_REGION',
     ]);
-    const accounts = await registry.accountHits(PERIOD, CROSS_ACCOUNT);
-    expect(accounts.map((hit) => [hit.region, hit.listId, hit.row, hit.nik])).toEqual([
-      [KOBAR, 'LA2', 7, SHARED_SAME_ROLE],
-      [KAPUAS, 'LB', 3, SHARED_SAME_ROLE],
+    // Registered once: the next run reads Kapuas's chunk.
+    const again = await runChecks(request(await current(KOBAR), 'recheck'), 'run-kobar-backfill-2', deps());
+    expect(again).toMatchObject({
+      kind: 'completed',
+      counts: { blocking: 2 },
+      written: 0,
+      registry: { lists: 1, chunks: 1, entries: 5, backfilled: 0 },
+    });
+    await drainChecksQueue();
+  });
+});
+
+describe('the registry', () => {
+  const registry = new RegistryRepository(TABLE);
+  const row = (n: number, peran = 'KETUA_RT') => ({
+    nik: nik('6201', '120385', n % 10_000).replace(/^6201/, String(1000 + Math.floor(n / 10_000))),
+    noRekening: String(1_000_000_000 + n),
+    row: n + 1,
+    peran,
+  });
+  const writeList = async (region: string, listId: string, rows: number, registeredAt: string) => {
+    const writer = new BatchWriter(TABLE);
+    const chunks = registry.listWriter(
+      { period: PERIOD, region, proposalId: `${region}-${PERIOD}`, listId },
+      writer,
+      registeredAt,
+    );
+    for (let n = 0; n < rows; n++) await chunks.add(row(n));
+    await chunks.end();
+    await writer.flush();
+    return chunks.chunks;
+  };
+  const list = (region: string, listId: string) => ({ region, proposalId: `${region}-${PERIOD}`, listId });
+
+  it('stores a list as chunks, reads back only the lists asked for and finds stale chunks', async () => {
+    await resetTable();
+    expect(await writeList(KOBAR, 'LA', 4_500, '2026-01-01T00:00:00.000Z')).toBe(3);
+    await writeList(KOBAR, 'LA2', 10, '2026-01-02T00:00:00.000Z');
+    await writeList(KAPUAS, 'LB', 7, '2026-01-02T00:00:00.000Z');
+
+    const index = new RegistryIndex();
+    const stats = await registry.readLists(PERIOD, [list(KOBAR, 'LA2'), list(KAPUAS, 'LB')], (l, r) =>
+      index.add(l, r),
+    );
+    expect(stats).toEqual({ lists: 2, chunks: 2, entries: 17, queries: 2, unregistered: [] });
+    // The same person in both lists; LA (replaced) is not read.
+    const hits = index.hits(row(3).nik, row(3).noRekening);
+    expect(hits.niks.map((hit) => [hit.region, hit.listId, hit.recipientId, hit.peran])).toEqual([
+      [KOBAR, 'LA2', 'LA2.4', 'KETUA_RT'],
+      [KAPUAS, 'LB', 'LB.4', 'KETUA_RT'],
     ]);
-    expect(await registry.nikHits('2026-S2', SHARED_SAME_ROLE)).toEqual([]);
+    expect(hits.accounts.map((hit) => [hit.region, hit.listId, hit.row, hit.nik])).toEqual([
+      [KOBAR, 'LA2', 4, row(3).nik],
+      [KAPUAS, 'LB', 4, row(3).nik],
+    ]);
+    // The run of LA2 (started after LA was registered) deletes LA's three chunks, nothing else.
+    const stale = await registry.staleChunks(PERIOD, KOBAR, 'LA2', '2026-01-02T00:00:00.000Z');
+    expect(stale.map((key) => key.sk)).toEqual(['LA#00000', 'LA#00001', 'LA#00002']);
+    // A list registered after the run started is left alone.
+    expect(await registry.staleChunks(PERIOD, KOBAR, 'LA', '2026-01-01T12:00:00.000Z')).toEqual([]);
+    expect(await registry.readLists('2026-S2', [list(KAPUAS, 'LB')], () => undefined)).toMatchObject({
+      entries: 0,
+      unregistered: [list(KAPUAS, 'LB')],
+    });
+  });
+
+  it('reads a 300,000-recipient province in a few dozen Query pages: the cost grows with the lists', async () => {
+    await resetTable();
+    // Ten regions of 30,000 (the family programme's scale: ~60,000 per kabupaten, 300,000 in all).
+    const regions = [
+      '62.02',
+      '62.03',
+      '62.04',
+      '62.05',
+      '62.06',
+      '62.07',
+      '62.08',
+      '62.09',
+      '62.10',
+      '62.11',
+    ];
+    for (const region of regions) await writeList(region, `L${region.replace('.', '')}`, 30_000, 'x');
+    const index = new RegistryIndex();
+    const lists = regions.map((region) => list(region, `L${region.replace('.', '')}`));
+    const send = vi.spyOn(documentClient, 'send');
+    const all = await new RegistryRepository(TABLE, documentClient).readLists(PERIOD, lists, (l, r) =>
+      index.add(l, r),
+    );
+    const sent = send.mock.calls.length;
+    send.mockRestore();
+    expect(all).toMatchObject({ lists: 10, chunks: 150, entries: 300_000 });
+    expect(index.size).toBe(300_000);
+    // ~1.6 MB of chunks per list: 2 pages each, against 60,000 Queries for 30,000 recipients before.
+    expect(all.queries).toBeLessThanOrEqual(30);
+    expect(sent).toBe(all.queries);
+    // Half the lists, half the pages: linear in what is read, independent of the checked list.
+    const half = await registry.readLists(PERIOD, lists.slice(0, 5), () => undefined);
+    expect(half.queries * 2).toBe(all.queries);
+    // Every region's copy of a person is found.
+    expect(index.hits(row(29_999).nik, row(29_999).noRekening).niks).toHaveLength(10);
   });
 });

@@ -94,7 +94,6 @@ async function check(region: string, runId: string) {
       registry: new RegistryRepository(TABLE),
       waivers: new WaiverReader(TABLE),
       tableName: TABLE,
-      lookupConcurrency: 16,
     },
   );
   if (outcome.kind !== 'completed') throw new Error(`checks skipped: ${outcome.reason}`);

@@ -148,6 +148,15 @@ describe("each worker's metrics from its outcome", () => {
       flagIndexWrites: 7,
       rechecks: [],
       version: 3,
+      registry: {
+        lists: 1,
+        chunks: 1,
+        entries: 300,
+        queries: 1,
+        chunksWritten: 1,
+        backfilled: 0,
+        staleDeleted: 0,
+      },
       timings: { registerMs: 10, lookupMs: 20, totalMs: 45 },
     };
     expect(show(checksMetrics(outcome))).toEqual([

@@ -17,8 +17,13 @@ import { generateRows } from '../local/sample-data.ts';
 export function runChild<T>(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<T> {
   const [kind = ''] = args;
   return new Promise((resolve, reject) => {
+    // The parent loaded the local stack's Lambda emulation, which sets AWS_LAMBDA_MAX_CONCURRENCY and
+    // installs the runtime's per-invocation store in its own process only. A child runs one case at
+    // a time, as a single-invocation runtime does: without the variable Powertools keeps its state
+    // in one place instead of asking for a store the child does not have.
+    const { AWS_LAMBDA_MAX_CONCURRENCY: _multi, ...childEnv } = env;
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', script), ...args], {
-      env,
+      env: childEnv,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

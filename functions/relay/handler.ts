@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -10,7 +9,8 @@ import { MessageQueue } from '#shared/adapters/queue.ts';
 import { env } from '#shared/config/env.ts';
 import { logger } from '#shared/logger.ts';
 import type { HandoffQueue } from '#shared/messages.ts';
-import { publish, tracer } from '#shared/observability/telemetry.ts';
+import { publish } from '#shared/observability/telemetry.ts';
+import { captureHandler } from '#shared/observability/tracing.ts';
 import { QUEUES } from '#shared/resources.ts';
 import { type RelayDeps, relayItems, sweepOutbox } from './relay.ts';
 import { relayMetrics } from './relay-metrics.ts';
@@ -86,7 +86,7 @@ export function dependencies(): RelayDeps {
 
 export const handler = middy<RelayEvent, RelayResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(captureHandler())
   .handler(async (event) => {
     const parsed = RelayEventSchema.parse(event);
     if ('type' in parsed) {

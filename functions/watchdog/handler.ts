@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
@@ -11,7 +10,8 @@ import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { watchdogSettings } from '#shared/config/watchdog.ts';
 import { logger } from '#shared/logger.ts';
-import { publish, tracer } from '#shared/observability/telemetry.ts';
+import { publish } from '#shared/observability/telemetry.ts';
+import { captureHandler } from '#shared/observability/tracing.ts';
 import { hourlyRunId, runWatchdog, type WatchdogDeps, type WatchdogSummary } from './run-watchdog.ts';
 import { watchdogMetrics } from './watchdog-metrics.ts';
 
@@ -57,7 +57,7 @@ export function runIdFor(event: unknown, now: Date): string {
  */
 export const handler = middy<unknown, WatchdogSummary>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(captureHandler())
   .handler(async (event) => {
     const summary = await runWatchdog(runIdFor(event, new Date()), dependencies());
     publish(watchdogMetrics(summary));

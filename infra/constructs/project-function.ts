@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { TRACING_ENV } from '#shared/observability/metric-names.ts';
 import { LOCK_FILE, repoPath } from '../paths.ts';
 
 /**
@@ -121,6 +122,8 @@ export class ProjectFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceName ?? 'khbs-bkk',
+        // Active tracing, so the function loads Powertools Tracer (shared/observability/tracing.ts).
+        [TRACING_ENV.name]: TRACING_ENV.active,
         ...environment,
       },
     });

@@ -1,12 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RouteSpec } from '#functions/api/routes.ts';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { correlate, tracer } from '../observability/telemetry.ts';
+import { correlate } from '../observability/telemetry.ts';
+import { captureHandler } from '../observability/tracing.ts';
 import { requireCapability, type Scope, scopeOf } from './caller.ts';
 import { type ApiEvent, type ApiResult, issueDetails, mapError } from './public-handler.ts';
 import './zod-messages.ts';
@@ -96,7 +96,7 @@ export function protectedHandler(
     middy<ApiEvent, ApiResult>()
       .use(injectLambdaContext(logger, { resetKeys: true }))
       // Answers are not put in the trace: they hold names and NIKs.
-      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(captureHandler())
       .handler(async (event, context) => {
         try {
           // The path's ids (uploadId, proposalId, decreeId, runId) on every log line and the trace.

@@ -194,3 +194,12 @@ export type MetricId = keyof typeof METRICS;
 
 /** Findings that mean money went where it should not: each one pages (`business-alarms.ts`). */
 export const MONEY_ALARM_FINDINGS = ['PAID_TWICE', 'PAID_UNDER_REVOKED', 'UNKNOWN_PAYEE'] as const;
+
+/**
+ * Set (to `active`) by the CDK app on every function it deploys with X-Ray active tracing: only
+ * then is Powertools Tracer loaded (`./tracing.ts`). Loading it means loading the X-Ray SDK, whose
+ * `cls-hooked` turns on async hooks for the whole process: every promise costs more (the import's
+ * parsing ran 30–50 % slower here with it loaded), which tests, benchmarks and the local stack,
+ * where nothing would be traced, should not pay.
+ */
+export const TRACING_ENV = { name: 'KHBS_TRACING', active: 'active' } as const;

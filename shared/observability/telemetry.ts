@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { logger } from '../logger.ts';
 import { METRICS_NAMESPACE, type MetricSpec, SERVICE_NAME } from './metric-names.ts';
+import { loadedTracer } from './tracing.ts';
 
 /**
  * What an engineer on call reads: X-Ray traces (Powertools Tracer), business metrics as CloudWatch
@@ -9,13 +9,17 @@ import { METRICS_NAMESPACE, type MetricSpec, SERVICE_NAME } from './metric-names
  * and the ids that follow one piece of work from the API through the queues to the workers, as log
  * keys and trace annotations ({@link correlate}).
  *
- * Outside Lambda (tests, the local stack) the Tracer switches itself off (no X-Ray daemon), and the
- * metrics lines are printed unless `POWERTOOLS_METRICS_DISABLED=true` (the local stack and the tests
- * set it unless `VERBOSE=1`).
+ * The Tracer is loaded only where X-Ray tracing is on (`./tracing.ts`); elsewhere (tests, the local
+ * stack) the ids still go on the log lines. The metrics lines are printed unless
+ * `POWERTOOLS_METRICS_DISABLED=true` (the local stack's demo and the tests set it unless `VERBOSE=1`).
  */
-export const tracer = new Tracer({ serviceName: SERVICE_NAME, captureHTTPsRequests: false });
 
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+/** Made on the first metric published: a function that publishes none never builds it. */
+let metrics: Metrics | undefined;
+const publisher = (): Metrics => {
+  metrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  return metrics;
+};
 
 type DimensionArgument<S extends MetricSpec> = S extends { readonly dimension: string }
   ? [dimensionValue: string]
@@ -31,10 +35,8 @@ export function record<S extends MetricSpec>(
   value: number,
   ...dimension: DimensionArgument<S>
 ): void {
-  const line = metrics.singleMetric();
-  const dimensionValue: string | undefined = (dimension as readonly string[])[0];
-  if (spec.dimension && dimensionValue !== undefined) line.addDimension(spec.dimension, dimensionValue);
-  line.addMetric(spec.name, spec.unit, value);
+  const [dimensionValue]: readonly (string | undefined)[] = dimension;
+  publish([{ spec, value, ...(dimensionValue === undefined ? {} : { dimension: dimensionValue }) }]);
 }
 
 /** One value of a metric, as the workers' pure `…Metrics(outcome)` functions describe them. */
@@ -51,7 +53,7 @@ export function publish(points: readonly MetricPoint[]): void {
     if (point.spec.dimension && point.dimension === undefined) {
       throw new Error(`metric ${point.spec.name} needs its ${point.spec.dimension} dimension`);
     }
-    const line = metrics.singleMetric();
+    const line = publisher().singleMetric();
     if (point.spec.dimension && point.dimension !== undefined)
       line.addDimension(point.spec.dimension, point.dimension);
     line.addMetric(point.spec.name, point.spec.unit, point.value);
@@ -102,7 +104,8 @@ export function correlate(ids: Correlation): void {
   const keys = correlationKeys(ids);
   if (Object.keys(keys).length === 0) return;
   logger.appendKeys(keys);
-  for (const [key, value] of Object.entries(keys)) tracer.putAnnotation(key, value);
+  const tracer = loadedTracer();
+  if (tracer) for (const [key, value] of Object.entries(keys)) tracer.putAnnotation(key, value);
 }
 
 /**
@@ -113,11 +116,12 @@ export function correlate(ids: Correlation): void {
 export async function traced<T>(name: string, ids: Correlation, work: () => Promise<T>): Promise<T> {
   const keys = correlationKeys(ids);
   logger.appendKeys(keys);
-  const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+  const tracer = loadedTracer();
+  const parent = tracer?.isTracingEnabled() ? tracer.getSegment() : undefined;
   const subsegment = parent?.addNewSubsegment(`### ${name}`);
   if (subsegment) {
     for (const [key, value] of Object.entries(keys)) subsegment.addAnnotation(key, value);
-    tracer.setSegment(subsegment);
+    tracer?.setSegment(subsegment);
   }
   try {
     return await work();
@@ -126,7 +130,7 @@ export async function traced<T>(name: string, ids: Correlation, work: () => Prom
     throw error;
   } finally {
     subsegment?.close();
-    if (parent) tracer.setSegment(parent);
+    if (parent) tracer?.setSegment(parent);
     logger.removeKeys(Object.keys(keys));
   }
 }

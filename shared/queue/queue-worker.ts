@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { logger } from '../logger.ts';
-import { correlationOf, traced, tracer } from '../observability/telemetry.ts';
+import { correlationOf, traced } from '../observability/telemetry.ts';
+import { captureHandler } from '../observability/tracing.ts';
 
 /** A message that can never be processed: retried until SQS moves it to the dead-letter queue. */
 export class PoisonMessageError extends Error {
@@ -51,7 +51,7 @@ export function queueWorker<T>(options: {
 }) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(captureHandler())
     .handler(async (event) => {
       const batchItemFailures: SQSBatchItemFailure[] = [];
       for (const record of event.Records) {

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../logger.ts';
-import { type Correlation, traced, tracer } from '../observability/telemetry.ts';
+import { type Correlation, traced } from '../observability/telemetry.ts';
+import { captureHandler } from '../observability/tracing.ts';
 
 /** The part of an S3 notification the imports rely on. */
 const S3EventSchema = z.object({
@@ -56,7 +56,7 @@ export function s3Worker<T>(
 ) {
   return middy<S3Event, T[]>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(captureHandler())
     .handler(async (event) => {
       const { Records } = S3EventSchema.parse(event);
       const outcomes: T[] = [];

@@ -9,6 +9,7 @@ import {
   type MetricSpec,
   MONEY_ALARM_FINDINGS,
   SERVICE_NAME,
+  TRACING_ENV,
 } from '#shared/observability/metric-names.ts';
 import {
   logicalIdOf,
@@ -138,11 +139,17 @@ describe('KhbsApi: dashboards and business alarms', () => {
     expect(money.AlarmActions).toHaveLength(1);
   });
 
-  it('traces every function with X-Ray (Powertools Tracer records the AWS calls as subsegments)', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    const untraced = Object.entries(functions)
-      .filter(([, resource]) => resource.Properties?.Runtime === 'nodejs24.x')
-      .filter(([, resource]) => resource.Properties?.TracingConfig?.Mode !== 'Active')
+  it('traces every function with X-Ray and tells it to load Powertools Tracer', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([, resource]) => resource.Properties?.Runtime === 'nodejs24.x',
+    );
+    expect(functions.length).toBeGreaterThan(20);
+    const untraced = functions
+      .filter(
+        ([, resource]) =>
+          resource.Properties?.TracingConfig?.Mode !== 'Active' ||
+          resource.Properties?.Environment?.Variables?.[TRACING_ENV.name] !== TRACING_ENV.active,
+      )
       .map(([id]) => id);
     expect(untraced).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { tracer } from '../../observability/telemetry.ts';
+import { traceable } from '../../observability/tracing.ts';
 
 /**
  * The S3 clients, created once per container, in a module of their own (see
@@ -8,7 +8,7 @@ import { tracer } from '../../observability/telemetry.ts';
  */
 const s3Endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
 
-export const s3Client = /* @__PURE__ */ tracer.captureAWSv3Client(
+export const s3Client = /* @__PURE__ */ traceable(
   /* @__PURE__ */ new S3Client({ forcePathStyle: s3Endpoint !== undefined }),
 );
 

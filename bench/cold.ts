@@ -13,12 +13,15 @@
  * The figure compared is the import time measured inside the child (`performance.now()` around
  * `await import(bundle)`): what a cold start adds on top of the runtime's own start, which is the
  * same for every function. The child process's wall time (spawn to exit) is reported beside it.
+ * The children run with `KHBS_TRACING=active`, as deployed, so a function's figure includes loading
+ * Powertools Tracer and the X-Ray SDK during INIT.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { TRACING_ENV } from '#shared/observability/metric-names.ts';
 import { cdkEsbuildOptions, FUNCTION_ENTRIES, type FunctionEntry } from '../infra/bundles.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
 
@@ -74,11 +77,15 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
   TABLE_NAME: 'khbs-main',
   UPLOADS_BUCKET: 'khbs-uploads',
   DOCUMENTS_BUCKET: 'khbs-documents',
+  // As deployed: the functions load Powertools Tracer (the X-Ray SDK) at INIT where tracing is on.
+  [TRACING_ENV.name]: TRACING_ENV.active,
 };
 
 const CHILD_SCRIPT = `const started = performance.now();
 const cpu = process.cpuUsage();
 await import(process.argv[1]);
+// What the module started while it was evaluated (the tracer's load) settles before INIT ends.
+await new Promise((resolve) => setImmediate(resolve));
 const used = process.cpuUsage(cpu);
 process.stdout.write(String(performance.now() - started) + ' ' + String((used.user + used.system) / 1000));`;
 

@@ -90,6 +90,10 @@ async function run(): Promise<Record<string, unknown>> {
       await Promise.all(inFlight);
       return { rows, calls, ms: performance.now() - started };
     }
+    case 'bare-write': {
+      const { bareWrite } = await import('./bare-writer.ts');
+      return { ...(await bareWrite(file, '62.03', process.env.TABLE_NAME as string, CONCURRENCY)) };
+    }
     case 'import': {
       if (!s3Key) throw new Error('import needs the S3 key');
       const { handler } = await import('../functions/import/handler.ts');

@@ -139,7 +139,16 @@ export async function benchImport(options: {
         }),
       );
       await resetTable();
-      entry.handler = await runChild<CaseResult>('case.ts', ['import', file, key], childEnv);
+      // BENCH_CPU_PROF=<dir>: a CPU profile of each of these runs (open it in Chrome's DevTools).
+      const profile = process.env.BENCH_CPU_PROF;
+      entry.handler = await runChild<CaseResult>(
+        'case.ts',
+        ['import', file, key],
+        childEnv,
+        profile
+          ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=import-${entry.rows}.cpuprofile`]
+          : [],
+      );
     }
     const last = results.at(-1);
     if (last) {

@@ -7,7 +7,7 @@
  * stack's S3 trigger stopped, the import handler alone in its own process at each size (its peak
  * RSS is the import's own), and parse / parse + validate at the largest size.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -33,12 +33,14 @@ interface CaseResult {
   readonly maxRssMb: number;
   readonly items?: number;
   readonly calls?: number;
+  /** CPU (ms) of the bench's process and of DynamoDB Local during the run (in-process cases). */
+  readonly cpu?: { readonly node: number; readonly jvm: number };
 }
 
 export interface ImportSizeResult {
   readonly rows: number;
   readonly bare: CaseResult[];
-  readonly endToEnd: EndToEndImport[];
+  readonly endToEnd: (EndToEndImport & { readonly cpu: { readonly node: number; readonly jvm: number } })[];
   /** Ratio of each round (import / bare, in the same round). */
   readonly ratios: number[];
   /** Other cases asked for (`BENCH_IMPORT_EXTRA`), each in its own process, by kind. */
@@ -68,6 +70,7 @@ export async function benchImport(options: {
   const dynamo = new DynamoDBClient({ ...config, endpoint: stack.emulators.dynamoEndpoint });
   const s3 = new S3Client({ ...config, endpoint: stack.emulators.s3Endpoint, forcePathStyle: true });
   const childEnv = { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'WARN' };
+  const { javaPid } = stack.emulators;
   const resetTable = async () => {
     await dynamo.send(new DeleteTableCommand({ TableName: TABLES.main.localName }));
     await createTable(dynamo, TABLES.main);
@@ -75,7 +78,9 @@ export async function benchImport(options: {
   const fileOf = (rows: number) => join(options.dir, `${rows}.csv`);
   const bareInProcess = async (rows: number): Promise<CaseResult> => {
     await resetTable();
-    const run = await bareWrite(fileOf(rows), REGION, TABLES.main.localName, WRITER_CONCURRENCY);
+    const run = await withCpu(javaPid, () =>
+      bareWrite(fileOf(rows), REGION, TABLES.main.localName, WRITER_CONCURRENCY),
+    );
     return { kind: 'bare', ...run, maxRssMb: 0 };
   };
   const childCase = async (kind: string, rows: number) => {
@@ -85,7 +90,7 @@ export async function benchImport(options: {
   const cases = ['bare', 'import', ...options.extraCases];
   const endToEnd = async (rows: number) => {
     await resetTable();
-    return importEndToEnd(stack, fileOf(rows), REGION, PERIOD);
+    return withCpu(javaPid, () => importEndToEnd(stack, fileOf(rows), REGION, PERIOD));
   };
   const results: ImportSizeResult[] = [];
   try {
@@ -103,7 +108,7 @@ export async function benchImport(options: {
         // Each round rotates the order, so that no case always follows another.
         const order = [...cases.slice(round % cases.length), ...cases.slice(0, round % cases.length)];
         let bareRun: CaseResult | undefined;
-        let importRun: EndToEndImport | undefined;
+        let importRun: ImportSizeResult['endToEnd'][number] | undefined;
         for (const name of order) {
           if (name === 'import') importRun = await endToEnd(rows);
           else if (name === 'bare') bareRun = await bareInProcess(rows);
@@ -163,6 +168,32 @@ export async function benchImport(options: {
   }
 }
 
+/**
+ * CPU time (ms) of this process and of DynamoDB Local's JVM (its `/proc` utime + stime; 0 where
+ * there is no `/proc`), so that a run can say whose CPU its rows took.
+ */
+function cpuNow(javaPid: number): { node: number; jvm: number } {
+  const { user, system } = process.cpuUsage();
+  let jvm = 0;
+  try {
+    const fields = readFileSync(`/proc/${javaPid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime: fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    jvm = ((Number(fields[11]) || 0) + (Number(fields[12]) || 0)) * 10;
+  } catch {}
+  return { node: (user + system) / 1000, jvm };
+}
+
+/** Runs `run`, adding the CPU it took in this process and in DynamoDB Local's JVM. */
+async function withCpu<T extends object>(
+  javaPid: number,
+  run: () => Promise<T>,
+): Promise<T & { cpu: { node: number; jvm: number } }> {
+  const before = cpuNow(javaPid);
+  const result = await run();
+  const after = cpuNow(javaPid);
+  return { ...result, cpu: { node: after.node - before.node, jvm: after.jvm - before.jvm } };
+}
+
 const perSecond = (result: { rows: number; ms: number }) => result.rows / (result.ms / 1000);
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
 const median = (values: readonly number[]) => {
@@ -195,6 +226,23 @@ export function formatImportBench(results: readonly ImportSizeResult[]): string 
       fmt(median(entry.endToEnd.map((run) => run.phases[name])));
     lines.push(
       `| ${fmt(entry.rows)} | ${fmt(median(entry.endToEnd.map((run) => run.ms)))} | ${phase('upload')} | ${phase('trigger')} | ${phase('import')} | ${phase('seen')} |`,
+    );
+  }
+  lines.push(
+    '',
+    'CPU per row (medians, µs): the process that runs the writer or the stack, and DynamoDB Local:',
+  );
+  lines.push(
+    '| rows | bare writer: Node | bare writer: DynamoDB Local | import end to end: Node | import end to end: DynamoDB Local |',
+  );
+  lines.push('|---:|---:|---:|---:|---:|');
+  for (const entry of results) {
+    const perRow = (
+      runs: readonly { rows: number; cpu?: { node: number; jvm: number } }[],
+      side: 'node' | 'jvm',
+    ) => median(runs.map((run) => ((run.cpu?.[side] ?? 0) * 1000) / run.rows)).toFixed(0);
+    lines.push(
+      `| ${fmt(entry.rows)} | ${perRow(entry.bare, 'node')} | ${perRow(entry.bare, 'jvm')} | ${perRow(entry.endToEnd, 'node')} | ${perRow(entry.endToEnd, 'jvm')} |`,
     );
   }
   const at = (rows: number) => results.find((entry) => entry.rows === rows)?.handler?.maxRssMb;

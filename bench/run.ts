@@ -1,3 +1,17 @@
+/**
+ * `npm run bench`: the import measured end to end through the local API against a truly bare writer
+ * of the same items, on one local stack, in alternating rounds (`bench/import.ts`); then the other
+ * parts, each case in its own process (so peak RSS is that case's alone). Prints a Markdown table per
+ * part; `BENCH_SIZES=10000,30000` picks the import sizes, `BENCH_ROUNDS` the rounds.
+ *
+ * Targets (issues #2, #12): import ≥ 0.8× the bare writer's rows/s, end to end; import peak RSS at
+ * 300k rows ≤ 1.25× that at 30k rows. Then (issue #3) the automatic checks over a 30,000-recipient
+ * submission and the API under 50 concurrent clients, and (issue #4) a decree of 30,000 recipients
+ * against a bare table of the same rows. `BENCH_PARTS=import,checks,decree,api` (or
+ * `npm run bench -- --only lists,api`) picks the parts. `cold` (issue #11) bundles every function as
+ * CDK does and times fresh processes importing each, against a bare DynamoDB-only handler; it needs
+ * no emulators.
+ */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,7 +29,7 @@ import { benchReconcile, formatReconcileBench } from './reconcile.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(',').map(Number);
 /**
- * Which parts run: `import` (file import vs baseline), `checks` (30k-recipient checks), `decree`
+ * Which parts run: `import` (file import end to end vs a bare writer), `checks` (30k-recipient checks), `decree`
  * (a 30k-recipient SK vs a bare table), `reconcile` (300k report lines against 300k decreed
  * recipients vs reading them), `lists` (the list routes on a 300k-row list, filtered and not, vs the
  * same reads bare), `api` (50 clients), `cold` (every function's bundle size and cold import time vs a

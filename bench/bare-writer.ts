@@ -29,7 +29,7 @@ export interface BareWriteResult {
 }
 
 /** The marshalled BatchWriteItem requests of `file`, one line of ≤ 25 per batch, written once. */
-async function prepare(file: string, region: string): Promise<string> {
+export async function prepareBareWrite(file: string, region: string): Promise<string> {
   const cache = `${file}.items.ndjson`;
   // Made again whenever the file is newer (`npm run bench` writes it afresh each run), so that the
   // items are always those of the code being measured.
@@ -81,7 +81,7 @@ export async function bareWrite(
   table: string,
   concurrency: number,
 ): Promise<BareWriteResult> {
-  const cache = await prepare(file, region);
+  const cache = await prepareBareWrite(file, region);
   const client = new DynamoDBClient({
     requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: concurrency }) },
   });

@@ -4,8 +4,10 @@
  *
  *   tsx bench/case.ts <kind> <file> [s3Key]
  *
- * kinds: `import` (the real import handler on an object already in S3), `baseline-write` (plain
- * CSV parse + BatchWriteItem, same concurrency, no validation), `parse` (plain CSV parse) and
+ * kinds: `import` (the real import handler on an object already in S3), `bare-write` (the bare
+ * writer of `bench/bare-writer.ts` in a process of its own), `baseline-write` (the baseline before
+ * issue #12: CSV parse + document client BatchWrite inside the clock, same concurrency, no
+ * validation, the file's columns as items), `parse` (plain CSV parse) and
  * `parse-validate` (the import's own reading, header mapping and row validation, no writes).
  */
 import { createReadStream } from 'node:fs';
@@ -89,6 +91,10 @@ async function run(): Promise<Record<string, unknown>> {
       if (batch.length > 0) await send(batch);
       await Promise.all(inFlight);
       return { rows, calls, ms: performance.now() - started };
+    }
+    case 'bare-write': {
+      const { bareWrite } = await import('./bare-writer.ts');
+      return { ...(await bareWrite(file, '62.03', process.env.TABLE_NAME as string, CONCURRENCY)) };
     }
     case 'import': {
       if (!s3Key) throw new Error('import needs the S3 key');

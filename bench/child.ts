@@ -14,7 +14,13 @@ import { generateRows } from '../local/sample-data.ts';
  * Runs a benchmark case script (`bench/<script>`) in its own Node process, so that its peak RSS is
  * its own, and resolves with the JSON line it prints last that starts with `{"kind":"<kind>"`.
  */
-export function runChild<T>(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<T> {
+export function runChild<T>(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  /** Options for node itself, e.g. `--cpu-prof` (which NODE_OPTIONS may not carry). */
+  nodeArgs: readonly string[] = [],
+): Promise<T> {
   const [kind = ''] = args;
   return new Promise((resolve, reject) => {
     // The parent loaded the local stack's Lambda emulation, which sets AWS_LAMBDA_MAX_CONCURRENCY and
@@ -22,10 +28,14 @@ export function runChild<T>(script: string, args: readonly string[], env: NodeJS
     // a time, as a single-invocation runtime does: without the variable Powertools keeps its state
     // in one place instead of asking for a store the child does not have.
     const { AWS_LAMBDA_MAX_CONCURRENCY: _multi, ...childEnv } = env;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', script), ...args], {
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'bench', script), ...args],
+      {
+        env: childEnv,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

@@ -88,6 +88,8 @@ export interface LocalStackOptions {
    * `.local/`): loaded when the stack starts (unless `fresh`, which deletes what was saved), saved
    * every `intervalMs` and when it stops. Off by default: tests get a fresh, in-memory stack.
    */
+  /** DynamoDB Local's heap (`npm run bench` gives it 3 GB). @default the emulators' default */
+  readonly javaHeapMb?: number;
   readonly persistence?: {
     readonly dir: string;
     readonly fresh?: boolean;
@@ -153,7 +155,10 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.quiet ? () => {} : (line: string) => console.error(line);
-  const emulators = await startEmulators({ log });
+  const emulators = await startEmulators({
+    log,
+    ...(options.javaHeapMb === undefined ? {} : { javaHeapMb: options.javaHeapMb }),
+  });
   let s3Events: S3EventSource | undefined;
   let checks: SqsEventSource | undefined;
   let decree: SqsEventSource | undefined;

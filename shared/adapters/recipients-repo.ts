@@ -93,14 +93,21 @@ export function recipientItems(
   recipient: NewRecipient,
 ): Record<string, unknown>[] {
   const { flags, warnings, ...fields } = recipient;
+  const { pk, sk } = recipientKey(listId, row);
+  // One literal with a single spread: a second spread (the key's, then the fields') took V8's slow
+  // path, ~15–40 µs per recipient, the import's largest cost per row after validation (issue #12).
   const item: Record<string, unknown> = {
-    ...recipientKey(listId, row),
+    pk,
+    sk,
     recipientId: recipientId(listId, row),
     row,
     ...fields,
     warnings: [...new Set(warnings)],
-    ...(flags && flags.length > 0 ? { flags, flagCodes: flags.map((entry) => entry.code) } : {}),
   };
+  if (flags && flags.length > 0) {
+    item.flags = flags;
+    item.flagCodes = flags.map((entry) => entry.code);
+  }
   const codes = indexedCodes({ warnings, flagCodes: flags?.map((entry) => entry.code) });
   return [item, ...[...codes].map((code) => flagIndexKey(listId, code, row))];
 }

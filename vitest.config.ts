@@ -53,6 +53,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The console in headless Chromium (Debian's package) against the whole local stack.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,

@@ -1,6 +1,10 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '#shared/contract/client.ts';
+import { WEB_DIST } from '../../local/console.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { issueDecreeThroughApi, launchChromium, screenshot, seriousViolations } from './support.ts';
 
@@ -102,6 +106,31 @@ describe('the console', () => {
     const response = await fetch(`${stack.apiUrl}/verify/${decree.verifyCode}`);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toMatchObject({ number: decree.number, inForce: true });
+  });
+
+  it('serves browsers the console and programs the API on one origin', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const forBrowser = await fetch(`${stack.apiUrl}/verify/ABCD-EFGH-JKMN`, { headers: html });
+    expect(forBrowser.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(forBrowser.headers.get('vary')).toBe('accept');
+    expect(forBrowser.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // Any other API route answers JSON even to a browser; paths that are no route get the console.
+    const health = await fetch(`${stack.apiUrl}/health`, { headers: html });
+    expect(health.headers.get('content-type')).toMatch(/^application\/json/);
+    const unknown = await fetch(`${stack.apiUrl}/tidak-ada`, { headers: html });
+    expect(unknown.headers.get('content-type')).toMatch(/^text\/html/);
+    const program = await fetch(`${stack.apiUrl}/tidak-ada`);
+    expect(program.status).toBe(404);
+    expect(await program.json()).toEqual({ message: 'Not Found' });
+  });
+
+  it('keeps the first load within 200 KB of JavaScript, gzipped', async () => {
+    const assets = join(WEB_DIST, 'assets');
+    const scripts = (await readdir(assets)).filter((name) => name.endsWith('.js'));
+    let gzipped = 0;
+    for (const name of scripts) gzipped += gzipSync(await readFile(join(assets, name)), { level: 9 }).length;
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThanOrEqual(200 * 1024);
   });
 
   it('says plainly when a code is unknown', async () => {

@@ -51,7 +51,7 @@ export function App() {
       <header class="bar">
         <a class="brand" href="/">
           <span class="brand-mark">KHBS</span>
-          <span class="brand-text">Insentif Ketua RT · Kalimantan Tengah</span>
+          <span class="brand-text">Kartu Huma Betang Sejahtera · Bantuan Keuangan Khusus</span>
         </a>
         {showAccount && session !== undefined ? (
           <button

@@ -20,7 +20,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // The console's logic (web/src) is unit-tested here too; its screens in test/browser.
+          include: ['test/unit/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRemoteJWKSet, exportJWK, generateKeyPair, type JWTPayload, jwtVerify } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  type Adapter,
+  type AdapterPayload,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { type LocalClaims, LocalClaimsSchema } from './auth.ts';
 
@@ -70,6 +75,7 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
     use: 'sig',
   };
   const users = new Map(LOCAL_USERS.map((claims) => [claims.sub, claims]));
+  const store = new MemoryStore();
 
   const configuration: Configuration = {
     clients: [
@@ -85,6 +91,7 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
         id_token_signed_response_alg: 'RS256',
       },
     ],
+    adapter: (name: string) => store.adapter(name),
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     pkce: { required: () => true },
@@ -228,6 +235,55 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
       return payload;
     },
   };
+}
+
+/**
+ * Sessions, codes and grants in this process's memory, expiring as the provider asks: on purpose for
+ * a local provider (a restart signs everyone out), and said so here rather than by the provider's
+ * warning about its own development adapter.
+ */
+class MemoryStore {
+  private readonly items = new Map<string, { payload: AdapterPayload; expiresAt: number }>();
+
+  adapter(name: string): Adapter {
+    const key = (id: string) => `${name}:${id}`;
+    const read = (id: string): AdapterPayload | undefined => {
+      const item = this.items.get(key(id));
+      if (item === undefined) return undefined;
+      if (item.expiresAt <= Date.now()) {
+        this.items.delete(key(id));
+        return undefined;
+      }
+      return item.payload;
+    };
+    const findBy = (field: 'uid' | 'userCode', value: string): AdapterPayload | undefined => {
+      for (const [stored, item] of this.items) {
+        if (stored.startsWith(`${name}:`) && item.payload[field] === value)
+          return read(stored.slice(name.length + 1));
+      }
+      return undefined;
+    };
+    return {
+      upsert: async (id, payload, expiresIn) => {
+        const expiresAt = expiresIn === undefined ? Number.POSITIVE_INFINITY : Date.now() + expiresIn * 1000;
+        this.items.set(key(id), { payload, expiresAt });
+      },
+      find: async (id) => read(id),
+      findByUid: async (uid) => findBy('uid', uid),
+      findByUserCode: async (userCode) => findBy('userCode', userCode),
+      consume: async (id) => {
+        const payload = read(id);
+        if (payload !== undefined) payload.consumed = Math.floor(Date.now() / 1000);
+      },
+      destroy: async (id) => {
+        this.items.delete(key(id));
+      },
+      revokeByGrantId: async (grantId) => {
+        for (const [stored, item] of this.items)
+          if (item.payload.grantId === grantId) this.items.delete(stored);
+      },
+    };
+  }
 }
 
 async function readText(req: IncomingMessage): Promise<string> {

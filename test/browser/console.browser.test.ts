@@ -83,6 +83,29 @@ describe('the console', () => {
     expect(await page.evaluate('sessionStorage.getItem("khbs.session")')).toBeNull();
   });
 
+  it('signs a DINSOS verifier in with the keyboard alone and shows the agency', async () => {
+    await page.goto(`${stack.apiUrl}/`);
+    const heading = page.getByRole('heading', { level: 1, name: 'Masuk' });
+    await heading.waitFor();
+    // The page's heading has the focus; the next stop is the sign-in button.
+    expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Masuk');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Masuk ke KHBS' }).waitFor();
+    await page.getByRole('button', { name: /Verifikator DINSOS/ }).focus();
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 1, name: 'Siapa saya' }).waitFor();
+    expect(await page.getByTestId('peran').textContent()).toBe('Verifikator perangkat daerah');
+    expect(await page.getByTestId('opd').textContent()).toBe('DINSOS');
+    expect(await page.getByTestId('wilayah').textContent()).toBe('Semua kabupaten/kota di Kalimantan Tengah');
+    await expect(page.getByText('Mengesampingkan temuan dengan alasan tertulis').isVisible()).resolves.toBe(
+      true,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('opens a decree by its printed verification URL, on a phone, with no personal data', async () => {
     const decree = await issueDecreeThroughApi(stack, '62.03', '2026-S1');
 

@@ -1,10 +1,11 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { currentSession, type Session, signIn, signOut } from './auth.ts';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { currentSession, forgetSession, type Session, signIn, signOut } from './auth.ts';
 import { type ConsoleConfig, loadConfig } from './config.ts';
 import { Loading, Problem } from './page.tsx';
 import { CallbackPage, NotFoundPage, SignInPage, WhoAmIPage } from './pages.tsx';
 import { useRoute } from './router.ts';
+import { SignedInProvider } from './session.tsx';
 import { VerifyPage } from './verify.tsx';
 
 type ConfigState =
@@ -16,6 +17,12 @@ export function App() {
   const route = useRoute();
   const [state, setState] = useState<ConfigState>({ kind: 'loading' });
   const [session, setSession] = useState<Session | undefined>(() => currentSession());
+  const [expired, setExpired] = useState(false);
+  const expire = useCallback(() => {
+    forgetSession();
+    setSession(undefined);
+    setExpired(true);
+  }, []);
 
   useEffect(() => {
     loadConfig().then(
@@ -38,9 +45,13 @@ export function App() {
   } else if (route.page === 'not-found') {
     content = <NotFoundPage />;
   } else if (session === undefined) {
-    content = <SignInPage onSignIn={() => signIn(config)} />;
+    content = <SignInPage expired={expired} onSignIn={() => signIn(config)} />;
   } else {
-    content = <WhoAmIPage session={session} />;
+    content = (
+      <SignedInProvider config={config} session={session} onExpired={expire}>
+        <WhoAmIPage />
+      </SignedInProvider>
+    );
   }
 
   return (

@@ -168,6 +168,11 @@ export function currentSession(): Session | undefined {
   return { idToken: stored.data.idToken, claims };
 }
 
+/** Forgets the session in this tab (an expired or refused token). */
+export function forgetSession(): void {
+  sessionStorage.removeItem(SESSION_KEY);
+}
+
 /** Forgets the session here, then ends it at the provider, which comes back to the console. */
 export async function signOut(config: ConsoleConfig): Promise<void> {
   const session = currentSession();

@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { completeSignIn, type Session, SignInError } from './auth.ts';
+import { completeSignIn, SignInError } from './auth.ts';
 import type { ConsoleConfig } from './config.ts';
 import { formatDateTime } from './format.ts';
 import { Loading, PageTitle, Problem } from './page.tsx';
 import { navigate } from './router.ts';
+import { useSignedIn } from './session.tsx';
 import { CAPABILITY_LABEL, identityOf, ROLE_LABEL } from './who.ts';
 
-export function SignInPage({ onSignIn }: { onSignIn: () => Promise<void> }) {
+export function SignInPage({ expired, onSignIn }: { expired: boolean; onSignIn: () => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
   return (
@@ -18,6 +19,11 @@ export function SignInPage({ onSignIn }: { onSignIn: () => Promise<void> }) {
         Konsol KHBS untuk operator kabupaten/kota, verifikator perangkat daerah, penyetuju, dan auditor. Masuk
         dengan akun yang diberikan admin.
       </p>
+      {expired ? (
+        <p class="notice notice-info" role="status">
+          Sesi Anda telah berakhir. Silakan masuk lagi.
+        </p>
+      ) : null}
       {failed ? (
         <Problem title="Halaman masuk tidak dapat dibuka">
           <p>Penyedia identitas tidak menjawab. Coba lagi sebentar lagi.</p>
@@ -76,7 +82,8 @@ export function CallbackPage({ config, onSignedIn }: { config: ConsoleConfig; on
   );
 }
 
-export function WhoAmIPage({ session }: { session: Session }) {
+export function WhoAmIPage() {
+  const { session } = useSignedIn();
   const identity = identityOf(session.claims);
   const expires = formatDateTime(new Date(session.claims.exp * 1000));
   if (!identity.ok) {

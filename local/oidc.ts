@@ -5,6 +5,7 @@ import Provider, {
   type Adapter,
   type AdapterPayload,
   type Configuration,
+  errors,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import { regionName } from '#shared/domain/wilayah.ts';
@@ -216,7 +217,20 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
       if (pathname !== OIDC_PATH && !pathname.startsWith(`${OIDC_PATH}/`)) return false;
       const rest = pathname.slice(OIDC_PATH.length);
       if (rest.startsWith('/interaction/')) {
-        await interaction(req, res, rest.slice('/interaction'.length));
+        try {
+          await interaction(req, res, rest.slice('/interaction'.length));
+        } catch (error) {
+          // An interaction that expired (10 minutes) or whose cookie is gone: start again.
+          if (!(error instanceof errors.OIDCProviderError)) throw error;
+          send(
+            res,
+            400,
+            page(
+              'Gagal masuk',
+              `<h1>Sesi masuk kedaluwarsa</h1><p><a href="${origin}/">Kembali ke konsol dan masuk lagi</a></p>`,
+            ),
+          );
+        }
         return true;
       }
       // Mounted under /oidc: the provider sees its own paths and finds its mount in originalUrl.

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '#shared/contract/client.ts';
+import { signLocalToken } from '../../local/auth.ts';
 import { WEB_DIST } from '../../local/console.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { issueDecreeThroughApi, launchChromium, screenshot, seriousViolations } from './support.ts';
@@ -129,6 +130,25 @@ describe('the console', () => {
     const response = await fetch(`${stack.apiUrl}/verify/${decree.verifyCode}`);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toMatchObject({ number: decree.number, inForce: true });
+
+    // Revoked by the approver: the same printed URL now says so, plainly.
+    const approver = createApiClient({
+      baseUrl: stack.apiUrl,
+      token: await signLocalToken({ sub: 'sekda-1', name: 'Sekretaris Daerah', groups: ['approver'] }, 600),
+    });
+    const revoked = await approver.call('RevokeDecree', {
+      params: { decreeId: decree.decreeId },
+      body: { reason: 'Daftar memuat penerima yang sudah meninggal dunia.' },
+    });
+    expect(revoked.status).toBe(200);
+    await page.reload();
+    await page.getByTestId('status').waitFor();
+    expect(await page.getByTestId('status').textContent()).toBe('dicabut');
+    expect(await page.getByTestId('putusan').textContent()).toContain('Asli, tetapi telah dicabut');
+    // The reason is the approver's, not the public's.
+    expect(await page.locator('main').textContent()).not.toContain('meninggal');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '05-verifikasi-dicabut');
   });
 
   it('serves browsers the console and programs the API on one origin', async () => {
@@ -161,6 +181,6 @@ describe('the console', () => {
     await page.getByTestId('putusan').waitFor();
     expect(await page.getByTestId('putusan').textContent()).toContain('Dokumen tidak dikenal');
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, '05-verifikasi-tidak-dikenal');
+    await screenshot(page, '06-verifikasi-tidak-dikenal');
   });
 });

@@ -74,7 +74,12 @@ export async function issueDecreeThroughApi(
   region: string,
   period: string,
   count = 3,
-): Promise<{ readonly number: string; readonly verifyCode: string; readonly proposalId: string }> {
+): Promise<{
+  readonly decreeId: string;
+  readonly number: string;
+  readonly verifyCode: string;
+  readonly proposalId: string;
+}> {
   const as = async (claims: LocalClaims) =>
     createApiClient({ baseUrl: stack.apiUrl, token: await signLocalToken(claims, 600) });
   const operator = await as({
@@ -119,5 +124,5 @@ export async function issueDecreeThroughApi(
   const decreeId = proposal.body.decreeId;
   if (decreeId === undefined) throw new Error(`no decree for ${proposalId}`);
   const decree = ok(await approver.call('GetDecree', { params: { decreeId } }), 'GetDecree');
-  return { number: decree.body.number, verifyCode: decree.body.verifyCode, proposalId };
+  return { decreeId, number: decree.body.number, verifyCode: decree.body.verifyCode, proposalId };
 }

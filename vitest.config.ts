@@ -20,7 +20,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // The console's logic (web/src) is unit-tested here too; its screens in test/browser.
+          include: ['test/unit/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -47,6 +48,16 @@ export default defineConfig({
           name: 'security',
           include: ['test/security/**/*.test.ts'],
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The console in headless Chromium (Debian's package) against the whole local stack.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

@@ -46,6 +46,11 @@ export interface GatewayOptions {
   readonly accessLog?: (line: string) => void;
   /** Handler errors, with their stack. @default console.error */
   readonly errorLog?: (message: string, error: unknown) => void;
+  /**
+   * Sees each request before the routes do, and answers it (resolving true) or leaves it to the API
+   * (false): the local stack serves the console and its sign-in provider on the API's origin so.
+   */
+  readonly frontDoor?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 export interface Gateway {
@@ -97,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function handleRequest(ctx: RequestContext): Promise<void> {
     const { req, res, requestId } = ctx;
+    if (options.frontDoor !== undefined && (await options.frontDoor(req, res, ctx.pathname))) return;
     const found = matchRoute(compiled, ctx.method, ctx.pathname);
     if (found.kind !== 'matched') {
       req.resume();

@@ -20,10 +20,13 @@ import {
 } from '../functions/api/routes.ts';
 import type { RelayEvent } from '../functions/relay/handler.ts';
 import { CHECKS_WORKER, DECREE_WORKER, RECONCILE_WORKER } from '../infra/workers.ts';
+import { verifyLocalToken } from './auth.ts';
+import { buildConsole, type ConsoleFrontDoor, consoleFrontDoor } from './console.ts';
 import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts';
 import { type Gateway, type GatewayOptions, type GatewayRoute, startGateway } from './gateway.ts';
 import { importHandler, type LambdaHandler } from './lambda.ts';
 import { type LocalLambdaApi, startLocalLambdaApi } from './lambda-api.ts';
+import { type LocalOidc, startLocalOidc } from './oidc.ts';
 import { LocalOutboxRelay, type LocalOutboxRelayOptions, takeBackUndelivered } from './outbox-relay.ts';
 import {
   type Autosave,
@@ -81,6 +84,12 @@ export interface LocalStackOptions {
   readonly decreeHandler?: LambdaHandler<SQSEvent>;
   /** Tuning of the decree queue → worker trigger. @default as `checks`, from `DECREE_WORKER` */
   readonly decree?: LocalStackOptions['checks'];
+  /**
+   * Also serve the console (`web/`, built with Vite at start) and its local sign-in provider
+   * (`/oidc`) on the API's origin; the API then accepts the provider's ID tokens as well as the
+   * local tokens. @default false
+   */
+  readonly console?: boolean;
   /** Tuning of the outbox relay's sweep loop (`local/outbox-relay.ts`). */
   readonly outboxRelay?: Partial<Pick<LocalOutboxRelayOptions, 'intervalMs' | 'maxBackoffMs'>>;
   /**
@@ -132,6 +141,8 @@ export interface LocalStack {
   /** The outbox → the work queues (the relay function, swept in a loop). */
   readonly outboxRelay: LocalOutboxRelay;
   readonly gateway: Gateway;
+  /** The console's sign-in provider, when started with `console`. */
+  readonly oidc?: LocalOidc;
   /** Present when started with `persistence`. */
   readonly persistence?: LocalStackPersistence;
   /**
@@ -327,12 +338,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     outboxRelay.start();
 
+    // The console: built before the API listens, served with its sign-in provider once the port
+    // (and so the provider's issuer URL) is known.
+    if (options.console) {
+      const built = await buildConsole();
+      log(`console built in ${seconds(built.ms)}`);
+    }
+    let oidc: LocalOidc | undefined;
+    let frontDoor: ConsoleFrontDoor | undefined;
     gateway = await startGateway({
       routes: options.routes ?? ROUTES,
       ...(options.loadHandler !== undefined ? { loadHandler: options.loadHandler } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       accessLog: options.quiet ? () => {} : (line) => console.log(line),
+      ...(options.console
+        ? {
+            frontDoor: (req, res, pathname) =>
+              frontDoor?.handle(req, res, pathname) ?? Promise.resolve(false),
+            // As a JWT authorizer per issuer: the local tokens (npm run token, the tests) and the
+            // provider's ID tokens (the console) are both accepted.
+            verifyToken: (token) =>
+              verifyLocalToken(token).catch((error: unknown) => {
+                if (oidc === undefined) throw error;
+                return oidc.verifyIdToken(token);
+              }),
+          }
+        : {}),
     });
+    if (options.console) {
+      oidc = await startLocalOidc(gateway.url);
+      frontDoor = await consoleFrontDoor({ oidc });
+    }
 
     const fileSources = [s3Events, bankReports];
     const queueSources = [checks, decree, reconciliation];
@@ -362,6 +398,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reconciliation,
       outboxRelay,
       gateway,
+      ...(oidc !== undefined ? { oidc } : {}),
       ...(persistence !== undefined ? { persistence } : {}),
       whenIdle,
       stop,

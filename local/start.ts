@@ -129,7 +129,7 @@ function isRunning(pid: number): boolean {
 
 const started = performance.now();
 try {
-  stack = await startLocalStack({ persistence: { dir: stateDir, fresh } });
+  stack = await startLocalStack({ persistence: { dir: stateDir, fresh }, console: true });
 } catch (error) {
   console.error('The local stack did not start:', error);
   process.exit(1);
@@ -181,6 +181,11 @@ console.log(`
 KHBS BKK local stack is up (emulators ${seconds(emulators.startup.totalMs)}, total ${seconds(performance.now() - started)})
 ${stateLine}
            (messages still queued at the stop go back to the outbox and are sent again on the next start)
+
+Console    ${apiUrl}/   in a browser (Bahasa Indonesia); sign in with a local user of any role
+           (the local OpenID Connect provider at ${stack.oidc?.issuer ?? `${apiUrl}/oidc`}, Cognito's part in AWS)
+           A browser (Accept: text/html) gets the console on every path that is no API route, and on
+           /verify/<code>; programs get the API's JSON everywhere.
 
 HTTP API   ${apiUrl}
 ${routeLines.join('\n')}

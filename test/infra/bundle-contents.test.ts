@@ -143,4 +143,15 @@ describe('function bundles', () => {
         libStorage: false,
       });
   });
+
+  it('no function bundles anything able to mint a token: no OIDC provider, no JWT library, no local/ code', () => {
+    // The console's sign-in in AWS is Cognito's hosted UI; the local provider and the local token
+    // signer (local/oidc.ts, local/auth.ts) exist for the laptop only and must never be deployed.
+    for (const [id, paths] of modules) {
+      const minting = paths.filter((path) =>
+        /node_modules\/(oidc-provider|jose|jsonwebtoken)\/|(^|\/)local\/|(^|\/)web\//.test(path),
+      );
+      expect({ id, minting }).toEqual({ id, minting: [] });
+    }
+  });
 });

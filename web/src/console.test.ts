@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { IdClaims } from './auth.ts';
+import { formatDate, formatDateTime, formatRupiah } from './format.ts';
+import { parseRoute } from './router.ts';
+import { CAPABILITY_LABEL, identityOf } from './who.ts';
+
+const claims = (extra: Record<string, unknown>): IdClaims => ({
+  iss: 'http://127.0.0.1:3000/oidc',
+  aud: 'khbs-console',
+  sub: 'operator-62.03',
+  iat: 1_800_000_000,
+  exp: 1_800_003_600,
+  ...extra,
+});
+
+describe('parseRoute', () => {
+  it('knows the console pages and the printed verification URL', () => {
+    expect(parseRoute('/')).toEqual({ page: 'home' });
+    expect(parseRoute('/auth/callback')).toEqual({ page: 'callback' });
+    expect(parseRoute('/verify/ABCD-EFGH-JKMN')).toEqual({ page: 'verify', code: 'ABCD-EFGH-JKMN' });
+    expect(parseRoute('/verify/abcd%20efgh/')).toEqual({ page: 'verify', code: 'abcd efgh' });
+    expect(parseRoute('/verify/%E0%A4%A')).toEqual({ page: 'not-found' });
+    expect(parseRoute('/verify/a/b')).toEqual({ page: 'not-found' });
+    expect(parseRoute('/proposals')).toEqual({ page: 'not-found' });
+  });
+});
+
+describe('formats', () => {
+  it('shows a decree date as the calendar day it is, whatever the viewer’s time zone', () => {
+    expect(formatDate('2026-03-02')).toBe('2 Maret 2026');
+  });
+
+  it('shows instants in WIB', () => {
+    // 17:05 UTC is 00:05 the next day in Jakarta.
+    expect(formatDateTime('2026-03-02T17:05:00Z')).toBe('3 Maret 2026 pukul 00.05 WIB');
+    expect(formatDateTime('bukan tanggal')).toBe('bukan tanggal');
+  });
+
+  it('shows Rupiah without cents', () => {
+    expect(formatRupiah(1_500_000).replace(/\s/g, ' ')).toBe('Rp 1.500.000');
+  });
+});
+
+describe('identityOf', () => {
+  it('reads an operator with the API’s own rules: one region, its capabilities', () => {
+    const identity = identityOf(
+      claims({ name: 'Operator Kabupaten Kapuas', groups: ['operator'], region: '62.03' }),
+    );
+    if (!identity.ok) throw new Error(identity.problem);
+    expect(identity.scope.role).toBe('operator');
+    expect(identity.regionLabel).toBe('Kabupaten Kapuas (62.03)');
+    expect([...identity.scope.capabilities]).toContain('proposals:submit');
+    expect([...identity.scope.capabilities]).not.toContain('audit:read');
+  });
+
+  it('reads Cognito’s claim names too', () => {
+    const identity = identityOf(
+      claims({ 'cognito:groups': ['verifier'], 'custom:opd': 'dinsos', 'cognito:username': 'budi' }),
+    );
+    expect(identity.ok && identity.scope.agency).toBe('DINSOS');
+  });
+
+  it('says why an account cannot be used, as the API would refuse it', () => {
+    const two = identityOf(claims({ name: 'Dua Peran', groups: ['operator', 'auditor'], region: '62.03' }));
+    expect(two).toMatchObject({ ok: false, name: 'Dua Peran' });
+    expect(!two.ok && two.problem).toMatch(/lebih dari satu peran/);
+    const noRegion = identityOf(claims({ groups: ['operator'] }));
+    expect(!noRegion.ok && noRegion.problem).toMatch(/kabupaten\/kota/);
+  });
+
+  it('names every capability in Indonesian', () => {
+    for (const label of Object.values(CAPABILITY_LABEL)) expect(label).toMatch(/^[A-Z][a-z]/);
+  });
+});

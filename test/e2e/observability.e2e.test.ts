@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApiClient } from '#shared/contract/client.ts';
 import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
   IMPORT_FUNCTION,
   RELAY_FUNCTION,
 } from '../../functions/api/routes.ts';
-import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
+import type { LocalClaims } from '../../local/auth.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { recipientCsv } from '../support/api.ts';
 import { captureJsonLines, type EmfLine, metricValues } from '../support/emf.ts';
+import { clientAs, ok, people } from '../support/people.ts';
 
 // INFO lines are read here: the level must be set before the logger is built (vi.hoisted runs above
 // the imports), since Powertools puts each invocation back to the level it was built with.
@@ -38,30 +38,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const operator: LocalClaims = {
-  sub: 'op-kapuas',
-  name: 'Operator Kapuas',
-  groups: ['operator'],
-  region: REGION,
-};
-const approver: LocalClaims = { sub: 'sekda-1', name: 'Sekretaris Daerah', groups: ['approver'] };
-const verifier = (opd: string): LocalClaims => ({
-  sub: `ver-${opd.toLowerCase()}`,
-  name: `Verifikator ${opd}`,
-  groups: ['verifier'],
-  opd,
-});
+const operator = people.operator(REGION);
+const { approver, verifier } = people;
 
-async function as(claims: LocalClaims) {
-  return createApiClient({ baseUrl: stack.apiUrl, token: await signLocalToken(claims) });
-}
-
-function ok<T extends { ok: boolean; status: number; body: unknown }>(
-  answer: T,
-): Extract<T, { ok: true }>['body'] {
-  if (!answer.ok) throw new Error(`expected success, got ${answer.status}: ${JSON.stringify(answer.body)}`);
-  return answer.body;
-}
+/** The typed client (from the API contract), as the given person. */
+const as = (claims: LocalClaims) => clientAs(stack.apiUrl, claims);
 
 let metrics: EmfLine[] = [];
 let logs: Record<string, unknown>[] = [];

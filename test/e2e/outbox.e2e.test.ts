@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem } from '#shared/adapters/outbox.ts';
 import { createApiClient } from '#shared/contract/client.ts';
 import { TABLES } from '#shared/resources.ts';
-import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
+import type { LocalClaims } from '../../local/auth.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { recipientCsv } from '../support/api.ts';
+import { clientAs, ok, people } from '../support/people.ts';
 
 /**
  * Hand-offs cannot be lost: every SQS send fails for a while (an outage, injected at the relay's SQS
@@ -47,33 +48,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const operator: LocalClaims = {
-  sub: 'op-kapuas',
-  name: 'Operator Kapuas',
-  groups: ['operator'],
-  region: REGION,
-};
-const approver: LocalClaims = { sub: 'sekda-1', name: 'Sekretaris Daerah', groups: ['approver'] };
-const auditor: LocalClaims = { sub: 'aud-1', name: 'Inspektorat', groups: ['auditor'] };
-const verifier = (opd: string): LocalClaims => ({
-  sub: `ver-${opd.toLowerCase()}`,
-  name: `Verifikator ${opd}`,
-  groups: ['verifier'],
-  opd,
-});
+const operator = people.operator(REGION);
+const { approver, auditor, verifier } = people;
 
 /** The typed client (from the API contract), as the given person. */
-async function as(claims: LocalClaims) {
-  return createApiClient({ baseUrl: stack.apiUrl, token: await signLocalToken(claims) });
-}
-
-/** The body of a successful answer (the test fails on any other). */
-function ok<T extends { ok: boolean; status: number; body: unknown }>(
-  answer: T,
-): Extract<T, { ok: true }>['body'] {
-  if (!answer.ok) throw new Error(`expected success, got ${answer.status}: ${JSON.stringify(answer.body)}`);
-  return answer.body;
-}
+const as = (claims: LocalClaims) => clientAs(stack.apiUrl, claims);
 
 const proposalStatus = async () =>
   ok(await (await as(auditor)).call('GetProposal', { params: { proposalId: PROPOSAL } })).status;

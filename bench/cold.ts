@@ -77,8 +77,9 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
   TABLE_NAME: 'khbs-main',
   UPLOADS_BUCKET: 'khbs-uploads',
   DOCUMENTS_BUCKET: 'khbs-documents',
-  // As deployed: the functions load Powertools Tracer (the X-Ray SDK) at INIT where tracing is on.
-  [TRACING_ENV.name]: TRACING_ENV.active,
+  // As deployed (`khbs:tracing` = all): the functions load Powertools Tracer (the X-Ray SDK) at INIT.
+  // `BENCH_TRACING=0` measures them untraced, as the routes are with `khbs:tracing` = workers.
+  ...(process.env.BENCH_TRACING === '0' ? {} : { [TRACING_ENV.name]: TRACING_ENV.active }),
 };
 
 const CHILD_SCRIPT = `const started = performance.now();

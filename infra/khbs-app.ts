@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { alarmSettings, securitySettings } from './settings.ts';
+import { alarmSettings, securitySettings, tracingMode } from './settings.ts';
 import { KhbsApiStack } from './stacks/api-stack.ts';
 import { KhbsStatefulStack } from './stacks/stateful-stack.ts';
 
@@ -51,6 +51,7 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
   const authCallbackUrls = stringList(app, 'khbs:authCallbackUrls');
   const authLogoutUrls = stringList(app, 'khbs:authLogoutUrls');
   const decreeSettings = stringRecord(app, 'khbs:decree');
+  const tracing = tracingMode(app.node.tryGetContext('khbs:tracing'));
 
   const stateful = new KhbsStatefulStack(app, 'KhbsStateful', {
     description: 'KHBS BKK: table and buckets (retained)',
@@ -70,6 +71,7 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
       : {}),
     ...(security.edge ? { edge: security.edge } : {}),
     alarmEmails: alarms.emails,
+    tracing,
     ...(authCallbackUrls ? { authCallbackUrls } : {}),
     ...(authLogoutUrls ? { authLogoutUrls } : {}),
     ...(decreeSettings ? { decreeSettings } : {}),

@@ -129,6 +129,25 @@ const SecuritySchema = z
     }
   });
 
+/**
+ * `khbs:tracing`: which functions X-Ray traces with Powertools Tracer. `all` (the default): every
+ * function. `workers`: the queue, S3 and scheduled workers only; the API routes start ~20–25 ms
+ * faster cold (README "Cold start") and their requests are not traced.
+ */
+export const TRACING_MODES = ['all', 'workers'] as const;
+export type TracingMode = (typeof TRACING_MODES)[number];
+
+export function tracingMode(raw: unknown): TracingMode {
+  // A plain word, in cdk.json or as `cdk synth -c khbs:tracing=workers`.
+  const parsed = z.enum(TRACING_MODES).safeParse(raw ?? 'all');
+  if (!parsed.success) {
+    throw new Error(
+      `Context khbs:tracing must be one of ${TRACING_MODES.join(', ')}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return parsed.data;
+}
+
 /** `khbs:alarms` (default: no subscriber; the alarms still go to the topic). */
 export function alarmSettings(raw: unknown): AlarmSettings {
   return parseContext('khbs:alarms', AlarmsSchema, raw ?? {});

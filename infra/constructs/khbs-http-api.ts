@@ -28,6 +28,11 @@ import { ProjectFunction } from './project-function.ts';
 export interface KhbsHttpApiProps extends DataResources {
   /** The routes, one Lambda function each (`functions/api/routes.ts`). */
   readonly routes: readonly RouteSpec[];
+  /**
+   * Whether the route functions are traced (`ProjectFunction.traced`).
+   * @default true
+   */
+  readonly tracedRoutes?: boolean;
   /** Token issuer (`https://cognito-idp.<region>.amazonaws.com/<userPoolId>`). */
   readonly jwtIssuer: string;
   /** Accepted `aud` / `client_id`: the user pool client ids. */
@@ -125,6 +130,7 @@ export class KhbsHttpApi extends Construct {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
         environment: props.environment,
+        traced: props.tracedRoutes ?? true,
         ...(concurrency !== undefined ? { reservedConcurrentExecutions: concurrency } : {}),
       });
       grantRouteAccess(fn, route.access, props);

@@ -16,7 +16,7 @@ import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 import { Watchdog } from '../constructs/watchdog.ts';
-import type { EdgeSettings, Throttle } from '../settings.ts';
+import type { EdgeSettings, Throttle, TracingMode } from '../settings.ts';
 
 export interface KhbsApiStackProps extends StackProps, DataResources {
   /**
@@ -71,6 +71,11 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
    * @default [] (the topic exists without subscribers)
    */
   readonly alarmEmails?: readonly string[];
+  /**
+   * Which functions are traced (`khbs:tracing`).
+   * @default 'all'
+   */
+  readonly tracing?: TracingMode;
 }
 
 /**
@@ -165,6 +170,7 @@ export class KhbsApiStack extends Stack {
     this.httpApi = new KhbsHttpApi(this, 'Http', {
       ...data,
       routes: ROUTES,
+      tracedRoutes: (props.tracing ?? 'all') === 'all',
       environment,
       jwtIssuer: this.directory.issuerUrl,
       jwtAudience: [this.directory.client.userPoolClientId],

@@ -165,4 +165,31 @@ describe('KhbsApi: dashboards and business alarms', () => {
     );
     expect(missing).toEqual([]);
   });
+
+  it(
+    'with khbs:tracing = workers, leaves the API routes untraced (and the Tracer unloaded), the workers traced',
+    () => {
+      const workersOnly = synthKhbsApp({ context: { 'khbs:tracing': 'workers' } });
+      const byId = workersOnly.apiTemplate.findResources('AWS::Lambda::Function');
+      const mode = (fn: Parameters<typeof logicalIdOf>[0]) => {
+        const properties = byId[logicalIdOf(fn)]?.Properties;
+        return {
+          tracing: properties?.TracingConfig?.Mode,
+          loadsTracer: properties?.Environment?.Variables?.[TRACING_ENV.name] === TRACING_ENV.active,
+        };
+      };
+      const routes = [...workersOnly.api.httpApi.functions.values()];
+      expect(routes.length).toBeGreaterThan(15);
+      for (const route of routes) expect(mode(route)).toEqual({ tracing: 'PassThrough', loadsTracer: false });
+      for (const worker of [
+        workersOnly.api.checks.function,
+        workersOnly.api.decree.function,
+        workersOnly.api.importPipeline.function,
+      ]) {
+        expect(mode(worker)).toEqual({ tracing: 'Active', loadsTracer: true });
+      }
+      expect(() => synthKhbsApp({ context: { 'khbs:tracing': 'some' } })).toThrow(/khbs:tracing/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

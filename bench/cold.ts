@@ -77,10 +77,18 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
   TABLE_NAME: 'khbs-main',
   UPLOADS_BUCKET: 'khbs-uploads',
   DOCUMENTS_BUCKET: 'khbs-documents',
-  // As deployed (`khbs:tracing` = all): the functions load Powertools Tracer (the X-Ray SDK) at INIT.
-  // `BENCH_TRACING=0` measures them untraced, as the routes are with `khbs:tracing` = workers.
-  ...(process.env.BENCH_TRACING === '0' ? {} : { [TRACING_ENV.name]: TRACING_ENV.active }),
 };
+
+/**
+ * `khbs:tracing` as deployed: `all` (the default) loads Powertools Tracer (the X-Ray SDK) at INIT in
+ * every function; `BENCH_TRACING=0` measures `workers`: the routes bundled and loaded untraced.
+ */
+const ROUTES_TRACED = process.env.BENCH_TRACING !== '0';
+const tracedKind = (kind: ColdRow['kind']): boolean => kind !== 'route' || ROUTES_TRACED;
+const envFor = (kind: ColdRow['kind']): NodeJS.ProcessEnv =>
+  tracedKind(kind) && kind !== 'bare' && kind !== 'bare-sdk' && kind !== 'floor'
+    ? { ...CHILD_ENV, [TRACING_ENV.name]: TRACING_ENV.active }
+    : CHILD_ENV;
 
 const CHILD_SCRIPT = `const started = performance.now();
 const cpu = process.cpuUsage();
@@ -90,13 +98,16 @@ await new Promise((resolve) => setImmediate(resolve));
 const used = process.cpuUsage(cpu);
 process.stdout.write(String(performance.now() - started) + ' ' + String((used.user + used.system) / 1000));`;
 
-function importOnce(bundle: string): Promise<{ importMs: number; cpuMs: number; processMs: number }> {
+function importOnce(
+  bundle: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ importMs: number; cpuMs: number; processMs: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(
       process.execPath,
       ['--enable-source-maps', '--input-type=module', '-e', CHILD_SCRIPT, pathToFileURL(bundle).href],
-      { env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     let err = '';
@@ -153,7 +164,7 @@ export async function benchCold(): Promise<ColdRow[]> {
     bundles.push({ id, kind, file: join(dir, name, 'index.mjs') });
   }
   for (const fn of FUNCTION_ENTRIES) {
-    await build(cdkEsbuildOptions(fn.entry, join(dir, fn.id)));
+    await build(cdkEsbuildOptions(fn.entry, join(dir, fn.id), tracedKind(fn.kind)));
     bundles.push({ id: fn.id, kind: fn.kind, file: join(dir, fn.id, 'index.mjs') });
   }
 
@@ -161,10 +172,10 @@ export async function benchCold(): Promise<ColdRow[]> {
     bundles.map((bundle) => [bundle.id, { importMs: [], cpuMs: [], processMs: [] }]),
   );
   // One throwaway import first: the first process after a build pays for cold file caches.
-  if (bundles[0]) await importOnce(bundles[0].file);
+  if (bundles[0]) await importOnce(bundles[0].file, envFor(bundles[0].kind));
   for (let run = 0; run < RUNS; run++) {
     for (const bundle of bundles) {
-      const result = await importOnce(bundle.file);
+      const result = await importOnce(bundle.file, envFor(bundle.kind));
       const sample = samples.get(bundle.id);
       sample?.importMs.push(result.importMs);
       sample?.cpuMs.push(result.cpuMs);
@@ -193,7 +204,7 @@ export function formatColdBench(rows: readonly ColdRow[]): string {
   if (!bare || !bareSdk) throw new Error('no bare handlers in the cold-start rows');
   const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
   const lines = [
-    `Cold start (${process.version}): median of ${RUNS} fresh \`node --enable-source-maps\` processes importing each bundle: import time inside the process (wall) and its CPU time, as ratios to the bare handler bundled as the functions are (credential chain cut to the environment) and to the bare handler with the SDK's own chain`,
+    `Cold start (${process.version}, khbs:tracing = ${ROUTES_TRACED ? 'all' : 'workers'}): median of ${RUNS} fresh \`node --enable-source-maps\` processes importing each bundle: import time inside the process (wall) and its CPU time, as ratios to the bare handler bundled as the functions are (credential chain cut to the environment) and to the bare handler with the SDK's own chain`,
     '',
     '| function | kind | bundle | import | × bare | × bare (SDK chain) | import CPU | × bare | process wall |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',

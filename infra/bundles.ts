@@ -11,7 +11,7 @@ import {
   ROUTES,
   WATCHDOG_FUNCTION,
 } from '../functions/api/routes.ts';
-import { DEFAULT_BUNDLING } from './constructs/project-function.ts';
+import { bundlingFor } from './constructs/project-function.ts';
 import { REPO_ROOT, repoPath } from './paths.ts';
 import { PRE_TOKEN_FUNCTION } from './triggers.ts';
 
@@ -41,13 +41,18 @@ export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
 ];
 
 /**
- * The esbuild options NodejsFunction derives from {@link DEFAULT_BUNDLING} (its command line:
+ * The esbuild options NodejsFunction derives from `DEFAULT_BUNDLING` (`bundlingFor`; its command line:
  * `--bundle --platform=node --target --format --outfile=<dir>/index.mjs --minify --sourcemap
  * --sources-content=false --external:… --loader:… --banner:js --main-fields`), as the JS API
  * takes them, with a metafile so a caller can see what went in.
  */
-export function cdkEsbuildOptions(entry: string, outdir: string): BuildOptions & { metafile: true } {
-  const bundling = DEFAULT_BUNDLING;
+export function cdkEsbuildOptions(
+  entry: string,
+  outdir: string,
+  /** An untraced function's bundling (`khbs:tracing` = `workers` for the routes). @default true */
+  traced = true,
+): BuildOptions & { metafile: true } {
+  const bundling = bundlingFor({ traced });
   return {
     entryPoints: [entry.startsWith('/') ? entry : repoPath(entry)],
     outfile: join(outdir, 'index.mjs'),

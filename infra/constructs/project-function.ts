@@ -36,6 +36,9 @@ export const PDF_ENCRYPTION_STUB = 'infra/bundling/no-pdf-encryption.ts';
 /** What the SDK's default credential chain resolves to in every bundle: the environment only. */
 export const ENV_CREDENTIALS = 'infra/bundling/env-credentials.ts';
 
+/** What Powertools Tracer (and its `/middleware`) resolves to in an untraced function's bundle. */
+export const NO_TRACER = 'infra/bundling/no-tracer';
+
 /** How every function is bundled (exported for the test that bundles the decree renderer for real). */
 export const DEFAULT_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -64,6 +67,22 @@ export const DEFAULT_BUNDLING: BundlingOptions = {
     ],
   },
 };
+
+/**
+ * How a function is bundled: {@link DEFAULT_BUNDLING}, and for an untraced one Powertools Tracer
+ * aliased to a stub (it is never loaded there, and the X-Ray SDK would be compiled for nothing).
+ */
+export function bundlingFor(options: { readonly traced: boolean }): BundlingOptions {
+  if (options.traced) return DEFAULT_BUNDLING;
+  const aliases = DEFAULT_BUNDLING.esbuildArgs?.['--alias'];
+  return {
+    ...DEFAULT_BUNDLING,
+    esbuildArgs: {
+      ...DEFAULT_BUNDLING.esbuildArgs,
+      '--alias': [...(Array.isArray(aliases) ? aliases : []), `@aws-lambda-powertools/tracer=./${NO_TRACER}`],
+    },
+  };
+}
 
 export interface ProjectFunctionProps
   extends Omit<
@@ -125,7 +144,7 @@ export class ProjectFunction extends NodejsFunction {
       logGroup,
       role,
       depsLockFilePath: LOCK_FILE,
-      bundling: { ...DEFAULT_BUNDLING, ...bundling },
+      bundling: { ...bundlingFor({ traced }), ...bundling },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceName ?? 'khbs-bkk',

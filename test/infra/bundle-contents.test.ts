@@ -88,6 +88,21 @@ describe('function bundles', () => {
     expect(has('GetProposal', /node_modules\/@aws-sdk\/credential-provider-env\//)).toBe(true);
   });
 
+  it("carries the X-Ray SDK where the function is traced, and leaves it out of an untraced route's bundle", async () => {
+    const xray = /node_modules\/(aws-xray-sdk-core|@aws-lambda-powertools\/tracer)\//;
+    expect(has('GetProposal', xray)).toBe(true);
+    expect(has('IssueDecree', xray)).toBe(true);
+    const route = ROUTES.find((candidate) => candidate.id === 'GetProposal');
+    if (!route) throw new Error('no GetProposal route');
+    const untraced = await build({
+      ...cdkEsbuildOptions(route.entry, '/tmp/khbs-bundle-untraced', false),
+      write: false,
+    });
+    const paths = bundled(untraced.metafile);
+    expect(paths.filter((path) => xray.test(path))).toEqual([]);
+    expect(paths.some((path) => path.endsWith('infra/bundling/no-tracer/index.ts'))).toBe(true);
+  });
+
   it('no bundle carries a zod locale but the English default', () => {
     const locales = [...modules].flatMap(([id, paths]) =>
       paths

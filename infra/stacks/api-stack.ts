@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { GROUPS } from '#shared/http/caller.ts';
 import { BUCKETS, TABLES } from '#shared/resources.ts';
@@ -299,6 +299,16 @@ export class KhbsApiStack extends Stack {
         value: this.console.domainName,
       });
       new CfnOutput(this, 'ConsoleUrl', { value: `${consoleUrl}/` });
+      // The printed verification URL opens the console's page only if it names this origin.
+      const verifyBase = props.decreeSettings?.DECREE_VERIFY_BASE_URL;
+      if (verifyBase !== undefined && verifyBase.replace(/\/+$/, '') !== `${consoleUrl}/verify`) {
+        Annotations.of(this.console).addWarningV2(
+          'khbs:verify-url-elsewhere',
+          `DECREE_VERIFY_BASE_URL is ${verifyBase}, not ${consoleUrl}/verify: decrees printed from now on ` +
+            "would not open the console's verification page. Point that name at this distribution, or set " +
+            'khbs:console.domainName to its host.',
+        );
+      }
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });

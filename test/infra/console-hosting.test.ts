@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { Validations } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/api/routes.ts';
@@ -41,7 +41,8 @@ function placeholderDist(): string {
   return dir;
 }
 
-const DOMAIN = 'khbs.kalteng.example';
+// The host of cdk.json's DECREE_VERIFY_BASE_URL: the printed URLs open the console.
+const DOMAIN = 'khbs.kalteng.go.id';
 const CONSOLE = {
   domainName: DOMAIN,
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-def012345678',
@@ -315,6 +316,22 @@ describe('console hosting (khbs:console)', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(10);
   });
+
+  it(
+    'warns at synth when the printed verification URL names another origin than the console',
+    () => {
+      const warnings = (app: SynthesizedApp) =>
+        Annotations.fromStack(app.api).findWarning('*', Match.stringLikeRegexp('DECREE_VERIFY_BASE_URL'));
+      expect(warnings(synthesized)).toEqual([]);
+      const elsewhere = synthKhbsApp({
+        context: {
+          'khbs:console': { ...CONSOLE, domainName: 'console.kalteng.example', distDir: placeholderDist() },
+        },
+      });
+      expect(warnings(elsewhere)).toHaveLength(1);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
   it('checks its settings: well-formed, one distribution, a built console', () => {
     expect(consoleSettings(undefined)).toBeUndefined();

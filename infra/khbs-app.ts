@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { alarmSettings, securitySettings, tracingMode } from './settings.ts';
+import { alarmSettings, consoleOrigin, consoleSettings, securitySettings, tracingMode } from './settings.ts';
 import { KhbsApiStack } from './stacks/api-stack.ts';
 import { KhbsStatefulStack } from './stacks/stateful-stack.ts';
 
@@ -52,24 +52,30 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
   const authLogoutUrls = stringList(app, 'khbs:authLogoutUrls');
   const decreeSettings = stringRecord(app, 'khbs:decree');
   const tracing = tracingMode(app.node.tryGetContext('khbs:tracing'));
+  const webConsole = consoleSettings(app.node.tryGetContext('khbs:console'));
+  // The console's origin may call the API (CORS) and PUT uploads to the bucket's presigned URLs.
+  const allowedOrigins = [
+    ...new Set([...security.allowedOrigins, ...(webConsole ? [consoleOrigin(webConsole)] : [])]),
+  ];
 
   const stateful = new KhbsStatefulStack(app, 'KhbsStateful', {
     description: 'KHBS BKK: table and buckets (retained)',
     terminationProtection: true,
-    uploadAllowedOrigins: security.allowedOrigins,
+    uploadAllowedOrigins: allowedOrigins,
   });
   const api = new KhbsApiStack(app, 'KhbsApi', {
     description: 'KHBS BKK: HTTP API, functions, import pipeline, user directory',
     table: stateful.table,
     uploadsBucket: stateful.uploadsBucket,
     documentsBucket: stateful.documentsBucket,
-    allowedOrigins: security.allowedOrigins,
+    allowedOrigins,
     stageThrottle: security.stageThrottle,
     publicRouteThrottle: security.publicRouteThrottle,
     ...(security.reservedConcurrency !== undefined
       ? { reservedConcurrency: security.reservedConcurrency }
       : {}),
     ...(security.edge ? { edge: security.edge } : {}),
+    ...(webConsole ? { console: webConsole } : {}),
     alarmEmails: alarms.emails,
     tracing,
     ...(authCallbackUrls ? { authCallbackUrls } : {}),

@@ -130,6 +130,57 @@ const SecuritySchema = z
   });
 
 /**
+ * `khbs:console`: the web console served from S3 behind CloudFront, on one HTTPS origin with the API
+ * (README "Deploying to AWS"). Absent: no console in AWS, nothing below is created.
+ *
+ * ```jsonc
+ * "khbs:console": {
+ *   "domainName": "khbs.kalteng.go.id",                                 // the console's (and the API's) name
+ *   "certificateArn": "arn:aws:acm:us-east-1:…:certificate/…",          // covers domainName
+ *   "webAclArn": "arn:aws:wafv2:us-east-1:…:global/webacl/…",           // scope CLOUDFRONT
+ *   "cognitoDomainPrefix": "khbs-kalteng",                              // the hosted UI's address
+ *   "distDir": "web/dist"                                               // the built console (npm run build:web)
+ * }
+ * ```
+ */
+export interface ConsoleSettings extends EdgeSettings {
+  /** `https://{cognitoDomainPrefix}.auth.{region}.amazoncognito.com`: Cognito's hosted sign-in. */
+  readonly cognitoDomainPrefix: string;
+  /** The built console, relative to the repository root or absolute. */
+  readonly distDir: string;
+}
+
+/** Where `npm run build:web` (Vite, `web/vite.config.ts`) writes the console. */
+export const DEFAULT_CONSOLE_DIST_DIR = 'web/dist';
+
+const ConsoleSchema = z.strictObject({
+  domainName: z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a DNS name'),
+  certificateArn: z
+    .string()
+    .regex(US_EAST_1_CERTIFICATE_ARN, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront)'),
+  webAclArn: z
+    .string()
+    .regex(WEB_ACL_ARN, 'must be the ARN of a web ACL of scope CLOUDFRONT (wafv2, us-east-1, global/webacl)'),
+  // Cognito's rule for a prefix domain; "aws", "amazon" and "cognito" are reserved.
+  cognitoDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens')
+    .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'must not contain aws, amazon or cognito'),
+  distDir: z.string().min(1).default(DEFAULT_CONSOLE_DIST_DIR),
+});
+
+/** `khbs:console`, or undefined when the console is not deployed. */
+export function consoleSettings(raw: unknown): ConsoleSettings | undefined {
+  if (raw === undefined) return undefined;
+  return parseContext('khbs:console', ConsoleSchema, raw);
+}
+
+/** The console's origin (`https://{domainName}`), for CORS and the sign-in's redirect URLs. */
+export function consoleOrigin(settings: ConsoleSettings): string {
+  return `https://${settings.domainName}`;
+}
+
+/**
  * `khbs:tracing`: which functions X-Ray traces with Powertools Tracer. `all` (the default): every
  * function. `workers`: the queue, S3 and scheduled workers only; the API routes start ~20–25 ms
  * faster cold (README "Cold start") and their requests are not traced.

@@ -11,6 +11,7 @@ import {
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { PRE_TOKEN_FUNCTION } from '../triggers.ts';
@@ -30,6 +31,13 @@ export interface UserDirectoryProps {
    * @default ['http://localhost:5173/']
    */
   readonly logoutUrls?: string[];
+  /**
+   * The prefix of the pool's hosted sign-in domain
+   * (`https://{prefix}.auth.{region}.amazoncognito.com`), which the console's OpenID Connect
+   * sign-in (authorization code + PKCE) goes to.
+   * @default - no hosted UI domain
+   */
+  readonly hostedUiDomainPrefix?: string;
   /**
    * What happens to the user pool when it leaves the stack. It holds every account, so it is kept.
    * @default RemovalPolicy.RETAIN
@@ -56,6 +64,8 @@ export class UserDirectory extends Construct {
   public readonly issuerUrl: string;
   /** The Pre Token Generation trigger (`PRE_TOKEN_FUNCTION`). */
   public readonly preTokenFunction: ProjectFunction;
+  /** Present when `hostedUiDomainPrefix` was given. */
+  public readonly hostedUiDomain?: UserPoolDomain;
   /** Fires when a token was refused: someone's groups need fixing. */
   public readonly tokenRefusedAlarm: Alarm;
 
@@ -130,12 +140,20 @@ export class UserDirectory extends Construct {
       this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `KHBS BKK ${group}` });
     }
 
+    if (props.hostedUiDomainPrefix !== undefined) {
+      this.hostedUiDomain = this.userPool.addDomain('HostedUi', {
+        cognitoDomain: { domainPrefix: props.hostedUiDomainPrefix },
+      });
+    }
+
     this.client = this.userPool.addClient('WebClient', {
-      // A browser app cannot keep a secret.
+      // A browser app cannot keep a secret: a public client, whose code flow PKCE protects (the
+      // console always sends an S256 code challenge, `web/src/auth.ts`).
       generateSecret: false,
       authFlows: { userSrp: true },
       oAuth: {
-        flows: { authorizationCodeGrant: true },
+        // The code flow only: no implicit grant, which would put tokens in the URL.
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
         callbackUrls: props.callbackUrls ?? ['http://localhost:5173/auth/callback'],
         logoutUrls: props.logoutUrls ?? ['http://localhost:5173/'],

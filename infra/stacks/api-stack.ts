@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { GROUPS } from '#shared/http/caller.ts';
 import { BUCKETS, TABLES } from '#shared/resources.ts';
@@ -6,6 +6,7 @@ import { ROUTES } from '../../functions/api/routes.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiDistribution } from '../constructs/api-distribution.ts';
 import { ChecksWorker } from '../constructs/checks-worker.ts';
+import { bucketOrigin, ConsoleHosting } from '../constructs/console-hosting.ts';
 import type { DataResources } from '../constructs/data-grants.ts';
 import { DecreePipeline } from '../constructs/decree-pipeline.ts';
 import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
@@ -16,7 +17,14 @@ import { ReconciliationPipeline } from '../constructs/reconciliation-pipeline.ts
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 import { Watchdog } from '../constructs/watchdog.ts';
-import type { EdgeSettings, Throttle, TracingMode } from '../settings.ts';
+import {
+  type ConsoleSettings,
+  consoleOrigin,
+  DEFAULT_ALLOWED_ORIGINS,
+  type EdgeSettings,
+  type Throttle,
+  type TracingMode,
+} from '../settings.ts';
 
 export interface KhbsApiStackProps extends StackProps, DataResources {
   /**
@@ -45,7 +53,13 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
    */
   readonly edge?: EdgeSettings;
   /**
-   * OAuth callback URLs of the web client.
+   * The web console from S3 behind CloudFront, on one origin with the API (and its WAF), with
+   * Cognito's hosted UI for sign-in. Replaces `edge`: give one or the other.
+   * @default - none: no console in AWS
+   */
+  readonly console?: ConsoleSettings;
+  /**
+   * OAuth callback URLs of the web client (the console's own is added when `console` is given).
    * @default ['http://localhost:5173/auth/callback']
    */
   readonly authCallbackUrls?: string[];
@@ -92,6 +106,8 @@ export class KhbsApiStack extends Stack {
   public readonly observability: Observability;
   /** Present when `edge` was given. */
   public readonly distribution?: ApiDistribution;
+  /** Present when `console` was given. */
+  public readonly console?: ConsoleHosting;
   public readonly directory: UserDirectory;
   public readonly httpApi: KhbsHttpApi;
   public readonly importPipeline: ImportPipeline;
@@ -119,10 +135,27 @@ export class KhbsApiStack extends Stack {
     this.alarmTopic = new AlarmTopic(this, 'Alarms', { emails: props.alarmEmails ?? [] });
     const alarms = { alarmAction: this.alarmTopic.action };
 
+    if (props.edge && props.console) {
+      throw new Error(
+        'khbs:console serves the API too, behind its own web ACL: remove webAclArn, cloudFrontDomainName and ' +
+          'cloudFrontCertificateArn from khbs:security (one distribution, one origin)',
+      );
+    }
+    const consoleUrl = props.console ? consoleOrigin(props.console) : undefined;
+    // The console signs in at Cognito's hosted UI and comes back to `/auth/callback` (`web/src/auth.ts`).
+    const callbackUrls = [
+      ...(props.authCallbackUrls ?? ['http://localhost:5173/auth/callback']),
+      ...(consoleUrl ? [`${consoleUrl}/auth/callback`] : []),
+    ];
+    const logoutUrls = [
+      ...(props.authLogoutUrls ?? ['http://localhost:5173/']),
+      ...(consoleUrl ? [`${consoleUrl}/`] : []),
+    ];
     this.directory = new UserDirectory(this, 'Users', {
       groups: GROUPS,
-      ...(props.authCallbackUrls ? { callbackUrls: props.authCallbackUrls } : {}),
-      ...(props.authLogoutUrls ? { logoutUrls: props.authLogoutUrls } : {}),
+      callbackUrls: [...new Set(callbackUrls)],
+      logoutUrls: [...new Set(logoutUrls)],
+      ...(props.console ? { hostedUiDomainPrefix: props.console.cognitoDomainPrefix } : {}),
       ...alarms,
     });
 
@@ -174,7 +207,16 @@ export class KhbsApiStack extends Stack {
       environment,
       jwtIssuer: this.directory.issuerUrl,
       jwtAudience: [this.directory.client.userPoolClientId],
-      ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
+      ...(props.allowedOrigins || consoleUrl
+        ? {
+            allowedOrigins: [
+              ...new Set([
+                ...(props.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
+                ...(consoleUrl ? [consoleUrl] : []),
+              ]),
+            ],
+          }
+        : {}),
       ...(props.stageThrottle ? { throttle: props.stageThrottle } : {}),
       ...(props.publicRouteThrottle ? { publicRouteThrottle: props.publicRouteThrottle } : {}),
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrency: props.reservedConcurrency } : {}),
@@ -232,6 +274,41 @@ export class KhbsApiStack extends Stack {
         description: `CloudFront name to point ${props.edge.domainName} at (CNAME or alias)`,
         value: this.distribution.domainName,
       });
+    }
+
+    if (props.console) {
+      const hostedUi = this.directory.hostedUiDomain;
+      this.console = new ConsoleHosting(this, 'Console', {
+        ...props.console,
+        routes: ROUTES,
+        httpApi: this.httpApi.api,
+        config: {
+          issuer: this.directory.issuerUrl,
+          clientId: this.directory.client.userPoolClientId,
+          scope: 'openid email profile',
+        },
+        connectOrigins: [
+          // Discovery and keys (the issuer), the token endpoint (the hosted UI's domain), uploads.
+          `https://cognito-idp.${this.region}.amazonaws.com`,
+          ...(hostedUi ? [hostedUi.baseUrl()] : []),
+          bucketOrigin(props.uploadsBucket),
+        ],
+      });
+      new CfnOutput(this, 'ConsoleDistributionDomainName', {
+        description: `CloudFront name to point ${props.console.domainName} at (CNAME or alias)`,
+        value: this.console.domainName,
+      });
+      new CfnOutput(this, 'ConsoleUrl', { value: `${consoleUrl}/` });
+      // The printed verification URL opens the console's page only if it names this origin.
+      const verifyBase = props.decreeSettings?.DECREE_VERIFY_BASE_URL;
+      if (verifyBase !== undefined && verifyBase.replace(/\/+$/, '') !== `${consoleUrl}/verify`) {
+        Annotations.of(this.console).addWarningV2(
+          'khbs:verify-url-elsewhere',
+          `DECREE_VERIFY_BASE_URL is ${verifyBase}, not ${consoleUrl}/verify: decrees printed from now on ` +
+            "would not open the console's verification page. Point that name at this distribution, or set " +
+            'khbs:console.domainName to its host.',
+        );
+      }
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });

@@ -93,6 +93,8 @@ export interface ConsoleHostingProps extends ConsoleSettings {
     readonly issuer: string;
     readonly clientId: string;
     readonly scope: string;
+    /** Cognito's hosted UI `/logout`, which sign-out goes to (Cognito has no end_session_endpoint). */
+    readonly logoutUrl?: string;
   };
   /** Origins besides its own the console's scripts call (Cognito's endpoints, the uploads bucket). */
   readonly connectOrigins: readonly string[];

@@ -286,6 +286,7 @@ export class KhbsApiStack extends Stack {
           issuer: this.directory.issuerUrl,
           clientId: this.directory.client.userPoolClientId,
           scope: 'openid email profile',
+          ...(hostedUi ? { logoutUrl: `${hostedUi.baseUrl()}/logout` } : {}),
         },
         connectOrigins: [
           // Discovery and keys (the issuer), the token endpoint (the hosted UI's domain), uploads.

@@ -179,7 +179,17 @@ export async function signOut(config: ConsoleConfig): Promise<void> {
   sessionStorage.removeItem(SESSION_KEY);
   const discovery = await discover(config.oidc.issuer).catch(() => undefined);
   if (discovery?.end_session_endpoint === undefined) {
-    location.assign('/');
+    // Cognito publishes no end_session_endpoint: its hosted UI's own /logout ends the session.
+    if (config.oidc.logoutUrl === undefined) {
+      location.assign('/');
+      return;
+    }
+    const logout = new URL(config.oidc.logoutUrl);
+    logout.search = new URLSearchParams({
+      client_id: config.oidc.clientId,
+      logout_uri: `${location.origin}/`,
+    }).toString();
+    location.assign(logout.toString());
     return;
   }
   const url = new URL(discovery.end_session_endpoint);

@@ -12,6 +12,11 @@ export const ConsoleConfigSchema = z.object({
     issuer: z.url(),
     clientId: z.string().min(1),
     scope: z.string().min(1),
+    /**
+     * Where sign-out ends the provider's session when its discovery document names no
+     * `end_session_endpoint`: Cognito's hosted UI `/logout` (it takes `client_id` and `logout_uri`).
+     */
+    logoutUrl: z.url().optional(),
   }),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { IdClaims } from './auth.ts';
 import { formatDate, formatDateTime, formatRupiah } from './format.ts';
 import { parseRoute } from './router.ts';
@@ -70,5 +70,58 @@ describe('identityOf', () => {
 
   it('names every capability in Indonesian', () => {
     for (const label of Object.values(CAPABILITY_LABEL)) expect(label).toMatch(/^[A-Z][a-z]/);
+  });
+});
+
+describe('signOut', () => {
+  const config = {
+    apiBaseUrl: '',
+    oidc: {
+      issuer: 'https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_pool',
+      clientId: 'client-1',
+      scope: 'openid',
+      logoutUrl: 'https://khbs.auth.ap-southeast-3.amazoncognito.com/logout',
+    },
+  };
+
+  /** Signs out with the browser globals replaced; returns where the console sent the browser. */
+  async function signOutWith(discovery: Record<string, unknown>, withLogoutUrl: boolean): Promise<string> {
+    const assigned: string[] = [];
+    const storage = new Map<string, string>();
+    vi.stubGlobal('location', {
+      origin: 'https://khbs.example.go.id',
+      assign: (url: string) => assigned.push(url),
+    });
+    vi.stubGlobal('sessionStorage', {
+      getItem: (key: string) => storage.get(key) ?? null,
+      setItem: (key: string, value: string) => storage.set(key, value),
+      removeItem: (key: string) => storage.delete(key),
+    });
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(discovery), { status: 200 }));
+    try {
+      const { signOut } = await import('./auth.ts');
+      const { logoutUrl: _none, ...withoutLogout } = config.oidc;
+      await signOut(withLogoutUrl ? config : { ...config, oidc: withoutLogout });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    return assigned[0] ?? '';
+  }
+
+  const cognitoDiscovery = {
+    issuer: config.oidc.issuer,
+    authorization_endpoint: 'https://khbs.auth.ap-southeast-3.amazoncognito.com/oauth2/authorize',
+    token_endpoint: 'https://khbs.auth.ap-southeast-3.amazoncognito.com/oauth2/token',
+  };
+
+  it("ends Cognito's session at its hosted UI's /logout, which publishes no end_session_endpoint", async () => {
+    const url = new URL(await signOutWith(cognitoDiscovery, true));
+    expect(`${url.origin}${url.pathname}`).toBe(config.oidc.logoutUrl);
+    expect(url.searchParams.get('client_id')).toBe('client-1');
+    expect(url.searchParams.get('logout_uri')).toBe('https://khbs.example.go.id/');
+  });
+
+  it('without a logout URL only forgets the token and goes home', async () => {
+    expect(await signOutWith(cognitoDiscovery, false)).toBe('/');
   });
 });

@@ -58,22 +58,31 @@ export class ApiDistribution extends Construct {
       },
     });
 
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR1',
-      reason:
-        'Geo restriction, if wanted, belongs in the web ACL this distribution uses (geo match rules, counted and ' +
-        'logged by AWS WAF); a distribution-level block would be invisible in the WAF logs.',
-    });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR3',
-      reason:
-        'Every request that reaches the API is logged by the stage (JSON access logs, one year), and every request ' +
-        "the firewall sees by the web ACL's own logging; CloudFront standard logs would need an ACL-enabled bucket.",
-    });
+    acknowledgeEdgeFindings(
+      this.distribution,
+      "Every request that reaches the API is logged by the stage (JSON access logs, one year), and every request the firewall sees by the web ACL's own logging",
+    );
   }
 
   /** The distribution's CloudFront name, for the DNS record of `domainName`. */
   public get domainName(): string {
     return this.distribution.distributionDomainName;
   }
+}
+
+/**
+ * The two cdk-nag findings every distribution of this app answers the same way: geo restriction
+ * belongs in the web ACL, and CloudFront's standard logs are replaced by the logs `loggedBy` names.
+ */
+export function acknowledgeEdgeFindings(distribution: Distribution, loggedBy: string): void {
+  Validations.of(distribution).acknowledge({
+    id: 'AwsSolutions-CFR1',
+    reason:
+      'Geo restriction, if wanted, belongs in the web ACL this distribution uses (geo match rules, counted and ' +
+      'logged by AWS WAF); a distribution-level block would be invisible in the WAF logs.',
+  });
+  Validations.of(distribution).acknowledge({
+    id: 'AwsSolutions-CFR3',
+    reason: `${loggedBy}; CloudFront standard logs would need an ACL-enabled bucket.`,
+  });
 }

@@ -30,6 +30,7 @@ import type { RouteSpec } from '../../functions/api/routes.ts';
 import { acknowledgeWildcardUnder } from '../nag.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { ConsoleSettings } from '../settings.ts';
+import { acknowledgeEdgeFindings } from './api-distribution.ts';
 import { AccessLogsBucket, ProjectBucket } from './project-bucket.ts';
 
 /** The distribution's origin ids, which the `/verify/*` function selects by. */
@@ -255,19 +256,10 @@ export class ConsoleHosting extends Construct {
     pages.node.addDependency(assets);
     acknowledgeDeploymentHandler(stack, this.bucket);
 
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR1',
-      reason:
-        'Geo restriction, if wanted, belongs in the web ACL this distribution uses (geo match rules, counted and ' +
-        'logged by AWS WAF); a distribution-level block would be invisible in the WAF logs.',
-    });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR3',
-      reason:
-        'Every request that reaches the API is logged by the stage (JSON access logs, one year), the bucket logs ' +
-        "its reads (server access logs), and the firewall logs what it sees; CloudFront's standard logs would " +
-        'need an ACL-enabled bucket.',
-    });
+    acknowledgeEdgeFindings(
+      this.distribution,
+      'Every request that reaches the API is logged by the stage (JSON access logs, one year), the bucket logs its reads (server access logs), and the firewall logs what it sees',
+    );
   }
 
   /** The distribution's CloudFront name, for the DNS record of `domainName`. */

@@ -1,3 +1,4 @@
+import * as oauth from 'oauth4webapi';
 import * as z from 'zod';
 import type { ConsoleConfig } from './config.ts';
 
@@ -5,21 +6,16 @@ import type { ConsoleConfig } from './config.ts';
  * Sign-in as in production: OpenID Connect authorization code with PKCE (S256), a public client, the
  * ID token kept for this tab only (sessionStorage) and sent to the API as the bearer, because the
  * claims the API reads (group, region, agency) live in it. Cognito's hosted UI in AWS, the local
- * provider of `npm start` here: the same code path.
+ * provider of `npm start` here: the same code path. The protocol's checks (discovery, state, PKCE,
+ * the token response and the ID token's claims) are `oauth4webapi`'s, a small, well-kept client
+ * without dependencies.
  */
 
-const DiscoverySchema = z.object({
-  issuer: z.string(),
-  authorization_endpoint: z.url(),
-  token_endpoint: z.url(),
-  end_session_endpoint: z.url().optional(),
-});
-type Discovery = z.infer<typeof DiscoverySchema>;
-
-const TokenResponseSchema = z.object({
-  id_token: z.string().min(1),
-  token_type: z.string(),
-});
+/** `oauth4webapi` refuses plain HTTP; the local provider of `npm start` is on loopback only. */
+function insecureAllowed(issuer: URL): { [oauth.allowInsecureRequests]?: boolean } {
+  const loopback = issuer.hostname === '127.0.0.1' || issuer.hostname === 'localhost';
+  return issuer.protocol === 'http:' && loopback ? { [oauth.allowInsecureRequests]: true } : {};
+}
 
 /** The ID token's claims the console reads; the rest pass through for `scopeOf`. */
 export const IdClaimsSchema = z.looseObject({
@@ -49,48 +45,40 @@ export interface Session {
   readonly claims: IdClaims;
 }
 
-const discoveries = new Map<string, Promise<Discovery>>();
+const discoveries = new Map<string, Promise<oauth.AuthorizationServer>>();
 
-function discover(issuer: string): Promise<Discovery> {
-  let found = discoveries.get(issuer);
+/** The provider's metadata (OpenID Connect discovery), checked by `oauth4webapi`; fetched once. */
+function discover(issuerUrl: string): Promise<oauth.AuthorizationServer> {
+  let found = discoveries.get(issuerUrl);
   if (found === undefined) {
-    found = fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)
-      .then(async (response) => {
-        if (!response.ok) throw new Error(`discovery: HTTP ${response.status}`);
-        return DiscoverySchema.parse(await response.json());
-      })
+    const issuer = new URL(issuerUrl);
+    found = oauth
+      .discoveryRequest(issuer, { algorithm: 'oidc', ...insecureAllowed(issuer) })
+      .then((response) => oauth.processDiscoveryResponse(issuer, response))
       .catch((error: unknown) => {
-        discoveries.delete(issuer);
+        discoveries.delete(issuerUrl);
         throw error;
       });
-    discoveries.set(issuer, found);
+    discoveries.set(issuerUrl, found);
   }
   return found;
 }
 
 const redirectUri = (): string => `${location.origin}/auth/callback`;
 
-function randomText(bytes = 32): string {
-  return base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-function base64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-async function challengeOf(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64Url(new Uint8Array(digest));
-}
-
 /** Goes to the provider's sign-in page; it comes back to `/auth/callback`. */
 export async function signIn(config: ConsoleConfig, returnTo = '/'): Promise<void> {
-  const discovery = await discover(config.oidc.issuer);
-  const pending = { state: randomText(), verifier: randomText(48), nonce: randomText(), returnTo };
+  const server = await discover(config.oidc.issuer);
+  if (server.authorization_endpoint === undefined)
+    throw new Error('the provider names no authorization endpoint');
+  const pending = {
+    state: oauth.generateRandomState(),
+    verifier: oauth.generateRandomCodeVerifier(),
+    nonce: oauth.generateRandomNonce(),
+    returnTo,
+  };
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
-  const url = new URL(discovery.authorization_endpoint);
+  const url = new URL(server.authorization_endpoint);
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: config.oidc.clientId,
@@ -98,7 +86,7 @@ export async function signIn(config: ConsoleConfig, returnTo = '/'): Promise<voi
     scope: config.oidc.scope,
     state: pending.state,
     nonce: pending.nonce,
-    code_challenge: await challengeOf(pending.verifier),
+    code_challenge: await oauth.calculatePKCECodeChallenge(pending.verifier),
     code_challenge_method: 'S256',
   }).toString();
   location.assign(url.toString());
@@ -124,33 +112,36 @@ export async function completeSignIn(config: ConsoleConfig, search: string): Pro
       error === 'access_denied' ? 'Proses masuk dibatalkan.' : 'Penyedia identitas menolak proses masuk.',
     );
   }
-  const code = params.get('code');
-  if (!stored.success || code === null || params.get('state') !== stored.data.state) {
+  if (!stored.success || params.get('code') === null || params.get('state') !== stored.data.state) {
     throw new SignInError('Sesi masuk tidak cocok atau sudah kedaluwarsa. Silakan masuk lagi.');
   }
-  const discovery = await discover(config.oidc.issuer);
-  const response = await fetch(discovery.token_endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri(),
-      client_id: config.oidc.clientId,
-      code_verifier: stored.data.verifier,
-    }),
-  });
-  if (!response.ok) throw new SignInError('Kode masuk ditolak. Silakan masuk lagi.');
-  const tokens = TokenResponseSchema.parse(await response.json());
-  const claims = readIdToken(tokens.id_token);
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (
-    claims.iss !== discovery.issuer ||
-    !audiences.includes(config.oidc.clientId) ||
-    claims.nonce !== stored.data.nonce ||
-    isExpired(claims)
-  ) {
-    throw new SignInError('Token dari penyedia identitas tidak sah. Silakan masuk lagi.');
+  const server = await discover(config.oidc.issuer);
+  const client: oauth.Client = { client_id: config.oidc.clientId };
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    const callback = oauth.validateAuthResponse(server, client, params, stored.data.state);
+    const response = await oauth.authorizationCodeGrantRequest(
+      server,
+      client,
+      oauth.None(),
+      callback,
+      redirectUri(),
+      stored.data.verifier,
+      insecureAllowed(new URL(config.oidc.issuer)),
+    );
+    // Checks the ID token's issuer, audience, expiry, issue time and nonce (not its signature: it
+    // came straight from the token endpoint over TLS, and the API verifies it on every call).
+    tokens = await oauth.processAuthorizationCodeResponse(server, client, response, {
+      expectedNonce: stored.data.nonce,
+      requireIdToken: true,
+    });
+  } catch {
+    throw new SignInError(
+      'Kode masuk ditolak atau token dari penyedia identitas tidak sah. Silakan masuk lagi.',
+    );
+  }
+  if (tokens.id_token === undefined || readIdTokenOrUndefined(tokens.id_token) === undefined) {
+    throw new SignInError('Token dari penyedia identitas tidak terbaca.');
   }
   sessionStorage.setItem(SESSION_KEY, JSON.stringify({ idToken: tokens.id_token }));
   return stored.data.returnTo.startsWith('/') ? stored.data.returnTo : '/';
@@ -202,12 +193,6 @@ export async function signOut(config: ConsoleConfig): Promise<void> {
 }
 
 const isExpired = (claims: IdClaims): boolean => claims.exp * 1000 <= Date.now();
-
-function readIdToken(token: string): IdClaims {
-  const claims = readIdTokenOrUndefined(token);
-  if (claims === undefined) throw new SignInError('Token dari penyedia identitas tidak terbaca.');
-  return claims;
-}
 
 /**
  * The payload of a JWT, unverified: the token came straight from the provider's token endpoint, and

@@ -35,6 +35,24 @@ export const UPLOAD_CORS_RULE = {
   maxAgeSeconds: 3600,
 } as const;
 
+/**
+ * The console's Content-Security-Policy: its own scripts and styles only, no framing, and calls to
+ * its own origin plus `connectOrigins` (in AWS: Cognito's endpoints and the uploads bucket). The
+ * same policy locally (`local/console.ts`) and at CloudFront (`console-hosting.ts`).
+ */
+export function consoleContentSecurityPolicy(connectOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    ['connect-src', "'self'", ...connectOrigins].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
 /** Request rate (per second, steady) and burst of an API Gateway throttle. */
 export interface Throttle {
   readonly rateLimit: number;

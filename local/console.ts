@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { routeOf } from '#shared/contract/client.ts';
+import { consoleContentSecurityPolicy } from '../infra/settings.ts';
 import type { LocalOidc } from './oidc.ts';
 
 /**
@@ -39,8 +40,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /** What CloudFront's response headers policy sets in AWS, on every console response. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  'content-security-policy': consoleContentSecurityPolicy(),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

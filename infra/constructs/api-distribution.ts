@@ -3,8 +3,10 @@ import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CachePolicy,
   Distribution,
+  type DistributionProps,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
@@ -37,24 +39,10 @@ export class ApiDistribution extends Construct {
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'KHBS BKK API (AWS WAF in front of the HTTP API)',
-      domainNames: [props.domainName],
-      certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      webAclId: props.webAclArn,
+      ...edgeDistributionProps(this, props),
       defaultBehavior: {
-        origin: new HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
-          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-          originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-          // API Gateway's own limit for an integration is 30 s.
-          readTimeout: Duration.seconds(30),
-        }),
+        ...apiBehavior(apiOrigin(props.httpApi, stack)),
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-        allowedMethods: AllowedMethods.ALLOW_ALL,
-        cachePolicy: CachePolicy.CACHING_DISABLED,
-        // With caching disabled, this managed policy forwards the Authorization header too.
-        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        compress: true,
       },
     });
 
@@ -85,4 +73,46 @@ export function acknowledgeEdgeFindings(distribution: Distribution, loggedBy: st
     id: 'AwsSolutions-CFR3',
     reason: `${loggedBy}; CloudFront standard logs would need an ACL-enabled bucket.`,
   });
+}
+
+/** What every distribution of this app is at the edge: its name and certificate, TLS 1.2+, HTTP/2 and 3, the web ACL. */
+export function edgeDistributionProps(
+  scope: Construct,
+  settings: Pick<EdgeSettings, 'domainName' | 'certificateArn' | 'webAclArn'>,
+): Pick<
+  DistributionProps,
+  'domainNames' | 'certificate' | 'minimumProtocolVersion' | 'httpVersion' | 'webAclId'
+> {
+  return {
+    domainNames: [settings.domainName],
+    certificate: Certificate.fromCertificateArn(scope, 'Certificate', settings.certificateArn),
+    minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+    httpVersion: HttpVersion.HTTP2_AND_3,
+    webAclId: settings.webAclArn,
+  };
+}
+
+/** The HTTP API's regional endpoint as a CloudFront origin: HTTPS only, TLS 1.2, API Gateway's 30 s. */
+export function apiOrigin(httpApi: IHttpApi, stack: Stack, originId?: string): HttpOrigin {
+  return new HttpOrigin(`${httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+    ...(originId ? { originId } : {}),
+    protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    // API Gateway's own limit for an integration is 30 s.
+    readTimeout: Duration.seconds(30),
+  });
+}
+
+/** How the API is served through CloudFront: every method, nothing cached, every viewer header but Host. */
+export function apiBehavior(origin: HttpOrigin): BehaviorOptions {
+  return {
+    origin,
+    viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+    allowedMethods: AllowedMethods.ALLOW_ALL,
+    // Every answer depends on the caller's token.
+    cachePolicy: CachePolicy.CACHING_DISABLED,
+    // With caching disabled, this managed policy forwards the Authorization header too.
+    originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    compress: true,
+  };
 }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   type BehaviorOptions,
@@ -14,23 +13,23 @@ import {
   FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
-  HttpVersion,
-  OriginProtocolPolicy,
-  OriginRequestPolicy,
-  OriginSslPolicy,
   ResponseHeadersPolicy,
-  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../functions/api/routes.ts';
 import { acknowledgeWildcardUnder } from '../nag.ts';
 import { REPO_ROOT } from '../paths.ts';
-import type { ConsoleSettings } from '../settings.ts';
-import { acknowledgeEdgeFindings } from './api-distribution.ts';
+import { type ConsoleSettings, consoleContentSecurityPolicy } from '../settings.ts';
+import {
+  acknowledgeEdgeFindings,
+  apiBehavior,
+  apiOrigin,
+  edgeDistributionProps,
+} from './api-distribution.ts';
 import { AccessLogsBucket, ProjectBucket } from './project-bucket.ts';
 
 /** The distribution's origin ids, which the `/verify/*` function selects by. */
@@ -137,27 +136,9 @@ export class ConsoleHosting extends Construct {
     const consoleOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket, {
       originId: CONSOLE_ORIGIN_ID,
     });
-    const apiOrigin = new HttpOrigin(
-      `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
-      {
-        originId: API_ORIGIN_ID,
-        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-        // API Gateway's own limit for an integration is 30 s.
-        readTimeout: Duration.seconds(30),
-      },
-    );
+    const api = apiOrigin(props.httpApi, stack, API_ORIGIN_ID);
 
-    const csp = [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      ['connect-src', "'self'", ...props.connectOrigins].join(' '),
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-    ].join('; ');
+    const csp = consoleContentSecurityPolicy(props.connectOrigins);
     this.securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'KHBS console and API: HSTS, CSP, no framing, nosniff, no referrer',
       securityHeadersBehavior: {
@@ -184,39 +165,25 @@ export class ConsoleHosting extends Construct {
       code: FunctionCode.fromInline(VERIFY_FUNCTION_CODE),
     });
 
-    const api: BehaviorOptions = {
-      origin: apiOrigin,
-      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-      allowedMethods: AllowedMethods.ALLOW_ALL,
-      // Every answer depends on the caller's token.
-      cachePolicy: CachePolicy.CACHING_DISABLED,
-      // With caching disabled, this managed policy forwards the Authorization header too.
-      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: this.securityHeaders,
-      compress: true,
-    };
+    const apiPaths: BehaviorOptions = { ...apiBehavior(api), responseHeadersPolicy: this.securityHeaders };
     const additionalBehaviors: Record<string, BehaviorOptions> = {};
     for (const pattern of apiPathPatterns(props.routes)) {
       additionalBehaviors[pattern] =
         pattern === '/verify/*'
           ? {
-              ...api,
+              ...apiPaths,
               // A QR code may be typed or printed as http://; the page and the JSON are public.
               viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
               functionAssociations: [
                 { function: this.verifyFunction, eventType: FunctionEventType.VIEWER_REQUEST },
               ],
             }
-          : api;
+          : apiPaths;
     }
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'KHBS BKK console and API (AWS WAF in front of both)',
-      domainNames: [props.domainName],
-      certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      webAclId: props.webAclArn,
+      ...edgeDistributionProps(this, props),
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin: consoleOrigin,

@@ -85,10 +85,9 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
  */
 const ROUTES_TRACED = process.env.BENCH_TRACING !== '0';
 const tracedKind = (kind: ColdRow['kind']): boolean => kind !== 'route' || ROUTES_TRACED;
+// The baselines load no project code, so the variable changes nothing for them.
 const envFor = (kind: ColdRow['kind']): NodeJS.ProcessEnv =>
-  tracedKind(kind) && kind !== 'bare' && kind !== 'bare-sdk' && kind !== 'floor'
-    ? { ...CHILD_ENV, [TRACING_ENV.name]: TRACING_ENV.active }
-    : CHILD_ENV;
+  tracedKind(kind) ? { ...CHILD_ENV, [TRACING_ENV.name]: TRACING_ENV.active } : CHILD_ENV;
 
 const CHILD_SCRIPT = `const started = performance.now();
 const cpu = process.cpuUsage();

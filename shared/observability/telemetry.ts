@@ -21,24 +21,6 @@ const publisher = (): Metrics => {
   return metrics;
 };
 
-type DimensionArgument<S extends MetricSpec> = S extends { readonly dimension: string }
-  ? [dimensionValue: string]
-  : [];
-
-/**
- * Publishes one value of a business metric at once (a metric line of its own, with `service` and the
- * spec's dimension if it has one: then its value is required). Values are counts and durations,
- * never personal data.
- */
-export function record<S extends MetricSpec>(
-  spec: S,
-  value: number,
-  ...dimension: DimensionArgument<S>
-): void {
-  const [dimensionValue]: readonly (string | undefined)[] = dimension;
-  publish([{ spec, value, ...(dimensionValue === undefined ? {} : { dimension: dimensionValue }) }]);
-}
-
 /** One value of a metric, as the workers' pure `…Metrics(outcome)` functions describe them. */
 export interface MetricPoint {
   readonly spec: MetricSpec;
@@ -47,16 +29,19 @@ export interface MetricPoint {
   readonly dimension?: string;
 }
 
-/** Publishes each point ({@link record}); a point whose spec needs a dimension it lacks is an error. */
+/**
+ * Publishes each point at once, as a metric line of its own (`service`, and the spec's dimension
+ * when it has one: a point without its value is an error, it would be another metric). Values are
+ * counts and durations, never personal data.
+ */
 export function publish(points: readonly MetricPoint[]): void {
-  for (const point of points) {
-    if (point.spec.dimension && point.dimension === undefined) {
-      throw new Error(`metric ${point.spec.name} needs its ${point.spec.dimension} dimension`);
+  for (const { spec, value, dimension } of points) {
+    if (spec.dimension && dimension === undefined) {
+      throw new Error(`metric ${spec.name} needs its ${spec.dimension} dimension`);
     }
     const line = publisher().singleMetric();
-    if (point.spec.dimension && point.dimension !== undefined)
-      line.addDimension(point.spec.dimension, point.dimension);
-    line.addMetric(point.spec.name, point.spec.unit, point.value);
+    if (spec.dimension && dimension !== undefined) line.addDimension(spec.dimension, dimension);
+    line.addMetric(spec.name, spec.unit, value);
   }
 }
 

@@ -15,7 +15,6 @@ import {
   correlationOf,
   type MetricPoint,
   publish,
-  record,
   traced,
 } from '../../shared/observability/telemetry.ts';
 import { captureJsonLines, metricValues } from '../support/emf.ts';
@@ -30,8 +29,8 @@ describe('publishing business metrics (EMF)', () => {
       publish([
         { spec: METRICS.rowsImported, value: 1200, dimension: '62.03' },
         { spec: METRICS.importDuration, value: 4321 },
+        { spec: METRICS.findings, value: 2, dimension: 'PAID_TWICE' },
       ]);
-      record(METRICS.findings, 2, 'PAID_TWICE');
     });
     expect(metrics).toHaveLength(3);
     expect(metrics.map((line) => line._aws.CloudWatchMetrics[0]?.Namespace)).toEqual([

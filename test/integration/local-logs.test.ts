@@ -14,6 +14,7 @@ import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { QUEUES } from '#shared/resources.ts';
 import { CHECKS_FUNCTION, ROUTES } from '../../functions/api/routes.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { captureJsonLines } from '../support/emf.ts';
 
 /**
  * Every local log line names the function that wrote it. All functions share this process and the
@@ -53,27 +54,7 @@ afterAll(async () => {
 describe('local logs', () => {
   it('name the function that wrote them, while workers and API routes run at once', async () => {
     expect(HEALTH).toBeDefined();
-    const lines: Record<string, unknown>[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(((
-      chunk: unknown,
-      ...rest: unknown[]
-    ) => {
-      let logLines = 0;
-      for (const line of String(chunk).split('\n')) {
-        if (!line.startsWith('{')) continue;
-        try {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-          logLines++;
-        } catch {
-          // Not a log line.
-        }
-      }
-      // The log lines are this test's to read, not the run's output (quiet unless VERBOSE=1).
-      if (logLines > 0 && process.env.VERBOSE !== '1') return true;
-      return write(chunk as string, ...(rest as []));
-    }) as typeof process.stdout.write);
-    try {
+    const { logs: lines } = await captureJsonLines(async () => {
       const queueUrl = stack.emulators.env[QUEUES.checks.envVar];
       await Promise.all(
         Array.from({ length: 6 }, (_, n) =>
@@ -88,9 +69,7 @@ describe('local logs', () => {
       // API requests alongside the batches.
       await Promise.all(Array.from({ length: 10 }, () => fetch(`${stack.apiUrl}/health`)));
       await stack.whenIdle();
-    } finally {
-      spy.mockRestore();
-    }
+    });
     const worker = lines.filter((line) => String(line.message).startsWith('Checks '));
     expect(worker).toHaveLength(12);
     for (const line of worker) {

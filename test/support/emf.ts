@@ -15,7 +15,8 @@ export interface EmfLine {
 /**
  * Runs `work` with the business metrics switched on (tests run with `POWERTOOLS_METRICS_DISABLED`
  * unless `VERBOSE=1`) and returns the EMF lines it printed, alongside the other JSON lines (logs,
- * stdout and stderr). Those lines are kept off the run's output; anything else passes through.
+ * stdout and stderr). Those lines are kept off the run's output unless `VERBOSE=1`; anything else
+ * passes through.
  */
 export async function captureJsonLines<T>(
   work: () => Promise<T>,
@@ -40,7 +41,8 @@ export async function captureJsonLines<T>(
           // Not JSON: passes through.
         }
       }
-      if (taken > 0) return true;
+      // The JSON lines are the test's to read, not the run's output (shown too with VERBOSE=1).
+      if (taken > 0 && process.env.VERBOSE !== '1') return true;
       return write(chunk as string, ...(rest as []));
     }) as typeof stream.write);
   });

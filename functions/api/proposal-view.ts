@@ -37,6 +37,8 @@ export function proposalSummary(proposal: ProposalRecord): ProposalSummary {
     openBlocking: proposal.openBlocking,
     currentUploadId: proposal.currentUploadId,
     decreeId: proposal.decreeId,
+    requiredAgencies: proposal.requiredAgencies,
+    signedBy: Object.keys(proposal.signoffs).sort(),
     createdAt: proposal.createdAt,
     updatedAt: proposal.updatedAt,
   };
@@ -48,7 +50,6 @@ export function proposalDetail(proposal: ProposalRecord): ProposalDetail {
     ...proposalSummary(proposal),
     countsByRole: proposal.countsByRole,
     totals: proposalTotals(proposal),
-    requiredAgencies: proposal.requiredAgencies,
     signoffs: Object.values(proposal.signoffs),
     returns: proposal.returns,
     checks: proposal.checks,

@@ -92,7 +92,12 @@ export const ProposalSummarySchema = ProposalRecordSchema.pick({
   decreeId: true,
   createdAt: true,
   updatedAt: true,
-}).extend({ regionName: z.string().optional() });
+}).extend({
+  regionName: z.string().optional(),
+  /** The agencies whose sign-off the list needs, and those that have given it (a verifier's queue). */
+  requiredAgencies: z.array(z.string()),
+  signedBy: z.array(z.string()),
+});
 
 const RoleAmountSchema = z.object({ count: z.number().int(), amount: z.number().int() });
 
@@ -104,7 +109,6 @@ export const ProposalDetailSchema = ProposalSummarySchema.extend({
     total: z.number().int(),
     ratesArePlaceholders: z.boolean(),
   }),
-  requiredAgencies: z.array(z.string()),
   signoffs: z.array(SignoffSchema),
   returns: z.array(ReturnNoteSchema),
   checks: ChecksSummarySchema.optional(),

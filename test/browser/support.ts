@@ -126,3 +126,16 @@ export async function issueDecreeThroughApi(
   const decree = ok(await approver.call('GetDecree', { params: { decreeId } }), 'GetDecree');
   return { decreeId, number: decree.body.number, verifyCode: decree.body.verifyCode, proposalId };
 }
+
+/**
+ * Signs in from the console's first page as one of the local provider's users (the button's label,
+ * e.g. `Operator Kabupaten Kapuas`, `Verifikator DINSOS`, `Sekretaris Daerah`), the way a person
+ * does: the console's "Masuk", the provider's page, back to the console. Resolves on "Siapa saya".
+ */
+export async function signInAs(page: Page, consoleUrl: string, user: string | RegExp): Promise<void> {
+  await page.goto(`${consoleUrl}/`);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('heading', { name: 'Masuk ke KHBS' }).waitFor();
+  await page.getByRole('button', { name: user }).click();
+  await page.getByRole('heading', { level: 1, name: 'Siapa saya' }).waitFor();
+}

@@ -2,11 +2,20 @@ import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { currentSession, forgetSession, type Session, signIn, signOut } from './auth.ts';
 import { type ConsoleConfig, loadConfig } from './config.ts';
+import { Nav } from './nav.tsx';
 import { Loading, Problem } from './page.tsx';
 import { CallbackPage, NotFoundPage, SignInPage, WhoAmIPage } from './pages.tsx';
-import { useRoute } from './router.ts';
+import { followLink, type Route, useRoute } from './router.ts';
+import { AuditPage, AuditTrailPage } from './screens/audit.tsx';
+import { DecreePage, DecreesPage } from './screens/decrees.tsx';
+import { ProposalPage } from './screens/proposal.tsx';
+import { ProposalsPage } from './screens/proposals.tsx';
+import { RecipientsPage } from './screens/recipients.tsx';
+import { ReconciliationPage, ReconciliationsPage } from './screens/reconciliation.tsx';
+import { UploadPage, UploadResultPage } from './screens/upload.tsx';
 import { SignedInProvider } from './session.tsx';
 import { VerifyPage } from './verify.tsx';
+import { identityOf } from './who.ts';
 
 type ConfigState =
   | { readonly kind: 'loading' }
@@ -47,9 +56,11 @@ export function App() {
   } else if (session === undefined) {
     content = <SignInPage expired={expired} onSignIn={() => signIn(config)} />;
   } else {
+    const identity = identityOf(session.claims);
     content = (
       <SignedInProvider config={config} session={session} onExpired={expire}>
-        <WhoAmIPage />
+        {identity.ok ? <Nav capabilities={[...identity.scope.capabilities]} route={route} /> : null}
+        <SignedInScreen route={route} />
       </SignedInProvider>
     );
   }
@@ -77,12 +88,46 @@ export function App() {
           </button>
         ) : null}
       </header>
-      <main id="isi">{content}</main>
+      {/* Links inside the console move between screens without reloading the app. */}
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: a click on a link; the keyboard follows links natively (Enter is a click). */}
+      <main id="isi" onClick={followLink}>
+        {content}
+      </main>
       <footer class="foot">
         <p>Pemerintah Provinsi Kalimantan Tengah · Waktu ditampilkan dalam WIB</p>
       </footer>
     </>
   );
+}
+
+/** The signed-in screen a route names (the routes without sign-in are handled above). */
+function SignedInScreen({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'proposals':
+      return <ProposalsPage />;
+    case 'proposal':
+      return <ProposalPage proposalId={route.proposalId} />;
+    case 'recipients':
+      return <RecipientsPage proposalId={route.proposalId} />;
+    case 'upload':
+      return <UploadPage />;
+    case 'upload-result':
+      return <UploadResultPage uploadId={route.uploadId} />;
+    case 'decrees':
+      return <DecreesPage />;
+    case 'decree':
+      return <DecreePage decreeId={route.decreeId} />;
+    case 'audit':
+      return <AuditPage />;
+    case 'audit-trail':
+      return <AuditTrailPage proposalId={route.proposalId} />;
+    case 'reconciliations':
+      return <ReconciliationsPage />;
+    case 'reconciliation':
+      return <ReconciliationPage runId={route.runId} />;
+    default:
+      return <WhoAmIPage />;
+  }
 }
 
 function Waiting({ state }: { state: ConfigState }) {

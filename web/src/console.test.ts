@@ -22,6 +22,11 @@ describe('parseRoute', () => {
     expect(parseRoute('/verify/%E0%A4%A')).toEqual({ page: 'not-found' });
     expect(parseRoute('/verify/a/b')).toEqual({ page: 'not-found' });
     expect(parseRoute('/proposals')).toEqual({ page: 'not-found' });
+    expect(parseRoute('/usulan/62.03-2026-S1/penerima')).toEqual({
+      page: 'recipients',
+      proposalId: '62.03-2026-S1',
+    });
+    expect(parseRoute('/sk/')).toEqual({ page: 'decrees' });
   });
 });
 

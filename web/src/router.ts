@@ -1,24 +1,92 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The console's pages, from the path. */
+/**
+ * The console's pages, from the path. Paths are in Bahasa Indonesia (they show in the address bar
+ * and in links people send each other); query strings carry filters, never personal data.
+ */
 export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'callback' }
   | { readonly page: 'verify'; readonly code: string }
+  /** `/usulan`: proposals by region, period and status (a verifier's queue, an approver's desk). */
+  | { readonly page: 'proposals' }
+  /** `/usulan/{id}`: one proposal, its workflow, and the actions the user's role may take. */
+  | { readonly page: 'proposal'; readonly proposalId: string }
+  /** `/usulan/{id}/penerima`: the current list, paged, filtered by warning/flag or searched by name. */
+  | { readonly page: 'recipients'; readonly proposalId: string }
+  /** `/unggah`: upload a file; `/unggah/{id}`: its progress and result. */
+  | { readonly page: 'upload' }
+  | { readonly page: 'upload-result'; readonly uploadId: string }
+  /** `/sk`: a year's decrees; `/sk/{id}`: one decree. */
+  | { readonly page: 'decrees' }
+  | { readonly page: 'decree'; readonly decreeId: string }
+  /** `/audit`: pick a proposal; `/audit/{proposalId}`: its trail and the chain's verdict. */
+  | { readonly page: 'audit' }
+  | { readonly page: 'audit-trail'; readonly proposalId: string }
+  /** `/rekonsiliasi`: runs; `/rekonsiliasi/{runId}`: one run. */
+  | { readonly page: 'reconciliations' }
+  | { readonly page: 'reconciliation'; readonly runId: string }
   | { readonly page: 'not-found' };
 
+const FIXED: Readonly<Record<string, Route>> = {
+  '/': { page: 'home' },
+  '/auth/callback': { page: 'callback' },
+  '/usulan': { page: 'proposals' },
+  '/unggah': { page: 'upload' },
+  '/sk': { page: 'decrees' },
+  '/audit': { page: 'audit' },
+  '/rekonsiliasi': { page: 'reconciliations' },
+};
+
+/** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
+const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] = [
+  [/^\/verify\/([^/]+)$/, (code) => ({ page: 'verify', code })],
+  [/^\/usulan\/([^/]+)$/, (proposalId) => ({ page: 'proposal', proposalId })],
+  [/^\/usulan\/([^/]+)\/penerima$/, (proposalId) => ({ page: 'recipients', proposalId })],
+  [/^\/unggah\/([^/]+)$/, (uploadId) => ({ page: 'upload-result', uploadId })],
+  [/^\/sk\/([^/]+)$/, (decreeId) => ({ page: 'decree', decreeId })],
+  [/^\/audit\/([^/]+)$/, (proposalId) => ({ page: 'audit-trail', proposalId })],
+  [/^\/rekonsiliasi\/([^/]+)$/, (runId) => ({ page: 'reconciliation', runId })],
+];
+
 export function parseRoute(pathname: string): Route {
-  if (pathname === '/' || pathname === '') return { page: 'home' };
-  if (pathname === '/auth/callback') return { page: 'callback' };
-  const verify = /^\/verify\/([^/]+)\/?$/.exec(pathname);
-  if (verify?.[1] !== undefined) {
+  const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname || '/';
+  const fixed = FIXED[path];
+  if (fixed !== undefined) return fixed;
+  for (const [pattern, route] of WITH_PARAMETER) {
+    const value = pattern.exec(path)?.[1];
+    if (value === undefined) continue;
     try {
-      return { page: 'verify', code: decodeURIComponent(verify[1]) };
+      return route(decodeURIComponent(value));
     } catch {
       return { page: 'not-found' };
     }
   }
   return { page: 'not-found' };
+}
+
+/** The path of a page inside the console, its parameter encoded. */
+export const pathTo = {
+  proposals: (query?: Readonly<Record<string, string | undefined>>) => withQuery('/usulan', query),
+  proposal: (proposalId: string) => `/usulan/${encodeURIComponent(proposalId)}`,
+  recipients: (proposalId: string, query?: Readonly<Record<string, string | undefined>>) =>
+    withQuery(`/usulan/${encodeURIComponent(proposalId)}/penerima`, query),
+  upload: (query?: Readonly<Record<string, string | undefined>>) => withQuery('/unggah', query),
+  uploadResult: (uploadId: string) => `/unggah/${encodeURIComponent(uploadId)}`,
+  decrees: (query?: Readonly<Record<string, string | undefined>>) => withQuery('/sk', query),
+  decree: (decreeId: string) => `/sk/${encodeURIComponent(decreeId)}`,
+  audit: (proposalId?: string) =>
+    proposalId === undefined ? '/audit' : `/audit/${encodeURIComponent(proposalId)}`,
+  reconciliations: () => '/rekonsiliasi',
+  reconciliation: (runId: string) => `/rekonsiliasi/${encodeURIComponent(runId)}`,
+} as const;
+
+function withQuery(path: string, query?: Readonly<Record<string, string | undefined>>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== '') search.set(name, value);
+  }
+  return search.size > 0 ? `${path}?${search.toString()}` : path;
 }
 
 const listeners = new Set<() => void>();
@@ -28,6 +96,22 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
   if (options.replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   for (const listener of listeners) listener();
+}
+
+/**
+ * A link's click handler that navigates inside the app (a plain click; a click with a modifier, or
+ * the middle button, opens a new tab as links do).
+ */
+export function followLink(event: MouseEvent): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) {
+    return;
+  }
+  const anchor = (event.target as Element | null)?.closest?.('a');
+  if (!anchor || anchor.target === '_blank' || anchor.hasAttribute('download')) return;
+  const url = new URL(anchor.href, location.href);
+  if (url.origin !== location.origin || /^\/(oidc|api)\//.test(url.pathname)) return;
+  event.preventDefault();
+  navigate(`${url.pathname}${url.search}`);
 }
 
 /** The current route, following links, back and forward. */
@@ -43,4 +127,19 @@ export function useRoute(): Route {
     };
   }, []);
   return route;
+}
+
+/** The current query string's parameters (filters, page cursors), re-read on every navigation. */
+export function useQuery(): URLSearchParams {
+  const [search, setSearch] = useState(() => location.search);
+  useEffect(() => {
+    const update = () => setSearch(location.search);
+    listeners.add(update);
+    addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      removeEventListener('popstate', update);
+    };
+  }, []);
+  return new URLSearchParams(search);
 }

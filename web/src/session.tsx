@@ -2,9 +2,11 @@ import { type ComponentChildren, createContext } from 'preact';
 import { useContext, useMemo } from 'preact/hooks';
 import type { ApiRouteId } from '#shared/contract/api.ts';
 import type { ApiAnswer, ApiRequest } from '#shared/contract/client.ts';
+import type { Scope } from '#shared/http/caller.ts';
 import { apiClient } from './api.ts';
 import type { Session } from './auth.ts';
 import type { ConsoleConfig } from './config.ts';
+import { identityOf } from './who.ts';
 
 /**
  * What every signed-in screen stands on: the configuration, the session, and the API called with the
@@ -14,6 +16,8 @@ import type { ConsoleConfig } from './config.ts';
 export interface SignedIn {
   readonly config: ConsoleConfig;
   readonly session: Session;
+  /** What the API will let this user do (its role, region, agency), or none for an unusable account. */
+  readonly scope: Scope | undefined;
   call<R extends ApiRouteId>(route: R, request: ApiRequest<R>): Promise<ApiAnswer<R>>;
 }
 
@@ -28,9 +32,11 @@ export function SignedInProvider(props: {
   const { config, session, onExpired } = props;
   const value = useMemo<SignedIn>(() => {
     const client = apiClient(config, session.idToken);
+    const identity = identityOf(session.claims);
     return {
       config,
       session,
+      scope: identity.ok ? identity.scope : undefined,
       async call(route, request) {
         const answer = await client.call(route, request);
         if (answer.status === 401) onExpired();

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { routeOf } from '#shared/contract/client.ts';
 import type { IdClaims } from './auth.ts';
 import { formatDate, formatDateTime, formatRupiah } from './format.ts';
-import { parseRoute } from './router.ts';
+import { parseRoute, pathTo, type Route } from './router.ts';
 import { CAPABILITY_LABEL, identityOf } from './who.ts';
 
 const claims = (extra: Record<string, unknown>): IdClaims => ({
@@ -27,6 +28,39 @@ describe('parseRoute', () => {
       proposalId: '62.03-2026-S1',
     });
     expect(parseRoute('/sk/')).toEqual({ page: 'decrees' });
+  });
+
+  // One path of every page (a page added to Route fails to compile until it is named here).
+  const EXAMPLES: Readonly<Record<Route['page'], string>> = {
+    home: '/',
+    callback: '/auth/callback',
+    verify: '/verify/ABCD-EFGH-JKMN',
+    proposals: pathTo.proposals({ status: 'IN_REVIEW' }),
+    proposal: pathTo.proposal('62.03-2026-S1'),
+    recipients: pathTo.recipients('62.03-2026-S1'),
+    upload: pathTo.upload(),
+    'upload-result': pathTo.uploadResult('u-1'),
+    decrees: pathTo.decrees({ tahun: '2026' }),
+    decree: pathTo.decree('SK-62.03-2026-S1'),
+    audit: pathTo.audit(),
+    'audit-trail': pathTo.audit('62.03-2026-S1'),
+    reconciliations: pathTo.reconciliations(),
+    reconciliation: pathTo.reconciliation('run-1'),
+    'not-found': '/tidak-ada',
+  };
+
+  it('reads back every path it makes', () => {
+    for (const [page, path] of Object.entries(EXAMPLES)) {
+      expect(parseRoute(new URL(path, 'http://x').pathname).page, path).toBe(page);
+    }
+  });
+
+  it('never shadows an API route: a browser on a console path must not get JSON, nor a program HTML', () => {
+    // `/verify/{code}` is the one path both share on purpose (negotiated on Accept).
+    for (const [page, path] of Object.entries(EXAMPLES)) {
+      if (page === 'verify') continue;
+      expect(routeOf('GET', path), path).toBeUndefined();
+    }
   });
 });
 

@@ -28,7 +28,7 @@ export const SECTIONS: readonly Section[] = [
     needs: 'reconciliations:read',
     pages: ['reconciliations', 'reconciliation'],
   },
-  { label: 'Jejak audit', href: '/audit', needs: 'audit:read', pages: ['audit', 'audit-trail'] },
+  { label: 'Jejak audit', href: '/jejak-audit', needs: 'audit:read', pages: ['audit', 'audit-trail'] },
 ];
 
 export function Nav({ capabilities, route }: { capabilities: readonly Capability[]; route: Route }) {

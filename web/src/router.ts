@@ -20,7 +20,10 @@ export type Route =
   /** `/sk`: a year's decrees; `/sk/{id}`: one decree. */
   | { readonly page: 'decrees' }
   | { readonly page: 'decree'; readonly decreeId: string }
-  /** `/audit`: pick a proposal; `/audit/{proposalId}`: its trail and the chain's verdict. */
+  /**
+   * `/jejak-audit`: pick a proposal; `/jejak-audit/{proposalId}`: its trail and the chain's verdict.
+   * Not `/audit`: that path is the API's (`GET /audit`), and the console must never shadow an API path.
+   */
   | { readonly page: 'audit' }
   | { readonly page: 'audit-trail'; readonly proposalId: string }
   /** `/rekonsiliasi`: runs; `/rekonsiliasi/{runId}`: one run. */
@@ -34,7 +37,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/usulan': { page: 'proposals' },
   '/unggah': { page: 'upload' },
   '/sk': { page: 'decrees' },
-  '/audit': { page: 'audit' },
+  '/jejak-audit': { page: 'audit' },
   '/rekonsiliasi': { page: 'reconciliations' },
 };
 
@@ -45,7 +48,7 @@ const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] =
   [/^\/usulan\/([^/]+)\/penerima$/, (proposalId) => ({ page: 'recipients', proposalId })],
   [/^\/unggah\/([^/]+)$/, (uploadId) => ({ page: 'upload-result', uploadId })],
   [/^\/sk\/([^/]+)$/, (decreeId) => ({ page: 'decree', decreeId })],
-  [/^\/audit\/([^/]+)$/, (proposalId) => ({ page: 'audit-trail', proposalId })],
+  [/^\/jejak-audit\/([^/]+)$/, (proposalId) => ({ page: 'audit-trail', proposalId })],
   [/^\/rekonsiliasi\/([^/]+)$/, (runId) => ({ page: 'reconciliation', runId })],
 ];
 
@@ -76,7 +79,7 @@ export const pathTo = {
   decrees: (query?: Readonly<Record<string, string | undefined>>) => withQuery('/sk', query),
   decree: (decreeId: string) => `/sk/${encodeURIComponent(decreeId)}`,
   audit: (proposalId?: string) =>
-    proposalId === undefined ? '/audit' : `/audit/${encodeURIComponent(proposalId)}`,
+    proposalId === undefined ? '/jejak-audit' : `/jejak-audit/${encodeURIComponent(proposalId)}`,
   reconciliations: () => '/rekonsiliasi',
   reconciliation: (runId: string) => `/rekonsiliasi/${encodeURIComponent(runId)}`,
 } as const;

@@ -67,6 +67,14 @@ describe('the console', () => {
     expect(await page.getByTestId('wilayah').textContent()).toBe('Kabupaten Kapuas (62.03)');
     await expect(page.getByText('Mengunggah berkas daftar penerima').isVisible()).resolves.toBe(true);
     await expect(page.getByText('Membaca jejak audit').count()).resolves.toBe(0);
+    // The menu offers the operator's sections only (the API refuses the rest anyway).
+    const menu = page.getByRole('navigation', { name: 'Menu utama' });
+    expect(await menu.getByRole('link').allTextContents()).toEqual([
+      'Beranda',
+      'Usulan',
+      'Unggah berkas',
+      'SK Gubernur',
+    ]);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '03-siapa-saya');
 

@@ -7,6 +7,8 @@ import type { Route } from './router.ts';
  */
 interface Section {
   readonly label: string;
+  /** What the section is for, on the home page. */
+  readonly description: string;
   readonly href: string;
   readonly needs: Capability;
   /** The pages that belong to this section (the menu marks it as current there). */
@@ -16,23 +18,47 @@ interface Section {
 export const SECTIONS: readonly Section[] = [
   {
     label: 'Usulan',
+    description: 'Daftar usulan per kabupaten/kota, periode dan status; antrean verifikasi dan persetujuan.',
     href: '/usulan',
     needs: 'proposals:read',
     pages: ['proposals', 'proposal', 'recipients'],
   },
-  { label: 'Unggah berkas', href: '/unggah', needs: 'uploads:create', pages: ['upload', 'upload-result'] },
-  { label: 'SK Gubernur', href: '/sk', needs: 'decrees:read', pages: ['decrees', 'decree'] },
+  {
+    label: 'Unggah berkas',
+    description: 'Kirim berkas daftar penerima (CSV atau Excel) dan lihat hasil impornya baris demi baris.',
+    href: '/unggah',
+    needs: 'uploads:create',
+    pages: ['upload', 'upload-result'],
+  },
+  {
+    label: 'SK Gubernur',
+    description: 'Keputusan yang telah diterbitkan: nomor, tanggal, status, jumlah, dan dokumen PDF-nya.',
+    href: '/sk',
+    needs: 'decrees:read',
+    pages: ['decrees', 'decree'],
+  },
   {
     label: 'Rekonsiliasi',
+    description: 'Pencocokan penyaluran bank dengan SK yang berlaku: temuan per SK dan laporan.',
     href: '/rekonsiliasi',
     needs: 'reconciliations:read',
     pages: ['reconciliations', 'reconciliation'],
   },
-  { label: 'Jejak audit', href: '/jejak-audit', needs: 'audit:read', pages: ['audit', 'audit-trail'] },
+  {
+    label: 'Jejak audit',
+    description: 'Riwayat setiap tindakan atas sebuah usulan, dengan pemeriksaan keutuhan rantainya.',
+    href: '/jejak-audit',
+    needs: 'audit:read',
+    pages: ['audit', 'audit-trail'],
+  },
 ];
 
+/** The sections a user with these capabilities can use. */
+export const sectionsFor = (capabilities: readonly Capability[]): readonly Section[] =>
+  SECTIONS.filter((section) => capabilities.includes(section.needs));
+
 export function Nav({ capabilities, route }: { capabilities: readonly Capability[]; route: Route }) {
-  const sections = SECTIONS.filter((section) => capabilities.includes(section.needs));
+  const sections = sectionsFor(capabilities);
   return (
     <nav class="menu" aria-label="Menu utama">
       <ul>

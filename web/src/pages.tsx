@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Capability } from '#shared/http/caller.ts';
 import { completeSignIn, SignInError } from './auth.ts';
 import type { ConsoleConfig } from './config.ts';
 import { formatDateTime } from './format.ts';
+import { sectionsFor } from './nav.tsx';
 import { Loading, PageTitle, Problem } from './page.tsx';
 import { navigate } from './router.ts';
 import { useSignedIn } from './session.tsx';
@@ -138,6 +140,7 @@ export function WhoAmIPage() {
           <dd>{expires}</dd>
         </div>
       </dl>
+      <StartHere capabilities={capabilities} />
       <h2>Yang dapat Anda lakukan</h2>
       {capabilities.length > 0 ? (
         <ul class="checks">
@@ -149,6 +152,25 @@ export function WhoAmIPage() {
         <p>Peran ini belum memiliki tindakan di konsol.</p>
       )}
     </section>
+  );
+}
+
+/** The role's sections as the first thing to click after signing in. */
+function StartHere({ capabilities }: { capabilities: readonly Capability[] }) {
+  const sections = sectionsFor(capabilities);
+  if (sections.length === 0) return null;
+  return (
+    <>
+      <h2>Mulai bekerja</h2>
+      <ul class="start">
+        {sections.map((section) => (
+          <li key={section.href}>
+            <a href={section.href}>{section.label}</a>
+            <span class="muted"> · {section.description}</span>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

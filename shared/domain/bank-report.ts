@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { bankReportPath } from '../adapters/storage-keys.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { headerKey } from './columns.ts';
+import { type DateRules, parseDayDate } from './dates.ts';
 import { formatRupiah } from './decree.ts';
 import type { Severity } from './issues.ts';
 import { maskAccount } from './mask.ts';
@@ -341,56 +342,14 @@ export function parseAmount(text: string): FieldResult<number> {
   return ok(amount);
 }
 
-const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
-const DAY_FIRST_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
-/** A time of day after the date (`29/11/2026 10:15:00`, `2026-11-29T10:15`): read past, not kept. */
-const TIME_SUFFIX = /(?:\s+|T)\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*WIB|Z)?$/i;
-
-const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const TRANSACTION_DATE: DateRules = { label: 'Tanggal transaksi', minYear: 2000, maxYear: 2099 };
 
 /**
  * The transaction date as ISO `YYYY-MM-DD`, from `2026-11-29`, `29/11/2026`, `29-11-2026` (or
  * `29.11.2026`; day first, as in Indonesia), with or without a time of day after it.
  */
 export function parseTransactionDate(text: string): FieldResult<string> {
-  const shown = foldSpaces(text);
-  if (shown === '') {
-    return fail('DATE_REQUIRED', 'Tanggal transaksi wajib diisi, mis. 29/11/2026 atau 2026-11-29.');
-  }
-  const value = shown.replace(TIME_SUFFIX, '');
-  const iso = ISO_DATE.exec(value);
-  const dayFirst = iso ? undefined : DAY_FIRST_DATE.exec(value);
-  let year: number;
-  let month: number;
-  let day: number;
-  if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (dayFirst) [day, month, year] = [Number(dayFirst[1]), Number(dayFirst[3]), Number(dayFirst[4])];
-  else {
-    return fail(
-      'DATE_INVALID',
-      `Tanggal transaksi ${quote(shown)} tidak dapat dibaca. Tulis sebagai 29/11/2026 (hari/bulan/tahun) atau 2026-11-29.`,
-    );
-  }
-  if (year < 2000 || year > 2099) {
-    return fail(
-      'DATE_INVALID',
-      `Tanggal transaksi ${quote(shown)} memuat tahun ${year}, yang tidak mungkin. Periksa kembali.`,
-    );
-  }
-  if (month < 1 || month > 12) {
-    return fail(
-      'DATE_INVALID',
-      `Tanggal transaksi ${quote(shown)} memuat bulan ${month}, padahal bulan harus 1–12. Tulis tanggal sebagai hari/bulan/tahun, mis. 29/11/2026.`,
-    );
-  }
-  const maxDay = daysInMonth(year, month);
-  if (day < 1 || day > maxDay) {
-    return fail(
-      'DATE_INVALID',
-      `Tanggal transaksi ${quote(shown)} tidak ada di kalender: bulan ${month} tahun ${year} hanya ${maxDay} hari.`,
-    );
-  }
-  return ok(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+  return parseDayDate(text, TRANSACTION_DATE);
 }
 
 /**

@@ -10,9 +10,9 @@
 import * as z from 'zod';
 import { bankReportPath } from '../adapters/storage-keys.ts';
 import { lazySchema } from '../lazy-schema.ts';
-import { headerKey } from './columns.ts';
 import { type DateRules, parseDayDate } from './dates.ts';
 import { formatRupiah } from './decree.ts';
+import { type HeaderMatch, headerReader } from './header.ts';
 import type { Severity } from './issues.ts';
 import { maskAccount } from './mask.ts';
 import { cleanDigits, isScientificNotation, parseNik, quoteNonDigits } from './nik.ts';
@@ -88,49 +88,23 @@ const BANK_ALIASES: Readonly<Record<BankColumn, readonly string[]>> = {
   nomor_sk: ['Nomor SK', 'No SK', 'No. SK', 'SK'],
 };
 
-const columnByKey = new Map<string, BankColumn>();
-for (const column of BANK_COLUMNS) {
-  for (const alias of BANK_ALIASES[column]) columnByKey.set(headerKey(alias), column);
-}
-
-/** The bank column a header cell names, or undefined. */
-export const bankColumnForHeader = (text: string): BankColumn | undefined => columnByKey.get(headerKey(text));
-
-export interface BankHeaderMatch {
-  /** Cell index (0-based) → column. */
-  readonly columns: ReadonlyMap<number, BankColumn>;
-  /** Required columns this header lacks: the report cannot be read without them. */
-  readonly missing: BankColumn[];
-  /** Header texts that name no column (or repeat one already found); their cells are not read. */
-  readonly unknown: string[];
-}
-
-/** How many known columns make a row a header (a title row or a data row names none). */
-const HEADER_MIN_COLUMNS = 3;
+export type BankHeaderMatch = HeaderMatch<BankColumn>;
 
 /**
- * Reads `cells` as the header row of a bank report: it must name at least three known columns, so
- * title rows ("LAPORAN PENYALURAN BKK …") and data rows are passed over. The first cell naming a
- * column wins; a running-number column ("No") simply names none.
+ * The header row of a bank report names at least three known columns, so title rows ("LAPORAN
+ * PENYALURAN BKK …") and data rows are passed over; a running-number column ("No") simply names none.
  */
-export function detectBankHeader(cells: readonly string[]): BankHeaderMatch | undefined {
-  const columns = new Map<number, BankColumn>();
-  const found = new Set<BankColumn>();
-  const unknown: string[] = [];
-  cells.forEach((cell, index) => {
-    const text = cell.trim();
-    if (text === '') return;
-    const column = columnByKey.get(headerKey(text));
-    if (!column || found.has(column)) {
-      unknown.push(text);
-      return;
-    }
-    columns.set(index, column);
-    found.add(column);
-  });
-  if (found.size < HEADER_MIN_COLUMNS) return undefined;
-  return { columns, missing: BANK_REQUIRED_COLUMNS.filter((column) => !found.has(column)), unknown };
-}
+const bankHeader = headerReader<BankColumn>({
+  aliases: BANK_ALIASES,
+  required: BANK_REQUIRED_COLUMNS,
+  isHeader: (found) => found.size >= 3,
+});
+
+/** The bank column a header cell names, or undefined. */
+export const bankColumnForHeader = bankHeader.columnFor;
+
+/** Reads `cells` as the header row of a bank report. */
+export const detectBankHeader = bankHeader.detect;
 
 // --- Problems and the error report ---------------------------------------------------------------
 

@@ -3,7 +3,7 @@
  * Offices write headers freely ("No. NIK", "Nama Lengkap", "Desa/Kelurahan", "No. Rek"), often
  * below a few title rows; matching ignores case, spaces and punctuation.
  */
-import { compactKey } from './text.ts';
+import { type HeaderMatch as GenericHeaderMatch, headerReader } from './header.ts';
 
 export const COLUMN_NAMES = [
   'nik',
@@ -40,7 +40,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnName, string>> = {
   kabupaten: 'Kabupaten/Kota',
 };
 
-/** Header spellings per column; compared after {@link headerKey}. */
+/** Header spellings per column; compared after `headerKey` (`header.ts`). */
 const ALIASES: Readonly<Record<ColumnName, readonly string[]>> = {
   nik: [
     'NIK',
@@ -126,55 +126,31 @@ const ALIASES: Readonly<Record<ColumnName, readonly string[]>> = {
 };
 
 /** A running-number column ("No", "No. Urut") is normal in office files and is not data. */
-const RUNNING_NUMBER: ReadonlySet<string> = new Set(['no', 'nomor', 'nourut', 'nomorurut', 'nmr', 'urut']);
+export const RUNNING_NUMBER: ReadonlySet<string> = new Set([
+  'no',
+  'nomor',
+  'nourut',
+  'nomorurut',
+  'nmr',
+  'urut',
+]);
+
+export type HeaderMatch = GenericHeaderMatch<ColumnName>;
 
 /**
- * Header text → matching key: a note in brackets ("NIK (16 digit)") and required-field stars are
- * dropped, then case, spaces and punctuation.
+ * A row is the header when it names the NIK column and at least two other known columns, so a
+ * title row ("DAFTAR PENERIMA BKK …") or a data row is passed over; a running-number column is
+ * ignored.
  */
-export function headerKey(text: string): string {
-  const key = compactKey(text.replace(/\([^)]*\)|\[[^\]]*\]/g, ' '));
-  return key === '' ? compactKey(text) : key;
-}
-
-const columnByKey = new Map<string, ColumnName>();
-for (const column of COLUMN_NAMES) {
-  for (const alias of ALIASES[column]) columnByKey.set(headerKey(alias), column);
-}
+const header = headerReader<ColumnName>({
+  aliases: ALIASES,
+  required: REQUIRED_COLUMNS,
+  isHeader: (found) => found.has('nik') && found.size >= 3,
+  ignored: RUNNING_NUMBER,
+});
 
 /** The column that a header cell names, or undefined. */
-export const columnForHeader = (text: string): ColumnName | undefined => columnByKey.get(headerKey(text));
+export const columnForHeader = header.columnFor;
 
-export interface HeaderMatch {
-  /** Cell index (0-based) → column. */
-  readonly columns: ReadonlyMap<number, ColumnName>;
-  /** Required columns this header lacks: the file cannot be imported without them. */
-  readonly missing: ColumnName[];
-  /** Header texts that name no column (and repeats of a column already found); their cells are not read. */
-  readonly unknown: string[];
-}
-
-/**
- * Reads `cells` as a header row. Returns a match only when the row looks like one: it names the NIK
- * column and at least two other known columns, so a title row ("DAFTAR PENERIMA BKK …") or a data
- * row is passed over. The first cell naming a column wins; a running-number column is ignored.
- */
-export function detectHeader(cells: readonly string[]): HeaderMatch | undefined {
-  const columns = new Map<number, ColumnName>();
-  const found = new Set<ColumnName>();
-  const unknown: string[] = [];
-  cells.forEach((cell, index) => {
-    const text = cell.trim();
-    const key = headerKey(text);
-    if (key === '' || RUNNING_NUMBER.has(key)) return;
-    const column = columnByKey.get(key);
-    if (!column || found.has(column)) {
-      unknown.push(text);
-      return;
-    }
-    columns.set(index, column);
-    found.add(column);
-  });
-  if (!found.has('nik') || found.size < 3) return undefined;
-  return { columns, missing: REQUIRED_COLUMNS.filter((column) => !found.has(column)), unknown };
-}
+/** Reads `cells` as the header row of a recipient file (see {@link header}). */
+export const detectHeader = header.detect;

@@ -37,6 +37,7 @@ export async function prepareBareWrite(file: string, region: string): Promise<st
   if (made && made.mtimeMs >= (await stat(file)).mtimeMs) return cache;
   const { readCsvRecords } = await import('#shared/import/csv-records.ts');
   const { toRows } = await import('#shared/import/rows.ts');
+  const { RECIPIENT_LAYOUT } = await import('#shared/domain/columns.ts');
   const { validateRow, FileDuplicateTracker } = await import('#shared/domain/recipient-row.ts');
   const { recipientItems } = await import('#shared/adapters/recipients-repo.ts');
   const tracker = new FileDuplicateTracker();
@@ -47,7 +48,7 @@ export async function prepareBareWrite(file: string, region: string): Promise<st
   let rows = 0;
   const writeLine = (line: string) =>
     out.write(line) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', resolve));
-  for await (const { sourceRow, raw } of toRows(readCsvRecords(createReadStream(file)))) {
+  for await (const { sourceRow, raw } of toRows(readCsvRecords(createReadStream(file)), RECIPIENT_LAYOUT)) {
     const result = validateRow(raw, region);
     if (!result.recipient || result.errors.length > 0) continue;
     const issues = [...result.warnings, ...tracker.check(result.recipient, sourceRow)];

@@ -34,11 +34,15 @@ async function run(): Promise<Record<string, unknown>> {
     case 'parse-validate': {
       const { readCsvRecords } = await import('#shared/import/csv-records.ts');
       const { toRows } = await import('#shared/import/rows.ts');
+      const { RECIPIENT_LAYOUT } = await import('#shared/domain/columns.ts');
       const { validateRow, FileDuplicateTracker } = await import('#shared/domain/recipient-row.ts');
       const tracker = new FileDuplicateTracker();
       let rows = 0;
       let accepted = 0;
-      for await (const { sourceRow, raw } of toRows(readCsvRecords(createReadStream(file)))) {
+      for await (const { sourceRow, raw } of toRows(
+        readCsvRecords(createReadStream(file)),
+        RECIPIENT_LAYOUT,
+      )) {
         rows++;
         const result = validateRow(raw, '62.03');
         if (

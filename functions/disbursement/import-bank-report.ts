@@ -1,6 +1,6 @@
 import type { BankReportsRepository, PaymentsRepository } from '#shared/adapters/payments-repo.ts';
 import { type BankReportKey, bankErrorReportKey } from '#shared/adapters/storage-keys.ts';
-import { type BankIssue, bankReportRow, validateBankRow } from '#shared/domain/bank-report.ts';
+import { BANK_LAYOUT, type BankIssue, bankReportRow, validateBankRow } from '#shared/domain/bank-report.ts';
 import { readCsvRecords } from '#shared/import/csv-records.ts';
 import {
   type FileImportDeps,
@@ -10,11 +10,11 @@ import {
   runLeasedImport,
 } from '#shared/import/leased-import.ts';
 import { ReportWriter } from '#shared/import/report-writer.ts';
+import { toRows } from '#shared/import/rows.ts';
 import { FileRejection, fileTooLarge, readMetered } from '#shared/import/source.ts';
 import { logger } from '#shared/logger.ts';
 import type { BankReportRecord, FileIssue } from '#shared/model.ts';
 import type { CreatedObject } from '#shared/queue/s3-worker.ts';
-import { bankRows } from './bank-rows.ts';
 import { PaymentPipeline, type PipelineOptions } from './payment-pipeline.ts';
 
 export interface BankImportDeps extends FileImportDeps {
@@ -189,7 +189,7 @@ class Attempt implements ImportBody<BankReportRecord, BankImportOutcome> {
     this.lines = pipeline;
     const progressEvery = this.deps.progressEvery ?? 5_000;
     const records = readCsvRecords(metered, (delimiter) => this.report.useDelimiter(delimiter));
-    for await (const { sourceRow, raw } of bankRows(records)) {
+    for await (const { sourceRow, raw } of toRows(records, BANK_LAYOUT)) {
       await pipeline.add(sourceRow, validateBankRow(raw));
       if (pipeline.counts.lines % progressEvery === 0) await this.lease.heartbeat(pipeline.counts.lines);
     }

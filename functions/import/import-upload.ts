@@ -6,6 +6,7 @@ import { errorReportKey, type UploadKey } from '#shared/adapters/storage-keys.ts
 import type { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
+import { RECIPIENT_LAYOUT } from '#shared/domain/columns.ts';
 import type { Issue } from '#shared/domain/issues.ts';
 import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
@@ -221,7 +222,7 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
   private async importRows(records: AsyncIterable<SourceRecord & { sheet?: number }>): Promise<void> {
     const tracker = new FileDuplicateTracker();
     const progressEvery = this.deps.progressEvery ?? 5_000;
-    for await (const { sourceRow, raw } of toRows(records)) {
+    for await (const { sourceRow, raw } of toRows(records, RECIPIENT_LAYOUT)) {
       this.counts.rows++;
       if (this.counts.rows > this.deps.limits.maxRows) {
         throw new FileRejection(

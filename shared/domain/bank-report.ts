@@ -106,6 +106,15 @@ export const bankColumnForHeader = bankHeader.columnFor;
 /** Reads `cells` as the header row of a bank report. */
 export const detectBankHeader = bankHeader.detect;
 
+/** The bank report as the row reader (`shared/import/rows.ts`) reads it. */
+export const BANK_LAYOUT = {
+  header: bankHeader,
+  labels: BANK_COLUMN_LABELS,
+  missingAdvice: 'Minta laporan penyaluran dari Bank Kalteng yang memuat kolom tersebut.',
+  headerHint:
+    'Laporan bank harus memuat baris judul seperti No Referensi, No Rekening, Nama, Jumlah, Status, Tanggal Transaksi.',
+} as const;
+
 // --- Problems and the error report ---------------------------------------------------------------
 
 export const BANK_ISSUE_CODES = [

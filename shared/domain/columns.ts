@@ -154,3 +154,11 @@ export const columnForHeader = header.columnFor;
 
 /** Reads `cells` as the header row of a recipient file (see {@link header}). */
 export const detectHeader = header.detect;
+
+/** The recipient file as the row reader (`shared/import/rows.ts`) reads it. */
+export const RECIPIENT_LAYOUT = {
+  header,
+  labels: COLUMN_LABELS,
+  missingAdvice: 'Tambahkan kolom tersebut dengan judul yang sesuai templat, lalu unggah ulang.',
+  headerHint: 'Pastikan ada baris berisi judul kolom seperti NIK, Nama, Peran, Kecamatan, Desa, No Rekening.',
+} as const;

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { bankRows } from '#functions/disbursement/bank-rows.ts';
 import { PAYMENT_SHARDS, paymentKey, paymentShard } from '#shared/adapters/keys.ts';
 import { bankErrorReportKey, parseBankReportKey } from '#shared/adapters/storage-keys.ts';
 import {
   BANK_COLUMN_LABELS,
+  BANK_LAYOUT,
   type BankIssue,
   bankColumnForHeader,
   bankReportRow,
@@ -24,6 +24,7 @@ import {
 } from '#shared/domain/bank-report.ts';
 import { REPORT_COLUMNS } from '#shared/domain/report.ts';
 import { readCsvRecords } from '#shared/import/csv-records.ts';
+import { toRows } from '#shared/import/rows.ts';
 
 const NIK = '6201011203850001';
 const ACCOUNT = '1002003004';
@@ -100,7 +101,8 @@ describe('bank report columns', () => {
       'Referensi;No Rekening;Nama;Jumlah;Status;Tanggal\r\n' +
       `R1;${ACCOUNT};Budi;1.250.000;BERHASIL;29/11/2026\r\n;;;;;\r\nR2;${ACCOUNT};Sari;Rp 500.000,00;gagal;2026-11-30\r\n`;
     const rows = [];
-    for await (const row of bankRows(readCsvRecords(Readable.from([Buffer.from(text)])))) rows.push(row);
+    for await (const row of toRows(readCsvRecords(Readable.from([Buffer.from(text)])), BANK_LAYOUT))
+      rows.push(row);
     expect(rows).toEqual([
       {
         sourceRow: 5,
@@ -129,7 +131,7 @@ describe('bank report columns', () => {
 
   it('refuses a report without a header, with missing columns, or empty', async () => {
     const read = async (text: string) => {
-      for await (const _ of bankRows(readCsvRecords(Readable.from([Buffer.from(text)])))) {
+      for await (const _ of toRows(readCsvRecords(Readable.from([Buffer.from(text)])), BANK_LAYOUT)) {
         // drain
       }
     };

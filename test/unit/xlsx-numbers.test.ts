@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { ColumnName } from '#shared/domain/columns.ts';
+import { type ColumnName, RECIPIENT_LAYOUT } from '#shared/domain/columns.ts';
 import { exactCellDigits, parseNik } from '#shared/domain/nik.ts';
 import { FileDuplicateTracker, validateRow } from '#shared/domain/recipient-row.ts';
 import { type RawRow, toRows } from '#shared/import/rows.ts';
@@ -133,13 +133,13 @@ describe('numeric account cells through validation', () => {
 });
 
 /** Every data row of an XLSX, as the importer reads it (the real streaming reader and header search). */
-async function readRows(body: Buffer): Promise<RawRow[]> {
-  const rows: RawRow[] = [];
+async function readRows(body: Buffer): Promise<RawRow<ColumnName>[]> {
+  const rows: RawRow<ColumnName>[] = [];
   const records = readXlsxRecords(Readable.from([body]), {
     maxUncompressedBytes: 50 * 1024 * 1024,
     maxRatio: 100,
   });
-  for await (const raw of toRows(records)) rows.push(raw);
+  for await (const raw of toRows(records, RECIPIENT_LAYOUT)) rows.push(raw);
   return rows;
 }
 

@@ -16,7 +16,7 @@ import { type HeaderMatch, headerReader } from './header.ts';
 import type { Severity } from './issues.ts';
 import { maskAccount } from './mask.ts';
 import { cleanDigits, isScientificNotation, parseNik, quoteNonDigits } from './nik.ts';
-import { SEVERITY_LABELS, safeCell } from './report.ts';
+import { problemRow } from './report.ts';
 import { compactKey, foldSpaces } from './text.ts';
 
 // --- Columns -------------------------------------------------------------------------------------
@@ -170,15 +170,8 @@ export interface BankIssue {
  * pesan`): the source row as Excel shows it (empty for a whole-report problem), the column by its
  * label, the code, the level and the message; every cell formula-safe.
  */
-export function bankReportRow(sourceRow: number | null, issue: BankIssue): string[] {
-  return [
-    sourceRow === null ? '' : String(sourceRow),
-    issue.column === null ? '' : BANK_COLUMN_LABELS[issue.column],
-    issue.code,
-    SEVERITY_LABELS[issue.severity],
-    issue.message,
-  ].map(safeCell);
-}
+export const bankReportRow = (sourceRow: number | null, issue: BankIssue): string[] =>
+  problemRow(sourceRow, issue, BANK_COLUMN_LABELS);
 
 /**
  * The one report line of a refused line: its first error, with the other columns that also need

@@ -27,17 +27,33 @@ export function safeCell(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/** A problem with one row (or the whole file, `column` null) of any kind of imported file. */
+export interface RowProblem<C extends string> {
+  readonly column: C | null;
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
 /**
  * One report line for a problem: the source row as the operator sees it in Excel (empty for a
- * whole-file problem), the column by its header label (`NIK`, `Desa/Kelurahan`), the code, the level
- * and the message. Every cell goes through {@link safeCell}.
+ * whole-file problem), the column by its header label (`NIK`, `Desa/Kelurahan`; `labels` of the
+ * file's kind), the code, the level and the message. Every cell goes through {@link safeCell}.
  */
-export function reportRow(sourceRow: number | null, issue: Issue): string[] {
+export function problemRow<C extends string>(
+  sourceRow: number | null,
+  issue: RowProblem<C>,
+  labels: Readonly<Record<C, string>>,
+): string[] {
   return [
     sourceRow === null ? '' : String(sourceRow),
-    issue.column === null ? '' : COLUMN_LABELS[issue.column],
+    issue.column === null ? '' : labels[issue.column],
     issue.code,
     SEVERITY_LABELS[issue.severity],
     issue.message,
   ].map(safeCell);
 }
+
+/** {@link problemRow} of a recipient file. */
+export const reportRow = (sourceRow: number | null, issue: Issue): string[] =>
+  problemRow(sourceRow, issue, COLUMN_LABELS);

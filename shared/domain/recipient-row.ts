@@ -204,35 +204,40 @@ function checkNik(text: string, region: RegionCode, add: Add): string | undefine
 }
 
 function checkName(text: string, add: Add): string | undefined {
-  if (text === '') {
-    add(issueError('nama', 'NAME_REQUIRED', 'Nama wajib diisi sesuai KTP.'));
+  const problem = nameProblem(text);
+  if (problem) {
+    add(issueError('nama', problem.code, problem.message));
     return undefined;
   }
+  return text;
+}
+
+/**
+ * What is wrong with a person's name as written (empty, too long, characters no name has), or
+ * undefined. Shared by every file that names people (recipient lists, DTSEN members).
+ */
+export function nameProblem(
+  text: string,
+): { readonly code: 'NAME_REQUIRED' | 'NAME_INVALID'; readonly message: string } | undefined {
+  if (text === '') return { code: 'NAME_REQUIRED', message: 'Nama wajib diisi sesuai KTP.' };
   if (text.length > NAME_MAX_LENGTH) {
-    add(
-      issueError(
-        'nama',
-        'NAME_INVALID',
-        `Nama terlalu panjang (${text.length} karakter, paling banyak ${NAME_MAX_LENGTH}). Periksa apakah isi kolom lain ikut tertempel ke kolom Nama.`,
-      ),
-    );
-    return undefined;
+    return {
+      code: 'NAME_INVALID',
+      message: `Nama terlalu panjang (${text.length} karakter, paling banyak ${NAME_MAX_LENGTH}). Periksa apakah isi kolom lain ikut tertempel ke kolom Nama.`,
+    };
   }
   if (!NAME_PATTERN.test(text)) {
     const bad = [...new Set([...text].filter((char) => !NAME_ALLOWED_CHAR.test(char)))].slice(0, 5);
     const what =
       bad.length > 0 ? `memuat karakter ${bad.map((char) => `"${char}"`).join(', ')}` : 'harus diawali huruf';
-    add(
-      issueError(
-        'nama',
-        'NAME_INVALID',
+    return {
+      code: 'NAME_INVALID',
+      message:
         `Nama ${what}. Nama hanya boleh berisi huruf, spasi, titik, koma, tanda petik dan tanda hubung (mis. "Drs. H. Ahmad, S.Pd."). ` +
-          'Periksa apakah kolom tertukar, lalu tulis nama sesuai KTP.',
-      ),
-    );
-    return undefined;
+        'Periksa apakah kolom tertukar, lalu tulis nama sesuai KTP.',
+    };
   }
-  return text;
+  return undefined;
 }
 
 /** The optional account holder's name: kept when it reads as a name, else left out with a warning. */

@@ -5,13 +5,13 @@ import { FileRejection, type SourceRecord } from './source.ts';
 
 /**
  * Reads CSV as Indonesian offices produce it: UTF-8 with or without BOM, or Windows-1252 when Excel
- * saved "CSV (Comma delimited)" in a Windows code page; `,` or `;` between fields (Excel with
- * Indonesian regional settings writes `;`); CRLF or LF; quoted fields with embedded delimiters and
+ * saved "CSV (Comma delimited)" in a Windows code page; `,`, `;` or `|` between fields (Excel with
+ * Indonesian regional settings writes `;`, DTSEN extracts often `|`); CRLF or LF; quoted fields with embedded delimiters and
  * line breaks. Streams: memory stays bounded by one record.
  *
  * The delimiter is decided from the first lines (see {@link sniffDelimiter}) and reported through
  * `onDelimiter`, so the error report can use the same one (it then opens correctly in the
- * operator's own Excel).
+ * operator's own Excel); a pipe-separated file gets a `;` report, which Excel opens.
  */
 export async function* readCsvRecords(
   input: Readable,
@@ -21,7 +21,7 @@ export async function* readCsvRecords(
   const first = await decoded.next();
   if (first.done) return;
   const delimiter = sniffDelimiter(first.value);
-  onDelimiter?.(delimiter);
+  onDelimiter?.(delimiter === '|' ? ';' : delimiter);
 
   const parser = parse({
     delimiter,
@@ -67,18 +67,21 @@ export async function* readCsvRecords(
   }
 }
 
-/** Decides between `,` and `;` by counting them outside quotes in the first lines. */
-export function sniffDelimiter(sample: string): ',' | ';' {
+/** Decides between `,`, `;` and `|` by counting them outside quotes in the first lines (a tie: `,`). */
+export function sniffDelimiter(sample: string): ',' | ';' | '|' {
   let commas = 0;
   let semicolons = 0;
+  let pipes = 0;
   let quoted = false;
   let lines = 0;
   for (const char of sample) {
     if (char === '"') quoted = !quoted;
     else if (!quoted && char === ',') commas++;
     else if (!quoted && char === ';') semicolons++;
+    else if (!quoted && char === '|') pipes++;
     else if (!quoted && char === '\n' && ++lines >= 50) break;
   }
+  if (pipes > commas && pipes > semicolons) return '|';
   return semicolons > commas ? ';' : ',';
 }
 

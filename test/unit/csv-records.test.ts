@@ -40,5 +40,6 @@ describe('readCsvRecords', () => {
   it('picks ; or , from the first lines, ignoring quoted text', () => {
     expect(sniffDelimiter('NIK;Nama;Peran\n1;"A, B";C\n')).toBe(';');
     expect(sniffDelimiter('NIK,Nama,Peran\n1,"A; B",C\n')).toBe(',');
+    expect(sniffDelimiter('NO_KK|NIK|NAMA\n6203|6203|"A, B; C"\n')).toBe('|');
   });
 });

@@ -92,6 +92,7 @@ export function placeFamily(region: RegionCode, cells: PlaceCells): Placed {
     code: kecamatanCodeOf(digitsOf(cells.kecamatanCode)),
     name: foldSpaces(cells.kecamatanName ?? ''),
     parent: region,
+    region,
     find: (name) => findKecamatan(region, name),
     suggest: (name) => suggestKecamatan(region, name),
     inParent: (place) => regionOfPlace(place.code) === region,
@@ -105,6 +106,7 @@ export function placeFamily(region: RegionCode, cells: PlaceCells): Placed {
     code: desaCodeOf(digitsOf(cells.desaCode)),
     name: foldSpaces(cells.desaName ?? ''),
     parent: kecamatan.place.code,
+    region,
     find: (name) => findDesa(kecamatan.place.code, name),
     suggest: (name) => suggestDesa(kecamatan.place.code, name),
     inParent: (place) => kecamatanOfDesa(place.code) === kecamatan.place.code,
@@ -160,6 +162,8 @@ interface Resolve {
   readonly code: string | undefined;
   readonly name: string;
   readonly parent: string;
+  /** The upload's region. */
+  readonly region: RegionCode;
   find(name: string): Place | undefined;
   suggest(name: string): string | undefined;
   inParent(place: Place): boolean;
@@ -191,7 +195,10 @@ function resolvePlace(input: Resolve): { ok: true; place: Place } | Refusal {
     }
   }
   if (byName) {
-    if (code !== undefined && byCode?.code !== byName.code) {
+    // A code of this region that names another place is the trap worth a word (BPS desa codes
+    // that are valid Kemendagri codes of a different village); a code of another shape or region
+    // (a BPS extract's own numbering, on every row) is set aside silently.
+    if (code !== undefined && regionOfPlace(code) === input.region && byCode?.code !== byName.code) {
       const owner = input.nameOf(code);
       notes.push({
         code: level === 'kecamatan' ? 'KODE_KECAMATAN_DIABAIKAN' : 'KODE_DESA_DIABAIKAN',

@@ -1,6 +1,8 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditKey } from '#shared/adapters/keys.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { type ApiClient, createApiClient } from '#shared/contract/client.ts';
 import { amountsForPeriod } from '#shared/domain/decree.ts';
@@ -245,5 +247,43 @@ describe('oversight in the console', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('Tidak ditemukan');
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  // Last: it alters the seeded trail.
+  it('shows a broken chain in red, naming the record and the problem', async () => {
+    // Someone with access to the table rewrites a reason after the fact.
+    const { documentClient } = await import('#shared/adapters/clients.ts');
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: String(process.env.TABLE_NAME),
+        Key: auditKey(decree.proposalId, 4),
+        UpdateExpression: 'SET #r = :r',
+        ExpressionAttributeNames: { '#r': 'reason' },
+        ExpressionAttributeValues: { ':r': 'Disetujui tanpa catatan.' },
+      }),
+    );
+    const answer = await auditor.call('GetAudit', { query: { entityId: decree.proposalId } });
+    expect(answer.ok && answer.body.chain).toMatchObject({
+      valid: false,
+      brokenAt: 4,
+      problem: 'content altered',
+    });
+
+    await signInAs(page, stack.apiUrl, 'Auditor Inspektorat');
+    await page.goto(`${stack.apiUrl}/audit/${decree.proposalId}`);
+    const verdict = page.getByTestId('putusan-rantai');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('role')).toBe('alert');
+    expect(await verdict.locator('.verdict-title').textContent()).toBe(
+      'Rantai jejak audit rusak pada catatan #4',
+    );
+    expect(await verdict.textContent()).toContain('isi catatan telah diubah setelah dicatat');
+    // The records from the broken one on are marked; those before are not.
+    expect(
+      await page.locator('[data-testid=jejak-audit] tr.audit-broken').first().getAttribute('data-seq'),
+    ).toBe('4');
+    expect(await page.locator('[data-testid=jejak-audit] tr[data-seq="3"]').getAttribute('class')).toBeNull();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '33-auditor-jejak-rusak');
   });
 });

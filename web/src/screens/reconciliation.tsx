@@ -95,21 +95,11 @@ function RunTable({ items }: { items: readonly ReconciliationSummary[] }) {
             <th scope="col">Rekonsiliasi</th>
             <th scope="col">Pemicu</th>
             <th scope="col">Status</th>
-            <th scope="col">Diminta</th>
-            <th scope="col">Mulai</th>
-            <th scope="col">Selesai</th>
+            <th scope="col">Waktu (WIB)</th>
             <th scope="col" class="num">
               Lama
             </th>
-            <th scope="col" class="num">
-              SK
-            </th>
-            <th scope="col" class="num">
-              Penerima menurut SK
-            </th>
-            <th scope="col" class="num">
-              Baris laporan bank
-            </th>
+            <th scope="col">Masukan</th>
             <th scope="col" class="num">
               Temuan
             </th>
@@ -128,13 +118,30 @@ function RunTable({ items }: { items: readonly ReconciliationSummary[] }) {
               <td>
                 <RunStatusBadge status={run.status} />
               </td>
-              <td>{formatDateTime(run.requestedAt)}</td>
-              <td>{run.startedAt ? formatDateTime(run.startedAt) : '—'}</td>
-              <td>{run.finishedAt ? formatDateTime(run.finishedAt) : '—'}</td>
+              <td>
+                <dl class="run-times">
+                  <dt>Diminta</dt>
+                  <dd>{shortDateTime(run.requestedAt)}</dd>
+                  {run.startedAt ? (
+                    <>
+                      <dt>Mulai</dt>
+                      <dd>{shortDateTime(run.startedAt)}</dd>
+                    </>
+                  ) : null}
+                  {run.finishedAt ? (
+                    <>
+                      <dt>Selesai</dt>
+                      <dd>{shortDateTime(run.finishedAt)}</dd>
+                    </>
+                  ) : null}
+                </dl>
+              </td>
               <td class="num">{duration(run.durationMs)}</td>
-              <td class="num">{run.inputs ? formatNumber(run.inputs.decrees) : '—'}</td>
-              <td class="num">{run.inputs ? formatNumber(run.inputs.expected) : '—'}</td>
-              <td class="num">{run.inputs ? formatNumber(run.inputs.paymentLines) : '—'}</td>
+              <td>
+                {run.inputs
+                  ? `${formatNumber(run.inputs.decrees)} SK · ${formatNumber(run.inputs.expected)} penerima · ${formatNumber(run.inputs.paymentLines)} baris bank`
+                  : '—'}
+              </td>
               <td class="num">{run.counts ? formatNumber(totalFindings(run.counts)) : '—'}</td>
             </tr>
           ))}
@@ -412,6 +419,14 @@ function PaidCharts({ decrees }: { decrees: readonly DecreeRow[] }) {
     </>
   );
 }
+
+/** A compact date and time in WIB for a table cell (`6 Des 2026 16.30`): the column says WIB. */
+const shortFormat = new Intl.DateTimeFormat('id-ID', {
+  timeZone: 'Asia/Jakarta',
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+const shortDateTime = (value: string) => shortFormat.format(new Date(value)).replace(',', '');
 
 function regionName(code: string): string {
   return REGIONS.find((region) => region.code === code)?.name ?? code;

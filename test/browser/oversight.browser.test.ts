@@ -239,6 +239,10 @@ describe('oversight in the console', () => {
     expect(await page.content()).not.toMatch(NIK);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '30-auditor-jejak');
+
+    // On a phone: the trail scrolls in its own box, the page does not spill sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
   });
 
   it('says plainly when a proposal has no audit trail', async () => {

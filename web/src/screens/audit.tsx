@@ -207,15 +207,40 @@ function AuditTable({
   );
 }
 
+/** The names of the details the workflow records, in words; any other shows as the API names it. */
+const DETAIL_LABEL: Readonly<Record<string, string>> = {
+  uploadId: 'unggahan',
+  listId: 'daftar',
+  recipientCount: 'penerima',
+  recipientId: 'penerima',
+  flag: 'temuan',
+  runId: 'pemeriksaan',
+  blocking: 'temuan menghambat',
+  openBlocking: 'temuan menghambat terbuka',
+  warnings: 'peringatan',
+  signed: 'OPD sudah menyetujui',
+  required: 'OPD harus menyetujui',
+  opd: 'OPD',
+  number: 'nomor SK',
+  decreeId: 'SK',
+  sha256: 'SHA-256 PDF',
+};
+
 /** The record's ids and counts (the API keeps no personal data there), as `name: value`. */
 function Details({ details }: { details: Readonly<Record<string, string | number | boolean>> }) {
   const entries = Object.entries(details);
   if (entries.length === 0) return null;
+  const shown = (value: string | number | boolean) =>
+    typeof value === 'number'
+      ? formatNumber(value)
+      : typeof value === 'boolean'
+        ? value
+          ? 'ya'
+          : 'tidak'
+        : value;
   return (
     <span class="audit-details">
-      {entries
-        .map(([name, value]) => `${name}: ${typeof value === 'number' ? formatNumber(value) : String(value)}`)
-        .join(' · ')}
+      {entries.map(([name, value]) => `${DETAIL_LABEL[name] ?? name}: ${shown(value)}`).join(' · ')}
     </span>
   );
 }

@@ -10,7 +10,8 @@
  * against a bare table of the same rows. `BENCH_PARTS=import,checks,decree,api` (or
  * `npm run bench -- --only lists,api`) picks the parts. `cold` (issue #11) bundles every function as
  * CDK does and times fresh processes importing each, against a bare DynamoDB-only handler; it needs
- * no emulators.
+ * no emulators. `console` (issue #13) opens each console screen in headless Chromium on a local stack
+ * holding a 30,000-recipient list, warm and cold, beside the bare API calls the screen makes.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { REPO_ROOT } from '../local/lambda.ts';
 import { benchApi } from './api.ts';
 import { benchChecks, formatChecksBench } from './checks.ts';
 import { benchCold, formatColdBench } from './cold.ts';
+import { benchConsole, formatConsoleBench } from './console.ts';
 import { benchDecree, formatDecreeBench } from './decree.ts';
 import { benchImport, formatImportBench } from './import.ts';
 import { benchLists, formatListsBench } from './lists.ts';
@@ -33,14 +35,15 @@ const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(','
  * (a 30k-recipient SK vs a bare table), `reconcile` (300k report lines against 300k decreed
  * recipients vs reading them), `lists` (the list routes on a 300k-row list, filtered and not, vs the
  * same reads bare), `api` (50 clients), `cold` (every function's bundle size and cold import time vs a
- * bare handler). `--only <parts>` on the command line wins over the variable.
+ * bare handler), `console` (every console screen in headless Chromium vs its bare API calls).
+ * `--only <parts>` on the command line wins over the variable.
  */
 const only = process.argv.indexOf('--only');
 const PARTS = new Set(
   (
     (only >= 0 ? process.argv[only + 1] : undefined) ??
     process.env.BENCH_PARTS ??
-    'cold,import,checks,decree,reconcile,lists,api'
+    'cold,import,checks,decree,reconcile,lists,api,console'
   ).split(','),
 );
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   if (PARTS.has('import')) await importPart();
   if (EMULATED_PARTS.some((part) => PARTS.has(part))) await emulatedParts();
   if (PARTS.has('api')) reportApi(await benchApi());
+  if (PARTS.has('console')) console.log(`\n${formatConsoleBench(await benchConsole())}`);
 }
 
 async function importPart(): Promise<void> {

@@ -147,7 +147,7 @@ export const SCREENS: readonly Screen[] = [
   {
     name: 'Jejak audit',
     user: 'auditor',
-    path: (seed) => `/audit/${seed.proposalId}`,
+    path: (seed) => `/jejak-audit/${seed.proposalId}`,
     ready: '[data-testid=jejak-audit] tbody tr',
     api: (seed) => [`/audit?entityId=${seed.proposalId}`],
   },

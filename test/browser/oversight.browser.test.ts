@@ -206,7 +206,7 @@ describe('oversight in the console', () => {
 
     await page.getByLabel('Nomor usulan').fill(decree.proposalId);
     await page.getByRole('button', { name: 'Buka jejak' }).click();
-    await page.waitForURL(`**/audit/${encodeURIComponent(decree.proposalId)}`);
+    await page.waitForURL(`**/jejak-audit/${encodeURIComponent(decree.proposalId)}`);
     const verdict = page.getByTestId('putusan-rantai');
     await verdict.waitFor();
 
@@ -247,7 +247,7 @@ describe('oversight in the console', () => {
 
   it('says plainly when a proposal has no audit trail', async () => {
     await signInAs(page, stack.apiUrl, 'Auditor Inspektorat');
-    await page.goto(`${stack.apiUrl}/audit/62.03-2099-S1`);
+    await page.goto(`${stack.apiUrl}/jejak-audit/62.03-2099-S1`);
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('Tidak ditemukan');
     expect(await seriousViolations(page)).toEqual([]);
@@ -274,7 +274,7 @@ describe('oversight in the console', () => {
     });
 
     await signInAs(page, stack.apiUrl, 'Auditor Inspektorat');
-    await page.goto(`${stack.apiUrl}/audit/${decree.proposalId}`);
+    await page.goto(`${stack.apiUrl}/jejak-audit/${decree.proposalId}`);
     const verdict = page.getByTestId('putusan-rantai');
     await verdict.waitFor();
     expect(await verdict.getAttribute('role')).toBe('alert');

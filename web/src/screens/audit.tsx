@@ -11,8 +11,8 @@ import { ROLE_LABEL } from '../who.ts';
 import './audit.css';
 
 /**
- * The auditor's screens. `/audit`: pick a proposal (by its id, or from the latest ones);
- * `/audit/{proposalId}`: its trail, record by record, under the verdict on the hash chain, which
+ * The auditor's screens. `/jejak-audit`: pick a proposal (by its id, or from the latest ones);
+ * `/jejak-audit/{proposalId}`: its trail, record by record, under the verdict on the hash chain, which
  * comes first and in plain words, because it is what the auditor came for.
  *
  * Action names come from `AUDIT_ACTION_LABEL` (a `Record<AuditAction, string>` in the shared

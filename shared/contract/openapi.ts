@@ -53,7 +53,7 @@ function errorStatuses(route: RouteContract, access: RouteAccessInfo): number[] 
     statuses.add(403);
   }
   if (route.params) statuses.add(404);
-  if (route.method === 'POST') {
+  if (route.method === 'POST' && !route.readOnly) {
     statuses.add(409);
     statuses.add(413);
   }
@@ -102,7 +102,7 @@ export function openApiDocument(routes: readonly RouteAccessInfo[], version: str
         : {}),
       responses,
     };
-    if (route.method === 'POST') {
+    if (route.method === 'POST' && !route.readOnly) {
       (operation.parameters as JsonSchema[]).push({ $ref: '#/components/parameters/IdempotencyKey' });
     }
     paths[route.path] ??= {};

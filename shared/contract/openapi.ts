@@ -53,8 +53,9 @@ function errorStatuses(route: RouteContract, access: RouteAccessInfo): number[] 
     statuses.add(403);
   }
   if (route.params) statuses.add(404);
-  if (route.method === 'POST' && !route.readOnly) {
-    statuses.add(409);
+  if (route.method === 'POST') {
+    // Every body is size-checked; only a write has rules to refuse it by.
+    if (!route.readOnly) statuses.add(409);
     statuses.add(413);
   }
   return [...statuses].sort();

@@ -38,13 +38,18 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
 };
 
-/** What CloudFront's response headers policy sets in AWS, on every console response. */
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': consoleContentSecurityPolicy(),
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
+/**
+ * What CloudFront's response headers policy sets in AWS, on every console response; `connectOrigins`
+ * as there: where the console may call besides its own origin (the uploads bucket's S3).
+ */
+function securityHeaders(connectOrigins: readonly string[]): Readonly<Record<string, string>> {
+  return {
+    'content-security-policy': consoleContentSecurityPolicy(connectOrigins),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+  };
+}
 
 /**
  * The console's files from `distDir` (read once: built files never change under a running stack),
@@ -53,8 +58,19 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export async function consoleFrontDoor(options: {
   readonly oidc: LocalOidc;
   readonly distDir?: string;
+  /** The local S3's origin, which the browser PUTs uploads to (the presigned URL's). */
+  readonly connectOrigins?: readonly string[];
 }): Promise<ConsoleFrontDoor> {
   const distDir = options.distDir ?? WEB_DIST;
+  const headers = securityHeaders(options.connectOrigins ?? []);
+  const send = (
+    res: ServerResponse,
+    method: string,
+    status: number,
+    type: string,
+    body: Buffer,
+    cacheControl: string,
+  ) => sendWith(headers, res, method, status, type, body, cacheControl);
   const { oidc } = options;
   const index = await readFile(join(distDir, 'index.html')).catch(() => undefined);
   const assets = new Map<string, Buffer>();
@@ -107,7 +123,8 @@ function wantsHtml(req: IncomingMessage): boolean {
   return /(^|,)\s*text\/html\s*(;|,|$)/i.test(accept);
 }
 
-function send(
+function sendWith(
+  headers: Readonly<Record<string, string>>,
   res: ServerResponse,
   method: string,
   status: number,
@@ -116,7 +133,7 @@ function send(
   cacheControl: string,
 ): void {
   res.statusCode = status;
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-type', type);
   res.setHeader('cache-control', cacheControl);
   res.setHeader('content-length', body.length);

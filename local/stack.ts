@@ -36,6 +36,7 @@ import {
   type StateSummary,
   startAutosave,
 } from './persistence.ts';
+import { localUploadCorsRule } from './s3-compat.ts';
 import { S3EventSource, type S3EventSourceOptions } from './s3-events.ts';
 import { SqsEventSource, type SqsEventSourceOptions } from './sqs-events.ts';
 
@@ -168,6 +169,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.quiet ? () => {} : (line: string) => console.error(line);
   const emulators = await startEmulators({
     log,
+    // The console is served on a loopback port (chosen below, or 0 for any): the browser PUTs the
+    // file straight to the local S3 from there, so its origin is allowed as the deployed console's is.
+    ...(options.console
+      ? {
+          uploadCors: {
+            ...localUploadCorsRule(),
+            allowedOrigins: [
+              ...localUploadCorsRule().allowedOrigins,
+              'http://127.0.0.1:*',
+              'http://localhost:*',
+            ],
+          },
+        }
+      : {}),
     ...(options.javaHeapMb === undefined ? {} : { javaHeapMb: options.javaHeapMb }),
   });
   let s3Events: S3EventSource | undefined;
@@ -367,7 +382,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     if (options.console) {
       oidc = await startLocalOidc(gateway.url);
-      frontDoor = await consoleFrontDoor({ oidc });
+      frontDoor = await consoleFrontDoor({ oidc, connectOrigins: [new URL(emulators.s3Endpoint).origin] });
     }
 
     const fileSources = [s3Events, bankReports];

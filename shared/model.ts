@@ -98,6 +98,24 @@ export const FileIssueSchema = /* @__PURE__ */ lazySchema(() =>
 );
 export type FileIssue = z.infer<typeof FileIssueSchema>;
 
+/** How many of a file's row problems its upload record keeps (all of them are in the report). */
+export const FIRST_PROBLEMS = 20;
+
+/** A problem with one row of a file, as the import found it (the report has every one). */
+export const RowProblemSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    /** The row in the source file (the header is row 1, or the sheet's own row number). */
+    row: z.number().int(),
+    /** The column's name in the import (`nik`, `nama`…), or null for the whole row. */
+    column: z.string().nullable(),
+    code: z.string(),
+    severity: z.enum(['error', 'warning']),
+    /** In Bahasa Indonesia; never a full NIK or account number (see `Issue`). */
+    message: z.string(),
+  }),
+);
+export type RowProblem = z.infer<typeof RowProblemSchema>;
+
 export const UploadRecordSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     uploadId: z.string(),
@@ -118,6 +136,8 @@ export const UploadRecordSchema = /* @__PURE__ */ lazySchema(() =>
     counts: UploadCountsSchema.optional(),
     /** Why the whole file was refused (REJECTED) or what went wrong (FAILED). */
     reasons: z.array(FileIssueSchema).default([]),
+    /** The file's first {@link FIRST_PROBLEMS} row problems, errors and warnings, in file order. */
+    problems: z.array(RowProblemSchema).optional(),
     reportKey: z.string().optional(),
     proposalId: z.string().optional(),
     listId: z.string().optional(),

@@ -31,6 +31,7 @@ export const handler = apiHandler(routeById('GetUpload'), async ({ event, scope 
     rowsProcessed: upload.rowsProcessed,
     counts: upload.counts,
     reasons: upload.reasons,
+    problems: upload.problems,
     proposalId: upload.proposalId,
     duplicateOf: upload.duplicateOf,
     supersededBy: upload.supersededBy,

@@ -1,12 +1,11 @@
 import { InvalidCursorError } from '#shared/adapters/recipients-repo.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { ListRecipientsQuerySchema } from '#shared/contract/requests.ts';
-import { maskAccount, maskNik } from '#shared/domain/mask.ts';
 import { BadRequestError } from '#shared/errors.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
-import type { StoredRecipient } from '#shared/model.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal } from './proposal-view.ts';
+import { recipientView } from './recipient-view.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -22,20 +21,12 @@ export const handler = apiHandler(routeById('ListRecipients'), async ({ event, s
 
   try {
     const page = await recipients.page(proposal.currentListId, query.limit, query.cursor, query.flag);
-    const show = scope.personalData === 'full' ? (recipient: StoredRecipient) => recipient : masked;
     return json(200, {
-      items: page.items.map((recipient) => show(recipient)),
+      items: page.items.map(recipientView(scope)),
       nextCursor: page.nextCursor ?? null,
     } satisfies ResponseBody<'ListRecipients', 200>);
   } catch (error) {
     if (error instanceof InvalidCursorError) throw new BadRequestError('Parameter cursor tidak sah.');
     throw error;
   }
-});
-
-const masked = (recipient: StoredRecipient): StoredRecipient => ({
-  ...recipient,
-  nik: maskNik(recipient.nik),
-  noRekening: maskAccount(recipient.noRekening),
-  noHp: undefined,
 });

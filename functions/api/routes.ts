@@ -29,6 +29,12 @@ interface RouteBase {
   /** Handler module, relative to the repository root. */
   readonly entry: string;
   readonly access: RouteAccess;
+  /**
+   * A POST that only reads: its body is a query holding personal data (a name to search for),
+   * which must never be in a URL (access logs, browser history, the Referer). Wired like a read
+   * (`apiHandler`, no `Idempotency-Key`: asking twice is harmless) and granted reads only.
+   */
+  readonly readOnly?: true;
 }
 
 /**
@@ -116,6 +122,17 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'proposals:read',
     regions: 'object',
+    access: { table: 'read' },
+  },
+  {
+    id: 'SearchRecipients',
+    method: 'POST',
+    path: '/proposals/{proposalId}/recipients/search',
+    entry: 'functions/api/search-recipients.ts',
+    public: false,
+    capability: 'proposals:read',
+    regions: 'object',
+    readOnly: true,
     access: { table: 'read' },
   },
   {

@@ -23,7 +23,14 @@ import { ReportWriter } from '#shared/import/report-writer.ts';
 import { toRows } from '#shared/import/rows.ts';
 import { FileRejection, fileTooLarge, readMetered, type SourceRecord } from '#shared/import/source.ts';
 import { logger } from '#shared/logger.ts';
-import type { FileIssue, ProposalRecord, UploadCounts, UploadRecord } from '#shared/model.ts';
+import {
+  FIRST_PROBLEMS,
+  type FileIssue,
+  type ProposalRecord,
+  type RowProblem,
+  type UploadCounts,
+  type UploadRecord,
+} from '#shared/model.ts';
 import type { CreatedObject } from '#shared/queue/s3-worker.ts';
 
 export interface ImportDeps extends FileImportDeps {
@@ -111,6 +118,8 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
   private readonly listId: string;
   private readonly counts: UploadCounts = { rows: 0, accepted: 0, rejected: 0, warnings: 0 };
   private readonly countsByRole: Record<string, number> = {};
+  /** The first row problems, for the upload's page (the report has them all). */
+  private readonly problems: RowProblem[] = [];
   private listWritten = false;
 
   constructor(
@@ -153,6 +162,7 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
     return {
       counts: this.counts.rows > 0 ? this.counts : undefined,
       rowsProcessed: this.counts.rows,
+      problems: this.problems.length > 0 ? this.problems : undefined,
       ...this.lease.timing(),
     };
   }
@@ -235,7 +245,13 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
       if (result.recipient) issues.push(...tracker.check(result.recipient, sourceRow));
       const errors = issues.filter((issue) => issue.severity === 'error');
       const warnings = issues.filter((issue) => issue.severity === 'warning');
-      for (const issue of issues) await this.report.add(sourceRow, issue);
+      for (const issue of issues) {
+        await this.report.add(sourceRow, issue);
+        if (this.problems.length < FIRST_PROBLEMS) {
+          const { column, code, severity, message } = issue;
+          this.problems.push({ row: sourceRow, column, code, severity, message });
+        }
+      }
 
       if (result.recipient && errors.length === 0) {
         this.counts.accepted++;
@@ -286,6 +302,7 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
         listId: this.listId,
         reportKey,
         rowsProcessed: this.counts.rows,
+        problems: this.problems.length > 0 ? this.problems : undefined,
         ...timing,
       };
       try {
@@ -372,6 +389,7 @@ class Attempt implements ImportBody<UploadRecord, ImportOutcome> {
       status: 'COMPLETED',
       duplicateOf: uploadId,
       counts: original?.counts,
+      problems: original?.problems,
       reportKey: original?.reportKey,
       proposalId: original?.proposalId,
     };

@@ -210,6 +210,72 @@ export class RecipientsRepository {
     };
   }
 
+  /**
+   * One page of a name search: the recipients whose `nama` contains `query` ({@link nameKey}: case,
+   * accents and spacing ignored), in list order, only those carrying `filter` when given.
+   *
+   * The name is matched here, in code, on what the Queries read: DynamoDB's `contains` is
+   * case-sensitive and a normalised copy of every name would be one more attribute the import and
+   * the checks must keep in step (and a filter costs the same reads). The work is bounded instead:
+   * one call reads at most `budget` items (recipients, or flag index entries and their recipients)
+   * walking the shards in order, and answers with the matches found so far and a cursor where the
+   * walk stopped — fewer than `limit` matches, even none, with a cursor, means "not done yet". Only
+   * a page that reached the end of the list has no cursor. The cursor is the same opaque shape as
+   * {@link page}'s (a shard and the last row read), so it cannot point at another list.
+   */
+  async search(
+    listId: string,
+    options: {
+      readonly query: string;
+      readonly limit: number;
+      readonly cursor?: string | undefined;
+      readonly filter?: string | undefined;
+      readonly budget: number;
+    },
+  ): Promise<RecipientPage & { readonly examined: number }> {
+    const { limit, budget, filter } = options;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`page limit ${limit}`);
+    if (!Number.isInteger(budget) || budget < limit) throw new RangeError(`search budget ${budget}`);
+    const wanted = nameKey(options.query);
+    const start = options.cursor ? decodeCursor(options.cursor) : { shard: 0 };
+    const matches: StoredRecipient[] = [];
+    let examined = 0;
+    let position: Cursor = start;
+    // One walk of up to `budget` items, then the matches among them (never more than `limit` + 1 kept).
+    if (filter) {
+      const entries = await this.indexedRows(listId, filter, start, budget);
+      examined = entries.rows.length;
+      position = entries.next;
+      const recipients = await this.getRows(listId, entries.rows);
+      for (const row of entries.rows) {
+        const recipient = recipients.get(row);
+        if (recipient && carries(recipient, filter) && nameKey(recipient.nama).includes(wanted)) {
+          matches.push(recipient);
+        }
+      }
+    } else {
+      const walk = await this.walkShards(listId, '', start, budget);
+      examined = walk.items.length;
+      position = walk.next;
+      for (const item of walk.items) {
+        if (typeof item.nama === 'string' && nameKey(item.nama).includes(wanted)) {
+          matches.push(StoredRecipientSchema.parse(item));
+        }
+      }
+    }
+    const items = matches.slice(0, limit);
+    const last = items.at(-1);
+    let nextCursor: string | undefined;
+    if (matches.length > limit && last) {
+      // More matches than a page: the next page starts after the last one shown (and reads again
+      // what this call read past it, which the budget allows for).
+      nextCursor = encodeCursor({ shard: shardOf(last.row), afterSk: rowSortKey(last.row) });
+    } else if (position.shard < LIST_SHARDS) {
+      nextCursor = encodeCursor(position);
+    }
+    return { items, nextCursor, examined };
+  }
+
   /** Up to `count` recipients from `start` on, one Query per shard (recipients' sort keys only). */
   private async rows(listId: string, start: Cursor, count: number): Promise<StoredRecipient[]> {
     const { items } = await this.walkShards(listId, '', start, count);
@@ -422,6 +488,21 @@ export class RecipientsRepository {
     await writer.flush();
     return deleted;
   }
+}
+
+/**
+ * A name as a search compares it: lower case, accents dropped (`É` → `e`), any run of spaces or
+ * punctuation between words as one space. `Siti  Nur'aini` and `siti nuraini` differ only in the
+ * apostrophe, which is dropped too, so both read `siti nuraini`.
+ */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['\u2019`]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** The first row sort key to read in the cursor's shard; undefined when the shard is done. */

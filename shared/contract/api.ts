@@ -23,6 +23,8 @@ export interface RouteContract {
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
+  /** A POST that only reads (a search whose terms are personal data): no `Idempotency-Key`. */
+  readonly readOnly?: boolean;
   /** The body may be left out altogether (`POST /reconciliations`). */
   readonly bodyOptional?: boolean;
   readonly responses: Readonly<Record<number, z.ZodType>>;
@@ -77,6 +79,16 @@ export const API_CONTRACT = {
     params: req.ProposalParamsSchema,
     query: req.ListRecipientsQuerySchema,
     responses: { 200: res.RecipientPageSchema },
+  },
+  SearchRecipients: {
+    method: 'POST',
+    path: '/proposals/{proposalId}/recipients/search',
+    summary:
+      'Searches the current list by name (in the body: never a name in a URL); bounded work per call, so a page may be short and still have a cursor.',
+    readOnly: true,
+    params: req.ProposalParamsSchema,
+    body: req.SearchRecipientsBodySchema,
+    responses: { 200: res.RecipientSearchPageSchema },
   },
   SubmitProposal: {
     method: 'POST',

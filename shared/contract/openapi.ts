@@ -54,7 +54,8 @@ function errorStatuses(route: RouteContract, access: RouteAccessInfo): number[] 
   }
   if (route.params) statuses.add(404);
   if (route.method === 'POST') {
-    statuses.add(409);
+    // Every body is size-checked; only a write has rules to refuse it by.
+    if (!route.readOnly) statuses.add(409);
     statuses.add(413);
   }
   return [...statuses].sort();
@@ -102,7 +103,7 @@ export function openApiDocument(routes: readonly RouteAccessInfo[], version: str
         : {}),
       responses,
     };
-    if (route.method === 'POST') {
+    if (route.method === 'POST' && !route.readOnly) {
       (operation.parameters as JsonSchema[]).push({ $ref: '#/components/parameters/IdempotencyKey' });
     }
     paths[route.path] ??= {};

@@ -3,6 +3,7 @@ import { FLAG_CODES } from '../domain/checks.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
 import { PeriodSchema } from '../domain/period.ts';
 import { PROPOSAL_STATUSES } from '../domain/proposal.ts';
+import { UNSAFE_CHARACTER } from '../domain/text.ts';
 import { FilenameSchema, freeText, queryInt } from '../http/params.ts';
 import { lazySchema } from '../lazy-schema.ts';
 
@@ -55,19 +56,51 @@ export const ListProposalsQuerySchema = /* @__PURE__ */ lazySchema(() =>
 export const RECIPIENT_FILTER_CODES: readonly string[] = [...WARNING_CODES, ...FLAG_CODES];
 const FILTER_CODES: ReadonlySet<string> = new Set(RECIPIENT_FILTER_CODES);
 
+/** A warning or flag code a list can be filtered by. */
+const FilterCodeSchema = () =>
+  z
+    .string()
+    .regex(/^[A-Z_]{3,40}$/)
+    .refine(
+      (code) => FILTER_CODES.has(code),
+      'Kode tidak dikenal: pakai kode peringatan impor (mis. NIK_CLEANED) atau kode temuan pemeriksaan (mis. NIK_IN_OTHER_LIST).',
+    );
+
 export const ListRecipientsQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({
     /** The `nextCursor` of the previous page, as given. */
     cursor: z.string().max(512).optional(),
     limit: queryInt(1, 500).default(100),
-    flag: z
+    flag: FilterCodeSchema().optional(),
+  }),
+);
+
+/** Where a name search stops reading in one request; see {@link SearchRecipientsBodySchema}. */
+export const SEARCH_READ_BUDGET = 5_000;
+
+/**
+ * `POST /proposals/{proposalId}/recipients/search`: the list's recipients whose name contains `q`
+ * (case, accents and spacing ignored), in list order, optionally only those carrying `flag`. A name
+ * is personal data, so it travels in the body, never in a URL (access logs, browser history).
+ *
+ * Bounded work: one request reads at most {@link SEARCH_READ_BUDGET} recipients (or flag index
+ * entries). A page may therefore hold fewer than `limit` matches, even none, and still carry a
+ * `nextCursor`: the search goes on from there. Only the page that reaches the end of the list has
+ * no cursor.
+ */
+export const SearchRecipientsBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    /** A fragment of the name, 2–60 characters. */
+    q: z
       .string()
-      .regex(/^[A-Z_]{3,40}$/)
-      .refine(
-        (code) => FILTER_CODES.has(code),
-        'Kode tidak dikenal: pakai kode peringatan impor (mis. NIK_CLEANED) atau kode temuan pemeriksaan (mis. NIK_IN_OTHER_LIST).',
-      )
-      .optional(),
+      .trim()
+      .min(2, 'Tulis paling sedikit 2 huruf nama.')
+      .max(60, 'Paling panjang 60 karakter.')
+      .refine((text) => !UNSAFE_CHARACTER.test(text), 'Teks memuat karakter kendali atau tak terlihat.'),
+    /** The `nextCursor` of the previous page, as given. */
+    cursor: z.string().max(512).optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    flag: FilterCodeSchema().optional(),
   }),
 );
 

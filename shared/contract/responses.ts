@@ -64,6 +64,7 @@ export const UploadViewSchema = UploadRecordSchema.pick({
   rowsProcessed: true,
   counts: true,
   reasons: true,
+  problems: true,
   proposalId: true,
   duplicateOf: true,
   supersededBy: true,
@@ -161,6 +162,12 @@ export const RecipientPageSchema = z.object({
   items: z.array(RecipientSchema),
   /** Opaque; null on the last page. Rows come in storage order (by shard), not by row number. */
   nextCursor: z.string().nullable(),
+});
+
+/** A page of a name search: as a page of the list, and how many entries it read to find them. */
+export const RecipientSearchPageSchema = RecipientPageSchema.extend({
+  /** Recipients (or, with `flag`, flag index entries) read by this request: at most the read budget. */
+  examined: z.number().int().min(0),
 });
 
 export const AuditAnswerSchema = z.object({

@@ -115,12 +115,13 @@ export function protectedHandler(
 }
 
 /**
- * A protected read (GET) route. It bundles no idempotency: Powertools Idempotency and the DynamoDB
+ * A protected read route (GET, or a `readOnly` POST). It bundles no idempotency: Powertools Idempotency and the DynamoDB
  * commands it brings were ~90 KB and ~17 ms of every read route's cold start. A POST route wired
  * here fails at load, so it cannot lose its `Idempotency-Key` by mistake.
  */
 export function apiHandler(spec: RouteSpec, route: (input: Authenticated) => Promise<ApiResult>) {
-  if (spec.method !== 'GET') {
+  // A read-only POST (a search whose terms must not be in a URL) is a read too.
+  if (spec.method !== 'GET' && !spec.readOnly) {
     throw new Error(
       `${spec.id} is a ${spec.method} route: wire it with postHandler (shared/http/post-handler.ts)`,
     );

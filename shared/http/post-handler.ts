@@ -10,9 +10,9 @@ import type { ApiResult } from './public-handler.ts';
  * wired here fails at load.
  */
 export function postHandler(spec: RouteSpec, route: (input: Authenticated) => Promise<ApiResult>) {
-  if (spec.method !== 'POST') {
+  if (spec.method !== 'POST' || spec.readOnly) {
     throw new Error(
-      `${spec.id} is a ${spec.method} route: wire it with apiHandler (shared/http/http-handler.ts)`,
+      `${spec.id} is a ${spec.readOnly ? 'read-only' : spec.method} route: wire it with apiHandler (shared/http/http-handler.ts)`,
     );
   }
   return protectedHandler(spec, route, (event, context, scope, action) =>

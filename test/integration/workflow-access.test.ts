@@ -176,6 +176,17 @@ const CASES: AccessCase[] = [
     },
   },
   {
+    route: 'SearchRecipients',
+    request: () => ({ pathParameters: { proposalId: draft.proposalId }, body: { q: 'WARGA b' } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (who, response) => {
+      const items = response.body.items as { nama: string; nik: string }[];
+      // `Warga B` … `Warga F` are rows 1–5: one of them matches, whatever the case typed.
+      expect(items.map((item) => item.nama)).toEqual(['Warga B']);
+      if (who === 'auditor') for (const item of items) expect(item.nik).toMatch(/^620101\*{6}\d{4}$/);
+    },
+  },
+  {
     route: 'SubmitProposal',
     request: () => ({ pathParameters: { proposalId: draft.proposalId }, body: {} }),
     proposal: () => draft.proposalId,

@@ -129,6 +129,11 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     method: 'GET',
     path: `/proposals/${targets(where).draft}/recipients?limit=5`,
   }),
+  SearchRecipients: (where) => ({
+    method: 'POST',
+    path: `/proposals/${targets(where).draft}/recipients/search`,
+    body: { q: 'warga', limit: 5 },
+  }),
   SubmitProposal: (where) => ({
     method: 'POST',
     path: `/proposals/${targets(where).inReview}/submit`,

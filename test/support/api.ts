@@ -56,6 +56,7 @@ export type RouteId =
   | 'ListProposals'
   | 'GetProposal'
   | 'ListRecipients'
+  | 'SearchRecipients'
   | 'SubmitProposal'
   | 'ReviewProposal'
   | 'WaiveFlag'

@@ -33,10 +33,14 @@ describe('the API contract', () => {
     const contract = API_CONTRACT as Readonly<Record<string, RouteContract>>;
     expect(Object.keys(contract).sort()).toEqual(ROUTES.map((route) => route.id).sort());
     for (const route of ROUTES) {
-      expect({ method: contract[route.id]?.method, path: contract[route.id]?.path }, route.id).toEqual({
-        method: route.method,
-        path: route.path,
-      });
+      expect(
+        {
+          method: contract[route.id]?.method,
+          path: contract[route.id]?.path,
+          readOnly: contract[route.id]?.readOnly ?? false,
+        },
+        route.id,
+      ).toEqual({ method: route.method, path: route.path, readOnly: route.readOnly ?? false });
     }
   });
 
@@ -68,9 +72,18 @@ describe('the API contract', () => {
       const declared = op.parameters.filter((p) => p.in === 'path').map((p) => p.name);
       expect(declared, route.id).toEqual(inPath);
       expect(Boolean(op.requestBody), route.id).toBe(route.method === 'POST');
-      if (route.method === 'POST') {
+      if (route.method === 'POST' && !route.readOnly) {
         expect(op.parameters.map((p) => p.$ref)).toContain('#/components/parameters/IdempotencyKey');
         expect(Object.keys(op.responses), route.id).toEqual(expect.arrayContaining(['400', '409', '413']));
+      }
+      if (route.readOnly) {
+        // A read sent as a POST (its body holds a name): no idempotency, nothing to conflict with.
+        expect(
+          op.parameters.map((p) => p.$ref),
+          route.id,
+        ).not.toContain('#/components/parameters/IdempotencyKey');
+        expect(Object.keys(op.responses), route.id).toEqual(expect.arrayContaining(['400', '413']));
+        expect(Object.keys(op.responses), route.id).not.toContain('409');
       }
     }
     const recipients = operation('/proposals/{proposalId}/recipients', 'GET');
@@ -80,6 +93,10 @@ describe('the API contract', () => {
       'flag',
     ]);
     expect(operation('/reconciliations', 'POST').requestBody?.required).toBe(false);
+    // A name is searched for in the body, never in a URL.
+    expect(operation('/proposals/{proposalId}/recipients/search', 'POST').parameters).not.toContainEqual(
+      expect.objectContaining({ in: 'query' }),
+    );
     expect(operation('/uploads', 'POST').requestBody?.required).toBe(true);
     expect(Object.keys(operation('/proposals/{proposalId}/waivers', 'POST').responses)).toContain('201');
     expect(Object.keys(operation('/reconciliations', 'POST').responses)).toContain('202');

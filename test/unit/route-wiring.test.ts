@@ -13,7 +13,7 @@ const action = async () => json(200, {});
 
 describe('route wiring', () => {
   it('apiHandler refuses every POST route at load, naming postHandler', () => {
-    const posts = ROUTES.filter((route) => route.method === 'POST' && !route.public);
+    const posts = ROUTES.filter((route) => route.method === 'POST' && !route.public && !route.readOnly);
     expect(posts.length).toBeGreaterThan(5);
     for (const route of posts) expect(() => apiHandler(route, action)).toThrow(/postHandler/);
   });
@@ -22,6 +22,17 @@ describe('route wiring', () => {
     const reads = ROUTES.filter((route) => route.method === 'GET' && !route.public);
     expect(reads.length).toBeGreaterThan(5);
     for (const route of reads) expect(() => postHandler(route, action)).toThrow(/apiHandler/);
+  });
+
+  it('a read-only POST (a search whose terms are personal data) is wired as a read, never with idempotency', () => {
+    const reads = ROUTES.filter((route) => route.readOnly);
+    expect(reads.map((route) => route.id)).toEqual(['SearchRecipients']);
+    for (const route of reads) {
+      expect(route.method).toBe('POST');
+      expect(route.access.table).toBe('read');
+      expect(typeof apiHandler(route, action)).toBe('function');
+      expect(() => postHandler(route, action)).toThrow(/read-only route: wire it with apiHandler/);
+    }
   });
 
   it('each wires a route of its own kind', () => {

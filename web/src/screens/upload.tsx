@@ -257,6 +257,12 @@ function putFile(
 
 const FINISHED: ReadonlySet<UploadStatus> = new Set(['COMPLETED', 'REJECTED', 'FAILED']);
 
+/** How long a file may take to arrive after its upload was asked for, before the screen stops asking. */
+const AWAIT_FILE_MS = 30 * 60_000;
+
+const isAbandoned = (status: UploadStatus, createdAt: string): boolean =>
+  status === 'AWAITING_FILE' && Date.now() - new Date(createdAt).getTime() > AWAIT_FILE_MS;
+
 const STATUS_WORDS: Readonly<Record<UploadStatus, string>> = {
   AWAITING_FILE: 'Menunggu berkas tiba',
   PROCESSING: 'Sedang diperiksa dan diimpor',
@@ -272,12 +278,15 @@ const STATUS_WORDS: Readonly<Record<UploadStatus, string>> = {
 export function UploadResultPage({ uploadId }: { uploadId: string }) {
   const { state, reload } = useApi('GetUpload', { params: { uploadId } });
   const status = state.kind === 'ok' ? state.body.status : undefined;
+  const abandoned = state.kind === 'ok' && isAbandoned(state.body.status, state.body.createdAt);
   useEffect(() => {
-    // Asked again a second after each answer, until the import is finished or the screen closes.
-    if (state.kind !== 'ok' || status === undefined || FINISHED.has(status)) return;
-    const timer = setTimeout(reload, 1_000);
+    // Asked again after each answer until the import is finished or the screen closes: every second
+    // while it runs, every 5 s while the file has not arrived, and no more once the wait is
+    // hopeless (the browser that sent it is gone; the upload URL has long expired).
+    if (state.kind !== 'ok' || status === undefined || FINISHED.has(status) || abandoned) return;
+    const timer = setTimeout(reload, status === 'AWAITING_FILE' ? 5_000 : 1_000);
     return () => clearTimeout(timer);
-  }, [state, status, reload]);
+  }, [state, status, abandoned, reload]);
 
   return (
     <section class="card wide" aria-labelledby="judul-hasil">
@@ -327,9 +336,18 @@ export function UploadResultPage({ uploadId }: { uploadId: string }) {
                   </div>
                 ) : null}
               </dl>
-              {finished ? null : (
+              {finished ? null : isAbandoned(upload.status, upload.createdAt) ? (
+                <Problem title="Berkas tidak pernah tiba">
+                  <p>
+                    Permintaan unggah ini dibuat lebih dari 30 menit lalu, tetapi berkasnya belum diterima.
+                    Unggah ulang berkas dari halaman Unggah berkas.
+                  </p>
+                </Problem>
+              ) : (
                 <p class="muted" role="status">
-                  Berkas sedang diperiksa baris demi baris. Halaman ini diperbarui sendiri.
+                  {upload.status === 'AWAITING_FILE'
+                    ? 'Menunggu berkas tiba. Halaman ini diperbarui sendiri.'
+                    : 'Berkas sedang diperiksa baris demi baris. Halaman ini diperbarui sendiri.'}
                 </p>
               )}
               {upload.counts ? <Counts counts={upload.counts} /> : null}

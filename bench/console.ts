@@ -41,7 +41,7 @@ const ROWS = Number(process.env.BENCH_CONSOLE_ROWS ?? 30_000);
 /** Measurements per screen and way (warm, cold, bare). */
 const ROUNDS = Number(process.env.BENCH_CONSOLE_ROUNDS ?? 7);
 /** The page size the recipients screen asks for (the API's default). */
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 50;
 /** A warning the messy generator always plants (`local/sample-data.ts`): the flag filter's code. */
 const FILTER_FLAG = 'NIK_CLEANED';
 export const SCREEN_BUDGET_MS = 1000;
@@ -103,14 +103,14 @@ export const SCREENS: readonly Screen[] = [
     name: 'Penerima, halaman 1',
     user: 'operator',
     path: (seed) => `/usulan/${seed.proposalId}/penerima`,
-    ready: 'h1',
+    ready: '[data-testid=daftar-penerima] tbody tr',
     api: (seed) => [`${recipientsPath(seed)}?limit=${PAGE_SIZE}`],
   },
   {
     name: 'Penerima, halaman berikutnya',
     user: 'operator',
     path: (seed) => `/usulan/${seed.proposalId}/penerima`,
-    ready: 'main table tbody tr',
+    ready: '[data-testid=daftar-penerima] tbody tr',
     click: 'Berikutnya',
     api: (seed) => [
       `${recipientsPath(seed)}?limit=${PAGE_SIZE}${seed.secondCursor ? `&cursor=${encodeURIComponent(seed.secondCursor)}` : ''}`,
@@ -119,15 +119,15 @@ export const SCREENS: readonly Screen[] = [
   {
     name: `Penerima, saring ${FILTER_FLAG}`,
     user: 'operator',
-    path: (seed) => `/usulan/${seed.proposalId}/penerima?flag=${FILTER_FLAG}`,
-    ready: 'h1',
+    path: (seed) => `/usulan/${seed.proposalId}/penerima?tanda=${FILTER_FLAG}`,
+    ready: '[data-testid=daftar-penerima] tbody tr',
     api: (seed) => [`${recipientsPath(seed)}?limit=${PAGE_SIZE}&flag=${FILTER_FLAG}`],
   },
   {
     name: 'Hasil unggahan',
     user: 'operator',
     path: (seed) => `/unggah/${seed.uploadId}`,
-    ready: 'h1',
+    ready: '[data-testid=jumlah-diterima]',
     api: (seed) => [`/uploads/${seed.uploadId}`],
   },
   {

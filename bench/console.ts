@@ -40,7 +40,7 @@ const PERIOD = '2026-S1';
 const ROWS = Number(process.env.BENCH_CONSOLE_ROWS ?? 30_000);
 /** Measurements per screen and way (warm, cold, bare). */
 const ROUNDS = Number(process.env.BENCH_CONSOLE_ROUNDS ?? 7);
-/** The page size the recipients screen asks for (the API's default). */
+/** The page size the recipients screen asks for. */
 const PAGE_SIZE = 50;
 /** A warning the messy generator always plants (`local/sample-data.ts`): the flag filter's code. */
 const FILTER_FLAG = 'NIK_CLEANED';

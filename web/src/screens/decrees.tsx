@@ -8,6 +8,7 @@ import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Confirm, Show, useAction, useApi } from '../ui.tsx';
 import './decrees.css';
+import { ScrollTable } from './scroll-table.tsx';
 
 /**
  * `/sk`: a year's decrees (SK Gubernur), by number; `/sk/{id}`: one decree with everything printed
@@ -70,8 +71,8 @@ function DecreeTable({ year, items }: { year: number; items: readonly DecreeSumm
     );
   }
   return (
-    <div class="table-wrap">
-      <table class="table" data-testid="daftar-sk">
+    <ScrollTable label={`SK Gubernur tahun ${year}`}>
+      <table class="table decrees-table" data-testid="daftar-sk">
         <caption class="sr-only">SK Gubernur tahun {year}</caption>
         <thead>
           <tr>
@@ -110,7 +111,7 @@ function DecreeTable({ year, items }: { year: number; items: readonly DecreeSumm
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 
@@ -269,7 +270,7 @@ function DecreeView({ decree, onRevoked }: { decree: DecreeDetail; onRevoked: ()
       {decree.byRole && decree.byRole.length > 0 ? (
         <section class="part" aria-labelledby="judul-per-peran">
           <h2 id="judul-per-peran">Rincian menurut peran</h2>
-          <div class="table-wrap">
+          <ScrollTable label="Penerima dan jumlah menurut peran">
             <table class="table">
               <caption class="sr-only">Penerima dan jumlah menurut peran</caption>
               <thead>
@@ -293,7 +294,7 @@ function DecreeView({ decree, onRevoked }: { decree: DecreeDetail; onRevoked: ()
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollTable>
         </section>
       ) : null}
       {scope?.capabilities.has('decrees:revoke') && decree.status === 'ISSUED' ? (

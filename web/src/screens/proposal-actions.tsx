@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ProposalPage as ProposalBody } from '#shared/contract/responses.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Confirm, useAction } from '../ui.tsx';
@@ -73,6 +73,17 @@ function ReasonField(props: {
 }
 
 export const MIN_REASON = 10;
+
+/**
+ * Forgets what the actions last said once the proposal moved on (another action, a waiver): an old
+ * refusal must not stand next to a state that no longer has its reason.
+ */
+function useForgetOnChange(version: number, ...actions: readonly { clear: () => void }[]) {
+  useEffect(() => {
+    for (const action of actions) action.clear();
+  }, [version]);
+}
+
 const tooShort = (text: string) => text.trim().length < MIN_REASON;
 
 function SubmitAction({ proposal, onDone }: { proposal: ProposalBody; onDone: (message: string) => void }) {
@@ -113,9 +124,9 @@ function SubmitAction({ proposal, onDone }: { proposal: ProposalBody; onDone: (m
             lain).
           </li>
           <li>
-            Setelah itu perangkat daerah yang wajib (
-            {proposal.requiredAgencies.join(' dan ') || 'DINSOS dan BKAD'}) memverifikasi dan menyetujui
-            daftar.
+            Setelah itu perangkat daerah yang wajib memverifikasi
+            {proposal.requiredAgencies.length > 0 ? ` (${proposal.requiredAgencies.join(' dan ')})` : ''}{' '}
+            memeriksa temuan dan menyetujui daftar, atau mengembalikannya dengan catatan.
           </li>
           <li>
             Selama diverifikasi, daftar tidak dapat diganti dengan unggahan baru, kecuali bila dikembalikan
@@ -138,6 +149,7 @@ function ReviewAction({
 }) {
   const approve = useAction('ReviewProposal');
   const giveBack = useAction('ReviewProposal');
+  useForgetOnChange(proposal.version, approve, giveBack);
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
   const params = { proposalId: proposal.proposalId };
@@ -201,6 +213,7 @@ function ReviewAction({
 function DecideAction({ proposal, onDone }: { proposal: ProposalBody; onDone: (message: string) => void }) {
   const approve = useAction('DecideProposal');
   const reject = useAction('DecideProposal');
+  useForgetOnChange(proposal.version, approve, reject);
   const [asking, setAsking] = useState(false);
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | undefined>();

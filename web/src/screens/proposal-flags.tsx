@@ -6,6 +6,7 @@ import { formatNumber } from '../format.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Confirm, Pager, Show, useAction, useApi, useCursorPages } from '../ui.tsx';
 import { MIN_REASON } from './proposal-actions.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 
 type ChecksSummary = NonNullable<ProposalBody['checks']>;
 type CodeCounts = NonNullable<ChecksSummary['byCode']>;
@@ -120,8 +121,8 @@ function FlagRecipients(props: {
             <p class="empty">Tidak ada penerima dengan temuan ini di daftar saat ini.</p>
           ) : (
             <>
-              <div class="table-wrap">
-                <table class="table" data-testid={`penerima-temuan-${props.code}`}>
+              <ScrollTable label={`Penerima dengan temuan ${FLAGS[props.code].label}`}>
+                <table class="table table-wide" data-testid={`penerima-temuan-${props.code}`}>
                   <caption class="sr-only">Penerima dengan temuan {FLAGS[props.code].label}</caption>
                   <thead>
                     <tr>
@@ -172,7 +173,7 @@ function FlagRecipients(props: {
                     })}
                   </tbody>
                 </table>
-              </div>
+              </ScrollTable>
               {pages.page > 1 || body.nextCursor !== null ? (
                 <Pager
                   label={`Halaman penerima dengan temuan ${FLAGS[props.code].label}`}

@@ -13,6 +13,7 @@ import { Show, StatusBadge, useApi } from '../ui.tsx';
 import { ProposalActions } from './proposal-actions.tsx';
 import { FlagGroups } from './proposal-flags.tsx';
 import './proposal.css';
+import { ScrollTable } from './scroll-table.tsx';
 
 /**
  * `/usulan/{id}`: one proposal as everyone involved needs to see it (where it stands, who signed,
@@ -166,7 +167,7 @@ function Totals({ proposal }: { proposal: ProposalBody }) {
       {roles.length === 0 ? (
         <p class="empty">Belum ada penerima.</p>
       ) : (
-        <div class="table-wrap">
+        <ScrollTable label="Jumlah penerima dan bantuan menurut peran">
           <table class="table">
             <caption class="sr-only">Jumlah penerima dan bantuan menurut peran</caption>
             <thead>
@@ -199,7 +200,7 @@ function Totals({ proposal }: { proposal: ProposalBody }) {
               </tr>
             </tfoot>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </Section>
   );
@@ -215,7 +216,7 @@ function Agencies({ proposal }: { proposal: ProposalBody }) {
   }
   return (
     <Section id="judul-opd" title="Persetujuan perangkat daerah">
-      <div class="table-wrap">
+      <ScrollTable label="Perangkat daerah yang wajib menyetujui">
         <table class="table" data-testid="persetujuan-opd">
           <caption class="sr-only">Perangkat daerah yang wajib menyetujui</caption>
           <thead>
@@ -242,7 +243,7 @@ function Agencies({ proposal }: { proposal: ProposalBody }) {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
     </Section>
   );
 }
@@ -279,7 +280,7 @@ function Checks({ proposal, onDone }: { proposal: ProposalBody; onDone: (message
         <>
           <p data-testid="ringkasan-pemeriksaan">
             Selesai {formatDateTime(checks.at)}: {formatNumber(checks.blocking)} temuan menghalangi (
-            {formatNumber(checks.openBlocking)} masih terbuka), {formatNumber(checks.warnings)} peringatan.
+            {formatNumber(proposal.openBlocking)} masih terbuka), {formatNumber(checks.warnings)} peringatan.
           </p>
           <FlagGroups proposal={proposal} checks={checks} onDone={onDone} />
         </>
@@ -292,8 +293,8 @@ function Uploads({ proposal }: { proposal: ProposalBody }) {
   if (proposal.uploads.length === 0) return null;
   return (
     <Section id="judul-unggahan" title="Unggahan">
-      <div class="table-wrap">
-        <table class="table">
+      <ScrollTable label="Berkas yang diunggah untuk usulan ini">
+        <table class="table table-wide">
           <caption class="sr-only">Berkas yang diunggah untuk usulan ini</caption>
           <thead>
             <tr>
@@ -312,7 +313,7 @@ function Uploads({ proposal }: { proposal: ProposalBody }) {
                 <td>
                   <a href={pathTo.uploadResult(upload.uploadId)}>{upload.filename ?? upload.uploadId}</a>
                 </td>
-                <td>{upload.status}</td>
+                <td>{UPLOAD_STATUS_LABEL[upload.status]}</td>
                 <td class="num">{upload.counts ? formatNumber(upload.counts.accepted) : '—'}</td>
                 <td>{upload.applied ? 'Ya' : 'Tidak'}</td>
                 <td>{formatDateTime(upload.createdAt)}</td>
@@ -320,10 +321,19 @@ function Uploads({ proposal }: { proposal: ProposalBody }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
     </Section>
   );
 }
+
+/** An upload's import status in words (the upload screen says more). */
+const UPLOAD_STATUS_LABEL: Readonly<Record<ProposalBody['uploads'][number]['status'], string>> = {
+  AWAITING_FILE: 'menunggu berkas',
+  PROCESSING: 'sedang diimpor',
+  COMPLETED: 'selesai',
+  REJECTED: 'ditolak',
+  FAILED: 'gagal',
+};
 
 const statusName = (value: string | undefined) =>
   value !== undefined && (PROPOSAL_STATUSES as readonly string[]).includes(value)
@@ -333,8 +343,8 @@ const statusName = (value: string | undefined) =>
 function History({ proposal }: { proposal: ProposalBody }) {
   return (
     <Section id="judul-riwayat" title="Riwayat">
-      <div class="table-wrap">
-        <table class="table" data-testid="riwayat">
+      <ScrollTable label="Riwayat usulan, terbaru di atas">
+        <table class="table table-wide" data-testid="riwayat">
           <caption class="sr-only">Riwayat usulan, terbaru di atas</caption>
           <thead>
             <tr>
@@ -366,7 +376,7 @@ function History({ proposal }: { proposal: ProposalBody }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
     </Section>
   );
 }

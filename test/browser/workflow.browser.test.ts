@@ -194,6 +194,9 @@ describe('the workflow screens', () => {
     expect(waived.history.filter((entry) => entry.action === 'FLAG_WAIVED')).toEqual([
       expect.objectContaining({ reason, by: expect.objectContaining({ opd: 'DINSOS' }) }),
     ]);
+    expect(await page.getByTestId('riwayat').textContent()).toContain(
+      'Temuan dikesampingkanNIK ada di daftar kabupaten/kota lain, baris 5',
+    );
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '21-verifikator-usulan');
 
@@ -265,6 +268,14 @@ describe('the workflow screens', () => {
     expect(await page.getByTestId('persetujuan-opd').textContent()).toContain('Verifikator BKAD');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '22-penyetuju-usulan');
+    // The flag DINSOS set aside reads as such to the approver (who may not waive).
+    await page
+      .locator('[data-code="NIK_IN_OTHER_LIST"]')
+      .getByRole('button', { name: /lihat penerima/ })
+      .click();
+    const flagged = page.getByTestId('penerima-temuan-NIK_IN_OTHER_LIST');
+    await flagged.getByText('dikesampingkan').waitFor();
+    expect(await flagged.getByRole('button').count()).toBe(0);
     await page.getByRole('button', { name: 'Setujui usulan' }).click();
     const dialog = page.getByRole('dialog', { name: 'Setujui usulan ini?' });
     await dialog.waitFor();

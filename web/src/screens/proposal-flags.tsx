@@ -32,7 +32,13 @@ export function FlagGroups({
   const byCode: CodeCounts = checks.byCode ?? {};
   const codes = FLAG_CODES.filter((code) => byCode[code] !== undefined);
   const [open, setOpen] = useState<FlagCode | undefined>();
-  const [waived, setWaived] = useState<ReadonlySet<string>>(new Set());
+  // Waived flags as `<recipientId>#<code>`: those the history names, and those waived just now (shown
+  // before the proposal has reloaded).
+  const [waivedNow, setWaivedNow] = useState<ReadonlySet<string>>(new Set());
+  const waived = new Set(waivedNow);
+  for (const entry of proposal.history) {
+    if (entry.waived) waived.add(`${entry.waived.recipientId}#${entry.waived.flag}`);
+  }
   const agency = scope?.agency;
   const mayWaive =
     scope?.capabilities.has('flags:waive') === true &&
@@ -82,10 +88,11 @@ export function FlagGroups({
                 <FlagRecipients
                   proposalId={proposal.proposalId}
                   code={code}
+                  blocking={blocking}
                   mayWaive={mayWaive && blocking}
                   waived={waived}
                   onWaived={(recipientId, row) => {
-                    setWaived(new Set([...waived, `${recipientId}#${code}`]));
+                    setWaivedNow(new Set([...waivedNow, `${recipientId}#${code}`]));
                     onDone(`Temuan ${FLAGS[code].label} pada baris ${row} dikesampingkan.`);
                   }}
                 />
@@ -103,6 +110,8 @@ const roleName = (code: string) => ROLES[code as keyof typeof ROLES]?.label ?? c
 function FlagRecipients(props: {
   proposalId: string;
   code: FlagCode;
+  /** A blocking flag: each row says whether it is open or waived. */
+  blocking: boolean;
   mayWaive: boolean;
   waived: ReadonlySet<string>;
   onWaived: (recipientId: string, row: number) => void;
@@ -133,7 +142,7 @@ function FlagRecipients(props: {
                       <th scope="col">Peran</th>
                       <th scope="col">Kecamatan</th>
                       <th scope="col">Keterangan</th>
-                      {props.mayWaive ? <th scope="col">Tindakan</th> : null}
+                      {props.blocking ? <th scope="col">Status</th> : null}
                     </tr>
                   </thead>
                   <tbody>
@@ -147,11 +156,11 @@ function FlagRecipients(props: {
                           <td>{roleName(recipient.peran)}</td>
                           <td>{recipient.kecamatan}</td>
                           <td>{flag?.detail ?? '—'}</td>
-                          {props.mayWaive ? (
+                          {props.blocking ? (
                             <td>
                               {done ? (
                                 <span class="badge badge-good">dikesampingkan</span>
-                              ) : (
+                              ) : props.mayWaive ? (
                                 <button
                                   type="button"
                                   class="button button-secondary button-small"
@@ -165,6 +174,8 @@ function FlagRecipients(props: {
                                 >
                                   Kesampingkan<span class="sr-only"> temuan baris {recipient.row}</span>
                                 </button>
+                              ) : (
+                                <span class="badge badge-bad">terbuka</span>
                               )}
                             </td>
                           ) : null}

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ProposalPage as ProposalBody } from '#shared/contract/responses.ts';
 import { AUDIT_ACTION_LABEL } from '#shared/domain/audit.ts';
+import { FLAGS, isFlagCode } from '#shared/domain/checks.ts';
 import { periodLabel } from '#shared/domain/period.ts';
 import { PROPOSAL_STATUSES, type ProposalStatus, STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { ROLES } from '#shared/domain/roles.ts';
@@ -335,6 +336,18 @@ const UPLOAD_STATUS_LABEL: Readonly<Record<ProposalBody['uploads'][number]['stat
   FAILED: 'gagal',
 };
 
+/** Which flag of which row a waiver set aside (`recipientId` is `<listId>.<row>`). */
+function WaivedWhat({ waived }: { waived: { recipientId: string; flag: string } }) {
+  const row = waived.recipientId.split('.').at(-1);
+  const label = isFlagCode(waived.flag) ? FLAGS[waived.flag].label : waived.flag;
+  return (
+    <span class="muted waived-what">
+      {label}
+      {row ? `, baris ${row}` : ''}
+    </span>
+  );
+}
+
 const statusName = (value: string | undefined) =>
   value !== undefined && (PROPOSAL_STATUSES as readonly string[]).includes(value)
     ? STATUS_LABEL[value as ProposalStatus]
@@ -359,7 +372,10 @@ function History({ proposal }: { proposal: ProposalBody }) {
             {[...proposal.history].reverse().map((entry) => (
               <tr key={entry.seq}>
                 <td>{formatDateTime(entry.at)}</td>
-                <td>{AUDIT_ACTION_LABEL[entry.action]}</td>
+                <td>
+                  {AUDIT_ACTION_LABEL[entry.action]}
+                  {entry.waived ? <WaivedWhat waived={entry.waived} /> : null}
+                </td>
                 <td>
                   {entry.by.name}
                   {entry.by.opd ? ` (${entry.by.opd})` : ''}

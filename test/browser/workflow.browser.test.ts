@@ -334,6 +334,49 @@ describe('the workflow screens', () => {
     await screenshot(page, '24-sk-dicabut');
   });
 
+  it('the approver rejects a verified list, with a reason the API keeps', async () => {
+    // Kotawaringin Barat submits its list again; with Kapuas's decree revoked, the checks find
+    // nothing, and both agencies sign off (not the point here: through the API).
+    ok(
+      await (await operatorOf(KOBAR)).call('SubmitProposal', { params: { proposalId: kobarId }, body: {} }),
+      'Submit',
+    );
+    await stack.whenIdle();
+    expect(await proposalNow(kobarId)).toMatchObject({ status: 'IN_REVIEW', openBlocking: 0 });
+    for (const opd of ['DINSOS', 'BKAD']) {
+      ok(
+        await (await verifierOf(opd)).call('ReviewProposal', {
+          params: { proposalId: kobarId },
+          body: { decision: 'approve' },
+        }),
+        `ReviewProposal ${opd}`,
+      );
+    }
+    expect((await proposalNow(kobarId)).status).toBe('VERIFIED');
+
+    const page = await browserAs('Sekretaris Daerah');
+    await open(page, `/usulan/${kobarId}`);
+    const reason = page.getByLabel('Alasan penolakan');
+    await reason.waitFor();
+    await reason.fill('tidak');
+    await page.getByRole('button', { name: 'Tolak usulan' }).click();
+    await page.getByText('Tulis alasan penolakan, minimal 10 karakter.').waitFor();
+    expect((await proposalNow(kobarId)).status).toBe('VERIFIED');
+
+    const text = 'Anggaran periode ini sudah habis untuk Kotawaringin Barat; ajukan pada periode berikutnya.';
+    await reason.fill(text);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Tolak usulan' }).click();
+    await page.getByTestId('hasil-tindakan').filter({ hasText: 'Usulan ditolak' }).waitFor();
+    await page.getByTestId('fakta-usulan').getByText('ditolak').waitFor();
+    // Nothing left to decide.
+    expect(await page.getByRole('button', { name: 'Setujui usulan' }).count()).toBe(0);
+    const rejected = await proposalNow(kobarId);
+    expect(rejected.status).toBe('REJECTED');
+    expect(rejected.history.at(-1)).toMatchObject({ action: 'REJECTED', reason: text });
+    expect(await page.getByTestId('riwayat').textContent()).toContain(text);
+  });
+
   it('raised no script error on any screen', () => {
     expect(pageErrors).toEqual([]);
   });

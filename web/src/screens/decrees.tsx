@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { DecreeDetail, DecreeSummary } from '#shared/contract/responses.ts';
 import { ROLES } from '#shared/domain/roles.ts';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../format.ts';
@@ -147,6 +147,8 @@ function Lineage({ decree }: { decree: Pick<DecreeSummary, 'replaces' | 'replace
 export function DecreePage({ decreeId }: { decreeId: string }) {
   const { state, reload } = useApi('GetDecree', { params: { decreeId } });
   const [said, setSaid] = useState<string | undefined>();
+  // The replacement's link leads here too: what was said of the revoked decree is not said of it.
+  useEffect(() => setSaid(undefined), [decreeId]);
   return (
     <section class="card wide decree" aria-labelledby="judul-sk">
       <PageTitle title={`SK ${decreeId}`}>
@@ -160,6 +162,7 @@ export function DecreePage({ decreeId }: { decreeId: string }) {
       <Show state={state} label="Memuat SK…">
         {(decree) => (
           <DecreeView
+            key={decree.decreeId}
             decree={decree}
             onRevoked={() => {
               setSaid(

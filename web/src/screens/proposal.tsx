@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ProposalPage as ProposalBody } from '#shared/contract/responses.ts';
 import { AUDIT_ACTION_LABEL } from '#shared/domain/audit.ts';
 import { FLAGS, isFlagCode } from '#shared/domain/checks.ts';
@@ -26,6 +26,8 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
   const { state, reload } = useApi('GetProposal', { params: { proposalId } });
   // What the last action did, kept here: the action's own panel may be gone once it is done.
   const [said, setSaid] = useState<string | undefined>();
+  // Another proposal (a link from this one): what was said here does not apply there.
+  useEffect(() => setSaid(undefined), [proposalId]);
   const done = (message: string) => {
     setSaid(message);
     reload();
@@ -41,7 +43,8 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
         </p>
       )}
       <Show state={state} label="Memuat usulan…">
-        {(body) => <ProposalView proposal={body} onDone={done} />}
+        {/* Keyed: another proposal starts with its own panels closed and its own forms empty. */}
+        {(body) => <ProposalView key={body.proposalId} proposal={body} onDone={done} />}
       </Show>
     </section>
   );

@@ -98,7 +98,13 @@ beforeAll(async () => {
   await stack.whenIdle();
   // Kapuas: 3 of its own, and the first person of Kotawaringin Barat's list (same NIK, same account).
   const shared = `104;${nik(1, '6201')};${nameOf(1)};Ketua RT;Kec. Selat;Murung Keramat;50;1000000001;${nameOf(1)}\r\n`;
-  kapuasId = await uploadList(KAPUAS, `${recipientCsv(KAPUAS, 3, 101)}${shared}`);
+  // And 21 people whose NIK was first registered in Kotawaringin Barat (a warning each): more than
+  // one page of a flag's recipients.
+  const movedIn = Array.from({ length: 21 }, (_, i) => {
+    const n = 201 + i;
+    return `${n};${nik(n, '6201')};${nameOf(n)};Ketua RT;Kec. Selat;Murung Keramat;${n};${1000000000 + n};${nameOf(n)}\r\n`;
+  }).join('');
+  kapuasId = await uploadList(KAPUAS, `${recipientCsv(KAPUAS, 3, 101)}${shared}${movedIn}`);
 }, 120_000);
 
 afterAll(async () => {
@@ -153,8 +159,23 @@ describe('the workflow screens', () => {
     const blocking = groups.locator('[data-code="NIK_IN_OTHER_LIST"]');
     expect(await blocking.textContent()).toContain('NIK ada di daftar kabupaten/kota lain');
     expect(await page.getByTestId('jumlah-NIK_IN_OTHER_LIST').textContent()).toBe('1 penerima, 1 terbuka');
-    // The warning that comes with it (a NIK registered in another region) is its own group.
-    expect(await groups.locator('[data-code="NIK_OTHER_REGION"]').textContent()).toContain('peringatan');
+    // The warning that comes with it (a NIK registered in another region) is its own group, whose
+    // 22 recipients come 20 to a page.
+    const warning = groups.locator('[data-code="NIK_OTHER_REGION"]');
+    expect(await warning.textContent()).toContain('peringatan');
+    expect(await page.getByTestId('jumlah-NIK_OTHER_REGION').textContent()).toBe('22 penerima');
+    await warning.getByRole('button', { name: /lihat penerima/ }).click();
+    const moved = page.getByTestId('penerima-temuan-NIK_OTHER_REGION');
+    await moved.waitFor();
+    expect(await moved.locator('tbody tr').count()).toBe(20);
+    await warning.getByRole('button', { name: 'Berikutnya' }).click();
+    await warning.getByText('Halaman 2').waitFor();
+    await expect.poll(() => moved.locator('tbody tr').count()).toBe(2);
+    expect(await warning.getByRole('button', { name: 'Berikutnya' }).isDisabled()).toBe(true);
+    // A warning is never waived: no button, no status column.
+    expect(await moved.getByRole('button').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await warning.getByRole('button', { name: /tutup/ }).click();
 
     // Signing off while a blocking flag is open: the API refuses, and says why.
     const approve = page.getByRole('button', { name: 'Setujui atas nama DINSOS' });

@@ -55,6 +55,21 @@ export const ChecksSummarySchema = /* @__PURE__ */ lazySchema(() =>
     runId: z.string(),
     startedAt: z.string().optional(),
     at: z.string(),
+    /**
+     * Per flag code found (codes without a finding are left out): its severity, how many recipients
+     * carry it, and how many of those are still open (a blocking flag not waived; a warning is never
+     * closed). Waivers keep `open` right. Absent on results recorded before it was kept.
+     */
+    byCode: z
+      .record(
+        z.string(),
+        z.object({
+          severity: z.enum(['blocking', 'warning']),
+          count: z.number().int(),
+          open: z.number().int(),
+        }),
+      )
+      .optional(),
   }),
 );
 

@@ -1,4 +1,5 @@
 import type { ResponseBody } from '#shared/contract/api.ts';
+import type { AuditRecord } from '#shared/domain/audit.ts';
 import { apiHandler, json } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
 import { loadProposal, proposalDetail } from './proposal-view.ts';
@@ -34,6 +35,14 @@ export const handler = apiHandler(routeById('GetProposal'), async ({ event, scop
       fromStatus: record.fromStatus,
       toStatus: record.toStatus,
       reason: record.reason,
+      waived: waivedIn(record),
     })),
   } satisfies ResponseBody<'GetProposal', 200>);
 });
+
+/** The recipient and flag a FLAG_WAIVED record names, so a verifier's screen can mark them. */
+function waivedIn(record: AuditRecord): { recipientId: string; flag: string } | undefined {
+  if (record.action !== 'FLAG_WAIVED') return undefined;
+  const { recipientId, flag } = record.details ?? {};
+  return typeof recipientId === 'string' && typeof flag === 'string' ? { recipientId, flag } : undefined;
+}

@@ -9,6 +9,7 @@ import {
   conflictingProposals,
   crossFlags,
   FLAG_CODES,
+  FLAGS,
   type Flag,
   type FlagCode,
   GroupCounter,
@@ -24,7 +25,7 @@ import {
 } from '#shared/domain/checks.ts';
 import { type RegisteredList, RegistryIndex, type RegistryRow } from '#shared/domain/registry-index.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';
-import { planChecksCompleted } from '#shared/domain/workflow.ts';
+import { type CodeCount, planChecksCompleted } from '#shared/domain/workflow.ts';
 import { logger } from '#shared/logger.ts';
 import { type ChecksRequested, ChecksRequestedSchema, type Handoff } from '#shared/messages.ts';
 import type { ProposalRecord, StoredRecipient } from '#shared/model.ts';
@@ -191,6 +192,22 @@ class Tally {
 
   openBlocking(waived: ReadonlySet<string>): number {
     return this.blockingIds.filter((id) => !waived.has(id)).length;
+  }
+
+  /** Per code found: severity, count, and how many are open once `waived` is set aside. */
+  summaryByCode(waived: ReadonlySet<string>): Record<string, CodeCount> {
+    const summary: Record<string, CodeCount> = {};
+    for (const code of FLAG_CODES) {
+      const count = this.byCode[code];
+      if (count === 0) continue;
+      const severity = FLAGS[code].severity;
+      const closed =
+        severity === 'blocking'
+          ? this.blockingIds.filter((id) => id.endsWith(`#${code}`) && waived.has(id)).length
+          : 0;
+      summary[code] = { severity, count, open: count - closed };
+    }
+    return summary;
   }
 }
 
@@ -430,6 +447,7 @@ class ChecksRun {
             runId: this.runId,
             startedAt: this.startedAt,
             at,
+            byCode: this.tally.summaryByCode(waived),
           }),
           CHECKS_ACTOR,
           at,

@@ -145,6 +145,8 @@ export const ProposalPageSchema = ProposalDetailSchema.extend({
       fromStatus: z.string().optional(),
       toStatus: z.string().optional(),
       reason: z.string().optional(),
+      /** A waiver (FLAG_WAIVED): which recipient's flag it set aside (ids, never personal data). */
+      waived: z.object({ recipientId: z.string(), flag: z.string() }).optional(),
     }),
   ),
 });

@@ -44,6 +44,8 @@ export interface WorkflowState {
   readonly authors?: readonly string[] | undefined;
   /** Everyone who signed, returned or waived in any round (subs). */
   readonly reviewers?: readonly string[] | undefined;
+  /** The current checks' result, as recorded (a waiver keeps its per-code counts right). */
+  readonly checks?: { readonly byCode?: Readonly<Record<string, CodeCount>> | undefined } | undefined;
 }
 
 export interface Plan {
@@ -193,6 +195,16 @@ export interface ChecksResult {
   /** When the run started reading the list: of two runs of one list, the later start wins. */
   readonly startedAt: string;
   readonly at: string;
+  /** Per flag code found: severity, recipients flagged, and those still open (blocking, not waived). */
+  readonly byCode?: Readonly<Record<string, CodeCount>>;
+}
+
+/** One flag code in the checks' result. */
+export interface CodeCount {
+  readonly severity: 'blocking' | 'warning';
+  readonly count: number;
+  /** Blocking flags not waived; for a warning, `count`. */
+  readonly open: number;
 }
 
 /** The automatic checks finished on the current list: the proposal is ready for the agencies. */
@@ -282,9 +294,30 @@ export function planWaiver(
   return {
     action: 'FLAG_WAIVED',
     to: state.status,
-    set: { openBlocking: Math.max(0, state.openBlocking - 1), ...withReviewer(state, who) },
+    set: {
+      openBlocking: Math.max(0, state.openBlocking - 1),
+      ...withReviewer(state, who),
+      ...checksAfterWaiver(state, flag),
+    },
     reason,
     details: { recipientId, flag, opd },
+  };
+}
+
+/**
+ * The checks' result with one flag of `flag` fewer open, so the per-code counts a verifier reads
+ * stay right (nothing when the result has no per-code counts, as results recorded before them).
+ * The whole `checks` is rewritten: the plan lands on the version read, so nothing else moved it.
+ */
+function checksAfterWaiver(state: WorkflowState, flag: string): { checks?: unknown } {
+  const checks = state.checks;
+  const entry = checks?.byCode?.[flag];
+  if (checks?.byCode === undefined || entry === undefined) return {};
+  return {
+    checks: {
+      ...checks,
+      byCode: { ...checks.byCode, [flag]: { ...entry, open: Math.max(0, entry.open - 1) } },
+    },
   };
 }
 

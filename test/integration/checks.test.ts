@@ -20,6 +20,7 @@ const { dependencies: relayDependencies } = await import('../../functions/relay/
 const { sweepOutbox } = await import('../../functions/relay/relay.ts');
 const { recipientKey, waiverKey } = await import('#shared/adapters/keys.ts');
 const { planReview, planSubmit, planWaiver } = await import('#shared/domain/workflow.ts');
+const { FLAGS } = await import('#shared/domain/checks.ts');
 const { runChecks } = await import('../../functions/checks/run-checks.ts');
 const { WaiverReader } = await import('../../functions/checks/waivers.ts');
 const { countCalls } = await import('../../functions/checks/call-counter.ts');
@@ -307,6 +308,17 @@ async function corruptNik(region: string, name: string): Promise<void> {
   );
 }
 
+/** The per-code counts of a run where nothing is waived: codes as listed per recipient. */
+function expectedByCode(expected: Record<string, readonly string[]>) {
+  const byCode: Record<string, { severity: string; count: number; open: number }> = {};
+  for (const code of Object.values(expected).flat()) {
+    const severity = FLAGS[code as keyof typeof FLAGS].severity;
+    const count = (byCode[code]?.count ?? 0) + 1;
+    byCode[code] = { severity, count, open: count };
+  }
+  return byCode;
+}
+
 /** A verifier's waiver, as the waiver route records it: the waiver item and the audited plan. */
 async function waive(region: string, name: string, flag: string): Promise<void> {
   const proposal = await current(region);
@@ -386,6 +398,8 @@ describe('automatic checks on a clean list', () => {
         warnings: 0,
         openBlocking: 0,
         runId: 'run-clean',
+        // No finding, no code: the per-code counts are empty, not a row of zeros.
+        byCode: {},
       },
     });
     for (const { item } of (await recipientsByName(KOBAR)).values()) expect(item.flags).toBeUndefined();
@@ -468,6 +482,8 @@ describe('automatic checks across two regions', () => {
       openBlocking: 8,
       checks: { blocking: 8, warnings: 9, openBlocking: 8, runId: 'run-kobar-1' },
     });
+    // Per code: what a verifier's screen groups the flags by (every flag still open).
+    expect((await current(KOBAR)).checks?.byCode).toEqual(expectedByCode(KOBAR_EXPECTED));
 
     const kapuas = await current(KAPUAS);
     const messages = await drainChecksQueue();
@@ -507,6 +523,12 @@ describe('automatic checks across two regions', () => {
   it('does not count a waived flag as open on the next run', async () => {
     await waive(KOBAR, 'Gita Muda', 'UNDER_AGE');
     expect(await current(KOBAR)).toMatchObject({ openBlocking: 7 });
+    // The waiver itself keeps the per-code counts right, before any run.
+    const underAge = { severity: 'blocking', count: 1, open: 0 };
+    expect((await current(KOBAR)).checks?.byCode).toMatchObject({
+      UNDER_AGE: underAge,
+      NIK_INVALID: { severity: 'blocking', count: 1, open: 1 },
+    });
     const outcome = await runChecks(request(await current(KOBAR), 'recheck'), 'run-kobar-2', deps());
     expect(outcome).toMatchObject({
       kind: 'completed',
@@ -515,6 +537,11 @@ describe('automatic checks across two regions', () => {
       rechecks: [],
     });
     expect(await current(KOBAR)).toMatchObject({ openBlocking: 7, checks: { blocking: 8, openBlocking: 7 } });
+    // The next run counts the waiver too.
+    expect((await current(KOBAR)).checks?.byCode).toEqual({
+      ...expectedByCode(KOBAR_EXPECTED),
+      UNDER_AGE: underAge,
+    });
     // Still flagged on the recipient: a waiver sets a flag aside, it does not make it untrue.
     expect(flagCodes((await recipientsByName(KOBAR)).get('Gita Muda')?.recipient)).toEqual(['UNDER_AGE']);
   });
@@ -541,6 +568,11 @@ describe('automatic checks across two regions', () => {
     // Waiver (+1) and the checks (+1): both recorded, in that order, in one unbroken chain.
     const after = await current(KOBAR);
     expect(after).toMatchObject({ version: before.version + 2, openBlocking: 6 });
+    expect(after.checks?.byCode).toMatchObject({
+      UNDER_AGE: { count: 1, open: 0 },
+      NIK_INVALID: { count: 1, open: 0 },
+      ACCOUNT_SHARED: { count: 3, open: 3 },
+    });
     const audit = await proposals.audit(after.proposalId);
     expect(audit.slice(-2).map((record) => record.action)).toEqual(['FLAG_WAIVED', 'CHECKS_COMPLETED']);
   });

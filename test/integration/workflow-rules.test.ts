@@ -481,6 +481,18 @@ describe('blocking flags and waivers', () => {
       actor: { role: 'verifier', opd: 'DINSOS' },
     });
     expect(audit.body.chain.valid).toBe(true);
+    // The proposal's history names what each waiver set aside (a verifier's screen marks those rows).
+    const page = await callRoute<{ history: { action: string; waived?: unknown }[] }>('GetProposal', {
+      claims: verifier('DINSOS'),
+      pathParameters: { proposalId: id },
+    });
+    expect(
+      page.body.history.filter((entry) => entry.action === 'FLAG_WAIVED').map((entry) => entry.waived),
+    ).toEqual([
+      { recipientId: first, flag: 'NIK_IN_OTHER_LIST' },
+      { recipientId: second, flag: 'ACCOUNT_SHARED' },
+    ]);
+    expect(page.body.history.filter((entry) => entry.waived !== undefined)).toHaveLength(2);
 
     expect((await review(verifier('DINSOS'), id, { decision: 'approve' })).status).toBe(200);
     const verified = await review(verifier('BKAD'), id, { decision: 'approve' });

@@ -107,6 +107,39 @@ describe('workflow rules', () => {
     expect(refusal(() => planWaiver(draft, 'DINSOS', who, 'L1.5', 'UNDER_AGE', 'x'))).toBe('WRONG_STATE');
   });
 
+  it("keeps the checks' per-code counts right: one flag of the waived code fewer open", () => {
+    const checks = {
+      listId: 'L1',
+      runId: 'r1',
+      byCode: {
+        UNDER_AGE: { severity: 'blocking', count: 2, open: 1 },
+        NIK_OTHER_REGION: { severity: 'warning', count: 3, open: 3 },
+      },
+    } as const;
+    const plan = planWaiver(
+      { ...inReview, openBlocking: 1, checks },
+      'DINSOS',
+      who,
+      'L1.5',
+      'UNDER_AGE',
+      'usia sesuai akta',
+    );
+    expect(plan.set.checks).toEqual({
+      ...checks,
+      byCode: { ...checks.byCode, UNDER_AGE: { severity: 'blocking', count: 2, open: 0 } },
+    });
+    // A result recorded before the per-code counts were kept is left as it is.
+    const old = planWaiver(
+      { ...inReview, openBlocking: 1, checks: {} },
+      'DINSOS',
+      who,
+      'L1.5',
+      'UNDER_AGE',
+      'usia sesuai akta',
+    );
+    expect(old.set).not.toHaveProperty('checks');
+  });
+
   it('lets only a required agency waive a flag (a waiver weighs as much as a sign-off)', () => {
     const flagged = { ...inReview, openBlocking: 2 };
     expect(refusal(() => planWaiver(flagged, 'DISHUB', who, 'L1.5', 'UNDER_AGE', 'usia sesuai akta'))).toBe(

@@ -110,7 +110,10 @@ afterEach(async () => {
 describe('oversight in the console', () => {
   it('lets the approver start a reconciliation, follow it to the end, and read its findings', async () => {
     await signInAs(page, stack.apiUrl, 'Sekretaris Daerah');
-    await page.getByRole('link', { name: 'Rekonsiliasi' }).first().click();
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'Rekonsiliasi' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Rekonsiliasi penyaluran' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -199,7 +202,10 @@ describe('oversight in the console', () => {
 
   it("shows the auditor a proposal's audit trail under the chain's verdict, with no personal data", async () => {
     await signInAs(page, stack.apiUrl, 'Auditor Inspektorat');
-    await page.getByRole('link', { name: 'Jejak audit' }).first().click();
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'Jejak audit' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Jejak audit' }).waitFor();
     await page.getByTestId('usulan-terbaru').waitFor();
     expect(await seriousViolations(page)).toEqual([]);

@@ -143,7 +143,10 @@ describe('the workflow screens', () => {
 
   it('DINSOS finds the list in its queue, sees the flags by kind, waives one with a reason and signs off once', async () => {
     const page = await browserAs(/Verifikator DINSOS/);
-    await page.getByRole('link', { name: 'Usulan', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'Usulan', exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Antrean verifikasi' }).waitFor();
     const queue = page.getByTestId('daftar-usulan');
     await queue.waitFor();
@@ -282,7 +285,10 @@ describe('the workflow screens', () => {
     expect((await proposalNow(kapuasId)).status).toBe('VERIFIED');
 
     const page = await browserAs('Sekretaris Daerah');
-    await page.getByRole('link', { name: 'Usulan', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'Usulan', exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Usulan untuk diputuskan' }).waitFor();
     await page.getByTestId('daftar-usulan').getByRole('link', { name: kapuasId }).click();
     await page.getByRole('heading', { level: 1, name: `Usulan ${kapuasId}` }).waitFor();
@@ -316,7 +322,10 @@ describe('the workflow screens', () => {
     ).body;
     expect(decree.status).toBe('ISSUED');
 
-    await page.getByRole('link', { name: 'SK Gubernur', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'SK Gubernur', exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'SK Gubernur' }).waitFor();
     const row = page.locator(`[data-decree="${decreeId}"]`);
     await row.waitFor();

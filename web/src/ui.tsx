@@ -41,7 +41,9 @@ export type Loaded<R extends ApiRouteId> =
 
 /**
  * Calls `route` when the screen opens and whenever `key` changes (say, the request as JSON), and
- * again on `reload()`. An answer that arrives after the screen moved on is dropped.
+ * again on `reload()`. An answer that arrives after the screen moved on is dropped. While a reload
+ * of the same request runs, the last answer stays on screen (polling does not flicker); a new
+ * request (another id, another filter) shows "loading" until its own answer, never the last one's.
  */
 export function useApi<R extends ApiRouteId>(
   route: R,
@@ -49,7 +51,7 @@ export function useApi<R extends ApiRouteId>(
   key: string = JSON.stringify(request ?? null),
 ): { readonly state: Loaded<R>; readonly reload: () => void } {
   const { call } = useSignedIn();
-  const [state, setState] = useState<Loaded<R>>({ kind: 'loading' });
+  const [answered, setAnswered] = useState<{ readonly key: string; readonly state: Loaded<R> }>();
   const [round, setRound] = useState(0);
   const latest = useRef(request);
   latest.current = request;
@@ -57,23 +59,22 @@ export function useApi<R extends ApiRouteId>(
     const current = latest.current;
     if (current === undefined) return;
     let live = true;
+    const settle = (state: Loaded<R>) => live && setAnswered({ key, state });
     call(route, current).then(
-      (answer: ApiAnswer<R>) => {
-        if (!live) return;
-        setState(
+      (answer: ApiAnswer<R>) =>
+        settle(
           answer.ok
             ? { kind: 'ok', body: answer.body, status: answer.status }
             : { kind: 'failed', status: answer.status, message: failureMessage(answer) },
-        );
-      },
-      () => live && setState({ kind: 'offline' }),
+        ),
+      () => settle({ kind: 'offline' }),
     );
     return () => {
       live = false;
     };
   }, [call, route, key, round]);
   const reload = useCallback(() => setRound((value) => value + 1), []);
-  return { state, reload };
+  return { state: answered?.key === key ? answered.state : { kind: 'loading' }, reload };
 }
 
 /**
@@ -270,5 +271,19 @@ export function Pager(props: {
         Berikutnya
       </button>
     </nav>
+  );
+}
+
+/**
+ * A table that scrolls sideways on a narrow screen (`.table-wrap`), reachable by keyboard: a region
+ * (a named section) with a tab stop, so arrow keys can scroll it when it holds nothing else to focus
+ * (axe's scrollable-region-focusable).
+ */
+export function ScrollTable({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take the focus to scroll by keyboard.
+    <section class="table-wrap" aria-label={label} tabIndex={0}>
+      {children}
+    </section>
   );
 }

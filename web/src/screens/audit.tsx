@@ -6,7 +6,7 @@ import { GROUPS, type Group } from '#shared/http/caller.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo } from '../router.ts';
-import { Show, StatusBadge, useApi } from '../ui.tsx';
+import { ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
 import { ROLE_LABEL } from '../who.ts';
 import './audit.css';
 
@@ -54,7 +54,7 @@ export function AuditPage() {
 function RecentProposals({ items }: { items: readonly ProposalSummary[] }) {
   if (items.length === 0) return <p class="empty">Belum ada usulan.</p>;
   return (
-    <div class="table-wrap">
+    <ScrollTable label="Usulan terbaru">
       <table class="table" data-testid="usulan-terbaru">
         <caption class="sr-only">Usulan terbaru, yang terakhir berubah lebih dulu</caption>
         <thead>
@@ -82,7 +82,7 @@ function RecentProposals({ items }: { items: readonly ProposalSummary[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 
@@ -156,7 +156,7 @@ function AuditTable({
   brokenAt: number | undefined;
 }) {
   return (
-    <div class="table-wrap">
+    <ScrollTable label="Catatan jejak audit">
       <table class="table audit-table" data-testid="jejak-audit">
         <caption class="sr-only">Catatan jejak audit, dari yang pertama</caption>
         <thead>
@@ -203,7 +203,7 @@ function AuditTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 

@@ -6,9 +6,8 @@ import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../forma
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Confirm, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, Confirm, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import './decrees.css';
-import { ScrollTable } from './scroll-table.tsx';
 
 /**
  * `/sk`: a year's decrees (SK Gubernur), by number; `/sk/{id}`: one decree with everything printed

@@ -4,9 +4,17 @@ import { FLAG_CODES, FLAGS, type FlagCode } from '#shared/domain/checks.ts';
 import { ROLES } from '#shared/domain/roles.ts';
 import { formatNumber } from '../format.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Confirm, Pager, Show, useAction, useApi, useCursorPages } from '../ui.tsx';
+import {
+  ActionOutcome,
+  Confirm,
+  Pager,
+  ScrollTable,
+  Show,
+  useAction,
+  useApi,
+  useCursorPages,
+} from '../ui.tsx';
 import { MIN_REASON } from './proposal-actions.tsx';
-import { ScrollTable } from './scroll-table.tsx';
 
 type ChecksSummary = NonNullable<ProposalBody['checks']>;
 type CodeCounts = NonNullable<ChecksSummary['byCode']>;

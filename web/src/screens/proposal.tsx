@@ -10,11 +10,10 @@ import { formatDateTime, formatNumber, formatRupiah } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { pathTo } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { Show, StatusBadge, useApi } from '../ui.tsx';
+import { ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
 import { ProposalActions } from './proposal-actions.tsx';
 import { FlagGroups } from './proposal-flags.tsx';
 import './proposal.css';
-import { ScrollTable } from './scroll-table.tsx';
 
 /**
  * `/usulan/{id}`: one proposal as everyone involved needs to see it (where it stands, who signed,

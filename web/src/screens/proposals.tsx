@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { Show, StatusBadge, useApi } from '../ui.tsx';
+import { ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
 
 /**
  * `/usulan`: proposals by region, period and status. It opens where each role starts its day: a
@@ -122,7 +122,7 @@ function ProposalTable({ items }: { items: readonly ProposalSummary[] }) {
     );
   }
   return (
-    <div class="table-wrap">
+    <ScrollTable label="Daftar usulan">
       <table class="table" data-testid="daftar-usulan">
         <caption class="sr-only">Daftar usulan</caption>
         <thead>
@@ -166,7 +166,7 @@ function ProposalTable({ items }: { items: readonly ProposalSummary[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 

@@ -8,7 +8,7 @@ import { formatNumber } from '../format.ts';
 import { Loading, PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { failureMessage, Pager, Show, useApi, useCursorPages } from '../ui.tsx';
+import { failureMessage, Pager, ScrollTable, Show, useApi, useCursorPages } from '../ui.tsx';
 import './recipients.css';
 
 /**
@@ -293,7 +293,7 @@ function RecipientTable({ items }: { items: readonly StoredRecipient[] }) {
     );
   }
   return (
-    <div class="table-wrap">
+    <ScrollTable label="Daftar penerima">
       <table class="table recipients-table" data-testid="daftar-penerima">
         <caption class="sr-only">Daftar penerima</caption>
         <thead>
@@ -329,7 +329,7 @@ function RecipientTable({ items }: { items: readonly StoredRecipient[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 

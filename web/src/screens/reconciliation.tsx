@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber, formatRupiah } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import { type Bar, BarChart } from './bar-chart.tsx';
 import './reconciliation.css';
 
@@ -87,7 +87,7 @@ function RunTable({ items }: { items: readonly ReconciliationSummary[] }) {
     );
   }
   return (
-    <div class="table-wrap">
+    <ScrollTable label="Daftar rekonsiliasi">
       <table class="table" data-testid="daftar-rekonsiliasi">
         <caption class="sr-only">Rekonsiliasi, yang terbaru lebih dulu</caption>
         <thead>
@@ -147,7 +147,7 @@ function RunTable({ items }: { items: readonly ReconciliationSummary[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 
@@ -286,7 +286,7 @@ function FindingCounts({ counts }: { counts: Readonly<Record<string, number>> })
   return (
     <>
       <h2>Temuan per jenis</h2>
-      <div class="table-wrap">
+      <ScrollTable label="Temuan per jenis">
         <table class="table" data-testid="temuan-per-jenis">
           <caption class="sr-only">Jumlah temuan per jenis</caption>
           <thead>
@@ -317,7 +317,7 @@ function FindingCounts({ counts }: { counts: Readonly<Record<string, number>> })
             </tr>
           </tfoot>
         </table>
-      </div>
+      </ScrollTable>
     </>
   );
 }
@@ -342,7 +342,7 @@ function DecreeTable({ decrees }: { decrees: readonly DecreeRow[] }) {
   return (
     <>
       <h2>Hasil per SK</h2>
-      <div class="table-wrap">
+      <ScrollTable label="Hasil per SK">
         <table class="table" data-testid="hasil-per-sk">
           <caption class="sr-only">Hasil rekonsiliasi per SK Gubernur</caption>
           <thead>
@@ -380,7 +380,7 @@ function DecreeTable({ decrees }: { decrees: readonly DecreeRow[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
     </>
   );
 }

@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import './upload.css';
 
 /**
@@ -485,7 +485,7 @@ function Problems({
           : ''}
         ; semuanya ada di laporan kesalahan.
       </p>
-      <div class="table-wrap">
+      <ScrollTable label="Masalah pertama">
         <table class="table" aria-labelledby="judul-masalah" data-testid="masalah">
           <thead>
             <tr>
@@ -514,7 +514,7 @@ function Problems({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
     </>
   );
 }

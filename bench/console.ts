@@ -19,8 +19,7 @@
  * screen: median and p95 in the browser, the bare API's median, the ratio, and a flag on any screen
  * over 1,000 ms. Also the first-load JavaScript, gzipped, against the 200 KB budget.
  *
- * Screens other branches are still building are stubs here: their `ready` is the `h1` until they
- * exist, so adjust {@link SCREENS} (a row per screen: path, who, what shows it is ready, its API calls).
+ * {@link SCREENS} has a row per screen: path, who opens it, what shows it is usable, its API calls.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,7 +69,7 @@ export interface Screen {
   readonly name: string;
   readonly user: User;
   readonly path: (seed: Seed) => string;
-  /** CSS selector of what shows the screen is usable (table rows, or the `h1` of a stub). */
+  /** CSS selector of what shows the screen is usable (its table rows, its facts). */
   readonly ready: string;
   /** The API paths the screen calls, fetched together bare as the baseline. */
   readonly api: (seed: Seed) => readonly string[];
@@ -79,11 +78,18 @@ export interface Screen {
    * screen is ready, and time until `ready` shows new elements (warm only; no cold figure).
    */
   readonly click?: string;
+  /**
+   * A name search inside the screen: type this into "Cari nama", press "Cari", and time until
+   * `ready` shows new elements (warm only). Its baseline is `bare`.
+   */
+  readonly search?: string;
+  /** The baseline when it is not a set of GETs (the name search: POSTs following the cursor). */
+  readonly bare?: (seed: Seed, apiUrl: string, token: string) => Promise<void>;
 }
 
 const recipientsPath = (seed: Seed) => `/proposals/${seed.proposalId}/recipients`;
 
-/** The screens measured. Stubs in this branch wait for their `h1`; adjust as the screens land. */
+/** The screens measured: a row per screen (or step inside one). */
 export const SCREENS: readonly Screen[] = [
   {
     name: 'Usulan (daftar)',
@@ -96,7 +102,7 @@ export const SCREENS: readonly Screen[] = [
     name: 'Usulan (satu)',
     user: 'operator',
     path: (seed) => `/usulan/${seed.proposalId}`,
-    ready: 'h1',
+    ready: '[data-testid=riwayat] tbody tr',
     api: (seed) => [`/proposals/${seed.proposalId}`],
   },
   {
@@ -124,6 +130,17 @@ export const SCREENS: readonly Screen[] = [
     api: (seed) => [`${recipientsPath(seed)}?limit=${PAGE_SIZE}&flag=${FILTER_FLAG}`],
   },
   {
+    // The worst case: a name no one has, so the search reads the whole list (the API reads at most
+    // 5,000 items per call; the screen follows the cursor until a page is full or the list ends).
+    name: 'Penerima, cari nama (tidak ada)',
+    user: 'operator',
+    path: (seed) => `/usulan/${seed.proposalId}/penerima`,
+    ready: '[data-testid=ringkasan-pencarian]',
+    search: 'Qwxz Zzyq',
+    api: () => [],
+    bare: (seed, apiUrl, token) => bareSearch(seed, apiUrl, token, 'Qwxz Zzyq'),
+  },
+  {
     name: 'Hasil unggahan',
     user: 'operator',
     path: (seed) => `/unggah/${seed.uploadId}`,
@@ -134,14 +151,14 @@ export const SCREENS: readonly Screen[] = [
     name: 'SK (daftar)',
     user: 'operator',
     path: () => '/sk',
-    ready: 'h1',
+    ready: '[data-testid=daftar-sk] tbody tr',
     api: () => ['/decrees?year=2026'],
   },
   {
     name: 'SK (satu)',
     user: 'operator',
     path: (seed) => `/sk/${seed.decreeId}`,
-    ready: 'h1',
+    ready: '[data-testid=fakta-sk]',
     api: (seed) => [`/decrees/${seed.decreeId}`],
   },
   {
@@ -175,9 +192,7 @@ export interface Figures {
 export interface ScreenResult {
   readonly name: string;
   readonly path: string;
-  /** Waits for the `h1` only: a stub screen that calls no API yet, so its figure means little. */
-  readonly stub: boolean;
-  /** Undefined when the screen cannot do the step yet (a stub without the button). */
+  /** Undefined for a step that has no cold form (a click inside the loaded page). */
   readonly warm: Figures | undefined;
   readonly cold: Figures | undefined;
   readonly bare: Figures;
@@ -212,14 +227,19 @@ export async function benchConsole(): Promise<ConsoleBench> {
     for (const screen of SCREENS) {
       const session = pages[screen.user];
       const path = screen.path(seed);
-      const bare = await measureBare(stack.apiUrl, session.token, screen.api(seed));
+      const bare = screen.bare
+        ? await measure(() => screen.bare?.(seed, stack.apiUrl, session.token) ?? Promise.resolve())
+        : await measureBare(stack.apiUrl, session.token, screen.api(seed));
       const warm = screen.click
         ? await measureClick(session.page, path, screen.ready, screen.click)
-        : await measureWarm(session.page, path, screen.ready);
-      const cold = screen.click
-        ? undefined
-        : await measureCold(session.page, stack.apiUrl, path, screen.ready);
-      screens.push({ name: screen.name, path, stub: screen.ready === 'h1', warm, cold, bare });
+        : screen.search
+          ? await measureSearch(session.page, path, screen.ready, screen.search)
+          : await measureWarm(session.page, path, screen.ready);
+      const cold =
+        screen.click || screen.search
+          ? undefined
+          : await measureCold(session.page, stack.apiUrl, path, screen.ready);
+      screens.push({ name: screen.name, path, warm, cold, bare });
     }
     const sizes = await scriptSizes();
     return {
@@ -315,8 +335,7 @@ async function signedInPages(browser: Browser, consoleUrl: string): Promise<Reco
 
 /** The screen's API calls, bare: `fetch` with the same token, all at once, body read. */
 async function measureBare(apiUrl: string, token: string, paths: readonly string[]): Promise<Figures> {
-  const once = async () => {
-    const begin = performance.now();
+  return measure(async () => {
     await Promise.all(
       paths.map(async (path) => {
         const response = await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -324,12 +343,36 @@ async function measureBare(apiUrl: string, token: string, paths: readonly string
         if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
       }),
     );
-    return performance.now() - begin;
-  };
-  await once(); // warm-up
+  });
+}
+
+/** `work` timed ROUNDS times after one warm-up. */
+async function measure(work: () => Promise<void>): Promise<Figures> {
+  await work();
   const samples: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) samples.push(await once());
+  for (let round = 0; round < ROUNDS; round++) {
+    const begin = performance.now();
+    await work();
+    samples.push(performance.now() - begin);
+  }
   return figures(samples);
+}
+
+/** The name search as a script would do it: POSTs following the cursor until a page is full or the list ends. */
+async function bareSearch(seed: Seed, apiUrl: string, token: string, q: string): Promise<void> {
+  let found = 0;
+  let cursor: string | undefined;
+  do {
+    const response = await fetch(`${apiUrl}${recipientsPath(seed)}/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ q, limit: PAGE_SIZE - found, ...(cursor ? { cursor } : {}) }),
+    });
+    if (!response.ok) throw new Error(`search: HTTP ${response.status}`);
+    const page = (await response.json()) as { items: unknown[]; nextCursor: string | null };
+    found += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && found < PAGE_SIZE);
 }
 
 /** In the page: marks what already matches, so only the new screen's elements count as ready. */
@@ -387,6 +430,26 @@ async function measureCold(page: Page, origin: string, path: string, ready: stri
 }
 
 /** Opens the screen, then times a click on `button` until new `ready` elements show (paging). */
+async function measureSearch(page: Page, path: string, ready: string, term: string): Promise<Figures> {
+  const samples: number[] = [];
+  for (let round = 0; round <= ROUNDS; round++) {
+    await home(page);
+    await page.evaluate(
+      `history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'))`,
+    );
+    const field = page.getByRole('searchbox', { name: 'Cari nama' });
+    await field.waitFor();
+    await field.fill(term);
+    await page.evaluate(`(${MARK_STALE})(${JSON.stringify(ready)})`);
+    const until = page.evaluate(`(${UNTIL_READY})(${JSON.stringify(ready)}, 30000)`);
+    const begin = performance.now();
+    await page.getByRole('button', { name: 'Cari', exact: true }).click();
+    await until;
+    if (round > 0) samples.push(performance.now() - begin);
+  }
+  return figures(samples);
+}
+
 async function measureClick(
   page: Page,
   path: string,
@@ -463,7 +526,7 @@ export function formatConsoleBench(result: ConsoleBench): string {
   ];
   for (const screen of result.screens) {
     lines.push(
-      `| ${screen.name}${screen.stub ? ' †' : ''} | \`${screen.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')}\` | ${cell(screen.warm)}${over(screen.warm)} | ${cell(screen.cold)}${over(screen.cold)} | ` +
+      `| ${screen.name} | \`${screen.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')}\` | ${cell(screen.warm)}${over(screen.warm)} | ${cell(screen.cold)}${over(screen.cold)} | ` +
         `${ms(screen.bare.median)} | ${ratio(screen.warm, screen.bare)} | ${ratio(screen.cold, screen.bare)} |`,
     );
   }
@@ -472,8 +535,7 @@ export function formatConsoleBench(result: ConsoleBench): string {
   );
   lines.push(
     '',
-    "† waits for the `h1` only: the screen is not built in this branch (or shows no list), so its browser figure is the app's " +
-      'routing and rendering without the API call; "n/a": the screen has no such step yet.',
+    '"n/a": a step inside the loaded screen (the next page, a search); it has no cold form.',
     slow.length === 0
       ? `Every screen within ${SCREEN_BUDGET_MS} ms (p95), warm and cold.`
       : `Over ${SCREEN_BUDGET_MS} ms (p95): ${slow.map((screen) => screen.name).join(', ')}.`,

@@ -66,6 +66,13 @@ interface Cursor {
   readonly afterSk?: string;
 }
 
+/**
+ * Shards a name search reads at once (see `walkAhead`). Measured on the local stack (2 cores), a
+ * scan of a 30,000-row list: 1 → 966 ms, 4 → 834 ms, 8 → 1,109 ms (DynamoDB Local is CPU-bound
+ * there; in AWS each Query waits on the network, and more lanes would gain more).
+ */
+const READ_AHEAD_SHARDS = 4;
+
 /** BatchGetItem's limit. */
 const BATCH_GET_KEYS = 100;
 const BATCH_GET_ATTEMPTS = 8;
@@ -214,9 +221,10 @@ export class RecipientsRepository {
    * One page of a name search: the recipients whose `nama` contains `query` ({@link nameKey}: case,
    * accents and spacing ignored), in list order, only those carrying `filter` when given.
    *
-   * The name is matched here, in code, on what the Queries read: DynamoDB's `contains` is
-   * case-sensitive and a normalised copy of every name would be one more attribute the import and
-   * the checks must keep in step (and a filter costs the same reads). The work is bounded instead:
+   * The name is matched here, in code, on what the Queries read (only the row and the name: the few
+   * matches are then read whole by key): DynamoDB's `contains` is case-sensitive and a normalised
+   * copy of every name would be one more attribute the import and the checks must keep in step (and
+   * a filter costs the same reads). The work is bounded instead:
    * one call reads at most `budget` items (recipients, or flag index entries and their recipients)
    * walking the shards in order, and answers with the matches found so far and a cursor where the
    * walk stopped — fewer than `limit` matches, even none, with a cursor, means "not done yet". Only
@@ -254,13 +262,20 @@ export class RecipientsRepository {
         }
       }
     } else {
-      const walk = await this.walkShards(listId, '', start, budget);
+      const walk = await this.walkAhead(listId, start, budget);
       examined = walk.items.length;
       position = walk.next;
+      const rows: number[] = [];
       for (const item of walk.items) {
-        if (typeof item.nama === 'string' && nameKey(item.nama).includes(wanted)) {
-          matches.push(StoredRecipientSchema.parse(item));
-        }
+        if (typeof item.nama !== 'string' || typeof item.row !== 'number') continue;
+        if (nameKey(item.nama).includes(wanted)) rows.push(item.row);
+        // One more than a page tells that there is a next page; no need to fetch the rest.
+        if (rows.length > limit) break;
+      }
+      const found = await this.getRows(listId, rows);
+      for (const row of rows) {
+        const recipient = found.get(row);
+        if (recipient) matches.push(recipient);
       }
     }
     const items = matches.slice(0, limit);
@@ -274,6 +289,71 @@ export class RecipientsRepository {
       nextCursor = encodeCursor(position);
     }
     return { items, nextCursor, examined };
+  }
+
+  /**
+   * Like {@link walkShards} over the recipients (no prefix), reading ahead: the Queries of the next
+   * {@link READ_AHEAD_SHARDS} shards run at once and are taken in shard order, so a scan of the
+   * whole list (a name no one has) waits for the slowest of each group of shards instead of every
+   * shard in turn. Up to `count` items are taken; what the read-ahead fetched beyond them (at most
+   * one page of each shard still in flight) is dropped and read again by the next call.
+   */
+  private async walkAhead(
+    listId: string,
+    start: Cursor,
+    count: number,
+  ): Promise<{ items: Record<string, unknown>[]; next: Cursor }> {
+    const query = (shard: number, from: string) =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': listPartition(listId, shard),
+            ':from': from,
+            ':to': ROW_SK_LAST,
+          },
+          // Only what the match needs: the few matches are then read whole, by key.
+          ProjectionExpression: 'sk, #row, nama',
+          ExpressionAttributeNames: { '#row': 'row' },
+          Limit: count,
+        }),
+      );
+    const ahead = new Map<number, Promise<QueryCommandOutput>>();
+    const launch = (shard: number, from: string | undefined) => {
+      if (shard >= LIST_SHARDS || ahead.has(shard)) return;
+      const read =
+        from === undefined ? Promise.resolve({ $metadata: {} } as QueryCommandOutput) : query(shard, from);
+      // A read the walk never takes (the count was reached first) must not fail unobserved.
+      read.catch(() => {});
+      ahead.set(shard, read);
+    };
+    const items: Record<string, unknown>[] = [];
+    let position = start;
+    launch(position.shard, firstRowSk(position));
+    while (items.length < count && position.shard < LIST_SHARDS) {
+      for (let shard = position.shard + 1; shard < position.shard + READ_AHEAD_SHARDS; shard++) {
+        launch(shard, ROW_SK_FIRST);
+      }
+      const read = ahead.get(position.shard);
+      ahead.delete(position.shard);
+      const out = await (read ?? query(position.shard, firstRowSk(position) ?? ROW_SK_LAST));
+      const page = out.Items ?? [];
+      const room = count - items.length;
+      const taken = page.length > room ? page.slice(0, room) : page;
+      items.push(...taken);
+      const lastTaken = taken.at(-1)?.sk;
+      if (taken.length < page.length && typeof lastTaken === 'string') {
+        position = { shard: position.shard, afterSk: lastTaken };
+      } else if (typeof out.LastEvaluatedKey?.sk === 'string') {
+        // The shard goes on past this page (over 1 MB, or the Limit): read on from where it stopped.
+        position = { shard: position.shard, afterSk: out.LastEvaluatedKey.sk };
+        launch(position.shard, firstRowSk(position));
+      } else {
+        position = { shard: position.shard + 1 };
+      }
+    }
+    return { items, next: position };
   }
 
   /** Up to `count` recipients from `start` on, one Query per shard (recipients' sort keys only). */

@@ -76,7 +76,7 @@ export const ListRecipientsQuerySchema = /* @__PURE__ */ lazySchema(() =>
 );
 
 /** Where a name search stops reading in one request; see {@link SearchRecipientsBodySchema}. */
-export const SEARCH_READ_BUDGET = 5_000;
+export const SEARCH_READ_BUDGET = 10_000;
 
 /**
  * `POST /proposals/{proposalId}/recipients/search`: the list's recipients whose name contains `q`

@@ -263,7 +263,7 @@ function SearchResults(props: { proposalId: string; term: string; flag: string |
   }
   return (
     <>
-      <p class="muted" aria-live="polite" data-testid="ringkasan-halaman">
+      <p class="muted" aria-live="polite" data-testid="ringkasan-pencarian">
         {flag ? `Hanya yang bertanda “${codeLabel(flag)}”. ` : ''}
         {search.items.length === 0 && search.nextCursor === null
           ? 'Tidak ada penerima dengan nama itu.'

@@ -2,12 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiClient } from '#shared/contract/client.ts';
 import { signLocalToken } from '../../local/auth.ts';
 import { WEB_DIST } from '../../local/console.ts';
-import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { issueDecreeThroughApi, launchChromium, screenshot, seriousViolations } from './support.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { consoleTestHooks, issueDecreeThroughApi, screenshot, seriousViolations } from './support.ts';
 
 /**
  * The console in a real browser (headless Chromium) against the whole local stack, as `npm start`
@@ -16,34 +16,19 @@ import { issueDecreeThroughApi, launchChromium, screenshot, seriousViolations } 
  * Every screen passes axe-core (no serious or critical violation) and is saved under `out/`.
  */
 let stack: LocalStack;
-let browser: Browser;
-let context: BrowserContext;
+let _browser: Browser;
+let _context: BrowserContext;
 let page: Page;
-let pageErrors: string[] = [];
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([
-    startLocalStack({ port: 0, quiet: true, console: true }),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-
-afterEach(async () => {
-  await context?.close();
-  // No script error on any screen.
-  expect(pageErrors).toEqual([]);
+consoleTestHooks({
+  started: (started, launched) => {
+    stack = started;
+    _browser = launched;
+  },
+  opened: (opened, first) => {
+    _context = opened;
+    page = first;
+  },
 });
 
 describe('the console', () => {

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient } from '#shared/contract/client.ts';
-import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import type { LocalStack } from '../../local/stack.ts';
 import { nameOf, recipientCsv } from '../support/api.ts';
-import { launchChromium, screenshot, seriousViolations, signInAs } from './support.ts';
+import { consoleTestHooks, screenshot, seriousViolations, signInAs } from './support.ts';
 
 /**
  * The operator's path in a real browser: Kapuas's operator uploads a file (a drop and the file
@@ -36,30 +36,16 @@ let stack: LocalStack;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let pageErrors: string[] = [];
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([
-    startLocalStack({ port: 0, quiet: true, console: true }),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
+const { pageErrors } = consoleTestHooks({
+  started: (started, launched) => {
+    stack = started;
+    browser = launched;
+  },
+  opened: (opened, first) => {
+    context = opened;
+    page = first;
+  },
 });
 
 /** The API as the signed-in user: the console's own ID token. */

@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditKey } from '#shared/adapters/keys.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { type ApiClient, createApiClient } from '#shared/contract/client.ts';
@@ -11,8 +11,14 @@ import { BUCKETS } from '#shared/resources.ts';
 import { signLocalToken } from '../../local/auth.ts';
 import { type BankLine, bankReportCsv } from '../../local/bank-report.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
-import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { issueDecreeThroughApi, launchChromium, screenshot, seriousViolations, signInAs } from './support.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import {
+  consoleTestHooks,
+  issueDecreeThroughApi,
+  screenshot,
+  seriousViolations,
+  signInAs,
+} from './support.ts';
 
 /**
  * Oversight in a real browser: the approver starts a reconciliation from the console and follows it
@@ -28,21 +34,28 @@ const RECIPIENTS = 5;
 const NIK = /(?<![0-9a-f])\d{16}(?![0-9a-f])/;
 
 let stack: LocalStack;
-let browser: Browser;
-let context: BrowserContext;
+let _browser: Browser;
+let _context: BrowserContext;
 let page: Page;
-let pageErrors: string[] = [];
 let decree: Awaited<ReturnType<typeof issueDecreeThroughApi>>;
 let approver: ApiClient;
 let auditor: ApiClient;
 
 const formatNumber = (value: number) => new Intl.NumberFormat('id-ID').format(value);
 
+consoleTestHooks({
+  started: (started, launched) => {
+    stack = started;
+    _browser = launched;
+  },
+  opened: (opened, first) => {
+    _context = opened;
+    page = first;
+  },
+});
+
+// After the hooks' own beforeAll (hooks run in the order they are registered).
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([
-    startLocalStack({ port: 0, quiet: true, console: true }),
-    launchChromium(),
-  ]);
   const client = async (claims: Parameters<typeof signLocalToken>[0]) =>
     createApiClient({ baseUrl: stack.apiUrl, token: await signLocalToken(claims, 600) });
   approver = await client({ sub: 'sekda-1', name: 'Sekretaris Daerah', groups: ['approver'] });
@@ -89,23 +102,6 @@ async function putBankReport(): Promise<void> {
   }
   await stack.whenIdle();
 }
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
-});
 
 describe('oversight in the console', () => {
   it('lets the approver start a reconciliation, follow it to the end, and read its findings', async () => {

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { createApiClient } from '#shared/contract/client.ts';
 import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
-import type { LocalStack } from '../../local/stack.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { recipientCsv } from '../support/api.ts';
 
 /**
@@ -138,4 +139,44 @@ export async function signInAs(page: Page, consoleUrl: string, user: string | Re
   await page.getByRole('heading', { name: 'Masuk ke KHBS' }).waitFor();
   await page.getByRole('button', { name: user }).click();
   await page.getByRole('heading', { level: 1, name: 'Siapa saya' }).waitFor();
+}
+
+/**
+ * The hooks every browser test file shares: one local stack (with the console) and one Chromium
+ * for the file, a fresh context per test (id-ID, WIB) with its page, and a failure when any screen
+ * throws a script error. `started` and `opened` hand what they made to the file's own variables;
+ * the returned `pageErrors` takes the errors of any other page a test opens.
+ */
+export function consoleTestHooks(hooks: {
+  started(stack: LocalStack, browser: Browser): void;
+  opened(context: BrowserContext, page: Page): void;
+}): { readonly pageErrors: string[] } {
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  const pageErrors: string[] = [];
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      startLocalStack({ port: 0, quiet: true, console: true }),
+      launchChromium(),
+    ]);
+    hooks.started(stack, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  beforeEach(async () => {
+    if (!browser) throw new Error('no browser');
+    context = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+    const page = await context.newPage();
+    pageErrors.length = 0;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    hooks.opened(context, page);
+  });
+  afterEach(async () => {
+    await context?.close();
+    expect(pageErrors).toEqual([]);
+  });
+  return { pageErrors };
 }

@@ -1,14 +1,14 @@
 import type { AuditAnswer, ProposalSummary } from '#shared/contract/responses.ts';
 import { AUDIT_ACTION_LABEL } from '#shared/domain/audit.ts';
-import { periodLabel } from '#shared/domain/period.ts';
 import { STATUS_LABEL } from '#shared/domain/proposal.ts';
 import { GROUPS, type Group } from '#shared/http/caller.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo } from '../router.ts';
-import { ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
+import { ScrollTable, Show, useApi } from '../ui.tsx';
 import { ROLE_LABEL } from '../who.ts';
 import './audit.css';
+import { ProposalTable } from './proposals.tsx';
 
 /**
  * The auditor's screens. `/jejak-audit`: pick a proposal (by its id, or from the latest ones);
@@ -45,44 +45,20 @@ export function AuditPage() {
       </form>
       <h2>Usulan terbaru</h2>
       <Show state={state} label="Memuat usulan…">
-        {(body) => <RecentProposals items={latest(body.items, 20)} />}
+        {(body) =>
+          body.items.length === 0 ? (
+            <p class="empty">Belum ada usulan.</p>
+          ) : (
+            <ProposalTable
+              items={latest(body.items, 20)}
+              linkTo={pathTo.audit}
+              label="Usulan terbaru"
+              testId="usulan-terbaru"
+            />
+          )
+        }
       </Show>
     </section>
-  );
-}
-
-function RecentProposals({ items }: { items: readonly ProposalSummary[] }) {
-  if (items.length === 0) return <p class="empty">Belum ada usulan.</p>;
-  return (
-    <ScrollTable label="Usulan terbaru">
-      <table class="table" data-testid="usulan-terbaru">
-        <caption class="sr-only">Usulan terbaru, yang terakhir berubah lebih dulu</caption>
-        <thead>
-          <tr>
-            <th scope="col">Usulan</th>
-            <th scope="col">Kabupaten/kota</th>
-            <th scope="col">Periode</th>
-            <th scope="col">Status</th>
-            <th scope="col">Diperbarui</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item) => (
-            <tr key={item.proposalId}>
-              <td>
-                <a href={pathTo.audit(item.proposalId)}>{item.proposalId}</a>
-              </td>
-              <td>{item.regionName ?? item.region}</td>
-              <td>{periodLabel(item.period) ?? item.period}</td>
-              <td>
-                <StatusBadge status={item.status} />
-              </td>
-              <td>{formatDateTime(item.updatedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollTable>
   );
 }
 

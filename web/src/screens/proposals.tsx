@@ -113,7 +113,21 @@ export function ProposalsPage() {
   );
 }
 
-function ProposalTable({ items }: { items: readonly ProposalSummary[] }) {
+/**
+ * Proposals as a table; each id links to `linkTo` (the proposal, or its audit trail on the
+ * auditor's screen).
+ */
+export function ProposalTable({
+  items,
+  linkTo = pathTo.proposal,
+  label = 'Daftar usulan',
+  testId = 'daftar-usulan',
+}: {
+  items: readonly ProposalSummary[];
+  linkTo?: (proposalId: string) => string;
+  label?: string;
+  testId?: string;
+}) {
   if (items.length === 0) {
     return (
       <p class="empty" data-testid="kosong">
@@ -122,9 +136,9 @@ function ProposalTable({ items }: { items: readonly ProposalSummary[] }) {
     );
   }
   return (
-    <ScrollTable label="Daftar usulan">
-      <table class="table" data-testid="daftar-usulan">
-        <caption class="sr-only">Daftar usulan</caption>
+    <ScrollTable label={label}>
+      <table class="table" data-testid={testId}>
+        <caption class="sr-only">{label}</caption>
         <thead>
           <tr>
             <th scope="col">Usulan</th>
@@ -145,7 +159,7 @@ function ProposalTable({ items }: { items: readonly ProposalSummary[] }) {
           {items.map((item) => (
             <tr key={item.proposalId}>
               <td>
-                <a href={pathTo.proposal(item.proposalId)}>{item.proposalId}</a>
+                <a href={linkTo(item.proposalId)}>{item.proposalId}</a>
               </td>
               <td>{item.regionName ?? item.region}</td>
               <td>{periodLabel(item.period) ?? item.period}</td>

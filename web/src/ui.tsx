@@ -287,3 +287,13 @@ export function ScrollTable({ label, children }: { label: string; children: Comp
     </section>
   );
 }
+
+/** One fact of a `<dl class="facts">`: its label and its value. */
+export function Fact({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}

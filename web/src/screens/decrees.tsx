@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { DecreeDetail, DecreeSummary } from '#shared/contract/responses.ts';
 import { ROLES } from '#shared/domain/roles.ts';
@@ -6,7 +5,7 @@ import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../forma
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Confirm, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, Confirm, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import './decrees.css';
 
 /**
@@ -173,15 +172,6 @@ export function DecreePage({ decreeId }: { decreeId: string }) {
         )}
       </Show>
     </section>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ComponentChildren }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
 

@@ -10,7 +10,7 @@ import { formatDateTime, formatNumber, formatRupiah } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { pathTo } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
+import { Fact, ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
 import { ProposalActions } from './proposal-actions.tsx';
 import { FlagGroups } from './proposal-flags.tsx';
 import './proposal.css';
@@ -106,15 +106,6 @@ function Section(props: { id: string; title: string; children: ComponentChildren
       <h2 id={props.id}>{props.title}</h2>
       {props.children}
     </section>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ComponentChildren }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
 

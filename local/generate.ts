@@ -1,20 +1,25 @@
 import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { z } from 'zod';
 import { isEntryPoint, parseCommandLine, reportCommandError } from './cli.ts';
+import { type DtsenOptions, writeDtsenFiles } from './dtsen-data.ts';
 import { type GenerateOptions, regions, writeRecipientFile } from './sample-data.ts';
 
 /**
  * `npm run generate -- --region 62.03 --rows 1000 --format xlsx --seed 7 --out out/62.03.xlsx [--clean]`
+ * `npm run generate -- --kind dtsen --region 62.06 --families 60000 --codes bps --out out/dtsen`
  *
- * Writes a realistic recipient file for one kabupaten/kota and prints, on stdout and as JSON, what
- * the importer must report for it. Timing goes to stderr. Errors go to stderr with exit code 2.
+ * Writes a realistic recipient file (or a DTSEN extract: families and members files) for one
+ * kabupaten/kota and prints, on stdout and as JSON, what the importer must report for it. Timing
+ * goes to stderr. Errors go to stderr with exit code 2.
  */
 
 const USAGE = `Usage: npm run generate -- --region <code> --rows <n> --out <file> [options]
+       npm run generate -- --kind dtsen --region <code> --families <n> --out <dir> [options]
 
 Options:
+  --kind <bkk|dtsen>   bkk (default): a BKK recipient file; dtsen: a DTSEN extract, two files
   --region <code>      Kemendagri code of the kabupaten/kota, e.g. 62.03
   --rows <n>           data rows (up to 2,000,000)
   --out <file>         where to write; .csv or .xlsx
@@ -23,7 +28,124 @@ Options:
   --clean              no damaged rows, no title rows, official spellings
   --delimiter <;|,>    CSV only, default ;
   --no-titles          no title rows above the header
-  --no-bom             CSV only: no UTF-8 BOM`;
+  --no-bom             CSV only: no UTF-8 BOM
+
+DTSEN extract (--kind dtsen):
+  --families <n>       lines of the families file (up to 300,000); members follow, ~3.7 a family
+  --out <dir>          writes <dir>/dtsen-keluarga-<kode>.<csv|xlsx> and <dir>/dtsen-anggota-<kode>.<…>
+  --out-families <f>   or name both files instead of --out
+  --out-members <f>
+  --format <csv|xlsx>  default: from the extension of --out-families, else csv
+  --delimiter <|;,>    CSV only, default |
+  --codes <kemendagri|bps>  wilayah codes in the extract, default kemendagri
+  --relationships <words|dukcapil-numbers|mixed>  default mixed (words when --clean)
+  --seed, --clean, --no-titles, --bom (CSV: add a UTF-8 BOM) as above`;
+
+const DtsenArgsSchema = z
+  .object({
+    kind: z.literal('dtsen'),
+    region: z
+      .string({ error: '--region is required, e.g. --region 62.03' })
+      .trim()
+      .regex(/^62\.\d{2}$/, '--region must be a Kemendagri code of Kalimantan Tengah, such as 62.03'),
+    families: z.coerce
+      .number({ error: '--families is required and must be a whole number' })
+      .int('--families must be a whole number')
+      .min(0, '--families must not be negative')
+      .max(300_000, '--families must be at most 300,000'),
+    out: z.string().trim().min(1, '--out must not be empty').optional(),
+    'out-families': z.string().trim().min(1).optional(),
+    'out-members': z.string().trim().min(1).optional(),
+    format: z.enum(['csv', 'xlsx'], { error: '--format must be csv or xlsx' }).optional(),
+    seed: z.coerce
+      .number({ error: '--seed must be a number' })
+      .int('--seed must be a whole number')
+      .default(1),
+    clean: z.boolean().default(false),
+    delimiter: z.enum(['|', ';', ','], { error: '--delimiter must be |, ; or ,' }).optional(),
+    codes: z
+      .enum(['kemendagri', 'bps'], { error: '--codes must be kemendagri or bps' })
+      .default('kemendagri'),
+    relationships: z
+      .enum(['words', 'dukcapil-numbers', 'mixed'], {
+        error: '--relationships must be words, dukcapil-numbers or mixed',
+      })
+      .optional(),
+    'no-titles': z.boolean().default(false),
+    bom: z.boolean().default(false),
+  })
+  .transform((args, ctx) => {
+    if (!regions().some((region) => region.code === args.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `--region ${args.region} is not a kabupaten/kota of Kalimantan Tengah`,
+      });
+      return z.NEVER;
+    }
+    const named = args['out-families'] !== undefined || args['out-members'] !== undefined;
+    if (named === (args.out !== undefined) || (named && (!args['out-families'] || !args['out-members']))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either --out <dir>, or both --out-families and --out-members',
+      });
+      return z.NEVER;
+    }
+    const fromExtension = extname(args['out-families'] ?? '')
+      .slice(1)
+      .toLowerCase();
+    const format = args.format ?? (fromExtension === 'xlsx' ? 'xlsx' : 'csv');
+    const code = args.region.replace('.', '');
+    const paths = {
+      families: args['out-families'] ?? join(args.out ?? '.', `dtsen-keluarga-${code}.${format}`),
+      members: args['out-members'] ?? join(args.out ?? '.', `dtsen-anggota-${code}.${format}`),
+    };
+    const options: DtsenOptions = {
+      region: args.region,
+      families: args.families,
+      seed: args.seed,
+      format,
+      codes: args.codes,
+      clean: args.clean,
+      ...(args.delimiter ? { delimiter: args.delimiter } : {}),
+      ...(args.relationships ? { relationships: args.relationships } : {}),
+      ...(args['no-titles'] ? { titleRows: false } : {}),
+      ...(args.bom ? { bom: true } : {}),
+    };
+    return { options, paths };
+  });
+
+/** Parses a `--kind dtsen` command line into generator options and the two output paths. */
+export function parseDtsenArgs(argv: readonly string[]): {
+  options: DtsenOptions;
+  paths: { families: string; members: string };
+} {
+  return parseCommandLine(
+    argv,
+    {
+      kind: { type: 'string' },
+      region: { type: 'string' },
+      families: { type: 'string' },
+      out: { type: 'string' },
+      'out-families': { type: 'string' },
+      'out-members': { type: 'string' },
+      format: { type: 'string' },
+      seed: { type: 'string' },
+      clean: { type: 'boolean' },
+      delimiter: { type: 'string' },
+      codes: { type: 'string' },
+      relationships: { type: 'string' },
+      'no-titles': { type: 'boolean' },
+      bom: { type: 'boolean' },
+    },
+    DtsenArgsSchema,
+    USAGE,
+    'Cannot generate',
+  );
+}
+
+/** Whether the command line asks for a DTSEN extract (`--kind dtsen` or `--kind=dtsen`). */
+const wantsDtsen = (argv: readonly string[]) =>
+  argv.some((arg, i) => arg === '--kind=dtsen' || (arg === '--kind' && argv[i + 1] === 'dtsen'));
 
 const ArgsSchema = z
   .object({
@@ -46,6 +168,7 @@ const ArgsSchema = z
     delimiter: z.enum([';', ','], { error: '--delimiter must be ; or ,' }).optional(),
     'no-titles': z.boolean().default(false),
     'no-bom': z.boolean().default(false),
+    kind: z.literal('bkk', { error: '--kind must be bkk or dtsen' }).optional(),
   })
   .transform((args, ctx) => {
     const fromExtension = extname(args.out).slice(1).toLowerCase();
@@ -91,6 +214,7 @@ export function parseGenerateArgs(argv: readonly string[]): { options: GenerateO
       delimiter: { type: 'string' },
       'no-titles': { type: 'boolean' },
       'no-bom': { type: 'boolean' },
+      kind: { type: 'string' },
     },
     ArgsSchema,
     USAGE,
@@ -99,7 +223,34 @@ export function parseGenerateArgs(argv: readonly string[]): { options: GenerateO
   return parsed;
 }
 
+async function mainDtsen(argv: readonly string[]): Promise<void> {
+  let request: ReturnType<typeof parseDtsenArgs>;
+  try {
+    request = parseDtsenArgs(argv);
+  } catch (error) {
+    reportCommandError(error);
+    return;
+  }
+  const { options, paths } = request;
+  await mkdir(dirname(paths.families), { recursive: true });
+  await mkdir(dirname(paths.members), { recursive: true });
+  const started = performance.now();
+  const expected = await writeDtsenFiles(options, paths);
+  const seconds = (performance.now() - started) / 1000;
+  const megabytes = (path: string) => (statSync(path).size / 1024 / 1024).toFixed(1);
+  process.stdout.write(`${JSON.stringify(expected, null, 2)}\n`);
+  process.stderr.write(
+    `${paths.families}: ${expected.families.rows} families, ${megabytes(paths.families)} MB; ` +
+      `${paths.members}: ${expected.members.rows} members, ${megabytes(paths.members)} MB; ` +
+      `in ${seconds.toFixed(2)} s\n`,
+  );
+}
+
 async function main(): Promise<void> {
+  if (wantsDtsen(process.argv.slice(2))) {
+    await mainDtsen(process.argv.slice(2));
+    return;
+  }
   let request: { options: GenerateOptions; out: string };
   try {
     request = parseGenerateArgs(process.argv.slice(2));

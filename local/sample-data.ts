@@ -284,10 +284,15 @@ export async function fileBuffer(opts: GenerateOptions): Promise<{ body: Buffer;
 
 const CHUNK_CHARS = 64 * 1024;
 
+/** Quotes a CSV cell when it holds the delimiter, a quote or a line break (as Excel does). */
+export function csvField(delimiter: ',' | ';' | '|'): (value: string) => string {
+  const needsQuotes = new RegExp(`["${delimiter === '|' ? '\\|' : delimiter}\\r\\n]`);
+  return (value) => (needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+}
+
 async function writeCsv(opts: GenerateOptions, out: Writable): Promise<Expected> {
   const delimiter = opts.delimiter ?? ';';
-  const needsQuotes = delimiter === ';' ? /[";\r\n]/ : /[",\r\n]/;
-  const field = (value: string) => (needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  const field = csvField(delimiter);
   const emptyLine = `${delimiter.repeat(COLUMNS.length - 1)}\r\n`;
 
   let chunk = (opts.bom ?? true) ? '\uFEFF' : '';
@@ -332,7 +337,7 @@ const COLUMN_WIDTHS: Readonly<Record<ColumnKey, number>> = {
   keterangan: 30,
 };
 /** Fixed document dates: the same options give the same cell contents and properties. */
-const DOC_DATE = new Date(Date.UTC(2026, 0, 5, 8, 0, 0));
+export const DOC_DATE = new Date(Date.UTC(2026, 0, 5, 8, 0, 0));
 
 async function writeXlsx(
   opts: GenerateOptions,
@@ -667,7 +672,7 @@ function setRole(row: PlannedRow, role: RoleCode, style: FileStyle, rng: Rng): v
 }
 
 /** How Excel's General format shows a large whole number: 6 significant digits, E-notation. */
-function excelScientific(digits: string, decimal: '.' | ','): string {
+export function excelScientific(digits: string, decimal: '.' | ','): string {
   const [mantissa = '', exponent = ''] = Number(digits).toExponential(5).split('e');
   const trimmed = mantissa.replace(/\.?0+$/, '');
   return `${trimmed.replace('.', decimal)}E${exponent}`.toUpperCase();
@@ -981,19 +986,7 @@ const SUFFIX_TITLES = ['S.Pd.', 'S.Ag.', 'S.Sos.', 'S.H.', 'S.E.', 'A.Md.', 'M.P
 
 /** A person's name as written in the list (`full`, maybe with titles) and without titles (`plain`). */
 function personName(rng: Rng, female: boolean, role: RoleCode): { full: string; plain: string } {
-  const culture = rng.next();
-  let plain: string;
-  let muslim = false;
-  if (culture < 0.4) {
-    plain = pick(rng, female ? DAYAK_FEMALE : DAYAK_MALE);
-    if (rng.chance(0.8)) plain += ` ${pick(rng, DAYAK_FAMILY)}`;
-  } else if (culture < 0.75) {
-    plain = pick(rng, female ? BANJAR_FEMALE : BANJAR_MALE);
-    muslim = true;
-  } else {
-    plain = pick(rng, female ? JAVANESE_FEMALE : JAVANESE_MALE);
-    muslim = rng.chance(0.7);
-  }
+  const { plain, muslim } = plainPersonName(rng, female);
   const titled = rng.chance(role === 'PEMUKA_AGAMA' || role === 'DAMANG' ? 0.35 : 0.1);
   if (!titled) return { full: plain, plain };
   const t = rng.next();
@@ -1001,6 +994,21 @@ function personName(rng: Rng, female: boolean, role: RoleCode): { full: string; 
   if (t < 0.55) return { full: `${female ? 'Dra.' : 'Drs.'} ${plain}`, plain };
   if (role === 'PEMUKA_AGAMA' && !muslim) return { full: `${plain}, S.Th.`, plain };
   return { full: `${plain}, ${pick(rng, SUFFIX_TITLES)}`, plain };
+}
+
+/**
+ * A name as people of Kalimantan Tengah carry it, without titles: Dayak (often with a family name),
+ * Banjar or Javanese; `muslim` says whether an Islamic title (H./Hj.) would fit.
+ */
+export function plainPersonName(rng: Rng, female: boolean): { plain: string; muslim: boolean } {
+  const culture = rng.next();
+  if (culture < 0.4) {
+    let plain = pick(rng, female ? DAYAK_FEMALE : DAYAK_MALE);
+    if (rng.chance(0.8)) plain += ` ${pick(rng, DAYAK_FAMILY)}`;
+    return { plain, muslim: false };
+  }
+  if (culture < 0.75) return { plain: pick(rng, female ? BANJAR_FEMALE : BANJAR_MALE), muslim: true };
+  return { plain: pick(rng, female ? JAVANESE_FEMALE : JAVANESE_MALE), muslim: rng.chance(0.7) };
 }
 
 /** Compares names as a bank would: without titles, case, punctuation or extra spaces. */
@@ -1182,7 +1190,7 @@ const sorted = (counts: Record<string, number>) =>
 
 // ─── Small deterministic helpers ──────────────────────────────────────────────────────────────────
 
-interface Rng {
+export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
   /** Uniform integer in [0, n). */
@@ -1203,7 +1211,7 @@ export function mulberry32(seed: number): Rng {
   return { next, int: (n) => Math.floor(next() * n), chance: (p) => next() < p };
 }
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
+export function pick<T>(rng: Rng, items: readonly T[]): T {
   const item = items[rng.int(items.length)];
   if (item === undefined) throw new RangeError('pick from an empty list');
   return item;

@@ -62,6 +62,18 @@ describe('placeFamily: codes are trusted only where their names agree', () => {
     expect(placed.notes[0]?.message).toContain('Talangkah');
   });
 
+  it('sets aside silently a BPS desa code that names no village (BPS and Kemendagri share the kabupaten code)', () => {
+    // Kapuas is 62.03 in both lists: BPS's 6203010001 reads as 62.03.01.0001, which no village has.
+    const placed = placeFamily('62.03', {
+      kabupatenCode: '6203',
+      kecamatanCode: '6203010',
+      kecamatanName: 'Kapuas Kuala',
+      desaCode: '6203010001',
+      desaName: 'Lupak Dalam',
+    });
+    expect(placed).toMatchObject({ ok: true, notes: [] });
+  });
+
   it('ignores a BPS 7-digit kecamatan code beside a name, and refuses it alone', () => {
     expect(
       placeFamily(katingan, {

@@ -37,7 +37,8 @@ export const FAMILY_COLUMN_LABELS: Readonly<Record<FamilyColumn, string>> = {
 
 const NO_KK = ['No KK', 'No. KK', 'Nomor KK', 'Nomor Kartu Keluarga', 'No Kartu Keluarga', 'NOKK', 'KK'];
 
-const FAMILY_ALIASES: Readonly<Record<FamilyColumn, readonly string[]>> = {
+/** Header spellings of each families column, as seen in extracts (the first is the usual one). */
+export const FAMILY_ALIASES: Readonly<Record<FamilyColumn, readonly string[]>> = {
   no_kk: NO_KK,
   kode_kabupaten: [
     'Kode Kabupaten',
@@ -107,7 +108,8 @@ export const MEMBER_COLUMN_LABELS: Readonly<Record<MemberColumn, string>> = {
   hubungan_keluarga: 'Hubungan Keluarga',
 };
 
-const MEMBER_ALIASES: Readonly<Record<MemberColumn, readonly string[]>> = {
+/** Header spellings of each members column, as seen in extracts (the first is the usual one). */
+export const MEMBER_ALIASES: Readonly<Record<MemberColumn, readonly string[]>> = {
   no_kk: NO_KK,
   nik: ['NIK', 'No NIK', 'No. NIK', 'Nomor NIK', 'Nomor Induk Kependudukan', 'NIK ART'],
   nama: ['Nama', 'Nama Lengkap', 'Nama Anggota', 'Nama ART', 'Nama Anggota Keluarga'],

@@ -196,13 +196,20 @@ function resolvePlace(input: Resolve): { ok: true; place: Place } | Refusal {
   }
   if (byName) {
     // A code of this region that names another place is the trap worth a word (BPS desa codes
-    // that are valid Kemendagri codes of a different village); a code of another shape or region
-    // (a BPS extract's own numbering, on every row) is set aside silently.
-    if (code !== undefined && regionOfPlace(code) === input.region && byCode?.code !== byName.code) {
-      const owner = input.nameOf(code);
+    // that are valid Kemendagri codes of a different village); a code of another shape or region,
+    // or one that names no place at all (a BPS extract's own numbering, on every row: where the BPS
+    // kabupaten code is the Kemendagri one, `6203010001` reads as 62.03.01.0001), is set aside
+    // silently.
+    const owner = code === undefined ? undefined : input.nameOf(code);
+    if (
+      code !== undefined &&
+      owner !== undefined &&
+      regionOfPlace(code) === input.region &&
+      byCode?.code !== byName.code
+    ) {
       notes.push({
         code: level === 'kecamatan' ? 'KODE_KECAMATAN_DIABAIKAN' : 'KODE_DESA_DIABAIKAN',
-        message: `Kode ${label.toLowerCase()} ${code.replaceAll('.', '')} ${owner ? `adalah kode ${owner}, bukan ${byName.name}` : 'tidak ada dalam daftar Kemendagri'} (mungkin kode BPS): dipakai nama, ${byName.name} (${byName.code}).`,
+        message: `Kode ${label.toLowerCase()} ${code.replaceAll('.', '')} adalah kode ${owner}, bukan ${byName.name} (mungkin kode BPS): dipakai nama, ${byName.name} (${byName.code}).`,
       });
     }
     return { ok: true, place: byName };

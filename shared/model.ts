@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';
+import { RELATIONSHIPS } from './domain/family/hubungan.ts';
 import { PROPOSAL_STATUSES } from './domain/proposal.ts';
 import { lazySchema } from './lazy-schema.ts';
 
@@ -482,3 +483,37 @@ export const BankReportRecordSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type BankReportRecord = z.infer<typeof BankReportRecordSchema>;
+
+/** A family of a DTSEN snapshot, as stored (`shared/adapters/families-repo.ts`; issue #14). */
+export const StoredFamilySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    noKk: z.string(),
+    /** False when the number's structure is impossible: kept, and excluded by eligibility. */
+    kkValid: z.boolean(),
+    kecamatanCode: z.string(),
+    desaCode: z.string(),
+    alamat: z.string().optional(),
+    namaKepalaKeluarga: z.string().optional(),
+    jumlahAnggota: z.number().int().optional(),
+    desil: z.number().int(),
+    /** The families file's row, as Excel shows it. */
+    sourceRow: z.number().int(),
+  }),
+);
+export type StoredFamily = z.infer<typeof StoredFamilySchema>;
+
+/** A member of a family of a DTSEN snapshot, as stored. */
+export const StoredMemberSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    noKk: z.string(),
+    nik: z.string(),
+    nikValid: z.boolean(),
+    nama: z.string(),
+    tanggalLahir: z.string(),
+    jenisKelamin: z.enum(['L', 'P']).optional(),
+    hubungan: z.enum(RELATIONSHIPS),
+    /** The members file's row, as Excel shows it. */
+    sourceRow: z.number().int(),
+  }),
+);
+export type StoredMember = z.infer<typeof StoredMemberSchema>;

@@ -20,6 +20,8 @@ import { bankReportPath } from './storage-keys.ts';
  * | payment (bank line)  | PAYMENT#<shard of bankRef, 2 digits> | <bankRef> |                                     |
  * | reconciliation run   | RECON#<runId>                   | RECON         | RECONCILIATIONS / <requestedAt>#<runId> |
  * | outbox (hand-off)    | OUTBOX#<outboxId>               | OUTBOX        | OUTBOX#PENDING / <createdAt>#<outboxId>, while PENDING |
+ * | family (DTSEN)       | SNAP#<snapshotId>#<shard, 2 digits> | KK#<noKk>  |                                      |
+ * | family member        | SNAP#<snapshotId>#<shard, 2 digits> | KK#<noKk>#M#<nik> |                               |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -150,9 +152,17 @@ export const bankReportKey = (s3Key: string) => ({
  * changing it would hide every payment already stored.
  */
 export function paymentShard(bankRef: string): number {
+  return stableShard(bankRef, PAYMENT_SHARDS);
+}
+
+/**
+ * A shard of `shards` for `text`, the same on every machine and in every release: FNV-1a over the
+ * characters, then a murmur-style finaliser so that keys differing only in their last digits spread.
+ */
+export function stableShard(text: string, shards: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < bankRef.length; i++) {
-    h ^= bankRef.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   h ^= h >>> 16;
@@ -160,8 +170,34 @@ export function paymentShard(bankRef: string): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 0) % PAYMENT_SHARDS;
+  return (h >>> 0) % shards;
 }
+
+/**
+ * A DTSEN snapshot's families and their members (issue #14), spread over {@link FAMILY_SHARDS}
+ * partitions by a hash of the No KK, a family and its members in the same partition:
+ * `SNAP#<snapshotId>#<shard, 2 digits>`, sort keys `KK#<noKk>` (the family) and
+ * `KK#<noKk>#M#<nik>` (each member). `#` sorts before digits, so a Query of a shard reads each
+ * family followed by its members, family by family: one pass with one family in memory at a time.
+ * The two files of an extract are written independently, in any order; a member whose family never
+ * came has no `KK#<noKk>` item before it, which the snapshot's cross-check reports.
+ */
+export const FAMILY_SHARDS = 16;
+
+export const familyShard = (noKk: string): number => stableShard(noKk, FAMILY_SHARDS);
+
+export const familyPartition = (snapshotId: string, shard: number) =>
+  `SNAP#${snapshotId}#${String(shard).padStart(2, '0')}`;
+
+export const familyKey = (snapshotId: string, noKk: string) => ({
+  pk: familyPartition(snapshotId, familyShard(noKk)),
+  sk: `KK#${noKk}`,
+});
+
+export const memberKey = (snapshotId: string, noKk: string, nik: string) => ({
+  pk: familyPartition(snapshotId, familyShard(noKk)),
+  sk: `KK#${noKk}#M#${nik}`,
+});
 
 export const paymentPartition = (shard: number) => `PAYMENT#${String(shard).padStart(2, '0')}`;
 

@@ -76,9 +76,16 @@ const WORDS: Readonly<Record<Relationship, readonly string[]>> = {
   LAINNYA: ['Lainnya', 'Lain-lain', 'Lain Lain', 'Lain'],
 };
 
-const byWord = new Map<string, Relationship>();
-for (const relationship of RELATIONSHIPS) {
-  for (const word of WORDS[relationship]) byWord.set(compactKey(word), relationship);
+let wordIndex: Map<string, Relationship> | undefined;
+
+/** The words by matching key, built on first use: modules that only name the relationships pay nothing. */
+function byWord(): Map<string, Relationship> {
+  if (wordIndex) return wordIndex;
+  wordIndex = new Map();
+  for (const relationship of RELATIONSHIPS) {
+    for (const word of WORDS[relationship]) wordIndex.set(compactKey(word), relationship);
+  }
+  return wordIndex;
 }
 
 export type RelationshipResult =
@@ -116,7 +123,7 @@ export function parseRelationship(
       message: `Kode hubungan ${number} tidak ada dalam ${codeList.name} (${known}). Tulis hubungannya dengan kata, atau minta admin mengatur daftar kode sumber ekstrak ini.`,
     };
   }
-  const value = byWord.get(compactKey(shown));
+  const value = byWord().get(compactKey(shown));
   if (value) return { ok: true, value };
   return {
     ok: false,

@@ -1,0 +1,84 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { FamilyGroup } from '../domain/family/snapshot-check.ts';
+import { type StoredFamily, StoredFamilySchema, type StoredMember, StoredMemberSchema } from '../model.ts';
+import { BatchWriter } from './batch-writer.ts';
+import { documentClient } from './clients/dynamodb.ts';
+import { FAMILY_SHARDS, familyKey, familyPartition, memberKey } from './keys.ts';
+
+/**
+ * The families and members of DTSEN snapshots (issue #14), stored together by No KK (`keys.ts`):
+ * written by the imports of the two files, in any order, and read back family by family.
+ */
+export class FamiliesRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
+
+  /** A writer of one snapshot's items (BatchWriteItem, in calls of 25, 8 in flight). */
+  writer(snapshotId: string): FamilyWriter {
+    return new FamilyWriter(snapshotId, new BatchWriter(this.tableName, { client: this.client }));
+  }
+
+  /**
+   * Every family of a snapshot with its members, shard by shard, each group complete before it is
+   * yielded; a group without a family is members whose family never came. Memory: one Query page
+   * and one group, whatever the snapshot's size. Strongly consistent (a cross-check right after the
+   * import sees every write).
+   */
+  async *groups(snapshotId: string): AsyncGenerator<FamilyGroup> {
+    for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
+      let current: { noKk: string; family: StoredFamily | undefined; members: StoredMember[] } | undefined;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kk)',
+            ExpressionAttributeValues: { ':pk': familyPartition(snapshotId, shard), ':kk': 'KK#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          // `KK#` + the 16-digit No KK (the import takes no other), then `#M#<nik>` for a member.
+          const sk = String(item.sk);
+          const noKk = sk.slice(3, 19);
+          if (current && current.noKk !== noKk) {
+            yield current;
+            current = undefined;
+          }
+          current ??= { noKk, family: undefined, members: [] };
+          if (sk.length === 19) current.family = StoredFamilySchema.parse(item);
+          else current.members.push(StoredMemberSchema.parse(item));
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      if (current) yield current;
+    }
+  }
+}
+
+/**
+ * Puts one snapshot's families and members; `flush` before the import says it is done. A member is
+ * keyed by No KK and NIK, so the same NIK twice in one KK would overwrite itself: the members
+ * import must refuse the second row before it gets here.
+ */
+export class FamilyWriter {
+  constructor(
+    private readonly snapshotId: string,
+    private readonly batch: BatchWriter,
+  ) {}
+
+  putFamily(family: StoredFamily): Promise<void> {
+    return this.batch.put({ ...familyKey(this.snapshotId, family.noKk), ...family });
+  }
+
+  putMember(member: StoredMember): Promise<void> {
+    return this.batch.put({ ...memberKey(this.snapshotId, member.noKk, member.nik), ...member });
+  }
+
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import {
+  entitlements,
+  mayChangeSnapshot,
+  planTransition,
+  TahapInputSchema,
+  tahapId,
+  tahapLabel,
+} from '#shared/domain/family/tahap.ts';
+
+const input = {
+  year: 2026,
+  number: 2,
+  components: { TUNAI: 250_000, PANGAN: 150_000 },
+  desil: { min: 1, max: 5 },
+  snapshots: { '62.03': '2026-09-30', '62.01': '2026-09-15' },
+  quotas: { '62.03': 25_000 },
+};
+
+describe('a tahap', () => {
+  it('takes the amounts, desil range, snapshots and quotas as configuration', () => {
+    const tahap = TahapInputSchema.parse(input);
+    expect(tahapId(tahap)).toBe('2026-2');
+    expect(tahapLabel(tahap)).toBe('Tahap 2 Tahun 2026');
+    expect(entitlements(tahap.components)).toEqual([
+      { component: 'TUNAI', amount: 250_000 },
+      { component: 'PANGAN', amount: 150_000 },
+    ]);
+    expect(entitlements({ PANGAN: 150_000 })).toEqual([{ component: 'PANGAN', amount: 150_000 }]);
+  });
+
+  it('refuses what cannot be meant, in words', () => {
+    const messages = (value: unknown) => {
+      const parsed = TahapInputSchema.safeParse(value);
+      return parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+    };
+    expect(messages({ ...input, desil: { min: 5, max: 1 } })).toEqual([
+      'Rentang desil terbalik: desil terendah harus ≤ desil tertinggi.',
+    ]);
+    expect(messages({ ...input, components: {} })).toEqual([
+      'Tahap harus memuat minimal satu komponen bantuan.',
+    ]);
+    expect(messages({ ...input, snapshots: { '62.99': '2026-09-30' } })).toContain(
+      'Kode kabupaten/kota tidak dikenal.',
+    );
+    expect(messages({ ...input, quotas: { '62.05': 100 } })).toEqual([
+      'Kuota hanya untuk kabupaten/kota yang ikut tahap ini (yang memiliki snapshot).',
+    ]);
+    expect(messages({ ...input, snapshots: { '62.03': '30-09-2026' } })).toEqual([
+      'Versi snapshot ditulis sebagai tanggal YYYY-MM-DD.',
+    ]);
+  });
+
+  it('moves forward only, and is cancelled only before its decree', () => {
+    expect(planTransition('DRAFT', 'VERVAL')).toEqual({ ok: true });
+    expect(planTransition('VERVAL', 'DRAFT')).toMatchObject({ ok: false, reason: 'TAHAP_TRANSITION' });
+    expect(planTransition('PENGAJUAN', 'DIBATALKAN')).toEqual({ ok: true });
+    expect(planTransition('DITETAPKAN', 'DIBATALKAN')).toMatchObject({ ok: false });
+    expect(planTransition('SELESAI', 'PENYALURAN')).toMatchObject({ ok: false });
+  });
+
+  it('freezes a kabupaten snapshot once its list is proposed, or once the tahap is past verval', () => {
+    expect(mayChangeSnapshot('VERVAL', false)).toEqual({ ok: true });
+    expect(mayChangeSnapshot('VERVAL', true)).toMatchObject({ ok: false, reason: 'SNAPSHOT_FROZEN' });
+    expect(mayChangeSnapshot('PENGAJUAN', false)).toMatchObject({ ok: false, reason: 'SNAPSHOT_FROZEN' });
+  });
+});

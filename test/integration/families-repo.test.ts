@@ -17,6 +17,7 @@ const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts')
 const { FAMILY_LAYOUT, MEMBER_LAYOUT } = await import('#shared/domain/family/dtsen-columns.ts');
 const { validateFamilyRow, validateMemberRow } = await import('#shared/domain/family/dtsen-rows.ts');
 const { checkGroup } = await import('#shared/domain/family/snapshot-check.ts');
+const { runEligibility } = await import('#shared/domain/family/eligibility-run.ts');
 const { readCsvRecords } = await import('#shared/import/csv-records.ts');
 const { toRows } = await import('#shared/import/rows.ts');
 type StoredFamily = import('#shared/model.ts').StoredFamily;
@@ -99,6 +100,34 @@ describe('FamiliesRepository', () => {
     );
     expect(headlessRows).toEqual(expected.crossFile.familyWithoutHead.map((entry) => entry.row));
     expect(expected.crossFile.familyWithoutHead).toHaveLength(1);
+
+    // Eligibility over the stored snapshot: keys first (the indexes), then family by family.
+    const verdicts = new Map<string, { status: string; reasons: string[] }>();
+    const outcome = await runEligibility({
+      desil: { min: 1, max: 5 },
+      snapshots: [{ region: REGION, keys: () => repo.keys(SNAPSHOT), groups: () => repo.groups(SNAPSHOT) }],
+      lists: [],
+      exclusions: (async function* () {})(),
+      record: async ({ noKk, verdict }) => {
+        verdicts.set(noKk, {
+          status: verdict.status,
+          reasons: verdict.status === 'EXCLUDED' ? verdict.reasons.map((detail) => detail.reason) : [],
+        });
+      },
+    });
+    expect(outcome.families).toBe(kept.length);
+    expect(outcome.tally.of(REGION).families).toBe(kept.length);
+    const headless = expected.crossFile.familyWithoutHead[0]?.noKk ?? '';
+    expect(verdicts.get(headless)?.reasons).toContain('TANPA_KEPALA_KELUARGA');
+    const richer = kept.filter((entry) => entry.desil > 5);
+    expect(richer.length).toBeGreaterThan(0);
+    for (const entry of richer) expect(verdicts.get(entry.noKk)?.reasons).toContain('DESIL_DI_LUAR_RENTANG');
+    for (const entry of kept.filter((entry) => !entry.kkValid)) {
+      expect(verdicts.get(entry.noKk)?.reasons).toContain('NO_KK_TIDAK_SAH');
+    }
+    expect(outcome.tally.of(REGION).eligible).toBe(
+      [...verdicts.values()].filter((verdict) => verdict.status === 'ELIGIBLE').length,
+    );
   });
 
   it('reads nothing of another snapshot', async () => {

@@ -25,6 +25,7 @@ import { benchChecks, formatChecksBench } from './checks.ts';
 import { benchCold, formatColdBench } from './cold.ts';
 import { benchConsole, formatConsoleBench } from './console.ts';
 import { benchDecree, formatDecreeBench } from './decree.ts';
+import { benchEligibility, formatEligibilityBench } from './eligibility.ts';
 import { benchImport, formatImportBench } from './import.ts';
 import { benchLists, formatListsBench } from './lists.ts';
 import { benchReconcile, formatReconcileBench } from './reconcile.ts';
@@ -35,7 +36,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(','
  * (a 30k-recipient SK vs a bare table), `reconcile` (300k report lines against 300k decreed
  * recipients vs reading them), `lists` (the list routes on a 300k-row list, filtered and not, vs the
  * same reads bare), `api` (50 clients), `cold` (every function's bundle size and cold import time vs a
- * bare handler), `console` (every console screen in headless Chromium vs its bare API calls).
+ * bare handler), `console` (every console screen in headless Chromium vs its bare API calls),
+ * `eligibility` (a tahap's eligibility run over 100,000 families vs reading them).
  * `--only <parts>` on the command line wins over the variable.
  */
 const only = process.argv.indexOf('--only');
@@ -43,7 +45,7 @@ const PARTS = new Set(
   (
     (only >= 0 ? process.argv[only + 1] : undefined) ??
     process.env.BENCH_PARTS ??
-    'cold,import,checks,decree,reconcile,lists,api,console'
+    'cold,import,checks,decree,reconcile,lists,eligibility,api,console'
   ).split(','),
 );
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
@@ -51,7 +53,7 @@ const DIR = join(REPO_ROOT, '.tmp', 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** The parts that run against the emulators (everything but `cold`). */
-const EMULATED_PARTS = ['checks', 'decree', 'reconcile', 'lists'];
+const EMULATED_PARTS = ['checks', 'decree', 'reconcile', 'lists', 'eligibility'];
 
 async function main(): Promise<void> {
   await mkdir(DIR, { recursive: true });
@@ -108,6 +110,10 @@ async function emulatedParts(): Promise<void> {
     if (PARTS.has('lists')) {
       await resetTable();
       console.log(`\n${formatListsBench(await benchLists(childEnv))}`);
+    }
+    if (PARTS.has('eligibility')) {
+      await resetTable();
+      console.log(`\n${formatEligibilityBench(await benchEligibility(childEnv))}`);
     }
   } finally {
     dynamo.destroy();

@@ -287,8 +287,10 @@ const LIST_ORDER: Readonly<Record<Relationship, number>> = {
 
 /**
  * The adult members (`isAdult`: at least {@link ADULT_AGE} on `asOf`, or married — which the
- * extract does not record, so a spouse, a head or a menantu counts as married), one line each. A
- * member whose age cannot be read is an adult only by relationship.
+ * extract does not record, so a spouse or a menantu counts as married), one line each. The head is
+ * always listed: they are the penerima unless the relawan names another. A member whose age cannot
+ * be read is listed only by relationship. A married child under 17 cannot be told from an unmarried
+ * one and is left out; the relawan may still write their NIK, and the result import decides.
  */
 export function adultLines(members: readonly StoredMember[], asOf: string): string[] {
   return members

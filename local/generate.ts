@@ -41,18 +41,26 @@ DTSEN extract (--kind dtsen):
   --relationships <words|dukcapil-numbers|mixed>  default mixed (words when --clean)
   --seed, --clean, --no-titles, --bom (CSV: add a UTF-8 BOM) as above`;
 
+/** `--region`: a Kemendagri code of Kalimantan Tengah. */
+const regionArg = () =>
+  z
+    .string({ error: '--region is required, e.g. --region 62.03' })
+    .trim()
+    .regex(/^62\.\d{2}$/, '--region must be a Kemendagri code of Kalimantan Tengah, such as 62.03');
+
+/** `--<name>`: a required whole number from 0 to `max`. */
+const countArg = (name: string, max: number) =>
+  z.coerce
+    .number({ error: `--${name} is required and must be a whole number` })
+    .int(`--${name} must be a whole number`)
+    .min(0, `--${name} must not be negative`)
+    .max(max, `--${name} must be at most ${max.toLocaleString('en')}`);
+
 const DtsenArgsSchema = z
   .object({
     kind: z.literal('dtsen'),
-    region: z
-      .string({ error: '--region is required, e.g. --region 62.03' })
-      .trim()
-      .regex(/^62\.\d{2}$/, '--region must be a Kemendagri code of Kalimantan Tengah, such as 62.03'),
-    families: z.coerce
-      .number({ error: '--families is required and must be a whole number' })
-      .int('--families must be a whole number')
-      .min(0, '--families must not be negative')
-      .max(300_000, '--families must be at most 300,000'),
+    region: regionArg(),
+    families: countArg('families', 300_000),
     out: z.string().trim().min(1, '--out must not be empty').optional(),
     'out-families': z.string().trim().min(1).optional(),
     'out-members': z.string().trim().min(1).optional(),
@@ -149,15 +157,8 @@ const wantsDtsen = (argv: readonly string[]) =>
 
 const ArgsSchema = z
   .object({
-    region: z
-      .string({ error: '--region is required, e.g. --region 62.03' })
-      .trim()
-      .regex(/^62\.\d{2}$/, '--region must be a Kemendagri code of Kalimantan Tengah, such as 62.03'),
-    rows: z.coerce
-      .number({ error: '--rows is required and must be a whole number' })
-      .int('--rows must be a whole number')
-      .min(0, '--rows must not be negative')
-      .max(2_000_000, '--rows must be at most 2,000,000'),
+    region: regionArg(),
+    rows: countArg('rows', 2_000_000),
     out: z.string({ error: '--out is required' }).trim().min(1, '--out must not be empty'),
     format: z.enum(['csv', 'xlsx'], { error: '--format must be csv or xlsx' }).optional(),
     seed: z.coerce

@@ -16,6 +16,7 @@
 import type { StoredFamily, StoredMember } from '../../model.ts';
 import { RUNNING_NUMBER } from '../columns.ts';
 import { headerReader } from '../header.ts';
+import { MONTHS } from '../period.ts';
 import { compactKey, foldSpaces } from '../text.ts';
 import { desaName, kecamatanName, kecamatanOfDesa, regionName, regionOfPlace } from '../wilayah.ts';
 import { RELATIONSHIP_LABEL, type Relationship } from './hubungan.ts';
@@ -351,21 +352,6 @@ function compareOrder(a: SortKey, b: SortKey): number {
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 // ─── Title and guide ────────────────────────────────────────────────────────────────────────────
-
-const MONTHS = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
 
 interface WibParts {
   /** `YYYY-MM-DD`. */

@@ -3,7 +3,7 @@ import type { FamilyGroup } from '../domain/family/snapshot-check.ts';
 import { type StoredFamily, StoredFamilySchema, type StoredMember, StoredMemberSchema } from '../model.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
-import { FAMILY_SHARDS, familyKey, familyPartition, memberKey } from './keys.ts';
+import { FAMILY_SHARDS, familyKey, familyPartition, memberKey, parseFamilySortKey } from './keys.ts';
 
 /**
  * The families and members of DTSEN snapshots (issue #14), stored together by No KK (`keys.ts`):
@@ -21,25 +21,14 @@ export class FamiliesRepository {
   }
 
   /**
-   * The sort key of every item of a snapshot (`KK#<noKk>`, `KK#<noKk>#M#<nik>`), shard by shard:
-   * enough to know who belongs to which family, at a fraction of the transfer of the items.
+   * Who is in which family: the No KK and NIK named by the sort key of every item of a snapshot
+   * (`KK#<noKk>`, `KK#<noKk>#M#<nik>`), read with the sort key alone, at a fraction of the transfer
+   * of the items.
    */
-  async *keys(snapshotId: string): AsyncGenerator<string> {
-    for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kk)',
-            ExpressionAttributeValues: { ':pk': familyPartition(snapshotId, shard), ':kk': 'KK#' },
-            ProjectionExpression: 'sk',
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) yield String(item.sk);
-        start = out.LastEvaluatedKey;
-      } while (start);
+  async *keys(snapshotId: string): AsyncGenerator<{ readonly noKk: string; readonly nik?: string }> {
+    for await (const item of this.items(snapshotId, { projection: 'sk', consistent: false })) {
+      const key = parseFamilySortKey(String(item.sk));
+      if (key) yield key;
     }
   }
 
@@ -50,8 +39,28 @@ export class FamiliesRepository {
    * import sees every write).
    */
   async *groups(snapshotId: string): AsyncGenerator<FamilyGroup> {
+    let current: { noKk: string; family: StoredFamily | undefined; members: StoredMember[] } | undefined;
+    // A shard holds whole families, so a group ends where the next No KK starts, in a shard or the next.
+    for await (const item of this.items(snapshotId, { consistent: true })) {
+      const key = parseFamilySortKey(String(item.sk));
+      if (!key) continue;
+      if (current && current.noKk !== key.noKk) {
+        yield current;
+        current = undefined;
+      }
+      current ??= { noKk: key.noKk, family: undefined, members: [] };
+      if (key.nik === undefined) current.family = StoredFamilySchema.parse(item);
+      else current.members.push(StoredMemberSchema.parse(item));
+    }
+    if (current) yield current;
+  }
+
+  /** Every item of a snapshot, shard by shard, in sort key order within a shard, a Query page at a time. */
+  private async *items(
+    snapshotId: string,
+    options: { readonly projection?: string; readonly consistent: boolean },
+  ): AsyncGenerator<Record<string, unknown>> {
     for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
-      let current: { noKk: string; family: StoredFamily | undefined; members: StoredMember[] } | undefined;
       let start: Record<string, unknown> | undefined;
       do {
         const out = await this.client.send(
@@ -59,25 +68,14 @@ export class FamiliesRepository {
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kk)',
             ExpressionAttributeValues: { ':pk': familyPartition(snapshotId, shard), ':kk': 'KK#' },
-            ConsistentRead: true,
+            ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+            ConsistentRead: options.consistent,
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of out.Items ?? []) {
-          // `KK#` + the 16-digit No KK (the import takes no other), then `#M#<nik>` for a member.
-          const sk = String(item.sk);
-          const noKk = sk.slice(3, 19);
-          if (current && current.noKk !== noKk) {
-            yield current;
-            current = undefined;
-          }
-          current ??= { noKk, family: undefined, members: [] };
-          if (sk.length === 19) current.family = StoredFamilySchema.parse(item);
-          else current.members.push(StoredMemberSchema.parse(item));
-        }
+        yield* out.Items ?? [];
         start = out.LastEvaluatedKey;
       } while (start);
-      if (current) yield current;
     }
   }
 }

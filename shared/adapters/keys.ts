@@ -199,6 +199,15 @@ export const memberKey = (snapshotId: string, noKk: string, nik: string) => ({
   sk: `KK#${noKk}#M#${nik}`,
 });
 
+const FAMILY_SORT_KEY = /^KK#(\d{16})(?:#M#(\d{16}))?$/;
+
+/** What a family item's sort key names: the No KK, and the NIK for a member; undefined for any other. */
+export function parseFamilySortKey(sk: string): { readonly noKk: string; readonly nik?: string } | undefined {
+  const match = FAMILY_SORT_KEY.exec(sk);
+  if (!match?.[1]) return undefined;
+  return match[2] === undefined ? { noKk: match[1] } : { noKk: match[1], nik: match[2] };
+}
+
 export const paymentPartition = (shard: number) => `PAYMENT#${String(shard).padStart(2, '0')}`;
 
 /** One payment line, by the bank's reference (sort key): a reference is stored once. */

@@ -31,8 +31,8 @@ function snapshot(region: string, groups: FamilyGroup[]): SnapshotSource {
     region,
     async *keys() {
       for (const group of groups) {
-        if (group.family) yield `KK#${group.noKk}`;
-        for (const person of group.members) yield `KK#${group.noKk}#M#${person.nik}`;
+        if (group.family) yield { noKk: group.noKk };
+        for (const person of group.members) yield { noKk: group.noKk, nik: person.nik };
       }
     },
     async *groups() {

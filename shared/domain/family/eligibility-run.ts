@@ -3,7 +3,7 @@
  * orchestration of async sources: no AWS here, the caller hands in what the repositories read.
  *
  * Two passes over the snapshots, both streamed:
- * 1. **Keys only** (each item's sort key is `KK#<noKk>` or `KK#<noKk>#M#<nik>`): builds the
+ * 1. **Keys only** (each family's No KK, each member's No KK and NIK): builds the
  *    programme's compact indexes (`number-index.ts`) — every member's No KK and every family's
  *    kabupaten — in tens of MB for the province.
  * 2. **Families with their members**, one at a time: each judged against those indexes and the
@@ -19,8 +19,8 @@ import type { FamilyGroup } from './snapshot-check.ts';
 
 export interface SnapshotSource {
   readonly region: string;
-  /** The sort keys of every item of the snapshot (pass 1). */
-  keys(): AsyncIterable<string>;
+  /** Who is in which family: every family's No KK, and every member's with its NIK (pass 1). */
+  keys(): AsyncIterable<{ readonly noKk: string; readonly nik?: string }>;
   /** Every family with its members (pass 2). */
   groups(): AsyncIterable<FamilyGroup>;
 }
@@ -69,14 +69,10 @@ export async function runEligibility(input: EligibilityRunInput): Promise<Eligib
   const families = new NumberIndexBuilder();
   for (const snapshot of input.snapshots) {
     const region = BigInt(snapshot.region.replace('.', ''));
-    for await (const sk of snapshot.keys()) {
-      const noKk = sk.slice(3, 19);
+    for await (const { noKk, nik } of snapshot.keys()) {
       if (!isKey(noKk)) continue;
-      if (sk.length === 19) families.add(numberKey(noKk), region);
-      else {
-        const nik = sk.slice(22);
-        if (isKey(nik)) members.add(numberKey(nik), numberKey(noKk));
-      }
+      if (nik === undefined) families.add(numberKey(noKk), region);
+      else if (isKey(nik)) members.add(numberKey(nik), numberKey(noKk));
     }
   }
   const excludedNik = new NumberIndexBuilder();

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import { type ColumnName, columnForHeader } from '#shared/domain/columns.ts';
@@ -7,6 +9,8 @@ import type { Issue } from '#shared/domain/issues.ts';
 import { FileDuplicateTracker, type Recipient, validateRow } from '#shared/domain/recipient-row.ts';
 import { planSubmit } from '#shared/domain/workflow.ts';
 import type { ProposalRecord } from '#shared/model.ts';
+import { TABLES } from '#shared/resources.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts';
 import { REPO_ROOT } from '../local/lambda.ts';
 import { generateRows } from '../local/sample-data.ts';
 
@@ -125,4 +129,29 @@ export async function* generatedRecipients(
     if (warnings.some((issue) => issue.severity === 'error')) continue;
     yield { sourceRow, recipient: result.recipient, warnings };
   }
+}
+
+/**
+ * The emulators' table as a seeding step of a benchmark uses it, from the environment its cases
+ * get: the table name and a document client (retrying, undefined values left out). `destroy` when
+ * the seeding is done.
+ */
+export function seedingTable(childEnv: NodeJS.ProcessEnv): {
+  readonly tableName: string;
+  readonly client: DynamoDBDocumentClient;
+  readonly destroy: () => void;
+} {
+  const endpoint = childEnv.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!endpoint) throw new Error('AWS_ENDPOINT_URL_DYNAMODB missing from the emulators environment');
+  const dynamo = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 8,
+  });
+  return {
+    tableName: childEnv[TABLES.main.envVar] ?? TABLES.main.localName,
+    client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    destroy: () => dynamo.destroy(),
+  };
 }

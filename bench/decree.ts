@@ -1,18 +1,6 @@
-/**
- * Benchmark of the decree worker: an approved list of 3,000 and of 30,000 recipients seeded on the
- * emulators, then, each in its own process, (a) the real use case (read the list, build the
- * lampiran, render, store the PDF in S3, record the decree) and (b) a bare baseline: the same rows
- * read the same way and rendered as a plain table with the same library and font. Target (issue #4):
- * the 30,000-recipient decree in under 15 s and 512 MB, memory not growing with the list beyond the
- * PDF itself.
- */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
-import { TABLES } from '#shared/resources.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts';
 import { seedList, unusedPeriod } from './checks.ts';
-import { runChild, submitForBench } from './child.ts';
+import { runChild, seedingTable, submitForBench } from './child.ts';
 
 interface DecreeCase {
   readonly kind: string;
@@ -34,11 +22,7 @@ export async function benchDecree(
   childEnv: NodeJS.ProcessEnv,
   sizes: readonly number[] = (process.env.BENCH_DECREE_SIZES ?? '3000,30000').split(',').map(Number),
 ): Promise<DecreeBenchResult> {
-  const tableName = childEnv[TABLES.main.envVar] ?? TABLES.main.localName;
-  const endpoint = childEnv.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint) throw new Error('AWS_ENDPOINT_URL_DYNAMODB missing from the emulators environment');
-  const dynamo = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const client = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const { tableName, client, destroy } = seedingTable(childEnv);
   const proposals = new ProposalsRepository(tableName, client);
   const results: DecreeBenchResult['sizes'][number][] = [];
   try {
@@ -59,7 +43,7 @@ export async function benchDecree(
       console.error(`  decree of ${rows} recipients done`);
     }
   } finally {
-    dynamo.destroy();
+    destroy();
   }
   return { sizes: results };
 }

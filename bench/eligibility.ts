@@ -9,12 +9,8 @@
  * exclusion entries are made in the case process rather than read from the table.
  */
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
-import { TABLES } from '#shared/resources.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts';
-import { runChild } from './child.ts';
+import { runChild, seedingTable } from './child.ts';
 import { EXCLUSIONS, familyOf, membersOf } from './eligibility-data.ts';
 
 interface EligibilityCase {
@@ -42,16 +38,7 @@ export async function benchEligibility(
   childEnv: NodeJS.ProcessEnv,
   families = Number(process.env.BENCH_ELIGIBILITY_FAMILIES ?? 100_000),
 ): Promise<EligibilityBenchResult> {
-  const tableName = childEnv[TABLES.main.envVar] ?? TABLES.main.localName;
-  const endpoint = childEnv.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint) throw new Error('AWS_ENDPOINT_URL_DYNAMODB missing from the emulators environment');
-  const dynamo = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 8,
-  });
-  const client = DynamoDBDocumentClient.from(dynamo);
+  const { tableName, client, destroy } = seedingTable(childEnv);
   const repo = new FamiliesRepository(tableName, client);
   const snapshots = REGIONS.map((region) => `${region}#2026-09-30`);
 
@@ -70,7 +57,7 @@ export async function benchEligibility(
     await writer.flush();
   }
   const seedMs = performance.now() - seedBegan;
-  dynamo.destroy();
+  destroy();
 
   const arg = snapshots.join(',');
   const baseline = await runChild<EligibilityCase>('eligibility-case.ts', ['baseline', arg], childEnv);

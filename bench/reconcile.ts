@@ -6,8 +6,6 @@
  * thousand (short by Rp100.000), so the job also writes a few hundred findings.
  */
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { paymentKey } from '#shared/adapters/keys.ts';
@@ -15,10 +13,8 @@ import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { amountsForPeriod, decreeIdFor } from '#shared/domain/decree.ts';
 import type { DecreeRecord } from '#shared/model.ts';
-import { TABLES } from '#shared/resources.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts';
 import { seedList } from './checks.ts';
-import { runChild, submitForBench } from './child.ts';
+import { runChild, seedingTable, submitForBench } from './child.ts';
 
 interface ReconcileCase {
   readonly kind: string;
@@ -43,16 +39,7 @@ export async function benchReconcile(
   childEnv: NodeJS.ProcessEnv,
   recipients = Number(process.env.BENCH_RECONCILE_ROWS ?? 300_000),
 ): Promise<ReconcileBenchResult> {
-  const tableName = childEnv[TABLES.main.envVar] ?? TABLES.main.localName;
-  const endpoint = childEnv.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint) throw new Error('AWS_ENDPOINT_URL_DYNAMODB missing from the emulators environment');
-  const dynamo = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 8,
-  });
-  const client = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const { tableName, client, destroy } = seedingTable(childEnv);
   const proposals = new ProposalsRepository(tableName, client);
   const decrees = new DecreesRepository(tableName, client);
   const period = '2026-S2';
@@ -125,7 +112,7 @@ export async function benchReconcile(
       console.error(`  seeded ${region}: ${rows.length} recipients and payments`);
     }
   } finally {
-    dynamo.destroy();
+    destroy();
   }
   const seedMs = performance.now() - seedStarted;
   const baseline = await runChild<ReconcileCase>(

@@ -41,6 +41,18 @@ DTSEN extract (--kind dtsen):
   --relationships <words|dukcapil-numbers|mixed>  default mixed (words when --clean)
   --seed, --clean, --no-titles, --bom (CSV: add a UTF-8 BOM) as above`;
 
+/** The flags both kinds of file take (`--kind` picks the kind). */
+const COMMON_FLAGS = {
+  kind: { type: 'string' },
+  region: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  seed: { type: 'string' },
+  clean: { type: 'boolean' },
+  delimiter: { type: 'string' },
+  'no-titles': { type: 'boolean' },
+} as const;
+
 /** `--region`: a Kemendagri code of Kalimantan Tengah. */
 const regionArg = () =>
   z
@@ -130,19 +142,12 @@ export function parseDtsenArgs(argv: readonly string[]): {
   return parseCommandLine(
     argv,
     {
-      kind: { type: 'string' },
-      region: { type: 'string' },
+      ...COMMON_FLAGS,
       families: { type: 'string' },
-      out: { type: 'string' },
       'out-families': { type: 'string' },
       'out-members': { type: 'string' },
-      format: { type: 'string' },
-      seed: { type: 'string' },
-      clean: { type: 'boolean' },
-      delimiter: { type: 'string' },
       codes: { type: 'string' },
       relationships: { type: 'string' },
-      'no-titles': { type: 'boolean' },
       bom: { type: 'boolean' },
     },
     DtsenArgsSchema,
@@ -205,18 +210,7 @@ const ArgsSchema = z
 export function parseGenerateArgs(argv: readonly string[]): { options: GenerateOptions; out: string } {
   const parsed = parseCommandLine(
     argv,
-    {
-      region: { type: 'string' },
-      rows: { type: 'string' },
-      out: { type: 'string' },
-      format: { type: 'string' },
-      seed: { type: 'string' },
-      clean: { type: 'boolean' },
-      delimiter: { type: 'string' },
-      'no-titles': { type: 'boolean' },
-      'no-bom': { type: 'boolean' },
-      kind: { type: 'string' },
-    },
+    { ...COMMON_FLAGS, rows: { type: 'string' }, 'no-bom': { type: 'boolean' } },
     ArgsSchema,
     USAGE,
     'Cannot generate',

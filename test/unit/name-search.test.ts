@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nameKey } from '../../shared/adapters/recipients-repo.ts';
-import { SearchRecipientsBodySchema } from '../../shared/contract/requests.ts';
+import { nameKey } from '#shared/adapters/recipients-repo.ts';
+import { SearchRecipientsBodySchema } from '#shared/contract/requests.ts';
 
 /** How a name search compares names (`POST …/recipients/search`), and what it accepts as a query. */
 describe('name search', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { apiHandler, json } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
 import { ROUTES, routeById } from '../../functions/api/routes.ts';
-import { apiHandler, json } from '../../shared/http/http-handler.ts';
-import { postHandler } from '../../shared/http/post-handler.ts';
 
 /**
  * Reads and writes are wired by different functions: `apiHandler` (no idempotency in the bundle)

@@ -1,4 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { logger } from '#shared/logger.ts';
+import { METRICS, METRICS_NAMESPACE, SERVICE_NAME } from '#shared/observability/metric-names.ts';
+import {
+  correlationKeys,
+  correlationOf,
+  type MetricPoint,
+  publish,
+  traced,
+} from '#shared/observability/telemetry.ts';
 import { signOffMetrics, submissionMetrics } from '../../functions/api/workflow-metrics.ts';
 import { checksMetrics } from '../../functions/checks/checks-metrics.ts';
 import type { ChecksOutcome } from '../../functions/checks/run-checks.ts';
@@ -8,15 +17,6 @@ import { importMetrics } from '../../functions/import/import-metrics.ts';
 import { reconcileMetrics } from '../../functions/reconcile/reconcile-metrics.ts';
 import { relayMetrics } from '../../functions/relay/relay-metrics.ts';
 import { watchdogMetrics } from '../../functions/watchdog/watchdog-metrics.ts';
-import { logger } from '../../shared/logger.ts';
-import { METRICS, METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/observability/metric-names.ts';
-import {
-  correlationKeys,
-  correlationOf,
-  type MetricPoint,
-  publish,
-  traced,
-} from '../../shared/observability/telemetry.ts';
 import { captureJsonLines, metricValues } from '../support/emf.ts';
 
 /** The points as `name[dimension]=value`, for short expectations. */

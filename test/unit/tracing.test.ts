@@ -1,7 +1,7 @@
 import { execFile as execFileCallback } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { TRACING_ENV } from '../../shared/observability/metric-names.ts';
+import { TRACING_ENV } from '#shared/observability/metric-names.ts';
 
 const execFile = promisify(execFileCallback);
 const ROOT = new URL('../..', import.meta.url).pathname;

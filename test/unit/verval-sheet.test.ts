@@ -6,10 +6,10 @@ import {
   VERVAL_GUIDE_SHEET_NAME,
   VERVAL_SHEET_NAME,
   writeVervalSheetXlsx,
-} from '../../shared/adapters/verval-sheet-xlsx.ts';
-import { parseDayDate } from '../../shared/domain/dates.ts';
-import type { Relationship } from '../../shared/domain/family/hubungan.ts';
-import { parseVervalResult, VERVAL_RESULTS } from '../../shared/domain/family/verval.ts';
+} from '#shared/adapters/verval-sheet-xlsx.ts';
+import { parseDayDate } from '#shared/domain/dates.ts';
+import type { Relationship } from '#shared/domain/family/hubungan.ts';
+import { parseVervalResult, VERVAL_RESULTS } from '#shared/domain/family/verval.ts';
 import {
   adultLines,
   ageOn,
@@ -18,10 +18,10 @@ import {
   VERVAL_SHEET_COLUMNS,
   vervalSheet,
   wibParts,
-} from '../../shared/domain/family/verval-sheet.ts';
-import { toRows } from '../../shared/import/rows.ts';
-import { readXlsxRecords } from '../../shared/import/xlsx-records.ts';
-import type { StoredFamily, StoredMember } from '../../shared/model.ts';
+} from '#shared/domain/family/verval-sheet.ts';
+import { toRows } from '#shared/import/rows.ts';
+import { readXlsxRecords } from '#shared/import/xlsx-records.ts';
+import type { StoredFamily, StoredMember } from '#shared/model.ts';
 
 const DESA = '62.01.01.1011'; // Candi, Kecamatan Kumai, Kotawaringin Barat
 const AT = new Date('2026-12-06T10:45:00Z'); // 17.45 WIB

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { monthsIn } from './amounts.ts';
 import { MONTHS, periodLabel } from './period.ts';
-import { ROLES, type RoleCode } from './roles.ts';
+import { ROLES, type RoleCode, roleLabel } from './roles.ts';
 import { isKelurahan, regionName } from './wilayah.ts';
 
 /**
@@ -300,7 +300,7 @@ export function buildLampiran(
     totalInWords: rupiahInWords(total),
     byRole: [...byRole.entries()]
       .sort(([a], [b]) => (roleOrder.get(a) ?? 99) - (roleOrder.get(b) ?? 99))
-      .map(([code, sum]) => ({ peran: ROLES[code as RoleCode]?.label ?? code, ...sum })),
+      .map(([code, sum]) => ({ peran: roleLabel(code), ...sum })),
   };
 }
 

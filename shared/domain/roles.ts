@@ -117,6 +117,9 @@ const AMBIGUOUS_MANTIR: ReadonlySet<string> = new Set([
   'anggotamantiradat',
 ]);
 
+/** A role code in words (`KETUA_RT` → `Ketua RT`); anything else as it is (a label already, an unknown code). */
+export const roleLabel = (code: string): string => ROLES[code as RoleCode]?.label ?? code;
+
 /**
  * The role that `text` names in one of the usual spellings (case, spaces and punctuation do not
  * matter), or undefined. Plain "Mantir" or "Mantir Adat" is undefined: the level decides the role

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DecreeDetail, DecreeSummary } from '#shared/contract/responses.ts';
-import { ROLES } from '#shared/domain/roles.ts';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Confirm, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import './decrees.css';
+import { RoleAmounts } from './role-amounts.tsx';
 
 /**
  * `/sk`: a year's decrees (SK Gubernur), by number; `/sk/{id}`: one decree with everything printed
@@ -175,8 +175,6 @@ export function DecreePage({ decreeId }: { decreeId: string }) {
   );
 }
 
-const roleName = (code: string) => ROLES[code as keyof typeof ROLES]?.label ?? code;
-
 function DecreeView({ decree, onRevoked }: { decree: DecreeDetail; onRevoked: () => void }) {
   const { scope } = useSignedIn();
   const verifyPath = `/verify/${encodeURIComponent(decree.verifyCode)}`;
@@ -262,31 +260,11 @@ function DecreeView({ decree, onRevoked }: { decree: DecreeDetail; onRevoked: ()
       {decree.byRole && decree.byRole.length > 0 ? (
         <section class="part" aria-labelledby="judul-per-peran">
           <h2 id="judul-per-peran">Rincian menurut peran</h2>
-          <ScrollTable label="Penerima dan jumlah menurut peran">
-            <table class="table">
-              <caption class="sr-only">Penerima dan jumlah menurut peran</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Peran</th>
-                  <th scope="col" class="num">
-                    Penerima
-                  </th>
-                  <th scope="col" class="num">
-                    Jumlah
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {decree.byRole.map((role) => (
-                  <tr key={role.peran}>
-                    <th scope="row">{roleName(role.peran)}</th>
-                    <td class="num">{formatNumber(role.count)}</td>
-                    <td class="num">{formatRupiah(role.amount)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollTable>
+          <RoleAmounts
+            label="Penerima dan jumlah menurut peran"
+            amountHeading="Jumlah"
+            rows={decree.byRole}
+          />
         </section>
       ) : null}
       {scope?.capabilities.has('decrees:revoke') && decree.status === 'ISSUED' ? (

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ProposalPage as ProposalBody } from '#shared/contract/responses.ts';
 import { FLAG_CODES, FLAGS, type FlagCode } from '#shared/domain/checks.ts';
-import { ROLES } from '#shared/domain/roles.ts';
+import { roleLabel } from '#shared/domain/roles.ts';
 import { formatNumber } from '../format.ts';
 import { useSignedIn } from '../session.tsx';
 import {
@@ -113,8 +113,6 @@ export function FlagGroups({
   );
 }
 
-const roleName = (code: string) => ROLES[code as keyof typeof ROLES]?.label ?? code;
-
 function FlagRecipients(props: {
   proposalId: string;
   code: FlagCode;
@@ -161,7 +159,7 @@ function FlagRecipients(props: {
                         <tr key={recipient.recipientId}>
                           <td class="num">{recipient.row}</td>
                           <td>{recipient.nama}</td>
-                          <td>{roleName(recipient.peran)}</td>
+                          <td>{roleLabel(recipient.peran)}</td>
                           <td>{recipient.kecamatan}</td>
                           <td>{flag?.detail ?? '—'}</td>
                           {props.blocking ? (

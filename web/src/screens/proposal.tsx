@@ -5,8 +5,7 @@ import { AUDIT_ACTION_LABEL } from '#shared/domain/audit.ts';
 import { FLAGS, isFlagCode } from '#shared/domain/checks.ts';
 import { periodLabel } from '#shared/domain/period.ts';
 import { PROPOSAL_STATUSES, type ProposalStatus, STATUS_LABEL } from '#shared/domain/proposal.ts';
-import { ROLES } from '#shared/domain/roles.ts';
-import { formatDateTime, formatNumber, formatRupiah } from '../format.ts';
+import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { pathTo } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
@@ -14,6 +13,7 @@ import { Fact, ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
 import { ProposalActions } from './proposal-actions.tsx';
 import { FlagGroups } from './proposal-flags.tsx';
 import './proposal.css';
+import { RoleAmounts } from './role-amounts.tsx';
 
 /**
  * `/usulan/{id}`: one proposal as everyone involved needs to see it (where it stands, who signed,
@@ -145,8 +145,6 @@ function Facts({ proposal }: { proposal: ProposalBody }) {
   );
 }
 
-const roleName = (code: string) => ROLES[code as keyof typeof ROLES]?.label ?? code;
-
 function Totals({ proposal }: { proposal: ProposalBody }) {
   const { totals } = proposal;
   const roles = Object.entries(totals.byRole);
@@ -161,40 +159,12 @@ function Totals({ proposal }: { proposal: ProposalBody }) {
       {roles.length === 0 ? (
         <p class="empty">Belum ada penerima.</p>
       ) : (
-        <ScrollTable label="Jumlah penerima dan bantuan menurut peran">
-          <table class="table">
-            <caption class="sr-only">Jumlah penerima dan bantuan menurut peran</caption>
-            <thead>
-              <tr>
-                <th scope="col">Peran</th>
-                <th scope="col" class="num">
-                  Penerima
-                </th>
-                <th scope="col" class="num">
-                  Jumlah ({totals.months} bulan)
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {roles.map(([code, role]) => (
-                <tr key={code}>
-                  <th scope="row">{roleName(code)}</th>
-                  <td class="num">{formatNumber(role.count)}</td>
-                  <td class="num">{formatRupiah(role.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">Total</th>
-                <td class="num">{formatNumber(proposal.recipientCount)}</td>
-                <td class="num" data-testid="total-rupiah">
-                  {formatRupiah(totals.total)}
-                </td>
-              </tr>
-            </tfoot>
-          </table>
-        </ScrollTable>
+        <RoleAmounts
+          label="Jumlah penerima dan bantuan menurut peran"
+          amountHeading={`Jumlah (${totals.months} bulan)`}
+          rows={roles.map(([peran, role]) => ({ peran, ...role }))}
+          total={{ count: proposal.recipientCount, amount: totals.total }}
+        />
       )}
     </Section>
   );

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { RECIPIENT_FILTER_CODES } from '#shared/contract/requests.ts';
 import { FLAG_CODES, FLAGS, type FlagCode } from '#shared/domain/checks.ts';
 import type { WarningCode } from '#shared/domain/issues.ts';
-import { ROLES, type RoleCode } from '#shared/domain/roles.ts';
+import { roleLabel } from '#shared/domain/roles.ts';
 import type { StoredRecipient } from '#shared/model.ts';
 import { formatNumber } from '../format.ts';
 import { Loading, PageTitle, Problem } from '../page.tsx';
@@ -315,7 +315,7 @@ function RecipientTable({ items }: { items: readonly StoredRecipient[] }) {
               <td class="num">{recipient.row}</td>
               <td>{recipient.nama}</td>
               <td class="code">{recipient.nik}</td>
-              <td>{ROLES[recipient.peran as RoleCode]?.label ?? recipient.peran}</td>
+              <td>{roleLabel(recipient.peran)}</td>
               <td>
                 {recipient.kecamatan}
                 {recipient.desa ? ` / ${recipient.desa}` : ''}

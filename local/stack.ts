@@ -360,7 +360,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log(`console built in ${seconds(built.ms)}`);
     }
     let oidc: LocalOidc | undefined;
-    let frontDoor: ConsoleFrontDoor | undefined;
+    // The front door needs the port (the provider's issuer URL), so it is made once the gateway
+    // listens; a browser that asks in between waits for it rather than getting the API's 404.
+    let openFrontDoor: (door: ConsoleFrontDoor) => void = () => {};
+    const frontDoor = new Promise<ConsoleFrontDoor>((resolve) => {
+      openFrontDoor = resolve;
+    });
     gateway = await startGateway({
       routes: options.routes ?? ROUTES,
       ...(options.loadHandler !== undefined ? { loadHandler: options.loadHandler } : {}),
@@ -368,8 +373,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       accessLog: options.quiet ? () => {} : (line) => console.log(line),
       ...(options.console
         ? {
-            frontDoor: (req, res, pathname) =>
-              frontDoor?.handle(req, res, pathname) ?? Promise.resolve(false),
+            frontDoor: (req, res, pathname) => frontDoor.then((door) => door.handle(req, res, pathname)),
             // As a JWT authorizer per issuer: the local tokens (npm run token, the tests) and the
             // provider's ID tokens (the console) are both accepted.
             verifyToken: (token) =>
@@ -382,7 +386,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     if (options.console) {
       oidc = await startLocalOidc(gateway.url);
-      frontDoor = await consoleFrontDoor({ oidc, connectOrigins: [new URL(emulators.s3Endpoint).origin] });
+      openFrontDoor(await consoleFrontDoor({ oidc, connectOrigins: [new URL(emulators.s3Endpoint).origin] }));
     }
 
     const fileSources = [s3Events, bankReports];

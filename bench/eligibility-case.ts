@@ -3,8 +3,8 @@
  * Prints one JSON line `{ kind, ms, families, members, maxRssMb, ... }`. Started by
  * `bench/eligibility.ts` with the emulators' environment.
  *
- *   tsx bench/eligibility-case.ts eligibility <snapshotId,…>  the run: keys pass, then families judged
- *   tsx bench/eligibility-case.ts baseline <snapshotId,…>     read every item of the same snapshots from
+ *   tsx bench/eligibility-case.ts eligibility <region:kk:art,…>  the run: keys pass, then families judged
+ *   tsx bench/eligibility-case.ts baseline <region:kk:art,…>     read every item of the same snapshots from
  *                                                             the same emulator, the same way (strongly
  *                                                             consistent Queries by shard), nothing else
  */
@@ -19,8 +19,14 @@ import { reportCase } from './child.ts';
 import { EXCLUSION_LISTS, exclusionEntries } from './eligibility-data.ts';
 
 const [kind = '', arg = ''] = process.argv.slice(2);
-const snapshots = arg.split(',').filter(Boolean);
-const regionOf = (snapshotId: string) => snapshotId.split('#')[0] ?? '';
+/** `<region>:<families import>:<members import>`, comma-separated. */
+const snapshots = arg
+  .split(',')
+  .filter(Boolean)
+  .map((entry) => {
+    const [region = '', families = '', members = ''] = entry.split(':');
+    return { region, families, members };
+  });
 
 async function run(): Promise<Record<string, unknown>> {
   const { tableName } = env();
@@ -30,10 +36,10 @@ async function run(): Promise<Record<string, unknown>> {
     let eligible = 0;
     const outcome = await runEligibility({
       desil: { min: 1, max: 5 },
-      snapshots: snapshots.map((snapshotId) => ({
-        region: regionOf(snapshotId),
-        keys: () => repo.keys(snapshotId),
-        groups: () => repo.groups(snapshotId),
+      snapshots: snapshots.map((snapshot) => ({
+        region: snapshot.region,
+        keys: () => repo.keys(snapshot),
+        groups: () => repo.groups(snapshot),
       })),
       lists: EXCLUSION_LISTS,
       exclusions: exclusionEntries(),
@@ -42,8 +48,8 @@ async function run(): Promise<Record<string, unknown>> {
       },
     });
     const byReason: Record<string, number> = {};
-    for (const snapshotId of snapshots) {
-      for (const [reason, count] of Object.entries(outcome.tally.of(regionOf(snapshotId)).byReason)) {
+    for (const snapshot of snapshots) {
+      for (const [reason, count] of Object.entries(outcome.tally.of(snapshot.region).byReason)) {
         byReason[reason] = (byReason[reason] ?? 0) + count;
       }
     }
@@ -58,7 +64,8 @@ async function run(): Promise<Record<string, unknown>> {
   if (kind === 'baseline') {
     let families = 0;
     let members = 0;
-    for (const snapshotId of snapshots) {
+    const importIds = snapshots.flatMap((snapshot) => [snapshot.families, snapshot.members]);
+    for (const importId of importIds) {
       for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
         let start: Record<string, unknown> | undefined;
         do {
@@ -66,7 +73,7 @@ async function run(): Promise<Record<string, unknown>> {
             new QueryCommand({
               TableName: tableName,
               KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kk)',
-              ExpressionAttributeValues: { ':pk': familyPartition(snapshotId, shard), ':kk': 'KK#' },
+              ExpressionAttributeValues: { ':pk': familyPartition(importId, shard), ':kk': 'KK#' },
               ConsistentRead: true,
               ExclusiveStartKey: start,
             }),
@@ -81,7 +88,7 @@ async function run(): Promise<Record<string, unknown>> {
     }
     return { ms: performance.now() - started, families, members };
   }
-  throw new Error('usage: eligibility-case.ts eligibility|baseline <snapshotId,…>');
+  throw new Error('usage: eligibility-case.ts eligibility|baseline <region:familiesImport:membersImport,…>');
 }
 
 reportCase(kind, run);

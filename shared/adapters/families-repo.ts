@@ -6,8 +6,23 @@ import { documentClient } from './clients/dynamodb.ts';
 import { FAMILY_SHARDS, familyKey, familyPartition, memberKey, parseFamilySortKey } from './keys.ts';
 
 /**
- * The families and members of DTSEN snapshots (issue #14), stored together by No KK (`keys.ts`):
- * written by the imports of the two files, in any order, and read back family by family.
+ * Where a DTSEN snapshot's rows are: each of its two files' import writes under its own id, so a
+ * file imported again (a fixed members file) replaces only its own half, and the snapshot record
+ * names the pair that was cross-checked.
+ */
+export interface SnapshotData {
+  /** The import id of the families file. */
+  readonly families: string;
+  /** The import id of the members file. */
+  readonly members: string;
+}
+
+type Item = Record<string, unknown>;
+
+/**
+ * The families and members of DTSEN snapshots (issue #14), stored by No KK (`keys.ts`) under the
+ * import that wrote them, and read back family by family: a shard of the families import merged
+ * with the same shard of the members import, both in No KK order.
  */
 export class FamiliesRepository {
   constructor(
@@ -15,9 +30,9 @@ export class FamiliesRepository {
     private readonly client: DynamoDBDocumentClient = documentClient,
   ) {}
 
-  /** A writer of one snapshot's items (BatchWriteItem, in calls of 25, 8 in flight). */
-  writer(snapshotId: string): FamilyWriter {
-    return new FamilyWriter(snapshotId, new BatchWriter(this.tableName, { client: this.client }));
+  /** A writer of one import's items (BatchWriteItem, in calls of 25, 8 in flight). */
+  writer(importId: string): FamilyWriter {
+    return new FamilyWriter(importId, new BatchWriter(this.tableName, { client: this.client }));
   }
 
   /**
@@ -25,78 +40,128 @@ export class FamiliesRepository {
    * (`KK#<noKk>`, `KK#<noKk>#M#<nik>`), read with the sort key alone, at a fraction of the transfer
    * of the items.
    */
-  async *keys(snapshotId: string): AsyncGenerator<{ readonly noKk: string; readonly nik?: string }> {
-    for await (const item of this.items(snapshotId, { projection: 'sk', consistent: false })) {
-      const key = parseFamilySortKey(String(item.sk));
-      if (key) yield key;
+  async *keys(data: SnapshotData): AsyncGenerator<{ readonly noKk: string; readonly nik?: string }> {
+    for (const importId of [data.families, data.members]) {
+      for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
+        for await (const item of this.partition(familyPartition(importId, shard), 'sk', false)) {
+          const key = parseFamilySortKey(String(item.sk));
+          if (key) yield key;
+        }
+      }
     }
   }
 
   /**
    * Every family of a snapshot with its members, shard by shard, each group complete before it is
-   * yielded; a group without a family is members whose family never came. Memory: one Query page
-   * and one group, whatever the snapshot's size. Strongly consistent (a cross-check right after the
-   * import sees every write).
+   * yielded; a group without a family is members whose family never came, one without members a
+   * family whose members never came. Memory: a Query page of each file and one group, whatever the
+   * snapshot's size. Strongly consistent (a cross-check right after the import sees every write).
    */
-  async *groups(snapshotId: string): AsyncGenerator<FamilyGroup> {
-    let current: { noKk: string; family: StoredFamily | undefined; members: StoredMember[] } | undefined;
-    // A shard holds whole families, so a group ends where the next No KK starts, in a shard or the next.
-    for await (const item of this.items(snapshotId, { consistent: true })) {
-      const key = parseFamilySortKey(String(item.sk));
-      if (!key) continue;
-      if (current && current.noKk !== key.noKk) {
-        yield current;
-        current = undefined;
+  async *groups(data: SnapshotData): AsyncGenerator<FamilyGroup> {
+    for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
+      const families = new Cursor(this.partition(familyPartition(data.families, shard), undefined, true));
+      const members = new Cursor(this.partition(familyPartition(data.members, shard), undefined, true));
+      await Promise.all([families.advance(), members.advance()]);
+      for (;;) {
+        const noKk = lowest(families.key?.noKk, members.key?.noKk);
+        if (noKk === undefined) break;
+        let family: StoredFamily | undefined;
+        // A family item in the members' half (or the reverse) is not this import's: skipped.
+        while (families.key?.noKk === noKk) {
+          if (families.key.nik === undefined) family = StoredFamilySchema.parse(families.item);
+          await families.advance();
+        }
+        const people: StoredMember[] = [];
+        while (members.key?.noKk === noKk) {
+          if (members.key.nik !== undefined) people.push(StoredMemberSchema.parse(members.item));
+          await members.advance();
+        }
+        yield { noKk, family, members: people };
       }
-      current ??= { noKk: key.noKk, family: undefined, members: [] };
-      if (key.nik === undefined) current.family = StoredFamilySchema.parse(item);
-      else current.members.push(StoredMemberSchema.parse(item));
     }
-    if (current) yield current;
   }
 
-  /** Every item of a snapshot, shard by shard, in sort key order within a shard, a Query page at a time. */
-  private async *items(
-    snapshotId: string,
-    options: { readonly projection?: string; readonly consistent: boolean },
-  ): AsyncGenerator<Record<string, unknown>> {
-    for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kk)',
-            ExpressionAttributeValues: { ':pk': familyPartition(snapshotId, shard), ':kk': 'KK#' },
-            ...(options.projection ? { ProjectionExpression: options.projection } : {}),
-            ConsistentRead: options.consistent,
-            ExclusiveStartKey: start,
-          }),
-        );
-        yield* out.Items ?? [];
-        start = out.LastEvaluatedKey;
-      } while (start);
+  /**
+   * Every `KK#` item of one partition in sort key order, a Query page at a time, the next page
+   * asked for while this one is consumed.
+   */
+  private async *partition(
+    pk: string,
+    projection: string | undefined,
+    consistent: boolean,
+  ): AsyncGenerator<Item> {
+    const page = (start: Item | undefined) =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kk)',
+          ExpressionAttributeValues: { ':pk': pk, ':kk': 'KK#' },
+          ...(projection ? { ProjectionExpression: projection } : {}),
+          ConsistentRead: consistent,
+          ExclusiveStartKey: start,
+        }),
+      );
+    let next = page(undefined);
+    for (;;) {
+      const out = await next;
+      const start = out.LastEvaluatedKey;
+      if (start) {
+        next = page(start);
+        // Awaited on the next turn; a consumer that stops early must not leave it unhandled.
+        next.catch(() => undefined);
+      }
+      yield* out.Items ?? [];
+      if (!start) return;
     }
   }
 }
 
+/** One partition's items, one at a time, with the family key of the current one. */
+class Cursor {
+  item: Item | undefined;
+  key: { readonly noKk: string; readonly nik?: string } | undefined;
+  constructor(private readonly items: AsyncGenerator<Item>) {}
+
+  /** Moves to the next item with a family sort key (others are skipped); `key` undefined at the end. */
+  async advance(): Promise<void> {
+    for (;;) {
+      const next = await this.items.next();
+      if (next.done) {
+        this.item = undefined;
+        this.key = undefined;
+        return;
+      }
+      const key = parseFamilySortKey(String(next.value.sk));
+      if (key) {
+        this.item = next.value;
+        this.key = key;
+        return;
+      }
+    }
+  }
+}
+
+/** The lower of two No KKs (16 digits each, so string order is number order). */
+const lowest = (a: string | undefined, b: string | undefined) =>
+  a === undefined ? b : b === undefined ? a : a <= b ? a : b;
+
 /**
- * Puts one snapshot's families and members; `flush` before the import says it is done. A member is
+ * Puts one import's families or members; `flush` before the import says it is done. A member is
  * keyed by No KK and NIK, so the same NIK twice in one KK would overwrite itself: the members
  * import must refuse the second row before it gets here.
  */
 export class FamilyWriter {
   constructor(
-    private readonly snapshotId: string,
+    private readonly importId: string,
     private readonly batch: BatchWriter,
   ) {}
 
   putFamily(family: StoredFamily): Promise<void> {
-    return this.batch.put({ ...familyKey(this.snapshotId, family.noKk), ...family });
+    return this.batch.put({ ...familyKey(this.importId, family.noKk), ...family });
   }
 
   putMember(member: StoredMember): Promise<void> {
-    return this.batch.put({ ...memberKey(this.snapshotId, member.noKk, member.nik), ...member });
+    return this.batch.put({ ...memberKey(this.importId, member.noKk, member.nik), ...member });
   }
 
   flush(): Promise<void> {

@@ -20,8 +20,8 @@ import { bankReportPath } from './storage-keys.ts';
  * | payment (bank line)  | PAYMENT#<shard of bankRef, 2 digits> | <bankRef> |                                     |
  * | reconciliation run   | RECON#<runId>                   | RECON         | RECONCILIATIONS / <requestedAt>#<runId> |
  * | outbox (hand-off)    | OUTBOX#<outboxId>               | OUTBOX        | OUTBOX#PENDING / <createdAt>#<outboxId>, while PENDING |
- * | family (DTSEN)       | SNAP#<snapshotId>#<shard, 2 digits> | KK#<noKk>  |                                      |
- * | family member        | SNAP#<snapshotId>#<shard, 2 digits> | KK#<noKk>#M#<nik> |                               |
+ * | family (DTSEN)       | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>    |                                      |
+ * | family member        | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>#M#<nik> |                                 |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -174,28 +174,27 @@ export function stableShard(text: string, shards: number): number {
 }
 
 /**
- * A DTSEN snapshot's families and their members (issue #14), spread over {@link FAMILY_SHARDS}
- * partitions by a hash of the No KK, a family and its members in the same partition:
- * `SNAP#<snapshotId>#<shard, 2 digits>`, sort keys `KK#<noKk>` (the family) and
- * `KK#<noKk>#M#<nik>` (each member). `#` sorts before digits, so a Query of a shard reads each
- * family followed by its members, family by family: one pass with one family in memory at a time.
- * The two files of an extract are written independently, in any order; a member whose family never
- * came has no `KK#<noKk>` item before it, which the snapshot's cross-check reports.
+ * The rows of a DTSEN file's import (issue #14), spread over {@link FAMILY_SHARDS} partitions by a
+ * hash of the No KK: `SNAP#<importId>#<shard, 2 digits>`, sort keys `KK#<noKk>` (a family, from the
+ * families file) and `KK#<noKk>#M#<nik>` (a member, from the members file). A snapshot is a pair of
+ * imports; a family and its members land in the same shard number of each, both in No KK order, so
+ * reading the two shards side by side gives family after family with one family in memory. A member
+ * whose family never came has no family beside it, which the snapshot's cross-check reports.
  */
 export const FAMILY_SHARDS = 16;
 
 export const familyShard = (noKk: string): number => stableShard(noKk, FAMILY_SHARDS);
 
-export const familyPartition = (snapshotId: string, shard: number) =>
-  `SNAP#${snapshotId}#${String(shard).padStart(2, '0')}`;
+export const familyPartition = (importId: string, shard: number) =>
+  `SNAP#${importId}#${String(shard).padStart(2, '0')}`;
 
-export const familyKey = (snapshotId: string, noKk: string) => ({
-  pk: familyPartition(snapshotId, familyShard(noKk)),
+export const familyKey = (importId: string, noKk: string) => ({
+  pk: familyPartition(importId, familyShard(noKk)),
   sk: `KK#${noKk}`,
 });
 
-export const memberKey = (snapshotId: string, noKk: string, nik: string) => ({
-  pk: familyPartition(snapshotId, familyShard(noKk)),
+export const memberKey = (importId: string, noKk: string, nik: string) => ({
+  pk: familyPartition(importId, familyShard(noKk)),
   sk: `KK#${noKk}#M#${nik}`,
 });
 

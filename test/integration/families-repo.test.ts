@@ -24,7 +24,7 @@ type StoredFamily = import('#shared/model.ts').StoredFamily;
 type StoredMember = import('#shared/model.ts').StoredMember;
 
 const REGION = '62.03';
-const SNAPSHOT = `${REGION}#2026-09-30`;
+const SNAPSHOT = { families: 'imp-keluarga-1', members: 'imp-anggota-1' };
 const FAMILIES = 400;
 
 let repo: InstanceType<typeof FamiliesRepository>;
@@ -69,10 +69,12 @@ describe('FamiliesRepository', () => {
     }
 
     // The members file first, then the families: the order of the two imports must not matter.
-    const writer = repo.writer(SNAPSHOT);
-    for (const member of people) await writer.putMember(member);
-    for (const family of [...kept].reverse()) await writer.putFamily(family);
-    await writer.flush();
+    const memberWriter = repo.writer(SNAPSHOT.members);
+    for (const member of people) await memberWriter.putMember(member);
+    await memberWriter.flush();
+    const familyWriter = repo.writer(SNAPSHOT.families);
+    for (const family of [...kept].reverse()) await familyWriter.putFamily(family);
+    await familyWriter.flush();
 
     let groups = 0;
     let withFamily = 0;
@@ -132,7 +134,33 @@ describe('FamiliesRepository', () => {
 
   it('reads nothing of another snapshot', async () => {
     const groups = [];
-    for await (const group of repo.groups(`${REGION}#2026-06-30`)) groups.push(group);
+    for await (const group of repo.groups({ families: 'imp-keluarga-2', members: 'imp-anggota-2' })) {
+      groups.push(group);
+    }
     expect(groups).toEqual([]);
+  });
+
+  it('pairs a families import with another members import: only that pair is read', async () => {
+    const other = repo.writer('imp-anggota-3');
+    const [first] = (
+      await rowsOf(
+        (
+          await dtsenBuffers({ region: REGION, families: 3, seed: 9, format: 'csv' })
+        ).members,
+        MEMBER_LAYOUT,
+      )
+    ).map(({ sourceRow, raw }) => ({
+      sourceRow,
+      checked: validateMemberRow(raw, { latestBirthYear: DTSEN_LATEST_BIRTH_YEAR }),
+    }));
+    if (!first?.checked.value) throw new Error('the generator made no valid member');
+    await other.putMember({ ...first.checked.value, sourceRow: first.sourceRow });
+    await other.flush();
+    const groups = [];
+    for await (const group of repo.groups({ families: SNAPSHOT.families, members: 'imp-anggota-3' }))
+      groups.push(group);
+    // Every family of the first import, now without members; the one member with or without its family.
+    expect(groups.filter((group) => group.family).every((group) => group.members.length <= 1)).toBe(true);
+    expect(groups.flatMap((group) => group.members)).toHaveLength(1);
   });
 });

@@ -50,6 +50,37 @@ export const ReconciliationRequestedSchema = z.strictObject({
 });
 export type ReconciliationRequested = z.infer<typeof ReconciliationRequestedSchema>;
 
+/**
+ * Both files of a DTSEN snapshot are imported: cross-check the pair named here and make the
+ * snapshot READY. Idempotent: a snapshot that names another pair, or is READY already, is left alone.
+ */
+export const SnapshotCheckRequestedSchema = z.strictObject({
+  type: z.literal('snapshot.check.requested'),
+  region: z.string().regex(/^62\.\d{2}$/),
+  versionDate: z.iso.date(),
+  /** The import ids of the families and members files. */
+  families: z.string().min(1),
+  members: z.string().min(1),
+  requestedAt: z.iso.datetime(),
+});
+export type SnapshotCheckRequested = z.infer<typeof SnapshotCheckRequestedSchema>;
+
+/** An eligibility run of a tahap was asked for (`POST /tahap/{id}/eligibility`); idempotent by run id. */
+export const EligibilityRequestedSchema = z.strictObject({
+  type: z.literal('eligibility.requested'),
+  tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+  runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  requestedAt: z.iso.datetime(),
+});
+export type EligibilityRequested = z.infer<typeof EligibilityRequestedSchema>;
+
+/** The family programme's jobs share one queue and one worker, which dispatches on `type`. */
+export const FamilyJobSchema = z.discriminatedUnion('type', [
+  SnapshotCheckRequestedSchema,
+  EligibilityRequestedSchema,
+]);
+export type FamilyJob = z.infer<typeof FamilyJobSchema>;
+
 /** The decree request for a proposal that has just been approved (validated: it must be APPROVED with a list). */
 export function decreeRequestFor(
   proposal: ProposalRecord,
@@ -77,6 +108,7 @@ export const HANDOFF_SCHEMAS = {
   checks: ChecksRequestedSchema,
   decree: DecreeRequestedSchema,
   reconciliation: ReconciliationRequestedSchema,
+  families: FamilyJobSchema,
 } as const;
 export type HandoffQueue = keyof typeof HANDOFF_SCHEMAS;
 export const HANDOFF_QUEUES = Object.keys(HANDOFF_SCHEMAS) as [HandoffQueue, ...HandoffQueue[]];

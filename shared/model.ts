@@ -517,3 +517,125 @@ export const StoredMemberSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type StoredMember = z.infer<typeof StoredMemberSchema>;
+
+// --- Family programme files (issue #14) ---------------------------------------------------------
+
+/**
+ * The kinds of file `POST /imports` takes: the two files of a DTSEN extract (families, members), an
+ * exclusion list (another programme's recipients), and later the verval results.
+ */
+export const IMPORT_KINDS = ['DTSEN_KELUARGA', 'DTSEN_ANGGOTA', 'PENGECUALIAN'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** How an exclusion list is known: which programme, who sent it, as of which date. */
+export const ExclusionListInfoSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    programme: z.string(),
+    source: z.string(),
+    /** `YYYY-MM-DD`: the date the list describes (a newer list of the programme and source replaces it). */
+    asOf: z.string(),
+  }),
+);
+export type ExclusionListInfo = z.infer<typeof ExclusionListInfoSchema>;
+
+/** One file import of the family programme, by import id: a leased import record (`file-claims.ts`). */
+export const ImportRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    importId: z.string(),
+    kind: z.enum(IMPORT_KINDS),
+    /** The kabupaten/kota; absent on a province-wide exclusion list. */
+    region: z.string().optional(),
+    filename: z.string().optional(),
+    format: z.enum(['csv', 'xlsx']).optional(),
+    status: z.enum(UPLOAD_STATUSES),
+    createdAt: z.string(),
+    createdBy: ActorSchema.optional(),
+    s3Key: z.string(),
+    etag: z.string().optional(),
+    sizeBytes: z.number().optional(),
+    sha256: z.string().optional(),
+    attempts: z.number().int().default(0),
+    leaseUntil: z.number().optional(),
+    rowsProcessed: z.number().int().default(0),
+    counts: UploadCountsSchema.optional(),
+    reasons: z.array(FileIssueSchema).default([]),
+    problems: z.array(RowProblemSchema).optional(),
+    reportKey: z.string().optional(),
+    /** DTSEN files: the extract's version date, `YYYY-MM-DD` (the snapshot is region + this). */
+    versionDate: z.string().optional(),
+    /** DTSEN members: the numbered relationship list of the source (`DUKCAPIL` by default). */
+    relationshipCodes: z.string().optional(),
+    /** Exclusion lists. */
+    list: ExclusionListInfoSchema.optional(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+  }),
+);
+export type ImportRecord = z.infer<typeof ImportRecordSchema>;
+
+export const SNAPSHOT_STATUSES = ['INCOMPLETE', 'READY'] as const;
+export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
+
+/** One file of a snapshot, as its import left it. */
+export const SnapshotHalfSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    importId: z.string(),
+    rows: z.number().int(),
+    accepted: z.number().int(),
+    importedAt: z.string(),
+    filename: z.string().optional(),
+  }),
+);
+export type SnapshotHalf = z.infer<typeof SnapshotHalfSchema>;
+
+/**
+ * A kabupaten's DTSEN snapshot: the pair of imports (families, members) of one version date.
+ * INCOMPLETE until both are imported and cross-checked; then READY in one conditional write, and
+ * from then on fixed while a tahap uses it (`usedBy`).
+ */
+export const SnapshotRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    region: z.string(),
+    versionDate: z.string(),
+    status: z.enum(SNAPSHOT_STATUSES),
+    /** Incremented by every change: each write is conditional on the version it read. */
+    version: z.number().int(),
+    families: SnapshotHalfSchema.optional(),
+    members: SnapshotHalfSchema.optional(),
+    /** The cross-check of the pair now named (READY), with its findings. */
+    check: z
+      .object({
+        families: z.number().int(),
+        members: z.number().int(),
+        /** Families with exactly one head and at least one member. */
+        complete: z.number().int(),
+        byCode: z.record(z.string(), z.number().int()),
+        reportKey: z.string().optional(),
+        checkedAt: z.string(),
+      })
+      .optional(),
+    /** The tahap that use it; while any does, no import may replace a file. */
+    usedBy: z.array(z.string()).optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export type SnapshotRecord = z.infer<typeof SnapshotRecordSchema>;
+
+/** An exclusion list, once its import completed. */
+export const ExclusionListRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    listId: z.string(),
+    programme: z.string(),
+    source: z.string(),
+    asOf: z.string(),
+    /** Absent on a province-wide list. */
+    region: z.string().optional(),
+    entries: z.number().int(),
+    uploadedAt: z.string(),
+    uploadedBy: ActorSchema.optional(),
+    filename: z.string().optional(),
+  }),
+);
+export type ExclusionListRecord = z.infer<typeof ExclusionListRecordSchema>;

@@ -88,6 +88,16 @@ export const QUEUES = {
     envVar: 'RECONCILIATION_QUEUE_URL',
     deadLetter: { localName: 'khbs-reconciliation-dlq', maxReceiveCount: 3 },
   },
+  /**
+   * The family programme's jobs (`shared/messages.ts` FamilyJob): a DTSEN snapshot's cross-check,
+   * an eligibility run.
+   */
+  families: {
+    id: 'FamiliesQueue',
+    localName: 'khbs-families',
+    envVar: 'FAMILIES_QUEUE_URL',
+    deadLetter: { localName: 'khbs-families-dlq', maxReceiveCount: 3 },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** S3 key prefixes: those that trigger work, and where each kind of document is kept (every key: `adapters/storage-keys.ts`). */

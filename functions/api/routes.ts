@@ -287,6 +287,21 @@ export const DISBURSEMENT_FUNCTION = {
 } as const;
 
 /**
+ * The family programme's file imports (DTSEN extracts, exclusion lists), triggered by objects
+ * created under `imports/` in the uploads bucket.
+ */
+export const FAMILY_IMPORT_FUNCTION = {
+  id: 'ImportFamilyFile',
+  entry: 'functions/family-import/handler.ts',
+} as const;
+
+/**
+ * The family programme's jobs, consuming `QUEUES.families`: a DTSEN snapshot's cross-check, an
+ * eligibility run.
+ */
+export const FAMILIES_FUNCTION = { id: 'FamilyJobs', entry: 'functions/families/handler.ts' } as const;
+
+/**
  * A route that serves every region alike must not be open to a regional role: giving operators
  * `reconciliations:read` would hand them every region's runs. Fails at cold start and in every test.
  */

@@ -22,6 +22,10 @@ import { bankReportPath } from './storage-keys.ts';
  * | outbox (hand-off)    | OUTBOX#<outboxId>               | OUTBOX        | OUTBOX#PENDING / <createdAt>#<outboxId>, while PENDING |
  * | family (DTSEN)       | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>    |                                      |
  * | family member        | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>#M#<nik> |                                 |
+ * | family file import   | IMPORT#<importId>               | IMPORT        | IMPORTS#<region or PROVINSI> / <createdAt> |
+ * | DTSEN snapshot       | SNAPSHOT#<region>#<versionDate> | SNAPSHOT      | SNAPSHOTS#<region> / <versionDate>   |
+ * | exclusion list       | EXCLLIST#<listId = importId>    | EXCLLIST      | EXCLUSION_LISTS / <programme>#<asOf>#<listId> |
+ * | exclusion entry      | EXCL#<listId>#<shard, 2 digits> | N#<nik> or K#<noKk> |                                |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -206,6 +210,36 @@ export function parseFamilySortKey(sk: string): { readonly noKk: string; readonl
   if (!match?.[1]) return undefined;
   return match[2] === undefined ? { noKk: match[1] } : { noKk: match[1], nik: match[2] };
 }
+
+/** A file import of the family programme (DTSEN files, exclusion lists), by import id. */
+export const importKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' });
+/** The imports of a kabupaten/kota, or the province's (`PROVINSI`), newest first by `createdAt`. */
+export const importsByScope = (region: string | undefined) => `IMPORTS#${region ?? 'PROVINSI'}`;
+
+export const snapshotKey = (region: string, versionDate: string) => ({
+  pk: `SNAPSHOT#${region}#${versionDate}`,
+  sk: 'SNAPSHOT',
+});
+export const snapshotsByRegion = (region: string) => `SNAPSHOTS#${region}`;
+
+export const exclusionListKey = (listId: string) => ({ pk: `EXCLLIST#${listId}`, sk: 'EXCLLIST' });
+export const EXCLUSION_LISTS_INDEX_KEY = 'EXCLUSION_LISTS';
+
+/** Entries of an exclusion list spread over this many partitions (100,000 entries: 16 Queries). */
+export const EXCLUSION_SHARDS = 16;
+export const exclusionPartition = (listId: string, shard: number) =>
+  `EXCL#${listId}#${String(shard).padStart(2, '0')}`;
+/** An entry by NIK (`N#`) or, without one, by No KK (`K#`): the same number twice is one entry. */
+export const exclusionEntryKey = (
+  listId: string,
+  entry: { readonly nik?: string; readonly noKk?: string },
+) => {
+  const number = entry.nik ?? entry.noKk ?? '';
+  return {
+    pk: exclusionPartition(listId, stableShard(number, EXCLUSION_SHARDS)),
+    sk: entry.nik ? `N#${entry.nik}` : `K#${number}`,
+  };
+};
 
 export const paymentPartition = (shard: number) => `PAYMENT#${String(shard).padStart(2, '0')}`;
 

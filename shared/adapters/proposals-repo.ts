@@ -1,11 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../domain/audit.ts';
 import { isClosed, type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
@@ -24,8 +21,9 @@ import {
   waiverKey,
 } from './keys.ts';
 import { handoffItem } from './outbox.ts';
+import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
 
 /** What an import hands over when its list becomes the proposal's current list. */
 export interface ListSwitch {
@@ -413,20 +411,12 @@ export class ProposalsRepository {
    */
   async transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: items,
-          ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
-        }),
-      );
+      await transactWrite(items, {
+        client: this.client,
+        ...(clientRequestToken ? { clientRequestToken } : {}),
+      });
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        // A failed condition names its item; a conflicting transaction is a concurrent change too.
-        const failed = (error.CancellationReasons ?? []).findIndex(
-          (reason) => reason.Code === 'ConditionalCheckFailed',
-        );
-        throw new ConcurrentChangeError(Math.max(failed, 0));
-      }
+      if (error instanceof WriteConflict) throw new ConcurrentChangeError(error.failedItem);
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PeriodSchema } from '../domain/period.ts';
 import { lazySchema } from '../lazy-schema.ts';
+import type { ImportKind } from '../model.ts';
 
 /**
  * Every S3 key the backend writes or reads, in one place (the DynamoDB keys are named beside it, in
@@ -11,8 +12,11 @@ import { lazySchema } from '../lazy-schema.ts';
  * |-----------|--------------------------------------------------|------------------------------|
  * | uploads   | `uploads/<region>/<period>/<uploadId>.<ext>`     | the operator (presigned PUT) |
  * | uploads   | `disbursements/<yyyy-mm-dd>/<file>`              | Bank Kalteng                 |
+ * | uploads   | `imports/<kind>/<importId>.<ext>`                | the family programme's files (presigned PUT) |
  * | documents | `reports/uploads/<region>/<period>/<uploadId>.csv` | the recipient import       |
  * | documents | `reports/disbursements/<yyyy-mm-dd>/<file>`      | the bank report import       |
+ * | documents | `reports/imports/<importId>.csv`                 | the family file imports      |
+ * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
  * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
@@ -20,6 +24,12 @@ import { lazySchema } from '../lazy-schema.ts';
 export const PREFIXES = {
   uploads: 'uploads/',
   disbursements: 'disbursements/',
+  /** The family programme's files (DTSEN extracts, exclusion lists), in the uploads bucket. */
+  imports: 'imports/',
+  /** Error reports of those files, in the documents bucket. */
+  importReports: 'reports/imports/',
+  /** Cross-check reports of DTSEN snapshots, in the documents bucket. */
+  snapshotReports: 'reports/snapshots/',
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
@@ -70,6 +80,52 @@ export const uploadObjectKey = (region: string, period: string, uploadId: string
 /** The error report of an upload, in the documents bucket. */
 export const errorReportKey = (region: string, period: string, uploadId: string) =>
   `${PREFIXES.errorReports}${region}/${period}/${uploadId}.csv`;
+
+// --- Family programme files -------------------------------------------------------------------------
+
+/** How each kind of family file is named in its S3 key (`imports/dtsen-keluarga/<importId>.csv`). */
+export const IMPORT_KIND_FOLDERS = {
+  DTSEN_KELUARGA: 'dtsen-keluarga',
+  DTSEN_ANGGOTA: 'dtsen-anggota',
+  PENGECUALIAN: 'pengecualian',
+} as const satisfies Record<ImportKind, string>;
+
+export interface ImportKey {
+  readonly kind: ImportKind;
+  readonly importId: string;
+  readonly extension: string;
+}
+
+const IMPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `imports/<kind>/<importId>.<ext>` taken apart; undefined for any other key. */
+export function parseImportKey(key: string): ImportKey | undefined {
+  if (!key.startsWith(PREFIXES.imports)) return undefined;
+  const parts = key.slice(PREFIXES.imports.length).split('/');
+  if (parts.length !== 2) return undefined;
+  const [folder, file] = parts as [string, string];
+  const kind = (Object.keys(IMPORT_KIND_FOLDERS) as ImportKind[]).find(
+    (candidate) => IMPORT_KIND_FOLDERS[candidate] === folder,
+  );
+  const dot = file.lastIndexOf('.');
+  if (!kind || dot <= 0) return undefined;
+  const importId = file.slice(0, dot);
+  if (!IMPORT_ID.test(importId)) return undefined;
+  return { kind, importId, extension: file.slice(dot + 1).toLowerCase() };
+}
+
+export const importObjectKey = (kind: ImportKind, importId: string, extension: string) =>
+  `${PREFIXES.imports}${IMPORT_KIND_FOLDERS[kind]}/${importId}.${extension}`;
+
+/** The error report of a family file import, in the documents bucket. */
+export const importReportKey = (importId: string) => `${PREFIXES.importReports}${importId}.csv`;
+
+/** The cross-check report of a snapshot's pair of imports (the same pair always writes the same key). */
+export const snapshotReportKey = (
+  region: string,
+  versionDate: string,
+  pair: { families: string; members: string },
+) => `${PREFIXES.snapshotReports}${region}/${versionDate}/${pair.families}-${pair.members}.csv`;
 
 // --- Bank disbursement reports ----------------------------------------------------------------------
 

@@ -41,6 +41,10 @@ export const CAPABILITIES = [
   'reconciliations:start',
   'reconciliations:read',
   'audit:read',
+  /** The family programme's files: DTSEN extracts, exclusion lists (issue #14). */
+  'imports:create',
+  /** Those imports, the DTSEN snapshots they make and the exclusion lists. */
+  'imports:read',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -57,7 +61,15 @@ interface RoleRule {
 /** The access rules, by role. Anything not listed is denied. */
 export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
   operator: {
-    capabilities: ['uploads:create', 'uploads:read', 'proposals:read', 'proposals:submit', 'decrees:read'],
+    capabilities: [
+      'uploads:create',
+      'uploads:read',
+      'proposals:read',
+      'proposals:submit',
+      'decrees:read',
+      'imports:create',
+      'imports:read',
+    ],
     regions: 'own',
     personalData: 'full',
   },
@@ -70,6 +82,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'decrees:read',
       'reconciliations:start',
       'reconciliations:read',
+      'imports:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -84,12 +97,20 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'decrees:revoke',
       'reconciliations:start',
       'reconciliations:read',
+      'imports:read',
     ],
     regions: 'all',
     personalData: 'full',
   },
   auditor: {
-    capabilities: ['uploads:read', 'proposals:read', 'decrees:read', 'reconciliations:read', 'audit:read'],
+    capabilities: [
+      'uploads:read',
+      'proposals:read',
+      'decrees:read',
+      'reconciliations:read',
+      'audit:read',
+      'imports:read',
+    ],
     regions: 'all',
     personalData: 'masked',
   },
@@ -102,6 +123,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:start',
       'reconciliations:read',
       'audit:read',
+      'imports:create',
+      'imports:read',
     ],
     regions: 'all',
     personalData: 'full',

@@ -48,13 +48,15 @@ export function publish(points: readonly MetricPoint[]): void {
 /** The ids that name one piece of work wherever it goes. */
 export interface Correlation {
   readonly uploadId?: string;
+  /** A family programme file import (`POST /imports`). */
+  readonly importId?: string;
   readonly proposalId?: string;
   readonly decreeId?: string;
   readonly runId?: string;
   readonly region?: string;
 }
 
-const CORRELATION_KEYS = ['uploadId', 'proposalId', 'decreeId', 'runId', 'region'] as const;
+const CORRELATION_KEYS = ['uploadId', 'importId', 'proposalId', 'decreeId', 'runId', 'region'] as const;
 
 /** What an id looks like; anything else (a mistyped path, a probe) is not put in logs or traces. */
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;

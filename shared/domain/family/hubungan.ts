@@ -61,6 +61,16 @@ export const DUKCAPIL_SHDK: RelationshipCodeList = {
   },
 };
 
+/** No numbers at all: for an extract whose source numbers relationships in a list not configured here. */
+export const WORDS_ONLY: RelationshipCodeList = { name: 'daftar tanpa kode (hanya kata)', codes: {} };
+
+/**
+ * The code lists an import may name (`POST /imports` `kodeHubungan`): Dukcapil's SHDK by default. A
+ * source with its own numbering (a BPS household form) gets an entry here once its list is known.
+ */
+export const RELATIONSHIP_CODE_LISTS = { DUKCAPIL: DUKCAPIL_SHDK, KATA: WORDS_ONLY } as const;
+export type RelationshipCodeListName = keyof typeof RELATIONSHIP_CODE_LISTS;
+
 /** The words offices and extracts use, by matching key (case, spaces and punctuation ignored). */
 const WORDS: Readonly<Record<Relationship, readonly string[]>> = {
   KEPALA_KELUARGA: ['Kepala Keluarga', 'Kepala', 'KK', 'Kep. Keluarga', 'Kepala Rumah Tangga', 'KRT'],

@@ -1,0 +1,445 @@
+import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
+import type { FamiliesRepository, FamilyWriter } from '#shared/adapters/families-repo.ts';
+import type { ImportsRepository } from '#shared/adapters/imports-repo.ts';
+import { handoffItem } from '#shared/adapters/outbox.ts';
+import { pairOf, type SnapshotFile, type SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
+import { type ImportKey, importReportKey, parseImportKey } from '#shared/adapters/storage-keys.ts';
+import { type TransactItem, transactWrite, WriteConflict } from '#shared/adapters/transactions.ts';
+import type { ImportLimits } from '#shared/config/env.ts';
+import { FAMILY_LAYOUT, MEMBER_LAYOUT } from '#shared/domain/family/dtsen-columns.ts';
+import { validateFamilyRow, validateMemberRow } from '#shared/domain/family/dtsen-rows.ts';
+import { EXCLUSION_LAYOUT, validateExclusionRow } from '#shared/domain/family/exclusions.ts';
+import { RELATIONSHIP_CODE_LISTS, type RelationshipCodeListName } from '#shared/domain/family/hubungan.ts';
+import { isRegionCode } from '#shared/domain/regions.ts';
+import type { RowProblem } from '#shared/domain/report.ts';
+import { recordedActorMay } from '#shared/http/caller.ts';
+import {
+  type FileImportDeps,
+  type FileImportOutcome,
+  type ImportBody,
+  type LeasedAttempt,
+  runLeasedImport,
+} from '#shared/import/leased-import.ts';
+import { ReportWriter } from '#shared/import/report-writer.ts';
+import { RowFile, type RowVerdict } from '#shared/import/row-file.ts';
+import type { RawRow, RowLayout } from '#shared/import/rows.ts';
+import { FileRejection } from '#shared/import/source.ts';
+import { logger } from '#shared/logger.ts';
+import type { FileIssue, ImportRecord } from '#shared/model.ts';
+import type { CreatedObject } from '#shared/queue/s3-worker.ts';
+
+export interface FamilyImportDeps extends FileImportDeps {
+  readonly imports: ImportsRepository;
+  readonly snapshots: SnapshotsRepository;
+  readonly families: FamiliesRepository;
+  readonly exclusions: ExclusionsRepository;
+  readonly tableName: string;
+  readonly limits: ImportLimits;
+  /** One TransactWriteItems (the closing write with what the file changes); the real one by default. */
+  readonly transact?: (items: TransactItem[]) => Promise<void>;
+}
+
+export type FamilyImportOutcome = FileImportOutcome<'importId', ImportRecord>;
+
+/**
+ * Imports one file of the family programme: a DTSEN extract's families or members file, or an
+ * exclusion list. The record `POST /imports` made says what the file is; an object without one is
+ * not imported.
+ *
+ * Primary course: claim the record (the leased import engine, as for BKK uploads) → stream and check
+ * every row, writing kept rows under the import's own id and problems to the error report → in one
+ * transaction close the record and make the rows count: a DTSEN file becomes its snapshot's half
+ * (and when the other half is there, the snapshot's cross-check is handed to the families queue,
+ * through the outbox); an exclusion list gets its list record. Until that transaction nothing of
+ * the file is visible, and a retry rewrites the same keys.
+ */
+export async function importFamilyFile(
+  object: CreatedObject,
+  deps: FamilyImportDeps,
+): Promise<FamilyImportOutcome> {
+  const key = parseImportKey(object.key);
+  if (key && !(await deps.imports.get(key.importId))) {
+    // Keys under imports/ are handed out by POST /imports only; anything else put there is not ours.
+    logger.warn('Object under imports/ without an import request; not imported', { importId: key.importId });
+    return { kind: 'ignored', reason: 'no import request' };
+  }
+  return runLeasedImport(deps.imports.claims, object, {
+    fields: () => ({ set: {}, remove: ['counts', 'problems'] }),
+    now: deps.now,
+    retryAdvice: 'minta unggahan baru lalu unggah ulang berkasnya; bila impor berhenti lagi, hubungi admin.',
+    notClaimed: async (claim, found) => {
+      if (claim.kind === 'key-mismatch') {
+        logger.warn('Object key disagrees with its import record; not imported', {
+          importId: found.importId,
+        });
+        return { kind: 'ignored', reason: 'key disagrees with its import record' };
+      }
+      logger.info('Duplicate import event ignored', {
+        importId: found.importId,
+        status: claim.record.status,
+      });
+      return { kind: 'duplicate-event', importId: found.importId, status: claim.record.status };
+    },
+    start: (lease, found) => new Attempt(object, found, lease, deps),
+  });
+}
+
+/** What one kind of file does with its rows and at its close. */
+interface FileKind<C extends string> {
+  readonly layout: RowLayout<C>;
+  /** The capability the requester needed, checked again against the recorded actor. */
+  row(row: RawRow<C>): Promise<RowVerdict<C>>;
+  /** Flushes what the rows wrote. */
+  flush(): Promise<void>;
+  /**
+   * What the closing transaction also writes, read afresh for each try (a conflict re-reads); a
+   * {@link FileRejection} refuses the file.
+   */
+  closing(at: string): Promise<TransactItem[]>;
+}
+
+/** One attempt at one file. */
+class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
+  private readonly report: ReportWriter;
+  private rows: RowFile<string> | undefined;
+
+  constructor(
+    private readonly object: CreatedObject,
+    private readonly key: ImportKey,
+    private readonly lease: LeasedAttempt<ImportRecord>,
+    private readonly deps: FamilyImportDeps,
+  ) {
+    this.report = new ReportWriter(() =>
+      deps.objects.openWrite(deps.documentsBucket, importReportKey(key.importId), 'text/csv; charset=utf-8'),
+    );
+  }
+
+  private get record(): ImportRecord {
+    return this.lease.record;
+  }
+
+  progress(): number {
+    return this.rows?.counts.rows ?? 0;
+  }
+
+  closing(): Partial<ImportRecord> {
+    const counts = this.rows?.counts;
+    return {
+      counts: counts && counts.rows > 0 ? counts : undefined,
+      rowsProcessed: counts?.rows ?? 0,
+      problems: this.rows && this.rows.problems.length > 0 ? this.rows.problems : undefined,
+      ...this.lease.timing(),
+    };
+  }
+
+  async run(): Promise<FamilyImportOutcome> {
+    const { createdBy, region } = this.record;
+    if (createdBy && !recordedActorMay(createdBy, 'imports:create', region ?? 'all')) {
+      throw new FileRejection(
+        'UPLOAD_NOT_ALLOWED',
+        'Akun yang meminta unggahan ini tidak berwenang mengunggah berkas ini. Hubungi admin.',
+      );
+    }
+    const format =
+      this.key.extension === 'csv' || this.key.extension === 'xlsx' ? this.key.extension : undefined;
+    if (!format) {
+      throw new FileRejection(
+        'FORMAT_UNSUPPORTED',
+        `Jenis berkas .${this.key.extension} tidak didukung. Unggah berkas .xlsx atau .csv (pemisah koma, titik koma atau garis tegak).`,
+      );
+    }
+    const kind = this.kind();
+    const rows = new RowFile<string>({
+      objects: this.deps.objects,
+      limits: this.deps.limits,
+      format,
+      layout: kind.layout as RowLayout<string>,
+      report: this.report,
+      heartbeat: (count) => this.lease.heartbeat(count),
+      ...(this.deps.progressEvery ? { progressEvery: this.deps.progressEvery } : {}),
+    });
+    this.rows = rows;
+    const { sha256 } = await rows.read(
+      this.object,
+      (row) => kind.row(row as RawRow<never>) as Promise<RowVerdict<string>>,
+    );
+    await kind.flush();
+    const reportKey = (await this.report.close()) ? importReportKey(this.key.importId) : undefined;
+    if (rows.counts.accepted === 0) {
+      return this.reject(
+        [
+          {
+            code: 'NO_VALID_ROWS',
+            message:
+              'Tidak ada baris yang lolos pemeriksaan, sehingga tidak ada data yang disimpan. Perbaiki baris sesuai laporan kesalahan lalu unggah ulang.',
+          },
+        ],
+        reportKey,
+      );
+    }
+    return this.commit(kind, sha256, reportKey);
+  }
+
+  /** Closes the record COMPLETED together with what the file changes; a lost condition reads again. */
+  private async commit(
+    kind: FileKind<string>,
+    sha256: string,
+    reportKey: string | undefined,
+  ): Promise<FamilyImportOutcome> {
+    for (let round = 1; ; round++) {
+      const timing = this.lease.timing();
+      let extra: TransactItem[];
+      try {
+        extra = await kind.closing(timing.finishedAt);
+      } catch (error) {
+        if (error instanceof FileRejection) {
+          return this.reject([{ code: error.code, message: error.message }], reportKey);
+        }
+        throw error;
+      }
+      const fields: Partial<ImportRecord> = {
+        status: 'COMPLETED',
+        counts: this.rows?.counts,
+        problems: this.rows && this.rows.problems.length > 0 ? this.rows.problems : undefined,
+        rowsProcessed: this.rows?.counts.rows ?? 0,
+        sha256,
+        reportKey,
+        ...timing,
+      };
+      try {
+        await (this.deps.transact ?? transactWrite)([{ Update: this.lease.finishUpdate(fields) }, ...extra]);
+      } catch (error) {
+        if (!(error instanceof WriteConflict)) throw error;
+        const { owned, record } = await this.lease.current();
+        if (!owned) {
+          logger.warn('Import taken over by a newer attempt; stopping', { importId: this.key.importId });
+          return {
+            kind: 'duplicate-event',
+            importId: this.key.importId,
+            status: record?.status ?? 'unknown',
+          };
+        }
+        if (round >= 5) throw error;
+        continue; // what the file changes moved meanwhile (another import of the same snapshot)
+      }
+      logger.info('Family file imported', {
+        importId: this.key.importId,
+        kind: this.key.kind,
+        region: this.record.region,
+        ...this.rows?.counts,
+        durationMs: fields.durationMs,
+      });
+      return { kind: 'completed', importId: this.key.importId, record: fields };
+    }
+  }
+
+  async reject(reasons: FileIssue[], reportKey?: string): Promise<FamilyImportOutcome> {
+    let key = reportKey;
+    if (!key) {
+      // The operator still gets a report, with the file-level reason as its one line.
+      const report = new ReportWriter(() =>
+        this.deps.objects.openWrite(
+          this.deps.documentsBucket,
+          importReportKey(this.key.importId),
+          'text/csv; charset=utf-8',
+        ),
+      );
+      for (const reason of reasons) await report.addCells(['', '', reason.code, 'galat', reason.message]);
+      if (await report.close()) key = importReportKey(this.key.importId);
+    }
+    const { finishedAt, durationMs, ...progress } = this.closing();
+    await this.lease.finish({
+      ...progress,
+      status: 'REJECTED',
+      reasons,
+      reportKey: key,
+      finishedAt,
+      durationMs,
+    });
+    logger.info('Family file rejected', {
+      importId: this.key.importId,
+      codes: reasons.map((reason) => reason.code),
+    });
+    return { kind: 'rejected', importId: this.key.importId, reasons };
+  }
+
+  private kind(): FileKind<string> {
+    switch (this.record.kind) {
+      case 'DTSEN_KELUARGA':
+        return this.familiesFile();
+      case 'DTSEN_ANGGOTA':
+        return this.membersFile();
+      case 'PENGECUALIAN':
+        return this.exclusionList();
+    }
+  }
+
+  /** The region and version date a DTSEN file is for (the record has them: `POST /imports` checked). */
+  private snapshotKey(): { readonly region: string; readonly versionDate: string } {
+    const { region, versionDate } = this.record;
+    if (!region || !isRegionCode(region) || !versionDate) {
+      throw new Error(`import ${this.key.importId}: a DTSEN file without region or version date`);
+    }
+    return { region, versionDate };
+  }
+
+  /** The families file: one row per family, its No KK once. */
+  private familiesFile(): FileKind<string> {
+    const { region } = this.snapshotKey();
+    const writer = this.deps.families.writer(this.key.importId);
+    const seen = new Set<string>();
+    return {
+      layout: FAMILY_LAYOUT,
+      row: async ({ sourceRow, raw }) => {
+        const checked = validateFamilyRow(raw, region);
+        const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
+        const family = checked.errors.length === 0 ? checked.value : undefined;
+        if (!family) return { accepted: false, problems };
+        if (seen.has(family.noKk)) {
+          problems.push(
+            duplicate(
+              'no_kk',
+              'KK_GANDA_DALAM_BERKAS',
+              'No KK ini sudah tercantum pada baris sebelumnya di berkas yang sama.',
+            ),
+          );
+          return { accepted: false, problems };
+        }
+        seen.add(family.noKk);
+        await writer.putFamily({ ...family, sourceRow });
+        return { accepted: true, problems };
+      },
+      flush: () => writer.flush(),
+      closing: (at) => this.snapshotHalf('families', at),
+    };
+  }
+
+  /** The members file: one row per person, a NIK once per KK (a second would overwrite the first). */
+  private membersFile(): FileKind<string> {
+    const { versionDate } = this.snapshotKey();
+    const writer: FamilyWriter = this.deps.families.writer(this.key.importId);
+    const codes =
+      RELATIONSHIP_CODE_LISTS[(this.record.relationshipCodes ?? 'DUKCAPIL') as RelationshipCodeListName];
+    const rules = { relationships: codes, latestBirthYear: Number(versionDate.slice(0, 4)) };
+    // No KK and NIK, 32 digits per member: ~60 bytes each, ~13 MB for the largest extract (220,000).
+    const seen = new Set<string>();
+    return {
+      layout: MEMBER_LAYOUT,
+      row: async ({ sourceRow, raw }) => {
+        const checked = validateMemberRow(raw, rules);
+        const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
+        const member = checked.errors.length === 0 ? checked.value : undefined;
+        if (!member) return { accepted: false, problems };
+        const key = member.noKk + member.nik;
+        if (seen.has(key)) {
+          problems.push(
+            duplicate(
+              'nik',
+              'ANGGOTA_GANDA_DALAM_KK',
+              'NIK ini sudah tercantum pada KK yang sama di baris sebelumnya.',
+            ),
+          );
+          return { accepted: false, problems };
+        }
+        seen.add(key);
+        const { kkValid: _kk, ...stored } = member;
+        await writer.putMember({ ...stored, sourceRow });
+        return { accepted: true, problems };
+      },
+      flush: () => writer.flush(),
+      closing: (at) => this.snapshotHalf('members', at),
+    };
+  }
+
+  /** An exclusion list: numbers to match, of the programme the list was uploaded as. */
+  private exclusionList(): FileKind<string> {
+    const { list } = this.record;
+    if (!list) throw new Error(`import ${this.key.importId}: an exclusion list without programme`);
+    const writer = this.deps.exclusions.entryWriter(this.key.importId);
+    return {
+      layout: EXCLUSION_LAYOUT,
+      row: async ({ raw }) => {
+        const checked = validateExclusionRow(raw);
+        const problems: RowProblem<string>[] = [...checked.errors];
+        const entry = checked.value;
+        if (!entry) return { accepted: false, problems };
+        if (entry.programme && entry.programme !== list.programme) {
+          // A list is of one programme: a row of another would exclude families for the wrong reason.
+          problems.push({
+            column: 'program',
+            code: 'PROGRAM_BERBEDA',
+            severity: 'error',
+            message: `Baris ini untuk program ${entry.programme}, sedangkan daftar diunggah sebagai program ${list.programme}. Unggah daftar tiap program secara terpisah.`,
+          });
+          return { accepted: false, problems };
+        }
+        await writer.put({
+          ...(entry.nik ? { nik: entry.nik } : {}),
+          ...(entry.noKk ? { noKk: entry.noKk } : {}),
+        });
+        return { accepted: true, problems };
+      },
+      flush: () => writer.flush(),
+      closing: async (at) => [
+        this.deps.exclusions.listItem({
+          listId: this.key.importId,
+          ...list,
+          ...(this.record.region ? { region: this.record.region } : {}),
+          entries: this.rows?.counts.accepted ?? 0,
+          uploadedAt: at,
+          ...(this.record.createdBy ? { uploadedBy: this.record.createdBy } : {}),
+          ...(this.record.filename ? { filename: this.record.filename } : {}),
+        }),
+      ],
+    };
+  }
+
+  /**
+   * This file becomes its snapshot's half; when the other half is there, the cross-check of the
+   * pair is handed on in the same transaction. Refused when a tahap uses the snapshot.
+   */
+  private async snapshotHalf(file: SnapshotFile, at: string): Promise<TransactItem[]> {
+    const key = this.snapshotKey();
+    const current = await this.deps.snapshots.get(key.region, key.versionDate);
+    if (current?.usedBy && current.usedBy.length > 0) {
+      throw new FileRejection(
+        'SNAPSHOT_IN_USE',
+        `Snapshot DTSEN ${key.versionDate} kabupaten/kota ini sudah dipakai oleh tahap ${current.usedBy.join(', ')}, sehingga isinya tidak dapat diganti. Unggah ekstrak baru dengan tanggal versi lain.`,
+      );
+    }
+    const counts = this.rows?.counts;
+    const change = this.deps.snapshots.halfChange(
+      current,
+      key,
+      file,
+      {
+        importId: this.key.importId,
+        rows: counts?.rows ?? 0,
+        accepted: counts?.accepted ?? 0,
+        importedAt: at,
+        ...(this.record.filename ? { filename: this.record.filename } : {}),
+      },
+      at,
+    );
+    const pair = pairOf(change.next);
+    if (!pair) return [change.item];
+    return [
+      change.item,
+      handoffItem(
+        this.deps.tableName,
+        {
+          queue: 'families',
+          message: { type: 'snapshot.check.requested', ...key, ...pair, requestedAt: at },
+        },
+        at,
+      ),
+    ];
+  }
+}
+
+const duplicate = (column: string, code: string, message: string): RowProblem<string> => ({
+  column,
+  code,
+  severity: 'error',
+  message: `${message} Baris ini tidak disimpan.`,
+});

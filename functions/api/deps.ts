@@ -1,7 +1,10 @@
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
+import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
+import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
 import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { type Env, env } from '#shared/config/env.ts';
 
@@ -38,4 +41,24 @@ let runs: ReconciliationsRepository | undefined;
 export function reconciliations(): ReconciliationsRepository {
   runs ??= new ReconciliationsRepository(env().tableName);
   return runs;
+}
+
+/** The family programme's file imports, snapshots and exclusion lists (only their routes need them). */
+export interface FamilyFileDeps {
+  readonly imports: ImportsRepository;
+  readonly snapshots: SnapshotsRepository;
+  readonly exclusions: ExclusionsRepository;
+}
+
+let familyFileDeps: FamilyFileDeps | undefined;
+
+export function familyFiles(): FamilyFileDeps {
+  if (familyFileDeps) return familyFileDeps;
+  const { tableName } = env();
+  familyFileDeps = {
+    imports: new ImportsRepository(tableName),
+    snapshots: new SnapshotsRepository(tableName),
+    exclusions: new ExclusionsRepository(tableName),
+  };
+  return familyFileDeps;
 }

@@ -58,6 +58,50 @@ export const API_CONTRACT = {
     params: req.UploadParamsSchema,
     responses: { 200: res.UploadViewSchema },
   },
+  CreateImport: {
+    method: 'POST',
+    path: '/imports',
+    summary:
+      'Asks for a presigned URL to PUT a family programme file: a DTSEN extract (families or members file) or an exclusion list.',
+    body: req.CreateImportBodySchema,
+    responses: { 201: res.ImportCreatedSchema },
+  },
+  GetImport: {
+    method: 'GET',
+    path: '/imports/{importId}',
+    summary:
+      "A family file import: status (poll until COMPLETED, REJECTED or FAILED), counts, first problems, report, and a DTSEN file's snapshot.",
+    params: req.ImportParamsSchema,
+    responses: { 200: res.ImportViewSchema },
+  },
+  ListImports: {
+    method: 'GET',
+    path: '/imports',
+    summary: "A region's (or the province's) family file imports, newest first.",
+    query: req.RegionQuerySchema,
+    responses: { 200: res.ImportListSchema },
+  },
+  ListSnapshots: {
+    method: 'GET',
+    path: '/snapshots',
+    summary: "A region's DTSEN snapshots, newest version first, with their files and cross-check.",
+    query: req.RegionQuerySchema,
+    responses: { 200: res.SnapshotListSchema },
+  },
+  GetSnapshot: {
+    method: 'GET',
+    path: '/snapshots/{region}/{versionDate}',
+    summary: 'One DTSEN snapshot: its two files, its cross-check findings by kind, and their report.',
+    params: req.SnapshotParamsSchema,
+    responses: { 200: res.SnapshotViewSchema },
+  },
+  ListExclusionLists: {
+    method: 'GET',
+    path: '/exclusion-lists',
+    summary:
+      'The exclusion lists (other programmes’ recipients), which of them are in force, and how many entries each has.',
+    responses: { 200: res.ExclusionListsSchema },
+  },
   ListProposals: {
     method: 'GET',
     path: '/proposals',

@@ -33,6 +33,12 @@ export const DecreeParamsSchema = /* @__PURE__ */ lazySchema(() =>
 export const UploadParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
 );
+export const ImportParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ importId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+);
+export const SnapshotParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ region: z.string().regex(/^62\.\d{2}$/), versionDate: z.iso.date() }),
+);
 export const RunParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
 );
@@ -107,6 +113,10 @@ export const SearchRecipientsBodySchema = /* @__PURE__ */ lazySchema(() =>
 export const ListDecreesQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ year: queryInt(2020, 2100).optional() }),
 );
+/** `GET /imports`, `GET /snapshots`: a region (an operator's own by default); `PROVINSI` for province-wide imports. */
+export const RegionQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ region: z.union([z.string().regex(/^62\.\d{2}$/), z.literal('PROVINSI')]).optional() }),
+);
 export const ListReconciliationsQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ limit: queryInt(1, 100).optional() }),
 );
@@ -123,6 +133,53 @@ export const CreateUploadBodySchema = /* @__PURE__ */ lazySchema(() =>
     /** Kemendagri code or name; an admin's choice, an operator's own region by default. */
     region: z.string().max(60).optional(),
   }),
+);
+
+/** A day not after today (WIB is ahead of UTC: a date a few hours "in the future" in UTC is allowed). */
+const pastDate = (what: string) =>
+  z.iso
+    .date(`${what} ditulis sebagai tanggal YYYY-MM-DD.`)
+    .refine(
+      (day) => day <= new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10),
+      `${what} tidak boleh di masa depan.`,
+    );
+
+/**
+ * `POST /imports`: what the file is. A DTSEN file names the extract's version date (its families
+ * and members files make one snapshot); an exclusion list names its programme, who sent it and the
+ * date it describes. `region`: Kemendagri code or name; an operator's own by default, and an admin
+ * must name one for a DTSEN file (an exclusion list without one is province-wide).
+ */
+export const CreateImportBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('DTSEN_KELUARGA'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+      versionDate: pastDate('Tanggal versi ekstrak'),
+    }),
+    z.strictObject({
+      kind: z.literal('DTSEN_ANGGOTA'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+      versionDate: pastDate('Tanggal versi ekstrak'),
+      /** How numbered relationships are read: Dukcapil's SHDK (default), or words only. */
+      relationshipCodes: z.enum(['DUKCAPIL', 'KATA']).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('PENGECUALIAN'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+      /** PKH, BPNT, BLTDD (any usual spelling), or another programme's name. */
+      programme: freeText(40, {
+        min: 2,
+        message: 'Nama program wajib diisi, mis. PKH, BPNT, BLT Dana Desa.',
+      }),
+      /** Who sent the list (`Kemensos`, `Dinsos Kapuas`, `Desa Sei Pitak`). */
+      source: freeText(80, { min: 2, message: 'Sumber daftar wajib diisi, mis. Kemensos atau Dinsos.' }),
+      asOf: pastDate('Tanggal data daftar'),
+    }),
+  ]),
 );
 
 /** Routes whose only input is the path: an empty object (or, for `POST /reconciliations`, no body). */

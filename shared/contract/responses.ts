@@ -5,10 +5,14 @@ import {
   AuditRecordSchema,
   ChecksSummarySchema,
   DecreeRecordSchema,
+  ExclusionListRecordSchema,
+  IMPORT_KINDS,
+  ImportRecordSchema,
   ProposalRecordSchema,
   ReconciliationRunSchema,
   ReturnNoteSchema,
   SignoffSchema,
+  SnapshotRecordSchema,
   StoredRecipientSchema,
   UploadCountsSchema,
   UploadRecordSchema,
@@ -76,6 +80,71 @@ export const UploadViewSchema = UploadRecordSchema.pick({
   createdBy: z.object({ name: z.string() }).optional(),
   /** Presigned, short-lived: the error report (CSV for Excel). */
   reportUrl: z.string().optional(),
+});
+
+// ─── Family programme files ────────────────────────────────────────────────────────────────────
+
+export const ImportCreatedSchema = z.object({
+  importId: z.string(),
+  kind: z.enum(IMPORT_KINDS),
+  region: z.string().optional(),
+  method: z.literal('PUT'),
+  /** Presigned: PUT the file's bytes here, as they are, before `expiresAt`. */
+  uploadUrl: z.string(),
+  expiresAt: z.string(),
+  statusUrl: z.string(),
+});
+
+export const SnapshotViewSchema = SnapshotRecordSchema.pick({
+  region: true,
+  versionDate: true,
+  status: true,
+  families: true,
+  members: true,
+  usedBy: true,
+  createdAt: true,
+  updatedAt: true,
+}).extend({
+  regionName: z.string().optional(),
+  check: SnapshotRecordSchema.shape.check.unwrap().omit({ reportKey: true }).optional(),
+  /** Presigned, short-lived: the cross-check's findings (CSV for Excel), when there are any. */
+  reportUrl: z.string().optional(),
+});
+
+export const ImportViewSchema = ImportRecordSchema.pick({
+  importId: true,
+  kind: true,
+  region: true,
+  filename: true,
+  status: true,
+  rowsProcessed: true,
+  counts: true,
+  reasons: true,
+  problems: true,
+  versionDate: true,
+  relationshipCodes: true,
+  list: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+}).extend({
+  createdBy: z.object({ name: z.string() }).optional(),
+  /** Presigned, short-lived: the error report (CSV for Excel). */
+  reportUrl: z.string().optional(),
+  /** A DTSEN file's snapshot as it stands now (READY once both files are imported and cross-checked). */
+  snapshot: SnapshotViewSchema.omit({ reportUrl: true }).optional(),
+});
+export const ImportListSchema = z.object({ items: z.array(ImportViewSchema.omit({ snapshot: true })) });
+export const SnapshotListSchema = z.object({ items: z.array(SnapshotViewSchema.omit({ reportUrl: true })) });
+export const ExclusionListsSchema = z.object({
+  items: z.array(
+    ExclusionListRecordSchema.omit({ uploadedBy: true }).extend({
+      uploadedBy: z.object({ name: z.string() }).optional(),
+      /** Whether eligibility uses it: the newest list of its programme and source. */
+      inForce: z.boolean(),
+    }),
+  ),
 });
 
 // ─── Proposals ─────────────────────────────────────────────────────────────────────────────────
@@ -265,6 +334,8 @@ export const ReconciliationStartedSchema = z.object({
 });
 
 export type Health = z.infer<typeof HealthSchema>;
+export type ImportView = z.infer<typeof ImportViewSchema>;
+export type SnapshotView = z.infer<typeof SnapshotViewSchema>;
 export type UploadCreated = z.infer<typeof UploadCreatedSchema>;
 export type UploadView = z.infer<typeof UploadViewSchema>;
 export type ProposalSummary = z.infer<typeof ProposalSummarySchema>;

@@ -2,7 +2,10 @@ import * as z from 'zod';
 import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';
+import { EXCLUSION_REASONS } from './domain/family/eligibility.ts';
+import { RUN_STATUSES } from './domain/family/eligibility-summary.ts';
 import { RELATIONSHIPS } from './domain/family/hubungan.ts';
+import { TAHAP_STATUSES, TahapInputSchema } from './domain/family/tahap.ts';
 import { PROPOSAL_STATUSES } from './domain/proposal.ts';
 import { lazySchema } from './lazy-schema.ts';
 
@@ -639,3 +642,109 @@ export const ExclusionListRecordSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type ExclusionListRecord = z.infer<typeof ExclusionListRecordSchema>;
+/**
+ * A tahap as stored (`shared/adapters/tahap-repo.ts`; issue #14): what the province entered
+ * (`TahapInputSchema`'s fields), where it stands, and its latest eligibility run. `version` counts
+ * the changes people make (creation, status, a requested run) for their conditional writes; a run's
+ * own progress (`eligibility`, guarded by its run id) does not count.
+ */
+export const TahapRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    ...TahapInputSchema.shape,
+    tahapId: z.string(),
+    status: z.enum(TAHAP_STATUSES),
+    version: z.number().int().positive(),
+    createdAt: z.string(),
+    createdBy: PersonSchema,
+    eligibility: z
+      .object({
+        runId: z.string(),
+        status: z.enum(RUN_STATUSES),
+        requestedAt: z.string(),
+        startedAt: z.string().optional(),
+        finishedAt: z.string().optional(),
+        families: z.number().int().optional(),
+        eligible: z.number().int().optional(),
+        excluded: z.number().int().optional(),
+        durationMs: z.number().optional(),
+        /** Why a FAILED run failed, for the people who asked (Bahasa Indonesia). */
+        error: z.string().optional(),
+      })
+      .optional(),
+  }),
+);
+export type TahapRecord = z.infer<typeof TahapRecordSchema>;
+export type EligibilityRunState = NonNullable<TahapRecord['eligibility']>;
+
+/** Every reason a family is excluded, as `judgeFamily` gives it (`ReasonDetail`): no NIK, positions only. */
+export const ReasonDetailSchema = /* @__PURE__ */ lazySchema(() =>
+  z.discriminatedUnion('reason', [
+    z.object({ reason: z.literal('DESIL_DI_LUAR_RENTANG'), desil: z.number().int().nullable() }),
+    z.object({
+      reason: z.literal('DAFTAR_PENGECUALIAN'),
+      matchedBy: z.enum(['NO_KK', 'NIK']),
+      member: z.number().int().optional(),
+      listId: z.string(),
+      programme: z.string(),
+      source: z.string(),
+      asOf: z.string(),
+    }),
+    z.object({ reason: z.literal('NO_KK_TIDAK_SAH') }),
+    z.object({ reason: z.literal('NIK_TIDAK_SAH'), member: z.number().int() }),
+    z.object({
+      reason: z.literal('ANGGOTA_DI_KELUARGA_LAIN'),
+      member: z.number().int(),
+      otherNoKk: z.array(z.string()),
+    }),
+    z.object({ reason: z.literal('KK_DI_DUA_KABUPATEN'), otherRegions: z.array(z.string()) }),
+    z.object({ reason: z.literal('TANPA_KEPALA_KELUARGA') }),
+  ]),
+);
+
+/**
+ * One family's verdict in one eligibility run (`shared/adapters/eligibility-repo.ts`). Where its
+ * kabupaten has a quota, an eligible family also carries its rank there (1 = first) and whether it
+ * falls beyond the quota (`reserve`: cadangan, drawn in rank order when a family drops out).
+ */
+export const EligibilityResultSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    runId: z.string(),
+    noKk: z.string(),
+    region: z.string(),
+    kecamatanCode: z.string(),
+    desaCode: z.string(),
+    desil: z.number().int(),
+    memberCount: z.number().int(),
+    status: z.enum(['ELIGIBLE', 'EXCLUDED']),
+    reasons: z.array(ReasonDetailSchema),
+    rank: z.number().int().positive().optional(),
+    reserve: z.boolean().optional(),
+  }),
+);
+export type EligibilityResult = z.infer<typeof EligibilityResultSchema>;
+
+const CountsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    families: z.number().int(),
+    eligible: z.number().int(),
+    excluded: z.number().int(),
+    byReason: z.partialRecord(z.enum(EXCLUSION_REASONS), z.number().int()),
+  }),
+);
+
+/** One kabupaten's counts in one run (`RegionSummary` of `eligibility-summary.ts`), as stored. */
+export const EligibilitySummarySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    runId: z.string(),
+    region: z.string(),
+    counts: CountsSchema,
+    kecamatan: z.record(z.string(), CountsSchema),
+    desa: z.record(z.string(), CountsSchema),
+    quota: z
+      .object({ quota: z.number().int(), selected: z.number().int(), reserve: z.number().int() })
+      .optional(),
+  }),
+);
+export type EligibilitySummary = z.infer<typeof EligibilitySummarySchema>;

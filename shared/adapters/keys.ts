@@ -26,6 +26,9 @@ import { bankReportPath } from './storage-keys.ts';
  * | DTSEN snapshot       | SNAPSHOT#<region>#<versionDate> | SNAPSHOT      | SNAPSHOTS#<region> / <versionDate>   |
  * | exclusion list       | EXCLLIST#<listId = importId>    | EXCLLIST      | EXCLUSION_LISTS / <programme>#<asOf>#<listId> |
  * | exclusion entry      | EXCL#<listId>#<shard, 2 digits> | N#<nik> or K#<noKk> |                                |
+ * | tahap                | TAHAP#<tahapId>                 | TAHAP         | TAHAP / <year>-<number, 2 digits>    |
+ * | eligibility verdict  | ELIG#<tahapId>#<runId>#<desaCode> | KK#<noKk>   |                                      |
+ * | eligibility tally    | ELIGSUM#<tahapId>#<runId>       | REGION#<region> |                                    |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -245,3 +248,31 @@ export const paymentPartition = (shard: number) => `PAYMENT#${String(shard).padS
 
 /** One payment line, by the bank's reference (sort key): a reference is stored once. */
 export const paymentKey = (bankRef: string) => ({ pk: paymentPartition(paymentShard(bankRef)), sk: bankRef });
+
+// --- Tahap and eligibility runs (issue #14) ------------------------------------------------------
+
+/** A tahap (`2026-1`), listed through the index in year and number order (`2026-01`). */
+export const tahapKey = (tahapId: string) => ({ pk: `TAHAP#${tahapId}`, sk: 'TAHAP' });
+export const TAHAP_INDEX_KEY = 'TAHAP';
+export const tahapSortKey = (year: number, number: number) => `${year}-${String(number).padStart(2, '0')}`;
+
+/**
+ * One family's verdict in one eligibility run, partitioned by desa: a desa's families (a few hundred)
+ * are one Query, in No KK order, which is what the summary screens, the verval sheets and the KPM
+ * lists read. Keyed by run, so a new run never mixes with an older one and a re-run of the same run
+ * overwrites its own items.
+ */
+export const eligibilityPartition = (tahapId: string, runId: string, desaCode: string) =>
+  `ELIG#${tahapId}#${runId}#${desaCode}`;
+export const eligibilitySortKey = (noKk: string) => `KK#${noKk}`;
+export const eligibilityKey = (tahapId: string, runId: string, desaCode: string, noKk: string) => ({
+  pk: eligibilityPartition(tahapId, runId, desaCode),
+  sk: eligibilitySortKey(noKk),
+});
+
+/** A run's counts, one item per kabupaten (with its kecamatan and desa): 14 items per run. */
+export const eligibilitySummaryPartition = (tahapId: string, runId: string) => `ELIGSUM#${tahapId}#${runId}`;
+export const eligibilitySummaryKey = (tahapId: string, runId: string, region: string) => ({
+  pk: eligibilitySummaryPartition(tahapId, runId),
+  sk: `REGION#${region}`,
+});

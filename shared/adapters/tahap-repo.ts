@@ -1,0 +1,205 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { RunStatus } from '../domain/family/eligibility-summary.ts';
+import { tahapLabel } from '../domain/family/tahap.ts';
+import { ConflictError } from '../errors.ts';
+import { type EligibilityRunState, type TahapRecord, TahapRecordSchema } from '../model.ts';
+import { documentClient } from './clients/dynamodb.ts';
+import { TAHAP_INDEX_KEY, tahapKey, tahapSortKey } from './keys.ts';
+import type { TransactItem } from './proposals-repo.ts';
+
+/** A tahap of that year and number exists already (one tahap per number per year). */
+export class TahapExistsError extends ConflictError {
+  constructor(
+    readonly tahapId: string,
+    label: string,
+  ) {
+    super(`${label} sudah ada.`, { reason: 'TAHAP_EXISTS', tahapId });
+  }
+}
+
+/** A conditional write on a tahap lost: it changed since it was read, or a run is in progress. */
+export class TahapChangedError extends ConflictError {
+  constructor(
+    /** Index of the transaction item whose condition failed (0: the tahap itself). */
+    readonly failedItem: number,
+  ) {
+    super(
+      'Tahap baru saja diubah atau pemeriksaan kelayakannya sedang berjalan. Muat ulang lalu coba lagi.',
+      {
+        reason: 'CONCURRENT_CHANGE',
+      },
+    );
+  }
+}
+
+/** What a run records about itself as it goes (its id and request time never change). */
+export type RunFields = Partial<Omit<EligibilityRunState, 'runId' | 'requestedAt'>>;
+
+/**
+ * The tahap records (issue #14): `TAHAP#<tahapId>` / `TAHAP`, listed through gsi1 in year and number
+ * order. The record also holds the tahap's latest eligibility run (`eligibility`), so that asking for
+ * a run and checking that none is in progress is one conditional write on one item.
+ */
+export class TahapRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
+
+  /** Stores a new tahap; {@link TahapExistsError} when its year and number are taken. */
+  async create(record: TahapRecord): Promise<void> {
+    const item = TahapRecordSchema.parse(record);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...tahapKey(item.tahapId),
+            gsi1pk: TAHAP_INDEX_KEY,
+            gsi1sk: tahapSortKey(item.year, item.number),
+            ...item,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new TahapExistsError(item.tahapId, tahapLabel(item));
+      }
+      throw error;
+    }
+  }
+
+  async get(tahapId: string): Promise<TahapRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: tahapKey(tahapId), ConsistentRead: true }),
+    );
+    return out.Item ? TahapRecordSchema.parse(out.Item) : undefined;
+  }
+
+  /** Every tahap, newest first (a handful a year: read whole). */
+  async list(): Promise<TahapRecord[]> {
+    const records: TahapRecord[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': TAHAP_INDEX_KEY },
+          ScanIndexForward: false,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) records.push(TahapRecordSchema.parse(item));
+      after = out.LastEvaluatedKey;
+    } while (after);
+    return records;
+  }
+
+  /**
+   * The transaction item that records a new run, QUEUED: conditional on the version the caller read,
+   * on the tahap still being DRAFT or VERVAL, and on no run QUEUED or RUNNING (the same rules as
+   * `mayRequestEligibility`, which says why to a person). Returned, not written, so the caller puts
+   * the run's queue message (`handoffItem`) in the same transaction: a run is never QUEUED with no
+   * message to start it. Write them with {@link transact}.
+   */
+  requestEligibility(tahapId: string, runId: string, now: string, expectedVersion: number): TransactItem[] {
+    const run: EligibilityRunState = { runId, status: 'QUEUED', requestedAt: now };
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: tahapKey(tahapId),
+          UpdateExpression: 'SET eligibility = :run, version = :next',
+          ConditionExpression:
+            'version = :version AND #status IN (:draft, :verval) AND ' +
+            '(attribute_not_exists(eligibility) OR NOT (eligibility.#status IN (:queued, :running)))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':run': run,
+            ':version': expectedVersion,
+            ':next': expectedVersion + 1,
+            ':draft': 'DRAFT',
+            ':verval': 'VERVAL',
+            ':queued': 'QUEUED',
+            ':running': 'RUNNING',
+          },
+        },
+      },
+    ];
+  }
+
+  /**
+   * Records a run's progress, only if the tahap's run is still this one (a stale run never
+   * overwrites a newer one) and, when `from` is given, only from those statuses. False when either
+   * condition failed.
+   */
+  async markRun(
+    tahapId: string,
+    runId: string,
+    fields: RunFields,
+    from?: readonly RunStatus[],
+  ): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':runId': runId };
+    const sets = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value], index) => {
+        names[`#f${index}`] = field;
+        values[`:f${index}`] = value;
+        return `eligibility.#f${index} = :f${index}`;
+      });
+    if (sets.length === 0) return true;
+    const statuses = (from ?? []).map((status, index) => {
+      values[`:from${index}`] = status;
+      return `:from${index}`;
+    });
+    if (statuses.length > 0) names['#status'] = 'status';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tahapKey(tahapId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `eligibility.runId = :runId${
+            statuses.length > 0 ? ` AND eligibility.#status IN (${statuses.join(', ')})` : ''
+          }`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes `items` in one transaction (a requested run and its hand-off). A failed condition comes
+   * back as {@link TahapChangedError} naming the item.
+   */
+  async transact(items: TransactItem[]): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const failed = (error.CancellationReasons ?? []).findIndex(
+          (reason) => reason.Code === 'ConditionalCheckFailed',
+        );
+        throw new TahapChangedError(Math.max(failed, 0));
+      }
+      throw error;
+    }
+  }
+}

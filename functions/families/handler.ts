@@ -1,19 +1,29 @@
+import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
+import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
+import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { type FamilyJob, FamilyJobSchema } from '#shared/messages.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { type CheckSnapshotDeps, checkSnapshot } from './check-snapshot.ts';
+import { type EligibilityJobDeps, runEligibilityJob } from './run-eligibility.ts';
 
-let deps: CheckSnapshotDeps | undefined;
+type FamilyJobDeps = CheckSnapshotDeps & EligibilityJobDeps;
 
-function dependencies(): CheckSnapshotDeps {
+let deps: FamilyJobDeps | undefined;
+
+/** The jobs' adapters, built once per container. */
+function dependencies(): FamilyJobDeps {
   if (deps) return deps;
   const config = env();
   deps = {
     snapshots: new SnapshotsRepository(config.tableName),
     families: new FamiliesRepository(config.tableName),
+    exclusions: new ExclusionsRepository(config.tableName),
+    tahap: new TahapRepository(config.tableName),
+    results: new EligibilityRepository(config.tableName),
     objects: new ObjectStore(),
     documentsBucket: config.documentsBucket,
   };
@@ -26,7 +36,7 @@ async function run(job: FamilyJob): Promise<unknown> {
     case 'snapshot.check.requested':
       return checkSnapshot(job, dependencies());
     case 'eligibility.requested':
-      throw new Error('eligibility runs are not wired yet');
+      return runEligibilityJob(job, dependencies());
   }
 }
 

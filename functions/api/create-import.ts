@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { importObjectKey } from '#shared/adapters/storage-keys.ts';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { CreateImportBodySchema } from '#shared/contract/requests.ts';
+import { parseProgramme } from '#shared/domain/family/exclusions.ts';
+import { resolveRegion } from '#shared/domain/wilayah.ts';
+import { BadRequestError, ConflictError } from '#shared/errors.ts';
+import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { postHandler } from '#shared/http/post-handler.ts';
+import type { ImportRecord } from '#shared/model.ts';
+import { familyFiles } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
+import { routeById } from './routes.ts';
+
+/**
+ * `POST /imports`: a presigned PUT URL for one family programme file, and the record that says what
+ * the file is (the import reads nothing else from the caller). An operator's files are for their
+ * own region; an admin names the region, and may leave it out only for a province-wide exclusion
+ * list. A DTSEN file for a snapshot that a tahap already uses is refused at once (409), so nobody
+ * uploads 60,000 families for nothing; the import checks again when it commits.
+ */
+export const handler = postHandler(routeById('CreateImport'), async ({ event, scope }) => {
+  const body = parseInput(CreateImportBodySchema, jsonBody(event));
+  const named = body.region === undefined ? undefined : resolveRegion(body.region);
+  if (body.region !== undefined && !named)
+    throw new BadRequestError('Kabupaten/kota tujuan unggahan tidak dikenal.');
+  const region = named ?? ownRegion(scope);
+  if (region) requireRegion(scope, region);
+  else if (body.kind !== 'PENGECUALIAN') {
+    throw new BadRequestError('Sebutkan kabupaten/kota ekstrak DTSEN ini (region).');
+  }
+
+  const { config, objects } = apiDeps();
+  const { imports, snapshots } = familyFiles();
+  if (body.kind !== 'PENGECUALIAN' && region) {
+    const snapshot = await snapshots.get(region, body.versionDate);
+    if (snapshot?.usedBy && snapshot.usedBy.length > 0) {
+      throw new ConflictError(
+        `Snapshot DTSEN ${body.versionDate} kabupaten/kota ini sudah dipakai oleh tahap ${snapshot.usedBy.join(', ')}; isinya tidak dapat diganti. Unggah ekstrak baru dengan tanggal versi lain.`,
+        { reason: 'SNAPSHOT_IN_USE' },
+      );
+    }
+  }
+
+  const importId = randomUUID();
+  const extension = body.filename.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+  const s3Key = importObjectKey(body.kind, importId, extension);
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + config.presignTtlSeconds * 1000);
+  const record: ImportRecord = {
+    importId,
+    kind: body.kind,
+    ...(region ? { region } : {}),
+    filename: body.filename,
+    format: extension,
+    status: 'AWAITING_FILE',
+    createdAt: now.toISOString(),
+    createdBy: actorOf(scope),
+    s3Key,
+    attempts: 0,
+    rowsProcessed: 0,
+    reasons: [],
+    ...(body.kind === 'PENGECUALIAN'
+      ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
+      : { versionDate: body.versionDate }),
+    ...(body.kind === 'DTSEN_ANGGOTA' ? { relationshipCodes: body.relationshipCodes ?? 'DUKCAPIL' } : {}),
+  };
+  // A record that never gets its file disappears after a week.
+  await imports.createAwaiting(record, new Date(now.getTime() + 7 * 24 * 3600 * 1000));
+  const uploadUrl = await objects.presignPut(config.uploadsBucket, s3Key, config.presignTtlSeconds);
+  return json(201, {
+    importId,
+    kind: body.kind,
+    ...(region ? { region } : {}),
+    method: 'PUT',
+    uploadUrl,
+    expiresAt: expiresAt.toISOString(),
+    statusUrl: `/imports/${importId}`,
+  } satisfies ResponseBody<'CreateImport', 201>);
+});
+
+/** The programme as the lists will be grouped: a known one by its code, another in upper case. */
+function programmeOf(text: string): string {
+  const programme = parseProgramme(text);
+  if (!programme)
+    throw new BadRequestError('Nama program tidak dikenali: tulis mis. PKH, BPNT, BLT Dana Desa.');
+  return programme;
+}

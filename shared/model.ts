@@ -656,6 +656,8 @@ export const TahapRecordSchema = /* @__PURE__ */ lazySchema(() =>
     version: z.number().int().positive(),
     createdAt: z.string(),
     createdBy: PersonSchema,
+    /** The hash of the tahap's last audit record (the head of its chain, `AUDIT#TAHAP-<tahapId>`). */
+    lastAuditHash: z.string().optional(),
     eligibility: z
       .object({
         runId: z.string(),

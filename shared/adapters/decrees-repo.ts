@@ -7,7 +7,7 @@ import {
 import { type DecreeRecord, DecreeRecordSchema } from '../model.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { decreeKey, decreeSeqKey, decreeSeqSortKey, decreesByYear, verifyCodeKey } from './keys.ts';
-import type { TransactItem } from './proposals-repo.ts';
+import type { TransactItem } from './transactions.ts';
 
 /** What the stored PDF turned out to be: recorded when the decree becomes ISSUED. */
 export interface StoredPdf {

@@ -9,7 +9,7 @@ import {
   exclusionListKey,
   exclusionPartition,
 } from './keys.ts';
-import type { TransactItem } from './proposals-repo.ts';
+import type { TransactItem } from './transactions.ts';
 
 /** One entry as stored: the numbers only (the name on the list is not needed to match). */
 export interface StoredExclusionEntry {

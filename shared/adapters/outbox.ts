@@ -6,7 +6,7 @@ import { lazySchema } from '../lazy-schema.ts';
 import { HANDOFF_QUEUES, type Handoff } from '../messages.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { OUTBOX_PENDING_INDEX_KEY, outboxKey } from './keys.ts';
-import type { TransactItem } from './proposals-repo.ts';
+import type { TransactItem } from './transactions.ts';
 
 /**
  * The transactional outbox. A state change that hands work to another function (a submission to

@@ -10,9 +10,9 @@ import { listAuthors, type Plan } from '../domain/workflow.ts';
 import { ConflictError } from '../errors.ts';
 import type { Handoff } from '../messages.ts';
 import { AuditRecordSchema, type ProposalRecord, ProposalRecordSchema } from '../model.ts';
+import { auditItem } from './audit-items.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import {
-  auditKey,
   auditPartition,
   currentProposalKey,
   proposalKey,
@@ -376,13 +376,7 @@ export class ProposalsRepository {
   }
 
   private auditPut(record: AuditRecord): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...auditKey(record.entityId, record.seq), ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
+    return auditItem(this.tableName, record);
   }
 
   /** The audit chain of one entity, in order (at most `limit` records). */

@@ -4,7 +4,7 @@ import { type SnapshotHalf, type SnapshotRecord, SnapshotRecordSchema } from '..
 import { documentClient } from './clients/dynamodb.ts';
 import type { SnapshotData } from './families-repo.ts';
 import { snapshotKey, snapshotsByRegion } from './keys.ts';
-import type { TransactItem } from './proposals-repo.ts';
+import type { TransactItem } from './transactions.ts';
 
 export type SnapshotFile = 'families' | 'members';
 
@@ -110,6 +110,23 @@ export class SnapshotsRepository {
       },
     };
     return { next, item };
+  }
+
+  /**
+   * A tahap takes a READY snapshot: from then on no import may replace its files (`halfChange`
+   * conditions on `usedBy` being absent). One action of the tahap's creation.
+   */
+  useItem(region: string, versionDate: string, tahapId: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: snapshotKey(region, versionDate),
+        UpdateExpression: 'SET usedBy = list_append(if_not_exists(usedBy, :none), :tahap) ADD version :one',
+        ConditionExpression: '#st = :ready',
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: { ':none': [], ':tahap': [tahapId], ':ready': 'READY', ':one': 1 },
+      },
+    };
   }
 
   /**

@@ -1,19 +1,20 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { RunStatus } from '../domain/family/eligibility-summary.ts';
+import type { AuditRecord } from '../domain/audit.ts';
+import { abandonedBefore, type RunStatus } from '../domain/family/eligibility-summary.ts';
 import { tahapLabel } from '../domain/family/tahap.ts';
 import { ConflictError } from '../errors.ts';
 import { type EligibilityRunState, type TahapRecord, TahapRecordSchema } from '../model.ts';
+import { auditItem } from './audit-items.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { TAHAP_INDEX_KEY, tahapKey, tahapSortKey } from './keys.ts';
-import type { TransactItem } from './proposals-repo.ts';
+import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
 
 /** A tahap of that year and number exists already (one tahap per number per year). */
 export class TahapExistsError extends ConflictError {
@@ -113,17 +114,24 @@ export class TahapRepository {
    * the run's queue message (`handoffItem`) in the same transaction: a run is never QUEUED with no
    * message to start it. Write them with {@link transact}.
    */
-  requestEligibility(tahapId: string, runId: string, now: string, expectedVersion: number): TransactItem[] {
+  requestEligibility(
+    tahapId: string,
+    runId: string,
+    now: string,
+    expectedVersion: number,
+    /** The request's audit record (seq = the new version), appended to the tahap's chain. */
+    audit?: AuditRecord,
+  ): TransactItem[] {
     const run: EligibilityRunState = { runId, status: 'QUEUED', requestedAt: now };
     return [
       {
         Update: {
           TableName: this.tableName,
           Key: tahapKey(tahapId),
-          UpdateExpression: 'SET eligibility = :run, version = :next',
+          UpdateExpression: `SET eligibility = :run, version = :next${audit ? ', lastAuditHash = :hash' : ''}`,
           ConditionExpression:
             'version = :version AND #status IN (:draft, :verval) AND ' +
-            '(attribute_not_exists(eligibility) OR NOT (eligibility.#status IN (:queued, :running)))',
+            '(attribute_not_exists(eligibility) OR NOT (eligibility.#status IN (:queued, :running)) OR eligibility.requestedAt < :abandoned)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':run': run,
@@ -133,9 +141,35 @@ export class TahapRepository {
             ':verval': 'VERVAL',
             ':queued': 'QUEUED',
             ':running': 'RUNNING',
+            ':abandoned': abandonedBefore(new Date(now)),
+            ...(audit ? { ':hash': audit.hash } : {}),
           },
         },
       },
+      ...(audit ? [auditItem(this.tableName, audit)] : []),
+    ];
+  }
+
+  /**
+   * A new tahap and its first audit record, as transaction items: conditional on no tahap of that
+   * year and number. The caller adds the snapshots' claims (`SnapshotsRepository.useItem`).
+   */
+  createItems(record: TahapRecord, audit: AuditRecord): TransactItem[] {
+    const item = TahapRecordSchema.parse({ ...record, lastAuditHash: audit.hash });
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...tahapKey(item.tahapId),
+            gsi1pk: TAHAP_INDEX_KEY,
+            gsi1sk: tahapSortKey(item.year, item.number),
+            ...item,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      auditItem(this.tableName, audit),
     ];
   }
 
@@ -191,14 +225,9 @@ export class TahapRepository {
    */
   async transact(items: TransactItem[]): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await transactWrite(items, { client: this.client });
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const failed = (error.CancellationReasons ?? []).findIndex(
-          (reason) => reason.Code === 'ConditionalCheckFailed',
-        );
-        throw new TahapChangedError(Math.max(failed, 0));
-      }
+      if (error instanceof WriteConflict) throw new TahapChangedError(error.failedItem);
       throw error;
     }
   }

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'DECREED',
   'DECREE_REVOKED',
   'DISBURSED',
+  'TAHAP_CREATED',
+  'ELIGIBILITY_REQUESTED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -51,6 +53,8 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   DECREED: 'Ditetapkan dengan SK',
   DECREE_REVOKED: 'SK dicabut',
   DISBURSED: 'Telah dicairkan',
+  TAHAP_CREATED: 'Tahap dibuat',
+  ELIGIBILITY_REQUESTED: 'Pemeriksaan kelayakan diminta',
 };
 
 export interface AuditEntry {

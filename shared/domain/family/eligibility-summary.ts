@@ -52,9 +52,22 @@ export function regionSummary(tally: EligibilityTally, region: string, quota?: Q
  * that completed or failed may be followed by another. The repository's write repeats these
  * conditions atomically; this says why, for the person who asked.
  */
+/**
+ * A run asked for longer ago than this and still QUEUED or RUNNING was abandoned: the worker's
+ * Lambda stops at 15 minutes and its message retries within minutes, so a run this old died with its
+ * last retry (in the DLQ). Another may then be asked for; the old one's late writes are fenced off
+ * by its run id.
+ */
+export const ABANDONED_RUN_MINUTES = 60;
+
+/** The request time before which a QUEUED or RUNNING run counts as abandoned, at `now`. */
+export const abandonedBefore = (now: Date): string =>
+  new Date(now.getTime() - ABANDONED_RUN_MINUTES * 60_000).toISOString();
+
 export function mayRequestEligibility(
   status: TahapStatus,
-  run: { readonly status: RunStatus } | undefined,
+  run: { readonly status: RunStatus; readonly requestedAt?: string } | undefined,
+  now: Date = new Date(),
 ): { readonly ok: true } | Refusal {
   if (status !== 'DRAFT' && status !== 'VERVAL') {
     return {
@@ -63,7 +76,8 @@ export function mayRequestEligibility(
       message: `Tahap berstatus ${TAHAP_STATUS_LABEL[status]}: pemeriksaan kelayakan tidak dapat dijalankan lagi.`,
     };
   }
-  if (run && (run.status === 'QUEUED' || run.status === 'RUNNING')) {
+  const abandoned = run?.requestedAt !== undefined && run.requestedAt < abandonedBefore(now);
+  if (run && (run.status === 'QUEUED' || run.status === 'RUNNING') && !abandoned) {
     return {
       ok: false,
       reason: 'RUN_IN_PROGRESS',

@@ -1,10 +1,12 @@
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
 import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
+import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { UploadsRepository } from '#shared/adapters/uploads-repo.ts';
 import { type Env, env } from '#shared/config/env.ts';
 
@@ -61,4 +63,24 @@ export function familyFiles(): FamilyFileDeps {
     exclusions: new ExclusionsRepository(tableName),
   };
   return familyFileDeps;
+}
+
+/** Tahap and eligibility results (only the tahap routes need them). */
+export interface TahapDeps {
+  readonly tahap: TahapRepository;
+  readonly results: EligibilityRepository;
+  readonly snapshots: SnapshotsRepository;
+}
+
+let tahapDeps: TahapDeps | undefined;
+
+export function tahapRoutes(): TahapDeps {
+  if (tahapDeps) return tahapDeps;
+  const { tableName } = env();
+  tahapDeps = {
+    tahap: new TahapRepository(tableName),
+    results: new EligibilityRepository(tableName),
+    snapshots: new SnapshotsRepository(tableName),
+  };
+  return tahapDeps;
 }

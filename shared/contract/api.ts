@@ -102,6 +102,55 @@ export const API_CONTRACT = {
       'The exclusion lists (other programmes’ recipients), which of them are in force, and how many entries each has.',
     responses: { 200: res.ExclusionListsSchema },
   },
+  CreateTahap: {
+    method: 'POST',
+    path: '/tahap',
+    summary:
+      'Creates a tahap: year and number, components and amounts, desil range, the READY DTSEN snapshot of each kabupaten (fixed from then on), quotas.',
+    body: req.CreateTahapBodySchema,
+    responses: { 201: res.TahapViewSchema },
+  },
+  ListTahap: {
+    method: 'GET',
+    path: '/tahap',
+    summary: 'Every tahap, newest first (a regional role sees its own kabupaten’s snapshot and quota only).',
+    responses: { 200: res.TahapListSchema },
+  },
+  GetTahap: {
+    method: 'GET',
+    path: '/tahap/{tahapId}',
+    summary: 'A tahap with its latest eligibility run.',
+    params: req.TahapParamsSchema,
+    responses: { 200: res.TahapViewSchema },
+  },
+  RequestEligibility: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/eligibility',
+    summary: 'Runs eligibility over the tahap’s snapshots (202; follow it on GET /tahap/{tahapId}).',
+    params: req.TahapParamsSchema,
+    body: req.EmptyBodySchema,
+    bodyOptional: true,
+    responses: { 202: res.EligibilityRequestedSchema },
+  },
+  GetTahapSummary: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/summary',
+    summary:
+      'Counts of the latest eligibility run per kabupaten, kecamatan and desa: families, eligible, excluded by reason, quota.',
+    params: req.TahapParamsSchema,
+    query: req.TahapSummaryQuerySchema,
+    responses: { 200: res.TahapSummarySchema },
+  },
+  SearchTahapFamilies: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/families/search',
+    summary:
+      'One desa’s families with their eligibility verdict and every reason (a read: no Idempotency-Key).',
+    params: req.TahapParamsSchema,
+    body: req.TahapFamiliesBodySchema,
+    readOnly: true,
+    responses: { 200: res.TahapFamilyPageSchema },
+  },
   ListProposals: {
     method: 'GET',
     path: '/proposals',

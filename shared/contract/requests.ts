@@ -39,6 +39,10 @@ export const ImportParamsSchema = /* @__PURE__ */ lazySchema(() =>
 export const SnapshotParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ region: z.string().regex(/^62\.\d{2}$/), versionDate: z.iso.date() }),
 );
+/** `2026-1`: a tahap's year and number. */
+export const TahapParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ tahapId: z.string().regex(/^\d{4}-\d{1,2}$/) }),
+);
 export const RunParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
 );
@@ -117,6 +121,19 @@ export const ListDecreesQuerySchema = /* @__PURE__ */ lazySchema(() =>
 export const RegionQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ region: z.union([z.string().regex(/^62\.\d{2}$/), z.literal('PROVINSI')]).optional() }),
 );
+/** `GET /tahap/{id}/summary`: one kabupaten (an operator's own by default), optionally one kecamatan. */
+export const TahapSummaryQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    region: z
+      .string()
+      .regex(/^62\.\d{2}$/)
+      .optional(),
+    kecamatan: z
+      .string()
+      .regex(/^62\.\d{2}\.\d{2}$/)
+      .optional(),
+  }),
+);
 export const ListReconciliationsQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ limit: queryInt(1, 100).optional() }),
 );
@@ -181,6 +198,22 @@ export const CreateImportBodySchema = /* @__PURE__ */ lazySchema(() =>
     }),
   ]),
 );
+
+/**
+ * `POST /tahap/{id}/families/search`: one desa's families with their verdicts. A POST so that the
+ * cursor (which names a No KK) never travels in a URL.
+ */
+export const TahapFamiliesBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    desa: z.string().regex(/^62\.\d{2}\.\d{2}\.\d{4}$/, 'Kode desa ditulis seperti 62.03.01.2001.'),
+    status: z.enum(['ELIGIBLE', 'EXCLUDED']).optional(),
+    cursor: z.string().max(512).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  }),
+);
+
+/** `POST /tahap`: the tahap's year and number, components and amounts, desil range, snapshots, quotas. */
+export { TahapInputSchema as CreateTahapBodySchema } from '../domain/family/tahap.ts';
 
 /** Routes whose only input is the path: an empty object (or, for `POST /reconciliations`, no body). */
 export const EmptyBodySchema = /* @__PURE__ */ lazySchema(() => z.strictObject({}));

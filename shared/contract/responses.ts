@@ -5,6 +5,8 @@ import {
   AuditRecordSchema,
   ChecksSummarySchema,
   DecreeRecordSchema,
+  EligibilityResultSchema,
+  EligibilitySummarySchema,
   ExclusionListRecordSchema,
   IMPORT_KINDS,
   ImportRecordSchema,
@@ -14,6 +16,7 @@ import {
   SignoffSchema,
   SnapshotRecordSchema,
   StoredRecipientSchema,
+  TahapRecordSchema,
   UploadCountsSchema,
   UploadRecordSchema,
 } from '../model.ts';
@@ -145,6 +148,31 @@ export const ExclusionListsSchema = z.object({
       inForce: z.boolean(),
     }),
   ),
+});
+
+// ─── Tahap and eligibility ─────────────────────────────────────────────────────────────────────
+
+export const TahapViewSchema = TahapRecordSchema.omit({ lastAuditHash: true, createdBy: true }).extend({
+  createdBy: z.object({ name: z.string() }),
+  label: z.string(),
+});
+export const TahapListSchema = z.object({ items: z.array(TahapViewSchema) });
+export const EligibilityRequestedSchema = z.object({
+  tahapId: z.string(),
+  runId: z.string(),
+  status: z.literal('QUEUED'),
+  requestedAt: z.string(),
+});
+export const TahapSummarySchema = z.object({
+  tahapId: z.string(),
+  /** The run the counts are of: the tahap's latest completed one (absent before any). */
+  run: TahapRecordSchema.shape.eligibility.unwrap().optional(),
+  items: z.array(EligibilitySummarySchema),
+});
+export const TahapFamilyPageSchema = z.object({
+  items: z.array(EligibilityResultSchema.omit({ tahapId: true, runId: true })),
+  /** Send it back as `cursor` for the next page; absent on the last. */
+  nextCursor: z.string().optional(),
 });
 
 // ─── Proposals ─────────────────────────────────────────────────────────────────────────────────
@@ -335,6 +363,7 @@ export const ReconciliationStartedSchema = z.object({
 
 export type Health = z.infer<typeof HealthSchema>;
 export type ImportView = z.infer<typeof ImportViewSchema>;
+export type TahapView = z.infer<typeof TahapViewSchema>;
 export type SnapshotView = z.infer<typeof SnapshotViewSchema>;
 export type UploadCreated = z.infer<typeof UploadCreatedSchema>;
 export type UploadView = z.infer<typeof UploadViewSchema>;

@@ -45,6 +45,10 @@ export const CAPABILITIES = [
   'imports:create',
   /** Those imports, the DTSEN snapshots they make and the exclusion lists. */
   'imports:read',
+  /** Create a tahap and run its eligibility: the province's (issue #14). */
+  'tahap:manage',
+  /** A tahap, its eligibility summary and the verdict of each family (a regional role: its own). */
+  'tahap:read',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -69,6 +73,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'decrees:read',
       'imports:create',
       'imports:read',
+      'tahap:read',
     ],
     regions: 'own',
     personalData: 'full',
@@ -83,6 +88,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:start',
       'reconciliations:read',
       'imports:read',
+      'tahap:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -98,6 +104,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:start',
       'reconciliations:read',
       'imports:read',
+      'tahap:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -110,6 +117,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:read',
       'audit:read',
       'imports:read',
+      'tahap:read',
     ],
     regions: 'all',
     personalData: 'masked',
@@ -125,6 +133,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'audit:read',
       'imports:create',
       'imports:read',
+      'tahap:manage',
+      'tahap:read',
     ],
     regions: 'all',
     personalData: 'full',

@@ -1,0 +1,24 @@
+import type { TahapView } from '#shared/contract/responses.ts';
+import { tahapLabel } from '#shared/domain/family/tahap.ts';
+import type { Scope } from '#shared/http/caller.ts';
+import type { TahapRecord } from '#shared/model.ts';
+
+/**
+ * A tahap as the API shows it: the creator by name, no audit head. A regional role sees the
+ * province's settings and its own kabupaten's snapshot and quota only (`regions: 'filtered'`).
+ */
+export function tahapView(tahap: TahapRecord, scope: Scope): TahapView {
+  const { lastAuditHash: _head, createdBy, ...rest } = tahap;
+  const own = scope.regions === 'all' ? undefined : scope.regions[0];
+  const only = <T>(values: Record<string, T> | undefined): Record<string, T> | undefined =>
+    values && own !== undefined
+      ? Object.fromEntries(Object.entries(values).filter(([region]) => region === own))
+      : values;
+  return {
+    ...rest,
+    snapshots: only(rest.snapshots) ?? {},
+    ...(rest.quotas ? { quotas: only(rest.quotas) } : {}),
+    createdBy: { name: createdBy.name },
+    label: tahapLabel(tahap),
+  };
+}

@@ -137,8 +137,9 @@ export const TahapSummaryQuerySchema = /* @__PURE__ */ lazySchema(() =>
 export const ListReconciliationsQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ limit: queryInt(1, 100).optional() }),
 );
+/** A proposal's id, or `TAHAP-<tahapId>` for a tahap's chain (its creation, its eligibility runs). */
 export const AuditQuerySchema = /* @__PURE__ */ lazySchema(() =>
-  z.strictObject({ entityId: ProposalIdSchema }),
+  z.strictObject({ entityId: z.union([ProposalIdSchema, z.string().regex(/^TAHAP-\d{4}-\d{1,2}$/)]) }),
 );
 
 // ─── Bodies ────────────────────────────────────────────────────────────────────────────────────

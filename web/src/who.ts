@@ -32,6 +32,8 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
   'reconciliations:start': 'Memulai rekonsiliasi penyaluran',
   'reconciliations:read': 'Melihat hasil rekonsiliasi',
   'audit:read': 'Membaca jejak audit',
+  'imports:create': 'Mengunggah berkas DTSEN dan daftar pengecualian',
+  'imports:read': 'Melihat impor DTSEN, snapshot dan daftar pengecualian',
 };
 
 export type Identity =

@@ -49,6 +49,10 @@ export const CAPABILITIES = [
   'tahap:manage',
   /** A tahap, its eligibility summary and the verdict of each family (a regional role: its own). */
   'tahap:read',
+  /** Assign relawan to desa for a tahap (the kabupaten's operator). */
+  'verval:manage',
+  /** Download a desa's verval sheet and upload its results (a relawan: only the desa assigned to them). */
+  'verval:work',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -74,6 +78,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:create',
       'imports:read',
       'tahap:read',
+      'verval:manage',
+      'verval:work',
     ],
     regions: 'own',
     personalData: 'full',
@@ -135,11 +141,13 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:read',
       'tahap:manage',
       'tahap:read',
+      'verval:manage',
+      'verval:work',
     ],
     regions: 'all',
     personalData: 'full',
   },
-  relawan: { capabilities: [], regions: 'own', personalData: 'full' },
+  relawan: { capabilities: ['verval:work'], regions: 'own', personalData: 'full' },
   bank: { capabilities: [], regions: 'all', personalData: 'masked' },
   bulog: { capabilities: [], regions: 'all', personalData: 'masked' },
 };

@@ -34,6 +34,10 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
   'audit:read': 'Membaca jejak audit',
   'imports:create': 'Mengunggah berkas DTSEN dan daftar pengecualian',
   'imports:read': 'Melihat impor DTSEN, snapshot dan daftar pengecualian',
+  'tahap:manage': 'Membuat tahap dan menjalankan pemeriksaan kelayakan',
+  'tahap:read': 'Melihat tahap, ringkasan kelayakan dan keluarga per desa',
+  'verval:manage': 'Menugaskan relawan ke desa',
+  'verval:work': 'Mengunduh lembar verval dan mengunggah hasilnya',
 };
 
 export type Identity =

@@ -1,9 +1,12 @@
+import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
 import { parseImportKey } from '#shared/adapters/storage-keys.ts';
+import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
+import { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { s3Worker } from '#shared/queue/s3-worker.ts';
 import { type FamilyImportDeps, importFamilyFile } from './import-family-file.ts';
@@ -18,6 +21,9 @@ function dependencies(): FamilyImportDeps {
     snapshots: new SnapshotsRepository(config.tableName),
     families: new FamiliesRepository(config.tableName),
     exclusions: new ExclusionsRepository(config.tableName),
+    tahap: new TahapRepository(config.tableName),
+    results: new EligibilityRepository(config.tableName),
+    verval: new VervalRepository(config.tableName),
     objects: new ObjectStore(),
     tableName: config.tableName,
     documentsBucket: config.documentsBucket,

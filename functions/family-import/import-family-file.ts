@@ -1,15 +1,21 @@
+import type { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
-import type { FamiliesRepository, FamilyWriter } from '#shared/adapters/families-repo.ts';
+import type { FamiliesRepository, FamilyWriter, SnapshotData } from '#shared/adapters/families-repo.ts';
 import type { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { handoffItem } from '#shared/adapters/outbox.ts';
 import { pairOf, type SnapshotFile, type SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
 import { type ImportKey, importReportKey, parseImportKey } from '#shared/adapters/storage-keys.ts';
+import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { type TransactItem, transactWrite, WriteConflict } from '#shared/adapters/transactions.ts';
+import type { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
 import { FAMILY_LAYOUT, MEMBER_LAYOUT } from '#shared/domain/family/dtsen-columns.ts';
 import { validateFamilyRow, validateMemberRow } from '#shared/domain/family/dtsen-rows.ts';
 import { EXCLUSION_LAYOUT, validateExclusionRow } from '#shared/domain/family/exclusions.ts';
 import { RELATIONSHIP_CODE_LISTS, type RelationshipCodeListName } from '#shared/domain/family/hubungan.ts';
+import { type EligibilityVerdictLike, needsVisit, vervalEffect } from '#shared/domain/family/verval.ts';
+import { validateVervalRow } from '#shared/domain/family/verval-rows.ts';
+import { ageOn, VERVAL_RESULT_LAYOUT, wibParts } from '#shared/domain/family/verval-sheet.ts';
 import { isRegionCode } from '#shared/domain/regions.ts';
 import type { RowProblem } from '#shared/domain/report.ts';
 import { recordedActorMay } from '#shared/http/caller.ts';
@@ -33,6 +39,9 @@ export interface FamilyImportDeps extends FileImportDeps {
   readonly snapshots: SnapshotsRepository;
   readonly families: FamiliesRepository;
   readonly exclusions: ExclusionsRepository;
+  readonly tahap: Pick<TahapRepository, 'get'>;
+  readonly results: Pick<EligibilityRepository, 'listDesa'>;
+  readonly verval: Pick<VervalRepository, 'record' | 'isAssigned'>;
   readonly tableName: string;
   readonly limits: ImportLimits;
   /** One TransactWriteItems (the closing write with what the file changes); the real one by default. */
@@ -134,7 +143,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
 
   async run(): Promise<FamilyImportOutcome> {
     const { createdBy, region } = this.record;
-    if (createdBy && !recordedActorMay(createdBy, 'imports:create', region ?? 'all')) {
+    const capability = this.record.kind === 'HASIL_VERVAL' ? 'verval:work' : 'imports:create';
+    if (createdBy && !recordedActorMay(createdBy, capability, region ?? 'all')) {
       throw new FileRejection(
         'UPLOAD_NOT_ALLOWED',
         'Akun yang meminta unggahan ini tidak berwenang mengunggah berkas ini. Hubungi admin.',
@@ -272,7 +282,7 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
       case 'PENGECUALIAN':
         return this.exclusionList();
       case 'HASIL_VERVAL':
-        throw new FileRejection('FORMAT_UNSUPPORTED', 'Impor hasil verval belum tersedia.');
+        return this.vervalResults();
     }
   }
 
@@ -397,6 +407,132 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
   }
 
   /**
+   * A desa's verval results: each row is one family's visit, checked against the tahap's latest
+   * eligibility run (the family must be one the relawan visits in this desa) and the snapshot (the
+   * penerima an adult member of the KK), and recorded at once: a row is a fact of its own, keyed by
+   * tahap and No KK, so a file sent twice, or a retried import, records the same results again, and
+   * of two visits the later one stands.
+   */
+  private vervalResults(): FileKind<string> {
+    const { tahapId, desaCode, region, createdBy } = this.record;
+    if (!tahapId || !desaCode || !region) {
+      throw new Error(`import ${this.key.importId}: verval results without tahap or desa`);
+    }
+    const today = wibParts(this.lease.now()).date;
+    let context: Promise<VervalContext> | undefined;
+    const prepare = async (): Promise<VervalContext> => {
+      if (
+        createdBy?.role === 'relawan' &&
+        !(await this.deps.verval.isAssigned(tahapId, desaCode, createdBy.sub))
+      ) {
+        throw new FileRejection(
+          'DESA_TIDAK_DITUGASKAN',
+          'Relawan yang meminta unggahan ini tidak (lagi) ditugaskan di desa ini untuk tahap ini. Hubungi operator kabupaten.',
+        );
+      }
+      const tahap = await this.deps.tahap.get(tahapId);
+      const run = tahap?.eligibility;
+      const versionDate = tahap?.snapshots[region];
+      if (!tahap || run?.status !== 'COMPLETED' || !versionDate) {
+        throw new FileRejection(
+          'TAHAP_BELUM_SIAP',
+          'Pemeriksaan kelayakan tahap ini untuk kabupaten/kota ini belum selesai, sehingga belum ada keluarga yang diverval.',
+        );
+      }
+      const snapshot = await this.deps.snapshots.ready(region, versionDate);
+      if (!snapshot) throw new Error(`tahap ${tahapId}: snapshot ${region} ${versionDate} is not READY`);
+      const verdicts = new Map<string, EligibilityVerdictLike>();
+      let cursor: string | undefined;
+      do {
+        const page = await this.deps.results.listDesa(tahapId, run.runId, desaCode, {
+          limit: 500,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const item of page.items) verdicts.set(item.noKk, item);
+        cursor = page.cursor;
+      } while (cursor);
+      return { data: snapshot.data, verdicts };
+    };
+    return {
+      layout: VERVAL_RESULT_LAYOUT,
+      row: async ({ sourceRow, raw }) => {
+        context ??= prepare();
+        const { data, verdicts } = await context;
+        const checked = validateVervalRow(raw, today);
+        const problems: RowProblem<string>[] = [...checked.errors];
+        const visit = checked.value;
+        if (!visit) return { accepted: false, problems };
+        const verdict = verdicts.get(visit.noKk);
+        if (!verdict) {
+          problems.push(
+            rowError(
+              'no_kk',
+              'KK_TIDAK_DI_DESA',
+              'No KK ini tidak termasuk keluarga desa ini pada tahap ini; periksa No KK-nya.',
+            ),
+          );
+          return { accepted: false, problems };
+        }
+        if (!needsVisit(verdict)) {
+          problems.push(
+            rowError(
+              'no_kk',
+              'KK_TIDAK_DIVERVAL',
+              'Keluarga ini tidak lolos pemeriksaan kelayakan karena alasan yang tidak diputuskan oleh verval (mis. desil atau daftar program lain); hasil kunjungan tidak mengubahnya.',
+            ),
+          );
+          return { accepted: false, problems };
+        }
+        const group = await this.deps.families.family(data, visit.noKk);
+        const members = (group?.members ?? []).map((member) => ({
+          nik: member.nik,
+          head: member.hubungan === 'KEPALA_KELUARGA',
+          age: ageOn(member.tanggalLahir, visit.tanggal) ?? 0,
+          married: member.hubungan === 'ISTRI' || member.hubungan === 'SUAMI',
+        }));
+        const effect = vervalEffect(visit.result, members, visit.penerimaNik);
+        if (!effect.ok) {
+          problems.push(rowError('nik_penerima', effect.code, effect.message));
+          return { accepted: false, problems };
+        }
+        const recorded = await this.deps.verval.record({
+          tahapId,
+          noKk: visit.noKk,
+          region,
+          desaCode,
+          result: visit.result,
+          inTahap: effect.inTahap,
+          ...(effect.inTahap
+            ? { penerimaNik: effect.penerimaNik, penerimaChanged: effect.penerimaChanged }
+            : {}),
+          ...(visit.tempatLahirPenerima ? { tempatLahirPenerima: visit.tempatLahirPenerima } : {}),
+          ...(visit.namaIbuKandungPenerima ? { namaIbuKandungPenerima: visit.namaIbuKandungPenerima } : {}),
+          ...(visit.keterangan ? { keterangan: visit.keterangan } : {}),
+          tanggal: visit.tanggal,
+          relawan: visit.relawan,
+          nomorBeritaAcara: visit.nomorBeritaAcara,
+          importId: this.key.importId,
+          sourceRow,
+          recordedAt: this.lease.started.toISOString(),
+          ...(createdBy ? { recordedBy: { sub: createdBy.sub, name: createdBy.name } } : {}),
+        });
+        if (!recorded) {
+          problems.push({
+            column: 'tanggal',
+            code: 'HASIL_LEBIH_BARU_ADA',
+            severity: 'warning',
+            message:
+              'Hasil kunjungan yang lebih baru untuk keluarga ini sudah tercatat; baris ini tidak mengubahnya.',
+          });
+        }
+        return { accepted: true, problems };
+      },
+      flush: async () => undefined,
+      closing: async () => [],
+    };
+  }
+
+  /**
    * This file becomes its snapshot's half; when the other half is there, the cross-check of the
    * pair is handed on in the same transaction. Refused when a tahap uses the snapshot.
    */
@@ -438,6 +574,20 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
     ];
   }
 }
+
+/** What a verval result import reads once, before its first row. */
+interface VervalContext {
+  readonly data: SnapshotData;
+  /** The desa's families in the latest run, by No KK. */
+  readonly verdicts: ReadonlyMap<string, EligibilityVerdictLike>;
+}
+
+const rowError = (column: string, code: string, message: string): RowProblem<string> => ({
+  column,
+  code,
+  severity: 'error',
+  message,
+});
 
 const duplicate = (column: string, code: string, message: string): RowProblem<string> => ({
   column,

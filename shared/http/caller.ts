@@ -12,8 +12,8 @@ import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
 /**
  * The groups a user can belong to (interfaces.md §3), one per user. `relawan`, `bank` and `bulog`
- * belong to the family programme: they are known here so that their tokens get a scope, but no
- * route grants them anything yet.
+ * belong to the family programme: a relawan works the verval of the desa assigned to them; `bank`
+ * and `bulog` get a scope, but no route grants them anything yet (issue #15).
  */
 export const GROUPS = [
   'operator',

@@ -3,6 +3,7 @@
  * write it, and what it means for the family's place in the tahap. Pure: no AWS, no I/O.
  */
 import { compactKey, foldSpaces } from '../text.ts';
+import type { ExclusionReason } from './eligibility.ts';
 
 export const VERVAL_RESULTS = [
   'LAYAK',
@@ -149,3 +150,28 @@ export function vervalEffect(
   }
   return { ok: true, inTahap: true, penerimaNik: member.nik, penerimaChanged: !member.head };
 }
+
+/**
+ * Reasons a field visit settles: a member listed in two families, or one No KK in two kabupaten's
+ * extracts, exclude both families until the verval finds which one is real (the other gets GANDA).
+ */
+export const SETTLED_BY_VERVAL: readonly ExclusionReason[] = [
+  'ANGGOTA_DI_KELUARGA_LAIN',
+  'KK_DI_DUA_KABUPATEN',
+];
+
+/** A family's eligibility verdict as the verval reads it. */
+export interface EligibilityVerdictLike {
+  readonly status: 'ELIGIBLE' | 'EXCLUDED';
+  readonly reasons: readonly { readonly reason: ExclusionReason }[];
+}
+
+/**
+ * Whether a relawan visits the family: every eligible family, and an excluded one whose every
+ * reason is one the visit settles. A family excluded for its desil or an exclusion list is not
+ * visited: no field result brings it in.
+ */
+export const needsVisit = (verdict: EligibilityVerdictLike): boolean =>
+  verdict.status === 'ELIGIBLE' ||
+  (verdict.reasons.length > 0 &&
+    verdict.reasons.every((detail) => SETTLED_BY_VERVAL.includes(detail.reason)));

@@ -11,8 +11,11 @@ export interface RouteAccess {
   readonly table?: TableAccess;
   /** `put`: may presign uploads into the uploads bucket. */
   readonly uploadsBucket?: 'put';
-  /** `read`: may presign downloads of reports and decrees. */
-  readonly documentsBucket?: 'read';
+  /**
+   * `read`: may presign downloads of reports and decrees. `files`: that, and may also write the
+   * files it generates for download (under `files/`: verval sheets).
+   */
+  readonly documentsBucket?: 'read' | 'files';
   /**
    * With `table: 'read'`: point reads (GetItem) only, of items whose partition key matches one of
    * these patterns (IAM `dynamodb:LeadingKeys`, e.g. `VERIFY#*`); no Query, no Scan, no index.
@@ -213,6 +216,66 @@ export const ROUTES: readonly RouteSpec[] = [
     capability: 'tahap:read',
     regions: 'object',
     readOnly: true,
+    access: { table: 'read' },
+  },
+  {
+    id: 'AssignRelawan',
+    method: 'POST',
+    path: '/tahap/{tahapId}/relawan',
+    entry: 'functions/api/assign-relawan.ts',
+    public: false,
+    capability: 'verval:manage',
+    regions: 'object',
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'ListAssignments',
+    method: 'GET',
+    path: '/tahap/{tahapId}/relawan',
+    entry: 'functions/api/list-assignments.ts',
+    public: false,
+    capability: 'verval:work',
+    regions: 'object',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetTahapFile',
+    method: 'GET',
+    path: '/tahap/{tahapId}/files/{kind}',
+    entry: 'functions/api/get-tahap-file.ts',
+    public: false,
+    capability: 'verval:work',
+    regions: 'object',
+    access: { table: 'read', documentsBucket: 'files' },
+  },
+  {
+    id: 'CreateVervalUpload',
+    method: 'POST',
+    path: '/tahap/{tahapId}/verval-results',
+    entry: 'functions/api/create-verval-upload.ts',
+    public: false,
+    capability: 'verval:work',
+    regions: 'object',
+    access: { table: 'readwrite', uploadsBucket: 'put' },
+  },
+  {
+    id: 'GetVervalUpload',
+    method: 'GET',
+    path: '/tahap/{tahapId}/verval-results/{importId}',
+    entry: 'functions/api/get-verval-upload.ts',
+    public: false,
+    capability: 'verval:work',
+    regions: 'object',
+    access: { table: 'read', documentsBucket: 'read' },
+  },
+  {
+    id: 'GetVervalProgress',
+    method: 'GET',
+    path: '/tahap/{tahapId}/verval',
+    entry: 'functions/api/get-verval-progress.ts',
+    public: false,
+    capability: 'verval:work',
+    regions: 'object',
     access: { table: 'read' },
   },
   {

@@ -43,6 +43,15 @@ export const SnapshotParamsSchema = /* @__PURE__ */ lazySchema(() =>
 export const TahapParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ tahapId: z.string().regex(/^\d{4}-\d{1,2}$/) }),
 );
+export const TahapFileParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ tahapId: z.string().regex(/^\d{4}-\d{1,2}$/), kind: z.enum(['verval']) }),
+);
+export const TahapImportParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+    importId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  }),
+);
 export const RunParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
 );
@@ -134,6 +143,12 @@ export const TahapSummaryQuerySchema = /* @__PURE__ */ lazySchema(() =>
       .optional(),
   }),
 );
+/** `?desa=62.03.01.2001`: one desa of a tahap. */
+export const DesaQuerySchema = /* @__PURE__ */ lazySchema(() => z.strictObject({ desa: DesaCodeSchema() }));
+/** `GET /tahap/{id}/relawan`: one desa's relawan; a relawan leaves it out and gets their own desa. */
+export const AssignmentsQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ desa: DesaCodeSchema().optional() }),
+);
 export const ListReconciliationsQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ limit: queryInt(1, 100).optional() }),
 );
@@ -215,6 +230,27 @@ export const TahapFamiliesBodySchema = /* @__PURE__ */ lazySchema(() =>
 
 /** `POST /tahap`: the tahap's year and number, components and amounts, desil range, snapshots, quotas. */
 export { TahapInputSchema as CreateTahapBodySchema } from '../domain/family/tahap.ts';
+
+const DesaCodeSchema = () =>
+  z.string().regex(/^62\.\d{2}\.\d{2}\.\d{4}$/, 'Kode desa ditulis seperti 62.03.01.2001.');
+
+/** `POST /tahap/{id}/relawan`: assign a relawan (a user of the relawan group) to a desa, or remove them. */
+export const AssignRelawanBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    desa: DesaCodeSchema(),
+    relawan: z.strictObject({
+      /** The relawan's user id (Cognito `sub`), as the user directory shows it. */
+      sub: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'Id pengguna relawan tidak sah.'),
+      name: freeText(100, { min: 2, message: 'Nama relawan wajib diisi.' }),
+    }),
+    remove: z.boolean().optional(),
+  }),
+);
+
+/** `POST /tahap/{id}/verval-results`: a presigned URL for a desa's filled verval sheet. */
+export const CreateVervalUploadBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ desa: DesaCodeSchema(), filename: FilenameSchema }),
+);
 
 /** Routes whose only input is the path: an empty object (or, for `POST /reconciliations`, no body). */
 export const EmptyBodySchema = /* @__PURE__ */ lazySchema(() => z.strictObject({}));

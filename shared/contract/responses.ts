@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { DECREE_STATUSES } from '../domain/decree.ts';
+import { VERVAL_RESULTS } from '../domain/family/verval.ts';
 import { ERROR_CODES } from '../errors.ts';
 import {
+  AssignmentSchema,
   AuditRecordSchema,
   ChecksSummarySchema,
   DecreeRecordSchema,
@@ -19,6 +21,7 @@ import {
   TahapRecordSchema,
   UploadCountsSchema,
   UploadRecordSchema,
+  VervalRecordSchema,
 } from '../model.ts';
 
 /**
@@ -173,6 +176,40 @@ export const TahapFamilyPageSchema = z.object({
   items: z.array(EligibilityResultSchema.omit({ tahapId: true, runId: true })),
   /** Send it back as `cursor` for the next page; absent on the last. */
   nextCursor: z.string().optional(),
+});
+
+// ─── Verval ─────────────────────────────────────────────────────────────────────────────────────
+
+export const AssignmentListSchema = z.object({
+  items: z.array(AssignmentSchema.omit({ assignedBy: true }).extend({ assignedBy: z.object({ name: z.string() }) })),
+});
+export const TahapFileSchema = z.object({
+  /** Presigned, short-lived: the generated file. */
+  url: z.string(),
+  filename: z.string(),
+  expiresAt: z.string(),
+  /** How many families the file lists. */
+  families: z.number().int(),
+});
+export const VervalProgressSchema = z.object({
+  tahapId: z.string(),
+  desa: z.string(),
+  /** Families a relawan visits (eligible, or excluded only for what a visit settles). */
+  toVisit: z.number().int(),
+  visited: z.number().int(),
+  byResult: z.partialRecord(z.enum(VERVAL_RESULTS), z.number().int()),
+  results: z.array(
+    VervalRecordSchema.pick({
+      noKk: true,
+      result: true,
+      inTahap: true,
+      penerimaChanged: true,
+      tanggal: true,
+      relawan: true,
+      nomorBeritaAcara: true,
+      keterangan: true,
+    }),
+  ),
 });
 
 // ─── Proposals ─────────────────────────────────────────────────────────────────────────────────

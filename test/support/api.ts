@@ -80,7 +80,13 @@ export type RouteId =
   | 'GetTahap'
   | 'RequestEligibility'
   | 'GetTahapSummary'
-  | 'SearchTahapFamilies';
+  | 'SearchTahapFamilies'
+  | 'AssignRelawan'
+  | 'ListAssignments'
+  | 'GetTahapFile'
+  | 'CreateVervalUpload'
+  | 'GetVervalUpload'
+  | 'GetVervalProgress';
 
 const handlers = new Map<string, Promise<ApiHandler>>();
 

@@ -33,6 +33,9 @@ export function failureReason(answer: ApiFailure): string | undefined {
   return typeof details.reason === 'string' ? details.reason : undefined;
 }
 
+/** A request as a key (typed `unknown`: over every route, `ApiRequest<R> | null` is too large a union for tsc). */
+const requestKey = (request: unknown): string => JSON.stringify(request ?? null);
+
 export type Loaded<R extends ApiRouteId> =
   | { readonly kind: 'loading' }
   | { readonly kind: 'ok'; readonly body: ApiSuccess<R>['body']; readonly status: number }
@@ -48,7 +51,7 @@ export type Loaded<R extends ApiRouteId> =
 export function useApi<R extends ApiRouteId>(
   route: R,
   request: ApiRequest<R> | undefined,
-  key: string = JSON.stringify(request ?? null),
+  key: string = requestKey(request),
 ): { readonly state: Loaded<R>; readonly reload: () => void } {
   const { call } = useSignedIn();
   const [answered, setAnswered] = useState<{ readonly key: string; readonly state: Loaded<R> }>();

@@ -17,7 +17,7 @@ export const handler = apiHandler(routeById('GetVervalUpload'), async ({ event, 
   const { tahapId, importId } = parseInput(TahapImportParamsSchema, event.pathParameters ?? {});
   const record = await familyFiles().imports.get(importId);
   const mine = scope.role !== 'relawan' || record?.createdBy?.sub === scope.sub;
-  if (!record || record.kind !== 'HASIL_VERVAL' || record.tahapId !== tahapId || !record.desaCode || !mine) {
+  if (record?.kind !== 'HASIL_VERVAL' || record.tahapId !== tahapId || !record.desaCode || !mine) {
     throw new NotFoundError('Unggahan hasil verval tidak ditemukan.');
   }
   await requireDesa(scope, tahapId, record.desaCode);

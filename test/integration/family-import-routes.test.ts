@@ -419,10 +419,17 @@ describe('GET /exclusion-lists', () => {
         { programme: 'BPNT', source: 'Dinsos Kapuas', asOf: '2026-08-01' },
         [`BPNT;${nik(5)};`],
       ],
+      // Two kabupaten's BLT Dana Desa lists, both from their "Dinsos": one never replaces the other.
+      [
+        'bltddA',
+        operator(A),
+        { programme: 'BLTDD', source: 'Dinsos', asOf: '2026-07-01' },
+        [`BLTDD;${nik(9)};`],
+      ],
       [
         'bltddB',
         operator(B),
-        { programme: 'BLT Dana Desa', source: 'Dinsos Kotawaringin Barat', asOf: '2026-08-01' },
+        { programme: 'BLT Dana Desa', source: 'Dinsos', asOf: '2026-08-01' },
         [`BLTDD;${nik(7)};`],
       ],
     ];
@@ -441,18 +448,19 @@ describe('GET /exclusion-lists', () => {
     return new Map(response.body.items.map((item) => [item.listId, item]));
   };
 
-  it('says which lists are in force: the newest of a programme and source; other programmes add up', async () => {
+  it('says which lists are in force: the newest of a programme, source and region; the others add up', async () => {
     const seen = await listsSeenBy(approver());
     expect(seen.get(ids.pkhOld ?? '')).toMatchObject({ programme: 'PKH', inForce: false, entries: 1 });
     expect(seen.get(ids.pkhNew ?? '')).toMatchObject({ programme: 'PKH', inForce: true, entries: 2 });
     expect(seen.get(ids.bpntA ?? '')).toMatchObject({ programme: 'BPNT', region: A, inForce: true });
+    expect(seen.get(ids.bltddA ?? '')).toMatchObject({ programme: 'BLTDD', region: A, inForce: true });
     expect(seen.get(ids.bltddB ?? '')).toMatchObject({ programme: 'BLTDD', region: B, inForce: true });
     expect(JSON.stringify([...seen.values()])).not.toMatch(/\d{16}/);
   });
 
   it('an operator sees the province’s lists and their own region’s, not another region’s', async () => {
     const seen = await listsSeenBy(operator(A));
-    expect([...seen.keys()].sort()).toEqual([ids.pkhOld, ids.pkhNew, ids.bpntA].sort());
+    expect([...seen.keys()].sort()).toEqual([ids.pkhOld, ids.pkhNew, ids.bpntA, ids.bltddA].sort());
     const other = await listsSeenBy(operator(B));
     expect([...other.keys()].sort()).toEqual([ids.pkhOld, ids.pkhNew, ids.bltddB].sort());
   });

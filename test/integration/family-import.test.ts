@@ -596,6 +596,25 @@ describe('exclusion lists', () => {
     );
   });
 
+  it('a number listed on several rows (one row per period) is one entry, counted once', async () => {
+    const { importId, outcome, record } = await importFile(
+      { kind: 'PENGECUALIAN', programme: 'PKH', source: 'Dinsos Kapuas', asOf: '2026-10-01', region: REGION },
+      list([
+        `1;PKH;${NIK_1};;Warga Satu;6203012001;2026-1`,
+        `2;PKH;${NIK_1};;Warga Satu;6203012001;2026-2`,
+        `3;PKH;;${KK_1};Warga Dua;6203012001;2026-1`,
+        `4;PKH;;${KK_1};Warga Dua;6203012001;2026-2`,
+        `5;PKH;${NIK_2};;Warga Tiga;6203012001;2026-2`,
+      ]),
+    );
+    expect(outcome.kind).toBe('completed');
+    expect(record.counts).toMatchObject({ rows: 5, rejected: 0 });
+    const entries = [];
+    for await (const entry of exclusions.entries(importId)) entries.push(entry);
+    expect(entries).toHaveLength(3);
+    expect((await exclusions.lists()).find((entry) => entry.listId === importId)?.entries).toBe(3);
+  });
+
   it('a list without one usable row is REJECTED (NO_VALID_ROWS) and no list appears', async () => {
     const { importId, record } = await importFile(
       { kind: 'PENGECUALIAN', programme: 'BPNT', source: 'Kemensos', asOf: '2026-10-01', region: REGION },

@@ -64,7 +64,8 @@ export async function importFamilyFile(
     return { kind: 'ignored', reason: 'no import request' };
   }
   return runLeasedImport(deps.imports.claims, object, {
-    fields: () => ({ set: {}, remove: ['counts', 'problems'] }),
+    // The record's TTL (set for a URL whose file never comes) goes once the file is here.
+    fields: () => ({ set: {}, remove: ['expiresAt', 'counts', 'problems'] }),
     now: deps.now,
     retryAdvice: 'minta unggahan baru lalu unggah ulang berkasnya; bila impor berhenti lagi, hubungi admin.',
     notClaimed: async (claim, found) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DTSEN_AS_OF, type DtsenExpected, dtsenBuffers } from '../../local/dtsen-data.ts';
@@ -26,7 +26,7 @@ const { OutboxRepository } = await import('#shared/adapters/outbox.ts');
 const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
 const { importObjectKey } = await import('#shared/adapters/storage-keys.ts');
 const { transactWrite } = await import('#shared/adapters/transactions.ts');
-const { snapshotKey, snapshotsByRegion } = await import('#shared/adapters/keys.ts');
+const { importKey, snapshotKey, snapshotsByRegion } = await import('#shared/adapters/keys.ts');
 const { SnapshotCheckRequestedSchema } = await import('#shared/messages.ts');
 const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
 const { checkSnapshot } = await import('../../functions/families/check-snapshot.ts');
@@ -226,6 +226,15 @@ describe('a DTSEN extract: families file, members file, cross-check', () => {
     });
     expect(snapshot?.members).toBeUndefined();
     expect(await checkRequests(VERSION)).toEqual([]);
+  });
+
+  it('keeps an import record once its file came (the TTL is only for a URL never used)', async () => {
+    const ttlOf = async (importId: string) =>
+      (await documentClient.send(new GetCommand({ TableName: TABLE, Key: importKey(importId) }))).Item
+        ?.expiresAt;
+    const waiting = await requestImport({ kind: 'DTSEN_KELUARGA', versionDate: '2026-10-31' });
+    expect(await ttlOf(waiting.importId)).toEqual(expect.any(Number));
+    expect(await ttlOf(familiesImport.importId)).toBeUndefined();
   });
 
   it('imports the members file: the snapshot has both halves and one check is handed to the families queue', async () => {

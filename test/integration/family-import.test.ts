@@ -461,6 +461,39 @@ describe('what the import refuses or ignores', () => {
     expect(await checkRequests(version)).toEqual([]);
   });
 
+  it('takes a file for a snapshot no tahap uses any more (usedBy left empty)', async () => {
+    const version = '2026-03-30';
+    const now = new Date().toISOString();
+    await documentClient.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          ...snapshotKey(REGION, version),
+          gsi1pk: snapshotsByRegion(REGION),
+          gsi1sk: version,
+          region: REGION,
+          versionDate: version,
+          status: 'INCOMPLETE',
+          version: 1,
+          members: { importId: 'imp-old-anggota', rows: 30, accepted: 30, importedAt: now },
+          usedBy: [],
+          createdAt: now,
+          updatedAt: now,
+        },
+      }),
+    );
+    const { families } = await dtsenBuffers({
+      region: REGION,
+      families: 5,
+      seed: 3,
+      format: 'csv',
+      clean: true,
+    });
+    const { importId, record } = await importFile({ kind: 'DTSEN_KELUARGA', versionDate: version }, families);
+    expect(record.status).toBe('COMPLETED');
+    expect(await snapshots.get(REGION, version)).toMatchObject({ version: 2, families: { importId } });
+  });
+
   it('imports an XLSX families file like a CSV one', async () => {
     const version = '2026-05-31';
     const { families, expected } = await dtsenBuffers({

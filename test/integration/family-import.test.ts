@@ -74,13 +74,14 @@ const checkDeps = () => ({
 
 /** What `POST /imports` records before handing out the URL: the import's kind and what the file is. */
 type Request =
-  | { kind: 'DTSEN_KELUARGA'; versionDate: string }
-  | { kind: 'DTSEN_ANGGOTA'; versionDate: string; relationshipCodes?: 'DUKCAPIL' | 'KATA' }
-  | { kind: 'PENGECUALIAN'; programme: string; source: string; asOf: string; region?: string | null };
+  | { kind: 'DTSEN_KELUARGA'; versionDate: string; region?: string }
+  | { kind: 'DTSEN_ANGGOTA'; versionDate: string; region?: string; relationshipCodes?: 'DUKCAPIL' | 'KATA' }
+  | { kind: 'PENGECUALIAN'; programme: string; source: string; asOf: string; region?: string };
 
 async function requestImport(request: Request, extension: 'csv' | 'xlsx' = 'csv'): Promise<ImportRecord> {
   const importId = randomUUID();
-  const region = request.kind === 'PENGECUALIAN' ? request.region : REGION;
+  // A DTSEN file is Kapuas's unless said; an exclusion list without a region is the province's.
+  const region = request.region ?? (request.kind === 'PENGECUALIAN' ? undefined : REGION);
   const record: ImportRecord = {
     importId,
     kind: request.kind,
@@ -89,7 +90,13 @@ async function requestImport(request: Request, extension: 'csv' | 'xlsx' = 'csv'
     format: extension,
     status: 'AWAITING_FILE',
     createdAt: new Date().toISOString(),
-    createdBy: { sub: `operator-${REGION}`, name: 'Operator Kapuas', role: 'operator', region: REGION },
+    // An operator of the file's region (of Kapuas for a province-wide list, which they may not make).
+    createdBy: {
+      sub: `operator-${region ?? REGION}`,
+      name: 'Operator',
+      role: 'operator',
+      region: region ?? REGION,
+    },
     s3Key: importObjectKey(request.kind, importId, extension),
     attempts: 0,
     rowsProcessed: 0,
@@ -492,6 +499,26 @@ describe('what the import refuses or ignores', () => {
     const { importId, record } = await importFile({ kind: 'DTSEN_KELUARGA', versionDate: version }, families);
     expect(record.status).toBe('COMPLETED');
     expect(await snapshots.get(REGION, version)).toMatchObject({ version: 2, families: { importId } });
+  });
+
+  it('reads an extract with BPS wilayah codes by name (Katingan: BPS 6209, Kemendagri 62.06)', async () => {
+    const region = '62.06';
+    const { families, expected } = await dtsenBuffers({
+      region,
+      // Enough families for the generator to number a few villages with another village's code.
+      families: 400,
+      seed: 6,
+      format: 'csv',
+      codes: 'bps',
+    });
+    const { outcome, record } = await importFile(
+      { kind: 'DTSEN_KELUARGA', versionDate: '2026-09-30', region },
+      families,
+    );
+    expect(outcome.kind).toBe('completed');
+    expect(record.counts).toEqual(familyCounts(expected));
+    expect(rowCodes(await readReport(record.reportKey))).toEqual(planted(expected.families.problems));
+    expect(expected.families.problems.map((problem) => problem.code)).toContain('KODE_DESA_DIABAIKAN');
   });
 
   it('imports an XLSX families file like a CSV one', async () => {

@@ -536,7 +536,7 @@ export const ExclusionListInfoSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     programme: z.string(),
     source: z.string(),
-    /** `YYYY-MM-DD`: the date the list describes (a newer list of the programme and source replaces it). */
+    /** `YYYY-MM-DD`: the date the list describes (a newer list of the programme, source and region replaces it). */
     asOf: z.string(),
   }),
 );

@@ -6,7 +6,7 @@ import { routeById } from './routes.ts';
 
 /**
  * `GET /exclusion-lists`: every list with its entry count and whether it is in force (the newest of
- * its programme and source). A regional role sees the province's lists and its own region's. The
+ * its programme, source and region). A regional role sees the province's lists and its own region's. The
  * entries (NIKs) are never shown here: they are matched by eligibility, and a family's exclusion
  * names the list.
  */

@@ -73,7 +73,8 @@ export async function importFamilyFile(
     return { kind: 'ignored', reason: 'no import request' };
   }
   return runLeasedImport(deps.imports.claims, object, {
-    fields: () => ({ set: {}, remove: ['counts', 'problems'] }),
+    // The record's TTL (set for a URL whose file never comes) goes once the file is here.
+    fields: () => ({ set: {}, remove: ['expiresAt', 'counts', 'problems'] }),
     now: deps.now,
     retryAdvice: 'minta unggahan baru lalu unggah ulang berkasnya; bila impor berhenti lagi, hubungi admin.',
     notClaimed: async (claim, found) => {
@@ -368,6 +369,9 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
     const { list } = this.record;
     if (!list) throw new Error(`import ${this.key.importId}: an exclusion list without programme`);
     const writer = this.deps.exclusions.entryWriter(this.key.importId);
+    // A number is one entry however many rows name it (lists often have a row per period): put
+    // once, since one BatchWriteItem must not hold the same key twice, and counted once.
+    const stored = new Set<string>();
     return {
       layout: EXCLUSION_LAYOUT,
       row: async ({ raw }) => {
@@ -385,10 +389,14 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
           });
           return { accepted: false, problems };
         }
-        await writer.put({
-          ...(entry.nik ? { nik: entry.nik } : {}),
-          ...(entry.noKk ? { noKk: entry.noKk } : {}),
-        });
+        const number = entry.nik ? `N#${entry.nik}` : `K#${entry.noKk}`;
+        if (!stored.has(number)) {
+          stored.add(number);
+          await writer.put({
+            ...(entry.nik ? { nik: entry.nik } : {}),
+            ...(entry.noKk ? { noKk: entry.noKk } : {}),
+          });
+        }
         return { accepted: true, problems };
       },
       flush: () => writer.flush(),
@@ -397,7 +405,7 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
           listId: this.key.importId,
           ...list,
           ...(this.record.region ? { region: this.record.region } : {}),
-          entries: this.rows?.counts.accepted ?? 0,
+          entries: stored.size,
           uploadedAt: at,
           ...(this.record.createdBy ? { uploadedBy: this.record.createdBy } : {}),
           ...(this.record.filename ? { filename: this.record.filename } : {}),

@@ -21,7 +21,7 @@ export interface StoredExclusionEntry {
  * Exclusion lists (PKH, BPNT, BLT-DD and other programmes): a list's entries are written by its
  * import under the import's id and become a list only when the import's closing transaction puts
  * the list record. Every list stays; which are in force is the eligibility run's choice
- * (`listsInForce`: the newest of each programme and source).
+ * (`listsInForce`: the newest of each programme, source and region).
  */
 export class ExclusionsRepository {
   constructor(

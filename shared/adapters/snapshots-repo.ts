@@ -103,8 +103,10 @@ export class SnapshotsRepository {
         },
         ...(current
           ? {
-              ConditionExpression: 'version = :seen AND attribute_not_exists(usedBy)',
-              ExpressionAttributeValues: { ':seen': current.version },
+              // In use = a tahap named in `usedBy` (an empty list, left when none is, is not in use).
+              ConditionExpression:
+                'version = :seen AND (attribute_not_exists(usedBy) OR size(usedBy) = :none)',
+              ExpressionAttributeValues: { ':seen': current.version, ':none': 0 },
             }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       },

@@ -147,7 +147,7 @@ export const ExclusionListsSchema = z.object({
   items: z.array(
     ExclusionListRecordSchema.omit({ uploadedBy: true }).extend({
       uploadedBy: z.object({ name: z.string() }).optional(),
-      /** Whether eligibility uses it: the newest list of its programme and source. */
+      /** Whether eligibility uses it: the newest list of its programme, source and region. */
       inForce: z.boolean(),
     }),
   ),

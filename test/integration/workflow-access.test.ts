@@ -40,6 +40,9 @@ const A = '62.01';
 const B = '62.03';
 const UNKNOWN_PROPOSAL = `${A}-2099-S1`;
 const RUN_ID = 'daily-2026-11-29';
+/** Region A's family file import awaiting its file, and its DTSEN snapshot. */
+const IMPORT_ID = 'import-a-keluarga';
+const VERSION_DATE = '2026-09-30';
 
 /** Region A's proposals, one per state a route needs, and one DRAFT of region B. */
 let draft: ImportedList;
@@ -84,7 +87,51 @@ beforeAll(async () => {
   await setFlags(otherDraft.listId ?? '', sourceRowOf(2), [
     { code: 'NIK_IN_OTHER_LIST', severity: 'blocking' },
   ]);
+  await familyFixtures();
 });
+
+/** What `POST /imports` and the imports leave for region A: an import awaiting its file, a snapshot. */
+async function familyFixtures(): Promise<void> {
+  const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
+  const { documentClient } = await import('#shared/adapters/clients.ts');
+  const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { snapshotKey, snapshotsByRegion } = await import('#shared/adapters/keys.ts');
+  const now = new Date().toISOString();
+  await new ImportsRepository(env().tableName).createAwaiting(
+    {
+      importId: IMPORT_ID,
+      kind: 'DTSEN_KELUARGA',
+      region: A,
+      versionDate: VERSION_DATE,
+      filename: 'keluarga.csv',
+      status: 'AWAITING_FILE',
+      createdAt: now,
+      createdBy: { sub: `operator-${A}`, name: `Operator ${A}`, role: 'operator', region: A },
+      s3Key: `imports/dtsen-keluarga/${IMPORT_ID}.csv`,
+      attempts: 0,
+      rowsProcessed: 0,
+      reasons: [],
+    },
+    new Date(Date.now() + 3600_000),
+  );
+  await documentClient.send(
+    new PutCommand({
+      TableName: env().tableName,
+      Item: {
+        ...snapshotKey(A, VERSION_DATE),
+        gsi1pk: snapshotsByRegion(A),
+        gsi1sk: VERSION_DATE,
+        region: A,
+        versionDate: VERSION_DATE,
+        status: 'INCOMPLETE',
+        version: 1,
+        families: { importId: 'import-a-done', rows: 3, accepted: 3, importedAt: now },
+        createdAt: now,
+        updatedAt: now,
+      },
+    }),
+  );
+}
 
 const WHO = {
   'operator (own region)': () => operator(A),
@@ -145,6 +192,71 @@ const CASES: AccessCase[] = [
     request: () => ({ pathParameters: { uploadId: draft.uploadId } }),
     expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
     check: (_, response) => expect(response.body).toMatchObject({ uploadId: draft.uploadId, region: A }),
+  },
+  {
+    route: 'CreateImport',
+    request: () => ({
+      body: {
+        kind: 'PENGECUALIAN',
+        filename: 'daftar-pkh.csv',
+        programme: 'PKH',
+        source: 'Kemensos',
+        asOf: '2026-09-01',
+        region: A,
+      },
+    }),
+    expected: {
+      'operator (own region)': 201,
+      'operator (other region)': 403,
+      verifier: 403,
+      approver: 403,
+      auditor: 403,
+      admin: 201,
+    },
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ kind: 'PENGECUALIAN', region: A, method: 'PUT' });
+      expect(String(response.body.uploadUrl)).toContain('imports/pengecualian/');
+    },
+  },
+  {
+    route: 'GetImport',
+    request: () => ({ pathParameters: { importId: IMPORT_ID } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ importId: IMPORT_ID, region: A, status: 'AWAITING_FILE' }),
+  },
+  {
+    route: 'ListImports',
+    request: () => ({ query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => {
+      const items = response.body.items as { importId: string; region: string }[];
+      expect(items.map((item) => item.importId)).toContain(IMPORT_ID);
+      for (const item of items) expect(item.region).toBe(A);
+    },
+  },
+  {
+    route: 'ListSnapshots',
+    request: () => ({ query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) =>
+      expect(response.body.items).toEqual([
+        expect.objectContaining({ region: A, versionDate: VERSION_DATE, status: 'INCOMPLETE' }),
+      ]),
+  },
+  {
+    route: 'GetSnapshot',
+    request: () => ({ pathParameters: { region: A, versionDate: VERSION_DATE } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ region: A, versionDate: VERSION_DATE, status: 'INCOMPLETE' }),
+  },
+  {
+    route: 'ListExclusionLists',
+    request: () => ({}),
+    // Every reader may list; an operator sees the province's lists and their own region's.
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 200 },
+    check: (_, response) => expect(response.body.items).toEqual([]),
   },
   {
     route: 'ListProposals',
@@ -345,6 +457,16 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { decreeId: decree.decreeId }, body: { reason: 'alasan yang cukup panjang' } };
     case 'GetAudit':
       return { query: { entityId: proposalId } };
+    case 'CreateImport':
+      return { body: { kind: 'DTSEN_KELUARGA', filename: 'keluarga.csv', versionDate: VERSION_DATE } };
+    case 'GetImport':
+      return { pathParameters: { importId: IMPORT_ID } };
+    case 'ListImports':
+    case 'ListSnapshots':
+    case 'ListExclusionLists':
+      return {};
+    case 'GetSnapshot':
+      return { pathParameters: { region: A, versionDate: VERSION_DATE } };
     case 'ReviewProposal':
     case 'DecideProposal':
       return { pathParameters: { proposalId }, body: { decision: 'approve' } };

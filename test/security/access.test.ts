@@ -1,6 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EXCLUSION_LISTS_INDEX_KEY,
+  exclusionListKey,
+  importKey,
+  importsByScope,
+  snapshotKey,
+  snapshotsByRegion,
+} from '#shared/adapters/keys.ts';
 import { GROUPS, type Group, ROLE_RULES } from '#shared/http/caller.ts';
+import { TABLES } from '#shared/resources.ts';
 import { ROUTES, type RouteSpec, unscopedRoutesOpenToRegionalRoles } from '../../functions/api/routes.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import {
   errorOf,
@@ -39,6 +51,8 @@ interface Targets {
   readonly uploadId: string;
   /** Real recipient id of the draft's list (row 2). */
   readonly recipientId: string;
+  /** A family file import awaiting its file. */
+  readonly importId: string;
 }
 let own: Targets;
 let other: Targets;
@@ -49,6 +63,75 @@ let watched: string[];
 const P_DRAFT = '2026-S1';
 const P_REVIEW = '2026-S2';
 const P_DECREE = '2027-S1';
+/** The version date of each region's DTSEN snapshot, which a tahap uses (so no file may replace it). */
+const V_IN_USE = '2026-01-31';
+
+/**
+ * The family programme's records of a region, written into the stack's table as the imports would
+ * leave them: a file import awaiting its file, a snapshot a tahap uses, an exclusion list.
+ */
+async function familyFixtures(region: string): Promise<string> {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: stack.emulators.dynamoEndpoint,
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const TableName = stack.env.TABLE_NAME ?? TABLES.main.localName;
+  const now = new Date().toISOString();
+  const importId = `probe-import-${region.replace('.', '')}`;
+  const items = [
+    {
+      ...importKey(importId),
+      gsi1pk: importsByScope(region),
+      gsi1sk: now,
+      importId,
+      kind: 'DTSEN_KELUARGA',
+      region,
+      versionDate: V_IN_USE,
+      filename: 'keluarga.csv',
+      status: 'AWAITING_FILE',
+      createdAt: now,
+      createdBy: { sub: `operator-${region}`, name: 'Operator', role: 'operator', region },
+      s3Key: `imports/dtsen-keluarga/${importId}.csv`,
+      attempts: 0,
+      rowsProcessed: 0,
+      reasons: [],
+    },
+    {
+      ...snapshotKey(region, V_IN_USE),
+      gsi1pk: snapshotsByRegion(region),
+      gsi1sk: V_IN_USE,
+      region,
+      versionDate: V_IN_USE,
+      status: 'READY',
+      version: 2,
+      usedBy: ['2026-1'],
+      createdAt: now,
+      updatedAt: now,
+    },
+    {
+      ...exclusionListKey(`probe-list-${region.replace('.', '')}`),
+      gsi1pk: EXCLUSION_LISTS_INDEX_KEY,
+      gsi1sk: `BLTDD#2026-01-01#probe-list-${region}`,
+      listId: `probe-list-${region.replace('.', '')}`,
+      programme: 'BLTDD',
+      source: `Dinsos ${region}`,
+      asOf: '2026-01-01',
+      region,
+      entries: 0,
+      uploadedAt: now,
+    },
+  ];
+  try {
+    for (const Item of items) await client.send(new PutCommand({ TableName, Item }));
+  } finally {
+    client.destroy();
+  }
+  return importId;
+}
 
 beforeAll(async () => {
   stack = await startProbeStack();
@@ -67,6 +150,7 @@ beforeAll(async () => {
       inReview: review.proposalId,
       uploadId: draft.uploadId,
       recipientId: items[1]?.recipientId ?? 'none.2',
+      importId: await familyFixtures(region),
     };
   };
   own = await setup(OWN);
@@ -169,6 +253,17 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
   ListReconciliations: () => ({ method: 'GET', path: '/reconciliations?limit=5' }),
   GetReconciliation: () => ({ method: 'GET', path: '/reconciliations/run-unknown' }),
   GetAudit: (where) => ({ method: 'GET', path: `/audit?entityId=${targets(where).draft}` }),
+  CreateImport: (where) => ({
+    method: 'POST',
+    path: '/imports',
+    // Refused after the access checks: a tahap uses that snapshot (409), so no import is recorded.
+    body: { kind: 'DTSEN_KELUARGA', filename: 'probe.csv', versionDate: V_IN_USE, region: regionOf(where) },
+  }),
+  GetImport: (where) => ({ method: 'GET', path: `/imports/${targets(where).importId}` }),
+  ListImports: (where) => ({ method: 'GET', path: `/imports?region=${regionOf(where)}` }),
+  ListSnapshots: (where) => ({ method: 'GET', path: `/snapshots?region=${regionOf(where)}` }),
+  GetSnapshot: (where) => ({ method: 'GET', path: `/snapshots/${regionOf(where)}/${V_IN_USE}` }),
+  ListExclusionLists: () => ({ method: 'GET', path: '/exclusion-lists' }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;
@@ -284,6 +379,25 @@ describe('what a regional role sees in lists without a region parameter', () => 
     expect((theirs.json as { items: { decreeId: string }[] }).items.map((d) => d.decreeId)).toEqual([
       decreeId,
     ]);
+  });
+
+  it('the import probes change nothing: a DTSEN file for a snapshot in use is refused (409); lists are kept to the region', async () => {
+    const operator = await tokenFor(personOf('operator'));
+    const refused = await send(stack, PROBES.CreateImport?.('own') ?? { method: 'GET', path: '/' }, operator);
+    expect(refused.status, refused.text).toBe(409);
+    expect(errorOf(refused).reason).toBe('SNAPSHOT_IN_USE');
+    const ownLists = await send(stack, { method: 'GET', path: '/exclusion-lists' }, operator);
+    expect((ownLists.json as { items: { region?: string }[] }).items.map((list) => list.region)).toEqual([
+      OWN,
+    ]);
+    const allLists = await send(
+      stack,
+      { method: 'GET', path: '/exclusion-lists' },
+      await tokenFor(personOf('auditor')),
+    );
+    expect(
+      (allLists.json as { items: { region?: string }[] }).items.map((list) => list.region).sort(),
+    ).toEqual([OWN, OTHER].sort());
   });
 
   it('an auditor reads NIKs and accounts masked; the people who work the list read them whole', async () => {

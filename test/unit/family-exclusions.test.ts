@@ -43,6 +43,28 @@ describe('exclusion lists', () => {
     ).toEqual(['bpnt-again', 'pkh-dinsos', 'pkh-new']);
   });
 
+  it('never lets one region’s list replace another region’s (or the province’s), whatever the source is called', () => {
+    const list = (id: string, region: string | undefined, asOf: string) => ({
+      id,
+      programme: 'BLTDD',
+      source: 'Dinsos',
+      asOf,
+      uploadedAt: '2026-10-01T00:00:00Z',
+      ...(region ? { region } : {}),
+    });
+    const lists = [
+      list('kapuas-old', '62.03', '2026-03-31'),
+      list('kapuas', '62.03', '2026-06-30'),
+      list('kobar', '62.01', '2026-09-30'),
+      list('provinsi', undefined, '2026-01-31'),
+    ];
+    expect(
+      listsInForce(lists)
+        .map((entry) => entry.id)
+        .sort(),
+    ).toEqual(['kapuas', 'kobar', 'provinsi']);
+  });
+
   it('takes rows by NIK, No KK or both, and refuses a row with neither', () => {
     expect(validateExclusionRow({ nik: '6203014101900001', program: 'pkh' }).value).toEqual({
       nik: '6203014101900001',

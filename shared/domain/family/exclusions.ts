@@ -2,8 +2,8 @@
  * Exclusion lists: the families already served by another programme (PKH, bantuan sembako/BPNT,
  * BLT Dana Desa, or another named one), which KHBS must not serve twice. Dinsos or the villages
  * upload them with the programme, the source and the as-of date; entries name a NIK, a No KK or
- * both. A newer list of the same programme and source replaces the older one; lists of different
- * programmes (or sources) add up. Pure: no AWS, no I/O.
+ * both. A newer list of the same programme, source and region replaces the older one; lists of
+ * different programmes, sources or regions add up. Pure: no AWS, no I/O.
  */
 import { RUNNING_NUMBER } from '../columns.ts';
 import { headerReader } from '../header.ts';
@@ -51,15 +51,23 @@ export function parseProgramme(text: string): string | undefined {
 }
 
 /**
- * Which lists stay in force: per programme and source, the newest as-of date (a later upload of
- * the same date replaces an earlier one, by upload time). Lists of other programmes or sources add up.
+ * Which lists stay in force: per programme, source and region (a regional list, or the province's),
+ * the newest as-of date (a later upload of the same date replaces an earlier one, by upload time).
+ * Lists of other programmes, sources or regions add up: one kabupaten's list never replaces
+ * another's, whatever its source is called.
  */
 export function listsInForce<
-  T extends { programme: string; source: string; asOf: string; uploadedAt: string },
+  T extends {
+    programme: string;
+    source: string;
+    asOf: string;
+    uploadedAt: string;
+    region?: string | undefined;
+  },
 >(lists: readonly T[]): T[] {
   const newest = new Map<string, T>();
   for (const list of lists) {
-    const key = `${list.programme}\u0000${compactKey(list.source)}`;
+    const key = `${list.programme}\u0000${list.region ?? ''}\u0000${compactKey(list.source)}`;
     const current = newest.get(key);
     if (
       !current ||

@@ -29,6 +29,9 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const env = useEmulatorEnv();
 const { documentClient } = await import('#shared/adapters/clients.ts');
 const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
+const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
+const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
+const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
 const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
 const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
@@ -115,6 +118,9 @@ async function upload(created: Created, body: string | Buffer) {
       snapshots,
       families: new FamiliesRepository(TABLE),
       exclusions: new ExclusionsRepository(TABLE),
+      tahap: new TahapRepository(TABLE),
+      results: new EligibilityRepository(TABLE),
+      verval: new VervalRepository(TABLE),
       objects: new ObjectStore(),
       tableName: TABLE,
       documentsBucket: DOCUMENTS,

@@ -19,6 +19,9 @@ const env = useEmulatorEnv();
 // Modules that create SDK clients at import time come after the environment is set.
 const { documentClient } = await import('#shared/adapters/clients.ts');
 const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
+const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
+const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
+const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
 const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
 const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
@@ -52,6 +55,9 @@ function deps(): FamilyImportDeps {
     snapshots,
     families: new FamiliesRepository(TABLE),
     exclusions,
+    tahap: new TahapRepository(TABLE),
+    results: new EligibilityRepository(TABLE),
+    verval: new VervalRepository(TABLE),
     objects: new ObjectStore(),
     tableName: TABLE,
     documentsBucket: DOCUMENTS,

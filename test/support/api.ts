@@ -5,6 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import type { ApiRouteId } from '#shared/contract/api.ts';
 import { ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
 
 /**
@@ -49,50 +50,8 @@ type ApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
 
-export type RouteId =
-  | 'Health'
-  | 'CreateUpload'
-  | 'GetUpload'
-  | 'CreateImport'
-  | 'GetImport'
-  | 'ListImports'
-  | 'ListSnapshots'
-  | 'GetSnapshot'
-  | 'ListExclusionLists'
-  | 'ListProposals'
-  | 'GetProposal'
-  | 'ListRecipients'
-  | 'SearchRecipients'
-  | 'SubmitProposal'
-  | 'ReviewProposal'
-  | 'WaiveFlag'
-  | 'DecideProposal'
-  | 'ListDecrees'
-  | 'GetDecree'
-  | 'RevokeDecree'
-  | 'VerifyDecree'
-  | 'StartReconciliation'
-  | 'ListReconciliations'
-  | 'GetReconciliation'
-  | 'GetAudit'
-  | 'CreateImport'
-  | 'GetImport'
-  | 'ListImports'
-  | 'ListSnapshots'
-  | 'GetSnapshot'
-  | 'ListExclusionLists'
-  | 'CreateTahap'
-  | 'ListTahap'
-  | 'GetTahap'
-  | 'RequestEligibility'
-  | 'GetTahapSummary'
-  | 'SearchTahapFamilies'
-  | 'AssignRelawan'
-  | 'ListAssignments'
-  | 'GetTahapFile'
-  | 'CreateVervalUpload'
-  | 'GetVervalUpload'
-  | 'GetVervalProgress';
+/** Every route of the API, by its id (the contract and the route table name the same ones). */
+export type RouteId = ApiRouteId;
 
 const handlers = new Map<string, Promise<ApiHandler>>();
 

@@ -24,187 +24,14 @@ const env = useEmulatorEnv();
 const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
 const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
 const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
+const { DESA, KAPUAS, KOTIM, TAHAP, TAHAP_BODY, VERSION, kk, seedProgramme } = await import(
+  '../support/families.ts'
+);
+const TABLE = () => env.TABLE_NAME as string;
 const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
 const { OutboxRepository } = await import('#shared/adapters/outbox.ts');
-const { transactWrite } = await import('#shared/adapters/transactions.ts');
 const { runEligibilityJob } = await import('../../functions/families/run-eligibility.ts');
-type StoredFamily = import('#shared/model.ts').StoredFamily;
-type StoredMember = import('#shared/model.ts').StoredMember;
-
-const TABLE = () => env.TABLE_NAME as string;
-const KAPUAS = '62.03';
-const KOTIM = '62.02';
-const VERSION = '2026-09-30';
-const DESA = `${KAPUAS}.01.2001`;
-const TAHAP = '2026-1';
-
-/** A 16-digit number of the region's shape: `PPKKCC` + date + serial (a NIK or No KK). */
-const number16 = (region: string, date: string, serial: number) =>
-  `${region.replace('.', '')}01${date}${String(serial).padStart(4, '0')}`;
-const kk = (region: string, serial: number) => number16(region, '010120', serial);
-const nik = (region: string, serial: number) => number16(region, '150885', serial);
-
-interface Planted {
-  readonly family: StoredFamily;
-  readonly members: StoredMember[];
-}
-
-function family(
-  region: string,
-  serial: number,
-  desil: number,
-  overrides: Partial<StoredFamily> = {},
-): StoredFamily {
-  return {
-    noKk: kk(region, serial),
-    kkValid: true,
-    kecamatanCode: `${region}.01`,
-    desaCode: `${region}.01.2001`,
-    desil,
-    sourceRow: serial + 1,
-    ...overrides,
-  };
-}
-
-function member(
-  noKk: string,
-  nikValue: string,
-  hubungan: StoredMember['hubungan'],
-  row: number,
-): StoredMember {
-  return {
-    noKk,
-    nik: nikValue,
-    nikValid: true,
-    nama: 'Warga Uji',
-    tanggalLahir: '1985-08-15',
-    hubungan,
-    sourceRow: row,
-  };
-}
-
-/** Kapuas: one family per reason, and two that pass. */
-function kapuasFamilies(): Planted[] {
-  const plain = (serial: number, desil: number, extra: Partial<StoredFamily> = {}): Planted => {
-    const f = family(KAPUAS, serial, desil, extra);
-    return { family: f, members: [member(f.noKk, nik(KAPUAS, serial * 10), 'KEPALA_KELUARGA', serial * 10)] };
-  };
-  const shared = nik(KAPUAS, 9_999);
-  const sharedA = family(KAPUAS, 5, 2);
-  const sharedB = family(KAPUAS, 6, 2);
-  const headless = family(KAPUAS, 8, 2);
-  return [
-    plain(1, 1),
-    plain(2, 7), // desil out of range
-    plain(3, 3), // its head is on the PKH list (by NIK)
-    plain(4, 2, { kkValid: false }),
-    {
-      family: sharedA,
-      members: [
-        member(sharedA.noKk, nik(KAPUAS, 50), 'KEPALA_KELUARGA', 50),
-        member(sharedA.noKk, shared, 'ANAK', 51),
-      ],
-    },
-    {
-      family: sharedB,
-      members: [
-        member(sharedB.noKk, nik(KAPUAS, 60), 'KEPALA_KELUARGA', 60),
-        member(sharedB.noKk, shared, 'ANAK', 61),
-      ],
-    },
-    plain(7, 4), // its No KK is in Kotawaringin Timur's extract too
-    { family: headless, members: [member(headless.noKk, nik(KAPUAS, 80), 'ISTRI', 80)] },
-    plain(9, 5),
-  ];
-}
-
-function kotimFamilies(): Planted[] {
-  const twin = family(KOTIM, 1, 3, { noKk: kk(KAPUAS, 7) });
-  return [
-    { family: twin, members: [member(twin.noKk, nik(KOTIM, 10), 'KEPALA_KELUARGA', 10)] },
-    (() => {
-      const f = family(KOTIM, 2, 2);
-      return { family: f, members: [member(f.noKk, nik(KOTIM, 20), 'KEPALA_KELUARGA', 20)] };
-    })(),
-  ];
-}
-
-/** Writes a region's families and members as their two imports would, and makes the snapshot READY. */
-async function readySnapshot(region: string, planted: readonly Planted[]): Promise<void> {
-  const families = new FamiliesRepository(TABLE());
-  const snapshots = new SnapshotsRepository(TABLE());
-  const pair = { families: `kk-${region}`, members: `art-${region}` };
-  const familyWriter = families.writer(pair.families);
-  const memberWriter = families.writer(pair.members);
-  for (const { family: f, members } of planted) {
-    await familyWriter.putFamily(f);
-    for (const m of members) await memberWriter.putMember(m);
-  }
-  await Promise.all([familyWriter.flush(), memberWriter.flush()]);
-  const now = new Date().toISOString();
-  const half = (importId: string) => ({
-    importId,
-    rows: planted.length,
-    accepted: planted.length,
-    importedAt: now,
-  });
-  const first = snapshots.halfChange(
-    undefined,
-    { region, versionDate: VERSION },
-    'families',
-    half(pair.families),
-    now,
-  );
-  await transactWrite([first.item]);
-  const second = snapshots.halfChange(
-    first.next,
-    { region, versionDate: VERSION },
-    'members',
-    half(pair.members),
-    now,
-  );
-  await transactWrite([second.item]);
-  const ready = await snapshots.markReady(
-    region,
-    VERSION,
-    pair,
-    {
-      families: planted.length,
-      members: planted.length,
-      complete: planted.length,
-      byCode: {},
-      checkedAt: now,
-    },
-    now,
-  );
-  expect(ready).toBe(true);
-}
-
-async function pkhList(): Promise<void> {
-  const exclusions = new ExclusionsRepository(TABLE());
-  const writer = exclusions.entryWriter('pkh-kemensos');
-  await writer.put({ nik: nik(KAPUAS, 30) });
-  await writer.flush();
-  await transactWrite([
-    exclusions.listItem({
-      listId: 'pkh-kemensos',
-      programme: 'PKH',
-      source: 'Kemensos',
-      asOf: '2026-09-30',
-      entries: 1,
-      uploadedAt: new Date().toISOString(),
-    }),
-  ]);
-}
-
-const TAHAP_BODY = {
-  year: 2026,
-  number: 1,
-  components: { TUNAI: 250_000, PANGAN: 150_000 },
-  desil: { min: 1, max: 5 },
-  snapshots: { [KAPUAS]: VERSION, [KOTIM]: VERSION },
-};
 
 const call = <T = Record<string, unknown>>(route: RouteId, claims: Claims, options: CallOptions = {}) =>
   callRoute<T>(route, { claims, ...options });
@@ -218,9 +45,7 @@ interface FamilyRow {
 
 beforeAll(async () => {
   await resetTable();
-  await readySnapshot(KAPUAS, kapuasFamilies());
-  await readySnapshot(KOTIM, kotimFamilies());
-  await pkhList();
+  await seedProgramme();
 }, 60_000);
 
 describe('a tahap from READY snapshots to a desa’s verdicts', () => {

@@ -1,0 +1,196 @@
+/**
+ * A small family programme for tests (issue #14): two kabupaten's READY DTSEN snapshots built
+ * family by family, so that each exclusion reason appears exactly where it was planted, and a PKH
+ * list. Kapuas (62.03), one desa: two eligible families (serials 1 and 9), desil 7 (2), on the PKH
+ * list by the head's NIK (3), an impossible No KK (4), a child listed in two families (5 and 6), a No KK
+ * also in Kotawaringin Timur's extract (7), no head (8). Kotawaringin Timur (62.02): that twin and one
+ * eligible family. Import modules after `useEmulatorEnv()`.
+ */
+import { expect } from 'vitest';
+import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
+import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
+import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
+import { transactWrite } from '#shared/adapters/transactions.ts';
+import { env } from '#shared/config/env.ts';
+import type { StoredFamily, StoredMember } from '#shared/model.ts';
+
+const TABLE = () => env().tableName;
+export const KAPUAS = '62.03';
+export const KOTIM = '62.02';
+export const VERSION = '2026-09-30';
+export const DESA = `${KAPUAS}.01.2001`;
+export const TAHAP = '2026-1';
+
+/** A 16-digit number of the region's shape: `PPKKCC` + date + serial (a NIK or No KK). */
+const number16 = (region: string, date: string, serial: number) =>
+  `${region.replace('.', '')}01${date}${String(serial).padStart(4, '0')}`;
+export const kk = (region: string, serial: number) => number16(region, '010120', serial);
+export const nik = (region: string, serial: number) => number16(region, '150885', serial);
+
+export interface Planted {
+  readonly family: StoredFamily;
+  readonly members: StoredMember[];
+}
+
+function family(
+  region: string,
+  serial: number,
+  desil: number,
+  overrides: Partial<StoredFamily> = {},
+): StoredFamily {
+  return {
+    noKk: kk(region, serial),
+    kkValid: true,
+    kecamatanCode: `${region}.01`,
+    desaCode: `${region}.01.2001`,
+    desil,
+    sourceRow: serial + 1,
+    ...overrides,
+  };
+}
+
+function member(
+  noKk: string,
+  nikValue: string,
+  hubungan: StoredMember['hubungan'],
+  row: number,
+): StoredMember {
+  return {
+    noKk,
+    nik: nikValue,
+    nikValid: true,
+    nama: 'Warga Uji',
+    tanggalLahir: '1985-08-15',
+    hubungan,
+    sourceRow: row,
+  };
+}
+
+/** Kapuas: one family per reason, and two that pass. */
+export function kapuasFamilies(): Planted[] {
+  const plain = (serial: number, desil: number, extra: Partial<StoredFamily> = {}): Planted => {
+    const f = family(KAPUAS, serial, desil, extra);
+    return { family: f, members: [member(f.noKk, nik(KAPUAS, serial * 10), 'KEPALA_KELUARGA', serial * 10)] };
+  };
+  const shared = nik(KAPUAS, 9_999);
+  const sharedA = family(KAPUAS, 5, 2);
+  const sharedB = family(KAPUAS, 6, 2);
+  const headless = family(KAPUAS, 8, 2);
+  return [
+    plain(1, 1),
+    plain(2, 7), // desil out of range
+    plain(3, 3), // its head is on the PKH list (by NIK)
+    plain(4, 2, { kkValid: false }),
+    {
+      family: sharedA,
+      members: [
+        member(sharedA.noKk, nik(KAPUAS, 50), 'KEPALA_KELUARGA', 50),
+        member(sharedA.noKk, shared, 'ANAK', 51),
+      ],
+    },
+    {
+      family: sharedB,
+      members: [
+        member(sharedB.noKk, nik(KAPUAS, 60), 'KEPALA_KELUARGA', 60),
+        member(sharedB.noKk, shared, 'ANAK', 61),
+      ],
+    },
+    plain(7, 4), // its No KK is in Kotawaringin Timur's extract too
+    { family: headless, members: [member(headless.noKk, nik(KAPUAS, 80), 'ISTRI', 80)] },
+    plain(9, 5),
+  ];
+}
+
+export function kotimFamilies(): Planted[] {
+  const twin = family(KOTIM, 1, 3, { noKk: kk(KAPUAS, 7) });
+  return [
+    { family: twin, members: [member(twin.noKk, nik(KOTIM, 10), 'KEPALA_KELUARGA', 10)] },
+    (() => {
+      const f = family(KOTIM, 2, 2);
+      return { family: f, members: [member(f.noKk, nik(KOTIM, 20), 'KEPALA_KELUARGA', 20)] };
+    })(),
+  ];
+}
+
+/** Writes a region's families and members as their two imports would, and makes the snapshot READY. */
+export async function readySnapshot(region: string, planted: readonly Planted[]): Promise<void> {
+  const families = new FamiliesRepository(TABLE());
+  const snapshots = new SnapshotsRepository(TABLE());
+  const pair = { families: `kk-${region}`, members: `art-${region}` };
+  const familyWriter = families.writer(pair.families);
+  const memberWriter = families.writer(pair.members);
+  for (const { family: f, members } of planted) {
+    await familyWriter.putFamily(f);
+    for (const m of members) await memberWriter.putMember(m);
+  }
+  await Promise.all([familyWriter.flush(), memberWriter.flush()]);
+  const now = new Date().toISOString();
+  const half = (importId: string) => ({
+    importId,
+    rows: planted.length,
+    accepted: planted.length,
+    importedAt: now,
+  });
+  const first = snapshots.halfChange(
+    undefined,
+    { region, versionDate: VERSION },
+    'families',
+    half(pair.families),
+    now,
+  );
+  await transactWrite([first.item]);
+  const second = snapshots.halfChange(
+    first.next,
+    { region, versionDate: VERSION },
+    'members',
+    half(pair.members),
+    now,
+  );
+  await transactWrite([second.item]);
+  const ready = await snapshots.markReady(
+    region,
+    VERSION,
+    pair,
+    {
+      families: planted.length,
+      members: planted.length,
+      complete: planted.length,
+      byCode: {},
+      checkedAt: now,
+    },
+    now,
+  );
+  expect(ready).toBe(true);
+}
+
+export async function pkhList(): Promise<void> {
+  const exclusions = new ExclusionsRepository(TABLE());
+  const writer = exclusions.entryWriter('pkh-kemensos');
+  await writer.put({ nik: nik(KAPUAS, 30) });
+  await writer.flush();
+  await transactWrite([
+    exclusions.listItem({
+      listId: 'pkh-kemensos',
+      programme: 'PKH',
+      source: 'Kemensos',
+      asOf: '2026-09-30',
+      entries: 1,
+      uploadedAt: new Date().toISOString(),
+    }),
+  ]);
+}
+
+export const TAHAP_BODY = {
+  year: 2026,
+  number: 1,
+  components: { TUNAI: 250_000, PANGAN: 150_000 },
+  desil: { min: 1, max: 5 },
+  snapshots: { [KAPUAS]: VERSION, [KOTIM]: VERSION },
+};
+
+/** Both snapshots READY and the PKH list stored. */
+export async function seedProgramme(): Promise<void> {
+  await readySnapshot(KAPUAS, kapuasFamilies());
+  await readySnapshot(KOTIM, kotimFamilies());
+  await pkhList();
+}

@@ -5,6 +5,8 @@ import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
   DISBURSEMENT_FUNCTION,
+  FAMILIES_FUNCTION,
+  FAMILY_IMPORT_FUNCTION,
   IMPORT_FUNCTION,
   RECONCILE_FUNCTION,
   RELAY_FUNCTION,
@@ -36,6 +38,8 @@ export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
     RELAY_FUNCTION,
     WATCHDOG_FUNCTION,
     DISBURSEMENT_FUNCTION,
+    FAMILY_IMPORT_FUNCTION,
+    FAMILIES_FUNCTION,
   ].map(({ id, entry }) => ({ id, entry, kind: 'worker' as const })),
   { id: PRE_TOKEN_FUNCTION.id, entry: PRE_TOKEN_FUNCTION.entry, kind: 'trigger' as const },
 ];

@@ -1,8 +1,8 @@
 /**
  * How the queue workers and scheduled jobs run: read by their constructs
  * (`infra/constructs/checks-worker.ts`, `infra/constructs/decree-pipeline.ts`,
- * `infra/constructs/watchdog.ts`) and by the local stack (`local/stack.ts`), so the local
- * event source invokes the checks as Lambda will. Plain data, no CDK import.
+ * `infra/constructs/watchdog.ts`, `infra/constructs/family-pipeline.ts`) and by the local stack
+ * (`local/stack.ts`), so the local event source invokes the checks as Lambda will. Plain data, no CDK import.
  */
 
 /**
@@ -51,6 +51,25 @@ export const RECONCILE_WORKER = {
   /** One entry per expected recipient in memory (~0.5 KB each at 300,000), and CPU for matching. */
   memoryMb: 3008,
   /** The SQS event source's minimum; runs are idempotent, so two at once only cost reads. */
+  maxConcurrency: 2,
+} as const;
+
+/** The family programme's jobs (`FAMILIES_FUNCTION`, consuming `QUEUES.families`). */
+export const FAMILIES_WORKER = {
+  /**
+   * Lambda's maximum. A snapshot's cross-check reads both files of one region (seconds), but an
+   * eligibility run reads all 300,000 families of the province: as the reconciliation, a wide margin
+   * before a fan-out would be needed.
+   */
+  timeoutSeconds: 15 * 60,
+  /** Eligibility holds one entry per family (300,000) in memory, with CPU for the rules: as RECONCILE_WORKER. */
+  memoryMb: 3008,
+  /** One job per invocation: a job is long, and a failure then retries only its own. */
+  batchSize: 1,
+  /**
+   * The SQS event source's minimum. Jobs are idempotent, and a province-wide run must not take the
+   * table's capacity from the API; two let a snapshot's cross-check pass an eligibility run.
+   */
   maxConcurrency: 2,
 } as const;
 

@@ -5,6 +5,8 @@ import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
   DISBURSEMENT_FUNCTION,
+  FAMILIES_FUNCTION,
+  FAMILY_IMPORT_FUNCTION,
   IMPORT_FUNCTION,
   RECONCILE_FUNCTION,
   RELAY_FUNCTION,
@@ -159,6 +161,7 @@ const QUEUE_ROLES: Record<keyof typeof QUEUES, string> = {
   checks: `consumed by ${CHECKS_FUNCTION.entry}`,
   decree: `consumed by ${DECREE_FUNCTION.entry}`,
   reconciliation: `consumed by ${RECONCILE_FUNCTION.entry} (daily, POST /reconciliations, npm run reconcile)`,
+  families: `consumed by ${FAMILIES_FUNCTION.entry} (snapshot cross-checks, eligibility runs)`,
 };
 const queueLines = Object.entries(QUEUES).flatMap(([key, spec]) => {
   const lines = [`  ${spec.localName.padEnd(24)}${QUEUE_ROLES[key as keyof typeof QUEUES]}`];
@@ -197,6 +200,9 @@ ${queueLines.join('\n')}
 Import     every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.uploads} runs ${IMPORT_FUNCTION.entry}
 Bank       every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.disbursements} runs ${DISBURSEMENT_FUNCTION.entry}
            (npm run bank-report -- <file.csv> puts one there, --sample builds one; then npm run reconcile)
+Families   every object put under s3://${BUCKETS.uploads.localName}/${PREFIXES.imports} runs ${FAMILY_IMPORT_FUNCTION.entry}
+           (a file with an import record only); a DTSEN snapshot with both files in is handed to
+           ${QUEUES.families.localName}, whose messages run ${FAMILIES_FUNCTION.entry} (same semantics as Checks)
 Checks     every message on ${QUEUES.checks.localName} runs ${CHECKS_FUNCTION.entry} (partial batch responses;
            a failed message is retried every ${LOCAL_VISIBILITY_TIMEOUT_SECONDS} s, then moved to ${QUEUES.checks.deadLetter.localName})
 Outbox     hand-offs written with each state change are sent to their queue by ${RELAY_FUNCTION.entry}

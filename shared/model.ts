@@ -6,6 +6,7 @@ import { EXCLUSION_REASONS } from './domain/family/eligibility.ts';
 import { RUN_STATUSES } from './domain/family/eligibility-summary.ts';
 import { RELATIONSHIPS } from './domain/family/hubungan.ts';
 import { TAHAP_STATUSES, TahapInputSchema } from './domain/family/tahap.ts';
+import { VERVAL_RESULTS } from './domain/family/verval.ts';
 import { PROPOSAL_STATUSES } from './domain/proposal.ts';
 import { lazySchema } from './lazy-schema.ts';
 
@@ -527,7 +528,7 @@ export type StoredMember = z.infer<typeof StoredMemberSchema>;
  * The kinds of file `POST /imports` takes: the two files of a DTSEN extract (families, members), an
  * exclusion list (another programme's recipients), and later the verval results.
  */
-export const IMPORT_KINDS = ['DTSEN_KELUARGA', 'DTSEN_ANGGOTA', 'PENGECUALIAN'] as const;
+export const IMPORT_KINDS = ['DTSEN_KELUARGA', 'DTSEN_ANGGOTA', 'PENGECUALIAN', 'HASIL_VERVAL'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** How an exclusion list is known: which programme, who sent it, as of which date. */
@@ -570,6 +571,9 @@ export const ImportRecordSchema = /* @__PURE__ */ lazySchema(() =>
     relationshipCodes: z.string().optional(),
     /** Exclusion lists. */
     list: ExclusionListInfoSchema.optional(),
+    /** Verval results: the tahap and the desa the sheet is of. */
+    tahapId: z.string().optional(),
+    desaCode: z.string().optional(),
     startedAt: z.string().optional(),
     finishedAt: z.string().optional(),
     durationMs: z.number().optional(),
@@ -750,3 +754,47 @@ export const EligibilitySummarySchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type EligibilitySummary = z.infer<typeof EligibilitySummarySchema>;
+
+// --- Verval (issue #14) -------------------------------------------------------------------------
+
+/** A relawan assigned to a desa for a tahap: data the operator keeps, not a claim in a token. */
+export const AssignmentSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    desaCode: z.string(),
+    region: z.string(),
+    relawan: PersonSchema,
+    assignedAt: z.string(),
+    assignedBy: PersonSchema,
+  }),
+);
+export type Assignment = z.infer<typeof AssignmentSchema>;
+
+/** The verval result of one family in a tahap: the latest visit (by its date) wins. */
+export const VervalRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    noKk: z.string(),
+    region: z.string(),
+    desaCode: z.string(),
+    result: z.enum(VERVAL_RESULTS),
+    /** Whether the family stays in the tahap (LAYAK, or MENINGGAL with a new penerima). */
+    inTahap: z.boolean(),
+    /** The penerima's NIK when the family stays in. */
+    penerimaNik: z.string().optional(),
+    penerimaChanged: z.boolean().optional(),
+    tempatLahirPenerima: z.string().optional(),
+    namaIbuKandungPenerima: z.string().optional(),
+    keterangan: z.string().optional(),
+    /** The visit's date, `YYYY-MM-DD`. */
+    tanggal: z.string(),
+    /** The relawan's name as written on the sheet. */
+    relawan: z.string(),
+    nomorBeritaAcara: z.string(),
+    importId: z.string(),
+    sourceRow: z.number().int(),
+    recordedAt: z.string(),
+    recordedBy: PersonSchema.optional(),
+  }),
+);
+export type VervalRecord = z.infer<typeof VervalRecordSchema>;

@@ -271,6 +271,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         return this.membersFile();
       case 'PENGECUALIAN':
         return this.exclusionList();
+      case 'HASIL_VERVAL':
+        throw new FileRejection('FORMAT_UNSUPPORTED', 'Impor hasil verval belum tersedia.');
     }
   }
 

@@ -66,6 +66,7 @@ export function dependencies(): RelayDeps {
     checks: config.checksQueueUrl,
     decree: config.decreeQueueUrl,
     reconciliation: config.reconciliationQueueUrl,
+    families: config.familiesQueueUrl,
   };
   const queues = new Map<HandoffQueue, MessageQueue>();
   deps = {

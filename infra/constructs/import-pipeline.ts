@@ -1,7 +1,7 @@
 import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
+import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -67,6 +67,12 @@ export class ImportPipeline extends Construct {
   public readonly failureQueue: Queue;
   public readonly errorsAlarm: Alarm;
   public readonly failuresAlarm: Alarm;
+  /**
+   * The uploads bucket as this stack subscribes to it: other imports triggered by a prefix of it
+   * (`./family-pipeline.ts`) add their notifications here, so the bucket keeps one notification
+   * resource, written in one piece, rather than two that would each rewrite the bucket's configuration.
+   */
+  public readonly uploadsEvents: IBucket;
 
   constructor(scope: Construct, id: string, props: ImportPipelineProps) {
     super(scope, id);
@@ -114,6 +120,7 @@ export class ImportPipeline extends Construct {
     source.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
       prefix: PREFIXES.uploads,
     });
+    this.uploadsEvents = source;
 
     this.bankReportFunction = new ProjectFunction(this, DISBURSEMENT_FUNCTION.id, {
       entry: DISBURSEMENT_FUNCTION.entry,
@@ -160,13 +167,14 @@ export class ImportPipeline extends Construct {
       this,
       'FailureQueueAlarm',
       this.failureQueue,
-      'An upload or a bank report could not be imported after all retries; its S3 event waits in the failure queue.',
+      'An upload, a bank report or a family programme file could not be imported after all retries; its S3 event waits in the failure queue.',
       props.alarmAction,
     );
   }
 }
 
-function limitsEnvironment(limits: ImportLimits = {}): Record<string, string> {
+/** The limits as the environment variables `shared/config/env.ts` reads (none: the defaults in code). */
+export function limitsEnvironment(limits: ImportLimits = {}): Record<string, string> {
   const env: Record<string, string> = {};
   if (limits.maxFileBytes !== undefined) env.MAX_FILE_BYTES = String(limits.maxFileBytes);
   if (limits.maxRows !== undefined) env.MAX_ROWS = String(limits.maxRows);
@@ -182,7 +190,7 @@ function limitsEnvironment(limits: ImportLimits = {}): Record<string, string> {
  * the bucket's notification configuration during deployment. Its S3 permissions are already scoped
  * to the bucket; only its managed logging policy is flagged.
  */
-function acknowledgeNotificationsHandler(stack: Stack): void {
+export function acknowledgeNotificationsHandler(stack: Stack): void {
   for (const child of stack.node.children) {
     if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
     Validations.of(child).acknowledge({

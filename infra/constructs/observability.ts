@@ -68,6 +68,7 @@ export interface CapabilityFunctions {
   readonly workflow: readonly IFunction[];
   readonly decree: readonly IFunction[];
   readonly reconciliation: readonly IFunction[];
+  readonly families: readonly IFunction[];
 }
 
 export interface ObservabilityProps {
@@ -86,6 +87,7 @@ const TITLES: Readonly<Record<Capability, string>> = {
   workflow: 'Workflow: checks, sign-offs, hand-offs',
   decree: 'Decree: SK Gubernur numbered and rendered',
   reconciliation: 'Reconciliation: bank reports against decrees',
+  families: 'Families: DTSEN files, snapshot cross-checks, eligibility',
 };
 
 /**
@@ -143,7 +145,7 @@ export class Observability extends Construct {
     this.handoffsStuckAlarm = notify(
       new Alarm(this, 'HandoffsStuckAlarm', {
         alarmDescription:
-          'A hand-off (checks, decree or reconciliation request) has waited in the outbox for over 15 minutes: the relay cannot send to SQS. README "On call".',
+          'A hand-off (checks, decree, reconciliation or family job) has waited in the outbox for over 15 minutes: the relay cannot send to SQS. README "On call".',
         metric: businessMetric(METRICS.oldestPendingHandoff, { statistic: Stats.MAXIMUM }),
         threshold: 15 * 60,
         evaluationPeriods: 1,
@@ -174,6 +176,8 @@ export class Observability extends Construct {
       workflow: [this.proposalsStuckAlarm, this.handoffsStuckAlarm],
       decree: [this.decreePdfAlarm, this.decreePreflightAlarm],
       reconciliation: [this.moneyFindingsAlarm],
+      // No business alarm of its own yet: its functions' errors and its DLQ (`./family-pipeline.ts`).
+      families: [],
     };
     const dashboards = new Map<Capability, Dashboard>();
     for (const capability of Object.keys(TITLES) as Capability[]) {

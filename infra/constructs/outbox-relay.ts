@@ -112,7 +112,7 @@ export class OutboxRelay extends Construct {
     this.errorsAlarm = functionErrorsAlarm(
       this,
       this.function,
-      'The outbox relay threw: hand-offs (checks, decrees, reconciliation runs) may wait PENDING until it recovers.',
+      'The outbox relay threw: hand-offs (checks, decrees, reconciliation runs, family jobs) may wait PENDING until it recovers.',
       props.alarmAction,
     );
   }

@@ -9,6 +9,7 @@ import { ChecksWorker } from '../constructs/checks-worker.ts';
 import { bucketOrigin, ConsoleHosting } from '../constructs/console-hosting.ts';
 import type { DataResources } from '../constructs/data-grants.ts';
 import { DecreePipeline } from '../constructs/decree-pipeline.ts';
+import { FamilyPipeline } from '../constructs/family-pipeline.ts';
 import { type ImportLimits, ImportPipeline } from '../constructs/import-pipeline.ts';
 import { KhbsHttpApi } from '../constructs/khbs-http-api.ts';
 import { Observability } from '../constructs/observability.ts';
@@ -94,7 +95,8 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
 
 /**
  * What can be replaced at will: the functions, the HTTP API, the import trigger, the checks worker
- * and its queue, the decree queue and worker, the reconciliation job, the outbox relay, the user directory (itself RETAINed and deletion-protected,
+ * and its queue, the decree queue and worker, the reconciliation job, the family programme's file import and
+ * jobs queue, the outbox relay, the user directory (itself RETAINed and deletion-protected,
  * because it holds the accounts), the alarms and their topic, and (opt-in) a CloudFront
  * distribution with AWS WAF. Receives the table and buckets from the stateful stack.
  */
@@ -114,6 +116,7 @@ export class KhbsApiStack extends Stack {
   public readonly checks: ChecksWorker;
   public readonly decree: DecreePipeline;
   public readonly reconciliation: ReconciliationPipeline;
+  public readonly families: FamilyPipeline;
   public readonly outboxRelay: OutboxRelay;
   public readonly watchdog: Watchdog;
 
@@ -175,6 +178,16 @@ export class KhbsApiStack extends Stack {
       ...alarms,
     });
 
+    // The family programme's files share the uploads bucket's notification and the failure queue.
+    this.families = new FamilyPipeline(this, 'Families', {
+      ...data,
+      environment,
+      uploadsEvents: this.importPipeline.uploadsEvents,
+      failureQueue: this.importPipeline.failureQueue,
+      ...(props.importLimits ? { limits: props.importLimits } : {}),
+      ...alarms,
+    });
+
     this.reconciliation = new ReconciliationPipeline(this, 'Reconciliation', {
       ...data,
       environment,
@@ -196,6 +209,7 @@ export class KhbsApiStack extends Stack {
         checks: this.checks.queue,
         decree: this.decree.queue,
         reconciliation: this.reconciliation.queue,
+        families: this.families.queue,
       },
       ...alarms,
     });
@@ -244,12 +258,14 @@ export class KhbsApiStack extends Stack {
           this.importPipeline.bankReportFunction,
           ...route('StartReconciliation', 'GetReconciliation'),
         ],
+        families: [this.families.importFunction, this.families.function],
       },
       queues: {
         import: [this.importPipeline.failureQueue],
         workflow: [this.checks.queue, this.checks.deadLetterQueue],
         decree: [this.decree.queue, this.decree.deadLetterQueue],
         reconciliation: [this.reconciliation.queue, this.reconciliation.deadLetterQueue],
+        families: [this.families.queue, this.families.deadLetterQueue],
       },
       alarms: {
         import: [this.importPipeline.errorsAlarm, this.importPipeline.failuresAlarm],
@@ -265,6 +281,7 @@ export class KhbsApiStack extends Stack {
           this.reconciliation.deadLetterAlarm,
           this.importPipeline.bankReportErrorsAlarm,
         ],
+        families: [this.families.importErrorsAlarm, this.families.errorsAlarm, this.families.deadLetterAlarm],
       },
     });
 
@@ -327,5 +344,7 @@ export class KhbsApiStack extends Stack {
     new CfnOutput(this, 'ReconciliationDeadLetterQueueUrl', {
       value: this.reconciliation.deadLetterQueue.queueUrl,
     });
+    new CfnOutput(this, 'FamiliesQueueUrl', { value: this.families.queue.queueUrl });
+    new CfnOutput(this, 'FamiliesDeadLetterQueueUrl', { value: this.families.deadLetterQueue.queueUrl });
   }
 }

@@ -3,7 +3,14 @@ import type { FamilyGroup } from '../domain/family/snapshot-check.ts';
 import { type StoredFamily, StoredFamilySchema, type StoredMember, StoredMemberSchema } from '../model.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
-import { FAMILY_SHARDS, familyKey, familyPartition, memberKey, parseFamilySortKey } from './keys.ts';
+import {
+  FAMILY_SHARDS,
+  familyKey,
+  familyPartition,
+  familyShard,
+  memberKey,
+  parseFamilySortKey,
+} from './keys.ts';
 
 /**
  * Where a DTSEN snapshot's rows are: each of its two files' import writes under its own id, so a
@@ -81,21 +88,45 @@ export class FamiliesRepository {
     }
   }
 
+  /** One family of a snapshot with its members (two Queries), or undefined when the families file lacks it. */
+  async family(data: SnapshotData, noKk: string): Promise<FamilyGroup | undefined> {
+    const shard = familyShard(noKk);
+    const read = async (importId: string, prefix: string) => {
+      const items: Item[] = [];
+      for await (const item of this.partition(familyPartition(importId, shard), undefined, true, prefix)) {
+        items.push(item);
+      }
+      return items;
+    };
+    const [families, members] = await Promise.all([
+      read(data.families, `KK#${noKk}`),
+      read(data.members, `KK#${noKk}#M#`),
+    ]);
+    const family = families.find((item) => item.sk === `KK#${noKk}`);
+    if (!family) return undefined;
+    return {
+      noKk,
+      family: StoredFamilySchema.parse(family),
+      members: members.map((item) => StoredMemberSchema.parse(item)),
+    };
+  }
+
   /**
-   * Every `KK#` item of one partition in sort key order, a Query page at a time, the next page
-   * asked for while this one is consumed.
+   * Every item of one partition whose sort key starts with `prefix` (every family item: `KK#`), in
+   * sort key order, a Query page at a time, the next page asked for while this one is consumed.
    */
   private async *partition(
     pk: string,
     projection: string | undefined,
     consistent: boolean,
+    prefix = 'KK#',
   ): AsyncGenerator<Item> {
     const page = (start: Item | undefined) =>
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kk)',
-          ExpressionAttributeValues: { ':pk': pk, ':kk': 'KK#' },
+          ExpressionAttributeValues: { ':pk': pk, ':kk': prefix },
           ...(projection ? { ProjectionExpression: projection } : {}),
           ConsistentRead: consistent,
           ExclusiveStartKey: start,

@@ -29,6 +29,8 @@ import { bankReportPath } from './storage-keys.ts';
  * | tahap                | TAHAP#<tahapId>                 | TAHAP         | TAHAP / <year>-<number, 2 digits>    |
  * | eligibility verdict  | ELIG#<tahapId>#<runId>#<desaCode> | KK#<noKk>   |                                      |
  * | eligibility tally    | ELIGSUM#<tahapId>#<runId>       | REGION#<region> |                                    |
+ * | relawan assignment   | VERVALDESA#<tahapId>#<desaCode> | RELAWAN#<sub> | RELAWAN#<tahapId>#<sub> / <desaCode>  |
+ * | verval result        | VERVAL#<tahapId>#<desaCode>     | KK#<noKk>     |                                      |
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -243,6 +245,13 @@ export const exclusionEntryKey = (
     sk: entry.nik ? `N#${entry.nik}` : `K#${number}`,
   };
 };
+
+export const assignmentKey = (tahapId: string, desaCode: string, sub: string) => ({
+  pk: `VERVALDESA#${tahapId}#${desaCode}`,
+  sk: `RELAWAN#${sub}`,
+});
+export const assignmentsOfRelawan = (tahapId: string, sub: string) => `RELAWAN#${tahapId}#${sub}`;
+export const vervalPartition = (tahapId: string, desaCode: string) => `VERVAL#${tahapId}#${desaCode}`;
 
 export const paymentPartition = (shard: number) => `PAYMENT#${String(shard).padStart(2, '0')}`;
 

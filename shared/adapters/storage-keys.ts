@@ -17,6 +17,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/disbursements/<yyyy-mm-dd>/<file>`      | the bank report import       |
  * | documents | `reports/imports/<importId>.csv`                 | the family file imports      |
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
+ * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
  * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
@@ -30,6 +31,8 @@ export const PREFIXES = {
   importReports: 'reports/imports/',
   /** Cross-check reports of DTSEN snapshots, in the documents bucket. */
   snapshotReports: 'reports/snapshots/',
+  /** Files the system generates for people to download (verval sheets), in the documents bucket. */
+  files: 'files/',
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
@@ -88,6 +91,7 @@ export const IMPORT_KIND_FOLDERS = {
   DTSEN_KELUARGA: 'dtsen-keluarga',
   DTSEN_ANGGOTA: 'dtsen-anggota',
   PENGECUALIAN: 'pengecualian',
+  HASIL_VERVAL: 'hasil-verval',
 } as const satisfies Record<ImportKind, string>;
 
 export interface ImportKey {
@@ -126,6 +130,10 @@ export const snapshotReportKey = (
   versionDate: string,
   pair: { families: string; members: string },
 ) => `${PREFIXES.snapshotReports}${region}/${versionDate}/${pair.families}-${pair.members}.csv`;
+
+/** A desa's verval sheet for the tahap's eligibility run (the same run always makes the same sheet). */
+export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string) =>
+  `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
 
 // --- Bank disbursement reports ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   [QUEUES.checks.envVar]: z.string().optional(),
   [QUEUES.decree.envVar]: z.string().optional(),
   [QUEUES.reconciliation.envVar]: z.string().optional(),
+  [QUEUES.families.envVar]: z.string().optional(),
   /** Agencies (OPD codes) whose sign-off every proposal needs, comma-separated. */
   REQUIRED_AGENCIES: z
     .string()
@@ -49,6 +50,7 @@ export interface Env {
   readonly checksQueueUrl: string | undefined;
   readonly decreeQueueUrl: string | undefined;
   readonly reconciliationQueueUrl: string | undefined;
+  readonly familiesQueueUrl: string | undefined;
   readonly requiredAgencies: readonly string[];
   readonly limits: ImportLimits;
   readonly presignTtlSeconds: number;
@@ -74,6 +76,7 @@ export function env(): Env {
     checksQueueUrl: raw[QUEUES.checks.envVar] as string | undefined,
     decreeQueueUrl: raw[QUEUES.decree.envVar] as string | undefined,
     reconciliationQueueUrl: raw[QUEUES.reconciliation.envVar] as string | undefined,
+    familiesQueueUrl: raw[QUEUES.families.envVar] as string | undefined,
     requiredAgencies: raw.REQUIRED_AGENCIES,
     limits: {
       maxFileBytes: raw.MAX_FILE_BYTES,

@@ -16,7 +16,7 @@ export const SERVICE_NAME = 'khbs-bkk';
 export type MetricUnitName = 'Count' | 'Milliseconds' | 'Seconds';
 
 /** What a dashboard groups it under. */
-export type Capability = 'import' | 'workflow' | 'decree' | 'reconciliation';
+export type Capability = 'import' | 'workflow' | 'decree' | 'reconciliation' | 'families';
 
 export interface MetricSpec {
   readonly name: string;

@@ -7,6 +7,8 @@ import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
   DISBURSEMENT_FUNCTION,
+  FAMILIES_FUNCTION,
+  FAMILY_IMPORT_FUNCTION,
   IMPORT_FUNCTION,
   RECONCILE_FUNCTION,
   ROUTES,
@@ -59,6 +61,10 @@ function functionOfRoute(route: RouteSpec): string {
 const importFunctionId = (): string => logicalIdOf(app.api.importPipeline.function);
 /** The bank disbursement report import (`DISBURSEMENT_FUNCTION`), triggered by `disbursements/`. */
 const bankReportFunctionId = (): string => logicalIdOf(app.api.importPipeline.bankReportFunction);
+/** The family file import (`FAMILY_IMPORT_FUNCTION`), triggered by `imports/`. */
+const familyImportFunctionId = (): string => logicalIdOf(app.api.families.importFunction);
+/** The family jobs worker (`FAMILIES_FUNCTION`), on the families queue. */
+const familiesFunctionId = (): string => logicalIdOf(app.api.families.function);
 /** The reconciliation job (`RECONCILE_FUNCTION`). */
 const reconcileFunctionId = (): string => logicalIdOf(app.api.reconciliation.function);
 /** The pipeline watchdog (`WATCHDOG_FUNCTION`). */
@@ -72,12 +78,15 @@ const backgroundFunctionIds = (): string[] => [
   logicalIdOf(app.api.checks.function),
   logicalIdOf(app.api.decree.function),
   logicalIdOf(app.api.outboxRelay.function),
+  familyImportFunctionId(),
+  familiesFunctionId(),
 ];
-/** The two S3-triggered imports, each with what makes it differ. */
+/** The three S3-triggered imports, each with what makes it differ. */
 const s3Imports = () =>
   [
     { name: IMPORT_FUNCTION.id, id: importFunctionId(), prefix: PREFIXES.uploads },
     { name: DISBURSEMENT_FUNCTION.id, id: bankReportFunctionId(), prefix: PREFIXES.disbursements },
+    { name: FAMILY_IMPORT_FUNCTION.id, id: familyImportFunctionId(), prefix: PREFIXES.imports },
   ] as const;
 
 function routeById(id: string): RouteSpec {
@@ -116,6 +125,8 @@ describe('KhbsApi: one function per route', () => {
       WATCHDOG_FUNCTION,
       CHECKS_FUNCTION,
       DECREE_FUNCTION,
+      FAMILY_IMPORT_FUNCTION,
+      FAMILIES_FUNCTION,
       PRE_TOKEN_FUNCTION,
     ];
     for (const entry of [...ROUTES.map((r) => r.entry), ...background.map((f) => f.entry)]) {
@@ -126,6 +137,8 @@ describe('KhbsApi: one function per route', () => {
     expect(app.api.importPipeline.bankReportFunction.node.id).toBe(DISBURSEMENT_FUNCTION.id);
     expect(app.api.reconciliation.function.node.id).toBe(RECONCILE_FUNCTION.id);
     expect(app.api.watchdog.function.node.id).toBe(WATCHDOG_FUNCTION.id);
+    expect(app.api.families.importFunction.node.id).toBe(FAMILY_IMPORT_FUNCTION.id);
+    expect(app.api.families.function.node.id).toBe(FAMILIES_FUNCTION.id);
     expect(app.api.directory.preTokenFunction.node.id).toBe(PRE_TOKEN_FUNCTION.id);
   });
 
@@ -135,7 +148,7 @@ describe('KhbsApi: one function per route', () => {
       ...backgroundFunctionIds(),
       logicalIdOf(app.api.directory.preTokenFunction),
     ]);
-    expect(ours.size).toBe(ROUTES.length + 7 + 1);
+    expect(ours.size).toBe(ROUTES.length + 9 + 1);
     const others = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => !ours.has(id));
     expect(others).toHaveLength(1);
     expect(others[0]).toMatch(/^BucketNotificationsHandler/);
@@ -308,7 +321,7 @@ describe('KhbsApi: the stage', () => {
 describe('KhbsApi: the import pipeline', () => {
   const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-  it('invokes the recipient import under uploads/ and the bank report import under disbursements/ of the uploads bucket', () => {
+  it('invokes the recipient import under uploads/, the bank report import under disbursements/ and the family import under imports/ of the uploads bucket', () => {
     const [, notification] = onlyResource(template, 'Custom::S3BucketNotifications');
     expect(flatResource(notification.BucketName, labels)).toBe('<uploads>');
     // Lambda configurations only (no queue or topic), one per import, each on its own prefix.
@@ -328,12 +341,17 @@ describe('KhbsApi: the import pipeline', () => {
     }
     expect(PREFIXES.uploads).toBe('uploads/');
     expect(PREFIXES.disbursements).toBe('disbursements/');
-    // Neither prefix contains the other: a file starts exactly one of the two imports.
-    expect(PREFIXES.uploads.startsWith(PREFIXES.disbursements)).toBe(false);
-    expect(PREFIXES.disbursements.startsWith(PREFIXES.uploads)).toBe(false);
+    expect(PREFIXES.imports).toBe('imports/');
+    // No prefix contains another (S3 refuses overlapping filters): a file starts exactly one import.
+    const prefixes = s3Imports().map((i) => i.prefix);
+    for (const [i, a] of prefixes.entries()) {
+      for (const [j, b] of prefixes.entries()) {
+        if (i !== j) expect(a.startsWith(b), `${a} / ${b}`).toBe(false);
+      }
+    }
   });
 
-  it('lets S3 invoke the two imports, from the uploads bucket only, and no other function', () => {
+  it('lets S3 invoke the three imports, from the uploads bucket only, and no other function', () => {
     const fromS3 = Object.values(template.findResources('AWS::Lambda::Permission') as Resources)
       .map((r) => r.Properties ?? {})
       .filter((p) => p.Principal === 's3.amazonaws.com');
@@ -389,6 +407,12 @@ describe('KhbsApi: the import pipeline', () => {
       EphemeralStorage: { Size: 2048 },
     });
     expect(functions[bankReportFunctionId()]?.Properties).toMatchObject({ Timeout: 15 * 60 });
+    // The family import is shaped as the recipient import (DTSEN files are province-sized).
+    expect(functions[familyImportFunctionId()]?.Properties).toMatchObject({
+      Timeout: 15 * 60,
+      MemorySize: 2048,
+      EphemeralStorage: { Size: 2048 },
+    });
   });
 
   it('alarms on each import function’s errors, with its own alarm, and on any message in the failure queue', () => {
@@ -412,6 +436,10 @@ describe('KhbsApi: the import pipeline', () => {
     expect(propertiesOf(template, logicalIdOf(errorsAlarm))).toMatchObject({
       MetricName: 'Errors',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: importFunctionId() } }],
+    });
+    expect(propertiesOf(template, logicalIdOf(app.api.families.importErrorsAlarm))).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: familyImportFunctionId() } }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -532,6 +560,44 @@ describe('KhbsApi: least privilege', () => {
       `<documents>/${PREFIXES.bankReportErrors}*`,
     ]);
     expect(statementsAllowing(statements, 's3:DeleteObject')).toEqual([]);
+    expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
+  });
+
+  it('the family import reads only imports/ of uploads, writes the table, and puts only under reports/imports/ of documents', () => {
+    const { statements, managedPolicies } = permissionsOf(template, familyImportFunctionId());
+    expect(managedPolicies).toEqual([]);
+    // TransactWriteItems (the closing write with the outbox item) is authorised as the item writes.
+    expect(resourcesAllowed(statements, 'dynamodb:PutItem')).toEqual(['<table>', '<table>/index/*']);
+    expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
+    expect(resourcesAllowed(statements, 's3:GetObject')).toEqual([
+      '<uploads>',
+      `<uploads>/${PREFIXES.imports}*`,
+    ]);
+    expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([`<documents>/${PREFIXES.importReports}*`]);
+    expect(statementsAllowing(statements, 's3:PutObjectRetention')).toEqual([]);
+    expect(statementsAllowing(statements, 's3:PutObjectLegalHold')).toEqual([]);
+    const s3Resources = statements
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))
+      .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)));
+    expect(s3Resources.filter((r) => r.startsWith('<documents>'))).toEqual([
+      `<documents>/${PREFIXES.importReports}*`,
+    ]);
+    expect(statementsAllowing(statements, 's3:DeleteObject')).toEqual([]);
+    expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
+  });
+
+  it('the families worker writes the table and puts only under reports/snapshots/ of documents, reading no file', () => {
+    const { statements, managedPolicies } = permissionsOf(template, familiesFunctionId());
+    expect(managedPolicies).toEqual([]);
+    expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
+    expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([
+      `<documents>/${PREFIXES.snapshotReports}*`,
+    ]);
+    const s3Resources = statements
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))
+      .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)));
+    expect(s3Resources).toEqual([`<documents>/${PREFIXES.snapshotReports}*`]);
+    expect(statementsAllowing(statements, 's3:GetObject')).toEqual([]);
     expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
   });
 

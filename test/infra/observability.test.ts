@@ -56,7 +56,7 @@ function bodyOf(capability: Capability): string {
 /** How a search expression names a metric, as it reads in the serialised body (quotes escaped). */
 const searchFor = (spec: MetricSpec): string => `MetricName=\\"${spec.name}\\"`;
 
-const CAPABILITIES: Capability[] = ['import', 'workflow', 'decree', 'reconciliation'];
+const CAPABILITIES: Capability[] = ['import', 'workflow', 'decree', 'reconciliation', 'families'];
 
 describe('KhbsApi: dashboards and business alarms', () => {
   it('has one dashboard per capability, named for it', () => {
@@ -101,6 +101,17 @@ describe('KhbsApi: dashboards and business alarms', () => {
     expect(importBody).toContain(logicalIdOf(app.api.importPipeline.errorsAlarm));
     expect(bodyOf('decree')).toContain(logicalIdOf(app.api.decree.deadLetterAlarm));
     expect(bodyOf('workflow')).toContain('"AWS/SQS","ApproximateAgeOfOldestMessage"');
+    // The family programme: both functions, its queue and its alarms on a dashboard of its own.
+    const families = bodyOf('families');
+    for (const construct of [
+      app.api.families.importFunction,
+      app.api.families.function,
+      app.api.families.queue,
+      app.api.families.importErrorsAlarm,
+      app.api.families.deadLetterAlarm,
+    ]) {
+      expect(families).toContain(logicalIdOf(construct));
+    }
   });
 
   it('alarms on files never imported, lists stuck, hand-offs undelivered, decree PDFs and pre-flights, money findings', () => {

@@ -5,6 +5,7 @@ import { PREFIXES, QUEUES } from '#shared/resources.ts';
 import {
   CHECKS_FUNCTION,
   DECREE_FUNCTION,
+  FAMILIES_FUNCTION,
   RECONCILE_FUNCTION,
   ROUTES,
   type RouteSpec,
@@ -12,6 +13,7 @@ import {
 import {
   CHECKS_WORKER,
   DECREE_WORKER,
+  FAMILIES_WORKER,
   RECONCILE_WORKER,
   RELAY_WORKER,
   VISIBILITY_TIMEOUT_FACTOR,
@@ -36,7 +38,7 @@ import {
 
 /**
  * The checks worker and its queue, the decree queue, the reconciliation job with its queue and
- * daily schedule, and who may send to which queue: the work queues as deployed. (The watchdog has
+ * daily schedule, the family jobs worker and its queue, and who may send to which queue: the work queues as deployed. (The watchdog has
  * no queue: `watchdog.test.ts`.)
  */
 
@@ -51,19 +53,23 @@ let ids: {
   decreeDlq: string;
   reconciliationQueue: string;
   reconciliationDlq: string;
+  familiesQueue: string;
+  familiesDlq: string;
   importFailures: string;
   worker: string;
   decreeWorker: string;
   reconcile: string;
   importFunction: string;
   bankReportFunction: string;
+  familyImport: string;
+  families: string;
   rule: string;
 };
 
 beforeAll(() => {
   app = synthKhbsApp();
   template = app.apiTemplate;
-  const { checks, decree, importPipeline, reconciliation } = app.api;
+  const { checks, decree, importPipeline, reconciliation, families } = app.api;
   ids = {
     checksQueue: logicalIdOf(checks.queue),
     checksDlq: logicalIdOf(checks.deadLetterQueue),
@@ -71,12 +77,16 @@ beforeAll(() => {
     decreeDlq: logicalIdOf(decree.deadLetterQueue),
     reconciliationQueue: logicalIdOf(reconciliation.queue),
     reconciliationDlq: logicalIdOf(reconciliation.deadLetterQueue),
+    familiesQueue: logicalIdOf(families.queue),
+    familiesDlq: logicalIdOf(families.deadLetterQueue),
     importFailures: logicalIdOf(importPipeline.failureQueue),
     worker: logicalIdOf(checks.function),
     decreeWorker: logicalIdOf(decree.function),
     reconcile: logicalIdOf(reconciliation.function),
     importFunction: logicalIdOf(importPipeline.function),
     bankReportFunction: logicalIdOf(importPipeline.bankReportFunction),
+    familyImport: logicalIdOf(families.importFunction),
+    families: logicalIdOf(families.function),
     rule: logicalIdOf(reconciliation.rule),
   };
   labels = {
@@ -87,9 +97,12 @@ beforeAll(() => {
     [ids.decreeDlq]: 'decree-dlq',
     [ids.reconciliationQueue]: 'reconciliation',
     [ids.reconciliationDlq]: 'reconciliation-dlq',
+    [ids.familiesQueue]: 'families',
+    [ids.familiesDlq]: 'families-dlq',
     [ids.importFailures]: 'import-failures',
     [ids.importFunction]: 'import-function',
     [ids.bankReportFunction]: 'bank-report-function',
+    [ids.familyImport]: 'family-import-function',
   };
 }, SYNTH_TIMEOUT_MS);
 
@@ -215,6 +228,9 @@ describe('KhbsApi: the checks worker', () => {
     expect(propsOf(ids.reconciliationQueue).VisibilityTimeout).toBeGreaterThanOrEqual(
       VISIBILITY_TIMEOUT_FACTOR * (propsOf(ids.reconcile).Timeout as number),
     );
+    expect(propsOf(ids.familiesQueue).VisibilityTimeout).toBeGreaterThanOrEqual(
+      VISIBILITY_TIMEOUT_FACTOR * (propsOf(ids.families).Timeout as number),
+    );
   });
 
   it('grants the worker the table, its own queue (consume only: re-checks go through the outbox), and nothing else', () => {
@@ -227,7 +243,7 @@ describe('KhbsApi: the checks worker', () => {
     expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual([]);
     const touched = statements
       .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)))
-      .filter((r) => /decree|dlq|import-failures|reconciliation|function/.test(r));
+      .filter((r) => /decree|dlq|import-failures|reconciliation|families|function/.test(r));
     expect(touched).toEqual([]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:'))).toEqual([]);
     const starActions = statements.filter((s) => resourcesOf(s).includes('*')).flatMap(actionsOf);
@@ -359,15 +375,66 @@ describe('KhbsApi: the reconciliation job', () => {
   });
 });
 
+describe('KhbsApi: the family jobs worker', () => {
+  it('consumes the families queue one job per invocation, two at most at once, with partial batch responses', () => {
+    expect(mappingOf(ids.families)).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [ids.familiesQueue, 'Arn'] },
+      FunctionName: { Ref: ids.families },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(FAMILIES_WORKER).toMatchObject({ batchSize: 1, maxConcurrency: 2 });
+  });
+
+  it('runs the families handler for 15 minutes with 3008 MB (eligibility over every family of the province)', () => {
+    expect(app.api.families.function.node.id).toBe(FAMILIES_FUNCTION.id);
+    expect(propsOf(ids.families)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Timeout: 15 * 60,
+      MemorySize: 3008,
+    });
+    expect(FAMILIES_WORKER).toMatchObject({ timeoutSeconds: 15 * 60, memoryMb: 3008 });
+    // It consumes its queue; it never sends to it (a follow-up job goes through the outbox).
+    expect(variables(ids.families)).not.toHaveProperty(QUEUES.families.envVar);
+  });
+
+  it('takes only its own queue, sends to none, reads no file, and puts only under reports/snapshots/', () => {
+    const { statements, managedPolicies } = permissionsOf(template, ids.families);
+    expect(managedPolicies).toEqual([]);
+    expect(resourcesAllowed(statements, 'sqs:ReceiveMessage')).toEqual(['<families>']);
+    expect(resourcesAllowed(statements, 'sqs:DeleteMessage')).toEqual(['<families>']);
+    expect(statementsAllowing(statements, 'sqs:SendMessage')).toEqual([]);
+    expect(PREFIXES.snapshotReports).toBe('reports/snapshots/');
+    expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([
+      `<documents>/${PREFIXES.snapshotReports}*`,
+    ]);
+    expect(statementsAllowing(statements, 's3:GetObject')).toEqual([]);
+    expect(statementsAllowing(statements, 's3:PutObjectRetention')).toEqual([]);
+    expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
+    const starActions = statements.filter((s) => resourcesOf(s).includes('*')).flatMap(actionsOf);
+    expect(starActions.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('alarms on worker errors', () => {
+    expect(propsOf(logicalIdOf(app.api.families.errorsAlarm))).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.families } }],
+    });
+  });
+});
+
 describe('KhbsApi: the work queues and their dead-letter queues', () => {
   const pairs = () =>
     [
       { spec: QUEUES.checks, queue: ids.checksQueue, dlq: ids.checksDlq },
       { spec: QUEUES.decree, queue: ids.decreeQueue, dlq: ids.decreeDlq },
       { spec: QUEUES.reconciliation, queue: ids.reconciliationQueue, dlq: ids.reconciliationDlq },
+      { spec: QUEUES.families, queue: ids.familiesQueue, dlq: ids.familiesDlq },
     ] as const;
 
-  it('has exactly the import failure queue, the three work queues and their DLQs', () => {
+  it('has exactly the import failure queue, the four work queues and their DLQs', () => {
     expect(Object.keys(template.findResources('AWS::SQS::Queue')).sort()).toEqual(
       [
         ids.importFailures,
@@ -377,6 +444,8 @@ describe('KhbsApi: the work queues and their dead-letter queues', () => {
         ids.decreeDlq,
         ids.reconciliationQueue,
         ids.reconciliationDlq,
+        ids.familiesQueue,
+        ids.familiesDlq,
       ].sort(),
     );
     // One work queue (with its DLQ) per QUEUES entry that declares a dead letter.
@@ -443,6 +512,8 @@ describe('KhbsApi: the work queues and their dead-letter queues', () => {
       'DecreeQueueUrl',
       'DecreeDeadLetterQueueUrl',
       'ReconciliationQueueUrl',
+      'FamiliesQueueUrl',
+      'FamiliesDeadLetterQueueUrl',
     ]) {
       template.hasOutput(name, {});
     }
@@ -459,7 +530,7 @@ describe('KhbsApi: who may send to which queue', () => {
       expect(statementsAllowing(statements, 'sqs:ReceiveMessage'), route.id).toEqual([]);
       expect(statementsAllowing(statements, 'sqs:DeleteMessage'), route.id).toEqual([]);
       const env = variables(id);
-      for (const name of ['checks', 'decree', 'reconciliation'] as const) {
+      for (const name of ['checks', 'decree', 'reconciliation', 'families'] as const) {
         expect(env[QUEUES[name].envVar], `${route.id} ${QUEUES[name].envVar}`).toBeUndefined();
       }
     }
@@ -489,26 +560,29 @@ describe('KhbsApi: who may send to which queue', () => {
     return access;
   }
 
-  it('nothing but the two import functions may send to the import failure queue', () => {
+  it('nothing but the three import functions may send to the import failure queue', () => {
     const senders = [...queueAccess('sqs:SendMessage')]
       .filter(([, queues]) => queues.includes('<import-failures>'))
       .map(([id]) => id);
-    expect(senders.sort()).toEqual([ids.bankReportFunction, ids.importFunction].sort());
+    expect(senders.sort()).toEqual([ids.bankReportFunction, ids.importFunction, ids.familyImport].sort());
   });
 
   it('nothing but the outbox relay sends to a work queue (the schedule sends through its queue policy)', () => {
     const relay = logicalIdOf(app.api.outboxRelay.function);
     const access = queueAccess('sqs:SendMessage');
     const senders = [...access].filter(([, queues]) =>
-      queues.some((queue) => ['<checks>', '<decree>', '<reconciliation>'].includes(queue)),
+      queues.some((queue) => ['<checks>', '<decree>', '<reconciliation>', '<families>'].includes(queue)),
     );
-    expect(Object.fromEntries(senders)).toEqual({ [relay]: ['<checks>', '<decree>', '<reconciliation>'] });
+    expect(Object.fromEntries(senders)).toEqual({
+      [relay]: ['<checks>', '<decree>', '<families>', '<reconciliation>'],
+    });
     // Nobody but a queue's own consumer reads it: the reconciliation job takes only its queue.
     const receivers = [...queueAccess('sqs:ReceiveMessage')].filter(([, queues]) => queues.length > 0);
     expect(Object.fromEntries(receivers)).toEqual({
       [ids.worker]: ['<checks>'],
       [ids.decreeWorker]: ['<decree>'],
       [ids.reconcile]: ['<reconciliation>'],
+      [ids.families]: ['<families>'],
     });
     // Nothing sends to a dead-letter queue itself: SQS moves messages there, EventBridge through its policy.
     for (const [id, queues] of access) {
@@ -555,12 +629,13 @@ describe('KhbsApi: the outbox relay', () => {
     expect(RELAY_WORKER.sweepOlderThanSeconds).toBeLessThan(RELAY_WORKER.sweepEveryMinutes * 60);
   });
 
-  it('may send to the three work queues, read the PENDING index and mark outbox items, nothing more', () => {
+  it('may send to the four work queues, read the PENDING index and mark outbox items, nothing more', () => {
     const { statements, managedPolicies } = permissionsOf(template, relayId());
     expect(managedPolicies).toEqual([]);
     expect(resourcesAllowed(statements, 'sqs:SendMessage')).toEqual([
       '<checks>',
       '<decree>',
+      '<families>',
       '<reconciliation>',
     ]);
     const dynamo = statements.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
@@ -578,6 +653,7 @@ describe('KhbsApi: the outbox relay', () => {
       [QUEUES.checks.envVar]: { Ref: ids.checksQueue },
       [QUEUES.decree.envVar]: { Ref: ids.decreeQueue },
       [QUEUES.reconciliation.envVar]: { Ref: ids.reconciliationQueue },
+      [QUEUES.families.envVar]: { Ref: ids.familiesQueue },
     });
   });
 

@@ -181,7 +181,7 @@ describe('alarms notify someone', () => {
       const redrive = queue.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
       if (redrive?.deadLetterTargetArn) deadEnds.add(getAttTarget(redrive.deadLetterTargetArn));
     }
-    expect(deadEnds.size).toBe(4);
+    expect(deadEnds.size).toBe(5);
     for (const queueId of deadEnds) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
@@ -193,9 +193,11 @@ describe('alarms notify someone', () => {
     }
   });
 
-  it('alarms on the errors of every worker, both imports and the Cognito trigger, each on its own', () => {
-    const { checks, decree, reconciliation, importPipeline, directory } = app.api;
+  it('alarms on the errors of every worker, every import and the Cognito trigger, each on its own', () => {
+    const { checks, decree, reconciliation, importPipeline, directory, families } = app.api;
     const functions = [
+      families.importFunction,
+      families.function,
       checks.function,
       decree.function,
       reconciliation.function,

@@ -68,7 +68,19 @@ export type RouteId =
   | 'StartReconciliation'
   | 'ListReconciliations'
   | 'GetReconciliation'
-  | 'GetAudit';
+  | 'GetAudit'
+  | 'CreateImport'
+  | 'GetImport'
+  | 'ListImports'
+  | 'ListSnapshots'
+  | 'GetSnapshot'
+  | 'ListExclusionLists'
+  | 'CreateTahap'
+  | 'ListTahap'
+  | 'GetTahap'
+  | 'RequestEligibility'
+  | 'GetTahapSummary'
+  | 'SearchTahapFamilies';
 
 const handlers = new Map<string, Promise<ApiHandler>>();
 

@@ -13,6 +13,7 @@ export const IMPORT_KIND_LABEL: Readonly<Record<ImportKind, string>> = {
   DTSEN_KELUARGA: 'Ekstrak keluarga (DTSEN)',
   DTSEN_ANGGOTA: 'Ekstrak anggota (DTSEN)',
   PENGECUALIAN: 'Daftar pengecualian',
+  HASIL_VERVAL: 'Hasil verifikasi dan validasi lapangan',
 };
 
 /** The cross-check's findings (`SNAPSHOT_PROBLEMS` of `snapshot-check.ts`), in words. */

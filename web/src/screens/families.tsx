@@ -288,7 +288,8 @@ function importNote(item: Pick<ImportView, 'versionDate' | 'list'>): string {
 
 // ─── The upload form ───────────────────────────────────────────────────────────────────────────
 
-type Kind = keyof typeof IMPORT_KIND_LABEL;
+/** What this form uploads (verval results come back through their own screen). */
+type Kind = 'DTSEN_KELUARGA' | 'DTSEN_ANGGOTA' | 'PENGECUALIAN';
 
 /** Today in WIB, `YYYY-MM-DD` (a version date may not be later). */
 const todayInWib = (): string =>

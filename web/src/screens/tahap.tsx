@@ -682,9 +682,10 @@ function Summary({ tahap }: { tahap: TahapView }) {
             <>
               {counts ? <RegionFacts counts={counts} /> : null}
               <form class="filters" aria-label="Saring keluarga" onSubmit={(event) => event.preventDefault()}>
-                <label>
-                  Keluarga
+                <div class="field">
+                  <label for="saring-keluarga">Tampilkan keluarga</label>
                   <select
+                    id="saring-keluarga"
                     name="status"
                     value={status ?? ''}
                     onChange={(event) =>
@@ -698,7 +699,7 @@ function Summary({ tahap }: { tahap: TahapView }) {
                     <option value="EXCLUDED">Dikecualikan</option>
                     <option value="ELIGIBLE">Layak</option>
                   </select>
-                </label>
+                </div>
               </form>
               <DesaFamilies
                 key={`${desa}-${status ?? ''}`}

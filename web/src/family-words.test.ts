@@ -160,7 +160,7 @@ describe('family routes', () => {
   it('shows the sections by capability', () => {
     const labels = (capabilities: Parameters<typeof sectionsFor>[0]) =>
       sectionsFor(capabilities).map((section) => section.label);
-    expect(labels(['imports:read', 'tahap:read'])).toEqual(['Data keluarga', 'Daftar pengecualian', 'Tahap']);
+    expect(labels(['imports:read', 'tahap:read'])).toEqual(['Data keluarga', 'Tahap']);
     expect(labels(['tahap:read'])).toEqual(['Tahap']);
   });
 });

@@ -33,18 +33,10 @@ export const SECTIONS: readonly Section[] = [
   {
     label: 'Data keluarga',
     description:
-      'Snapshot DTSEN per kabupaten/kota (berkas keluarga dan anggota), hasil impornya, dan unggah berkas baru.',
+      'Snapshot DTSEN per kabupaten/kota (berkas keluarga dan anggota), hasil impornya, daftar pengecualian program lain (PKH, BPNT, BLT Dana Desa), dan unggah berkas baru.',
     href: '/data-keluarga',
     needs: 'imports:read',
-    pages: ['family-data', 'family-import', 'snapshot'],
-  },
-  {
-    label: 'Daftar pengecualian',
-    description:
-      'Daftar penerima program lain (PKH, BPNT, BLT Dana Desa) yang dipakai pemeriksaan kelayakan.',
-    href: '/pengecualian',
-    needs: 'imports:read',
-    pages: ['exclusion-lists'],
+    pages: ['family-data', 'family-import', 'snapshot', 'exclusion-lists'],
   },
   {
     label: 'Tahap',

@@ -94,6 +94,20 @@ function RegionPicker({
   );
 }
 
+/** The section's two lists, as tabs (links: each is a page of its own, with its own address). */
+function SectionTabs({ current }: { current: 'family-data' | 'exclusion-lists' }) {
+  return (
+    <nav class="tabs" aria-label="Bagian data keluarga">
+      <a href={pathTo.familyData()} aria-current={current === 'family-data' ? 'page' : undefined}>
+        Snapshot DTSEN dan impor
+      </a>
+      <a href={pathTo.exclusionLists()} aria-current={current === 'exclusion-lists' ? 'page' : undefined}>
+        Daftar pengecualian
+      </a>
+    </nav>
+  );
+}
+
 // ─── /data-keluarga ────────────────────────────────────────────────────────────────────────────
 
 export function FamilyDataPage() {
@@ -105,10 +119,11 @@ export function FamilyDataPage() {
       <PageTitle title="Data keluarga">
         <span id="judul-data-keluarga">Data keluarga</span>
       </PageTitle>
+      <SectionTabs current="family-data" />
       <p>
         Setiap snapshot DTSEN terdiri atas dua berkas dengan tanggal versi yang sama: ekstrak keluarga dan
         ekstrak anggota. Setelah keduanya masuk, sistem memeriksa silang keduanya; snapshot yang siap dapat
-        dipakai tahap. Lihat juga <a href={pathTo.exclusionLists()}>daftar pengecualian</a>.
+        dipakai tahap.
       </p>
       {own ? (
         <p class="upload-region">
@@ -823,6 +838,7 @@ export function ExclusionListsPage() {
       <PageTitle title="Daftar pengecualian">
         <span id="judul-pengecualian">Daftar pengecualian</span>
       </PageTitle>
+      <SectionTabs current="exclusion-lists" />
       <p>
         Keluarga yang tercantum dalam daftar penerima program lain (PKH, BPNT, BLT Dana Desa) tidak ikut KHBS.
         Pemeriksaan kelayakan memakai daftar terbaru dari setiap program dan sumber; daftar yang lebih lama
@@ -830,7 +846,7 @@ export function ExclusionListsPage() {
         {scope?.capabilities.has('imports:create') ? (
           <>
             {' '}
-            Unggah daftar baru dari <a href={pathTo.familyData()}>Data keluarga</a>.
+            Unggah daftar baru dari halaman <a href={pathTo.familyData()}>Snapshot DTSEN dan impor</a>.
           </>
         ) : null}
       </p>

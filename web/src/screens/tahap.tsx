@@ -466,7 +466,11 @@ function Eligibility(props: { tahap: TahapView; mayManage: boolean; onRequested:
       ) : null}
       {props.mayManage ? (
         <>
-          <ActionOutcome<'RequestEligibility'> result={request.last} done="Pemeriksaan kelayakan diminta." />
+          {/* "Requested" says nothing more once the run's own state shows it ran. */}
+          <ActionOutcome<'RequestEligibility'>
+            result={request.last?.kind === 'done' && !running ? undefined : request.last}
+            done="Pemeriksaan kelayakan diminta."
+          />
           <div class="actions">
             <button
               type="button"

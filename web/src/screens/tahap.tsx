@@ -758,59 +758,62 @@ function CountsTable(props: {
   const withQuota = props.rows.some((row) => row.quota !== undefined);
   if (props.rows.length === 0) return <p class="empty">Tidak ada keluarga di wilayah ini.</p>;
   return (
-    <ScrollTable label={props.caption}>
-      <table class="table" data-testid={props.testId}>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{props.place}</th>
-            <th scope="col" class="num">
-              Keluarga
-            </th>
-            <th scope="col" class="num">
-              Layak
-            </th>
-            <th scope="col" class="num">
-              Dikecualikan
-            </th>
-            {reasons.map((reason) => (
-              <th key={reason} scope="col" class="num reason-col">
-                {reasonLabel(reason)}
-              </th>
-            ))}
-            {withQuota ? (
+    <>
+      <h3 id={`judul-${props.testId}`}>{props.caption}</h3>
+      <ScrollTable label={props.caption}>
+        <table class="table" data-testid={props.testId}>
+          <caption class="sr-only">{props.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{props.place}</th>
               <th scope="col" class="num">
-                Kuota (terpilih / cadangan)
+                Keluarga
               </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((row) => (
-            <tr key={row.key} data-place={row.key}>
-              <th scope="row">
-                <a href={row.href}>{row.label}</a>
+              <th scope="col" class="num">
+                Layak
               </th>
-              <td class="num">{formatNumber(row.counts.families)}</td>
-              <td class="num">{formatNumber(row.counts.eligible)}</td>
-              <td class="num">{formatNumber(row.counts.excluded)}</td>
+              <th scope="col" class="num">
+                Dikecualikan
+              </th>
               {reasons.map((reason) => (
-                <td key={reason} class="num" data-reason={reason}>
-                  {formatNumber(row.counts.byReason[reason] ?? 0)}
-                </td>
+                <th key={reason} scope="col" class="num reason-col">
+                  {reasonLabel(reason)}
+                </th>
               ))}
               {withQuota ? (
-                <td class="num">
-                  {row.quota
-                    ? `${formatNumber(row.quota.quota)} (${formatNumber(row.quota.selected)} / ${formatNumber(row.quota.reserve)})`
-                    : '—'}
-                </td>
+                <th scope="col" class="num">
+                  Kuota (terpilih / cadangan)
+                </th>
               ) : null}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollTable>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr key={row.key} data-place={row.key}>
+                <th scope="row">
+                  <a href={row.href}>{row.label}</a>
+                </th>
+                <td class="num">{formatNumber(row.counts.families)}</td>
+                <td class="num">{formatNumber(row.counts.eligible)}</td>
+                <td class="num">{formatNumber(row.counts.excluded)}</td>
+                {reasons.map((reason) => (
+                  <td key={reason} class="num" data-reason={reason}>
+                    {formatNumber(row.counts.byReason[reason] ?? 0)}
+                  </td>
+                ))}
+                {withQuota ? (
+                  <td class="num">
+                    {row.quota
+                      ? `${formatNumber(row.quota.quota)} (${formatNumber(row.quota.selected)} / ${formatNumber(row.quota.reserve)})`
+                      : '—'}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
+    </>
   );
 }
 

@@ -46,8 +46,17 @@ export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataR
       grantReadBucket(fn, data.documentsBucket, 'reports and decrees, handed out through presigned GET URLs');
       break;
     case 'files':
-      grantReadBucket(fn, data.documentsBucket, 'the files it generates, handed out through presigned GET URLs');
-      grantPutPrefix(fn, data.documentsBucket, PREFIXES.files, 'generated files for download (verval sheets)');
+      grantReadBucket(
+        fn,
+        data.documentsBucket,
+        'the files it generates, handed out through presigned GET URLs',
+      );
+      grantPutPrefix(
+        fn,
+        data.documentsBucket,
+        PREFIXES.files,
+        'generated files for download (verval sheets)',
+      );
       break;
     case undefined:
       break;

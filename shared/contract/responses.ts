@@ -181,7 +181,9 @@ export const TahapFamilyPageSchema = z.object({
 // ─── Verval ─────────────────────────────────────────────────────────────────────────────────────
 
 export const AssignmentListSchema = z.object({
-  items: z.array(AssignmentSchema.omit({ assignedBy: true }).extend({ assignedBy: z.object({ name: z.string() }) })),
+  items: z.array(
+    AssignmentSchema.omit({ assignedBy: true }).extend({ assignedBy: z.object({ name: z.string() }) }),
+  ),
 });
 export const TahapFileSchema = z.object({
   /** Presigned, short-lived: the generated file. */

@@ -58,6 +58,8 @@ describe('the console', () => {
       'Beranda',
       'Usulan',
       'Unggah berkas',
+      'Data keluarga',
+      'Tahap',
       'SK Gubernur',
     ]);
     expect(await seriousViolations(page)).toEqual([]);

@@ -8,10 +8,12 @@ import { CallbackPage, NotFoundPage, SignInPage, WhoAmIPage } from './pages.tsx'
 import { followLink, type Route, useRoute } from './router.ts';
 import { AuditPage, AuditTrailPage } from './screens/audit.tsx';
 import { DecreePage, DecreesPage } from './screens/decrees.tsx';
+import { ExclusionListsPage, FamilyDataPage, FamilyImportPage, SnapshotPage } from './screens/families.tsx';
 import { ProposalPage } from './screens/proposal.tsx';
 import { ProposalsPage } from './screens/proposals.tsx';
 import { RecipientsPage } from './screens/recipients.tsx';
 import { ReconciliationPage, ReconciliationsPage } from './screens/reconciliation.tsx';
+import { TahapListPage, TahapPage } from './screens/tahap.tsx';
 import { UploadPage, UploadResultPage } from './screens/upload.tsx';
 import { SignedInProvider } from './session.tsx';
 import { VerifyPage } from './verify.tsx';
@@ -125,6 +127,18 @@ function SignedInScreen({ route }: { route: Route }) {
       return <ReconciliationsPage />;
     case 'reconciliation':
       return <ReconciliationPage runId={route.runId} />;
+    case 'family-data':
+      return <FamilyDataPage />;
+    case 'family-import':
+      return <FamilyImportPage importId={route.importId} />;
+    case 'snapshot':
+      return <SnapshotPage region={route.region} versionDate={route.versionDate} />;
+    case 'exclusion-lists':
+      return <ExclusionListsPage />;
+    case 'tahap-list':
+      return <TahapListPage />;
+    case 'tahap':
+      return <TahapPage tahapId={route.tahapId} />;
     default:
       return <WhoAmIPage />;
   }

@@ -46,6 +46,12 @@ describe('parseRoute', () => {
     'audit-trail': pathTo.audit('62.03-2026-S1'),
     reconciliations: pathTo.reconciliations(),
     reconciliation: pathTo.reconciliation('run-1'),
+    'family-data': pathTo.familyData({ kabupaten: '62.03' }),
+    'family-import': pathTo.familyImport('imp-1'),
+    snapshot: pathTo.snapshot('62.03', '2026-09-30'),
+    'exclusion-lists': pathTo.exclusionLists(),
+    'tahap-list': pathTo.tahapList(),
+    tahap: pathTo.tahap('2026-1', { kabupaten: '62.03', kecamatan: '62.03.01' }),
     'not-found': '/tidak-ada',
   };
 

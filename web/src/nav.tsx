@@ -31,6 +31,22 @@ export const SECTIONS: readonly Section[] = [
     pages: ['upload', 'upload-result'],
   },
   {
+    label: 'Data keluarga',
+    description:
+      'Snapshot DTSEN per kabupaten/kota (berkas keluarga dan anggota), hasil impornya, daftar pengecualian program lain (PKH, BPNT, BLT Dana Desa), dan unggah berkas baru.',
+    href: '/data-keluarga',
+    needs: 'imports:read',
+    pages: ['family-data', 'family-import', 'snapshot', 'exclusion-lists'],
+  },
+  {
+    label: 'Tahap',
+    description:
+      'Tahap penyaluran KHBS: besaran bantuan, rentang desil, snapshot, dan hasil pemeriksaan kelayakan keluarga.',
+    href: '/tahapan',
+    needs: 'tahap:read',
+    pages: ['tahap-list', 'tahap'],
+  },
+  {
     label: 'SK Gubernur',
     description: 'Keputusan yang telah diterbitkan: nomor, tanggal, status, jumlah, dan dokumen PDF-nya.',
     href: '/sk',

@@ -29,6 +29,19 @@ export type Route =
   /** `/rekonsiliasi`: runs; `/rekonsiliasi/{runId}`: one run. */
   | { readonly page: 'reconciliations' }
   | { readonly page: 'reconciliation'; readonly runId: string }
+  /**
+   * The family programme. Not `/imports`, `/snapshots`, `/exclusion-lists` nor `/tahap`: those are
+   * the API's paths. `/data-keluarga`: a region's DTSEN snapshots, its imports, the upload form;
+   * `/data-keluarga/impor/{importId}`: one import as it runs; `/data-keluarga/snapshot/{region}/{versionDate}`:
+   * one snapshot and its cross-check; `/pengecualian`: the exclusion lists.
+   */
+  | { readonly page: 'family-data' }
+  | { readonly page: 'family-import'; readonly importId: string }
+  | { readonly page: 'snapshot'; readonly region: string; readonly versionDate: string }
+  | { readonly page: 'exclusion-lists' }
+  /** `/tahapan`: the tahap (and, for an admin, a new one); `/tahapan/{id}`: one, its run and summary. */
+  | { readonly page: 'tahap-list' }
+  | { readonly page: 'tahap'; readonly tahapId: string }
   | { readonly page: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -39,6 +52,9 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/sk': { page: 'decrees' },
   '/jejak-audit': { page: 'audit' },
   '/rekonsiliasi': { page: 'reconciliations' },
+  '/data-keluarga': { page: 'family-data' },
+  '/pengecualian': { page: 'exclusion-lists' },
+  '/tahapan': { page: 'tahap-list' },
 };
 
 /** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
@@ -50,12 +66,21 @@ const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] =
   [/^\/sk\/([^/]+)$/, (decreeId) => ({ page: 'decree', decreeId })],
   [/^\/jejak-audit\/([^/]+)$/, (proposalId) => ({ page: 'audit-trail', proposalId })],
   [/^\/rekonsiliasi\/([^/]+)$/, (runId) => ({ page: 'reconciliation', runId })],
+  [/^\/data-keluarga\/impor\/([^/]+)$/, (importId) => ({ page: 'family-import', importId })],
+  [/^\/tahapan\/([^/]+)$/, (tahapId) => ({ page: 'tahap', tahapId })],
 ];
+
+/** `/data-keluarga/snapshot/62.03/2026-09-30`: a region and a version date. */
+const SNAPSHOT_PATH = /^\/data-keluarga\/snapshot\/(62\.\d{2})\/(\d{4}-\d{2}-\d{2})$/;
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname || '/';
   const fixed = FIXED[path];
   if (fixed !== undefined) return fixed;
+  const snapshot = SNAPSHOT_PATH.exec(path);
+  if (snapshot?.[1] !== undefined && snapshot[2] !== undefined) {
+    return { page: 'snapshot', region: snapshot[1], versionDate: snapshot[2] };
+  }
   for (const [pattern, route] of WITH_PARAMETER) {
     const value = pattern.exec(path)?.[1];
     if (value === undefined) continue;
@@ -82,6 +107,14 @@ export const pathTo = {
     proposalId === undefined ? '/jejak-audit' : `/jejak-audit/${encodeURIComponent(proposalId)}`,
   reconciliations: () => '/rekonsiliasi',
   reconciliation: (runId: string) => `/rekonsiliasi/${encodeURIComponent(runId)}`,
+  familyData: (query?: Readonly<Record<string, string | undefined>>) => withQuery('/data-keluarga', query),
+  familyImport: (importId: string) => `/data-keluarga/impor/${encodeURIComponent(importId)}`,
+  snapshot: (region: string, versionDate: string) =>
+    `/data-keluarga/snapshot/${encodeURIComponent(region)}/${encodeURIComponent(versionDate)}`,
+  exclusionLists: () => '/pengecualian',
+  tahapList: () => '/tahapan',
+  tahap: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
+    withQuery(`/tahapan/${encodeURIComponent(tahapId)}`, query),
 } as const;
 
 function withQuery(path: string, query?: Readonly<Record<string, string | undefined>>): string {

@@ -32,10 +32,10 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
   'reconciliations:start': 'Memulai rekonsiliasi penyaluran',
   'reconciliations:read': 'Melihat hasil rekonsiliasi',
   'audit:read': 'Membaca jejak audit',
-  'imports:create': 'Mengunggah berkas DTSEN dan daftar pengecualian',
-  'imports:read': 'Melihat impor DTSEN, snapshot dan daftar pengecualian',
+  'imports:create': 'Mengunggah ekstrak DTSEN dan daftar pengecualian',
+  'imports:read': 'Melihat snapshot DTSEN, hasil impor, dan daftar pengecualian',
   'tahap:manage': 'Membuat tahap dan menjalankan pemeriksaan kelayakan',
-  'tahap:read': 'Melihat tahap, ringkasan kelayakan dan keluarga per desa',
+  'tahap:read': 'Melihat tahap dan hasil pemeriksaan kelayakan keluarga',
   'verval:manage': 'Menugaskan relawan ke desa',
   'verval:work': 'Mengunduh lembar verval dan mengunggah hasilnya',
 };

@@ -19,9 +19,41 @@ const ROW = 62;
 const BAR_TOP = 20;
 const BAR_HEIGHT = 16;
 
-export function BarChart({ title, bars, testId }: { title: string; bars: readonly Bar[]; testId: string }) {
+/**
+ * What the bars measure. By default Rupiah paid against expected; a count (families with a reason
+ * among the families of a place) says so with its own words.
+ */
+export interface BarWords {
+  /** `dibayar dibanding seharusnya`. */
+  readonly comparison: string;
+  /** The table's headings of `expected` and `paid`. */
+  readonly expected: string;
+  readonly paid: string;
+  readonly format: (value: number) => string;
+}
+
+const RUPIAH_WORDS: BarWords = {
+  comparison: 'dibayar dibanding seharusnya',
+  expected: 'Seharusnya dibayar',
+  paid: 'Dibayar',
+  format: formatRupiah,
+};
+
+export function BarChart({
+  title,
+  bars,
+  testId,
+  words = RUPIAH_WORDS,
+}: {
+  title: string;
+  bars: readonly Bar[];
+  testId: string;
+  words?: BarWords;
+}) {
   const max = Math.max(1, ...bars.map((bar) => Math.max(bar.expected, bar.paid)));
   const scale = (amount: number) => (amount / max) * WIDTH;
+  const sentence = (bar: Bar) =>
+    `${words.format(bar.paid)} dari ${words.format(bar.expected)} (${percent(bar)})`;
   const summary = bars.map((bar) => `${bar.label}: ${sentence(bar)}`).join('; ');
   return (
     <figure class="chart" data-testid={testId}>
@@ -29,7 +61,7 @@ export function BarChart({ title, bars, testId }: { title: string; bars: readonl
       <svg
         class="chart-svg"
         role="img"
-        aria-label={`${title}, dibayar dibanding seharusnya. ${summary}.`}
+        aria-label={`${title}, ${words.comparison}. ${summary}.`}
         viewBox={`0 0 ${WIDTH} ${bars.length * ROW}`}
         preserveAspectRatio="xMinYMin meet"
       >
@@ -74,12 +106,14 @@ export function BarChart({ title, bars, testId }: { title: string; bars: readonl
       {/* Hidden in a box of its own: a table is never narrower than its cells, a div can be. */}
       <div class="sr-only">
         <table data-testid={`${testId}-tabel`}>
-          <caption>{title}: dibayar dibanding seharusnya</caption>
+          <caption>
+            {title}: {words.comparison}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Nama</th>
-              <th scope="col">Seharusnya dibayar</th>
-              <th scope="col">Dibayar</th>
+              <th scope="col">{words.expected}</th>
+              <th scope="col">{words.paid}</th>
               <th scope="col">Persen</th>
             </tr>
           </thead>
@@ -87,8 +121,8 @@ export function BarChart({ title, bars, testId }: { title: string; bars: readonl
             {bars.map((bar) => (
               <tr key={bar.key}>
                 <th scope="row">{bar.label}</th>
-                <td>{formatRupiah(bar.expected)}</td>
-                <td>{formatRupiah(bar.paid)}</td>
+                <td>{words.format(bar.expected)}</td>
+                <td>{words.format(bar.paid)}</td>
                 <td>{percent(bar)}</td>
               </tr>
             ))}
@@ -102,8 +136,4 @@ export function BarChart({ title, bars, testId }: { title: string; bars: readonl
 function percent(bar: Bar): string {
   if (bar.expected === 0) return bar.paid === 0 ? '—' : 'tanpa dasar SK';
   return `${((bar.paid / bar.expected) * 100).toLocaleString('id-ID', { maximumFractionDigits: 1 })}%`;
-}
-
-function sentence(bar: Bar): string {
-  return `${formatRupiah(bar.paid)} dari ${formatRupiah(bar.expected)} (${percent(bar)})`;
 }

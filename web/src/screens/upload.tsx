@@ -209,7 +209,7 @@ function Columns() {
   );
 }
 
-function BytesProgress({ loaded, total }: { loaded: number; total: number }) {
+export function BytesProgress({ loaded, total }: { loaded: number; total: number }) {
   const percent = total > 0 ? Math.round((loaded / total) * 100) : 100;
   return (
     <div class="upload-progress">
@@ -228,7 +228,7 @@ function BytesProgress({ loaded, total }: { loaded: number; total: number }) {
  * PUTs the file's bytes to the presigned URL, reporting progress. XMLHttpRequest, not fetch: only
  * it reports an upload's progress. The URL carries its own signature: no Authorization header.
  */
-function putFile(
+export function putFile(
   url: string,
   file: File,
   onProgress: (loaded: number, total: number) => void,
@@ -531,7 +531,7 @@ function regionOfProposal(proposalId: string): string | undefined {
   return /^(62\.\d{2})-/.exec(proposalId)?.[1];
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${formatNumber(bytes)} B`;
   if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 102.4) / 10)} KB`;
   return `${formatNumber(Math.round(bytes / 104_857.6) / 10)} MB`;

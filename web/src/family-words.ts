@@ -1,5 +1,6 @@
 import type { SnapshotView } from '#shared/contract/responses.ts';
 import { EXCLUSION_REASON_LABEL, type ExclusionReason } from '#shared/domain/family/eligibility.ts';
+import { RELATIONSHIP_LABEL, type Relationship } from '#shared/domain/family/hubungan.ts';
 import { REGIONS } from '#shared/domain/regions.ts';
 import type { ImportKind } from '#shared/model.ts';
 
@@ -72,8 +73,12 @@ export function snapshotState(snapshot: Pick<SnapshotView, 'status' | 'families'
   return { words: 'Menunggu berkas keluarga dan anggota', tone: 'neutral' };
 }
 
-/** A family member by its position in the family (0-based in the API): `anggota ke-2`. */
-const memberAt = (index: number): string => `anggota ke-${index + 1}`;
+/**
+ * A family member as people know them: by relationship (`Istri`, `Anak`), which the API names; by
+ * position (`anggota ke-2`, 0-based in the API) only when it does not.
+ */
+const memberAt = (index: number, hubungan?: Relationship): string =>
+  hubungan ? `anggota (${RELATIONSHIP_LABEL[hubungan]})` : `anggota ke-${index + 1}`;
 
 /** One reason of an exclusion, in a sentence (the shape of `ReasonDetailSchema`). */
 export type ReasonDetail =
@@ -82,16 +87,22 @@ export type ReasonDetail =
       readonly reason: 'DAFTAR_PENGECUALIAN';
       readonly matchedBy: 'NO_KK' | 'NIK';
       readonly member?: number | undefined;
+      readonly hubungan?: Relationship | undefined;
       readonly listId: string;
       readonly programme: string;
       readonly source: string;
       readonly asOf: string;
     }
   | { readonly reason: 'NO_KK_TIDAK_SAH' }
-  | { readonly reason: 'NIK_TIDAK_SAH'; readonly member: number }
+  | {
+      readonly reason: 'NIK_TIDAK_SAH';
+      readonly member: number;
+      readonly hubungan?: Relationship | undefined;
+    }
   | {
       readonly reason: 'ANGGOTA_DI_KELUARGA_LAIN';
       readonly member: number;
+      readonly hubungan?: Relationship | undefined;
       readonly otherNoKk: readonly string[];
     }
   | { readonly reason: 'KK_DI_DUA_KABUPATEN'; readonly otherRegions: readonly string[] }
@@ -108,16 +119,16 @@ export function reasonWords(detail: ReasonDetail, desil?: { min: number; max: nu
       const how =
         detail.matchedBy === 'NO_KK' || detail.member === undefined
           ? 'cocok lewat No KK'
-          : `cocok lewat NIK ${memberAt(detail.member)}`;
+          : `cocok lewat NIK ${memberAt(detail.member, detail.hubungan)}`;
       return `Tercantum di daftar ${detail.programme} (${detail.source}, ${dayMonthYear(detail.asOf)}), ${how}`;
     }
     case 'NO_KK_TIDAK_SAH':
       return 'Nomor KK tidak sah (bukan 16 digit dengan kode wilayah dan tanggal yang benar)';
     case 'NIK_TIDAK_SAH':
-      return `NIK ${memberAt(detail.member)} tidak sah`;
+      return `NIK ${memberAt(detail.member, detail.hubungan)} tidak sah`;
     case 'ANGGOTA_DI_KELUARGA_LAIN': {
       const others = detail.otherNoKk.length > 0 ? ` (No KK ${detail.otherNoKk.join(', ')})` : '';
-      return `${capitalise(memberAt(detail.member))} juga tercatat di KK lain${others}`;
+      return `${capitalise(memberAt(detail.member, detail.hubungan))} juga tercatat di KK lain${others}`;
     }
     case 'KK_DI_DUA_KABUPATEN':
       return `Nomor KK yang sama juga tercatat di ${detail.otherRegions.map(regionLabel).join(', ')}`;

@@ -114,6 +114,7 @@ export async function runEligibility(input: EligibilityRunInput): Promise<Eligib
             nik: member.nik,
             nikValid: member.nikValid,
             head: member.hubungan === 'KEPALA_KELUARGA',
+            hubungan: member.hubungan,
           })),
         },
         view,

@@ -13,6 +13,7 @@
  * - the same No KK in two kabupaten's snapshots.
  * The last two exclude *both* families until the verval settles which one is right.
  */
+import type { Relationship } from './hubungan.ts';
 
 export const EXCLUSION_REASONS = [
   'DESIL_DI_LUAR_RENTANG',
@@ -45,6 +46,8 @@ export interface FamilyFacts {
     readonly nik: string;
     readonly nikValid: boolean;
     readonly head: boolean;
+    /** How the member relates to the head: named in reasons, since a position means nothing to people. */
+    readonly hubungan?: Relationship;
   }[];
 }
 
@@ -75,12 +78,14 @@ export type ReasonDetail =
       readonly matchedBy: 'NO_KK' | 'NIK';
       /** Position of the matched member in the family (0-based), when matched by NIK. */
       readonly member?: number;
+      readonly hubungan?: Relationship;
     } & ExclusionHit)
   | { readonly reason: 'NO_KK_TIDAK_SAH' }
-  | { readonly reason: 'NIK_TIDAK_SAH'; readonly member: number }
+  | { readonly reason: 'NIK_TIDAK_SAH'; readonly member: number; readonly hubungan?: Relationship }
   | {
       readonly reason: 'ANGGOTA_DI_KELUARGA_LAIN';
       readonly member: number;
+      readonly hubungan?: Relationship;
       readonly otherNoKk: readonly string[];
     }
   | { readonly reason: 'KK_DI_DUA_KABUPATEN'; readonly otherRegions: readonly string[] }
@@ -93,6 +98,10 @@ export type Verdict =
 export function judgeFamily(family: FamilyFacts, view: ProgrammeView): Verdict {
   const reasons: ReasonDetail[] = [];
   const { desil } = family;
+  const relationOf = (index: number) => {
+    const hubungan = family.members[index]?.hubungan;
+    return hubungan ? { hubungan } : {};
+  };
   if (desil === undefined || desil < view.desil.min || desil > view.desil.max) {
     reasons.push({ reason: 'DESIL_DI_LUAR_RENTANG', desil: desil ?? null });
   }
@@ -107,20 +116,25 @@ export function judgeFamily(family: FamilyFacts, view: ProgrammeView): Verdict {
     reasons.push({
       reason: 'DAFTAR_PENGECUALIAN',
       matchedBy,
-      ...(member !== undefined ? { member } : {}),
+      ...(member !== undefined ? { member, ...relationOf(member) } : {}),
       ...hit,
     });
   };
   for (const hit of view.exclusionsOfKk(family.noKk)) onList(hit, 'NO_KK');
   family.members.forEach((member, index) => {
     if (!member.nikValid) {
-      reasons.push({ reason: 'NIK_TIDAK_SAH', member: index });
+      reasons.push({ reason: 'NIK_TIDAK_SAH', member: index, ...relationOf(index) });
       return;
     }
     for (const hit of view.exclusionsOfNik(member.nik)) onList(hit, 'NIK', index);
     const others = view.otherFamiliesOf(member.nik, family.noKk);
     if (others.length > 0)
-      reasons.push({ reason: 'ANGGOTA_DI_KELUARGA_LAIN', member: index, otherNoKk: others });
+      reasons.push({
+        reason: 'ANGGOTA_DI_KELUARGA_LAIN',
+        member: index,
+        ...relationOf(index),
+        otherNoKk: others,
+      });
   });
   const otherRegions = view.otherRegionsOf(family.noKk, family.region);
   if (otherRegions.length > 0) reasons.push({ reason: 'KK_DI_DUA_KABUPATEN', otherRegions });

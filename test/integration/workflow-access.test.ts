@@ -43,6 +43,22 @@ const RUN_ID = 'daily-2026-11-29';
 /** Region A's family file import awaiting its file, and its DTSEN snapshot. */
 const IMPORT_ID = 'import-a-keluarga';
 const VERSION_DATE = '2026-09-30';
+/** The READY snapshots of both regions the tahap are made over, and a desa of each with families. */
+const V_TAHAP = '2026-10-31';
+const DESA_A = `${A}.01.2001`;
+/** A tahap whose eligibility run has completed (the verval routes' data), one with no run yet. */
+const TAHAP = '2026-1';
+const TAHAP_NO_RUN = '2026-2';
+const RELAWAN_A = 'relawan-a';
+/** A verval result upload of region A's desa, awaiting its file. */
+const VERVAL_IMPORT_ID = 'verval-a-desa';
+const tahapBody = (number: number) => ({
+  year: 2026,
+  number,
+  components: { TUNAI: 250_000, PANGAN: 150_000 },
+  desil: { min: 1, max: 5 },
+  snapshots: { [A]: V_TAHAP, [B]: V_TAHAP },
+});
 
 /** Region A's proposals, one per state a route needs, and one DRAFT of region B. */
 let draft: ImportedList;
@@ -88,6 +104,7 @@ beforeAll(async () => {
     { code: 'NIK_IN_OTHER_LIST', severity: 'blocking' },
   ]);
   await familyFixtures();
+  await tahapFixtures();
 });
 
 /** What `POST /imports` and the imports leave for region A: an import awaiting its file, a snapshot. */
@@ -130,6 +147,110 @@ async function familyFixtures(): Promise<void> {
         updatedAt: now,
       },
     }),
+  );
+}
+
+/**
+ * What the family programme leaves for the tahap routes: both regions' READY snapshots (three
+ * families of one desa each, all to be visited), a tahap whose eligibility run completed (the run
+ * called directly, as the families worker would), one with no run, region A's desa assigned to a
+ * relawan, and a verval result upload of that desa awaiting its file.
+ */
+async function tahapFixtures(): Promise<void> {
+  const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
+  const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
+  const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
+  const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
+  const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
+  const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
+  const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
+  const { transactWrite } = await import('#shared/adapters/transactions.ts');
+  const { runEligibilityJob } = await import('../../functions/families/run-eligibility.ts');
+  const table = env().tableName;
+  const families = new FamiliesRepository(table);
+  const snapshots = new SnapshotsRepository(table);
+  for (const region of [A, B]) {
+    const pair = { families: `kk-${region}`, members: `art-${region}` };
+    const familyWriter = families.writer(pair.families);
+    const memberWriter = families.writer(pair.members);
+    const digits = `${region.replace('.', '')}01`;
+    for (let serial = 1; serial <= 3; serial++) {
+      const noKk = `${digits}010120${String(serial).padStart(4, '0')}`;
+      await familyWriter.putFamily({
+        noKk,
+        kkValid: true,
+        kecamatanCode: `${region}.01`,
+        desaCode: `${region}.01.2001`,
+        desil: serial,
+        sourceRow: serial + 1,
+      });
+      await memberWriter.putMember({
+        noKk,
+        nik: `${digits}150885${String(serial).padStart(4, '0')}`,
+        nikValid: true,
+        nama: 'Warga Uji',
+        tanggalLahir: '1985-08-15',
+        hubungan: 'KEPALA_KELUARGA',
+        sourceRow: serial + 1,
+      });
+    }
+    await Promise.all([familyWriter.flush(), memberWriter.flush()]);
+    const now = new Date().toISOString();
+    const half = (importId: string) => ({ importId, rows: 3, accepted: 3, importedAt: now });
+    const key = { region, versionDate: V_TAHAP };
+    const first = snapshots.halfChange(undefined, key, 'families', half(pair.families), now);
+    await transactWrite([first.item]);
+    const second = snapshots.halfChange(first.next, key, 'members', half(pair.members), now);
+    await transactWrite([second.item]);
+    const counts = { families: 3, members: 3, complete: 3, byCode: {}, checkedAt: now };
+    expect(await snapshots.markReady(region, V_TAHAP, pair, counts, now)).toBe(true);
+  }
+  for (const number of [1, 2]) {
+    const created = await callRoute('CreateTahap', { claims: admin(), body: tahapBody(number) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+  }
+  const asked = await callRoute<{ runId: string }>('RequestEligibility', {
+    claims: admin(),
+    pathParameters: { tahapId: TAHAP },
+  });
+  expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+  const outcome = await runEligibilityJob(
+    { tahapId: TAHAP, runId: asked.body.runId },
+    {
+      tahap: new TahapRepository(table),
+      results: new EligibilityRepository(table),
+      families,
+      snapshots,
+      exclusions: new ExclusionsRepository(table),
+    },
+  );
+  expect(outcome).toMatchObject({ outcome: 'COMPLETED', families: 6, eligible: 6 });
+  await new VervalRepository(table).assign({
+    tahapId: TAHAP,
+    desaCode: DESA_A,
+    region: A,
+    relawan: { sub: RELAWAN_A, name: 'Relawan A' },
+    assignedAt: new Date().toISOString(),
+    assignedBy: { sub: `operator-${A}`, name: `Operator ${A}` },
+  });
+  await new ImportsRepository(table).createAwaiting(
+    {
+      importId: VERVAL_IMPORT_ID,
+      kind: 'HASIL_VERVAL',
+      region: A,
+      tahapId: TAHAP,
+      desaCode: DESA_A,
+      filename: 'verval.xlsx',
+      format: 'xlsx',
+      status: 'AWAITING_FILE',
+      createdAt: new Date().toISOString(),
+      createdBy: { sub: RELAWAN_A, name: 'Relawan A', role: 'relawan', region: A },
+      s3Key: `imports/hasil-verval/${VERVAL_IMPORT_ID}.xlsx`,
+      attempts: 0,
+      rowsProcessed: 0,
+      reasons: [],
+    },
+    new Date(Date.now() + 3600_000),
   );
 }
 
@@ -240,8 +361,14 @@ const CASES: AccessCase[] = [
     request: () => ({ query: { region: A } }),
     expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
     check: (_, response) =>
-      expect(response.body.items).toEqual([
+      expect(
+        (response.body.items as { versionDate: string }[]).sort((x, y) =>
+          x.versionDate.localeCompare(y.versionDate),
+        ),
+      ).toEqual([
         expect.objectContaining({ region: A, versionDate: VERSION_DATE, status: 'INCOMPLETE' }),
+        // The snapshot the tahap are made over.
+        expect.objectContaining({ region: A, versionDate: V_TAHAP, status: 'READY' }),
       ]),
   },
   {
@@ -257,6 +384,123 @@ const CASES: AccessCase[] = [
     // Every reader may list; an operator sees the province's lists and their own region's.
     expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 200 },
     check: (_, response) => expect(response.body.items).toEqual([]),
+  },
+  {
+    route: 'CreateTahap',
+    request: () => ({ body: tahapBody(3) }),
+    expected: ONLY(['admin'], 201),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({
+        tahapId: '2026-3',
+        status: 'DRAFT',
+        label: 'Tahap 3 Tahun 2026',
+      }),
+  },
+  {
+    route: 'ListTahap',
+    request: () => ({}),
+    // Every reader may list; a regional role sees the province's settings and its own snapshot only.
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 200 },
+    check: (who, response) => {
+      const items = response.body.items as { tahapId: string; snapshots: Record<string, string> }[];
+      expect(items.map((item) => item.tahapId)).toEqual(expect.arrayContaining([TAHAP, TAHAP_NO_RUN]));
+      const seen = who === 'operator (own region)' ? [A] : who === 'operator (other region)' ? [B] : [A, B];
+      for (const item of items) expect(Object.keys(item.snapshots).sort()).toEqual(seen);
+    },
+  },
+  {
+    route: 'GetTahap',
+    request: () => ({ pathParameters: { tahapId: TAHAP } }),
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 200 },
+    check: (who, response) => {
+      expect(response.body).toMatchObject({ tahapId: TAHAP, eligibility: { status: 'COMPLETED' } });
+      const seen = who === 'operator (own region)' ? [A] : who === 'operator (other region)' ? [B] : [A, B];
+      expect(Object.keys(response.body.snapshots as Record<string, string>).sort()).toEqual(seen);
+    },
+  },
+  {
+    route: 'RequestEligibility',
+    request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN } }),
+    expected: ONLY(['admin'], 202),
+    check: (_, response) => expect(response.body).toMatchObject({ tahapId: TAHAP_NO_RUN, status: 'QUEUED' }),
+  },
+  {
+    route: 'GetTahapSummary',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => {
+      const items = response.body.items as { region: string; counts: { families: number } }[];
+      expect(items.map((item) => [item.region, item.counts.families])).toEqual([[A, 3]]);
+    },
+  },
+  {
+    route: 'SearchTahapFamilies',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, body: { desa: DESA_A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (who, response) => {
+      const items = response.body.items as { noKk: string; status: string }[];
+      expect(items).toHaveLength(3);
+      for (const item of items) {
+        expect(item.status).toBe('ELIGIBLE');
+        expect(item.noKk).toMatch(who === 'auditor' ? /^620101\*{6}\d{4}$/ : /^620101\d{10}$/);
+      }
+    },
+  },
+  {
+    route: 'AssignRelawan',
+    request: () => ({
+      pathParameters: { tahapId: TAHAP },
+      body: { desa: DESA_A, relawan: { sub: 'relawan-a2', name: 'Relawan A Dua' } },
+    }),
+    // Assigning twice is harmless: the operator's and the admin's calls leave one assignment.
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) => {
+      const items = response.body.items as {
+        relawan: { sub: string };
+        assignedBy: Record<string, unknown>;
+      }[];
+      expect(items.map((item) => item.relawan.sub).sort()).toEqual([RELAWAN_A, 'relawan-a2']);
+      for (const item of items) expect(Object.keys(item.assignedBy)).toEqual(['name']);
+    },
+  },
+  {
+    route: 'ListAssignments',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { desa: DESA_A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) =>
+      expect(
+        (response.body.items as { relawan: { sub: string } }[]).map((item) => item.relawan.sub),
+      ).toContain(RELAWAN_A),
+  },
+  {
+    route: 'GetTahapFile',
+    request: () => ({ pathParameters: { tahapId: TAHAP, kind: 'verval' }, query: { desa: DESA_A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ families: 3, filename: `verval-${DESA_A}-tahap-1-2026.xlsx` });
+      expect(String(response.body.url)).toContain('files/');
+    },
+  },
+  {
+    route: 'CreateVervalUpload',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, body: { desa: DESA_A, filename: 'verval.xlsx' } }),
+    expected: ONLY(['operator (own region)', 'admin'], 201),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ kind: 'HASIL_VERVAL', region: A, method: 'PUT' }),
+  },
+  {
+    route: 'GetVervalUpload',
+    request: () => ({ pathParameters: { tahapId: TAHAP, importId: VERVAL_IMPORT_ID } }),
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ importId: VERVAL_IMPORT_ID, status: 'AWAITING_FILE' }),
+  },
+  {
+    route: 'GetVervalProgress',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { desa: DESA_A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ tahapId: TAHAP, desa: DESA_A, toVisit: 3, visited: 0 }),
   },
   {
     route: 'ListProposals',
@@ -467,6 +711,31 @@ const plausible = (route: RouteId): CallOptions => {
       return {};
     case 'GetSnapshot':
       return { pathParameters: { region: A, versionDate: VERSION_DATE } };
+    case 'CreateTahap':
+      return { body: tahapBody(9) };
+    case 'ListTahap':
+      return {};
+    case 'GetTahap':
+    case 'RequestEligibility':
+      return { pathParameters: { tahapId: TAHAP } };
+    case 'GetTahapSummary':
+      return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
+    case 'SearchTahapFamilies':
+      return { pathParameters: { tahapId: TAHAP }, body: { desa: DESA_A } };
+    case 'AssignRelawan':
+      return {
+        pathParameters: { tahapId: TAHAP },
+        body: { desa: DESA_A, relawan: { sub: 'relawan-x', name: 'Relawan X' } },
+      };
+    case 'ListAssignments':
+    case 'GetVervalProgress':
+      return { pathParameters: { tahapId: TAHAP }, query: { desa: DESA_A } };
+    case 'GetTahapFile':
+      return { pathParameters: { tahapId: TAHAP, kind: 'verval' }, query: { desa: DESA_A } };
+    case 'CreateVervalUpload':
+      return { pathParameters: { tahapId: TAHAP }, body: { desa: DESA_A, filename: 'verval.xlsx' } };
+    case 'GetVervalUpload':
+      return { pathParameters: { tahapId: TAHAP, importId: VERVAL_IMPORT_ID } };
     case 'ReviewProposal':
     case 'DecideProposal':
       return { pathParameters: { proposalId }, body: { decision: 'approve' } };

@@ -28,6 +28,7 @@ import {
   snapshot,
   startProbeStack,
   submitForReview,
+  subOf,
   tokenFor,
   uploadList,
 } from './support.ts';
@@ -37,7 +38,15 @@ import {
  * in the caller's own region and in another region, and the same with tokens that carry two groups.
  * A role without the route's capability gets 403; a regional role gets 403 on another region's
  * objects; everyone else gets past the access checks (the answer is neither 401 nor 403). Every
- * refusal leaves the proposals, their lists and their audit chains exactly as they were.
+ * refusal leaves the proposals, their lists and their audit chains exactly as they were, and every
+ * probe leaves the tahap, their runs and their relawan assignments as they were.
+ *
+ * The family programme's routes work on two tahap over both regions' READY snapshots: one whose
+ * eligibility run has COMPLETED (its desa have families to visit), one whose run is still QUEUED
+ * (so asking for a run, a verval sheet or an upload of results is refused after the access checks).
+ * The probes' relawan (a token of {@link personOf}('relawan')) is assigned to the own region's desa
+ * of both, so a relawan's expected answer follows from capability and region as everyone else's
+ * does; that an assignment is needed, and that removing it counts at once, has tests of its own.
  *
  * A route added to `functions/api/routes.ts` without a probe here fails the first test.
  */
@@ -59,12 +68,34 @@ let other: Targets;
 /** A decree in force in OTHER. */
 let decreeId: string;
 let watched: string[];
+/** The verval result uploads of the probes' relawan, by region. */
+let vervalUploads: Record<Where, string>;
+/** An upload the relawan {@link FORMER} made in the own region's desa before being unassigned. */
+let formerUpload: string;
 
 const P_DRAFT = '2026-S1';
 const P_REVIEW = '2026-S2';
 const P_DECREE = '2027-S1';
 /** The version date of each region's DTSEN snapshot, which a tahap uses (so no file may replace it). */
 const V_IN_USE = '2026-01-31';
+/** The version date of the snapshots the probes' tahap are made over (READY, with families). */
+const V_TAHAP = '2026-09-30';
+/** A tahap whose eligibility run has completed, and one whose run is queued (never started here). */
+const T_DONE = { year: 2026, number: 2, tahapId: '2026-2' } as const;
+const T_QUEUED = { year: 2026, number: 3, tahapId: '2026-3' } as const;
+/** The desa of a region the fixtures give families (kecamatan 01, desa 2001). */
+const desaOf = (region: string) => `${region}.01.2001`;
+/** The probes' relawan: the `sub` of the token the matrix sends as `relawan`. */
+const RELAWAN = subOf(personOf('relawan'));
+/** A relawan of the own region assigned to nothing (once was: see {@link formerUpload}). */
+const FORMER: Person = { groups: ['relawan'], region: OWN, sub: 'probe-relawan-former' };
+const tahapBody = (tahap: { year: number; number: number }) => ({
+  year: tahap.year,
+  number: tahap.number,
+  components: { TUNAI: 250_000, PANGAN: 150_000 },
+  desil: { min: 1, max: 5 },
+  snapshots: { [OWN]: V_TAHAP, [OTHER]: V_TAHAP },
+});
 
 /**
  * The family programme's records of a region, written into the stack's table as the imports would
@@ -133,6 +164,168 @@ async function familyFixtures(region: string): Promise<string> {
   return importId;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The family programme as the people would leave it: each region's READY snapshot (three families
+ * of one desa, each to be visited), two tahap over them made by the admin, one run to completion by
+ * the stack's families worker, the other's run QUEUED with no message to start it (written as the
+ * request would leave it), the probes' relawan assigned by the operator to the own desa of both, and
+ * verval result uploads awaiting their file.
+ */
+async function tahapFixtures(): Promise<void> {
+  const TableName = stack.env.TABLE_NAME ?? TABLES.main.localName;
+  // Imported now: the stack has set the environment their clients are made from.
+  const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
+  const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
+  const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
+  const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
+  const { transactWrite } = await import('#shared/adapters/transactions.ts');
+
+  const families = new FamiliesRepository(TableName);
+  const snapshots = new SnapshotsRepository(TableName);
+  for (const region of [OWN, OTHER]) {
+    const pair = { families: `probe-kk-${region}`, members: `probe-art-${region}` };
+    const familyWriter = families.writer(pair.families);
+    const memberWriter = families.writer(pair.members);
+    const digits = `${region.replace('.', '')}01`;
+    for (let serial = 1; serial <= 3; serial++) {
+      const noKk = `${digits}010120${String(serial).padStart(4, '0')}`;
+      await familyWriter.putFamily({
+        noKk,
+        kkValid: true,
+        kecamatanCode: `${region}.01`,
+        desaCode: desaOf(region),
+        desil: serial,
+        sourceRow: serial + 1,
+      });
+      await memberWriter.putMember({
+        noKk,
+        nik: `${digits}150885${String(serial).padStart(4, '0')}`,
+        nikValid: true,
+        nama: 'Warga Uji',
+        tanggalLahir: '1985-08-15',
+        hubungan: 'KEPALA_KELUARGA',
+        sourceRow: serial + 1,
+      });
+    }
+    await Promise.all([familyWriter.flush(), memberWriter.flush()]);
+    const now = new Date().toISOString();
+    const half = (importId: string) => ({ importId, rows: 3, accepted: 3, importedAt: now });
+    const key = { region, versionDate: V_TAHAP };
+    const first = snapshots.halfChange(undefined, key, 'families', half(pair.families), now);
+    await transactWrite([first.item]);
+    const second = snapshots.halfChange(first.next, key, 'members', half(pair.members), now);
+    await transactWrite([second.item]);
+    const counts = { families: 3, members: 3, complete: 3, byCode: {}, checkedAt: now };
+    expect(await snapshots.markReady(region, V_TAHAP, pair, counts, now)).toBe(true);
+  }
+
+  const admin = await tokenFor(personOf('admin'));
+  for (const tahap of [T_DONE, T_QUEUED]) {
+    const created = await send(stack, { method: 'POST', path: '/tahap', body: tahapBody(tahap) }, admin);
+    expect(created.status, created.text).toBe(201);
+  }
+  const asked = await send(
+    stack,
+    { method: 'POST', path: `/tahap/${T_DONE.tahapId}/eligibility`, body: {} },
+    admin,
+  );
+  expect(asked.status, asked.text).toBe(202);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const view = await send(stack, { method: 'GET', path: `/tahap/${T_DONE.tahapId}` }, admin);
+    const run = (view.json as { eligibility?: { status: string } }).eligibility;
+    if (run?.status === 'COMPLETED') break;
+    if (run?.status === 'FAILED' || Date.now() > deadline) throw new Error(`eligibility run: ${view.text}`);
+    await sleep(100);
+  }
+  await stack.whenIdle();
+
+  const tahapRepo = new TahapRepository(TableName);
+  const queued = await tahapRepo.get(T_QUEUED.tahapId);
+  const at = new Date().toISOString();
+  await tahapRepo.transact(
+    tahapRepo.requestEligibility(T_QUEUED.tahapId, `${at.slice(0, 10)}-probe`, at, queued?.version ?? 0),
+  );
+
+  const operator = await tokenFor(operatorOf(OWN));
+  for (const tahap of [T_DONE, T_QUEUED]) {
+    const assigned = await send(
+      stack,
+      {
+        method: 'POST',
+        path: `/tahap/${tahap.tahapId}/relawan`,
+        body: { desa: desaOf(OWN), relawan: { sub: RELAWAN, name: 'Relawan Probe' } },
+      },
+      operator,
+    );
+    expect(assigned.status, assigned.text).toBe(200);
+  }
+
+  // Uploads of results, as `POST /tahap/{id}/verval-results` records them: the relawan's own in each
+  // region (in the other one as if made while the relawan belonged there: a relawan is refused there
+  // by region, not by a 404), and one of a relawan since unassigned.
+  const imports = new ImportsRepository(TableName);
+  const upload = async (region: string, by: Person, id: string): Promise<string> => {
+    const importId = `probe-verval-${id}`;
+    await imports.createAwaiting(
+      {
+        importId,
+        kind: 'HASIL_VERVAL',
+        region,
+        tahapId: T_DONE.tahapId,
+        desaCode: desaOf(region),
+        filename: 'verval.xlsx',
+        format: 'xlsx',
+        status: 'AWAITING_FILE',
+        createdAt: new Date().toISOString(),
+        createdBy: { sub: subOf(by), name: 'Relawan Probe', role: 'relawan', region },
+        s3Key: `imports/hasil-verval/${importId}.xlsx`,
+        attempts: 0,
+        rowsProcessed: 0,
+        reasons: [],
+      },
+      new Date(Date.now() + 3600_000),
+    );
+    return importId;
+  };
+  vervalUploads = {
+    own: await upload(OWN, personOf('relawan'), 'own'),
+    other: await upload(OTHER, personOf('relawan'), 'other'),
+  };
+  formerUpload = await upload(OWN, FORMER, 'former');
+}
+
+/** What no probe may change: each tahap's state and run, and who is assigned to the two desa. */
+async function familyState() {
+  const TableName = stack.env.TABLE_NAME ?? TABLES.main.localName;
+  const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
+  const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
+  const tahapRepo = new TahapRepository(TableName);
+  const verval = new VervalRepository(TableName);
+  return Promise.all(
+    [T_DONE, T_QUEUED].map(async ({ tahapId }) => {
+      const tahap = await tahapRepo.get(tahapId);
+      const assigned = await Promise.all(
+        [OWN, OTHER].map(async (region) =>
+          (await verval.ofDesa(tahapId, desaOf(region))).map(
+            (a) => `${a.desaCode} ${a.relawan.sub} ${a.assignedAt}`,
+          ),
+        ),
+      );
+      return {
+        tahapId,
+        status: tahap?.status,
+        version: tahap?.version,
+        auditHead: tahap?.lastAuditHash,
+        eligibility: tahap?.eligibility,
+        assigned: assigned.flat(),
+      };
+    }),
+  );
+}
+
 beforeAll(async () => {
   stack = await startProbeStack();
   const setup = async (region: string): Promise<Targets> => {
@@ -182,7 +375,8 @@ beforeAll(async () => {
   decreeId = (await settle(stack, decreed.proposalId, 'DECREED')).decreeId ?? '';
   expect(decreeId).not.toBe('');
   watched = [own.draft, own.inReview, other.draft, other.inReview, decreed.proposalId];
-}, 180_000);
+  await tahapFixtures();
+}, 240_000);
 
 afterAll(async () => {
   await stack?.stop();
@@ -264,6 +458,54 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
   ListSnapshots: (where) => ({ method: 'GET', path: `/snapshots?region=${regionOf(where)}` }),
   GetSnapshot: (where) => ({ method: 'GET', path: `/snapshots/${regionOf(where)}/${V_IN_USE}` }),
   ListExclusionLists: () => ({ method: 'GET', path: '/exclusion-lists' }),
+  // Refused after the access checks: that year and number are taken (409), nothing is written.
+  CreateTahap: () => ({ method: 'POST', path: '/tahap', body: tahapBody(T_DONE) }),
+  ListTahap: () => ({ method: 'GET', path: '/tahap' }),
+  GetTahap: () => ({ method: 'GET', path: `/tahap/${T_DONE.tahapId}` }),
+  // Refused after the access checks: the tahap's run is still queued (409 RUN_IN_PROGRESS).
+  RequestEligibility: () => ({ method: 'POST', path: `/tahap/${T_QUEUED.tahapId}/eligibility`, body: {} }),
+  GetTahapSummary: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/summary?region=${regionOf(where)}`,
+  }),
+  SearchTahapFamilies: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/families/search`,
+    body: { desa: desaOf(regionOf(where)) },
+  }),
+  // Removes a relawan nobody assigned: the desa's assignments stay as they were.
+  AssignRelawan: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/relawan`,
+    body: {
+      desa: desaOf(regionOf(where)),
+      relawan: { sub: 'probe-never-assigned', name: 'Tidak Ada' },
+      remove: true,
+    },
+  }),
+  ListAssignments: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/relawan?desa=${desaOf(regionOf(where))}`,
+  }),
+  // Refused after the access checks: the tahap's run has not completed (409), so no sheet is made.
+  GetTahapFile: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_QUEUED.tahapId}/files/verval?desa=${desaOf(regionOf(where))}`,
+  }),
+  // Refused after the access checks as well (409 ELIGIBILITY_NOT_RUN): no upload is recorded.
+  CreateVervalUpload: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_QUEUED.tahapId}/verval-results`,
+    body: { desa: desaOf(regionOf(where)), filename: 'verval.xlsx' },
+  }),
+  GetVervalUpload: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/verval-results/${vervalUploads[where]}`,
+  }),
+  GetVervalProgress: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/verval?desa=${desaOf(regionOf(where))}`,
+  }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;
@@ -293,8 +535,19 @@ function expectKeptToOwnRegion(route: ProtectedRoute, reply: Reply, label: strin
   }
   expect(route.regions, `${label}: a route serving every region is open to a regional role`).toBe('filtered');
   expect(reply.status, `${label}: ${reply.text}`).toBe(200);
-  const items = (reply.json as { items: { region: string }[] }).items;
-  for (const item of items) expect(item.region, label).toBe(OWN);
+  // A list's items, or the one object (a tahap): a region, or settings by region, of OWN only.
+  type Item = { region?: string; snapshots?: Record<string, unknown>; quotas?: Record<string, unknown> };
+  const body = reply.json as Item & { items?: Item[] };
+  const items = body.items ?? [body];
+  for (const item of items) {
+    const regions = [
+      ...(item.region !== undefined ? [item.region] : []),
+      ...Object.keys(item.snapshots ?? {}),
+      ...Object.keys(item.quotas ?? {}),
+    ];
+    expect(regions.length, `${label}: nothing to tell its region by`).toBeGreaterThan(0);
+    for (const region of regions) expect(region, label).toBe(OWN);
+  }
 }
 
 function expectAllowed(reply: Reply, label: string): void {
@@ -334,6 +587,7 @@ describe('the access matrix, from the route table', () => {
       const probe = PROBES[route.id];
       if (!probe) throw new Error(`no probe for ${route.id}`);
       const before = await snapshot(stack, watched);
+      const familyBefore = await familyState();
 
       for (const role of GROUPS) {
         const token = await tokenFor(personOf(role));
@@ -358,6 +612,7 @@ describe('the access matrix, from the route table', () => {
 
       await stack.whenIdle();
       expect(await snapshot(stack, watched)).toEqual(before);
+      expect(await familyState()).toEqual(familyBefore);
     });
   }
 });
@@ -410,6 +665,162 @@ describe('what a regional role sees in lists without a region parameter', () => 
       expect(item.noRekening).toMatch(/\*/);
     }
     for (const item of (whole.json as Items).items) expect(item.nik).toMatch(/^\d{16}$/);
+  });
+});
+
+describe('the family programme’s probes, and a relawan’s desa', () => {
+  const vervalWork = protectedRoutes.filter((route) => route.capability === 'verval:work');
+
+  it('the tahap probes change nothing: each is refused after the access checks, or removes no one', async () => {
+    const admin = await tokenFor(personOf('admin'));
+    const refused = async (id: string, reason: string) => {
+      const reply = await send(stack, PROBES[id]?.('own') ?? { method: 'GET', path: '/' }, admin);
+      expect(reply.status, `${id}: ${reply.text}`).toBe(409);
+      expect(errorOf(reply).reason, id).toBe(reason);
+    };
+    await refused('CreateTahap', 'TAHAP_EXISTS');
+    await refused('RequestEligibility', 'RUN_IN_PROGRESS');
+    await refused('GetTahapFile', 'ELIGIBILITY_NOT_RUN');
+    await refused('CreateVervalUpload', 'ELIGIBILITY_NOT_RUN');
+    const removed = await send(stack, PROBES.AssignRelawan?.('own') ?? { method: 'GET', path: '/' }, admin);
+    expect(removed.status, removed.text).toBe(200);
+    expect(
+      (removed.json as { items: { relawan: { sub: string } }[] }).items.map((a) => a.relawan.sub),
+    ).toEqual([RELAWAN]);
+  });
+
+  it('the probes’ relawan works the desa assigned to them, and is refused every other', async () => {
+    const relawan = await tokenFor(personOf('relawan'));
+    const progress = await send(
+      stack,
+      { method: 'GET', path: `/tahap/${T_DONE.tahapId}/verval?desa=${desaOf(OWN)}` },
+      relawan,
+    );
+    expect(progress.status, progress.text).toBe(200);
+    expect(progress.json).toMatchObject({ desa: desaOf(OWN), toVisit: 3, visited: 0 });
+    const sheet = await send(
+      stack,
+      { method: 'GET', path: `/tahap/${T_DONE.tahapId}/files/verval?desa=${desaOf(OWN)}` },
+      relawan,
+    );
+    expect(sheet.status, sheet.text).toBe(200);
+    expect(sheet.json).toMatchObject({ families: 3 });
+    const mine = await send(stack, { method: 'GET', path: `/tahap/${T_DONE.tahapId}/relawan` }, relawan);
+    expect((mine.json as { items: { desaCode: string }[] }).items.map((a) => a.desaCode)).toEqual([
+      desaOf(OWN),
+    ]);
+    for (const id of ['ListAssignments', 'GetVervalUpload', 'GetVervalProgress']) {
+      const reply = await send(stack, PROBES[id]?.('own') ?? { method: 'GET', path: '/' }, relawan);
+      expect(reply.status, `${id}: ${reply.text}`).toBe(200);
+    }
+    // Another desa of their own kabupaten, not assigned to them.
+    const elsewhere = await send(
+      stack,
+      { method: 'GET', path: `/tahap/${T_DONE.tahapId}/verval?desa=${OWN}.01.2002` },
+      relawan,
+    );
+    expectRefused(elsewhere, 'an unassigned desa of the relawan’s region');
+  });
+
+  it('a relawan of the right region not assigned to the desa gets 403 on every verval:work route', async () => {
+    expect(vervalWork.map((route) => route.id).sort()).toEqual(
+      [
+        'CreateVervalUpload',
+        'GetTahapFile',
+        'GetVervalProgress',
+        'GetVervalUpload',
+        'ListAssignments',
+      ].sort(),
+    );
+    const former = await tokenFor(FORMER);
+    const before = await familyState();
+    for (const route of vervalWork) {
+      const probes: ProbeRequest[] =
+        route.id === 'GetVervalUpload'
+          ? // Their own upload, made while they were assigned: still theirs, no longer their desa.
+            [{ method: 'GET', path: `/tahap/${T_DONE.tahapId}/verval-results/${formerUpload}` }]
+          : [
+              PROBES[route.id]?.('own') ?? { method: 'GET', path: '/' },
+              // The same on the tahap whose run completed (where the allowed get their 200).
+              ...(route.id === 'GetTahapFile'
+                ? [
+                    {
+                      method: 'GET' as const,
+                      path: `/tahap/${T_DONE.tahapId}/files/verval?desa=${desaOf(OWN)}`,
+                    },
+                  ]
+                : []),
+              ...(route.id === 'CreateVervalUpload'
+                ? [
+                    {
+                      method: 'POST' as const,
+                      path: `/tahap/${T_DONE.tahapId}/verval-results`,
+                      body: { desa: desaOf(OWN), filename: 'verval.xlsx' },
+                    },
+                  ]
+                : []),
+            ];
+      for (const probe of probes)
+        expectRefused(await send(stack, probe, former), `${route.id} ${probe.path}`);
+    }
+    // The assigned relawan's own upload stays out of reach of another relawan: a 404, as unknown.
+    const theirs = await send(
+      stack,
+      { method: 'GET', path: `/tahap/${T_DONE.tahapId}/verval-results/${vervalUploads.own}` },
+      former,
+    );
+    expect(theirs.status, theirs.text).toBe(404);
+    expect(await familyState()).toEqual(before);
+  });
+
+  it('removing an assignment takes effect at once, with the same token', async () => {
+    const person: Person = { groups: ['relawan'], region: OWN, sub: 'probe-relawan-moved' };
+    const relawan = await tokenFor(person);
+    const operator = await tokenFor(operatorOf(OWN));
+    const assign = (remove: boolean) =>
+      send(
+        stack,
+        {
+          method: 'POST',
+          path: `/tahap/${T_DONE.tahapId}/relawan`,
+          body: {
+            desa: desaOf(OWN),
+            relawan: { sub: subOf(person), name: 'Relawan Pindah' },
+            ...(remove ? { remove } : {}),
+          },
+        },
+        operator,
+      );
+    const requests: ProbeRequest[] = [
+      { method: 'GET', path: `/tahap/${T_DONE.tahapId}/verval?desa=${desaOf(OWN)}` },
+      { method: 'GET', path: `/tahap/${T_DONE.tahapId}/relawan?desa=${desaOf(OWN)}` },
+      { method: 'GET', path: `/tahap/${T_DONE.tahapId}/files/verval?desa=${desaOf(OWN)}` },
+    ];
+    for (const request of requests)
+      expectRefused(await send(stack, request, relawan), `before: ${request.path}`);
+    const assigned = await assign(false);
+    expect(assigned.status, assigned.text).toBe(200);
+    for (const request of requests) {
+      const reply = await send(stack, request, relawan);
+      expect(reply.status, `assigned: ${request.path} ${reply.text}`).toBe(200);
+    }
+    const removed = await assign(true);
+    expect(removed.status, removed.text).toBe(200);
+    expect(
+      (removed.json as { items: { relawan: { sub: string } }[] }).items.map((a) => a.relawan.sub),
+    ).toEqual([RELAWAN]);
+    for (const request of requests)
+      expectRefused(await send(stack, request, relawan), `removed: ${request.path}`);
+    const upload = await send(
+      stack,
+      {
+        method: 'POST',
+        path: `/tahap/${T_DONE.tahapId}/verval-results`,
+        body: { desa: desaOf(OWN), filename: 'verval.xlsx' },
+      },
+      relawan,
+    );
+    expectRefused(upload, 'an upload after removal');
   });
 });
 

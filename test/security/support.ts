@@ -38,6 +38,10 @@ export interface Person {
   readonly opd?: string;
 }
 
+/** The `sub` a token for `person` carries: theirs, or one made from their groups and region or agency. */
+export const subOf = (person: Person): string =>
+  person.sub ?? `probe-${person.groups.join('-')}-${person.region ?? person.opd ?? 'x'}`;
+
 /**
  * A token signed with the local key (so the gateway accepts it) carrying exactly the claims given:
  * `extra` may add, replace or (with `undefined`) remove any claim, registered ones included.
@@ -45,7 +49,7 @@ export interface Person {
 export function tokenFor(person: Person, extra: Readonly<Record<string, unknown>> = {}): Promise<string> {
   const claims: Record<string, unknown> = {
     ...registeredClaims(),
-    sub: person.sub ?? `probe-${person.groups.join('-')}-${person.region ?? person.opd ?? 'x'}`,
+    sub: subOf(person),
     name: `Probe ${person.groups.join('+')}`,
     groups: [...person.groups],
     ...(person.region ? { region: person.region } : {}),

@@ -84,6 +84,7 @@ describe('a tahap from READY snapshots to a desa’s verdicts', () => {
     const own = await call<{ snapshots: Record<string, string> }>('GetTahap', operator(KOTIM), tahapParams);
     expect(own.status).toBe(200);
     expect(own.body.snapshots).toEqual({ [KOTIM]: VERSION });
+    expect(own.body).not.toHaveProperty('quotas');
     const all = await call<{ items: { snapshots: Record<string, string> }[] }>('ListTahap', admin());
     expect(all.body.items[0]?.snapshots).toEqual(TAHAP_BODY.snapshots);
   });
@@ -117,6 +118,12 @@ describe('a tahap from READY snapshots to a desa’s verdicts', () => {
       },
     );
     expect(outcome).toMatchObject({ outcome: 'COMPLETED', families: 11, eligible: 3 });
+    // The province's totals are the admin's; an operator reads their own in the summary.
+    const seen = await call<{ eligibility: Record<string, unknown> }>('GetTahap', operator(KAPUAS), tahapParams);
+    expect(seen.body.eligibility).toMatchObject({ status: 'COMPLETED' });
+    expect(seen.body.eligibility).not.toHaveProperty('families');
+    const all = await call<{ eligibility: Record<string, unknown> }>('GetTahap', admin(), tahapParams);
+    expect(all.body.eligibility).toMatchObject({ families: 11, eligible: 3, excluded: 8 });
 
     const audit = await call<{ chain: { valid: boolean; length: number }; records: { action: string }[] }>(
       'GetAudit',

@@ -119,7 +119,11 @@ describe('a tahap from READY snapshots to a desa’s verdicts', () => {
     );
     expect(outcome).toMatchObject({ outcome: 'COMPLETED', families: 11, eligible: 3 });
     // The province's totals are the admin's; an operator reads their own in the summary.
-    const seen = await call<{ eligibility: Record<string, unknown> }>('GetTahap', operator(KAPUAS), tahapParams);
+    const seen = await call<{ eligibility: Record<string, unknown> }>(
+      'GetTahap',
+      operator(KAPUAS),
+      tahapParams,
+    );
     expect(seen.body.eligibility).toMatchObject({ status: 'COMPLETED' });
     expect(seen.body.eligibility).not.toHaveProperty('families');
     const all = await call<{ eligibility: Record<string, unknown> }>('GetTahap', admin(), tahapParams);

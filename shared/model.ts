@@ -136,38 +136,47 @@ export const RowProblemSchema = /* @__PURE__ */ lazySchema(() =>
 );
 export type RowProblem = z.infer<typeof RowProblemSchema>;
 
+/**
+ * What every user file's import record holds (a BKK upload, a family programme file): the file,
+ * who asked for it, the lease of the import (`file-claims.ts`), its counts, reasons, first problems
+ * and report, and when it ran.
+ */
+const fileImportFields = () => ({
+  filename: z.string().optional(),
+  format: z.enum(['csv', 'xlsx']).optional(),
+  status: z.enum(UPLOAD_STATUSES),
+  createdAt: z.string(),
+  createdBy: ActorSchema.optional(),
+  etag: z.string().optional(),
+  sizeBytes: z.number().optional(),
+  sha256: z.string().optional(),
+  attempts: z.number().int().default(0),
+  leaseUntil: z.number().optional(),
+  rowsProcessed: z.number().int().default(0),
+  counts: UploadCountsSchema.optional(),
+  /** Why the whole file was refused (REJECTED) or what went wrong (FAILED). */
+  reasons: z.array(FileIssueSchema).default([]),
+  /** The file's first {@link FIRST_PROBLEMS} row problems, errors and warnings, in file order. */
+  problems: z.array(RowProblemSchema).optional(),
+  reportKey: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+});
+
 export const UploadRecordSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     uploadId: z.string(),
     region: z.string(),
     period: z.string(),
-    filename: z.string().optional(),
-    format: z.enum(['csv', 'xlsx']).optional(),
-    status: z.enum(UPLOAD_STATUSES),
-    createdAt: z.string(),
-    createdBy: ActorSchema.optional(),
+    ...fileImportFields(),
     s3Key: z.string().optional(),
-    etag: z.string().optional(),
-    sizeBytes: z.number().optional(),
-    sha256: z.string().optional(),
-    attempts: z.number().int().default(0),
-    leaseUntil: z.number().optional(),
-    rowsProcessed: z.number().int().default(0),
-    counts: UploadCountsSchema.optional(),
-    /** Why the whole file was refused (REJECTED) or what went wrong (FAILED). */
-    reasons: z.array(FileIssueSchema).default([]),
-    /** The file's first {@link FIRST_PROBLEMS} row problems, errors and warnings, in file order. */
-    problems: z.array(RowProblemSchema).optional(),
-    reportKey: z.string().optional(),
     proposalId: z.string().optional(),
     listId: z.string().optional(),
     /** The list did not change: this file is byte-identical to the one already applied. */
     duplicateOf: z.string().optional(),
     /** The list did not change: a newer upload had already been applied. */
     supersededBy: z.string().optional(),
-    startedAt: z.string().optional(),
-    finishedAt: z.string().optional(),
-    durationMs: z.number().optional(),
   }),
 );
 export type UploadRecord = z.infer<typeof UploadRecordSchema>;
@@ -549,22 +558,8 @@ export const ImportRecordSchema = /* @__PURE__ */ lazySchema(() =>
     kind: z.enum(IMPORT_KINDS),
     /** The kabupaten/kota; absent on a province-wide exclusion list. */
     region: z.string().optional(),
-    filename: z.string().optional(),
-    format: z.enum(['csv', 'xlsx']).optional(),
-    status: z.enum(UPLOAD_STATUSES),
-    createdAt: z.string(),
-    createdBy: ActorSchema.optional(),
+    ...fileImportFields(),
     s3Key: z.string(),
-    etag: z.string().optional(),
-    sizeBytes: z.number().optional(),
-    sha256: z.string().optional(),
-    attempts: z.number().int().default(0),
-    leaseUntil: z.number().optional(),
-    rowsProcessed: z.number().int().default(0),
-    counts: UploadCountsSchema.optional(),
-    reasons: z.array(FileIssueSchema).default([]),
-    problems: z.array(RowProblemSchema).optional(),
-    reportKey: z.string().optional(),
     /** DTSEN files: the extract's version date, `YYYY-MM-DD` (the snapshot is region + this). */
     versionDate: z.string().optional(),
     /** DTSEN members: the numbered relationship list of the source (`DUKCAPIL` by default). */
@@ -574,9 +569,6 @@ export const ImportRecordSchema = /* @__PURE__ */ lazySchema(() =>
     /** Verval results: the tahap and the desa the sheet is of. */
     tahapId: z.string().optional(),
     desaCode: z.string().optional(),
-    startedAt: z.string().optional(),
-    finishedAt: z.string().optional(),
-    durationMs: z.number().optional(),
   }),
 );
 export type ImportRecord = z.infer<typeof ImportRecordSchema>;

@@ -1,5 +1,5 @@
+import { PassThrough } from 'node:stream';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
-import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { vervalSheetKey } from '#shared/adapters/storage-keys.ts';
 import { writeVervalSheetXlsx } from '#shared/adapters/verval-sheet-xlsx.ts';
 import { env } from '#shared/config/env.ts';
@@ -10,12 +10,12 @@ import { tahapLabel } from '#shared/domain/family/tahap.ts';
 import { vervalSheet } from '#shared/domain/family/verval-sheet.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { tahapRoutes } from './deps.ts';
+import { apiDeps } from './deps-with-objects.ts';
 import { loadTahap } from './get-tahap.ts';
 import { routeById } from './routes.ts';
 import { requireDesa } from './verval-access.ts';
 import { completedRun, familiesToVisit } from './verval-families.ts';
 
-let objects: ObjectStore | undefined;
 let families: FamiliesRepository | undefined;
 
 /** Families read at once from the snapshot while the sheet is made. */
@@ -58,15 +58,19 @@ export const handler = apiHandler(routeById('GetTahapFile'), async ({ event, sco
     })),
     generatedAt: now,
   });
-  objects ??= new ObjectStore();
+  const { objects } = apiDeps();
   const key = vervalSheetKey(tahap.tahapId, desa, run.runId);
-  const target = objects.openWrite(
+  // A desa's sheet is tens of KB: made in memory, stored with one PutObject.
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await writeVervalSheetXlsx(sheet, sink, { createdAt: now });
+  await objects.putFile(
     config.documentsBucket,
     key,
+    Buffer.concat(chunks),
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   );
-  await writeVervalSheetXlsx(sheet, target.stream, { createdAt: now });
-  await target.done();
   const filename = `verval-${desa}-tahap-${tahap.number}-${tahap.year}.xlsx`;
   const url = await objects.presignGet(config.documentsBucket, key, config.presignTtlSeconds, filename);
   return json(200, {

@@ -9,8 +9,12 @@ export type TableAccess = 'read' | 'readwrite';
 
 export interface RouteAccess {
   readonly table?: TableAccess;
-  /** `put`: may presign uploads into the uploads bucket. */
-  readonly uploadsBucket?: 'put';
+  /**
+   * May presign PUTs into the uploads bucket: `put` under `uploads/` (BKK recipient files),
+   * `putImports` under `imports/` (the family programme's files). A presigned URL carries the
+   * signer's rights, so the prefix granted is the prefix a URL can write.
+   */
+  readonly uploadsBucket?: 'put' | 'putImports';
   /**
    * `read`: may presign downloads of reports and decrees. `files`: that, and may also write the
    * files it generates for download (under `files/`: verval sheets).
@@ -105,7 +109,7 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'imports:create',
     regions: 'object',
-    access: { table: 'readwrite', uploadsBucket: 'put' },
+    access: { table: 'readwrite', uploadsBucket: 'putImports' },
   },
   {
     id: 'GetImport',
@@ -256,7 +260,7 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'verval:work',
     regions: 'object',
-    access: { table: 'readwrite', uploadsBucket: 'put' },
+    access: { table: 'readwrite', uploadsBucket: 'putImports' },
   },
   {
     id: 'GetVervalUpload',

@@ -33,7 +33,10 @@ export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataR
 
   switch (access.uploadsBucket) {
     case 'put':
-      grantPutUploads(fn, data.uploadsBucket);
+      grantPutUploads(fn, data.uploadsBucket, PREFIXES.uploads);
+      break;
+    case 'putImports':
+      grantPutUploads(fn, data.uploadsBucket, PREFIXES.imports);
       break;
     case undefined:
       break;
@@ -117,19 +120,19 @@ export function grantItemReads(fn: IFunction, table: ITable, patterns: readonly 
  * rights, and a PUT that may set retention or a legal hold can lock what it writes. A presigned PUT
  * is one request (no multipart upload to abort).
  */
-export function grantPutUploads(fn: IFunction, bucket: IBucket): void {
+export function grantPutUploads(fn: IFunction, bucket: IBucket, prefix: string): void {
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects(`${PREFIXES.uploads}*`)],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
     }),
   );
   acknowledgeWildcardUnder(
     roleOf(fn),
     bucket.bucketArn,
-    `/${PREFIXES.uploads}*`,
-    `Writes are limited to the ${PREFIXES.uploads} prefix; the rest of the key is generated at run time ` +
-      '(uploads are keyed by region, period and a generated uploadId).',
+    `/${prefix}*`,
+    `Writes are limited to the ${prefix} prefix; the rest of the key is generated at run time ` +
+      '(keyed by a generated id: uploads by region, period and uploadId; family files by kind and importId).',
   );
 }
 

@@ -3,7 +3,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client, s3PresignClient } from './clients/s3.ts';
 
 /**
- * Presigned S3 URLs, all the API's routes do with S3. Apart from {@link ObjectStore} (streams,
+ * What the API's routes do with S3: presigned URLs, and storing a small file a route generates (a
+ * desa's verval sheet) before handing out its URL. Apart from {@link ObjectStore} (streams,
  * multipart uploads, listings: the workers'), so a route bundles the S3 client and the presigner
  * but not `@aws-sdk/lib-storage`, and a route that presigns nothing bundles no S3 at all.
  */
@@ -30,6 +31,13 @@ export class Presigner {
         ...(filename ? { ResponseContentDisposition: `attachment; filename="${filename}"` } : {}),
       }),
       { expiresIn },
+    );
+  }
+
+  /** One PutObject of a file held in memory (a few hundred KB at most: no multipart). */
+  async putFile(bucket: string, key: string, body: Uint8Array, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
     );
   }
 

@@ -571,6 +571,16 @@ describe('least privilege', () => {
     expect(objectResources.some((r) => r.includes(PREFIXES.disbursements))).toBe(false);
   });
 
+  it("the family file routes presign PUTs under imports/ only (a presigned URL writes with the signer's rights)", () => {
+    for (const route of ['CreateImport', 'CreateVervalUpload'] as const) {
+      const { statements } = permissionsOf(template, routeFunctionId(app, route));
+      expect(resourcesAllowed(statements, 's3:PutObject'), route).toEqual([`<uploads>/${PREFIXES.imports}*`]);
+    }
+    // And the BKK route cannot write the family files' prefix, nor they the recipient files'.
+    const { statements } = permissionsOf(template, routeFunctionId(app, 'CreateUpload'));
+    expect(resourcesAllowed(statements, 's3:PutObject')).not.toContain(`<uploads>/${PREFIXES.imports}*`);
+  });
+
   it('CreateUpload may only PutObject under uploads/: no retention, legal hold, governance bypass, tagging or ACL', () => {
     const { statements } = permissionsOf(template, routeFunctionId(app, 'CreateUpload'));
     const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));

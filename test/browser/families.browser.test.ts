@@ -76,14 +76,7 @@ describe('the family programme’s screens', () => {
     const second = (memberLines[2] ?? '').split('|');
     expect(second[kkColumn]).toBe(first[kkColumn]);
     const listedNik = second[nikColumn] ?? '';
-    // Members are kept (and numbered in verdicts) in NIK order, not the file's order.
-    const familyNiks = memberLines
-      .slice(1)
-      .map((line) => line.split('|'))
-      .filter((cells) => cells[kkColumn] === first[kkColumn])
-      .map((cells) => cells[nikColumn] ?? '')
-      .sort();
-    const listedPosition = familyNiks.indexOf(listedNik) + 1;
+    // The reason names her as the village knows her: by her relationship to the head (Istri).
     const familyLine = (families.toString('utf8').split(/\r?\n/)[1] ?? '').split('|');
     const desaCode = (familyLine[5] ?? '').replace(/^(\d{2})(\d{2})(\d{2})(\d{4})$/, '$1.$2.$3.$4');
     const kecamatanCode = desaCode.slice(0, 8);
@@ -241,7 +234,7 @@ describe('the family programme’s screens', () => {
     await familiesTable.waitFor();
     expect(new URL(page.url()).searchParams.get('status')).toBe('EXCLUDED');
     await expect(familiesTable.textContent()).resolves.toContain(
-      `Tercantum di daftar PKH (Kemensos, 30-09-2026), cocok lewat NIK anggota ke-${listedPosition}`,
+      'Tercantum di daftar PKH (Kemensos, 30-09-2026), cocok lewat NIK anggota (Istri)',
     );
     const excluded = await adminApi.call('SearchTahapFamilies', {
       params: { tahapId: TAHAP_ID },

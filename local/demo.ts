@@ -20,6 +20,16 @@
  * started through the API and its summary printed; Kotawaringin Barat's decree, paid in full, moves
  * to DISBURSED.
  *
+ * Then the families programme (`demo-families.ts`, issue #14): Kapuas (pipe-separated CSV) and
+ * Kotawaringin Timur (XLSX) import their DTSEN extracts, families then members, and the
+ * cross-check makes each snapshot READY; Dinsos Provinsi uploads a PKH exclusion list naming
+ * members and a KK from Kapuas's extract (and one row with neither number, refused); the admin
+ * creates Tahap 1 2026 with a quota for Kotawaringin Timur, runs eligibility and reads the counts
+ * per kabupaten with the exclusion reasons in words; then one Kapuas desa's verval: the operator
+ * assigns a relawan, who downloads the sheet, fills it (one MAMPU, one MENINGGAL with a new
+ * penerima, one GANDA, the rest LAYAK) and uploads it, while a relawan not assigned there is
+ * refused. No KK and NIK are masked on the console; the files are in `out/demo/`.
+ *
  * The functions run in this process and log at WARN here (`quiet-logs.ts`); `VERBOSE=1` or
  * `npm run demo -- --verbose` shows their INFO lines too.
  */
@@ -33,16 +43,15 @@ import { RATE_TABLE } from '#shared/config/rates.ts';
 import { amountsForPeriod } from '#shared/domain/decree.ts';
 import type { RoleCode } from '#shared/domain/roles.ts';
 import { BUCKETS } from '#shared/resources.ts';
-import { signLocalToken } from './auth.ts';
 import { bankReportCsv, type Payee, plantDiscrepancies } from './bank-report.ts';
+import { familyFlow } from './demo-families.ts';
+import { call, download, OUT, operatorToken, printTable, token, waitUntil } from './demo-support.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
-import { REPO_ROOT } from './lambda.ts';
 import { formatRun, reconcileThroughApi } from './reconcile.ts';
 import { type GenerateOptions, writeRecipientFile } from './sample-data.ts';
 import { startLocalStack } from './stack.ts';
 
 const PERIOD = '2026-S1';
-const OUT = join(REPO_ROOT, 'out', 'demo');
 
 const PLAN: readonly Omit<GenerateOptions, 'seed'>[] = [
   { region: '62.01', rows: 1_200, format: 'xlsx' },
@@ -127,6 +136,7 @@ async function main(): Promise<void> {
     await workflow(api, () => stack.whenIdle());
     await decrees(api);
     await bank(api, stack.emulators.s3Endpoint, () => stack.whenIdle());
+    await familyFlow(api, () => stack.whenIdle());
     console.log(`\nFiles, error reports and decrees are in ${OUT}`);
   } finally {
     await stack.stop();
@@ -170,39 +180,8 @@ const Recipient = z.looseObject({
 type Recipient = z.infer<typeof Recipient>;
 const RecipientPage = z.object({ items: z.array(Recipient), nextCursor: z.string().nullable() });
 
-const token = signLocalToken;
-
-/** A JSON call to the local API; a non-2xx answer is an error unless `allow` lists it. */
-async function call(
-  base: string,
-  bearer: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  allow: number[] = [],
-) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const payload: unknown = await response.json();
-  if (!response.ok && !allow.includes(response.status)) {
-    throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(payload)}`);
-  }
-  return payload;
-}
-
 const proposal = async (base: string, bearer: string, proposalId: string) =>
   Proposal.parse(await call(base, bearer, 'GET', `/proposals/${proposalId}`));
-
-async function waitUntil(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 async function allRecipients(base: string, bearer: string, proposalId: string): Promise<Recipient[]> {
   const items: Recipient[] = [];
@@ -549,14 +528,6 @@ async function bank(base: string, s3Endpoint: string, whenIdle: () => Promise<vo
   console.log(`62.01-${PERIOD}-r2 is now ${(await proposal(base, auditor, `62.01-${PERIOD}-r2`)).status}`);
 }
 
-const operatorToken = (region: string) =>
-  signLocalToken({
-    sub: `demo-operator-${region}`,
-    name: `Operator ${region}`,
-    groups: ['operator'],
-    region,
-  });
-
 /** What an operator's browser does: ask for a URL, PUT the file, then poll the status. */
 async function upload(
   api: string,
@@ -582,21 +553,6 @@ async function upload(
     if (Date.now() > deadline) throw new Error(`upload ${uploadId} still ${status.status}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-async function download(url: string, path: string): Promise<void> {
-  const response = await fetch(url);
-  await writeFile(path, Buffer.from(await response.arrayBuffer()));
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-  console.log(line(header));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
 }
 
 main().catch((error: unknown) => {

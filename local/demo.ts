@@ -41,6 +41,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { amountsForPeriod } from '#shared/domain/decree.ts';
+import { maskName } from '#shared/domain/mask.ts';
 import type { RoleCode } from '#shared/domain/roles.ts';
 import { BUCKETS } from '#shared/resources.ts';
 import { bankReportCsv, type Payee, plantDiscrepancies } from './bank-report.ts';
@@ -516,10 +517,10 @@ async function bank(base: string, s3Endpoint: string, whenIdle: () => Promise<vo
   await whenIdle();
   console.log(
     `\nBank Kalteng's reports: Kapuas ${planted.lines.length} lines (sent twice), ` +
-      `Kotawaringin Barat ${paidInFull.length} lines. Planted in Kapuas's: not paid ${planted.planted.notPaid.nama}, ` +
-      `failed ${planted.planted.failed.nama}, Rp100.000 short ${planted.planted.amountDiffers.nama}, ` +
-      `paid twice ${planted.planted.paidTwice.nama}, an unknown account, ` +
-      `${dropped ? `and ${dropped.nama} paid again under the revoked SK 188.44/2/2026` : 'no payee of the revoked SK'}.`,
+      `Kotawaringin Barat ${paidInFull.length} lines. Planted in Kapuas's: not paid ${maskName(planted.planted.notPaid.nama)}, ` +
+      `failed ${maskName(planted.planted.failed.nama)}, Rp100.000 short ${maskName(planted.planted.amountDiffers.nama)}, ` +
+      `paid twice ${maskName(planted.planted.paidTwice.nama)}, an unknown account, ` +
+      `${dropped ? `and ${maskName(dropped.nama)} paid again under the revoked SK 188.44/2/2026` : 'no payee of the revoked SK'}.`,
   );
   const run = await reconcileThroughApi(base);
   console.log(formatRun(run).replace(/\n {2}laporan: .*$/, ''));

@@ -116,8 +116,9 @@ const ROLE_PURPOSE: Readonly<Record<(typeof ROLES)[number], string>> = {
   verifier: 'signs off or returns a list for its agency (DINSOS, BKAD)',
   approver: 'approves or rejects a verified list, revokes decrees',
   auditor: 'reads everything, NIKs and accounts masked; the audit trail',
-  admin: 'uploads for any region (region in the body), starts reconciliations',
-  relawan: 'family programme: grants nothing yet',
+  admin:
+    'uploads for any region (region in the body), starts reconciliations; creates tahap, runs eligibility',
+  relawan: "verval sheets and results of the desa an operator assigned to them (by this token's sub)",
   bank: 'family programme: grants nothing yet',
   bulog: 'family programme: grants nothing yet',
 };

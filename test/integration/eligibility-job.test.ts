@@ -288,7 +288,13 @@ describe('TahapRepository', () => {
     await expect(
       tahaps.transact(tahaps.requestEligibility('2026-3', 'run-b', '2026-10-02T02:00:00.000Z', 2)),
     ).rejects.toBeInstanceOf(TahapChangedError);
-    expect(mayRequestEligibility('DRAFT', tahap?.eligibility)).toMatchObject({ reason: 'RUN_IN_PROGRESS' });
+    const soon = new Date('2026-10-02T02:00:00.000Z');
+    expect(mayRequestEligibility('DRAFT', tahap?.eligibility, soon)).toMatchObject({
+      reason: 'RUN_IN_PROGRESS',
+    });
+    // A run queued an hour and more ago was abandoned (its message died in the DLQ): another may start.
+    const later = new Date('2026-10-02T02:01:00.000Z');
+    expect(mayRequestEligibility('DRAFT', tahap?.eligibility, later)).toEqual({ ok: true });
     await expect(
       tahaps.transact(tahaps.requestEligibility('2026-10', 'run-c', '2026-10-02T02:00:00.000Z', 7)),
     ).rejects.toBeInstanceOf(TahapChangedError);

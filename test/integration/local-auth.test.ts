@@ -62,12 +62,14 @@ describe('local tokens', () => {
       'approver',
       'auditor',
       'admin',
+      'relawan',
     ]);
     for (const { role, args } of examples) {
       expect(parseTokenArgs(args).claims.groups).toEqual([role]);
     }
     expect(examples.find(({ role }) => role === 'operator')?.args).toContain('--region');
     expect(examples.find(({ role }) => role === 'verifier')?.args).toContain('--opd');
+    expect(examples.find(({ role }) => role === 'relawan')?.args).toContain('--region');
   });
 
   it('explains every other refusal in plain English', () => {

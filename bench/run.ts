@@ -25,6 +25,7 @@ import { benchChecks, formatChecksBench } from './checks.ts';
 import { benchCold, formatColdBench } from './cold.ts';
 import { benchConsole, formatConsoleBench } from './console.ts';
 import { benchDecree, formatDecreeBench } from './decree.ts';
+import { benchDtsen, formatDtsenBench } from './dtsen.ts';
 import { benchEligibility, formatEligibilityBench } from './eligibility.ts';
 import { benchImport, formatImportBench } from './import.ts';
 import { benchLists, formatListsBench } from './lists.ts';
@@ -37,7 +38,9 @@ const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(','
  * recipients vs reading them), `lists` (the list routes on a 300k-row list, filtered and not, vs the
  * same reads bare), `api` (50 clients), `cold` (every function's bundle size and cold import time vs a
  * bare handler), `console` (every console screen in headless Chromium vs its bare API calls),
- * `eligibility` (a tahap's eligibility run over 100,000 families vs reading them).
+ * `dtsen` (a 60,000-family DTSEN extract's two files imported vs a bare read + parse + write of them),
+ * `eligibility` (a tahap's eligibility run, pure and as the job that stores each verdict, over 100,000
+ * families vs reading them).
  * `--only <parts>` on the command line wins over the variable.
  */
 const only = process.argv.indexOf('--only');
@@ -45,7 +48,7 @@ const PARTS = new Set(
   (
     (only >= 0 ? process.argv[only + 1] : undefined) ??
     process.env.BENCH_PARTS ??
-    'cold,import,checks,decree,reconcile,lists,eligibility,api,console'
+    'cold,import,checks,decree,reconcile,lists,dtsen,eligibility,api,console'
   ).split(','),
 );
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
@@ -53,7 +56,7 @@ const DIR = join(REPO_ROOT, '.tmp', 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** The parts that run against the emulators (everything but `cold`). */
-const EMULATED_PARTS = ['checks', 'decree', 'reconcile', 'lists', 'eligibility'];
+const EMULATED_PARTS = ['checks', 'decree', 'reconcile', 'lists', 'dtsen', 'eligibility'];
 
 async function main(): Promise<void> {
   await mkdir(DIR, { recursive: true });
@@ -110,6 +113,9 @@ async function emulatedParts(): Promise<void> {
     if (PARTS.has('lists')) {
       await resetTable();
       console.log(`\n${formatListsBench(await benchLists(childEnv))}`);
+    }
+    if (PARTS.has('dtsen')) {
+      console.log(`\n${formatDtsenBench(await benchDtsen({ childEnv, s3, resetTable, dir: DIR }))}`);
     }
     if (PARTS.has('eligibility')) {
       await resetTable();

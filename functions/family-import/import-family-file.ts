@@ -112,6 +112,8 @@ interface FileKind<C extends string> {
 class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
   private readonly report: ReportWriter;
   private rows: RowFile<string> | undefined;
+  /** The import whose half of the snapshot this file replaces, as last read (its rows go after the commit). */
+  private replaced: string | undefined;
 
   constructor(
     private readonly object: CreatedObject,
@@ -240,11 +242,14 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         ...this.rows?.counts,
         durationMs: fields.durationMs,
       });
+      if (this.replaced) await this.discard(this.replaced);
       return { kind: 'completed', importId: this.key.importId, record: fields };
     }
   }
 
   async reject(reasons: FileIssue[], reportKey?: string): Promise<FamilyImportOutcome> {
+    // A refused DTSEN file or list leaves no rows behind (a verval row is a fact of its own, kept).
+    if (this.rows) await this.discard(this.key.importId);
     let key = reportKey;
     if (!key) {
       // The operator still gets a report, with the file-level reason as its one line.
@@ -541,6 +546,22 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
   }
 
   /**
+   * Removes the rows an import of this kind wrote and nothing points to (this refused file, or the
+   * half this file replaced). Housekeeping: a failure leaves invisible rows, never wrong data.
+   */
+  private async discard(importId: string): Promise<void> {
+    try {
+      if (this.record.kind === 'DTSEN_KELUARGA' || this.record.kind === 'DTSEN_ANGGOTA') {
+        await this.deps.families.deleteImport(importId);
+      } else if (this.record.kind === 'PENGECUALIAN') {
+        await this.deps.exclusions.deleteEntries(importId);
+      }
+    } catch (error) {
+      logger.warn('Could not delete the rows of an unreferenced import', { importId, error });
+    }
+  }
+
+  /**
    * This file becomes its snapshot's half; when the other half is there, the cross-check of the
    * pair is handed on in the same transaction. Refused when a tahap uses the snapshot.
    */
@@ -554,6 +575,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
       );
     }
     const counts = this.rows?.counts;
+    const before = current?.[file]?.importId;
+    this.replaced = before !== undefined && before !== this.key.importId ? before : undefined;
     const change = this.deps.snapshots.halfChange(
       current,
       key,

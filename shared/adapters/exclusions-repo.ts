@@ -9,6 +9,7 @@ import {
   exclusionListKey,
   exclusionPartition,
 } from './keys.ts';
+import { deletePartitions, shardsOf } from './partitions.ts';
 import type { TransactItem } from './transactions.ts';
 
 /** One entry as stored: the numbers only (the name on the list is not needed to match). */
@@ -36,6 +37,15 @@ export class ExclusionsRepository {
       put: (entry) => batch.put({ ...exclusionEntryKey(listId, entry), ...entry }),
       flush: () => batch.flush(),
     };
+  }
+
+  /** Removes the entries a refused list's import wrote (no list record points to them). */
+  deleteEntries(listId: string): Promise<number> {
+    return deletePartitions(
+      this.tableName,
+      this.client,
+      shardsOf(EXCLUSION_SHARDS, (shard) => exclusionPartition(listId, shard)),
+    );
   }
 
   /** The list record, as one action of the import's closing transaction. */

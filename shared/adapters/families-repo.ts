@@ -11,6 +11,7 @@ import {
   memberKey,
   parseFamilySortKey,
 } from './keys.ts';
+import { deletePartitions, shardsOf } from './partitions.ts';
 
 /**
  * Where a DTSEN snapshot's rows are: each of its two files' import writes under its own id, so a
@@ -86,6 +87,18 @@ export class FamiliesRepository {
         yield { noKk, family, members: people };
       }
     }
+  }
+
+  /**
+   * Removes the rows an import wrote (a refused file, or a half its snapshot replaced): nothing
+   * points to them any more. Housekeeping: a failure leaves invisible rows, never wrong data.
+   */
+  deleteImport(importId: string): Promise<number> {
+    return deletePartitions(
+      this.tableName,
+      this.client,
+      shardsOf(FAMILY_SHARDS, (shard) => familyPartition(importId, shard)),
+    );
   }
 
   /** One family of a snapshot with its members (two Queries), or undefined when the families file lacks it. */

@@ -71,6 +71,13 @@ function deps(): FamilyImportDeps {
   };
 }
 
+/** How many rows an import left in the table (its 16 partitions). */
+async function rowsOf(importId: string): Promise<number> {
+  let rows = 0;
+  for await (const _ of new FamiliesRepository(TABLE).keys({ families: importId, members: 'none' })) rows++;
+  return rows;
+}
+
 const checkDeps = () => ({
   snapshots,
   families: new FamiliesRepository(TABLE),
@@ -335,6 +342,9 @@ describe('a DTSEN extract: families file, members file, cross-check', () => {
       members: { importId: reimport.importId },
     });
     expect(replaced?.check).toBeUndefined();
+    // The replaced members file's rows are gone: nothing points to them any more.
+    expect(await rowsOf(membersImport.importId)).toBe(0);
+    expect(await rowsOf(reimport.importId)).toBe(memberCounts(expected).accepted - 1);
     const fresh = (await checkRequests(VERSION)).filter((message) => message.members === reimport.importId);
     expect(fresh).toHaveLength(1);
 
@@ -472,6 +482,8 @@ describe('what the import refuses or ignores', () => {
     expect(record.reasons[0]?.message).toContain('2026-1');
     expect(await snapshots.get(REGION, version)).toEqual(before);
     expect(await checkRequests(version)).toEqual([]);
+    // The refused file's rows, written before the refusal at its close, are removed with it.
+    expect(await rowsOf(record.importId)).toBe(0);
   });
 
   it('takes a file for a snapshot no tahap uses any more (usedBy left empty)', async () => {

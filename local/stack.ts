@@ -327,6 +327,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_LAMBDA: lambdaApi.url,
       IMPORT_FUNCTION_NAME: `khbs-${IMPORT_FUNCTION.id}`,
       DISBURSEMENT_FUNCTION_NAME: `khbs-${DISBURSEMENT_FUNCTION.id}`,
+      FAMILY_IMPORT_FUNCTION_NAME: `khbs-${FAMILY_IMPORT_FUNCTION.id}`,
     };
     Object.assign(process.env, functionEnv);
 

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { LambdaInvoker } from '#shared/adapters/lambda-invoker.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { BankReportsRepository } from '#shared/adapters/payments-repo.ts';
@@ -25,6 +26,7 @@ export function dependencies(): WatchdogDeps {
     proposals: new ProposalsRepository(config.tableName),
     decrees: new DecreesRepository(config.tableName),
     uploads: new UploadsRepository(config.tableName),
+    imports: new ImportsRepository(config.tableName),
     bankReports: new BankReportsRepository(config.tableName),
     objects: new ObjectStore(),
     invoker: new LambdaInvoker(),

@@ -3,12 +3,14 @@ import { performance } from 'node:perf_hooks';
 import type { S3Event } from 'aws-lambda';
 import { stringify } from 'csv-stringify';
 import type { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import type { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { objectCreatedEvent } from '#shared/adapters/lambda-invoker.ts';
 import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import type { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import {
   PREFIXES,
   parseBankReportKey,
+  parseImportKey,
   parseUploadKey,
   watchdogReportKeys,
 } from '#shared/adapters/storage-keys.ts';
@@ -37,6 +39,7 @@ export interface WatchdogConfig {
   /** The functions a lost S3 event is re-driven into (asynchronous invoke); undefined: report only. */
   readonly importFunctionName: string | undefined;
   readonly disbursementFunctionName: string | undefined;
+  readonly familyImportFunctionName: string | undefined;
   /** A proposal in one watched status for this many days or longer is reported. */
   readonly stuckAfterDays: number;
   /** A file with no finished import for longer than this is re-driven (or reported, if FAILED). */
@@ -49,6 +52,8 @@ export interface WatchdogDeps {
   readonly proposals: Pick<ProposalsRepository, 'list'>;
   readonly decrees: Pick<DecreesRepository, 'listByYear'>;
   readonly uploads: Pick<UploadsRepository, 'get'>;
+  /** The family programme's file imports (`imports/`). */
+  readonly imports: Pick<ImportsRepository, 'get'>;
   readonly bankReports: {
     getByKey(
       key: string,
@@ -70,7 +75,7 @@ export interface WatchdogSummary {
   readonly checked: { readonly proposals: number; readonly files: number; readonly decreePdfs: number };
   readonly counts: Readonly<Record<WatchdogFindingKind, number>>;
   /** Files handed to their import again. */
-  readonly redriven: { readonly uploads: number; readonly bankReports: number };
+  readonly redriven: { readonly uploads: number; readonly bankReports: number; readonly familyFiles: number };
   readonly reportKey: string;
   readonly jsonKey: string;
 }
@@ -129,7 +134,7 @@ export async function runWatchdog(runId: string, deps: WatchdogDeps): Promise<Wa
     if (finding) await write(finding);
   }
 
-  const redriven = { uploads: 0, bankReports: 0 };
+  const redriven = { uploads: 0, bankReports: 0, familyFiles: 0 };
   let files = 0;
   for await (const { finding, source } of lostFiles(deps, startedAt)) {
     files++;
@@ -188,7 +193,7 @@ async function allDecrees(deps: WatchdogDeps, now: Date): Promise<DecreeRecord[]
   return (await Promise.all(years.map((year) => deps.decrees.listByYear(year)))).flat();
 }
 
-type Source = 'uploads' | 'bankReports';
+type Source = 'uploads' | 'bankReports' | 'familyFiles';
 
 /**
  * Every file under `uploads/` and `disbursements/` (listed page by page), with, for one older than
@@ -206,6 +211,7 @@ async function* lostFiles(
       prefix: PREFIXES.disbursements,
       fn: deps.config.disbursementFunctionName,
     },
+    { source: 'familyFiles' as const, prefix: PREFIXES.imports, fn: deps.config.familyImportFunctionName },
   ];
   for (const { source, prefix, fn } of sources) {
     for await (const object of deps.objects.list(deps.config.uploadsBucket, prefix)) {
@@ -235,6 +241,12 @@ async function importState(
 ): Promise<ImportState> {
   if (source === 'bankReports') {
     return importStateOf(parseBankReportKey(key) ? await deps.bankReports.getByKey(key) : 'foreign', before);
+  }
+  if (source === 'familyFiles') {
+    // An object with no record was never requested (POST /imports): the import ignores it too.
+    const parsed = parseImportKey(key);
+    const record = parsed ? await deps.imports.get(parsed.importId) : undefined;
+    return importStateOf(record ?? 'foreign', before);
   }
   const parsed = parseUploadKey(key);
   return importStateOf(parsed ? await deps.uploads.get(parsed.uploadId) : 'foreign', before);

@@ -10,7 +10,10 @@ export function watchdogMetrics(summary: Pick<WatchdogSummary, 'counts' | 'redri
   return [
     { spec: METRICS.proposalsStuck, value: summary.counts.PROPOSAL_STUCK },
     { spec: METRICS.uploadsNotImported, value: summary.counts.UPLOAD_NOT_IMPORTED },
-    { spec: METRICS.uploadsRedriven, value: summary.redriven.uploads + summary.redriven.bankReports },
+    {
+      spec: METRICS.uploadsRedriven,
+      value: summary.redriven.uploads + summary.redriven.bankReports + summary.redriven.familyFiles,
+    },
     {
       spec: METRICS.decreePdfProblems,
       value: summary.counts.DECREE_PDF_MISSING + summary.counts.DECREE_PDF_MISMATCH,

@@ -23,6 +23,8 @@ export interface WatchdogProps {
   readonly environment: Record<string, string>;
   /** The imports a lost S3 event is re-driven into. */
   readonly importFunction: IFunction;
+  /** The family file import (`imports/`), re-driven like the other two. */
+  readonly familyImportFunction: IFunction;
   readonly bankReportFunction: IFunction;
   /**
    * When it runs.
@@ -58,15 +60,20 @@ export class Watchdog extends Construct {
         ...props.environment,
         IMPORT_FUNCTION_NAME: props.importFunction.functionName,
         DISBURSEMENT_FUNCTION_NAME: props.bankReportFunction.functionName,
+        FAMILY_IMPORT_FUNCTION_NAME: props.familyImportFunction.functionName,
       },
     });
     grantTableAccess(this.function, props.table, 'read');
-    // Lists the two import prefixes to find lost S3 events; reads no file (the imports do, when re-driven).
+    // Lists the three import prefixes to find lost S3 events; reads no file (the imports do, when re-driven).
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.uploadsBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${PREFIXES.uploads}*`, `${PREFIXES.disbursements}*`] } },
+        conditions: {
+          StringLike: {
+            's3:prefix': [`${PREFIXES.uploads}*`, `${PREFIXES.disbursements}*`, `${PREFIXES.imports}*`],
+          },
+        },
       }),
     );
     // Decree PDFs are hashed against the recorded SHA-256: read only, with ListBucket so that a
@@ -88,6 +95,7 @@ export class Watchdog extends Construct {
     );
     props.importFunction.grantInvoke(this.function);
     props.bankReportFunction.grantInvoke(this.function);
+    props.familyImportFunction.grantInvoke(this.function);
     const role = this.function.role;
     if (!role) throw new Error('the watchdog function has no role');
     acknowledgeWildcardUnder(
@@ -96,12 +104,12 @@ export class Watchdog extends Construct {
       `/${PREFIXES.decrees}*`,
       'Read-only: each open decree PDF is hashed against the SHA-256 recorded when it was issued (keys known at run time).',
     );
-    for (const fn of [props.importFunction, props.bankReportFunction]) {
+    for (const fn of [props.importFunction, props.bankReportFunction, props.familyImportFunction]) {
       acknowledgeWildcardUnder(
         role,
         fn.functionArn,
         ':*',
-        'Function.grantInvoke covers the function and its versions/aliases (:*); only the two import functions, ' +
+        'Function.grantInvoke covers the function and its versions/aliases (:*); only the three import functions, ' +
           'to re-drive an S3 event that never reached them.',
       );
     }

@@ -197,6 +197,7 @@ export class KhbsApiStack extends Stack {
       ...data,
       environment,
       importFunction: this.importPipeline.function,
+      familyImportFunction: this.families.importFunction,
       bankReportFunction: this.importPipeline.bankReportFunction,
       ...alarms,
     });

@@ -9,6 +9,8 @@ const WatchdogEnvSchema = z.object({
   IMPORT_FUNCTION_NAME: z.string().min(1).optional(),
   /** The bank report import function a lost `disbursements/` event is re-driven into. */
   DISBURSEMENT_FUNCTION_NAME: z.string().min(1).optional(),
+  /** The family file import function a lost `imports/` event is re-driven into. */
+  FAMILY_IMPORT_FUNCTION_NAME: z.string().min(1).optional(),
   /** A proposal in SUBMITTED, IN_REVIEW, VERIFIED or APPROVED for this many days or longer is reported. */
   STUCK_AFTER_DAYS: z.coerce.number().int().positive().default(7),
   /**
@@ -23,6 +25,7 @@ const WatchdogEnvSchema = z.object({
 export interface WatchdogSettings {
   readonly importFunctionName: string | undefined;
   readonly disbursementFunctionName: string | undefined;
+  readonly familyImportFunctionName: string | undefined;
   readonly stuckAfterDays: number;
   readonly redriveAfterMinutes: number;
   readonly firstYear: number;
@@ -33,6 +36,7 @@ export function watchdogSettings(): WatchdogSettings {
   return {
     importFunctionName: raw.IMPORT_FUNCTION_NAME,
     disbursementFunctionName: raw.DISBURSEMENT_FUNCTION_NAME,
+    familyImportFunctionName: raw.FAMILY_IMPORT_FUNCTION_NAME,
     stuckAfterDays: raw.STUCK_AFTER_DAYS,
     redriveAfterMinutes: raw.REDRIVE_AFTER_MINUTES,
     firstYear: raw.FIRST_DECREE_YEAR,

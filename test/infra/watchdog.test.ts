@@ -29,22 +29,30 @@ import {
 let app: SynthesizedApp;
 let template: Template;
 let labels: Record<string, string>;
-let ids: { watchdog: string; rule: string; importFunction: string; bankReportFunction: string };
+let ids: {
+  watchdog: string;
+  rule: string;
+  importFunction: string;
+  bankReportFunction: string;
+  familyImportFunction: string;
+};
 
 beforeAll(() => {
   app = synthKhbsApp();
   template = app.apiTemplate;
-  const { watchdog, importPipeline } = app.api;
+  const { watchdog, importPipeline, families } = app.api;
   ids = {
     watchdog: logicalIdOf(watchdog.function),
     rule: logicalIdOf(watchdog.rule),
     importFunction: logicalIdOf(importPipeline.function),
     bankReportFunction: logicalIdOf(importPipeline.bankReportFunction),
+    familyImportFunction: logicalIdOf(families.importFunction),
   };
   labels = {
     ...statefulLabels(app),
     [ids.importFunction]: 'import-function',
     [ids.bankReportFunction]: 'bank-report-function',
+    [ids.familyImportFunction]: 'family-import-function',
   };
 }, SYNTH_TIMEOUT_MS);
 
@@ -111,7 +119,7 @@ describe('KhbsApi: the pipeline watchdog', () => {
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 
-  it('lists only the two import prefixes of the uploads bucket, reads only decree PDFs, puts only under reports/watchdog/', () => {
+  it('lists only the three import prefixes of the uploads bucket, reads only decree PDFs, puts only under reports/watchdog/', () => {
     const { statements } = permissionsOf(template, ids.watchdog);
     const listings = statementsAllowing(statements, 's3:ListBucket') as (Statement & {
       Condition?: unknown;
@@ -121,7 +129,9 @@ describe('KhbsApi: the pipeline watchdog', () => {
     );
     expect(uploads).toHaveLength(1);
     expect(uploads[0]?.Condition).toEqual({
-      StringLike: { 's3:prefix': [`${PREFIXES.uploads}*`, `${PREFIXES.disbursements}*`] },
+      StringLike: {
+        's3:prefix': [`${PREFIXES.uploads}*`, `${PREFIXES.disbursements}*`, `${PREFIXES.imports}*`],
+      },
     });
     expect(resourcesAllowed(statements, 's3:ListBucket')).toEqual(['<documents>', '<uploads>']);
     // No file of the uploads bucket is read: the imports read them, when re-driven.
@@ -136,11 +146,13 @@ describe('KhbsApi: the pipeline watchdog', () => {
     expect(starActions.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
-  it('may invoke exactly the two imports (and their versions), nothing else', () => {
+  it('may invoke exactly the three imports (and their versions), nothing else', () => {
     const { statements } = permissionsOf(template, ids.watchdog);
     expect(resourcesAllowed(statements, 'lambda:InvokeFunction')).toEqual([
       '<bank-report-function>',
       '<bank-report-function>:*',
+      '<family-import-function>',
+      '<family-import-function>:*',
       '<import-function>',
       '<import-function>:*',
     ]);

@@ -32,6 +32,9 @@ const { dependencies: reconcileDependencies } = await import('../../functions/re
 const { runReconciliation } = await import('../../functions/reconcile/run-reconciliation.ts');
 const { handler: bankImport } = await import('../../functions/disbursement/handler.ts');
 const { handler: recipientImport } = await import('../../functions/import/handler.ts');
+const { handler: familyImport } = await import('../../functions/family-import/handler.ts');
+const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
+const { importObjectKey } = await import('#shared/adapters/storage-keys.ts');
 
 const config = env();
 const { s3, sqs } = testClients();
@@ -44,7 +47,12 @@ const invoked: string[] = [];
 const invoker = {
   invokeAsync: async (functionName: string, event: S3Event) => {
     invoked.push(`${functionName} ${event.Records[0]?.s3.object.key}`);
-    const run = functionName === 'khbs-ImportUpload' ? recipientImport : bankImport;
+    const run =
+      functionName === 'khbs-ImportUpload'
+        ? recipientImport
+        : functionName === 'khbs-ImportFamilyFile'
+          ? familyImport
+          : bankImport;
     await run(event, lambdaContext(functionName));
   },
 };
@@ -56,6 +64,7 @@ const watchdogDeps = (overrides: { now?: () => Date } = {}) => ({
     ...dependencies().config,
     importFunctionName: 'khbs-ImportUpload',
     disbursementFunctionName: 'khbs-ImportBankReport',
+    familyImportFunctionName: 'khbs-ImportFamilyFile',
   },
   ...overrides,
 });
@@ -109,7 +118,7 @@ describe('lost S3 events', () => {
 
     const run = await runWatchdog('test-wd-lost', watchdogDeps({ now: anHourLater }));
     expect(run.counts.UPLOAD_NOT_IMPORTED).toBe(1);
-    expect(run.redriven).toEqual({ uploads: 1, bankReports: 0 });
+    expect(run.redriven).toEqual({ uploads: 1, bankReports: 0, familyFiles: 0 });
     expect(invoked).toEqual([`khbs-ImportUpload ${key}`]);
     expect(await uploads.get(uploadId)).toMatchObject({ status: 'COMPLETED' });
     const lines = await reportLines(run.reportKey);
@@ -121,8 +130,47 @@ describe('lost S3 events', () => {
     invoked.length = 0;
     const next = await runWatchdog('test-wd-lost-2', watchdogDeps({ now: anHourLater }));
     expect(next.counts.UPLOAD_NOT_IMPORTED).toBe(0);
-    expect(next.redriven).toEqual({ uploads: 0, bankReports: 0 });
+    expect(next.redriven).toEqual({ uploads: 0, bankReports: 0, familyFiles: 0 });
     expect(invoked).toEqual([]);
+  });
+
+  it('re-drives a family file whose event was lost into the family import; an object no one asked for is not', async () => {
+    const imports = new ImportsRepository(config.tableName);
+    const importId = `lost-family-${Date.now()}`;
+    const key = importObjectKey('PENGECUALIAN', importId, 'csv');
+    await imports.createAwaiting(
+      {
+        importId,
+        kind: 'PENGECUALIAN',
+        region: '62.03',
+        filename: 'pkh.csv',
+        format: 'csv',
+        status: 'AWAITING_FILE',
+        createdAt: new Date().toISOString(),
+        createdBy: { sub: 'operator-62.03', name: 'Operator 62.03', role: 'operator', region: '62.03' },
+        s3Key: key,
+        list: { programme: 'PKH', source: 'Dinsos Kapuas', asOf: '2026-09-30' },
+        attempts: 0,
+        rowsProcessed: 0,
+        reasons: [],
+      },
+      new Date(Date.now() + 86_400_000),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: config.uploadsBucket,
+        Key: key,
+        Body: 'NIK;Nama\n6203011203850001;Warga\n',
+      }),
+    );
+    const stray = importObjectKey('PENGECUALIAN', `stray-${Date.now()}`, 'csv');
+    await s3.send(new PutObjectCommand({ Bucket: config.uploadsBucket, Key: stray, Body: 'NIK\n' }));
+
+    const run = await runWatchdog('test-wd-family', watchdogDeps({ now: anHourLater }));
+    expect(run.redriven).toEqual({ uploads: 0, bankReports: 0, familyFiles: 1 });
+    expect(invoked).toEqual([`khbs-ImportFamilyFile ${key}`]);
+    expect(await imports.get(importId)).toMatchObject({ status: 'COMPLETED', counts: { accepted: 1 } });
+    await s3.send(new DeleteObjectCommand({ Bucket: config.uploadsBucket, Key: stray }));
   });
 
   it('re-drives a bank report whose event was lost into the bank report import', async () => {
@@ -143,7 +191,7 @@ describe('lost S3 events', () => {
     expect(await bankReports.getByKey(key)).toBeUndefined();
 
     const run = await runWatchdog('test-wd-bank', watchdogDeps({ now: anHourLater }));
-    expect(run.redriven).toEqual({ uploads: 0, bankReports: 1 });
+    expect(run.redriven).toEqual({ uploads: 0, bankReports: 1, familyFiles: 0 });
     expect(invoked).toEqual([`khbs-ImportBankReport ${key}`]);
     expect(await bankReports.getByKey(key)).toMatchObject({ status: 'COMPLETED' });
   });

@@ -211,12 +211,12 @@ describe("each worker's metrics from its outcome", () => {
   it('watchdog: every count every hour, zeros included (a zero clears its alarm)', () => {
     const summary = {
       counts: { PROPOSAL_STUCK: 0, UPLOAD_NOT_IMPORTED: 2, DECREE_PDF_MISSING: 1, DECREE_PDF_MISMATCH: 1 },
-      redriven: { uploads: 2, bankReports: 1 },
+      redriven: { uploads: 2, bankReports: 1, familyFiles: 1 },
     };
     expect(show(watchdogMetrics(summary))).toEqual([
       'ProposalsStuck=0',
       'UploadsNotImported=2',
-      'UploadsRedriven=3',
+      'UploadsRedriven=4',
       'DecreePdfProblems=2',
     ]);
   });

@@ -85,7 +85,7 @@ export class ImportPipeline extends Construct {
     Validations.of(this.failureQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        "This queue is itself the dead end: the two import functions' on-failure destination, holding S3 events that " +
+        "This queue is itself the dead end: the S3-triggered imports' on-failure destination, holding S3 events that " +
         'failed after Lambda retries, watched by an alarm and replayed by hand. A DLQ behind it would add nothing.',
     });
 

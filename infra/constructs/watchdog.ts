@@ -41,7 +41,7 @@ export interface WatchdogProps {
 /**
  * The pipeline watchdog: an EventBridge schedule invokes `WATCHDOG_FUNCTION` directly (no queue: a
  * run is idempotent, and the next one repeats it anyway). It reads the table, lists the uploads
- * bucket's two import prefixes, hashes decree PDFs, re-drives lost S3 events into the two imports
+ * bucket's three import prefixes, hashes decree PDFs, re-drives lost S3 events into the three imports
  * and writes its report under `reports/watchdog/`. Nothing else: no table writes, no queue.
  */
 export class Watchdog extends Construct {

@@ -604,7 +604,7 @@ describe('KhbsApi: least privilege', () => {
     expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
   });
 
-  it('only the watchdog may invoke a function, and only the two imports (the reconciliation no longer)', () => {
+  it('only the watchdog may invoke a function, and only the three imports (the reconciliation no longer)', () => {
     const invokers = Object.keys(template.findResources('AWS::Lambda::Function') as Resources).filter(
       (id) => {
         let statements: Statement[];
@@ -630,6 +630,8 @@ describe('KhbsApi: least privilege', () => {
         `<${importFunctionId()}>:*`,
         `<${bankReportFunctionId()}>`,
         `<${bankReportFunctionId()}>:*`,
+        `<${familyImportFunctionId()}>`,
+        `<${familyImportFunctionId()}>:*`,
       ].sort(),
     );
     expect(

@@ -22,8 +22,8 @@ import {
 
 /**
  * The pipeline watchdog as deployed: its function, its own schedule invoking it directly (no queue),
- * exactly the grants it needs (table read, the uploads bucket's two import prefixes listed, decree
- * PDFs read, its report prefix written, the two imports invoked) and its errors alarm.
+ * exactly the grants it needs (table read, the uploads bucket's three import prefixes listed, decree
+ * PDFs read, its report prefix written, the three imports invoked) and its errors alarm.
  */
 
 let app: SynthesizedApp;

@@ -10,7 +10,7 @@ import type { Recipient } from '../domain/recipient-row.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { type StoredRecipient, StoredRecipientSchema } from '../model.ts';
 import { jitteredBackoff } from './backoff.ts';
-import { BatchWriter } from './batch-writer.ts';
+import type { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import {
   flagIndexKey,
@@ -25,6 +25,7 @@ import {
   rowSortKey,
   shardOf,
 } from './keys.ts';
+import { deletePartitions, shardsOf } from './partitions.ts';
 
 export interface RecipientPage {
   /** `limit` recipients, unless this is the last page. */
@@ -541,32 +542,12 @@ export class RecipientsRepository {
   }
 
   /** Deletes every item of a list (a superseded or abandoned one), flag index included. Idempotent. */
-  async deleteList(
-    listId: string,
-    writer = new BatchWriter(this.tableName, { client: this.client }),
-  ): Promise<number> {
-    let deleted = 0;
-    for (let shard = 0; shard < LIST_SHARDS; shard++) {
-      let after: Record<string, unknown> | undefined;
-      do {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': listPartition(listId, shard) },
-            ProjectionExpression: 'pk, sk',
-            ...(after ? { ExclusiveStartKey: after } : {}),
-          }),
-        );
-        for (const key of out.Items ?? []) {
-          await writer.delete({ pk: key.pk, sk: key.sk });
-          deleted++;
-        }
-        after = out.LastEvaluatedKey;
-      } while (after);
-    }
-    await writer.flush();
-    return deleted;
+  deleteList(listId: string): Promise<number> {
+    return deletePartitions(
+      this.tableName,
+      this.client,
+      shardsOf(LIST_SHARDS, (shard) => listPartition(listId, shard)),
+    );
   }
 }
 

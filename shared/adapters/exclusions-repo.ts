@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ExclusionListRecord, ExclusionListRecordSchema } from '../model.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
@@ -9,7 +9,7 @@ import {
   exclusionListKey,
   exclusionPartition,
 } from './keys.ts';
-import { deletePartitions, shardsOf } from './partitions.ts';
+import { deletePartitions, queryItems, shardsOf } from './partitions.ts';
 import type { TransactItem } from './transactions.ts';
 
 /** One entry as stored: the numbers only (the name on the list is not needed to match). */
@@ -67,44 +67,30 @@ export class ExclusionsRepository {
   /** Every list (a few hundred at most: one per programme, source and date), by programme and date. */
   async lists(): Promise<ExclusionListRecord[]> {
     const lists: ExclusionListRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': EXCLUSION_LISTS_INDEX_KEY },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) lists.push(ExclusionListRecordSchema.parse(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': EXCLUSION_LISTS_INDEX_KEY },
+    })) {
+      lists.push(ExclusionListRecordSchema.parse(item));
+    }
     return lists;
   }
 
   /** The entries of one list, shard by shard. */
   async *entries(listId: string): AsyncGenerator<StoredExclusionEntry> {
     for (let shard = 0; shard < EXCLUSION_SHARDS; shard++) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': exclusionPartition(listId, shard) },
-            ProjectionExpression: 'nik, noKk',
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const nik = typeof item.nik === 'string' ? item.nik : undefined;
-          const noKk = typeof item.noKk === 'string' ? item.noKk : undefined;
-          yield { ...(nik ? { nik } : {}), ...(noKk ? { noKk } : {}) };
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      for await (const item of queryItems(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': exclusionPartition(listId, shard) },
+        ProjectionExpression: 'nik, noKk',
+      })) {
+        const nik = typeof item.nik === 'string' ? item.nik : undefined;
+        const noKk = typeof item.noKk === 'string' ? item.noKk : undefined;
+        yield { ...(nik ? { nik } : {}), ...(noKk ? { noKk } : {}) };
+      }
     }
   }
 }

@@ -1,5 +1,18 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchWriter } from './batch-writer.ts';
+
+/** Every item a Query matches, page after page (`ExclusiveStartKey` followed to the end). */
+export async function* queryItems(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): AsyncGenerator<Record<string, unknown>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield* out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
 
 /**
  * Deletes every item of the given partitions (keys read with a projection, deletes in batches):
@@ -13,23 +26,15 @@ export async function deletePartitions(
   const writer = new BatchWriter(tableName, { client });
   let deleted = 0;
   for (const pk of partitions) {
-    let after: Record<string, unknown> | undefined;
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'pk, sk',
-          ...(after ? { ExclusiveStartKey: after } : {}),
-        }),
-      );
-      for (const key of out.Items ?? []) {
-        await writer.delete({ pk: key.pk, sk: key.sk });
-        deleted++;
-      }
-      after = out.LastEvaluatedKey;
-    } while (after);
+    for await (const key of queryItems(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    })) {
+      await writer.delete({ pk: key.pk, sk: key.sk });
+      deleted++;
+    }
   }
   await writer.flush();
   return deleted;

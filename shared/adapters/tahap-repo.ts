@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { abandonedBefore, type RunStatus } from '../domain/family/eligibility-summary.ts';
 import { tahapLabel } from '../domain/family/tahap.ts';
@@ -14,6 +8,7 @@ import { type EligibilityRunState, type TahapRecord, TahapRecordSchema } from '.
 import { auditItem } from './audit-items.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { TAHAP_INDEX_KEY, tahapKey, tahapSortKey } from './keys.ts';
+import { queryItems } from './partitions.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
 
 /** A tahap of that year and number exists already (one tahap per number per year). */
@@ -89,21 +84,15 @@ export class TahapRepository {
   /** Every tahap, newest first (a handful a year: read whole). */
   async list(): Promise<TahapRecord[]> {
     const records: TahapRecord[] = [];
-    let after: Record<string, unknown> | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': TAHAP_INDEX_KEY },
-          ScanIndexForward: false,
-          ...(after ? { ExclusiveStartKey: after } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) records.push(TahapRecordSchema.parse(item));
-      after = out.LastEvaluatedKey;
-    } while (after);
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': TAHAP_INDEX_KEY },
+      ScanIndexForward: false,
+    })) {
+      records.push(TahapRecordSchema.parse(item));
+    }
     return records;
   }
 

@@ -4,11 +4,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type Assignment, AssignmentSchema, type VervalRecord, VervalRecordSchema } from '../model.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { assignmentKey, assignmentsOfRelawan, vervalPartition } from './keys.ts';
+import { queryItems } from './partitions.ts';
 
 /**
  * The verval of a tahap: which relawan works which desa (assignments, kept by the operator), and
@@ -110,17 +111,11 @@ export class VervalRepository {
   }
 
   private async query(
-    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
   ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const item of queryItems(this.client, { ...input, TableName: this.tableName }))
+      items.push(item);
     return items;
   }
 }

@@ -15,7 +15,7 @@ import { PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
-import { BytesProgress, formatBytes, putFile } from './upload.tsx';
+import { BytesProgress, formatBytes, type Sent, sendFile } from './upload.tsx';
 import './families.css';
 
 /**
@@ -326,7 +326,7 @@ function FamilyUploadForm({
   const [asOf, setAsOf] = useState('');
   const [file, setFile] = useState<File | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
-  const [sent, setSent] = useState<{ loaded: number; total: number } | undefined>();
+  const [sent, setSent] = useState<Sent | undefined>();
   const create = useAction('CreateImport');
   const dtsen = kind !== 'PENGECUALIAN';
   useEffect(() => {
@@ -364,14 +364,7 @@ function FamilyUploadForm({
     const result = await create.run({ body });
     if (result?.kind !== 'done') return;
     const { importId, uploadUrl } = result.answer.body;
-    setSent({ loaded: 0, total: file.size });
-    try {
-      await putFile(uploadUrl, file, (loaded, total) => setSent({ loaded, total }));
-      navigate(pathTo.familyImport(importId));
-    } catch {
-      setSent(undefined);
-      setProblem('Berkas gagal terkirim. Periksa koneksi internet lalu unggah lagi.');
-    }
+    await sendFile(uploadUrl, file, pathTo.familyImport(importId), setSent, setProblem);
   };
 
   const busy = create.busy || sent !== undefined;

@@ -24,7 +24,7 @@ export function UploadPage() {
   const [region, setRegion] = useState(regionOfProposal(query.get('usulan') ?? '') ?? '');
   const [file, setFile] = useState<File | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
-  const [sent, setSent] = useState<{ loaded: number; total: number } | undefined>();
+  const [sent, setSent] = useState<Sent | undefined>();
   const create = useAction('CreateUpload');
   const ownRegion = scope?.regions === 'all' ? undefined : scope?.regions[0];
   const regionName = REGIONS.find((entry) => entry.code === ownRegion)?.name ?? ownRegion;
@@ -60,14 +60,7 @@ export function UploadPage() {
     });
     if (result?.kind !== 'done') return;
     const { uploadId, uploadUrl } = result.answer.body;
-    setSent({ loaded: 0, total: file.size });
-    try {
-      await putFile(uploadUrl, file, (loaded, total) => setSent({ loaded, total }));
-      navigate(pathTo.uploadResult(uploadId));
-    } catch {
-      setSent(undefined);
-      setProblem('Berkas gagal terkirim. Periksa koneksi internet lalu unggah lagi.');
-    }
+    await sendFile(uploadUrl, file, pathTo.uploadResult(uploadId), setSent, setProblem);
   };
 
   const busy = create.busy || sent !== undefined;
@@ -224,11 +217,38 @@ export function BytesProgress({ loaded, total }: { loaded: number; total: number
   );
 }
 
+/** Bytes of a file sent so far, while it goes to S3. */
+export interface Sent {
+  readonly loaded: number;
+  readonly total: number;
+}
+
+/**
+ * Sends `file` to its presigned URL with byte progress (`onSent`), then opens `next` (the import's
+ * page); a failed send clears the progress and tells the person what to do.
+ */
+export async function sendFile(
+  url: string,
+  file: File,
+  next: string,
+  onSent: (sent: Sent | undefined) => void,
+  onProblem: (message: string) => void,
+): Promise<void> {
+  onSent({ loaded: 0, total: file.size });
+  try {
+    await putFile(url, file, (loaded, total) => onSent({ loaded, total }));
+    navigate(next);
+  } catch {
+    onSent(undefined);
+    onProblem('Berkas gagal terkirim. Periksa koneksi internet lalu unggah lagi.');
+  }
+}
+
 /**
  * PUTs the file's bytes to the presigned URL, reporting progress. XMLHttpRequest, not fetch: only
  * it reports an upload's progress. The URL carries its own signature: no Authorization header.
  */
-export function putFile(
+function putFile(
   url: string,
   file: File,
   onProgress: (loaded: number, total: number) => void,

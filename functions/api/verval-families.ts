@@ -20,15 +20,5 @@ export function completedRun(tahap: TahapRecord): NonNullable<TahapRecord['eligi
 /** The families of a desa a relawan visits in the tahap's latest run (a few hundred: read whole). */
 export async function familiesToVisit(tahap: TahapRecord, desaCode: string): Promise<EligibilityResult[]> {
   const run = completedRun(tahap);
-  const visit: EligibilityResult[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tahapRoutes().results.listDesa(tahap.tahapId, run.runId, desaCode, {
-      limit: 500,
-      ...(cursor ? { cursor } : {}),
-    });
-    visit.push(...page.items.filter(needsVisit));
-    cursor = page.cursor;
-  } while (cursor);
-  return visit;
+  return (await tahapRoutes().results.allOfDesa(tahap.tahapId, run.runId, desaCode)).filter(needsVisit);
 }

@@ -40,7 +40,7 @@ export interface FamilyImportDeps extends FileImportDeps {
   readonly families: FamiliesRepository;
   readonly exclusions: ExclusionsRepository;
   readonly tahap: Pick<TahapRepository, 'get'>;
-  readonly results: Pick<EligibilityRepository, 'listDesa'>;
+  readonly results: Pick<EligibilityRepository, 'allOfDesa'>;
   readonly verval: Pick<VervalRepository, 'record' | 'isAssigned'>;
   readonly tableName: string;
   readonly limits: ImportLimits;
@@ -454,16 +454,9 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
       }
       const snapshot = await this.deps.snapshots.ready(region, versionDate);
       if (!snapshot) throw new Error(`tahap ${tahapId}: snapshot ${region} ${versionDate} is not READY`);
-      const verdicts = new Map<string, EligibilityVerdictLike>();
-      let cursor: string | undefined;
-      do {
-        const page = await this.deps.results.listDesa(tahapId, run.runId, desaCode, {
-          limit: 500,
-          ...(cursor ? { cursor } : {}),
-        });
-        for (const item of page.items) verdicts.set(item.noKk, item);
-        cursor = page.cursor;
-      } while (cursor);
+      const verdicts = new Map<string, EligibilityVerdictLike>(
+        (await this.deps.results.allOfDesa(tahapId, run.runId, desaCode)).map((item) => [item.noKk, item]),
+      );
       return { data: snapshot.data, verdicts };
     };
     return {

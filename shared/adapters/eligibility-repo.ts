@@ -17,6 +17,7 @@ import {
   eligibilitySummaryKey,
   eligibilitySummaryPartition,
 } from './keys.ts';
+import { queryItems } from './partitions.ts';
 
 /** A verdict as the run writes it: the stored shape, with the reasons as `judgeFamily` gives them. */
 export type EligibilityVerdictItem = Omit<EligibilityResult, 'reasons'> & {
@@ -135,6 +136,19 @@ export class EligibilityRepository {
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
     return last ? { items: page, cursor: encodeCursor(last.noKk) } : { items: page };
+  }
+
+  /** Every family of one desa in a run (a few hundred), in No KK order: what the verval works from. */
+  async allOfDesa(tahapId: string, runId: string, desaCode: string): Promise<EligibilityResult[]> {
+    const families: EligibilityResult[] = [];
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': eligibilityPartition(tahapId, runId, desaCode) },
+    })) {
+      families.push(EligibilityResultSchema.parse(item));
+    }
+    return families;
   }
 
   /** Stores one kabupaten's counts of a run (a run done again replaces them). */

@@ -119,7 +119,7 @@ async function prepareProposals(stack: LocalStack): Promise<string[]> {
     const now = new Date().toISOString();
     proposal = await proposals.apply(
       proposal,
-      planSubmit(proposal, config.requiredAgencies, system, now),
+      planSubmit(proposal, config.requiredAgencies.BKK, system, now),
       system,
       now,
     );

@@ -74,10 +74,21 @@ export const EligibilityRequestedSchema = z.strictObject({
 });
 export type EligibilityRequested = z.infer<typeof EligibilityRequestedSchema>;
 
+/** A kabupaten's KPM list for a tahap is to be composed (`POST /tahap/{id}/kpm`); idempotent by compose id. */
+export const KpmComposeRequestedSchema = z.strictObject({
+  type: z.literal('kpm.compose.requested'),
+  tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+  region: z.string().regex(/^62\.\d{2}$/),
+  composeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  requestedAt: z.iso.datetime(),
+});
+export type KpmComposeRequested = z.infer<typeof KpmComposeRequestedSchema>;
+
 /** The family programme's jobs share one queue and one worker, which dispatches on `type`. */
 export const FamilyJobSchema = z.discriminatedUnion('type', [
   SnapshotCheckRequestedSchema,
   EligibilityRequestedSchema,
+  KpmComposeRequestedSchema,
 ]);
 export type FamilyJob = z.infer<typeof FamilyJobSchema>;
 

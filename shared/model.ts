@@ -7,7 +7,7 @@ import { RUN_STATUSES } from './domain/family/eligibility-summary.ts';
 import { RELATIONSHIPS } from './domain/family/hubungan.ts';
 import { TAHAP_STATUSES, TahapInputSchema } from './domain/family/tahap.ts';
 import { VERVAL_RESULTS } from './domain/family/verval.ts';
-import { PROPOSAL_STATUSES } from './domain/proposal.ts';
+import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from './domain/proposal.ts';
 import { lazySchema } from './lazy-schema.ts';
 
 /**
@@ -184,7 +184,10 @@ export type UploadRecord = z.infer<typeof UploadRecordSchema>;
 export const ProposalRecordSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     proposalId: z.string(),
+    /** BKK on records written before KPM lists existed. */
+    kind: z.enum(PROPOSAL_KINDS).default('BKK'),
     region: z.string(),
+    /** A BKK list's payment period; a KPM list's tahap (`2026-1`). */
     period: z.string(),
     revision: z.number().int(),
     status: z.enum(PROPOSAL_STATUSES),
@@ -234,6 +237,32 @@ export const ProposalRecordSchema = /* @__PURE__ */ lazySchema(() =>
 );
 export type ProposalRecord = z.infer<typeof ProposalRecordSchema>;
 
+/** The family of a KPM list's row: where it came from and why it is on the list. */
+export const KpmFamilySchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    noKk: z.string(),
+    tahapId: z.string(),
+    /** The eligibility run whose verdict put the family on the list. */
+    runId: z.string(),
+    desil: z.number().int(),
+    /** The snapshot's members (NIK, relationship, birth date): the checks' evidence. */
+    members: z.array(
+      z.object({ nik: z.string(), hubungan: z.enum(RELATIONSHIPS), tanggalLahir: z.string() }),
+    ),
+    hubunganPenerima: z.enum(RELATIONSHIPS).optional(),
+    /** Drawn from the reserve list (cadangan) into a place a selected family left. */
+    replacement: z.boolean().optional(),
+    rank: z.number().int().optional(),
+    verval: z.object({
+      result: z.enum(VERVAL_RESULTS),
+      tanggal: z.string(),
+      nomorBeritaAcara: z.string(),
+      penerimaChanged: z.boolean().optional(),
+    }),
+  }),
+);
+export type KpmFamily = z.infer<typeof KpmFamilySchema>;
+
 export const StoredRecipientSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     recipientId: z.string(),
@@ -262,6 +291,12 @@ export const StoredRecipientSchema = /* @__PURE__ */ lazySchema(() =>
       .optional(),
     /** Codes of `flags`, for filtering. */
     flagCodes: z.array(z.string()).optional(),
+    /**
+     * On a KPM list's row (issue #14), the family behind the penerima (`nik`, `nama`, `peran` KPM):
+     * what the KPM checks and the decree's lampiran read. A KPM row has no account yet
+     * (`noRekening` is empty): the bank opens it after the decree.
+     */
+    family: KpmFamilySchema.optional(),
   }),
 );
 export type StoredRecipient = z.infer<typeof StoredRecipientSchema>;
@@ -796,3 +831,44 @@ export const VervalRecordSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type VervalRecord = z.infer<typeof VervalRecordSchema>;
+
+// --- KPM lists (issue #14) ----------------------------------------------------------------------
+
+export const KPM_COMPOSE_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+
+/**
+ * The composition of a kabupaten's KPM list for a tahap (`shared/adapters/kpm-repo.ts`): asked for
+ * through the API, done by the families worker, which makes the list the current one of the
+ * region's KPM proposal (DRAFT). One record per tahap and kabupaten, the latest request.
+ */
+export const KpmComposeSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    region: z.string(),
+    composeId: z.string(),
+    status: z.enum(KPM_COMPOSE_STATUSES),
+    requestedAt: z.string(),
+    /** Who asked: the list's author on the proposal's audit trail. */
+    requestedBy: ActorSchema,
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    /** The eligibility run the list was composed from. */
+    runId: z.string().optional(),
+    proposalId: z.string().optional(),
+    listId: z.string().optional(),
+    counts: z
+      .object({
+        listed: z.number().int(),
+        selected: z.number().int(),
+        settled: z.number().int(),
+        replacements: z.number().int(),
+        notVisited: z.number().int(),
+        droppedByResult: z.partialRecord(z.enum(VERVAL_RESULTS), z.number().int()),
+        beyondQuota: z.number().int(),
+      })
+      .optional(),
+    /** Why a FAILED composition failed (Bahasa Indonesia). */
+    error: z.string().optional(),
+  }),
+);
+export type KpmCompose = z.infer<typeof KpmComposeSchema>;

@@ -2,6 +2,7 @@ import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
+import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { ReconciliationsRepository } from '#shared/adapters/reconciliations-repo.ts';
@@ -70,6 +71,7 @@ export interface TahapDeps {
   readonly tahap: TahapRepository;
   readonly results: EligibilityRepository;
   readonly snapshots: SnapshotsRepository;
+  readonly kpm: KpmRepository;
 }
 
 let tahapDeps: TahapDeps | undefined;
@@ -81,6 +83,7 @@ export function tahapRoutes(): TahapDeps {
     tahap: new TahapRepository(tableName),
     results: new EligibilityRepository(tableName),
     snapshots: new SnapshotsRepository(tableName),
+    kpm: new KpmRepository(tableName),
   };
   return tahapDeps;
 }

@@ -7,7 +7,7 @@ import { apiDeps } from './deps.ts';
 import { proposalSummary } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 
-/** `GET /proposals?region&period&status`: operators see their own region only. */
+/** `GET /proposals?kind&region&period&status`: BKK lists unless `kind=KPM`; operators see their own region only. */
 export const handler = apiHandler(routeById('ListProposals'), async ({ event, scope }) => {
   const query = parseInput(ListProposalsQuerySchema, event.queryStringParameters ?? {});
   if (query.region) requireRegion(scope, query.region);
@@ -16,6 +16,11 @@ export const handler = apiHandler(routeById('ListProposals'), async ({ event, sc
     : scope.regions === 'all'
       ? REGIONS.map((region) => region.code)
       : [...scope.regions];
-  const items = await apiDeps().proposals.list({ regions, period: query.period, status: query.status });
+  const items = await apiDeps().proposals.list({
+    regions,
+    kind: query.kind,
+    period: query.period,
+    status: query.status,
+  });
   return json(200, { items: items.map(proposalSummary) } satisfies ResponseBody<'ListProposals', 200>);
 });

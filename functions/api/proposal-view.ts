@@ -2,6 +2,7 @@ import { RATE_TABLE } from '#shared/config/rates.ts';
 import { ProposalParamsSchema } from '#shared/contract/requests.ts';
 import type { ProposalDetail, ProposalSummary } from '#shared/contract/responses.ts';
 import { totalsFor } from '#shared/domain/amounts.ts';
+import { regionOfProposal } from '#shared/domain/proposal.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion, type Scope } from '#shared/http/caller.ts';
@@ -9,8 +10,8 @@ import { type ApiEvent, parseInput } from '#shared/http/http-handler.ts';
 import type { ProposalRecord } from '#shared/model.ts';
 import { apiDeps } from './deps.ts';
 
-/** `62.03-2026-S1` → `62.03`. */
-export const proposalRegion = (proposalId: string) => proposalId.slice(0, 5);
+/** `62.03-2026-S1` → `62.03`; `KPM-62.03-2026-1` → `62.03`; anything else: its first five characters. */
+export const proposalRegion = (proposalId: string) => regionOfProposal(proposalId) ?? proposalId.slice(0, 5);
 
 /** The proposal named in the path, after the object-level check (a regional role: own region only). */
 export async function loadProposal(event: ApiEvent, scope: Scope): Promise<ProposalRecord> {
@@ -27,6 +28,7 @@ export async function loadProposal(event: ApiEvent, scope: Scope): Promise<Propo
 export function proposalSummary(proposal: ProposalRecord): ProposalSummary {
   return {
     proposalId: proposal.proposalId,
+    kind: proposal.kind,
     region: proposal.region,
     regionName: regionName(proposal.region),
     period: proposal.period,

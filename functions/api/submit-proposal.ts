@@ -21,7 +21,7 @@ export const handler = postHandler(routeById('SubmitProposal'), async ({ event, 
   const proposal = await loadProposal(event, scope);
   const { config, proposals } = apiDeps();
   const now = new Date().toISOString();
-  const plan = planSubmit(proposal, config.requiredAgencies, whoOf(scope), now);
+  const plan = planSubmit(proposal, config.requiredAgencies[proposal.kind], whoOf(scope), now);
   const submitted = await proposals.applyAndHandOff(proposal, plan, actorOf(scope), now, (next) => [
     {
       queue: 'checks',

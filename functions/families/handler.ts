@@ -1,16 +1,21 @@
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
+import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
+import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
 import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
+import { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { type FamilyJob, FamilyJobSchema } from '#shared/messages.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { type CheckSnapshotDeps, checkSnapshot } from './check-snapshot.ts';
+import { type ComposeKpmDeps, composeKpm } from './compose-kpm.ts';
 import { type EligibilityJobDeps, runEligibilityJob } from './run-eligibility.ts';
 
-type FamilyJobDeps = CheckSnapshotDeps & EligibilityJobDeps;
+type FamilyJobDeps = CheckSnapshotDeps & EligibilityJobDeps & ComposeKpmDeps;
 
 let deps: FamilyJobDeps | undefined;
 
@@ -26,6 +31,11 @@ function dependencies(): FamilyJobDeps {
     results: new EligibilityRepository(config.tableName),
     objects: new ObjectStore(),
     documentsBucket: config.documentsBucket,
+    kpm: new KpmRepository(config.tableName),
+    verval: new VervalRepository(config.tableName),
+    proposals: new ProposalsRepository(config.tableName),
+    recipients: new RecipientsRepository(config.tableName),
+    tableName: config.tableName,
   };
   return deps;
 }
@@ -37,6 +47,8 @@ async function run(job: FamilyJob): Promise<unknown> {
       return checkSnapshot(job, dependencies());
     case 'eligibility.requested':
       return runEligibilityJob(job, dependencies());
+    case 'kpm.compose.requested':
+      return composeKpm(job, dependencies());
   }
 }
 

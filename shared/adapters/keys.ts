@@ -7,8 +7,8 @@ import { bankReportPath } from './storage-keys.ts';
  * | item                 | pk                              | sk            | gsi1pk / gsi1sk                      |
  * |----------------------|---------------------------------|---------------|--------------------------------------|
  * | upload               | UPLOAD#<uploadId>               | UPLOAD        | UPLOADS#<region>#<period> / <createdAt> |
- * | proposal             | PROPOSAL#<proposalId>           | PROPOSAL      | PROPOSALS#<region> / <period>#<proposalId> |
- * | current proposal ptr | CURRENT#<region>#<period>       | CURRENT       |                                      |
+ * | proposal             | PROPOSAL#<proposalId>           | PROPOSAL      | PROPOSALS#<region> / <scope>#<proposalId> |
+ * | current proposal ptr | CURRENT#<region>#<scope>        | CURRENT       |                                      |
  * | recipient            | LIST#<listId>#<shard>           | <row, 7 digits> |                                    |
  * | flag index entry     | LIST#<listId>#<shard>           | F#<code>#<row, 7 digits> |                           |
  * | audit record         | AUDIT#<entityId>                | <seq, 10 digits> |                                   |
@@ -31,6 +31,10 @@ import { bankReportPath } from './storage-keys.ts';
  * | eligibility tally    | ELIGSUM#<tahapId>#<runId>       | REGION#<region> |                                    |
  * | relawan assignment   | VERVALDESA#<tahapId>#<desaCode> | RELAWAN#<sub> | RELAWAN#<tahapId>#<sub> / <desaCode>  |
  * | verval result        | VERVAL#<tahapId>#<desaCode>     | KK#<noKk>     |                                      |
+ * | KPM list composition | KPMCOMPOSE#<tahapId>#<region>   | KPMCOMPOSE    |                                      |
+ *
+ * `<scope>` is `listScope(kind, period)` (`domain/proposal.ts`): the period for a BKK list (as before
+ * KPM lists existed), `KPM#<tahapId>` for a KPM list, so the two kinds never share a key.
  *
  * A recipient list is written under a fresh `listId` and only becomes visible when the proposal's
  * `currentListId` is switched to it in one conditional write, so a half-written import is never
@@ -57,8 +61,9 @@ export const uploadsByRegionPeriod = (region: string, period: string) => `UPLOAD
 export const proposalKey = (proposalId: string) => ({ pk: `PROPOSAL#${proposalId}`, sk: 'PROPOSAL' });
 export const proposalsByRegion = (region: string) => `PROPOSALS#${region}`;
 
-export const currentProposalKey = (region: string, period: string) => ({
-  pk: `CURRENT#${region}#${period}`,
+/** `scope`: `listScope(kind, period)`. */
+export const currentProposalKey = (region: string, scope: string) => ({
+  pk: `CURRENT#${region}#${scope}`,
   sk: 'CURRENT',
 });
 
@@ -284,4 +289,10 @@ export const eligibilitySummaryPartition = (tahapId: string, runId: string) => `
 export const eligibilitySummaryKey = (tahapId: string, runId: string, region: string) => ({
   pk: eligibilitySummaryPartition(tahapId, runId),
   sk: `REGION#${region}`,
+});
+
+/** The latest composition of a kabupaten's KPM list for a tahap. */
+export const kpmComposeKey = (tahapId: string, region: string) => ({
+  pk: `KPMCOMPOSE#${tahapId}#${region}`,
+  sk: 'KPMCOMPOSE',
 });

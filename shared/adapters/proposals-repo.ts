@@ -5,7 +5,13 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../domain/audit.ts';
-import { isClosed, type ProposalStatus, proposalIdFor } from '../domain/proposal.ts';
+import {
+  isClosed,
+  listScope,
+  type ProposalKind,
+  type ProposalStatus,
+  proposalIdFor,
+} from '../domain/proposal.ts';
 import { listAuthors, type Plan } from '../domain/workflow.ts';
 import { ConflictError } from '../errors.ts';
 import type { Handoff } from '../messages.ts';
@@ -27,6 +33,8 @@ export type { TransactItem };
 
 /** What an import hands over when its list becomes the proposal's current list. */
 export interface ListSwitch {
+  /** BKK when absent: an uploaded list. KPM lists are composed from a tahap (its id is the period). */
+  readonly kind?: ProposalKind;
   readonly region: string;
   readonly period: string;
   readonly listId: string;
@@ -57,6 +65,8 @@ export class ConcurrentChangeError extends ConflictError {
 }
 
 export interface ProposalFilter {
+  /** BKK when absent. */
+  readonly kind?: ProposalKind;
   readonly regions: readonly string[];
   readonly period?: string;
   readonly status?: ProposalStatus;
@@ -77,11 +87,15 @@ export class ProposalsRepository {
   }
 
   /** The proposal a new upload for this region and period would go into, if there is one. */
-  async getCurrent(region: string, period: string): Promise<ProposalRecord | undefined> {
+  async getCurrent(
+    region: string,
+    period: string,
+    kind: ProposalKind = 'BKK',
+  ): Promise<ProposalRecord | undefined> {
     const pointer = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: currentProposalKey(region, period),
+        Key: currentProposalKey(region, listScope(kind, period)),
         ConsistentRead: true,
       }),
     );
@@ -89,8 +103,12 @@ export class ProposalsRepository {
     return typeof proposalId === 'string' ? this.get(proposalId) : undefined;
   }
 
-  /** Proposals of the given regions, newest period first, each region read through the index. */
+  /**
+   * Proposals of one kind of the given regions, newest period first, each region read through the
+   * index. KPM proposals sort under `KPM#…`, after every BKK period: a BKK listing stops before them.
+   */
   async list(filter: ProposalFilter): Promise<ProposalRecord[]> {
+    const kind = filter.kind ?? 'BKK';
     const pages = await Promise.all(
       filter.regions.map(async (region) => {
         const input: QueryCommandInput = {
@@ -98,10 +116,14 @@ export class ProposalsRepository {
           IndexName: 'gsi1',
           KeyConditionExpression: filter.period
             ? 'gsi1pk = :pk AND begins_with(gsi1sk, :period)'
-            : 'gsi1pk = :pk',
+            : kind === 'BKK'
+              ? 'gsi1pk = :pk AND gsi1sk < :kpm'
+              : 'gsi1pk = :pk AND begins_with(gsi1sk, :kpm)',
           ExpressionAttributeValues: {
             ':pk': proposalsByRegion(region),
-            ...(filter.period ? { ':period': `${filter.period}#` } : {}),
+            ...(filter.period
+              ? { ':period': `${listScope(kind, filter.period)}#` }
+              : { ':kpm': `${listScope('KPM', '')}` }),
             ...(filter.status ? { ':status': filter.status } : {}),
           },
           ...(filter.status
@@ -170,8 +192,9 @@ export class ProposalsRepository {
         ),
       };
     }
+    const kind = change.kind ?? 'BKK';
     const revision = (current?.revision ?? 0) + 1;
-    const proposalId = proposalIdFor(change.region, change.period, revision);
+    const proposalId = proposalIdFor(change.region, change.period, revision, kind);
     const audit = sealEntry({
       entityId: proposalId,
       seq: 1,
@@ -184,6 +207,7 @@ export class ProposalsRepository {
     });
     const record: ProposalRecord = {
       proposalId,
+      kind,
       region: change.region,
       period: change.period,
       revision,
@@ -199,7 +223,8 @@ export class ProposalsRepository {
       returns: [],
       openBlocking: 0,
     };
-    const pointer = currentProposalKey(change.region, change.period);
+    const scope = listScope(kind, change.period);
+    const pointer = currentProposalKey(change.region, scope);
     return {
       proposalId,
       items: [
@@ -209,7 +234,7 @@ export class ProposalsRepository {
             Item: {
               ...proposalKey(proposalId),
               gsi1pk: proposalsByRegion(change.region),
-              gsi1sk: `${change.period}#${proposalId}`,
+              gsi1sk: `${scope}#${proposalId}`,
               ...record,
             },
             ConditionExpression: 'attribute_not_exists(pk)',

@@ -6,9 +6,10 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { KPM_PERAN } from '../domain/family/kpm.ts';
 import type { Recipient } from '../domain/recipient-row.ts';
 import { lazySchema } from '../lazy-schema.ts';
-import { type StoredRecipient, StoredRecipientSchema } from '../model.ts';
+import { type KpmFamily, type StoredRecipient, StoredRecipientSchema } from '../model.ts';
 import { jitteredBackoff } from './backoff.ts';
 import type { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
@@ -47,10 +48,15 @@ export interface StoredFlag {
   readonly detail?: string;
 }
 
-/** A recipient as the import accepted it, with its warning codes (and, for fixtures, findings). */
-export interface NewRecipient extends Recipient {
+/**
+ * A recipient as the import accepted it, with its warning codes (and, for fixtures, findings); or a
+ * KPM list's penerima (`peran` KPM) with the family behind them.
+ */
+export interface NewRecipient extends Omit<Recipient, 'peran'> {
+  readonly peran: Recipient['peran'] | typeof KPM_PERAN;
   readonly warnings: readonly string[];
   readonly flags?: readonly StoredFlag[];
+  readonly family?: KpmFamily;
 }
 
 interface ShardPage {

@@ -1,5 +1,18 @@
 import * as z from 'zod';
+import type { ProposalKind } from '../domain/proposal.ts';
 import { BUCKETS, QUEUES, TABLES } from '../resources.ts';
+
+/** Agency (OPD) codes, comma-separated, upper-cased. */
+const agencyList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((code) => code.trim().toUpperCase())
+        .filter(Boolean),
+    );
 
 /**
  * The environment a function runs with, validated once. Reading it lazily (rather than at import)
@@ -16,15 +29,12 @@ const EnvSchema = z.object({
   [QUEUES.reconciliation.envVar]: z.string().optional(),
   [QUEUES.families.envVar]: z.string().optional(),
   /** Agencies (OPD codes) whose sign-off every proposal needs, comma-separated. */
-  REQUIRED_AGENCIES: z
-    .string()
-    .default('DINSOS,BKAD')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((code) => code.trim().toUpperCase())
-        .filter(Boolean),
-    ),
+  REQUIRED_AGENCIES: agencyList('DINSOS,BKAD'),
+  /**
+   * Agencies whose sign-off a KPM list (the families of a tahap) needs: Dinsos for the programme's
+   * rules, Disdukcapil for the population data (NIK, No KK, who is an adult member).
+   */
+  REQUIRED_AGENCIES_KPM: agencyList('DINSOS,DISDUKCAPIL'),
   /** Import limits; defaults are sized for the largest region's list with a wide margin. */
   MAX_FILE_BYTES: z.coerce
     .number()
@@ -51,7 +61,8 @@ export interface Env {
   readonly decreeQueueUrl: string | undefined;
   readonly reconciliationQueueUrl: string | undefined;
   readonly familiesQueueUrl: string | undefined;
-  readonly requiredAgencies: readonly string[];
+  /** Whose sign-off a proposal needs, by kind (`REQUIRED_AGENCIES`, `REQUIRED_AGENCIES_KPM`). */
+  readonly requiredAgencies: Readonly<Record<ProposalKind, readonly string[]>>;
   readonly limits: ImportLimits;
   readonly presignTtlSeconds: number;
 }
@@ -77,7 +88,7 @@ export function env(): Env {
     decreeQueueUrl: raw[QUEUES.decree.envVar] as string | undefined,
     reconciliationQueueUrl: raw[QUEUES.reconciliation.envVar] as string | undefined,
     familiesQueueUrl: raw[QUEUES.families.envVar] as string | undefined,
-    requiredAgencies: raw.REQUIRED_AGENCIES,
+    requiredAgencies: { BKK: raw.REQUIRED_AGENCIES, KPM: raw.REQUIRED_AGENCIES_KPM },
     limits: {
       maxFileBytes: raw.MAX_FILE_BYTES,
       maxRows: raw.MAX_ROWS,

@@ -132,6 +132,24 @@ export const API_CONTRACT = {
     bodyOptional: true,
     responses: { 202: res.EligibilityRequestedSchema },
   },
+  ComposeKpm: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/kpm',
+    summary:
+      'Composes a kabupaten’s KPM list from the latest eligibility run and the verval (202): the list becomes the draft of its KPM proposal (kind KPM), which goes through the proposal routes.',
+    params: req.TahapParamsSchema,
+    body: req.ComposeKpmBodySchema,
+    responses: { 202: res.KpmComposeViewSchema },
+  },
+  GetKpm: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/kpm',
+    summary:
+      'A kabupaten’s latest KPM list composition (counts: listed, not visited, dropped by result, reserve drawn) and its proposal.',
+    params: req.TahapParamsSchema,
+    query: req.KpmQuerySchema,
+    responses: { 200: res.KpmComposeViewSchema },
+  },
   GetTahapSummary: {
     method: 'GET',
     path: '/tahap/{tahapId}/summary',

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { FLAG_CODES } from '../domain/checks.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
 import { PeriodSchema } from '../domain/period.ts';
-import { PROPOSAL_STATUSES } from '../domain/proposal.ts';
+import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from '../domain/proposal.ts';
 import { UNSAFE_CHARACTER } from '../domain/text.ts';
 import { FilenameSchema, freeText, queryInt } from '../http/params.ts';
 import { lazySchema } from '../lazy-schema.ts';
@@ -20,14 +20,14 @@ import { lazySchema } from '../lazy-schema.ts';
 
 /** `62.03-2026-S1`, `62.03-2026-S1-r2`: the region first (object checks read it before the item). */
 export const ProposalIdSchema = /* @__PURE__ */ lazySchema(() =>
-  z.string().regex(/^62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
+  z.string().regex(/^(?:KPM-)?62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
 );
 export const ProposalParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ proposalId: ProposalIdSchema }),
 );
 export const DecreeParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
-    decreeId: z.string().regex(/^SK-62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
+    decreeId: z.string().regex(/^SK-(?:KPM-)?62\.\d{2}-[0-9A-Za-z-]{4,20}$/),
   }),
 );
 export const UploadParamsSchema = /* @__PURE__ */ lazySchema(() =>
@@ -40,9 +40,14 @@ export const SnapshotParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ region: z.string().regex(/^62\.\d{2}$/), versionDate: z.iso.date() }),
 );
 /** `2026-1`: a tahap's year and number. */
-export const TahapParamsSchema = /* @__PURE__ */ lazySchema(() =>
-  z.object({ tahapId: z.string().regex(/^\d{4}-\d{1,2}$/) }),
+const TahapIdSchema = /* @__PURE__ */ lazySchema(() => z.string().regex(/^\d{4}-\d{1,2}$/));
+export const TahapParamsSchema = /* @__PURE__ */ lazySchema(() => z.object({ tahapId: TahapIdSchema }));
+/** `POST /tahap/{tahapId}/kpm`: compose this kabupaten's KPM list. */
+export const ComposeKpmBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ region: z.string().regex(/^62\.\d{2}$/, 'Kode kabupaten/kota harus berbentuk 62.xx.') }),
 );
+/** `GET /tahap/{tahapId}/kpm?region=62.03`. */
+export const KpmQuerySchema = ComposeKpmBodySchema;
 export const TahapFileParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ tahapId: z.string().regex(/^\d{4}-\d{1,2}$/), kind: z.enum(['verval']) }),
 );
@@ -66,7 +71,10 @@ export const ListProposalsQuerySchema = /* @__PURE__ */ lazySchema(() =>
       .string()
       .regex(/^62\.\d{2}$/)
       .optional(),
-    period: PeriodSchema.optional(),
+    /** BKK when absent. */
+    kind: z.enum(PROPOSAL_KINDS).optional(),
+    /** A BKK period, or a KPM list's tahap (`2026-1`). */
+    period: z.union([PeriodSchema, TahapIdSchema]).optional(),
     status: z.enum(PROPOSAL_STATUSES).optional(),
   }),
 );

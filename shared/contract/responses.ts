@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DECREE_STATUSES } from '../domain/decree.ts';
 import { VERVAL_RESULTS } from '../domain/family/verval.ts';
+import { PROPOSAL_STATUSES } from '../domain/proposal.ts';
 import { ERROR_CODES } from '../errors.ts';
 import {
   AssignmentSchema,
@@ -12,6 +13,7 @@ import {
   ExclusionListRecordSchema,
   IMPORT_KINDS,
   ImportRecordSchema,
+  KpmComposeSchema,
   ProposalRecordSchema,
   ReconciliationRunSchema,
   ReturnNoteSchema,
@@ -166,6 +168,15 @@ export const EligibilityRequestedSchema = z.object({
   status: z.literal('QUEUED'),
   requestedAt: z.string(),
 });
+/** A kabupaten's KPM list composition for a tahap, and the proposal it made (absent before any). */
+export const KpmComposeViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  compose: KpmComposeSchema.optional(),
+  proposal: z
+    .object({ proposalId: z.string(), status: z.enum(PROPOSAL_STATUSES), recipientCount: z.number().int() })
+    .optional(),
+});
 export const TahapSummarySchema = z.object({
   tahapId: z.string(),
   /** The run the counts are of: the tahap's latest completed one (absent before any). */
@@ -218,6 +229,7 @@ export const VervalProgressSchema = z.object({
 
 export const ProposalSummarySchema = ProposalRecordSchema.pick({
   proposalId: true,
+  kind: true,
   region: true,
   period: true,
   status: true,

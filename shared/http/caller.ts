@@ -53,6 +53,8 @@ export const CAPABILITIES = [
   'verval:manage',
   /** Download a desa's verval sheet and upload its results (a relawan: only the desa assigned to them). */
   'verval:work',
+  /** Compose a kabupaten's KPM list for a tahap from eligibility and verval: its draft proposal. */
+  'kpm:compose',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -80,6 +82,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'tahap:read',
       'verval:manage',
       'verval:work',
+      'kpm:compose',
     ],
     regions: 'own',
     personalData: 'full',
@@ -143,6 +146,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'tahap:read',
       'verval:manage',
       'verval:work',
+      'kpm:compose',
     ],
     regions: 'all',
     personalData: 'full',

@@ -410,7 +410,12 @@ export async function moveTo(proposalId: string, target: SetupTarget, checks: Ch
   if (proposal.status === 'DRAFT' && stop >= 1) {
     const at = now();
     const actor = { sub: `operator-${proposal.region}`, name: 'Operator', role: 'operator' };
-    proposal = await repo.apply(proposal, planSubmit(proposal, env().requiredAgencies, actor, at), actor, at);
+    proposal = await repo.apply(
+      proposal,
+      planSubmit(proposal, env().requiredAgencies[proposal.kind], actor, at),
+      actor,
+      at,
+    );
   }
   if (proposal.status === 'SUBMITTED' && stop >= 2) proposal = await completeChecks(proposalId, checks);
   if (proposal.status === 'IN_REVIEW' && stop >= 3) {

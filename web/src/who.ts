@@ -38,6 +38,7 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
   'tahap:read': 'Melihat tahap dan hasil pemeriksaan kelayakan keluarga',
   'verval:manage': 'Menugaskan relawan ke desa',
   'verval:work': 'Mengunduh lembar verval dan mengunggah hasilnya',
+  'kpm:compose': 'Menyusun daftar KPM kabupaten/kota dari hasil kelayakan dan verval',
 };
 
 export type Identity =

@@ -713,7 +713,10 @@ export function VervalImportPage({ tahapId, importId }: { tahapId: string; impor
   const body = state.kind === 'ok' ? state.body : undefined;
   useFollowImport(body, body?.status, body !== undefined && !FINISHED.has(body.status), reload);
   const relawan = scope?.role === 'relawan';
-  const back = relawan ? pathTo.verval() : pathTo.tahapVerval(tahapId, desa ? { desa } : undefined);
+  // An admin's page names the kabupaten too (an operator's is their own).
+  const back = relawan
+    ? pathTo.verval()
+    : pathTo.tahapVerval(tahapId, desa ? { kabupaten: desa.slice(0, 5), desa } : undefined);
   return (
     <section class="card wide verval verval-phone" aria-labelledby="judul-hasil-verval">
       <PageTitle title="Hasil unggahan verval">

@@ -34,12 +34,16 @@ export const LOCAL_USERS: readonly LocalClaims[] = [
   user('approver', {}, 'Sekretaris Daerah'),
   user('auditor', {}, 'Auditor Inspektorat'),
   user('admin', {}, 'Admin Sistem'),
+  // Two relawan of Kapuas: the operator assigns them to desa by these ids (`sub`).
+  user('relawan', { region: '62.03' }, 'Relawan Sari Rahayu', 'relawan-sari'),
+  user('relawan', { region: '62.03' }, 'Relawan Budi Santoso', 'relawan-budi'),
 ].map((claims) => LocalClaimsSchema.parse(claims));
 
 function user(
-  role: 'operator' | 'verifier' | 'approver' | 'auditor' | 'admin',
+  role: 'operator' | 'verifier' | 'approver' | 'auditor' | 'admin' | 'relawan',
   scope: { region?: string; opd?: string },
   name?: string,
+  sub?: string,
 ): LocalClaims {
   const key = scope.region ?? scope.opd?.toLowerCase();
   const title =
@@ -48,7 +52,7 @@ function user(
       : role === 'verifier'
         ? `Verifikator ${scope.opd}`
         : (name ?? role);
-  return { sub: key === undefined ? role : `${role}-${key}`, name: title, groups: [role], ...scope };
+  return { sub: sub ?? (key === undefined ? role : `${role}-${key}`), name: title, groups: [role], ...scope };
 }
 
 export interface LocalOidc {

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient } from '#shared/contract/client.ts';
@@ -11,6 +14,9 @@ import { consoleTestHooks, screenshot, seriousViolations, signInAs } from './sup
  * family's second member, follows each import until the snapshot is READY; the admin then creates
  * Tahap 1 Tahun 2026 over that snapshot, runs eligibility behind a confirmation, follows the run,
  * and drills from the province down to a desa whose excluded families carry their reasons in words.
+ * Then the verval of a desa: the operator assigns relawan Sari to it and downloads its sheet; Sari,
+ * on a 360 px phone, sees only that desa, uploads her results and sees the outcome and the progress
+ * move; relawan Budi, assigned elsewhere, never sees it.
  * Every screen passes axe-core and is saved under out/screenshots.
  */
 const REGION = '62.03';
@@ -32,6 +38,22 @@ const { pageErrors } = consoleTestHooks({
     page = first;
   },
 });
+
+/** A new person in a browser of their own (a phone when `width` is given). */
+async function freshPage(width?: number): Promise<void> {
+  await context.close();
+  context = await browser.newContext({
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+    ...(width === undefined ? {} : { viewport: { width, height: 740 } }),
+  });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}
+
+/** Whether the page scrolls sideways (it must not, on a phone). */
+const scrollsSideways = async (): Promise<boolean> =>
+  (await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')) as boolean;
 
 /** The API as the signed-in user: the console's own ID token. */
 async function apiOfPage(): Promise<ApiClient> {
@@ -284,4 +306,184 @@ describe('the family programme’s screens', () => {
     expect((await page.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
     expect(await seriousViolations(page)).toEqual([]);
   });
+  it('assigns a relawan, who works only her desa on a 360 px phone', async () => {
+    // ─── The operator: the desa with the most families to visit, and another one ───
+    await signInAs(page, stack.apiUrl, /Operator Kabupaten Kapuas/);
+    const operatorApi = await apiOfPage();
+    const summary = await operatorApi.call('GetTahapSummary', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!summary.ok) throw new Error(`GetTahapSummary ${summary.status}`);
+    const byEligible = Object.entries(summary.body.items[0]?.desa ?? {}).sort(
+      ([, a], [, b]) => b.eligible - a.eligible,
+    );
+    const desa = byEligible[0]?.[0] ?? '';
+    const otherDesa = byEligible[1]?.[0] ?? '';
+    expect(desa).toMatch(/^62\.03\.\d{2}\.\d{4}$/);
+    expect(otherDesa).toMatch(/^62\.03\.\d{2}\.\d{4}$/);
+
+    await page.goto(`${stack.apiUrl}/tahapan/${TAHAP_ID}`);
+    await page.getByRole('link', { name: 'Verval per desa: relawan, lembar, dan hasil' }).click();
+    await page.waitForURL(`**/tahapan/${TAHAP_ID}/verval`);
+    await page.getByRole('heading', { level: 1, name: 'Verval Tahap 1 Tahun 2026' }).waitFor();
+    const desaList = page.getByTestId('daftar-desa-verval');
+    await desaList.locator(`tr[data-place="${desa}"]`).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '50-verval-operator-daftar-desa');
+
+    // The desa's panel: assign Sari by her user id and name.
+    await desaList.locator(`tr[data-place="${desa}"] a`).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('desa')).toBe(desa);
+    const panel = page.locator(`[data-testid="desa-verval"][data-desa="${desa}"]`);
+    await panel.getByText('Belum ada relawan yang ditugaskan di desa ini.').waitFor();
+    await panel.getByLabel('Id pengguna relawan').fill('relawan-sari');
+    await panel.getByLabel('Nama relawan').fill('Sari Rahayu');
+    await panel.getByRole('button', { name: 'Tugaskan relawan' }).click();
+    await panel.locator('[data-relawan="relawan-sari"]').waitFor();
+    const assigned = await operatorApi.call('ListAssignments', {
+      params: { tahapId: TAHAP_ID },
+      query: { desa },
+    });
+    if (!assigned.ok) throw new Error(`ListAssignments ${assigned.status}`);
+    expect(assigned.body.items.map((item) => item.relawan)).toEqual([
+      { sub: 'relawan-sari', name: 'Sari Rahayu' },
+    ]);
+    // Budi works another desa.
+    const budi = await operatorApi.call('AssignRelawan', {
+      params: { tahapId: TAHAP_ID },
+      body: { desa: otherDesa, relawan: { sub: 'relawan-budi', name: 'Budi Santoso' } },
+    });
+    expect(budi.status).toBe(200);
+
+    // The sheet: a real XLSX with its Verval worksheet, as many families as the API says to visit.
+    const progressBefore = await operatorApi.call('GetVervalProgress', {
+      params: { tahapId: TAHAP_ID },
+      query: { desa },
+    });
+    if (!progressBefore.ok) throw new Error(`GetVervalProgress ${progressBefore.status}`);
+    expect(progressBefore.body.visited).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Unduh lembar verval (Excel)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const sheetBytes = await readFile(await download.path());
+    expect(sheetBytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.read(Readable.from([sheetBytes]));
+    expect(workbook.getWorksheet('Verval')).toBeDefined();
+    await expect(panel.getByTestId('lembar-siap').textContent()).resolves.toContain(
+      `berisi ${progressBefore.body.toVisit} keluarga`,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '51-verval-operator-desa');
+
+    // The results Sari will bring back: visits in her desa, and a No KK of Budi's desa (refused).
+    const eligible = async (where: string) => {
+      const found = await operatorApi.call('SearchTahapFamilies', {
+        params: { tahapId: TAHAP_ID },
+        body: { desa: where, status: 'ELIGIBLE', limit: 50 },
+      });
+      if (!found.ok) throw new Error(`SearchTahapFamilies ${found.status}`);
+      return found.body.items.map((item) => item.noKk);
+    };
+    const mine = await eligible(desa);
+    const elsewhere = await eligible(otherDesa);
+    // One visit LAYAK and, when the desa has a second family, one MAMPU.
+    const visits = mine.slice(0, 2).map((noKk, index) => [noKk, index === 0 ? 'Layak' : 'Mampu'] as const);
+    expect(visits.length).toBeGreaterThan(0);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    const yesterday = new Date(Date.now() + 7 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    const line = (...cells: string[]) => cells.join(';');
+    const csv = [
+      'No KK;Hasil Verval;Tanggal Verval;Nama Relawan;Nomor Berita Acara;NIK Penerima',
+      ...visits.map(([noKk, hasil]) => line(noKk, hasil, yesterday, 'Sari Rahayu', 'BA/01/XII/2026', '')),
+      line(elsewhere[0] ?? '', 'Layak', yesterday, 'Sari Rahayu', 'BA/01/XII/2026', ''),
+    ].join('\r\n');
+    const visited = String(visits.length);
+
+    // ─── Sari, on a phone: her desa only, and only what a relawan may use ───
+    await freshPage(360);
+    await signInAs(page, stack.apiUrl, /Relawan Sari Rahayu/);
+    const menu = page.getByRole('navigation', { name: 'Menu utama' });
+    expect(await menu.getByRole('link').allTextContents()).toEqual(['Beranda', 'Verval lapangan']);
+    await menu.getByRole('link', { name: 'Verval lapangan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Verval lapangan' }).waitFor();
+    const card = page.locator(`[data-testid="desa-verval"][data-desa="${desa}"]`);
+    await card.getByTestId('kemajuan-verval').waitFor();
+    await expect(page.getByTestId('desa-verval').count()).resolves.toBe(1);
+    await expect(card.getByTestId('verval-dikunjungi').textContent()).resolves.toBe('0');
+    await expect(card.getByTestId('verval-sasaran').textContent()).resolves.toBe(
+      String(progressBefore.body.toVisit),
+    );
+    await card.getByText('Belum ada hasil yang diunggah dari perangkat ini.').waitFor();
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '52-verval-relawan-ponsel');
+
+    // Her filled list, sent from the phone; the import's page follows it to the end.
+    await card.getByLabel('Berkas hasil verval (Excel atau CSV)').setInputFiles({
+      name: 'hasil-verval.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await expect(card.getByTestId('hasil-terpilih').textContent()).resolves.toContain('hasil-verval.csv');
+    await card.getByRole('button', { name: 'Unggah hasil verval' }).click();
+    await page.waitForURL(new RegExp(`/verval/${TAHAP_ID}/impor/[A-Za-z0-9_-]+\\?desa=`));
+    await page.getByRole('heading', { level: 1, name: 'Hasil unggahan verval' }).waitFor();
+    await page.locator('[data-testid="status-impor"][data-status="COMPLETED"]').waitFor({ timeout: 30_000 });
+    const importId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const relawanApi = await apiOfPage();
+    const upload = await relawanApi.call('GetVervalUpload', { params: { tahapId: TAHAP_ID, importId } });
+    if (!upload.ok) throw new Error(`GetVervalUpload ${upload.status}`);
+    expect(upload.body.counts).toMatchObject({
+      rows: visits.length + 1,
+      accepted: visits.length,
+      rejected: 1,
+    });
+    await expect(page.getByTestId('jumlah-diterima').textContent()).resolves.toBe(visited);
+    await expect(page.getByTestId('jumlah-ditolak').textContent()).resolves.toBe('1');
+    // The refused row, in words, and the report to download.
+    const problems = page.getByTestId('masalah');
+    await expect(problems.textContent()).resolves.toContain(upload.body.problems?.[0]?.message ?? '—');
+    await page.getByTestId('laporan').waitFor();
+    // The desa's progress has moved: the families visited, by result.
+    await expect(page.getByTestId('verval-dikunjungi').textContent()).resolves.toBe(visited);
+    await expect(page.locator('[data-result="LAYAK"] .count-value').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-result="MAMPU"]').count()).resolves.toBe(visits.length - 1);
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '53-verval-relawan-hasil');
+
+    // Back on her desa: the progress and the last upload's outcome.
+    await page.getByRole('link', { name: 'Kembali ke desa saya' }).click();
+    await card.getByTestId('unggahan-terakhir').waitFor();
+    await expect(card.getByTestId('verval-dikunjungi').textContent()).resolves.toBe(visited);
+    await expect(card.getByTestId('verval-belum').textContent()).resolves.toBe(
+      String(progressBefore.body.toVisit - visits.length),
+    );
+    await expect(card.getByTestId('unggahan-terakhir').textContent()).resolves.toContain(
+      `${visited} baris diterima, 1 ditolak`,
+    );
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '54-verval-relawan-desa-sesudah');
+
+    // ─── Budi, assigned to another desa, never sees Sari's ───
+    await freshPage(360);
+    await signInAs(page, stack.apiUrl, /Relawan Budi Santoso/);
+    await page.goto(`${stack.apiUrl}/verval`);
+    await page.locator(`[data-testid="desa-verval"][data-desa="${otherDesa}"]`).waitFor();
+    await expect(page.getByTestId('desa-verval').count()).resolves.toBe(1);
+    await expect(page.locator(`[data-desa="${desa}"]`).count()).resolves.toBe(0);
+    const budiApi = await apiOfPage();
+    const peek = await budiApi.call('GetVervalProgress', { params: { tahapId: TAHAP_ID }, query: { desa } });
+    expect(peek.status).toBe(403);
+    const peekUpload = await budiApi.call('GetVervalUpload', { params: { tahapId: TAHAP_ID, importId } });
+    expect(peekUpload.status).toBe(404);
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '55-verval-relawan-lain');
+  }, 120_000);
 });

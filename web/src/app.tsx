@@ -15,6 +15,7 @@ import { RecipientsPage } from './screens/recipients.tsx';
 import { ReconciliationPage, ReconciliationsPage } from './screens/reconciliation.tsx';
 import { TahapListPage, TahapPage } from './screens/tahap.tsx';
 import { UploadPage, UploadResultPage } from './screens/upload.tsx';
+import { RelawanVervalPage, TahapVervalPage, VervalImportPage } from './screens/verval.tsx';
 import { SignedInProvider } from './session.tsx';
 import { VerifyPage } from './verify.tsx';
 import { identityOf } from './who.ts';
@@ -139,6 +140,12 @@ function SignedInScreen({ route }: { route: Route }) {
       return <TahapListPage />;
     case 'tahap':
       return <TahapPage tahapId={route.tahapId} />;
+    case 'tahap-verval':
+      return <TahapVervalPage tahapId={route.tahapId} />;
+    case 'verval':
+      return <RelawanVervalPage />;
+    case 'verval-import':
+      return <VervalImportPage tahapId={route.tahapId} importId={route.importId} />;
     default:
       return <WhoAmIPage />;
   }

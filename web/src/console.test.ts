@@ -52,6 +52,9 @@ describe('parseRoute', () => {
     'exclusion-lists': pathTo.exclusionLists(),
     'tahap-list': pathTo.tahapList(),
     tahap: pathTo.tahap('2026-1', { kabupaten: '62.03', kecamatan: '62.03.01' }),
+    'tahap-verval': pathTo.tahapVerval('2026-1', { desa: '62.03.01.2001' }),
+    verval: pathTo.verval(),
+    'verval-import': pathTo.vervalImport('2026-1', 'a1b2c3', { desa: '62.03.01.2001' }),
     'not-found': '/tidak-ada',
   };
 

@@ -146,8 +146,22 @@ describe('family routes', () => {
     expect(parseRoute('/pengecualian/')).toEqual({ page: 'exclusion-lists' });
     expect(parseRoute('/tahapan')).toEqual({ page: 'tahap-list' });
     expect(parseRoute('/tahapan/2026-1')).toEqual({ page: 'tahap', tahapId: '2026-1' });
+    expect(parseRoute('/tahapan/2026-1/verval')).toEqual({ page: 'tahap-verval', tahapId: '2026-1' });
+    expect(parseRoute('/verval/')).toEqual({ page: 'verval' });
+    const vervalImport = new URL(
+      pathTo.vervalImport('2026-1', 'a1-b2', { desa: '62.03.01.2001' }),
+      'http://x',
+    );
+    expect(vervalImport.searchParams.get('desa')).toBe('62.03.01.2001');
+    expect(parseRoute(vervalImport.pathname)).toEqual({
+      page: 'verval-import',
+      tahapId: '2026-1',
+      importId: 'a1-b2',
+    });
+    expect(parseRoute('/verval/x/impor/a1')).toEqual({ page: 'not-found' });
     // The API's own paths are not the console's.
     expect(parseRoute('/tahap/2026-1')).toEqual({ page: 'not-found' });
+    expect(parseRoute('/tahap/2026-1/verval')).toEqual({ page: 'not-found' });
     expect(parseRoute('/imports')).toEqual({ page: 'not-found' });
   });
 
@@ -162,5 +176,8 @@ describe('family routes', () => {
       sectionsFor(capabilities).map((section) => section.label);
     expect(labels(['imports:read', 'tahap:read'])).toEqual(['Data keluarga', 'Tahap']);
     expect(labels(['tahap:read'])).toEqual(['Tahap']);
+    // A relawan gets verval alone; an operator works it from the tahap's page.
+    expect(labels(['verval:work'])).toEqual(['Verval lapangan']);
+    expect(labels(['tahap:read', 'verval:manage', 'verval:work'])).toEqual(['Tahap']);
   });
 });

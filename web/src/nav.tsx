@@ -11,6 +11,8 @@ interface Section {
   readonly description: string;
   readonly href: string;
   readonly needs: Capability;
+  /** Not shown to a role that also holds this one (it reaches the same work through that section). */
+  readonly unless?: Capability;
   /** The pages that belong to this section (the menu marks it as current there). */
   readonly pages: readonly Route['page'][];
 }
@@ -44,7 +46,17 @@ export const SECTIONS: readonly Section[] = [
       'Tahap penyaluran KHBS: besaran bantuan, rentang desil, snapshot, dan hasil pemeriksaan kelayakan keluarga.',
     href: '/tahapan',
     needs: 'tahap:read',
-    pages: ['tahap-list', 'tahap'],
+    pages: ['tahap-list', 'tahap', 'tahap-verval', 'verval-import'],
+  },
+  {
+    label: 'Verval lapangan',
+    description:
+      'Desa yang ditugaskan kepada Anda: unduh lembar verval, unggah hasil kunjungan, dan lihat kemajuannya.',
+    href: '/verval',
+    needs: 'verval:work',
+    // Operators and admins work verval from the tahap's page (Tahap › Verval).
+    unless: 'tahap:read',
+    pages: ['verval', 'verval-import'],
   },
   {
     label: 'SK Gubernur',
@@ -71,7 +83,11 @@ export const SECTIONS: readonly Section[] = [
 
 /** The sections a user with these capabilities can use. */
 export const sectionsFor = (capabilities: readonly Capability[]): readonly Section[] =>
-  SECTIONS.filter((section) => capabilities.includes(section.needs));
+  SECTIONS.filter(
+    (section) =>
+      capabilities.includes(section.needs) &&
+      (section.unless === undefined || !capabilities.includes(section.unless)),
+  );
 
 export function Nav({ capabilities, route }: { capabilities: readonly Capability[]; route: Route }) {
   const sections = sectionsFor(capabilities);

@@ -42,6 +42,15 @@ export type Route =
   /** `/tahapan`: the tahap (and, for an admin, a new one); `/tahapan/{id}`: one, its run and summary. */
   | { readonly page: 'tahap-list' }
   | { readonly page: 'tahap'; readonly tahapId: string }
+  /**
+   * Verval. `/tahapan/{id}/verval`: the kabupaten's desa, each one's relawan, progress, sheet and
+   * results (the operator; `?desa=` opens one); `/verval`: the desa assigned to the signed-in relawan,
+   * on a phone; `/verval/{tahapId}/impor/{importId}`: one uploaded result file as it is imported.
+   * Not `/tahap/{id}/verval`: that path is the API's.
+   */
+  | { readonly page: 'tahap-verval'; readonly tahapId: string }
+  | { readonly page: 'verval' }
+  | { readonly page: 'verval-import'; readonly tahapId: string; readonly importId: string }
   | { readonly page: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -55,6 +64,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/data-keluarga': { page: 'family-data' },
   '/pengecualian': { page: 'exclusion-lists' },
   '/tahapan': { page: 'tahap-list' },
+  '/verval': { page: 'verval' },
 };
 
 /** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
@@ -68,7 +78,11 @@ const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] =
   [/^\/rekonsiliasi\/([^/]+)$/, (runId) => ({ page: 'reconciliation', runId })],
   [/^\/data-keluarga\/impor\/([^/]+)$/, (importId) => ({ page: 'family-import', importId })],
   [/^\/tahapan\/([^/]+)$/, (tahapId) => ({ page: 'tahap', tahapId })],
+  [/^\/tahapan\/([^/]+)\/verval$/, (tahapId) => ({ page: 'tahap-verval', tahapId })],
 ];
+
+/** `/verval/2026-1/impor/{importId}`: a tahap and an import. */
+const VERVAL_IMPORT_PATH = /^\/verval\/(\d{4}-\d{1,2})\/impor\/([A-Za-z0-9_-]+)$/;
 
 /** `/data-keluarga/snapshot/62.03/2026-09-30`: a region and a version date. */
 const SNAPSHOT_PATH = /^\/data-keluarga\/snapshot\/(62\.\d{2})\/(\d{4}-\d{2}-\d{2})$/;
@@ -80,6 +94,10 @@ export function parseRoute(pathname: string): Route {
   const snapshot = SNAPSHOT_PATH.exec(path);
   if (snapshot?.[1] !== undefined && snapshot[2] !== undefined) {
     return { page: 'snapshot', region: snapshot[1], versionDate: snapshot[2] };
+  }
+  const vervalImport = VERVAL_IMPORT_PATH.exec(path);
+  if (vervalImport?.[1] !== undefined && vervalImport[2] !== undefined) {
+    return { page: 'verval-import', tahapId: vervalImport[1], importId: vervalImport[2] };
   }
   for (const [pattern, route] of WITH_PARAMETER) {
     const value = pattern.exec(path)?.[1];
@@ -115,6 +133,11 @@ export const pathTo = {
   tahapList: () => '/tahapan',
   tahap: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
     withQuery(`/tahapan/${encodeURIComponent(tahapId)}`, query),
+  tahapVerval: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
+    withQuery(`/tahapan/${encodeURIComponent(tahapId)}/verval`, query),
+  verval: () => '/verval',
+  vervalImport: (tahapId: string, importId: string, query?: Readonly<Record<string, string | undefined>>) =>
+    withQuery(`/verval/${encodeURIComponent(tahapId)}/impor/${encodeURIComponent(importId)}`, query),
 } as const;
 
 function withQuery(path: string, query?: Readonly<Record<string, string | undefined>>): string {

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ImportView, SnapshotView } from '#shared/contract/responses.ts';
 import { REGIONS } from '#shared/domain/regions.ts';
-import type { UploadStatus } from '#shared/model.ts';
 import {
   dayMonthYear,
   findingLabel,
@@ -15,6 +14,7 @@ import { PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { FINISHED, ImportBadge, ImportProgress, useFollowImport } from './import-view.tsx';
 import { BytesProgress, formatBytes, type Sent, sendFile } from './upload.tsx';
 import './families.css';
 
@@ -24,25 +24,6 @@ import './families.css';
  * it runs, and the snapshot it completes), `/data-keluarga/snapshot/{region}/{versionDate}` (one
  * snapshot with its cross-check), and `/pengecualian` (the exclusion lists).
  */
-
-const FINISHED: ReadonlySet<UploadStatus> = new Set(['COMPLETED', 'REJECTED', 'FAILED']);
-
-const IMPORT_STATUS_WORDS: Readonly<Record<UploadStatus, string>> = {
-  AWAITING_FILE: 'Menunggu berkas tiba',
-  PROCESSING: 'Sedang diperiksa dan diimpor',
-  COMPLETED: 'Selesai',
-  REJECTED: 'Ditolak seluruhnya',
-  FAILED: 'Gagal diproses',
-};
-
-function ImportBadge({ status }: { status: UploadStatus }) {
-  const tone = status === 'COMPLETED' ? 'good' : FINISHED.has(status) ? 'bad' : 'neutral';
-  return (
-    <span class={`badge badge-${tone}`} data-status={status} data-testid="status-impor">
-      {IMPORT_STATUS_WORDS[status]}
-    </span>
-  );
-}
 
 function SnapshotBadge({
   snapshot,
@@ -522,103 +503,35 @@ export function FamilyImportPage({ importId }: { importId: string }) {
   const { state, reload } = useApi('GetImport', { params: { importId } });
   const body = state.kind === 'ok' ? state.body : undefined;
   const waiting = body !== undefined && (!FINISHED.has(body.status) || crossChecking(body.snapshot));
-  useEffect(() => {
-    if (!waiting || body === undefined) return;
-    const timer = setTimeout(reload, body.status === 'AWAITING_FILE' ? 3_000 : 1_000);
-    return () => clearTimeout(timer);
-  }, [waiting, body, reload]);
+  useFollowImport(body, body?.status, waiting, reload);
   return (
     <section class="card wide" aria-labelledby="judul-impor-keluarga">
       <PageTitle title="Hasil impor">
         <span id="judul-impor-keluarga">Hasil impor</span>
       </PageTitle>
       <Show state={state} label="Memuat impor…">
-        {(item) => {
-          const finished = FINISHED.has(item.status);
-          return (
-            <>
-              <dl class="facts">
-                <Fact label="Berkas">{item.filename ?? '—'}</Fact>
-                <Fact label="Jenis">{IMPORT_KIND_LABEL[item.kind]}</Fact>
-                <Fact label="Kabupaten/kota">{regionLabel(item.region)}</Fact>
-                <Fact label="Keterangan">{importNote(item)}</Fact>
-                <Fact label="Status">
-                  <ImportBadge status={item.status} />
-                </Fact>
-                <Fact label="Baris diproses">
-                  <span aria-live="polite" data-testid="baris-diproses">
-                    {formatNumber(item.rowsProcessed)}
-                    {finished ? '' : ' …'}
-                  </span>
-                </Fact>
-                {item.finishedAt ? <Fact label="Selesai">{formatDateTime(item.finishedAt)}</Fact> : null}
-              </dl>
-              {finished ? null : (
-                <p class="muted" role="status">
-                  {item.status === 'AWAITING_FILE'
-                    ? 'Menunggu berkas tiba. Halaman ini diperbarui sendiri.'
-                    : 'Berkas sedang diperiksa baris demi baris. Halaman ini diperbarui sendiri.'}
-                </p>
-              )}
-              {item.counts ? (
-                <ul class="upload-counts" aria-label="Jumlah baris">
-                  <li>
-                    <span class="count-value" data-testid="jumlah-baris">
-                      {formatNumber(item.counts.rows)}
-                    </span>
-                    <span class="count-label">Baris data</span>
-                  </li>
-                  <li>
-                    <span class="count-value" data-testid="jumlah-diterima">
-                      {formatNumber(item.counts.accepted)}
-                    </span>
-                    <span class="count-label">Diterima</span>
-                  </li>
-                  <li class={item.counts.rejected > 0 ? 'count-bad' : undefined}>
-                    <span class="count-value" data-testid="jumlah-ditolak">
-                      {formatNumber(item.counts.rejected)}
-                    </span>
-                    <span class="count-label">Ditolak</span>
-                  </li>
-                  <li>
-                    <span class="count-value">{formatNumber(item.counts.warnings)}</span>
-                    <span class="count-label">Dengan peringatan</span>
-                  </li>
-                </ul>
-              ) : null}
-              {item.reasons.length > 0 ? (
-                <Problem title="Berkas ditolak">
-                  <ul>
-                    {item.reasons.map((reason) => (
-                      <li key={reason.code}>{reason.message}</li>
-                    ))}
-                  </ul>
-                </Problem>
-              ) : null}
-              {item.status === 'FAILED' ? (
-                <Problem title="Gagal diproses">
-                  <p>Terjadi kesalahan saat memproses berkas. Coba unggah lagi.</p>
-                </Problem>
-              ) : null}
-              {item.problems && item.problems.length > 0 ? <RowProblems problems={item.problems} /> : null}
-              {item.reportUrl ? (
-                <p>
-                  <a class="button button-secondary" href={item.reportUrl} download data-testid="laporan">
-                    Unduh laporan kesalahan (CSV untuk Excel)
-                  </a>
-                </p>
-              ) : null}
-              {item.snapshot ? <ImportSnapshot snapshot={item.snapshot} /> : null}
-              {finished ? (
-                <div class="actions">
-                  <a class="button button-secondary" href={pathTo.familyData({ kabupaten: item.region })}>
-                    Kembali ke data keluarga
-                  </a>
-                </div>
-              ) : null}
-            </>
-          );
-        }}
+        {(item) => (
+          <>
+            <ImportProgress
+              item={item}
+              facts={
+                <>
+                  <Fact label="Jenis">{IMPORT_KIND_LABEL[item.kind]}</Fact>
+                  <Fact label="Kabupaten/kota">{regionLabel(item.region)}</Fact>
+                  <Fact label="Keterangan">{importNote(item)}</Fact>
+                </>
+              }
+            />
+            {item.snapshot ? <ImportSnapshot snapshot={item.snapshot} /> : null}
+            {FINISHED.has(item.status) ? (
+              <div class="actions">
+                <a class="button button-secondary" href={pathTo.familyData({ kabupaten: item.region })}>
+                  Kembali ke data keluarga
+                </a>
+              </div>
+            ) : null}
+          </>
+        )}
       </Show>
     </section>
   );
@@ -651,48 +564,6 @@ function ImportSnapshot({ snapshot }: { snapshot: NonNullable<ImportView['snapsh
 function halfWords(half: SnapshotView['families']): string {
   if (half === undefined) return 'belum diunggah';
   return `${half.filename ?? 'berkas'}: ${formatNumber(half.accepted)} dari ${formatNumber(half.rows)} baris diterima`;
-}
-
-function RowProblems({
-  problems,
-}: {
-  problems: readonly { row: number; column: string | null; severity: 'error' | 'warning'; message: string }[];
-}) {
-  return (
-    <>
-      <h2 id="judul-masalah-impor">Masalah pertama dalam berkas</h2>
-      <p class="muted">{problems.length} masalah pertama ditampilkan; semuanya ada di laporan kesalahan.</p>
-      <ScrollTable label="Masalah pertama">
-        <table class="table" data-testid="masalah">
-          <caption class="sr-only">Masalah pertama dalam berkas</caption>
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                Baris
-              </th>
-              <th scope="col">Kolom</th>
-              <th scope="col">Jenis</th>
-              <th scope="col">Keterangan</th>
-            </tr>
-          </thead>
-          <tbody>
-            {problems.map((problem, index) => (
-              <tr key={`${problem.row}-${index}`}>
-                <td class="num">{problem.row}</td>
-                <td>{problem.column ?? '—'}</td>
-                <td>
-                  <span class={`badge badge-${problem.severity === 'error' ? 'bad' : 'neutral'}`}>
-                    {problem.severity === 'error' ? 'Ditolak' : 'Peringatan'}
-                  </span>
-                </td>
-                <td>{problem.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollTable>
-    </>
-  );
 }
 
 // ─── /data-keluarga/snapshot/{region}/{versionDate} ────────────────────────────────────────────

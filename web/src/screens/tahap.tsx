@@ -363,6 +363,7 @@ export function TahapPage({ tahapId }: { tahapId: string }) {
     return () => clearTimeout(timer);
   }, [running, state, reload]);
   const mayManage = scope?.capabilities.has('tahap:manage') ?? false;
+  const mayVerval = scope?.capabilities.has('verval:manage') ?? false;
   const title = state.kind === 'ok' ? state.body.label : tahapName(tahapId);
   return (
     <section class="card wide" aria-labelledby="judul-satu-tahap">
@@ -374,6 +375,13 @@ export function TahapPage({ tahapId }: { tahapId: string }) {
           <>
             <TahapFacts tahap={tahap} />
             <Eligibility tahap={tahap} mayManage={mayManage} onRequested={reload} />
+            {mayVerval && tahap.eligibility?.status === 'COMPLETED' ? (
+              <p>
+                <a class="button" href={pathTo.tahapVerval(tahap.tahapId)}>
+                  Verval per desa: relawan, lembar, dan hasil
+                </a>
+              </p>
+            ) : null}
             {tahap.eligibility?.status === 'COMPLETED' ? (
               <Summary key={tahap.eligibility.runId} tahap={tahap} />
             ) : null}
@@ -507,7 +515,7 @@ function Eligibility(props: { tahap: TahapView; mayManage: boolean; onRequested:
 
 // ─── The summary, from the province down to a desa ─────────────────────────────────────────────
 
-interface PlaceNames {
+export interface PlaceNames {
   kecamatan(code: string): string;
   desa(code: string): string;
 }
@@ -519,7 +527,7 @@ const CODES_ONLY: PlaceNames = { kecamatan: (code) => code, desa: (code) => code
  * on demand as a static file of the build: kept out of the console's JavaScript (a dynamic import
  * would not split it off: `shared/domain/wilayah.ts` imports it statically). Codes until it arrives.
  */
-function usePlaceNames(): PlaceNames {
+export function usePlaceNames(): PlaceNames {
   const [names, setNames] = useState<PlaceNames>(CODES_ONLY);
   useEffect(() => {
     let live = true;

@@ -263,6 +263,17 @@ export const ROUTES: readonly RouteSpec[] = [
     access: { table: 'read' },
   },
   {
+    id: 'ListMyAssignments',
+    method: 'GET',
+    path: '/verval/assignments',
+    entry: 'functions/api/list-my-assignments.ts',
+    public: false,
+    capability: 'verval:work',
+    // The caller's own assignments: data about no one else, whatever their region.
+    regions: 'filtered',
+    access: { table: 'read' },
+  },
+  {
     id: 'GetTahapFile',
     method: 'GET',
     path: '/tahap/{tahapId}/files/{kind}',

@@ -185,6 +185,13 @@ export const API_CONTRACT = {
     query: req.AssignmentsQuerySchema,
     responses: { 200: res.AssignmentListSchema },
   },
+  ListMyAssignments: {
+    method: 'GET',
+    path: '/verval/assignments',
+    summary:
+      'The desa assigned to the caller (a relawan), in every tahap still open: where their verval work is.',
+    responses: { 200: res.MyAssignmentsSchema },
+  },
   GetTahapFile: {
     method: 'GET',
     path: '/tahap/{tahapId}/files/{kind}',

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DECREE_STATUSES } from '../domain/decree.ts';
+import { TAHAP_STATUSES } from '../domain/family/tahap.ts';
 import { VERVAL_RESULTS } from '../domain/family/verval.ts';
 import { PROPOSAL_STATUSES } from '../domain/proposal.ts';
 import { ERROR_CODES } from '../errors.ts';
@@ -194,6 +195,19 @@ export const TahapFamilyPageSchema = z.object({
 export const AssignmentListSchema = z.object({
   items: z.array(
     AssignmentSchema.omit({ assignedBy: true }).extend({ assignedBy: z.object({ name: z.string() }) }),
+  ),
+});
+/** `GET /verval/assignments`: the caller's own desa, in every tahap still open. */
+export const MyAssignmentsSchema = z.object({
+  items: z.array(
+    z.object({
+      tahapId: z.string(),
+      tahapLabel: z.string(),
+      tahapStatus: z.enum(TAHAP_STATUSES),
+      desaCode: z.string(),
+      region: z.string(),
+      assignedAt: z.string(),
+    }),
   ),
 });
 export const TahapFileSchema = z.object({

@@ -173,6 +173,15 @@ describe('verval of one desa', () => {
 
     const mine = await call<{ items: { desaCode: string }[] }>('ListAssignments', ASSIGNED, tahapParams);
     expect(mine.body.items.map((item) => item.desaCode)).toEqual([DESA]);
+    // Where their work is, without reading any tahap they may not: every open tahap's desa of theirs.
+    const everywhere = await call<{ items: { tahapId: string; desaCode: string; tahapLabel: string }[] }>(
+      'ListMyAssignments',
+      ASSIGNED,
+    );
+    expect(everywhere.body.items).toEqual([
+      expect.objectContaining({ tahapId: TAHAP, desaCode: DESA, tahapLabel: 'Tahap 1 Tahun 2026' }),
+    ]);
+    expect((await call<{ items: unknown[] }>('ListMyAssignments', OTHER)).body.items).toEqual([]);
     const other = await call<ErrorBody>('GetVervalProgress', OTHER, {
       ...tahapParams,
       query: { desa: DESA },

@@ -503,6 +503,24 @@ const CASES: AccessCase[] = [
       expect(response.body).toMatchObject({ tahapId: TAHAP, desa: DESA_A, toVisit: 3, visited: 0 }),
   },
   {
+    route: 'ComposeKpm',
+    // Allowed, then refused on the state: that tahap's eligibility has not completed, nothing is queued.
+    request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 409),
+  },
+  {
+    route: 'GetKpm',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A }),
+  },
+  {
+    route: 'ListMyAssignments',
+    request: () => ({}),
+    expected: ONLY(['operator (own region)', 'operator (other region)', 'admin'], 200),
+    check: (_, response) => expect(response.body).toEqual({ items: [] }),
+  },
+  {
     route: 'ListProposals',
     request: () => ({ query: { region: A } }),
     expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
@@ -727,6 +745,12 @@ const plausible = (route: RouteId): CallOptions => {
         pathParameters: { tahapId: TAHAP },
         body: { desa: DESA_A, relawan: { sub: 'relawan-x', name: 'Relawan X' } },
       };
+    case 'ComposeKpm':
+      return { pathParameters: { tahapId: TAHAP }, body: { region: A } };
+    case 'GetKpm':
+      return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
+    case 'ListMyAssignments':
+      return {};
     case 'ListAssignments':
     case 'GetVervalProgress':
       return { pathParameters: { tahapId: TAHAP }, query: { desa: DESA_A } };

@@ -473,6 +473,15 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     path: `/tahap/${T_DONE.tahapId}/families/search`,
     body: { desa: desaOf(regionOf(where)) },
   }),
+  // Refused after the access checks: the tahap's run is still queued (409), so nothing is composed.
+  ComposeKpm: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_QUEUED.tahapId}/kpm`,
+    body: { region: regionOf(where) },
+  }),
+  GetKpm: (where) => ({ method: 'GET', path: `/tahap/${T_DONE.tahapId}/kpm?region=${regionOf(where)}` }),
+  // The caller's own assignments: anyone holding verval:work gets theirs (none but a relawan's).
+  ListMyAssignments: () => ({ method: 'GET', path: '/verval/assignments' }),
   // Removes a relawan nobody assigned: the desa's assignments stay as they were.
   AssignRelawan: (where) => ({
     method: 'POST',
@@ -669,7 +678,10 @@ describe('what a regional role sees in lists without a region parameter', () => 
 });
 
 describe('the family programme’s probes, and a relawan’s desa', () => {
-  const vervalWork = protectedRoutes.filter((route) => route.capability === 'verval:work');
+  // Routes about a desa; `ListMyAssignments` answers only the caller's own assignments (below).
+  const vervalWork = protectedRoutes.filter(
+    (route) => route.capability === 'verval:work' && route.id !== 'ListMyAssignments',
+  );
 
   it('the tahap probes change nothing: each is refused after the access checks, or removes no one', async () => {
     const admin = await tokenFor(personOf('admin'));
@@ -763,6 +775,10 @@ describe('the family programme’s probes, and a relawan’s desa', () => {
       for (const probe of probes)
         expectRefused(await send(stack, probe, former), `${route.id} ${probe.path}`);
     }
+    // Their own assignments: none now, and nothing of the relawan who holds the desa.
+    const mine = await send(stack, PROBES.ListMyAssignments?.('own') ?? { method: 'GET', path: '/' }, former);
+    expect(mine.status, mine.text).toBe(200);
+    expect(mine.json).toEqual({ items: [] });
     // The assigned relawan's own upload stays out of reach of another relawan: a 404, as unknown.
     const theirs = await send(
       stack,

@@ -6,9 +6,11 @@ import { documentClient } from './clients/dynamodb.ts';
 import {
   FAMILY_SHARDS,
   familyKey,
+  familyLookup,
   familyPartition,
   familyShard,
   memberKey,
+  memberLookup,
   parseFamilySortKey,
 } from './keys.ts';
 import { deletePartitions, shardsOf } from './partitions.ts';
@@ -201,11 +203,19 @@ export class FamilyWriter {
   ) {}
 
   putFamily(family: StoredFamily): Promise<void> {
-    return this.batch.put({ ...familyKey(this.importId, family.noKk), ...family });
+    return this.batch.put({
+      ...familyKey(this.importId, family.noKk),
+      ...familyLookup(this.importId, family),
+      ...family,
+    });
   }
 
   putMember(member: StoredMember): Promise<void> {
-    return this.batch.put({ ...memberKey(this.importId, member.noKk, member.nik), ...member });
+    return this.batch.put({
+      ...memberKey(this.importId, member.noKk, member.nik),
+      ...memberLookup(this.importId, member),
+      ...member,
+    });
   }
 
   flush(): Promise<void> {

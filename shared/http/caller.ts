@@ -53,6 +53,13 @@ export const CAPABILITIES = [
   'verval:manage',
   /** Download a desa's verval sheet and upload its results (a relawan: only the desa assigned to them). */
   'verval:work',
+  /**
+   * Find a family (by NIK, No KK, or head's name in a desa) and read its history across tahap (a
+   * regional role: families of its own kabupaten only). Every read is logged (UU PDP).
+   */
+  'families:read',
+  /** Who read a family's data: the read log (UU PDP). */
+  'families:audit',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -78,6 +85,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:create',
       'imports:read',
       'tahap:read',
+      'families:read',
       'verval:manage',
       'verval:work',
     ],
@@ -95,6 +103,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:read',
       'imports:read',
       'tahap:read',
+      'families:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -111,6 +120,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:read',
       'imports:read',
       'tahap:read',
+      'families:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -124,6 +134,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'audit:read',
       'imports:read',
       'tahap:read',
+      'families:read',
+      'families:audit',
     ],
     regions: 'all',
     personalData: 'masked',
@@ -141,6 +153,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:read',
       'tahap:manage',
       'tahap:read',
+      'families:read',
+      'families:audit',
       'verval:manage',
       'verval:work',
     ],

@@ -38,6 +38,8 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
   'tahap:read': 'Melihat tahap dan hasil pemeriksaan kelayakan keluarga',
   'verval:manage': 'Menugaskan relawan ke desa',
   'verval:work': 'Mengunduh lembar verval dan mengunggah hasilnya',
+  'families:read': 'Mencari keluarga dan melihat riwayatnya (setiap pembacaan dicatat)',
+  'families:audit': 'Melihat siapa saja yang membaca data sebuah keluarga',
 };
 
 export type Identity =

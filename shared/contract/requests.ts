@@ -257,7 +257,11 @@ export const SearchFamiliesBodySchema = /* @__PURE__ */ lazySchema(() =>
         .trim()
         .max(60, 'Paling panjang 60 karakter.')
         .refine((text) => !UNSAFE_CHARACTER.test(text), 'Teks memuat karakter kendali atau tak terlihat.')
-        .refine((text) => nameKey(text).length >= 3, 'Tulis paling sedikit 3 huruf nama kepala keluarga.')
+        // Letters and digits: spaces and punctuation (folded or dropped by nameKey) do not count.
+        .refine(
+          (text) => nameKey(text).replaceAll(' ', '').length >= 3,
+          'Tulis paling sedikit 3 huruf nama kepala keluarga.',
+        )
         .optional(),
       desaCode: DesaCodeSchema().optional(),
       purpose: freeText(200).optional(),

@@ -507,7 +507,7 @@ describe('KhbsApi: least privilege', () => {
       expect(puts, route.id).toHaveLength(1);
       expect(puts[0], route.id).toMatchObject({
         Effect: 'Allow',
-        Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': route.access.putKeys } },
       });
       // The table itself (the index entries follow the items), never an index.

@@ -241,7 +241,7 @@ export const FamilyHistorySchema = z.object({
       label: z.string(),
       status: z.string(),
       region: z.string(),
-      /** The latest completed run's verdict; null when the tahap has no completed run yet. */
+      /** The verdict of the tahap's latest run when it has completed; null while none has (or a newer one runs). */
       eligibility: z
         .object({
           runId: z.string(),

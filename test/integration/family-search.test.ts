@@ -404,6 +404,78 @@ describe('GET /families/{familyId}', () => {
   });
 });
 
+describe('snapshots imported before the search existed', () => {
+  it('are found once the backfill adds their lookup attributes, and a second run changes nothing', async () => {
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
+    const { familyKey, memberKey } = await import('#shared/adapters/keys.ts');
+    const { backfillFamilyLookup } = await import('../../scripts/backfill-family-lookup.ts');
+    // A READY snapshot (62.05) whose items were written bare, as the import wrote them before.
+    const region = '62.05';
+    const old = { families: 'kk-old', members: 'art-old' };
+    const noKk = '6205010101200001';
+    const memberNik = '6205011508850010';
+    const family = {
+      noKk,
+      kkValid: true,
+      kecamatanCode: `${region}.01`,
+      desaCode: `${region}.01.2001`,
+      namaKepalaKeluarga: 'Lama Sekali',
+      desil: 3,
+      sourceRow: 2,
+    };
+    const member = {
+      noKk,
+      nik: memberNik,
+      nikValid: true,
+      nama: 'Lama Sekali',
+      tanggalLahir: '1985-08-15',
+      hubungan: 'KEPALA_KELUARGA',
+      sourceRow: 2,
+    };
+    await documentClient.send(
+      new PutCommand({ TableName: TABLE(), Item: { ...familyKey(old.families, noKk), ...family } }),
+    );
+    await documentClient.send(
+      new PutCommand({ TableName: TABLE(), Item: { ...memberKey(old.members, noKk, memberNik), ...member } }),
+    );
+    const snapshots = new SnapshotsRepository(TABLE());
+    const now = new Date().toISOString();
+    const half = (importId: string) => ({ importId, rows: 1, accepted: 1, importedAt: now });
+    const { transactWrite } = await import('#shared/adapters/transactions.ts');
+    const first = snapshots.halfChange(
+      undefined,
+      { region, versionDate: '2026-06-30' },
+      'families',
+      half(old.families),
+      now,
+    );
+    await transactWrite([first.item]);
+    const second = snapshots.halfChange(
+      first.next,
+      { region, versionDate: '2026-06-30' },
+      'members',
+      half(old.members),
+      now,
+    );
+    await transactWrite([second.item]);
+    const counts = { families: 1, members: 1, complete: 1, byCode: {}, checkedAt: now };
+    expect(await snapshots.markReady(region, '2026-06-30', old, counts, now)).toBe(true);
+
+    expect((await search(admin(), { noKk })).body.items).toEqual([]);
+    const done = await backfillFamilyLookup(TABLE());
+    expect(done.items).toBe(2);
+    for (const body of [{ noKk }, { nik: memberNik }, { name: 'lama', desaCode: family.desaCode }]) {
+      const found = await search(admin(), body);
+      expect(
+        found.body.items.map((f) => f.noKk),
+        JSON.stringify(body),
+      ).toEqual([noKk]);
+    }
+    expect((await backfillFamilyLookup(TABLE())).items).toBe(0);
+  });
+});
+
 describe('the read log (UU PDP)', () => {
   it('records every search answer and history read, by whom, and lists them newest first, paged', async () => {
     // Family 4: no other test reads it.

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
-import { familyKey, familyPartition, memberKey } from '#shared/adapters/keys.ts';
+import { familyKey, familyLookup, familyPartition, memberKey, memberLookup } from '#shared/adapters/keys.ts';
 import { importObjectKey } from '#shared/adapters/storage-keys.ts';
 import type { ImportKind, ImportRecord } from '#shared/model.ts';
 import { reportCase } from './child.ts';
@@ -208,13 +208,17 @@ async function bareFile(
       // No KK|Kode Kabupaten|Kabupaten|Kode Kecamatan|Kecamatan|Kode Desa|Desa|Alamat|Nama Kepala Keluarga|Jumlah Anggota|Desil Nasional
       const noKk = cells[0] ?? '';
       const key = familyKey(importId, noKk);
+      const desaCode = dotted(cells[5] ?? '');
+      // The lookup attributes the import writes too (gsi1 by No KK, gsi2 by desa and head's name).
+      const lookup = familyLookup(importId, { noKk, desaCode, namaKepalaKeluarga: cells[8] ?? '' });
       item = {
         pk: S(key.pk),
         sk: S(key.sk),
+        ...Object.fromEntries(Object.entries(lookup).map(([name, value]) => [name, S(value)])),
         noKk: S(noKk),
         kkValid: TRUE,
         kecamatanCode: S(dotted(cells[3] ?? '')),
-        desaCode: S(dotted(cells[5] ?? '')),
+        desaCode: S(desaCode),
         alamat: S(cells[7] ?? ''),
         namaKepalaKeluarga: S(cells[8] ?? ''),
         jumlahAnggota: N(cells[9] ?? '0'),
@@ -226,9 +230,12 @@ async function bareFile(
       const noKk = cells[0] ?? '';
       const nik = cells[1] ?? '';
       const key = memberKey(importId, noKk, nik);
+      const lookup = memberLookup(importId, { noKk, nik });
       item = {
         pk: S(key.pk),
         sk: S(key.sk),
+        gsi1pk: S(lookup.gsi1pk),
+        gsi1sk: S(lookup.gsi1sk),
         noKk: S(noKk),
         nik: S(nik),
         nikValid: TRUE,

@@ -872,3 +872,24 @@ export const KpmComposeSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type KpmCompose = z.infer<typeof KpmComposeSchema>;
+
+// --- Family search and its read log (issue #14, UU PDP) ------------------------------------------
+
+/** A family's opaque id and the No KK it stands for (`FAMILY#<familyId>`, `FAMILYID#<noKk>`). */
+export const FamilyIdRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ familyId: z.string(), noKk: z.string(), createdAt: z.string() }),
+);
+export type FamilyIdRecord = z.infer<typeof FamilyIdRecordSchema>;
+
+/** One read of one family's data: who, when, through which route, and why if they said. */
+export const ReadLogRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    familyId: z.string(),
+    at: z.string(),
+    who: ActorSchema,
+    /** The route's id: `SearchFamilies`, `GetFamily`. */
+    route: z.string(),
+    purpose: z.string().optional(),
+  }),
+);
+export type ReadLogRecord = z.infer<typeof ReadLogRecordSchema>;

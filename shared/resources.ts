@@ -49,7 +49,11 @@ export const TABLES = {
     sortKey: 'sk',
     timeToLiveAttribute: 'expiresAt',
     stream: 'NEW_IMAGE',
-    globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    globalIndexes: [
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      /** Only the DTSEN family items: a desa's families by the head's name (`keys.ts` familyLookup). */
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
   },
 } as const satisfies Record<string, TableSpec>;
 

@@ -25,6 +25,12 @@ export interface RouteAccess {
    * these patterns (IAM `dynamodb:LeadingKeys`, e.g. `VERIFY#*`); no Query, no Scan, no index.
    */
   readonly leadingKeys?: readonly string[];
+  /**
+   * With `table: 'read'`: may also put new items (PutItem, BatchWriteItem) whose partition key
+   * matches one of these patterns (IAM `dynamodb:LeadingKeys`, e.g. `READLOG#*`), and write nothing
+   * else: a read that must leave a record of itself (the family read log, UU PDP) or assign an id.
+   */
+  readonly putKeys?: readonly string[];
 }
 
 interface RouteBase {
@@ -58,10 +64,11 @@ export type RouteSpec =
       /**
        * How the route keeps a regional role (operator, relawan) to its region: `object`, each object
        * it touches is checked (`requireRegion`); `filtered`, a list is narrowed to the caller's
-       * region; `none`, it serves every region alike, so no regional role may hold its capability
-       * (checked below, when this module loads).
+       * region; `hidden`, each object is checked and another region's is answered 404 as unknown
+       * (the id or the search must not tell that it exists elsewhere); `none`, it serves every region
+       * alike, so no regional role may hold its capability (checked below, when this module loads).
        */
-      readonly regions: 'object' | 'filtered' | 'none';
+      readonly regions: 'object' | 'filtered' | 'hidden' | 'none';
     });
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -311,6 +318,40 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'verval:work',
     regions: 'object',
+    access: { table: 'read' },
+  },
+  {
+    id: 'SearchFamilies',
+    method: 'POST',
+    path: '/families/search',
+    entry: 'functions/api/search-families.ts',
+    public: false,
+    capability: 'families:read',
+    regions: 'filtered',
+    // A read (the NIK, No KK or name stays in the body), which assigns a family its id the first
+    // time it is found and logs each family it answers with (UU PDP): it puts those items only.
+    readOnly: true,
+    access: { table: 'read', putKeys: ['FAMILYID#*', 'FAMILY#*', 'READLOG#*'] },
+  },
+  {
+    id: 'GetFamily',
+    method: 'GET',
+    path: '/families/{familyId}',
+    entry: 'functions/api/get-family.ts',
+    public: false,
+    capability: 'families:read',
+    regions: 'hidden',
+    // Every read is logged (UU PDP): it puts read log items and nothing else.
+    access: { table: 'read', putKeys: ['READLOG#*'] },
+  },
+  {
+    id: 'ListFamilyReads',
+    method: 'GET',
+    path: '/families/{familyId}/reads',
+    entry: 'functions/api/list-family-reads.ts',
+    public: false,
+    capability: 'families:audit',
+    regions: 'none',
     access: { table: 'read' },
   },
   {

@@ -30,6 +30,15 @@ export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataR
   } else if (access.table) {
     grantTableAccess(fn, data.table, access.table);
   }
+  if (access.putKeys) {
+    // New items under the named partitions only, on top of reads: never an update or a delete.
+    if (access.table !== 'read') {
+      throw new Error(
+        `putKeys adds narrow writes to reads: it needs table 'read', got ${String(access.table)}`,
+      );
+    }
+    grantItemPuts(fn, data.table, access.putKeys);
+  }
 
   switch (access.uploadsBucket) {
     case 'put':
@@ -107,6 +116,27 @@ export function grantItemReads(fn: IFunction, table: ITable, patterns: readonly 
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['dynamodb:GetItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } },
+    }),
+  );
+}
+
+/**
+ * PutItem and BatchWriteItem (which IAM checks per item, as it checks a TransactWriteItems Put) of
+ * items whose partition key matches one of `patterns` (`READLOG#*`): the `dynamodb:LeadingKeys`
+ * condition on the table itself. No UpdateItem or DeleteItem: what such a route writes, it adds.
+ */
+export function grantItemPuts(fn: IFunction, table: ITable, patterns: readonly string[]): void {
+  if (patterns.length === 0) throw new Error('putKeys must name at least one partition key pattern');
+  for (const pattern of patterns) {
+    if (!/^[A-Z][A-Z0-9_]*#\*?$/.test(pattern)) {
+      throw new Error(`putKeys: ${JSON.stringify(pattern)} is not a key prefix pattern such as "READLOG#*"`);
+    }
+  }
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
       resources: [table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } },
     }),

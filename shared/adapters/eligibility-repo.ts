@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReasonDetail } from '../domain/family/eligibility.ts';
 import type { RegionSummary } from '../domain/family/eligibility-summary.ts';
 import { BadRequestError } from '../errors.ts';
@@ -136,6 +136,19 @@ export class EligibilityRepository {
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
     return last ? { items: page, cursor: encodeCursor(last.noKk) } : { items: page };
+  }
+
+  /** One family's verdict in a run (a point read), or undefined when the run did not judge it there. */
+  async one(
+    tahapId: string,
+    runId: string,
+    desaCode: string,
+    noKk: string,
+  ): Promise<EligibilityResult | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: eligibilityKey(tahapId, runId, desaCode, noKk) }),
+    );
+    return out.Item ? EligibilityResultSchema.parse(out.Item) : undefined;
   }
 
   /** Every family of one desa in a run (a few hundred), in No KK order: what the verval works from. */

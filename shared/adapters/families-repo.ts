@@ -6,9 +6,11 @@ import { documentClient } from './clients/dynamodb.ts';
 import {
   FAMILY_SHARDS,
   familyKey,
+  familyLookup,
   familyPartition,
   familyShard,
   memberKey,
+  memberLookup,
   parseFamilySortKey,
 } from './keys.ts';
 import { deletePartitions, shardsOf } from './partitions.ts';
@@ -99,6 +101,31 @@ export class FamiliesRepository {
       this.client,
       shardsOf(FAMILY_SHARDS, (shard) => familyPartition(importId, shard)),
     );
+  }
+
+  /**
+   * Writes the lookup attributes (`keys.ts` familyLookup, memberLookup) onto every item of one import
+   * that lacks them: the items of imports made before the family search existed. The items are put
+   * again whole (an import's rows never change after it); returns how many were rewritten.
+   */
+  async addLookup(importId: string): Promise<number> {
+    const batch = new BatchWriter(this.tableName, { client: this.client });
+    let rewritten = 0;
+    for (let shard = 0; shard < FAMILY_SHARDS; shard++) {
+      for await (const item of this.partition(familyPartition(importId, shard), undefined, true)) {
+        if (item.gsi1pk !== undefined) continue;
+        const key = parseFamilySortKey(String(item.sk));
+        if (!key) continue;
+        const lookup =
+          key.nik === undefined
+            ? familyLookup(importId, StoredFamilySchema.parse(item))
+            : memberLookup(importId, { noKk: key.noKk, nik: key.nik });
+        await batch.put({ ...item, ...lookup });
+        rewritten++;
+      }
+    }
+    await batch.flush();
+    return rewritten;
   }
 
   /** One family of a snapshot with its members (two Queries), or undefined when the families file lacks it. */
@@ -201,11 +228,19 @@ export class FamilyWriter {
   ) {}
 
   putFamily(family: StoredFamily): Promise<void> {
-    return this.batch.put({ ...familyKey(this.importId, family.noKk), ...family });
+    return this.batch.put({
+      ...familyKey(this.importId, family.noKk),
+      ...familyLookup(this.importId, family),
+      ...family,
+    });
   }
 
   putMember(member: StoredMember): Promise<void> {
-    return this.batch.put({ ...memberKey(this.importId, member.noKk, member.nik), ...member });
+    return this.batch.put({
+      ...memberKey(this.importId, member.noKk, member.nik),
+      ...memberLookup(this.importId, member),
+      ...member,
+    });
   }
 
   flush(): Promise<void> {

@@ -1,8 +1,10 @@
+import { nameKey } from '../domain/text.ts';
 import { bankReportPath } from './storage-keys.ts';
 
 /**
  * Key layout of the single table. Every item has `pk`/`sk`; items that need a second access path
- * carry `gsi1pk`/`gsi1sk`.
+ * carry `gsi1pk`/`gsi1sk`. Only the DTSEN family items carry a third (`gsi2pk`/`gsi2sk`): a desa's
+ * families by the head's name, for the family search.
  *
  * | item                 | pk                              | sk            | gsi1pk / gsi1sk                      |
  * |----------------------|---------------------------------|---------------|--------------------------------------|
@@ -20,8 +22,11 @@ import { bankReportPath } from './storage-keys.ts';
  * | payment (bank line)  | PAYMENT#<shard of bankRef, 2 digits> | <bankRef> |                                     |
  * | reconciliation run   | RECON#<runId>                   | RECON         | RECONCILIATIONS / <requestedAt>#<runId> |
  * | outbox (hand-off)    | OUTBOX#<outboxId>               | OUTBOX        | OUTBOX#PENDING / <createdAt>#<outboxId>, while PENDING |
- * | family (DTSEN)       | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>    |                                      |
- * | family member        | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>#M#<nik> |                                 |
+ * | family (DTSEN)       | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>    | FAMKK#<noKk> / <importId>; gsi2: FAMDESA#<desaCode> / <name key>#<noKk>#<importId> |
+ * | family member        | SNAP#<importId>#<shard, 2 digits> | KK#<noKk>#M#<nik> | FAMNIK#<nik> / <importId>#<noKk> |
+ * | family id (by No KK) | FAMILYID#<noKk>                 | FAMILYID      |                                      |
+ * | family id (by id)    | FAMILY#<familyId>               | FAMILY        |                                      |
+ * | family read (UU PDP) | READLOG#<familyId>              | <ISO at>#<random> | READLOG#BY#<sub> / <ISO at>      |
  * | family file import   | IMPORT#<importId>               | IMPORT        | IMPORTS#<region or PROVINSI> / <createdAt> |
  * | DTSEN snapshot       | SNAPSHOT#<region>#<versionDate> | SNAPSHOT      | SNAPSHOTS#<region> / <versionDate>   |
  * | exclusion list       | EXCLLIST#<listId = importId>    | EXCLLIST      | EXCLUSION_LISTS / <programme>#<asOf>#<listId> |
@@ -211,6 +216,61 @@ export const memberKey = (importId: string, noKk: string, nik: string) => ({
   pk: familyPartition(importId, familyShard(noKk)),
   sk: `KK#${noKk}#M#${nik}`,
 });
+
+/**
+ * The lookup attributes of a DTSEN family item (family search, issue #14): by No KK in gsi1
+ * (`FAMKK#<noKk>` / `<importId>`: every import that holds the family), and by desa and the head's
+ * name in gsi2 (`FAMDESA#<desaCode>` / `<name key>#<noKk>#<importId>`, the name as {@link nameKey}
+ * normalises it, so a prefix of it finds the family). A family without a head's name has no gsi2
+ * entry. The import writes them with the item; rows of an import that is not (or no longer) a half
+ * of a snapshot are found too, and the search drops them.
+ */
+export function familyLookup(
+  importId: string,
+  family: {
+    readonly noKk: string;
+    readonly desaCode: string;
+    readonly namaKepalaKeluarga?: string | undefined;
+  },
+): Record<string, string> {
+  const name = family.namaKepalaKeluarga ? nameKey(family.namaKepalaKeluarga) : '';
+  return {
+    gsi1pk: familyByKkIndexKey(family.noKk),
+    gsi1sk: importId,
+    ...(name
+      ? { gsi2pk: familiesByDesaIndexKey(family.desaCode), gsi2sk: `${name}#${family.noKk}#${importId}` }
+      : {}),
+  };
+}
+
+/** The lookup attributes of a DTSEN member item: by NIK in gsi1 (`FAMNIK#<nik>` / `<importId>#<noKk>`). */
+export const memberLookup = (importId: string, member: { readonly noKk: string; readonly nik: string }) => ({
+  gsi1pk: memberByNikIndexKey(member.nik),
+  gsi1sk: `${importId}#${member.noKk}`,
+});
+
+export const familyByKkIndexKey = (noKk: string) => `FAMKK#${noKk}`;
+export const memberByNikIndexKey = (nik: string) => `FAMNIK#${nik}`;
+export const familiesByDesaIndexKey = (desaCode: string) => `FAMDESA#${desaCode}`;
+
+/**
+ * A family's opaque id, assigned the first time a search finds it (never the No KK or a NIK, which
+ * are personal data and must stay out of URLs): two items written together, each conditional on
+ * neither existing.
+ */
+export const familyIdByKkKey = (noKk: string) => ({ pk: `FAMILYID#${noKk}`, sk: 'FAMILYID' });
+export const familyByIdKey = (familyId: string) => ({ pk: `FAMILY#${familyId}`, sk: 'FAMILY' });
+
+/**
+ * Who read a family's data (UU PDP): one item per family per read, `READLOG#<familyId>` /
+ * `<ISO at>#<random>` (newest last), and by reader in gsi1 (`READLOG#BY#<sub>` / `<ISO at>`).
+ */
+export const readLogPartition = (familyId: string) => `READLOG#${familyId}`;
+export const readLogKey = (familyId: string, at: string, random: string) => ({
+  pk: readLogPartition(familyId),
+  sk: `${at}#${random}`,
+});
+export const readLogByReader = (sub: string) => `READLOG#BY#${sub}`;
 
 const FAMILY_SORT_KEY = /^KK#(\d{16})(?:#M#(\d{16}))?$/;
 

@@ -8,6 +8,7 @@ import {
 import * as z from 'zod';
 import type { KPM_PERAN } from '../domain/family/kpm.ts';
 import type { Recipient } from '../domain/recipient-row.ts';
+import { nameKey } from '../domain/text.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { type KpmFamily, type StoredRecipient, StoredRecipientSchema } from '../model.ts';
 import { jitteredBackoff } from './backoff.ts';
@@ -557,20 +558,8 @@ export class RecipientsRepository {
   }
 }
 
-/**
- * A name as a search compares it: lower case, accents dropped (`É` → `e`), any run of spaces or
- * punctuation between words as one space. `Siti  Nur'aini` and `siti nuraini` differ only in the
- * apostrophe, which is dropped too, so both read `siti nuraini`.
- */
-export function nameKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/['\u2019`]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+/** The name normalisation of searches (`shared/domain/text.ts`), where the recipient search reads it. */
+export { nameKey };
 
 /** The first row sort key to read in the cursor's shard; undefined when the shard is done. */
 function firstRowSk(position: Cursor): string | undefined {

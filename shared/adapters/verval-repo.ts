@@ -101,6 +101,17 @@ export class VervalRepository {
     }
   }
 
+  /** One family's result in a tahap (a point read), or undefined before any visit is recorded. */
+  async resultOf(tahapId: string, desaCode: string, noKk: string): Promise<VervalRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: vervalPartition(tahapId, desaCode), sk: `KK#${noKk}` },
+      }),
+    );
+    return out.Item ? VervalRecordSchema.parse(out.Item) : undefined;
+  }
+
   /** Every result of one desa (a few hundred families), in No KK order. */
   async ofDesaResults(tahapId: string, desaCode: string): Promise<VervalRecord[]> {
     return this.query({

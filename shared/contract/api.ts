@@ -224,6 +224,32 @@ export const API_CONTRACT = {
     query: req.DesaQuerySchema,
     responses: { 200: res.VervalProgressSchema },
   },
+  SearchFamilies: {
+    method: 'POST',
+    path: '/families/search',
+    summary:
+      'Finds families by NIK, No KK, or the head’s name (a prefix) in a desa; the terms stay in the body. A read (no Idempotency-Key) that is logged: one read log item per family answered (UU PDP).',
+    readOnly: true,
+    body: req.SearchFamiliesBodySchema,
+    responses: { 200: res.FamilySearchAnswerSchema },
+  },
+  GetFamily: {
+    method: 'GET',
+    path: '/families/{familyId}',
+    summary:
+      'A family’s history: each READY snapshot holding it with its members, and per tahap the verdict and verval result. Logged (UU PDP).',
+    params: req.FamilyParamsSchema,
+    query: req.FamilyReadQuerySchema,
+    responses: { 200: res.FamilyHistorySchema },
+  },
+  ListFamilyReads: {
+    method: 'GET',
+    path: '/families/{familyId}/reads',
+    summary: 'Who read a family’s data, newest first (the read log, UU PDP).',
+    params: req.FamilyParamsSchema,
+    query: req.FamilyReadsQuerySchema,
+    responses: { 200: res.FamilyReadsPageSchema },
+  },
   ListProposals: {
     method: 'GET',
     path: '/proposals',

@@ -3,7 +3,7 @@ import { FLAG_CODES } from '../domain/checks.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
 import { PeriodSchema } from '../domain/period.ts';
 import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from '../domain/proposal.ts';
-import { UNSAFE_CHARACTER } from '../domain/text.ts';
+import { nameKey, UNSAFE_CHARACTER } from '../domain/text.ts';
 import { FilenameSchema, freeText, queryInt } from '../http/params.ts';
 import { lazySchema } from '../lazy-schema.ts';
 
@@ -56,6 +56,10 @@ export const TahapImportParamsSchema = /* @__PURE__ */ lazySchema(() =>
     tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
     importId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   }),
+);
+/** `KEL-` + 12 base32 characters: a family's opaque id (never its No KK or a NIK). */
+export const FamilyParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ familyId: z.string().regex(/^KEL-[A-Z2-7]{12}$/, 'ID keluarga tidak dikenal.') }),
 );
 export const RunParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
@@ -157,6 +161,14 @@ export const DesaQuerySchema = /* @__PURE__ */ lazySchema(() => z.strictObject({
 export const AssignmentsQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ desa: DesaCodeSchema().optional() }),
 );
+/** `GET /families/{id}`: why the family is read, for the read log (optional, no personal data please). */
+export const FamilyReadQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ purpose: freeText(200).optional() }),
+);
+/** `GET /families/{id}/reads`: one page of the read log, newest first. */
+export const FamilyReadsQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ cursor: z.string().max(512).optional(), limit: queryInt(1, 200).optional() }),
+);
 export const ListReconciliationsQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ limit: queryInt(1, 100).optional() }),
 );
@@ -234,6 +246,56 @@ export const TahapFamiliesBodySchema = /* @__PURE__ */ lazySchema(() =>
     cursor: z.string().max(512).optional(),
     limit: z.number().int().min(1).max(500).default(100),
   }),
+);
+
+const SIXTEEN_DIGITS = /^\d{16}$/;
+
+/**
+ * `POST /families/search`: exactly one of `{nik}`, `{noKk}`, `{name, desaCode}` (a prefix of the
+ * head of the family's name, in one desa), and optionally why (`purpose`, kept in the read log). A
+ * POST so that the NIK, No KK or name is never in a URL; a read (no `Idempotency-Key`).
+ */
+export const SearchFamiliesBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z
+    .strictObject({
+      nik: z.string().regex(SIXTEEN_DIGITS, 'NIK terdiri atas 16 angka.').optional(),
+      noKk: z.string().regex(SIXTEEN_DIGITS, 'Nomor KK terdiri atas 16 angka.').optional(),
+      name: z
+        .string()
+        .trim()
+        .max(60, 'Paling panjang 60 karakter.')
+        .refine((text) => !UNSAFE_CHARACTER.test(text), 'Teks memuat karakter kendali atau tak terlihat.')
+        // Letters and digits: spaces and punctuation (folded or dropped by nameKey) do not count.
+        .refine(
+          (text) => nameKey(text).replaceAll(' ', '').length >= 3,
+          'Tulis paling sedikit 3 huruf nama kepala keluarga.',
+        )
+        .optional(),
+      desaCode: DesaCodeSchema().optional(),
+      purpose: freeText(200).optional(),
+    })
+    .superRefine((body, ctx) => {
+      const kinds = [body.nik, body.noKk, body.name].filter((value) => value !== undefined).length;
+      if (kinds !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'Cari dengan tepat satu cara: NIK (nik), nomor KK (noKk), atau nama kepala keluarga (name) beserta kode desa (desaCode).',
+        });
+      } else if (body.name !== undefined && body.desaCode === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['desaCode'],
+          message: 'Pencarian nama memerlukan kode desa (desaCode), seperti 62.03.01.2001.',
+        });
+      } else if (body.name === undefined && body.desaCode !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['desaCode'],
+          message: 'Kode desa hanya dipakai bersama nama kepala keluarga (name).',
+        });
+      }
+    }),
 );
 
 /** `POST /tahap`: the tahap's year and number, components and amounts, desil range, snapshots, quotas. */

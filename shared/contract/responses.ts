@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DECREE_STATUSES } from '../domain/decree.ts';
+import { RELATIONSHIPS } from '../domain/family/hubungan.ts';
 import { TAHAP_STATUSES } from '../domain/family/tahap.ts';
 import { VERVAL_RESULTS } from '../domain/family/verval.ts';
 import { PROPOSAL_STATUSES } from '../domain/proposal.ts';
@@ -16,6 +17,8 @@ import {
   ImportRecordSchema,
   KpmComposeSchema,
   ProposalRecordSchema,
+  ReadLogRecordSchema,
+  ReasonDetailSchema,
   ReconciliationRunSchema,
   ReturnNoteSchema,
   SignoffSchema,
@@ -187,6 +190,105 @@ export const TahapSummarySchema = z.object({
 export const TahapFamilyPageSchema = z.object({
   items: z.array(EligibilityResultSchema.omit({ tahapId: true, runId: true })),
   /** Send it back as `cursor` for the next page; absent on the last. */
+  nextCursor: z.string().optional(),
+});
+
+// ─── Families (search, history, read log) ───────────────────────────────────────────────────────
+
+/** A DTSEN snapshot that holds the family: its kabupaten and version date. */
+const FamilySnapshotRefSchema = z.object({ region: z.string(), versionDate: z.string() });
+
+/**
+ * A family as a search finds it, from the newest READY snapshot that holds it (within the caller's
+ * kabupaten for a regional role). `noKk` is masked for readers of masked data (auditors).
+ */
+export const FamilySummarySchema = z.object({
+  familyId: z.string(),
+  noKk: z.string(),
+  region: z.string(),
+  regionName: z.string().optional(),
+  kecamatanCode: z.string(),
+  kecamatanName: z.string().optional(),
+  desaCode: z.string(),
+  desaName: z.string().optional(),
+  namaKepalaKeluarga: z.string().optional(),
+  memberCount: z.number().int(),
+  desil: z.number().int(),
+  /** Every READY snapshot (the caller may see) that holds the family, newest first. */
+  snapshots: z.array(FamilySnapshotRefSchema),
+});
+export const FamilySearchAnswerSchema = z.object({
+  items: z.array(FamilySummarySchema),
+  /** True when a name matched more families than one answer holds: narrow the name. */
+  more: z.boolean(),
+});
+
+const FamilyMemberViewSchema = z.object({
+  /** Masked for readers of masked data. */
+  nik: z.string(),
+  nama: z.string(),
+  hubungan: z.enum(RELATIONSHIPS),
+  jenisKelamin: z.enum(['L', 'P']).optional(),
+  /** Age in whole years today (absent when the date of birth is unreadable). */
+  umur: z.number().int().optional(),
+});
+
+export const FamilyHistorySchema = z.object({
+  family: FamilySummarySchema,
+  /** Each READY snapshot holding the family (newest first): the family as that extract had it. */
+  snapshots: z.array(
+    FamilySnapshotRefSchema.extend({
+      kecamatanCode: z.string(),
+      desaCode: z.string(),
+      alamat: z.string().optional(),
+      namaKepalaKeluarga: z.string().optional(),
+      desil: z.number().int(),
+      members: z.array(FamilyMemberViewSchema),
+    }),
+  ),
+  /** Per tahap whose snapshots hold the family (newest first): its latest run's verdict, its verval. */
+  tahap: z.array(
+    z.object({
+      tahapId: z.string(),
+      label: z.string(),
+      status: z.string(),
+      region: z.string(),
+      /** The verdict of the tahap's latest run when it has completed; null while none has (or a newer one runs). */
+      eligibility: z
+        .object({
+          runId: z.string(),
+          status: z.enum(['ELIGIBLE', 'EXCLUDED']),
+          reasons: z.array(ReasonDetailSchema),
+          rank: z.number().int().optional(),
+          reserve: z.boolean().optional(),
+        })
+        .nullable(),
+      verval: z
+        .object({
+          result: z.enum(VERVAL_RESULTS),
+          inTahap: z.boolean(),
+          tanggal: z.string(),
+          relawan: z.string(),
+          nomorBeritaAcara: z.string(),
+          keterangan: z.string().optional(),
+          penerimaChanged: z.boolean().optional(),
+          /** Masked for readers of masked data. */
+          penerimaNik: z.string().optional(),
+        })
+        .nullable(),
+    }),
+  ),
+  /**
+   * The KPM proposals and decrees (SK Gubernur) that named the family: empty until KPM lists go
+   * through the proposal workflow (being added separately).
+   */
+  proposals: z.array(z.object({ proposalId: z.string(), status: z.string() })),
+  decrees: z.array(z.object({ decreeId: z.string(), number: z.string().optional() })),
+});
+
+export const FamilyReadsPageSchema = z.object({
+  items: z.array(ReadLogRecordSchema.omit({ familyId: true })),
+  /** Send it back as `cursor` for the next (older) page; absent on the last. */
   nextCursor: z.string().optional(),
 });
 

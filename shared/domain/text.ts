@@ -167,3 +167,19 @@ export function closest<T>(key: string, candidates: Iterable<readonly [string, T
   }
   return bestDistance <= limit && !tie ? best : undefined;
 }
+
+/**
+ * A name as a search compares it: lower case, accents dropped (`É` → `e`), any run of spaces or
+ * punctuation between words as one space. `Siti  Nur'aini` and `siti nuraini` differ only in the
+ * apostrophe, which is dropped too, so both read `siti nuraini`. Used by the recipient search and
+ * by the family name index (`keys.ts`), so both normalise alike.
+ */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['\u2019`]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}

@@ -55,6 +55,13 @@ export const CAPABILITIES = [
   'verval:work',
   /** Compose a kabupaten's KPM list for a tahap from eligibility and verval: its draft proposal. */
   'kpm:compose',
+  /**
+   * Find a family (by NIK, No KK, or head's name in a desa) and read its history across tahap (a
+   * regional role: families of its own kabupaten only). Every read is logged (UU PDP).
+   */
+  'families:read',
+  /** Who read a family's data: the read log (UU PDP). */
+  'families:audit',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -80,6 +87,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:create',
       'imports:read',
       'tahap:read',
+      'families:read',
       'verval:manage',
       'verval:work',
       'kpm:compose',
@@ -98,6 +106,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:read',
       'imports:read',
       'tahap:read',
+      'families:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -114,6 +123,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'reconciliations:read',
       'imports:read',
       'tahap:read',
+      'families:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -127,6 +137,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'audit:read',
       'imports:read',
       'tahap:read',
+      'families:read',
+      'families:audit',
     ],
     regions: 'all',
     personalData: 'masked',
@@ -144,6 +156,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:read',
       'tahap:manage',
       'tahap:read',
+      'families:read',
+      'families:audit',
       'verval:manage',
       'verval:work',
       'kpm:compose',

@@ -498,6 +498,29 @@ describe('KhbsApi: least privilege', () => {
     expect(statementsAllowing(statements, 's3:PutObject')).toEqual([]);
   });
 
+  it('a read that logs itself (putKeys) may only put items under its named partitions: no update, no delete', () => {
+    const logging = ROUTES.filter((route) => route.access.putKeys !== undefined);
+    expect(logging.map((route) => route.id).sort()).toEqual(['GetFamily', 'SearchFamilies']);
+    for (const route of logging) {
+      const { statements } = permissionsOf(template, functionOfRoute(route));
+      const puts = statementsAllowing(statements, 'dynamodb:PutItem');
+      expect(puts, route.id).toHaveLength(1);
+      expect(puts[0], route.id).toMatchObject({
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': route.access.putKeys } },
+      });
+      // The table itself (the index entries follow the items), never an index.
+      expect(resourcesAllowed(statements, 'dynamodb:PutItem'), route.id).toEqual(['<table>']);
+      expect(resourcesAllowed(statements, 'dynamodb:BatchWriteItem'), route.id).toEqual(['<table>']);
+      for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+        expect(statementsAllowing(statements, action), `${route.id} ${action}`).toEqual([]);
+      }
+    }
+    expect(routeById('GetFamily').access.putKeys).toEqual(['READLOG#*']);
+    expect(routeById('SearchFamilies').access.putKeys).toEqual(['FAMILYID#*', 'FAMILY#*', 'READLOG#*']);
+  });
+
   it('Health has no data access at all', () => {
     const { statements } = permissionsOf(template, functionOfRoute(routeById('Health')));
     const data = statements.flatMap(actionsOf).filter((a) => /^(dynamodb|s3|sqs):/.test(a));
@@ -511,7 +534,8 @@ describe('KhbsApi: least privilege', () => {
       const canWrite = statementsAllowing(statements, 'dynamodb:PutItem').length > 0;
       expect({ canRead, canWrite }, route.id).toEqual({
         canRead: route.access.table !== undefined,
-        canWrite: route.access.table === 'readwrite',
+        // A read that logs itself (putKeys) puts items too, under its named partitions only (below).
+        canWrite: route.access.table === 'readwrite' || route.access.putKeys !== undefined,
       });
       // A route that generates files for download (verval sheets) may put them under files/ only.
       expect(resourcesAllowed(statements, 's3:PutObject'), route.id).toEqual([

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DTSEN_LATEST_BIRTH_YEAR, dtsenBuffers } from '../../local/dtsen-data.ts';
 import { recreateTable, testClients } from '../support/aws.ts';
@@ -151,10 +152,17 @@ async function requestRun(tahapId: string, runId: string): Promise<void> {
 }
 
 async function itemCount(): Promise<number> {
-  const out = await testClients().dynamo.send(
-    new ScanCommand({ TableName: env.TABLE_NAME as string, Select: 'COUNT' }),
-  );
-  return out.Count ?? 0;
+  // A Scan stops at 1 MB of items per page, COUNT or not: every page is counted.
+  let count = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await testClients().dynamo.send(
+      new ScanCommand({ TableName: env.TABLE_NAME as string, Select: 'COUNT', ExclusiveStartKey: start }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
 }
 
 /** Every verdict of a run in a kabupaten, desa by desa through `listDesa`. */

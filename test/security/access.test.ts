@@ -72,6 +72,8 @@ let watched: string[];
 let vervalUploads: Record<Where, string>;
 /** An upload the relawan {@link FORMER} made in the own region's desa before being unassigned. */
 let formerUpload: string;
+/** The family id of each region's first family, as a search by the admin gave it. */
+let familyIds: Record<Where, string>;
 
 const P_DRAFT = '2026-S1';
 const P_REVIEW = '2026-S2';
@@ -85,6 +87,8 @@ const T_DONE = { year: 2026, number: 2, tahapId: '2026-2' } as const;
 const T_QUEUED = { year: 2026, number: 3, tahapId: '2026-3' } as const;
 /** The desa of a region the fixtures give families (kecamatan 01, desa 2001). */
 const desaOf = (region: string) => `${region}.01.2001`;
+/** The No KK of a region's first family in the tahap fixtures. */
+const firstKkOf = (region: string) => `${region.replace('.', '')}010101200001`;
 /** The probes' relawan: the `sub` of the token the matrix sends as `relawan`. */
 const RELAWAN = subOf(personOf('relawan'));
 /** A relawan of the own region assigned to nothing (once was: see {@link formerUpload}). */
@@ -295,6 +299,20 @@ async function tahapFixtures(): Promise<void> {
     other: await upload(OTHER, personOf('relawan'), 'other'),
   };
   formerUpload = await upload(OWN, FORMER, 'former');
+
+  // Each region's first family, found once by the admin: its opaque id is what the routes take.
+  const found = async (region: string) => {
+    const reply = await send(
+      stack,
+      { method: 'POST', path: '/families/search', body: { noKk: firstKkOf(region) } },
+      admin,
+    );
+    expect(reply.status, reply.text).toBe(200);
+    const id = (reply.json as { items: { familyId: string }[] }).items[0]?.familyId;
+    if (!id) throw new Error(`no family in ${region}: ${reply.text}`);
+    return id;
+  };
+  familyIds = { own: await found(OWN), other: await found(OTHER) };
 }
 
 /** What no probe may change: each tahap's state and run, and who is assigned to the two desa. */
@@ -515,6 +533,14 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     method: 'GET',
     path: `/tahap/${T_DONE.tahapId}/verval?desa=${desaOf(regionOf(where))}`,
   }),
+  // Reads that write only their read log items (and a family id once): no state a probe watches.
+  SearchFamilies: (where) => ({
+    method: 'POST',
+    path: '/families/search',
+    body: { noKk: firstKkOf(regionOf(where)) },
+  }),
+  GetFamily: (where) => ({ method: 'GET', path: `/families/${familyIds[where]}` }),
+  ListFamilyReads: (where) => ({ method: 'GET', path: `/families/${familyIds[where]}/reads?limit=5` }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;
@@ -538,6 +564,12 @@ function expectRefused(reply: Reply, label: string): void {
  * route that filters may answer, with nothing of another region in it.
  */
 function expectKeptToOwnRegion(route: ProtectedRoute, reply: Reply, label: string): void {
+  if (route.regions === 'hidden') {
+    // Another region's object is unknown to a regional role: 404, as for an id never given.
+    expect(reply.status, `${label}: ${reply.text}`).toBe(404);
+    expect(errorOf(reply).code, label).toBe('NOT_FOUND');
+    return;
+  }
   if (route.regions === 'object' || reply.status === 403) {
     expectRefused(reply, label);
     return;
@@ -837,6 +869,86 @@ describe('the family programme’s probes, and a relawan’s desa', () => {
       relawan,
     );
     expectRefused(upload, 'an upload after removal');
+  });
+});
+
+describe('the family search’s attacker cases', () => {
+  it('a regional role searching another kabupaten’s family gets an empty answer, not a refusal', async () => {
+    const operator = await tokenFor(personOf('operator'));
+    const reply = await send(
+      stack,
+      PROBES.SearchFamilies?.('other') ?? { method: 'GET', path: '/' },
+      operator,
+    );
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.json).toEqual({ items: [], more: false });
+  });
+
+  it('takes no NIK or No KK in the URL: not as the id, not as a query', async () => {
+    const admin = await tokenFor(personOf('admin'));
+    const nik = `${OWN.replace('.', '')}011508850001`;
+    for (const path of [`/families/${nik}`, `/families/${firstKkOf(OWN)}`, `/families/${nik}/reads`]) {
+      const reply = await send(stack, { method: 'GET', path }, admin);
+      expect(reply.status, `${path}: ${reply.text}`).toBe(400);
+      expect(reply.text).not.toContain(nik);
+    }
+    // GET /families/search is the history route with id "search": not an id.
+    const asGet = await send(stack, { method: 'GET', path: `/families/search?nik=${nik}` }, admin);
+    expect(asGet.status, asGet.text).toBe(400);
+    // A POST with the terms in the query string and none in the body is refused, not answered.
+    const inQuery = await send(
+      stack,
+      { method: 'POST', path: `/families/search?nik=${nik}`, body: {} },
+      admin,
+    );
+    expect(inQuery.status, inQuery.text).toBe(400);
+  });
+
+  it('relawan and bank get 403 on every family route, with the search terms in the body or not', async () => {
+    for (const role of ['relawan', 'bank', 'bulog'] as const) {
+      const token = await tokenFor(personOf(role));
+      for (const id of ['SearchFamilies', 'GetFamily', 'ListFamilyReads']) {
+        expectRefused(
+          await send(stack, PROBES[id]?.('own') ?? { method: 'GET', path: '/' }, token),
+          `${id} ${role}`,
+        );
+      }
+    }
+  });
+
+  it('refuses a tampered read log cursor (another family, another key, garbage) with 400', async () => {
+    const auditor = await tokenFor(personOf('auditor'));
+    const path = `/families/${familyIds.own}/reads`;
+    const first = await send(stack, { method: 'GET', path: `${path}?limit=1` }, auditor);
+    expect(first.status, first.text).toBe(200);
+    const cursor = (first.json as { nextCursor?: string }).nextCursor ?? '';
+    expect(cursor).not.toBe('');
+    const { s: sk } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s: string };
+    const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const bad of [
+      forge({ s: sk, pk: `READLOG#${familyIds.other}` }),
+      forge({ s: `FAMILYID#${firstKkOf(OWN)}` }),
+      forge({ s: `${sk}\u0000` }),
+      'AAAA',
+      `${cursor}x`,
+    ]) {
+      const reply = await send(
+        stack,
+        { method: 'GET', path: `${path}?cursor=${encodeURIComponent(bad)}` },
+        auditor,
+      );
+      expect(reply.status, `${bad}: ${reply.text}`).toBe(400);
+    }
+    // The family's pages come from the path: the same cursor on another family reads that family's log.
+    const elsewhere = await send(
+      stack,
+      { method: 'GET', path: `/families/${familyIds.other}/reads?cursor=${encodeURIComponent(cursor)}` },
+      auditor,
+    );
+    expect(elsewhere.status, elsewhere.text).toBe(200);
+    for (const item of (elsewhere.json as { items: { route: string }[] }).items) {
+      expect(['SearchFamilies', 'GetFamily']).toContain(item.route);
+    }
   });
 });
 

@@ -112,11 +112,19 @@ export function kotimFamilies(): Planted[] {
   ];
 }
 
-/** Writes a region's families and members as their two imports would, and makes the snapshot READY. */
-export async function readySnapshot(region: string, planted: readonly Planted[]): Promise<void> {
+/**
+ * Writes a region's families and members as their two imports would, and makes the snapshot READY
+ * (of {@link VERSION} unless another version date is given; its imports are then named after it).
+ */
+export async function readySnapshot(
+  region: string,
+  planted: readonly Planted[],
+  versionDate: string = VERSION,
+): Promise<void> {
   const families = new FamiliesRepository(TABLE());
   const snapshots = new SnapshotsRepository(TABLE());
-  const pair = { families: `kk-${region}`, members: `art-${region}` };
+  const suffix = versionDate === VERSION ? region : `${region}-${versionDate}`;
+  const pair = { families: `kk-${suffix}`, members: `art-${suffix}` };
   const familyWriter = families.writer(pair.families);
   const memberWriter = families.writer(pair.members);
   for (const { family: f, members } of planted) {
@@ -133,7 +141,7 @@ export async function readySnapshot(region: string, planted: readonly Planted[])
   });
   const first = snapshots.halfChange(
     undefined,
-    { region, versionDate: VERSION },
+    { region, versionDate },
     'families',
     half(pair.families),
     now,
@@ -141,7 +149,7 @@ export async function readySnapshot(region: string, planted: readonly Planted[])
   await transactWrite([first.item]);
   const second = snapshots.halfChange(
     first.next,
-    { region, versionDate: VERSION },
+    { region, versionDate },
     'members',
     half(pair.members),
     now,
@@ -149,7 +157,7 @@ export async function readySnapshot(region: string, planted: readonly Planted[])
   await transactWrite([second.item]);
   const ready = await snapshots.markReady(
     region,
-    VERSION,
+    versionDate,
     pair,
     {
       families: planted.length,

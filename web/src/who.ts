@@ -39,6 +39,8 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
   'verval:manage': 'Menugaskan relawan ke desa',
   'verval:work': 'Mengunduh lembar verval dan mengunggah hasilnya',
   'kpm:compose': 'Menyusun daftar KPM kabupaten/kota dari hasil kelayakan dan verval',
+  'families:read': 'Mencari keluarga dan melihat riwayatnya (setiap pembacaan dicatat)',
+  'families:audit': 'Melihat siapa saja yang membaca data sebuah keluarga',
 };
 
 export type Identity =

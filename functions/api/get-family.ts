@@ -1,0 +1,154 @@
+import { pairOf } from '#shared/adapters/snapshots-repo.ts';
+import type { ResponseBody } from '#shared/contract/api.ts';
+import { FamilyParamsSchema, FamilyReadQuerySchema } from '#shared/contract/requests.ts';
+import { tahapLabel } from '#shared/domain/family/tahap.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import type { Scope } from '#shared/http/caller.ts';
+import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
+import { logger } from '#shared/logger.ts';
+import type { EligibilityResult } from '#shared/model.ts';
+import {
+  type Appearance,
+  ageOn,
+  familyDeps,
+  familySummary,
+  numberFor,
+  readRecords,
+  SnapshotIndex,
+} from './family-lookup.ts';
+import { routeById } from './routes.ts';
+
+const ROUTE = routeById('GetFamily');
+
+type History = ResponseBody<'GetFamily', 200>;
+type Reason = EligibilityResult['reasons'][number];
+
+/** The same answer for an id never given and a family the caller may not see (another kabupaten's). */
+const unknownFamily = () => new NotFoundError('Keluarga tidak ditemukan.');
+
+/**
+ * The family a `familyId` names and the READY snapshots holding it that the caller may see (a
+ * regional role: its own kabupaten's); 404 when there are none, whether the id is unknown or the
+ * family lives elsewhere, so an id does not tell where a family is.
+ */
+export async function loadFamily(
+  familyId: string,
+  scope: Scope,
+): Promise<{ readonly noKk: string; readonly appearances: Appearance[] }> {
+  const { directory, snapshots } = familyDeps();
+  const noKk = await directory.noKkOf(familyId);
+  if (!noKk) throw unknownFamily();
+  const appearances = await new SnapshotIndex(snapshots, scope).appearances(await directory.familyRows(noKk));
+  if (appearances.length === 0) throw unknownFamily();
+  return { noKk, appearances };
+}
+
+/**
+ * `GET /families/{familyId}?purpose`: the family's history. Each READY snapshot holding it with its
+ * members (NIK masked for auditors, relationship, age), and per tahap over those snapshots the
+ * verdict of its latest run (when completed) with every reason and the verval result. KPM proposals
+ * and decrees come later (empty lists). The read is logged before the answer goes.
+ */
+export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
+  const { familyId } = parseInput(FamilyParamsSchema, event.pathParameters ?? {});
+  const query = parseInput(FamilyReadQuerySchema, event.queryStringParameters ?? {});
+  const { directory, families, tahap: tahapRepo, results, verval } = familyDeps();
+  const { noKk, appearances } = await loadFamily(familyId, scope);
+  const number = numberFor(scope);
+  const today = new Date();
+
+  const [snapshots, allTahap] = await Promise.all([
+    Promise.all(
+      appearances.map(async ({ snapshot, family }) => {
+        const pair = pairOf(snapshot);
+        const group = pair ? await families.family(pair, noKk) : undefined;
+        const members = (group?.members ?? []).map((member) => {
+          const umur = ageOn(member.tanggalLahir, today);
+          return {
+            nik: number(member.nik),
+            nama: member.nama,
+            hubungan: member.hubungan,
+            ...(member.jenisKelamin ? { jenisKelamin: member.jenisKelamin } : {}),
+            ...(umur !== undefined ? { umur } : {}),
+          };
+        });
+        return {
+          region: snapshot.region,
+          versionDate: snapshot.versionDate,
+          kecamatanCode: family.kecamatanCode,
+          desaCode: family.desaCode,
+          ...(family.alamat ? { alamat: family.alamat } : {}),
+          ...(family.namaKepalaKeluarga ? { namaKepalaKeluarga: family.namaKepalaKeluarga } : {}),
+          desil: family.desil,
+          members,
+        };
+      }),
+    ),
+    tahapRepo.list(),
+  ]);
+
+  // Each tahap that used a snapshot holding the family (per kabupaten: the same No KK may be in two).
+  const tahap: History['tahap'] = [];
+  await Promise.all(
+    allTahap.map(async (record) => {
+      const run = record.eligibility?.status === 'COMPLETED' ? record.eligibility : undefined;
+      for (const { snapshot, family } of appearances) {
+        if (record.snapshots[snapshot.region] !== snapshot.versionDate) continue;
+        const [verdict, visit] = await Promise.all([
+          run ? results.one(record.tahapId, run.runId, family.desaCode, noKk) : undefined,
+          verval.resultOf(record.tahapId, family.desaCode, noKk),
+        ]);
+        tahap.push({
+          tahapId: record.tahapId,
+          label: tahapLabel(record),
+          status: record.status,
+          region: snapshot.region,
+          eligibility: verdict
+            ? {
+                runId: verdict.runId,
+                status: verdict.status,
+                reasons: verdict.reasons.map((reason) => maskReason(reason, number)),
+                ...(verdict.rank !== undefined ? { rank: verdict.rank } : {}),
+                ...(verdict.reserve !== undefined ? { reserve: verdict.reserve } : {}),
+              }
+            : null,
+          verval: visit
+            ? {
+                result: visit.result,
+                inTahap: visit.inTahap,
+                tanggal: visit.tanggal,
+                relawan: visit.relawan,
+                nomorBeritaAcara: visit.nomorBeritaAcara,
+                ...(visit.keterangan ? { keterangan: visit.keterangan } : {}),
+                ...(visit.penerimaChanged !== undefined ? { penerimaChanged: visit.penerimaChanged } : {}),
+                ...(visit.penerimaNik ? { penerimaNik: number(visit.penerimaNik) } : {}),
+              }
+            : null,
+        });
+      }
+    }),
+  );
+  tahap.sort(
+    (a, b) => b.tahapId.localeCompare(a.tahapId, 'en', { numeric: true }) || a.region.localeCompare(b.region),
+  );
+
+  const latest = snapshots[0];
+  const answer: History = {
+    family: familySummary(familyId, noKk, appearances, latest?.members.length ?? 0, scope),
+    snapshots,
+    tahap,
+    proposals: [],
+    decrees: [],
+  };
+  // Logged before the answer leaves; a failure here fails the request (nothing is served).
+  await directory.logReads(readRecords([familyId], scope, ROUTE.id, new Date().toISOString(), query.purpose));
+  logger.info('family history read', { snapshots: snapshots.length, tahap: tahap.length });
+  return json(200, answer satisfies History);
+});
+
+/** A reason as the caller may read it: the other families' No KKs masked like NIKs for auditors. */
+function maskReason(reason: Reason, number: (value: string) => string): Reason {
+  return reason.reason === 'ANGGOTA_DI_KELUARGA_LAIN'
+    ? { ...reason, otherNoKk: reason.otherNoKk.map(number) }
+    : reason;
+}

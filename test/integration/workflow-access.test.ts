@@ -52,6 +52,8 @@ const TAHAP_NO_RUN = '2026-2';
 const RELAWAN_A = 'relawan-a';
 /** A verval result upload of region A's desa, awaiting its file. */
 const VERVAL_IMPORT_ID = 'verval-a-desa';
+/** Region A's first family's No KK (see `tahapFixtures`). */
+const KK_A1 = '6201010101200001';
 const tahapBody = (number: number) => ({
   year: 2026,
   number,
@@ -69,6 +71,8 @@ let otherDraft: ImportedList;
 let decreed: ImportedList;
 let flaggedRecipientId: string;
 let decree: { decreeId: string; year: number; number: string };
+/** Region A's first family, as the search names it (never its No KK). */
+let familyA: string;
 
 const proposals = () => new ProposalsRepository(env().tableName);
 const versionOf = async (proposalId: string) => (await proposals().get(proposalId))?.version;
@@ -105,6 +109,12 @@ beforeAll(async () => {
   ]);
   await familyFixtures();
   await tahapFixtures();
+  const found = await callRoute<{ items: { familyId: string }[] }>('SearchFamilies', {
+    claims: admin(),
+    body: { noKk: KK_A1 },
+  });
+  familyA = found.body.items[0]?.familyId ?? '';
+  expect(familyA).toMatch(/^KEL-/);
 });
 
 /** What `POST /imports` and the imports leave for region A: an import awaiting its file, a snapshot. */
@@ -503,6 +513,30 @@ const CASES: AccessCase[] = [
       expect(response.body).toMatchObject({ tahapId: TAHAP, desa: DESA_A, toVisit: 3, visited: 0 }),
   },
   {
+    route: 'SearchFamilies',
+    request: () => ({ body: { noKk: KK_A1 } }),
+    // Every reader is answered; an operator of another kabupaten learns nothing (no such family).
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 200 },
+    check: (who, response) => {
+      const items = response.body.items as { familyId: string; noKk: string }[];
+      expect(items.map((item) => item.familyId)).toEqual(who === 'operator (other region)' ? [] : [familyA]);
+      for (const item of items)
+        expect(item.noKk).toMatch(who === 'auditor' ? /^620101\*{6}\d{4}$/ : /^620101\d{10}$/);
+    },
+  },
+  {
+    route: 'GetFamily',
+    request: () => ({ pathParameters: { familyId: familyA } }),
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 404 },
+    check: (_, response) => expect(response.body).toMatchObject({ family: { familyId: familyA } }),
+  },
+  {
+    route: 'ListFamilyReads',
+    request: () => ({ pathParameters: { familyId: familyA } }),
+    expected: ONLY(['auditor', 'admin'], 200),
+    check: (_, response) => expect((response.body.items as unknown[]).length).toBeGreaterThan(0),
+  },
+  {
     route: 'ComposeKpm',
     // Allowed, then refused on the state: that tahap's eligibility has not completed, nothing is queued.
     request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
@@ -745,6 +779,11 @@ const plausible = (route: RouteId): CallOptions => {
         pathParameters: { tahapId: TAHAP },
         body: { desa: DESA_A, relawan: { sub: 'relawan-x', name: 'Relawan X' } },
       };
+    case 'SearchFamilies':
+      return { body: { noKk: KK_A1 } };
+    case 'GetFamily':
+    case 'ListFamilyReads':
+      return { pathParameters: { familyId: 'KEL-AAAAAAAAAAAA' } };
     case 'ComposeKpm':
       return { pathParameters: { tahapId: TAHAP }, body: { region: A } };
     case 'GetKpm':

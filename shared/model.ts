@@ -873,6 +873,19 @@ export const KpmComposeSchema = /* @__PURE__ */ lazySchema(() =>
 );
 export type KpmCompose = z.infer<typeof KpmComposeSchema>;
 
+/** A family's row in a kabupaten's KPM list of a tahap (`KPMFAM#<noKk>`): where its history finds it. */
+export const KpmPlacementSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    noKk: z.string(),
+    tahapId: z.string(),
+    region: z.string(),
+    proposalId: z.string(),
+    listId: z.string(),
+    row: z.number().int(),
+  }),
+);
+export type KpmPlacement = z.infer<typeof KpmPlacementSchema>;
+
 // --- Family search and its read log (issue #14, UU PDP) ------------------------------------------
 
 /** A family's opaque id and the No KK it stands for (`FAMILY#<familyId>`, `FAMILYID#<noKk>`). */

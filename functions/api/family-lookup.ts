@@ -1,9 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/adapters/clients/dynamodb.ts';
+import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { FamilyDirectoryRepository, type FamilyRow } from '#shared/adapters/family-directory-repo.ts';
 import { familyPartition, familyShard } from '#shared/adapters/keys.ts';
+import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
+import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { pairOf, SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
 import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { VervalRepository } from '#shared/adapters/verval-repo.ts';
@@ -28,6 +31,9 @@ export interface FamilyDeps {
   readonly tahap: TahapRepository;
   readonly results: EligibilityRepository;
   readonly verval: VervalRepository;
+  readonly kpm: KpmRepository;
+  readonly proposals: ProposalsRepository;
+  readonly decrees: DecreesRepository;
   readonly tableName: string;
 }
 
@@ -43,6 +49,9 @@ export function familyDeps(): FamilyDeps {
     tahap: new TahapRepository(tableName),
     results: new EligibilityRepository(tableName),
     verval: new VervalRepository(tableName),
+    kpm: new KpmRepository(tableName),
+    proposals: new ProposalsRepository(tableName),
+    decrees: new DecreesRepository(tableName),
     tableName,
   };
   return deps;

@@ -47,7 +47,7 @@ export async function loadFamily(
  * `GET /families/{familyId}?purpose`: the family's history. Each READY snapshot holding it with its
  * members (NIK masked for auditors, relationship, age), and per tahap over those snapshots the
  * verdict of its latest run (when completed) with every reason and the verval result. KPM proposals
- * and decrees come later (empty lists). The read is logged before the answer goes.
+ * and decrees whose list holds the family follow. The read is logged before the answer goes.
  */
 export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
   const { familyId } = parseInput(FamilyParamsSchema, event.pathParameters ?? {});
@@ -133,18 +133,55 @@ export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
   );
 
   const latest = snapshots[0];
+  const regions = new Set(appearances.map(({ snapshot }) => snapshot.region));
   const answer: History = {
     family: familySummary(familyId, noKk, appearances, latest?.members.length ?? 0, scope),
     snapshots,
     tahap,
-    proposals: [],
-    decrees: [],
+    ...(await kpmHistory(noKk, regions)),
   };
   // Logged before the answer leaves; a failure here fails the request (nothing is served).
   await directory.logReads(readRecords([familyId], scope, ROUTE.id, new Date().toISOString(), query.purpose));
   logger.info('family history read', { snapshots: snapshots.length, tahap: tahap.length });
   return json(200, answer satisfies History);
 });
+
+/**
+ * The KPM proposals whose list holds the family (a placement counts while its list is the
+ * proposal's current or approved one) and the decrees that fixed them, in the kabupaten the caller
+ * may see.
+ */
+async function kpmHistory(
+  noKk: string,
+  regions: ReadonlySet<string>,
+): Promise<Pick<History, 'proposals' | 'decrees'>> {
+  const { kpm, proposals, decrees } = familyDeps();
+  const placements = (await kpm.placementsOf(noKk)).filter((placement) => regions.has(placement.region));
+  const listed = (
+    await Promise.all(
+      placements.map(async (placement) => {
+        const proposal = await proposals.get(placement.proposalId);
+        const holds =
+          proposal?.currentListId === placement.listId || proposal?.approvedListId === placement.listId;
+        return holds && proposal ? { placement, proposal } : undefined;
+      }),
+    )
+  ).filter((entry) => entry !== undefined);
+  const decreed = await Promise.all(
+    listed.map(({ proposal }) => (proposal.decreeId ? decrees.get(proposal.decreeId) : undefined)),
+  );
+  return {
+    proposals: listed.map(({ placement, proposal }) => ({
+      proposalId: proposal.proposalId,
+      status: proposal.status,
+      tahapId: placement.tahapId,
+      region: placement.region,
+    })),
+    decrees: decreed
+      .filter((decree) => decree !== undefined)
+      .map((decree) => ({ decreeId: decree.decreeId, number: decree.number, status: decree.status })),
+  };
+}
 
 /** A reason as the caller may read it: the other families' No KKs masked like NIKs for auditors. */
 function maskReason(reason: Reason, number: (value: string) => string): Reason {

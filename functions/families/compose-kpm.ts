@@ -2,8 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
 import type { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import type { FamiliesRepository } from '#shared/adapters/families-repo.ts';
-import type { KpmRepository } from '#shared/adapters/kpm-repo.ts';
-import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
+import {
+  ConcurrentChangeError,
+  draftProposalId,
+  type ProposalsRepository,
+} from '#shared/adapters/proposals-repo.ts';
 import { type RecipientsRepository, recipientItems } from '#shared/adapters/recipients-repo.ts';
 import type { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
 import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
@@ -84,7 +88,9 @@ export async function composeKpm(
     const snapshot = versionDate ? await deps.snapshots.ready(region, versionDate) : undefined;
     if (!snapshot)
       throw new ComposeRefusal('Kabupaten/kota ini tidak ikut tahap ini atau snapshot DTSEN-nya belum siap.');
-    assertDraftable(await deps.proposals.getCurrent(region, tahapId, 'KPM'));
+    const current = await deps.proposals.getCurrent(region, tahapId, 'KPM');
+    assertDraftable(current);
+    const proposalId = draftProposalId(current, 'KPM', region, tahapId);
 
     const { verdicts, visits } = await gather(deps, tahapId, run.runId, region);
     const selection = selectKpm(verdicts.values(), visits, tahap.quotas?.[region]);
@@ -108,11 +114,16 @@ export async function composeKpm(
     for (const [index, row] of rows.entries()) {
       const { noKk: _noKk, ...recipient } = row;
       hash.update(`${row.noKk}|${row.nik}\n`);
-      for (const item of recipientItems(listId, index + 1, { ...recipient, warnings: [] }))
+      for (const item of recipientItems(listId, index + 1, { ...recipient, warnings: [] })) {
         await writer.put(item);
+      }
+      // Where the family's history finds it (a placement whose list is not the proposal's is ignored).
+      await writer.put(
+        KpmRepository.placementItem({ noKk: row.noKk, tahapId, region, proposalId, listId, row: index + 1 }),
+      );
     }
     await writer.flush();
-    const list = { listId, listed: rows.length, sha256: hash.digest('hex'), runId: run.runId };
+    const list = { proposalId, listId, listed: rows.length, sha256: hash.digest('hex'), runId: run.runId };
     return await commit(deps, message, record, list, selection.counts, now);
   } catch (error) {
     if (written) await deps.recipients.deleteList(listId).catch(() => undefined);
@@ -218,7 +229,7 @@ async function commit(
   deps: ComposeKpmDeps,
   message: KpmComposeRequested,
   request: KpmCompose,
-  list: { listId: string; listed: number; sha256: string; runId: string },
+  list: { proposalId: string; listId: string; listed: number; sha256: string; runId: string },
   counts: ReturnType<typeof selectKpm>['counts'],
   now: () => Date,
 ): Promise<ComposeOutcome> {
@@ -246,6 +257,10 @@ async function commit(
       actor,
       withoutUploadRequest: true,
     });
+    if (proposalId !== list.proposalId) {
+      // The proposal was closed while the list was written: its placements name the old one.
+      throw new ComposeRefusal('Usulan daftar KPM berubah selama penyusunan; susun ulang daftarnya.');
+    }
     try {
       await deps.proposals.transact([
         ...items,

@@ -37,6 +37,7 @@ import { bankReportPath } from './storage-keys.ts';
  * | relawan assignment   | VERVALDESA#<tahapId>#<desaCode> | RELAWAN#<sub> | RELAWAN#<tahapId>#<sub> / <desaCode>  |
  * | verval result        | VERVAL#<tahapId>#<desaCode>     | KK#<noKk>     |                                      |
  * | KPM list composition | KPMCOMPOSE#<tahapId>#<region>   | KPMCOMPOSE    |                                      |
+ * | family on a KPM list | KPMFAM#<noKk>                   | <tahapId>#<region> |                                 |
  *
  * `<scope>` is `listScope(kind, period)` (`domain/proposal.ts`): the period for a BKK list (as before
  * KPM lists existed), `KPM#<tahapId>` for a KPM list, so the two kinds never share a key.
@@ -355,4 +356,14 @@ export const eligibilitySummaryKey = (tahapId: string, runId: string, region: st
 export const kpmComposeKey = (tahapId: string, region: string) => ({
   pk: `KPMCOMPOSE#${tahapId}#${region}`,
   sk: 'KPMCOMPOSE',
+});
+
+/**
+ * Where a family was last listed in a kabupaten's KPM list of a tahap (its row), for the family's
+ * history; an entry whose list is no longer the proposal's is stale and ignored.
+ */
+export const kpmFamilyPartition = (noKk: string) => `KPMFAM#${noKk}`;
+export const kpmFamilyKey = (noKk: string, tahapId: string, region: string) => ({
+  pk: kpmFamilyPartition(noKk),
+  sk: `${tahapId}#${region}`,
 });

@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { abandonedBefore } from '../domain/family/eligibility-summary.ts';
-import { type KpmCompose, KpmComposeSchema } from '../model.ts';
+import { type KpmCompose, KpmComposeSchema, type KpmPlacement, KpmPlacementSchema } from '../model.ts';
 import { documentClient } from './clients/dynamodb.ts';
-import { kpmComposeKey } from './keys.ts';
+import { kpmComposeKey, kpmFamilyKey, kpmFamilyPartition } from './keys.ts';
+import { queryItems } from './partitions.ts';
 import type { TransactItem } from './transactions.ts';
 
 /**
@@ -15,6 +16,24 @@ export class KpmRepository {
     private readonly tableName: string,
     private readonly client: DynamoDBDocumentClient = documentClient,
   ) {}
+
+  /** The item that records where a family is listed (written with the list's rows). */
+  static placementItem(placement: KpmPlacement): Record<string, unknown> {
+    return { ...kpmFamilyKey(placement.noKk, placement.tahapId, placement.region), ...placement };
+  }
+
+  /** Every KPM list a family was placed on, one per tahap and kabupaten (the latest composition's). */
+  async placementsOf(noKk: string): Promise<KpmPlacement[]> {
+    const placements: KpmPlacement[] = [];
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': kpmFamilyPartition(noKk) },
+    })) {
+      placements.push(KpmPlacementSchema.parse(item));
+    }
+    return placements;
+  }
 
   async get(tahapId: string, region: string): Promise<KpmCompose | undefined> {
     const out = await this.client.send(

@@ -72,6 +72,20 @@ export interface ProposalFilter {
   readonly status?: ProposalStatus;
 }
 
+/**
+ * The proposal a new list of the region and period goes into: the current one while it is open,
+ * else (none yet, or the current one closed) the next revision (`switchListItems`).
+ */
+export const draftProposalId = (
+  current: ProposalRecord | undefined,
+  kind: ProposalKind,
+  region: string,
+  period: string,
+): string =>
+  current && !isClosed(current.status)
+    ? current.proposalId
+    : proposalIdFor(region, period, (current?.revision ?? 0) + 1, kind);
+
 /** Proposals and the per-region-and-period pointer to the current one. */
 export class ProposalsRepository {
   constructor(
@@ -194,7 +208,7 @@ export class ProposalsRepository {
     }
     const kind = change.kind ?? 'BKK';
     const revision = (current?.revision ?? 0) + 1;
-    const proposalId = proposalIdFor(change.region, change.period, revision, kind);
+    const proposalId = draftProposalId(current, kind, change.region, change.period);
     const audit = sealEntry({
       entityId: proposalId,
       seq: 1,

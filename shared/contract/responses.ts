@@ -278,12 +278,18 @@ export const FamilyHistorySchema = z.object({
         .nullable(),
     }),
   ),
-  /**
-   * The KPM proposals and decrees (SK Gubernur) that named the family: empty until KPM lists go
-   * through the proposal workflow (being added separately).
-   */
-  proposals: z.array(z.object({ proposalId: z.string(), status: z.string() })),
-  decrees: z.array(z.object({ decreeId: z.string(), number: z.string().optional() })),
+  /** The KPM proposals whose current or approved list holds the family, and the decrees that fixed them. */
+  proposals: z.array(
+    z.object({
+      proposalId: z.string(),
+      status: z.string(),
+      tahapId: z.string().optional(),
+      region: z.string().optional(),
+    }),
+  ),
+  decrees: z.array(
+    z.object({ decreeId: z.string(), number: z.string().optional(), status: z.string().optional() }),
+  ),
 });
 
 export const FamilyReadsPageSchema = z.object({

@@ -174,6 +174,24 @@ describe('composing a KPM list', () => {
     expect(old.items).toEqual([]);
   });
 
+  it('shows in a listed family’s history, and not in a dropped one’s', async () => {
+    const historyOf = async (serial: number) => {
+      const found = await call<{ items: { familyId: string }[] }>('SearchFamilies', operator(KAPUAS), {
+        body: { noKk: kk(KAPUAS, serial) },
+      });
+      const familyId = found.body.items[0]?.familyId ?? '';
+      return (
+        await call<{ proposals: { proposalId: string; status: string }[] }>('GetFamily', operator(KAPUAS), {
+          pathParameters: { familyId },
+        })
+      ).body;
+    };
+    expect((await historyOf(1)).proposals).toEqual([
+      { proposalId: `KPM-${KAPUAS}-${TAHAP}`, status: 'DRAFT', tahapId: TAHAP, region: KAPUAS },
+    ]);
+    expect((await historyOf(2)).proposals).toEqual([]); // desil out of range: never listed
+  });
+
   it('does nothing for a redelivered message of a finished composition', async () => {
     const record = await new KpmRepository(TABLE).get(TAHAP, KAPUAS);
     if (!record) throw new Error('no composition');

@@ -450,4 +450,30 @@ describe('KPM checks', () => {
     const again = await runChecks(request(current, 'recheck'), 'msg-kapuas-3', deps());
     expect(again).toMatchObject({ kind: 'completed', registry: { lists: 1, entries: 4 }, written: 0 });
   });
+  it('a live KPM list the registry holds no chunk of is registered per member by the run that finds it', async () => {
+    // Katingan's list was submitted but its own run has not happened: its rows are read and registered.
+    const KATINGAN = '62.06';
+    let katingan = await storeList('KPM', KATINGAN, TAHAP, 'kpm-katingan', [
+      familyRow(KATINGAN, kk(KAPUAS, 10), [head(nik(KATINGAN, 10)), child(nik(KATINGAN, 11))]),
+    ]);
+    katingan = await submit(katingan);
+    const current = await proposals.get(kapuas.proposalId);
+    if (!current) throw new Error('no proposal');
+    const outcome = await runChecks(request(current, 'recheck'), 'msg-kapuas-4', deps());
+    expect(outcome).toMatchObject({
+      kind: 'completed',
+      registry: { lists: 2, backfilled: 1, entries: 4 },
+      counts: { blocking: 8, openBlocking: 7 },
+    });
+    const row = (await rowsOf(kapuas.proposalId)).get(10);
+    expect(row?.flags?.map((item) => item.code)).toEqual(['KPM_KK_IN_OTHER_LIST']);
+    expect(row?.flags?.[0]?.detail).toContain(`(usulan ${katingan.proposalId}) baris 1`);
+    expect(
+      await registry.readLists(
+        listScope('KPM', TAHAP),
+        [{ region: KATINGAN, proposalId: katingan.proposalId, listId: 'kpm-katingan' }],
+        () => undefined,
+      ),
+    ).toMatchObject({ chunks: 1, entries: 2 });
+  });
 });

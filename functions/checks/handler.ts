@@ -1,6 +1,8 @@
+import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { RegistryRepository } from '#shared/adapters/registry-repo.ts';
+import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { env } from '#shared/config/env.ts';
 import { type ChecksRequested, ChecksRequestedSchema } from '#shared/messages.ts';
 import { publish } from '#shared/observability/telemetry.ts';
@@ -19,6 +21,8 @@ function dependencies(): RunChecksDeps {
     recipients: new RecipientsRepository(config.tableName),
     registry: new RegistryRepository(config.tableName),
     waivers: new WaiverReader(config.tableName),
+    tahap: new TahapRepository(config.tableName),
+    exclusions: new ExclusionsRepository(config.tableName),
     tableName: config.tableName,
   };
   return deps;

@@ -1,8 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriter } from '#shared/adapters/batch-writer.ts';
+import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { FlagIndex, indexedCodes, type RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import type { RegistryReadStats, RegistryRepository } from '#shared/adapters/registry-repo.ts';
+import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import {
   type CurrentList,
@@ -14,15 +16,24 @@ import {
   type FlagCode,
   GroupCounter,
   isLive,
-  type LocalContext,
   liveHits,
   localFlags,
   periodStart,
   RECHECKABLE_STATUSES,
+  type RegistryHits,
   sameFlags,
   sortFlags,
   waiverId,
 } from '#shared/domain/checks.ts';
+import { listsInForce } from '#shared/domain/family/exclusions.ts';
+import {
+  cameAfter,
+  kpmCrossFlags,
+  kpmRegistryRows,
+  LaterExclusions,
+  penerimaFlags,
+} from '#shared/domain/kpm-checks.ts';
+import { listScope, type ProposalKind } from '#shared/domain/proposal.ts';
 import { type RegisteredList, RegistryIndex, type RegistryRow } from '#shared/domain/registry-index.ts';
 import { REGIONS } from '#shared/domain/wilayah.ts';
 import { type CodeCount, planChecksCompleted } from '#shared/domain/workflow.ts';
@@ -40,6 +51,10 @@ export interface RunChecksDeps {
   readonly recipients: RecipientsRepository;
   readonly registry: RegistryRepository;
   readonly waivers: WaiverReader;
+  /** The tahap of a KPM list (when its eligibility run started); a BKK-only caller may leave it out. */
+  readonly tahap?: Pick<TahapRepository, 'get'>;
+  /** The exclusion lists a KPM list is checked against; a BKK-only caller may leave it out. */
+  readonly exclusions?: Pick<ExclusionsRepository, 'lists' | 'entries'>;
   readonly tableName: string;
   /** Client for the batched writes (registry entries, flags); the shared one by default. */
   readonly client?: DynamoDBDocumentClient;
@@ -121,9 +136,9 @@ export type ChecksOutcome =
 /**
  * Runs the automatic checks on one submitted list, for one `checks.requested` message.
  *
- * Primary course: register the list's NIKs and accounts in the period's registry (a few chunk items),
- * counting roles per place → read every other region's live list from the registry in bulk and check
- * each recipient in memory, writing its flags (only where they changed) →
+ * Primary course: register the list's NIKs and accounts (KPM: members' NIKs and No KK) in the list
+ * scope's registry (a few chunk items), counting roles per place → read every other region's live
+ * list of the same kind and period from the registry in bulk and check each recipient in memory, writing its flags (only where they changed) →
  * record the counts on the proposal (IN_REVIEW) in one conditional, audited write; a first run asks
  * the other regions it conflicts with to re-check, so both sides see the conflict.
  *
@@ -131,6 +146,8 @@ export type ChecksOutcome =
  * current, or that already completed (`runId`, the SQS message id, is on the proposal) does nothing.
  * A crash anywhere leaves at worst registry chunks and flags that the retry writes again.
  * A `recheck` run never asks for further re-checks, so two regions cannot ping-pong.
+ * What differs between a BKK and a KPM list (how a row is registered, which flags it gets) is the
+ * list's {@link KindRules}; the rest is one code path.
  *
  * @throws ConcurrentChangeError when the proposal kept changing under every attempt (SQS retries).
  */
@@ -217,8 +234,10 @@ class ChecksRun {
   private readonly started = performance.now();
   private readonly callsBefore: number;
   private readonly listId: string;
-  private readonly context: LocalContext;
-  private readonly groups = new GroupCounter();
+  /** `listScope(kind, period)`: the registry partition this list and the ones it meets share. */
+  private readonly scope: string;
+  private readonly kind: ProposalKind;
+  private readonly rules: KindRules;
   private readonly tally = new Tally();
   /** Other regions' proposals this list conflicts with (collected on a first run only). */
   private readonly conflicts = new Set<string>();
@@ -246,7 +265,9 @@ class ChecksRun {
     this.callsBefore = deps.calls?.total ?? 0;
     this.listId = message.listId;
     this.index = new FlagIndex(message.listId);
-    this.context = { region: proposal.region, periodStart: periodStart(proposal.period) };
+    this.kind = proposal.kind;
+    this.scope = listScope(proposal.kind, proposal.period);
+    this.rules = proposal.kind === 'KPM' ? kpmRules(proposal, runId, deps) : bkkRules(proposal);
   }
 
   async execute(): Promise<ChecksOutcome> {
@@ -256,6 +277,7 @@ class ChecksRun {
     const [lists, waived] = await Promise.all([
       this.periodLists(),
       this.deps.waivers.waived(this.proposal.proposalId),
+      this.rules.prepare(),
     ]);
     await this.lookUp(lists);
     const looked = performance.now();
@@ -273,32 +295,37 @@ class ChecksRun {
   }
 
   /**
-   * Pass 1: the list's registry chunks (this run's own index holds the same entries), and the role
-   * counts per place. The list's flag index entries come with the recipients, in the same Queries.
+   * Pass 1: the list's registry chunks (this run's own index holds the same entries), and what the
+   * kind's rules count over the whole list (BKK: roles per place). The list's flag index entries
+   * come with the recipients, in the same Queries.
    */
   private async register(): Promise<void> {
     const writer = this.writer();
-    const { proposalId, region, period } = this.proposal;
+    const { proposalId, region } = this.proposal;
     const list = { region, proposalId, listId: this.listId };
-    const chunks = this.deps.registry.listWriter({ ...list, period }, writer, this.startedAt);
+    const chunks = this.deps.registry.listWriter({ ...list, scope: this.scope }, writer, this.startedAt);
     for await (const { recipient } of this.deps.recipients.stream(this.listId, { index: this.index })) {
-      this.groups.add(recipient);
-      const row = registryRow(recipient);
-      this.registryIndex.add(list, row);
-      await chunks.add(row);
+      this.rules.observe(recipient);
+      for (const row of this.rules.registryRows(recipient)) {
+        this.registryIndex.add(list, row);
+        await chunks.add(row);
+      }
     }
     await chunks.end();
     await writer.flush();
     this.chunksWritten = chunks.chunks;
   }
 
-  /** The current list of every region for the period (regions without a proposal are absent). */
+  /**
+   * The current list of this kind of every region for the period (regions without a proposal are
+   * absent): a KPM list meets the other kabupaten's KPM lists for the tahap, never a BKK list.
+   */
   private async periodLists(): Promise<Map<string, CurrentList>> {
     const lists = new Map<string, CurrentList>();
     await Promise.all(
       REGIONS.map(async ({ code }) => {
         if (code === this.proposal.region) return;
-        const current = await this.deps.proposals.getCurrent(code, this.proposal.period);
+        const current = await this.deps.proposals.getCurrent(code, this.proposal.period, this.kind);
         if (current?.currentListId) {
           lists.set(code, {
             region: code,
@@ -328,11 +355,11 @@ class ChecksRun {
    */
   private async lookUp(lists: ReadonlyMap<string, CurrentList>): Promise<void> {
     const writer = this.writer();
-    const { region, period } = this.proposal;
+    const { region } = this.proposal;
     const others = [...lists.values()].filter((list) => list.region !== region && isLive(list, lists));
     const [read, stale] = await Promise.all([
-      this.deps.registry.readLists(period, others, (list, row) => this.registryIndex.add(list, row)),
-      this.deps.registry.staleChunks(period, region, this.listId, this.startedAt),
+      this.deps.registry.readLists(this.scope, others, (list, row) => this.registryIndex.add(list, row)),
+      this.deps.registry.staleChunks(this.scope, region, this.listId, this.startedAt),
     ]);
     const { unregistered, ...stats } = read;
     this.registryRead = stats;
@@ -342,15 +369,15 @@ class ChecksRun {
     this.staleDeleted = stale.length;
 
     const firstRun = this.message.trigger === 'submit';
+    const lookup: Lookup = {
+      hits: (nik, key) => liveHits(this.registryIndex.hits(nik, key), lists),
+      rowsOf: (nik) => this.registryIndex.rowsOf(nik, this.listId),
+    };
     for await (const { recipient, item } of this.deps.recipients.stream(this.listId)) {
-      const hits = liveHits(this.registryIndex.hits(recipient.nik, recipient.noRekening), lists);
-      const flags = sortFlags([
-        ...localFlags(recipient, this.context),
-        ...this.groups.flags(recipient),
-        ...crossFlags(recipient, region, hits),
-      ]);
+      const found = this.rules.check(recipient, lookup);
+      const flags = sortFlags(found.flags);
       this.tally.add(recipient.recipientId, flags);
-      if (firstRun) for (const id of conflictingProposals(recipient, region, hits)) this.conflicts.add(id);
+      if (firstRun) for (const id of found.conflicts) this.conflicts.add(id);
       if (!sameFlags(recipient.flags, flags)) {
         this.written++;
         await writer.put(withFlags(item, flags));
@@ -372,17 +399,14 @@ class ChecksRun {
    */
   private async backfill(list: RegisteredList): Promise<void> {
     const writer = this.writer();
-    const chunks = this.deps.registry.listWriter(
-      { ...list, period: this.proposal.period },
-      writer,
-      this.startedAt,
-    );
+    const chunks = this.deps.registry.listWriter({ ...list, scope: this.scope }, writer, this.startedAt);
     let entries = 0;
     for await (const { recipient } of this.deps.recipients.stream(list.listId)) {
-      const row = registryRow(recipient);
-      this.registryIndex.add(list, row);
-      await chunks.add(row);
-      entries++;
+      for (const row of this.rules.registryRows(recipient)) {
+        this.registryIndex.add(list, row);
+        await chunks.add(row);
+        entries++;
+      }
     }
     await chunks.end();
     await writer.flush();
@@ -527,13 +551,125 @@ class ChecksRun {
   }
 }
 
-/** What a recipient puts in the registry. */
-const registryRow = (recipient: StoredRecipient): RegistryRow => ({
-  nik: recipient.nik,
-  noRekening: recipient.noRekening,
-  row: recipient.row,
-  peran: recipient.peran,
-});
+// ---------------------------------------------------------------------------------------------
+// What differs per kind of list
+
+/** The in-memory registry as a row's rules see it: only live lists' entries count. */
+interface Lookup {
+  /** Live hits of a NIK and a second key (BKK: the account; KPM: the No KK). */
+  hits(nik: string, key: string): RegistryHits;
+  /** Every row of this run's own list holding the NIK. */
+  rowsOf(nik: string): readonly number[];
+}
+
+/**
+ * The rules of one kind of list, for one run: how a row is registered, what is counted over the
+ * whole list, what is loaded before pass 2, and which flags a row gets (with the other regions'
+ * proposals it conflicts with, for the re-checks). The run's skeleton is {@link ChecksRun}'s.
+ */
+interface KindRules {
+  /** The registry entries of a row (pass 1, and a backfilled list of the same kind). */
+  registryRows(recipient: StoredRecipient): RegistryRow[];
+  /** Pass 1: sees every row of the list once. */
+  observe(recipient: StoredRecipient): void;
+  /** Runs alongside the read of the other regions' lists, before pass 2. */
+  prepare(): Promise<void>;
+  /** Pass 2: one row's flags (any order) and the other regions' proposals it conflicts with. */
+  check(recipient: StoredRecipient, lookup: Lookup): { flags: Flag[]; conflicts: Iterable<string> };
+}
+
+/**
+ * A BKK list: one entry per recipient (NIK, account, role); the recipient's own flags (NIK, age on
+ * the period's first day, region, account holder), the role counts per place, and the same NIK or
+ * account in another region's list.
+ */
+function bkkRules(proposal: ProposalRecord): KindRules {
+  const { region } = proposal;
+  const context = { region, periodStart: periodStart(proposal.period) };
+  const groups = new GroupCounter();
+  return {
+    registryRows: (recipient) => [
+      {
+        nik: recipient.nik,
+        noRekening: recipient.noRekening,
+        row: recipient.row,
+        peran: recipient.peran,
+      },
+    ],
+    observe: (recipient) => groups.add(recipient),
+    prepare: async () => undefined,
+    check: (recipient, lookup) => {
+      const hits = lookup.hits(recipient.nik, recipient.noRekening);
+      return {
+        flags: [
+          ...localFlags(recipient, context),
+          ...groups.flags(recipient),
+          ...crossFlags(recipient, region, hits),
+        ],
+        conflicts: conflictingProposals(recipient, region, hits),
+      };
+    },
+  };
+}
+
+/**
+ * A KPM list (`shared/domain/kpm-checks.ts`): one entry per family member (NIK, No KK); the
+ * penerima an adult member; the No KK or a member in another family, of another kabupaten's KPM
+ * list for the tahap or of this one; a member or the No KK on an exclusion list that came in after
+ * the eligibility run started (the tahap's current run's `startedAt`; a row of another run counts
+ * every list in force, see `cameAfter`). The exclusion lists are read once per run: the lists in
+ * force, then the entries of those newer than a run of the list's rows.
+ */
+function kpmRules(proposal: ProposalRecord, runId: string, deps: RunChecksDeps): KindRules {
+  const { tahap, exclusions } = deps;
+  if (!tahap || !exclusions) {
+    throw new Error('KPM checks need the tahap and exclusions repositories (RunChecksDeps)');
+  }
+  const { region } = proposal;
+  /** The eligibility runs the list's rows name. */
+  const runs = new Set<string>();
+  /** When each of them started, when known. */
+  const runStarts = new Map<string, string | undefined>();
+  let later = new LaterExclusions([]);
+  return {
+    registryRows: kpmRegistryRows,
+    observe: (recipient) => {
+      if (recipient.family) runs.add(recipient.family.runId);
+    },
+    prepare: async () => {
+      // Called after pass 1: every run the rows name is known.
+      const [record, lists] = await Promise.all([tahap.get(proposal.period), exclusions.lists()]);
+      const current = record?.eligibility;
+      for (const id of runs) runStarts.set(id, current?.runId === id ? current.startedAt : undefined);
+      const starts = [...runStarts.values()];
+      const newer = listsInForce(lists).filter((list) => starts.some((start) => cameAfter(list, start)));
+      later = new LaterExclusions(newer);
+      let entries = 0;
+      for (const list of newer) {
+        for await (const entry of exclusions.entries(list.listId)) {
+          later.add(list.listId, entry);
+          entries++;
+        }
+      }
+      logger.info('KPM checks: exclusion lists newer than the eligibility run', {
+        proposalId: proposal.proposalId,
+        runId,
+        eligibilityRuns: runs.size,
+        knownStarts: starts.filter((start) => start !== undefined).length,
+        lists: newer.length,
+        entries,
+      });
+    },
+    check: (recipient, lookup) => {
+      const cross = kpmCrossFlags(recipient, region, lookup);
+      const start = recipient.family ? runStarts.get(recipient.family.runId) : undefined;
+      return {
+        flags: [...penerimaFlags(recipient), ...cross.flags, ...later.flags(recipient, start)],
+        conflicts: cross.conflicts,
+      };
+    },
+  };
+}
 
 /** The item with its flags replaced (or removed when there are none); everything else kept as read. */
 function withFlags(item: Record<string, unknown>, flags: readonly Flag[]): Record<string, unknown> {

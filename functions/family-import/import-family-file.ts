@@ -13,9 +13,14 @@ import { FAMILY_LAYOUT, MEMBER_LAYOUT } from '#shared/domain/family/dtsen-column
 import { validateFamilyRow, validateMemberRow } from '#shared/domain/family/dtsen-rows.ts';
 import { EXCLUSION_LAYOUT, validateExclusionRow } from '#shared/domain/family/exclusions.ts';
 import { RELATIONSHIP_CODE_LISTS, type RelationshipCodeListName } from '#shared/domain/family/hubungan.ts';
-import { type EligibilityVerdictLike, needsVisit, vervalEffect } from '#shared/domain/family/verval.ts';
+import {
+  type EligibilityVerdictLike,
+  memberOn,
+  needsVisit,
+  vervalEffect,
+} from '#shared/domain/family/verval.ts';
 import { validateVervalRow } from '#shared/domain/family/verval-rows.ts';
-import { ageOn, VERVAL_RESULT_LAYOUT, wibParts } from '#shared/domain/family/verval-sheet.ts';
+import { VERVAL_RESULT_LAYOUT, wibParts } from '#shared/domain/family/verval-sheet.ts';
 import { isRegionCode } from '#shared/domain/regions.ts';
 import type { RowProblem } from '#shared/domain/report.ts';
 import { recordedActorMay } from '#shared/http/caller.ts';
@@ -490,12 +495,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
           return { accepted: false, problems };
         }
         const group = await this.deps.families.family(data, visit.noKk);
-        const members = (group?.members ?? []).map((member) => ({
-          nik: member.nik,
-          head: member.hubungan === 'KEPALA_KELUARGA',
-          age: ageOn(member.tanggalLahir, visit.tanggal) ?? 0,
-          married: member.hubungan === 'ISTRI' || member.hubungan === 'SUAMI',
-        }));
+        // The sheet's and the KPM checks' definition of an adult member (`memberOn`), one for all.
+        const members = (group?.members ?? []).map((member) => memberOn(member, visit.tanggal));
         const effect = vervalEffect(visit.result, members, visit.penerimaNik);
         if (!effect.ok) {
           problems.push(rowError('nik_penerima', effect.code, effect.message));

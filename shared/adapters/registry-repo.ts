@@ -13,7 +13,10 @@ import { documentClient } from './clients/dynamodb.ts';
 
 /**
  * The cross-region registry of the automatic checks: the NIK, account, row and role of every
- * recipient of every checked list of a period, stored as a few chunk items per list so that a run
+ * recipient of every checked list of a list scope (`listScope(kind, period)` in
+ * `shared/domain/proposal.ts`: a BKK period, `2026-S1`, or a KPM tahap, `KPM#2026-1`, so that a KPM
+ * list and a BKK list never meet here; a KPM list registers one entry per family member, with the
+ * No KK where a BKK entry has the account, see `registry-index.ts`), stored as a few chunk items per list so that a run
  * reads the other regions' lists in bulk (a few 1 MB Query pages per 30,000 recipients) and checks
  * its own list in memory (`RegistryIndex` in `shared/domain/registry-index.ts`), rather than making
  * two Queries per recipient. Each checks run writes its own list's chunks before it reads anyone
@@ -22,10 +25,10 @@ import { documentClient } from './clients/dynamodb.ts';
  *
  * | item        | pk                          | sk                        | attributes                                   |
  * |-------------|-----------------------------|---------------------------|----------------------------------------------|
- * | list chunk  | REGSET#<period>#<region>    | <listId>#<chunk, 5 digits> | proposalId, listId, chunk, count, entries, registeredAt |
+ * | list chunk  | REGSET#<scope>#<region>     | <listId>#<chunk, 5 digits> | proposalId, listId, chunk, count, entries, registeredAt |
  *
  * `entries` is up to {@link REGISTRY_CHUNK_ENTRIES} lines of `<nik>|<account>|<row>|<peran>` (≤ ~120 KB,
- * under the 400 KB item limit). One partition per region and period: a run reads each other region's
+ * under the 400 KB item limit). One partition per region and scope: a run reads each other region's
  * *live* list with one Query sequence on its `<listId>#` prefix, so what it reads grows with the
  * lists that count, never with replaced ones, and a 300,000-recipient province spreads over the
  * regions' partitions (each one's throughput limits apply to its own region's data only).
@@ -43,22 +46,36 @@ import { documentClient } from './clients/dynamodb.ts';
  * hide them from anyone reading the table without the key, at the cost of a secret to manage.
  */
 
-/** The partition of one region's lists for a period. */
-export const registryPartition = (period: string, region: string) => `REGSET#${period}#${region}`;
+/** The partition of one region's lists of a scope (`listScope(kind, period)`). */
+export const registryPartition = (scope: string, region: string) => `REGSET#${scope}#${region}`;
 
 /** The sort key prefix of one list's chunks. */
 export const registryListPrefix = (listId: string) => `${listId}#`;
 
 /** Key of one chunk of a list. */
-export const registryChunkKey = (period: string, region: string, listId: string, chunk: number) => ({
-  pk: registryPartition(period, region),
+export const registryChunkKey = (scope: string, region: string, listId: string, chunk: number) => ({
+  pk: registryPartition(scope, region),
   sk: `${registryListPrefix(listId)}${String(chunk).padStart(5, '0')}`,
 });
 
-/** A list as the registry stores it: which proposal and period it belongs to. */
+/** A list as the registry stores it: which proposal and list scope it belongs to. */
 export interface RegistryList extends RegisteredList {
+  /** `listScope(kind, period)`. */
+  readonly scope: string;
+}
+
+/**
+ * A BKK list named by its period, as callers written before KPM lists did: a BKK period is its own
+ * scope (`listScope('BKK', period) === period`).
+ */
+export interface PeriodRegistryList extends RegisteredList {
   readonly period: string;
 }
+
+const scopeOf = (list: RegistryList | PeriodRegistryList): RegistryList =>
+  'scope' in list
+    ? list
+    : { region: list.region, proposalId: list.proposalId, listId: list.listId, scope: list.period };
 
 const ChunkSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
@@ -128,9 +145,9 @@ export class RegistryListWriter {
   private async writeChunk(): Promise<void> {
     const rows = this.rows;
     this.rows = [];
-    const { period, region, proposalId, listId } = this.list;
+    const { scope, region, proposalId, listId } = this.list;
     await this.writer.put({
-      ...registryChunkKey(period, region, listId, this.chunk),
+      ...registryChunkKey(scope, region, listId, this.chunk),
       proposalId,
       listId,
       chunk: this.chunk,
@@ -153,18 +170,22 @@ export class RegistryRepository {
    * A writer of `list`'s chunks through `writer` (batched; the caller flushes). Rewriting a list
    * puts the same keys again, so a retried run leaves no duplicates.
    */
-  listWriter(list: RegistryList, writer: BatchWriter, registeredAt: string): RegistryListWriter {
-    return new RegistryListWriter(list, writer, registeredAt);
+  listWriter(
+    list: RegistryList | PeriodRegistryList,
+    writer: BatchWriter,
+    registeredAt: string,
+  ): RegistryListWriter {
+    return new RegistryListWriter(scopeOf(list), writer, registeredAt);
   }
 
   /**
-   * Every entry of the given lists of a period, each handed to `onRow` with its list. One Query
+   * Every entry of the given lists of a scope, each handed to `onRow` with its list. One Query
    * sequence per list, the lists in parallel, pages decoded as they arrive (the raw items are not
    * kept). Strongly consistent, so chunks written by a run that finished registering before this
    * call are seen.
    */
   async readLists(
-    period: string,
+    scope: string,
     lists: readonly RegisteredList[],
     onRow: (list: RegisteredList, row: RegistryRow) => void,
   ): Promise<RegistryRead> {
@@ -178,7 +199,7 @@ export class RegistryRepository {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: {
-            ':pk': registryPartition(period, list.region),
+            ':pk': registryPartition(scope, list.region),
             ':prefix': registryListPrefix(list.listId),
           },
           ConsistentRead: true,
@@ -211,7 +232,7 @@ export class RegistryRepository {
    * meanwhile, and must keep its own); whatever is left is never read and goes with a later run.
    */
   async staleChunks(
-    period: string,
+    scope: string,
     region: string,
     listId: string,
     before: string,
@@ -219,7 +240,7 @@ export class RegistryRepository {
     const input: QueryCommandInput = {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': registryPartition(period, region) },
+      ExpressionAttributeValues: { ':pk': registryPartition(scope, region) },
       ProjectionExpression: 'pk, sk, listId, registeredAt',
       ConsistentRead: true,
     };

@@ -1,6 +1,7 @@
 /**
  * The automatic checks (pemeriksaan otomatis) that run on a submitted list, as plain rules: what each
- * finding (flag) means, how serious it is, and how it is found. A *blocking* flag keeps the list from
+ * finding (flag) means, how serious it is, and how it is found. The rules below are a BKK list's;
+ * a KPM list's (a tahap's families, issue #14) are in `kpm-checks.ts`, with their codes here. A *blocking* flag keeps the list from
  * being VERIFIED until the region fixes it after a return, or a verifier waives it with a written
  * reason; a *warning* only asks a verifier to look.
  *
@@ -30,6 +31,12 @@ export const FLAG_CODES = [
   'ACCOUNT_SHARED',
   'NIK_INVALID',
   'UNDER_AGE',
+  // blocking, KPM lists only
+  'KPM_KK_IN_OTHER_LIST',
+  'KPM_NIK_IN_OTHER_LIST',
+  'KPM_NIK_TWO_FAMILIES',
+  'KPM_PENERIMA_NOT_ADULT',
+  'KPM_EXCLUDED_AFTER_RUN',
   // warning
   'NIK_OTHER_REGION',
   'ACCOUNT_NAME_MISMATCH',
@@ -53,6 +60,17 @@ export const FLAGS: Readonly<Record<FlagCode, FlagInfo>> = {
   ACCOUNT_SHARED: { severity: 'blocking', label: 'Rekening dipakai NIK lain' },
   NIK_INVALID: { severity: 'blocking', label: 'NIK tidak sah' },
   UNDER_AGE: { severity: 'blocking', label: 'Usia di bawah 17 tahun' },
+  KPM_KK_IN_OTHER_LIST: { severity: 'blocking', label: 'No KK ada di daftar KPM kabupaten/kota lain' },
+  KPM_NIK_IN_OTHER_LIST: {
+    severity: 'blocking',
+    label: 'NIK anggota keluarga ada di daftar KPM kabupaten/kota lain',
+  },
+  KPM_NIK_TWO_FAMILIES: { severity: 'blocking', label: 'NIK anggota tercantum di dua keluarga' },
+  KPM_PENERIMA_NOT_ADULT: { severity: 'blocking', label: 'Penerima bukan anggota dewasa KK' },
+  KPM_EXCLUDED_AFTER_RUN: {
+    severity: 'blocking',
+    label: 'Keluarga ada di daftar pengecualian yang masuk setelah pemeriksaan kelayakan',
+  },
   NIK_OTHER_REGION: { severity: 'warning', label: 'NIK terdaftar di kabupaten/kota lain' },
   ACCOUNT_NAME_MISMATCH: { severity: 'warning', label: 'Nama rekening berbeda dengan nama penerima' },
   DAMANG_MULTIPLE: { severity: 'warning', label: 'Lebih dari satu Damang di satu kecamatan' },
@@ -75,7 +93,12 @@ export interface Flag {
   readonly detail?: string;
 }
 
-const flag = (code: FlagCode, detail: string): Flag => ({ code, severity: FLAGS[code].severity, detail });
+/** A flag of `code`, with its catalogue severity. */
+export const flag = (code: FlagCode, detail: string): Flag => ({
+  code,
+  severity: FLAGS[code].severity,
+  detail,
+});
 
 /** The fields of a stored recipient that the checks read (`StoredRecipient` has them all). */
 export interface CheckedRecipient {
@@ -126,7 +149,7 @@ function placeOfRegistration(region: string): string {
   return name ? `${name} (${region})` : `wilayah berkode ${region}`;
 }
 
-const regionLabel = (region: string) => regionName(region) ?? `wilayah ${region}`;
+export const regionLabel = (region: string) => regionName(region) ?? `wilayah ${region}`;
 
 const ROLE_LABELS: ReadonlyMap<string, string> = new Map(
   Object.values(ROLES).map((role) => [role.code, role.label]),
@@ -335,13 +358,13 @@ export function liveHits(hits: RegistryHits, lists: ReadonlyMap<string, CurrentL
 }
 
 /** Where a hit sits, for a detail: `daftar Kabupaten Kapuas (usulan 62.03-2026-S1)`. */
-const listLabel = (hit: { region: string; proposalId: string }) =>
+export const listLabel = (hit: { region: string; proposalId: string }) =>
   `daftar ${regionLabel(hit.region)} (usulan ${hit.proposalId})`;
 
 /** At most this many places are named in one detail; the rest are counted. */
 const MAX_PLACES = 5;
 
-function joinPlaces(places: readonly string[]): string {
+export function joinPlaces(places: readonly string[]): string {
   const unique = [...new Set(places)];
   if (unique.length <= MAX_PLACES) return unique.join('; ');
   return `${unique.slice(0, MAX_PLACES).join('; ')}; dan ${unique.length - MAX_PLACES} lainnya`;

@@ -1,12 +1,15 @@
 /**
- * The period's registry as the automatic checks hold it in memory: every live list's recipients,
- * indexed by NIK and by account, so a list is checked against all the others without a look-up per
+ * A list scope's registry (`listScope(kind, period)`: a BKK period, or a KPM tahap) as the automatic
+ * checks hold it in memory: every live list's recipients, indexed by NIK and by their second key, so a list is checked against all the others without a look-up per
  * recipient. Plain data and rules, no AWS: `shared/adapters/registry-repo.ts` stores the entries as
  * a few chunk items per list and reads them back in bulk.
  *
  * A chunk holds up to {@link REGISTRY_CHUNK_ENTRIES} entries as text, one per line:
  * `<nik>|<account>|<row>|<peran>` (digits, digits, digits, a role code: none can hold `|` or a line
- * break). The list's region, proposal and id are on the chunk, and the recipient's id is
+ * break). What the second field holds depends on the kind of list:
+ * - BKK: the recipient's account number (one entry per recipient; `peran` its role);
+ * - KPM: the family's No KK (one entry per member of the family, and one for the penerima should
+ *   they not be a member; `peran` is `KPM`), so "same account" reads "same family" there. The list's region, proposal and id are on the chunk, and the recipient's id is
  * `<listId>.<row>`, so an entry is ~50 bytes and a 300,000-recipient province ~15 MB of text.
  */
 
@@ -15,9 +18,10 @@ import type { AccountHit, NikHit, RegistryHits } from './checks.ts';
 /** Entries per chunk item: ≤ ~120 KB of text each, well under DynamoDB's 400 KB item limit. */
 export const REGISTRY_CHUNK_ENTRIES = 2000;
 
-/** What one recipient puts in the registry. */
+/** What one recipient (BKK) or one member of a family (KPM) puts in the registry. */
 export interface RegistryRow {
   readonly nik: string;
+  /** BKK: the account number; KPM: the family's No KK (see above). */
   readonly noRekening: string;
   readonly row: number;
   readonly peran: string;
@@ -128,6 +132,16 @@ export class RegistryIndex {
     if (niks.length > 1) niks.sort((x, y) => compare(x.region, y.region));
     if (accounts.length > 1) accounts.sort((x, y) => compare(x.nik, y.nik) || compare(x.region, y.region));
     return { niks, accounts };
+  }
+
+  /**
+   * The rows of list `listId` holding `nik`, every one (where {@link hits} gives one per list): a KPM
+   * list may hold a NIK in two families, which is itself a finding.
+   */
+  rowsOf(nik: string, listId: string): number[] {
+    const rows: number[] = [];
+    for (const entry of this.byNik.get(nik) ?? NONE) if (entry.list.listId === listId) rows.push(entry.row);
+    return rows;
   }
 }
 

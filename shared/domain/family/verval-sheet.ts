@@ -20,7 +20,7 @@ import { MONTHS } from '../period.ts';
 import { compactKey, foldSpaces } from '../text.ts';
 import { desaName, kecamatanName, kecamatanOfDesa, regionName, regionOfPlace } from '../wilayah.ts';
 import { RELATIONSHIP_LABEL, type Relationship } from './hubungan.ts';
-import { ADULT_AGE, isAdult, VERVAL_RESULT_LABEL, VERVAL_RESULTS } from './verval.ts';
+import { ADULT_AGE, isAdult, memberOn, VERVAL_RESULT_LABEL, VERVAL_RESULTS } from './verval.ts';
 
 // ─── The verval result file: the columns the import reads ───────────────────────────────────────
 
@@ -268,9 +268,6 @@ export function cellValue(row: VervalSheetRow, key: SheetColumnKey): string | nu
 
 // ─── Adults ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Relationships that mean the member is or was married (married members are adults by law). */
-const MARRIED: ReadonlySet<Relationship> = new Set(['KEPALA_KELUARGA', 'SUAMI', 'ISTRI', 'MENANTU']);
-
 /** The order members are listed in: the head, the spouse, then as the Kartu Keluarga lists them. */
 const LIST_ORDER: Readonly<Record<Relationship, number>> = {
   KEPALA_KELUARGA: 0,
@@ -295,14 +292,7 @@ const LIST_ORDER: Readonly<Record<Relationship, number>> = {
  */
 export function adultLines(members: readonly StoredMember[], asOf: string): string[] {
   return members
-    .filter((member) =>
-      isAdult({
-        nik: member.nik,
-        head: member.hubungan === 'KEPALA_KELUARGA',
-        age: ageOn(member.tanggalLahir, asOf) ?? -1,
-        married: MARRIED.has(member.hubungan),
-      }),
-    )
+    .filter((member) => isAdult(memberOn(member, asOf)))
     .sort(
       (a, b) =>
         LIST_ORDER[a.hubungan] - LIST_ORDER[b.hubungan] ||
@@ -316,15 +306,8 @@ export function adultLines(members: readonly StoredMember[], asOf: string): stri
     });
 }
 
-/** Whole years from `birth` to `on` (both `YYYY-MM-DD`), or undefined when either is unreadable. */
-export function ageOn(birth: string, on: string): number | undefined {
-  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birth);
-  const o = /^(\d{4})-(\d{2})-(\d{2})$/.exec(on);
-  if (!b || !o) return undefined;
-  const [by, bm, bd] = [Number(b[1]), Number(b[2]), Number(b[3])];
-  const [oy, om, od] = [Number(o[1]), Number(o[2]), Number(o[3])];
-  return oy - by - (om < bm || (om === bm && od < bd) ? 1 : 0);
-}
+/** Whole years from `birth` to `on`: one definition, in `verval.ts`. */
+export { ageOn } from './verval.ts';
 
 // ─── Order ──────────────────────────────────────────────────────────────────────────────────────
 

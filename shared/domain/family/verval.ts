@@ -4,6 +4,7 @@
  */
 import { compactKey, foldSpaces } from '../text.ts';
 import type { ExclusionReason } from './eligibility.ts';
+import type { Relationship } from './hubungan.ts';
 
 export const VERVAL_RESULTS = [
   'LAYAK',
@@ -77,6 +78,43 @@ export const ADULT_AGE = 17;
 
 export const isAdult = (member: MemberOfFamily): boolean =>
   member.age >= ADULT_AGE || member.married === true;
+
+/**
+ * Relationships that mean the member is or was married (married members are adults by law). The
+ * DTSEN extract does not record marriage, so the head, a spouse and a menantu count as married.
+ */
+export const MARRIED_RELATIONSHIPS: ReadonlySet<Relationship> = new Set([
+  'KEPALA_KELUARGA',
+  'SUAMI',
+  'ISTRI',
+  'MENANTU',
+]);
+
+/** Whole years from `birth` to `on` (both `YYYY-MM-DD`), or undefined when either is unreadable. */
+export function ageOn(birth: string, on: string): number | undefined {
+  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birth);
+  const o = /^(\d{4})-(\d{2})-(\d{2})$/.exec(on);
+  if (!b || !o) return undefined;
+  const [by, bm, bd] = [Number(b[1]), Number(b[2]), Number(b[3])];
+  const [oy, om, od] = [Number(o[1]), Number(o[2]), Number(o[3])];
+  return oy - by - (om < bm || (om === bm && od < bd) ? 1 : 0);
+}
+
+/**
+ * A stored member (NIK, relationship, birth date) as the verval reads them on `asOf`: its age then
+ * (-1 when the birth date cannot be read: not an adult by age) and whether it counts as married
+ * ({@link MARRIED_RELATIONSHIPS}). The one place the sheet's adult members and the KPM checks'
+ * adult penerima are decided.
+ */
+export const memberOn = (
+  member: { readonly nik: string; readonly hubungan: Relationship; readonly tanggalLahir: string },
+  asOf: string,
+): MemberOfFamily => ({
+  nik: member.nik,
+  head: member.hubungan === 'KEPALA_KELUARGA',
+  age: ageOn(member.tanggalLahir, asOf) ?? -1,
+  married: MARRIED_RELATIONSHIPS.has(member.hubungan),
+});
 
 export type VervalEffect =
   | {

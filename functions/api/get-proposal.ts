@@ -2,7 +2,7 @@ import type { ResponseBody } from '#shared/contract/api.ts';
 import type { AuditRecord } from '#shared/domain/audit.ts';
 import { apiHandler, json } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
-import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetailFor } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -17,7 +17,7 @@ export const handler = apiHandler(routeById('GetProposal'), async ({ event, scop
     proposals.audit(proposal.proposalId),
   ]);
   return json(200, {
-    ...proposalDetail(proposal),
+    ...(await proposalDetailFor(proposal)),
     uploads: history.map((upload) => ({
       uploadId: upload.uploadId,
       filename: upload.filename,

@@ -13,7 +13,8 @@ export const handler = apiHandler(routeById('GetProposal'), async ({ event, scop
   const proposal = await loadProposal(event, scope);
   const { uploads, proposals } = apiDeps();
   const [history, audit] = await Promise.all([
-    uploads.listForRegionPeriod(proposal.region, proposal.period),
+    // A KPM list is composed, not uploaded (and its tahap `2026-10` is not the BKK period October 2026).
+    proposal.kind === 'KPM' ? [] : uploads.listForRegionPeriod(proposal.region, proposal.period),
     proposals.audit(proposal.proposalId),
   ]);
   return json(200, {

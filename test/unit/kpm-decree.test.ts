@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dryRunDecreePdf, renderDecreePdf } from '#functions/decree/render-pdf.ts';
 import { DEFAULT_MENGINGAT, DEFAULT_MENIMBANG } from '#shared/config/decree.ts';
+import { totalsForKpm } from '#shared/domain/amounts.ts';
 import {
   buildKpmLampiran,
   componentAmounts,
@@ -242,5 +243,17 @@ describe('the KPM decree as a PDF', () => {
     }
     expect(text).not.toMatch(/6203011508850001/);
     expect(text).not.toMatch(/6203010101200001/);
+  });
+});
+
+describe('a KPM proposal’s totals', () => {
+  it('are families × each component of the tahap, under the one role KPM', () => {
+    expect(totalsForKpm(3, { TUNAI: 250_000, PANGAN: 150_000 })).toEqual({
+      months: 0,
+      byRole: { KPM: { count: 3, amount: 1_200_000 } },
+      byComponent: { TUNAI: { count: 3, amount: 750_000 }, PANGAN: { count: 3, amount: 450_000 } },
+      total: 1_200_000,
+    });
+    expect(totalsForKpm(0, { TUNAI: 250_000 }).total).toBe(0);
   });
 });

@@ -53,8 +53,10 @@ async function run(): Promise<Record<string, unknown>> {
   }
   if (kind === 'bare') {
     const recipients: DecreeRecipient[] = [];
-    for await (const { recipient } of new RecipientsRepository(env().tableName).stream(id))
-      recipients.push(recipient);
+    for await (const { recipient } of new RecipientsRepository(env().tableName).stream(id)) {
+      const { family: _family, ...row } = recipient;
+      recipients.push(row);
+    }
     const lines = buildLampiran(recipients, amountsForPeriod(RATE_TABLE.monthly, '2026-S1'), {
       head: 6,
       tail: 4,

@@ -62,6 +62,7 @@ export async function benchReconcile(
       const { submitted, listId, now } = await submitForBench(proposals, proposal, ACTOR);
       listIds.push(listId);
       const decree: DecreeRecord = {
+        kind: 'BKK',
         decreeId: decreeIdFor(submitted.proposalId),
         proposalId: submitted.proposalId,
         region,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { PeriodSchema } from './domain/period.ts';
+import { PERIOD_PATTERN } from './domain/period.ts';
+import { PROPOSAL_KINDS } from './domain/proposal.ts';
 import type { ProposalRecord } from './model.ts';
 
 /**
@@ -19,20 +20,47 @@ export const ChecksRequestedSchema = z.strictObject({
 });
 export type ChecksRequested = z.infer<typeof ChecksRequestedSchema>;
 
-/** An approved proposal needs its decree (SK Gubernur). The decree worker is idempotent by proposalId. */
-export const DecreeRequestedSchema = z.strictObject({
-  type: z.literal('decree.requested'),
-  proposalId: z.string().min(1),
-  region: z.string().regex(/^62\.\d{2}$/),
-  period: PeriodSchema,
-  /** The approved list: the decree lists exactly these recipients. */
-  listId: z.string().min(1),
-  recipientCount: z.number().int().positive(),
-  /** Proposal version at approval: the decree worker refuses a proposal that changed since. */
-  version: z.number().int().positive(),
-  approvedAt: z.iso.datetime(),
-  approvedBy: z.strictObject({ sub: z.string(), name: z.string() }),
-});
+/** A tahap's id as a KPM proposal's period names it: `2026-1` (year, then the tahap's number 1–12). */
+export const TAHAP_ID_PATTERN = /^(?:20[2-9]\d|2100)-(?:[1-9]|1[0-2])$/;
+
+/** Either a payment period or a tahap id (the message's `kind` then says which it must be). */
+const DECREE_PERIOD_PATTERN = /^(?:20[2-9]\d|2100)(?:-(?:0[1-9]|1[0-2])|-S[12]|-T[1-4]|-(?:[1-9]|1[0-2]))?$/;
+
+/**
+ * An approved proposal needs its decree (SK Gubernur). The decree worker is idempotent by proposalId.
+ * `kind` says which decree: BKK (a payment period: `2026-S1`) or KPM (a tahap: `2026-1`); a message
+ * without it (sent before KPM decrees existed) is a BKK one.
+ */
+export const DecreeRequestedSchema = z
+  .strictObject({
+    type: z.literal('decree.requested'),
+    kind: z.enum(PROPOSAL_KINDS).default('BKK'),
+    proposalId: z.string().min(1),
+    region: z.string().regex(/^62\.\d{2}$/),
+    /** A BKK list's payment period (`2026-S1`), a KPM list's tahap (`2026-1`): checked per kind. */
+    period: z.string().regex(DECREE_PERIOD_PATTERN),
+    /** The approved list: the decree lists exactly these recipients. */
+    listId: z.string().min(1),
+    recipientCount: z.number().int().positive(),
+    /** Proposal version at approval: the decree worker refuses a proposal that changed since. */
+    version: z.number().int().positive(),
+    approvedAt: z.iso.datetime(),
+    approvedBy: z.strictObject({ sub: z.string(), name: z.string() }),
+  })
+  .superRefine((message, ctx) => {
+    const ok =
+      message.kind === 'KPM' ? TAHAP_ID_PATTERN.test(message.period) : PERIOD_PATTERN.test(message.period);
+    if (!ok) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['period'],
+        message:
+          message.kind === 'KPM'
+            ? 'Periode usulan KPM adalah id tahap: YYYY-N (tahap 1–12).'
+            : 'Periode harus berbentuk YYYY, YYYY-MM, YYYY-S1/S2 atau YYYY-T1…T4 (tahun 2020–2100).',
+      });
+    }
+  });
 export type DecreeRequested = z.infer<typeof DecreeRequestedSchema>;
 
 /**
@@ -100,6 +128,7 @@ export function decreeRequestFor(
 ): DecreeRequested {
   return DecreeRequestedSchema.parse({
     type: 'decree.requested',
+    kind: proposal.kind,
     proposalId: proposal.proposalId,
     region: proposal.region,
     period: proposal.period,

@@ -305,9 +305,14 @@ export type StoredRecipient = z.infer<typeof StoredRecipientSchema>;
 export const DecreeRecordSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     decreeId: z.string(),
+    /** BKK on records written before KPM decrees existed. */
+    kind: z.enum(PROPOSAL_KINDS).default('BKK'),
     proposalId: z.string(),
     region: z.string(),
+    /** A BKK decree's payment period; a KPM decree's tahap (`2026-1`, also in `tahapId`). */
     period: z.string(),
+    /** KPM: the tahap whose families the decree fixes. */
+    tahapId: z.string().optional(),
     /** The approved list the lampiran prints. */
     listId: z.string(),
     year: z.number().int(),
@@ -327,6 +332,14 @@ export const DecreeRecordSchema = /* @__PURE__ */ lazySchema(() =>
     ratesArePlaceholders: z.boolean().optional(),
     /** What one recipient of each role is paid under this decree (Rupiah, for the period): what reconciliation expects. */
     amountByRole: z.record(z.string(), z.number().int()).optional(),
+    /** KPM: what one family receives of each component of the tahap (Rupiah), fixed with the number. */
+    amountByComponent: z.record(z.string(), z.number().int()).optional(),
+    /** KPM, filled when the lampiran is built: families and Rupiah per component (instead of `byRole`). */
+    byComponent: z
+      .array(z.object({ component: z.string(), count: z.number().int(), amount: z.number().int() }))
+      .optional(),
+    /** KPM: the members of every listed family together. */
+    memberCount: z.number().int().optional(),
     signer: z.object({ title: z.string(), name: z.string() }),
     approvedBy: PersonSchema,
     replaces: z.object({ decreeId: z.string(), number: z.string(), revokedOn: z.string() }).optional(),

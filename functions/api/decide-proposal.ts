@@ -7,7 +7,7 @@ import { postHandler } from '#shared/http/post-handler.ts';
 import { decreeRequestFor } from '#shared/messages.ts';
 import { publish } from '#shared/observability/telemetry.ts';
 import { apiDeps } from './deps.ts';
-import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetailFor } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 import { signOffMetrics } from './workflow-metrics.ts';
 
@@ -28,5 +28,5 @@ export const handler = postHandler(routeById('DecideProposal'), async ({ event, 
       : [],
   );
   publish(signOffMetrics(decided.submittedAt, now));
-  return json(200, proposalDetail(decided) satisfies ResponseBody<'DecideProposal', 200>);
+  return json(200, (await proposalDetailFor(decided)) satisfies ResponseBody<'DecideProposal', 200>);
 });

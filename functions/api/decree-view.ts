@@ -1,8 +1,8 @@
 import { decreeFilename } from '#shared/adapters/storage-keys.ts';
 import { DecreeParamsSchema } from '#shared/contract/requests.ts';
 import type { DecreeDetail, DecreeSummary } from '#shared/contract/responses.ts';
-import { DECREE_STATUS_LABEL } from '#shared/domain/decree.ts';
-import { periodLabel } from '#shared/domain/period.ts';
+import { DECREE_STATUS_LABEL, decreePeriodLabel, decreeSubject } from '#shared/domain/decree.ts';
+import { regionOfProposal } from '#shared/domain/proposal.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { requireRegion, type Scope } from '#shared/http/caller.ts';
@@ -13,8 +13,8 @@ import { apiDeps } from './deps-with-objects.ts';
 /** The decree named in the path, after the object-level check (a regional role: own region only). */
 export async function loadDecree(event: ApiEvent, scope: Scope): Promise<DecreeRecord> {
   const { decreeId } = parseInput(DecreeParamsSchema, event.pathParameters ?? {});
-  // `SK-62.03-2026-S1`: the region is checked before the read, so ids cannot be probed.
-  requireRegion(scope, decreeId.slice(3, 8));
+  // `SK-62.03-2026-S1`, `SK-KPM-62.03-2026-1`: the region is checked before the read, so ids cannot be probed.
+  requireRegion(scope, regionOfProposal(decreeId.slice(3)) ?? decreeId.slice(3, 8));
   const decree = await apiDeps().decrees.get(decreeId);
   if (!decree) throw new NotFoundError('SK tidak ditemukan.');
   requireRegion(scope, decree.region);
@@ -25,6 +25,8 @@ export async function loadDecree(event: ApiEvent, scope: Scope): Promise<DecreeR
 export function decreeSummary(decree: DecreeRecord): DecreeSummary {
   return {
     decreeId: decree.decreeId,
+    kind: decree.kind,
+    tahapId: decree.tahapId,
     number: decree.number,
     status: decree.status,
     statusLabel: DECREE_STATUS_LABEL[decree.status],
@@ -32,7 +34,8 @@ export function decreeSummary(decree: DecreeRecord): DecreeSummary {
     region: decree.region,
     regionName: regionName(decree.region),
     period: decree.period,
-    periodLabel: periodLabel(decree.period),
+    periodLabel: decreePeriodLabel(decree.kind, decree.period),
+    title: decreeSubject(decree.kind, decree.region, decree.period),
     decreeDate: decree.decreeDate,
     recipientCount: decree.recipientCount,
     total: decree.total,
@@ -45,7 +48,7 @@ export function decreeSummary(decree: DecreeRecord): DecreeSummary {
   };
 }
 
-/** The detail adds the role breakdown, who approved and revoked, and a short-lived PDF link. */
+/** The detail adds the role (BKK) or component (KPM) breakdown, who approved and revoked, and a short-lived PDF link. */
 export async function decreeDetail(decree: DecreeRecord): Promise<DecreeDetail> {
   const { config, objects } = apiDeps();
   const pdfUrl = decree.pdfKey
@@ -61,6 +64,8 @@ export async function decreeDetail(decree: DecreeRecord): Promise<DecreeDetail> 
     ...decreeSummary(decree),
     verifyCode: decree.verifyCode,
     byRole: decree.byRole,
+    byComponent: decree.byComponent,
+    memberCount: decree.memberCount,
     pages: decree.pages,
     bytes: decree.bytes,
     signer: decree.signer,

@@ -2,7 +2,7 @@ import type { ResponseBody } from '#shared/contract/api.ts';
 import type { AuditRecord } from '#shared/domain/audit.ts';
 import { apiHandler, json } from '#shared/http/http-handler.ts';
 import { apiDeps } from './deps.ts';
-import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetailFor } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -13,11 +13,12 @@ export const handler = apiHandler(routeById('GetProposal'), async ({ event, scop
   const proposal = await loadProposal(event, scope);
   const { uploads, proposals } = apiDeps();
   const [history, audit] = await Promise.all([
-    uploads.listForRegionPeriod(proposal.region, proposal.period),
+    // A KPM list is composed, not uploaded (and its tahap `2026-10` is not the BKK period October 2026).
+    proposal.kind === 'KPM' ? [] : uploads.listForRegionPeriod(proposal.region, proposal.period),
     proposals.audit(proposal.proposalId),
   ]);
   return json(200, {
-    ...proposalDetail(proposal),
+    ...(await proposalDetailFor(proposal)),
     uploads: history.map((upload) => ({
       uploadId: upload.uploadId,
       filename: upload.filename,

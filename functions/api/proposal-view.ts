@@ -1,7 +1,8 @@
+import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
 import { ProposalParamsSchema } from '#shared/contract/requests.ts';
 import type { ProposalDetail, ProposalSummary } from '#shared/contract/responses.ts';
-import { totalsFor } from '#shared/domain/amounts.ts';
+import { totalsFor, totalsForKpm } from '#shared/domain/amounts.ts';
 import { regionOfProposal } from '#shared/domain/proposal.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { NotFoundError } from '#shared/errors.ts';
@@ -46,12 +47,32 @@ export function proposalSummary(proposal: ProposalRecord): ProposalSummary {
   };
 }
 
-/** The detail view adds the workflow: required agencies, sign-offs, returns and the checks' result. */
-export function proposalDetail(proposal: ProposalRecord): ProposalDetail {
+/** What every family of a KPM list receives per component: its tahap's (undefined for BKK). */
+export type TahapComponents = Readonly<Record<string, number>> | undefined;
+
+let tahap: TahapRepository | undefined;
+
+/** The tahap's components a KPM proposal's totals are made of (nothing to read for a BKK one). */
+export async function componentsOf(proposal: ProposalRecord): Promise<TahapComponents> {
+  if (proposal.kind !== 'KPM') return undefined;
+  tahap ??= new TahapRepository(apiDeps().config.tableName);
+  return (await tahap.get(proposal.period))?.components;
+}
+
+/** {@link proposalDetail} with a KPM proposal's tahap read for its totals: what the routes answer. */
+export async function proposalDetailFor(proposal: ProposalRecord): Promise<ProposalDetail> {
+  return proposalDetail(proposal, await componentsOf(proposal));
+}
+
+/**
+ * The detail view adds the workflow: required agencies, sign-offs, returns and the checks' result.
+ * A KPM proposal's totals need its tahap's `components` ({@link proposalDetailFor} reads them).
+ */
+export function proposalDetail(proposal: ProposalRecord, components?: TahapComponents): ProposalDetail {
   return {
     ...proposalSummary(proposal),
     countsByRole: proposal.countsByRole,
-    totals: proposalTotals(proposal),
+    totals: proposalTotals(proposal, components),
     signoffs: Object.values(proposal.signoffs),
     returns: proposal.returns,
     checks: proposal.checks,
@@ -72,7 +93,14 @@ export function proposalDetail(proposal: ProposalRecord): ProposalDetail {
   };
 }
 
-export function proposalTotals(proposal: ProposalRecord) {
+/**
+ * What the list costs: BKK, recipients per role × the rate table's monthly rate × months; KPM,
+ * families × what each receives of every component of the tahap (no rate table, no placeholder).
+ */
+export function proposalTotals(proposal: ProposalRecord, components?: TahapComponents) {
+  if (proposal.kind === 'KPM') {
+    return { ...totalsForKpm(proposal.recipientCount, components ?? {}), ratesArePlaceholders: false };
+  }
   return {
     ...totalsFor(proposal.countsByRole, RATE_TABLE.monthly, proposal.period),
     ratesArePlaceholders: RATE_TABLE.placeholder,

@@ -6,7 +6,7 @@ import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import { publish } from '#shared/observability/telemetry.ts';
 import { apiDeps } from './deps.ts';
-import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetailFor } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 import { signOffMetrics } from './workflow-metrics.ts';
 
@@ -22,5 +22,5 @@ export const handler = postHandler(routeById('ReviewProposal'), async ({ event, 
   const plan = planReview(proposal, scope.agency ?? '', body.decision, body.note, whoOf(scope), now);
   const updated = await apiDeps().proposals.apply(proposal, plan, actorOf(scope), now);
   publish(signOffMetrics(updated.submittedAt, now));
-  return json(200, proposalDetail(updated) satisfies ResponseBody<'ReviewProposal', 200>);
+  return json(200, (await proposalDetailFor(updated)) satisfies ResponseBody<'ReviewProposal', 200>);
 });

@@ -7,7 +7,7 @@ import { postHandler } from '#shared/http/post-handler.ts';
 import { ChecksRequestedSchema } from '#shared/messages.ts';
 import { publish } from '#shared/observability/telemetry.ts';
 import { apiDeps } from './deps.ts';
-import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetailFor } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 import { submissionMetrics } from './workflow-metrics.ts';
 
@@ -35,5 +35,5 @@ export const handler = postHandler(routeById('SubmitProposal'), async ({ event, 
     },
   ]);
   publish(submissionMetrics(submitted.region));
-  return json(200, proposalDetail(submitted) satisfies ResponseBody<'SubmitProposal', 200>);
+  return json(200, (await proposalDetailFor(submitted)) satisfies ResponseBody<'SubmitProposal', 200>);
 });

@@ -1,7 +1,11 @@
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { VerifyParamsSchema } from '#shared/contract/requests.ts';
-import { DECREE_STATUS_LABEL, normalizeVerifyCode } from '#shared/domain/decree.ts';
-import { periodLabel } from '#shared/domain/period.ts';
+import {
+  DECREE_STATUS_LABEL,
+  decreePeriodLabel,
+  decreeSubject,
+  normalizeVerifyCode,
+} from '#shared/domain/decree.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';
 import { json, parseInput, publicHandler } from '#shared/http/http-handler.ts';
@@ -9,7 +13,8 @@ import { apiDeps } from './deps.ts';
 
 /**
  * `GET /verify/{code}` (public): whether the decree with this printed code is genuine and in force.
- * It answers with what the printed decree itself shows (number, date, subject, status) and the
+ * It answers with what the printed decree itself shows (number, date, subject, status, how many
+ * recipients or families and the total; for a KPM decree its tahap) and the
  * SHA-256 of the PDF, so a holder of the file can compare; never a recipient, a reason or a person.
  * A decree still being issued has no printed code yet and is unknown here.
  */
@@ -37,11 +42,14 @@ export const handler = publicHandler(async (event) => {
     message: inForce
       ? `SK Gubernur Kalimantan Tengah Nomor ${decree.number} asli dan berlaku.`
       : `SK Gubernur Kalimantan Tengah Nomor ${decree.number} asli, tetapi telah DICABUT dan tidak berlaku.`,
+    kind: decree.kind,
     number: decree.number,
     decreeDate: decree.decreeDate,
+    title: decreeSubject(decree.kind, decree.region, decree.period),
     regionName: regionName(decree.region),
-    periodLabel: periodLabel(decree.period),
+    periodLabel: decreePeriodLabel(decree.kind, decree.period),
     recipientCount: decree.recipientCount,
+    total: decree.total,
     sha256: decree.sha256,
     revokedAt: decree.revokedAt,
     replacedBy: replacement?.status === 'ISSUED' ? replacement.number : undefined,

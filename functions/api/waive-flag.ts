@@ -7,7 +7,7 @@ import { actorOf, whoOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import { apiDeps } from './deps.ts';
-import { loadProposal, proposalDetail } from './proposal-view.ts';
+import { loadProposal, proposalDetailFor } from './proposal-view.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -49,7 +49,7 @@ export const handler = postHandler(routeById('WaiveFlag'), async ({ event, scope
     reason: body.reason,
   });
   return json(201, {
-    ...proposalDetail(updated),
+    ...(await proposalDetailFor(updated)),
     waived: { recipientId: body.recipientId, flag: body.flag },
   } satisfies ResponseBody<'WaiveFlag', 201>);
 });

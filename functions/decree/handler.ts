@@ -2,6 +2,7 @@ import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { decreeConfig } from '#shared/config/decree.ts';
 import { env } from '#shared/config/env.ts';
 import { RATE_TABLE } from '#shared/config/rates.ts';
@@ -23,6 +24,7 @@ export function dependencies(): IssueDecreeDeps {
     proposals: new ProposalsRepository(config.tableName),
     decrees: new DecreesRepository(config.tableName),
     recipients: new RecipientsRepository(config.tableName),
+    tahap: new TahapRepository(config.tableName),
     objects: new ObjectStore(),
     documentsBucket: config.documentsBucket,
     settings: decree.settings,

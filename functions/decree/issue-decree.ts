@@ -4,12 +4,17 @@ import type { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ConcurrentChangeError, type ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { decreePdfKey } from '#shared/adapters/storage-keys.ts';
+import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { totalsFor } from '#shared/domain/amounts.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
 import {
   amountProblems,
   amountsForPeriod,
+  buildKpmLampiran,
   buildLampiran,
+  type ComponentAmount,
+  componentAmounts,
+  componentProblems,
   type DecreeDocument,
   type DecreeRecipient,
   type DecreeSettings,
@@ -17,9 +22,11 @@ import {
   decreeIdFor,
   decreeSettingsProblems,
   formatDecreeNumber,
+  kpmRecipientProblem,
   type Lampiran,
   newVerifyCode,
   type PreflightProblem,
+  perFamily,
   preflightFailureReason,
   recipientProblem,
   retentionProblems,
@@ -46,6 +53,8 @@ export interface IssueDecreeDeps {
   readonly proposals: ProposalsRepository;
   readonly decrees: DecreesRepository;
   readonly recipients: RecipientsRepository;
+  /** Where a KPM decree reads its tahap's components and amounts (a BKK decree needs none). */
+  readonly tahap?: Pick<TahapRepository, 'get'>;
   readonly objects: ObjectStore;
   readonly documentsBucket: string;
   readonly settings: DecreeSettings;
@@ -150,9 +159,11 @@ async function numberChecked(
     const seq = (await deps.decrees.lastSeq(date.year)) + 1;
     const decree: DecreeRecord = {
       decreeId: decreeIdFor(proposal.proposalId),
+      kind: proposal.kind,
       proposalId: proposal.proposalId,
       region: proposal.region,
       period: proposal.period,
+      ...(proposal.kind === 'KPM' ? { tahapId: proposal.period } : {}),
       listId: message.listId,
       year: date.year,
       seq,
@@ -162,9 +173,11 @@ async function numberChecked(
       decreeDate: date.iso,
       numberedAt: at.toISOString(),
       recipientCount: proposal.recipientCount,
-      // The amounts are fixed with the number: a retry, or a later change of the rate table, prints the same.
-      amountByRole: checked.amountByRole,
-      ratesArePlaceholders: deps.rates.placeholder,
+      // The amounts are fixed with the number: a retry, or a later change of the rate table (or of
+      // the tahap), prints the same. A KPM decree's come from its tahap, not from the rate table.
+      ...(checked.amountByComponent
+        ? { amountByComponent: checked.amountByComponent, ratesArePlaceholders: false }
+        : { amountByRole: checked.amountByRole, ratesArePlaceholders: deps.rates.placeholder }),
       signer: { title: deps.settings.signerTitle, name: deps.settings.signerName },
       approvedBy: message.approvedBy,
       ...replaces,
@@ -214,6 +227,8 @@ export class DecreePreflightError extends Error {
 
 interface Preflight {
   readonly amountByRole: Record<string, number>;
+  /** KPM: what every family receives of each component of the tahap. */
+  readonly amountByComponent?: Record<string, number>;
   readonly lampiran: Lampiran;
 }
 
@@ -243,15 +258,31 @@ export async function preflightDecree(
     ...decreeSettingsProblems(deps.settings),
     ...retentionProblems(deps.retention),
   ];
+  const kpm = proposal.kind === 'KPM';
   let amountByRole: Record<string, number> = {};
-  try {
-    amountByRole = amountsForPeriod(deps.rates.monthly, proposal.period);
-    problems.push(...amountProblems(amountByRole));
-  } catch (error) {
-    problems.push({
-      code: 'RATES_INVALID',
-      message: `Tabel tarif: besaran periode ${proposal.period} tidak dapat dihitung (${(error as Error).message}).`,
-    });
+  let components: ComponentAmount[] = [];
+  if (kpm) {
+    // What every family receives: the tahap's components, read from the tahap record.
+    const tahap = await deps.tahap?.get(proposal.period);
+    if (tahap) {
+      components = componentAmounts(tahap.components);
+      problems.push(...componentProblems(components));
+    } else {
+      problems.push({
+        code: 'RATES_INVALID',
+        message: `Tahap ${proposal.period} tidak ditemukan: besaran bantuan per keluarga tidak dapat dibaca.`,
+      });
+    }
+  } else {
+    try {
+      amountByRole = amountsForPeriod(deps.rates.monthly, proposal.period);
+      problems.push(...amountProblems(amountByRole));
+    } catch (error) {
+      problems.push({
+        code: 'RATES_INVALID',
+        message: `Tabel tarif: besaran periode ${proposal.period} tidak dapat dihitung (${(error as Error).message}).`,
+      });
+    }
   }
 
   const recipients: DecreeRecipient[] = [];
@@ -262,7 +293,7 @@ export async function preflightDecree(
     for await (const { recipient } of deps.recipients.stream(listId)) {
       read += 1;
       const entry = decreeRecipientOf(recipient);
-      const problem = recipientProblem(entry);
+      const problem = kpm ? kpmRecipientProblem(entry) : recipientProblem(entry);
       if (problem) invalid.push(`baris ${recipient.row}: ${problem}`);
       countsByRole[entry.peran] = (countsByRole[entry.peran] ?? 0) + 1;
       recipients.push(entry);
@@ -310,9 +341,13 @@ export async function preflightDecree(
   }
   if (problems.length > 0) throw preflightFailed(proposal, listId, problems);
 
-  const lampiran = buildLampiran(recipients, amountByRole, deps.settings.nikMask);
+  const lampiran = kpm
+    ? buildKpmLampiran(recipients, components, deps.settings.nikMask)
+    : buildLampiran(recipients, amountByRole, deps.settings.nikMask);
   recipients.length = 0;
-  const approvedTotal = totalsFor(proposal.countsByRole, deps.rates.monthly, proposal.period).total;
+  const approvedTotal = kpm
+    ? proposal.recipientCount * perFamily(components)
+    : totalsFor(proposal.countsByRole, deps.rates.monthly, proposal.period).total;
   if (Object.keys(proposal.countsByRole).length > 0 && lampiran.total !== approvedTotal) {
     problems.push({
       code: 'TOTAL_MISMATCH',
@@ -324,6 +359,7 @@ export async function preflightDecree(
   const date = wibDate(at);
   const document = decreeDocument(
     {
+      kind: proposal.kind,
       number: formatDecreeNumber(deps.settings.numberPattern, PLACEHOLDER_SEQ, date.year),
       region: proposal.region,
       period: proposal.period,
@@ -338,7 +374,7 @@ export async function preflightDecree(
             },
           }
         : {}),
-      ratesArePlaceholders: deps.rates.placeholder,
+      ratesArePlaceholders: !kpm && deps.rates.placeholder,
     },
     lampiran,
     deps.settings,
@@ -353,7 +389,13 @@ export async function preflightDecree(
     });
     throw preflightFailed(proposal, listId, problems);
   }
-  return { amountByRole, lampiran };
+  return kpm
+    ? {
+        amountByRole: {},
+        amountByComponent: Object.fromEntries(components.map((c) => [c.component, c.amount])),
+        lampiran,
+      }
+    : { amountByRole, lampiran };
 }
 
 function preflightFailed(
@@ -442,7 +484,11 @@ async function replacedDecree(
   deps: IssueDecreeDeps,
 ): Promise<Pick<DecreeRecord, 'replaces'> | Record<string, never>> {
   if (proposal.revision <= 1) return {};
-  const earlier = await deps.proposals.list({ regions: [proposal.region], period: proposal.period });
+  const earlier = await deps.proposals.list({
+    kind: proposal.kind,
+    regions: [proposal.region],
+    period: proposal.period,
+  });
   const candidates = earlier
     .filter((other) => other.revision < proposal.revision && other.status === 'REVOKED' && other.decreeId)
     .sort((a, b) => b.revision - a.revision);
@@ -517,6 +563,16 @@ async function storeDecree(
         bytes: stored.bytes,
         total: lampiran.total,
         byRole: [...lampiran.byRole],
+        ...(lampiran.byComponent
+          ? {
+              byComponent: lampiran.byComponent.map(({ component, count, amount }) => ({
+                component,
+                count,
+                amount,
+              })),
+              memberCount: lampiran.memberCount,
+            }
+          : {}),
         issuedAt,
       }),
     ]);
@@ -537,7 +593,10 @@ async function storeDecree(
   return issued;
 }
 
-/** What the lampiran prints of a stored recipient (no account, no phone). */
+/**
+ * What the lampiran prints of a stored recipient (no account, no phone); of a KPM row's family, its
+ * No KK and how many members it has (not the members themselves).
+ */
 const decreeRecipientOf = (recipient: StoredRecipient): DecreeRecipient => ({
   nama: recipient.nama,
   nik: recipient.nik,
@@ -547,6 +606,9 @@ const decreeRecipientOf = (recipient: StoredRecipient): DecreeRecipient => ({
   desaCode: recipient.desaCode,
   desa: recipient.desa,
   rt: recipient.rt,
+  ...(recipient.family
+    ? { family: { noKk: recipient.family.noKk, members: recipient.family.members.length } }
+    : {}),
 });
 
 /** The lampiran of a decree numbered by an earlier attempt, from its approved list and fixed amounts. */
@@ -560,11 +622,14 @@ async function readLampiran(decree: DecreeRecord, deps: IssueDecreeDeps): Promis
       `decree ${decree.decreeId}: list ${decree.listId} has ${recipients.length} recipients, the proposal ${decree.recipientCount}`,
     );
   }
-  const lampiran = buildLampiran(
-    recipients,
-    decree.amountByRole ?? amountsForPeriod(deps.rates.monthly, decree.period),
-    deps.settings.nikMask,
-  );
+  const lampiran =
+    decree.kind === 'KPM'
+      ? buildKpmLampiran(recipients, componentAmounts(decree.amountByComponent ?? {}), deps.settings.nikMask)
+      : buildLampiran(
+          recipients,
+          decree.amountByRole ?? amountsForPeriod(deps.rates.monthly, decree.period),
+          deps.settings.nikMask,
+        );
   recipients.length = 0;
   return lampiran;
 }

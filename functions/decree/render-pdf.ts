@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { type DecreeDocument, type DecreeGroup, formatRupiah } from '#shared/domain/decree.ts';
+import { type DecreeDocument, type DecreeGroup, formatRupiah, type Lampiran } from '#shared/domain/decree.ts';
 
 // --- Fonts ---------------------------------------------------------------------------------------
 
@@ -826,6 +826,232 @@ function roleSummary(w: Writer, doc: DecreeDocument, signature: Block): void {
   signature.draw();
 }
 
+// --- The KPM lampiran -----------------------------------------------------------------------------
+
+/**
+ * A KPM decree's table: No | Nama Penerima | NIK | No KK | ART (members) | one column per component
+ * (what the family receives, in Rupiah without the prefix: the header says `(Rp)`). Smaller type
+ * than the BKK table: seven columns share the width.
+ */
+const KPM_TABLE_SIZE = 8;
+const KPM_NO_WIDTH = 32;
+const KPM_NUMBER_WIDTH = 74;
+const KPM_MEMBERS_WIDTH = 32;
+const KPM_COMPONENT_WIDTH = 66;
+
+function kpmColumns(lampiran: Lampiran): Column[] {
+  const components = lampiran.components ?? [];
+  const fixed = KPM_NO_WIDTH + 2 * KPM_NUMBER_WIDTH + KPM_MEMBERS_WIDTH;
+  return [
+    { header: 'No', width: KPM_NO_WIDTH, align: 'right' },
+    {
+      header: 'Nama Penerima',
+      width: CONTENT_WIDTH - fixed - components.length * KPM_COMPONENT_WIDTH,
+      align: 'left',
+    },
+    { header: 'NIK', width: KPM_NUMBER_WIDTH, align: 'left' },
+    { header: 'No KK', width: KPM_NUMBER_WIDTH, align: 'left' },
+    { header: 'ART', width: KPM_MEMBERS_WIDTH, align: 'right' },
+    ...components.map(
+      (component): Column => ({
+        header: `${component.label} (Rp)`,
+        width: KPM_COMPONENT_WIDTH,
+        align: 'right',
+      }),
+    ),
+  ];
+}
+
+/** `15000000000` → `15.000.000.000`: Rupiah in a column whose header says `(Rp)`. */
+const formatAmount = (amount: number): string => formatRupiah(amount).replace('Rp', '');
+
+/** The rows of a KPM table, each made when it is placed (so no row is held longer than its page). */
+function kpmRows(lampiran: Lampiran) {
+  const components = lampiran.components ?? [];
+  const last = 5 + components.length;
+  const heading = (text: string, shade: string): Row => ({
+    shade,
+    cells: [cell(0, last, text, 'left', true)],
+  });
+  const totalRow = (label: string, families: number, members: number): Row => ({
+    cells: [
+      cell(0, 4, `${label}: ${countText(families)} KPM`, 'center', true),
+      cell(4, 5, countText(members), 'right', true),
+      ...components.map((component, index) =>
+        cell(5 + index, 6 + index, formatAmount(component.amount * families), 'right', true),
+      ),
+    ],
+  });
+  return {
+    kecamatan: (text: string) => heading(text, KECAMATAN_SHADE),
+    desa: (text: string) => heading(text, GROUP_SHADE),
+    total: totalRow,
+    line: (line: DecreeGroup['lines'][number]): Row => ({
+      cells: [
+        cell(0, 1, String(line.no), 'right'),
+        cell(1, 2, line.nama),
+        cell(2, 3, line.nikMasked),
+        cell(3, 4, line.noKkMasked ?? ''),
+        cell(4, 5, String(line.members ?? 0), 'right'),
+        ...components.map((component, index) =>
+          cell(5 + index, 6 + index, formatAmount(component.amount), 'right'),
+        ),
+      ],
+    }),
+  };
+}
+
+/** Behind a kecamatan's heading: a shade between the table header's and a desa's. */
+const KECAMATAN_SHADE = '#ebebeb';
+
+const desaTitle = (group: DecreeGroup): string => `Kecamatan ${group.kecamatan} — ${group.heading}`;
+
+/**
+ * The KPM lampiran: per kecamatan a heading, per desa a heading, its families, and its subtotal;
+ * after a kecamatan's last desa the kecamatan's subtotal; at the end the grand total, in words too.
+ * Rows are made, measured and drawn one at a time (the finished pages are already written out), so
+ * the table holds one page of rows at most.
+ */
+function kpmTable(w: Writer, doc: DecreeDocument): void {
+  const { lampiran } = doc;
+  const rows = kpmRows(lampiran);
+  const table = new Table(w, kpmColumns(lampiran), KPM_TABLE_SIZE);
+
+  w.setFont('regular', SMALL_SIZE);
+  const words =
+    `Jumlah seluruhnya ${formatRupiah(lampiran.total)} ` +
+    `(Terbilang: ${capitalise(lampiran.totalInWords)}).`;
+  const wordsHeight = w.pdf.heightOfString(words, { width: CONTENT_WIDTH, lineGap: BODY_GAP }) + 6;
+  const grandTotal = table.measure(
+    rows.total('JUMLAH SELURUHNYA', lampiran.recipientCount, lampiran.memberCount ?? 0),
+  );
+
+  const headingsOf = (group: DecreeGroup) => [
+    ...(group.kecamatanHeading ? [table.measure(rows.kecamatan(group.kecamatanHeading))] : []),
+    table.measure(rows.desa(group.heading)),
+  ];
+  const first = lampiran.groups[0];
+  const firstHeadings = first ? headingsOf(first) : [];
+  const firstLine = first?.lines[0];
+  table.start(
+    firstHeadings.reduce((sum, row) => sum + row.height, 0) +
+      (firstLine ? table.measure(rows.line(firstLine)).height : 0),
+  );
+  for (const [groupIndex, group] of lampiran.groups.entries()) {
+    const headings = groupIndex === 0 ? firstHeadings : headingsOf(group);
+    const families = group.lines.length;
+    const subtotal = table.measure(rows.total(`Jumlah ${group.heading}`, families, group.members ?? 0));
+    const kecamatanTotal = group.kecamatanTotal
+      ? table.measure(
+          rows.total(
+            `Jumlah Kecamatan ${group.kecamatan}`,
+            group.kecamatanTotal.families,
+            group.kecamatanTotal.members,
+          ),
+        )
+      : undefined;
+    const isLast = groupIndex === lampiran.groups.length - 1;
+    const afterKecamatan = isLast ? grandTotal.height + wordsHeight : 0;
+    const afterSubtotal = (kecamatanTotal?.height ?? 0) + (kecamatanTotal ? afterKecamatan : 0);
+    const afterLastLine = subtotal.height + afterSubtotal;
+    let next = group.lines[0] ? table.measure(rows.line(group.lines[0])) : undefined;
+    table.continuation = undefined;
+    // The headings go with the first line (and with the subtotals when the desa has one family).
+    for (const [index, heading] of headings.entries()) {
+      const below = headings.slice(index + 1).reduce((sum, row) => sum + row.height, 0);
+      table.place(heading, below + (next?.height ?? 0) + (families === 1 ? afterLastLine : 0));
+    }
+    table.continuation = table.measure(rows.desa(`${desaTitle(group)} (lanjutan)`));
+    for (let index = 0; next; index++) {
+      const current = next;
+      const following = group.lines[index + 1];
+      next = following ? table.measure(rows.line(following)) : undefined;
+      table.place(current, next ? 0 : afterLastLine);
+    }
+    table.continuation = undefined;
+    table.place(subtotal, afterSubtotal);
+    if (kecamatanTotal) table.place(kecamatanTotal, afterKecamatan);
+  }
+  table.place(grandTotal, wordsHeight);
+  table.end();
+  w.y += 6;
+  w.paragraph(words, LEFT, CONTENT_WIDTH, { size: SMALL_SIZE, align: 'justify', after: 2 * SMALL_SIZE });
+}
+
+/** Every row of a KPM table laid out without output (the dry run's part after its sample). */
+function measureKpmRows(w: Writer, lampiran: Lampiran): number {
+  const rows = kpmRows(lampiran);
+  const table = new Table(w, kpmColumns(lampiran), KPM_TABLE_SIZE);
+  let measured = 0;
+  for (const group of lampiran.groups) {
+    if (group.kecamatanHeading) table.measure(rows.kecamatan(group.kecamatanHeading));
+    table.measure(rows.desa(group.heading));
+    table.measure(rows.total(`Jumlah ${group.heading}`, group.lines.length, group.members ?? 0));
+    for (const line of group.lines) {
+      table.measure(rows.line(line));
+      measured += 1;
+      if (measured % MEASURED_ROWS_PER_CACHE === 0) emptyLayoutCaches(w.pdf);
+    }
+  }
+  return measured;
+}
+
+const COMPONENT_SUMMARY_COLUMNS: readonly Column[] = [
+  { header: 'No', width: NO_WIDTH, align: 'right' },
+  { header: 'Komponen', width: CONTENT_WIDTH - NO_WIDTH - 80 - 2 * AMOUNT_WIDTH, align: 'left' },
+  { header: 'Jumlah KPM (keluarga)', width: 80, align: 'right' },
+  { header: 'Per KPM (Rp)', width: AMOUNT_WIDTH, align: 'right' },
+  { header: 'Jumlah (Rp)', width: AMOUNT_WIDTH, align: 'right' },
+];
+
+/** A KPM decree's summary per component, then the signature (as {@link roleSummary} for BKK). */
+function componentSummary(w: Writer, doc: DecreeDocument, signature: Block): void {
+  const { lampiran } = doc;
+  const table = new Table(w, COMPONENT_SUMMARY_COLUMNS, TABLE_SIZE);
+  const perFamily = new Map((lampiran.components ?? []).map((c) => [c.component, c.amount]));
+  const rows = (lampiran.byComponent ?? []).map((component, index) =>
+    table.measure({
+      cells: [
+        cell(0, 1, String(index + 1), 'right'),
+        cell(1, 2, `Bantuan ${component.label.toLowerCase()}`),
+        cell(2, 3, countText(component.count), 'right'),
+        cell(3, 4, formatRupiah(perFamily.get(component.component) ?? 0), 'right'),
+        cell(4, 5, formatRupiah(component.amount), 'right'),
+      ],
+    }),
+  );
+  const total = table.measure({
+    cells: [
+      cell(0, 2, 'JUMLAH', 'center', true),
+      cell(2, 3, countText(lampiran.recipientCount), 'right', true),
+      cell(
+        3,
+        4,
+        formatRupiah(lampiran.recipientCount ? lampiran.total / lampiran.recipientCount : 0),
+        'right',
+        true,
+      ),
+      cell(4, 5, formatRupiah(lampiran.total), 'right', true),
+    ],
+  });
+  w.setFont('bold', SMALL_SIZE);
+  const titleHeight = w.lineHeight() + 4;
+  const tableHeight = table.headerHeight + rows.reduce((sum, row) => sum + row.height, 0) + total.height;
+  const whole = titleHeight + tableHeight + SIGNATURE_GAP + signature.height;
+  w.ensureSpace(
+    whole <= CONTENT_BOTTOM - TOP ? whole : titleHeight + table.headerHeight + (rows[0]?.height ?? 0),
+  );
+  w.setFont('bold', SMALL_SIZE);
+  w.textAt('REKAPITULASI MENURUT KOMPONEN BANTUAN', LEFT, w.y);
+  w.y += titleHeight;
+  table.start(rows[0]?.height ?? total.height);
+  for (const row of rows) table.place(row);
+  table.place(total, SIGNATURE_GAP + signature.height);
+  table.end();
+  w.y += SIGNATURE_GAP;
+  signature.draw();
+}
+
 /** A writer with the decree's fonts, QR code and document info, its first page holding the decree itself. */
 async function decreeWriter(doc: DecreeDocument, createdAt: Date): Promise<Writer> {
   const [fonts, png] = await Promise.all([loadFonts(), qrPng(doc.verifyUrl)]);
@@ -858,8 +1084,13 @@ export async function renderDecreePdf(
 
   w.newPage();
   lampiranHeading(w, doc);
-  recipientTable(w, doc);
-  roleSummary(w, doc, signatureBlock(w, doc));
+  if (doc.lampiran.kind === 'KPM') {
+    kpmTable(w, doc);
+    componentSummary(w, doc, signatureBlock(w, doc));
+  } else {
+    recipientTable(w, doc);
+    roleSummary(w, doc, signatureBlock(w, doc));
+  }
 
   const pages = w.pages;
   const pdf = await w.finish();
@@ -897,7 +1128,16 @@ export async function dryRunDecreePdf(
   }
   w.newPage();
   lampiranHeading(w, doc);
-  recipientTable(w, { ...doc, lampiran: { ...doc.lampiran, groups: sampled } });
+  const sample = { ...doc, lampiran: { ...doc.lampiran, groups: sampled } };
+  if (doc.lampiran.kind === 'KPM') {
+    kpmTable(w, sample);
+    componentSummary(w, doc, signatureBlock(w, doc));
+    const rowsMeasured = measureKpmRows(w, doc.lampiran);
+    const pages = w.pages;
+    const bytes = await w.count();
+    return { pages, bytes, rowsMeasured };
+  }
+  recipientTable(w, sample);
   roleSummary(w, doc, signatureBlock(w, doc));
 
   // Every row laid out without output.

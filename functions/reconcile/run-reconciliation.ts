@@ -23,6 +23,7 @@ import {
   Ledger,
   type LedgerDecree,
   type ObservedPayment,
+  reconciledDecrees,
 } from '#shared/domain/reconciliation.ts';
 import { safeCell } from '#shared/domain/report.ts';
 import type { RoleCode } from '#shared/domain/roles.ts';
@@ -299,11 +300,12 @@ async function reconcile(
   return deps.runs.get(runId);
 }
 
-/** Every decree of every year since the programme's first (a handful per year). */
+/** Every BKK decree of every year since the programme's first (a handful per year). */
 async function allDecrees(deps: ReconcileDeps, now: Date): Promise<DecreeRecord[]> {
   const years = [];
   for (let year = deps.config.firstYear; year <= wibDate(now).year; year++) years.push(year);
-  return (await Promise.all(years.map((year) => deps.decrees.listByYear(year)))).flat();
+  // BKK decrees only: a KPM decree's families are paid, and reconciled, another way.
+  return reconciledDecrees((await Promise.all(years.map((year) => deps.decrees.listByYear(year)))).flat());
 }
 
 /**

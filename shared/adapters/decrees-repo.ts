@@ -18,7 +18,11 @@ export interface StoredPdf {
   readonly pages: number;
   readonly bytes: number;
   readonly total: number;
+  /** A BKK decree's recipients and Rupiah per role. */
   readonly byRole: DecreeRecord['byRole'];
+  /** A KPM decree's families and Rupiah per component, and their members (recorded instead of `byRole`). */
+  readonly byComponent?: DecreeRecord['byComponent'];
+  readonly memberCount?: number | undefined;
   readonly issuedAt: string;
 }
 
@@ -136,13 +140,15 @@ export class DecreesRepository {
 
   /** The item that marks a numbered decree ISSUED with what its stored PDF is. */
   issuedItem(decreeId: string, pdf: StoredPdf): TransactItem {
+    const kpm = pdf.byComponent !== undefined;
     return {
       Update: {
         TableName: this.tableName,
         Key: decreeKey(decreeId),
         UpdateExpression:
           'SET #status = :issued, pdfKey = :key, sha256 = :sha, pages = :pages, #bytes = :bytes, #total = :total, ' +
-          'byRole = :byRole, issuedAt = :at' +
+          (kpm ? 'byComponent = :byComponent, memberCount = :members' : 'byRole = :byRole') +
+          ', issuedAt = :at' +
           (pdf.versionId ? ', pdfVersionId = :version' : ''),
         ConditionExpression: '#status = :issuing',
         ExpressionAttributeNames: { '#status': 'status', '#bytes': 'bytes', '#total': 'total' },
@@ -154,7 +160,9 @@ export class DecreesRepository {
           ':pages': pdf.pages,
           ':bytes': pdf.bytes,
           ':total': pdf.total,
-          ':byRole': pdf.byRole ?? [],
+          ...(kpm
+            ? { ':byComponent': pdf.byComponent ?? [], ':members': pdf.memberCount ?? 0 }
+            : { ':byRole': pdf.byRole ?? [] }),
           ...(pdf.versionId ? { ':version': pdf.versionId } : {}),
           ':at': pdf.issuedAt,
         },

@@ -3,7 +3,7 @@ import { DECREE_STATUSES } from '../domain/decree.ts';
 import { RELATIONSHIPS } from '../domain/family/hubungan.ts';
 import { TAHAP_STATUSES } from '../domain/family/tahap.ts';
 import { VERVAL_RESULTS } from '../domain/family/verval.ts';
-import { PROPOSAL_STATUSES } from '../domain/proposal.ts';
+import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from '../domain/proposal.ts';
 import { ERROR_CODES } from '../errors.ts';
 import {
   AssignmentSchema,
@@ -377,6 +377,8 @@ export const ProposalDetailSchema = ProposalSummarySchema.extend({
   totals: z.object({
     months: z.number().int(),
     byRole: z.record(z.string(), RoleAmountSchema),
+    /** KPM: families × what each receives of every component of the tahap (`months` is 0 then). */
+    byComponent: z.record(z.string(), RoleAmountSchema).optional(),
     total: z.number().int(),
     ratesArePlaceholders: z.boolean(),
   }),
@@ -455,6 +457,8 @@ export const AuditAnswerSchema = z.object({
 
 export const DecreeSummarySchema = DecreeRecordSchema.pick({
   decreeId: true,
+  kind: true,
+  tahapId: true,
   number: true,
   status: true,
   proposalId: true,
@@ -469,11 +473,21 @@ export const DecreeSummarySchema = DecreeRecordSchema.pick({
   replacedBy: true,
   issuedAt: true,
   revokedAt: true,
-}).extend({ statusLabel: z.string(), regionName: z.string().optional(), periodLabel: z.string().optional() });
+}).extend({
+  statusLabel: z.string(),
+  regionName: z.string().optional(),
+  /** `Semester I Tahun 2026` for BKK, `Tahap 1 Tahun 2026` for KPM. */
+  periodLabel: z.string().optional(),
+  /** The decree's subject, as after `tentang` in its title. */
+  title: z.string(),
+});
 
 export const DecreeDetailSchema = DecreeSummarySchema.extend({
   verifyCode: z.string(),
   byRole: DecreeRecordSchema.shape.byRole,
+  /** KPM: families and Rupiah per component of the tahap, and the members of the families. */
+  byComponent: DecreeRecordSchema.shape.byComponent,
+  memberCount: z.number().int().optional(),
   pages: z.number().int().optional(),
   bytes: z.number().int().optional(),
   signer: DecreeRecordSchema.shape.signer,
@@ -494,11 +508,17 @@ export const VerificationSchema = z.object({
   status: z.enum(DECREE_STATUSES),
   statusLabel: z.string(),
   message: z.string(),
+  /** BKK: recipients of the special transfer; KPM: families of a tahap (`recipientCount` families). */
+  kind: z.enum(PROPOSAL_KINDS),
   number: z.string(),
   decreeDate: z.string(),
+  /** The decree's subject, as printed after `tentang`. */
+  title: z.string(),
   regionName: z.string().optional(),
   periodLabel: z.string().optional(),
   recipientCount: z.number().int(),
+  /** What the decree fixes in Rupiah, once issued. */
+  total: z.number().int().optional(),
   sha256: z.string().optional(),
   revokedAt: z.string().optional(),
   replacedBy: z.string().optional(),

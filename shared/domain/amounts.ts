@@ -31,3 +31,27 @@ export function totalsFor(
   }
   return { months, byRole, total };
 }
+
+export interface KpmTotals extends Totals {
+  readonly byComponent: Record<string, { readonly count: number; readonly amount: number }>;
+}
+
+/**
+ * What a KPM list costs for its tahap: every family receives each component's amount (the tahap's
+ * `components`, e.g. `{ TUNAI: 250000, PANGAN: 150000 }`), so families × amount per component, and
+ * the families under their one role (KPM). A tahap is not a number of months: `months` is 0.
+ */
+export function totalsForKpm(families: number, components: Readonly<Record<string, number>>): KpmTotals {
+  const byComponent: Record<string, { count: number; amount: number }> = {};
+  let total = 0;
+  for (const [component, amount] of Object.entries(components)) {
+    byComponent[component] = { count: families, amount: families * amount };
+    total += families * amount;
+  }
+  return {
+    months: 0,
+    byRole: families > 0 ? { KPM: { count: families, amount: total } } : {},
+    byComponent,
+    total,
+  };
+}

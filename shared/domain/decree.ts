@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { monthsIn } from './amounts.ts';
 import { MONTHS, periodLabel } from './period.ts';
+import type { ProposalKind } from './proposal.ts';
 import { ROLES, type RoleCode, roleLabel } from './roles.ts';
 import { isKelurahan, regionName } from './wilayah.ts';
 
@@ -165,6 +166,8 @@ export interface DecreeRecipient {
   readonly desaCode?: string | undefined;
   readonly desa?: string | undefined;
   readonly rt?: string | undefined;
+  /** KPM: the family the penerima receives for (its No KK and how many members it has). */
+  readonly family?: { readonly noKk: string; readonly members: number } | undefined;
 }
 
 export interface DecreeLine {
@@ -174,7 +177,12 @@ export interface DecreeLine {
   readonly nikMasked: string;
   /** Role as written in decrees (`Ketua RT 003`, `Damang Kepala Adat`). */
   readonly peran: string;
+  /** What the line receives: a BKK recipient's amount, a KPM family's components together. */
   readonly amount: number;
+  /** KPM: the family's No KK, masked as the NIK is. */
+  readonly noKkMasked?: string;
+  /** KPM: how many members the family has. */
+  readonly members?: number;
 }
 
 export interface DecreeGroup {
@@ -185,15 +193,49 @@ export interface DecreeGroup {
   readonly heading: string;
   readonly lines: readonly DecreeLine[];
   readonly subtotal: number;
+  /** KPM: the members of the group's families. */
+  readonly members?: number;
+  /** KPM: the kecamatan's own heading, on its first desa (`Kecamatan Selat`). */
+  readonly kecamatanHeading?: string;
+  /** KPM: the kecamatan's totals, on its last desa. */
+  readonly kecamatanTotal?: KpmTotals;
+}
+
+/** Families, their members and what they receive, over a desa, a kecamatan or the whole decree. */
+export interface KpmTotals {
+  readonly families: number;
+  readonly members: number;
+  readonly amount: number;
+}
+
+/** One component of a tahap as a KPM decree prints it: what every family receives of it. */
+export interface ComponentAmount {
+  readonly component: string;
+  /** The column's header and the diktum's words: `Tunai`, `Pangan`. */
+  readonly label: string;
+  readonly amount: number;
 }
 
 export interface Lampiran {
+  /** BKK when absent. */
+  readonly kind?: ProposalKind;
   readonly groups: readonly DecreeGroup[];
   readonly recipientCount: number;
   readonly total: number;
   readonly totalInWords: string;
-  /** Per role, in `ROLE_CODES` order: the summary table of the diktum. */
+  /** Per role, in `ROLE_CODES` order: the summary table of the diktum (empty for KPM). */
   readonly byRole: readonly { readonly peran: string; readonly count: number; readonly amount: number }[];
+  /** KPM: the tahap's components, in the tahap's order, with what each family receives. */
+  readonly components?: readonly ComponentAmount[];
+  /** KPM: per component, the families and the Rupiah (the summary table, and the decree record). */
+  readonly byComponent?: readonly {
+    readonly component: string;
+    readonly label: string;
+    readonly count: number;
+    readonly amount: number;
+  }[];
+  /** KPM: the members of every listed family together. */
+  readonly memberCount?: number;
 }
 
 /** How much of a NIK the decree shows: the first `head` and last `tail` digits (6 and 4 by default). */
@@ -304,6 +346,168 @@ export function buildLampiran(
   };
 }
 
+// --- The KPM lampiran ----------------------------------------------------------------------------
+
+/** The components a KPM decree prints, in this order (the tahap's own: `shared/domain/family/tahap.ts`). */
+const COMPONENT_ORDER = ['TUNAI', 'PANGAN'];
+
+/** `TUNAI` → `Tunai`: a component as a column header and in the diktum. */
+export const componentLabel = (component: string): string =>
+  component.charAt(0).toUpperCase() + component.slice(1).toLowerCase();
+
+/**
+ * A tahap's components as a KPM decree fixes them: `{ TUNAI: 250000, PANGAN: 150000 }` → one entry
+ * per component, in the tahap's order, with what every family receives of it.
+ */
+export function componentAmounts(components: Readonly<Record<string, number>>): ComponentAmount[] {
+  const rank = (component: string) => {
+    const index = COMPONENT_ORDER.indexOf(component);
+    return index < 0 ? COMPONENT_ORDER.length : index;
+  };
+  return Object.entries(components)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([component, amount]) => ({ component, label: componentLabel(component), amount }));
+}
+
+/** What one family receives of every component together. */
+export const perFamily = (components: readonly ComponentAmount[]): number =>
+  components.reduce((sum, component) => sum + component.amount, 0);
+
+/**
+ * A KPM decree's lampiran: the families by kecamatan (official name), then desa/kelurahan by name,
+ * then the penerima's name; a heading per kecamatan and per desa, a subtotal per desa and per
+ * kecamatan (families, members, Rupiah), and the grand total. Every family receives each component's
+ * amount; NIK and No KK are masked alike. The recipients are sorted in place (the caller's array,
+ * which it drops afterwards), so no second copy of the list is made.
+ */
+export function buildKpmLampiran(
+  recipients: DecreeRecipient[],
+  components: readonly ComponentAmount[],
+  mask: NikMask,
+): Lampiran {
+  recipients.sort(
+    (a, b) =>
+      collate(a.kecamatan, b.kecamatan) ||
+      a.kecamatanCode.localeCompare(b.kecamatanCode) ||
+      collate(a.desa ?? '', b.desa ?? '') ||
+      (a.desaCode ?? '').localeCompare(b.desaCode ?? '') ||
+      collate(a.nama, b.nama) ||
+      (a.family?.noKk ?? '').localeCompare(b.family?.noKk ?? '') ||
+      a.nik.localeCompare(b.nik),
+  );
+  const amount = perFamily(components);
+  type Group = {
+    -readonly [K in keyof DecreeGroup]: DecreeGroup[K];
+  } & { key: string; lines: DecreeLine[]; members: number };
+  const groups: Group[] = [];
+  let kecamatan: { code: string; families: number; members: number; amount: number } | undefined;
+  let members = 0;
+  const closeKecamatan = () => {
+    const last = groups.at(-1);
+    if (last && kecamatan) {
+      last.kecamatanTotal = {
+        families: kecamatan.families,
+        members: kecamatan.members,
+        amount: kecamatan.amount,
+      };
+    }
+  };
+  for (const [index, recipient] of recipients.entries()) {
+    const key = `${recipient.kecamatanCode}|${recipient.desaCode ?? ''}`;
+    let group = groups.at(-1);
+    if (group?.key !== key) {
+      const newKecamatan = kecamatan?.code !== recipient.kecamatanCode;
+      if (newKecamatan) {
+        closeKecamatan();
+        kecamatan = { code: recipient.kecamatanCode, families: 0, members: 0, amount: 0 };
+      }
+      const place = `${recipient.desaCode && isKelurahan(recipient.desaCode) ? 'Kelurahan' : 'Desa'} ${recipient.desa ?? ''}`;
+      group = {
+        kecamatan: recipient.kecamatan,
+        desa: recipient.desa,
+        heading: place,
+        key,
+        lines: [],
+        subtotal: 0,
+        members: 0,
+        ...(newKecamatan ? { kecamatanHeading: `Kecamatan ${recipient.kecamatan}` } : {}),
+      };
+      groups.push(group);
+    }
+    const familyMembers = recipient.family?.members ?? 0;
+    group.lines.push({
+      no: index + 1,
+      nama: recipient.nama,
+      nikMasked: maskNikFor(recipient.nik, mask),
+      peran: recipient.peran,
+      amount,
+      noKkMasked: maskNikFor(recipient.family?.noKk ?? '', mask),
+      members: familyMembers,
+    });
+    group.subtotal += amount;
+    group.members += familyMembers;
+    members += familyMembers;
+    if (kecamatan) {
+      kecamatan.families += 1;
+      kecamatan.members += familyMembers;
+      kecamatan.amount += amount;
+    }
+  }
+  closeKecamatan();
+  const total = amount * recipients.length;
+  return {
+    kind: 'KPM',
+    groups: groups.map(({ key: _key, ...group }) => group),
+    recipientCount: recipients.length,
+    total,
+    totalInWords: rupiahInWords(total),
+    byRole: [],
+    components,
+    byComponent: components.map((component) => ({
+      component: component.component,
+      label: component.label,
+      count: recipients.length,
+      amount: component.amount * recipients.length,
+    })),
+    memberCount: members,
+  };
+}
+
+/** `2026-1` → `{ year: 2026, number: 1 }`; undefined for anything else. */
+export function tahapOfId(tahapId: string): { year: number; number: number } | undefined {
+  const match = /^(\d{4})-(\d{1,2})$/.exec(tahapId);
+  return match ? { year: Number(match[1]), number: Number(match[2]) } : undefined;
+}
+
+/** `2026-1` → `Tahap 1 Tahun 2026` (as `tahapLabel` words a tahap). */
+export const tahapIdLabel = (tahapId: string): string | undefined => {
+  const tahap = tahapOfId(tahapId);
+  return tahap ? `Tahap ${tahap.number} Tahun ${tahap.year}` : undefined;
+};
+
+/**
+ * A decree's subject (after `tentang`), as its title and the public verification page say it:
+ * `Penerima Bantuan Keuangan Khusus … di Kabupaten Kapuas Semester I Tahun 2026`, or
+ * `Penetapan Keluarga Penerima Manfaat Kartu Huma Betang Sejahtera Tahap 1 Tahun 2026 di Kabupaten Kapuas`.
+ */
+export function decreeSubject(kind: ProposalKind, region: string, period: string): string {
+  const place = regionName(region) ?? region;
+  if (kind === 'KPM') {
+    return (
+      `Penetapan Keluarga Penerima Manfaat Kartu Huma Betang Sejahtera ${tahapIdLabel(period) ?? period} ` +
+      `di ${place}`
+    );
+  }
+  return (
+    'Penerima Bantuan Keuangan Khusus bagi Unsur Pendukung Program Kartu Huma Betang Sejahtera ' +
+    `di ${place} ${periodLabel(period) ?? period}`
+  );
+}
+
+/** The period in words, per kind: `Semester I Tahun 2026`, `Tahap 1 Tahun 2026`. */
+export const decreePeriodLabel = (kind: ProposalKind, period: string): string | undefined =>
+  kind === 'KPM' ? tahapIdLabel(period) : periodLabel(period);
+
 // --- The document ----------------------------------------------------------------------------------
 
 /** Who signs and where: configuration (`shared/config/decree.ts`). */
@@ -317,10 +521,45 @@ export interface DecreeSettings {
   readonly nikMask: NikMask;
   readonly menimbang: readonly string[];
   readonly mengingat: readonly string[];
+  /** A KPM decree's considerations and legal bases ({@link DEFAULT_KPM_MENIMBANG} when absent). */
+  readonly kpmMenimbang?: readonly string[];
+  readonly kpmMengingat?: readonly string[];
 }
+
+/**
+ * A KPM decree's considerations (menimbang), adapted from the BKK decree's: a DRAFT for the Biro
+ * Hukum to confirm, printed as given (configuration may replace it: `DecreeSettings.kpmMenimbang`).
+ */
+export const DEFAULT_KPM_MENIMBANG: readonly string[] = [
+  'bahwa dalam rangka menanggulangi kemiskinan dan meningkatkan kesejahteraan keluarga miskin dan rentan ' +
+    'miskin di Kalimantan Tengah secara tepat sasaran, terintegrasi, akuntabel dan berkelanjutan, Pemerintah ' +
+    'Provinsi Kalimantan Tengah melaksanakan Program Kartu Huma Betang Sejahtera berupa bantuan bagi keluarga ' +
+    'penerima manfaat;',
+  'bahwa keluarga penerima manfaat telah ditentukan dari Data Tunggal Sosial dan Ekonomi Nasional, ' +
+    'diverifikasi dan divalidasi di lapangan, dan usulan pemerintah kabupaten/kota telah diverifikasi oleh ' +
+    'perangkat daerah terkait;',
+  'bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan ' +
+    'Keputusan Gubernur tentang Penetapan Keluarga Penerima Manfaat Kartu Huma Betang Sejahtera;',
+];
+
+/** A KPM decree's legal bases (mengingat): the BKK decree's, with the laws on the poor and on DTSEN. DRAFT. */
+export const DEFAULT_KPM_MENGINGAT: readonly string[] = [
+  'Undang-Undang Nomor 21 Tahun 1958 tentang Penetapan Undang-Undang Darurat Nomor 10 Tahun 1957 tentang ' +
+    'Pembentukan Daerah Swatantra Tingkat I Kalimantan Tengah dan Perubahan Undang-Undang Nomor 25 Tahun ' +
+    '1956 tentang Pembentukan Daerah-Daerah Swatantra Tingkat I Kalimantan Barat, Kalimantan Selatan dan ' +
+    'Kalimantan Timur sebagai Undang-Undang;',
+  'Undang-Undang Nomor 13 Tahun 2011 tentang Penanganan Fakir Miskin;',
+  'Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah sebagaimana telah beberapa kali diubah, ' +
+    'terakhir dengan Undang-Undang Nomor 6 Tahun 2023;',
+  'Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi;',
+  'Peraturan Pemerintah Nomor 12 Tahun 2019 tentang Pengelolaan Keuangan Daerah;',
+  'Instruksi Presiden Nomor 4 Tahun 2025 tentang Data Tunggal Sosial dan Ekonomi Nasional;',
+];
 
 /** The facts of one decree (the stored record) that its text is made of. */
 export interface DecreeFacts {
+  /** BKK when absent. */
+  readonly kind?: ProposalKind;
   readonly number: string;
   readonly region: string;
   readonly period: string;
@@ -375,6 +614,7 @@ export function decreeDocument(
   lampiran: Lampiran,
   settings: DecreeSettings,
 ): DecreeDocument {
+  if ((facts.kind ?? 'BKK') === 'KPM') return kpmDecreeDocument(facts, lampiran, settings);
   const region = regionName(facts.region) ?? facts.region;
   const period = periodLabel(facts.period) ?? facts.period;
   const subject =
@@ -442,6 +682,104 @@ export function decreeDocument(
       `TANGGAL ${dateText.toUpperCase()}`,
     ],
     lampiranTitle: `DAFTAR ${subject}`,
+    lampiran,
+  };
+}
+
+/** The diktum's closing items: the decree it replaces, if any, then when it takes effect. */
+function closingDiktum(facts: DecreeFacts, first: number): { label: string; text: string }[] {
+  const labels = ['KESATU', 'KEDUA', 'KETIGA', 'KEEMPAT', 'KELIMA', 'KEENAM', 'KETUJUH'];
+  const items = [
+    ...(facts.replaces
+      ? [
+          `Keputusan ini menggantikan Keputusan Gubernur Kalimantan Tengah Nomor ${facts.replaces.number} ` +
+            `yang telah dicabut pada tanggal ${formatDateId(facts.replaces.revokedOn)}.`,
+        ]
+      : []),
+    'Keputusan ini mulai berlaku pada tanggal ditetapkan.',
+  ];
+  return items.map((text, index) => ({ label: labels[first + index] ?? `${first + index + 1}`, text }));
+}
+
+/** `a, b dan c`: a list as a sentence says it. */
+const sentenceList = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} dan ${items.at(-1)}`;
+
+/** How each component reaches the family, for the diktum. */
+const CHANNEL: Readonly<Record<string, string>> = {
+  TUNAI:
+    'bantuan tunai disalurkan melalui rekening penerima pada PT Bank Pembangunan Daerah Kalimantan Tengah',
+  PANGAN: 'bantuan pangan disalurkan melalui Perum BULOG',
+};
+
+/**
+ * A KPM decree's wording: "Penetapan Keluarga Penerima Manfaat Kartu Huma Betang Sejahtera Tahap N
+ * Tahun YYYY di Kabupaten X", the families counted in the diktum, what every family receives of
+ * each component, the total, how each component is paid, and the lampiran by kecamatan and desa.
+ */
+function kpmDecreeDocument(facts: DecreeFacts, lampiran: Lampiran, settings: DecreeSettings): DecreeDocument {
+  const region = regionName(facts.region) ?? facts.region;
+  const tahap = tahapIdLabel(facts.period) ?? facts.period;
+  const subject = decreeSubject('KPM', facts.region, facts.period).toUpperCase();
+  const dateText = formatDateId(facts.decreeDate);
+  const components = lampiran.components ?? [];
+  const families = lampiran.recipientCount;
+  const each = components.map(
+    (component) =>
+      `bantuan ${component.label.toLowerCase()} sebesar ${formatRupiah(component.amount)} ` +
+      `(${rupiahInWords(component.amount)})`,
+  );
+  const channels = components.map(
+    (component) =>
+      CHANNEL[component.component] ?? `bantuan ${component.label.toLowerCase()} disalurkan sesuai ketentuan`,
+  );
+  const diktum = [
+    {
+      label: 'KESATU',
+      text:
+        `Menetapkan ${families.toLocaleString('id-ID')} (${terbilang(families)}) Keluarga Penerima Manfaat ` +
+        `Program Kartu Huma Betang Sejahtera ${tahap} di ${region}, sebagaimana tercantum dalam Lampiran yang ` +
+        'merupakan bagian tidak terpisahkan dari Keputusan ini.',
+    },
+    {
+      label: 'KEDUA',
+      text:
+        'Setiap Keluarga Penerima Manfaat sebagaimana dimaksud dalam Diktum KESATU menerima ' +
+        `${sentenceList(each)} untuk ${tahap}, yang diterima oleh penerima yang namanya tercantum dalam ` +
+        `Lampiran, dengan jumlah keseluruhan sebesar ${formatRupiah(lampiran.total)} (${lampiran.totalInWords}).`,
+    },
+    {
+      label: 'KETIGA',
+      text:
+        `Bantuan sebagaimana dimaksud dalam Diktum KEDUA: ${sentenceList(channels)}; dan dibebankan pada ` +
+        'Anggaran Pendapatan dan Belanja Daerah Provinsi Kalimantan Tengah.',
+    },
+    ...closingDiktum(facts, 3),
+  ];
+  return {
+    heading: ['GUBERNUR KALIMANTAN TENGAH'],
+    number: facts.number,
+    titleLines: ['KEPUTUSAN GUBERNUR KALIMANTAN TENGAH', `NOMOR ${facts.number}`],
+    subject,
+    menetapkan: `KEPUTUSAN GUBERNUR TENTANG ${subject}.`,
+    menimbang: settings.kpmMenimbang ?? DEFAULT_KPM_MENIMBANG,
+    mengingat: settings.kpmMengingat ?? DEFAULT_KPM_MENGINGAT,
+    diktum,
+    place: settings.place,
+    dateText,
+    signerTitle: settings.signerTitle,
+    signerName: settings.signerName,
+    verifyCode: facts.verifyCode,
+    verifyUrl: verifyUrlFor(settings.verifyBaseUrl, facts.verifyCode),
+    lampiranHeading: [
+      'LAMPIRAN',
+      'KEPUTUSAN GUBERNUR KALIMANTAN TENGAH',
+      `NOMOR ${facts.number}`,
+      `TANGGAL ${dateText.toUpperCase()}`,
+    ],
+    lampiranTitle:
+      `DAFTAR KELUARGA PENERIMA MANFAAT KARTU HUMA BETANG SEJAHTERA ${tahap.toUpperCase()} ` +
+      `DI ${region.toUpperCase()}`,
     lampiran,
   };
 }
@@ -552,5 +890,32 @@ export function recipientProblem(recipient: DecreeRecipient): string | undefined
   if (!(recipient.peran in ROLES)) return `peran "${recipient.peran}" tidak dikenal`;
   if (!recipient.kecamatanCode.trim() || !recipient.kecamatan.trim()) return 'kecamatan kosong';
   if (recipient.desa !== undefined && !recipient.desa.trim()) return 'desa/kelurahan kosong';
+  return undefined;
+}
+
+/** A tahap's components as a KPM decree fixes them: at least one, each whole positive Rupiah. */
+export function componentProblems(components: readonly ComponentAmount[]): PreflightProblem[] {
+  if (components.length === 0) {
+    return [{ code: 'RATES_INVALID', message: 'Tahap: tidak ada komponen bantuan untuk ditetapkan.' }];
+  }
+  return components
+    .filter(({ amount }) => !Number.isSafeInteger(amount) || amount <= 0)
+    .map(({ component, amount }) => ({
+      code: 'RATES_INVALID',
+      message: `Tahap: besaran komponen ${component} tidak sah (${amount}).`,
+    }));
+}
+
+/** One family of an approved KPM list as the lampiran needs it; undefined when it can be printed. */
+export function kpmRecipientProblem(recipient: DecreeRecipient): string | undefined {
+  if (!/^\d{16}$/.test(recipient.nik)) return 'NIK penerima bukan 16 digit';
+  if (!recipient.nama.trim()) return 'nama penerima kosong';
+  if (recipient.peran !== 'KPM') return `peran "${recipient.peran}" bukan KPM`;
+  if (!recipient.family) return 'data keluarga tidak ada';
+  if (!/^\d{16}$/.test(recipient.family.noKk)) return 'No KK bukan 16 digit';
+  if (!Number.isInteger(recipient.family.members) || recipient.family.members < 1)
+    return 'anggota keluarga kosong';
+  if (!recipient.kecamatanCode.trim() || !recipient.kecamatan.trim()) return 'kecamatan kosong';
+  if (!recipient.desaCode?.trim() || !recipient.desa?.trim()) return 'desa/kelurahan kosong';
   return undefined;
 }

@@ -43,6 +43,15 @@ export const FINDING_LABEL: Record<FindingKind, string> = {
   PAID_UNDER_REVOKED: 'Dibayar berdasarkan SK yang telah dicabut',
 };
 
+/**
+ * The decrees the BKK reconciliation reads: BKK ones only. A KPM decree (issue #14) fixes families,
+ * whose payments (tunai by the bank, pangan by BULOG) are reconciled on their own (the next issue):
+ * its families are neither expected in the bank's BKK report nor a reason to flag a payment.
+ */
+export const reconciledDecrees = <T extends { readonly kind?: string | undefined }>(
+  decrees: readonly T[],
+): T[] => decrees.filter((decree) => (decree.kind ?? 'BKK') === 'BKK');
+
 export interface LedgerDecree {
   readonly decreeId: string;
   readonly number: string;

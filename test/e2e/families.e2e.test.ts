@@ -1,0 +1,503 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAnswerTo } from '#shared/contract/client.ts';
+import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+
+/**
+ * The family programme end to end through the local stack's HTTP API (issue #14), as its people
+ * drive it: two kabupaten upload their DTSEN extracts (families and members files: presigned PUT,
+ * the real import on the S3 trigger, the cross-check on the families queue), Dinsos uploads a PKH
+ * list by NIK and a BPNT list by No KK, the province creates the tahap and runs eligibility (a
+ * family excluded for each reason), relawan download their desa's sheets and upload the results,
+ * the operators compose their KPM lists, submit them; the automatic checks, both agencies' sign-offs
+ * and the approval follow, and the decree worker issues each kabupaten's SK Gubernur, whose PDF
+ * lists the families by kecamatan and desa with masked numbers. A listed family's history then names
+ * its proposal and decree.
+ *
+ * The steps share one stack and build on each other, in order.
+ */
+let stack: LocalStack;
+
+const KAPUAS = '62.03';
+const KOTIM = '62.02';
+const VERSION = '2026-09-30';
+const TAHAP = '2026-1';
+/** Kapuas, kecamatan Selat, desa Murung Keramat; Kotawaringin Timur, kecamatan and desa alike from the data. */
+const K_PLACE = { kec: '62.03.01', kecName: 'Selat', desa: '62.03.01.1006', desaName: 'Murung Keramat' };
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    quiet: true,
+    s3Events: { pollIntervalMs: 50 },
+    checks: { waitTimeSeconds: 1 },
+    families: { waitTimeSeconds: 1 },
+    decree: { waitTimeSeconds: 1 },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+// ─── People ───────────────────────────────────────────────────────────────────────────────────────
+
+const token = (claims: LocalClaims) => signLocalToken(claims);
+const operator = (region: string) =>
+  token({ sub: `op-${region}`, name: `Operator ${region}`, groups: ['operator'], region });
+const relawan = (region: string) =>
+  token({ sub: `relawan-${region}`, name: `Relawan ${region}`, groups: ['relawan'], region });
+const admin = () => token({ sub: 'admin-khbs', name: 'Admin KHBS', groups: ['admin'] });
+const verifier = (opd: string) =>
+  token({ sub: `ver-${opd.toLowerCase()}`, name: `Verifikator ${opd}`, groups: ['verifier'], opd });
+const approver = () => token({ sub: 'sekda-1', name: 'Sekretaris Daerah', groups: ['approver'] });
+
+// ─── HTTP ─────────────────────────────────────────────────────────────────────────────────────────
+
+interface Reply<T> {
+  readonly status: number;
+  readonly body: T;
+}
+
+async function call<T = Record<string, unknown>>(
+  path: string,
+  bearer: string,
+  init: { method?: 'GET' | 'POST'; body?: unknown } = {},
+): Promise<Reply<T>> {
+  const method = init.method ?? 'GET';
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      'content-type': 'application/json',
+      ...(method === 'POST' ? { 'idempotency-key': crypto.randomUUID() } : {}),
+    },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  const text = await response.text();
+  const body: unknown = text ? JSON.parse(text) : {};
+  checkAnswerTo(method, path, response.status, body);
+  return { status: response.status, body: body as T };
+}
+const post = <T = Record<string, unknown>>(path: string, bearer: string, body: unknown) =>
+  call<T>(path, bearer, { method: 'POST', body });
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${ms / 1000} s: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+interface ImportView {
+  status: string;
+  counts?: { rows: number; accepted: number; rejected: number; warnings: number };
+  problems?: { row: number; code: string }[];
+}
+
+/** Asks for the URL, PUTs the file, waits until its import is over. */
+async function importFile(
+  bearer: string,
+  create: string,
+  body: unknown,
+  file: string,
+  status: (id: string) => string,
+) {
+  const asked = await post<{ importId: string; uploadUrl: string }>(create, bearer, body);
+  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+  const put = await fetch(asked.body.uploadUrl, { method: 'PUT', body: file });
+  expect(put.ok).toBe(true);
+  return until(
+    `import ${asked.body.importId}`,
+    async () => (await call<ImportView>(status(asked.body.importId), bearer)).body,
+    (view) => !['AWAITING_FILE', 'PROCESSING'].includes(view.status),
+  );
+}
+
+// ─── The extracts ─────────────────────────────────────────────────────────────────────────────────
+
+/** A 16-digit number of a kabupaten's shape: region, kecamatan 01, a date, a serial. */
+const number16 = (region: string, date: string, serial: number) =>
+  `${region.replace('.', '')}01${date}${String(serial).padStart(4, '0')}`;
+const kk = (region: string, serial: number) => number16(region, '010120', serial);
+const nik = (region: string, serial: number) => number16(region, '150885', serial);
+/** A member born in 2012: a child on the verval date. */
+const childNik = (region: string, serial: number) => number16(region, '010612', serial);
+
+interface Member {
+  readonly nik: string;
+  readonly nama: string;
+  readonly lahir: string;
+  readonly hubungan: string;
+}
+interface Family {
+  readonly noKk: string;
+  readonly desil: number;
+  readonly head: string;
+  readonly members: readonly Member[];
+}
+
+const head = (region: string, serial: number, nama: string): Member => ({
+  nik: nik(region, serial),
+  nama,
+  lahir: '15-08-1985',
+  hubungan: 'Kepala Keluarga',
+});
+
+/** Kapuas: three families that pass, and one excluded for each reason. */
+const KAPUAS_FAMILIES: Family[] = [
+  { noKk: kk(KAPUAS, 1), desil: 1, head: 'Adi', members: [head(KAPUAS, 10, 'Adi Saputra')] },
+  {
+    noKk: kk(KAPUAS, 2),
+    desil: 2,
+    head: 'Bahrun',
+    members: [
+      head(KAPUAS, 20, 'Bahrun Hadi'),
+      { nik: number16(KAPUAS, '550388', 21), nama: 'Siti Aminah', lahir: '15-03-1988', hubungan: 'Istri' },
+    ],
+  },
+  { noKk: kk(KAPUAS, 3), desil: 3, head: 'Candra', members: [head(KAPUAS, 30, 'Candra Wijaya')] },
+  // Excluded: desil 7.
+  { noKk: kk(KAPUAS, 4), desil: 7, head: 'Dodi', members: [head(KAPUAS, 40, 'Dodi Rahman')] },
+  // Excluded: its head is on the PKH list (by NIK).
+  { noKk: kk(KAPUAS, 5), desil: 2, head: 'Eko', members: [head(KAPUAS, 50, 'Eko Prasetyo')] },
+  // Excluded: on the BPNT list (by No KK).
+  { noKk: kk(KAPUAS, 6), desil: 2, head: 'Fajar', members: [head(KAPUAS, 60, 'Fajar Nugroho')] },
+  // Excluded: a member's NIK has an impossible birth date (month 13).
+  {
+    noKk: kk(KAPUAS, 7),
+    desil: 2,
+    head: 'Gani',
+    members: [
+      head(KAPUAS, 70, 'Gani Saleh'),
+      { nik: number16(KAPUAS, '011399', 71), nama: 'Rudi Saleh', lahir: '01-01-2000', hubungan: 'Anak' },
+    ],
+  },
+  // Excluded, both: a child listed in two families; the visit settles the first, the second waits.
+  {
+    noKk: kk(KAPUAS, 8),
+    desil: 2,
+    head: 'Hasan',
+    members: [
+      head(KAPUAS, 80, 'Hasan Basri'),
+      { nik: childNik(KAPUAS, 99), nama: 'Nur Aini', lahir: '01-06-2012', hubungan: 'Anak' },
+    ],
+  },
+  {
+    noKk: kk(KAPUAS, 9),
+    desil: 2,
+    head: 'Imam',
+    members: [
+      head(KAPUAS, 90, 'Imam Syafii'),
+      { nik: childNik(KAPUAS, 99), nama: 'Nur Aini', lahir: '01-06-2012', hubungan: 'Anak' },
+    ],
+  },
+  // Excluded, here and in Kotawaringin Timur: the same No KK in both extracts.
+  { noKk: kk(KAPUAS, 10), desil: 2, head: 'Joko', members: [head(KAPUAS, 100, 'Joko Susilo')] },
+  // Excluded: no head in the members file.
+  {
+    noKk: kk(KAPUAS, 11),
+    desil: 2,
+    head: 'Kartini',
+    members: [
+      { nik: number16(KAPUAS, '550390', 110), nama: 'Kartini Dewi', lahir: '15-03-1990', hubungan: 'Istri' },
+    ],
+  },
+];
+
+const KOTIM_FAMILIES: Family[] = [
+  { noKk: kk(KOTIM, 1), desil: 1, head: 'Lukman', members: [head(KOTIM, 10, 'Lukman Hakim')] },
+  { noKk: kk(KAPUAS, 10), desil: 2, head: 'Joko', members: [head(KOTIM, 20, 'Joko Susilo')] },
+];
+
+function familiesCsv(region: string, name: string, place: typeof K_PLACE, families: readonly Family[]) {
+  const lines = [
+    'No KK|Kode Kabupaten|Kabupaten|Kode Kecamatan|Kecamatan|Kode Desa|Desa|Nama Kepala Keluarga|Desil Nasional',
+  ];
+  for (const family of families) {
+    lines.push(
+      [
+        family.noKk,
+        region,
+        name,
+        place.kec,
+        place.kecName,
+        place.desa,
+        place.desaName,
+        family.head,
+        family.desil,
+      ].join('|'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function membersCsv(families: readonly Family[]) {
+  const lines = ['No KK|NIK|Nama|Tanggal Lahir|Jenis Kelamin|Hubungan Keluarga'];
+  for (const family of families) {
+    for (const member of family.members) {
+      const sex = member.hubungan === 'Istri' || member.nama === 'Nur Aini' ? 'P' : 'L';
+      lines.push([family.noKk, member.nik, member.nama, member.lahir, sex, member.hubungan].join('|'));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+let kotimPlace: typeof K_PLACE;
+
+// ─── The steps ────────────────────────────────────────────────────────────────────────────────────
+
+describe('the family programme, from DTSEN extracts to a decree per kabupaten', () => {
+  it('1. two kabupaten import their extracts; each snapshot is cross-checked and READY', async () => {
+    const wilayah = (await import('#shared/domain/wilayah.ts')) as typeof import('#shared/domain/wilayah.ts');
+    const kec = wilayah.kecamatanList(KOTIM)[0];
+    const desa = kec ? wilayah.desaList(kec.code)[0] : undefined;
+    if (!kec || !desa) throw new Error('no Kotawaringin Timur place');
+    kotimPlace = { kec: kec.code, kecName: kec.name, desa: desa.code, desaName: desa.name };
+
+    for (const [region, name, place, families] of [
+      [KAPUAS, 'Kapuas', K_PLACE, KAPUAS_FAMILIES],
+      [KOTIM, 'Kotawaringin Timur', kotimPlace, KOTIM_FAMILIES],
+    ] as const) {
+      const bearer = await operator(region);
+      for (const [kind, file] of [
+        ['DTSEN_KELUARGA', familiesCsv(region, name, place, families)],
+        ['DTSEN_ANGGOTA', membersCsv(families)],
+      ] as const) {
+        const view = await importFile(
+          bearer,
+          '/imports',
+          { kind, filename: `${kind.toLowerCase()}-${region}.csv`, versionDate: VERSION, region },
+          file,
+          (id) => `/imports/${id}`,
+        );
+        expect(view.status, JSON.stringify(view)).toBe('COMPLETED');
+      }
+      await until(
+        `snapshot ${region}`,
+        async () => (await call<{ status: string }>(`/snapshots/${region}/${VERSION}`, bearer)).body,
+        (snapshot) => snapshot.status === 'READY',
+      );
+    }
+  });
+
+  it('2. Dinsos uploads a PKH list (by NIK) and a BPNT list (by No KK)', async () => {
+    const dinsos = await admin();
+    for (const [programme, file] of [
+      ['PKH', `program;nik;nama\nPKH;${nik(KAPUAS, 50)};Eko Prasetyo\n`],
+      ['BPNT', `program;no_kk;nama\nBPNT;${kk(KAPUAS, 6)};Fajar Nugroho\n`],
+    ] as const) {
+      const view = await importFile(
+        dinsos,
+        '/imports',
+        { kind: 'PENGECUALIAN', filename: `${programme}.csv`, programme, source: 'Kemensos', asOf: VERSION },
+        file,
+        (id) => `/imports/${id}`,
+      );
+      expect(view.status, JSON.stringify(view)).toBe('COMPLETED');
+    }
+  });
+
+  it('3. the province creates the tahap and runs eligibility: every reason, per kabupaten', async () => {
+    const bearer = await admin();
+    const created = await post('/tahap', bearer, {
+      year: 2026,
+      number: 1,
+      components: { TUNAI: 250_000, PANGAN: 150_000 },
+      desil: { min: 1, max: 5 },
+      snapshots: { [KAPUAS]: VERSION, [KOTIM]: VERSION },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await post(`/tahap/${TAHAP}/eligibility`, bearer, {})).status).toBe(202);
+    await until(
+      'eligibility',
+      async () => (await call<{ eligibility?: { status: string } }>(`/tahap/${TAHAP}`, bearer)).body,
+      (tahap) => tahap.eligibility?.status === 'COMPLETED',
+    );
+    const summary = await call<{
+      items: {
+        region: string;
+        counts: { families: number; eligible: number; byReason: Record<string, number> };
+      }[];
+    }>(`/tahap/${TAHAP}/summary`, bearer);
+    const kapuas = summary.body.items.find((item) => item.region === KAPUAS);
+    expect(kapuas?.counts).toMatchObject({
+      families: 11,
+      eligible: 3,
+      byReason: {
+        DESIL_DI_LUAR_RENTANG: 1,
+        DAFTAR_PENGECUALIAN: 2,
+        NIK_TIDAK_SAH: 1,
+        ANGGOTA_DI_KELUARGA_LAIN: 2,
+        KK_DI_DUA_KABUPATEN: 1,
+        TANPA_KEPALA_KELUARGA: 1,
+      },
+    });
+    const kotim = summary.body.items.find((item) => item.region === KOTIM);
+    expect(kotim?.counts).toMatchObject({ families: 2, eligible: 1, byReason: { KK_DI_DUA_KABUPATEN: 1 } });
+  });
+
+  it('4. relawan visit their desa: the sheet lists whom to visit, the results come back', async () => {
+    const results: Record<string, string[]> = {
+      [KAPUAS]: [
+        `${kk(KAPUAS, 1)};Layak;01-10-2026;Relawan Kapuas;BA/001/2026;`,
+        // The head died: the wife takes over as penerima.
+        `${kk(KAPUAS, 2)};Meninggal;01-10-2026;Relawan Kapuas;BA/001/2026;${number16(KAPUAS, '550388', 21)}`,
+        `${kk(KAPUAS, 3)};Mampu;01-10-2026;Relawan Kapuas;BA/001/2026;`,
+        `${kk(KAPUAS, 8)};Layak;01-10-2026;Relawan Kapuas;BA/001/2026;`,
+        `${kk(KAPUAS, 10)};Pindah;01-10-2026;Relawan Kapuas;BA/001/2026;`,
+      ],
+      [KOTIM]: [
+        `${kk(KOTIM, 1)};Layak;02-10-2026;Relawan Kotim;BA/007/2026;`,
+        `${kk(KAPUAS, 10)};Layak;02-10-2026;Relawan Kotim;BA/007/2026;`,
+      ],
+    };
+    for (const region of [KAPUAS, KOTIM]) {
+      const desa = region === KAPUAS ? K_PLACE.desa : kotimPlace.desa;
+      const assigned = await post(`/tahap/${TAHAP}/relawan`, await operator(region), {
+        desa,
+        relawan: { sub: `relawan-${region}`, name: `Relawan ${region}` },
+      });
+      expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+      const worker = await relawan(region);
+      const sheet = await call<{ url: string; families: number }>(
+        `/tahap/${TAHAP}/files/verval?desa=${desa}`,
+        worker,
+      );
+      expect(sheet.status).toBe(200);
+      // Kapuas: the three eligible, and the four excluded only for what a visit settles.
+      expect(sheet.body.families).toBe(region === KAPUAS ? 6 : 2);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(Buffer.from(await (await fetch(sheet.body.url)).arrayBuffer()) as never);
+      expect(workbook.worksheets.length).toBeGreaterThan(0);
+
+      const csv = `No KK;Hasil Verval;Tanggal Verval;Nama Relawan;Nomor Berita Acara;NIK Penerima\n${(results[region] ?? []).join('\n')}\n`;
+      const view = await importFile(
+        worker,
+        `/tahap/${TAHAP}/verval-results`,
+        { desa, filename: `hasil-${region}.csv` },
+        csv,
+        (id) => `/tahap/${TAHAP}/verval-results/${id}`,
+      );
+      expect(view.status, JSON.stringify(view)).toBe('COMPLETED');
+      expect(view.counts?.rejected).toBe(0);
+    }
+  });
+
+  const proposalOf = (region: string) => `KPM-${region}-${TAHAP}`;
+
+  it('5. each operator composes the KPM list and submits it; the checks find nothing to block', async () => {
+    for (const region of [KAPUAS, KOTIM]) {
+      const bearer = await operator(region);
+      expect((await post(`/tahap/${TAHAP}/kpm`, bearer, { region })).status).toBe(202);
+      const view = await until(
+        `KPM list ${region}`,
+        async () =>
+          (
+            await call<{
+              compose?: { status: string; counts?: Record<string, unknown> };
+              proposal?: { recipientCount: number };
+            }>(`/tahap/${TAHAP}/kpm?region=${region}`, bearer)
+          ).body,
+        (body) => body.compose?.status === 'COMPLETED' || body.compose?.status === 'FAILED',
+      );
+      expect(view.compose?.status).toBe('COMPLETED');
+      // Kapuas: Adi, Bahrun's family (the wife as penerima), and Hasan's (settled by the visit).
+      expect(view.proposal?.recipientCount).toBe(region === KAPUAS ? 3 : 2);
+      const submitted = await post(`/proposals/${proposalOf(region)}/submit`, bearer, {});
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    }
+    for (const region of [KAPUAS, KOTIM]) {
+      const proposal = await until(
+        `checks ${region}`,
+        async () =>
+          (
+            await call<{ status: string; openBlocking: number; requiredAgencies: string[] }>(
+              `/proposals/${proposalOf(region)}`,
+              await operator(region),
+            )
+          ).body,
+        (body) => body.status === 'IN_REVIEW',
+      );
+      expect(proposal).toMatchObject({ openBlocking: 0, requiredAgencies: ['DINSOS', 'DISDUKCAPIL'] });
+    }
+    const penerima = await call<{ items: { nik: string; family?: { noKk: string } }[] }>(
+      `/proposals/${proposalOf(KAPUAS)}/recipients`,
+      await operator(KAPUAS),
+    );
+    const bahrun = penerima.body.items.find((row) => row.family?.noKk === kk(KAPUAS, 2));
+    expect(bahrun?.nik).toBe(number16(KAPUAS, '550388', 21));
+  });
+
+  it('6. both agencies sign, the approver approves, and each kabupaten gets its SK with its lampiran', async () => {
+    for (const region of [KAPUAS, KOTIM]) {
+      for (const opd of ['DINSOS', 'DISDUKCAPIL']) {
+        const signed = await post(`/proposals/${proposalOf(region)}/reviews`, await verifier(opd), {
+          decision: 'approve',
+        });
+        expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+      }
+      const approved = await post(`/proposals/${proposalOf(region)}/approval`, await approver(), {
+        decision: 'approve',
+      });
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    }
+    const reader = await approver();
+    const decreeId = `SK-${proposalOf(KAPUAS)}`;
+    const decree = await until(
+      'the Kapuas decree',
+      async () =>
+        (
+          await call<{ status?: string; pdfUrl?: string; number?: string; verifyCode?: string }>(
+            `/decrees/${decreeId}`,
+            reader,
+          )
+        ).body,
+      (body) => body.status === 'ISSUED',
+      90_000,
+    );
+    const pdf = Buffer.from(await (await fetch(decree.pdfUrl ?? '')).arrayBuffer());
+    const dir = mkdtempSync(join(tmpdir(), 'kpm-decree-'));
+    writeFileSync(join(dir, 'sk.pdf'), pdf);
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'sk.pdf'), '-'], {
+      encoding: 'utf8',
+    }).replace(/\s+/g, ' ');
+    expect(text).toMatch(/Penetapan Keluarga Penerima Manfaat/i);
+    expect(text).toContain('Selat');
+    expect(text).toContain('Murung Keramat');
+    expect(text).toContain('Siti Aminah');
+    // Numbers masked in the lampiran: the whole NIK and No KK never printed.
+    expect(text).not.toContain(number16(KAPUAS, '550388', 21));
+    expect(text).not.toContain(kk(KAPUAS, 1));
+    // Not listed: found well off, moved, or never visited.
+    expect(text).not.toContain('Candra Wijaya');
+    const verify = await fetch(`${stack.apiUrl}/verify/${decree.verifyCode}`);
+    expect(verify.status).toBe(200);
+    expect(await verify.json()).toMatchObject({ genuine: true, inForce: true, number: decree.number });
+  });
+
+  it('7. a listed family’s history names its proposal and its decree', async () => {
+    const bearer = await operator(KAPUAS);
+    const found = await post<{ items: { familyId: string }[] }>('/families/search', bearer, {
+      noKk: kk(KAPUAS, 1),
+    });
+    const familyId = found.body.items[0]?.familyId ?? '';
+    const history = await call<{
+      proposals: { proposalId: string; status: string }[];
+      decrees: { decreeId: string }[];
+    }>(`/families/${familyId}`, bearer);
+    expect(history.body.proposals).toEqual([
+      expect.objectContaining({ proposalId: proposalOf(KAPUAS), status: 'DECREED' }),
+    ]);
+    expect(history.body.decrees).toEqual([expect.objectContaining({ decreeId: `SK-${proposalOf(KAPUAS)}` })]);
+  });
+});

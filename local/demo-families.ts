@@ -13,10 +13,13 @@ import ExcelJS from 'exceljs';
 import type * as z from 'zod';
 import {
   AssignmentListSchema,
+  DecreeDetailSchema,
   EligibilityRequestedSchema,
   ExclusionListsSchema,
   ImportCreatedSchema,
   ImportViewSchema,
+  KpmComposeViewSchema,
+  ProposalDetailSchema,
   SnapshotViewSchema,
   TahapFamilyPageSchema,
   TahapFileSchema,
@@ -600,4 +603,74 @@ export async function familyFlow(base: string, whenIdle: Whenidle): Promise<void
       `Relawan Budi (not assigned to ${desa}) GET ${path.split('?')[0]} → HTTP ${refused.status} ${await refused.text()}`,
     );
   }
+
+  await kpmFlow(base, opKapuas);
+}
+
+/**
+ * Kapuas's KPM list: composed from the run and the verval (only the visited desa's families are
+ * in: the others are not visited yet), submitted, checked, signed by Dinsos and Disdukcapil,
+ * approved, and fixed by its SK Gubernur, whose PDF lands in `out/demo/`.
+ */
+async function kpmFlow(base: string, opKapuas: string): Promise<void> {
+  const region = '62.03';
+  await call(base, opKapuas, 'POST', `/tahap/${TAHAP_ID}/kpm`, { region });
+  let view = KpmComposeViewSchema.parse(
+    await call(base, opKapuas, 'GET', `/tahap/${TAHAP_ID}/kpm?region=${region}`),
+  );
+  await waitUntil('the KPM list', async () => {
+    view = KpmComposeViewSchema.parse(
+      await call(base, opKapuas, 'GET', `/tahap/${TAHAP_ID}/kpm?region=${region}`),
+    );
+    return view.compose?.status === 'COMPLETED' || view.compose?.status === 'FAILED';
+  });
+  const counts = view.compose?.counts;
+  const proposalId = view.proposal?.proposalId ?? '';
+  console.log(
+    `\nThe Kapuas operator composes the KPM list → ${proposalId}: ${counts?.listed} families listed ` +
+      `(${counts?.selected} selected, ${counts?.settled} settled by the visit, ${counts?.replacements} from the reserve); ` +
+      `${counts?.notVisited} not visited yet; dropped at the visit: ` +
+      (Object.entries(counts?.droppedByResult ?? {})
+        .map(([result, count]) => `${VERVAL_RESULT_LABEL[result as VervalResult]} ${count}`)
+        .join(', ') || 'none'),
+  );
+  await call(base, opKapuas, 'POST', `/proposals/${proposalId}/submit`, {});
+  let proposal = ProposalDetailSchema.parse(await call(base, opKapuas, 'GET', `/proposals/${proposalId}`));
+  await waitUntil('the KPM checks', async () => {
+    proposal = ProposalDetailSchema.parse(await call(base, opKapuas, 'GET', `/proposals/${proposalId}`));
+    return proposal.status === 'IN_REVIEW';
+  });
+  console.log(
+    `Submitted; the automatic checks: ${proposal.checks?.blocking ?? 0} blocking, ${proposal.checks?.warnings ?? 0} warnings. ` +
+      `Sign-offs needed: ${proposal.requiredAgencies.join(', ')}`,
+  );
+  for (const opd of proposal.requiredAgencies) {
+    const signer = await token({
+      sub: `demo-${opd.toLowerCase()}`,
+      name: `Verifikator ${opd}`,
+      groups: ['verifier'],
+      opd,
+    });
+    await call(base, signer, 'POST', `/proposals/${proposalId}/reviews`, {
+      decision: 'approve',
+      note: 'Sesuai hasil verval.',
+    });
+  }
+  const sekda = await token({ sub: 'demo-sekda', name: 'Sekretaris Daerah', groups: ['approver'] });
+  await call(base, sekda, 'POST', `/proposals/${proposalId}/approval`, { decision: 'approve' });
+  const decreeId = `SK-${proposalId}`;
+  let decree: z.infer<typeof DecreeDetailSchema> | undefined;
+  await waitUntil('the KPM decree', async () => {
+    const parsed = DecreeDetailSchema.safeParse(
+      await call(base, sekda, 'GET', `/decrees/${decreeId}`, undefined, [404]),
+    );
+    if (parsed.success) decree = parsed.data;
+    return decree?.status === 'ISSUED';
+  });
+  if (!decree) throw new Error(`no decree ${decreeId}`);
+  const pdfPath = join(OUT, `${decreeId}.pdf`);
+  if (decree.pdfUrl) await download(decree.pdfUrl, pdfPath);
+  console.log(
+    `Dinsos and Disdukcapil sign, the approver approves → SK ${decree.number} (${decree.recipientCount} families) → ${pdfPath}`,
+  );
 }

@@ -92,7 +92,7 @@ describe('local stack: the checks queue and the decree queue', () => {
     expect(env()).toMatchObject({
       checksQueueUrl: queueUrl(QUEUES.checks.localName),
       decreeQueueUrl: queueUrl(QUEUES.decree.localName),
-      requiredAgencies: ['DINSOS', 'BKAD'],
+      requiredAgencies: { BKK: ['DINSOS', 'BKAD'], KPM: ['DINSOS', 'DISDUKCAPIL'] },
     });
     expect(stack.emulators.queueUrls).toHaveProperty(QUEUES.checks.deadLetter.localName);
     expect(stack.emulators.queueUrls).toHaveProperty(QUEUES.decree.deadLetter.localName);

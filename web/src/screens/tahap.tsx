@@ -658,9 +658,18 @@ function KpmRegion({ tahapId, region }: { tahapId: string; region: string }) {
 export interface PlaceNames {
   kecamatan(code: string): string;
   desa(code: string): string;
+  /** The places one level below `parent` (a kabupaten's kecamatan, a kecamatan's desa), by code. */
+  within(parent: string): readonly (readonly [code: string, name: string])[];
+  /** Whether the names have arrived (until then: codes, and nothing `within`). */
+  readonly ready: boolean;
 }
 
-const CODES_ONLY: PlaceNames = { kecamatan: (code) => code, desa: (code) => code };
+const CODES_ONLY: PlaceNames = {
+  kecamatan: (code) => code,
+  desa: (code) => code,
+  within: () => [],
+  ready: false,
+};
 
 /**
  * Kecamatan and desa names, from the official list (`shared/data/wilayah-62.json`, ~55 KB) fetched
@@ -678,7 +687,11 @@ export function usePlaceNames(): PlaceNames {
           if (!live || entries.length === 0) return;
           const byCode = new Map<string, string>(entries);
           const name = (code: string) => byCode.get(code) ?? code;
-          setNames({ kecamatan: name, desa: name });
+          const within = (parent: string) =>
+            entries.filter(
+              ([code]) => code.startsWith(`${parent}.`) && !code.slice(parent.length + 1).includes('.'),
+            );
+          setNames({ kecamatan: name, desa: name, within, ready: true });
         },
         () => undefined,
       );

@@ -39,6 +39,13 @@ export function ProposalsPage() {
     },
   });
 
+  // Switching between BKK and KPM keeps the region, status and queue filters (a period is one kind's).
+  const kept = {
+    wilayah: query.get('wilayah') ?? undefined,
+    status: query.get('status') ?? undefined,
+    semua: query.get('semua') ?? undefined,
+  };
+
   const go = (changes: Record<string, string | undefined>) => {
     const next: Record<string, string | undefined> = {
       wilayah: region,
@@ -57,14 +64,11 @@ export function ProposalsPage() {
         <span id="judul-usulan">{title(scope)}</span>
       </PageTitle>
       <nav class="tabs" aria-label="Jenis daftar">
-        <a
-          href={pathTo.proposals({ wilayah: query.get('wilayah') ?? undefined })}
-          aria-current={kind === 'BKK' ? 'page' : undefined}
-        >
+        <a href={pathTo.proposals(kept)} aria-current={kind === 'BKK' ? 'page' : undefined}>
           Bantuan Keuangan Khusus (BKK)
         </a>
         <a
-          href={pathTo.proposals({ jenis: 'KPM', wilayah: query.get('wilayah') ?? undefined })}
+          href={pathTo.proposals({ ...kept, jenis: 'KPM' })}
           aria-current={kind === 'KPM' ? 'page' : undefined}
         >
           Daftar KPM (keluarga)

@@ -60,6 +60,7 @@ describe('the console', () => {
       'Unggah berkas',
       'Data keluarga',
       'Tahap',
+      'Cari keluarga',
       'SK Gubernur',
     ]);
     expect(await seriousViolations(page)).toEqual([]);

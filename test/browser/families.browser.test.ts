@@ -486,4 +486,235 @@ describe('the family programme’s screens', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '55-verval-relawan-lain');
   }, 120_000);
+
+  it('composes Kapuas’s KPM list, which the operator opens as families and submits; DINSOS finds it among the KPM lists', async () => {
+    // After the verval above: Sari's visits in her desa are the only ones, so only her LAYAK families are listed.
+    await signInAs(page, stack.apiUrl, /Operator Kabupaten Kapuas/);
+    const operatorApi = await apiOfPage();
+    await page.goto(`${stack.apiUrl}/tahapan/${TAHAP_ID}`);
+    await page.getByRole('heading', { level: 1, name: 'Tahap 1 Tahun 2026' }).waitFor();
+    const section = page.getByTestId('daftar-kpm-tahap');
+    const kapuas = section.locator(`[data-testid="kpm-kabupaten"][data-region="${REGION}"]`);
+    await kapuas.getByText('Daftar KPM kabupaten/kota ini belum disusun.').waitFor();
+    // An operator sees their own kabupaten only.
+    await expect(section.getByTestId('kpm-kabupaten').count()).resolves.toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await kapuas.getByRole('button', { name: 'Susun daftar KPM' }).click();
+    await kapuas.locator('[data-testid="status-kpm"][data-status="COMPLETED"]').waitFor({ timeout: 30_000 });
+    const kpm = await operatorApi.call('GetKpm', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!kpm.ok) throw new Error(`GetKpm ${kpm.status}`);
+    const counts = kpm.body.compose?.counts;
+    const proposalId = kpm.body.proposal?.proposalId ?? '';
+    expect(proposalId).toBe(`KPM-${REGION}-${TAHAP_ID}`);
+    expect(counts?.listed).toBeGreaterThan(0);
+    await expect(kapuas.getByTestId('kpm-listed').textContent()).resolves.toBe(`${counts?.listed} keluarga`);
+    await expect(kapuas.getByTestId('kpm-notVisited').textContent()).resolves.toBe(
+      new Intl.NumberFormat('id-ID').format(counts?.notVisited ?? -1),
+    );
+    await expect(kapuas.getByTestId('kpm-replacements').textContent()).resolves.toBe(
+      String(counts?.replacements),
+    );
+    if ((counts?.droppedByResult.MAMPU ?? 0) > 0) {
+      await expect(kapuas.getByTestId('kpm-dropped').textContent()).resolves.toContain(
+        `Sudah mampu ${counts?.droppedByResult.MAMPU}`,
+      );
+    }
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '56-kpm-tahap-operator');
+
+    // The proposal: titled as a KPM list of the kabupaten and tahap.
+    await kapuas.getByTestId('tautan-usulan-kpm').click();
+    await page.waitForURL(`**/usulan/${proposalId}`);
+    await page
+      .getByRole('heading', { level: 1, name: /^Daftar KPM .*Kapuas, Tahap 1 Tahun 2026$/ })
+      .waitFor();
+    await expect(page.getByTestId('fakta-usulan').textContent()).resolves.toContain('Tahap 1 Tahun 2026');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '57-kpm-usulan');
+
+    // Its rows are families: No KK, hubungan, verval; no account column.
+    await page.getByRole('link', { name: /Lihat daftar KPM lengkap/ }).click();
+    const table = page.getByTestId('daftar-kpm');
+    await table.waitFor();
+    const headings = await table.locator('thead th').allTextContents();
+    expect(headings).toEqual(
+      expect.arrayContaining([
+        'Penerima',
+        'NIK',
+        'No KK',
+        'Hasil verval',
+        'Cadangan',
+        'Desil',
+        'Jumlah anggota',
+      ]),
+    );
+    expect(headings).not.toContain('Rekening');
+    const recipients = await operatorApi.call('ListRecipients', {
+      params: { proposalId },
+      query: { limit: '50' },
+    });
+    if (!recipients.ok) throw new Error(`ListRecipients ${recipients.status}`);
+    await expect(table.locator('tbody tr').count()).resolves.toBe(recipients.body.items.length);
+    const first = recipients.body.items[0];
+    const row = table.locator(`tbody tr[data-row="${first?.row}"]`);
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[1]).toBe(first?.nama);
+    expect(cells[2]).toBe(first?.nik);
+    expect(cells[3]).toBe(first?.family?.noKk);
+    expect(cells[4]).toBe('Kepala keluarga');
+    expect(cells[8]).toContain('Layak');
+    expect(cells[8]).toContain('BA/01/XII/2026');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '58-kpm-penerima');
+
+    // Submitted as any proposal is.
+    await page.getByRole('link', { name: `← Daftar KPM ${proposalId}` }).click();
+    await page.getByRole('button', { name: 'Ajukan untuk verifikasi' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Ajukan usulan ini?' });
+    await dialog.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Ya, ajukan' }).click();
+    await page.getByTestId('hasil-tindakan').waitFor();
+    await stack.whenIdle();
+    const submitted = await operatorApi.call('GetProposal', { params: { proposalId } });
+    if (!submitted.ok) throw new Error(`GetProposal ${submitted.status}`);
+    expect(submitted.body.status).not.toBe('DRAFT');
+    expect(submitted.body.requiredAgencies).toContain('DINSOS');
+
+    // ─── DINSOS: the KPM lists, a tab of its queue ───
+    await freshPage();
+    await signInAs(page, stack.apiUrl, 'Verifikator DINSOS');
+    // Where the list stands now (in review once its checks have run), every agency's lists.
+    await page.goto(`${stack.apiUrl}/usulan?status=${submitted.body.status}&semua=1`);
+    await page.getByRole('heading', { level: 1, name: 'Antrean verifikasi' }).waitFor();
+    // Not among the BKK lists.
+    await page.locator('[data-testid="daftar-usulan"], [data-testid="kosong"]').first().waitFor();
+    await expect(page.locator(`[data-proposal="${proposalId}"]`).count()).resolves.toBe(0);
+    await page.getByRole('link', { name: 'Daftar KPM (keluarga)' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('jenis')).toBe('KPM');
+    const listed = page.locator(`[data-testid="daftar-usulan"] tr[data-proposal="${proposalId}"]`);
+    await listed.waitFor();
+    await expect(listed.textContent()).resolves.toContain('Tahap 1 Tahun 2026');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '59-kpm-daftar-verifikator');
+  }, 120_000);
+
+  it('finds a family by No KK and by name in a desa, shows its history; the auditor reads it masked, with the read log', async () => {
+    await signInAs(page, stack.apiUrl, /Operator Kabupaten Kapuas/);
+    const operatorApi = await apiOfPage();
+    // The family on the PKH list (excluded through its second member): its desa and No KK.
+    const summary = await operatorApi.call('GetTahapSummary', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!summary.ok) throw new Error(`GetTahapSummary ${summary.status}`);
+    const desa =
+      Object.entries(summary.body.items[0]?.desa ?? {}).find(
+        ([, counts]) => (counts.byReason.DAFTAR_PENGECUALIAN ?? 0) > 0,
+      )?.[0] ?? '';
+    const excluded = await operatorApi.call('SearchTahapFamilies', {
+      params: { tahapId: TAHAP_ID },
+      body: { desa, status: 'EXCLUDED', limit: 50 },
+    });
+    if (!excluded.ok) throw new Error(`SearchTahapFamilies ${excluded.status}`);
+    const noKk =
+      excluded.body.items.find((item) =>
+        item.reasons.some((reason) => reason.reason === 'DAFTAR_PENGECUALIAN'),
+      )?.noKk ?? '';
+    expect(noKk).toMatch(/^\d{16}$/);
+
+    // ─── By No KK ───
+    const menu = page.getByRole('navigation', { name: 'Menu utama' });
+    await menu.getByRole('link', { name: 'Cari keluarga' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Cari keluarga' }).waitFor();
+    await page.getByRole('radio', { name: 'Nomor KK' }).check();
+    await page.getByRole('textbox', { name: 'Nomor KK (16 angka)' }).fill(noKk);
+    await page.getByRole('button', { name: 'Cari keluarga' }).click();
+    const results = page.getByTestId('hasil-cari-keluarga');
+    await results.waitFor();
+    await expect(results.locator('tbody tr').count()).resolves.toBe(1);
+    const familyRow = results.locator('tbody tr').first();
+    const familyId = (await familyRow.getAttribute('data-family')) ?? '';
+    expect(familyId).toMatch(/^KEL-[A-Z2-7]{12}$/);
+    const resultCells = await familyRow.locator('td').allTextContents();
+    expect(resultCells[1]).toBe(noKk);
+    const head = resultCells[0] ?? '';
+    expect(head.length).toBeGreaterThan(2);
+    // Neither the number nor the name is ever in the address.
+    expect(page.url()).toBe(`${stack.apiUrl}/keluarga`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '60-keluarga-cari-no-kk');
+
+    // ─── By name, in the desa picked from the wilayah list ───
+    await page.getByRole('radio', { name: 'Nama kepala keluarga dan desa' }).check();
+    const prefix = head.split(' ').find((word) => word.length >= 3) ?? head;
+    await page.getByRole('textbox', { name: /Nama kepala keluarga/ }).fill(prefix);
+    await page.getByRole('combobox', { name: /^Kecamatan/ }).selectOption(desa.slice(0, 8));
+    await page.getByRole('combobox', { name: /^Desa\/kelurahan/ }).selectOption(desa);
+    await page.getByRole('button', { name: 'Cari keluarga' }).click();
+    await page.getByText('Mencari keluarga…').waitFor({ state: 'detached' });
+    await results.locator(`tr[data-family="${familyId}"]`).waitFor();
+    expect(page.url()).toBe(`${stack.apiUrl}/keluarga`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '61-keluarga-cari-nama');
+
+    // ─── The history: by the opaque id, the verdict with its reason in words ───
+    await results.locator(`tr[data-family="${familyId}"] a`).click();
+    await page.waitForURL(`**/keluarga/${familyId}`);
+    expect(page.url()).not.toMatch(/\d{16}/);
+    const verdicts = page.getByTestId('keputusan-tahap');
+    await verdicts.waitFor();
+    const verdict = verdicts.locator(`tr[data-tahap="${TAHAP_ID}"]`);
+    await expect(verdict.locator('td[data-status]').getAttribute('data-status')).resolves.toBe('EXCLUDED');
+    await expect(verdict.textContent()).resolves.toContain(
+      'Tercantum di daftar PKH (Kemensos, 30-09-2026), cocok lewat NIK anggota (Istri)',
+    );
+    await expect(page.getByTestId('no-kk').textContent()).resolves.toBe(noKk);
+    await expect(
+      page.getByTestId('anggota-keluarga').first().locator('tbody tr').count(),
+    ).resolves.toBeGreaterThan(1);
+    // An operator reads no read log.
+    await expect(page.getByRole('heading', { name: 'Riwayat akses' }).count()).resolves.toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '62-keluarga-riwayat');
+
+    // ─── The auditor: masked numbers, and who read the family ───
+    await freshPage();
+    await signInAs(page, stack.apiUrl, 'Auditor Inspektorat');
+    await page.goto(`${stack.apiUrl}/keluarga`);
+    await page.getByRole('heading', { level: 1, name: 'Cari keluarga' }).waitFor();
+    await page.getByRole('radio', { name: 'Nomor KK' }).check();
+    await page.getByRole('textbox', { name: 'Nomor KK (16 angka)' }).fill(noKk);
+    await page.getByRole('button', { name: 'Cari keluarga' }).click();
+    const auditorRow = page.locator(`[data-testid="hasil-cari-keluarga"] tr[data-family="${familyId}"]`);
+    await auditorRow.waitFor();
+    const maskedKk = (await auditorRow.locator('td').nth(1).textContent()) ?? '';
+    expect(maskedKk).not.toBe(noKk);
+    expect(maskedKk).not.toMatch(/\d{16}/);
+    await auditorRow.locator('a').click();
+    await page.waitForURL(`**/keluarga/${familyId}`);
+    await page.getByTestId('keputusan-tahap').waitFor();
+    await expect(page.getByTestId('no-kk').textContent()).resolves.not.toMatch(/\d{16}/);
+    const members = await page
+      .getByTestId('anggota-keluarga')
+      .first()
+      .locator('tbody td.code')
+      .allTextContents();
+    for (const nik of members) expect(nik).not.toMatch(/\d{16}/);
+    const reads = page.getByTestId('riwayat-akses');
+    await reads.waitFor();
+    const operatorReads = reads.locator('tr[data-reader="operator-62.03"]');
+    // The operator's two searches and the history they opened.
+    await expect(operatorReads.count()).resolves.toBeGreaterThanOrEqual(3);
+    await expect(operatorReads.locator('td[data-route="GetFamily"]').count()).resolves.toBeGreaterThanOrEqual(
+      1,
+    );
+    await expect(operatorReads.first().textContent()).resolves.toContain('Operator Kabupaten Kapuas');
+    await expect(reads.locator('tr[data-reader="auditor"]').count()).resolves.toBeGreaterThanOrEqual(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '63-keluarga-auditor-riwayat-akses');
+  }, 120_000);
 });

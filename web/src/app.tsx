@@ -9,6 +9,7 @@ import { followLink, type Route, useRoute } from './router.ts';
 import { AuditPage, AuditTrailPage } from './screens/audit.tsx';
 import { DecreePage, DecreesPage } from './screens/decrees.tsx';
 import { ExclusionListsPage, FamilyDataPage, FamilyImportPage, SnapshotPage } from './screens/families.tsx';
+import { FamilyPage, FamilySearchPage } from './screens/family-search.tsx';
 import { ProposalPage } from './screens/proposal.tsx';
 import { ProposalsPage } from './screens/proposals.tsx';
 import { RecipientsPage } from './screens/recipients.tsx';
@@ -146,6 +147,10 @@ function SignedInScreen({ route }: { route: Route }) {
       return <RelawanVervalPage />;
     case 'verval-import':
       return <VervalImportPage tahapId={route.tahapId} importId={route.importId} />;
+    case 'family-search':
+      return <FamilySearchPage />;
+    case 'family':
+      return <FamilyPage familyId={route.familyId} />;
     default:
       return <WhoAmIPage />;
   }

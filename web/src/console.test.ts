@@ -30,6 +30,30 @@ describe('parseRoute', () => {
     expect(parseRoute('/sk/')).toEqual({ page: 'decrees' });
   });
 
+  it('lists KPM proposals by a query parameter, and opens them at the proposal path', () => {
+    expect(pathTo.proposals({ jenis: 'KPM', wilayah: '62.03' })).toBe('/usulan?jenis=KPM&wilayah=62.03');
+    expect(parseRoute('/usulan/KPM-62.03-2026-1')).toEqual({
+      page: 'proposal',
+      proposalId: 'KPM-62.03-2026-1',
+    });
+    expect(parseRoute('/usulan/KPM-62.03-2026-1/penerima')).toEqual({
+      page: 'recipients',
+      proposalId: 'KPM-62.03-2026-1',
+    });
+  });
+
+  it('opens a family only by its opaque id: never a No KK or NIK in the address', () => {
+    expect(parseRoute('/keluarga')).toEqual({ page: 'family-search' });
+    expect(parseRoute('/keluarga/KEL-ABCDEFGH2345')).toEqual({
+      page: 'family',
+      familyId: 'KEL-ABCDEFGH2345',
+    });
+    expect(parseRoute('/keluarga/6203010101010001')).toEqual({ page: 'not-found' });
+    expect(parseRoute('/keluarga/KEL-abc')).toEqual({ page: 'not-found' });
+    // The API's own path is not the console's.
+    expect(parseRoute('/families/KEL-ABCDEFGH2345')).toEqual({ page: 'not-found' });
+  });
+
   // One path of every page (a page added to Route fails to compile until it is named here).
   const EXAMPLES: Readonly<Record<Route['page'], string>> = {
     home: '/',
@@ -55,6 +79,8 @@ describe('parseRoute', () => {
     'tahap-verval': pathTo.tahapVerval('2026-1', { desa: '62.03.01.2001' }),
     verval: pathTo.verval(),
     'verval-import': pathTo.vervalImport('2026-1', 'a1b2c3', { desa: '62.03.01.2001' }),
+    'family-search': pathTo.familySearch(),
+    family: pathTo.family('KEL-ABCDEFGH2345'),
     'not-found': '/tidak-ada',
   };
 

@@ -3,6 +3,7 @@ import { EXCLUSION_REASONS } from '#shared/domain/family/eligibility.ts';
 import {
   addCounts,
   dayMonthYear,
+  kpmCountsWords,
   type ReasonDetail,
   reasonsIn,
   reasonWords,
@@ -179,5 +180,46 @@ describe('family routes', () => {
     // A relawan gets verval alone; an operator works it from the tahap's page.
     expect(labels(['verval:work'])).toEqual(['Verval lapangan']);
     expect(labels(['tahap:read', 'verval:manage', 'verval:work'])).toEqual(['Tahap']);
+    // The family search for whoever may read families (not a relawan).
+    expect(labels(['imports:read', 'tahap:read', 'families:read'])).toEqual([
+      'Data keluarga',
+      'Tahap',
+      'Cari keluarga',
+    ]);
+    expect(labels(['families:read', 'families:audit'])).toEqual(['Cari keluarga']);
+  });
+});
+
+describe('kpmCountsWords', () => {
+  it('says what the composition did, the families dropped at the visit by result', () => {
+    const lines = kpmCountsWords({
+      listed: 1234,
+      selected: 1200,
+      settled: 4,
+      replacements: 30,
+      notVisited: 17,
+      droppedByResult: { PINDAH: 1, MAMPU: 3 },
+      beyondQuota: 2,
+    });
+    const byKey = Object.fromEntries(lines.map((line) => [line.key, `${line.label}: ${line.value}`]));
+    expect(byKey.listed).toBe('Tercantum: 1.234 keluarga');
+    expect(byKey.notVisited).toBe('Belum dikunjungi: 17');
+    expect(byKey.replacements).toBe('Cadangan yang masuk: 30');
+    // In the order of the results, whatever order the counts came in.
+    expect(byKey.dropped).toBe('Gugur saat verval: Sudah mampu 3, Pindah 1');
+    expect(byKey.beyondQuota).toBe('Layak tetapi di luar kuota: 2');
+  });
+
+  it('says when no family dropped out', () => {
+    const lines = kpmCountsWords({
+      listed: 0,
+      selected: 0,
+      settled: 0,
+      replacements: 0,
+      notVisited: 0,
+      droppedByResult: {},
+      beyondQuota: 0,
+    });
+    expect(lines.find((line) => line.key === 'dropped')?.value).toBe('tidak ada');
   });
 });

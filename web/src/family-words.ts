@@ -1,6 +1,7 @@
 import type { SnapshotView } from '#shared/contract/responses.ts';
 import { EXCLUSION_REASON_LABEL, type ExclusionReason } from '#shared/domain/family/eligibility.ts';
 import { RELATIONSHIP_LABEL, type Relationship } from '#shared/domain/family/hubungan.ts';
+import { VERVAL_RESULT_LABEL, VERVAL_RESULTS, type VervalResult } from '#shared/domain/family/verval.ts';
 import { REGIONS } from '#shared/domain/regions.ts';
 import type { ImportKind } from '#shared/model.ts';
 
@@ -169,4 +170,46 @@ export function addCounts(counts: readonly PlaceCounts[]): PlaceCounts {
     }
   }
   return { families, eligible, excluded, byReason };
+}
+
+/** A KPM list composition's counts (`KpmCompose.counts`). */
+export interface KpmCountsLike {
+  readonly listed: number;
+  readonly selected: number;
+  readonly settled: number;
+  readonly replacements: number;
+  readonly notVisited: number;
+  readonly droppedByResult: Readonly<Partial<Record<VervalResult, number>>>;
+  readonly beyondQuota: number;
+}
+
+/**
+ * What a KPM list's composition did, line by line, as the operator reads it before submitting:
+ * `Gugur saat verval: Sudah mampu 3, Pindah 1`. Each line has a key (for tests) and its words.
+ */
+export function kpmCountsWords(
+  counts: KpmCountsLike,
+): readonly { readonly key: string; readonly label: string; readonly value: string }[] {
+  const number = (value: number) => new Intl.NumberFormat('id-ID').format(value);
+  const dropped = VERVAL_RESULTS.flatMap((result) => {
+    const value = counts.droppedByResult[result] ?? 0;
+    return value > 0 ? [`${VERVAL_RESULT_LABEL[result]} ${number(value)}`] : [];
+  });
+  return [
+    { key: 'listed', label: 'Tercantum', value: `${number(counts.listed)} keluarga` },
+    { key: 'selected', label: 'Terpilih dan layak saat verval', value: number(counts.selected) },
+    {
+      key: 'settled',
+      label: 'Masuk karena verval menuntaskan pengecualiannya',
+      value: number(counts.settled),
+    },
+    { key: 'replacements', label: 'Cadangan yang masuk', value: number(counts.replacements) },
+    { key: 'notVisited', label: 'Belum dikunjungi', value: number(counts.notVisited) },
+    {
+      key: 'dropped',
+      label: 'Gugur saat verval',
+      value: dropped.length > 0 ? dropped.join(', ') : 'tidak ada',
+    },
+    { key: 'beyondQuota', label: 'Layak tetapi di luar kuota', value: number(counts.beyondQuota) },
+  ];
 }

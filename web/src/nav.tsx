@@ -49,6 +49,14 @@ export const SECTIONS: readonly Section[] = [
     pages: ['tahap-list', 'tahap', 'tahap-verval', 'verval-import'],
   },
   {
+    label: 'Cari keluarga',
+    description:
+      'Cari keluarga lewat NIK, nomor KK, atau nama kepala keluarga di sebuah desa, lalu lihat riwayatnya: snapshot DTSEN, hasil tiap tahap, dan verval. Setiap pembacaan dicatat.',
+    href: '/keluarga',
+    needs: 'families:read',
+    pages: ['family-search', 'family'],
+  },
+  {
     label: 'Verval lapangan',
     description:
       'Desa yang ditugaskan kepada Anda: unduh lembar verval, unggah hasil kunjungan, dan lihat kemajuannya.',

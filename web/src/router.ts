@@ -51,6 +51,13 @@ export type Route =
   | { readonly page: 'tahap-verval'; readonly tahapId: string }
   | { readonly page: 'verval' }
   | { readonly page: 'verval-import'; readonly tahapId: string; readonly importId: string }
+  /**
+   * `/keluarga`: find a family (NIK, No KK, or name and desa: the terms stay out of the address);
+   * `/keluarga/{familyId}`: its history by its opaque id (`KEL-…`), never by a No KK or NIK.
+   * Not `/families`: that path is the API's.
+   */
+  | { readonly page: 'family-search' }
+  | { readonly page: 'family'; readonly familyId: string }
   | { readonly page: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -65,6 +72,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/pengecualian': { page: 'exclusion-lists' },
   '/tahapan': { page: 'tahap-list' },
   '/verval': { page: 'verval' },
+  '/keluarga': { page: 'family-search' },
 };
 
 /** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
@@ -79,6 +87,8 @@ const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] =
   [/^\/data-keluarga\/impor\/([^/]+)$/, (importId) => ({ page: 'family-import', importId })],
   [/^\/tahapan\/([^/]+)$/, (tahapId) => ({ page: 'tahap', tahapId })],
   [/^\/tahapan\/([^/]+)\/verval$/, (tahapId) => ({ page: 'tahap-verval', tahapId })],
+  // Only an opaque family id: a path of 16 digits (a No KK, a NIK) is no page of the console.
+  [/^\/keluarga\/(KEL-[A-Z2-7]{12})$/, (familyId) => ({ page: 'family', familyId })],
 ];
 
 /** `/verval/2026-1/impor/{importId}`: a tahap and an import. */
@@ -136,6 +146,8 @@ export const pathTo = {
   tahapVerval: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
     withQuery(`/tahapan/${encodeURIComponent(tahapId)}/verval`, query),
   verval: () => '/verval',
+  familySearch: () => '/keluarga',
+  family: (familyId: string) => `/keluarga/${encodeURIComponent(familyId)}`,
   vervalImport: (tahapId: string, importId: string, query?: Readonly<Record<string, string | undefined>>) =>
     withQuery(`/verval/${encodeURIComponent(tahapId)}/impor/${encodeURIComponent(importId)}`, query),
 } as const;

@@ -120,8 +120,9 @@ function SubmitAction({ proposal, onDone }: { proposal: ProposalBody; onDone: (m
         <p>Yang terjadi selanjutnya:</p>
         <ol>
           <li>
-            Pemeriksaan otomatis berjalan (NIK, usia, rekening, dan kecocokan dengan daftar kabupaten/kota
-            lain).
+            {proposal.kind === 'KPM'
+              ? 'Pemeriksaan otomatis berjalan atas setiap keluarga dan penerimanya.'
+              : 'Pemeriksaan otomatis berjalan (NIK, usia, rekening, dan kecocokan dengan daftar kabupaten/kota lain).'}
           </li>
           <li>
             Setelah itu perangkat daerah yang wajib memverifikasi

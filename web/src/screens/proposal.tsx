@@ -4,7 +4,13 @@ import type { ProposalPage as ProposalBody } from '#shared/contract/responses.ts
 import { AUDIT_ACTION_LABEL } from '#shared/domain/audit.ts';
 import { FLAGS, isFlagCode } from '#shared/domain/checks.ts';
 import { periodLabel } from '#shared/domain/period.ts';
-import { PROPOSAL_STATUSES, type ProposalStatus, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import {
+  kindOfProposal,
+  PROPOSAL_STATUSES,
+  type ProposalStatus,
+  STATUS_LABEL,
+} from '#shared/domain/proposal.ts';
+import { regionLabel, tahapName } from '../family-words.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { pathTo } from '../router.ts';
@@ -31,10 +37,11 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
     setSaid(message);
     reload();
   };
+  const title = proposalTitle(proposalId, state.kind === 'ok' ? state.body : undefined);
   return (
     <section class="card wide proposal" aria-labelledby="judul-usulan">
-      <PageTitle title={`Usulan ${proposalId}`}>
-        <span id="judul-usulan">Usulan {proposalId}</span>
+      <PageTitle title={title}>
+        <span id="judul-usulan">{title}</span>
       </PageTitle>
       {said === undefined ? null : (
         <p class="notice notice-good" role="status" data-testid="hasil-tindakan">
@@ -47,6 +54,19 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
       </Show>
     </section>
   );
+}
+
+/**
+ * A proposal's heading: `Usulan 62.03-2026-S1` for a BKK list; a KPM list says what it is, where and
+ * for which tahap (`Daftar KPM Kabupaten Kapuas, Tahap 1 Tahun 2026`), its id beside it.
+ */
+export function proposalTitle(
+  proposalId: string,
+  proposal?: { readonly region: string; readonly regionName?: string | undefined; readonly period: string },
+): string {
+  if (kindOfProposal(proposalId) !== 'KPM') return `Usulan ${proposalId}`;
+  if (proposal === undefined) return `Daftar KPM ${proposalId}`;
+  return `Daftar KPM ${proposal.regionName ?? regionLabel(proposal.region)}, ${tahapName(proposal.period)}`;
 }
 
 function ProposalView({ proposal, onDone }: { proposal: ProposalBody; onDone: (message: string) => void }) {
@@ -83,7 +103,9 @@ function ProposalView({ proposal, onDone }: { proposal: ProposalBody; onDone: (m
 
       <p class="links">
         <a href={pathTo.recipients(proposal.proposalId)}>
-          Lihat daftar penerima lengkap ({formatNumber(proposal.recipientCount)})
+          {proposal.kind === 'KPM'
+            ? `Lihat daftar KPM lengkap (${formatNumber(proposal.recipientCount)} keluarga)`
+            : `Lihat daftar penerima lengkap (${formatNumber(proposal.recipientCount)})`}
         </a>
         {scope?.capabilities.has('audit:read') ? (
           <a href={pathTo.audit(proposal.proposalId)}>Jejak audit usulan ini</a>
@@ -115,7 +137,17 @@ function Facts({ proposal }: { proposal: ProposalBody }) {
       <Fact label="Kabupaten/kota">
         {proposal.regionName ?? proposal.region} ({proposal.region})
       </Fact>
-      <Fact label="Periode">{periodLabel(proposal.period) ?? proposal.period}</Fact>
+      {proposal.kind === 'KPM' ? (
+        <>
+          <Fact label="Jenis">Daftar KPM (keluarga penerima manfaat)</Fact>
+          <Fact label="Tahap">
+            <a href={pathTo.tahap(proposal.period)}>{tahapName(proposal.period)}</a>
+          </Fact>
+          <Fact label="Nomor usulan">{proposal.proposalId}</Fact>
+        </>
+      ) : (
+        <Fact label="Periode">{periodLabel(proposal.period) ?? proposal.period}</Fact>
+      )}
       <Fact label="Status">
         <StatusBadge status={proposal.status} />
       </Fact>

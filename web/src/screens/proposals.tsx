@@ -1,8 +1,14 @@
 import type { ProposalSummary } from '#shared/contract/responses.ts';
 import { periodLabel } from '#shared/domain/period.ts';
-import { PROPOSAL_STATUSES, type ProposalStatus, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import {
+  PROPOSAL_STATUSES,
+  type ProposalKind,
+  type ProposalStatus,
+  STATUS_LABEL,
+} from '#shared/domain/proposal.ts';
 import { REGIONS } from '#shared/domain/regions.ts';
 import type { Scope } from '#shared/http/caller.ts';
+import { tahapName } from '../family-words.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
@@ -13,7 +19,8 @@ import { ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
  * `/usulan`: proposals by region, period and status. It opens where each role starts its day: a
  * verifier on the lists in verification that still wait for its agency's sign-off, the approver on
  * the verified lists, an operator on its own region's lists. Filters live in the query string, so a
- * filtered view can be bookmarked or sent.
+ * filtered view can be bookmarked or sent. Two kinds of list: BKK (the default) and the families'
+ * KPM lists of a tahap (`?jenis=KPM`), whose period is the tahap (`2026-1`).
  */
 export function ProposalsPage() {
   const { scope } = useSignedIn();
@@ -21,10 +28,23 @@ export function ProposalsPage() {
   const status = statusOf(query.get('status')) ?? (query.has('status') ? undefined : defaultStatus(scope));
   const region = scope?.regions === 'all' ? (query.get('wilayah') ?? undefined) : scope?.regions[0];
   const period = query.get('periode') ?? undefined;
+  const kind: ProposalKind = query.get('jenis') === 'KPM' ? 'KPM' : 'BKK';
   const waitingOnMe = scope?.role === 'verifier' && query.get('semua') !== '1';
   const { state } = useApi('ListProposals', {
-    query: { ...(region ? { region } : {}), ...(period ? { period } : {}), ...(status ? { status } : {}) },
+    query: {
+      ...(kind === 'KPM' ? { kind } : {}),
+      ...(region ? { region } : {}),
+      ...(period ? { period } : {}),
+      ...(status ? { status } : {}),
+    },
   });
+
+  // Switching between BKK and KPM keeps the region, status and queue filters (a period is one kind's).
+  const kept = {
+    wilayah: query.get('wilayah') ?? undefined,
+    status: query.get('status') ?? undefined,
+    semua: query.get('semua') ?? undefined,
+  };
 
   const go = (changes: Record<string, string | undefined>) => {
     const next: Record<string, string | undefined> = {
@@ -32,6 +52,7 @@ export function ProposalsPage() {
       periode: period,
       status: status ?? '',
       semua: waitingOnMe ? undefined : '1',
+      jenis: kind === 'KPM' ? 'KPM' : undefined,
       ...changes,
     };
     navigate(pathTo.proposals(next), { replace: true });
@@ -42,6 +63,17 @@ export function ProposalsPage() {
       <PageTitle title="Usulan">
         <span id="judul-usulan">{title(scope)}</span>
       </PageTitle>
+      <nav class="tabs" aria-label="Jenis daftar">
+        <a href={pathTo.proposals(kept)} aria-current={kind === 'BKK' ? 'page' : undefined}>
+          Bantuan Keuangan Khusus (BKK)
+        </a>
+        <a
+          href={pathTo.proposals({ ...kept, jenis: 'KPM' })}
+          aria-current={kind === 'KPM' ? 'page' : undefined}
+        >
+          Daftar KPM (keluarga)
+        </a>
+      </nav>
       <form
         class="filters"
         aria-label="Saring usulan"
@@ -69,8 +101,13 @@ export function ProposalsPage() {
           </label>
         ) : null}
         <label>
-          Periode
-          <input name="periode" value={period ?? ''} placeholder="mis. 2026-S1" size={10} />
+          {kind === 'KPM' ? 'Tahap' : 'Periode'}
+          <input
+            name="periode"
+            value={period ?? ''}
+            placeholder={kind === 'KPM' ? 'mis. 2026-1' : 'mis. 2026-S1'}
+            size={10}
+          />
         </label>
         <label>
           Status
@@ -106,7 +143,7 @@ export function ProposalsPage() {
       <Show state={state} label="Memuat usulan…">
         {(body) => {
           const items = waitingOnMe && scope?.agency ? body.items.filter(waitsFor(scope.agency)) : body.items;
-          return <ProposalTable items={items} />;
+          return <ProposalTable items={items} kind={kind} />;
         }}
       </Show>
     </section>
@@ -122,8 +159,11 @@ export function ProposalTable({
   linkTo = pathTo.proposal,
   label = 'Daftar usulan',
   testId = 'daftar-usulan',
+  kind = 'BKK',
 }: {
   items: readonly ProposalSummary[];
+  /** KPM lists name their tahap where BKK lists name a period. */
+  kind?: ProposalKind;
   linkTo?: (proposalId: string) => string;
   label?: string;
   testId?: string;
@@ -143,10 +183,10 @@ export function ProposalTable({
           <tr>
             <th scope="col">Usulan</th>
             <th scope="col">Kabupaten/kota</th>
-            <th scope="col">Periode</th>
+            <th scope="col">{kind === 'KPM' ? 'Tahap' : 'Periode'}</th>
             <th scope="col">Status</th>
             <th scope="col" class="num">
-              Penerima
+              {kind === 'KPM' ? 'Keluarga' : 'Penerima'}
             </th>
             <th scope="col" class="num">
               Temuan terbuka
@@ -157,12 +197,12 @@ export function ProposalTable({
         </thead>
         <tbody>
           {items.map((item) => (
-            <tr key={item.proposalId}>
+            <tr key={item.proposalId} data-proposal={item.proposalId}>
               <td>
                 <a href={linkTo(item.proposalId)}>{item.proposalId}</a>
               </td>
               <td>{item.regionName ?? item.region}</td>
-              <td>{periodLabel(item.period) ?? item.period}</td>
+              <td>{periodWords(item)}</td>
               <td>
                 <StatusBadge status={item.status} />
               </td>
@@ -183,6 +223,10 @@ export function ProposalTable({
     </ScrollTable>
   );
 }
+
+/** A BKK period (`Semester 1 2026`) or a KPM list's tahap (`Tahap 1 Tahun 2026`). */
+export const periodWords = (item: { kind?: ProposalKind | undefined; period: string }): string =>
+  item.kind === 'KPM' ? tahapName(item.period) : (periodLabel(item.period) ?? item.period);
 
 const waitsFor = (agency: string) => (item: ProposalSummary) =>
   item.status === 'IN_REVIEW' && item.requiredAgencies.includes(agency) && !item.signedBy.includes(agency);

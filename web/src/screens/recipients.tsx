@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { RECIPIENT_FILTER_CODES } from '#shared/contract/requests.ts';
 import { FLAG_CODES, FLAGS, type FlagCode } from '#shared/domain/checks.ts';
+import { RELATIONSHIP_LABEL } from '#shared/domain/family/hubungan.ts';
+import { VERVAL_RESULT_LABEL } from '#shared/domain/family/verval.ts';
 import type { WarningCode } from '#shared/domain/issues.ts';
+import { kindOfProposal } from '#shared/domain/proposal.ts';
 import { roleLabel } from '#shared/domain/roles.ts';
 import type { StoredRecipient } from '#shared/model.ts';
+import { dayMonthYear } from '../family-words.ts';
 import { formatNumber } from '../format.ts';
 import { Loading, PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
@@ -14,7 +18,9 @@ import './recipients.css';
 /**
  * `/usulan/{id}/penerima`: the current list, 50 at a time, filtered by a warning of the import or a
  * finding of the checks (`?tanda=CODE` in the address: a code is not personal data), or searched by
- * name. The name stays in the screen's state and travels in a POST body: never in a URL.
+ * name. The name stays in the screen's state and travels in a POST body: never in a URL. A KPM
+ * list's rows are families: the penerima, the No KK, the relationship, the members, the desil, the
+ * verval result with its date and berita acara, and whether the family came from the reserve.
  */
 
 const PAGE_SIZE = 50;
@@ -47,21 +53,25 @@ export function RecipientsPage({ proposalId }: { proposalId: string }) {
   const [term, setTerm] = useState('');
   const [draft, setDraft] = useState('');
   const proposal = useApi('GetProposal', { params: { proposalId } });
+  const kpm = kindOfProposal(proposalId) === 'KPM';
 
   const setFlag = (code: string) =>
     navigate(pathTo.recipients(proposalId, { tanda: code || undefined }), { replace: true });
 
   return (
     <section class="card wide" aria-labelledby="judul-penerima">
-      <PageTitle title="Daftar penerima">
-        <span id="judul-penerima">Daftar penerima</span>
+      <PageTitle title={kpm ? 'Daftar KPM' : 'Daftar penerima'}>
+        <span id="judul-penerima">{kpm ? 'Daftar KPM' : 'Daftar penerima'}</span>
       </PageTitle>
       <p>
-        <a href={pathTo.proposal(proposalId)}>← Usulan {proposalId}</a>
+        <a href={pathTo.proposal(proposalId)}>
+          ← {kpm ? 'Daftar KPM' : 'Usulan'} {proposalId}
+        </a>
         {proposal.state.kind === 'ok' ? (
           <span class="muted">
             {' '}
-            · {formatNumber(proposal.state.body.recipientCount)} penerima dalam daftar yang berlaku
+            · {formatNumber(proposal.state.body.recipientCount)} {kpm ? 'keluarga' : 'penerima'} dalam daftar
+            yang berlaku
           </span>
         ) : null}
       </p>
@@ -75,13 +85,15 @@ export function RecipientsPage({ proposalId }: { proposalId: string }) {
             data-testid="saring-tanda"
           >
             <option value="">Semua penerima</option>
-            <optgroup label="Peringatan impor">
-              {FILTER_CODES.filter((code) => !isFlag(code)).map((code) => (
-                <option key={code} value={code}>
-                  {codeLabel(code)}
-                </option>
-              ))}
-            </optgroup>
+            {kpm ? null : (
+              <optgroup label="Peringatan impor">
+                {FILTER_CODES.filter((code) => !isFlag(code)).map((code) => (
+                  <option key={code} value={code}>
+                    {codeLabel(code)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
             <optgroup label="Temuan pemeriksaan">
               {FILTER_CODES.filter(isFlag).map((code) => (
                 <option key={code} value={code}>
@@ -170,7 +182,7 @@ function ListSlice(props: {
             {props.flag ? `Hanya yang bertanda “${codeLabel(props.flag)}”. ` : ''}
             Halaman {pages.page}: {formatNumber(body.items.length)} penerima.
           </p>
-          <RecipientTable items={body.items} />
+          <RecipientTable items={body.items} kpm={kindOfProposal(props.proposalId) === 'KPM'} />
           <Pager
             page={pages.page}
             hasNext={body.nextCursor !== null}
@@ -272,7 +284,9 @@ function SearchResults(props: { proposalId: string; term: string; flag: string |
           ? ' Sebagian daftar belum diperiksa: tekan Berikutnya untuk mencari lebih jauh.'
           : ''}
       </p>
-      {search.items.length > 0 ? <RecipientTable items={search.items} /> : null}
+      {search.items.length > 0 ? (
+        <RecipientTable items={search.items} kpm={kindOfProposal(proposalId) === 'KPM'} />
+      ) : null}
       <Pager
         page={pages.page}
         hasNext={search.nextCursor !== null}
@@ -284,7 +298,7 @@ function SearchResults(props: { proposalId: string; term: string; flag: string |
   );
 }
 
-function RecipientTable({ items }: { items: readonly StoredRecipient[] }) {
+function RecipientTable({ items, kpm }: { items: readonly StoredRecipient[]; kpm: boolean }) {
   if (items.length === 0) {
     return (
       <p class="empty" data-testid="kosong">
@@ -292,6 +306,7 @@ function RecipientTable({ items }: { items: readonly StoredRecipient[] }) {
       </p>
     );
   }
+  if (kpm) return <KpmTable items={items} />;
   return (
     <ScrollTable label="Daftar penerima">
       <table class="table recipients-table" data-testid="daftar-penerima">
@@ -327,6 +342,88 @@ function RecipientTable({ items }: { items: readonly StoredRecipient[] }) {
               </td>
             </tr>
           ))}
+        </tbody>
+      </table>
+    </ScrollTable>
+  );
+}
+
+/**
+ * A KPM list's rows: the penerima and the family behind them. No account column: a KPM has none
+ * until the bank opens it after the decree.
+ */
+function KpmTable({ items }: { items: readonly StoredRecipient[] }) {
+  return (
+    <ScrollTable label="Daftar KPM">
+      <table class="table recipients-table" data-testid="daftar-kpm">
+        <caption class="sr-only">Daftar KPM: penerima dan keluarganya</caption>
+        <thead>
+          <tr>
+            <th scope="col" class="num">
+              Baris
+            </th>
+            <th scope="col">Penerima</th>
+            <th scope="col">NIK</th>
+            <th scope="col">No KK</th>
+            <th scope="col">Hubungan dengan kepala keluarga</th>
+            <th scope="col" class="num">
+              Jumlah anggota
+            </th>
+            <th scope="col" class="num">
+              Desil
+            </th>
+            <th scope="col">Kecamatan / desa</th>
+            <th scope="col">Hasil verval</th>
+            <th scope="col">Cadangan</th>
+            <th scope="col">Temuan</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((recipient) => {
+            const family = recipient.family;
+            return (
+              <tr key={recipient.recipientId} data-row={recipient.row}>
+                <td class="num">{recipient.row}</td>
+                <td>{recipient.nama}</td>
+                <td class="code">{recipient.nik}</td>
+                <td class="code">{family?.noKk ?? '—'}</td>
+                <td>{family?.hubunganPenerima ? RELATIONSHIP_LABEL[family.hubunganPenerima] : '—'}</td>
+                <td class="num">{family ? formatNumber(family.members.length) : '—'}</td>
+                <td class="num">{family ? family.desil : '—'}</td>
+                <td>
+                  {recipient.kecamatan}
+                  {recipient.desa ? ` / ${recipient.desa}` : ''}
+                </td>
+                <td data-result={family?.verval.result}>
+                  {family ? (
+                    <>
+                      {VERVAL_RESULT_LABEL[family.verval.result]}
+                      <span class="verval-detail">
+                        {dayMonthYear(family.verval.tanggal)} · BA {family.verval.nomorBeritaAcara}
+                      </span>
+                      {family.verval.penerimaChanged ? (
+                        <span class="verval-detail">Penerima diganti saat verval</span>
+                      ) : null}
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  {family?.replacement ? (
+                    <span class="badge badge-neutral" data-testid="tanda-cadangan">
+                      Dari cadangan
+                    </span>
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+                <td>
+                  <Marks recipient={recipient} />
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </ScrollTable>

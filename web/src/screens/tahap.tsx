@@ -6,6 +6,7 @@ import { COMPONENT_LABEL, COMPONENTS, TAHAP_STATUS_LABEL } from '#shared/domain/
 import { REGIONS } from '#shared/domain/regions.ts';
 import {
   addCounts,
+  kpmCountsWords,
   type PlaceCounts,
   reasonLabel,
   reasonsIn,
@@ -24,6 +25,7 @@ import {
   Pager,
   ScrollTable,
   Show,
+  StatusBadge,
   useAction,
   useApi,
   useCursorPages,
@@ -382,6 +384,7 @@ export function TahapPage({ tahapId }: { tahapId: string }) {
                 </a>
               </p>
             ) : null}
+            {tahap.eligibility?.status === 'COMPLETED' ? <KpmLists tahap={tahap} /> : null}
             {tahap.eligibility?.status === 'COMPLETED' ? (
               <Summary key={tahap.eligibility.runId} tahap={tahap} />
             ) : null}
@@ -513,14 +516,160 @@ function Eligibility(props: { tahap: TahapView; mayManage: boolean; onRequested:
   );
 }
 
+// ─── Daftar KPM: each kabupaten's list, composed from the run and the verval ─────────────────
+
+const KPM_WORDS: Readonly<Record<'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED', string>> = {
+  QUEUED: 'Menunggu giliran',
+  RUNNING: 'Sedang disusun',
+  COMPLETED: 'Selesai disusun',
+  FAILED: 'Gagal',
+};
+
+/**
+ * The KPM lists of the tahap: an operator's own kabupaten, every kabupaten of the tahap for the
+ * province's roles. Each shows its latest composition in words and the KPM proposal it made.
+ */
+function KpmLists({ tahap }: { tahap: TahapView }) {
+  const { scope } = useSignedIn();
+  const inTahap = Object.keys(tahap.snapshots).sort();
+  const regions =
+    scope === undefined || scope.regions === 'all'
+      ? inTahap
+      : inTahap.filter((region) => scope.regions.includes(region));
+  if (regions.length === 0) return null;
+  return (
+    <section class="part" aria-labelledby="judul-kpm" data-testid="daftar-kpm-tahap">
+      <h2 id="judul-kpm">Daftar KPM</h2>
+      <p class="muted">
+        Daftar keluarga penerima manfaat (KPM) disusun dari hasil pemeriksaan kelayakan dan verval: keluarga
+        terpilih yang dinyatakan layak saat dikunjungi, lalu cadangan untuk tempat yang ditinggalkan. Keluarga
+        yang belum dikunjungi tidak masuk daftar.
+      </p>
+      {regions.map((region) => (
+        <KpmRegion key={region} tahapId={tahap.tahapId} region={region} />
+      ))}
+    </section>
+  );
+}
+
+function KpmRegion({ tahapId, region }: { tahapId: string; region: string }) {
+  const { scope } = useSignedIn();
+  const { state, reload } = useApi('GetKpm', { params: { tahapId }, query: { region } });
+  const compose = useAction('ComposeKpm');
+  const status = state.kind === 'ok' ? state.body.compose?.status : undefined;
+  const busy = status === 'QUEUED' || status === 'RUNNING';
+  useEffect(() => {
+    if (!busy) return;
+    const timer = setTimeout(reload, 1_500);
+    return () => clearTimeout(timer);
+  }, [busy, state, reload]);
+  const mayCompose =
+    (scope?.capabilities.has('kpm:compose') ?? false) &&
+    (scope?.regions === 'all' || (scope?.regions.includes(region) ?? false));
+  const headingId = `kpm-${region.replace('.', '-')}`;
+  return (
+    <article class="kpm-region" aria-labelledby={headingId} data-region={region} data-testid="kpm-kabupaten">
+      <h3 id={headingId}>{regionLabel(region)}</h3>
+      <Show state={state} label="Memuat daftar KPM…">
+        {(body) => {
+          const run = body.compose;
+          const proposal = body.proposal;
+          return (
+            <>
+              {run === undefined ? (
+                <p class="empty">Daftar KPM kabupaten/kota ini belum disusun.</p>
+              ) : (
+                <dl class="facts">
+                  <Fact label="Keadaan">
+                    <span
+                      class={`badge badge-${run.status === 'COMPLETED' ? 'good' : run.status === 'FAILED' ? 'bad' : 'neutral'}`}
+                      data-status={run.status}
+                      data-testid="status-kpm"
+                    >
+                      {KPM_WORDS[run.status]}
+                    </span>
+                  </Fact>
+                  <Fact label="Diminta">
+                    {formatDateTime(run.requestedAt)} oleh {run.requestedBy.name}
+                  </Fact>
+                  {run.finishedAt ? <Fact label="Selesai">{formatDateTime(run.finishedAt)}</Fact> : null}
+                  {run.counts
+                    ? kpmCountsWords(run.counts).map((line) => (
+                        <Fact key={line.key} label={line.label}>
+                          <span data-testid={`kpm-${line.key}`}>{line.value}</span>
+                        </Fact>
+                      ))
+                    : null}
+                </dl>
+              )}
+              {busy ? (
+                <p class="muted" role="status">
+                  Daftar sedang disusun. Bagian ini diperbarui sendiri.
+                </p>
+              ) : null}
+              {run?.status === 'FAILED' ? (
+                <Problem title="Penyusunan gagal">
+                  <p>{run.error ?? 'Terjadi kesalahan saat menyusun daftar. Susun lagi.'}</p>
+                </Problem>
+              ) : null}
+              {proposal ? (
+                <p>
+                  <a href={pathTo.proposal(proposal.proposalId)} data-testid="tautan-usulan-kpm">
+                    Buka usulan {proposal.proposalId}
+                  </a>{' '}
+                  <StatusBadge status={proposal.status} />{' '}
+                  <span class="muted">{formatNumber(proposal.recipientCount)} keluarga</span>
+                </p>
+              ) : null}
+              {mayCompose ? (
+                <>
+                  <ActionOutcome<'ComposeKpm'>
+                    result={compose.last?.kind === 'done' ? undefined : compose.last}
+                  />
+                  <div class="actions">
+                    <button
+                      type="button"
+                      class="button"
+                      disabled={busy || compose.busy}
+                      onClick={async () => {
+                        const result = await compose.run({ params: { tahapId }, body: { region } });
+                        if (result?.kind === 'done') reload();
+                      }}
+                    >
+                      {compose.busy
+                        ? 'Meminta…'
+                        : run === undefined
+                          ? 'Susun daftar KPM'
+                          : 'Susun daftar KPM lagi'}
+                    </button>
+                  </div>
+                </>
+              ) : null}
+            </>
+          );
+        }}
+      </Show>
+    </article>
+  );
+}
+
 // ─── The summary, from the province down to a desa ─────────────────────────────────────────────
 
 export interface PlaceNames {
   kecamatan(code: string): string;
   desa(code: string): string;
+  /** The places one level below `parent` (a kabupaten's kecamatan, a kecamatan's desa), by code. */
+  within(parent: string): readonly (readonly [code: string, name: string])[];
+  /** Whether the names have arrived (until then: codes, and nothing `within`). */
+  readonly ready: boolean;
 }
 
-const CODES_ONLY: PlaceNames = { kecamatan: (code) => code, desa: (code) => code };
+const CODES_ONLY: PlaceNames = {
+  kecamatan: (code) => code,
+  desa: (code) => code,
+  within: () => [],
+  ready: false,
+};
 
 /**
  * Kecamatan and desa names, from the official list (`shared/data/wilayah-62.json`, ~55 KB) fetched
@@ -538,7 +687,11 @@ export function usePlaceNames(): PlaceNames {
           if (!live || entries.length === 0) return;
           const byCode = new Map<string, string>(entries);
           const name = (code: string) => byCode.get(code) ?? code;
-          setNames({ kecamatan: name, desa: name });
+          const within = (parent: string) =>
+            entries.filter(
+              ([code]) => code.startsWith(`${parent}.`) && !code.slice(parent.length + 1).includes('.'),
+            );
+          setNames({ kecamatan: name, desa: name, within, ready: true });
         },
         () => undefined,
       );

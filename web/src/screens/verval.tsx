@@ -5,7 +5,7 @@ import { regionLabel, tahapName } from '../family-words.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
-import { type SignedIn, useSignedIn } from '../session.tsx';
+import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Fact, failureMessage, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import { FINISHED, ImportBadge, ImportProgress, useFollowImport } from './import-view.tsx';
 import { usePlaceNames } from './tahap.tsx';
@@ -20,8 +20,7 @@ import './verval.css';
  * - `/verval/{tahapId}/impor/{importId}`: a result file as it is imported, then the desa's progress.
  *
  * The API gives a relawan no list of tahap (`GET /tahap` is not theirs): `/verval` asks
- * `GET /tahap/{id}/relawan` for this year's and last year's tahap in order of number, until a
- * number does not exist. The last upload of a desa is remembered on the device (the API lists no
+ * `GET /verval/assignments` for the relawan's own desa in every open tahap. The last upload of a desa is remembered on the device (the API lists no
  * uploads of a desa): its id, per user, tahap and desa, in localStorage.
  */
 
@@ -604,65 +603,11 @@ function DesaList(props: {
 
 // ─── /verval ───────────────────────────────────────────────────────────────────────────────────
 
-interface Assigned {
-  readonly tahapId: string;
-  readonly desaCode: string;
-}
-
-type AssignedState =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'ok'; readonly items: readonly Assigned[] }
-  | { readonly kind: 'failed'; readonly message: string };
-
-/** The year in WIB. */
-const yearInWib = (): number =>
-  Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric' }).format(new Date()));
-
-/**
- * The desa assigned to the caller in this year's and last year's tahap: each year's tahap asked in
- * order of number (1, 2, …) until one does not exist (404), newest tahap first.
- */
-async function assignedDesa(call: SignedIn['call']): Promise<Assigned[]> {
-  const year = yearInWib();
-  const years = [year, year - 1].filter((value) => value >= 2026);
-  const perYear = await Promise.all(
-    years.map(async (value) => {
-      const found: Assigned[] = [];
-      for (let number = 1; number <= 12; number++) {
-        const tahapId = `${value}-${number}`;
-        const answer = await call('ListAssignments', { params: { tahapId }, query: {} });
-        if (answer.status === 404) break;
-        if (!answer.ok) throw new Error(failureMessage(answer));
-        for (const item of answer.body.items) found.push({ tahapId, desaCode: item.desaCode });
-      }
-      return found.reverse();
-    }),
-  );
-  return perYear.flat();
-}
-
 export function RelawanVervalPage() {
-  const { call, scope } = useSignedIn();
+  const { scope } = useSignedIn();
   const names = usePlaceNames();
-  const [state, setState] = useState<AssignedState>({ kind: 'loading' });
-  useEffect(() => {
-    let live = true;
-    assignedDesa(call).then(
-      (items) => live && setState({ kind: 'ok', items }),
-      (error: unknown) =>
-        live &&
-        setState({
-          kind: 'failed',
-          message:
-            error instanceof Error && error.message !== 'Failed to fetch'
-              ? error.message
-              : 'Server tidak dapat dihubungi. Periksa koneksi internet lalu muat ulang halaman ini.',
-        }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [call]);
+  // The caller's own desa in every open tahap (`GET /verval/assignments`), newest tahap first.
+  const { state } = useApi('ListMyAssignments', {});
   return (
     <section class="card verval verval-phone" aria-labelledby="judul-verval">
       <PageTitle title="Verval lapangan">
@@ -673,30 +618,28 @@ export function RelawanVervalPage() {
         {scope && scope.regions !== 'all' ? ` di ${regionLabel(scope.regions[0])}` : ''}. Unduh lembar verval,
         kunjungi setiap keluarga, isi kolom hasil, lalu unggah lembar itu di sini.
       </p>
-      {state.kind === 'loading' ? (
-        <p class="muted" role="status">
-          Mencari desa yang ditugaskan…
-        </p>
-      ) : state.kind === 'failed' ? (
-        <Problem title="Tidak dapat ditampilkan">
-          <p>{state.message}</p>
-        </Problem>
-      ) : state.items.length === 0 ? (
-        <p class="empty" data-testid="tanpa-tugas">
-          Belum ada desa yang ditugaskan kepada Anda. Hubungi operator Dinas Sosial kabupaten/kota Anda.
-        </p>
-      ) : (
-        state.items.map((item) => (
-          <DesaVerval
-            key={`${item.tahapId}-${item.desaCode}`}
-            tahapId={item.tahapId}
-            desa={item.desaCode}
-            desaName={names.desa(item.desaCode)}
-            tahapLabel={tahapName(item.tahapId)}
-            manage={false}
-          />
-        ))
-      )}
+      <Show state={state} label="Mencari desa yang ditugaskan…">
+        {(body) =>
+          body.items.length === 0 ? (
+            <p class="empty" data-testid="tanpa-tugas">
+              Belum ada desa yang ditugaskan kepada Anda. Hubungi operator Dinas Sosial kabupaten/kota Anda.
+            </p>
+          ) : (
+            [...body.items]
+              .sort((a, b) => b.tahapId.localeCompare(a.tahapId, 'en', { numeric: true }))
+              .map((item) => (
+                <DesaVerval
+                  key={`${item.tahapId}-${item.desaCode}`}
+                  tahapId={item.tahapId}
+                  desa={item.desaCode}
+                  desaName={names.desa(item.desaCode)}
+                  tahapLabel={item.tahapLabel || tahapName(item.tahapId)}
+                  manage={false}
+                />
+              ))
+          )
+        }
+      </Show>
     </section>
   );
 }

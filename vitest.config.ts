@@ -14,6 +14,15 @@ process.env.POWERTOOLS_LOG_LEVEL ??= process.env.VERBOSE === '1' ? 'INFO' : 'WAR
 // them turns them on around what it captures.
 process.env.POWERTOOLS_METRICS_DISABLED ??= process.env.VERBOSE === '1' ? 'false' : 'true';
 
+/**
+ * Every file that needs nothing shared (unit and infra files, and the files that start a local
+ * stack of their own: its own emulators, ports and console) runs in one group, two at a time, while
+ * the integration files, which share one set of emulators, run one at a time afterwards. Vitest puts
+ * every single-worker project in one sequential group, so without this each stack's file waited
+ * for all the others, and a CPU-bound synth never overlapped a stack waiting on its JVM.
+ */
+const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 1 } } as const;
+
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +32,7 @@ export default defineConfig({
           // The console's logic (web/src) is unit-tested here too; its screens in test/browser.
           include: ['test/unit/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
+          ...TWO_AT_A_TIME,
         },
       },
       {
@@ -40,6 +50,7 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 120_000,
+          ...TWO_AT_A_TIME,
         },
       },
       {
@@ -49,7 +60,7 @@ export default defineConfig({
           include: ['test/security/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          ...TWO_AT_A_TIME,
         },
       },
       {
@@ -57,9 +68,10 @@ export default defineConfig({
           // The console in headless Chromium (Debian's package) against the whole local stack.
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/console-build.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          ...TWO_AT_A_TIME,
         },
       },
       {
@@ -68,7 +80,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
+          ...TWO_AT_A_TIME,
         },
       },
     ],

@@ -96,9 +96,10 @@ export interface LocalStackOptions {
   /**
    * Also serve the console (`web/`, built with Vite at start) and its local sign-in provider
    * (`/oidc`) on the API's origin; the API then accepts the provider's ID tokens as well as the
-   * local tokens. @default false
+   * local tokens. `'prebuilt'`: serve `web/dist/` as it is (test runs that start several stacks at
+   * once build it once, first). @default false
    */
-  readonly console?: boolean;
+  readonly console?: boolean | 'prebuilt';
   /** Tuning of the outbox relay's sweep loop (`local/outbox-relay.ts`). */
   readonly outboxRelay?: Partial<Pick<LocalOutboxRelayOptions, 'intervalMs' | 'maxBackoffMs'>>;
   /**
@@ -385,7 +386,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The console: built before the API listens, served with its sign-in provider once the port
     // (and so the provider's issuer URL) is known.
-    if (options.console) {
+    if (options.console === true) {
       const built = await buildConsole();
       log(`console built in ${seconds(built.ms)}`);
     }

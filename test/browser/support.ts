@@ -157,7 +157,8 @@ export function consoleTestHooks(hooks: {
   const pageErrors: string[] = [];
   beforeAll(async () => {
     [stack, browser] = await Promise.all([
-      startLocalStack({ port: 0, quiet: true, console: true }),
+      // Built once for the run (`test/support/console-build.setup.ts`): files run two at a time.
+      startLocalStack({ port: 0, quiet: true, console: 'prebuilt' }),
       launchChromium(),
     ]);
     hooks.started(stack, browser);

@@ -86,7 +86,7 @@ let decreeId: string;
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
-    startLocalStack({ port: 0, quiet: true, console: true }),
+    startLocalStack({ port: 0, quiet: true, console: 'prebuilt' }),
     launchChromium(),
   ]);
   // Kotawaringin Barat: a clean list of 3, submitted and checked.

@@ -5,13 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulators } from '../../local/emulators.ts';
 import { eventually } from '../support/aws.ts';
 
 /**
  * Nothing may outlive the local stack: a leftover DynamoDB Local JVM holds ~300 MB and its port.
- * Each case starts its own emulators (its own JVM) and ends them a different way.
+ * Each case starts its own emulators (its own JVM, its own ports and state folder) and ends them a
+ * different way; the cases of a group run at once, since each mostly waits on a JVM starting.
  */
 
 const CHILD = fileURLToPath(new URL('../support/fixtures/emulators-child.ts', import.meta.url));
@@ -48,7 +49,7 @@ async function startChild(
   return { child, javaPid };
 }
 
-describe('stopping the emulators', () => {
+describe.concurrent('stopping the emulators', () => {
   it('stop() kills the JVM and closes fauxqs', async () => {
     const emulators = await startEmulators();
     expect(isAlive(emulators.javaPid)).toBe(true);
@@ -180,18 +181,21 @@ async function startNpm(
   return { npm, tree, javaPid };
 }
 
-describe('stopping npm start', () => {
-  let stateDir: string;
-  beforeAll(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'khbs-start-'));
-  });
+describe.concurrent('stopping npm start', () => {
+  const stateDirs: string[] = [];
+  /** A state folder of the case's own: cases run at once, and `--fresh` empties it. */
+  const freshDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'khbs-start-'));
+    stateDirs.push(dir);
+    return dir;
+  };
   afterAll(async () => {
-    await rm(stateDir, { recursive: true, force: true });
+    await Promise.all(stateDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
     it(`${signal} to the npm process stops every process it started`, async () => {
-      const { npm, tree } = await startNpm(stateDir);
+      const { npm, tree } = await startNpm(await freshDir());
       npm.kill(signal);
       await eventually(() => (tree.some(isRunning) ? undefined : true), 20_000);
     });
@@ -199,14 +203,14 @@ describe('stopping npm start', () => {
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     it(`${signal} to tsx (npx tsx local/start.ts) stops every process it started`, async () => {
-      const { npm: tsx, tree } = await startNpm(stateDir, 'tsx');
+      const { npm: tsx, tree } = await startNpm(await freshDir(), 'tsx');
       tsx.kill(signal);
       await eventually(() => (tree.some(isRunning) ? undefined : true), 20_000);
     });
   }
 
   it('SIGKILL to the node process that runs the stack leaves no JVM behind', async () => {
-    const { npm, tree, javaPid } = await startNpm(stateDir);
+    const { npm, tree, javaPid } = await startNpm(await freshDir());
     // The JVM's parent is the node process that runs local/start.ts.
     const stackPid = parentOf(javaPid);
     expect(tree).toContain(stackPid);

@@ -26,25 +26,21 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const env = useEmulatorEnv();
 const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
 const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
-const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
-const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
-const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
 const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
 const { FamilyDirectoryRepository } = await import('#shared/adapters/family-directory-repo.ts');
 const { logger } = await import('#shared/logger.ts');
-const { runEligibilityJob } = await import('../../functions/families/run-eligibility.ts');
 const {
   DESA,
   KAPUAS,
   KOTIM,
   TAHAP,
-  TAHAP_BODY,
   kk,
   nik,
   kapuasFamilies,
   kotimFamilies,
   readySnapshot,
   pkhList,
+  tahapWithRun,
 } = await import('../support/families.ts');
 type Planted = ReturnType<typeof kapuasFamilies>[number];
 
@@ -153,22 +149,7 @@ beforeAll(async () => {
   await Promise.all([staleFamilies.flush(), staleMembers.flush()]);
 
   // A tahap over the first snapshots, its run completed, and a verval result for family 1.
-  expect((await call('CreateTahap', admin(), { body: TAHAP_BODY })).status).toBe(201);
-  const asked = await call<{ runId: string }>('RequestEligibility', admin(), {
-    pathParameters: { tahapId: TAHAP },
-  });
-  expect(asked.status).toBe(202);
-  const outcome = await runEligibilityJob(
-    { tahapId: TAHAP, runId: asked.body.runId },
-    {
-      tahap: new TahapRepository(TABLE()),
-      results: new EligibilityRepository(TABLE()),
-      families: new FamiliesRepository(TABLE()),
-      snapshots: new SnapshotsRepository(TABLE()),
-      exclusions: new ExclusionsRepository(TABLE()),
-    },
-  );
-  expect(outcome).toMatchObject({ outcome: 'COMPLETED' });
+  await tahapWithRun();
   await new VervalRepository(TABLE()).record({
     tahapId: TAHAP,
     noKk: kk(KAPUAS, 1),

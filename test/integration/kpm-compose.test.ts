@@ -10,37 +10,26 @@ import { useEmulatorEnv } from '../support/env.ts';
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const env = useEmulatorEnv();
-const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
-const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
-const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
-const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
-const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
-const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
 const { KpmRepository } = await import('#shared/adapters/kpm-repo.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
-const { runEligibilityJob } = await import('../../functions/families/run-eligibility.ts');
 const { composeKpm } = await import('../../functions/families/compose-kpm.ts');
-const { DESA, KAPUAS, KOTIM, TAHAP, TAHAP_BODY, kk, nik, seedProgramme } = await import(
-  '../support/families.ts'
-);
+const {
+  KAPUAS,
+  KOTIM,
+  TAHAP,
+  composeThroughRoute,
+  familyJobDeps,
+  kk,
+  recordVisit: visit,
+  seedProgramme,
+  tahapWithRun,
+} = await import('../support/families.ts');
 
 const TABLE = env.TABLE_NAME as string;
 const tahapParams = { pathParameters: { tahapId: TAHAP } };
 const call = <T = Record<string, unknown>>(route: RouteId, claims: Claims, options: CallOptions = {}) =>
   callRoute<T>(route, { claims, ...options });
-
-const deps = () => ({
-  tahap: new TahapRepository(TABLE),
-  kpm: new KpmRepository(TABLE),
-  results: new EligibilityRepository(TABLE),
-  verval: new VervalRepository(TABLE),
-  snapshots: new SnapshotsRepository(TABLE),
-  families: new FamiliesRepository(TABLE),
-  proposals: new ProposalsRepository(TABLE),
-  recipients: new RecipientsRepository(TABLE),
-  tableName: TABLE,
-});
 
 interface KpmView {
   compose?: {
@@ -53,22 +42,9 @@ interface KpmView {
   proposal?: { proposalId: string; status: string; recipientCount: number };
 }
 
-/** Asks for a composition as `who` and runs the job its message starts, as the families worker would. */
-async function compose(who: Claims = operator(KAPUAS)) {
-  const asked = await call<KpmView>('ComposeKpm', who, { ...tahapParams, body: { region: KAPUAS } });
-  expect(asked.status).toBe(202);
-  const request = asked.body.compose;
-  if (!request) throw new Error('no composition in the answer');
-  const outcome = await composeKpm(
-    {
-      type: 'kpm.compose.requested',
-      tahapId: TAHAP,
-      region: KAPUAS,
-      composeId: request.composeId,
-      requestedAt: request.requestedAt,
-    },
-    deps(),
-  );
+/** A composition asked for and done, and the kabupaten's composition as the operator then reads it. */
+async function compose() {
+  const outcome = await composeThroughRoute();
   const view = await call<KpmView>('GetKpm', operator(KAPUAS), {
     ...tahapParams,
     query: { region: KAPUAS },
@@ -76,38 +52,10 @@ async function compose(who: Claims = operator(KAPUAS)) {
   return { outcome, view: view.body };
 }
 
-const visit = (serial: number, result: 'LAYAK' | 'MAMPU', penerima?: string) =>
-  new VervalRepository(TABLE).record({
-    tahapId: TAHAP,
-    noKk: kk(KAPUAS, serial),
-    region: KAPUAS,
-    desaCode: DESA,
-    result,
-    inTahap: result === 'LAYAK',
-    ...(result === 'LAYAK' ? { penerimaNik: penerima ?? nik(KAPUAS, serial * 10) } : {}),
-    tanggal: '2026-10-01',
-    relawan: 'Sari',
-    nomorBeritaAcara: `BA/${serial}/2026`,
-    importId: 'verval-uji',
-    sourceRow: serial + 1,
-    recordedAt: new Date().toISOString(),
-  });
-
 beforeAll(async () => {
   await resetTable();
   await seedProgramme();
-  expect((await call('CreateTahap', admin(), { body: TAHAP_BODY })).status).toBe(201);
-  const asked = await call<{ runId: string }>('RequestEligibility', admin(), tahapParams);
-  await runEligibilityJob(
-    { tahapId: TAHAP, runId: asked.body.runId },
-    {
-      tahap: new TahapRepository(TABLE),
-      results: new EligibilityRepository(TABLE),
-      families: new FamiliesRepository(TABLE),
-      snapshots: new SnapshotsRepository(TABLE),
-      exclusions: new ExclusionsRepository(TABLE),
-    },
-  );
+  await tahapWithRun();
 }, 60_000);
 
 describe('composing a KPM list', () => {
@@ -203,7 +151,7 @@ describe('composing a KPM list', () => {
         composeId: record.composeId,
         requestedAt: record.requestedAt,
       },
-      deps(),
+      familyJobDeps(),
     );
     expect(again).toEqual({ kind: 'skipped', reason: 'done' });
   });

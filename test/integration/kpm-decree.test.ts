@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  admin,
   approver,
   type CallOptions,
   type Claims,
@@ -29,27 +28,18 @@ import { useEmulatorEnv } from '../support/env.ts';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const emulator = useEmulatorEnv();
 const { env } = await import('#shared/config/env.ts');
-const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
-const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
-const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
-const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
-const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
-const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
-const { KpmRepository } = await import('#shared/adapters/kpm-repo.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
-const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { OutboxRepository } = await import('#shared/adapters/outbox.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 const { DecreeRequestedSchema } = await import('#shared/messages.ts');
 const { wibDate } = await import('#shared/domain/decree.ts');
-const { runEligibilityJob } = await import('../../functions/families/run-eligibility.ts');
-const { composeKpm } = await import('../../functions/families/compose-kpm.ts');
 const { dependencies } = await import('../../functions/decree/handler.ts');
 const { issueDecree } = await import('../../functions/decree/issue-decree.ts');
 const { runReconciliation } = await import('../../functions/reconcile/run-reconciliation.ts');
 const { dependencies: reconcileDependencies } = await import('../../functions/reconcile/handler.ts');
-const { DESA, KAPUAS, TAHAP, TAHAP_BODY, kk, nik, seedProgramme } = await import('../support/families.ts');
+const { KAPUAS, TAHAP, composeThroughRoute, kk, nik, recordVisit, seedProgramme, tahapWithRun } =
+  await import('../support/families.ts');
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -58,7 +48,6 @@ const decrees = new DecreesRepository(TABLE);
 const objects = new ObjectStore();
 const year = wibDate(new Date()).year;
 const FIRST = `KPM-${KAPUAS}-${TAHAP}`;
-const tahapParams = { pathParameters: { tahapId: TAHAP } };
 const call = <T = Record<string, unknown>>(route: RouteId, claims: Claims, options: CallOptions = {}) =>
   callRoute<T>(route, { claims, ...options });
 const run = promisify(execFile);
@@ -75,36 +64,9 @@ interface ProposalAnswer {
   };
 }
 
-/** Asks for a composition and runs the job its message starts, as the families worker would. */
+/** Asks for Kapuas's composition and runs its job; the proposal it made. */
 async function compose(): Promise<string> {
-  const asked = await call<{ compose?: { composeId: string; requestedAt: string } }>(
-    'ComposeKpm',
-    operator(KAPUAS),
-    { ...tahapParams, body: { region: KAPUAS } },
-  );
-  expect(asked.status).toBe(202);
-  const request = asked.body.compose;
-  if (!request) throw new Error('no composition in the answer');
-  const outcome = await composeKpm(
-    {
-      type: 'kpm.compose.requested',
-      tahapId: TAHAP,
-      region: KAPUAS,
-      composeId: request.composeId,
-      requestedAt: request.requestedAt,
-    },
-    {
-      tahap: new TahapRepository(TABLE),
-      kpm: new KpmRepository(TABLE),
-      results: new EligibilityRepository(TABLE),
-      verval: new VervalRepository(TABLE),
-      snapshots: new SnapshotsRepository(TABLE),
-      families: new FamiliesRepository(TABLE),
-      proposals,
-      recipients: new RecipientsRepository(TABLE),
-      tableName: TABLE,
-    },
-  );
+  const outcome = await composeThroughRoute();
   if (outcome.kind !== 'composed') throw new Error(`not composed: ${JSON.stringify(outcome)}`);
   return outcome.proposalId;
 }
@@ -151,42 +113,14 @@ async function pdfText(key: string): Promise<string> {
   return stdout;
 }
 
-const visit = (serial: number) =>
-  new VervalRepository(TABLE).record({
-    tahapId: TAHAP,
-    noKk: kk(KAPUAS, serial),
-    region: KAPUAS,
-    desaCode: DESA,
-    result: 'LAYAK',
-    inTahap: true,
-    penerimaNik: nik(KAPUAS, serial * 10),
-    tanggal: '2026-10-01',
-    relawan: 'Sari',
-    nomorBeritaAcara: `BA/${serial}/2026`,
-    importId: 'verval-uji',
-    sourceRow: serial + 1,
-    recordedAt: new Date().toISOString(),
-  });
-
 beforeAll(async () => {
   await resetTable();
   await emptyBucket(config.documentsBucket);
   dir = await mkdtemp(join(tmpdir(), 'khbs-kpm-decree-'));
   await seedProgramme();
-  expect((await call('CreateTahap', admin(), { body: TAHAP_BODY })).status).toBe(201);
-  const asked = await call<{ runId: string }>('RequestEligibility', admin(), tahapParams);
-  await runEligibilityJob(
-    { tahapId: TAHAP, runId: asked.body.runId },
-    {
-      tahap: new TahapRepository(TABLE),
-      results: new EligibilityRepository(TABLE),
-      families: new FamiliesRepository(TABLE),
-      snapshots: new SnapshotsRepository(TABLE),
-      exclusions: new ExclusionsRepository(TABLE),
-    },
-  );
+  await tahapWithRun();
   // Families 1 and 9 (one member each) and 5 (two members, settled by the visit).
-  for (const serial of [1, 5, 9]) await visit(serial);
+  for (const serial of [1, 5, 9]) await recordVisit(serial);
 }, 60_000);
 
 afterAll(async () => {

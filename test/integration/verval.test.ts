@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  admin,
   type CallOptions,
   type Claims,
   callRoute,
@@ -22,17 +21,13 @@ import { useEmulatorEnv } from '../support/env.ts';
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const env = useEmulatorEnv();
-const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
-const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
-const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
-const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
-const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
 const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
 const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
-const { runEligibilityJob } = await import('../../functions/families/run-eligibility.ts');
 const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
-const { DESA, KAPUAS, TAHAP, TAHAP_BODY, kk, nik, seedProgramme } = await import('../support/families.ts');
+const { DESA, KAPUAS, TAHAP, familyJobDeps, kk, nik, seedProgramme, tahapWithRun } = await import(
+  '../support/families.ts'
+);
 
 const TABLE = env.TABLE_NAME as string;
 const tahapParams = { pathParameters: { tahapId: TAHAP } };
@@ -93,15 +88,9 @@ async function importUploaded(importId: string): Promise<void> {
       eventTime: new Date().toISOString(),
     },
     {
+      ...familyJobDeps(),
       imports: new ImportsRepository(TABLE),
-      snapshots: new SnapshotsRepository(TABLE),
-      families: new FamiliesRepository(TABLE),
-      exclusions: new ExclusionsRepository(TABLE),
-      tahap: new TahapRepository(TABLE),
-      results: new EligibilityRepository(TABLE),
-      verval: new VervalRepository(TABLE),
       objects,
-      tableName: TABLE,
       documentsBucket: env.DOCUMENTS_BUCKET as string,
       limits: {
         maxFileBytes: 1_000_000,
@@ -119,18 +108,7 @@ const line = (...cells: string[]) => cells.join(';');
 beforeAll(async () => {
   await resetTable();
   await seedProgramme();
-  expect((await call('CreateTahap', admin(), { body: TAHAP_BODY })).status).toBe(201);
-  const asked = await call<{ runId: string }>('RequestEligibility', admin(), tahapParams);
-  await runEligibilityJob(
-    { tahapId: TAHAP, runId: asked.body.runId },
-    {
-      tahap: new TahapRepository(TABLE),
-      results: new EligibilityRepository(TABLE),
-      families: new FamiliesRepository(TABLE),
-      snapshots: new SnapshotsRepository(TABLE),
-      exclusions: new ExclusionsRepository(TABLE),
-    },
-  );
+  await tahapWithRun();
 }, 60_000);
 
 describe('verval of one desa', () => {

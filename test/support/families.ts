@@ -7,12 +7,21 @@
  * eligible family. Import modules after `useEmulatorEnv()`.
  */
 import { expect } from 'vitest';
+import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
+import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
+import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
+import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
+import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { transactWrite } from '#shared/adapters/transactions.ts';
+import { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import { env } from '#shared/config/env.ts';
 import type { StoredFamily, StoredMember } from '#shared/model.ts';
+import { composeKpm } from '../../functions/families/compose-kpm.ts';
+import { runEligibilityJob } from '../../functions/families/run-eligibility.ts';
+import { admin, type Claims, callRoute, operator } from './api.ts';
 
 const TABLE = () => env().tableName;
 export const KAPUAS = '62.03';
@@ -201,4 +210,86 @@ export async function seedProgramme(): Promise<void> {
   await readySnapshot(KAPUAS, kapuasFamilies());
   await readySnapshot(KOTIM, kotimFamilies());
   await pkhList();
+}
+
+/** The families worker's dependencies over the test table (each job takes the part it needs). */
+export function familyJobDeps() {
+  const table = TABLE();
+  return {
+    tahap: new TahapRepository(table),
+    results: new EligibilityRepository(table),
+    families: new FamiliesRepository(table),
+    snapshots: new SnapshotsRepository(table),
+    exclusions: new ExclusionsRepository(table),
+    verval: new VervalRepository(table),
+    kpm: new KpmRepository(table),
+    proposals: new ProposalsRepository(table),
+    recipients: new RecipientsRepository(table),
+    tableName: table,
+  };
+}
+
+/** Runs a requested eligibility run as the families worker would; it must complete. */
+export async function runEligibility(runId: string, tahapId = TAHAP): Promise<void> {
+  const outcome = await runEligibilityJob({ tahapId, runId }, familyJobDeps());
+  expect(outcome).toMatchObject({ outcome: 'COMPLETED' });
+}
+
+/** {@link TAHAP_BODY} created through its route by an admin, and its eligibility run done. */
+export async function tahapWithRun(): Promise<void> {
+  expect((await callRoute('CreateTahap', { claims: admin(), body: TAHAP_BODY })).status).toBe(201);
+  const asked = await callRoute<{ runId: string }>('RequestEligibility', {
+    claims: admin(),
+    pathParameters: { tahapId: TAHAP },
+  });
+  expect(asked.status).toBe(202);
+  await runEligibility(asked.body.runId);
+}
+
+/** A Kapuas family's visit as the verval import records it: LAYAK with its head as penerima, or another result. */
+export function recordVisit(
+  serial: number,
+  result: 'LAYAK' | 'MAMPU' = 'LAYAK',
+  tanggal = '2026-10-01',
+): Promise<boolean> {
+  return new VervalRepository(TABLE()).record({
+    tahapId: TAHAP,
+    noKk: kk(KAPUAS, serial),
+    region: KAPUAS,
+    desaCode: DESA,
+    result,
+    inTahap: result === 'LAYAK',
+    ...(result === 'LAYAK' ? { penerimaNik: nik(KAPUAS, serial * 10) } : {}),
+    tanggal,
+    relawan: 'Sari',
+    nomorBeritaAcara: `BA/${serial}/2026`,
+    importId: 'verval-uji',
+    sourceRow: serial + 1,
+    recordedAt: new Date().toISOString(),
+  });
+}
+
+/**
+ * Asks for the composition of `region`'s KPM list as `who` (202) and runs the job its message
+ * starts, as the families worker would.
+ */
+export async function composeThroughRoute(who: Claims = operator(KAPUAS), region = KAPUAS) {
+  const asked = await callRoute<{ compose?: { composeId: string; requestedAt: string } }>('ComposeKpm', {
+    claims: who,
+    pathParameters: { tahapId: TAHAP },
+    body: { region },
+  });
+  expect(asked.status).toBe(202);
+  const request = asked.body.compose;
+  if (!request) throw new Error('no composition in the answer');
+  return composeKpm(
+    {
+      type: 'kpm.compose.requested',
+      tahapId: TAHAP,
+      region,
+      composeId: request.composeId,
+      requestedAt: request.requestedAt,
+    },
+    familyJobDeps(),
+  );
 }

@@ -806,17 +806,30 @@ function roleSummary(w: Writer, doc: DecreeDocument, signature: Block): void {
       cell(3, 4, formatRupiah(lampiran.total), 'right', true),
     ],
   });
+  placeSummary(w, 'REKAPITULASI MENURUT PERAN', table, rows, total, signature);
+}
+
+/**
+ * A summary table under its title, then the signature: on one page when they fit on one; at the
+ * least the title goes with the header and the first row, and the signature with the total.
+ */
+function placeSummary(
+  w: Writer,
+  title: string,
+  table: Table,
+  rows: readonly MeasuredRow[],
+  total: MeasuredRow,
+  signature: Block,
+): void {
   w.setFont('bold', SMALL_SIZE);
   const titleHeight = w.lineHeight() + 4;
-  // The summary and the signature after it go on one page when they fit on one; at the least the
-  // title goes with the header and the first row.
   const tableHeight = table.headerHeight + rows.reduce((sum, row) => sum + row.height, 0) + total.height;
   const whole = titleHeight + tableHeight + SIGNATURE_GAP + signature.height;
   w.ensureSpace(
     whole <= CONTENT_BOTTOM - TOP ? whole : titleHeight + table.headerHeight + (rows[0]?.height ?? 0),
   );
   w.setFont('bold', SMALL_SIZE);
-  w.textAt('REKAPITULASI MENURUT PERAN', LEFT, w.y);
+  w.textAt(title, LEFT, w.y);
   w.y += titleHeight;
   table.start(rows[0]?.height ?? total.height);
   for (const row of rows) table.place(row);
@@ -1034,22 +1047,7 @@ function componentSummary(w: Writer, doc: DecreeDocument, signature: Block): voi
       cell(4, 5, formatRupiah(lampiran.total), 'right', true),
     ],
   });
-  w.setFont('bold', SMALL_SIZE);
-  const titleHeight = w.lineHeight() + 4;
-  const tableHeight = table.headerHeight + rows.reduce((sum, row) => sum + row.height, 0) + total.height;
-  const whole = titleHeight + tableHeight + SIGNATURE_GAP + signature.height;
-  w.ensureSpace(
-    whole <= CONTENT_BOTTOM - TOP ? whole : titleHeight + table.headerHeight + (rows[0]?.height ?? 0),
-  );
-  w.setFont('bold', SMALL_SIZE);
-  w.textAt('REKAPITULASI MENURUT KOMPONEN BANTUAN', LEFT, w.y);
-  w.y += titleHeight;
-  table.start(rows[0]?.height ?? total.height);
-  for (const row of rows) table.place(row);
-  table.place(total, SIGNATURE_GAP + signature.height);
-  table.end();
-  w.y += SIGNATURE_GAP;
-  signature.draw();
+  placeSummary(w, 'REKAPITULASI MENURUT KOMPONEN BANTUAN', table, rows, total, signature);
 }
 
 /** A writer with the decree's fonts, QR code and document info, its first page holding the decree itself. */

@@ -644,45 +644,39 @@ export function decreeDocument(
         'Pembangunan Daerah Kalimantan Tengah dan dibebankan pada Anggaran Pendapatan dan Belanja Daerah ' +
         'Provinsi Kalimantan Tengah.',
     },
-    ...(facts.replaces
-      ? [
-          {
-            label: 'KEEMPAT',
-            text:
-              `Keputusan ini menggantikan Keputusan Gubernur Kalimantan Tengah Nomor ${facts.replaces.number} ` +
-              `yang telah dicabut pada tanggal ${formatDateId(facts.replaces.revokedOn)}.`,
-          },
-        ]
-      : []),
-    {
-      label: facts.replaces ? 'KELIMA' : 'KEEMPAT',
-      text: 'Keputusan ini mulai berlaku pada tanggal ditetapkan.',
-    },
+    ...closingDiktum(facts, 3),
   ];
+  return {
+    ...decreeFrame(facts, settings, subject, dateText),
+    menimbang: settings.menimbang,
+    mengingat: settings.mengingat,
+    diktum,
+    ...(facts.ratesArePlaceholders ? { draftNotice: PLACEHOLDER_NOTICE } : {}),
+    lampiranTitle: `DAFTAR ${subject}`,
+    lampiran,
+  };
+}
+
+/** What every decree has alike: heading, number, subject, place and date, signer, verification, lampiran heading. */
+function decreeFrame(facts: DecreeFacts, settings: DecreeSettings, subject: string, dateText: string) {
   return {
     heading: ['GUBERNUR KALIMANTAN TENGAH'],
     number: facts.number,
     titleLines: ['KEPUTUSAN GUBERNUR KALIMANTAN TENGAH', `NOMOR ${facts.number}`],
     subject,
     menetapkan: `KEPUTUSAN GUBERNUR TENTANG ${subject}.`,
-    menimbang: settings.menimbang,
-    mengingat: settings.mengingat,
-    diktum,
     place: settings.place,
     dateText,
     signerTitle: settings.signerTitle,
     signerName: settings.signerName,
     verifyCode: facts.verifyCode,
     verifyUrl: verifyUrlFor(settings.verifyBaseUrl, facts.verifyCode),
-    ...(facts.ratesArePlaceholders ? { draftNotice: PLACEHOLDER_NOTICE } : {}),
     lampiranHeading: [
       'LAMPIRAN',
       'KEPUTUSAN GUBERNUR KALIMANTAN TENGAH',
       `NOMOR ${facts.number}`,
       `TANGGAL ${dateText.toUpperCase()}`,
     ],
-    lampiranTitle: `DAFTAR ${subject}`,
-    lampiran,
   };
 }
 
@@ -757,26 +751,10 @@ function kpmDecreeDocument(facts: DecreeFacts, lampiran: Lampiran, settings: Dec
     ...closingDiktum(facts, 3),
   ];
   return {
-    heading: ['GUBERNUR KALIMANTAN TENGAH'],
-    number: facts.number,
-    titleLines: ['KEPUTUSAN GUBERNUR KALIMANTAN TENGAH', `NOMOR ${facts.number}`],
-    subject,
-    menetapkan: `KEPUTUSAN GUBERNUR TENTANG ${subject}.`,
+    ...decreeFrame(facts, settings, subject, dateText),
     menimbang: settings.kpmMenimbang ?? DEFAULT_KPM_MENIMBANG,
     mengingat: settings.kpmMengingat ?? DEFAULT_KPM_MENGINGAT,
     diktum,
-    place: settings.place,
-    dateText,
-    signerTitle: settings.signerTitle,
-    signerName: settings.signerName,
-    verifyCode: facts.verifyCode,
-    verifyUrl: verifyUrlFor(settings.verifyBaseUrl, facts.verifyCode),
-    lampiranHeading: [
-      'LAMPIRAN',
-      'KEPUTUSAN GUBERNUR KALIMANTAN TENGAH',
-      `NOMOR ${facts.number}`,
-      `TANGGAL ${dateText.toUpperCase()}`,
-    ],
     lampiranTitle:
       `DAFTAR KELUARGA PENERIMA MANFAAT KARTU HUMA BETANG SEJAHTERA ${tahap.toUpperCase()} ` +
       `DI ${region.toUpperCase()}`,

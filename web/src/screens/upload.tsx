@@ -7,8 +7,9 @@ import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, Show, useAction, useApi } from '../ui.tsx';
 import './upload.css';
+import { ProblemsTable } from './problems-table.tsx';
 
 /**
  * `/unggah`: an operator sends its region's recipient file (CSV or XLSX) for a period. The file
@@ -505,36 +506,11 @@ function Problems({
           : ''}
         ; semuanya ada di laporan kesalahan.
       </p>
-      <ScrollTable label="Masalah pertama">
-        <table class="table" aria-labelledby="judul-masalah" data-testid="masalah">
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                Baris
-              </th>
-              <th scope="col">Kolom</th>
-              <th scope="col">Jenis</th>
-              <th scope="col">Keterangan</th>
-            </tr>
-          </thead>
-          <tbody>
-            {problems.map((problem, index) => (
-              <tr key={`${problem.row}-${index}`}>
-                <td class="num">{problem.row}</td>
-                <td>
-                  {problem.column ? (COLUMN_LABELS[problem.column as ColumnName] ?? problem.column) : '—'}
-                </td>
-                <td>
-                  <span class={`badge badge-${problem.severity === 'error' ? 'bad' : 'neutral'}`}>
-                    {problem.severity === 'error' ? 'Ditolak' : 'Peringatan'}
-                  </span>
-                </td>
-                <td>{problem.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollTable>
+      <ProblemsTable
+        problems={problems}
+        labelledBy="judul-masalah"
+        columnLabel={(column) => COLUMN_LABELS[column as ColumnName] ?? column}
+      />
     </>
   );
 }

@@ -62,7 +62,7 @@ export function DecreesPage() {
       <PageTitle title="SK Gubernur">
         <span id="judul-sk">SK Gubernur</span>
       </PageTitle>
-      <form class="filters" aria-label="Pilih tahun" onSubmit={(event) => event.preventDefault()}>
+      <form class="filters" aria-label="Saring SK" onSubmit={(event) => event.preventDefault()}>
         <label>
           Tahun
           <select

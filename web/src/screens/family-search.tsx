@@ -5,7 +5,7 @@ import { VERVAL_RESULT_LABEL } from '#shared/domain/family/verval.ts';
 import { REGIONS } from '#shared/domain/regions.ts';
 import { dayMonthYear, type ReasonDetail, reasonWords, regionLabel, tahapName } from '../family-words.ts';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
-import { Loading, PageTitle, Problem } from '../page.tsx';
+import { FormProblem, Loading, PageTitle, Problem } from '../page.tsx';
 import { pathTo } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import { Fact, failureMessage, Pager, ScrollTable, Show, useApi, useCursorPages } from '../ui.tsx';
@@ -219,11 +219,7 @@ export function FamilySearchPage() {
             onInput={(event) => setPurpose(event.currentTarget.value)}
           />
         </label>
-        {problem ? (
-          <Problem title="Belum dapat dicari">
-            <p>{problem}</p>
-          </Problem>
-        ) : null}
+        <FormProblem title="Belum dapat dicari" problem={problem} />
         <div class="actions">
           <button type="submit" class="button" disabled={found.kind === 'loading'}>
             {found.kind === 'loading' ? 'Mencari…' : 'Cari keluarga'}

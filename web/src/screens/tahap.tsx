@@ -15,7 +15,7 @@ import {
   tahapName,
 } from '../family-words.ts';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../format.ts';
-import { PageTitle, Problem } from '../page.tsx';
+import { FormProblem, PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import {
@@ -300,11 +300,7 @@ function CreateTahapForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
             </tbody>
           </table>
         </ScrollTable>
-        {problem ? (
-          <Problem title="Belum dapat dibuat">
-            <p>{problem}</p>
-          </Problem>
-        ) : null}
+        <FormProblem title="Belum dapat dibuat" problem={problem} />
         <ActionOutcome<'CreateTahap'> result={create.last} />
         <div class="actions">
           <button type="submit" class="button" disabled={create.busy}>

@@ -7,7 +7,7 @@ import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../forma
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Confirm, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, Confirm, Fact, RegionOptions, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import './decrees.css';
 import { RoleAmounts } from './role-amounts.tsx';
 
@@ -96,12 +96,7 @@ export function DecreesPage() {
             value={region}
             onChange={(event) => change('wilayah', event.currentTarget.value)}
           >
-            <option value="">Semua kabupaten/kota</option>
-            {REGIONS.map((entry) => (
-              <option key={entry.code} value={entry.code}>
-                {entry.name}
-              </option>
-            ))}
+            <RegionOptions none="Semua kabupaten/kota" />
           </select>
         </label>
       </form>

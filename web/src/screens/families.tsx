@@ -13,7 +13,7 @@ import { formatDate, formatDateTime, formatNumber } from '../format.ts';
 import { FormProblem, PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, Fact, RegionOptions, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import { FINISHED, ImportBadge, ImportProgress, useFollowImport } from './import-view.tsx';
 import { BytesProgress, formatBytes, useFileSend } from './upload.tsx';
 import './families.css';
@@ -63,12 +63,7 @@ function RegionPicker({
           value={region ?? ''}
           onChange={(event) => onChange(event.currentTarget.value)}
         >
-          <option value="">Pilih…</option>
-          {REGIONS.map((entry) => (
-            <option key={entry.code} value={entry.code}>
-              {entry.name}
-            </option>
-          ))}
+          <RegionOptions none="Pilih…" />
         </select>
       </label>
     </form>
@@ -366,12 +361,7 @@ function FamilyUploadForm({
                 value={chosenRegion}
                 onChange={(event) => setChosenRegion(event.currentTarget.value)}
               >
-                <option value="">{dtsen ? 'Pilih…' : 'Seluruh provinsi'}</option>
-                {REGIONS.map((entry) => (
-                  <option key={entry.code} value={entry.code}>
-                    {entry.name}
-                  </option>
-                ))}
+                <RegionOptions none={dtsen ? 'Pilih…' : 'Seluruh provinsi'} />
               </select>
             </label>
           ) : null}

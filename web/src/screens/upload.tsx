@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber } from '../format.ts';
 import { FormProblem, PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, RegionOptions, Show, useAction, useApi } from '../ui.tsx';
 import './upload.css';
 import { ProblemsTable } from './problems-table.tsx';
 
@@ -81,12 +81,7 @@ export function UploadPage() {
                 required
                 onChange={(event) => setRegion(event.currentTarget.value)}
               >
-                <option value="">Pilih…</option>
-                {REGIONS.map((entry) => (
-                  <option key={entry.code} value={entry.code}>
-                    {entry.name}
-                  </option>
-                ))}
+                <RegionOptions none="Pilih…" />
               </select>
             </label>
           ) : (

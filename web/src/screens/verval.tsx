@@ -8,7 +8,7 @@ import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Fact, failureMessage, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import { FINISHED, ImportBadge, ImportProgress, useFollowImport } from './import-view.tsx';
-import { usePlaceNames } from './tahap.tsx';
+import { usePlaceNames, useTahapRegion } from './tahap.tsx';
 import { BytesProgress, formatBytes, useFileSend } from './upload.tsx';
 import './verval.css';
 
@@ -413,12 +413,9 @@ export function TahapVervalPage({ tahapId }: { tahapId: string }) {
 }
 
 function TahapVerval({ tahap }: { tahap: TahapView }) {
-  const { scope } = useSignedIn();
   const query = useQuery();
   const names = usePlaceNames();
-  const own = scope !== undefined && scope.regions !== 'all' ? scope.regions[0] : undefined;
-  const asked = query.get('kabupaten') ?? '';
-  const region = own ?? (asked in tahap.snapshots ? asked : undefined);
+  const { own, region } = useTahapRegion(tahap);
   const askedDesa = query.get('desa') ?? '';
   const desa =
     region && DESA_CODE.test(askedDesa) && askedDesa.startsWith(`${region}.`) ? askedDesa : undefined;

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient } from '#shared/contract/client.ts';
+import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
 import { dtsenBuffers } from '../../local/dtsen-data.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { consoleTestHooks, screenshot, seriousViolations, signInAs } from './support.ts';
@@ -16,7 +17,9 @@ import { consoleTestHooks, screenshot, seriousViolations, signInAs } from './sup
  * and drills from the province down to a desa whose excluded families carry their reasons in words.
  * Then the verval of a desa: the operator assigns relawan Sari to it and downloads its sheet; Sari,
  * on a 360 px phone, sees only that desa, uploads her results and sees the outcome and the progress
- * move; relawan Budi, assigned elsewhere, never sees it.
+ * move; relawan Budi, assigned elsewhere, never sees it. Kapuas's KPM list, once DINSOS and
+ * DISDUKCAPIL have signed it off and the approver has approved it, becomes SK-KPM-62.03-2026-1:
+ * listed by kind and subject, its families per component on its page, and its public verification.
  * Every screen passes axe-core and is saved under out/screenshots.
  */
 const REGION = '62.03';
@@ -716,5 +719,147 @@ describe('the family programme’s screens', () => {
     await expect(reads.locator('tr[data-reader="auditor"]').count()).resolves.toBeGreaterThanOrEqual(1);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '63-keluarga-auditor-riwayat-akses');
+  }, 120_000);
+
+  it('decrees Kapuas’s approved KPM list: listed by its subject, families per component, verified in public', async () => {
+    // The KPM list submitted above, in review once its checks have run (the checks worker moves it).
+    const proposalId = `KPM-${REGION}-${TAHAP_ID}`;
+    const as = async (claims: LocalClaims) =>
+      createApiClient({ baseUrl: stack.apiUrl, token: await signLocalToken(claims, 600) });
+    await stack.whenIdle();
+    const verifierApi = await as({
+      sub: 'ver-dinsos',
+      name: 'Verifikator DINSOS',
+      groups: ['verifier'],
+      opd: 'DINSOS',
+    });
+    const inReview = await verifierApi.call('GetProposal', { params: { proposalId } });
+    if (!inReview.ok) throw new Error(`GetProposal ${inReview.status}`);
+    expect(inReview.body.status).toBe('IN_REVIEW');
+    expect(inReview.body.requiredAgencies).toEqual(expect.arrayContaining(['DINSOS', 'DISDUKCAPIL']));
+    for (const opd of ['DINSOS', 'DISDUKCAPIL']) {
+      const client = await as({
+        sub: `ver-${opd.toLowerCase()}`,
+        name: `Verifikator ${opd}`,
+        groups: ['verifier'],
+        opd,
+      });
+      const review = await client.call('ReviewProposal', {
+        params: { proposalId },
+        body: { decision: 'approve' },
+      });
+      if (!review.ok)
+        throw new Error(`ReviewProposal ${opd}: ${review.status} ${JSON.stringify(review.body)}`);
+    }
+
+    // ─── The approver approves it on its page; the decree follows ───
+    await signInAs(page, stack.apiUrl, 'Sekretaris Daerah');
+    await page.goto(`${stack.apiUrl}/usulan/${proposalId}`);
+    await page.getByRole('button', { name: 'Setujui usulan' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Setujui usulan ini?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Ya, setujui' }).click();
+    await page.getByTestId('hasil-tindakan').filter({ hasText: 'Usulan disetujui' }).waitFor();
+    await stack.whenIdle();
+    const approverApi = await apiOfPage();
+    const decreed = await approverApi.call('GetProposal', { params: { proposalId } });
+    if (!decreed.ok) throw new Error(`GetProposal ${decreed.status}`);
+    expect(decreed.body.status).toBe('DECREED');
+    const decreeId = decreed.body.decreeId ?? '';
+    expect(decreeId).toBe(`SK-KPM-${REGION}-${TAHAP_ID}`);
+    const answer = await approverApi.call('GetDecree', { params: { decreeId } });
+    if (!answer.ok) throw new Error(`GetDecree ${answer.status}`);
+    const decree = answer.body;
+    expect(decree.kind).toBe('KPM');
+    const byComponent = decree.byComponent ?? [];
+    expect(byComponent.map((row) => row.component).sort()).toEqual(['PANGAN', 'TUNAI']);
+
+    // ─── From the proposal's page to its decree ───
+    await page.reload();
+    await page.getByTestId('tautan-sk').click();
+    await page.waitForURL(`**/sk/${decreeId}`);
+    await expect(page.getByTestId('nomor-sk').textContent()).resolves.toBe(`Nomor ${decree.number}`);
+    await expect(page.getByTestId('judul-isi-sk').textContent()).resolves.toBe(
+      'Penetapan KPM — Kapuas, Tahap 1 Tahun 2026',
+    );
+    const facts = page.getByTestId('fakta-sk');
+    await expect(facts.textContent()).resolves.toContain(decree.title);
+    await expect(facts.getByTestId('tautan-tahap').textContent()).resolves.toBe('Tahap 1 Tahun 2026');
+    await expect(facts.textContent()).resolves.toContain(
+      `${new Intl.NumberFormat('id-ID').format(decree.recipientCount)} keluarga`,
+    );
+    const rupiah = (value: number) =>
+      new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 })
+        .format(value)
+        .replace(/\s/g, ' ');
+    const normal = (text: string | null) => (text ?? '').replace(/\s/g, ' ');
+    // The per-component table: Komponen, Jumlah KPM, Per KPM, Jumlah, as the API has them.
+    const table = page.getByTestId('rincian-komponen');
+    await expect(table.locator('thead th').allTextContents()).resolves.toEqual([
+      'Komponen',
+      'Jumlah KPM',
+      'Per KPM',
+      'Jumlah',
+    ]);
+    for (const row of byComponent) {
+      const cells = (await table.locator(`tr[data-component="${row.component}"] > *`).allTextContents()).map(
+        normal,
+      );
+      expect(cells[0]).toBe(
+        row.component === 'TUNAI' ? 'Bantuan tunai (rekening Bank Kalteng)' : 'Bantuan pangan (Perum BULOG)',
+      );
+      expect(cells[1]).toBe(new Intl.NumberFormat('id-ID').format(row.count));
+      expect(cells[2]).toBe(rupiah(row.amount / row.count));
+      expect(cells[3]).toBe(rupiah(row.amount));
+    }
+    expect(normal(await table.getByTestId('total-rupiah').textContent())).toBe(rupiah(decree.total ?? -1));
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '64-kpm-sk');
+
+    // ─── The list: its kind and subject; the year, kind and kabupaten filters ───
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'SK Gubernur', exact: true })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'SK Gubernur' }).waitFor();
+    const row = page.locator(`[data-testid="daftar-sk"] tr[data-decree="${decreeId}"]`);
+    await row.waitFor();
+    await expect(row.getByTestId('perihal-sk').textContent()).resolves.toBe(
+      'Penetapan KPM — Kapuas, Tahap 1 Tahun 2026',
+    );
+    await expect(row.getAttribute('data-kind')).resolves.toBe('KPM');
+    await page.getByLabel(/^Jenis SK/).selectOption('KPM');
+    await expect.poll(() => new URL(page.url()).searchParams.get('jenis')).toBe('KPM');
+    await row.waitFor();
+    await page.getByLabel(/^Kabupaten\/kota/).selectOption('62.01');
+    await expect.poll(() => new URL(page.url()).searchParams.get('wilayah')).toBe('62.01');
+    await page.getByTestId('kosong').waitFor();
+    await page.getByLabel(/^Kabupaten\/kota/).selectOption(REGION);
+    await row.waitFor();
+    await page.getByLabel(/^Tahun/).selectOption(String(Number(decree.decreeDate.slice(0, 4)) - 1));
+    await page.getByTestId('kosong').waitFor();
+    // The kind and the kabupaten stay chosen when the year changes.
+    expect(new URL(page.url()).searchParams.get('jenis')).toBe('KPM');
+    expect(new URL(page.url()).searchParams.get('wilayah')).toBe(REGION);
+    await page.getByLabel(/^Tahun/).selectOption(decree.decreeDate.slice(0, 4));
+    await row.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '65-kpm-daftar-sk');
+
+    // ─── The public verification page, signed out, on a phone ───
+    await freshPage(390);
+    await page.goto(`${stack.apiUrl}/verify/${decree.verifyCode}`);
+    await page.getByTestId('putusan').waitFor();
+    await expect(page.getByTestId('putusan').textContent()).resolves.toContain('Asli dan berlaku');
+    await expect(page.getByTestId('nomor').textContent()).resolves.toBe(decree.number);
+    await expect(page.getByTestId('perihal').textContent()).resolves.toBe(decree.title);
+    await expect(page.getByTestId('periode').textContent()).resolves.toBe('Tahap 1 Tahun 2026');
+    await expect(page.getByTestId('jumlah-penerima').textContent()).resolves.toBe(
+      `${new Intl.NumberFormat('id-ID').format(decree.recipientCount)} keluarga`,
+    );
+    expect(normal(await page.getByTestId('jumlah-bantuan').textContent())).toBe(rupiah(decree.total ?? -1));
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '66-kpm-verifikasi-publik');
   }, 120_000);
 });

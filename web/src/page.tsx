@@ -34,3 +34,12 @@ export function Problem({ title, children }: { title: string; children: Componen
     </div>
   );
 }
+
+/** Why a form cannot be sent yet (its own check, before any request), as an alert; nothing when it can. */
+export function FormProblem({ title, problem }: { title: string; problem: string | undefined }) {
+  return problem ? (
+    <Problem title={title}>
+      <p>{problem}</p>
+    </Problem>
+  ) : null;
+}

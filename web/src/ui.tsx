@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiRouteId } from '#shared/contract/api.ts';
 import type { ApiAnswer, ApiFailure, ApiRequest, ApiSuccess } from '#shared/contract/client.ts';
 import { STATUS_LABEL } from '#shared/domain/proposal.ts';
+import { REGIONS } from '#shared/domain/regions.ts';
 import { Loading, Problem } from './page.tsx';
 import { useSignedIn } from './session.tsx';
 
@@ -298,5 +299,22 @@ export function Fact({ label, children }: { label: string; children: ComponentCh
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
+  );
+}
+
+/**
+ * The options of a kabupaten/kota select: `none` first (the empty value: "Pilih…", "Semua"), then
+ * the 13 kabupaten and the kota in Kemendagri order, by name.
+ */
+export function RegionOptions({ none }: { none: string }) {
+  return (
+    <>
+      <option value="">{none}</option>
+      {REGIONS.map((entry) => (
+        <option key={entry.code} value={entry.code}>
+          {entry.name}
+        </option>
+      ))}
+    </>
   );
 }

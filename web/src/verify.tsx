@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiAnswer } from '#shared/contract/client.ts';
 import { apiClient } from './api.ts';
 import type { ConsoleConfig } from './config.ts';
-import { formatDate, formatDateTime, formatNumber } from './format.ts';
+import { formatDate, formatDateTime, formatNumber, formatRupiah } from './format.ts';
 import { Loading, PageTitle, Problem } from './page.tsx';
 
 /**
@@ -70,6 +70,8 @@ function Result({ state }: { state: State }) {
     );
   }
   const decree = answer.body;
+  // A KPM decree fixes families of a tahap; a BKK decree, recipients of a period.
+  const kpm = decree.kind === 'KPM';
   return (
     <>
       <div
@@ -93,6 +95,10 @@ function Result({ state }: { state: State }) {
           <dt>Status</dt>
           <dd data-testid="status">{decree.statusLabel}</dd>
         </div>
+        <div>
+          <dt>Tentang</dt>
+          <dd data-testid="perihal">{decree.title}</dd>
+        </div>
         {decree.regionName !== undefined ? (
           <div>
             <dt>Kabupaten/kota</dt>
@@ -101,14 +107,22 @@ function Result({ state }: { state: State }) {
         ) : null}
         {decree.periodLabel !== undefined ? (
           <div>
-            <dt>Periode</dt>
-            <dd>{decree.periodLabel}</dd>
+            <dt>{kpm ? 'Tahap' : 'Periode'}</dt>
+            <dd data-testid="periode">{decree.periodLabel}</dd>
           </div>
         ) : null}
         <div>
-          <dt>Jumlah penerima</dt>
-          <dd>{formatNumber(decree.recipientCount)} orang</dd>
+          <dt>{kpm ? 'Jumlah keluarga penerima manfaat' : 'Jumlah penerima'}</dt>
+          <dd data-testid="jumlah-penerima">
+            {formatNumber(decree.recipientCount)} {kpm ? 'keluarga' : 'orang'}
+          </dd>
         </div>
+        {decree.total !== undefined ? (
+          <div>
+            <dt>Jumlah bantuan</dt>
+            <dd data-testid="jumlah-bantuan">{formatRupiah(decree.total)}</dd>
+          </div>
+        ) : null}
         {decree.revokedAt !== undefined ? (
           <div>
             <dt>Dicabut pada</dt>

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DecreeDetail, DecreeSummary } from '#shared/contract/responses.ts';
+import { COMPONENT_LABEL, type Component } from '#shared/domain/family/tahap.ts';
+import { REGIONS } from '#shared/domain/regions.ts';
+import { tahapName } from '../family-words.ts';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Confirm, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, Confirm, Fact, RegionOptions, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import './decrees.css';
 import { RoleAmounts } from './role-amounts.tsx';
 
@@ -12,6 +15,8 @@ import { RoleAmounts } from './role-amounts.tsx';
  * `/sk`: a year's decrees (SK Gubernur), by number; `/sk/{id}`: one decree with everything printed
  * on it, its PDF, the public verification link, and, for the approver, its revocation with a reason.
  * A revoked decree points to its replacement once there is one; a replacement to what it replaces.
+ * Two kinds: a BKK decree (recipients by role) and a KPM decree (`SK-KPM-62.03-2026-1`, the families
+ * of a kabupaten for a tahap, by component: tunai and pangan).
  */
 
 /** The first year a decree can carry (the API's lower bound). */
@@ -22,28 +27,48 @@ export function yearInWib(now: Date = new Date()): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Jakarta', year: 'numeric' }).format(now));
 }
 
+/** What a decree is, in a few words: `Penetapan KPM — Kapuas, Tahap 1 Tahun 2026`. */
+export function decreeHeadline(
+  decree: Pick<DecreeSummary, 'kind' | 'region' | 'regionName' | 'period' | 'periodLabel'>,
+): string {
+  const region = REGIONS.find((entry) => entry.code === decree.region);
+  const place = region?.shortName ?? decree.regionName ?? decree.region;
+  const what = decree.kind === 'KPM' ? 'Penetapan KPM' : 'Bantuan Keuangan Khusus';
+  const when = decree.periodLabel ?? (decree.kind === 'KPM' ? tahapName(decree.period) : decree.period);
+  return `${what} — ${place}, ${when}`;
+}
+
+/** The decree's kind in words, as a short label. */
+const KIND_LABEL = { BKK: 'BKK (unsur pendukung)', KPM: 'KPM (keluarga penerima manfaat)' } as const;
+
 export function DecreesPage() {
   const query = useQuery();
   const thisYear = yearInWib();
   const asked = Number(query.get('tahun'));
   const year = Number.isInteger(asked) && asked >= FIRST_YEAR && asked <= thisYear + 1 ? asked : thisYear;
+  // The kind and the kabupaten filter the year's list here (the API lists a year; an operator's own region).
+  const kind = query.get('jenis') === 'KPM' || query.get('jenis') === 'BKK' ? query.get('jenis') : '';
+  const region = REGIONS.some((entry) => entry.code === query.get('wilayah'))
+    ? (query.get('wilayah') ?? '')
+    : '';
   const { state } = useApi('ListDecrees', { query: { year: String(year) } });
   const years: number[] = [];
   for (let value = thisYear + 1; value >= FIRST_YEAR; value--) years.push(value);
+  const filters = { tahun: String(year), jenis: kind || undefined, wilayah: region || undefined };
+  const change = (name: 'tahun' | 'jenis' | 'wilayah', value: string) =>
+    navigate(pathTo.decrees({ ...filters, [name]: value || undefined }), { replace: true });
   return (
     <section class="card wide" aria-labelledby="judul-sk">
       <PageTitle title="SK Gubernur">
         <span id="judul-sk">SK Gubernur</span>
       </PageTitle>
-      <form class="filters" aria-label="Pilih tahun" onSubmit={(event) => event.preventDefault()}>
+      <form class="filters" aria-label="Saring SK" onSubmit={(event) => event.preventDefault()}>
         <label>
           Tahun
           <select
             name="tahun"
             value={String(year)}
-            onChange={(event) =>
-              navigate(pathTo.decrees({ tahun: event.currentTarget.value }), { replace: true })
-            }
+            onChange={(event) => change('tahun', event.currentTarget.value)}
           >
             {years.map((value) => (
               <option key={value} value={String(value)}>
@@ -52,19 +77,59 @@ export function DecreesPage() {
             ))}
           </select>
         </label>
+        <label>
+          Jenis SK
+          <select
+            name="jenis"
+            value={kind ?? ''}
+            onChange={(event) => change('jenis', event.currentTarget.value)}
+          >
+            <option value="">Semua jenis</option>
+            <option value="BKK">{KIND_LABEL.BKK}</option>
+            <option value="KPM">{KIND_LABEL.KPM}</option>
+          </select>
+        </label>
+        <label>
+          Kabupaten/kota
+          <select
+            name="wilayah"
+            value={region}
+            onChange={(event) => change('wilayah', event.currentTarget.value)}
+          >
+            <RegionOptions none="Semua kabupaten/kota" />
+          </select>
+        </label>
       </form>
       <Show state={state} label="Memuat SK…">
-        {(body) => <DecreeTable year={body.year} items={body.items} />}
+        {(body) => (
+          <DecreeTable
+            year={body.year}
+            filtered={kind !== '' || region !== ''}
+            items={body.items.filter(
+              (item) => (kind === '' || item.kind === kind) && (region === '' || item.region === region),
+            )}
+          />
+        )}
       </Show>
     </section>
   );
 }
 
-function DecreeTable({ year, items }: { year: number; items: readonly DecreeSummary[] }) {
+function DecreeTable({
+  year,
+  items,
+  filtered,
+}: {
+  year: number;
+  items: readonly DecreeSummary[];
+  filtered: boolean;
+}) {
   if (items.length === 0) {
     return (
       <p class="empty" data-testid="kosong">
-        Belum ada SK Gubernur pada tahun {year}.
+        {filtered
+          ? `Tidak ada SK Gubernur tahun ${year} yang sesuai dengan pilihan ini.`
+          : `Belum ada SK Gubernur pada tahun ${year}.`}
       </p>
     );
   }
@@ -76,11 +141,12 @@ function DecreeTable({ year, items }: { year: number; items: readonly DecreeSumm
           <tr>
             <th scope="col">Nomor</th>
             <th scope="col">Tanggal</th>
+            <th scope="col">Perihal</th>
             <th scope="col">Kabupaten/kota</th>
-            <th scope="col">Periode</th>
+            <th scope="col">Periode/tahap</th>
             <th scope="col">Status</th>
             <th scope="col" class="num">
-              Penerima
+              Penerima/KPM
             </th>
             <th scope="col" class="num">
               Total
@@ -90,17 +156,23 @@ function DecreeTable({ year, items }: { year: number; items: readonly DecreeSumm
         </thead>
         <tbody>
           {items.map((item) => (
-            <tr key={item.decreeId} data-decree={item.decreeId}>
+            <tr key={item.decreeId} data-decree={item.decreeId} data-kind={item.kind}>
               <td>
                 <a href={pathTo.decree(item.decreeId)}>{item.number}</a>
               </td>
               <td>{formatDate(item.decreeDate)}</td>
+              <td data-testid="perihal-sk" title={item.title}>
+                {decreeHeadline(item)}
+              </td>
               <td>{item.regionName ?? item.region}</td>
               <td>{item.periodLabel ?? item.period}</td>
               <td>
                 <DecreeBadge decree={item} />
               </td>
-              <td class="num">{formatNumber(item.recipientCount)}</td>
+              <td class="num">
+                {formatNumber(item.recipientCount)}
+                {item.kind === 'KPM' ? ' keluarga' : ''}
+              </td>
               <td class="num">{item.total === undefined ? '—' : formatRupiah(item.total)}</td>
               <td>
                 <Lineage decree={item} />
@@ -183,6 +255,9 @@ function DecreeView({ decree, onRevoked }: { decree: DecreeDetail; onRevoked: ()
       <p class="decree-number" data-testid="nomor-sk">
         Nomor {decree.number}
       </p>
+      <p class="decree-title" data-testid="judul-isi-sk">
+        {decreeHeadline(decree)}
+      </p>
       {decree.status === 'REVOKED' ? (
         <div class="notice notice-bad" role="note" data-testid="pencabutan">
           <p class="notice-title">SK ini telah dicabut</p>
@@ -214,13 +289,32 @@ function DecreeView({ decree, onRevoked }: { decree: DecreeDetail; onRevoked: ()
         <Fact label="Status">
           <DecreeBadge decree={decree} />
         </Fact>
+        <Fact label="Jenis">{KIND_LABEL[decree.kind]}</Fact>
+        <Fact label="Tentang">{decree.title}</Fact>
         <Fact label="Tanggal SK">{formatDate(decree.decreeDate)}</Fact>
         <Fact label="Kabupaten/kota">{decree.regionName ?? decree.region}</Fact>
-        <Fact label="Periode">{decree.periodLabel ?? decree.period}</Fact>
+        {decree.kind === 'KPM' ? (
+          <Fact label="Tahap">
+            <a href={pathTo.tahap(decree.tahapId ?? decree.period)} data-testid="tautan-tahap">
+              {decree.periodLabel ?? tahapName(decree.tahapId ?? decree.period)}
+            </a>
+          </Fact>
+        ) : (
+          <Fact label="Periode">{decree.periodLabel ?? decree.period}</Fact>
+        )}
         <Fact label="Usulan">
           <a href={pathTo.proposal(decree.proposalId)}>{decree.proposalId}</a>
         </Fact>
-        <Fact label="Penerima">{formatNumber(decree.recipientCount)}</Fact>
+        {decree.kind === 'KPM' ? (
+          <>
+            <Fact label="Keluarga penerima manfaat">{formatNumber(decree.recipientCount)} keluarga</Fact>
+            {decree.memberCount !== undefined ? (
+              <Fact label="Anggota keluarga">{formatNumber(decree.memberCount)} jiwa</Fact>
+            ) : null}
+          </>
+        ) : (
+          <Fact label="Penerima">{formatNumber(decree.recipientCount)}</Fact>
+        )}
         <Fact label="Total">{decree.total === undefined ? '—' : formatRupiah(decree.total)}</Fact>
         <Fact label="Penandatangan">
           {decree.signer.title}, {decree.signer.name}
@@ -267,10 +361,70 @@ function DecreeView({ decree, onRevoked }: { decree: DecreeDetail; onRevoked: ()
           />
         </section>
       ) : null}
+      {decree.byComponent && decree.byComponent.length > 0 ? (
+        <section class="part" aria-labelledby="judul-per-komponen">
+          <h2 id="judul-per-komponen">Rincian menurut komponen</h2>
+          <ComponentAmounts rows={decree.byComponent} total={decree.total} />
+        </section>
+      ) : null}
       {scope?.capabilities.has('decrees:revoke') && decree.status === 'ISSUED' ? (
         <RevokeForm decree={decree} onRevoked={onRevoked} />
       ) : null}
     </>
+  );
+}
+
+/** A KPM decree's families and Rupiah per component (tunai, pangan), with what one family receives. */
+function ComponentAmounts({
+  rows,
+  total,
+}: {
+  rows: NonNullable<DecreeDetail['byComponent']>;
+  total: number | undefined;
+}) {
+  const label = 'Keluarga penerima manfaat dan jumlah bantuan menurut komponen';
+  return (
+    <ScrollTable label={label}>
+      <table class="table" data-testid="rincian-komponen">
+        <caption class="sr-only">{label}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Komponen</th>
+            <th scope="col" class="num">
+              Jumlah KPM
+            </th>
+            <th scope="col" class="num">
+              Per KPM
+            </th>
+            <th scope="col" class="num">
+              Jumlah
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.component} data-component={row.component}>
+              <th scope="row">{COMPONENT_LABEL[row.component as Component] ?? row.component}</th>
+              <td class="num">{formatNumber(row.count)}</td>
+              <td class="num">{row.count > 0 ? formatRupiah(Math.round(row.amount / row.count)) : '—'}</td>
+              <td class="num">{formatRupiah(row.amount)}</td>
+            </tr>
+          ))}
+        </tbody>
+        {total !== undefined ? (
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={3}>
+                Total
+              </th>
+              <td class="num" data-testid="total-rupiah">
+                {formatRupiah(total)}
+              </td>
+            </tr>
+          </tfoot>
+        ) : null}
+      </table>
+    </ScrollTable>
   );
 }
 

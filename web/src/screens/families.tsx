@@ -10,12 +10,12 @@ import {
   tahapName,
 } from '../family-words.ts';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
-import { PageTitle, Problem } from '../page.tsx';
+import { FormProblem, PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Fact, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, Fact, RegionOptions, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import { FINISHED, ImportBadge, ImportProgress, useFollowImport } from './import-view.tsx';
-import { BytesProgress, formatBytes, type Sent, sendFile } from './upload.tsx';
+import { BytesProgress, formatBytes, useFileSend } from './upload.tsx';
 import './families.css';
 
 /**
@@ -63,12 +63,7 @@ function RegionPicker({
           value={region ?? ''}
           onChange={(event) => onChange(event.currentTarget.value)}
         >
-          <option value="">Pilih…</option>
-          {REGIONS.map((entry) => (
-            <option key={entry.code} value={entry.code}>
-              {entry.name}
-            </option>
-          ))}
+          <RegionOptions none="Pilih…" />
         </select>
       </label>
     </form>
@@ -305,9 +300,8 @@ function FamilyUploadForm({
   const [programme, setProgramme] = useState('');
   const [source, setSource] = useState('');
   const [asOf, setAsOf] = useState('');
-  const [file, setFile] = useState<File | undefined>();
-  const [problem, setProblem] = useState<string | undefined>();
-  const [sent, setSent] = useState<Sent | undefined>();
+  const chosen = useFileSend('Pilih berkas (CSV atau XLSX) terlebih dahulu.');
+  const { file, sent, setProblem } = chosen;
   const create = useAction('CreateImport');
   const dtsen = kind !== 'PENGECUALIAN';
   useEffect(() => {
@@ -316,15 +310,8 @@ function FamilyUploadForm({
 
   const send = async (event: Event) => {
     event.preventDefault();
-    setProblem(undefined);
-    if (file === undefined) {
-      setProblem('Pilih berkas (CSV atau XLSX) terlebih dahulu.');
-      return;
-    }
-    if (!/\.(csv|txt|xlsx)$/i.test(file.name)) {
-      setProblem(`Berkas "${file.name}" bukan .csv atau .xlsx.`);
-      return;
-    }
+    const file = chosen.check();
+    if (file === undefined) return;
     const targetRegion = ownRegion ?? (chosenRegion === '' ? undefined : chosenRegion);
     if (dtsen && targetRegion === undefined) {
       setProblem('Pilih kabupaten/kota ekstrak DTSEN ini.');
@@ -345,7 +332,7 @@ function FamilyUploadForm({
     const result = await create.run({ body });
     if (result?.kind !== 'done') return;
     const { importId, uploadUrl } = result.answer.body;
-    await sendFile(uploadUrl, file, pathTo.familyImport(importId), setSent, setProblem);
+    await chosen.send(uploadUrl, file, pathTo.familyImport(importId));
   };
 
   const busy = create.busy || sent !== undefined;
@@ -374,12 +361,7 @@ function FamilyUploadForm({
                 value={chosenRegion}
                 onChange={(event) => setChosenRegion(event.currentTarget.value)}
               >
-                <option value="">{dtsen ? 'Pilih…' : 'Seluruh provinsi'}</option>
-                {REGIONS.map((entry) => (
-                  <option key={entry.code} value={entry.code}>
-                    {entry.name}
-                  </option>
-                ))}
+                <RegionOptions none={dtsen ? 'Pilih…' : 'Seluruh provinsi'} />
               </select>
             </label>
           ) : null}
@@ -459,10 +441,7 @@ function FamilyUploadForm({
             name="berkas-keluarga"
             accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             disabled={busy}
-            onChange={(event) => {
-              setProblem(undefined);
-              setFile(event.currentTarget.files?.[0]);
-            }}
+            onChange={(event) => chosen.choose(event.currentTarget.files?.[0])}
           />
         </label>
         <p class="muted" aria-live="polite" data-testid="berkas-keluarga-terpilih">
@@ -473,11 +452,7 @@ function FamilyUploadForm({
             ? 'Ekstrak keluarga dan ekstrak anggota dengan tanggal versi yang sama membentuk satu snapshot. Kode wilayah BPS dicocokkan lewat namanya.'
             : 'Kolom: program, nik dan/atau no_kk, nama, kode_desa, periode. Daftar baru dari program dan sumber yang sama menggantikan yang lama.'}
         </p>
-        {problem ? (
-          <Problem title="Belum dapat diunggah">
-            <p>{problem}</p>
-          </Problem>
-        ) : null}
+        <FormProblem title="Belum dapat diunggah" problem={chosen.problem} />
         <ActionOutcome<'CreateImport'> result={create.last} />
         {sent ? <BytesProgress loaded={sent.loaded} total={sent.total} /> : null}
         <div class="actions">

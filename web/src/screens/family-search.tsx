@@ -2,13 +2,21 @@ import { useState } from 'preact/hooks';
 import type { ApiRequest, ApiSuccess } from '#shared/contract/client.ts';
 import { RELATIONSHIP_LABEL } from '#shared/domain/family/hubungan.ts';
 import { VERVAL_RESULT_LABEL } from '#shared/domain/family/verval.ts';
-import { REGIONS } from '#shared/domain/regions.ts';
 import { dayMonthYear, type ReasonDetail, reasonWords, regionLabel, tahapName } from '../family-words.ts';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
-import { Loading, PageTitle, Problem } from '../page.tsx';
+import { FormProblem, Loading, PageTitle, Problem } from '../page.tsx';
 import { pathTo } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { Fact, failureMessage, Pager, ScrollTable, Show, useApi, useCursorPages } from '../ui.tsx';
+import {
+  Fact,
+  failureMessage,
+  Pager,
+  RegionOptions,
+  ScrollTable,
+  Show,
+  useApi,
+  useCursorPages,
+} from '../ui.tsx';
 import { ROLE_LABEL } from '../who.ts';
 import { usePlaceNames } from './tahap.tsx';
 import './families.css';
@@ -145,12 +153,7 @@ export function FamilySearchPage() {
                     setDesa('');
                   }}
                 >
-                  <option value="">Pilih…</option>
-                  {REGIONS.map((entry) => (
-                    <option key={entry.code} value={entry.code}>
-                      {entry.name}
-                    </option>
-                  ))}
+                  <RegionOptions none="Pilih…" />
                 </select>
               </label>
             ) : null}
@@ -219,11 +222,7 @@ export function FamilySearchPage() {
             onInput={(event) => setPurpose(event.currentTarget.value)}
           />
         </label>
-        {problem ? (
-          <Problem title="Belum dapat dicari">
-            <p>{problem}</p>
-          </Problem>
-        ) : null}
+        <FormProblem title="Belum dapat dicari" problem={problem} />
         <div class="actions">
           <button type="submit" class="button" disabled={found.kind === 'loading'}>
             {found.kind === 'loading' ? 'Mencari…' : 'Cari keluarga'}

@@ -4,7 +4,8 @@ import type { ImportView } from '#shared/contract/responses.ts';
 import type { UploadStatus } from '#shared/model.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { Problem } from '../page.tsx';
-import { Fact, ScrollTable } from '../ui.tsx';
+import { Fact } from '../ui.tsx';
+import { ProblemsTable } from './problems-table.tsx';
 
 /**
  * One family-programme import as it runs and as it ends (a DTSEN file, an exclusion list, a verval
@@ -144,35 +145,7 @@ function RowProblems({ problems }: { problems: NonNullable<ImportView['problems'
     <>
       <h2 id="judul-masalah-impor">Masalah pertama dalam berkas</h2>
       <p class="muted">{problems.length} masalah pertama ditampilkan; semuanya ada di laporan kesalahan.</p>
-      <ScrollTable label="Masalah pertama">
-        <table class="table" data-testid="masalah">
-          <caption class="sr-only">Masalah pertama dalam berkas</caption>
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                Baris
-              </th>
-              <th scope="col">Kolom</th>
-              <th scope="col">Jenis</th>
-              <th scope="col">Keterangan</th>
-            </tr>
-          </thead>
-          <tbody>
-            {problems.map((problem, index) => (
-              <tr key={`${problem.row}-${index}`}>
-                <td class="num">{problem.row}</td>
-                <td>{problem.column ?? '—'}</td>
-                <td>
-                  <span class={`badge badge-${problem.severity === 'error' ? 'bad' : 'neutral'}`}>
-                    {problem.severity === 'error' ? 'Ditolak' : 'Peringatan'}
-                  </span>
-                </td>
-                <td>{problem.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollTable>
+      <ProblemsTable problems={problems} />
     </>
   );
 }

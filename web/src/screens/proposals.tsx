@@ -6,14 +6,13 @@ import {
   type ProposalStatus,
   STATUS_LABEL,
 } from '#shared/domain/proposal.ts';
-import { REGIONS } from '#shared/domain/regions.ts';
 import type { Scope } from '#shared/http/caller.ts';
 import { tahapName } from '../family-words.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { PageTitle } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
+import { RegionOptions, ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
 
 /**
  * `/usulan`: proposals by region, period and status. It opens where each role starts its day: a
@@ -91,12 +90,7 @@ export function ProposalsPage() {
           <label>
             Kabupaten/kota
             <select name="wilayah" value={region ?? ''}>
-              <option value="">Semua</option>
-              {REGIONS.map((entry) => (
-                <option key={entry.code} value={entry.code}>
-                  {entry.name}
-                </option>
-              ))}
+              <RegionOptions none="Semua" />
             </select>
           </label>
         ) : null}

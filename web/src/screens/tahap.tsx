@@ -15,7 +15,7 @@ import {
   tahapName,
 } from '../family-words.ts';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../format.ts';
-import { PageTitle, Problem } from '../page.tsx';
+import { FormProblem, PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import {
@@ -300,11 +300,7 @@ function CreateTahapForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
             </tbody>
           </table>
         </ScrollTable>
-        {problem ? (
-          <Problem title="Belum dapat dibuat">
-            <p>{problem}</p>
-          </Problem>
-        ) : null}
+        <FormProblem title="Belum dapat dibuat" problem={problem} />
         <ActionOutcome<'CreateTahap'> result={create.last} />
         <div class="actions">
           <button type="submit" class="button" disabled={create.busy}>
@@ -705,13 +701,26 @@ export function usePlaceNames(): PlaceNames {
 const FAMILY_STATUSES = ['EXCLUDED', 'ELIGIBLE'] as const;
 type FamilyStatus = (typeof FAMILY_STATUSES)[number];
 
-function Summary({ tahap }: { tahap: TahapView }) {
+/**
+ * The kabupaten a tahap's screen is about: an operator's own (`own`), or for the province's roles the
+ * one asked in `?kabupaten=` when the tahap has it (`region`, none otherwise). The summary and the
+ * verval screen both read it so.
+ */
+export function useTahapRegion(tahap: TahapView): {
+  readonly own: string | undefined;
+  readonly region: string | undefined;
+} {
   const { scope } = useSignedIn();
   const query = useQuery();
-  const names = usePlaceNames();
   const own = scope !== undefined && scope.regions !== 'all' ? scope.regions[0] : undefined;
   const asked = query.get('kabupaten') ?? '';
-  const region = own ?? (asked in tahap.snapshots ? asked : undefined);
+  return { own, region: own ?? (asked in tahap.snapshots ? asked : undefined) };
+}
+
+function Summary({ tahap }: { tahap: TahapView }) {
+  const query = useQuery();
+  const names = usePlaceNames();
+  const { own, region } = useTahapRegion(tahap);
   const kecamatan =
     region && query.get('kecamatan')?.startsWith(`${region}.`)
       ? (query.get('kecamatan') ?? undefined)

@@ -4,11 +4,12 @@ import { PERIOD_PATTERN, periodLabel } from '#shared/domain/period.ts';
 import { REGIONS } from '#shared/domain/regions.ts';
 import type { UploadStatus } from '#shared/model.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
-import { PageTitle, Problem } from '../page.tsx';
+import { FormProblem, PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import { ActionOutcome, RegionOptions, Show, useAction, useApi } from '../ui.tsx';
 import './upload.css';
+import { ProblemsTable } from './problems-table.tsx';
 
 /**
  * `/unggah`: an operator sends its region's recipient file (CSV or XLSX) for a period. The file
@@ -80,12 +81,7 @@ export function UploadPage() {
                 required
                 onChange={(event) => setRegion(event.currentTarget.value)}
               >
-                <option value="">Pilih…</option>
-                {REGIONS.map((entry) => (
-                  <option key={entry.code} value={entry.code}>
-                    {entry.name}
-                  </option>
-                ))}
+                <RegionOptions none="Pilih…" />
               </select>
             </label>
           ) : (
@@ -115,11 +111,7 @@ export function UploadPage() {
         </div>
         <DropZone file={file} onFile={choose} disabled={busy} />
         <Columns />
-        {problem ? (
-          <Problem title="Belum dapat diunggah">
-            <p>{problem}</p>
-          </Problem>
-        ) : null}
+        <FormProblem title="Belum dapat diunggah" problem={problem} />
         <ActionOutcome<'CreateUpload'> result={create.last} />
         {sent ? <BytesProgress loaded={sent.loaded} total={sent.total} /> : null}
         <div class="actions">
@@ -221,6 +213,42 @@ export function BytesProgress({ loaded, total }: { loaded: number; total: number
 export interface Sent {
   readonly loaded: number;
   readonly total: number;
+}
+
+/** What keeps a chosen file from being sent: none chosen (`missing` says what to choose), or not CSV/TXT/XLSX. */
+function fileProblem(file: File | undefined, missing: string): string | undefined {
+  if (file === undefined) return missing;
+  if (!/\.(csv|txt|xlsx)$/i.test(file.name)) return `Berkas "${file.name}" bukan .csv atau .xlsx.`;
+  return undefined;
+}
+
+/**
+ * A family-programme file form (a DTSEN extract, an exclusion list, a verval result file): the file
+ * chosen, what keeps the form from being sent, and the bytes sent once its import is created.
+ * `check()` gives the file when it may be sent (and otherwise says why); `send` PUTs it to the
+ * presigned URL, then opens the import's page.
+ */
+export function useFileSend(missing: string) {
+  const [file, setFile] = useState<File | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const [sent, setSent] = useState<Sent | undefined>();
+  return {
+    file,
+    problem,
+    setProblem,
+    sent,
+    choose(chosen: File | undefined): void {
+      setProblem(undefined);
+      setFile(chosen);
+    },
+    check(): File | undefined {
+      const refused = fileProblem(file, missing);
+      setProblem(refused);
+      return refused === undefined ? file : undefined;
+    },
+    send: (url: string, chosen: File, next: string): Promise<void> =>
+      sendFile(url, chosen, next, setSent, setProblem),
+  };
 }
 
 /**
@@ -505,36 +533,11 @@ function Problems({
           : ''}
         ; semuanya ada di laporan kesalahan.
       </p>
-      <ScrollTable label="Masalah pertama">
-        <table class="table" aria-labelledby="judul-masalah" data-testid="masalah">
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                Baris
-              </th>
-              <th scope="col">Kolom</th>
-              <th scope="col">Jenis</th>
-              <th scope="col">Keterangan</th>
-            </tr>
-          </thead>
-          <tbody>
-            {problems.map((problem, index) => (
-              <tr key={`${problem.row}-${index}`}>
-                <td class="num">{problem.row}</td>
-                <td>
-                  {problem.column ? (COLUMN_LABELS[problem.column as ColumnName] ?? problem.column) : '—'}
-                </td>
-                <td>
-                  <span class={`badge badge-${problem.severity === 'error' ? 'bad' : 'neutral'}`}>
-                    {problem.severity === 'error' ? 'Ditolak' : 'Peringatan'}
-                  </span>
-                </td>
-                <td>{problem.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollTable>
+      <ProblemsTable
+        problems={problems}
+        labelledBy="judul-masalah"
+        columnLabel={(column) => COLUMN_LABELS[column as ColumnName] ?? column}
+      />
     </>
   );
 }

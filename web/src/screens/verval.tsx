@@ -3,13 +3,13 @@ import type { TahapView } from '#shared/contract/responses.ts';
 import { VERVAL_RESULT_LABEL, VERVAL_RESULTS } from '#shared/domain/family/verval.ts';
 import { regionLabel, tahapName } from '../family-words.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
-import { PageTitle, Problem } from '../page.tsx';
+import { FormProblem, PageTitle, Problem } from '../page.tsx';
 import { navigate, pathTo, useQuery } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
 import { ActionOutcome, Fact, failureMessage, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
 import { FINISHED, ImportBadge, ImportProgress, useFollowImport } from './import-view.tsx';
-import { usePlaceNames } from './tahap.tsx';
-import { BytesProgress, formatBytes, type Sent, sendFile } from './upload.tsx';
+import { usePlaceNames, useTahapRegion } from './tahap.tsx';
+import { BytesProgress, formatBytes, useFileSend } from './upload.tsx';
 import './verval.css';
 
 /**
@@ -207,26 +207,18 @@ function DownloadSheet({ tahapId, desa }: { tahapId: string; desa: string }) {
 function UploadResults({ tahapId, desa }: { tahapId: string; desa: string }) {
   const { scope } = useSignedIn();
   const create = useAction('CreateVervalUpload');
-  const [file, setFile] = useState<File | undefined>();
-  const [problem, setProblem] = useState<string | undefined>();
-  const [sent, setSent] = useState<Sent | undefined>();
+  const chosen = useFileSend('Pilih berkas hasil verval (lembar yang sudah diisi) terlebih dahulu.');
+  const { file, sent } = chosen;
   const inputId = `hasil-${desa.replaceAll('.', '-')}-${tahapId}`;
   const send = async (event: Event) => {
     event.preventDefault();
-    setProblem(undefined);
-    if (file === undefined) {
-      setProblem('Pilih berkas hasil verval (lembar yang sudah diisi) terlebih dahulu.');
-      return;
-    }
-    if (!/\.(csv|txt|xlsx)$/i.test(file.name)) {
-      setProblem(`Berkas "${file.name}" bukan .xlsx atau .csv.`);
-      return;
-    }
+    const file = chosen.check();
+    if (file === undefined) return;
     const result = await create.run({ params: { tahapId }, body: { desa, filename: file.name } });
     if (result?.kind !== 'done') return;
     const { importId, uploadUrl } = result.answer.body;
     if (scope) rememberUpload(scope.sub, tahapId, desa, importId);
-    await sendFile(uploadUrl, file, pathTo.vervalImport(tahapId, importId, { desa }), setSent, setProblem);
+    await chosen.send(uploadUrl, file, pathTo.vervalImport(tahapId, importId, { desa }));
   };
   const busy = create.busy || sent !== undefined;
   return (
@@ -242,21 +234,14 @@ function UploadResults({ tahapId, desa }: { tahapId: string; desa: string }) {
         accept=".xlsx,.csv,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         disabled={busy}
         aria-describedby={`${inputId}-bantuan`}
-        onChange={(event) => {
-          setProblem(undefined);
-          setFile(event.currentTarget.files?.[0]);
-        }}
+        onChange={(event) => chosen.choose(event.currentTarget.files?.[0])}
       />
       <p id={`${inputId}-bantuan`} class="muted" aria-live="polite" data-testid="hasil-terpilih">
         {file
           ? `Berkas terpilih: ${file.name} (${formatBytes(file.size)})`
           : 'Lembar verval yang sudah diisi, atau daftar dengan kolom No KK, Hasil Verval, Tanggal Verval, Nama Relawan, Nomor Berita Acara (dan NIK Penerima bila penerima berganti).'}
       </p>
-      {problem ? (
-        <Problem title="Belum dapat diunggah">
-          <p>{problem}</p>
-        </Problem>
-      ) : null}
+      <FormProblem title="Belum dapat diunggah" problem={chosen.problem} />
       <ActionOutcome<'CreateVervalUpload'> result={create.last} />
       {sent ? <BytesProgress loaded={sent.loaded} total={sent.total} /> : null}
       <button type="submit" class="button verval-big" disabled={busy}>
@@ -428,12 +413,9 @@ export function TahapVervalPage({ tahapId }: { tahapId: string }) {
 }
 
 function TahapVerval({ tahap }: { tahap: TahapView }) {
-  const { scope } = useSignedIn();
   const query = useQuery();
   const names = usePlaceNames();
-  const own = scope !== undefined && scope.regions !== 'all' ? scope.regions[0] : undefined;
-  const asked = query.get('kabupaten') ?? '';
-  const region = own ?? (asked in tahap.snapshots ? asked : undefined);
+  const { own, region } = useTahapRegion(tahap);
   const askedDesa = query.get('desa') ?? '';
   const desa =
     region && DESA_CODE.test(askedDesa) && askedDesa.startsWith(`${region}.`) ? askedDesa : undefined;

@@ -535,6 +535,12 @@ describe('the family programme’s screens', () => {
       .getByRole('heading', { level: 1, name: /^Daftar KPM .*Kapuas, Tahap 1 Tahun 2026$/ })
       .waitFor();
     await expect(page.getByTestId('fakta-usulan').textContent()).resolves.toContain('Tahap 1 Tahun 2026');
+    // Its totals are per component of the tahap (families × amount), not per BKK role.
+    const totals = page.getByRole('table', { name: 'Jumlah keluarga dan bantuan menurut komponen' });
+    await expect(totals.locator('tbody th').allTextContents()).resolves.toEqual([
+      'Bantuan tunai (rekening Bank Kalteng)',
+      'Bantuan pangan (Perum BULOG)',
+    ]);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '57-kpm-usulan');
 

@@ -19,6 +19,7 @@ import { Fact, ScrollTable, Show, StatusBadge, useApi } from '../ui.tsx';
 import { ProposalActions } from './proposal-actions.tsx';
 import { FlagGroups } from './proposal-flags.tsx';
 import './proposal.css';
+import { COMPONENT_LABEL, type Component } from '#shared/domain/family/tahap.ts';
 import { RoleAmounts } from './role-amounts.tsx';
 
 /**
@@ -179,9 +180,14 @@ function Facts({ proposal }: { proposal: ProposalBody }) {
 
 function Totals({ proposal }: { proposal: ProposalBody }) {
   const { totals } = proposal;
-  const roles = Object.entries(totals.byRole);
+  // A KPM list's families are counted per component of the tahap (each family gets every one).
+  const byComponent = proposal.kind === 'KPM' ? totals.byComponent : undefined;
+  const roles = Object.entries(byComponent ?? totals.byRole);
   return (
-    <Section id="judul-jumlah" title="Jumlah bantuan menurut peran">
+    <Section
+      id="judul-jumlah"
+      title={byComponent ? 'Jumlah bantuan menurut komponen' : 'Jumlah bantuan menurut peran'}
+    >
       {totals.ratesArePlaceholders ? (
         <p class="notice notice-info" data-testid="tarif-sementara">
           Tarif yang dipakai masih tarif sementara (belum ditetapkan). Jumlah Rupiah di bawah ini hanya
@@ -192,9 +198,20 @@ function Totals({ proposal }: { proposal: ProposalBody }) {
         <p class="empty">Belum ada penerima.</p>
       ) : (
         <RoleAmounts
-          label="Jumlah penerima dan bantuan menurut peran"
-          amountHeading={`Jumlah (${totals.months} bulan)`}
+          label={
+            byComponent
+              ? 'Jumlah keluarga dan bantuan menurut komponen'
+              : 'Jumlah penerima dan bantuan menurut peran'
+          }
+          amountHeading={byComponent ? 'Jumlah' : `Jumlah (${totals.months} bulan)`}
           rows={roles.map(([peran, role]) => ({ peran, ...role }))}
+          {...(byComponent
+            ? {
+                keyHeading: 'Komponen',
+                countHeading: 'Keluarga',
+                labelOf: (key: string) => COMPONENT_LABEL[key as Component] ?? key,
+              }
+            : {})}
           total={{ count: proposal.recipientCount, amount: totals.total }}
         />
       )}

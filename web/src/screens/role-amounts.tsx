@@ -8,6 +8,10 @@ import { ScrollTable } from '../ui.tsx';
  */
 export function RoleAmounts(props: {
   label: string;
+  /** The first columns' headings and how a row's key reads (a role, unless told: a KPM list's components). */
+  keyHeading?: string;
+  countHeading?: string;
+  labelOf?: (key: string) => string;
   /** The amount column's heading (`Jumlah`, `Jumlah (6 bulan)`). */
   amountHeading: string;
   rows: readonly { readonly peran: string; readonly count: number; readonly amount: number }[];
@@ -19,9 +23,9 @@ export function RoleAmounts(props: {
         <caption class="sr-only">{props.label}</caption>
         <thead>
           <tr>
-            <th scope="col">Peran</th>
+            <th scope="col">{props.keyHeading ?? 'Peran'}</th>
             <th scope="col" class="num">
-              Penerima
+              {props.countHeading ?? 'Penerima'}
             </th>
             <th scope="col" class="num">
               {props.amountHeading}
@@ -31,7 +35,7 @@ export function RoleAmounts(props: {
         <tbody>
           {props.rows.map((row) => (
             <tr key={row.peran}>
-              <th scope="row">{roleLabel(row.peran)}</th>
+              <th scope="row">{(props.labelOf ?? roleLabel)(row.peran)}</th>
               <td class="num">{formatNumber(row.count)}</td>
               <td class="num">{formatRupiah(row.amount)}</td>
             </tr>

@@ -907,15 +907,52 @@ export const FamilyIdRecordSchema = /* @__PURE__ */ lazySchema(() =>
 );
 export type FamilyIdRecord = z.infer<typeof FamilyIdRecordSchema>;
 
-/** One read of one family's data: who, when, through which route, and why if they said. */
+/** What every read log item says: who, when, through which route, and why if they said. */
+const readLogFields = () => ({
+  at: z.string(),
+  who: ActorSchema,
+  /** The route's id: `SearchFamilies`, `GetFamily`, `GetTahapFile`, `ListRecipients`, … */
+  route: z.string(),
+  purpose: z.string().optional(),
+});
+
+/** One read of one family's data (`READLOG#<familyId>`). */
 export const ReadLogRecordSchema = /* @__PURE__ */ lazySchema(() =>
-  z.object({
-    familyId: z.string(),
-    at: z.string(),
-    who: ActorSchema,
-    /** The route's id: `SearchFamilies`, `GetFamily`. */
-    route: z.string(),
-    purpose: z.string().optional(),
-  }),
+  z.object({ familyId: z.string(), ...readLogFields() }),
 );
 export type ReadLogRecord = z.infer<typeof ReadLogRecordSchema>;
+
+/**
+ * What a bulk read showed: a desa's families in a tahap (`READLOG#DESA#<tahapId>#<desaCode>`) or a
+ * page of a KPM list (`READLOG#LIST#<listId>`). Never a NIK, a No KK or a name: `page` is a KPM
+ * list's cursor (shard and row numbers) or, for a desa's pages, the masked No KK the page follows;
+ * `filter` a status or flag; `nameSearch` says a name was searched for, never which.
+ */
+export const BulkReadSchema = /* @__PURE__ */ lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('DESA'),
+      tahapId: z.string(),
+      desaCode: z.string(),
+      page: z.string().optional(),
+      filter: z.string().optional(),
+      families: z.number().int().nonnegative(),
+    }),
+    z.object({
+      kind: z.literal('LIST'),
+      proposalId: z.string(),
+      listId: z.string(),
+      page: z.string().optional(),
+      filter: z.string().optional(),
+      nameSearch: z.boolean().optional(),
+      families: z.number().int().nonnegative(),
+    }),
+  ]),
+);
+export type BulkRead = z.infer<typeof BulkReadSchema>;
+
+/** One read of many families' data at once (a sheet, a page): keyed by what was read, not by family. */
+export const BulkReadLogRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ read: BulkReadSchema, ...readLogFields() }),
+);
+export type BulkReadLogRecord = z.infer<typeof BulkReadLogRecordSchema>;

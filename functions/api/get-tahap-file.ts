@@ -12,6 +12,7 @@ import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { tahapRoutes } from './deps.ts';
 import { apiDeps } from './deps-with-objects.ts';
 import { loadTahap } from './get-tahap.ts';
+import { logBulkRead } from './read-log.ts';
 import { routeById } from './routes.ts';
 import { requireDesa } from './verval-access.ts';
 import { completedRun, familiesToVisit } from './verval-families.ts';
@@ -25,9 +26,12 @@ const READ_AHEAD = 8;
  * `GET /tahap/{tahapId}/files/verval?desa`: a desa's verval sheet, made now from the tahap's latest
  * eligibility run and the snapshot (the families a relawan visits, their adult members), stored
  * under `files/` and handed out as a short-lived link. A desa has a few hundred families: the sheet
- * takes well under a second, so it is made on request rather than ahead for 1,500 desa.
+ * takes well under a second, so it is made on request rather than ahead for 1,500 desa. Each download
+ * is one bulk read log item (`READLOG#DESA#<tahapId>#<desa>`).
  */
-export const handler = apiHandler(routeById('GetTahapFile'), async ({ event, scope }) => {
+const ROUTE = routeById('GetTahapFile');
+
+export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
   parseInput(TahapFileParamsSchema, event.pathParameters ?? {});
   const tahap = await loadTahap(event);
   const { desa } = parseInput(DesaQuerySchema, event.queryStringParameters ?? {});
@@ -57,6 +61,14 @@ export const handler = apiHandler(routeById('GetTahapFile'), async ({ event, sco
       members: group.members,
     })),
     generatedAt: now,
+  });
+  // The sheet names the desa's families (names, NIK, No KK): logged before it is stored or handed
+  // out (UU PDP); a read that cannot be logged fails and nothing is served.
+  await logBulkRead(scope, ROUTE.id, {
+    kind: 'DESA',
+    tahapId: tahap.tahapId,
+    desaCode: desa,
+    families: sheet.rows.length,
   });
   const { objects } = apiDeps();
   const key = vervalSheetKey(tahap.tahapId, desa, run.runId);

@@ -247,7 +247,8 @@ export const ROUTES: readonly RouteSpec[] = [
     capability: 'tahap:read',
     regions: 'object',
     readOnly: true,
-    access: { table: 'read' },
+    // It shows a desa's families: each read is logged (UU PDP), one bulk read log item.
+    access: { table: 'read', putKeys: ['READLOG#*'] },
   },
   {
     id: 'AssignRelawan',
@@ -288,7 +289,8 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'verval:work',
     regions: 'object',
-    access: { table: 'read', documentsBucket: 'files' },
+    // It shows a desa's families: each read is logged (UU PDP), one bulk read log item.
+    access: { table: 'read', documentsBucket: 'files', putKeys: ['READLOG#*'] },
   },
   {
     id: 'CreateVervalUpload',
@@ -318,7 +320,8 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'verval:work',
     regions: 'object',
-    access: { table: 'read' },
+    // It shows a desa's families: each read is logged (UU PDP), one bulk read log item.
+    access: { table: 'read', putKeys: ['READLOG#*'] },
   },
   {
     id: 'SearchFamilies',
@@ -382,7 +385,8 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'proposals:read',
     regions: 'object',
-    access: { table: 'read' },
+    // A KPM list's page names families: it is logged (UU PDP), one bulk read log item a page.
+    access: { table: 'read', putKeys: ['READLOG#*'] },
   },
   {
     id: 'SearchRecipients',
@@ -393,7 +397,8 @@ export const ROUTES: readonly RouteSpec[] = [
     capability: 'proposals:read',
     regions: 'object',
     readOnly: true,
-    access: { table: 'read' },
+    // A KPM list's page names families: it is logged (UU PDP), one bulk read log item a page.
+    access: { table: 'read', putKeys: ['READLOG#*'] },
   },
   {
     id: 'SubmitProposal',

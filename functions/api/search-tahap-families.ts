@@ -1,3 +1,4 @@
+import { decodeCursor } from '#shared/adapters/eligibility-repo.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { TahapFamiliesBodySchema } from '#shared/contract/requests.ts';
 import { maskNik } from '#shared/domain/mask.ts';
@@ -6,14 +7,18 @@ import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handle
 import type { EligibilityResult } from '#shared/model.ts';
 import { tahapRoutes } from './deps.ts';
 import { loadTahap } from './get-tahap.ts';
+import { logBulkRead } from './read-log.ts';
 import { routeById } from './routes.ts';
 
 /**
  * `POST /tahap/{tahapId}/families/search` `{ desa, status?, cursor?, limit? }`: a desa's families in
  * the latest completed run, each with its verdict and every reason, a page at a time (an operator:
- * desa of their own region). A read: no Idempotency-Key. Auditors read No KKs masked.
+ * desa of their own region). A read: no Idempotency-Key. Auditors read No KKs masked. Each page is
+ * one bulk read log item (`READLOG#DESA#<tahapId>#<desa>`), written before the page leaves.
  */
-export const handler = apiHandler(routeById('SearchTahapFamilies'), async ({ event, scope }) => {
+const ROUTE = routeById('SearchTahapFamilies');
+
+export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
   const tahap = await loadTahap(event);
   const body = parseInput(TahapFamiliesBodySchema, jsonBody(event));
   requireRegion(scope, body.desa.slice(0, 5));
@@ -25,6 +30,15 @@ export const handler = apiHandler(routeById('SearchTahapFamilies'), async ({ eve
     ...(body.status ? { status: body.status } : {}),
     ...(body.cursor ? { cursor: body.cursor } : {}),
     limit: body.limit,
+  });
+  await logBulkRead(scope, ROUTE.id, {
+    kind: 'DESA',
+    tahapId: tahap.tahapId,
+    desaCode: body.desa,
+    // The cursor names a No KK: the log keeps it masked.
+    ...(body.cursor ? { page: maskNik(decodeCursor(body.cursor)) } : {}),
+    ...(body.status ? { filter: body.status } : {}),
+    families: page.items.length,
   });
   const masked = scope.personalData === 'masked';
   return json(200, {

@@ -6,17 +6,26 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from '../errors.ts';
-import { type ReadLogRecord, ReadLogRecordSchema, type StoredFamily, StoredFamilySchema } from '../model.ts';
+import {
+  type BulkRead,
+  type BulkReadLogRecord,
+  BulkReadLogRecordSchema,
+  type ReadLogRecord,
+  ReadLogRecordSchema,
+  type StoredFamily,
+  StoredFamilySchema,
+} from '../model.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import {
+  desaReadLogPartition,
   familiesByDesaIndexKey,
   familyByIdKey,
   familyByKkIndexKey,
   familyIdByKkKey,
+  listReadLogPartition,
   memberByNikIndexKey,
   readLogByReader,
-  readLogKey,
   readLogPartition,
 } from './keys.ts';
 import { queryItems } from './partitions.ts';
@@ -38,6 +47,13 @@ export interface MemberRow {
 export interface ReadLogPage {
   readonly items: ReadLogRecord[];
   readonly cursor?: string;
+}
+
+/** The read log partition of a bulk read: what it read (a desa's families in a tahap, a KPM list). */
+export function bulkReadPartition(read: BulkRead): string {
+  return read.kind === 'DESA'
+    ? desaReadLogPartition(read.tahapId, read.desaCode)
+    : listReadLogPartition(read.listId);
 }
 
 /** RFC 4648 base32: a family id is `KEL-` and 12 of these (60 random bits). */
@@ -193,23 +209,56 @@ export class FamilyDirectoryRepository {
   }
 
   /**
-   * Writes the read log items of one answer (BatchWriteItem, 25 a call); throws when any could not
-   * be written, so the answer is not served.
+   * Writes the read log items of one answer (BatchWriteItem, 25 a call): one per family read, or one
+   * per bulk read keyed by what it showed ({@link bulkReadPartition}); throws when any could not be
+   * written, so the answer is not served.
    */
-  async logReads(records: readonly ReadLogRecord[]): Promise<void> {
+  async logReads(records: readonly (ReadLogRecord | BulkReadLogRecord)[]): Promise<void> {
     if (records.length === 0) return;
     const writer = new BatchWriter(this.tableName, { client: this.client });
     for (const record of records) {
-      const item = ReadLogRecordSchema.parse(record);
+      const item =
+        'read' in record ? BulkReadLogRecordSchema.parse(record) : ReadLogRecordSchema.parse(record);
+      const pk = 'read' in item ? bulkReadPartition(item.read) : readLogPartition(item.familyId);
       const random = randomBytes(8).toString('hex');
       await writer.put({
-        ...readLogKey(item.familyId, item.at, random),
+        pk,
+        sk: `${item.at}#${random}`,
         gsi1pk: readLogByReader(item.who.sub),
         gsi1sk: item.at,
         ...item,
       });
     }
     await writer.flush();
+  }
+
+  /**
+   * The newest `limit` bulk reads of any of these partitions ({@link desaReadLogPartition},
+   * {@link listReadLogPartition}), newest first: one Query of at most `limit` items each.
+   */
+  async bulkReads(partitions: readonly string[], limit: number): Promise<BulkReadLogRecord[]> {
+    const pages = await Promise.all(
+      [...new Set(partitions)].map(async (pk) => {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        );
+        return (out.Items ?? []).map((item) => ({
+          sk: String(item.sk),
+          record: BulkReadLogRecordSchema.parse(item),
+        }));
+      }),
+    );
+    return pages
+      .flat()
+      .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
+      .slice(0, limit)
+      .map(({ record }) => record);
   }
 
   /** One page of who read a family, newest first. */

@@ -27,6 +27,8 @@ import { bankReportPath } from './storage-keys.ts';
  * | family id (by No KK) | FAMILYID#<noKk>                 | FAMILYID      |                                      |
  * | family id (by id)    | FAMILY#<familyId>               | FAMILY        |                                      |
  * | family read (UU PDP) | READLOG#<familyId>              | <ISO at>#<random> | READLOG#BY#<sub> / <ISO at>      |
+ * | desa read (bulk)     | READLOG#DESA#<tahapId>#<desa>   | <ISO at>#<random> | READLOG#BY#<sub> / <ISO at>      |
+ * | KPM list read (bulk) | READLOG#LIST#<listId>           | <ISO at>#<random> | READLOG#BY#<sub> / <ISO at>      |
  * | family file import   | IMPORT#<importId>               | IMPORT        | IMPORTS#<region or PROVINSI> / <createdAt> |
  * | DTSEN snapshot       | SNAPSHOT#<region>#<versionDate> | SNAPSHOT      | SNAPSHOTS#<region> / <versionDate>   |
  * | exclusion list       | EXCLLIST#<listId = importId>    | EXCLLIST      | EXCLUSION_LISTS / <programme>#<asOf>#<listId> |
@@ -267,11 +269,14 @@ export const familyByIdKey = (familyId: string) => ({ pk: `FAMILY#${familyId}`, 
  * `<ISO at>#<random>` (newest last), and by reader in gsi1 (`READLOG#BY#<sub>` / `<ISO at>`).
  */
 export const readLogPartition = (familyId: string) => `READLOG#${familyId}`;
-export const readLogKey = (familyId: string, at: string, random: string) => ({
-  pk: readLogPartition(familyId),
-  sk: `${at}#${random}`,
-});
 export const readLogByReader = (sub: string) => `READLOG#BY#${sub}`;
+/**
+ * A bulk read (many families at once, UU PDP): one item per read, keyed by what was read — a
+ * desa's families in a tahap, or a page of a KPM list — with the same sort key and reader index.
+ */
+export const desaReadLogPartition = (tahapId: string, desaCode: string) =>
+  `READLOG#DESA#${tahapId}#${desaCode}`;
+export const listReadLogPartition = (listId: string) => `READLOG#LIST#${listId}`;
 
 const FAMILY_SORT_KEY = /^KK#(\d{16})(?:#M#(\d{16}))?$/;
 

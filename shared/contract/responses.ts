@@ -8,6 +8,7 @@ import { ERROR_CODES } from '../errors.ts';
 import {
   AssignmentSchema,
   AuditRecordSchema,
+  BulkReadLogRecordSchema,
   ChecksSummarySchema,
   DecreeRecordSchema,
   EligibilityResultSchema,
@@ -296,6 +297,12 @@ export const FamilyReadsPageSchema = z.object({
   items: z.array(ReadLogRecordSchema.omit({ familyId: true })),
   /** Send it back as `cursor` for the next (older) page; absent on the last. */
   nextCursor: z.string().optional(),
+  /**
+   * The newest bulk reads (at most 100, newest first) that showed the family among others: a desa's
+   * verval sheet, families or verval progress in a tahap whose snapshot holds it, and pages of a KPM
+   * list that holds it. Each says the route and what was read (`read`); not paged.
+   */
+  covering: z.array(BulkReadLogRecordSchema),
 });
 
 // ─── Verval ─────────────────────────────────────────────────────────────────────────────────────

@@ -723,6 +723,12 @@ describe('the family programme’s screens', () => {
     );
     await expect(operatorReads.first().textContent()).resolves.toContain('Operator Kabupaten Kapuas');
     await expect(reads.locator('tr[data-reader="auditor"]').count()).resolves.toBeGreaterThanOrEqual(1);
+    // And the reads of many families at once that covered this one: the desa's pages the operator opened.
+    const covering = page.getByTestId('akses-daftar');
+    await covering.waitFor();
+    await expect(
+      covering.locator('tr[data-reader="operator-62.03"] td[data-route]').first().getAttribute('data-route'),
+    ).resolves.toMatch(/^(GetTahapFile|SearchTahapFamilies|GetVervalProgress)$/);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '63-keluarga-auditor-riwayat-akses');
   }, 120_000);

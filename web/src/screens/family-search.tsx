@@ -520,7 +520,38 @@ function Snapshots({ history }: { history: FamilyHistory }) {
 const READ_ROUTE_LABEL: Readonly<Record<string, string>> = {
   SearchFamilies: 'Pencarian keluarga',
   GetFamily: 'Membuka riwayat keluarga',
+  GetTahapFile: 'Mengunduh lembar verval desa',
+  SearchTahapFamilies: 'Melihat keluarga desa dan hasil kelayakan',
+  GetVervalProgress: 'Melihat kemajuan verval desa',
+  ListRecipients: 'Melihat daftar KPM',
+  SearchRecipients: 'Mencari dalam daftar KPM',
 };
+
+type Read = {
+  readonly at: string;
+  readonly who: {
+    sub: string;
+    name: string;
+    role: string;
+    region?: string | undefined;
+    opd?: string | undefined;
+  };
+  readonly route: string;
+  readonly purpose?: string | undefined;
+};
+
+/** Who, when, their role and where they work, how they read: one row of a read log table. */
+function ReadCells({ read }: { read: Read }) {
+  return (
+    <>
+      <td>{formatDateTime(read.at)}</td>
+      <td>{read.who.name}</td>
+      <td>{ROLE_LABEL[read.who.role as keyof typeof ROLE_LABEL] ?? read.who.role}</td>
+      <td>{read.who.region ? regionLabel(read.who.region) : (read.who.opd ?? '—')}</td>
+      <td data-route={read.route}>{READ_ROUTE_LABEL[read.route] ?? read.route}</td>
+    </>
+  );
+}
 
 /** Who read the family (auditor, admin): newest first, paged by the API's cursor. */
 function ReadLog({ familyId }: { familyId: string }) {
@@ -555,11 +586,7 @@ function ReadLog({ familyId }: { familyId: string }) {
                   <tbody>
                     {body.items.map((read) => (
                       <tr key={`${read.at}-${read.who.sub}-${read.route}`} data-reader={read.who.sub}>
-                        <td>{formatDateTime(read.at)}</td>
-                        <td>{read.who.name}</td>
-                        <td>{ROLE_LABEL[read.who.role as keyof typeof ROLE_LABEL] ?? read.who.role}</td>
-                        <td>{read.who.region ? regionLabel(read.who.region) : (read.who.opd ?? '—')}</td>
-                        <td data-route={read.route}>{READ_ROUTE_LABEL[read.route] ?? read.route}</td>
+                        <ReadCells read={read} />
                         <td>{read.purpose ?? '—'}</td>
                       </tr>
                     ))}
@@ -574,6 +601,43 @@ function ReadLog({ familyId }: { familyId: string }) {
               onNext={() => body.nextCursor && pages.next(body.nextCursor)}
               label="Halaman riwayat akses"
             />
+            <h3 id="judul-akses-daftar">Akses lewat daftar dan lembar desa</h3>
+            <p class="muted">
+              Pembacaan banyak keluarga sekaligus yang mencakup keluarga ini: lembar verval dan daftar
+              keluarga desanya, dan daftar KPM yang memuatnya (100 terbaru).
+            </p>
+            {body.covering.length === 0 ? (
+              <p class="empty">Belum ada.</p>
+            ) : (
+              <ScrollTable label="Akses lewat daftar dan lembar desa">
+                <table class="table" data-testid="akses-daftar">
+                  <caption class="sr-only">Akses lewat daftar dan lembar desa</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Waktu</th>
+                      <th scope="col">Oleh</th>
+                      <th scope="col">Peran</th>
+                      <th scope="col">Wilayah atau OPD</th>
+                      <th scope="col">Cara</th>
+                      <th scope="col">Yang dibaca</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {body.covering.map((read) => (
+                      <tr key={`${read.at}-${read.who.sub}-${read.route}`} data-reader={read.who.sub}>
+                        <ReadCells read={read} />
+                        <td>
+                          {read.read.kind === 'DESA'
+                            ? `Desa ${read.read.desaCode}, tahap ${read.read.tahapId}`
+                            : `Daftar KPM ${read.read.proposalId}`}
+                          {` (${formatNumber(read.read.families)} keluarga)`}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </ScrollTable>
+            )}
           </>
         )}
       </Show>

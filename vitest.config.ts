@@ -22,6 +22,11 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= process.env.VERBOSE === '1' ? 'false
  * for all the others, and a CPU-bound synth never overlapped a stack waiting on its JVM.
  */
 const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 1 } } as const;
+/**
+ * The end-to-end files likewise, but in a group of their own: one of them starts `npm start`, which
+ * builds the console into `web/dist/`, and must never do so while a browser file's stack reads it.
+ */
+const TWO_AT_A_TIME_AFTER_THE_BROWSER = { maxWorkers: 2, sequence: { groupOrder: 2 } } as const;
 
 export default defineConfig({
   test: {
@@ -80,7 +85,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          ...TWO_AT_A_TIME,
+          ...TWO_AT_A_TIME_AFTER_THE_BROWSER,
         },
       },
     ],

@@ -12,7 +12,8 @@ import { eventually } from '../support/aws.ts';
 /**
  * Nothing may outlive the local stack: a leftover DynamoDB Local JVM holds ~300 MB and its port.
  * Each case starts its own emulators (its own JVM, its own ports and state folder) and ends them a
- * different way; the cases of a group run at once, since each mostly waits on a JVM starting.
+ * different way. The emulator cases run at once, since each mostly waits on a JVM starting; the
+ * `npm start` cases one at a time, since each builds the console into the one `web/dist/`.
  */
 
 const CHILD = fileURLToPath(new URL('../support/fixtures/emulators-child.ts', import.meta.url));
@@ -181,9 +182,9 @@ async function startNpm(
   return { npm, tree, javaPid };
 }
 
-describe.concurrent('stopping npm start', () => {
+describe('stopping npm start', () => {
   const stateDirs: string[] = [];
-  /** A state folder of the case's own: cases run at once, and `--fresh` empties it. */
+  /** A state folder of the case's own (`--fresh` empties it). */
   const freshDir = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'khbs-start-'));
     stateDirs.push(dir);

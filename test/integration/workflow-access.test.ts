@@ -167,54 +167,12 @@ async function familyFixtures(): Promise<void> {
  * relawan, and a verval result upload of that desa awaiting its file.
  */
 async function tahapFixtures(): Promise<void> {
-  const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
-  const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
-  const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
-  const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
-  const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
   const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
   const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
-  const { transactWrite } = await import('#shared/adapters/transactions.ts');
   const { runEligibilityJob } = await import('../../functions/families/run-eligibility.ts');
   const table = env().tableName;
-  const families = new FamiliesRepository(table);
-  const snapshots = new SnapshotsRepository(table);
-  for (const region of [A, B]) {
-    const pair = { families: `kk-${region}`, members: `art-${region}` };
-    const familyWriter = families.writer(pair.families);
-    const memberWriter = families.writer(pair.members);
-    const digits = `${region.replace('.', '')}01`;
-    for (let serial = 1; serial <= 3; serial++) {
-      const noKk = `${digits}010120${String(serial).padStart(4, '0')}`;
-      await familyWriter.putFamily({
-        noKk,
-        kkValid: true,
-        kecamatanCode: `${region}.01`,
-        desaCode: `${region}.01.2001`,
-        desil: serial,
-        sourceRow: serial + 1,
-      });
-      await memberWriter.putMember({
-        noKk,
-        nik: `${digits}150885${String(serial).padStart(4, '0')}`,
-        nikValid: true,
-        nama: 'Warga Uji',
-        tanggalLahir: '1985-08-15',
-        hubungan: 'KEPALA_KELUARGA',
-        sourceRow: serial + 1,
-      });
-    }
-    await Promise.all([familyWriter.flush(), memberWriter.flush()]);
-    const now = new Date().toISOString();
-    const half = (importId: string) => ({ importId, rows: 3, accepted: 3, importedAt: now });
-    const key = { region, versionDate: V_TAHAP };
-    const first = snapshots.halfChange(undefined, key, 'families', half(pair.families), now);
-    await transactWrite([first.item]);
-    const second = snapshots.halfChange(first.next, key, 'members', half(pair.members), now);
-    await transactWrite([second.item]);
-    const counts = { families: 3, members: 3, complete: 3, byCode: {}, checkedAt: now };
-    expect(await snapshots.markReady(region, V_TAHAP, pair, counts, now)).toBe(true);
-  }
+  const { familyJobDeps, plainFamilies, readySnapshot } = await import('../support/families.ts');
+  for (const region of [A, B]) await readySnapshot(region, plainFamilies(region, 3), V_TAHAP);
   for (const number of [1, 2]) {
     const created = await callRoute('CreateTahap', { claims: admin(), body: tahapBody(number) });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -226,13 +184,7 @@ async function tahapFixtures(): Promise<void> {
   expect(asked.status, JSON.stringify(asked.body)).toBe(202);
   const outcome = await runEligibilityJob(
     { tahapId: TAHAP, runId: asked.body.runId },
-    {
-      tahap: new TahapRepository(table),
-      results: new EligibilityRepository(table),
-      families,
-      snapshots,
-      exclusions: new ExclusionsRepository(table),
-    },
+    familyJobDeps(),
   );
   expect(outcome).toMatchObject({ outcome: 'COMPLETED', families: 6, eligible: 6 });
   await new VervalRepository(table).assign({

@@ -180,50 +180,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function tahapFixtures(): Promise<void> {
   const TableName = stack.env.TABLE_NAME ?? TABLES.main.localName;
   // Imported now: the stack has set the environment their clients are made from.
-  const { FamiliesRepository } = await import('#shared/adapters/families-repo.ts');
-  const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
   const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
   const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
-  const { transactWrite } = await import('#shared/adapters/transactions.ts');
 
-  const families = new FamiliesRepository(TableName);
-  const snapshots = new SnapshotsRepository(TableName);
-  for (const region of [OWN, OTHER]) {
-    const pair = { families: `probe-kk-${region}`, members: `probe-art-${region}` };
-    const familyWriter = families.writer(pair.families);
-    const memberWriter = families.writer(pair.members);
-    const digits = `${region.replace('.', '')}01`;
-    for (let serial = 1; serial <= 3; serial++) {
-      const noKk = `${digits}010120${String(serial).padStart(4, '0')}`;
-      await familyWriter.putFamily({
-        noKk,
-        kkValid: true,
-        kecamatanCode: `${region}.01`,
-        desaCode: desaOf(region),
-        desil: serial,
-        sourceRow: serial + 1,
-      });
-      await memberWriter.putMember({
-        noKk,
-        nik: `${digits}150885${String(serial).padStart(4, '0')}`,
-        nikValid: true,
-        nama: 'Warga Uji',
-        tanggalLahir: '1985-08-15',
-        hubungan: 'KEPALA_KELUARGA',
-        sourceRow: serial + 1,
-      });
-    }
-    await Promise.all([familyWriter.flush(), memberWriter.flush()]);
-    const now = new Date().toISOString();
-    const half = (importId: string) => ({ importId, rows: 3, accepted: 3, importedAt: now });
-    const key = { region, versionDate: V_TAHAP };
-    const first = snapshots.halfChange(undefined, key, 'families', half(pair.families), now);
-    await transactWrite([first.item]);
-    const second = snapshots.halfChange(first.next, key, 'members', half(pair.members), now);
-    await transactWrite([second.item]);
-    const counts = { families: 3, members: 3, complete: 3, byCode: {}, checkedAt: now };
-    expect(await snapshots.markReady(region, V_TAHAP, pair, counts, now)).toBe(true);
-  }
+  const { plainFamilies, readySnapshot } = await import('../support/families.ts');
+  for (const region of [OWN, OTHER]) await readySnapshot(region, plainFamilies(region, 3), V_TAHAP);
 
   const admin = await tokenFor(personOf('admin'));
   for (const tahap of [T_DONE, T_QUEUED]) {

@@ -75,6 +75,14 @@ function member(
   };
 }
 
+/** `count` families of one desa, serials 1…count with desil = serial, each with only its head: all eligible. */
+export function plainFamilies(region: string, count: number): Planted[] {
+  return Array.from({ length: count }, (_, index) => {
+    const f = family(region, index + 1, index + 1);
+    return { family: f, members: [member(f.noKk, nik(region, index + 1), 'KEPALA_KELUARGA', index + 2)] };
+  });
+}
+
 /** Kapuas: one family per reason, and two that pass. */
 export function kapuasFamilies(): Planted[] {
   const plain = (serial: number, desil: number, extra: Partial<StoredFamily> = {}): Planted => {

@@ -4,7 +4,7 @@ import { transactWrite, WriteConflict } from '#shared/adapters/transactions.ts';
 import { env } from '#shared/config/env.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { ComposeKpmBodySchema } from '#shared/contract/requests.ts';
-import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import { recomposeRefusal } from '#shared/domain/family/kpm.ts';
 import { ConflictError } from '#shared/errors.ts';
 import { actorOf, requireRegion } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
@@ -35,11 +35,9 @@ export const handler = postHandler(routeById('ComposeKpm'), async ({ event, scop
     );
   }
   const current = await apiDeps().proposals.getCurrent(region, tahap.tahapId, 'KPM');
-  if (current && !isEditable(current.status) && !isClosed(current.status)) {
-    throw new ConflictError(
-      `Daftar KPM kabupaten/kota ini berstatus "${STATUS_LABEL[current.status]}"; daftar tidak dapat disusun ulang.`,
-      { reason: 'INVALID_STATE', proposalId: current.proposalId },
-    );
+  const refusal = recomposeRefusal(current?.status);
+  if (current && refusal) {
+    throw new ConflictError(refusal, { reason: 'INVALID_STATE', proposalId: current.proposalId });
   }
   const at = new Date().toISOString();
   const compose: KpmCompose = {

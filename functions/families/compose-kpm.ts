@@ -18,9 +18,10 @@ import {
   type KpmPick,
   type KpmVerdict,
   type KpmVisit,
+  recomposeRefusal,
   selectKpm,
 } from '#shared/domain/family/kpm.ts';
-import { isClosed, isEditable, STATUS_LABEL } from '#shared/domain/proposal.ts';
+import { isClosed } from '#shared/domain/proposal.ts';
 import { desaName, kecamatanName, regionName } from '#shared/domain/wilayah.ts';
 import { logger } from '#shared/logger.ts';
 import type { KpmComposeRequested } from '#shared/messages.ts';
@@ -140,10 +141,8 @@ export async function composeKpm(
 
 /** Only a draft (or no proposal, or a closed one) may get a newly composed list. */
 function assertDraftable(current: ProposalRecord | undefined): void {
-  if (!current || isEditable(current.status) || isClosed(current.status)) return;
-  throw new ComposeRefusal(
-    `Daftar KPM kabupaten/kota ini sudah berstatus "${STATUS_LABEL[current.status]}"; daftar tidak dapat disusun ulang.`,
-  );
+  const refusal = recomposeRefusal(current?.status);
+  if (refusal) throw new ComposeRefusal(refusal);
 }
 
 /**

@@ -13,8 +13,19 @@
  *    berita acara is the Musdes that confirmed the replacement.
  * A family without a visit is never on the list: the verval is what the decree rests on.
  */
+import { isClosed, isEditable, type ProposalStatus, STATUS_LABEL } from '../proposal.ts';
 import type { ExclusionReason } from './eligibility.ts';
 import { needsVisit, type VervalResult } from './verval.ts';
+
+/**
+ * Why a kabupaten's KPM list may not be composed again, given its proposal's status: only when
+ * there is none, a draft, or a closed one (the next revision) may a new list go in. Undefined when
+ * it may. The API refuses early with it, and the job checks it again before it writes.
+ */
+export function recomposeRefusal(status: ProposalStatus | undefined): string | undefined {
+  if (status === undefined || isEditable(status) || isClosed(status)) return undefined;
+  return `Daftar KPM kabupaten/kota ini berstatus "${STATUS_LABEL[status]}"; daftar tidak dapat disusun ulang.`;
+}
 
 /** The `peran` of a KPM list's row: the family's penerima. */
 export const KPM_PERAN = 'KPM' as const;

@@ -137,7 +137,7 @@ export class ProposalsRepository {
             ':pk': proposalsByRegion(region),
             ...(filter.period
               ? { ':period': `${listScope(kind, filter.period)}#` }
-              : { ':kpm': `${listScope('KPM', '')}` }),
+              : { ':kpm': listScope('KPM', '') }),
             ...(filter.status ? { ':status': filter.status } : {}),
           },
           ...(filter.status

@@ -182,10 +182,7 @@ async function tahapFixtures(): Promise<void> {
     pathParameters: { tahapId: TAHAP },
   });
   expect(asked.status, JSON.stringify(asked.body)).toBe(202);
-  const outcome = await runEligibilityJob(
-    { tahapId: TAHAP, runId: asked.body.runId },
-    familyJobDeps(),
-  );
+  const outcome = await runEligibilityJob({ tahapId: TAHAP, runId: asked.body.runId }, familyJobDeps());
   expect(outcome).toMatchObject({ outcome: 'COMPLETED', families: 6, eligible: 6 });
   await new VervalRepository(table).assign({
     tahapId: TAHAP,

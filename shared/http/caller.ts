@@ -12,8 +12,9 @@ import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
 /**
  * The groups a user can belong to (interfaces.md §3), one per user. `relawan`, `bank` and `bulog`
- * belong to the family programme: a relawan works the verval of the desa assigned to them; `bank`
- * and `bulog` get a scope, but no route grants them anything yet (issue #15).
+ * belong to the family programme: a relawan works the verval of the desa assigned to them and hands
+ * out its cards; `bank` (Bank Kalteng) and `bulog` (Perum BULOG) are machine clients that fetch the
+ * files made for them and put their answers, for every region, nothing else (issue #15).
  */
 export const GROUPS = [
   'operator',
@@ -62,6 +63,29 @@ export const CAPABILITIES = [
   'families:read',
   /** Who read a family's data: the read log (UU PDP). */
   'families:audit',
+  /**
+   * The distribution of a decreed tahap (issue #15): cards, accounts, entitlements, payments, food
+   * handovers, EDC findings, the finance office's money view and the dashboards (a regional role:
+   * its own kabupaten).
+   */
+  'distribution:read',
+  /**
+   * Make the files of a distribution (card print file, account-opening request, distribution lists),
+   * import card status, block or replace a card (a regional role: its own kabupaten).
+   */
+  'distribution:manage',
+  /** Issue a payment instruction to Bank Kalteng, and re-instruct failed payments: the province's. */
+  'payments:instruct',
+  /** Record that a card was handed to its family (a relawan: only in the desa assigned to them). */
+  'cards:handover',
+  /** Bank Kalteng's machine client: fetch the files made for the bank, put the bank's answers. */
+  'exchange:bank',
+  /** BULOG's machine client: fetch the distribution lists, put the handover records (BAST). */
+  'exchange:bulog',
+  /** Read complaints (a regional role: those of its own kabupaten, never those about its office). */
+  'complaints:read',
+  /** Enter a complaint received by phone or WhatsApp, assign, answer and close complaints. */
+  'complaints:handle',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -91,6 +115,11 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'verval:manage',
       'verval:work',
       'kpm:compose',
+      'distribution:read',
+      'distribution:manage',
+      'cards:handover',
+      'complaints:read',
+      'complaints:handle',
     ],
     regions: 'own',
     personalData: 'full',
@@ -107,6 +136,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:read',
       'tahap:read',
       'families:read',
+      'distribution:read',
+      'complaints:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -124,6 +155,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'imports:read',
       'tahap:read',
       'families:read',
+      'distribution:read',
+      'complaints:read',
     ],
     regions: 'all',
     personalData: 'full',
@@ -139,6 +172,8 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'tahap:read',
       'families:read',
       'families:audit',
+      'distribution:read',
+      'complaints:read',
     ],
     regions: 'all',
     personalData: 'masked',
@@ -161,13 +196,19 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'verval:manage',
       'verval:work',
       'kpm:compose',
+      'distribution:read',
+      'distribution:manage',
+      'payments:instruct',
+      'cards:handover',
+      'complaints:read',
+      'complaints:handle',
     ],
     regions: 'all',
     personalData: 'full',
   },
-  relawan: { capabilities: ['verval:work'], regions: 'own', personalData: 'full' },
-  bank: { capabilities: [], regions: 'all', personalData: 'masked' },
-  bulog: { capabilities: [], regions: 'all', personalData: 'masked' },
+  relawan: { capabilities: ['verval:work', 'cards:handover'], regions: 'own', personalData: 'full' },
+  bank: { capabilities: ['exchange:bank'], regions: 'all', personalData: 'masked' },
+  bulog: { capabilities: ['exchange:bulog'], regions: 'all', personalData: 'masked' },
 };
 
 /** The roles that hold a capability (for documentation and the generated security tests). */

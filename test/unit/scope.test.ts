@@ -90,8 +90,9 @@ describe('scopeOf', () => {
     for (const capability of ['proposals:review', 'flags:waive', 'proposals:decide', 'audit:read'] as const) {
       expect(() => requireCapability(operator, capability)).toThrow(ForbiddenError);
     }
-    const bank = scopeOf({ ...base, groups: '[bank]' });
-    expect(bank.capabilities.size).toBe(0);
+    // The machine clients hold their exchange and nothing else (issue #15).
+    expect([...scopeOf({ ...base, groups: '[bank]' }).capabilities]).toEqual(['exchange:bank']);
+    expect([...scopeOf({ ...base, groups: '[bulog]' }).capabilities]).toEqual(['exchange:bulog']);
   });
 
   it('cleans the name the audit trail shows, and falls back to the sub', () => {

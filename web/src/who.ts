@@ -41,6 +41,15 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
   'kpm:compose': 'Menyusun daftar KPM kabupaten/kota dari hasil kelayakan dan verval',
   'families:read': 'Mencari keluarga dan melihat riwayatnya (setiap pembacaan dicatat)',
   'families:audit': 'Melihat siapa saja yang membaca data sebuah keluarga',
+  'distribution:read': 'Melihat kartu, rekening, penyaluran tunai dan pangan, serta dasbor',
+  'distribution:manage':
+    'Membuat berkas cetak kartu, pembukaan rekening dan daftar salur; mengelola status kartu',
+  'payments:instruct': 'Menerbitkan instruksi pembayaran ke Bank Kalteng dan mengulang pembayaran yang gagal',
+  'cards:handover': 'Mencatat penyerahan kartu kepada keluarga',
+  'exchange:bank': 'Bank Kalteng: mengambil berkas untuk bank dan mengirim jawabannya',
+  'exchange:bulog': 'BULOG: mengambil daftar salur dan mengirim berita acara serah terima (BAST)',
+  'complaints:read': 'Melihat pengaduan',
+  'complaints:handle': 'Mencatat, menugaskan, menjawab dan menutup pengaduan',
 };
 
 export type Identity =

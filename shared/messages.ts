@@ -112,11 +112,25 @@ export const KpmComposeRequestedSchema = z.strictObject({
 });
 export type KpmComposeRequested = z.infer<typeof KpmComposeRequestedSchema>;
 
+/**
+ * A kabupaten's KPM decree was issued: its distribution is to be opened (cards and entitlements).
+ * Handed off in the transaction that marks the decree ISSUED; idempotent by decree.
+ */
+export const DistributionOpenRequestedSchema = z.strictObject({
+  type: z.literal('distribution.open.requested'),
+  decreeId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+  tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+  region: z.string().regex(/^62\.\d{2}$/),
+  requestedAt: z.iso.datetime(),
+});
+export type DistributionOpenRequested = z.infer<typeof DistributionOpenRequestedSchema>;
+
 /** The family programme's jobs share one queue and one worker, which dispatches on `type`. */
 export const FamilyJobSchema = z.discriminatedUnion('type', [
   SnapshotCheckRequestedSchema,
   EligibilityRequestedSchema,
   KpmComposeRequestedSchema,
+  DistributionOpenRequestedSchema,
 ]);
 export type FamilyJob = z.infer<typeof FamilyJobSchema>;
 

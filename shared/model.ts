@@ -2,10 +2,11 @@ import * as z from 'zod';
 import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';
+import { CARD_STATUSES, ENTITLEMENT_STATUSES } from './domain/family/distribution.ts';
 import { EXCLUSION_REASONS } from './domain/family/eligibility.ts';
 import { RUN_STATUSES } from './domain/family/eligibility-summary.ts';
 import { RELATIONSHIPS } from './domain/family/hubungan.ts';
-import { TAHAP_STATUSES, TahapInputSchema } from './domain/family/tahap.ts';
+import { COMPONENTS, TAHAP_STATUSES, TahapInputSchema } from './domain/family/tahap.ts';
 import { VERVAL_RESULTS } from './domain/family/verval.ts';
 import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from './domain/proposal.ts';
 import { lazySchema } from './lazy-schema.ts';
@@ -899,6 +900,107 @@ export const KpmPlacementSchema = /* @__PURE__ */ lazySchema(() =>
 );
 export type KpmPlacement = z.infer<typeof KpmPlacementSchema>;
 
+// --- Distribution of a decreed tahap (issue #15) -------------------------------------------------
+
+export const DISTRIBUTION_STATUSES = ['OPENING', 'OPEN'] as const;
+
+/**
+ * A kabupaten's distribution in a tahap (`DIST#<tahapId>` / `REGION#<region>`): opened by its KPM
+ * decree (cards and entitlements made), the basis every later step conditions on.
+ */
+export const DistributionRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    region: z.string(),
+    decreeId: z.string(),
+    decreeNumber: z.string(),
+    status: z.enum(DISTRIBUTION_STATUSES),
+    requestedAt: z.string(),
+    openedAt: z.string().optional(),
+    families: z.number().int().optional(),
+    /** Entitlements and Rupiah per component. */
+    byComponent: z
+      .array(z.object({ component: z.enum(COMPONENTS), count: z.number().int(), amount: z.number().int() }))
+      .optional(),
+    cards: z
+      .object({
+        /** Numbered now for families that had none. */
+        issued: z.number().int(),
+        /** Families that already held an active card (an earlier tahap). */
+        kept: z.number().int(),
+        /** Families whose card is blocked with no replacement: no card until one is asked for. */
+        blocked: z.number().int(),
+      })
+      .optional(),
+  }),
+);
+export type DistributionRecord = z.infer<typeof DistributionRecordSchema>;
+
+/** One family's entitlement to one component in one tahap (`ENT#<tahapId>#<region>` / `<component>#<noKk>`). */
+export const EntitlementSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    ref: z.string(),
+    tahapId: z.string(),
+    region: z.string(),
+    component: z.enum(COMPONENTS),
+    amount: z.number().int(),
+    noKk: z.string(),
+    familyId: z.string(),
+    penerimaNik: z.string(),
+    penerimaNama: z.string(),
+    kecamatanCode: z.string(),
+    desaCode: z.string(),
+    decreeId: z.string(),
+    decreeNumber: z.string(),
+    status: z.enum(ENTITLEMENT_STATUSES),
+    /** Attempts so far (payment instruction lines, distribution lists); 0 while DITETAPKAN. */
+    attempts: z.number().int().default(0),
+    createdAt: z.string(),
+    updatedAt: z.string().optional(),
+  }),
+);
+export type Entitlement = z.infer<typeof EntitlementSchema>;
+
+/** A status change of a card: from what, when, by whom or which file, and why. */
+export const CardEventSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    status: z.enum(CARD_STATUSES),
+    at: z.string(),
+    /** The day it happened in the field (`YYYY-MM-DD`), when the source says. */
+    tanggal: z.string().optional(),
+    by: PersonSchema.optional(),
+    importId: z.string().optional(),
+    note: z.string().optional(),
+  }),
+);
+export type CardEvent = z.infer<typeof CardEventSchema>;
+
+/** The province's card of one family (`CARDS#<region>` / `CARD#<cardNumber>`). */
+export const CardSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    cardNumber: z.string(),
+    verifyCode: z.string(),
+    region: z.string(),
+    noKk: z.string(),
+    familyId: z.string(),
+    penerimaNik: z.string(),
+    penerimaNama: z.string(),
+    kecamatanCode: z.string(),
+    desaCode: z.string(),
+    status: z.enum(CARD_STATUSES),
+    /** The tahap whose decree first listed the family. */
+    tahapId: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string().optional(),
+    /** Each status it had, oldest first (the current one included). */
+    history: z.array(CardEventSchema),
+    /** The card this one replaced, and the one that replaced it. */
+    replaces: z.string().optional(),
+    replacedBy: z.string().optional(),
+  }),
+);
+export type Card = z.infer<typeof CardSchema>;
+
 // --- Family search and its read log (issue #14, UU PDP) ------------------------------------------
 
 /** A family's opaque id and the No KK it stands for (`FAMILY#<familyId>`, `FAMILYID#<noKk>`). */
@@ -945,6 +1047,19 @@ export const BulkReadSchema = /* @__PURE__ */ lazySchema(() =>
       page: z.string().optional(),
       filter: z.string().optional(),
       nameSearch: z.boolean().optional(),
+      families: z.number().int().nonnegative(),
+    }),
+    /**
+     * A file made from a kabupaten's families for someone outside the office (the card printer's
+     * file, the bank's and BULOG's files): what it is, of which kabupaten, and how many families.
+     */
+    z.object({
+      kind: z.literal('FILE'),
+      file: z.string(),
+      region: z.string(),
+      tahapId: z.string().optional(),
+      desaCode: z.string().optional(),
+      fileKey: z.string(),
       families: z.number().int().nonnegative(),
     }),
   ]),

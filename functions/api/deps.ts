@@ -1,4 +1,5 @@
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
@@ -86,4 +87,12 @@ export function tahapRoutes(): TahapDeps {
     kpm: new KpmRepository(tableName),
   };
   return tahapDeps;
+}
+
+let distribution: DistributionRepository | undefined;
+
+/** Cards, entitlements and distribution records (only the distribution's routes need them). */
+export function distributionRoutes(): DistributionRepository {
+  distribution ??= new DistributionRepository(env().tableName);
+  return distribution;
 }

@@ -1,4 +1,4 @@
-import { desaReadLogPartition, listReadLogPartition } from '#shared/adapters/keys.ts';
+import { desaReadLogPartition, fileReadLogPartition, listReadLogPartition } from '#shared/adapters/keys.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { FamilyParamsSchema, FamilyReadsQuerySchema } from '#shared/contract/requests.ts';
 import { NotFoundError } from '#shared/errors.ts';
@@ -56,5 +56,9 @@ async function coveringReads(noKk: string, scope: Scope) {
     }
   }
   for (const placement of placements) partitions.push(listReadLogPartition(placement.listId));
+  // Files made for the printer, the bank and BULOG from the kabupaten of each KPM list that held it.
+  for (const region of new Set(placements.map((placement) => placement.region))) {
+    partitions.push(fileReadLogPartition(region));
+  }
   return directory.bulkReads(partitions, COVERING_LIMIT);
 }

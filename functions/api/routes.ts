@@ -519,6 +519,57 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'object',
     access: { table: 'read' },
   },
+  // --- The distribution of a decreed tahap (issue #15) ---------------------------------------------
+  {
+    id: 'VerifyCard',
+    method: 'GET',
+    path: '/verify/card/{code}',
+    entry: 'functions/api/verify-card.ts',
+    public: true,
+    // Public: reads the code's CARDCODE# item (card number and status) and nothing else.
+    access: { table: 'read', leadingKeys: ['CARDCODE#*'] },
+  },
+  {
+    id: 'GetDistribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/distribution',
+    entry: 'functions/api/get-distribution.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'filtered',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetCardPrintFile',
+    method: 'GET',
+    path: '/cards/print-file',
+    entry: 'functions/api/get-card-print-file.ts',
+    public: false,
+    capability: 'distribution:manage',
+    regions: 'object',
+    // It names a kabupaten's families: logged as one bulk read (UU PDP) before it is handed out.
+    access: { table: 'read', documentsBucket: 'files', putKeys: ['READLOG#*'] },
+  },
+  {
+    id: 'BlockCard',
+    method: 'POST',
+    path: '/cards/blocks',
+    entry: 'functions/api/block-card.ts',
+    public: false,
+    capability: 'distribution:manage',
+    regions: 'hidden',
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'ReplaceCard',
+    method: 'POST',
+    path: '/cards/replacements',
+    entry: 'functions/api/replace-card.ts',
+    public: false,
+    capability: 'distribution:manage',
+    regions: 'hidden',
+    access: { table: 'readwrite' },
+  },
 ];
 
 /** The import function, triggered by objects created under `uploads/`. */

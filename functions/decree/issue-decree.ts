@@ -575,6 +575,7 @@ async function storeDecree(
           : {}),
         issuedAt,
       }),
+      ...(decree.kind === 'KPM' ? [deps.decrees.distributionItem(decree, issuedAt)] : []),
     ]);
   } catch (error) {
     if (!(error instanceof ConcurrentChangeError)) throw error;

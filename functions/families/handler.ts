@@ -1,6 +1,9 @@
+import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
+import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
+import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
@@ -13,9 +16,10 @@ import { type FamilyJob, FamilyJobSchema } from '#shared/messages.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { type CheckSnapshotDeps, checkSnapshot } from './check-snapshot.ts';
 import { type ComposeKpmDeps, composeKpm } from './compose-kpm.ts';
+import { type OpenDistributionDeps, openDistribution } from './open-distribution.ts';
 import { type EligibilityJobDeps, runEligibilityJob } from './run-eligibility.ts';
 
-type FamilyJobDeps = CheckSnapshotDeps & EligibilityJobDeps & ComposeKpmDeps;
+type FamilyJobDeps = CheckSnapshotDeps & EligibilityJobDeps & ComposeKpmDeps & OpenDistributionDeps;
 
 let deps: FamilyJobDeps | undefined;
 
@@ -35,6 +39,9 @@ function dependencies(): FamilyJobDeps {
     verval: new VervalRepository(config.tableName),
     proposals: new ProposalsRepository(config.tableName),
     recipients: new RecipientsRepository(config.tableName),
+    decrees: new DecreesRepository(config.tableName),
+    directory: new FamilyDirectoryRepository(config.tableName),
+    distribution: new DistributionRepository(config.tableName),
     tableName: config.tableName,
   };
   return deps;
@@ -49,6 +56,8 @@ async function run(job: FamilyJob): Promise<unknown> {
       return runEligibilityJob(job, dependencies());
     case 'kpm.compose.requested':
       return composeKpm(job, dependencies());
+    case 'distribution.open.requested':
+      return openDistribution(job, dependencies());
   }
 }
 

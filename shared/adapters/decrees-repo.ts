@@ -7,6 +7,7 @@ import {
 import { type DecreeRecord, DecreeRecordSchema } from '../model.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { decreeKey, decreeSeqKey, decreeSeqSortKey, decreesByYear, verifyCodeKey } from './keys.ts';
+import { handoffItem } from './outbox.ts';
 import type { TransactItem } from './transactions.ts';
 
 /** What the stored PDF turned out to be: recorded when the decree becomes ISSUED. */
@@ -136,6 +137,30 @@ export class DecreesRepository {
       });
     }
     return items;
+  }
+
+  /**
+   * The hand-off that opens a KPM decree's distribution (issue #15), for the transaction that marks
+   * it ISSUED: a decree is issued and its cards and entitlements are due in one step, never one
+   * without the other.
+   */
+  distributionItem(decree: DecreeRecord, issuedAt: string): TransactItem {
+    if (decree.kind !== 'KPM' || !decree.tahapId)
+      throw new Error(`decree ${decree.decreeId} is not a KPM decree`);
+    return handoffItem(
+      this.tableName,
+      {
+        queue: 'families',
+        message: {
+          type: 'distribution.open.requested',
+          decreeId: decree.decreeId,
+          tahapId: decree.tahapId,
+          region: decree.region,
+          requestedAt: issuedAt,
+        },
+      },
+      issuedAt,
+    );
   }
 
   /** The item that marks a numbered decree ISSUED with what its stored PDF is. */

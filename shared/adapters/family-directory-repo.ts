@@ -23,6 +23,7 @@ import {
   familyByIdKey,
   familyByKkIndexKey,
   familyIdByKkKey,
+  fileReadLogPartition,
   listReadLogPartition,
   memberByNikIndexKey,
   readLogByReader,
@@ -51,9 +52,14 @@ export interface ReadLogPage {
 
 /** The read log partition of a bulk read: what it read (a desa's families in a tahap, a KPM list). */
 export function bulkReadPartition(read: BulkRead): string {
-  return read.kind === 'DESA'
-    ? desaReadLogPartition(read.tahapId, read.desaCode)
-    : listReadLogPartition(read.listId);
+  switch (read.kind) {
+    case 'DESA':
+      return desaReadLogPartition(read.tahapId, read.desaCode);
+    case 'LIST':
+      return listReadLogPartition(read.listId);
+    case 'FILE':
+      return fileReadLogPartition(read.region);
+  }
 }
 
 /** RFC 4648 base32: a family id is `KEL-` and 12 of these (60 random bits). */

@@ -40,6 +40,12 @@ import { bankReportPath } from './storage-keys.ts';
  * | verval result        | VERVAL#<tahapId>#<desaCode>     | KK#<noKk>     |                                      |
  * | KPM list composition | KPMCOMPOSE#<tahapId>#<region>   | KPMCOMPOSE    |                                      |
  * | family on a KPM list | KPMFAM#<noKk>                   | <tahapId>#<region> |                                 |
+ * | distribution         | DIST#<tahapId>                  | REGION#<region> |                                    |
+ * | entitlement          | ENT#<tahapId>#<region>          | <component>#<noKk> |                                 |
+ * | card                 | CARDS#<region>                  | CARD#<cardNumber> |                                  |
+ * | a family's card      | FAMCARD#<noKk>                  | FAMCARD       |                                      |
+ * | card verify code     | CARDCODE#<code>                 | CARDCODE      |                                      |
+ * | card serial counter  | SEQ#CARD#<region>               | SEQ           |                                      |
  *
  * `<scope>` is `listScope(kind, period)` (`domain/proposal.ts`): the period for a BKK list (as before
  * KPM lists existed), `KPM#<tahapId>` for a KPM list, so the two kinds never share a key.
@@ -277,6 +283,8 @@ export const readLogByReader = (sub: string) => `READLOG#BY#${sub}`;
 export const desaReadLogPartition = (tahapId: string, desaCode: string) =>
   `READLOG#DESA#${tahapId}#${desaCode}`;
 export const listReadLogPartition = (listId: string) => `READLOG#LIST#${listId}`;
+/** Files made for others (the card printer, the bank, BULOG) from a kabupaten's families (issue #15). */
+export const fileReadLogPartition = (region: string) => `READLOG#FILE#${region}`;
 
 const FAMILY_SORT_KEY = /^KK#(\d{16})(?:#M#(\d{16}))?$/;
 
@@ -372,3 +380,34 @@ export const kpmFamilyKey = (noKk: string, tahapId: string, region: string) => (
   pk: kpmFamilyPartition(noKk),
   sk: `${tahapId}#${region}`,
 });
+
+/** A kabupaten's distribution in a tahap, opened by its KPM decree (issue #15). */
+export const distributionPartition = (tahapId: string) => `DIST#${tahapId}`;
+export const distributionKey = (tahapId: string, region: string) => ({
+  pk: distributionPartition(tahapId),
+  sk: `REGION#${region}`,
+});
+
+/**
+ * A kabupaten's entitlements in a tahap: one partition (up to ~60,000 families × 2 components, a
+ * few MB), read whole by the payment instruction and the reconciliation; one item by component and
+ * No KK for a BAST line or a bank answer.
+ */
+export const entitlementPartition = (tahapId: string, region: string) => `ENT#${tahapId}#${region}`;
+export const entitlementKey = (tahapId: string, region: string, component: string, noKk: string) => ({
+  pk: entitlementPartition(tahapId, region),
+  sk: `${component}#${noKk}`,
+});
+
+/** A kabupaten's cards (the print file reads them whole); the number names its kabupaten. */
+export const cardPartition = (region: string) => `CARDS#${region}`;
+export const cardKey = (region: string, cardNumber: string) => ({
+  pk: cardPartition(region),
+  sk: `CARD#${cardNumber}`,
+});
+/** The card a family holds now: one per No KK (1 KK 1 kartu), moved by a replacement only. */
+export const familyCardKey = (noKk: string) => ({ pk: `FAMCARD#${noKk}`, sk: 'FAMCARD' });
+/** A card's public verification code: the card's number and status, nothing about anyone. */
+export const cardCodeKey = (code: string) => ({ pk: `CARDCODE#${code}`, sk: 'CARDCODE' });
+/** The last card serial given in a kabupaten (blocks are taken with one atomic ADD). */
+export const cardSeqKey = (region: string) => ({ pk: `SEQ#CARD#${region}`, sk: 'SEQ' });

@@ -18,6 +18,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/imports/<importId>.csv`                 | the family file imports      |
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
+ * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
  * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
@@ -134,6 +135,10 @@ export const snapshotReportKey = (
 /** A desa's verval sheet for the tahap's eligibility run (the same run always makes the same sheet). */
 export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string) =>
   `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
+
+/** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
+export const cardPrintFileKey = (region: string, at: Date) =>
+  `${PREFIXES.files}kartu/${region}/cetak-${at.toISOString().replace(/[-:.]/g, '')}.csv`;
 
 // --- Bank disbursement reports ----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import * as dist from './distribution.ts';
 import * as req from './requests.ts';
 import * as res from './responses.ts';
 
@@ -371,6 +372,44 @@ export const API_CONTRACT = {
     summary: "A proposal's audit trail with the verdict on its hash chain.",
     query: req.AuditQuerySchema,
     responses: { 200: res.AuditAnswerSchema },
+  },
+  VerifyCard: {
+    method: 'GET',
+    path: '/verify/card/{code}',
+    summary:
+      'Public: whether the card with this printed code is genuine, and active or blocked; nothing about anyone.',
+    params: dist.CardCodeParamsSchema,
+    responses: { 200: dist.CardVerificationSchema },
+  },
+  GetDistribution: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/distribution',
+    summary:
+      'A tahap’s distribution per kabupaten: the decree that opened it, families, entitlements and cards.',
+    params: req.TahapParamsSchema,
+    responses: { 200: dist.DistributionViewSchema },
+  },
+  GetCardPrintFile: {
+    method: 'GET',
+    path: '/cards/print-file',
+    summary: 'The printer’s file of a kabupaten’s cards waiting to be printed (a short-lived link).',
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.GeneratedFileSchema },
+  },
+  BlockCard: {
+    method: 'POST',
+    path: '/cards/blocks',
+    summary: 'Blocks a card (lost, stolen, misused), with the reason; a blocked card is never active again.',
+    body: dist.CardActionBodySchema,
+    responses: { 200: dist.CardActionResultSchema },
+  },
+  ReplaceCard: {
+    method: 'POST',
+    path: '/cards/replacements',
+    summary:
+      'Replaces a family’s card: the old number is blocked (DIGANTI), a new one is numbered for printing.',
+    body: dist.CardActionBodySchema,
+    responses: { 200: dist.CardActionResultSchema },
   },
 } as const satisfies Record<string, RouteContract>;
 

@@ -9,10 +9,8 @@ import {
   type CallOptions,
   type Claims,
   callRoute,
-  completeChecks,
   operator,
   type RouteId,
-  verifier,
 } from '../support/api.ts';
 import { emptyBucket, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
@@ -30,16 +28,24 @@ const emulator = useEmulatorEnv();
 const { env } = await import('#shared/config/env.ts');
 const { ProposalsRepository } = await import('#shared/adapters/proposals-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
-const { OutboxRepository } = await import('#shared/adapters/outbox.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
-const { DecreeRequestedSchema } = await import('#shared/messages.ts');
 const { wibDate } = await import('#shared/domain/decree.ts');
 const { dependencies } = await import('../../functions/decree/handler.ts');
 const { issueDecree } = await import('../../functions/decree/issue-decree.ts');
 const { runReconciliation } = await import('../../functions/reconcile/run-reconciliation.ts');
 const { dependencies: reconcileDependencies } = await import('../../functions/reconcile/handler.ts');
-const { KAPUAS, TAHAP, composeThroughRoute, kk, nik, recordVisit, seedProgramme, tahapWithRun } =
-  await import('../support/families.ts');
+const {
+  KAPUAS,
+  TAHAP,
+  approveKpmThroughRoutes,
+  composeThroughRoute,
+  decreeHandoff,
+  kk,
+  nik,
+  recordVisit,
+  seedProgramme,
+  tahapWithRun,
+} = await import('../support/families.ts');
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -53,55 +59,11 @@ const call = <T = Record<string, unknown>>(route: RouteId, claims: Claims, optio
 const run = promisify(execFile);
 let dir: string;
 
-interface ProposalAnswer {
-  readonly proposalId: string;
-  readonly status: string;
-  readonly kind: string;
-  readonly totals: {
-    readonly total: number;
-    readonly byComponent?: Record<string, { count: number; amount: number }>;
-    readonly ratesArePlaceholders: boolean;
-  };
-}
-
 /** Asks for Kapuas's composition and runs its job; the proposal it made. */
 async function compose(): Promise<string> {
   const outcome = await composeThroughRoute();
   if (outcome.kind !== 'composed') throw new Error(`not composed: ${JSON.stringify(outcome)}`);
   return outcome.proposalId;
-}
-
-/**
- * Submit (operator), the checks (as the checks worker ends), DINSOS and DISDUKCAPIL sign off, the
- * approver approves: all through the routes but the checks. Returns the approval's answer.
- */
-async function approveThroughRoutes(proposalId: string) {
-  const path = { pathParameters: { proposalId } };
-  const submitted = await call<ProposalAnswer>('SubmitProposal', operator(KAPUAS), { ...path, body: {} });
-  expect(submitted.status).toBe(200);
-  await completeChecks(proposalId);
-  for (const opd of ['DINSOS', 'DISDUKCAPIL']) {
-    const signed = await call<ProposalAnswer>('ReviewProposal', verifier(opd), {
-      ...path,
-      body: { decision: 'approve' },
-    });
-    expect(signed.status, opd).toBe(200);
-  }
-  const decided = await call<ProposalAnswer>('DecideProposal', approver(), {
-    ...path,
-    body: { decision: 'approve', note: 'Disetujui untuk ditetapkan.' },
-  });
-  expect(decided.status).toBe(200);
-  expect(decided.body.status).toBe('APPROVED');
-  return decided.body;
-}
-
-/** The decree request the approval handed off (the outbox item, as the relay would send it). */
-async function handedOff(proposalId: string) {
-  const pending = await new OutboxRepository(TABLE).pending(new Date(Date.now() + 60_000).toISOString(), 500);
-  const items = pending.filter((item) => item.queue === 'decree' && item.message.proposalId === proposalId);
-  expect(items).toHaveLength(1);
-  return DecreeRequestedSchema.parse(items[0]?.message);
 }
 
 async function pdfText(key: string): Promise<string> {
@@ -132,7 +94,7 @@ describe('the decree of an approved KPM list', () => {
 
   it('goes through the same sign-off routes, its totals from the tahap’s components', async () => {
     expect(await compose()).toBe(FIRST);
-    const decided = await approveThroughRoutes(FIRST);
+    const decided = await approveKpmThroughRoutes(FIRST);
     expect(decided.kind).toBe('KPM');
     expect(decided.totals).toMatchObject({
       total: 3 * 400_000,
@@ -142,7 +104,7 @@ describe('the decree of an approved KPM list', () => {
   });
 
   it('is issued by the decree worker from the handed-off request: numbered, stored, DECREED', async () => {
-    const message = await handedOff(FIRST);
+    const message = await decreeHandoff(FIRST);
     expect(message).toMatchObject({ kind: 'KPM', period: TAHAP, region: KAPUAS, recipientCount: 3 });
     decree = await issueDecree(message, dependencies());
     expect(decree).toMatchObject({
@@ -251,8 +213,8 @@ describe('revocation and replacement', () => {
 
     const second = await compose();
     expect(second).toBe(`${FIRST}-r2`);
-    await approveThroughRoutes(second);
-    const replacement = await issueDecree(await handedOff(second), dependencies());
+    await approveKpmThroughRoutes(second);
+    const replacement = await issueDecree(await decreeHandoff(second), dependencies());
     expect(replacement).toMatchObject({
       decreeId: `SK-${FIRST}-r2`,
       kind: 'KPM',

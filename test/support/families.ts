@@ -11,6 +11,7 @@ import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
+import { OutboxRepository } from '#shared/adapters/outbox.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
 import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
@@ -18,10 +19,17 @@ import { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { transactWrite } from '#shared/adapters/transactions.ts';
 import { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import { env } from '#shared/config/env.ts';
+import {
+  DecreeRequestedSchema,
+  type DistributionOpenRequested,
+  DistributionOpenRequestedSchema,
+} from '#shared/messages.ts';
 import type { StoredFamily, StoredMember } from '#shared/model.ts';
+import { dependencies as decreeDependencies } from '../../functions/decree/handler.ts';
+import { issueDecree } from '../../functions/decree/issue-decree.ts';
 import { composeKpm } from '../../functions/families/compose-kpm.ts';
 import { runEligibilityJob } from '../../functions/families/run-eligibility.ts';
-import { admin, type Claims, callRoute, operator } from './api.ts';
+import { admin, approver, type Claims, callRoute, completeChecks, operator, verifier } from './api.ts';
 
 const TABLE = () => env().tableName;
 export const KAPUAS = '62.03';
@@ -300,4 +308,80 @@ export async function composeThroughRoute(who: Claims = operator(KAPUAS), region
     },
     familyJobDeps(),
   );
+}
+
+/**
+ * Submit (operator), the checks (as the checks worker ends), DINSOS and DISDUKCAPIL sign off, the
+ * approver approves: all through the routes but the checks. Returns the approval's answer.
+ */
+export async function approveKpmThroughRoutes(proposalId: string, region = KAPUAS) {
+  const path = { pathParameters: { proposalId } };
+  const submitted = await callRoute('SubmitProposal', { claims: operator(region), ...path, body: {} });
+  expect(submitted.status).toBe(200);
+  await completeChecks(proposalId);
+  for (const opd of ['DINSOS', 'DISDUKCAPIL']) {
+    const signed = await callRoute('ReviewProposal', {
+      claims: verifier(opd),
+      ...path,
+      body: { decision: 'approve' },
+    });
+    expect(signed.status, opd).toBe(200);
+  }
+  const decided = await callRoute<{
+    proposalId: string;
+    status: string;
+    kind: string;
+    totals: {
+      total: number;
+      byComponent?: Record<string, { count: number; amount: number }>;
+      ratesArePlaceholders: boolean;
+    };
+  }>('DecideProposal', {
+    claims: approver(),
+    ...path,
+    body: { decision: 'approve', note: 'Disetujui untuk ditetapkan.' },
+  });
+  expect(decided.status).toBe(200);
+  expect(decided.body.status).toBe('APPROVED');
+  return decided.body;
+}
+
+/** The outbox items handed off to `queue` (as the relay would send them), oldest first. */
+async function pendingOn(queue: string) {
+  const pending = await new OutboxRepository(TABLE()).pending(
+    new Date(Date.now() + 60_000).toISOString(),
+    500,
+  );
+  return pending.filter((item) => item.queue === queue);
+}
+
+/** The decree request the approval of `proposalId` handed off. */
+export async function decreeHandoff(proposalId: string) {
+  const items = (await pendingOn('decree')).filter((item) => item.message.proposalId === proposalId);
+  expect(items).toHaveLength(1);
+  return DecreeRequestedSchema.parse(items[0]?.message);
+}
+
+/** The distribution opening that issuing `decreeId` handed off (issue #15). */
+export async function distributionHandoff(decreeId: string): Promise<DistributionOpenRequested> {
+  const items = (await pendingOn('families')).filter(
+    (item) => item.message.type === 'distribution.open.requested' && item.message.decreeId === decreeId,
+  );
+  expect(items).toHaveLength(1);
+  return DistributionOpenRequestedSchema.parse(items[0]?.message);
+}
+
+/**
+ * Kapuas's KPM list of families 1, 5 and 9 (visited LAYAK) composed, approved through the routes and
+ * decreed by the decree worker: what the distribution starts from. Expects {@link seedProgramme}
+ * and {@link tahapWithRun} done.
+ */
+export async function decreedKapuas() {
+  for (const serial of [1, 5, 9]) await recordVisit(serial);
+  const outcome = await composeThroughRoute();
+  if (outcome.kind !== 'composed') throw new Error(`not composed: ${JSON.stringify(outcome)}`);
+  await approveKpmThroughRoutes(outcome.proposalId);
+  const decree = await issueDecree(await decreeHandoff(outcome.proposalId), decreeDependencies());
+  if (decree?.status !== 'ISSUED') throw new Error('the KPM decree was not issued');
+  return decree;
 }

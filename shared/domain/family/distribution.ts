@@ -105,7 +105,7 @@ export function parseInstructionRef(text: string): ParsedInstructionRef | undefi
 /**
  * Where a card stands. `TERDAFTAR` (numbered, waiting for the printer) comes before families.md's
  * DICETAK → DIBAGIKAN; `DIBLOKIR` and `DIGANTI` (replaced by a new number) end a card: neither
- * is active again.
+ * is active again (a blocked card can still be replaced, which records it DIGANTI).
  */
 export const CARD_STATUSES = ['TERDAFTAR', 'DICETAK', 'DIBAGIKAN', 'DIBLOKIR', 'DIGANTI'] as const;
 export type CardStatus = (typeof CARD_STATUSES)[number];
@@ -122,7 +122,8 @@ const CARD_NEXT: Readonly<Record<CardStatus, readonly CardStatus[]>> = {
   TERDAFTAR: ['DICETAK', 'DIBLOKIR', 'DIGANTI'],
   DICETAK: ['DIBAGIKAN', 'DIBLOKIR', 'DIGANTI'],
   DIBAGIKAN: ['DIBLOKIR', 'DIGANTI'],
-  DIBLOKIR: [],
+  // A blocked card is replaced to give the family a new one: recorded as replaced.
+  DIBLOKIR: ['DIGANTI'],
   DIGANTI: [],
 };
 
@@ -159,6 +160,10 @@ export function normalizeCardNumber(text: string): string | undefined {
   if (luhnDigit(`${region}${serial}`) !== check) return undefined;
   return `HB-${region}-${serial}-${check}`;
 }
+
+/** Where a card's printed code is checked: beside the decrees' (`…/verify/card/<code>`). */
+export const cardVerifyUrl = (verifyBaseUrl: string, code: string): string =>
+  `${verifyBaseUrl.replace(/\/+$/, '')}/card/${code}`;
 
 /** The region (`62.03`) a card number was issued in. */
 export const regionOfCard = (card: string): string => `${card.slice(3, 5)}.${card.slice(5, 7)}`;

@@ -1,0 +1,406 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type CardStatus, regionOfCard } from '../domain/family/distribution.ts';
+import type { Component } from '../domain/family/tahap.ts';
+import {
+  type Card,
+  type CardEvent,
+  CardSchema,
+  type DistributionRecord,
+  DistributionRecordSchema,
+  type Entitlement,
+  EntitlementSchema,
+} from '../model.ts';
+import { jitteredBackoff } from './backoff.ts';
+import { BatchWriter } from './batch-writer.ts';
+import { documentClient } from './clients/dynamodb.ts';
+import {
+  cardCodeKey,
+  cardKey,
+  cardPartition,
+  cardSeqKey,
+  distributionKey,
+  distributionPartition,
+  entitlementKey,
+  entitlementPartition,
+  familyCardKey,
+} from './keys.ts';
+import { queryItems } from './partitions.ts';
+import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
+
+/** What a card's public verification code points to: its number and status, nothing about anyone. */
+export interface CardCode {
+  readonly code: string;
+  readonly cardNumber: string;
+  readonly status: CardStatus;
+}
+
+/**
+ * The distribution of a decreed tahap (issue #15): each kabupaten's distribution record, the
+ * entitlements it opened, and the families' cards (keys in `keys.ts`).
+ */
+export class DistributionRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
+
+  // --- Distribution records ----------------------------------------------------------------------
+
+  async get(tahapId: string, region: string): Promise<DistributionRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: distributionKey(tahapId, region),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? DistributionRecordSchema.parse(out.Item) : undefined;
+  }
+
+  /** Every kabupaten's distribution in a tahap (at most 14 items). */
+  async list(tahapId: string): Promise<DistributionRecord[]> {
+    const records: DistributionRecord[] = [];
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': distributionPartition(tahapId) },
+    })) {
+      records.push(DistributionRecordSchema.parse(item));
+    }
+    return records;
+  }
+
+  /**
+   * Records that the decree opens the kabupaten's distribution (OPENING), unless one is recorded
+   * already: then the recorded one is returned, and the caller decides (the same decree resumes;
+   * another decree is refused).
+   */
+  async startOpening(record: DistributionRecord): Promise<DistributionRecord> {
+    const item = DistributionRecordSchema.parse(record);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: distributionKey(item.tahapId, item.region),
+          UpdateExpression:
+            'SET tahapId = :tahapId, #region = :region, decreeId = :decreeId, decreeNumber = :decreeNumber, #status = :opening, requestedAt = :requestedAt',
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ExpressionAttributeNames: { '#region': 'region', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':tahapId': item.tahapId,
+            ':region': item.region,
+            ':decreeId': item.decreeId,
+            ':decreeNumber': item.decreeNumber,
+            ':opening': 'OPENING',
+            ':requestedAt': item.requestedAt,
+          },
+        }),
+      );
+      return item;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.get(item.tahapId, item.region);
+      if (!current) throw new Error(`distribution ${item.tahapId} ${item.region} vanished`);
+      return current;
+    }
+  }
+
+  /** Marks an OPENING distribution of this decree OPEN with its counts; false when it is not (any more). */
+  async markOpen(
+    tahapId: string,
+    region: string,
+    decreeId: string,
+    fields: Pick<DistributionRecord, 'openedAt' | 'families' | 'byComponent' | 'cards'>,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: distributionKey(tahapId, region),
+          UpdateExpression:
+            'SET #status = :open, openedAt = :openedAt, families = :families, byComponent = :byComponent, cards = :cards',
+          ConditionExpression: '#status = :opening AND decreeId = :decreeId',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':open': 'OPEN',
+            ':opening': 'OPENING',
+            ':decreeId': decreeId,
+            ':openedAt': fields.openedAt,
+            ':families': fields.families,
+            ':byComponent': fields.byComponent,
+            ':cards': fields.cards,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  // --- Entitlements ------------------------------------------------------------------------------
+
+  /**
+   * A writer of new entitlements (BatchWriteItem, 25 a call). Only while the distribution is
+   * OPENING: nothing moves an entitlement before it is OPEN, so a resumed opening rewrites the same
+   * items harmlessly.
+   */
+  entitlementWriter(): { put(entitlement: Entitlement): Promise<void>; flush(): Promise<void> } {
+    const writer = new BatchWriter(this.tableName, { client: this.client });
+    return {
+      put: (entitlement) => {
+        const item = EntitlementSchema.parse(entitlement);
+        return writer.put({
+          ...entitlementKey(item.tahapId, item.region, item.component, item.noKk),
+          ...item,
+        });
+      },
+      flush: () => writer.flush(),
+    };
+  }
+
+  async entitlement(
+    tahapId: string,
+    region: string,
+    component: Component,
+    noKk: string,
+  ): Promise<Entitlement | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: entitlementKey(tahapId, region, component, noKk),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? EntitlementSchema.parse(out.Item) : undefined;
+  }
+
+  /** A kabupaten's entitlements in a tahap, of one component or all, page by page (memory: one page). */
+  async *entitlements(tahapId: string, region: string, component?: Component): AsyncGenerator<Entitlement> {
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: component ? 'pk = :pk AND begins_with(sk, :component)' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': entitlementPartition(tahapId, region),
+        ...(component ? { ':component': `${component}#` } : {}),
+      },
+    })) {
+      yield EntitlementSchema.parse(item);
+    }
+  }
+
+  // --- Cards -------------------------------------------------------------------------------------
+
+  /** The card each of these families holds now (by No KK); families without one are absent. */
+  async currentCards(noKks: readonly string[]): Promise<Map<string, Card>> {
+    const numbers = new Map<string, string>();
+    for (const item of await this.batchGet([...new Set(noKks)].map((noKk) => familyCardKey(noKk)))) {
+      numbers.set(String(item.noKk), String(item.cardNumber));
+    }
+    const cards = new Map<string, Card>();
+    const keys = [...numbers.values()].map((number) => cardKey(regionOfCard(number), number));
+    for (const item of await this.batchGet(keys)) {
+      const card = CardSchema.parse(item);
+      cards.set(card.noKk, card);
+    }
+    return cards;
+  }
+
+  async card(cardNumber: string): Promise<Card | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: cardKey(regionOfCard(cardNumber), cardNumber),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? CardSchema.parse(out.Item) : undefined;
+  }
+
+  async cardByCode(code: string): Promise<CardCode | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: cardCodeKey(code) }));
+    if (!out.Item) return undefined;
+    return { code, cardNumber: String(out.Item.cardNumber), status: out.Item.status as CardStatus };
+  }
+
+  /** A kabupaten's cards, page by page. */
+  async *cardsOf(region: string): AsyncGenerator<Card> {
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :card)',
+      ExpressionAttributeValues: { ':pk': cardPartition(region), ':card': 'CARD#' },
+    })) {
+      yield CardSchema.parse(item);
+    }
+  }
+
+  /**
+   * Takes `count` serials of a kabupaten's cards with one atomic ADD; returns the first. Serials
+   * taken by an attempt that then dies stay unused: card numbers may have gaps (unlike decrees).
+   */
+  async takeSerials(region: string, count: number): Promise<number> {
+    const out = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: cardSeqKey(region),
+        UpdateExpression: 'ADD #last :count',
+        ExpressionAttributeNames: { '#last': 'last' },
+        ExpressionAttributeValues: { ':count': count },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const last = Number(out.Attributes?.last);
+    if (!Number.isInteger(last)) throw new Error(`card serials of ${region}: no counter value`);
+    return last - count + 1;
+  }
+
+  /**
+   * Gives a family its first card: the family's card pointer (conditional: the family has none),
+   * the card and its verification code, in one transaction. `false` when the family got a card
+   * meanwhile (another opening): the caller reads it.
+   */
+  async createCard(card: Card): Promise<boolean> {
+    const item = CardSchema.parse(card);
+    try {
+      await transactWrite(
+        [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...familyCardKey(item.noKk), noKk: item.noKk, cardNumber: item.cardNumber },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...this.newCardItems(item),
+        ],
+        { client: this.client },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof WriteConflict && error.failedItem === 0) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Moves a card's status (and its verification code's), conditional on the status it had when
+   * read; `false` when it moved meanwhile.
+   */
+  async moveCard(card: Card, event: CardEvent): Promise<boolean> {
+    try {
+      await transactWrite(this.moveItems(card, event), { client: this.client });
+      return true;
+    } catch (error) {
+      if (error instanceof WriteConflict) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces a family's card: the old one becomes DIGANTI (no longer active), the new one is
+   * numbered TERDAFTAR, and the family's pointer moves from the old number to the new, all in one
+   * transaction conditional on the old card's status and on the pointer still naming it. `false`
+   * when either moved meanwhile.
+   */
+  async replaceCard(old: Card, replacement: Card, event: CardEvent): Promise<boolean> {
+    const fresh = CardSchema.parse({ ...replacement, replaces: old.cardNumber });
+    try {
+      await transactWrite(
+        [
+          ...this.moveItems(old, event, fresh.cardNumber),
+          ...this.newCardItems(fresh),
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: familyCardKey(old.noKk),
+              UpdateExpression: 'SET cardNumber = :new',
+              ConditionExpression: 'cardNumber = :old',
+              ExpressionAttributeValues: { ':new': fresh.cardNumber, ':old': old.cardNumber },
+            },
+          },
+        ],
+        { client: this.client },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof WriteConflict) return false;
+      throw error;
+    }
+  }
+
+  private newCardItems(card: Card): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...cardKey(card.region, card.cardNumber), ...card },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...cardCodeKey(card.verifyCode), cardNumber: card.cardNumber, status: card.status },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+  }
+
+  private moveItems(card: Card, event: CardEvent, replacedBy?: string): TransactItem[] {
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: cardKey(card.region, card.cardNumber),
+          UpdateExpression: `SET #status = :to, updatedAt = :at, history = list_append(history, :event)${replacedBy ? ', replacedBy = :replacedBy' : ''}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': event.status,
+            ':from': card.status,
+            ':at': event.at,
+            ':event': [event],
+            ...(replacedBy ? { ':replacedBy': replacedBy } : {}),
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: cardCodeKey(card.verifyCode),
+          UpdateExpression: 'SET #status = :to',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':to': event.status },
+        },
+      },
+    ];
+  }
+
+  /** BatchGetItem in calls of 100, strongly consistent, unprocessed keys retried. */
+  private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= 10) throw new Error('distribution: BatchGet left keys unprocessed');
+        if (attempt > 0) await jitteredBackoff(attempt, 50, 2_000);
+        const out = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        items.push(...(out.Responses?.[this.tableName] ?? []));
+        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return items;
+  }
+}

@@ -12,8 +12,8 @@ import { routeById } from './routes.ts';
 export const handler = apiHandler(routeById('GetDistribution'), async ({ event, scope }) => {
   const tahap = await loadTahap(event);
   const own = ownRegion(scope);
-  const regions = (await distributionRoutes().list(tahap.tahapId)).filter(
+  const items = (await distributionRoutes().list(tahap.tahapId)).filter(
     (record) => own === undefined || record.region === own,
   );
-  return json(200, { tahapId: tahap.tahapId, regions } satisfies ResponseBody<'GetDistribution', 200>);
+  return json(200, { tahapId: tahap.tahapId, items } satisfies ResponseBody<'GetDistribution', 200>);
 });

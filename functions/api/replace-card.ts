@@ -7,9 +7,13 @@ import { whoOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import { logger } from '#shared/logger.ts';
+import type { Card } from '#shared/model.ts';
 import { cardView, loadCard } from './card-view.ts';
 import { distributionRoutes } from './deps.ts';
 import { routeById } from './routes.ts';
+
+/** Serials taken before giving up when each new number exists already (a counter behind its cards). */
+const NUMBER_ATTEMPTS = 5;
 
 /**
  * `POST /cards/replacements {cardNumber, reason}`: a family's card is replaced (lost, damaged, the
@@ -30,20 +34,23 @@ export const handler = postHandler(routeById('ReplaceCard'), async ({ event, sco
   const repo = distributionRoutes();
   const at = new Date().toISOString();
   const by = whoOf(scope);
-  const serial = await repo.takeSerials(old.region, 1);
   const { updatedAt: _updatedAt, replacedBy: _replacedBy, replaces: _replaces, ...family } = old;
-  const replacement = {
-    ...family,
-    cardNumber: cardNumber(old.region, serial),
-    verifyCode: newVerifyCode(),
-    status: 'TERDAFTAR' as const,
-    createdAt: at,
-    history: [
-      { status: 'TERDAFTAR' as const, at, by, note: `Pengganti kartu ${old.cardNumber}: ${body.reason}` },
-    ],
-  };
-  const done = await repo.replaceCard(old, replacement, { status: 'DIGANTI', at, by, note: body.reason });
-  if (!done) {
+  let replacement: Card | undefined;
+  let outcome: Awaited<ReturnType<typeof repo.replaceCard>> = 'number-taken';
+  for (let attempt = 0; outcome === 'number-taken' && attempt < NUMBER_ATTEMPTS; attempt++) {
+    replacement = {
+      ...family,
+      cardNumber: cardNumber(old.region, await repo.takeSerials(old.region, 1)),
+      verifyCode: newVerifyCode(),
+      status: 'TERDAFTAR',
+      createdAt: at,
+      history: [{ status: 'TERDAFTAR', at, by, note: `Pengganti kartu ${old.cardNumber}: ${body.reason}` }],
+    };
+    outcome = await repo.replaceCard(old, replacement, { status: 'DIGANTI', at, by, note: body.reason });
+  }
+  if (outcome === 'number-taken' || !replacement)
+    throw new Error(`card serials of ${old.region} keep colliding`);
+  if (outcome === 'changed') {
     throw new ConflictError(
       'Kartu ini berubah bersamaan (mungkin sudah diganti); muat ulang lalu coba lagi.',
       {

@@ -306,10 +306,15 @@ export class DistributionRepository {
   /**
    * Replaces a family's card: the old one becomes DIGANTI (no longer active), the new one is
    * numbered TERDAFTAR, and the family's pointer moves from the old number to the new, all in one
-   * transaction conditional on the old card's status and on the pointer still naming it. `false`
-   * when either moved meanwhile.
+   * transaction conditional on the old card's status and on the pointer still naming it:
+   * `changed` when either moved meanwhile, `number-taken` when the new number exists already (a
+   * counter behind its cards, e.g. after a restore: the caller takes another serial).
    */
-  async replaceCard(old: Card, replacement: Card, event: CardEvent): Promise<boolean> {
+  async replaceCard(
+    old: Card,
+    replacement: Card,
+    event: CardEvent,
+  ): Promise<'replaced' | 'changed' | 'number-taken'> {
     const fresh = CardSchema.parse({ ...replacement, replaces: old.cardNumber });
     try {
       await transactWrite(
@@ -328,10 +333,11 @@ export class DistributionRepository {
         ],
         { client: this.client },
       );
-      return true;
+      return 'replaced';
     } catch (error) {
-      if (error instanceof WriteConflict) return false;
-      throw error;
+      if (!(error instanceof WriteConflict)) throw error;
+      // Items 0–1 move the old card, 2–3 put the new one (its number, its code), 4 moves the pointer.
+      return error.failedItem === 2 ? 'number-taken' : 'changed';
     }
   }
 

@@ -45,7 +45,7 @@ export const CardVerificationSchema = z.object({
 /** A tahap's distribution per kabupaten (the caller's own for a regional role). */
 export const DistributionViewSchema = z.object({
   tahapId: z.string(),
-  regions: z.array(DistributionRecordSchema),
+  items: z.array(DistributionRecordSchema),
 });
 
 /** A generated file, handed out as a short-lived link. */

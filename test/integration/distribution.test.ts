@@ -149,23 +149,23 @@ describe('opening the distribution of a KPM decree', () => {
 
   it('shows each kabupaten’s distribution to who may read it: a regional operator only their own', async () => {
     const path = { pathParameters: { tahapId: TAHAP } };
-    const all = await callRoute<{ regions: { region: string }[] }>('GetDistribution', {
+    const all = await callRoute<{ items: { region: string }[] }>('GetDistribution', {
       claims: admin(),
       ...path,
     });
     expect(all.status).toBe(200);
-    expect(all.body.regions.map((record) => record.region)).toEqual([KAPUAS]);
-    const own = await callRoute<{ regions: unknown[] }>('GetDistribution', {
+    expect(all.body.items.map((record) => record.region)).toEqual([KAPUAS]);
+    const own = await callRoute<{ items: unknown[] }>('GetDistribution', {
       claims: operator(KAPUAS),
       ...path,
     });
-    expect(own.body.regions).toHaveLength(1);
-    const other = await callRoute<{ regions: unknown[] }>('GetDistribution', {
+    expect(own.body.items).toHaveLength(1);
+    const other = await callRoute<{ items: unknown[] }>('GetDistribution', {
       claims: operator(KOTIM),
       ...path,
     });
     expect(other.status).toBe(200);
-    expect(other.body.regions).toEqual([]);
+    expect(other.body.items).toEqual([]);
   });
 });
 

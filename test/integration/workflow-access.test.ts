@@ -109,6 +109,7 @@ beforeAll(async () => {
   ]);
   await familyFixtures();
   await tahapFixtures();
+  await distributionFixtures();
   const found = await callRoute<{ items: { familyId: string }[] }>('SearchFamilies', {
     claims: admin(),
     body: { noKk: KK_A1 },
@@ -211,6 +212,59 @@ async function tahapFixtures(): Promise<void> {
     },
     new Date(Date.now() + 3600_000),
   );
+}
+
+/** Region A's cards: each call that acts on one takes the next, so every allowed call finds a fresh card. */
+const CARDS_A: string[] = [];
+let cardsTaken = 0;
+const takeCard = () => CARDS_A[cardsTaken++ % CARDS_A.length] ?? '';
+
+/** Region A's distribution of {@link TAHAP} opened with twelve numbered cards (issue #15). */
+async function distributionFixtures(): Promise<void> {
+  const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
+  const { cardNumber } = await import('#shared/domain/family/distribution.ts');
+  const { newVerifyCode } = await import('#shared/domain/decree.ts');
+  const repo = new DistributionRepository(env().tableName);
+  const now = new Date().toISOString();
+  const decreeId = `SK-KPM-${A}-${TAHAP}`;
+  await repo.startOpening({
+    tahapId: TAHAP,
+    region: A,
+    decreeId,
+    decreeNumber: '188.44/9/2026',
+    status: 'OPENING',
+    requestedAt: now,
+  });
+  // The kabupaten's counter, as the opening leaves it: serials 1–12 given.
+  expect(await repo.takeSerials(A, 12)).toBe(1);
+  for (let serial = 1; serial <= 12; serial++) {
+    const number = cardNumber(A, serial);
+    const noKk = `620101010120${String(serial).padStart(4, '0')}`;
+    expect(
+      await repo.createCard({
+        cardNumber: number,
+        verifyCode: newVerifyCode(),
+        region: A,
+        noKk,
+        familyId: `KEL-AAAAAAAAAA${'ABCDEFGHJKMN'.charAt(serial - 1)}A`,
+        penerimaNik: `620101150885${String(serial).padStart(4, '0')}`,
+        penerimaNama: `Penerima ${serial}`,
+        kecamatanCode: `${A}.01`,
+        desaCode: DESA_A,
+        status: 'TERDAFTAR',
+        tahapId: TAHAP,
+        createdAt: now,
+        history: [{ status: 'TERDAFTAR', at: now }],
+      }),
+    ).toBe(true);
+    CARDS_A.push(number);
+  }
+  await repo.markOpen(TAHAP, A, decreeId, {
+    openedAt: now,
+    families: 12,
+    byComponent: [{ component: 'TUNAI', count: 12, amount: 3_000_000 }],
+    cards: { issued: 12, kept: 0, blocked: 0 },
+  });
 }
 
 const WHO = {
@@ -498,6 +552,39 @@ const CASES: AccessCase[] = [
     check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A }),
   },
   {
+    route: 'GetDistribution',
+    request: () => ({ pathParameters: { tahapId: TAHAP } }),
+    // Everyone who may read it; an operator of another region sees their own region's: none here.
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 200 },
+    check: (who, response) =>
+      expect((response.body.items as { region: string }[]).map((record) => record.region)).toEqual(
+        who === 'operator (other region)' ? [] : [A],
+      ),
+  },
+  {
+    route: 'GetCardPrintFile',
+    request: () => ({ query: { region: A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) => expect(response.body).toMatchObject({ kind: 'KARTU_CETAK', region: A }),
+  },
+  {
+    route: 'BlockCard',
+    request: () => ({ body: { cardNumber: takeCard(), reason: 'Kartu hilang di perjalanan' } }),
+    // Another kabupaten's card is unknown to its operator: 404, as if it did not exist.
+    expected: { ...ONLY(['operator (own region)', 'admin'], 200), 'operator (other region)': 404 },
+    check: (_, response) => expect(response.body).toMatchObject({ card: { status: 'DIBLOKIR' } }),
+  },
+  {
+    route: 'ReplaceCard',
+    request: () => ({ body: { cardNumber: takeCard(), reason: 'Kartu rusak terkena air' } }),
+    expected: { ...ONLY(['operator (own region)', 'admin'], 200), 'operator (other region)': 404 },
+    check: (_, response) =>
+      expect(response.body).toMatchObject({
+        card: { status: 'DIGANTI' },
+        replacement: { status: 'TERDAFTAR' },
+      }),
+  },
+  {
     route: 'ListMyAssignments',
     request: () => ({}),
     expected: ONLY(['operator (own region)', 'operator (other region)', 'admin'], 200),
@@ -739,6 +826,13 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
     case 'ListMyAssignments':
       return {};
+    case 'GetDistribution':
+      return { pathParameters: { tahapId: TAHAP } };
+    case 'GetCardPrintFile':
+      return { query: { region: A } };
+    case 'BlockCard':
+    case 'ReplaceCard':
+      return { body: { cardNumber: CARDS_A[0] ?? '', reason: 'alasan yang cukup panjang' } };
     case 'ListAssignments':
     case 'GetVervalProgress':
       return { pathParameters: { tahapId: TAHAP }, query: { desa: DESA_A } };

@@ -9,6 +9,7 @@ import {
   snapshotKey,
   snapshotsByRegion,
 } from '#shared/adapters/keys.ts';
+import { cardNumber } from '#shared/domain/family/distribution.ts';
 import { GROUPS, type Group, ROLE_RULES } from '#shared/http/caller.ts';
 import { TABLES } from '#shared/resources.ts';
 import { ROUTES, type RouteSpec, unscopedRoutesOpenToRegionalRoles } from '../../functions/api/routes.ts';
@@ -365,6 +366,8 @@ type Where = 'own' | 'other';
 const targets = (where: Where) => (where === 'own' ? own : other);
 const regionOf = (where: Where) => (where === 'own' ? OWN : OTHER);
 const REASON = 'Alasan tertulis yang cukup panjang untuk dicatat.';
+/** The last serial a kabupaten's cards will ever reach: a well-formed number that no card has. */
+const unknownCard = (region: string) => cardNumber(region, 9_999_999);
 
 /**
  * One request per route that the right person would get past the access checks with, aimed at an
@@ -459,6 +462,20 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     body: { region: regionOf(where) },
   }),
   GetKpm: (where) => ({ method: 'GET', path: `/tahap/${T_DONE.tahapId}/kpm?region=${regionOf(where)}` }),
+  GetDistribution: () => ({ method: 'GET', path: `/tahap/${T_DONE.tahapId}/distribution` }),
+  // No card is waiting in either region: an empty file (and its bulk read), nothing else written.
+  GetCardPrintFile: (where) => ({ method: 'GET', path: `/cards/print-file?region=${regionOf(where)}` }),
+  // A well-formed number nobody was given: 404 after the access checks, nothing blocked or replaced.
+  BlockCard: (where) => ({
+    method: 'POST',
+    path: '/cards/blocks',
+    body: { cardNumber: unknownCard(regionOf(where)), reason: REASON },
+  }),
+  ReplaceCard: (where) => ({
+    method: 'POST',
+    path: '/cards/replacements',
+    body: { cardNumber: unknownCard(regionOf(where)), reason: REASON },
+  }),
   // The caller's own assignments: anyone holding verval:work gets theirs (none but a relawan's).
   ListMyAssignments: () => ({ method: 'GET', path: '/verval/assignments' }),
   // Removes a relawan nobody assigned: the desa's assignments stay as they were.

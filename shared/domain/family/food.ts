@@ -106,7 +106,7 @@ export const DISTRIBUTION_COLUMN_LABELS: Readonly<Record<DistributionColumn, str
   kabupaten: 'Kabupaten/Kota',
   kecamatan: 'Kecamatan',
   desa: 'Desa/Kelurahan (Titik Bagi)',
-  keterangan: 'Keterangan',
+  keterangan: 'Petunjuk Petugas',
 };
 
 /** One line of a desa's distribution list, as BULOG's officer reads it at the titik bagi. */

@@ -112,6 +112,9 @@ describe('EDC file and records', () => {
     expect(at('02.03.2026 10.15.30 WIB')).toEqual({ ok: true, value: '2026-03-02T03:15:30.000Z' });
     expect(at('02/03/2026 11:15 WITA')).toEqual({ ok: true, value: '2026-03-02T03:15:00.000Z' });
     expect(at('2026-03-02T03:15:00Z')).toEqual({ ok: true, value: '2026-03-02T03:15:00.000Z' });
+    expect(at('2026-03-02T10:15:00+07:00')).toEqual({ ok: true, value: '2026-03-02T03:15:00.000Z' });
+    expect(at('46083.4270833')).toEqual({ ok: true, value: '2026-03-02T03:15:00.000Z' });
+    expect(at('46083')).toMatchObject({ ok: false });
     expect(at('2026-03-02T10:15:00.250+0700')).toEqual({ ok: true, value: '2026-03-02T03:15:00.000Z' });
     expect(at('2026-03-02 00:30')).toEqual({ ok: true, value: '2026-03-01T17:30:00.000Z' });
     expect(at('')).toMatchObject({ ok: false, code: 'WAKTU_WAJIB' });

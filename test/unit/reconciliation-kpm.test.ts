@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { validateBankRow } from '#shared/domain/bank-report.ts';
 import { entitlementRef, instructionRef } from '#shared/domain/family/distribution.ts';
 import { closedStatus, planFollowUp } from '#shared/domain/family/payments.ts';
 import {
@@ -256,6 +257,44 @@ describe('KPM ledger: each entitlement closed by its instruction reference', () 
     expect(() =>
       ledger.addExpected(decree().decreeId, { ...a, entitlementRef: a.entitlementRef?.toLowerCase() }),
     ).toThrow(/twice/);
+  });
+
+  it('reads the bank report’s own spellings: amounts with dots and commas, a lowercase padded reference', () => {
+    const [a, b] = [owed(0), owed(1)];
+    const rows = [
+      {
+        ref: ` ${instructionRef(a.entitlementRef ?? '', 1).toLowerCase()} `,
+        jumlah: 'Rp 250.000,00',
+        account: ACCOUNT(0),
+      },
+      { ref: instructionRef(b.entitlementRef ?? '', 1), jumlah: '250,000.00', account: `'${ACCOUNT(1)}` },
+    ].map(({ ref, jumlah, account }) => {
+      const { payment, errors } = validateBankRow({
+        no_referensi: ref,
+        no_rekening: account,
+        nama: 'KELUARGA',
+        jumlah,
+        status: 'sukses',
+        tanggal_transaksi: '05/03/2026',
+      });
+      expect(errors).toEqual([]);
+      if (!payment) throw new Error('no payment');
+      return payment;
+    });
+    const { findings, outcomes } = run([a, b], rows);
+    expect(findings).toEqual([]);
+    expect([...outcomes.values()].map((o) => [o.status, o.paidAmount])).toEqual([
+      ['DITERIMA', 250_000],
+      ['DITERIMA', 250_000],
+    ]);
+  });
+
+  it('one reference stored twice in two spellings counts twice: PAID_TWICE, for a person to check', () => {
+    // The bank report import keeps a reference's case, so two spellings are two stored lines.
+    const a = owed(0);
+    const ref = instructionRef(a.entitlementRef ?? '', 1);
+    const { findings } = run([a], [line(a, 1, { bankRef: ref }), line(a, 1, { bankRef: ref.toLowerCase() })]);
+    expect(findings.map((f) => [f.kind, f.bankRefs])).toEqual([['PAID_TWICE', [ref, ref.toLowerCase()]]]);
   });
 
   it('summarises per kabupaten decree', () => {

@@ -177,6 +177,14 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
     expect(ledger.summaries()[0]).toMatchObject({ paid: 1, paidAmount: 1_800_000, fullyPaid: true });
   });
 
+  it('a reference that only looks like a KHBS one is a BKK line like any other', () => {
+    const ledger = new Ledger([decree(1)]);
+    const stranger = person(8);
+    const findings = reconcile(ledger, [paid(stranger, { bankRef: 'KHBS-2026-1-T-ABC-1' })]);
+    expect(kinds(findings)).toEqual([['UNKNOWN_PAYEE', stranger.noRekening]]);
+    expect(ledger.ignoredLines).toBe(0);
+  });
+
   it('gives the same result for the same inputs', () => {
     const run = () => {
       const ledger = new Ledger([decree(1)]);

@@ -24,7 +24,7 @@ import { RUNNING_NUMBER } from '../columns.ts';
 import { headerReader } from '../header.ts';
 import { maskAccount, maskNik } from '../mask.ts';
 import { parseNik } from '../nik.ts';
-import { problemRow, type RowProblem } from '../report.ts';
+import { problemRow, type RowProblem, safeCell } from '../report.ts';
 import { compactKey, foldSpaces, safeLine } from '../text.ts';
 
 // --- The account-opening request (system → Bank Kalteng) ----------------------------------------
@@ -103,8 +103,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A cell of a file the bank's system reads: one line, no formula start, cut at `max`. */
 function plainCell(value: string | undefined, max = 200): string {
-  const text = safeLine(value ?? '').slice(0, max);
-  return /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return safeCell(safeLine(value ?? '').slice(0, max));
 }
 
 /**

@@ -18,6 +18,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { MAX_AMOUNT } from '../bank-report.ts';
 import { maskNik } from '../mask.ts';
 import type { AttemptOutcome } from '../reconciliation.ts';
+import { safeCell } from '../report.ts';
 import { safeLine } from '../text.ts';
 import { activeAccount, type RecordedAccount } from './accounts.ts';
 import {
@@ -114,8 +115,7 @@ export interface ControlTotal {
 
 /** A CSV cell: one line of text, quoted when it holds the delimiter or a quote. */
 function csvCell(value: string): string {
-  const text = safeLine(value);
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  const safe = safeCell(safeLine(value));
   return /[;"]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

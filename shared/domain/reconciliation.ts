@@ -461,8 +461,10 @@ export class Ledger {
       let status: EntitlementOutcome['status'];
       let outcome = last?.outcome;
       if (kind === 'PAID' || kind === 'TOPPED_UP' || kind === 'PAID_TWICE') status = 'DITERIMA';
-      else if (kind === 'FAILED') status = 'GAGAL';
-      else if (kind === 'RETURNED') {
+      else if (kind === 'FAILED') {
+        status = 'GAGAL';
+        outcome = 'GAGAL';
+      } else if (kind === 'RETURNED') {
         status = 'GAGAL';
         outcome = 'RETUR';
       }

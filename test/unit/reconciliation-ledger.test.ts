@@ -159,6 +159,32 @@ describe('Ledger: each kind of discrepancy on a crafted report', () => {
     ]);
   });
 
+  it('ignores KPM cash lines (a KHBS instruction reference, any case): never an unknown payee in the BKK run', () => {
+    const ledger = new Ledger([decree(1)]);
+    const a = person(1);
+    ledger.addExpected(decree(1).decreeId, a);
+    const stranger = person(8);
+    const findings = reconcile(ledger, [
+      paid(stranger, { bankRef: 'KHBS-2026-1-T-ABCDEFGHJKMN-1', amount: 250_000 }),
+      paid(stranger, { bankRef: 'khbs-2026-1-t-abcdefghjkmn-2', amount: 250_000 }),
+      // Even on a BKK recipient's own account: a KHBS reference is the family programme's payment.
+      paid(a, { bankRef: 'KHBS-2026-2-T-ABCDEFGHJKMN-1', amount: 250_000 }),
+      paid(a),
+    ]);
+    expect(kinds(findings)).toEqual([]);
+    expect(ledger.paymentLines).toBe(4);
+    expect(ledger.ignoredLines).toBe(3);
+    expect(ledger.summaries()[0]).toMatchObject({ paid: 1, paidAmount: 1_800_000, fullyPaid: true });
+  });
+
+  it('a reference that only looks like a KHBS one is a BKK line like any other', () => {
+    const ledger = new Ledger([decree(1)]);
+    const stranger = person(8);
+    const findings = reconcile(ledger, [paid(stranger, { bankRef: 'KHBS-2026-1-T-ABC-1' })]);
+    expect(kinds(findings)).toEqual([['UNKNOWN_PAYEE', stranger.noRekening]]);
+    expect(ledger.ignoredLines).toBe(0);
+  });
+
   it('gives the same result for the same inputs', () => {
     const run = () => {
       const ledger = new Ledger([decree(1)]);

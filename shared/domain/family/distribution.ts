@@ -32,13 +32,14 @@ export const ENTITLEMENT_STATUS_LABEL: Readonly<Record<EntitlementStatus, string
 
 /**
  * Where an entitlement may go from each status. A RETUR after a success moves DITERIMA back to
- * GAGAL (the money came back); nothing else goes backwards.
+ * GAGAL (the money came back); a failure the bank later reports paid after all (its line moved
+ * GAGAL → BERHASIL) moves GAGAL to DITERIMA; nothing else goes backwards.
  */
 const ENTITLEMENT_NEXT: Readonly<Record<EntitlementStatus, readonly EntitlementStatus[]>> = {
   DITETAPKAN: ['DIKIRIM'],
   DIKIRIM: ['DITERIMA', 'GAGAL'],
   DITERIMA: ['GAGAL'],
-  GAGAL: ['DIULANG'],
+  GAGAL: ['DIULANG', 'DITERIMA'],
   DIULANG: ['DITERIMA', 'GAGAL'],
 };
 

@@ -33,9 +33,35 @@ export interface RouteAccess {
   readonly putKeys?: readonly string[];
 }
 
+/**
+ * Which CloudFormation stack of the deployed API a route's function, integration and route live in
+ * (`infra/constructs/khbs-http-api.ts`: one nested stack per area that has routes). One stack
+ * cannot hold them all: CloudFormation refuses a stack of more than 500 resources, and each route
+ * brings about seven (function, role, policy, log group, integration, route, permission).
+ * - `core`: health, the contract, uploads, proposals and their recipients, flags, decrees and their
+ *   verification, reconciliations, audit;
+ * - `families`: the family programme's imports, snapshots, exclusion lists, tahap, eligibility, KPM
+ *   composition, verval, family search, history and read log;
+ * - `distribution`: reserved for the distribution (cards, accounts, payments, food, EDC,
+ *   dashboards, the exchange files of Bank Kalteng and BULOG);
+ * - `complaints`: reserved for complaints.
+ * Written out on each route, never computed from its position: a route that moved to another
+ * stack would be created there before it is deleted from the old one, and API Gateway refuses a
+ * second route with the same key. A new route takes the area of its feature; an area whose stack
+ * nears the limit (`test/infra/stack-size.test.ts`) is split by adding an area for new routes.
+ */
+export const ROUTE_AREAS = ['core', 'families', 'distribution', 'complaints'] as const;
+export type RouteArea = (typeof ROUTE_AREAS)[number];
+
 interface RouteBase {
   /** Stable id, used for construct ids and function names. */
   readonly id: string;
+  /**
+   * The stack the route is deployed in (see {@link RouteArea}); never changed once deployed.
+   * Required of every route of `ROUTES` (checked as it compiles and as it loads); optional in this
+   * type only so that a route built for a test need not name a stack.
+   */
+  readonly area?: RouteArea;
   readonly method: 'GET' | 'POST';
   /** API Gateway path syntax: `/uploads/{uploadId}`. */
   readonly path: string;
@@ -71,9 +97,13 @@ export type RouteSpec =
       readonly regions: 'object' | 'filtered' | 'hidden' | 'none';
     });
 
+/** A route of the table: placed in its area's stack. */
+export type DeployedRoute = RouteSpec & { readonly area: RouteArea };
+
 export const ROUTES: readonly RouteSpec[] = [
   {
     id: 'Health',
+    area: 'core',
     method: 'GET',
     path: '/health',
     entry: 'functions/api/health.ts',
@@ -82,6 +112,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'OpenApi',
+    area: 'core',
     method: 'GET',
     path: '/openapi.json',
     entry: 'functions/api/openapi.ts',
@@ -90,6 +121,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'CreateUpload',
+    area: 'core',
     method: 'POST',
     path: '/uploads',
     entry: 'functions/api/create-upload.ts',
@@ -100,6 +132,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetUpload',
+    area: 'core',
     method: 'GET',
     path: '/uploads/{uploadId}',
     entry: 'functions/api/get-upload.ts',
@@ -110,6 +143,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'CreateImport',
+    area: 'families',
     method: 'POST',
     path: '/imports',
     entry: 'functions/api/create-import.ts',
@@ -120,6 +154,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetImport',
+    area: 'families',
     method: 'GET',
     path: '/imports/{importId}',
     entry: 'functions/api/get-import.ts',
@@ -130,6 +165,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListImports',
+    area: 'families',
     method: 'GET',
     path: '/imports',
     entry: 'functions/api/list-imports.ts',
@@ -140,6 +176,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListSnapshots',
+    area: 'families',
     method: 'GET',
     path: '/snapshots',
     entry: 'functions/api/list-snapshots.ts',
@@ -150,6 +187,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetSnapshot',
+    area: 'families',
     method: 'GET',
     path: '/snapshots/{region}/{versionDate}',
     entry: 'functions/api/get-snapshot.ts',
@@ -160,6 +198,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListExclusionLists',
+    area: 'families',
     method: 'GET',
     path: '/exclusion-lists',
     entry: 'functions/api/list-exclusion-lists.ts',
@@ -170,6 +209,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'CreateTahap',
+    area: 'families',
     method: 'POST',
     path: '/tahap',
     entry: 'functions/api/create-tahap.ts',
@@ -180,6 +220,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListTahap',
+    area: 'families',
     method: 'GET',
     path: '/tahap',
     entry: 'functions/api/list-tahap.ts',
@@ -190,6 +231,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetTahap',
+    area: 'families',
     method: 'GET',
     path: '/tahap/{tahapId}',
     entry: 'functions/api/get-tahap.ts',
@@ -200,6 +242,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'RequestEligibility',
+    area: 'families',
     method: 'POST',
     path: '/tahap/{tahapId}/eligibility',
     entry: 'functions/api/request-eligibility.ts',
@@ -210,6 +253,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ComposeKpm',
+    area: 'families',
     method: 'POST',
     path: '/tahap/{tahapId}/kpm',
     entry: 'functions/api/compose-kpm.ts',
@@ -220,6 +264,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetKpm',
+    area: 'families',
     method: 'GET',
     path: '/tahap/{tahapId}/kpm',
     entry: 'functions/api/get-kpm.ts',
@@ -230,6 +275,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetTahapSummary',
+    area: 'families',
     method: 'GET',
     path: '/tahap/{tahapId}/summary',
     entry: 'functions/api/get-tahap-summary.ts',
@@ -240,6 +286,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'SearchTahapFamilies',
+    area: 'families',
     method: 'POST',
     path: '/tahap/{tahapId}/families/search',
     entry: 'functions/api/search-tahap-families.ts',
@@ -252,6 +299,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'AssignRelawan',
+    area: 'families',
     method: 'POST',
     path: '/tahap/{tahapId}/relawan',
     entry: 'functions/api/assign-relawan.ts',
@@ -262,6 +310,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListAssignments',
+    area: 'families',
     method: 'GET',
     path: '/tahap/{tahapId}/relawan',
     entry: 'functions/api/list-assignments.ts',
@@ -272,6 +321,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListMyAssignments',
+    area: 'families',
     method: 'GET',
     path: '/verval/assignments',
     entry: 'functions/api/list-my-assignments.ts',
@@ -283,6 +333,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetTahapFile',
+    area: 'families',
     method: 'GET',
     path: '/tahap/{tahapId}/files/{kind}',
     entry: 'functions/api/get-tahap-file.ts',
@@ -294,6 +345,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'CreateVervalUpload',
+    area: 'families',
     method: 'POST',
     path: '/tahap/{tahapId}/verval-results',
     entry: 'functions/api/create-verval-upload.ts',
@@ -304,6 +356,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetVervalUpload',
+    area: 'families',
     method: 'GET',
     path: '/tahap/{tahapId}/verval-results/{importId}',
     entry: 'functions/api/get-verval-upload.ts',
@@ -314,6 +367,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetVervalProgress',
+    area: 'families',
     method: 'GET',
     path: '/tahap/{tahapId}/verval',
     entry: 'functions/api/get-verval-progress.ts',
@@ -325,6 +379,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'SearchFamilies',
+    area: 'families',
     method: 'POST',
     path: '/families/search',
     entry: 'functions/api/search-families.ts',
@@ -338,6 +393,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetFamily',
+    area: 'families',
     method: 'GET',
     path: '/families/{familyId}',
     entry: 'functions/api/get-family.ts',
@@ -349,6 +405,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListFamilyReads',
+    area: 'families',
     method: 'GET',
     path: '/families/{familyId}/reads',
     entry: 'functions/api/list-family-reads.ts',
@@ -359,6 +416,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListProposals',
+    area: 'core',
     method: 'GET',
     path: '/proposals',
     entry: 'functions/api/list-proposals.ts',
@@ -369,6 +427,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetProposal',
+    area: 'core',
     method: 'GET',
     path: '/proposals/{proposalId}',
     entry: 'functions/api/get-proposal.ts',
@@ -379,6 +438,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListRecipients',
+    area: 'core',
     method: 'GET',
     path: '/proposals/{proposalId}/recipients',
     entry: 'functions/api/list-recipients.ts',
@@ -390,6 +450,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'SearchRecipients',
+    area: 'core',
     method: 'POST',
     path: '/proposals/{proposalId}/recipients/search',
     entry: 'functions/api/search-recipients.ts',
@@ -402,6 +463,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'SubmitProposal',
+    area: 'core',
     method: 'POST',
     path: '/proposals/{proposalId}/submit',
     entry: 'functions/api/submit-proposal.ts',
@@ -412,6 +474,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ReviewProposal',
+    area: 'core',
     method: 'POST',
     path: '/proposals/{proposalId}/reviews',
     entry: 'functions/api/review-proposal.ts',
@@ -422,6 +485,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'WaiveFlag',
+    area: 'core',
     method: 'POST',
     path: '/proposals/{proposalId}/waivers',
     entry: 'functions/api/waive-flag.ts',
@@ -432,6 +496,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'DecideProposal',
+    area: 'core',
     method: 'POST',
     path: '/proposals/{proposalId}/approval',
     entry: 'functions/api/decide-proposal.ts',
@@ -442,6 +507,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListDecrees',
+    area: 'core',
     method: 'GET',
     path: '/decrees',
     entry: 'functions/api/list-decrees.ts',
@@ -452,6 +518,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetDecree',
+    area: 'core',
     method: 'GET',
     path: '/decrees/{decreeId}',
     entry: 'functions/api/get-decree.ts',
@@ -462,6 +529,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'RevokeDecree',
+    area: 'core',
     method: 'POST',
     path: '/decrees/{decreeId}/revocation',
     entry: 'functions/api/revoke-decree.ts',
@@ -472,6 +540,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'VerifyDecree',
+    area: 'core',
     method: 'GET',
     path: '/verify/{code}',
     entry: 'functions/api/verify-decree.ts',
@@ -481,6 +550,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'StartReconciliation',
+    area: 'core',
     method: 'POST',
     path: '/reconciliations',
     entry: 'functions/api/start-reconciliation.ts',
@@ -491,6 +561,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ListReconciliations',
+    area: 'core',
     method: 'GET',
     path: '/reconciliations',
     entry: 'functions/api/list-reconciliations.ts',
@@ -501,6 +572,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetReconciliation',
+    area: 'core',
     method: 'GET',
     path: '/reconciliations/{runId}',
     entry: 'functions/api/get-reconciliation.ts',
@@ -511,6 +583,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetAudit',
+    area: 'core',
     method: 'GET',
     path: '/audit',
     entry: 'functions/api/get-audit.ts',
@@ -522,6 +595,8 @@ export const ROUTES: readonly RouteSpec[] = [
   // --- The distribution of a decreed tahap (issue #15) ---------------------------------------------
   {
     id: 'VerifyCard',
+    // Public beside the decrees' verification: the stage's public-route throttle names it.
+    area: 'core',
     method: 'GET',
     path: '/verify/card/{code}',
     entry: 'functions/api/verify-card.ts',
@@ -531,6 +606,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetDistribution',
+    area: 'distribution',
     method: 'GET',
     path: '/tahap/{tahapId}/distribution',
     entry: 'functions/api/get-distribution.ts',
@@ -541,6 +617,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'GetCardPrintFile',
+    area: 'distribution',
     method: 'GET',
     path: '/cards/print-file',
     entry: 'functions/api/get-card-print-file.ts',
@@ -552,6 +629,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'BlockCard',
+    area: 'distribution',
     method: 'POST',
     path: '/cards/blocks',
     entry: 'functions/api/block-card.ts',
@@ -562,6 +640,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     id: 'ReplaceCard',
+    area: 'distribution',
     method: 'POST',
     path: '/cards/replacements',
     entry: 'functions/api/replace-card.ts',
@@ -570,7 +649,7 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'hidden',
     access: { table: 'readwrite' },
   },
-];
+] satisfies readonly DeployedRoute[];
 
 /** The import function, triggered by objects created under `uploads/`. */
 export const IMPORT_FUNCTION = { id: 'ImportUpload', entry: 'functions/import/handler.ts' } as const;
@@ -634,6 +713,16 @@ export function unscopedRoutesOpenToRegionalRoles(routes: readonly RouteSpec[] =
 
 const leaks = unscopedRoutesOpenToRegionalRoles();
 if (leaks.length > 0) throw new Error(`functions/api/routes.ts: ${leaks.join('; ')}`);
+
+/** The routes that name no area, or one that does not exist (a table edited past its types). */
+export function routesWithoutArea(routes: readonly RouteSpec[] = ROUTES): string[] {
+  return routes
+    .filter((route) => !(ROUTE_AREAS as readonly (string | undefined)[]).includes(route.area))
+    .map((route) => `${route.id} names no area (one of ${ROUTE_AREAS.join(', ')})`);
+}
+
+const unplaced = routesWithoutArea();
+if (unplaced.length > 0) throw new Error(`functions/api/routes.ts: ${unplaced.join('; ')}`);
 
 /** The route table's entry for a handler module; fails at cold start if the id is not in the table. */
 export function routeById(id: string): RouteSpec {

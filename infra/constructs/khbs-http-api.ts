@@ -1,20 +1,21 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  type CfnRoute,
   type CfnStage,
   CorsHttpMethod,
   HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RouteSpec } from '../../functions/api/routes.ts';
+import {
+  ROUTE_AREAS,
+  type RouteArea,
+  type RouteSpec,
+  routesWithoutArea,
+} from '../../functions/api/routes.ts';
 import {
   assertAllowedOrigins,
   DEFAULT_ALLOWED_ORIGINS,
@@ -22,11 +23,12 @@ import {
   DEFAULT_STAGE_THROTTLE,
   type Throttle,
 } from '../settings.ts';
-import { type DataResources, grantRouteAccess } from './data-grants.ts';
-import { ProjectFunction } from './project-function.ts';
+import { KhbsRoutesStack } from '../stacks/routes-stack.ts';
+import type { DataResources } from './data-grants.ts';
+import type { ProjectFunction } from './project-function.ts';
 
 export interface KhbsHttpApiProps extends DataResources {
-  /** The routes, one Lambda function each (`functions/api/routes.ts`). */
+  /** The routes, one Lambda function each, in their area's stack (`functions/api/routes.ts`). */
   readonly routes: readonly RouteSpec[];
   /**
    * Whether the route functions are traced (`ProjectFunction.traced`).
@@ -73,19 +75,27 @@ export interface KhbsHttpApiProps extends DataResources {
 /**
  * The HTTP API: one Lambda per route, a Cognito JWT authorizer on every route that is not marked
  * public, each function granted only its route's declared access, CORS for named origins only, and
- * a `$default` stage with JSON access logs and throttling (lower on the public routes).
+ * a `$default` stage with JSON access logs and throttling (lower on the public routes). The API,
+ * its authorizer and stage are here; each area's routes (`area` in `functions/api/routes.ts`) are
+ * in a nested stack of their own ({@link KhbsRoutesStack}), to keep every stack well under
+ * CloudFormation's 500 resources.
  */
 export class KhbsHttpApi extends Construct {
   public readonly api: HttpApi;
   public readonly stage: HttpStage;
-  /** The functions by route id. */
+  /** The functions by route id, of every area. */
   public readonly functions: ReadonlyMap<string, ProjectFunction>;
+  /** The nested stack of each area that has routes (an area without routes has none). */
+  public readonly routeStacks: ReadonlyMap<RouteArea, KhbsRoutesStack>;
 
   constructor(scope: Construct, id: string, props: KhbsHttpApiProps) {
     super(scope, id);
     const allowedOrigins = [...(props.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS)];
     assertAllowedOrigins(allowedOrigins, 'allowedOrigins of the HTTP API');
     const reserved = reservedConcurrencyByRoute(props.routes, props.reservedConcurrency);
+    // A route without an area would be in no stack, silently: refused (routes.ts refuses it as it loads too).
+    const unplaced = routesWithoutArea(props.routes);
+    if (unplaced.length > 0) throw new Error(`KhbsHttpApi: ${unplaced.join('; ')}`);
 
     const authorizer = new HttpJwtAuthorizer('CognitoJwt', props.jwtIssuer, {
       jwtAudience: props.jwtAudience,
@@ -122,49 +132,41 @@ export class KhbsHttpApi extends Construct {
 
     const publicThrottle = props.publicRouteThrottle ?? DEFAULT_PUBLIC_ROUTE_THROTTLE;
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    const publicRoutes: CfnRoute[] = [];
     const functions = new Map<string, ProjectFunction>();
-    for (const route of props.routes) {
-      const concurrency = reserved.get(route.id);
-      const fn = new ProjectFunction(this, route.id, {
-        entry: route.entry,
-        description: `${route.method} ${route.path}`,
+    const routeStacks = new Map<RouteArea, KhbsRoutesStack>();
+    const stage = this.stage.node.defaultChild as CfnStage;
+    for (const area of ROUTE_AREAS) {
+      const routes = props.routes.filter((route) => route.area === area);
+      if (routes.length === 0) continue;
+      const routeStack = new KhbsRoutesStack(this, `Routes${capitalised(area)}`, {
+        area,
+        routes,
+        httpApi: this.api,
+        table: props.table,
+        uploadsBucket: props.uploadsBucket,
+        documentsBucket: props.documentsBucket,
         environment: props.environment,
         traced: props.tracedRoutes ?? true,
-        ...(concurrency !== undefined ? { reservedConcurrentExecutions: concurrency } : {}),
+        reservedConcurrency: reserved,
       });
-      grantRouteAccess(fn, route.access, props);
-
-      const [created] = this.api.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn),
-        ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
-      });
-      if (route.public && created) {
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            `${route.method} ${route.path} is public by contract (public: true in routes.ts; interfaces.md §3 ` +
-            'lists it as needing no token); it has its own lower throttle at the stage, and is logged.',
-        });
+      for (const [routeId, fn] of routeStack.functions) functions.set(routeId, fn);
+      for (const route of routes.filter((r) => r.public)) {
         routeSettings[`${route.method} ${route.path}`] = {
           ThrottlingRateLimit: publicThrottle.rateLimit,
           ThrottlingBurstLimit: publicThrottle.burstLimit,
         };
-        publicRoutes.push(created.node.defaultChild as CfnRoute);
       }
-      functions.set(route.id, fn);
+      // Route settings name route keys, which API Gateway refuses before the routes exist: the
+      // stage is created (or updated) after the nested stack that holds them. A nested stack, not a
+      // stack of its own, for this: the stage could not wait for a stack that waits for the API.
+      if (routeStack.publicRoutes.length > 0 && routeStack.nestedStackResource) {
+        stage.addResourceDependency(routeStack.nestedStackResource);
+      }
+      routeStacks.set(area, routeStack);
     }
     this.functions = functions;
-
-    // Route settings name route keys, which API Gateway refuses before the routes exist: the stage
-    // is created (or updated) after them.
-    if (publicRoutes.length > 0) {
-      const stage = this.stage.node.defaultChild as CfnStage;
-      stage.routeSettings = routeSettings;
-      for (const route of publicRoutes) stage.addResourceDependency(route);
-    }
+    this.routeStacks = routeStacks;
+    if (Object.keys(routeSettings).length > 0) stage.routeSettings = routeSettings;
   }
 
   /** The stage's invoke URL. */
@@ -216,3 +218,5 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     sub: '$context.authorizer.claims.sub',
   }),
 );
+
+const capitalised = (word: string): string => `${word.charAt(0).toUpperCase()}${word.slice(1)}`;

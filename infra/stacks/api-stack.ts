@@ -94,7 +94,8 @@ export interface KhbsApiStackProps extends StackProps, DataResources {
 }
 
 /**
- * What can be replaced at will: the functions, the HTTP API, the import trigger, the checks worker
+ * What can be replaced at will: the functions, the HTTP API (its routes in one nested stack per
+ * area, `./routes-stack.ts`, to stay under CloudFormation's 500 resources), the import trigger, the checks worker
  * and its queue, the decree queue and worker, the reconciliation job, the family programme's file import and
  * jobs queue, the outbox relay, the user directory (itself RETAINed and deletion-protected,
  * because it holds the accounts), the alarms and their topic, and (opt-in) a CloudFront

@@ -1,5 +1,5 @@
 import { App, type Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PREFIXES } from '#shared/resources.ts';
@@ -16,6 +16,7 @@ import {
   cdkJsonContext,
   flatResource,
   getAttTarget,
+  inlineNestedStacks,
   logicalIdOf,
   onlyResource,
   permissionsOf,
@@ -421,7 +422,8 @@ describe('throttling: the public routes cannot starve the rest', () => {
     'reserves the same concurrency for every public route when given one number',
     () => {
       const built = buildWith({ 'khbs:security': { ...cdkJson['khbs:security'], reservedConcurrency: 4 } });
-      const functions = Template.fromStack(built.api).findResources('AWS::Lambda::Function') as Resources;
+      // The route functions are in the API's nested route stacks: inlined to search them all.
+      const functions = inlineNestedStacks(built.api).findResources('AWS::Lambda::Function') as Resources;
       const reserved = Object.entries(functions)
         .filter(([, fn]) => fn.Properties?.ReservedConcurrentExecutions !== undefined)
         .map(([id, fn]) => [id, fn.Properties?.ReservedConcurrentExecutions]);

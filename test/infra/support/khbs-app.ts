@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { type CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
@@ -17,7 +17,13 @@ export function cdkJsonContext(): Record<string, unknown> {
 export interface SynthesizedApp extends KhbsApp {
   readonly assembly: CloudAssembly;
   readonly statefulTemplate: Template;
+  /**
+   * KhbsApi with its nested route stacks inlined (`inlineNestedStacks`): the API as one template,
+   * references across the nesting resolved as CloudFormation resolves them.
+   */
   readonly apiTemplate: Template;
+  /** KhbsApi's own template, its route stacks being one `AWS::CloudFormation::Stack` each. */
+  readonly apiStackTemplate: Template;
 }
 
 /** Synthesis of the whole app takes seconds: give `beforeAll` hooks that do it room. */
@@ -51,8 +57,81 @@ export function synthKhbsApp(options: SynthOptions = {}): SynthesizedApp {
     ...built,
     assembly,
     statefulTemplate: Template.fromStack(built.stateful),
-    apiTemplate: Template.fromStack(built.api),
+    apiTemplate: inlineNestedStacks(built.api),
+    apiStackTemplate: Template.fromStack(built.api),
   };
+}
+
+interface TemplateJson {
+  Resources: Resources;
+  Outputs?: Record<string, { Value: unknown }>;
+  Parameters?: Record<string, unknown>;
+  [section: string]: unknown;
+}
+
+/**
+ * A stack's template with the resources of its nested stacks (the API's route stacks) moved into
+ * it, as if they had never been split off: each nested parameter replaced by the value the parent
+ * passes, each `Fn::GetAtt` of a nested output by the output's value, and a `DependsOn` on a nested
+ * stack by one on every resource of it. Assertions written against one API template (a route's
+ * authorizer is the API's, a route alarm watches the route's function, the stage waits for the
+ * public routes) thereby still hold, or fail, across the split. Logical ids must not collide.
+ */
+export function inlineNestedStacks(parent: Stack): Template {
+  const json = Template.fromStack(parent).toJSON() as TemplateJson;
+  const resources: Resources = { ...json.Resources };
+  const nestedStacks = parent.node
+    .findAll()
+    .filter((c): c is NestedStack => NestedStack.isNestedStack(c) && c.nestedStackParent === parent);
+  for (const nested of nestedStacks) {
+    const nestedResource = nested.nestedStackResource;
+    if (!nestedResource) throw new Error(`${nested.node.path} has no stack resource in its parent`);
+    const nestedId = parent.getLogicalId(nestedResource);
+    const parameters = (resources[nestedId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+    const nestedJson = inlineNestedStacks(nested).toJSON() as TemplateJson;
+    const fromParent = (node: unknown): unknown => {
+      const ref = (node as { Ref?: unknown } | null)?.Ref;
+      return typeof ref === 'string' && ref in parameters ? parameters[ref] : undefined;
+    };
+    const moved = Object.entries(nestedJson.Resources).filter(([, r]) => r.Type !== 'AWS::CDK::Metadata');
+    for (const [id, resource] of moved) {
+      if (id in resources) throw new Error(`Logical id ${id} of ${nested.node.path} is also the parent's`);
+      resources[id] = rewrite(resource, fromParent) as Resources[string];
+    }
+    delete resources[nestedId];
+    const outputs = nestedJson.Outputs ?? {};
+    const movedIds = moved.map(([id]) => id);
+    const fromNested = (node: unknown): unknown => {
+      const getAtt = (node as { 'Fn::GetAtt'?: unknown } | null)?.['Fn::GetAtt'];
+      if (!Array.isArray(getAtt) || getAtt[0] !== nestedId) return undefined;
+      const name = String(getAtt[1]).replace(/^Outputs\./, '');
+      const output = outputs[name];
+      if (!output) throw new Error(`${nested.node.path} has no output ${name}`);
+      return output.Value;
+    };
+    for (const [id, resource] of Object.entries(resources)) {
+      const rewritten = rewrite(resource, fromNested) as Resources[string];
+      const dependsOn = rewritten.DependsOn;
+      if (dependsOn !== undefined) {
+        const list = (Array.isArray(dependsOn) ? dependsOn : [dependsOn]) as string[];
+        rewritten.DependsOn = list.flatMap((target) => (target === nestedId ? movedIds : [target]));
+      }
+      resources[id] = rewritten;
+    }
+    json.Outputs = rewrite(json.Outputs ?? {}, fromNested) as TemplateJson['Outputs'];
+  }
+  return Template.fromJSON({ ...json, Resources: resources });
+}
+
+/** `node` with every sub-tree that `replace` answers for replaced by its answer. */
+function rewrite(node: unknown, replace: (node: unknown) => unknown): unknown {
+  const replaced = replace(node);
+  if (replaced !== undefined) return replaced;
+  if (Array.isArray(node)) return node.map((item) => rewrite(item, replace));
+  if (node !== null && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, rewrite(value, replace)]));
+  }
+  return node;
 }
 
 export type Resources = Record<

@@ -372,3 +372,31 @@ export const kpmFamilyKey = (noKk: string, tahapId: string, region: string) => (
   pk: kpmFamilyPartition(noKk),
   sk: `${tahapId}#${region}`,
 });
+
+// --- Complaints (pengaduan, issue #15) -------------------------------------------------------------
+
+/**
+ * | item                 | pk                              | sk            | gsi1 / gsi2                          |
+ * |----------------------|---------------------------------|---------------|--------------------------------------|
+ * | complaint            | COMPLAINT#<complaintId>         | COMPLAINT     | COMPLAINTS#<unit> / <lodgedAt>#<id>; gsi2 COMPLAINTS#ALL / same |
+ * | public code          | ADUCODE#<code>                  | ADUCODE       |                                      |
+ * | family's complaint   | FAMCOMPLAINT#<familyId>         | <lodgedAt>#<complaintId> |                           |
+ * | counters (dashboards)| COMPLAINTSTAT#<unit>            | AREA#<kabupaten, kecamatan or desa code>, DUE#<dueDate>#<desaCode> | |
+ * | rate limit window    | RATE#COMPLAINT#<hash of source> | <window start ISO> | (TTL `expiresAt`)               |
+ *
+ * `<unit>` is who handles the complaint: the kabupaten/kota code, or `PROVINSI` (PUNGLI). A regional
+ * role's queries name its own unit only, so the province's queue is never in them.
+ */
+export const complaintKey = (complaintId: string) => ({ pk: `COMPLAINT#${complaintId}`, sk: 'COMPLAINT' });
+export const complaintCodeKey = (code: string) => ({ pk: `ADUCODE#${code}`, sk: 'ADUCODE' });
+export const complaintsByUnit = (unit: string) => `COMPLAINTS#${unit}`;
+export const COMPLAINTS_ALL_INDEX_KEY = 'COMPLAINTS#ALL';
+export const complaintSortKey = (lodgedAt: string, complaintId: string) => `${lodgedAt}#${complaintId}`;
+export const familyComplaintsPartition = (familyId: string) => `FAMCOMPLAINT#${familyId}`;
+export const complaintStatsPartition = (unit: string) => `COMPLAINTSTAT#${unit}`;
+export const complaintAreaSortKey = (code: string) => `AREA#${code}`;
+export const complaintDueSortKey = (dueDate: string, desaCode: string) => `DUE#${dueDate}#${desaCode}`;
+export const complaintRateKey = (sourceHash: string, windowStart: string) => ({
+  pk: `RATE#COMPLAINT#${sourceHash}`,
+  sk: windowStart,
+});

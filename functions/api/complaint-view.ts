@@ -72,6 +72,7 @@ export async function lodge(
   input: NewComplaint,
   staff: Scope | undefined,
   now: Date,
+  publicationId?: string,
 ): Promise<ComplaintRecord> {
   const { complaints } = complaintDeps();
   const settings = complaintSettings();
@@ -105,6 +106,7 @@ export async function lodge(
       ...(input.telepon ? { telepon: input.telepon } : {}),
       ...(input.pelapor ? { pelapor: input.pelapor } : {}),
       ...(familyId ? { familyId } : {}),
+      ...(publicationId ? { publicationId } : {}),
       ...(staff ? { enteredBy: whoOf(staff) } : {}),
       lodgedAt: at,
       dueDate: dueDate(now, settings.answerDays, settings.holidays),

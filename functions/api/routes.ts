@@ -599,6 +599,25 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'hidden',
     access: { table: 'readwrite' },
   },
+  {
+    id: 'CreatePublication',
+    method: 'POST',
+    path: '/tahap/{tahapId}/kpm/publications',
+    entry: 'functions/api/create-publication.ts',
+    public: false,
+    capability: 'kpm:compose',
+    regions: 'object',
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'GetPublication',
+    method: 'GET',
+    path: '/publications/{publicationId}',
+    entry: 'functions/api/get-publication.ts',
+    public: true,
+    // Public: reads the PUBLICATION# item (names and masked NIKs only) and nothing else.
+    access: { table: 'read', leadingKeys: ['PUBLICATION#*'] },
+  },
 ];
 
 /** The import function, triggered by objects created under `uploads/`. */

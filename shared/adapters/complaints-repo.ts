@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -35,6 +36,7 @@ import {
   complaintStatsPartition,
   complaintsByUnit,
   familyComplaintsPartition,
+  publicationKey,
 } from './keys.ts';
 import { queryItems } from './partitions.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
@@ -84,6 +86,28 @@ export const ComplaintRecordSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type ComplaintRecord = z.infer<typeof ComplaintRecordSchema>;
+
+/**
+ * A desa's KPM list published for objections (`PUBLICATION#<publicationId>` / `PUBLICATION`): the
+ * penerima's names and NIKs already masked, as they were when published, so the public item holds
+ * nothing more than the notice shows.
+ */
+export const PublicationRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    publicationId: z.string(),
+    tahapId: z.string(),
+    region: z.string(),
+    desaCode: z.string(),
+    proposalId: z.string(),
+    listId: z.string(),
+    /** The last day objections are taken (WIB, inclusive). */
+    until: z.string(),
+    createdAt: z.string(),
+    createdBy: Person(),
+    entries: z.array(z.object({ nama: z.string(), nik: z.string() })),
+  }),
+);
+export type PublicationRecord = z.infer<typeof PublicationRecordSchema>;
 
 /** A transition lost its condition: the complaint changed since it was read. */
 export class ComplaintChangedError extends ConflictError {
@@ -215,6 +239,24 @@ export class ComplaintsRepository {
       if (error instanceof WriteConflict) throw new ComplaintChangedError();
       throw error;
     }
+  }
+
+  async createPublication(record: PublicationRecord): Promise<void> {
+    const item = PublicationRecordSchema.parse(record);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...publicationKey(item.publicationId), ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getPublication(publicationId: string): Promise<PublicationRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: publicationKey(publicationId) }),
+    );
+    return out.Item ? PublicationRecordSchema.parse(out.Item) : undefined;
   }
 
   async get(complaintId: string): Promise<ComplaintRecord | undefined> {

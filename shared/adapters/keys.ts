@@ -383,6 +383,7 @@ export const kpmFamilyKey = (noKk: string, tahapId: string, region: string) => (
  * | family's complaint   | FAMCOMPLAINT#<familyId>         | <lodgedAt>#<complaintId> |                           |
  * | counters (dashboards)| COMPLAINTSTAT#<unit>            | AREA#<kabupaten, kecamatan or desa code>, DUE#<dueDate>#<desaCode> | |
  * | rate limit window    | RATE#COMPLAINT#<hash of source> | <window start ISO> | (TTL `expiresAt`)               |
+ * | published KPM list   | PUBLICATION#<publicationId>     | PUBLICATION   |                                      |
  *
  * `<unit>` is who handles the complaint: the kabupaten/kota code, or `PROVINSI` (PUNGLI). A regional
  * role's queries name its own unit only, so the province's queue is never in them.
@@ -399,4 +400,8 @@ export const complaintDueSortKey = (dueDate: string, desaCode: string) => `DUE#$
 export const complaintRateKey = (sourceHash: string, windowStart: string) => ({
   pk: `RATE#COMPLAINT#${sourceHash}`,
   sk: windowStart,
+});
+export const publicationKey = (publicationId: string) => ({
+  pk: `PUBLICATION#${publicationId}`,
+  sk: 'PUBLICATION',
 });

@@ -438,6 +438,23 @@ export const API_CONTRACT = {
     body: req.CloseComplaintBodySchema,
     responses: { 200: res.ComplaintViewSchema },
   },
+  CreatePublication: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/kpm/publications',
+    summary:
+      "Publishes a desa's families of the kabupaten's current KPM list (names, NIK masked) for objections until a day.",
+    params: req.TahapParamsSchema,
+    body: req.CreatePublicationBodySchema,
+    responses: { 201: res.PublicationCreatedSchema },
+  },
+  GetPublication: {
+    method: 'GET',
+    path: '/publications/{publicationId}',
+    summary:
+      'Public: a published KPM list of a desa (names, NIK masked) while its objection window is open; closed after.',
+    params: req.PublicationParamsSchema,
+    responses: { 200: res.PublicationViewSchema },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRouteId = keyof typeof API_CONTRACT;

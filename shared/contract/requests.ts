@@ -5,6 +5,7 @@ import {
   COMPLAINT_CHANNELS,
   COMPLAINT_ID_PATTERN,
   COMPLAINT_STATUSES,
+  PUBLICATION_ID_PATTERN,
 } from '../domain/complaints.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
 import { parseNik } from '../domain/nik.ts';
@@ -432,7 +433,31 @@ const complaintFields = () => ({
  * `POST /complaints` (public): what a citizen sends. The NIK and No KK are optional and checked as
  * shapes only: the answer is the same whether or not anyone has them.
  */
-export const LodgeComplaintBodySchema = /* @__PURE__ */ lazySchema(() => z.strictObject(complaintFields()));
+export const LodgeComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z
+    .strictObject({
+      ...complaintFields(),
+      desaCode: complaintFields().desaCode.optional(),
+      /** An objection (SANGGAHAN) to a published KPM list names it; its desa is then the list's. */
+      publicationId: z.string().regex(PUBLICATION_ID_PATTERN, 'ID pengumuman tidak dikenal.').optional(),
+    })
+    .superRefine((body, ctx) => {
+      if (body.publicationId !== undefined && body.category !== 'SANGGAHAN') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['publicationId'],
+          message: 'ID pengumuman hanya dipakai untuk sanggahan (kategori SANGGAHAN).',
+        });
+      }
+      if (body.publicationId === undefined && body.desaCode === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['desaCode'],
+          message: 'Kode desa/kelurahan wajib diisi, seperti 62.01.01.2001.',
+        });
+      }
+    }),
+);
 
 /** `POST /complaints/entries`: a complaint staff received by phone, WhatsApp, in person or by letter. */
 export const EnterComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
@@ -487,5 +512,19 @@ export const CloseComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({
     outcome: z.enum(['SELESAI', 'DITOLAK']),
     answer: freeText(2_000, { min: 10, message: 'Jawaban untuk pelapor minimal 10 karakter.' }).optional(),
+  }),
+);
+
+/** `GET /publications/{publicationId}` (public). */
+export const PublicationParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ publicationId: z.string().regex(PUBLICATION_ID_PATTERN, 'ID pengumuman tidak dikenal.') }),
+);
+
+/** `POST /tahap/{id}/kpm/publications`: publish a desa's families of the current KPM list until a day. */
+export const CreatePublicationBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    desaCode: DesaCodeSchema(),
+    /** The last day objections are taken (WIB, inclusive), at most 30 days from today. */
+    until: z.iso.date('Batas sanggahan ditulis sebagai tanggal YYYY-MM-DD.'),
   }),
 );

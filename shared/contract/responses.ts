@@ -669,6 +669,31 @@ export const ComplaintViewSchema = ComplaintSummarySchema.extend({
   ),
 });
 
+/** `POST /tahap/{id}/kpm/publications`: the published list's id, to print on the notice. */
+export const PublicationCreatedSchema = z.object({
+  publicationId: z.string(),
+  tahapId: z.string(),
+  region: z.string(),
+  desaCode: z.string(),
+  until: z.string(),
+  families: z.number().int(),
+});
+
+/**
+ * `GET /publications/{publicationId}` (public): while the window is open, the desa's penerima by name
+ * with their NIK masked; once it closes, that it is closed and nothing else about anyone.
+ */
+export const PublicationViewSchema = z.object({
+  publicationId: z.string(),
+  status: z.enum(['DIBUKA', 'DITUTUP']),
+  tahapId: z.string(),
+  desaCode: z.string(),
+  desaName: z.string().optional(),
+  until: z.string(),
+  message: z.string(),
+  entries: z.array(z.object({ nama: z.string(), nik: z.string() })).optional(),
+});
+
 export type Health = z.infer<typeof HealthSchema>;
 export type ImportView = z.infer<typeof ImportViewSchema>;
 export type TahapView = z.infer<typeof TahapViewSchema>;

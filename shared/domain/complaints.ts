@@ -226,3 +226,28 @@ export const FIXED_NATIONAL_HOLIDAYS: readonly string[] = [
   '--08-17',
   '--12-25',
 ];
+
+// ─── Publication of a desa's KPM list, for objections (sanggahan) ──────────────────────────────
+
+/** `PUB-` + 12 base32: a published list's id, printed on the notice in the desa. */
+export const PUBLICATION_ID_PATTERN = /^PUB-[A-Z2-7]{12}$/;
+
+export function newPublicationId(random: (size: number) => Uint8Array = randomBytes): string {
+  return `PUB-${randomSymbols(12, ID_ALPHABET, random)}`;
+}
+
+/** The longest objection window, in calendar days from today (WIB). */
+export const MAX_PUBLICATION_DAYS = 30;
+
+/** Why an objection window ending on `until` (WIB, inclusive) cannot be opened today; undefined when it can. */
+export function publicationWindowProblem(until: string, now: Date): string | undefined {
+  const today = wibDate(now);
+  if (until < today) return 'Batas sanggahan tidak boleh sebelum hari ini.';
+  if (until > addDays(today, MAX_PUBLICATION_DAYS)) {
+    return `Masa sanggahan paling lama ${MAX_PUBLICATION_DAYS} hari sejak hari ini.`;
+  }
+  return undefined;
+}
+
+/** A published list takes objections through the last day of its window (WIB). */
+export const publicationOpen = (until: string, now: Date): boolean => wibDate(now) <= until;

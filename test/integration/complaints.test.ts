@@ -26,7 +26,20 @@ useEmulatorEnv();
 const { ComplaintsRepository } = await import('#shared/adapters/complaints-repo.ts');
 const { env } = await import('#shared/config/env.ts');
 const { wibDate } = await import('#shared/domain/complaints.ts');
-const { nik, kk, plainFamilies, readySnapshot } = await import('../support/families.ts');
+const {
+  nik,
+  kk,
+  plainFamilies,
+  readySnapshot,
+  seedProgramme,
+  tahapWithRun,
+  recordVisit,
+  composeThroughRoute,
+  KAPUAS,
+  KOTIM,
+  DESA,
+  TAHAP,
+} = await import('../support/families.ts');
 
 const A = '62.01';
 const B = '62.03';
@@ -68,8 +81,13 @@ const assign = (complaintId: string, claims: Claims) =>
 beforeAll(async () => {
   await resetTable();
   await readySnapshot(A, plainFamilies(A, 2), '2026-09-30');
+  // Kapuas's KPM list of tahap 2026-1, with one family (serial 1) of its desa: what is published.
+  await seedProgramme();
+  await tahapWithRun();
+  await recordVisit(1, 'LAYAK');
+  await composeThroughRoute();
   freshSource();
-});
+}, 60_000);
 
 afterEach(() => {
   vi.useRealTimers();
@@ -568,5 +586,115 @@ describe('the service-level clock and the counters', () => {
     expect(
       (await callRoute('ListComplaints', { claims: operator(A), query: { cursor: forged } })).status,
     ).toBe(400);
+  });
+});
+
+describe('a desa’s KPM list published for objections (sanggahan)', () => {
+  const inDays = (days: number) => wibDate(new Date(Date.now() + days * 24 * 3600 * 1000));
+  const publish = (body: Record<string, unknown>, claims: Claims = operator(KAPUAS), tahapId = TAHAP) =>
+    callRoute<{ publicationId: string; families: number } & ErrorBody>('CreatePublication', {
+      pathParameters: { tahapId },
+      body,
+      claims,
+    });
+
+  it('publishes the names and masked NIKs of the desa’s families, and takes objections naming it while open', async () => {
+    const published = await publish({ desaCode: DESA, until: inDays(7) });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    expect(published.body).toMatchObject({ families: 1, desaCode: DESA, region: KAPUAS });
+    const id = published.body.publicationId;
+    expect(id).toMatch(/^PUB-[A-Z2-7]{12}$/);
+
+    const page = await callRoute<{ status: string; entries?: { nama: string; nik: string }[] }>(
+      'GetPublication',
+      {
+        pathParameters: { publicationId: id },
+      },
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.status).toBe('DIBUKA');
+    expect(page.body.entries).toEqual([
+      { nama: 'Warga Uji', nik: expect.stringMatching(/^620301\*{6}\d{4}$/) },
+    ]);
+    expect(JSON.stringify(page.body)).not.toMatch(/\d{16}/);
+
+    freshSource();
+    const objection = await lodge({
+      category: 'SANGGAHAN',
+      publicationId: id,
+      text: 'Keluarga Warga Uji sudah pindah ke kabupaten lain sejak tahun lalu; mohon diperiksa.',
+    });
+    expect(objection.status, JSON.stringify(objection.body)).toBe(201);
+    const view = await callRoute<View>('GetComplaint', {
+      pathParameters: { complaintId: await idOf(objection.body.code) },
+      claims: operator(KAPUAS),
+    });
+    expect(view.body).toMatchObject({
+      category: 'SANGGAHAN',
+      publicationId: id,
+      desaCode: DESA,
+      unit: KAPUAS,
+    });
+
+    // Only an objection names a list, only an existing one, and only of its own desa.
+    const text = 'Keberatan atas daftar penerima di desa ini karena ada yang mampu.';
+    for (const body of [
+      { category: 'KARTU', publicationId: id, text },
+      { category: 'SANGGAHAN', publicationId: 'PUB-AAAAAAAAAAAA', text },
+      { category: 'SANGGAHAN', publicationId: id, desaCode: DESA_A, text },
+    ]) {
+      expect((await lodge(body)).status, JSON.stringify(body)).toBe(400);
+    }
+  });
+
+  it('says the window is closed after its last day, shows no one, and takes no objection', async () => {
+    const publicationId = 'PUB-CLOSEDCLOSED';
+    await repo().createPublication({
+      publicationId,
+      tahapId: TAHAP,
+      region: KAPUAS,
+      desaCode: DESA,
+      proposalId: 'KPM-62.03-2026-1',
+      listId: 'closed',
+      until: inDays(-1),
+      createdAt: new Date().toISOString(),
+      createdBy: { sub: 'operator-62.03', name: 'Operator' },
+      entries: [{ nama: 'Warga Uji', nik: '620301******0010' }],
+    });
+    const page = await callRoute<{ status: string; entries?: unknown; message: string }>('GetPublication', {
+      pathParameters: { publicationId },
+    });
+    expect(page.body.status).toBe('DITUTUP');
+    expect(page.body.entries).toBeUndefined();
+    expect(page.body.message).toMatch(/telah berakhir/);
+    freshSource();
+    const late = await lodge({
+      category: 'SANGGAHAN',
+      publicationId,
+      text: 'Keberatan yang terlambat disampaikan.',
+    });
+    expect(late.status).toBe(400);
+    const unknown = await callRoute('GetPublication', {
+      pathParameters: { publicationId: 'PUB-AAAAAAAAAAAA' },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('refuses another kabupaten, a window in the past or too long, a desa without families, a kabupaten without a list', async () => {
+    expect((await publish({ desaCode: DESA, until: inDays(7) }, operator(A))).status).toBe(403);
+    expect((await publish({ desaCode: DESA, until: inDays(-1) })).status).toBe(400);
+    expect((await publish({ desaCode: DESA, until: inDays(40) })).status).toBe(400);
+    expect((await publish({ desaCode: DESA, until: inDays(7) }, operator(KAPUAS), '2099-1')).status).toBe(
+      404,
+    );
+    const empty = await publish({ desaCode: `${KAPUAS}.01.1006`, until: inDays(7) });
+    expect(empty.status).toBe(409);
+    expect(empty.body.error.details).toMatchObject({ reason: 'EMPTY_DESA' });
+    const none = await publish({ desaCode: `${KOTIM}.01.2001`, until: inDays(7) }, operator(KOTIM));
+    expect(none.status).toBe(409);
+    expect(none.body.error.details).toMatchObject({ reason: 'NO_KPM_LIST' });
+    for (const claims of [verifier('DINSOS'), approver(), auditor()]) {
+      expect((await publish({ desaCode: DESA, until: inDays(7) }, claims)).status).toBe(403);
+    }
   });
 });

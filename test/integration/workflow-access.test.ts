@@ -744,7 +744,19 @@ const CASES: AccessCase[] = [
     }),
     expected: { ...ONLY(['operator (own region)', 'admin'], 409), 'operator (other region)': 404 },
   },
+  {
+    route: 'CreatePublication',
+    // Allowed, then refused on the state: region A has no KPM list for the tahap, nothing is published.
+    request: () => ({
+      pathParameters: { tahapId: TAHAP },
+      body: { desaCode: COMPLAINT_DESA_A, until: soon() },
+    }),
+    expected: ONLY(['operator (own region)', 'admin'], 409),
+  },
 ];
+
+/** A day a week from now: an objection window's last day. */
+const soon = () => new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
 
 describe('every route × every role × own/other region', () => {
   it('covers every protected route of routes.ts', () => {
@@ -868,6 +880,8 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { complaintId: complaintTaken }, body: { answer: 'Jawaban untuk pelapor.' } };
     case 'CloseComplaint':
       return { pathParameters: { complaintId: complaintTaken }, body: { outcome: 'SELESAI' } };
+    case 'CreatePublication':
+      return { pathParameters: { tahapId: TAHAP }, body: { desaCode: COMPLAINT_DESA_A, until: soon() } };
     case 'ReviewProposal':
     case 'DecideProposal':
       return { pathParameters: { proposalId }, body: { decision: 'approve' } };

@@ -566,6 +566,15 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     path: `/complaints/${complaints[where].closed}/answer`,
     body: { answer: 'Jawaban uji yang tidak boleh tersimpan.' },
   }),
+  // Refused after the access checks: no KPM list is composed for the tahap (409), nothing is published.
+  CreatePublication: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/kpm/publications`,
+    body: {
+      desaCode: desaOf(regionOf(where)),
+      until: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10),
+    },
+  }),
   CloseComplaint: (where) => ({
     method: 'POST',
     path: `/complaints/${complaints[where].closed}/close`,
@@ -756,6 +765,7 @@ describe('the family programme’s probes, and a relawan’s desa', () => {
     await refused('RequestEligibility', 'RUN_IN_PROGRESS');
     await refused('GetTahapFile', 'ELIGIBILITY_NOT_RUN');
     await refused('CreateVervalUpload', 'ELIGIBILITY_NOT_RUN');
+    await refused('CreatePublication', 'NO_KPM_LIST');
     const removed = await send(stack, PROBES.AssignRelawan?.('own') ?? { method: 'GET', path: '/' }, admin);
     expect(removed.status, removed.text).toBe(200);
     expect(

@@ -144,7 +144,10 @@ async function familyOf(nik: string | undefined, noKk: string | undefined): Prom
     if (!kk) return undefined;
     return (await directory.familyIds([kk], new Date().toISOString())).get(kk);
   } catch (error) {
-    logger.warn('complaint: family lookup failed; lodged without a link', { error });
+    // The error's name only: a message could quote the number looked up.
+    logger.warn('complaint: family lookup failed; lodged without a link', {
+      error: error instanceof Error ? error.name : 'unknown',
+    });
     return undefined;
   }
 }

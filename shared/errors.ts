@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  'TOO_MANY_REQUESTS',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -58,6 +59,13 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, details?: unknown) {
     super(409, 'CONFLICT', message, details);
+  }
+}
+
+/** A source over the application's own rate limit (the public complaint route): 429. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(429, 'TOO_MANY_REQUESTS', message, details);
   }
 }
 

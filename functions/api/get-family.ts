@@ -1,12 +1,14 @@
 import { pairOf } from '#shared/adapters/snapshots-repo.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { FamilyParamsSchema, FamilyReadQuerySchema } from '#shared/contract/requests.ts';
+import { COMPLAINT_CATEGORY_LABEL, COMPLAINT_STATUS_LABEL, visibleTo } from '#shared/domain/complaints.ts';
 import { tahapLabel } from '#shared/domain/family/tahap.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import type { Scope } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { logger } from '#shared/logger.ts';
 import type { EligibilityResult } from '#shared/model.ts';
+import { complaintDeps } from './complaint-view.ts';
 import {
   type Appearance,
   ageOn,
@@ -139,6 +141,9 @@ export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
     snapshots,
     tahap,
     ...(await kpmHistory(noKk, regions)),
+    ...(scope.capabilities.has('complaints:read')
+      ? { complaints: await familyComplaints(familyId, scope) }
+      : {}),
   };
   // Logged before the answer leaves; a failure here fails the request (nothing is served).
   await directory.logReads(readRecords([familyId], scope, ROUTE.id, new Date().toISOString(), query.purpose));
@@ -181,6 +186,28 @@ async function kpmHistory(
       .filter((decree) => decree !== undefined)
       .map((decree) => ({ decreeId: decree.decreeId, number: decree.number, status: decree.status })),
   };
+}
+
+/**
+ * The family's complaints the caller may see (a regional role: those its own office handles, never
+ * a PUNGLI complaint), newest first: ids, category, status and dates only.
+ */
+async function familyComplaints(familyId: string, scope: Scope): Promise<NonNullable<History['complaints']>> {
+  const { complaints } = complaintDeps();
+  const records = await complaints.getMany(await complaints.idsOfFamily(familyId));
+  return records
+    .filter((record) => visibleTo(scope.regions, record.unit))
+    .sort((a, b) => b.lodgedAt.localeCompare(a.lodgedAt))
+    .map((record) => ({
+      complaintId: record.complaintId,
+      category: record.category,
+      categoryLabel: COMPLAINT_CATEGORY_LABEL[record.category],
+      status: record.status,
+      statusLabel: COMPLAINT_STATUS_LABEL[record.status],
+      lodgedAt: record.lodgedAt,
+      dueDate: record.dueDate,
+      ...(record.closedAt ? { closedAt: record.closedAt } : {}),
+    }));
 }
 
 /** A reason as the caller may read it: the other families' No KKs masked like NIKs for auditors. */

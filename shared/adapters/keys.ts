@@ -411,3 +411,35 @@ export const familyCardKey = (noKk: string) => ({ pk: `FAMCARD#${noKk}`, sk: 'FA
 export const cardCodeKey = (code: string) => ({ pk: `CARDCODE#${code}`, sk: 'CARDCODE' });
 /** The last card serial given in a kabupaten (blocks are taken with one atomic ADD). */
 export const cardSeqKey = (region: string) => ({ pk: `SEQ#CARD#${region}`, sk: 'SEQ' });
+// --- Complaints (pengaduan, issue #15) -------------------------------------------------------------
+
+/**
+ * | item                 | pk                              | sk            | gsi1 / gsi2                          |
+ * |----------------------|---------------------------------|---------------|--------------------------------------|
+ * | complaint            | COMPLAINT#<complaintId>         | COMPLAINT     | COMPLAINTS#<unit> / <lodgedAt>#<id>; gsi2 COMPLAINTS#ALL / same |
+ * | public code          | ADUCODE#<code>                  | ADUCODE       |                                      |
+ * | family's complaint   | FAMCOMPLAINT#<familyId>         | <lodgedAt>#<complaintId> |                           |
+ * | counters (dashboards)| COMPLAINTSTAT#<unit>            | AREA#<kabupaten, kecamatan or desa code>, DUE#<dueDate>#<desaCode> | |
+ * | rate limit window    | RATE#COMPLAINT#<hash of source> | <window start ISO> | (TTL `expiresAt`)               |
+ * | published KPM list   | PUBLICATION#<publicationId>     | PUBLICATION   |                                      |
+ *
+ * `<unit>` is who handles the complaint: the kabupaten/kota code, or `PROVINSI` (PUNGLI). A regional
+ * role's queries name its own unit only, so the province's queue is never in them.
+ */
+export const complaintKey = (complaintId: string) => ({ pk: `COMPLAINT#${complaintId}`, sk: 'COMPLAINT' });
+export const complaintCodeKey = (code: string) => ({ pk: `ADUCODE#${code}`, sk: 'ADUCODE' });
+export const complaintsByUnit = (unit: string) => `COMPLAINTS#${unit}`;
+export const COMPLAINTS_ALL_INDEX_KEY = 'COMPLAINTS#ALL';
+export const complaintSortKey = (lodgedAt: string, complaintId: string) => `${lodgedAt}#${complaintId}`;
+export const familyComplaintsPartition = (familyId: string) => `FAMCOMPLAINT#${familyId}`;
+export const complaintStatsPartition = (unit: string) => `COMPLAINTSTAT#${unit}`;
+export const complaintAreaSortKey = (code: string) => `AREA#${code}`;
+export const complaintDueSortKey = (dueDate: string, desaCode: string) => `DUE#${dueDate}#${desaCode}`;
+export const complaintRateKey = (sourceHash: string, windowStart: string) => ({
+  pk: `RATE#COMPLAINT#${sourceHash}`,
+  sk: windowStart,
+});
+export const publicationKey = (publicationId: string) => ({
+  pk: `PUBLICATION#${publicationId}`,
+  sk: 'PUBLICATION',
+});

@@ -28,6 +28,8 @@ export interface RouteContract {
   readonly readOnly?: boolean;
   /** The body may be left out altogether (`POST /reconciliations`). */
   readonly bodyOptional?: boolean;
+  /** A public write the application limits per source itself: may answer 429. */
+  readonly rateLimited?: boolean;
   readonly responses: Readonly<Record<number, z.ZodType>>;
 }
 
@@ -410,6 +412,87 @@ export const API_CONTRACT = {
       'Replaces a family’s card: the old number is blocked (DIGANTI), a new one is numbered for printing.',
     body: dist.CardActionBodySchema,
     responses: { 200: dist.CardActionResultSchema },
+  },
+  LodgeComplaint: {
+    method: 'POST',
+    path: '/complaints',
+    summary:
+      'Public (no account): lodges a complaint (pengaduan) and answers its code, the same answer whatever the NIK or No KK; limited per source (429).',
+    body: req.LodgeComplaintBodySchema,
+    rateLimited: true,
+    responses: { 201: res.ComplaintLodgedSchema },
+  },
+  GetComplaintStatus: {
+    method: 'GET',
+    path: '/complaints/status/{code}',
+    summary: 'Public: the status of the complaint with this code, its dates and the answer for the citizen.',
+    params: req.ComplaintCodeParamsSchema,
+    responses: { 200: res.ComplaintStatusSchema },
+  },
+  EnterComplaint: {
+    method: 'POST',
+    path: '/complaints/entries',
+    summary: 'Staff enter a complaint received by phone, WhatsApp, in person or by letter; it gets a code.',
+    body: req.EnterComplaintBodySchema,
+    responses: { 201: res.ComplaintEnteredSchema },
+  },
+  ListComplaints: {
+    method: 'GET',
+    path: '/complaints',
+    summary:
+      "A queue of complaints (a kabupaten's, or the province's: PROVINSI), newest first, by status, category, desa, overdue.",
+    query: req.ListComplaintsQuerySchema,
+    responses: { 200: res.ComplaintListSchema },
+  },
+  GetComplaint: {
+    method: 'GET',
+    path: '/complaints/{complaintId}',
+    summary: 'A complaint with its text, numbers (masked for auditors), linked family and history.',
+    params: req.ComplaintParamsSchema,
+    responses: { 200: res.ComplaintViewSchema },
+  },
+  AssignComplaint: {
+    method: 'POST',
+    path: '/complaints/{complaintId}/assign',
+    summary: 'Assigns the complaint to a staff member (BARU or DITANGANI → DITANGANI).',
+    params: req.ComplaintParamsSchema,
+    body: req.AssignComplaintBodySchema,
+    responses: { 200: res.ComplaintViewSchema },
+  },
+  AnswerComplaint: {
+    method: 'POST',
+    path: '/complaints/{complaintId}/answer',
+    summary:
+      'Writes the answer for the citizen (shown on the status page); the first answer stops the clock.',
+    params: req.ComplaintParamsSchema,
+    body: req.AnswerComplaintBodySchema,
+    responses: { 200: res.ComplaintViewSchema },
+  },
+  CloseComplaint: {
+    method: 'POST',
+    path: '/complaints/{complaintId}/close',
+    summary:
+      'Closes the complaint: SELESAI (resolved) or DITOLAK (unfounded), with the answer for the citizen.',
+    params: req.ComplaintParamsSchema,
+    body: req.CloseComplaintBodySchema,
+    responses: { 200: res.ComplaintViewSchema },
+  },
+  CreatePublication: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/kpm/publications',
+    summary:
+      "Publishes a desa's families of the kabupaten's current KPM list (names, NIK masked) for objections until a day.",
+    params: req.TahapParamsSchema,
+    body: req.CreatePublicationBodySchema,
+    responses: { 201: res.PublicationCreatedSchema },
+  },
+  GetPublication: {
+    method: 'GET',
+    path: '/publications/{publicationId}',
+    summary:
+      'Public: a published KPM list of a desa (names, NIK masked) while its objection window is open; closed after.',
+    params: req.PublicationParamsSchema,
+    responses: { 200: res.PublicationViewSchema },
   },
 } as const satisfies Record<string, RouteContract>;
 

@@ -18,6 +18,7 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'Nothing with this id (or not visible to the caller).',
   409: 'Refused by the workflow rules or a concurrent change; `details.reason` names why.',
   413: 'Body over 16 KB.',
+  429: "Too many requests from this source (the application's own limit); try again later.",
 };
 
 /** Input schemas as a client writes them (a number in a query string is a string of digits). */
@@ -58,6 +59,7 @@ function errorStatuses(route: RouteContract, access: RouteAccessInfo): number[] 
     if (!route.readOnly) statuses.add(409);
     statuses.add(413);
   }
+  if (route.rateLimited) statuses.add(429);
   return [...statuses].sort();
 }
 

@@ -1,9 +1,18 @@
 import * as z from 'zod';
 import { FLAG_CODES } from '../domain/checks.ts';
+import {
+  COMPLAINT_CATEGORIES,
+  COMPLAINT_CHANNELS,
+  COMPLAINT_ID_PATTERN,
+  COMPLAINT_STATUSES,
+  PUBLICATION_ID_PATTERN,
+} from '../domain/complaints.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
+import { parseNik } from '../domain/nik.ts';
 import { PeriodSchema } from '../domain/period.ts';
 import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from '../domain/proposal.ts';
 import { nameKey, UNSAFE_CHARACTER } from '../domain/text.ts';
+import { desaName } from '../domain/wilayah.ts';
 import { FilenameSchema, freeText, queryInt } from '../http/params.ts';
 import { lazySchema } from '../lazy-schema.ts';
 
@@ -361,5 +370,161 @@ export const WaiverBodySchema = /* @__PURE__ */ lazySchema(() =>
     recipientId: z.string().min(3).max(100),
     flag: z.string().regex(/^[A-Z_]{3,40}$/),
     reason: freeText(2_000, { min: 10, message: 'Alasan wajib ditulis (minimal 10 karakter).' }),
+  }),
+);
+
+// ─── Complaints (pengaduan) ────────────────────────────────────────────────────────────────────
+
+/** `PGD-` + 12 base32: staff's opaque id of a complaint (never the citizen's code, never a NIK). */
+export const ComplaintParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ complaintId: z.string().regex(COMPLAINT_ID_PATTERN, 'ID pengaduan tidak dikenal.') }),
+);
+/** The citizen's code as typed (`ADU-XXXX-XXXX-XXXX`); normalised by the route. */
+export const ComplaintCodeParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ code: z.string().max(40) }),
+);
+
+/** A NIK or No KK as a shape only (16 digits, a plausible region and date); never looked up to answer. */
+const numberShape = (what: 'NIK' | 'Nomor KK') =>
+  z
+    .string()
+    .trim()
+    .max(40)
+    .transform((raw, ctx) => {
+      const parsed = parseNik(raw);
+      if (parsed.ok) return parsed.nik;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} tidak sah: tulis 16 angka sesuai KTP/KK, atau kosongkan.`,
+      });
+      return z.NEVER;
+    });
+
+const ComplaintTextSchema = () =>
+  freeText(2_000, {
+    min: 20,
+    message: 'Tuliskan pengaduan paling sedikit 20 karakter: apa, kapan, di mana.',
+  });
+
+/** An Indonesian phone number: digits, optionally `+62`, 8–15 digits, spaces and dashes dropped. */
+const PhoneSchema = () =>
+  z
+    .string()
+    .trim()
+    .max(25)
+    .transform((raw) => raw.replace(/[\s-]/g, ''))
+    .refine((phone) => /^(\+62|0)\d{8,13}$/.test(phone), 'Nomor telepon ditulis seperti 081234567890.');
+
+const complaintFields = () => ({
+  category: z.enum(COMPLAINT_CATEGORIES, {
+    message: `Kategori pengaduan salah satu dari: ${COMPLAINT_CATEGORIES.join(', ')}.`,
+  }),
+  desaCode: DesaCodeSchema().refine(
+    (code) => desaName(code) !== undefined,
+    'Kode desa/kelurahan tidak terdaftar di Kalimantan Tengah.',
+  ),
+  text: ComplaintTextSchema(),
+  nik: numberShape('NIK').optional(),
+  noKk: numberShape('Nomor KK').optional(),
+  telepon: PhoneSchema().optional(),
+});
+
+/**
+ * `POST /complaints` (public): what a citizen sends. The NIK and No KK are optional and checked as
+ * shapes only: the answer is the same whether or not anyone has them.
+ */
+export const LodgeComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z
+    .strictObject({
+      ...complaintFields(),
+      desaCode: complaintFields().desaCode.optional(),
+      /** An objection (SANGGAHAN) to a published KPM list names it; its desa is then the list's. */
+      publicationId: z.string().regex(PUBLICATION_ID_PATTERN, 'ID pengumuman tidak dikenal.').optional(),
+    })
+    .superRefine((body, ctx) => {
+      if (body.publicationId !== undefined && body.category !== 'SANGGAHAN') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['publicationId'],
+          message: 'ID pengumuman hanya dipakai untuk sanggahan (kategori SANGGAHAN).',
+        });
+      }
+      if (body.publicationId === undefined && body.desaCode === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['desaCode'],
+          message: 'Kode desa/kelurahan wajib diisi, seperti 62.01.01.2001.',
+        });
+      }
+    }),
+);
+
+/** `POST /complaints/entries`: a complaint staff received by phone, WhatsApp, in person or by letter. */
+export const EnterComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    ...complaintFields(),
+    channel: z.enum(COMPLAINT_CHANNELS).refine((channel) => channel !== 'WEB', {
+      message: 'Saluran WEB hanya untuk formulir daring; pilih TELEPON, WHATSAPP, LANGSUNG atau SURAT.',
+    }),
+    pelapor: freeText(100).optional(),
+  }),
+);
+
+/** `GET /complaints`: a queue (`PROVINSI`: the province's), filtered, one page. */
+export const ListComplaintsQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    region: z.union([z.string().regex(/^62\.\d{2}$/), z.literal('PROVINSI')]).optional(),
+    status: z.enum(COMPLAINT_STATUSES).optional(),
+    category: z.enum(COMPLAINT_CATEGORIES).optional(),
+    desa: DesaCodeSchema().optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    cursor: z.string().max(512).optional(),
+    limit: queryInt(1, 200).default(50),
+  }),
+);
+
+/** `POST /complaints/{id}/assign`: who takes it up (a staff user, by id and name). */
+export const AssignComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    assignee: z.strictObject({
+      sub: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'Id pengguna tidak sah.'),
+      name: freeText(100, { min: 2, message: 'Nama petugas wajib diisi.' }),
+    }),
+    note: freeText(500).optional(),
+  }),
+);
+
+/** `POST /complaints/{id}/answer`: the answer written for the citizen (shown on the status page). */
+export const AnswerComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    answer: freeText(2_000, {
+      min: 10,
+      message: 'Jawaban untuk pelapor wajib ditulis (minimal 10 karakter).',
+    }),
+  }),
+);
+
+/**
+ * `POST /complaints/{id}/close`: SELESAI (resolved) or DITOLAK (unfounded, duplicate). The answer for
+ * the citizen is needed unless one was given already.
+ */
+export const CloseComplaintBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    outcome: z.enum(['SELESAI', 'DITOLAK']),
+    answer: freeText(2_000, { min: 10, message: 'Jawaban untuk pelapor minimal 10 karakter.' }).optional(),
+  }),
+);
+
+/** `GET /publications/{publicationId}` (public). */
+export const PublicationParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ publicationId: z.string().regex(PUBLICATION_ID_PATTERN, 'ID pengumuman tidak dikenal.') }),
+);
+
+/** `POST /tahap/{id}/kpm/publications`: publish a desa's families of the current KPM list until a day. */
+export const CreatePublicationBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    desaCode: DesaCodeSchema(),
+    /** The last day objections are taken (WIB, inclusive), at most 30 days from today. */
+    until: z.iso.date('Batas sanggahan ditulis sebagai tanggal YYYY-MM-DD.'),
   }),
 );

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINT_STATUSES } from '../domain/complaints.ts';
 import { DECREE_STATUSES } from '../domain/decree.ts';
 import { RELATIONSHIPS } from '../domain/family/hubungan.ts';
 import { TAHAP_STATUSES } from '../domain/family/tahap.ts';
@@ -291,6 +292,24 @@ export const FamilyHistorySchema = z.object({
   decrees: z.array(
     z.object({ decreeId: z.string(), number: z.string().optional(), status: z.string().optional() }),
   ),
+  /**
+   * The family's complaints (newest first), for a caller who may read complaints: a regional role
+   * sees those its own office handles (never a PUNGLI complaint). Absent for anyone else.
+   */
+  complaints: z
+    .array(
+      z.object({
+        complaintId: z.string(),
+        category: z.enum(COMPLAINT_CATEGORIES),
+        categoryLabel: z.string(),
+        status: z.enum(COMPLAINT_STATUSES),
+        statusLabel: z.string(),
+        lodgedAt: z.string(),
+        dueDate: z.string(),
+        closedAt: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const FamilyReadsPageSchema = z.object({
@@ -559,6 +578,120 @@ export const ReconciliationStartedSchema = z.object({
   runId: z.string(),
   status: z.literal('QUEUED'),
   requestedAt: z.string(),
+});
+
+// ─── Complaints (pengaduan) ────────────────────────────────────────────────────────────────────
+
+/** `POST /complaints`: the code and nothing about anyone (the same answer whatever the NIK or No KK). */
+export const ComplaintLodgedSchema = z.object({
+  code: z.string(),
+  status: z.enum(COMPLAINT_STATUSES),
+  /** The answer's due date (WIB). */
+  dueDate: z.string(),
+  message: z.string(),
+});
+
+/** `GET /complaints/status/{code}` (public): the status and the answer for the citizen, nothing else. */
+export const ComplaintStatusSchema = z.object({
+  code: z.string(),
+  status: z.enum(COMPLAINT_STATUSES),
+  statusLabel: z.string(),
+  category: z.enum(COMPLAINT_CATEGORIES),
+  categoryLabel: z.string(),
+  lodgedAt: z.string(),
+  dueDate: z.string(),
+  answeredAt: z.string().optional(),
+  answer: z.string().optional(),
+  closedAt: z.string().optional(),
+});
+
+/** `POST /complaints/entries`: the code to tell the citizen, and the staff id when the caller may open it. */
+export const ComplaintEnteredSchema = ComplaintLodgedSchema.extend({
+  /** Absent when the complaint goes to a queue the caller cannot see (PUNGLI entered by an operator). */
+  complaintId: z.string().optional(),
+});
+
+const StaffPersonSchema = z.object({ sub: z.string(), name: z.string() });
+
+/** A complaint in a staff list: no personal data beyond the desa. */
+export const ComplaintSummarySchema = z.object({
+  complaintId: z.string(),
+  category: z.enum(COMPLAINT_CATEGORIES),
+  categoryLabel: z.string(),
+  channel: z.enum(COMPLAINT_CHANNELS),
+  status: z.enum(COMPLAINT_STATUSES),
+  statusLabel: z.string(),
+  region: z.string(),
+  unit: z.string(),
+  kecamatanCode: z.string(),
+  desaCode: z.string(),
+  desaName: z.string().optional(),
+  lodgedAt: z.string(),
+  dueDate: z.string(),
+  overdue: z.boolean(),
+  answeredAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  assignee: StaffPersonSchema.optional(),
+});
+
+export const ComplaintListSchema = z.object({
+  items: z.array(ComplaintSummarySchema),
+  /** Send it back as `cursor` for the next (older) page; absent on the last. */
+  nextCursor: z.string().optional(),
+});
+
+/** A complaint as staff read it: its text, the numbers given (masked for auditors), its history. */
+export const ComplaintViewSchema = ComplaintSummarySchema.extend({
+  text: z.string(),
+  nik: z.string().optional(),
+  noKk: z.string().optional(),
+  telepon: z.string().optional(),
+  pelapor: z.string().optional(),
+  familyId: z.string().optional(),
+  publicationId: z.string().optional(),
+  answer: z.string().optional(),
+  answeredBy: StaffPersonSchema.optional(),
+  closedBy: StaffPersonSchema.optional(),
+  enteredBy: StaffPersonSchema.optional(),
+  assignedAt: z.string().optional(),
+  version: z.number().int(),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      action: z.string(),
+      label: z.string(),
+      by: z.string(),
+      role: z.string(),
+      fromStatus: z.string().optional(),
+      toStatus: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
+});
+
+/** `POST /tahap/{id}/kpm/publications`: the published list's id, to print on the notice. */
+export const PublicationCreatedSchema = z.object({
+  publicationId: z.string(),
+  tahapId: z.string(),
+  region: z.string(),
+  desaCode: z.string(),
+  until: z.string(),
+  families: z.number().int(),
+});
+
+/**
+ * `GET /publications/{publicationId}` (public): while the window is open, the desa's penerima by name
+ * with their NIK masked; once it closes, that it is closed and nothing else about anyone.
+ */
+export const PublicationViewSchema = z.object({
+  publicationId: z.string(),
+  status: z.enum(['DIBUKA', 'DITUTUP']),
+  tahapId: z.string(),
+  desaCode: z.string(),
+  desaName: z.string().optional(),
+  until: z.string(),
+  message: z.string(),
+  entries: z.array(z.object({ nama: z.string(), nik: z.string() })).optional(),
 });
 
 export type Health = z.infer<typeof HealthSchema>;

@@ -33,6 +33,11 @@ export const AUDIT_ACTIONS = [
   'DISBURSED',
   'TAHAP_CREATED',
   'ELIGIBILITY_REQUESTED',
+  'COMPLAINT_LODGED',
+  'COMPLAINT_ASSIGNED',
+  'COMPLAINT_ANSWERED',
+  'COMPLAINT_CLOSED',
+  'COMPLAINT_REJECTED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -55,6 +60,11 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   DISBURSED: 'Telah dicairkan',
   TAHAP_CREATED: 'Tahap dibuat',
   ELIGIBILITY_REQUESTED: 'Pemeriksaan kelayakan diminta',
+  COMPLAINT_LODGED: 'Pengaduan diterima',
+  COMPLAINT_ASSIGNED: 'Pengaduan ditugaskan',
+  COMPLAINT_ANSWERED: 'Pengaduan dijawab',
+  COMPLAINT_CLOSED: 'Pengaduan diselesaikan',
+  COMPLAINT_REJECTED: 'Pengaduan ditolak',
 };
 
 export interface AuditEntry {

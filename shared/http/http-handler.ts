@@ -39,7 +39,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 /** Refuses a body over {@link MAX_JSON_BODY_BYTES} before anything reads or stores it (idempotency included). */
-function requireSmallBody(event: ApiEvent): void {
+export function requireSmallBody(event: ApiEvent): void {
   if (!event.body) return;
   const bytes = event.isBase64Encoded
     ? Buffer.byteLength(event.body, 'base64')

@@ -874,4 +874,65 @@ describe('the family programme’s screens', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '66-kpm-verifikasi-publik');
   }, 120_000);
+
+  it('takes a citizen’s complaint without an account; Kapuas’s operator answers and closes it; the citizen reads the answer on a phone', async () => {
+    // ─── The citizen: the public form, no sign-in ───
+    await freshPage();
+    await page.goto(`${stack.apiUrl}/aduan`);
+    await page.getByRole('heading', { level: 1, name: 'Pengaduan KHBS' }).waitFor();
+    await page.getByLabel('Kategori').selectOption('KARTU');
+    await page.getByLabel('Kabupaten/kota').selectOption(REGION);
+    await page.getByLabel('Kecamatan').selectOption(`${REGION}.01`);
+    await page.getByLabel('Desa/kelurahan').selectOption(`${REGION}.01.1006`);
+    await page
+      .getByLabel(/^Isi pengaduan/)
+      .fill('Kartu KHBS keluarga kami belum dibagikan, padahal tetangga sudah.');
+    await page.getByRole('button', { name: 'Kirim pengaduan' }).click();
+    await page.getByTestId('kode-aduan').waitFor();
+    const code = (await page.getByTestId('kode-aduan').locator('.code').textContent()) ?? '';
+    expect(code).toMatch(/^ADU-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await page.getByLabel('Kode pengaduan').fill(code.toLowerCase());
+    await page.getByRole('button', { name: 'Periksa status' }).click();
+    await page.locator('[data-testid="status-aduan"][data-status="BARU"]').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '67-aduan-publik');
+
+    // ─── Kapuas's operator: the queue, then the complaint ───
+    await freshPage();
+    await signInAs(page, stack.apiUrl, /Operator Kabupaten Kapuas/);
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'Pengaduan' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Pengaduan' }).waitFor();
+    await page.getByTestId('baris-pengaduan').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '68-pengaduan-antrean');
+    await page.getByTestId('baris-pengaduan').first().getByRole('link').click();
+    await page.waitForURL(/\/pengaduan\/PGD-[A-Z2-7]{12}$/);
+    await page.locator('[data-testid="pengaduan"][data-status="BARU"]').waitFor();
+    await page.getByRole('button', { name: 'Tangani sendiri' }).click();
+    await page.locator('[data-testid="pengaduan"][data-status="DITANGANI"]').waitFor();
+    await page
+      .getByLabel(/^Jawaban untuk pelapor/)
+      .fill('Kartu dibagikan ulang di kantor desa pada hari Senin.');
+    await page.getByRole('button', { name: 'Simpan jawaban' }).click();
+    await page.getByText('Jawaban disimpan.').waitFor();
+    await page.getByRole('button', { name: 'Tutup pengaduan' }).click();
+    await page.locator('[data-testid="pengaduan"][data-status="SELESAI"]').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '69-pengaduan-selesai');
+
+    // ─── The citizen, on a phone: the answer, with the code and nothing else ───
+    await freshPage(360);
+    await page.goto(`${stack.apiUrl}/aduan`);
+    await page.getByLabel('Kode pengaduan').fill(code);
+    await page.getByRole('button', { name: 'Periksa status' }).click();
+    await page.locator('[data-testid="status-aduan"][data-status="SELESAI"]').waitFor();
+    await expect(page.getByTestId('status-aduan').textContent()).resolves.toContain(
+      'Kartu dibagikan ulang di kantor desa pada hari Senin.',
+    );
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 120_000);
 });

@@ -362,9 +362,12 @@ describe('throttling: the public routes cannot starve the rest', () => {
       ThrottlingBurstLimit: DEFAULT_STAGE_THROTTLE.burstLimit,
     });
     expect(publicRoutes().map(routeKey).sort()).toEqual([
+      'GET /complaints/status/{code}',
       'GET /health',
       'GET /openapi.json',
+      'GET /publications/{publicationId}',
       'GET /verify/{code}',
+      'POST /complaints',
     ]);
     const expected = Object.fromEntries(
       publicRoutes().map((route) => [
@@ -395,9 +398,12 @@ describe('throttling: the public routes cannot starve the rest', () => {
     const [, stage] = onlyResource(optIn.apiTemplate, 'AWS::ApiGatewayV2::Stage');
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 });
     expect(stage.RouteSettings).toEqual({
+      'GET /complaints/status/{code}': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'GET /health': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'GET /openapi.json': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
+      'GET /publications/{publicationId}': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'GET /verify/{code}': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
+      'POST /complaints': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
     });
   });
 

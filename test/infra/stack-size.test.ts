@@ -81,7 +81,18 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'ListFamilyReads',
   ],
   distribution: ['GetDistribution', 'GetCardPrintFile', 'BlockCard', 'ReplaceCard'],
-  complaints: [],
+  complaints: [
+    'LodgeComplaint',
+    'GetComplaintStatus',
+    'EnterComplaint',
+    'ListComplaints',
+    'GetComplaint',
+    'AssignComplaint',
+    'AnswerComplaint',
+    'CloseComplaint',
+    'CreatePublication',
+    'GetPublication',
+  ],
 };
 
 let app: SynthesizedApp;
@@ -221,6 +232,14 @@ describe('route stacks: each route in its area’s stack', () => {
       if (!resource) throw new Error(`${area} has no stack resource`);
       expect(dependsOn.includes(app.api.getLogicalId(resource)), area).toBe(hasPublic);
     }
-    expect(ROUTES.filter((route) => route.public).map(areaOf)).toEqual(['core', 'core', 'core', 'core']);
+    expect(ROUTES.filter((route) => route.public).map(areaOf)).toEqual([
+      'core',
+      'core',
+      'core',
+      'core',
+      'complaints',
+      'complaints',
+      'complaints',
+    ]);
   });
 });

@@ -73,6 +73,11 @@ let flaggedRecipientId: string;
 let decree: { decreeId: string; year: number; number: string };
 /** Region A's first family, as the search names it (never its No KK). */
 let familyA: string;
+/** Region A's complaints (desa {@link COMPLAINT_DESA_A}): one BARU, one taken up (DITANGANI). */
+let complaintNew: string;
+let complaintTaken: string;
+/** A real desa of region A (the complaint routes check the official list). */
+const COMPLAINT_DESA_A = `${A}.01.2001`;
 
 const proposals = () => new ProposalsRepository(env().tableName);
 const versionOf = async (proposalId: string) => (await proposals().get(proposalId))?.version;
@@ -116,7 +121,36 @@ beforeAll(async () => {
   });
   familyA = found.body.items[0]?.familyId ?? '';
   expect(familyA).toMatch(/^KEL-/);
+  [complaintNew, complaintTaken] = await complaintFixtures();
 });
+
+/** Two complaints of region A lodged through the public route; the second taken up by the admin. */
+async function complaintFixtures(): Promise<[string, string]> {
+  const ids: string[] = [];
+  for (const n of [1, 2]) {
+    const lodged = await callRoute<{ code: string }>('LodgeComplaint', {
+      body: {
+        category: 'KARTU',
+        desaCode: COMPLAINT_DESA_A,
+        text: `Kartu KHBS belum dibagikan di desa kami (pengaduan ${n}).`,
+        noKk: KK_A1,
+      },
+    });
+    expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
+    const listed = await callRoute<{ items: { complaintId: string }[] }>('ListComplaints', {
+      claims: admin(),
+      query: { region: A, limit: '1' },
+    });
+    ids.push(listed.body.items[0]?.complaintId ?? '');
+  }
+  const taken = await callRoute('AssignComplaint', {
+    claims: admin(),
+    pathParameters: { complaintId: ids[1] ?? '' },
+    body: { assignee: { sub: 'petugas-a', name: 'Petugas A' } },
+  });
+  expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+  return [ids[0] ?? '', ids[1] ?? ''];
+}
 
 /** What `POST /imports` and the imports leave for region A: an import awaiting its file, a snapshot. */
 async function familyFixtures(): Promise<void> {
@@ -733,7 +767,83 @@ const CASES: AccessCase[] = [
     expected: ONLY(['auditor', 'admin'], 200),
     check: (_, response) => expect(response.body).toMatchObject({ chain: { valid: true } }),
   },
+  {
+    route: 'EnterComplaint',
+    request: () => ({
+      body: {
+        category: 'PANGAN',
+        desaCode: COMPLAINT_DESA_A,
+        text: 'Beras bantuan belum diterima di titik bagi desa kami.',
+        channel: 'TELEPON',
+      },
+    }),
+    expected: ONLY(['operator (own region)', 'admin'], 201),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ code: expect.stringMatching(/^ADU-/), status: 'BARU' }),
+  },
+  {
+    route: 'ListComplaints',
+    request: () => ({ query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => {
+      const items = response.body.items as { complaintId: string; region: string }[];
+      expect(items.map((item) => item.complaintId)).toEqual(
+        expect.arrayContaining([complaintNew, complaintTaken]),
+      );
+      for (const item of items) expect(item.region).toBe(A);
+    },
+  },
+  {
+    route: 'GetComplaint',
+    request: () => ({ pathParameters: { complaintId: complaintNew } }),
+    expected: { ...OK_FOR_ALL_BUT_OTHER_OPERATOR(200), 'operator (other region)': 404 },
+    check: (who, response) => {
+      expect(response.body).toMatchObject({ complaintId: complaintNew, familyId: familyA });
+      expect(response.body.noKk).toMatch(who === 'auditor' ? /^620101\*{6}\d{4}$/ : /^620101\d{10}$/);
+    },
+  },
+  {
+    route: 'AssignComplaint',
+    request: () => ({
+      pathParameters: { complaintId: complaintTaken },
+      body: { assignee: { sub: 'petugas-a2', name: 'Petugas A Dua' } },
+    }),
+    // Assigning again is allowed (DITANGANI stays DITANGANI): both allowed calls succeed.
+    expected: { ...ONLY(['operator (own region)', 'admin'], 200), 'operator (other region)': 404 },
+    check: (_, response) =>
+      expect(response.body).toMatchObject({ status: 'DITANGANI', assignee: { sub: 'petugas-a2' } }),
+  },
+  {
+    route: 'AnswerComplaint',
+    request: () => ({
+      pathParameters: { complaintId: complaintTaken },
+      body: { answer: 'Kartu akan dibagikan ulang di kantor desa pekan ini.' },
+    }),
+    expected: { ...ONLY(['operator (own region)', 'admin'], 200), 'operator (other region)': 404 },
+    check: (_, response) => expect(response.body).toMatchObject({ answer: expect.stringMatching(/^Kartu/) }),
+  },
+  {
+    route: 'CloseComplaint',
+    // Allowed, then refused on the state: a BARU complaint is not resolved before it is taken up.
+    request: () => ({
+      pathParameters: { complaintId: complaintNew },
+      body: { outcome: 'SELESAI', answer: 'Sudah ditangani oleh petugas desa.' },
+    }),
+    expected: { ...ONLY(['operator (own region)', 'admin'], 409), 'operator (other region)': 404 },
+  },
+  {
+    route: 'CreatePublication',
+    // Allowed, then refused on the state: region A has no KPM list for the tahap, nothing is published.
+    request: () => ({
+      pathParameters: { tahapId: TAHAP },
+      body: { desaCode: COMPLAINT_DESA_A, until: soon() },
+    }),
+    expected: ONLY(['operator (own region)', 'admin'], 409),
+  },
 ];
+
+/** A day a week from now: an objection window's last day. */
+const soon = () => new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
 
 describe('every route × every role × own/other region', () => {
   it('covers every protected route of routes.ts', () => {
@@ -842,6 +952,30 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { tahapId: TAHAP }, body: { desa: DESA_A, filename: 'verval.xlsx' } };
     case 'GetVervalUpload':
       return { pathParameters: { tahapId: TAHAP, importId: VERVAL_IMPORT_ID } };
+    case 'EnterComplaint':
+      return {
+        body: {
+          category: 'KARTU',
+          desaCode: COMPLAINT_DESA_A,
+          text: 'Kartu KHBS belum dibagikan di desa kami.',
+          channel: 'WHATSAPP',
+        },
+      };
+    case 'ListComplaints':
+      return {};
+    case 'GetComplaint':
+      return { pathParameters: { complaintId: complaintNew } };
+    case 'AssignComplaint':
+      return {
+        pathParameters: { complaintId: complaintNew },
+        body: { assignee: { sub: 'petugas-x', name: 'Petugas X' } },
+      };
+    case 'AnswerComplaint':
+      return { pathParameters: { complaintId: complaintTaken }, body: { answer: 'Jawaban untuk pelapor.' } };
+    case 'CloseComplaint':
+      return { pathParameters: { complaintId: complaintTaken }, body: { outcome: 'SELESAI' } };
+    case 'CreatePublication':
+      return { pathParameters: { tahapId: TAHAP }, body: { desaCode: COMPLAINT_DESA_A, until: soon() } };
     case 'ReviewProposal':
     case 'DecideProposal':
       return { pathParameters: { proposalId }, body: { decision: 'approve' } };

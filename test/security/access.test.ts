@@ -54,6 +54,10 @@ import {
 
 let stack: LocalStack;
 
+// The complaint form's own rate limit (per source, here always the loopback address): high enough
+// for the fixtures and probes; the rate limit's own case lowers it for itself.
+process.env.COMPLAINT_RATE_LIMIT = '1000';
+
 /** Objects in each region: a draft, a proposal in review, and (in OTHER) a decree in force. */
 interface Targets {
   readonly draft: string;
@@ -75,6 +79,10 @@ let vervalUploads: Record<Where, string>;
 let formerUpload: string;
 /** The family id of each region's first family, as a search by the admin gave it. */
 let familyIds: Record<Where, string>;
+/** Each region's complaints: one BARU, one closed (DITOLAK). */
+let complaints: Record<Where, { readonly open: string; readonly closed: string }>;
+/** A real desa of each region (complaints are checked against the official list). */
+const complaintDesaOf = (region: string) => (region === OWN ? `${OWN}.01.2001` : `${OTHER}.01.1006`);
 
 const P_DRAFT = '2026-S1';
 const P_REVIEW = '2026-S2';
@@ -356,7 +364,39 @@ beforeAll(async () => {
   expect(decreeId).not.toBe('');
   watched = [own.draft, own.inReview, other.draft, other.inReview, decreed.proposalId];
   await tahapFixtures();
+  complaints = { own: await complaintFixtures(OWN), other: await complaintFixtures(OTHER) };
 }, 240_000);
+
+/** Two complaints of a region lodged through the public form; the admin rejects the second. */
+async function complaintFixtures(region: string): Promise<{ open: string; closed: string }> {
+  const admin = await tokenFor(personOf('admin'));
+  const ids: string[] = [];
+  for (const n of [1, 2]) {
+    const lodged = await send(stack, {
+      method: 'POST',
+      path: '/complaints',
+      body: {
+        category: 'KARTU',
+        desaCode: complaintDesaOf(region),
+        text: `Kartu KHBS belum dibagikan (${n}).`,
+      },
+    });
+    expect(lodged.status, lodged.text).toBe(201);
+    const listed = await send(stack, { method: 'GET', path: `/complaints?region=${region}&limit=1` }, admin);
+    ids.push((listed.json as { items: { complaintId: string }[] }).items[0]?.complaintId ?? '');
+  }
+  const closed = await send(
+    stack,
+    {
+      method: 'POST',
+      path: `/complaints/${ids[1]}/close`,
+      body: { outcome: 'DITOLAK', answer: 'Pengaduan ganda; sudah ditangani dengan kode lain.' },
+    },
+    admin,
+  );
+  expect(closed.status, closed.text).toBe(200);
+  return { open: ids[0] ?? '', closed: ids[1] ?? '' };
+}
 
 afterAll(async () => {
   await stack?.stop();
@@ -519,6 +559,44 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
   }),
   GetFamily: (where) => ({ method: 'GET', path: `/families/${familyIds[where]}` }),
   ListFamilyReads: (where) => ({ method: 'GET', path: `/families/${familyIds[where]}/reads?limit=5` }),
+  // Enters a complaint for the allowed (complaints are not watched state); another region's is refused.
+  EnterComplaint: (where) => ({
+    method: 'POST',
+    path: '/complaints/entries',
+    body: {
+      category: 'PANGAN',
+      desaCode: complaintDesaOf(regionOf(where)),
+      text: 'Beras bantuan belum diterima (masukan uji keamanan).',
+      channel: 'TELEPON',
+    },
+  }),
+  ListComplaints: (where) => ({ method: 'GET', path: `/complaints?region=${regionOf(where)}` }),
+  GetComplaint: (where) => ({ method: 'GET', path: `/complaints/${complaints[where].open}` }),
+  // Refused after the access checks: a closed complaint takes no assignment, no answer, no closing (409).
+  AssignComplaint: (where) => ({
+    method: 'POST',
+    path: `/complaints/${complaints[where].closed}/assign`,
+    body: { assignee: { sub: 'probe-petugas', name: 'Petugas Uji' } },
+  }),
+  AnswerComplaint: (where) => ({
+    method: 'POST',
+    path: `/complaints/${complaints[where].closed}/answer`,
+    body: { answer: 'Jawaban uji yang tidak boleh tersimpan.' },
+  }),
+  // Refused after the access checks: no KPM list is composed for the tahap (409), nothing is published.
+  CreatePublication: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/kpm/publications`,
+    body: {
+      desaCode: desaOf(regionOf(where)),
+      until: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10),
+    },
+  }),
+  CloseComplaint: (where) => ({
+    method: 'POST',
+    path: `/complaints/${complaints[where].closed}/close`,
+    body: { outcome: 'SELESAI', answer: 'Jawaban uji yang tidak boleh tersimpan.' },
+  }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;
@@ -704,6 +782,7 @@ describe('the family programme’s probes, and a relawan’s desa', () => {
     await refused('RequestEligibility', 'RUN_IN_PROGRESS');
     await refused('GetTahapFile', 'ELIGIBILITY_NOT_RUN');
     await refused('CreateVervalUpload', 'ELIGIBILITY_NOT_RUN');
+    await refused('CreatePublication', 'NO_KPM_LIST');
     const removed = await send(stack, PROBES.AssignRelawan?.('own') ?? { method: 'GET', path: '/' }, admin);
     expect(removed.status, removed.text).toBe(200);
     expect(
@@ -926,6 +1005,170 @@ describe('the family search’s attacker cases', () => {
     expect(elsewhere.status, elsewhere.text).toBe(200);
     for (const item of (elsewhere.json as { items: { route: string }[] }).items) {
       expect(['SearchFamilies', 'GetFamily']).toContain(item.route);
+    }
+  });
+});
+
+describe('the complaints’ attacker cases', () => {
+  const lodge = (body: Record<string, unknown>, headers?: Record<string, string>) =>
+    send(stack, { method: 'POST', path: '/complaints', body, ...(headers ? { headers } : {}) });
+  const TEXT = 'Bantuan tunai dipotong Rp50.000 oleh petugas saat pencairan di kantor.';
+
+  it('the complaint probes change nothing: each handling probe is refused after the access checks', async () => {
+    const admin = await tokenFor(personOf('admin'));
+    for (const id of ['AssignComplaint', 'AnswerComplaint', 'CloseComplaint']) {
+      const reply = await send(stack, PROBES[id]?.('own') ?? { method: 'GET', path: '/' }, admin);
+      expect(reply.status, `${id}: ${reply.text}`).toBe(409);
+      expect(errorOf(reply).reason, id).toBe('WRONG_STATE');
+    }
+  });
+
+  it('an operator never opens a PUNGLI complaint, even of their own kabupaten: 404 as unknown', async () => {
+    const lodged = await lodge({ category: 'PUNGLI', desaCode: complaintDesaOf(OWN), text: TEXT });
+    expect(lodged.status, lodged.text).toBe(201);
+    const admin = await tokenFor(personOf('admin'));
+    const province = await send(stack, { method: 'GET', path: '/complaints?region=PROVINSI&limit=1' }, admin);
+    const id = (province.json as { items: { complaintId: string; region: string }[] }).items[0];
+    expect(id?.region).toBe(OWN);
+    const operator = await tokenFor(personOf('operator'));
+    const unknown = await send(stack, { method: 'GET', path: '/complaints/PGD-AAAAAAAAAAAA' }, operator);
+    const probes: ProbeRequest[] = [
+      { method: 'GET', path: `/complaints/${id?.complaintId}` },
+      {
+        method: 'POST',
+        path: `/complaints/${id?.complaintId}/assign`,
+        body: { assignee: { sub: 'x', name: 'Petugas X' } },
+      },
+      {
+        method: 'POST',
+        path: `/complaints/${id?.complaintId}/answer`,
+        body: { answer: 'Tidak ada pungutan.' },
+      },
+      {
+        method: 'POST',
+        path: `/complaints/${id?.complaintId}/close`,
+        body: { outcome: 'DITOLAK', answer: 'Tidak ada pungutan.' },
+      },
+    ];
+    for (const probe of probes) {
+      const reply = await send(stack, probe, operator);
+      expect(reply.status, `${probe.path}: ${reply.text}`).toBe(404);
+      expect(reply.json).toEqual(unknown.json);
+    }
+    const queue = await send(stack, { method: 'GET', path: '/complaints?category=PUNGLI' }, operator);
+    expect(queue.json).toEqual({ items: [] });
+    expectRefused(
+      await send(stack, { method: 'GET', path: '/complaints?region=PROVINSI' }, operator),
+      'PROVINSI',
+    );
+    // Still open for the province to handle: the operator's attempts changed nothing.
+    const view = await send(stack, { method: 'GET', path: `/complaints/${id?.complaintId}` }, admin);
+    expect(view.json).toMatchObject({ status: 'BARU', unit: 'PROVINSI' });
+  });
+
+  it('codes cannot be enumerated: every wrong guess gets the same 404, and a code names no one', async () => {
+    const replies = await Promise.all(
+      [
+        'ADU-0000-0000-0000',
+        'ADU-AAAA-AAAA-AAAA',
+        'ADU-ZZZZ-ZZZZ-ZZZ0',
+        'ADU-1',
+        encodeURIComponent('<script>'),
+        `${OWN}.01.2001`,
+      ].map((code) => send(stack, { method: 'GET', path: `/complaints/status/${code}` })),
+    );
+    for (const reply of replies) {
+      expect(reply.status, reply.text).toBe(404);
+      expect(reply.json).toEqual(replies[0]?.json);
+    }
+    const lodged = await lodge({
+      category: 'KARTU',
+      desaCode: complaintDesaOf(OWN),
+      text: TEXT,
+      telepon: '081234567890',
+    });
+    const code = (lodged.json as { code: string }).code;
+    const status = await send(stack, { method: 'GET', path: `/complaints/status/${code}` });
+    expect(status.status).toBe(200);
+    for (const secret of ['081234567890', complaintDesaOf(OWN), 'PGD-', TEXT.slice(0, 15)]) {
+      expect(status.text).not.toContain(secret);
+    }
+  });
+
+  it('POST /complaints cannot look people up: the same answer for a registered NIK or No KK and an unknown one', async () => {
+    const nikOf = (region: string) => `${region.replace('.', '')}01150885${String(1).padStart(4, '0')}`;
+    const bodies = [
+      { nik: nikOf(OWN) },
+      { noKk: firstKkOf(OWN) },
+      { nik: `${OWN.replace('.', '')}01150885${'9999'}` },
+      { noKk: `${OWN.replace('.', '')}010101209999` },
+      {},
+    ];
+    const shapes = [];
+    for (const extra of bodies) {
+      const reply = await lodge({
+        category: 'PENDATAAN',
+        desaCode: complaintDesaOf(OWN),
+        text: TEXT,
+        ...extra,
+      });
+      expect(reply.status, reply.text).toBe(201);
+      const body = reply.json as { code: string; message: string; dueDate: string; status: string };
+      for (const value of Object.values(extra)) expect(reply.text).not.toContain(value);
+      shapes.push({ ...body, code: 'X', message: body.message.replace(body.code, 'X') });
+    }
+    for (const shape of shapes) expect(shape).toEqual(shapes[0]);
+  });
+
+  it('refuses oversized text and bodies, and keeps markup as inert text', async () => {
+    const tooLong = await lodge({
+      category: 'KARTU',
+      desaCode: complaintDesaOf(OWN),
+      text: 'x'.repeat(2_001),
+    });
+    expect(tooLong.status).toBe(400);
+    const huge = await lodge({ category: 'KARTU', desaCode: complaintDesaOf(OWN), text: 'x'.repeat(20_000) });
+    expect(huge.status).toBe(413);
+    const script =
+      '<script>alert(document.cookie)</script><img src=x onerror=alert(1)> kartu belum dibagikan';
+    const lodged = await lodge({ category: 'KARTU', desaCode: complaintDesaOf(OWN), text: script });
+    expect(lodged.status, lodged.text).toBe(201);
+    expect(lodged.headers.get('content-type')).toMatch(/^application\/json/);
+    const admin = await tokenFor(personOf('admin'));
+    const listed = await send(stack, { method: 'GET', path: `/complaints?region=${OWN}&limit=1` }, admin);
+    const id = (listed.json as { items: { complaintId: string }[] }).items[0]?.complaintId;
+    const view = await send(stack, { method: 'GET', path: `/complaints/${id}` }, admin);
+    expect(view.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(view.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((view.json as { text: string }).text).toBe(script);
+  });
+
+  it('takes no NIK in the URL: not as an id, a code or a query', async () => {
+    const admin = await tokenFor(personOf('admin'));
+    const nik = `${OWN.replace('.', '')}011508850001`;
+    const asId = await send(stack, { method: 'GET', path: `/complaints/${nik}` }, admin);
+    expect(asId.status).toBe(400);
+    const asQuery = await send(stack, { method: 'GET', path: `/complaints?nik=${nik}` }, admin);
+    expect(asQuery.status).toBe(400);
+    const asCode = await send(stack, { method: 'GET', path: `/complaints/status/${nik}` });
+    expect(asCode.status).toBe(404);
+    for (const reply of [asId, asQuery, asCode]) expect(reply.text).not.toContain(nik);
+  });
+
+  it('limits each source by the connection, not by a header the client writes', async () => {
+    const before = process.env.COMPLAINT_RATE_LIMIT;
+    process.env.COMPLAINT_RATE_LIMIT = '2';
+    process.env.COMPLAINT_RATE_PEPPER = `probe-${Date.now()}`;
+    try {
+      const body = { category: 'LAINNYA', desaCode: complaintDesaOf(OWN), text: TEXT };
+      expect((await lodge(body)).status).toBe(201);
+      expect((await lodge(body, { 'x-forwarded-for': '203.0.113.7' })).status).toBe(201);
+      const refused = await lodge(body, { 'x-forwarded-for': '198.51.100.9' });
+      expect(refused.status, refused.text).toBe(429);
+      expect(errorOf(refused)).toMatchObject({ code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED' });
+    } finally {
+      process.env.COMPLAINT_RATE_LIMIT = before;
+      delete process.env.COMPLAINT_RATE_PEPPER;
     }
   });
 });

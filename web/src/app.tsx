@@ -7,6 +7,7 @@ import { Loading, Problem } from './page.tsx';
 import { CallbackPage, NotFoundPage, SignInPage, WhoAmIPage } from './pages.tsx';
 import { followLink, type Route, useRoute } from './router.ts';
 import { AuditPage, AuditTrailPage } from './screens/audit.tsx';
+import { ComplaintPage, ComplaintsPage, PublicComplaintPage } from './screens/complaints.tsx';
 import { DecreePage, DecreesPage } from './screens/decrees.tsx';
 import { ExclusionListsPage, FamilyDataPage, FamilyImportPage, SnapshotPage } from './screens/families.tsx';
 import { FamilyPage, FamilySearchPage } from './screens/family-search.tsx';
@@ -46,11 +47,14 @@ export function App() {
 
   const config = state.kind === 'ready' ? state.config : undefined;
   // The verification page is public and needs no sign-in: no account controls there.
-  const showAccount = route.page !== 'verify' && config !== undefined;
+  const showAccount = route.page !== 'verify' && route.page !== 'complaint-public' && config !== undefined;
 
   let content: JSX.Element;
   if (route.page === 'verify') {
     content = config ? <VerifyPage config={config} code={route.code} /> : <Waiting state={state} />;
+  } else if (route.page === 'complaint-public') {
+    // The complaint form is public too: a citizen needs no account.
+    content = config ? <PublicComplaintPage config={config} /> : <Waiting state={state} />;
   } else if (config === undefined) {
     content = <Waiting state={state} />;
   } else if (route.page === 'callback') {
@@ -151,6 +155,10 @@ function SignedInScreen({ route }: { route: Route }) {
       return <FamilySearchPage />;
     case 'family':
       return <FamilyPage familyId={route.familyId} />;
+    case 'complaints':
+      return <ComplaintsPage />;
+    case 'complaint':
+      return <ComplaintPage complaintId={route.complaintId} />;
     default:
       return <WhoAmIPage />;
   }

@@ -52,6 +52,9 @@ describe('parseRoute', () => {
     expect(parseRoute('/keluarga/KEL-abc')).toEqual({ page: 'not-found' });
     // The API's own path is not the console's.
     expect(parseRoute('/families/KEL-ABCDEFGH2345')).toEqual({ page: 'not-found' });
+    // A complaint by its staff id only: never the citizen's code, never the API's path.
+    expect(parseRoute('/pengaduan/ADU-7K2M-9Q0Z-1ABC')).toEqual({ page: 'not-found' });
+    expect(parseRoute('/complaints/PGD-ABCDEFGH2345')).toEqual({ page: 'not-found' });
   });
 
   // One path of every page (a page added to Route fails to compile until it is named here).
@@ -81,6 +84,9 @@ describe('parseRoute', () => {
     'verval-import': pathTo.vervalImport('2026-1', 'a1b2c3', { desa: '62.03.01.2001' }),
     'family-search': pathTo.familySearch(),
     family: pathTo.family('KEL-ABCDEFGH2345'),
+    'complaint-public': '/aduan',
+    complaints: '/pengaduan',
+    complaint: '/pengaduan/PGD-ABCDEFGH2345',
     'not-found': '/tidak-ada',
   };
 

@@ -67,6 +67,14 @@ export const SECTIONS: readonly Section[] = [
     pages: ['verval', 'verval-import'],
   },
   {
+    label: 'Pengaduan',
+    description:
+      'Pengaduan warga dan sanggahan: antrean per kabupaten/kota, batas jawaban, penugasan, jawaban dan penutupan.',
+    href: '/pengaduan',
+    needs: 'complaints:read',
+    pages: ['complaints', 'complaint'],
+  },
+  {
     label: 'SK Gubernur',
     description: 'Keputusan yang telah diterbitkan: nomor, tanggal, status, jumlah, dan dokumen PDF-nya.',
     href: '/sk',

@@ -58,6 +58,14 @@ export type Route =
    */
   | { readonly page: 'family-search' }
   | { readonly page: 'family'; readonly familyId: string }
+  /**
+   * Complaints. `/aduan`: the public form and status check (no sign-in); `/pengaduan`: staff's
+   * queue; `/pengaduan/{complaintId}`: one complaint by its opaque id (`PGD-…`), never the citizen's
+   * code. Not `/complaints`: that path is the API's.
+   */
+  | { readonly page: 'complaint-public' }
+  | { readonly page: 'complaints' }
+  | { readonly page: 'complaint'; readonly complaintId: string }
   | { readonly page: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -73,6 +81,8 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/tahapan': { page: 'tahap-list' },
   '/verval': { page: 'verval' },
   '/keluarga': { page: 'family-search' },
+  '/aduan': { page: 'complaint-public' },
+  '/pengaduan': { page: 'complaints' },
 };
 
 /** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
@@ -89,6 +99,7 @@ const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] =
   [/^\/tahapan\/([^/]+)\/verval$/, (tahapId) => ({ page: 'tahap-verval', tahapId })],
   // Only an opaque family id: a path of 16 digits (a No KK, a NIK) is no page of the console.
   [/^\/keluarga\/(KEL-[A-Z2-7]{12})$/, (familyId) => ({ page: 'family', familyId })],
+  [/^\/pengaduan\/(PGD-[A-Z2-7]{12})$/, (complaintId) => ({ page: 'complaint', complaintId })],
 ];
 
 /** `/verval/2026-1/impor/{importId}`: a tahap and an import. */

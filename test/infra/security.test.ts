@@ -366,6 +366,7 @@ describe('throttling: the public routes cannot starve the rest', () => {
       'GET /health',
       'GET /openapi.json',
       'GET /publications/{publicationId}',
+      'GET /verify/card/{code}',
       'GET /verify/{code}',
       'POST /complaints',
     ]);
@@ -402,6 +403,7 @@ describe('throttling: the public routes cannot starve the rest', () => {
       'GET /health': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'GET /openapi.json': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'GET /publications/{publicationId}': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
+      'GET /verify/card/{code}': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'GET /verify/{code}': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
       'POST /complaints': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 },
     });

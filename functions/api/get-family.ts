@@ -2,13 +2,15 @@ import { pairOf } from '#shared/adapters/snapshots-repo.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { FamilyParamsSchema, FamilyReadQuerySchema } from '#shared/contract/requests.ts';
 import { COMPLAINT_CATEGORY_LABEL, COMPLAINT_STATUS_LABEL, visibleTo } from '#shared/domain/complaints.ts';
-import { tahapLabel } from '#shared/domain/family/tahap.ts';
+import { CARD_STATUS_LABEL, ENTITLEMENT_STATUS_LABEL } from '#shared/domain/family/distribution.ts';
+import { COMPONENTS, tahapLabel } from '#shared/domain/family/tahap.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import type { Scope } from '#shared/http/caller.ts';
 import { apiHandler, json, parseInput } from '#shared/http/http-handler.ts';
 import { logger } from '#shared/logger.ts';
 import type { EligibilityResult } from '#shared/model.ts';
 import { complaintDeps } from './complaint-view.ts';
+import { distributionRoutes } from './deps.ts';
 import {
   type Appearance,
   ageOn,
@@ -141,6 +143,9 @@ export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
     snapshots,
     tahap,
     ...(await kpmHistory(noKk, regions)),
+    ...(scope.capabilities.has('distribution:read')
+      ? { distribution: await familyDistribution(noKk, regions) }
+      : {}),
     ...(scope.capabilities.has('complaints:read')
       ? { complaints: await familyComplaints(familyId, scope) }
       : {}),
@@ -185,6 +190,64 @@ async function kpmHistory(
     decrees: decreed
       .filter((decree) => decree !== undefined)
       .map((decree) => ({ decreeId: decree.decreeId, number: decree.number, status: decree.status })),
+  };
+}
+
+/**
+ * The family's card and its entitlements in each tahap whose KPM decree listed it (issue #15), in
+ * the kabupaten the caller may see. A card of another kabupaten is not shown (it is null). No NIK
+ * in this block, so an auditor reads it as anyone else does.
+ */
+async function familyDistribution(
+  noKk: string,
+  regions: ReadonlySet<string>,
+): Promise<NonNullable<History['distribution']>> {
+  const { kpm } = familyDeps();
+  const repo = distributionRoutes();
+  const placements = (await kpm.placementsOf(noKk)).filter((placement) => regions.has(placement.region));
+  const [cards, owed] = await Promise.all([
+    repo.currentCards([noKk]),
+    Promise.all(
+      placements.flatMap((placement) =>
+        COMPONENTS.map((component) => repo.entitlement(placement.tahapId, placement.region, component, noKk)),
+      ),
+    ),
+  ]);
+  const card = cards.get(noKk);
+  const shown = card && regions.has(card.region) ? card : undefined;
+  return {
+    card: shown
+      ? {
+          cardNumber: shown.cardNumber,
+          status: shown.status,
+          statusLabel: CARD_STATUS_LABEL[shown.status],
+          ...(shown.replaces ? { replaces: shown.replaces } : {}),
+          history: shown.history.map((event) => ({
+            status: event.status,
+            at: event.at,
+            ...(event.tanggal ? { tanggal: event.tanggal } : {}),
+            ...(event.by ? { by: event.by.name } : {}),
+            ...(event.note ? { note: event.note } : {}),
+          })),
+        }
+      : null,
+    entitlements: owed
+      .filter((entitlement) => entitlement !== undefined)
+      .sort(
+        (a, b) =>
+          b.tahapId.localeCompare(a.tahapId, 'en', { numeric: true }) ||
+          a.component.localeCompare(b.component),
+      )
+      .map((entitlement) => ({
+        ref: entitlement.ref,
+        tahapId: entitlement.tahapId,
+        region: entitlement.region,
+        component: entitlement.component,
+        amount: entitlement.amount,
+        status: entitlement.status,
+        statusLabel: ENTITLEMENT_STATUS_LABEL[entitlement.status],
+        decreeNumber: entitlement.decreeNumber,
+      })),
   };
 }
 

@@ -91,10 +91,12 @@ export type RouteSpec =
        * How the route keeps a regional role (operator, relawan) to its region: `object`, each object
        * it touches is checked (`requireRegion`); `filtered`, a list is narrowed to the caller's
        * region; `hidden`, each object is checked and another region's is answered 404 as unknown
-       * (the id or the search must not tell that it exists elsewhere); `none`, it serves every region
-       * alike, so no regional role may hold its capability (checked below, when this module loads).
+       * (the id or the search must not tell that it exists elsewhere); `records`, a batch of records
+       * (an offline queue sent at once) each checked, and another region's refused in its own result
+       * as unknown, while the others go through; `none`, it serves every region alike, so no regional
+       * role may hold its capability (checked below, when this module loads).
        */
-      readonly regions: 'object' | 'filtered' | 'hidden' | 'none';
+      readonly regions: 'object' | 'filtered' | 'hidden' | 'records' | 'none';
     });
 
 /** A route of the table: placed in its area's stack. */
@@ -647,6 +649,17 @@ export const ROUTES: readonly RouteSpec[] = [
     public: false,
     capability: 'distribution:manage',
     regions: 'hidden',
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'RecordCardHandovers',
+    area: 'distribution',
+    method: 'POST',
+    path: '/cards/handovers',
+    entry: 'functions/api/record-card-handovers.ts',
+    public: false,
+    capability: 'cards:handover',
+    regions: 'records',
     access: { table: 'readwrite' },
   },
   {

@@ -413,6 +413,14 @@ export const API_CONTRACT = {
     body: dist.CardActionBodySchema,
     responses: { 200: dist.CardActionResultSchema },
   },
+  RecordCardHandovers: {
+    method: 'POST',
+    path: '/cards/handovers',
+    summary:
+      'Cards handed to their families (a relawan’s offline queue, sent when back online): each record’s outcome; a record sent again changes nothing.',
+    body: dist.CardHandoversBodySchema,
+    responses: { 200: dist.CardHandoversResultSchema },
+  },
   LodgeComplaint: {
     method: 'POST',
     path: '/complaints',

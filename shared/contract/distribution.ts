@@ -87,3 +87,35 @@ export const CardActionResultSchema = z.object({
   card: CardViewSchema,
   replacement: CardViewSchema.optional(),
 });
+
+/** `POST /cards/handovers`: what a relawan's phone queued, sent in one go when back online. */
+export const CardHandoversBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    records: z
+      .array(
+        z.strictObject({
+          tahapId: z.string().regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis seperti 2026-1.'),
+          noKk: z.string().regex(/^\d{16}$/, 'No KK harus 16 angka.'),
+          /** The day the card was handed over (`YYYY-MM-DD`, WIB). */
+          tanggal: z.iso.date('Tanggal ditulis YYYY-MM-DD.'),
+          /** The number on the card handed over, when the relawan typed or scanned it. */
+          cardNumber: z.string().trim().max(40).optional(),
+        }),
+      )
+      .min(1, 'Kirim minimal satu catatan.')
+      .max(100, 'Paling banyak 100 catatan sekali kirim.'),
+  }),
+);
+
+/** Each record's outcome, in the order sent: the phone drops RECORDED and UNCHANGED ones from its queue. */
+export const CardHandoversResultSchema = z.object({
+  results: z.array(
+    z.object({
+      tahapId: z.string(),
+      noKk: z.string(),
+      outcome: z.enum(['RECORDED', 'UNCHANGED', 'REFUSED']),
+      code: z.string().optional(),
+      message: z.string(),
+    }),
+  ),
+});

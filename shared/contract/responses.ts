@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINT_STATUSES } from '../domain/complaints.ts';
 import { DECREE_STATUSES } from '../domain/decree.ts';
+import { CARD_STATUSES, ENTITLEMENT_STATUSES } from '../domain/family/distribution.ts';
 import { RELATIONSHIPS } from '../domain/family/hubungan.ts';
-import { TAHAP_STATUSES } from '../domain/family/tahap.ts';
+import { COMPONENTS, TAHAP_STATUSES } from '../domain/family/tahap.ts';
 import { VERVAL_RESULTS } from '../domain/family/verval.ts';
 import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from '../domain/proposal.ts';
 import { ERROR_CODES } from '../errors.ts';
@@ -292,6 +293,43 @@ export const FamilyHistorySchema = z.object({
   decrees: z.array(
     z.object({ decreeId: z.string(), number: z.string().optional(), status: z.string().optional() }),
   ),
+  /**
+   * The family's card and what it was owed per tahap and component (issue #15), for a caller who
+   * may read the distribution (a regional role: in its own kabupaten). Absent for anyone else.
+   */
+  distribution: z
+    .object({
+      card: z
+        .object({
+          cardNumber: z.string(),
+          status: z.enum(CARD_STATUSES),
+          statusLabel: z.string(),
+          replaces: z.string().optional(),
+          history: z.array(
+            z.object({
+              status: z.enum(CARD_STATUSES),
+              at: z.string(),
+              tanggal: z.string().optional(),
+              by: z.string().optional(),
+              note: z.string().optional(),
+            }),
+          ),
+        })
+        .nullable(),
+      entitlements: z.array(
+        z.object({
+          ref: z.string(),
+          tahapId: z.string(),
+          region: z.string(),
+          component: z.enum(COMPONENTS),
+          amount: z.number().int(),
+          status: z.enum(ENTITLEMENT_STATUSES),
+          statusLabel: z.string(),
+          decreeNumber: z.string(),
+        }),
+      ),
+    })
+    .optional(),
   /**
    * The family's complaints (newest first), for a caller who may read complaints: a regional role
    * sees those its own office handles (never a PUNGLI complaint). Absent for anyone else.

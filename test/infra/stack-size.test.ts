@@ -80,7 +80,7 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetFamily',
     'ListFamilyReads',
   ],
-  distribution: ['GetDistribution', 'GetCardPrintFile', 'BlockCard', 'ReplaceCard'],
+  distribution: ['GetDistribution', 'GetCardPrintFile', 'BlockCard', 'ReplaceCard', 'RecordCardHandovers'],
   complaints: [
     'LodgeComplaint',
     'GetComplaintStatus',

@@ -320,4 +320,106 @@ describe('cards', () => {
     });
     expect(denied.status).toBe(403);
   });
+
+  it('are handed over in the field: recorded once, a resend unchanged, each record judged on its own', async () => {
+    const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
+    const relawan = operator(KAPUAS, { sub: 'relawan-kartu', name: 'Relawan Kartu', groups: '[relawan]' });
+    const current = await distribution.currentCards(FAMILIES);
+    const usable = FAMILIES.filter((noKk) =>
+      ['TERDAFTAR', 'DICETAK'].includes(current.get(noKk)?.status ?? ''),
+    );
+    const blocked = FAMILIES.find((noKk) => current.get(noKk)?.status === 'DIBLOKIR');
+    const [first] = usable;
+    if (!first || !blocked)
+      throw new Error(`fixture: ${JSON.stringify([...current.values()].map((c) => c.status))}`);
+    const send = (claims: Record<string, string>, records: unknown[], key: string) =>
+      callRoute<{ results: { noKk: string; outcome: string; code?: string }[] }>('RecordCardHandovers', {
+        claims,
+        body: { records },
+        headers: { 'Idempotency-Key': key },
+      });
+    const handed = { tahapId: TAHAP, noKk: first, tanggal: '2026-11-20' };
+
+    const unassigned = await send(relawan, [handed], 'serah-belum-tugas');
+    expect(unassigned.status).toBe(200);
+    expect(unassigned.body.results).toEqual([
+      expect.objectContaining({ outcome: 'REFUSED', code: 'DESA_TIDAK_DITUGASKAN' }),
+    ]);
+
+    await new VervalRepository(TABLE).assign({
+      tahapId: TAHAP,
+      desaCode: `${KAPUAS}.01.2001`,
+      region: KAPUAS,
+      relawan: { sub: 'relawan-kartu', name: 'Relawan Kartu' },
+      assignedAt: new Date().toISOString(),
+      assignedBy: { sub: 'operator-62.03', name: 'Operator Kapuas' },
+    });
+    const oldNumber = [...current.values()].find((card) => card.replaces)?.replaces;
+    const batch = await send(
+      relawan,
+      [
+        handed,
+        { ...handed, noKk: blocked },
+        { tahapId: TAHAP, noKk: kk(KAPUAS, 2), tanggal: '2026-11-20' },
+        { ...handed, tanggal: '2999-01-01' },
+        ...(oldNumber ? [{ ...handed, cardNumber: oldNumber }] : []),
+      ],
+      'serah-kartu-1',
+    );
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    expect(batch.body.results.map((result) => result.code ?? result.outcome)).toEqual([
+      'RECORDED',
+      'KARTU_TIDAK_AKTIF',
+      'KARTU_BELUM_ADA',
+      'TANGGAL_SALAH',
+      ...(oldNumber ? ['KARTU_BERBEDA'] : []),
+    ]);
+    const card = (await distribution.currentCards([first])).get(first);
+    expect(card?.status).toBe('DIBAGIKAN');
+    expect(card?.history.at(-1)).toMatchObject({
+      status: 'DIBAGIKAN',
+      tanggal: '2026-11-20',
+      by: { sub: 'relawan-kartu' },
+    });
+
+    // The phone sends its queue again a week later (another request, another key): nothing changes.
+    const again = await send(relawan, [{ ...handed, tanggal: '2026-11-27' }], 'serah-kartu-2');
+    expect(again.body.results).toEqual([expect.objectContaining({ outcome: 'UNCHANGED' })]);
+    expect((await distribution.currentCards([first])).get(first)?.history).toHaveLength(
+      card?.history.length ?? 0,
+    );
+
+    // Another kabupaten's operator learns nothing about a Kapuas family.
+    const elsewhere = await send(operator(KOTIM), [handed], 'serah-kotim');
+    expect(elsewhere.body.results).toEqual([expect.objectContaining({ code: 'KARTU_BELUM_ADA' })]);
+  });
+
+  it('show in the family’s history: its card with its history, and each entitlement with its status', async () => {
+    const [entitlement] = await (async () => {
+      const all = [];
+      for await (const item of distribution.entitlements(TAHAP, KAPUAS, 'TUNAI')) all.push(item);
+      return all;
+    })();
+    if (!entitlement) throw new Error('no entitlement');
+    const read = (claims: Record<string, string>) =>
+      callRoute<{
+        distribution?: {
+          card: { cardNumber: string; status: string; history: unknown[] } | null;
+          entitlements: { ref: string; component: string; status: string }[];
+        };
+      }>('GetFamily', { claims, pathParameters: { familyId: entitlement.familyId } });
+    const history = await read(operator(KAPUAS));
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    const card = (await distribution.currentCards([entitlement.noKk])).get(entitlement.noKk);
+    expect(history.body.distribution?.card).toMatchObject({
+      cardNumber: card?.cardNumber,
+      status: card?.status,
+    });
+    expect(history.body.distribution?.entitlements.map((item) => [item.component, item.status])).toEqual([
+      ['PANGAN', 'DITETAPKAN'],
+      ['TUNAI', 'DITETAPKAN'],
+    ]);
+    expect(history.body.distribution?.entitlements.map((item) => item.ref)).toContain(entitlement.ref);
+    expect((await read(operator(KOTIM))).status).toBe(404);
+  });
 });

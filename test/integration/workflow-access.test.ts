@@ -251,6 +251,8 @@ async function tahapFixtures(): Promise<void> {
 /** Region A's cards: each call that acts on one takes the next, so every allowed call finds a fresh card. */
 const CARDS_A: string[] = [];
 let cardsTaken = 0;
+/** A No KK of region A whose family holds no card. */
+const NO_CARD_KK = '6201010101209999';
 const takeCard = () => CARDS_A[cardsTaken++ % CARDS_A.length] ?? '';
 
 /** Region A's distribution of {@link TAHAP} opened with twelve numbered cards (issue #15). */
@@ -619,6 +621,16 @@ const CASES: AccessCase[] = [
       }),
   },
   {
+    route: 'RecordCardHandovers',
+    // A family without a card: every allowed caller gets its refusal in the results, nothing moves.
+    request: () => ({ body: { records: [{ tahapId: TAHAP, noKk: NO_CARD_KK, tanggal: '2026-10-01' }] } }),
+    expected: ONLY(['operator (own region)', 'operator (other region)', 'admin'], 200),
+    check: (_, response) =>
+      expect(response.body.results).toEqual([
+        expect.objectContaining({ outcome: 'REFUSED', code: 'KARTU_BELUM_ADA' }),
+      ]),
+  },
+  {
     route: 'ListMyAssignments',
     request: () => ({}),
     expected: ONLY(['operator (own region)', 'operator (other region)', 'admin'], 200),
@@ -940,6 +952,8 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { tahapId: TAHAP } };
     case 'GetCardPrintFile':
       return { query: { region: A } };
+    case 'RecordCardHandovers':
+      return { body: { records: [{ tahapId: TAHAP, noKk: NO_CARD_KK, tanggal: '2026-10-01' }] } };
     case 'BlockCard':
     case 'ReplaceCard':
       return { body: { cardNumber: CARDS_A[0] ?? '', reason: 'alasan yang cukup panjang' } };

@@ -506,6 +506,20 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
   // No card is waiting in either region: an empty file (and its bulk read), nothing else written.
   GetCardPrintFile: (where) => ({ method: 'GET', path: `/cards/print-file?region=${regionOf(where)}` }),
   // A well-formed number nobody was given: 404 after the access checks, nothing blocked or replaced.
+  // A family without a card in either region: each record refused in the answer, nothing moved.
+  RecordCardHandovers: (where) => ({
+    method: 'POST',
+    path: '/cards/handovers',
+    body: {
+      records: [
+        {
+          tahapId: T_DONE.tahapId,
+          noKk: `${regionOf(where).replace('.', '')}010101990001`,
+          tanggal: '2026-10-01',
+        },
+      ],
+    },
+  }),
   BlockCard: (where) => ({
     method: 'POST',
     path: '/cards/blocks',
@@ -620,6 +634,14 @@ function expectRefused(reply: Reply, label: string): void {
  * route that filters may answer, with nothing of another region in it.
  */
 function expectKeptToOwnRegion(route: ProtectedRoute, reply: Reply, label: string): void {
+  if (route.regions === 'records') {
+    // A batch: each record of another region is refused in its own result, as unknown.
+    expect(reply.status, `${label}: ${reply.text}`).toBe(200);
+    const { results } = reply.json as { results: { outcome: string }[] };
+    expect(results.length, label).toBeGreaterThan(0);
+    for (const result of results) expect(result.outcome, label).toBe('REFUSED');
+    return;
+  }
   if (route.regions === 'hidden') {
     // Another region's object is unknown to a regional role: 404, as for an id never given.
     expect(reply.status, `${label}: ${reply.text}`).toBe(404);

@@ -218,3 +218,53 @@ export function entitlementsOf(
     })),
   );
 }
+
+// --- Handing a card to its family ----------------------------------------------------------------
+
+export type HandoverDecision =
+  /** Record it: the card becomes DIBAGIKAN (a card not yet reported printed was printed all the same). */
+  | { readonly kind: 'record' }
+  /** Already handed over: a record sent again (an offline queue resent a week later) changes nothing. */
+  | { readonly kind: 'unchanged'; readonly message: string }
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string };
+
+/**
+ * Whether a relawan's "card handed to the family" record moves the family's card. A handover is a
+ * fact about the family's current card: one already DIBAGIKAN is left as it is (the first handover
+ * stands), a blocked or replaced one cannot be handed over, and a card number in the record, when
+ * given, must be that card (a relawan holding the old card of a replaced family must not record it).
+ */
+export function handoverDecision(
+  card: { readonly cardNumber: string; readonly status: CardStatus } | undefined,
+  recordedNumber: string | undefined,
+): HandoverDecision {
+  if (!card) {
+    return {
+      kind: 'refused',
+      code: 'KARTU_BELUM_ADA',
+      message: 'Keluarga ini belum memiliki kartu (belum tercantum dalam SK penetapan yang berlaku).',
+    };
+  }
+  if (recordedNumber !== undefined && recordedNumber !== card.cardNumber) {
+    return {
+      kind: 'refused',
+      code: 'KARTU_BERBEDA',
+      message:
+        'Nomor kartu yang dicatat bukan kartu keluarga ini yang berlaku (mungkin kartu lama yang sudah diganti). Serahkan kartu yang berlaku.',
+    };
+  }
+  if (card.status === 'DIBAGIKAN') {
+    return {
+      kind: 'unchanged',
+      message: 'Penyerahan kartu ini sudah tercatat; catatan ini tidak mengubahnya.',
+    };
+  }
+  if (!isCardActive(card.status)) {
+    return {
+      kind: 'refused',
+      code: 'KARTU_TIDAK_AKTIF',
+      message: `Kartu ini ${CARD_STATUS_LABEL[card.status]}; tidak dapat diserahkan.`,
+    };
+  }
+  return { kind: 'record' };
+}

@@ -11,10 +11,11 @@ export interface RouteAccess {
   readonly table?: TableAccess;
   /**
    * May presign PUTs into the uploads bucket: `put` under `uploads/` (BKK recipient files),
-   * `putImports` under `imports/` (the family programme's files). A presigned URL carries the
+   * `putImports` under `imports/` (the family programme's files), `putDisbursements` under
+   * `disbursements/` (Bank Kalteng's reports, put by its machine client). A presigned URL carries the
    * signer's rights, so the prefix granted is the prefix a URL can write.
    */
-  readonly uploadsBucket?: 'put' | 'putImports';
+  readonly uploadsBucket?: 'put' | 'putImports' | 'putDisbursements';
   /**
    * `read`: may presign downloads of reports and decrees. `files`: that, and may also write the
    * files it generates for download (under `files/`: verval sheets).
@@ -518,6 +519,59 @@ export const ROUTES: readonly RouteSpec[] = [
     capability: 'audit:read',
     regions: 'object',
     access: { table: 'read' },
+  },
+  // Bank Kalteng's and BULOG's machine clients (issue #15): one route per party and action, so each
+  // names its party's capability and a party never reaches the other's files. Fetches are recorded.
+  {
+    id: 'ListBankFiles',
+    method: 'GET',
+    path: '/exchange/bank/files',
+    entry: 'functions/api/list-bank-files.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetBankFile',
+    method: 'GET',
+    path: '/exchange/bank/files/{fileId}',
+    entry: 'functions/api/get-bank-file.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    access: { table: 'read', putKeys: ['EXCHFETCH#*'], documentsBucket: 'read' },
+  },
+  {
+    id: 'ListBulogFiles',
+    method: 'GET',
+    path: '/exchange/bulog/files',
+    entry: 'functions/api/list-bulog-files.ts',
+    public: false,
+    capability: 'exchange:bulog',
+    regions: 'none',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetBulogFile',
+    method: 'GET',
+    path: '/exchange/bulog/files/{fileId}',
+    entry: 'functions/api/get-bulog-file.ts',
+    public: false,
+    capability: 'exchange:bulog',
+    regions: 'none',
+    access: { table: 'read', putKeys: ['EXCHFETCH#*'], documentsBucket: 'read' },
+  },
+  {
+    id: 'CreateBankReport',
+    method: 'POST',
+    path: '/exchange/bank/reports',
+    entry: 'functions/api/create-bank-report.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    // readwrite: the Idempotency-Key records, as every POST that acts (it writes nothing else).
+    access: { table: 'readwrite', uploadsBucket: 'putDisbursements' },
   },
 ];
 

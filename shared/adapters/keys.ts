@@ -40,6 +40,8 @@ import { bankReportPath } from './storage-keys.ts';
  * | verval result        | VERVAL#<tahapId>#<desaCode>     | KK#<noKk>     |                                      |
  * | KPM list composition | KPMCOMPOSE#<tahapId>#<region>   | KPMCOMPOSE    |                                      |
  * | family on a KPM list | KPMFAM#<noKk>                   | <tahapId>#<region> |                                 |
+ * | exchange file (out)  | EXCHFILE#<fileId>               | EXCHFILE      | EXCHANGE#<BANK or BULOG> / <createdAt>#<fileId> |
+ * | exchange file fetch  | EXCHFETCH#<fileId>              | <ISO at>#<random> |                                  |
  *
  * `<scope>` is `listScope(kind, period)` (`domain/proposal.ts`): the period for a BKK list (as before
  * KPM lists existed), `KPM#<tahapId>` for a KPM list, so the two kinds never share a key.
@@ -372,3 +374,9 @@ export const kpmFamilyKey = (noKk: string, tahapId: string, region: string) => (
   pk: kpmFamilyPartition(noKk),
   sk: `${tahapId}#${region}`,
 });
+
+/** A file made for Bank Kalteng or BULOG (issue #15), and its party's listing in gsi1, newest last. */
+export const exchangeFileKey = (fileId: string) => ({ pk: `EXCHFILE#${fileId}`, sk: 'EXCHFILE' });
+export const exchangeFilesByParty = (party: string) => `EXCHANGE#${party}`;
+/** Who fetched a file and when: one item per fetch, added and never changed. */
+export const exchangeFetchPartition = (fileId: string) => `EXCHFETCH#${fileId}`;

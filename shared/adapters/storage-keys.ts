@@ -18,6 +18,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/imports/<importId>.csv`                 | the family file imports      |
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
+ * | documents | `files/exchange/<party>/<tahapId>/<fileId>.<ext>` | the generators of the bank's and BULOG's files |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
  * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
@@ -33,6 +34,8 @@ export const PREFIXES = {
   snapshotReports: 'reports/snapshots/',
   /** Files the system generates for people to download (verval sheets), in the documents bucket. */
   files: 'files/',
+  /** Files made for Bank Kalteng and BULOG, fetched by their machine clients (documents bucket). */
+  exchangeFiles: 'files/exchange/',
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
@@ -134,6 +137,10 @@ export const snapshotReportKey = (
 /** A desa's verval sheet for the tahap's eligibility run (the same run always makes the same sheet). */
 export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string) =>
   `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
+
+/** Where a file made for Bank Kalteng or BULOG is stored (`files/exchange/bank/2026-1/<fileId>.csv`). */
+export const exchangeObjectKey = (party: string, tahapId: string, fileId: string, extension: string) =>
+  `${PREFIXES.exchangeFiles}${party.toLowerCase()}/${tahapId}/${fileId}.${extension}`;
 
 // --- Bank disbursement reports ----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { FLAG_CODES } from '../domain/checks.ts';
+import { EXCHANGE_FILE_ID, EXCHANGE_FILE_KIND_NAMES } from '../domain/exchange.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
 import { PeriodSchema } from '../domain/period.ts';
 import { PROPOSAL_KINDS, PROPOSAL_STATUSES } from '../domain/proposal.ts';
@@ -175,6 +176,27 @@ export const ListReconciliationsQuerySchema = /* @__PURE__ */ lazySchema(() =>
 /** A proposal's id, or `TAHAP-<tahapId>` for a tahap's chain (its creation, its eligibility runs). */
 export const AuditQuerySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({ entityId: z.union([ProposalIdSchema, z.string().regex(/^TAHAP-\d{4}-\d{1,2}$/)]) }),
+);
+
+/** A file made for Bank Kalteng or BULOG (issue #15), by its opaque id. */
+export const ExchangeFileParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ fileId: z.string().regex(EXCHANGE_FILE_ID, 'ID berkas tidak dikenal.') }),
+);
+/** A party's files, narrowed by tahap, kind and kabupaten/kota; paged by the cursor of the last page. */
+export const ExchangeFilesQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    tahapId: z
+      .string()
+      .regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis tahun-nomor, mis. 2026-1.')
+      .optional(),
+    kind: z.enum(EXCHANGE_FILE_KIND_NAMES).optional(),
+    region: z
+      .string()
+      .regex(/^62\.\d{2}$/, 'Kode kabupaten/kota Kemendagri, mis. 62.03.')
+      .optional(),
+    cursor: z.string().max(512).optional(),
+    limit: queryInt(1, 200).optional(),
+  }),
 );
 
 // ─── Bodies ────────────────────────────────────────────────────────────────────────────────────
@@ -361,5 +383,15 @@ export const WaiverBodySchema = /* @__PURE__ */ lazySchema(() =>
     recipientId: z.string().min(3).max(100),
     flag: z.string().regex(/^[A-Z_]{3,40}$/),
     reason: freeText(2_000, { min: 10, message: 'Alasan wajib ditulis (minimal 10 karakter).' }),
+  }),
+);
+
+/** Bank Kalteng's disbursement report, put through the API: its file name (a `.csv`, as the import reads). */
+export const CreateBankReportBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    filename: FilenameSchema.refine(
+      (name) => /\.csv$/i.test(name),
+      'Laporan penyaluran bank dikirim sebagai .csv.',
+    ),
   }),
 );

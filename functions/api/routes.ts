@@ -573,16 +573,6 @@ export const ROUTES: readonly RouteSpec[] = [
     // readwrite: the Idempotency-Key records, as every POST that acts (it writes nothing else).
     access: { table: 'readwrite', uploadsBucket: 'putDisbursements' },
   },
-  {
-    id: 'GetBankReport',
-    method: 'GET',
-    path: '/exchange/bank/reports/{reportDate}/{filename}',
-    entry: 'functions/api/get-bank-report.ts',
-    public: false,
-    capability: 'exchange:bank',
-    regions: 'none',
-    access: { table: 'read', documentsBucket: 'read' },
-  },
 ];
 
 /** The import function, triggered by objects created under `uploads/`. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { isRegionCode } from '#shared/domain/regions.ts';
-import { GROUPS, type Group, ROLE_RULES } from '#shared/http/caller.ts';
+import { GROUPS, type Group, MACHINE_ROLES, ROLE_RULES } from '#shared/http/caller.ts';
 
 /**
  * Tokens for the local stack. In AWS a Cognito user pool signs the tokens and API Gateway's JWT
@@ -47,7 +47,15 @@ export const LocalClaimsSchema = z
       .optional(),
   })
   .superRefine((claims, ctx) => {
-    const rule = claims.groups[0] === undefined ? undefined : ROLE_RULES[claims.groups[0]];
+    const group = claims.groups[0];
+    if (group !== undefined && (MACHINE_ROLES as readonly Group[]).includes(group)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups'],
+        message: `${group} is a machine client, not a user's group: npm run token -- --client ${group}`,
+      });
+    }
+    const rule = group === undefined ? undefined : ROLE_RULES[group];
     if (rule?.regions === 'own' && claims.region === undefined) {
       ctx.addIssue({ code: 'custom', path: ['region'], message: `a ${claims.groups[0]} needs a region` });
     }

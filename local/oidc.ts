@@ -9,7 +9,15 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import { regionName } from '#shared/domain/wilayah.ts';
+import { MACHINE_CLIENTS, MACHINE_ROLES, type MachineRole } from '#shared/http/caller.ts';
 import { type LocalClaims, LocalClaimsSchema } from './auth.ts';
+import {
+  EXCHANGE_RESOURCE_INDICATOR,
+  LOCAL_MACHINE_CLIENTS,
+  MACHINE_TOKEN_SECONDS,
+} from './machine-clients.ts';
+
+export { EXCHANGE_RESOURCE_INDICATOR, LOCAL_MACHINE_CLIENTS } from './machine-clients.ts';
 
 /**
  * The local OpenID Connect provider: what Cognito's hosted UI is in AWS, on the console's origin
@@ -24,6 +32,9 @@ export const OIDC_PATH = '/oidc';
 export const CONSOLE_CLIENT_ID = 'khbs-console';
 /** The scopes the console asks for; `khbs` carries the claims the API reads. */
 export const CONSOLE_SCOPE = 'openid profile khbs';
+
+const machineRoleOf = (clientId: string | undefined): MachineRole | undefined =>
+  MACHINE_ROLES.find((role) => LOCAL_MACHINE_CLIENTS[role].clientId === clientId);
 
 /** The local users, one per role (and one per region or agency where the role has one). */
 export const LOCAL_USERS: readonly LocalClaims[] = [
@@ -67,6 +78,14 @@ export interface LocalOidc {
    * signature by a key of its JWKS, issuer, audience (the console's client id), expiry.
    */
   verifyIdToken(token: string): Promise<JWTPayload>;
+  /**
+   * Checks a machine client's access token as the JWT authorizer does in AWS: RS256 by a key of the
+   * JWKS, issuer, expiry, and a `client_id` in the audience list (the machine clients); locally also
+   * its type (`at+jwt`) and resource (`aud`).
+   */
+  verifyAccessToken(token: string): Promise<JWTPayload>;
+  /** `${issuer}/token`: where a machine client trades its id and secret for an access token. */
+  readonly tokenEndpoint: string;
 }
 
 /** The provider for a console served at `origin` (`http://127.0.0.1:3000`). */
@@ -95,6 +114,16 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
         post_logout_redirect_uris: [`${origin}/`],
         id_token_signed_response_alg: 'RS256',
       },
+      // Bank Kalteng and BULOG: confidential, client credentials only, one scope each (issue #15).
+      ...MACHINE_ROLES.map((role) => ({
+        client_id: LOCAL_MACHINE_CLIENTS[role].clientId,
+        client_secret: LOCAL_MACHINE_CLIENTS[role].secret,
+        client_name: MACHINE_CLIENTS[role].name,
+        token_endpoint_auth_method: 'client_secret_basic' as const,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      })),
     ],
     adapter: (name: string) => store.adapter(name),
     jwks: { keys: [signingKey] },
@@ -110,6 +139,7 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
       AccessToken: 60 * 60,
       IdToken: 60 * 60,
       AuthorizationCode: 60,
+      ClientCredentials: MACHINE_TOKEN_SECONDS,
       Interaction: 10 * 60,
       Session: 8 * 60 * 60,
       Grant: 8 * 60 * 60,
@@ -133,9 +163,48 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
       await grant.save();
       return grant;
     },
+    // The claims of Cognito's client-credentials access token: `token_use`, and the client's scope
+    // when none was asked for (Cognito then grants every scope the client is allowed).
+    formats: {
+      customizers: {
+        jwt: (_ctx, token, jwt) => {
+          const role = machineRoleOf(token.clientId);
+          if (role === undefined) return;
+          jwt.payload.token_use = 'access';
+          jwt.payload.scope ??= LOCAL_MACHINE_CLIENTS[role].scope;
+        },
+      },
+    },
     interactions: { url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      // The machine clients' tokens are JWTs for the exchange (a resource server), as Cognito's are.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, client) =>
+          machineRoleOf(client?.clientId) !== undefined ? EXCHANGE_RESOURCE_INDICATOR : undefined,
+        useGrantedResource: () => false,
+        getResourceServerInfo: (ctx, resourceIndicator, client) => {
+          const role = machineRoleOf(client.clientId);
+          if (role === undefined || resourceIndicator !== EXCHANGE_RESOURCE_INDICATOR) {
+            throw new errors.InvalidTarget();
+          }
+          // As Cognito: asking for a scope the client is not allowed is an error, not a smaller token.
+          const asked = String(ctx.oidc.params?.scope ?? '')
+            .split(' ')
+            .filter(Boolean);
+          const other = asked.find((scope) => scope !== LOCAL_MACHINE_CLIENTS[role].scope);
+          if (other !== undefined) throw new errors.InvalidScope('requested scope is not allowed', other);
+          return {
+            scope: LOCAL_MACHINE_CLIENTS[role].scope,
+            audience: EXCHANGE_RESOURCE_INDICATOR,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: MACHINE_TOKEN_SECONDS,
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
       rpInitiatedLogout: {
         enabled: true,
         // Signing out from the console needs no second question: the form submits itself.
@@ -242,6 +311,22 @@ export async function startLocalOidc(origin: string): Promise<LocalOidc> {
       Object.assign(req, { originalUrl: url, url: url.slice(OIDC_PATH.length) || '/' });
       await callback(req, res);
       return true;
+    },
+    tokenEndpoint: `${issuer}/token`,
+    async verifyAccessToken(token) {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer,
+        audience: EXCHANGE_RESOURCE_INDICATOR,
+        algorithms: ['RS256'],
+        typ: 'at+jwt',
+        requiredClaims: ['exp', 'iat', 'sub', 'client_id'],
+      });
+      if (
+        machineRoleOf(typeof payload.client_id === 'string' ? payload.client_id : undefined) === undefined
+      ) {
+        throw new Error('the token is for no known client');
+      }
+      return payload;
     },
     async verifyIdToken(token) {
       const { payload } = await jwtVerify(token, jwks, {

@@ -155,7 +155,10 @@ export interface LocalStack {
   /** The outbox → the work queues (the relay function, swept in a loop). */
   readonly outboxRelay: LocalOutboxRelay;
   readonly gateway: Gateway;
-  /** The console's sign-in provider, when started with `console`. */
+  /**
+   * The local OpenID provider under `/oidc`: the console's sign-in (with `console`) and, always, the
+   * machine clients' token endpoint (client credentials, `LOCAL_MACHINE_CLIENTS`).
+   */
   readonly oidc?: LocalOidc;
   /** Present when started with `persistence`. */
   readonly persistence?: LocalStackPersistence;
@@ -393,6 +396,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let oidc: LocalOidc | undefined;
     // The front door needs the port (the provider's issuer URL), so it is made once the gateway
     // listens; a browser that asks in between waits for it rather than getting the API's 404.
+    // Without the console it is the provider alone (`/oidc`): the machine clients' token endpoint.
     let openFrontDoor: (door: ConsoleFrontDoor) => void = () => {};
     const frontDoor = new Promise<ConsoleFrontDoor>((resolve) => {
       openFrontDoor = resolve;
@@ -402,23 +406,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.loadHandler !== undefined ? { loadHandler: options.loadHandler } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       accessLog: options.quiet ? () => {} : (line) => console.log(line),
-      ...(options.console
-        ? {
-            frontDoor: (req, res, pathname) => frontDoor.then((door) => door.handle(req, res, pathname)),
-            // As a JWT authorizer per issuer: the local tokens (npm run token, the tests) and the
-            // provider's ID tokens (the console) are both accepted.
-            verifyToken: (token) =>
-              verifyLocalToken(token).catch((error: unknown) => {
-                if (oidc === undefined) throw error;
-                return oidc.verifyIdToken(token);
-              }),
-          }
-        : {}),
+      frontDoor: (req, res, pathname) => frontDoor.then((door) => door.handle(req, res, pathname)),
+      // As a JWT authorizer per issuer: the local tokens (npm run token, the tests), the provider's
+      // ID tokens (the console) and its machine clients' access tokens (Bank Kalteng, BULOG).
+      verifyToken: (token) =>
+        verifyLocalToken(token).catch((error: unknown) => {
+          const provider = oidc;
+          if (provider === undefined) throw error;
+          return provider.verifyIdToken(token).catch(() => provider.verifyAccessToken(token));
+        }),
     });
-    if (options.console) {
-      oidc = await startLocalOidc(gateway.url);
-      openFrontDoor(await consoleFrontDoor({ oidc, connectOrigins: [new URL(emulators.s3Endpoint).origin] }));
-    }
+    oidc = await startLocalOidc(gateway.url);
+    openFrontDoor(
+      options.console
+        ? await consoleFrontDoor({ oidc, connectOrigins: [new URL(emulators.s3Endpoint).origin] })
+        : oidc,
+    );
 
     const fileSources = [s3Events, bankReports, familyImports];
     const queueSources = [checks, decree, reconciliation, families];

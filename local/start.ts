@@ -22,7 +22,7 @@ import {
   startLocalStack,
 } from './stack.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
-import { tokenExamples } from './token.ts';
+import { machineClientExamples, tokenExamples } from './token.ts';
 
 /**
  * `npm start`: the whole backend on this machine, until Ctrl-C. Prints where everything is and how to
@@ -176,6 +176,9 @@ const queueLines = Object.entries(QUEUES).flatMap(([key, spec]) => {
 const tokenLines = tokenExamples().map(
   ({ args, purpose }) => `  ${`TOKEN=$(npm run -s token -- ${args.join(' ')})`.padEnd(62)}# ${purpose}`,
 );
+const machineLines = machineClientExamples().flatMap(({ role, clientId, secret, scope, args }) => [
+  `  ${`TOKEN=$(npm run -s token -- ${args.join(' ')})`.padEnd(62)}# ${role}: client ${clientId}, secret ${secret}, scope ${scope}`,
+]);
 const routeLines = ROUTES.map(
   (route) => `  ${route.method.padEnd(5)}${route.path.padEnd(42)}${route.public ? 'public' : 'bearer token'}`,
 );
@@ -214,6 +217,9 @@ Watchdog   hourly in AWS; here on demand: npm run watchdog runs ${WATCHDOG_FUNCT
 
 Get a token (another terminal), one command per role (npm run token -- --help for every option):
 ${tokenLines.join('\n')}
+Bank Kalteng and BULOG are machine clients: the token comes from the client-credentials exchange at
+${stack.oidc?.tokenEndpoint ?? `${apiUrl}/oidc/token`} (Cognito's /oauth2/token in AWS), local secrets below:
+${machineLines.join('\n')}
 Call the API:
   curl -s ${apiUrl}/health
   curl -s -H "Authorization: Bearer $TOKEN" "${apiUrl}/proposals?region=62.03"

@@ -1,20 +1,38 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { regionName, resolveRegion } from '#shared/domain/wilayah.ts';
-import { ROLE_RULES } from '#shared/http/caller.ts';
+import { type Group, MACHINE_ROLES, ROLE_RULES } from '#shared/http/caller.ts';
 import { type LocalClaims, ROLES, signLocalToken } from './auth.ts';
 import { isEntryPoint, parseCommandLine, reportCommandError } from './cli.ts';
+import { REPO_ROOT } from './lambda.ts';
+import { LOCAL_MACHINE_CLIENTS } from './machine-clients.ts';
+import { clientCredentialsToken } from './machine-token.ts';
+import { isFetchFailure, locateApi, unreachableApiMessage } from './stack-file.ts';
 
 /**
  * `npm run token -- --role <role> [--region <code>] [--opd <code>] [--name <name>] [--sub <id>] [--ttl <seconds>]`
+ * `npm run token -- --client <bank|bulog> [--api <url>] [--secret <secret>]`
+ *
+ * `--client` asks the running local stack's OpenID provider for a machine client's access token by
+ * the real client-credentials exchange (what Bank Kalteng and BULOG do against Cognito), rather than
+ * signing one: the stack must be running (`npm start`).
  *
  * Prints a bearer token for the local API on stdout, and nothing else, so that
  * `TOKEN=$(npm run -s token -- --role operator --region 62.03)` works. `--help` prints the usage on
  * stdout with exit code 0; errors go to stderr with exit code 2.
  */
 
-const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}> [options]
+const isMachine = (role: Group): boolean => (MACHINE_ROLES as readonly Group[]).includes(role);
 
-Options:
+const USAGE = `Usage: npm run token -- --role <${ROLES.filter((role) => !isMachine(role)).join('|')}> [options]
+       npm run token -- --client <${MACHINE_ROLES.join('|')}> [--api <url>] [--secret <secret>]
+
+Options for a machine client (Bank Kalteng, Perum BULOG), from the running stack by client credentials:
+  --client <name>   bank or bulog: prints the access token the local provider issues to that client
+  --api <url>       the local API (default: the running stack's, through .local/stack.json, or :$PORT)
+  --secret <secret> the client secret to present (default: the local one, printed by npm start)
+
+Options for a user's token (signed here):
   --region <code>   the kabupaten/kota of a regional role: Kemendagri code (62.03) or name (Kapuas); required for operator and relawan
   --opd <code>      the verifier's agency, e.g. DINSOS or BKAD (required for verifier)
   --name <name>     display name (default: derived from the role)
@@ -53,6 +71,13 @@ const ArgsSchema = z
       .optional(),
   })
   .superRefine((args, ctx) => {
+    if (isMachine(args.role)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${args.role} is a machine client (client credentials), not a user: npm run token -- --client ${args.role}`,
+      });
+      return;
+    }
     if (ROLE_RULES[args.role].regions === 'own' && args.region === undefined) {
       const article = /^[aeiou]/.test(args.role) ? 'an' : 'a';
       ctx.addIssue({
@@ -119,13 +144,13 @@ const ROLE_PURPOSE: Readonly<Record<(typeof ROLES)[number], string>> = {
   admin:
     'uploads for any region (region in the body), starts reconciliations; creates tahap, runs eligibility',
   relawan: "verval sheets and results of the desa an operator assigned to them (by this token's sub)",
-  bank: 'family programme: grants nothing yet',
-  bulog: 'family programme: grants nothing yet',
+  bank: "Bank Kalteng's machine client (npm run token -- --client bank): its files and reports",
+  bulog: "Perum BULOG's machine client (npm run token -- --client bulog): its distribution lists",
 };
 
 /** One `npm run token` command line per role that grants something, with the flags that role needs. */
 export function tokenExamples(): { role: (typeof ROLES)[number]; args: string[]; purpose: string }[] {
-  return ROLES.filter((role) => ROLE_RULES[role].capabilities.length > 0).map((role) => ({
+  return ROLES.filter((role) => ROLE_RULES[role].capabilities.length > 0 && !isMachine(role)).map((role) => ({
     role,
     args: [
       '--role',
@@ -137,9 +162,51 @@ export function tokenExamples(): { role: (typeof ROLES)[number]; args: string[];
   }));
 }
 
+const ClientArgsSchema = z.object({
+  client: z.enum(MACHINE_ROLES, { error: `--client must be one of: ${MACHINE_ROLES.join(', ')}` }),
+  api: z.url({ error: '--api must be a URL such as http://127.0.0.1:3000' }).optional(),
+  secret: z.string().min(1, '--secret must not be empty').optional(),
+});
+
+/** Parses `--client <bank|bulog> [--api <url>] [--secret <secret>]`. */
+export function parseClientArgs(argv: readonly string[]): z.infer<typeof ClientArgsSchema> {
+  return parseCommandLine(
+    argv,
+    { client: { type: 'string' }, api: { type: 'string' }, secret: { type: 'string' } },
+    ClientArgsSchema,
+    USAGE,
+    'Cannot get a machine client token',
+  );
+}
+
+/** The machine clients, their ids and local secrets, for `npm start`'s list (local values only). */
+export function machineClientExamples() {
+  return MACHINE_ROLES.map((role) => ({
+    role,
+    clientId: LOCAL_MACHINE_CLIENTS[role].clientId,
+    secret: LOCAL_MACHINE_CLIENTS[role].secret,
+    scope: LOCAL_MACHINE_CLIENTS[role].scope,
+    args: ['--client', role],
+  }));
+}
+
 async function main(): Promise<void> {
   try {
-    const { claims, ttlSeconds } = parseTokenArgs(process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    if (argv.some((arg) => arg === '--client' || arg.startsWith('--client='))) {
+      const { client, api, secret } = parseClientArgs(argv);
+      const stateDir = resolve(REPO_ROOT, process.env.KHBS_STATE_DIR ?? '.local');
+      const located = await locateApi(stateDir, api);
+      try {
+        const answer = await clientCredentialsToken(located.url, client, secret ? { secret } : {});
+        process.stdout.write(`${answer.access_token}\n`);
+      } catch (error) {
+        if (isFetchFailure(error)) throw new Error(unreachableApiMessage(located, stateDir, error));
+        throw error;
+      }
+      return;
+    }
+    const { claims, ttlSeconds } = parseTokenArgs(argv);
     process.stdout.write(`${await signLocalToken(claims, ttlSeconds)}\n`);
   } catch (error) {
     reportCommandError(error);

@@ -11,10 +11,11 @@ export interface RouteAccess {
   readonly table?: TableAccess;
   /**
    * May presign PUTs into the uploads bucket: `put` under `uploads/` (BKK recipient files),
-   * `putImports` under `imports/` (the family programme's files). A presigned URL carries the
+   * `putImports` under `imports/` (the family programme's files), `putDisbursements` under
+   * `disbursements/` (Bank Kalteng's reports, put by its machine client). A presigned URL carries the
    * signer's rights, so the prefix granted is the prefix a URL can write.
    */
-  readonly uploadsBucket?: 'put' | 'putImports';
+  readonly uploadsBucket?: 'put' | 'putImports' | 'putDisbursements';
   /**
    * `read`: may presign downloads of reports and decrees. `files`: that, and may also write the
    * files it generates for download (under `files/`: verval sheets).
@@ -42,15 +43,16 @@ export interface RouteAccess {
  *   verification, reconciliations, audit;
  * - `families`: the family programme's imports, snapshots, exclusion lists, tahap, eligibility, KPM
  *   composition, verval, family search, history and read log;
- * - `distribution`: reserved for the distribution (cards, accounts, payments, food, EDC,
- *   dashboards, the exchange files of Bank Kalteng and BULOG);
- * - `complaints`: reserved for complaints.
+ * - `distribution`: the distribution of a decreed tahap (cards, accounts, payments, food, EDC,
+ *   dashboards);
+ * - `complaints`: complaints, their public routes and the objection publications;
+ * - `exchange`: Bank Kalteng's and BULOG's machine clients (their files and answers).
  * Written out on each route, never computed from its position: a route that moved to another
  * stack would be created there before it is deleted from the old one, and API Gateway refuses a
  * second route with the same key. A new route takes the area of its feature; an area whose stack
  * nears the limit (`test/infra/stack-size.test.ts`) is split by adding an area for new routes.
  */
-export const ROUTE_AREAS = ['core', 'families', 'distribution', 'complaints'] as const;
+export const ROUTE_AREAS = ['core', 'families', 'distribution', 'complaints', 'exchange'] as const;
 export type RouteArea = (typeof ROUTE_AREAS)[number];
 
 interface RouteBase {
@@ -770,6 +772,65 @@ export const ROUTES: readonly RouteSpec[] = [
     public: true,
     // Public: reads the PUBLICATION# item (names and masked NIKs only) and nothing else.
     access: { table: 'read', leadingKeys: ['PUBLICATION#*'] },
+  },
+  // --- Bank Kalteng's and BULOG's machine clients (issue #15) -----------------------------------
+  // Bank Kalteng's and BULOG's machine clients (issue #15): one route per party and action, so each
+  // names its party's capability and a party never reaches the other's files. Fetches are recorded.
+  {
+    id: 'ListBankFiles',
+    area: 'exchange',
+    method: 'GET',
+    path: '/exchange/bank/files',
+    entry: 'functions/api/list-bank-files.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetBankFile',
+    area: 'exchange',
+    method: 'GET',
+    path: '/exchange/bank/files/{fileId}',
+    entry: 'functions/api/get-bank-file.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    access: { table: 'read', putKeys: ['EXCHFETCH#*'], documentsBucket: 'read' },
+  },
+  {
+    id: 'ListBulogFiles',
+    area: 'exchange',
+    method: 'GET',
+    path: '/exchange/bulog/files',
+    entry: 'functions/api/list-bulog-files.ts',
+    public: false,
+    capability: 'exchange:bulog',
+    regions: 'none',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetBulogFile',
+    area: 'exchange',
+    method: 'GET',
+    path: '/exchange/bulog/files/{fileId}',
+    entry: 'functions/api/get-bulog-file.ts',
+    public: false,
+    capability: 'exchange:bulog',
+    regions: 'none',
+    access: { table: 'read', putKeys: ['EXCHFETCH#*'], documentsBucket: 'read' },
+  },
+  {
+    id: 'CreateBankReport',
+    area: 'exchange',
+    method: 'POST',
+    path: '/exchange/bank/reports',
+    entry: 'functions/api/create-bank-report.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    // readwrite: the Idempotency-Key records, as every POST that acts (it writes nothing else).
+    access: { table: 'readwrite', uploadsBucket: 'putDisbursements' },
   },
 ] satisfies readonly DeployedRoute[];
 

@@ -47,6 +47,9 @@ export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataR
     case 'putImports':
       grantPutUploads(fn, data.uploadsBucket, PREFIXES.imports);
       break;
+    case 'putDisbursements':
+      grantPutUploads(fn, data.uploadsBucket, PREFIXES.disbursements);
+      break;
     case undefined:
       break;
     default:
@@ -162,7 +165,8 @@ export function grantPutUploads(fn: IFunction, bucket: IBucket, prefix: string):
     bucket.bucketArn,
     `/${prefix}*`,
     `Writes are limited to the ${prefix} prefix; the rest of the key is generated at run time ` +
-      '(keyed by a generated id: uploads by region, period and uploadId; family files by kind and importId).',
+      '(keyed by a generated id: uploads by region, period and uploadId; family files by kind and importId; ' +
+      "bank reports by the report's date and the bank's file name).",
   );
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AccountRecovery,
@@ -16,6 +16,7 @@ import {
 import { Construct } from 'constructs';
 import { PRE_TOKEN_FUNCTION } from '../triggers.ts';
 import { functionErrorsAlarm } from './alarms.ts';
+import { MachineClients } from './machine-clients.ts';
 import { ProjectFunction } from './project-function.ts';
 
 export interface UserDirectoryProps {
@@ -32,10 +33,11 @@ export interface UserDirectoryProps {
    */
   readonly logoutUrls?: string[];
   /**
-   * The prefix of the pool's hosted sign-in domain
-   * (`https://{prefix}.auth.{region}.amazoncognito.com`), which the console's OpenID Connect
-   * sign-in (authorization code + PKCE) goes to.
-   * @default - no hosted UI domain
+   * The prefix of the pool's domain (`https://{prefix}.auth.{region}.amazoncognito.com`): the
+   * console's OpenID Connect sign-in (authorization code + PKCE) and the machine clients' token
+   * endpoint (`/oauth2/token`). A pool has one such domain, so both use it; the machine clients need
+   * it even without the console. Changing it moves the token endpoint: set it once.
+   * @default `khbs-<account id>` (unique per account, as a prefix must be per region)
    */
   readonly hostedUiDomainPrefix?: string;
   /**
@@ -62,10 +64,17 @@ export class UserDirectory extends Construct {
   public readonly client: UserPoolClient;
   /** Issuer of the pool's tokens, for a JWT authorizer. */
   public readonly issuerUrl: string;
+  /**
+   * The JWT authorizer's audience: the web client (its ID tokens' `aud`) and the machine clients
+   * (their access tokens have no `aud`, so API Gateway checks `client_id`).
+   */
+  public readonly audience: string[];
   /** The Pre Token Generation trigger (`PRE_TOKEN_FUNCTION`). */
   public readonly preTokenFunction: ProjectFunction;
-  /** Present when `hostedUiDomainPrefix` was given. */
-  public readonly hostedUiDomain?: UserPoolDomain;
+  /** The pool's domain: the hosted sign-in and the OAuth token endpoint. */
+  public readonly hostedUiDomain: UserPoolDomain;
+  /** Bank Kalteng's and BULOG's app clients (client credentials, one exchange scope each). */
+  public readonly machineClients: MachineClients;
   /** Fires when a token was refused: someone's groups need fixing. */
   public readonly tokenRefusedAlarm: Alarm;
 
@@ -140,11 +149,13 @@ export class UserDirectory extends Construct {
       this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `KHBS BKK ${group}` });
     }
 
-    if (props.hostedUiDomainPrefix !== undefined) {
-      this.hostedUiDomain = this.userPool.addDomain('HostedUi', {
-        cognitoDomain: { domainPrefix: props.hostedUiDomainPrefix },
-      });
-    }
+    this.hostedUiDomain = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: props.hostedUiDomainPrefix ?? `khbs-${Aws.ACCOUNT_ID}` },
+    });
+    this.machineClients = new MachineClients(this, 'ExchangeClients', {
+      userPool: this.userPool,
+      domain: this.hostedUiDomain,
+    });
 
     this.client = this.userPool.addClient('WebClient', {
       // A browser app cannot keep a secret: a public client, whose code flow PKCE protects (the
@@ -173,6 +184,7 @@ export class UserDirectory extends Construct {
       writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true }),
     });
 
+    this.audience = [this.client.userPoolClientId, ...this.machineClients.clientIds];
     this.issuerUrl = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
 
     this.tokenRefusedAlarm = functionErrorsAlarm(

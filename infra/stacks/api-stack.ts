@@ -1,6 +1,6 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { GROUPS } from '#shared/http/caller.ts';
+import { PERSON_GROUPS } from '#shared/http/caller.ts';
 import { BUCKETS, TABLES } from '#shared/resources.ts';
 import { ROUTES } from '../../functions/api/routes.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
@@ -156,7 +156,7 @@ export class KhbsApiStack extends Stack {
       ...(consoleUrl ? [`${consoleUrl}/`] : []),
     ];
     this.directory = new UserDirectory(this, 'Users', {
-      groups: GROUPS,
+      groups: PERSON_GROUPS,
       callbackUrls: [...new Set(callbackUrls)],
       logoutUrls: [...new Set(logoutUrls)],
       ...(props.console ? { hostedUiDomainPrefix: props.console.cognitoDomainPrefix } : {}),
@@ -222,7 +222,7 @@ export class KhbsApiStack extends Stack {
       tracedRoutes: (props.tracing ?? 'all') === 'all',
       environment,
       jwtIssuer: this.directory.issuerUrl,
-      jwtAudience: [this.directory.client.userPoolClientId],
+      jwtAudience: this.directory.audience,
       ...(props.allowedOrigins || consoleUrl
         ? {
             allowedOrigins: [

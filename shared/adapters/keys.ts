@@ -46,6 +46,8 @@ import { bankReportPath } from './storage-keys.ts';
  * | a family's card      | FAMCARD#<noKk>                  | FAMCARD       |                                      |
  * | card verify code     | CARDCODE#<code>                 | CARDCODE      |                                      |
  * | card serial counter  | SEQ#CARD#<region>               | SEQ           |                                      |
+ * | exchange file (out)  | EXCHFILE#<fileId>               | EXCHFILE      | EXCHANGE#<BANK or BULOG> / <createdAt>#<fileId> |
+ * | exchange file fetch  | EXCHFETCH#<fileId>              | <ISO at>#<random> |                                  |
  *
  * `<scope>` is `listScope(kind, period)` (`domain/proposal.ts`): the period for a BKK list (as before
  * KPM lists existed), `KPM#<tahapId>` for a KPM list, so the two kinds never share a key.
@@ -443,3 +445,8 @@ export const publicationKey = (publicationId: string) => ({
   pk: `PUBLICATION#${publicationId}`,
   sk: 'PUBLICATION',
 });
+/** A file made for Bank Kalteng or BULOG (issue #15), and its party's listing in gsi1, newest last. */
+export const exchangeFileKey = (fileId: string) => ({ pk: `EXCHFILE#${fileId}`, sk: 'EXCHFILE' });
+export const exchangeFilesByParty = (party: string) => `EXCHANGE#${party}`;
+/** Who fetched a file and when: one item per fetch, added and never changed. */
+export const exchangeFetchPartition = (fileId: string) => `EXCHFETCH#${fileId}`;

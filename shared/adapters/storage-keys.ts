@@ -19,6 +19,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
+ * | documents | `files/exchange/<party>/<tahapId>/<fileId>.<ext>` | the generators of the bank's and BULOG's files |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
  * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
@@ -34,6 +35,8 @@ export const PREFIXES = {
   snapshotReports: 'reports/snapshots/',
   /** Files the system generates for people to download (verval sheets), in the documents bucket. */
   files: 'files/',
+  /** Files made for Bank Kalteng and BULOG, fetched by their machine clients (documents bucket). */
+  exchangeFiles: 'files/exchange/',
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
@@ -139,6 +142,9 @@ export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string)
 /** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
 export const cardPrintFileKey = (region: string, at: Date) =>
   `${PREFIXES.files}kartu/${region}/cetak-${at.toISOString().replace(/[-:.]/g, '')}.csv`;
+/** Where a file made for Bank Kalteng or BULOG is stored (`files/exchange/bank/2026-1/<fileId>.csv`). */
+export const exchangeObjectKey = (party: string, tahapId: string, fileId: string, extension: string) =>
+  `${PREFIXES.exchangeFiles}${party.toLowerCase()}/${tahapId}/${fileId}.${extension}`;
 
 // --- Bank disbursement reports ----------------------------------------------------------------------
 

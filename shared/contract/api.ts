@@ -502,6 +502,43 @@ export const API_CONTRACT = {
     params: req.PublicationParamsSchema,
     responses: { 200: res.PublicationViewSchema },
   },
+  ListBankFiles: {
+    method: 'GET',
+    path: '/exchange/bank/files',
+    summary:
+      "Bank Kalteng's machine client: the files made for the bank (account-opening requests, payment instructions), newest first.",
+    query: req.ExchangeFilesQuerySchema,
+    responses: { 200: res.ExchangeFileListSchema },
+  },
+  GetBankFile: {
+    method: 'GET',
+    path: '/exchange/bank/files/{fileId}',
+    summary: 'One file made for the bank, with a short-lived download link; each fetch is recorded.',
+    params: req.ExchangeFileParamsSchema,
+    responses: { 200: res.ExchangeFileDownloadSchema },
+  },
+  ListBulogFiles: {
+    method: 'GET',
+    path: '/exchange/bulog/files',
+    summary: "Perum BULOG's machine client: the distribution lists made for BULOG (per desa), newest first.",
+    query: req.ExchangeFilesQuerySchema,
+    responses: { 200: res.ExchangeFileListSchema },
+  },
+  GetBulogFile: {
+    method: 'GET',
+    path: '/exchange/bulog/files/{fileId}',
+    summary: 'One file made for BULOG, with a short-lived download link; each fetch is recorded.',
+    params: req.ExchangeFileParamsSchema,
+    responses: { 200: res.ExchangeFileDownloadSchema },
+  },
+  CreateBankReport: {
+    method: 'POST',
+    path: '/exchange/bank/reports',
+    summary:
+      "Bank Kalteng's machine client: a presigned PUT for a disbursement report (CSV), imported and reconciled as every bank report; 409 if a report of that name was already taken today.",
+    body: req.CreateBankReportBodySchema,
+    responses: { 201: res.ExchangeAnswerCreatedSchema },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRouteId = keyof typeof API_CONTRACT;

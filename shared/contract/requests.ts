@@ -7,6 +7,7 @@ import {
   COMPLAINT_STATUSES,
   PUBLICATION_ID_PATTERN,
 } from '../domain/complaints.ts';
+import { EXCHANGE_FILE_ID, EXCHANGE_FILE_KIND_NAMES } from '../domain/exchange.ts';
 import { WARNING_CODES } from '../domain/issues.ts';
 import { parseNik } from '../domain/nik.ts';
 import { PeriodSchema } from '../domain/period.ts';
@@ -526,5 +527,38 @@ export const CreatePublicationBodySchema = /* @__PURE__ */ lazySchema(() =>
     desaCode: DesaCodeSchema(),
     /** The last day objections are taken (WIB, inclusive), at most 30 days from today. */
     until: z.iso.date('Batas sanggahan ditulis sebagai tanggal YYYY-MM-DD.'),
+  }),
+);
+
+// ─── The exchange of Bank Kalteng and BULOG (issue #15) ──────────────────────────────────────────
+
+/** A file made for Bank Kalteng or BULOG (issue #15), by its opaque id. */
+export const ExchangeFileParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({ fileId: z.string().regex(EXCHANGE_FILE_ID, 'ID berkas tidak dikenal.') }),
+);
+/** A party's files, narrowed by tahap, kind and kabupaten/kota; paged by the cursor of the last page. */
+export const ExchangeFilesQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    tahapId: z
+      .string()
+      .regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis tahun-nomor, mis. 2026-1.')
+      .optional(),
+    kind: z.enum(EXCHANGE_FILE_KIND_NAMES).optional(),
+    region: z
+      .string()
+      .regex(/^62\.\d{2}$/, 'Kode kabupaten/kota Kemendagri, mis. 62.03.')
+      .optional(),
+    cursor: z.string().max(512).optional(),
+    limit: queryInt(1, 200).optional(),
+  }),
+);
+
+/** Bank Kalteng's disbursement report, put through the API: its file name (a `.csv`, as the import reads). */
+export const CreateBankReportBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    filename: FilenameSchema.refine(
+      (name) => /\.csv$/i.test(name),
+      'Laporan penyaluran bank dikirim sebagai .csv.',
+    ),
   }),
 );

@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINT_STATUSES } from '../domain/complaints.ts';
 import { DECREE_STATUSES } from '../domain/decree.ts';
+import {
+  EXCHANGE_ANSWER_KIND_NAMES,
+  EXCHANGE_FILE_KIND_NAMES,
+  EXCHANGE_PARTIES,
+} from '../domain/exchange.ts';
 import { CARD_STATUSES, ENTITLEMENT_STATUSES } from '../domain/family/distribution.ts';
 import { RELATIONSHIPS } from '../domain/family/hubungan.ts';
 import { COMPONENTS, TAHAP_STATUSES } from '../domain/family/tahap.ts';
@@ -752,3 +757,37 @@ export type ReconciliationSummary = z.infer<typeof ReconciliationSummarySchema>;
 export type ReconciliationDetail = z.infer<typeof ReconciliationDetailSchema>;
 export type ReconciliationList = z.infer<typeof ReconciliationListSchema>;
 export type ReconciliationStarted = z.infer<typeof ReconciliationStartedSchema>;
+
+/** A file made for Bank Kalteng or BULOG, as its party lists it (no personal data: what and how many). */
+export const ExchangeFileViewSchema = z.object({
+  fileId: z.string(),
+  party: z.enum(EXCHANGE_PARTIES),
+  kind: z.enum(EXCHANGE_FILE_KIND_NAMES),
+  tahapId: z.string(),
+  region: z.string(),
+  desaCode: z.string().optional(),
+  filename: z.string(),
+  rows: z.number().int(),
+  controlTotal: z.number().int().optional(),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+export const ExchangeFileListSchema = z.object({
+  items: z.array(ExchangeFileViewSchema),
+  /** Present when more files may follow: ask again with it as `cursor`. */
+  nextCursor: z.string().optional(),
+});
+export const ExchangeFileDownloadSchema = ExchangeFileViewSchema.extend({
+  /** Presigned, short-lived: GET the file's bytes (check them against `sha256`). */
+  url: z.string(),
+  expiresAt: z.string(),
+});
+/** Where to PUT an answer: the file lands where its import is triggered. */
+export const ExchangeAnswerCreatedSchema = z.object({
+  kind: z.enum(EXCHANGE_ANSWER_KIND_NAMES),
+  /** The file's place, e.g. `2026-12-06/laporan.csv` (a bank report's date folder and name). */
+  reportKey: z.string(),
+  method: z.literal('PUT'),
+  uploadUrl: z.string(),
+  expiresAt: z.string(),
+});

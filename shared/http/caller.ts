@@ -28,6 +28,32 @@ export const GROUPS = [
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
+/**
+ * The roles only a machine client holds (issue #15): Bank Kalteng's and BULOG's systems, which call
+ * the API with an OAuth 2.0 client-credentials access token (a Cognito app client with a secret).
+ * The role comes from the token's one exchange scope, never from a user's group: a person put in a
+ * group named `bank` gets nothing, so rotating a client's secret revokes every way in.
+ */
+export const MACHINE_ROLES = ['bank', 'bulog'] as const satisfies readonly Group[];
+export type MachineRole = (typeof MACHINE_ROLES)[number];
+
+const isMachineRole = (role: Group): role is MachineRole =>
+  (MACHINE_ROLES as readonly Group[]).includes(role);
+
+/** The groups a person can be put in: the user pool's groups (every role but the machine ones). */
+export const PERSON_GROUPS: readonly Group[] = GROUPS.filter((group) => !isMachineRole(group));
+
+/** The OAuth resource server of the exchange (a Cognito resource server's identifier). */
+export const EXCHANGE_RESOURCE = 'khbs-exchange';
+
+/** Each machine client's one scope, and the fixed name the audit trail shows for it. */
+export const MACHINE_CLIENTS: Readonly<
+  Record<MachineRole, { readonly scope: string; readonly scopeName: string; readonly name: string }>
+> = {
+  bank: { scope: `${EXCHANGE_RESOURCE}/bank`, scopeName: 'bank', name: 'Bank Kalteng (sistem)' },
+  bulog: { scope: `${EXCHANGE_RESOURCE}/bulog`, scopeName: 'bulog', name: 'Perum BULOG (sistem)' },
+};
+
 /** What a route needs; each non-public route in `functions/api/routes.ts` names one. */
 export const CAPABILITIES = [
   'uploads:create',
@@ -257,6 +283,8 @@ export function scopeOf(claims: Claims | undefined): Scope {
       throw new ForbiddenError('Token memuat klaim yang bertentangan. Hubungi admin.');
     }
   }
+  // A token that speaks of the exchange is read as a machine client's, and only as one.
+  if (mentionsExchange(claims.scope) || mentionsExchange(claims.scp)) return machineScope(claims, sub);
   const groups = list(claims.groups ?? claims['cognito:groups']);
   if (groups.length !== 1) {
     throw new ForbiddenError(
@@ -267,6 +295,11 @@ export function scopeOf(claims: Claims | undefined): Scope {
   }
   const role = GROUPS.find((group) => group === groups[0]);
   if (!role) throw new ForbiddenError('Peran pada akun ini tidak dikenal.');
+  if (isMachineRole(role)) {
+    throw new ForbiddenError(
+      'Peran bank dan bulog hanya untuk sistem Bank Kalteng dan Perum BULOG (klien mesin), bukan untuk akun pengguna.',
+    );
+  }
   const rule = ROLE_RULES[role];
 
   let regions: Scope['regions'] = 'all';
@@ -292,6 +325,50 @@ export function scopeOf(claims: Claims | undefined): Scope {
     role,
     regions,
     agency,
+    capabilities: new Set(rule.capabilities),
+    personalData: rule.personalData,
+  };
+}
+
+/** Whether a claim names the exchange's resource server, in any form or case. */
+const mentionsExchange = (value: unknown): boolean =>
+  value !== undefined && JSON.stringify(value).toLowerCase().includes(EXCHANGE_RESOURCE);
+
+/** One OAuth scope token (RFC 6749 §3.3): printable ASCII but space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * A machine client's scope, from a client-credentials access token as Cognito issues it:
+ * `token_use: access`, `client_id` equal to `sub`, no user (no groups, no username) and a `scope`
+ * that is exactly one known exchange scope (`khbs-exchange/bank`). Anything else that speaks of the
+ * exchange is refused (403): an ID token, a user's access token, groups beside the scope, two
+ * scopes, an unknown one, extra spaces, a list instead of a string.
+ */
+function refuse(): never {
+  throw new ForbiddenError(
+    'Token klien mesin tidak sah: harus token akses client credentials dengan tepat satu cakupan pertukaran.',
+  );
+}
+
+function machineScope(claims: Claims, sub: string): Scope {
+  if (claims.groups !== undefined || claims['cognito:groups'] !== undefined) {
+    throw new ForbiddenError('Token memuat peran pengguna dan cakupan klien mesin sekaligus. Hubungi admin.');
+  }
+  if (claims.token_use !== 'access') refuse();
+  if (claims.username !== undefined || claims['cognito:username'] !== undefined) refuse();
+  if (claims.scp !== undefined) refuse();
+  if (typeof claims.client_id !== 'string' || claims.client_id !== sub) refuse();
+  const scope = claims.scope;
+  if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) refuse();
+  const role = MACHINE_ROLES.find((candidate) => MACHINE_CLIENTS[candidate].scope === scope);
+  if (!role) throw new ForbiddenError('Cakupan pertukaran pada token ini tidak dikenal.');
+  const rule = ROLE_RULES[role];
+  return {
+    sub,
+    name: MACHINE_CLIENTS[role].name,
+    role,
+    regions: 'all',
+    agency: undefined,
     capabilities: new Set(rule.capabilities),
     personalData: rule.personalData,
   };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GROUPS } from '#shared/http/caller.ts';
+import { PERSON_GROUPS } from '#shared/http/caller.ts';
 import { BUCKETS, PREFIXES, TABLES } from '#shared/resources.ts';
 import {
   CHECKS_FUNCTION,
@@ -46,6 +46,9 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT_MS);
 
 const routeKey = (route: RouteSpec): string => `${route.method} ${route.path}`;
+
+/** The console's app client (the machine clients have a secret and the client-credentials flow). */
+const isWebClient = (properties: Record<string, unknown>): boolean => properties.GenerateSecret === false;
 
 /** The logical id of the function behind a route, followed through route → integration → function. */
 function functionOfRoute(route: RouteSpec): string {
@@ -185,14 +188,18 @@ describe('KhbsApi: one function per route', () => {
 });
 
 describe('KhbsApi: authorisation', () => {
-  it('validates Cognito JWTs: issuer is the user pool, audience the web client', () => {
+  it('validates Cognito JWTs: issuer is the user pool, audience the web client and the machine clients', () => {
     const [poolId] = onlyResource(template, 'AWS::Cognito::UserPool');
-    const [clientId] = onlyResource(template, 'AWS::Cognito::UserPoolClient');
+    const [clientId] = onlyResource(template, 'AWS::Cognito::UserPoolClient', isWebClient);
+    const machine = ['bank', 'bulog'].map(
+      (role) =>
+        onlyResource(template, 'AWS::Cognito::UserPoolClient', (p) => p.ClientName === `khbs-${role}`)[0],
+    );
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: clientId }],
+        Audience: [{ Ref: clientId }, ...machine.map((id) => ({ Ref: id }))],
         Issuer: {
           'Fn::Join': [
             '',
@@ -251,15 +258,17 @@ describe('KhbsApi: authorisation', () => {
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
   });
 
-  it('creates exactly the groups the API understands', () => {
+  it('creates exactly the groups a person can hold (bank and bulog are machine clients, not groups)', () => {
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup') as Resources).map(
       (g) => g.Properties?.GroupName,
     );
-    expect(groups.sort()).toEqual([...GROUPS].sort());
+    expect(groups.sort()).toEqual([...PERSON_GROUPS].sort());
+    expect(groups).not.toContain('bank');
+    expect(groups).not.toContain('bulog');
   });
 
   it('has a public web client (no secret, SRP and code flow) that cannot change region or opd', () => {
-    const [, client] = onlyResource(template, 'AWS::Cognito::UserPoolClient');
+    const [, client] = onlyResource(template, 'AWS::Cognito::UserPoolClient', isWebClient);
     expect(client).toMatchObject({ GenerateSecret: false, AllowedOAuthFlows: ['code'] });
     expect(client.ExplicitAuthFlows).toContain('ALLOW_USER_SRP_AUTH');
     expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:region', 'custom:opd']));
@@ -309,6 +318,9 @@ describe('KhbsApi: the stage', () => {
       'ApiUrl',
       'UserPoolId',
       'UserPoolClientId',
+      'BankClientId',
+      'BulogClientId',
+      'TokenEndpoint',
       'TableName',
       'UploadsBucketName',
       'DocumentsBucketName',
@@ -502,6 +514,8 @@ describe('KhbsApi: least privilege', () => {
     const logging = ROUTES.filter((route) => route.access.putKeys !== undefined);
     expect(logging.map((route) => route.id).sort()).toEqual([
       'GetCardPrintFile',
+      'GetBankFile',
+      'GetBulogFile',
       'GetFamily',
       'GetTahapFile',
       'GetVervalProgress',
@@ -540,6 +554,25 @@ describe('KhbsApi: least privilege', () => {
     expect(routeById('SearchFamilies').access.putKeys).toEqual(['FAMILYID#*', 'FAMILY#*', 'READLOG#*']);
   });
 
+  it("the bank's machine client presigns PUTs under disbursements/ only, and a fetch puts only its record", () => {
+    const report = permissionsOf(template, functionOfRoute(routeById('CreateBankReport')));
+    // Where the bank report import is triggered: never uploads/ (the regions' lists) or imports/.
+    expect(resourcesAllowed(report.statements, 's3:PutObject')).toEqual([
+      `<uploads>/${PREFIXES.disbursements}*`,
+    ]);
+    expect(resourcesAllowed(report.statements, 's3:GetObject')).toEqual([]);
+    for (const id of ['GetBankFile', 'GetBulogFile'] as const) {
+      expect(routeById(id).access.putKeys, id).toEqual(['EXCHFETCH#*']);
+      const { statements } = permissionsOf(template, functionOfRoute(routeById(id)));
+      expect(resourcesAllowed(statements, 's3:PutObject'), id).toEqual([]);
+    }
+    for (const id of ['ListBankFiles', 'ListBulogFiles'] as const) {
+      const { statements } = permissionsOf(template, functionOfRoute(routeById(id)));
+      expect(statementsAllowing(statements, 'dynamodb:PutItem'), id).toEqual([]);
+      expect(statementsAllowing(statements, 's3:GetObject'), id).toEqual([]);
+    }
+  });
+
   it('Health has no data access at all', () => {
     const { statements } = permissionsOf(template, functionOfRoute(routeById('Health')));
     const data = statements.flatMap(actionsOf).filter((a) => /^(dynamodb|s3|sqs):/.test(a));
@@ -560,6 +593,9 @@ describe('KhbsApi: least privilege', () => {
       expect(resourcesAllowed(statements, 's3:PutObject'), route.id).toEqual([
         ...(route.access.uploadsBucket === 'put' ? [`<uploads>/${PREFIXES.uploads}*`] : []),
         ...(route.access.uploadsBucket === 'putImports' ? [`<uploads>/${PREFIXES.imports}*`] : []),
+        ...(route.access.uploadsBucket === 'putDisbursements'
+          ? [`<uploads>/${PREFIXES.disbursements}*`]
+          : []),
         ...(route.access.documentsBucket === 'files' ? [`<documents>/${PREFIXES.files}*`] : []),
       ]);
       expect(resourcesAllowed(statements, 's3:GetObject'), route.id).toEqual(

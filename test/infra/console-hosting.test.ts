@@ -248,7 +248,8 @@ describe('console hosting (khbs:console)', () => {
   });
 
   it('signs in at the hosted UI with the code flow of a public client, back to the console', () => {
-    const [, client] = onlyResource(api, 'AWS::Cognito::UserPoolClient');
+    // The console's client: the machine clients (secret, client credentials) are beside it.
+    const [, client] = onlyResource(api, 'AWS::Cognito::UserPoolClient', (p) => p.GenerateSecret === false);
     expect(client.CallbackURLs).toContain(`https://${DOMAIN}/auth/callback`);
     expect(client.LogoutURLs).toContain(`https://${DOMAIN}/`);
     expect(client.AllowedOAuthFlows).toEqual(['code']);

@@ -93,6 +93,7 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'CreatePublication',
     'GetPublication',
   ],
+  exchange: ['ListBankFiles', 'GetBankFile', 'ListBulogFiles', 'GetBulogFile', 'CreateBankReport'],
 };
 
 let app: SynthesizedApp;

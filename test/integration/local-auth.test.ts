@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken, verifyLocalToken } from '../../local/auth.ts';
 import { HelpRequested, UsageError } from '../../local/cli.ts';
-import { parseTokenArgs, tokenExamples } from '../../local/token.ts';
+import { LOCAL_MACHINE_CLIENTS } from '../../local/machine-clients.ts';
+import { clientCredentialsToken, TokenRefused } from '../../local/machine-token.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { parseClientArgs, parseTokenArgs, tokenExamples } from '../../local/token.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -114,5 +118,109 @@ describe('local tokens', () => {
     ).toString('base64url');
     await expect(verifyLocalToken(`${header}.${forged}.${signature}`)).rejects.toThrow();
     await expect(signLocalToken({ sub: 'x', name: 'X', groups: ['operator'] })).rejects.toThrow(/region/);
+  });
+});
+
+describe('machine clients: the client-credentials exchange with the local provider (issue #15)', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, quiet: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const call = (path: string, token: string, init: RequestInit = {}) =>
+    fetch(`${stack.apiUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+
+  it("trades the bank's id and secret for a signed JWT access token shaped as Cognito's", async () => {
+    const answer = await clientCredentialsToken(stack.apiUrl, 'bank');
+    expect(answer).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    expect(decodeProtectedHeader(answer.access_token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
+    const claims = decodeJwt(answer.access_token);
+    expect(claims).toMatchObject({
+      iss: `${stack.apiUrl}/oidc`,
+      sub: 'khbs-bank',
+      client_id: 'khbs-bank',
+      token_use: 'access',
+      scope: 'khbs-exchange/bank',
+    });
+    expect(claims.groups).toBeUndefined();
+    expect(claims.exp).toBe((claims.iat ?? 0) + 3600);
+  });
+
+  it('the gateway accepts it on the bank’s routes, and the API refuses it on staff and BULOG routes (403)', async () => {
+    const { access_token: bank } = await clientCredentialsToken(stack.apiUrl, 'bank');
+    const files = await call('/exchange/bank/files', bank);
+    expect(files.status, await files.clone().text()).toBe(200);
+    expect(await files.json()).toEqual({ items: [] });
+    for (const path of ['/proposals', '/tahap', '/exchange/bulog/files', '/audit?entityId=62.03-2026-S1']) {
+      const refused = await call(path, bank);
+      expect(refused.status, path).toBe(403);
+    }
+    const report = await call('/exchange/bank/reports', bank, {
+      method: 'POST',
+      body: JSON.stringify({ filename: 'laporan-uji.csv' }),
+    });
+    expect(report.status).toBe(201);
+
+    const { access_token: bulog } = await clientCredentialsToken(stack.apiUrl, 'bulog');
+    expect((await call('/exchange/bulog/files', bulog)).status).toBe(200);
+    expect((await call('/exchange/bank/files', bulog)).status).toBe(403);
+  });
+
+  it('refuses a wrong secret (401 invalid_client), another client’s scope (invalid_scope), and a forged token', async () => {
+    const wrong = await clientCredentialsToken(stack.apiUrl, 'bank', { secret: 'tebakan' }).catch(
+      (error: unknown) => error,
+    );
+    expect(wrong).toBeInstanceOf(TokenRefused);
+    expect(wrong).toMatchObject({ status: 401, error: 'invalid_client' });
+    const other = await clientCredentialsToken(stack.apiUrl, 'bank', { scope: 'khbs-exchange/bulog' }).catch(
+      (error: unknown) => error,
+    );
+    expect(other).toMatchObject({ status: 400, error: 'invalid_scope' });
+
+    // The bank's own token with the payload changed to BULOG's scope: the signature no longer holds.
+    const { access_token: bank } = await clientCredentialsToken(stack.apiUrl, 'bank');
+    const [header, payload, signature] = bank.split('.') as [string, string, string];
+    const forged = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+        scope: 'khbs-exchange/bulog',
+      }),
+    ).toString('base64url');
+    const refused = await call('/exchange/bulog/files', `${header}.${forged}.${signature}`);
+    expect(refused.status).toBe(401);
+  });
+
+  it('`npm run token -- --client bank` prints a token from the running stack that the API accepts', async () => {
+    const { stdout, stderr } = await token('--client', 'bank', '--api', stack.apiUrl);
+    expect(stderr).toBe('');
+    const printed = stdout.trim();
+    expect(decodeJwt(printed)).toMatchObject({ client_id: 'khbs-bank', scope: 'khbs-exchange/bank' });
+    expect((await call('/exchange/bank/files', printed)).status).toBe(200);
+    const failure = await token('--client', 'bank', '--api', stack.apiUrl, '--secret', 'salah').then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stdout).toBe('');
+    expect(failure?.stderr).toContain('invalid_client');
+  });
+});
+
+describe('machine clients on the command line', () => {
+  it('parses --client, and sends bank and bulog away from --role', () => {
+    expect(parseClientArgs(['--client', 'bulog'])).toEqual({ client: 'bulog' });
+    expect(() => parseClientArgs(['--client', 'admin'])).toThrow(/--client must be one of: bank, bulog/);
+    for (const role of ['bank', 'bulog']) {
+      expect(() => parseTokenArgs(['--role', role])).toThrow(`npm run token -- --client ${role}`);
+    }
+    expect(LOCAL_MACHINE_CLIENTS.bank).toMatchObject({ clientId: 'khbs-bank', scope: 'khbs-exchange/bank' });
   });
 });

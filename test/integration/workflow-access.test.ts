@@ -11,6 +11,7 @@ import {
   type ImportedList,
   importList,
   issueDecreeFor,
+  machine,
   moveTo,
   nik,
   operator,
@@ -115,6 +116,7 @@ beforeAll(async () => {
   await familyFixtures();
   await tahapFixtures();
   await distributionFixtures();
+  await exchangeFixtures();
   const found = await callRoute<{ items: { familyId: string }[] }>('SearchFamilies', {
     claims: admin(),
     body: { noKk: KK_A1 },
@@ -310,8 +312,19 @@ const WHO = {
   approver: () => approver(),
   auditor: () => auditor(),
   admin: () => admin(),
+  // Bank Kalteng's and BULOG's machine clients (client-credentials access tokens, issue #15).
+  bank: () => machine('bank'),
+  bulog: () => machine('bulog'),
 } as const satisfies Record<string, () => Claims>;
 type Who = keyof typeof WHO;
+type MachineWho = 'bank' | 'bulog';
+/** What each caller gets; the machine clients get 403 unless the case names them. */
+type Expected = Record<Exclude<Who, MachineWho>, number> & Partial<Record<MachineWho, number>>;
+const expectedFor = (expected: Expected, who: Who): number => expected[who] ?? 403;
+
+/** A file made for each party (issue #15), as a generator registers it (`exchangeFixtures`). */
+const BANK_FILE = 'bayar-2026-1-6201';
+const BULOG_FILE = 'salur-2026-1-6201012001';
 
 interface AccessCase {
   readonly route: RouteId;
@@ -319,12 +332,12 @@ interface AccessCase {
   readonly request: () => CallOptions;
   /** The proposal the route acts on, to check that a refused call changes nothing. */
   readonly proposal?: () => string;
-  readonly expected: Record<Who, number>;
+  readonly expected: Expected;
   /** More to check on an allowed call. */
   readonly check?: (who: Who, response: ApiResponse) => void;
 }
 
-const OK_FOR_ALL_BUT_OTHER_OPERATOR = (ok: number): Record<Who, number> => ({
+const OK_FOR_ALL_BUT_OTHER_OPERATOR = (ok: number): Expected => ({
   'operator (own region)': ok,
   'operator (other region)': 403,
   verifier: ok,
@@ -852,7 +865,82 @@ const CASES: AccessCase[] = [
     }),
     expected: ONLY(['operator (own region)', 'admin'], 409),
   },
+  // The machine clients' exchange (issue #15): each party its own routes and files, nobody else.
+  {
+    route: 'ListBankFiles',
+    request: () => ({}),
+    expected: ONLY(['bank'], 200),
+    check: (_, response) =>
+      expect((response.body.items as { fileId: string }[]).map((item) => item.fileId)).toEqual([BANK_FILE]),
+  },
+  {
+    route: 'GetBankFile',
+    request: () => ({ pathParameters: { fileId: BANK_FILE } }),
+    expected: ONLY(['bank'], 200),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ fileId: BANK_FILE, party: 'BANK', kind: 'INSTRUKSI_BAYAR' });
+      expect(String(response.body.url)).toContain(`${BANK_FILE}.csv`);
+    },
+  },
+  {
+    // BULOG's file asked for on the bank's route: unknown to the bank, refused to everyone else.
+    route: 'GetBankFile',
+    request: () => ({ pathParameters: { fileId: BULOG_FILE } }),
+    expected: ONLY(['bank'], 404),
+  },
+  {
+    route: 'ListBulogFiles',
+    request: () => ({ query: { tahapId: '2026-1' } }),
+    expected: ONLY(['bulog'], 200),
+    check: (_, response) =>
+      expect((response.body.items as { fileId: string }[]).map((item) => item.fileId)).toEqual([BULOG_FILE]),
+  },
+  {
+    route: 'GetBulogFile',
+    request: () => ({ pathParameters: { fileId: BULOG_FILE } }),
+    expected: ONLY(['bulog'], 200),
+    check: (_, response) => expect(response.body).toMatchObject({ fileId: BULOG_FILE, party: 'BULOG' }),
+  },
+  {
+    route: 'GetBulogFile',
+    request: () => ({ pathParameters: { fileId: BANK_FILE } }),
+    expected: ONLY(['bulog'], 404),
+  },
+  {
+    route: 'CreateBankReport',
+    request: () => ({ body: { filename: 'laporan-penyaluran.csv' } }),
+    expected: ONLY(['bank'], 201),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ kind: 'LAPORAN_PENYALURAN', method: 'PUT' });
+      expect(String(response.body.uploadUrl)).toContain('disbursements/');
+    },
+  },
 ];
+
+/** The files made for each party that the exchange cases fetch. */
+async function exchangeFixtures(): Promise<void> {
+  const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
+  const exchange = new ExchangeRepository(env().tableName);
+  for (const [fileId, party, kind] of [
+    [BANK_FILE, 'BANK', 'INSTRUKSI_BAYAR'],
+    [BULOG_FILE, 'BULOG', 'DAFTAR_SALUR'],
+  ] as const) {
+    await exchange.register({
+      fileId,
+      party,
+      kind,
+      tahapId: '2026-1',
+      region: A,
+      ...(party === 'BULOG' ? { desaCode: DESA_A } : {}),
+      s3Key: `files/exchange/${party.toLowerCase()}/2026-1/${fileId}.csv`,
+      rows: 2,
+      ...(party === 'BANK' ? { controlTotal: 500_000 } : {}),
+      sha256: 'a'.repeat(64),
+      createdAt: new Date().toISOString(),
+      createdBy: { sub: 'system:exchange', name: 'Pembuat berkas', role: 'system' },
+    });
+  }
+}
 
 /** A day a week from now: an objection window's last day. */
 const soon = () => new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
@@ -867,12 +955,12 @@ describe('every route × every role × own/other region', () => {
 
   for (const entry of CASES) {
     // Refusals first: the one allowed call of a state-changing route then finds the state unchanged.
-    const order = (Object.keys(entry.expected) as Who[]).sort(
-      (a, b) => Number(entry.expected[a] < 400) - Number(entry.expected[b] < 400),
+    const order = (Object.keys(WHO) as Who[]).sort(
+      (a, b) => Number(expectedFor(entry.expected, a) < 400) - Number(expectedFor(entry.expected, b) < 400),
     );
     describe(`${routeSpec(entry.route).method} ${routeSpec(entry.route).path}`, () => {
       for (const who of order) {
-        const status = entry.expected[who];
+        const status = expectedFor(entry.expected, who);
         it(`${who} → ${status}`, async () => {
           const proposalId = entry.proposal?.();
           const before = proposalId ? await versionOf(proposalId) : undefined;
@@ -993,6 +1081,12 @@ const plausible = (route: RouteId): CallOptions => {
     case 'ReviewProposal':
     case 'DecideProposal':
       return { pathParameters: { proposalId }, body: { decision: 'approve' } };
+    case 'GetBankFile':
+      return { pathParameters: { fileId: BANK_FILE } };
+    case 'GetBulogFile':
+      return { pathParameters: { fileId: BULOG_FILE } };
+    case 'CreateBankReport':
+      return { body: { filename: 'laporan.csv' } };
     case 'WaiveFlag':
       return {
         pathParameters: { proposalId },

@@ -283,7 +283,33 @@ async function tahapFixtures(): Promise<void> {
     return id;
   };
   familyIds = { own: await found(OWN), other: await found(OTHER) };
+
+  // A file made for each party (issue #15), as a generator registers it.
+  const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
+  const exchange = new ExchangeRepository(TableName);
+  for (const [fileId, party, kind] of [
+    [BANK_FILE, 'BANK', 'INSTRUKSI_BAYAR'],
+    [BULOG_FILE, 'BULOG', 'DAFTAR_SALUR'],
+  ] as const) {
+    await exchange.register({
+      fileId,
+      party,
+      kind,
+      tahapId: T_DONE.tahapId,
+      region: OWN,
+      ...(party === 'BULOG' ? { desaCode: desaOf(OWN) } : {}),
+      s3Key: `files/exchange/${party.toLowerCase()}/${T_DONE.tahapId}/${fileId}.csv`,
+      rows: 3,
+      sha256: '0'.repeat(64),
+      createdAt: new Date().toISOString(),
+      createdBy: { sub: 'system:probe', name: 'Probe', role: 'system' },
+    });
+  }
 }
+
+/** The file made for the bank and the one made for BULOG (`tahapFixtures`). */
+const BANK_FILE = 'probe-bank-file';
+const BULOG_FILE = 'probe-bulog-file';
 
 /** What no probe may change: each tahap's state and run, and who is assigned to the two desa. */
 async function familyState() {
@@ -610,6 +636,23 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     method: 'POST',
     path: `/complaints/${complaints[where].closed}/close`,
     body: { outcome: 'SELESAI', answer: 'Jawaban uji yang tidak boleh tersimpan.' },
+  }),
+  // The machine clients' exchange (issue #15): reads, a recorded fetch, a presigned PUT (no state).
+  // `other` aims at the other party's file: unknown (404) to the party whose route it is.
+  ListBankFiles: () => ({ method: 'GET', path: '/exchange/bank/files?limit=5' }),
+  GetBankFile: (where) => ({
+    method: 'GET',
+    path: `/exchange/bank/files/${where === 'own' ? BANK_FILE : BULOG_FILE}`,
+  }),
+  ListBulogFiles: () => ({ method: 'GET', path: `/exchange/bulog/files?tahapId=${T_DONE.tahapId}` }),
+  GetBulogFile: (where) => ({
+    method: 'GET',
+    path: `/exchange/bulog/files/${where === 'own' ? BULOG_FILE : BANK_FILE}`,
+  }),
+  CreateBankReport: () => ({
+    method: 'POST',
+    path: '/exchange/bank/reports',
+    body: { filename: 'probe.csv' },
   }),
 };
 
@@ -1191,6 +1234,71 @@ describe('the complaints’ attacker cases', () => {
     } finally {
       process.env.COMPLAINT_RATE_LIMIT = before;
       delete process.env.COMPLAINT_RATE_PEPPER;
+    }
+  });
+});
+
+describe('the exchange: each party its own files, through its own routes', () => {
+  it('a party fetching the other party’s file by its id gets 404, as for an id never given', async () => {
+    const bank = await tokenFor(personOf('bank'));
+    const bulog = await tokenFor(personOf('bulog'));
+    const never = await send(stack, { method: 'GET', path: '/exchange/bank/files/tidak-pernah-ada' }, bank);
+    for (const [token, path] of [
+      [bank, `/exchange/bank/files/${BULOG_FILE}`],
+      [bulog, `/exchange/bulog/files/${BANK_FILE}`],
+    ] as const) {
+      const reply = await send(stack, { method: 'GET', path }, token);
+      expect(reply.status, path).toBe(404);
+      expect(reply.json).toEqual(never.json);
+    }
+    const own = await send(stack, { method: 'GET', path: `/exchange/bank/files/${BANK_FILE}` }, bank);
+    expect(own.status, own.text).toBe(200);
+    const listed = await send(stack, { method: 'GET', path: '/exchange/bank/files' }, bank);
+    expect((listed.json as { items: { fileId: string }[] }).items.map((item) => item.fileId)).toEqual([
+      BANK_FILE,
+    ]);
+  });
+
+  it('a party in the path is a route, not a parameter: forged parties find no route (404)', async () => {
+    const bank = await tokenFor(personOf('bank'));
+    for (const path of [
+      '/exchange/BANK/files',
+      '/exchange/admin/files',
+      `/exchange/Bulog/files/${BULOG_FILE}`,
+      `/exchange/bank%2F..%2Fbulog/files/${BULOG_FILE}`,
+      `/exchange/bulog/files/${BULOG_FILE}/../../bank/files`,
+      '/exchange/files',
+    ]) {
+      const reply = await send(stack, { method: 'GET', path }, bank);
+      expect([401, 403, 404], `${path}: ${reply.text}`).toContain(reply.status);
+      expect(reply.text, path).not.toContain(BULOG_FILE);
+    }
+  });
+
+  it('staff and relawan get 403 on every exchange route; the parties get 403 on every other route', async () => {
+    const exchangeRoutes = protectedRoutes.filter((route) => route.capability.startsWith('exchange:'));
+    expect(exchangeRoutes.map((route) => route.id).sort()).toEqual(
+      ['CreateBankReport', 'GetBankFile', 'GetBulogFile', 'ListBankFiles', 'ListBulogFiles'].sort(),
+    );
+    for (const role of ['operator', 'verifier', 'approver', 'auditor', 'admin', 'relawan'] as const) {
+      const token = await tokenFor(personOf(role));
+      for (const route of exchangeRoutes) {
+        expectRefused(
+          await send(stack, PROBES[route.id]?.('own') ?? { method: 'GET', path: '/' }, token),
+          `${route.id} ${role}`,
+        );
+      }
+    }
+    for (const role of ['bank', 'bulog'] as const) {
+      const token = await tokenFor(personOf(role));
+      for (const route of protectedRoutes.filter(
+        (candidate) => !candidate.capability.startsWith('exchange:'),
+      )) {
+        expectRefused(
+          await send(stack, PROBES[route.id]?.('own') ?? { method: 'GET', path: '/' }, token),
+          `${route.id} ${role}`,
+        );
+      }
     }
   });
 });

@@ -1,6 +1,12 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { checkAnswer, routeOf } from '#shared/contract/client.ts';
-import { type Group, ROLE_RULES } from '#shared/http/caller.ts';
+import {
+  type Group,
+  MACHINE_CLIENTS,
+  MACHINE_ROLES,
+  type MachineRole,
+  ROLE_RULES,
+} from '#shared/http/caller.ts';
 import { BUCKETS } from '#shared/resources.ts';
 import { registeredClaims, signRawLocalToken } from '../../local/auth.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
@@ -33,6 +39,11 @@ export async function startProbeStack(): Promise<LocalStack> {
 
 export interface Person {
   readonly groups: readonly string[];
+  /**
+   * A machine client (Bank Kalteng, BULOG): its token is a client-credentials access token as
+   * Cognito issues it (`token_use: access`, `client_id` = `sub`, its one scope), without groups.
+   */
+  readonly client?: MachineRole;
   readonly sub?: string;
   readonly region?: string;
   readonly opd?: string;
@@ -40,13 +51,29 @@ export interface Person {
 
 /** The `sub` a token for `person` carries: theirs, or one made from their groups and region or agency. */
 export const subOf = (person: Person): string =>
-  person.sub ?? `probe-${person.groups.join('-')}-${person.region ?? person.opd ?? 'x'}`;
+  person.sub ??
+  (person.client
+    ? `probe-${person.client}-client`
+    : `probe-${person.groups.join('-')}-${person.region ?? person.opd ?? 'x'}`);
 
 /**
  * A token signed with the local key (so the gateway accepts it) carrying exactly the claims given:
  * `extra` may add, replace or (with `undefined`) remove any claim, registered ones included.
  */
 export function tokenFor(person: Person, extra: Readonly<Record<string, unknown>> = {}): Promise<string> {
+  if (person.client) {
+    const sub = subOf(person);
+    const claims: Record<string, unknown> = {
+      ...registeredClaims(),
+      sub,
+      client_id: sub,
+      token_use: 'access',
+      scope: MACHINE_CLIENTS[person.client].scope,
+      ...extra,
+    };
+    for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
+    return signRawLocalToken(claims);
+  }
   const claims: Record<string, unknown> = {
     ...registeredClaims(),
     sub: subOf(person),
@@ -62,6 +89,9 @@ export function tokenFor(person: Person, extra: Readonly<Record<string, unknown>
 
 /** A correctly provisioned person of each role: regional roles in {@link OWN}, verifiers of DINSOS. */
 export function personOf(role: Group, sub?: string): Person {
+  const client = MACHINE_ROLES.find((machine) => machine === role);
+  // Bank Kalteng and BULOG are machine clients: a client-credentials token, never a group.
+  if (client) return { groups: [], client, ...(sub ? { sub } : {}) };
   const rule = ROLE_RULES[role];
   return {
     groups: [role],

@@ -222,6 +222,10 @@ const UNKNOWN_ROLE = /Peran pada akun ini tidak dikenal/;
 const NO_REGION = /tidak terhubung dengan kabupaten\/kota yang dikenal/;
 const NO_AGENCY = /tidak terhubung dengan perangkat daerah/;
 const NO_CAPABILITY = /Tindakan ini hanya untuk peran/;
+const MACHINE_GROUP = /hanya untuk sistem Bank Kalteng dan Perum BULOG/;
+const GROUPS_AND_SCOPE = /peran pengguna dan cakupan klien mesin sekaligus/;
+const BAD_MACHINE_TOKEN = /Token klien mesin tidak sah/;
+const UNKNOWN_SCOPE = /Cakupan pertukaran pada token ini tidak dikenal/;
 
 const MISPROVISIONED: readonly Misprovisioned[] = [
   {
@@ -271,9 +275,67 @@ const MISPROVISIONED: readonly Misprovisioned[] = [
   },
   { name: 'an operator without region', person: { groups: ['operator'] }, reason: NO_REGION },
   { name: 'a verifier without opd', person: { groups: ['verifier'] }, reason: NO_AGENCY },
-  { name: 'a relawan (no capability yet)', person: personOf('relawan'), reason: NO_CAPABILITY },
-  { name: 'a bank officer (no capability yet)', person: personOf('bank'), reason: NO_CAPABILITY },
-  { name: 'a bulog officer (no capability yet)', person: personOf('bulog'), reason: NO_CAPABILITY },
+  { name: 'a relawan (no capability here)', person: personOf('relawan'), reason: NO_CAPABILITY },
+  // Bank Kalteng and BULOG are machine clients (issue #15): their own token holds only the exchange.
+  { name: "the bank's machine client (exchange only)", person: personOf('bank'), reason: NO_CAPABILITY },
+  { name: "BULOG's machine client (exchange only)", person: personOf('bulog'), reason: NO_CAPABILITY },
+  { name: 'a person in a bank group', person: { groups: ['bank'] }, reason: MACHINE_GROUP },
+  { name: 'a person in a bulog group', person: { groups: ['bulog'] }, reason: MACHINE_GROUP },
+  {
+    name: "the bank's scope with forged groups",
+    person: personOf('bank'),
+    extra: { groups: ['admin'] },
+    reason: GROUPS_AND_SCOPE,
+  },
+  {
+    name: "the bank's scope with Cognito groups",
+    person: personOf('bank'),
+    extra: { 'cognito:groups': ['bank'] },
+    reason: GROUPS_AND_SCOPE,
+  },
+  {
+    name: 'an ID token carrying the bank scope',
+    person: personOf('bank'),
+    extra: { token_use: 'id' },
+    reason: BAD_MACHINE_TOKEN,
+  },
+  {
+    name: "an operator's token carrying the bank scope",
+    person: { groups: ['operator'], region: OWN },
+    extra: { scope: 'khbs-exchange/bank' },
+    reason: GROUPS_AND_SCOPE,
+  },
+  {
+    name: 'both exchange scopes',
+    person: personOf('bank'),
+    extra: { scope: 'khbs-exchange/bank khbs-exchange/bulog' },
+    reason: BAD_MACHINE_TOKEN,
+  },
+  {
+    name: 'the bank scope with extra spaces',
+    person: personOf('bank'),
+    extra: { scope: ' khbs-exchange/bank ' },
+    reason: BAD_MACHINE_TOKEN,
+  },
+  {
+    // The gateway hands a list over as the string `[khbs-exchange/bank]`, as API Gateway does: no scope of ours.
+    name: 'the bank scope as a list',
+    person: personOf('bank'),
+    extra: { scope: ['khbs-exchange/bank'] },
+    reason: UNKNOWN_SCOPE,
+  },
+  {
+    name: 'an unknown exchange scope',
+    person: personOf('bank'),
+    extra: { scope: 'khbs-exchange/admin' },
+    reason: UNKNOWN_SCOPE,
+  },
+  {
+    name: 'a client_id other than the subject',
+    person: personOf('bank'),
+    extra: { client_id: 'another-client' },
+    reason: BAD_MACHINE_TOKEN,
+  },
 ];
 
 /** The values a 403 must not repeat: the subject, the name, the jti and the odd claims given. */
@@ -318,6 +380,32 @@ describe('a trusted token that makes no single, complete role gets the documente
     expectForbidden(reply, crafted.reason);
     expectNoLeak(reply, token, claimValuesOf(token, crafted.person));
     expect(await snapshot(stack, [proposalId])).toEqual(before);
+  });
+});
+
+// ─── The machine clients: their own token on their own routes, and nowhere else ─────────────────────
+
+describe("Bank Kalteng's and BULOG's machine clients", () => {
+  it('each reads its own files with its own token, and is refused the other party’s (403)', async () => {
+    const bank = await tokenFor(personOf('bank'));
+    const bulog = await tokenFor(personOf('bulog'));
+    expect((await send(stack, { method: 'GET', path: '/exchange/bank/files' }, bank)).status).toBe(200);
+    expect((await send(stack, { method: 'GET', path: '/exchange/bulog/files' }, bulog)).status).toBe(200);
+    expectForbidden(await send(stack, { method: 'GET', path: '/exchange/bulog/files' }, bank), NO_CAPABILITY);
+    expectForbidden(await send(stack, { method: 'GET', path: '/exchange/bank/files' }, bulog), NO_CAPABILITY);
+  });
+
+  it('a machine token the gateway cannot trust gets its 401 (another issuer, expired, unsigned)', async () => {
+    const bank = personOf('bank');
+    for (const token of [
+      await tokenFor(bank, { iss: 'https://cognito-idp.example/other-pool' }),
+      await tokenFor(bank, { iat: now() - 2 * 3600, exp: now() - 3600 }),
+      `${b64url({ alg: 'none', typ: 'JWT', kid: await localKid() })}.${b64url({ ...registeredClaims(), sub: 'x', client_id: 'x', token_use: 'access', scope: 'khbs-exchange/bank' })}.`,
+    ]) {
+      const reply = await send(stack, { method: 'GET', path: '/exchange/bank/files' }, token);
+      expect(reply.status).toBe(401);
+      expect(reply.json).toEqual({ message: 'Unauthorized' });
+    }
   });
 });
 

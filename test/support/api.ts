@@ -249,6 +249,24 @@ export const admin = (extra: Claims = {}): Claims => ({
   ...extra,
 });
 
+/**
+ * A machine client's client-credentials access token as Cognito issues it (issue #15): no `aud`,
+ * `client_id` equal to `sub`, `token_use: access`, its one exchange scope, no groups or name.
+ */
+export const machine = (role: 'bank' | 'bulog', extra: Claims = {}): Claims => {
+  const { aud: _aud, token_use: _use, ...rest } = registered();
+  const clientId = `${role}-client-4h2kq1example`;
+  return {
+    ...rest,
+    token_use: 'access',
+    sub: clientId,
+    client_id: clientId,
+    scope: `khbs-exchange/${role}`,
+    version: '2',
+    ...extra,
+  };
+};
+
 // ---------------------------------------------------------------------------------------------------
 // Data for workflow tests.
 

@@ -91,8 +91,8 @@ describe('scopeOf', () => {
       expect(() => requireCapability(operator, capability)).toThrow(ForbiddenError);
     }
     // The machine clients hold their exchange and nothing else (issue #15).
-    expect([...scopeOf({ ...base, groups: '[bank]' }).capabilities]).toEqual(['exchange:bank']);
-    expect([...scopeOf({ ...base, groups: '[bulog]' }).capabilities]).toEqual(['exchange:bulog']);
+    expect([...scopeOf(machine('khbs-exchange/bank')).capabilities]).toEqual(['exchange:bank']);
+    expect([...scopeOf(machine('khbs-exchange/bulog')).capabilities]).toEqual(['exchange:bulog']);
   });
 
   it('cleans the name the audit trail shows, and falls back to the sub', () => {
@@ -106,6 +106,96 @@ describe('scopeOf', () => {
       role: 'operator',
       region: '62.03',
     });
+  });
+});
+
+/** A client-credentials access token's claims as Cognito issues them (API Gateway's string form). */
+function machine(
+  scope: string | string[],
+  extra: Record<string, string | string[] | undefined> = {},
+): Claims {
+  const claims: Record<string, string | string[]> = {
+    sub: CLIENT_ID,
+    client_id: CLIENT_ID,
+    token_use: 'access',
+    scope,
+    iss: 'https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_Example',
+    jti: 'a1b2',
+    version: '2',
+  };
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete claims[name];
+    else claims[name] = value;
+  }
+  return claims;
+}
+const CLIENT_ID = '4h2kq1example0bankclient';
+
+describe('scopeOf for machine clients (client-credentials access tokens, issue #15)', () => {
+  it('maps the one exchange scope to its role, with a fixed name and the client id as sub', () => {
+    const bank = scopeOf(machine('khbs-exchange/bank'));
+    expect(bank).toMatchObject({
+      sub: CLIENT_ID,
+      name: 'Bank Kalteng (sistem)',
+      role: 'bank',
+      regions: 'all',
+      agency: undefined,
+    });
+    expect(actorOf(bank)).toEqual({ sub: CLIENT_ID, name: 'Bank Kalteng (sistem)', role: 'bank' });
+    const bulog = scopeOf(machine('khbs-exchange/bulog', { name: 'Admin Palsu' }));
+    expect(bulog).toMatchObject({ role: 'bulog', name: 'Perum BULOG (sistem)' });
+    expect(() => requireCapability(bank, 'exchange:bulog')).toThrow(ForbiddenError);
+    expect(() => requireCapability(bulog, 'exchange:bank')).toThrow(ForbiddenError);
+  });
+
+  it.each<[string, Claims, string]>([
+    ['two exchange scopes', machine('khbs-exchange/bank khbs-exchange/bulog'), '403'],
+    ['an exchange scope and another scope', machine('openid khbs-exchange/bank'), '403'],
+    ['the scope with a leading space', machine(' khbs-exchange/bank'), '403'],
+    ['the scope with a trailing space', machine('khbs-exchange/bank '), '403'],
+    ['the scope twice, two spaces apart', machine('khbs-exchange/bank  khbs-exchange/bank'), '403'],
+    ['the scope with a tab', machine('khbs-exchange/bank\t'), '403'],
+    ['an unknown exchange scope', machine('khbs-exchange/admin'), '403'],
+    ['the bare resource server', machine('khbs-exchange'), '403'],
+    ['the scope in capitals', machine('KHBS-EXCHANGE/BANK'), '403'],
+    ['the scope as an array', machine(['khbs-exchange/bank']), '403'],
+    ['the scope as API Gateway prints an array', machine('[khbs-exchange/bank]'), '403'],
+    ['the scope in scp instead', machine('x', { scope: undefined, scp: ['khbs-exchange/bank'] }), '403'],
+    ['scope and scp both', machine('khbs-exchange/bank', { scp: 'khbs-exchange/bank' }), '403'],
+    ['forged groups beside the scope', machine('khbs-exchange/bank', { 'cognito:groups': '[admin]' }), '403'],
+    ['local groups beside the scope', machine('khbs-exchange/bulog', { groups: ['bulog'] }), '403'],
+    ['empty groups beside the scope', machine('khbs-exchange/bank', { groups: '[]' }), '403'],
+    ['an ID token with the scope', machine('khbs-exchange/bank', { token_use: 'id', aud: CLIENT_ID }), '403'],
+    ['no token_use', machine('khbs-exchange/bank', { token_use: undefined }), '403'],
+    ["a user's access token (username)", machine('khbs-exchange/bank', { username: 'budi' }), '403'],
+    [
+      'a cognito:username beside the scope',
+      machine('khbs-exchange/bank', { 'cognito:username': 'x' }),
+      '403',
+    ],
+    ['no client_id', machine('khbs-exchange/bank', { client_id: undefined }), '403'],
+    ['a client_id other than sub', machine('khbs-exchange/bank', { client_id: 'another-client' }), '403'],
+    ['no sub', machine('khbs-exchange/bank', { sub: undefined }), '401'],
+    ['the scope alone', { sub: CLIENT_ID, scope: 'khbs-exchange/bank' }, '403'],
+  ])('%s → %s', (_label, claims, expected) => {
+    expect(refusal(claims)).toBe(expected);
+  });
+
+  it("never makes a machine client of a user's access token or of a person in the bank group", () => {
+    // A user's Cognito access token: groups, username, OpenID scopes, the web client's id.
+    const user = {
+      sub: 'user-7',
+      'cognito:groups': '[auditor]',
+      token_use: 'access',
+      scope: 'openid email profile',
+      client_id: 'webclient',
+      username: 'auditor-1',
+    };
+    expect(scopeOf(user)).toMatchObject({ role: 'auditor' });
+    for (const group of ['[bank]', '[bulog]']) {
+      expect(refusal({ ...base, groups: group })).toBe('403');
+      expect(refusal({ ...base, 'cognito:groups': group, token_use: 'access', scope: 'openid' })).toBe('403');
+    }
   });
 });
 

@@ -1,0 +1,104 @@
+import * as z from 'zod';
+
+/**
+ * The files the system exchanges with Bank Kalteng and Perum BULOG (issue #15, families.md "Files
+ * users exchange"). Outgoing files are made by the system for one party, registered once, and
+ * fetched by that party's machine client only; answers come back through the API as imports.
+ */
+
+/** Who a file is for: Bank Kalteng or Perum BULOG. */
+export const EXCHANGE_PARTIES = ['BANK', 'BULOG'] as const;
+export type ExchangeParty = (typeof EXCHANGE_PARTIES)[number];
+
+/**
+ * What an outgoing file is, and the one party it is made for. A generator registers its files under
+ * one of these; a kind is added here when its generator is.
+ */
+export const EXCHANGE_FILE_KINDS = {
+  /** Collective account-opening request (penerima NIK, name, birth date, address, No KK). */
+  PEMBUKAAN_REKENING: 'BANK',
+  /** Payment instruction per tahap and kabupaten, with a control total. */
+  INSTRUKSI_BAYAR: 'BANK',
+  /** Food distribution list of one desa (titik bagi): family, penerima, package, SK number. */
+  DAFTAR_SALUR: 'BULOG',
+} as const satisfies Record<string, ExchangeParty>;
+export type ExchangeFileKind = keyof typeof EXCHANGE_FILE_KINDS;
+export const EXCHANGE_FILE_KIND_NAMES = Object.keys(EXCHANGE_FILE_KINDS) as [
+  ExchangeFileKind,
+  ...ExchangeFileKind[],
+];
+
+/** The path segment of a party's routes (`/exchange/bank/…`), and back. */
+export const PARTY_PATHS = { BANK: 'bank', BULOG: 'bulog' } as const satisfies Record<ExchangeParty, string>;
+
+/** A file id: what the route's path carries (no personal data, never a NIK). */
+export const EXCHANGE_FILE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const ActorSchema = z.object({
+  sub: z.string().min(1),
+  name: z.string().min(1),
+  role: z.string().min(1),
+  region: z.string().optional(),
+  opd: z.string().optional(),
+});
+
+/** An outgoing file as registered: where it is, what it holds, who made it. */
+export const ExchangeFileSchema = z
+  .object({
+    fileId: z.string().regex(EXCHANGE_FILE_ID),
+    party: z.enum(EXCHANGE_PARTIES),
+    kind: z.enum(EXCHANGE_FILE_KIND_NAMES),
+    tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+    region: z.string().regex(/^62\.\d{2}$/),
+    /** A desa's file (a BULOG distribution list per titik bagi). */
+    desaCode: z
+      .string()
+      .regex(/^62\.\d{2}\.\d{2}\.\d{4}$/)
+      .optional(),
+    /** In the documents bucket, under `files/exchange/`. */
+    s3Key: z.string().startsWith('files/exchange/'),
+    /** Data rows in the file (header and title rows not counted). */
+    rows: z.number().int().nonnegative(),
+    /** The sum the receiver checks the file against (a payment instruction's Rupiah total). */
+    controlTotal: z.number().int().nonnegative().optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    createdAt: z.iso.datetime(),
+    createdBy: ActorSchema,
+  })
+  .refine((file) => EXCHANGE_FILE_KINDS[file.kind] === file.party, {
+    message: 'the kind of file is made for another party',
+    path: ['kind'],
+  })
+  .refine((file) => file.desaCode === undefined || file.desaCode.startsWith(`${file.region}.`), {
+    message: 'the desa is not in the region',
+    path: ['desaCode'],
+  });
+export type ExchangeFile = z.infer<typeof ExchangeFileSchema>;
+
+/** One fetch of a file: who asked for its link, and when. */
+export const ExchangeFetchSchema = z.object({
+  fileId: z.string(),
+  at: z.iso.datetime(),
+  by: ActorSchema,
+});
+export type ExchangeFetch = z.infer<typeof ExchangeFetchSchema>;
+
+/** The name a download is saved under: the last segment of its key. */
+export const exchangeFilename = (file: Pick<ExchangeFile, 's3Key'>): string =>
+  file.s3Key.slice(file.s3Key.lastIndexOf('/') + 1);
+
+/**
+ * The answers a party puts through the API, each with the party that sends it. Every answer lands
+ * where its import is triggered (the bank report under `disbursements/`), so it is checked, reported
+ * and audited as any other file. An answer kind is added here when its import exists (account-opening
+ * answers, EDC transactions, BAST handovers are to come).
+ */
+export const EXCHANGE_ANSWER_KINDS = {
+  /** Bank Kalteng's disbursement report (the bank report import, `functions/disbursement/`). */
+  LAPORAN_PENYALURAN: 'BANK',
+} as const satisfies Record<string, ExchangeParty>;
+export type ExchangeAnswerKind = keyof typeof EXCHANGE_ANSWER_KINDS;
+export const EXCHANGE_ANSWER_KIND_NAMES = Object.keys(EXCHANGE_ANSWER_KINDS) as [
+  ExchangeAnswerKind,
+  ...ExchangeAnswerKind[],
+];

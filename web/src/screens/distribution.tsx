@@ -61,7 +61,7 @@ export function DistributionSection({ tahapId }: { tahapId: string }) {
                         Kartu baru
                       </th>
                       <th scope="col" class="num">
-                        Kartu lama dipakai
+                        Kartu lama
                       </th>
                       <th scope="col" class="num">
                         Kartu diblokir

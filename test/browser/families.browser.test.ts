@@ -1019,6 +1019,43 @@ describe('the family programme’s screens', () => {
     await expect(checker.getByTestId('putusan-kartu').textContent()).resolves.toContain(
       'Kartu asli, tetapi diblokir',
     );
+
+    // ─── Blocked again: the API's 409 in its words; then replaced: the old card and the new one ───
+    await page.getByLabel(/^Alasan/).fill('Kartu hilang, dilaporkan lagi');
+    await page.getByRole('button', { name: 'Blokir kartu…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Blokir kartu ini?' })
+      .getByRole('button', { name: 'Ya, blokir kartu' })
+      .click();
+    await outcome.getByText('Status kartu tidak memungkinkan tindakan ini').waitFor();
+    await expect(outcome.getByTestId('pesan-kartu').textContent()).resolves.toContain(
+      'tidak dapat diblokir lagi',
+    );
+    await page.getByLabel('Ganti dengan kartu baru').check();
+    await page.getByLabel(/^Alasan/).fill('Kartu pengganti untuk kartu yang hilang');
+    await page.getByRole('button', { name: 'Ganti dengan kartu baru…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Ganti kartu ini dengan kartu baru?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Ya, ganti kartu' }).click();
+    const old = outcome.locator(`[data-card="${cardNumber}"]`);
+    await old.locator('[data-testid="status-kartu"][data-status="DIGANTI"]').waitFor();
+    const replacement = outcome.locator('[data-card]').nth(1);
+    await expect(replacement.getByTestId('status-kartu').getAttribute('data-status')).resolves.toBe(
+      'TERDAFTAR',
+    );
+    const newNumber = (await replacement.getAttribute('data-card')) ?? '';
+    expect(newNumber).toMatch(/^HB-6203-/);
+    expect(newNumber).not.toBe(cardNumber);
+    await expect(old.textContent()).resolves.toContain(newNumber);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '74-kartu-diganti');
+    await checker.reload();
+    await checker.locator('[data-testid="putusan-kartu"][data-status="DIGANTI"]').waitFor();
+    await expect(checker.getByTestId('putusan-kartu').textContent()).resolves.toContain('sudah diganti');
+    // Nothing about the family on the public page.
+    await expect(checker.locator('main').textContent()).resolves.not.toContain(
+      (await old.locator('dd').nth(1).textContent()) ?? 'tanpa nama',
+    );
     expect(
       (await checker.evaluate('document.documentElement.scrollWidth > window.innerWidth')) as boolean,
     ).toBe(false);

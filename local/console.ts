@@ -10,8 +10,8 @@ import type { LocalOidc } from './oidc.ts';
  * The console (`web/`) on the local stack, on the API's own origin: its built files, its
  * `/config.json`, and the local sign-in provider under `/oidc`. Browsers and programs share every
  * URL: a browser navigating (its `Accept` names `text/html`) gets the console, a program (any type,
- * or JSON) the API. So the printed verification URL `…/verify/{code}` opens the page
- * in a phone's browser and still answers JSON to a script.
+ * or JSON) the API. So the printed verification URLs `…/verify/{code}` (a decree) and
+ * `…/verify/card/{code}` (a card) open the page in a phone's browser and still answer JSON to a script.
  */
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -101,9 +101,11 @@ export async function consoleFrontDoor(options: {
         return true;
       }
       const route = routeOf(method, pathname);
-      // The one path both answer: the printed verification URL. Caches must keep the two apart.
-      if (route === 'VerifyDecree') res.setHeader('vary', 'accept');
-      if (!wantsHtml(req) || (route !== undefined && route !== 'VerifyDecree')) return false;
+      // The paths both answer: the printed verification URLs (a decree's, a card's). Caches must
+      // keep the two apart.
+      const printed = route === 'VerifyDecree' || route === 'VerifyCard';
+      if (printed) res.setHeader('vary', 'accept');
+      if (!wantsHtml(req) || (route !== undefined && !printed)) return false;
       if (index === undefined) {
         const hint = Buffer.from(
           'The console is not built: npm start builds it (or npx vite build --config web/vite.config.ts).\n',

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient } from '#shared/contract/client.ts';
+import { cardNumber as cardNumberOf } from '#shared/domain/family/distribution.ts';
 import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
 import { dtsenBuffers } from '../../local/dtsen-data.ts';
 import type { LocalStack } from '../../local/stack.ts';
@@ -501,6 +502,8 @@ describe('the family programme’s screens', () => {
     await kapuas.getByText('Daftar KPM kabupaten/kota ini belum disusun.').waitFor();
     // An operator sees their own kabupaten only.
     await expect(section.getByTestId('kpm-kabupaten').count()).resolves.toBe(1);
+    // No decree has opened the distribution yet: the Penyaluran section says so.
+    await page.getByTestId('penyaluran').getByTestId('penyaluran-kosong').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await kapuas.getByRole('button', { name: 'Susun daftar KPM' }).click();
     await kapuas.locator('[data-testid="status-kpm"][data-status="COMPLETED"]').waitFor({ timeout: 30_000 });
@@ -873,6 +876,190 @@ describe('the family programme’s screens', () => {
     expect(await scrollsSideways()).toBe(false);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '66-kpm-verifikasi-publik');
+  }, 120_000);
+
+  it('checks a card in public, a phone at 360 px: an unknown code says so plainly', async () => {
+    await freshPage(360);
+    await page.goto(`${stack.apiUrl}/verify/card`);
+    await page.getByRole('heading', { level: 1, name: 'Periksa Kartu KHBS' }).waitFor();
+    // A code typed as people type it (lower case, spaces) opens the page of its printed form.
+    await page.getByLabel('Kode verifikasi kartu').fill('abcd efgh jkmn');
+    await page.getByRole('button', { name: 'Periksa kartu' }).click();
+    await page.waitForURL('**/verify/card/ABCD-EFGH-JKMN');
+    const verdict = page.getByTestId('putusan-kartu');
+    await verdict.waitFor();
+    await expect(verdict.textContent()).resolves.toContain('Kartu tidak dikenal');
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '70-kartu-tidak-dikenal');
+    // Not a code at all: said before anything is asked.
+    await page.getByLabel('Kode verifikasi kartu').fill('HB-6203-0000001');
+    await page.getByRole('button', { name: 'Periksa kartu' }).click();
+    await page.getByText('Kode verifikasi terdiri atas 12 huruf/angka').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/verify/card/ABCD-EFGH-JKMN');
+  });
+
+  it('shows Kapuas’s distribution on the tahap page; the operator makes the print file, blocks a card behind a confirmation, and the card’s code then answers "diblokir"', async () => {
+    // The decree above opened Kapuas's distribution (the families worker, through the outbox).
+    await stack.whenIdle();
+    await signInAs(page, stack.apiUrl, /Operator Kabupaten Kapuas/);
+    const operatorApi = await apiOfPage();
+    const distribution = await operatorApi.call('GetDistribution', { params: { tahapId: TAHAP_ID } });
+    if (!distribution.ok) throw new Error(`GetDistribution ${distribution.status}`);
+    const record = distribution.body.items.find((item) => item.region === REGION);
+    expect(record?.status).toBe('OPEN');
+    const number = (value: number) => new Intl.NumberFormat('id-ID').format(value);
+    const normal = (text: string | null) => (text ?? '').replace(/\s/g, ' ');
+    const rupiah = (value: number) =>
+      normal(
+        new Intl.NumberFormat('id-ID', {
+          style: 'currency',
+          currency: 'IDR',
+          maximumFractionDigits: 0,
+        }).format(value),
+      );
+
+    // ─── The tahap page: Penyaluran, as the API has it ───
+    await page.goto(`${stack.apiUrl}/tahapan/${TAHAP_ID}`);
+    const row = page.locator(`[data-testid="tabel-penyaluran"] tr[data-region="${REGION}"]`);
+    await row.waitFor();
+    await expect(row.getByTestId('sk-penyaluran').textContent()).resolves.toBe(record?.decreeNumber);
+    await expect(row.getByTestId('keluarga-penyaluran').textContent()).resolves.toBe(
+      number(record?.families ?? -1),
+    );
+    for (const entry of record?.byComponent ?? []) {
+      const cell = normal(await row.locator(`td[data-component="${entry.component}"]`).textContent());
+      expect(cell).toBe(`${number(entry.count)} KPM${rupiah(entry.amount)}`);
+    }
+    await expect(row.getByTestId('kartu-baru').textContent()).resolves.toBe(
+      number(record?.cards?.issued ?? -1),
+    );
+    await expect(row.getByTestId('kartu-lama').textContent()).resolves.toBe(
+      number(record?.cards?.kept ?? -1),
+    );
+    await expect(row.getByTestId('kartu-diblokir').textContent()).resolves.toBe(
+      number(record?.cards?.blocked ?? -1),
+    );
+    expect(record?.cards?.issued).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '71-penyaluran-tahap');
+
+    // ─── Kartu KHBS: the printer's file of Kapuas's cards ───
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'Kartu KHBS' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Kartu KHBS' }).waitFor();
+    await page.getByRole('button', { name: 'Buat berkas cetak' }).click();
+    const link = page.getByTestId('unduh-berkas-cetak');
+    await link.waitFor();
+    await expect(page.getByTestId('berkas-cetak').textContent()).resolves.toContain(
+      `${number(record?.cards?.issued ?? -1)} kartu Kabupaten Kapuas menunggu dicetak`,
+    );
+    const csv = await (await fetch((await link.getAttribute('href')) ?? '')).text();
+    const first = csv.split(/\r?\n/)[1] ?? '';
+    const cardNumber = /HB-\d{4}-\d{7}-\d/.exec(first)?.[0] ?? '';
+    const code = /[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(first)?.[0] ?? '';
+    expect(cardNumber).toMatch(/^HB-6203-/);
+    expect(code).not.toBe('');
+    // The printer's file names the penerima and never a NIK.
+    expect(csv).not.toMatch(/\b62\d{14}\b/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '72-kartu-berkas-cetak');
+
+    // ─── An unknown card: the API's own message ───
+    // A well-formed number (its check digit right) that no card has.
+    const unknown = cardNumberOf(REGION, 9_999_999);
+    const refused = await operatorApi.call('BlockCard', {
+      body: { cardNumber: unknown, reason: 'Kartu hilang di pasar' },
+    });
+    expect(refused.status).toBe(404);
+    const refusedMessage = refused.ok ? '' : 'error' in refused.body ? refused.body.error.message : '';
+    await page.getByLabel('Nomor kartu').fill(unknown);
+    await page.getByLabel(/^Alasan/).fill('Kartu hilang di pasar');
+    await page.getByRole('button', { name: 'Blokir kartu…' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Blokir kartu ini?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Ya, blokir kartu' }).click();
+    const outcome = page.getByTestId('hasil-kartu');
+    await outcome.getByText('Kartu tidak tercatat').waitFor();
+    await expect(outcome.getByTestId('pesan-kartu').textContent()).resolves.toBe(refusedMessage);
+    // The focus moves to what happened.
+    await expect(page.evaluate('document.activeElement?.dataset?.testid')).resolves.toBe('hasil-kartu');
+    // No card number in any address.
+    expect(page.url()).not.toContain('HB-');
+
+    // ─── The real card: genuine and active in public, then blocked through the screen ───
+    const checker = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    checker.on('pageerror', (error) => pageErrors.push(error.message));
+    await checker.goto(`${stack.apiUrl}/verify/card/${code}`);
+    await checker.locator('[data-testid="putusan-kartu"][data-status="TERDAFTAR"]').waitFor();
+    await expect(checker.getByTestId('putusan-kartu').textContent()).resolves.toContain(
+      'Kartu asli dan aktif',
+    );
+
+    await page.getByLabel('Nomor kartu').fill(cardNumber.toLowerCase());
+    await page.getByLabel(/^Alasan/).fill('Kartu hilang, dilaporkan kepala desa');
+    await page.getByRole('button', { name: 'Blokir kartu…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Blokir kartu ini?' });
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain(cardNumber);
+    await dialog.getByRole('button', { name: 'Ya, blokir kartu' }).click();
+    await outcome.locator('[data-testid="status-kartu"][data-status="DIBLOKIR"]').waitFor();
+    const history = outcome.getByTestId('riwayat-kartu');
+    await expect(history.locator('tbody tr').last().textContent()).resolves.toContain(
+      'Kartu hilang, dilaporkan kepala desa',
+    );
+    await expect(history.locator('tbody tr').last().getAttribute('data-status')).resolves.toBe('DIBLOKIR');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '73-kartu-diblokir');
+
+    await checker.reload();
+    await checker.locator('[data-testid="putusan-kartu"][data-status="DIBLOKIR"]').waitFor();
+    await expect(checker.getByTestId('putusan-kartu').textContent()).resolves.toContain(
+      'Kartu asli, tetapi diblokir',
+    );
+
+    // ─── Blocked again: the API's 409 in its words; then replaced: the old card and the new one ───
+    await page.getByLabel(/^Alasan/).fill('Kartu hilang, dilaporkan lagi');
+    await page.getByRole('button', { name: 'Blokir kartu…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Blokir kartu ini?' })
+      .getByRole('button', { name: 'Ya, blokir kartu' })
+      .click();
+    await outcome.getByText('Status kartu tidak memungkinkan tindakan ini').waitFor();
+    await expect(outcome.getByTestId('pesan-kartu').textContent()).resolves.toContain(
+      'tidak dapat diblokir lagi',
+    );
+    await page.getByLabel('Ganti dengan kartu baru').check();
+    await page.getByLabel(/^Alasan/).fill('Kartu pengganti untuk kartu yang hilang');
+    await page.getByRole('button', { name: 'Ganti dengan kartu baru…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Ganti kartu ini dengan kartu baru?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Ya, ganti kartu' }).click();
+    const old = outcome.locator(`[data-card="${cardNumber}"]`);
+    await old.locator('[data-testid="status-kartu"][data-status="DIGANTI"]').waitFor();
+    const replacement = outcome.locator('[data-card]').nth(1);
+    await expect(replacement.getByTestId('status-kartu').getAttribute('data-status')).resolves.toBe(
+      'TERDAFTAR',
+    );
+    const newNumber = (await replacement.getAttribute('data-card')) ?? '';
+    expect(newNumber).toMatch(/^HB-6203-/);
+    expect(newNumber).not.toBe(cardNumber);
+    await expect(old.textContent()).resolves.toContain(newNumber);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '74-kartu-diganti');
+    await checker.reload();
+    await checker.locator('[data-testid="putusan-kartu"][data-status="DIGANTI"]').waitFor();
+    await expect(checker.getByTestId('putusan-kartu').textContent()).resolves.toContain('sudah diganti');
+    // Nothing about the family on the public page.
+    await expect(checker.locator('main').textContent()).resolves.not.toContain(
+      (await old.locator('dd').nth(1).textContent()) ?? 'tanpa nama',
+    );
+    expect(
+      (await checker.evaluate('document.documentElement.scrollWidth > window.innerWidth')) as boolean,
+    ).toBe(false);
+    await checker.close();
   }, 120_000);
 
   it('takes a citizen’s complaint without an account; Kapuas’s operator answers and closes it; the citizen reads the answer on a phone', async () => {

@@ -7,6 +7,7 @@ import { Loading, Problem } from './page.tsx';
 import { CallbackPage, NotFoundPage, SignInPage, WhoAmIPage } from './pages.tsx';
 import { followLink, type Route, useRoute } from './router.ts';
 import { AuditPage, AuditTrailPage } from './screens/audit.tsx';
+import { CardsPage } from './screens/cards.tsx';
 import { ComplaintPage, ComplaintsPage, PublicComplaintPage } from './screens/complaints.tsx';
 import { DecreePage, DecreesPage } from './screens/decrees.tsx';
 import { ExclusionListsPage, FamilyDataPage, FamilyImportPage, SnapshotPage } from './screens/families.tsx';
@@ -20,6 +21,7 @@ import { UploadPage, UploadResultPage } from './screens/upload.tsx';
 import { RelawanVervalPage, TahapVervalPage, VervalImportPage } from './screens/verval.tsx';
 import { SignedInProvider } from './session.tsx';
 import { VerifyPage } from './verify.tsx';
+import { VerifyCardPage } from './verify-card.tsx';
 import { identityOf } from './who.ts';
 
 type ConfigState =
@@ -47,11 +49,18 @@ export function App() {
 
   const config = state.kind === 'ready' ? state.config : undefined;
   // The verification page is public and needs no sign-in: no account controls there.
-  const showAccount = route.page !== 'verify' && route.page !== 'complaint-public' && config !== undefined;
+  const showAccount =
+    route.page !== 'verify' &&
+    route.page !== 'verify-card' &&
+    route.page !== 'complaint-public' &&
+    config !== undefined;
 
   let content: JSX.Element;
   if (route.page === 'verify') {
     content = config ? <VerifyPage config={config} code={route.code} /> : <Waiting state={state} />;
+  } else if (route.page === 'verify-card') {
+    // A card's printed QR code opens this page: public, like the decree's.
+    content = config ? <VerifyCardPage config={config} code={route.code} /> : <Waiting state={state} />;
   } else if (route.page === 'complaint-public') {
     // The complaint form is public too: a citizen needs no account.
     content = config ? <PublicComplaintPage config={config} /> : <Waiting state={state} />;
@@ -159,6 +168,8 @@ function SignedInScreen({ route }: { route: Route }) {
       return <ComplaintsPage />;
     case 'complaint':
       return <ComplaintPage complaintId={route.complaintId} />;
+    case 'cards':
+      return <CardsPage />;
     default:
       return <WhoAmIPage />;
   }

@@ -22,6 +22,14 @@ describe('parseRoute', () => {
     expect(parseRoute('/verify/abcd%20efgh/')).toEqual({ page: 'verify', code: 'abcd efgh' });
     expect(parseRoute('/verify/%E0%A4%A')).toEqual({ page: 'not-found' });
     expect(parseRoute('/verify/a/b')).toEqual({ page: 'not-found' });
+    // A card's printed code, and the card check's form (no code yet).
+    expect(parseRoute('/verify/card/ABCD-EFGH-JKMN')).toEqual({
+      page: 'verify-card',
+      code: 'ABCD-EFGH-JKMN',
+    });
+    expect(parseRoute('/verify/card')).toEqual({ page: 'verify-card' });
+    expect(parseRoute('/verify/card/')).toEqual({ page: 'verify-card' });
+    expect(pathTo.verifyCard()).toBe('/verify/card');
     expect(parseRoute('/proposals')).toEqual({ page: 'not-found' });
     expect(parseRoute('/usulan/62.03-2026-S1/penerima')).toEqual({
       page: 'recipients',
@@ -62,6 +70,8 @@ describe('parseRoute', () => {
     home: '/',
     callback: '/auth/callback',
     verify: '/verify/ABCD-EFGH-JKMN',
+    'verify-card': pathTo.verifyCard('ABCD-EFGH-JKMN'),
+    cards: pathTo.cards(),
     proposals: pathTo.proposals({ status: 'IN_REVIEW' }),
     proposal: pathTo.proposal('62.03-2026-S1'),
     recipients: pathTo.recipients('62.03-2026-S1'),
@@ -97,9 +107,10 @@ describe('parseRoute', () => {
   });
 
   it('never shadows an API route: a browser on a console path must not get JSON, nor a program HTML', () => {
-    // `/verify/{code}` is the one path both share on purpose (negotiated on Accept).
+    // `/verify/{code}` and `/verify/card/{code}` (the printed QR codes) are shared on purpose
+    // (negotiated on Accept).
     for (const [page, path] of Object.entries(EXAMPLES)) {
-      if (page === 'verify') continue;
+      if (page === 'verify' || page === 'verify-card') continue;
       expect(routeOf('GET', path), path).toBeUndefined();
     }
   });

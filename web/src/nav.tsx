@@ -49,6 +49,14 @@ export const SECTIONS: readonly Section[] = [
     pages: ['tahap-list', 'tahap', 'tahap-verval', 'verval-import'],
   },
   {
+    label: 'Kartu KHBS',
+    description:
+      'Berkas cetak kartu untuk percetakan, serta blokir atau ganti kartu yang hilang, rusak atau disalahgunakan.',
+    href: '/kartu',
+    needs: 'distribution:manage',
+    pages: ['cards'],
+  },
+  {
     label: 'Cari keluarga',
     description:
       'Cari keluarga lewat NIK, nomor KK, atau nama kepala keluarga di sebuah desa, lalu lihat riwayatnya: snapshot DTSEN, hasil tiap tahap, dan verval. Setiap pembacaan dicatat.',

@@ -8,6 +8,16 @@ export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'callback' }
   | { readonly page: 'verify'; readonly code: string }
+  /**
+   * `/verify/card`: the public card check's form; `/verify/card/{code}`: the printed QR code of a KHBS
+   * card (its verification code, never the card number). No sign-in.
+   */
+  | { readonly page: 'verify-card'; readonly code?: string }
+  /**
+   * `/kartu`: the kabupaten's cards (the printer's file; block or replace a card, named in a request
+   * body, never in the address). Not `/cards`: that path is the API's.
+   */
+  | { readonly page: 'cards' }
   /** `/usulan`: proposals by region, period and status (a verifier's queue, an approver's desk). */
   | { readonly page: 'proposals' }
   /** `/usulan/{id}`: one proposal, its workflow, and the actions the user's role may take. */
@@ -83,10 +93,13 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/keluarga': { page: 'family-search' },
   '/aduan': { page: 'complaint-public' },
   '/pengaduan': { page: 'complaints' },
+  '/verify/card': { page: 'verify-card' },
+  '/kartu': { page: 'cards' },
 };
 
 /** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
 const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] = [
+  [/^\/verify\/card\/([^/]+)$/, (code) => ({ page: 'verify-card', code })],
   [/^\/verify\/([^/]+)$/, (code) => ({ page: 'verify', code })],
   [/^\/usulan\/([^/]+)$/, (proposalId) => ({ page: 'proposal', proposalId })],
   [/^\/usulan\/([^/]+)\/penerima$/, (proposalId) => ({ page: 'recipients', proposalId })],
@@ -157,6 +170,9 @@ export const pathTo = {
   tahapVerval: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
     withQuery(`/tahapan/${encodeURIComponent(tahapId)}/verval`, query),
   verval: () => '/verval',
+  verifyCard: (code?: string) =>
+    code === undefined ? '/verify/card' : `/verify/card/${encodeURIComponent(code)}`,
+  cards: () => '/kartu',
   familySearch: () => '/keluarga',
   family: (familyId: string) => `/keluarga/${encodeURIComponent(familyId)}`,
   vervalImport: (tahapId: string, importId: string, query?: Readonly<Record<string, string | undefined>>) =>

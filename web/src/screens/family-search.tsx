@@ -629,7 +629,9 @@ function ReadLog({ familyId }: { familyId: string }) {
                         <td>
                           {read.read.kind === 'DESA'
                             ? `Desa ${read.read.desaCode}, tahap ${read.read.tahapId}`
-                            : `Daftar KPM ${read.read.proposalId}`}
+                            : read.read.kind === 'FILE'
+                              ? `${FILE_WORDS[read.read.file] ?? `Berkas ${read.read.file}`} ${regionLabel(read.read.region)}`
+                              : `Daftar KPM ${read.read.proposalId}`}
                           {` (${formatNumber(read.read.families)} keluarga)`}
                         </td>
                       </tr>
@@ -644,3 +646,8 @@ function ReadLog({ familyId }: { familyId: string }) {
     </section>
   );
 }
+
+/** The distribution's generated files, as a family's read log names them (others by their code). */
+const FILE_WORDS: Readonly<Record<string, string>> = {
+  KARTU_CETAK: 'Berkas cetak kartu',
+};

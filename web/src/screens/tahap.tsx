@@ -31,6 +31,7 @@ import {
   useCursorPages,
 } from '../ui.tsx';
 import { BarChart } from './bar-chart.tsx';
+import { DistributionSection } from './distribution.tsx';
 import './families.css';
 
 /**
@@ -362,6 +363,7 @@ export function TahapPage({ tahapId }: { tahapId: string }) {
   }, [running, state, reload]);
   const mayManage = scope?.capabilities.has('tahap:manage') ?? false;
   const mayVerval = scope?.capabilities.has('verval:manage') ?? false;
+  const mayReadDistribution = scope?.capabilities.has('distribution:read') ?? false;
   const title = state.kind === 'ok' ? state.body.label : tahapName(tahapId);
   return (
     <section class="card wide" aria-labelledby="judul-satu-tahap">
@@ -381,6 +383,7 @@ export function TahapPage({ tahapId }: { tahapId: string }) {
               </p>
             ) : null}
             {tahap.eligibility?.status === 'COMPLETED' ? <KpmLists tahap={tahap} /> : null}
+            {mayReadDistribution ? <DistributionSection tahapId={tahap.tahapId} /> : null}
             {tahap.eligibility?.status === 'COMPLETED' ? (
               <Summary key={tahap.eligibility.runId} tahap={tahap} />
             ) : null}

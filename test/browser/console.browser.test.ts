@@ -60,7 +60,9 @@ describe('the console', () => {
       'Unggah berkas',
       'Data keluarga',
       'Tahap',
+      'Kartu KHBS',
       'Cari keluarga',
+      'Pengaduan',
       'SK Gubernur',
     ]);
     expect(await seriousViolations(page)).toEqual([]);

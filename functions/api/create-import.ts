@@ -28,12 +28,16 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
   const region = named ?? ownRegion(scope);
   if (region) requireRegion(scope, region);
   else if (body.kind !== 'PENGECUALIAN') {
-    throw new BadRequestError('Sebutkan kabupaten/kota ekstrak DTSEN ini (region).');
+    throw new BadRequestError(
+      body.kind === 'STATUS_KARTU'
+        ? 'Sebutkan kabupaten/kota kartu-kartu ini (region).'
+        : 'Sebutkan kabupaten/kota ekstrak DTSEN ini (region).',
+    );
   }
 
   const { config, objects } = apiDeps();
   const { imports, snapshots } = familyFiles();
-  if (body.kind !== 'PENGECUALIAN' && region) {
+  if ((body.kind === 'DTSEN_KELUARGA' || body.kind === 'DTSEN_ANGGOTA') && region) {
     const snapshot = await snapshots.get(region, body.versionDate);
     if (snapshot?.usedBy && snapshot.usedBy.length > 0) {
       throw new ConflictError(
@@ -63,7 +67,9 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     reasons: [],
     ...(body.kind === 'PENGECUALIAN'
       ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
-      : { versionDate: body.versionDate }),
+      : body.kind === 'STATUS_KARTU'
+        ? {}
+        : { versionDate: body.versionDate }),
     ...(body.kind === 'DTSEN_ANGGOTA' ? { relationshipCodes: body.relationshipCodes ?? 'DUKCAPIL' } : {}),
   };
   // A record that never gets its file disappears after a week.

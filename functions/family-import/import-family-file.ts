@@ -1,3 +1,4 @@
+import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import type { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import type { FamiliesRepository, FamilyWriter, SnapshotData } from '#shared/adapters/families-repo.ts';
@@ -9,6 +10,11 @@ import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { type TransactItem, transactWrite, WriteConflict } from '#shared/adapters/transactions.ts';
 import type { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
+import {
+  CARD_STATUS_LAYOUT,
+  cardStatusDecision,
+  validateCardStatusRow,
+} from '#shared/domain/family/card-status.ts';
 import { FAMILY_LAYOUT, MEMBER_LAYOUT } from '#shared/domain/family/dtsen-columns.ts';
 import { validateFamilyRow, validateMemberRow } from '#shared/domain/family/dtsen-rows.ts';
 import { EXCLUSION_LAYOUT, validateExclusionRow } from '#shared/domain/family/exclusions.ts';
@@ -47,6 +53,7 @@ export interface FamilyImportDeps extends FileImportDeps {
   readonly tahap: Pick<TahapRepository, 'get'>;
   readonly results: Pick<EligibilityRepository, 'allOfDesa'>;
   readonly verval: Pick<VervalRepository, 'record' | 'isAssigned'>;
+  readonly distribution: Pick<DistributionRepository, 'card' | 'moveCard'>;
   readonly tableName: string;
   readonly limits: ImportLimits;
   /** One TransactWriteItems (the closing write with what the file changes); the real one by default. */
@@ -151,7 +158,12 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
 
   async run(): Promise<FamilyImportOutcome> {
     const { createdBy, region } = this.record;
-    const capability = this.record.kind === 'HASIL_VERVAL' ? 'verval:work' : 'imports:create';
+    const capability =
+      this.record.kind === 'HASIL_VERVAL'
+        ? 'verval:work'
+        : this.record.kind === 'STATUS_KARTU'
+          ? 'distribution:manage'
+          : 'imports:create';
     if (createdBy && !recordedActorMay(createdBy, capability, region ?? 'all')) {
       throw new FileRejection(
         'UPLOAD_NOT_ALLOWED',
@@ -294,6 +306,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         return this.exclusionList();
       case 'HASIL_VERVAL':
         return this.vervalResults();
+      case 'STATUS_KARTU':
+        return this.cardStatuses();
     }
   }
 
@@ -533,6 +547,58 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
           });
         }
         return { accepted: true, problems };
+      },
+      flush: async () => undefined,
+      closing: async () => [],
+    };
+  }
+
+  /**
+   * A kabupaten's card status file: each row moves one card (printed, or handed out) on its own,
+   * conditional on the status read, so a file sent twice, or a retried import, moves nothing again
+   * (the row is unchanged) and a card moved meanwhile is read again.
+   */
+  private cardStatuses(): FileKind<string> {
+    const { region, createdBy } = this.record;
+    if (!region) throw new Error(`import ${this.key.importId}: a card status file without region`);
+    const today = wibParts(this.lease.now()).date;
+    const at = this.lease.started.toISOString();
+    return {
+      layout: CARD_STATUS_LAYOUT,
+      row: async ({ raw }) => {
+        const checked = validateCardStatusRow(raw, today);
+        const problems: RowProblem<string>[] = [...checked.errors];
+        const row = checked.value;
+        if (!row) return { accepted: false, problems };
+        for (let attempt = 1; ; attempt++) {
+          const card = await this.deps.distribution.card(row.cardNumber);
+          const decision = cardStatusDecision(card, row, region);
+          if (decision.kind === 'refused') {
+            problems.push(rowError('no_kartu', decision.code, decision.message));
+            return { accepted: false, problems };
+          }
+          if (decision.kind === 'unchanged') {
+            problems.push({
+              column: 'status',
+              code: 'SUDAH_TERCATAT',
+              severity: 'warning',
+              message: decision.message,
+            });
+            return { accepted: true, problems };
+          }
+          if (!card) throw new Error('a card status moved without a card');
+          const moved = await this.deps.distribution.moveCard(card, {
+            status: row.status,
+            at,
+            tanggal: row.tanggal,
+            importId: this.key.importId,
+            ...(createdBy ? { by: { sub: createdBy.sub, name: createdBy.name } } : {}),
+            ...(row.keterangan ? { note: row.keterangan } : {}),
+          });
+          if (moved) return { accepted: true, problems };
+          if (attempt >= 3)
+            throw new Error(`card ${row.cardNumber.slice(0, 7)}… kept moving during its import`);
+        }
       },
       flush: async () => undefined,
       closing: async () => [],

@@ -96,6 +96,7 @@ export const IMPORT_KIND_FOLDERS = {
   DTSEN_ANGGOTA: 'dtsen-anggota',
   PENGECUALIAN: 'pengecualian',
   HASIL_VERVAL: 'hasil-verval',
+  STATUS_KARTU: 'status-kartu',
 } as const satisfies Record<ImportKind, string>;
 
 export interface ImportKey {

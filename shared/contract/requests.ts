@@ -242,6 +242,12 @@ export const CreateImportBodySchema = /* @__PURE__ */ lazySchema(() =>
       source: freeText(80, { min: 2, message: 'Sumber daftar wajib diisi, mis. Kemensos atau Dinsos.' }),
       asOf: pastDate('Tanggal data daftar'),
     }),
+    /** The printer's (or an office's) card status file: cards printed or handed out (issue #15). */
+    z.strictObject({
+      kind: z.literal('STATUS_KARTU'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+    }),
   ]),
 );
 

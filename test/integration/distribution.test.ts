@@ -231,6 +231,43 @@ describe('cards', () => {
     expect(elsewhere.status).toBe(403);
   });
 
+  it('come back from the printer: rows moved once, a resent file unchanged, bad rows in the report', async () => {
+    const { importUploaded } = await import('../support/families.ts');
+    const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
+    const [first, second] = await cardsOfKapuas();
+    if (!first || !second) throw new Error('no cards');
+    const file = [
+      'LAPORAN CETAK KARTU KHBS',
+      'No;Nomor Kartu;Status;Tanggal Cetak;Keterangan',
+      `1;${first.cardNumber};DICETAK;01/12/2026;batch 1`,
+      `2;${second.cardNumber.replaceAll('-', '')};dicetak;2026-12-01;`,
+      '3;4111111111111111;DICETAK;2026-12-01;',
+      `4;${first.cardNumber};DICETAK;2026-12-01;dobel`,
+    ].join('\r\n');
+    const upload = async () => {
+      const asked = await callRoute<{ importId: string; uploadUrl: string }>('CreateImport', {
+        claims: operator(KAPUAS),
+        body: { kind: 'STATUS_KARTU', filename: 'status-cetak.csv' },
+      });
+      expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+      expect((await fetch(asked.body.uploadUrl, { method: 'PUT', body: file })).ok).toBe(true);
+      await importUploaded(asked.body.importId);
+      return new ImportsRepository(TABLE).get(asked.body.importId);
+    };
+    const record = await upload();
+    expect(record).toMatchObject({ status: 'COMPLETED', counts: { rows: 4, accepted: 3 } });
+    const current = await distribution.currentCards([first.noKk, second.noKk]);
+    expect(current.get(first.noKk)?.status).toBe('DICETAK');
+    expect(current.get(first.noKk)?.history.at(-1)).toMatchObject({
+      status: 'DICETAK',
+      tanggal: '2026-12-01',
+    });
+    expect(current.get(second.noKk)?.status).toBe('DICETAK');
+    const again = await upload();
+    expect(again).toMatchObject({ status: 'COMPLETED' });
+    expect((await distribution.currentCards([first.noKk])).get(first.noKk)?.history).toHaveLength(2);
+  });
+
   it('are blocked for good with a reason, which the public verification then says', async () => {
     const [card] = await cardsOfKapuas();
     if (!card) throw new Error('no card');

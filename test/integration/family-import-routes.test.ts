@@ -29,6 +29,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const env = useEmulatorEnv();
 const { documentClient } = await import('#shared/adapters/clients.ts');
 const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
+const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
 const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
 const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
@@ -118,6 +119,7 @@ async function upload(created: Created, body: string | Buffer) {
       snapshots,
       families: new FamiliesRepository(TABLE),
       exclusions: new ExclusionsRepository(TABLE),
+      distribution: new DistributionRepository(TABLE),
       tahap: new TahapRepository(TABLE),
       results: new EligibilityRepository(TABLE),
       verval: new VervalRepository(TABLE),

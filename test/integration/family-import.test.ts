@@ -19,6 +19,7 @@ const env = useEmulatorEnv();
 // Modules that create SDK clients at import time come after the environment is set.
 const { documentClient } = await import('#shared/adapters/clients.ts');
 const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
+const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
 const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
 const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
@@ -55,6 +56,7 @@ function deps(): FamilyImportDeps {
     snapshots,
     families: new FamiliesRepository(TABLE),
     exclusions,
+    distribution: new DistributionRepository(TABLE),
     tahap: new TahapRepository(TABLE),
     results: new EligibilityRepository(TABLE),
     verval: new VervalRepository(TABLE),

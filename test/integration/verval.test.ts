@@ -23,9 +23,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const env = useEmulatorEnv();
 const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
 const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
-const { ObjectStore } = await import('#shared/adapters/object-store.ts');
-const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
-const { DESA, KAPUAS, TAHAP, familyJobDeps, kk, nik, seedProgramme, tahapWithRun } = await import(
+const { DESA, KAPUAS, TAHAP, importUploaded, kk, nik, seedProgramme, tahapWithRun } = await import(
   '../support/families.ts'
 );
 
@@ -70,36 +68,6 @@ async function uploadResults(who: Claims, csv: string): Promise<{ importId: stri
   });
   expect(view.status).toBe(200);
   return { importId: asked.body.importId, view: view.body };
-}
-
-async function importUploaded(importId: string): Promise<void> {
-  const record = await new ImportsRepository(TABLE).get(importId);
-  if (!record) throw new Error('no import record');
-  const objects = new ObjectStore();
-  const head = await objects.read(env.UPLOADS_BUCKET as string, record.s3Key);
-  let size = 0;
-  for await (const chunk of head) size += (chunk as Buffer).length;
-  await importFamilyFile(
-    {
-      bucket: env.UPLOADS_BUCKET as string,
-      key: record.s3Key,
-      etag: `etag-${importId}`,
-      size,
-      eventTime: new Date().toISOString(),
-    },
-    {
-      ...familyJobDeps(),
-      imports: new ImportsRepository(TABLE),
-      objects,
-      documentsBucket: env.DOCUMENTS_BUCKET as string,
-      limits: {
-        maxFileBytes: 1_000_000,
-        maxRows: 1_000,
-        xlsxMaxUncompressedBytes: 10_000_000,
-        xlsxMaxRatio: 100,
-      },
-    },
-  );
 }
 
 const HEADER = 'No KK;Hasil Verval;Tanggal Verval;Nama Relawan;Nomor Berita Acara;NIK Penerima';

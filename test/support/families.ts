@@ -7,10 +7,13 @@
  * eligible family. Import modules after `useEmulatorEnv()`.
  */
 import { expect } from 'vitest';
+import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
+import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
+import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { OutboxRepository } from '#shared/adapters/outbox.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
@@ -29,6 +32,7 @@ import { dependencies as decreeDependencies } from '../../functions/decree/handl
 import { issueDecree } from '../../functions/decree/issue-decree.ts';
 import { composeKpm } from '../../functions/families/compose-kpm.ts';
 import { runEligibilityJob } from '../../functions/families/run-eligibility.ts';
+import { importFamilyFile } from '../../functions/family-import/import-family-file.ts';
 import { admin, approver, type Claims, callRoute, completeChecks, operator, verifier } from './api.ts';
 
 const TABLE = () => env().tableName;
@@ -241,6 +245,7 @@ export function familyJobDeps() {
     kpm: new KpmRepository(table),
     proposals: new ProposalsRepository(table),
     recipients: new RecipientsRepository(table),
+    distribution: new DistributionRepository(table),
     tableName: table,
   };
 }
@@ -384,4 +389,39 @@ export async function decreedKapuas() {
   const decree = await issueDecree(await decreeHandoff(outcome.proposalId), decreeDependencies());
   if (decree?.status !== 'ISSUED') throw new Error('the KPM decree was not issued');
   return decree;
+}
+
+/**
+ * Runs the family file import of an upload whose file was PUT through its presigned URL, as the S3
+ * trigger would (the object's size read back from the emulator).
+ */
+export async function importUploaded(importId: string): Promise<void> {
+  const config = env();
+  const record = await new ImportsRepository(TABLE()).get(importId);
+  if (!record) throw new Error('no import record');
+  const objects = new ObjectStore();
+  let size = 0;
+  for await (const chunk of await objects.read(config.uploadsBucket, record.s3Key))
+    size += (chunk as Buffer).length;
+  await importFamilyFile(
+    {
+      bucket: config.uploadsBucket,
+      key: record.s3Key,
+      etag: `etag-${importId}`,
+      size,
+      eventTime: new Date().toISOString(),
+    },
+    {
+      ...familyJobDeps(),
+      imports: new ImportsRepository(TABLE()),
+      objects,
+      documentsBucket: config.documentsBucket,
+      limits: {
+        maxFileBytes: 1_000_000,
+        maxRows: 1_000,
+        xlsxMaxUncompressedBytes: 10_000_000,
+        xlsxMaxRatio: 100,
+      },
+    },
+  );
 }

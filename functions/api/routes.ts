@@ -758,6 +758,40 @@ export const ROUTES: readonly RouteSpec[] = [
     // Public: reads the PUBLICATION# item (names and masked NIKs only) and nothing else.
     access: { table: 'read', leadingKeys: ['PUBLICATION#*'] },
   },
+  {
+    id: 'CreateFoodLists',
+    area: 'distribution',
+    method: 'POST',
+    path: '/tahap/{tahapId}/food/lists',
+    entry: 'functions/api/create-food-lists.ts',
+    public: false,
+    capability: 'distribution:manage',
+    regions: 'object',
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'GetFoodLists',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/food/lists',
+    entry: 'functions/api/get-food-lists.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    // The links name a kabupaten's families: each file handed out is logged as a bulk read (UU PDP).
+    access: { table: 'read', documentsBucket: 'read', putKeys: ['READLOG#*'] },
+  },
+  {
+    id: 'GetFoodReconciliation',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/food/reconciliation',
+    entry: 'functions/api/get-food-reconciliation.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    access: { table: 'read' },
+  },
 ] satisfies readonly DeployedRoute[];
 
 /** The import function, triggered by objects created under `uploads/`. */

@@ -38,6 +38,7 @@ import { FileRejection } from '#shared/import/source.ts';
 import { logger } from '#shared/logger.ts';
 import type { FileIssue, ImportRecord } from '#shared/model.ts';
 import type { CreatedObject } from '#shared/queue/s3-worker.ts';
+import { bastFile } from './bast-file.ts';
 
 export interface FamilyImportDeps extends FileImportDeps {
   readonly imports: ImportsRepository;
@@ -100,7 +101,7 @@ export async function importFamilyFile(
 }
 
 /** What one kind of file does with its rows and at its close. */
-interface FileKind<C extends string> {
+export interface FileKind<C extends string> {
   readonly layout: RowLayout<C>;
   /** The capability the requester needed, checked again against the recorded actor. */
   row(row: RawRow<C>): Promise<RowVerdict<C>>;
@@ -294,6 +295,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         return this.exclusionList();
       case 'HASIL_VERVAL':
         return this.vervalResults();
+      case 'BAST':
+        return bastFile(this.record, this.key.importId, this.lease.now(), this.deps);
     }
   }
 

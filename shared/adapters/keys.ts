@@ -443,3 +443,26 @@ export const publicationKey = (publicationId: string) => ({
   pk: `PUBLICATION#${publicationId}`,
   sk: 'PUBLICATION',
 });
+
+// --- Food (PANGAN) through BULOG (issue #15) ------------------------------------------------------
+
+/**
+ * | item                 | pk                              | sk            |
+ * |----------------------|---------------------------------|---------------|
+ * | BULOG lists job      | FOODLIST#<tahapId>#<region>     | FOODLIST      |
+ * | BAST finding         | FOODFIND#<tahapId>#<region>     | <noKk>#<bastLineKey> |
+ *
+ * A kabupaten's lists job is one item (its latest request, the per-desa files on it). A BAST line
+ * that moved nothing is stored under its family and line key, written once (`attribute_not_exists`),
+ * so the same line imported again finds it and changes nothing; the reconciliation reads the
+ * kabupaten's findings with one Query.
+ */
+export const foodListKey = (tahapId: string, region: string) => ({
+  pk: `FOODLIST#${tahapId}#${region}`,
+  sk: 'FOODLIST',
+});
+export const foodFindingPartition = (tahapId: string, region: string) => `FOODFIND#${tahapId}#${region}`;
+export const foodFindingKey = (tahapId: string, region: string, noKk: string, lineKey: string) => ({
+  pk: foodFindingPartition(tahapId, region),
+  sk: `${noKk}#${lineKey}`,
+});

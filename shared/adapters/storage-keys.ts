@@ -93,6 +93,7 @@ export const IMPORT_KIND_FOLDERS = {
   DTSEN_ANGGOTA: 'dtsen-anggota',
   PENGECUALIAN: 'pengecualian',
   HASIL_VERVAL: 'hasil-verval',
+  BAST: 'bast',
 } as const satisfies Record<ImportKind, string>;
 
 export interface ImportKey {
@@ -137,6 +138,10 @@ export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string)
   `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
 
 /** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
+/** A desa's distribution list for BULOG (the titik bagi's file); a new run of the lists rewrites it. */
+export const foodListFileKey = (tahapId: string, region: string, desaCode: string) =>
+  `${PREFIXES.files}bulog/${tahapId}/${region}/${desaCode}.csv`;
+
 export const cardPrintFileKey = (region: string, at: Date) =>
   `${PREFIXES.files}kartu/${region}/cetak-${at.toISOString().replace(/[-:.]/g, '')}.csv`;
 

@@ -241,6 +241,13 @@ export const CreateImportBodySchema = /* @__PURE__ */ lazySchema(() =>
       source: freeText(80, { min: 2, message: 'Sumber daftar wajib diisi, mis. Kemensos atau Dinsos.' }),
       asOf: pastDate('Tanggal data daftar'),
     }),
+    /** BULOG's handover records (BAST) of a kabupaten's food in a tahap (issue #15). */
+    z.strictObject({
+      kind: z.literal('BAST'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+      tahapId: z.string().regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis seperti 2026-1.'),
+    }),
   ]),
 );
 

@@ -503,6 +503,7 @@ describe('KhbsApi: least privilege', () => {
     expect(logging.map((route) => route.id).sort()).toEqual([
       'GetCardPrintFile',
       'GetFamily',
+      'GetFoodLists',
       'GetTahapFile',
       'GetVervalProgress',
       'ListRecipients',

@@ -80,7 +80,15 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetFamily',
     'ListFamilyReads',
   ],
-  distribution: ['GetDistribution', 'GetCardPrintFile', 'BlockCard', 'ReplaceCard'],
+  distribution: [
+    'GetDistribution',
+    'GetCardPrintFile',
+    'BlockCard',
+    'ReplaceCard',
+    'CreateFoodLists',
+    'GetFoodLists',
+    'GetFoodReconciliation',
+  ],
   complaints: [
     'LodgeComplaint',
     'GetComplaintStatus',

@@ -3,6 +3,7 @@ import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';
 import { CARD_STATUSES, ENTITLEMENT_STATUSES } from './domain/family/distribution.ts';
+import { EDC_FINDING_CODES } from './domain/family/edc.ts';
 import { EXCLUSION_REASONS } from './domain/family/eligibility.ts';
 import { RUN_STATUSES } from './domain/family/eligibility-summary.ts';
 import { BAST_RECEIVERS, FOOD_FINDING_CODES, NOT_RECEIVED_REASONS } from './domain/family/food.ts';
@@ -593,6 +594,7 @@ export const IMPORT_KINDS = [
   'PENGECUALIAN',
   'HASIL_VERVAL',
   'BAST',
+  'EDC',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -1105,6 +1107,25 @@ export const FoodFindingRecordSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type FoodFindingRecord = z.infer<typeof FoodFindingRecordSchema>;
+
+/** A finding of an EDC record (`EDCFIND#<tahapId>#<region>` / `<lineKey>#<code>`): card numbers, times, masked NIKs. */
+export const EdcFindingRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    region: z.string(),
+    lineKey: z.string(),
+    code: z.enum(EDC_FINDING_CODES),
+    label: z.string(),
+    detail: z.string(),
+    card: z.string(),
+    component: z.enum(COMPONENTS),
+    waktu: z.string(),
+    importId: z.string(),
+    sourceRow: z.number().int(),
+    foundAt: z.string(),
+  }),
+);
+export type EdcFindingRecord = z.infer<typeof EdcFindingRecordSchema>;
 
 // --- Family search and its read log (issue #14, UU PDP) ------------------------------------------
 

@@ -33,12 +33,12 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
 
   const { config, objects } = apiDeps();
   const { imports, snapshots } = familyFiles();
-  if (body.kind === 'BAST') {
-    // A BAST records handovers of a distribution that is open: refused at once otherwise (409).
+  if (body.kind === 'BAST' || body.kind === 'EDC') {
+    // A BAST or EDC file records what a distribution that is open handed out: refused otherwise (409).
     const opened = region ? await distributionRoutes().get(body.tahapId, region) : undefined;
     if (opened?.status !== 'OPEN') {
       throw new ConflictError(
-        'Penyaluran kabupaten/kota ini pada tahap ini belum dibuka; BAST belum dapat diunggah.',
+        'Penyaluran kabupaten/kota ini pada tahap ini belum dibuka; berkas penyaluran belum dapat diunggah.',
         { reason: 'DISTRIBUTION_NOT_OPEN' },
       );
     }
@@ -72,7 +72,7 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     reasons: [],
     ...(body.kind === 'PENGECUALIAN'
       ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
-      : body.kind === 'BAST'
+      : body.kind === 'BAST' || body.kind === 'EDC'
         ? { tahapId: body.tahapId }
         : { versionDate: body.versionDate }),
     ...(body.kind === 'DTSEN_ANGGOTA' ? { relationshipCodes: body.relationshipCodes ?? 'DUKCAPIL' } : {}),

@@ -792,6 +792,17 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'object',
     access: { table: 'read' },
   },
+  {
+    id: 'GetEdcFindings',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/edc/findings',
+    entry: 'functions/api/get-edc-findings.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    access: { table: 'read' },
+  },
 ] satisfies readonly DeployedRoute[];
 
 /** The import function, triggered by objects created under `uploads/`. */

@@ -39,6 +39,7 @@ import { logger } from '#shared/logger.ts';
 import type { FileIssue, ImportRecord } from '#shared/model.ts';
 import type { CreatedObject } from '#shared/queue/s3-worker.ts';
 import { bastFile } from './bast-file.ts';
+import { edcFile } from './edc-file.ts';
 
 export interface FamilyImportDeps extends FileImportDeps {
   readonly imports: ImportsRepository;
@@ -297,6 +298,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         return this.vervalResults();
       case 'BAST':
         return bastFile(this.record, this.key.importId, this.lease.now(), this.deps);
+      case 'EDC':
+        return edcFile(this.record, this.key.importId, this.lease.now(), this.deps);
     }
   }
 

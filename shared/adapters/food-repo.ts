@@ -1,8 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EntitlementStatus } from '../domain/family/distribution.ts';
+import type { RecordedRedemption } from '../domain/family/edc.ts';
 import { abandonedBefore } from '../domain/family/eligibility-summary.ts';
 import {
+  type EdcFindingRecord,
+  EdcFindingRecordSchema,
   type Entitlement,
   type FoodFindingRecord,
   FoodFindingRecordSchema,
@@ -12,7 +15,15 @@ import {
   FoodListJobSchema,
 } from '../model.ts';
 import { documentClient } from './clients/dynamodb.ts';
-import { entitlementKey, foodFindingKey, foodFindingPartition, foodListKey } from './keys.ts';
+import {
+  edcFindingKey,
+  edcFindingPartition,
+  edcFirstKey,
+  entitlementKey,
+  foodFindingKey,
+  foodFindingPartition,
+  foodListKey,
+} from './keys.ts';
 import { queryItems } from './partitions.ts';
 import type { TransactItem } from './transactions.ts';
 
@@ -200,6 +211,71 @@ export class FoodRepository {
       ExpressionAttributeValues: { ':pk': foodFindingPartition(tahapId, region) },
     })) {
       yield FoodFindingRecordSchema.parse(item);
+    }
+  }
+}
+
+/**
+ * EDC transactions (issue #15): the first redemption of each key, written once so the first write
+ * wins, and the findings of the records (keys in `keys.ts`).
+ */
+export class EdcRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
+
+  async first(key: string): Promise<RecordedRedemption | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: edcFirstKey(key), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, ...first } = out.Item;
+    return first as RecordedRedemption;
+  }
+
+  /** Stores the first redemption of `key`; false when another was stored first. */
+  async putFirst(key: string, first: RecordedRedemption): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...edcFirstKey(key), ...first },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Stores a finding under its line and code; false when that line's finding was stored before. */
+  async putFinding(finding: EdcFindingRecord): Promise<boolean> {
+    const item = EdcFindingRecordSchema.parse(finding);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...edcFindingKey(item.tahapId, item.region, item.lineKey, item.code), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async *findings(tahapId: string, region: string): AsyncGenerator<EdcFindingRecord> {
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': edcFindingPartition(tahapId, region) },
+    })) {
+      yield EdcFindingRecordSchema.parse(item);
     }
   }
 }

@@ -466,3 +466,21 @@ export const foodFindingKey = (tahapId: string, region: string, noKk: string, li
   pk: foodFindingPartition(tahapId, region),
   sk: `${noKk}#${lineKey}`,
 });
+
+/**
+ * EDC transactions (Bank Kalteng): the first redemption of each key (`<tahapId>#<component>#<family
+ * or card>`), written once (`attribute_not_exists`: the first write wins across files and retries),
+ * and each finding under its tahap, kabupaten, line and code (written once: a file imported again
+ * finds nothing new).
+ *
+ * | item                 | pk                              | sk            |
+ * |----------------------|---------------------------------|---------------|
+ * | first redemption     | EDCFIRST#<key>                  | EDCFIRST      |
+ * | EDC finding          | EDCFIND#<tahapId>#<region>      | <edcLineKey>#<code> |
+ */
+export const edcFirstKey = (key: string) => ({ pk: `EDCFIRST#${key}`, sk: 'EDCFIRST' });
+export const edcFindingPartition = (tahapId: string, region: string) => `EDCFIND#${tahapId}#${region}`;
+export const edcFindingKey = (tahapId: string, region: string, lineKey: string, code: string) => ({
+  pk: edcFindingPartition(tahapId, region),
+  sk: `${lineKey}#${code}`,
+});

@@ -94,6 +94,7 @@ export const IMPORT_KIND_FOLDERS = {
   PENGECUALIAN: 'pengecualian',
   HASIL_VERVAL: 'hasil-verval',
   BAST: 'bast',
+  EDC: 'edc',
 } as const satisfies Record<ImportKind, string>;
 
 export interface ImportKey {

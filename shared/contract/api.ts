@@ -439,6 +439,15 @@ export const API_CONTRACT = {
     query: dist.CardRegionQuerySchema,
     responses: { 200: dist.FoodReconciliationViewSchema },
   },
+  GetEdcFindings: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/edc/findings',
+    summary:
+      'The findings of a kabupaten’s EDC transactions: double receipt, a blocked or replaced card used, an unknown card (card numbers and times; no name).',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.EdcFindingsViewSchema },
+  },
   LodgeComplaint: {
     method: 'POST',
     path: '/complaints',

@@ -4,7 +4,9 @@
  */
 import * as z from 'zod';
 import { CARD_STATUSES } from '../domain/family/distribution.ts';
+import { EDC_FINDING_CODES } from '../domain/family/edc.ts';
 import { BAST_RECEIVERS, FOOD_FINDING_CODES, NOT_RECEIVED_REASONS } from '../domain/family/food.ts';
+import { COMPONENTS } from '../domain/family/tahap.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { DistributionRecordSchema, FOOD_LIST_STATUSES } from '../model.ts';
 
@@ -174,6 +176,25 @@ export const FoodReconciliationViewSchema = z.object({
       label: z.string(),
       detail: z.string(),
       desaCode: z.string().optional(),
+      importId: z.string(),
+      sourceRow: z.number().int(),
+      foundAt: z.string(),
+    }),
+  ),
+});
+
+/** `GET /tahap/{tahapId}/edc/findings`: the EDC findings of a kabupaten (card numbers, times, masked NIKs). */
+export const EdcFindingsViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  items: z.array(
+    z.object({
+      code: z.enum(EDC_FINDING_CODES),
+      label: z.string(),
+      detail: z.string(),
+      card: z.string(),
+      component: z.enum(COMPONENTS),
+      waktu: z.string(),
       importId: z.string(),
       sourceRow: z.number().int(),
       foundAt: z.string(),

@@ -88,6 +88,7 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'CreateFoodLists',
     'GetFoodLists',
     'GetFoodReconciliation',
+    'GetEdcFindings',
   ],
   complaints: [
     'LodgeComplaint',

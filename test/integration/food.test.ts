@@ -85,17 +85,17 @@ async function listsThroughRoute() {
 
 type ImportAnswer = { status: string; counts?: { rows: number; accepted: number; rejected: number } };
 
-/** A BAST asked for through `POST /imports`, put through its URL, and imported as the S3 trigger would. */
-async function importBast(csv: string) {
+/** A BAST (or EDC file) asked for through `POST /imports`, put through its URL, and imported as the S3 trigger would. */
+async function importBast(csv: string, kind: 'BAST' | 'EDC' = 'BAST') {
   const asked = await callRoute<{ importId: string; uploadUrl: string }>('CreateImport', {
     claims: operator(KAPUAS),
-    body: { kind: 'BAST', filename: 'bast-kapuas.csv', tahapId: TAHAP },
+    body: { kind, filename: `${kind.toLowerCase()}-kapuas.csv`, tahapId: TAHAP },
   });
   expect(asked.status).toBe(201);
   expect((await fetch(asked.body.uploadUrl, { method: 'PUT', body: csv })).ok).toBe(true);
   const record = await new ImportsRepository(TABLE).get(asked.body.importId);
   if (!record) throw new Error('no import record');
-  expect(record).toMatchObject({ kind: 'BAST', tahapId: TAHAP, region: KAPUAS });
+  expect(record).toMatchObject({ kind, tahapId: TAHAP, region: KAPUAS });
   await importFamilyFile(
     {
       bucket: config.uploadsBucket,
@@ -350,5 +350,52 @@ describe('the food reconciliation', () => {
       query: { region: KAPUAS },
     });
     expect(elsewhere.status).toBe(403);
+  });
+});
+
+describe('Bank Kalteng’s EDC transactions', () => {
+  it('find a double receipt and a blocked card used, and nothing new when the file comes again', async () => {
+    const cards = [];
+    for await (const card of distribution.cardsOf(KAPUAS)) cards.push(card);
+    const [used, blocked] = cards.sort((x, y) => (x.cardNumber < y.cardNumber ? -1 : 1));
+    if (!used || !blocked) throw new Error('no cards');
+    const block = await callRoute('BlockCard', {
+      claims: operator(KAPUAS),
+      body: { cardNumber: blocked.cardNumber, reason: 'Kartu hilang di pasar' },
+    });
+    expect(block.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const after = `${new Date().toISOString().slice(0, 19)}Z`;
+    const csv = [
+      'No Kartu;Terminal;Waktu Transaksi;Jumlah;Jenis;Referensi',
+      `${used.cardNumber};EDC001;2026-11-10T09:00:00+07:00;150000;PANGAN;TRX-1`,
+      `${used.cardNumber};EDC002;2026-11-11T09:30:00+07:00;150000;PANGAN;TRX-2`,
+      `${blocked.cardNumber};EDC003;${after};250000;TUNAI;TRX-3`,
+    ].join('\n');
+    const first = await importBast(csv, 'EDC');
+    expect(first.view).toMatchObject({ status: 'COMPLETED', counts: { rows: 3, accepted: 3 } });
+    const findings = async () => {
+      const answer = await callRoute<{ items: { code: string; card: string; detail: string }[] }>(
+        'GetEdcFindings',
+        {
+          claims: auditor(),
+          pathParameters: { tahapId: TAHAP },
+          query: { region: KAPUAS },
+        },
+      );
+      expect(answer.status).toBe(200);
+      return answer.body.items;
+    };
+    const found = await findings();
+    expect(found.map((item) => [item.code, item.card]).sort()).toEqual([
+      ['KARTU_DIBLOKIR', blocked.cardNumber],
+      ['PENEBUSAN_GANDA', used.cardNumber],
+    ]);
+    for (const item of found) expect(item.detail).not.toContain(used.penerimaNik);
+
+    const again = await importBast(csv, 'EDC');
+    expect(again.view).toMatchObject({ status: 'COMPLETED', counts: { rows: 3, accepted: 3 } });
+    expect((again.report.match(/EDC_SUDAH_TERCATAT/g) ?? []).length).toBe(3);
+    expect(await findings()).toHaveLength(2);
   });
 });

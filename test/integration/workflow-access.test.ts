@@ -632,6 +632,12 @@ const CASES: AccessCase[] = [
       }),
   },
   {
+    route: 'GetEdcFindings',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A, items: [] }),
+  },
+  {
     route: 'ReplaceCard',
     request: () => ({ body: { cardNumber: takeCard(), reason: 'Kartu rusak terkena air' } }),
     expected: { ...ONLY(['operator (own region)', 'admin'], 200), 'operator (other region)': 404 },
@@ -970,6 +976,7 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { tahapId: TAHAP }, body: { region: A } };
     case 'GetFoodLists':
     case 'GetFoodReconciliation':
+    case 'GetEdcFindings':
       return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
     case 'ListAssignments':
     case 'GetVervalProgress':

@@ -532,6 +532,11 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     method: 'GET',
     path: `/tahap/${T_DONE.tahapId}/food/reconciliation?region=${regionOf(where)}`,
   }),
+  // A read of stored findings (none): 200 with no items, nothing written.
+  GetEdcFindings: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/edc/findings?region=${regionOf(where)}`,
+  }),
   // The caller's own assignments: anyone holding verval:work gets theirs (none but a relawan's).
   ListMyAssignments: () => ({ method: 'GET', path: '/verval/assignments' }),
   // Removes a relawan nobody assigned: the desa's assignments stay as they were.

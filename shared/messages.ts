@@ -125,12 +125,23 @@ export const DistributionOpenRequestedSchema = z.strictObject({
 });
 export type DistributionOpenRequested = z.infer<typeof DistributionOpenRequestedSchema>;
 
+/** A kabupaten's distribution lists for BULOG are to be written (`POST /tahap/{id}/food/lists`). */
+export const FoodListsRequestedSchema = z.strictObject({
+  type: z.literal('food.lists.requested'),
+  tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+  region: z.string().regex(/^62\.\d{2}$/),
+  jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  requestedAt: z.iso.datetime(),
+});
+export type FoodListsRequested = z.infer<typeof FoodListsRequestedSchema>;
+
 /** The family programme's jobs share one queue and one worker, which dispatches on `type`. */
 export const FamilyJobSchema = z.discriminatedUnion('type', [
   SnapshotCheckRequestedSchema,
   EligibilityRequestedSchema,
   KpmComposeRequestedSchema,
   DistributionOpenRequestedSchema,
+  FoodListsRequestedSchema,
 ]);
 export type FamilyJob = z.infer<typeof FamilyJobSchema>;
 

@@ -3,8 +3,10 @@ import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { PAYMENT_STATUSES } from './domain/bank-report.ts';
 import { DECREE_STATUSES } from './domain/decree.ts';
 import { CARD_STATUSES, ENTITLEMENT_STATUSES } from './domain/family/distribution.ts';
+import { EDC_FINDING_CODES } from './domain/family/edc.ts';
 import { EXCLUSION_REASONS } from './domain/family/eligibility.ts';
 import { RUN_STATUSES } from './domain/family/eligibility-summary.ts';
+import { BAST_RECEIVERS, FOOD_FINDING_CODES, NOT_RECEIVED_REASONS } from './domain/family/food.ts';
 import { RELATIONSHIPS } from './domain/family/hubungan.ts';
 import { COMPONENTS, TAHAP_STATUSES, TahapInputSchema } from './domain/family/tahap.ts';
 import { VERVAL_RESULTS } from './domain/family/verval.ts';
@@ -593,6 +595,8 @@ export const IMPORT_KINDS = [
   'HASIL_VERVAL',
   /** The printer's (or an office's) card status file (issue #15). */
   'STATUS_KARTU',
+  'BAST',
+  'EDC',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -943,6 +947,25 @@ export const DistributionRecordSchema = /* @__PURE__ */ lazySchema(() =>
 );
 export type DistributionRecord = z.infer<typeof DistributionRecordSchema>;
 
+/** A PANGAN handover as BULOG's BAST recorded it (issue #15): who, when, the evidence. */
+export const FoodHandoverSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tanggal: z.string(),
+    /** As the KK bears it out (`judgeBastLine`), not as the line wrote it. */
+    receiver: z.enum(BAST_RECEIVERS),
+    receiverNik: z.string(),
+    nomorSuratKuasa: z.string().optional(),
+    foto: z.string().optional(),
+    latitude: z.number().optional(),
+    longitude: z.number().optional(),
+    /** A handover after a failed attempt (GAGAL → DIULANG → DITERIMA). */
+    redelivery: z.boolean(),
+    importId: z.string(),
+    sourceRow: z.number().int(),
+  }),
+);
+export type FoodHandover = z.infer<typeof FoodHandoverSchema>;
+
 /** One family's entitlement to one component in one tahap (`ENT#<tahapId>#<region>` / `<component>#<noKk>`). */
 export const EntitlementSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
@@ -964,6 +987,19 @@ export const EntitlementSchema = /* @__PURE__ */ lazySchema(() =>
     attempts: z.number().int().default(0),
     createdAt: z.string(),
     updatedAt: z.string().optional(),
+    /** PANGAN: `bastLineKey` of every BAST line recorded for it (a line again is a no-op). */
+    bastKeys: z.array(z.string()).optional(),
+    /** PANGAN: the handover a BAST line recorded (DITERIMA); the receiver's NIK as read off the KTP. */
+    handover: FoodHandoverSchema.optional(),
+    /** PANGAN: the last failed handover (GAGAL), with BULOG's reason. */
+    notReceived: z
+      .object({
+        tanggal: z.string(),
+        reason: z.enum(NOT_RECEIVED_REASONS),
+        importId: z.string(),
+        sourceRow: z.number().int(),
+      })
+      .optional(),
   }),
 );
 export type Entitlement = z.infer<typeof EntitlementSchema>;
@@ -1007,6 +1043,91 @@ export const CardSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type Card = z.infer<typeof CardSchema>;
+
+// --- Food (PANGAN) through BULOG (issue #15) ------------------------------------------------------
+
+export const FOOD_LIST_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+
+/** One desa's distribution list (the titik bagi's file for BULOG), as the job wrote it. */
+export const FoodListFileSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    desaCode: z.string(),
+    fileKey: z.string(),
+    rows: z.number().int(),
+    bytes: z.number().int(),
+    sha256: z.string(),
+  }),
+);
+export type FoodListFile = z.infer<typeof FoodListFileSchema>;
+
+/**
+ * A kabupaten's distribution lists for BULOG in a tahap (`FOODLIST#<tahapId>#<region>`): the latest
+ * request, where its job stands, and each desa's file.
+ */
+export const FoodListJobSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    region: z.string(),
+    jobId: z.string(),
+    status: z.enum(FOOD_LIST_STATUSES),
+    requestedAt: z.string(),
+    requestedBy: ActorSchema,
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    error: z.string().optional(),
+    files: z.array(FoodListFileSchema).optional(),
+    counts: z
+      .object({
+        listed: z.number().int(),
+        /** Moved DITETAPKAN → DIKIRIM by this run (a re-run lists the same families, moves none). */
+        sent: z.number().int(),
+        /** Not listed: already DITERIMA, or GAGAL not yet put on a follow-up. */
+        notListed: z.number().int(),
+      })
+      .optional(),
+  }),
+);
+export type FoodListJob = z.infer<typeof FoodListJobSchema>;
+
+/**
+ * A BAST line that moved nothing (`FOODFIND#<tahapId>#<region>` / `<noKk>#<lineKey>`): the same line
+ * imported again finds it there and is a no-op. Its detail names dates, references and masked NIKs.
+ */
+export const FoodFindingRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    region: z.string(),
+    lineKey: z.string(),
+    code: z.enum(FOOD_FINDING_CODES),
+    label: z.string(),
+    detail: z.string(),
+    /** The family's titik bagi, when it has a PANGAN entitlement (a family not in the decree has none). */
+    desaCode: z.string().optional(),
+    importId: z.string(),
+    sourceRow: z.number().int(),
+    foundAt: z.string(),
+  }),
+);
+export type FoodFindingRecord = z.infer<typeof FoodFindingRecordSchema>;
+
+/** A finding of an EDC record (`EDCFIND#<tahapId>#<region>` / `<lineKey>#<code>`): card numbers, times, masked NIKs. */
+export const EdcFindingRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    tahapId: z.string(),
+    region: z.string(),
+    lineKey: z.string(),
+    code: z.enum(EDC_FINDING_CODES),
+    label: z.string(),
+    detail: z.string(),
+    card: z.string(),
+    component: z.enum(COMPONENTS),
+    waktu: z.string(),
+    importId: z.string(),
+    sourceRow: z.number().int(),
+    foundAt: z.string(),
+  }),
+);
+export type EdcFindingRecord = z.infer<typeof EdcFindingRecordSchema>;
 
 // --- Family search and its read log (issue #14, UU PDP) ------------------------------------------
 

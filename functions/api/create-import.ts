@@ -9,7 +9,7 @@ import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import type { ImportRecord } from '#shared/model.ts';
-import { familyFiles } from './deps.ts';
+import { distributionRoutes, familyFiles } from './deps.ts';
 import { apiDeps } from './deps-with-objects.ts';
 import { routeById } from './routes.ts';
 
@@ -37,7 +37,16 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
 
   const { config, objects } = apiDeps();
   const { imports, snapshots } = familyFiles();
-  if ((body.kind === 'DTSEN_KELUARGA' || body.kind === 'DTSEN_ANGGOTA') && region) {
+  if (body.kind === 'BAST' || body.kind === 'EDC') {
+    // A BAST or EDC file records what a distribution that is open handed out: refused otherwise (409).
+    const opened = region ? await distributionRoutes().get(body.tahapId, region) : undefined;
+    if (opened?.status !== 'OPEN') {
+      throw new ConflictError(
+        'Penyaluran kabupaten/kota ini pada tahap ini belum dibuka; berkas penyaluran belum dapat diunggah.',
+        { reason: 'DISTRIBUTION_NOT_OPEN' },
+      );
+    }
+  } else if ((body.kind === 'DTSEN_KELUARGA' || body.kind === 'DTSEN_ANGGOTA') && region) {
     const snapshot = await snapshots.get(region, body.versionDate);
     if (snapshot?.usedBy && snapshot.usedBy.length > 0) {
       throw new ConflictError(
@@ -69,7 +78,9 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
       ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
       : body.kind === 'STATUS_KARTU'
         ? {}
-        : { versionDate: body.versionDate }),
+        : body.kind === 'BAST' || body.kind === 'EDC'
+          ? { tahapId: body.tahapId }
+          : { versionDate: body.versionDate }),
     ...(body.kind === 'DTSEN_ANGGOTA' ? { relationshipCodes: body.relationshipCodes ?? 'DUKCAPIL' } : {}),
   };
   // A record that never gets its file disappears after a week.

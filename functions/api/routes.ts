@@ -832,6 +832,51 @@ export const ROUTES: readonly RouteSpec[] = [
     // readwrite: the Idempotency-Key records, as every POST that acts (it writes nothing else).
     access: { table: 'readwrite', uploadsBucket: 'putDisbursements' },
   },
+  {
+    id: 'CreateFoodLists',
+    area: 'distribution',
+    method: 'POST',
+    path: '/tahap/{tahapId}/food/lists',
+    entry: 'functions/api/create-food-lists.ts',
+    public: false,
+    capability: 'distribution:manage',
+    regions: 'object',
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'GetFoodLists',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/food/lists',
+    entry: 'functions/api/get-food-lists.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    // The links name a kabupaten's families: each file handed out is logged as a bulk read (UU PDP).
+    access: { table: 'read', documentsBucket: 'read', putKeys: ['READLOG#*'] },
+  },
+  {
+    id: 'GetFoodReconciliation',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/food/reconciliation',
+    entry: 'functions/api/get-food-reconciliation.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetEdcFindings',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/edc/findings',
+    entry: 'functions/api/get-edc-findings.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    access: { table: 'read' },
+  },
 ] satisfies readonly DeployedRoute[];
 
 /** The import function, triggered by objects created under `uploads/`. */

@@ -4,6 +4,7 @@ import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
+import { FoodRepository } from '#shared/adapters/food-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
@@ -16,10 +17,15 @@ import { type FamilyJob, FamilyJobSchema } from '#shared/messages.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { type CheckSnapshotDeps, checkSnapshot } from './check-snapshot.ts';
 import { type ComposeKpmDeps, composeKpm } from './compose-kpm.ts';
+import { type FoodListsDeps, writeFoodLists } from './food-lists.ts';
 import { type OpenDistributionDeps, openDistribution } from './open-distribution.ts';
 import { type EligibilityJobDeps, runEligibilityJob } from './run-eligibility.ts';
 
-type FamilyJobDeps = CheckSnapshotDeps & EligibilityJobDeps & ComposeKpmDeps & OpenDistributionDeps;
+type FamilyJobDeps = CheckSnapshotDeps &
+  EligibilityJobDeps &
+  ComposeKpmDeps &
+  OpenDistributionDeps &
+  FoodListsDeps;
 
 let deps: FamilyJobDeps | undefined;
 
@@ -42,6 +48,7 @@ function dependencies(): FamilyJobDeps {
     decrees: new DecreesRepository(config.tableName),
     directory: new FamilyDirectoryRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
+    food: new FoodRepository(config.tableName),
     tableName: config.tableName,
   };
   return deps;
@@ -58,6 +65,8 @@ async function run(job: FamilyJob): Promise<unknown> {
       return composeKpm(job, dependencies());
     case 'distribution.open.requested':
       return openDistribution(job, dependencies());
+    case 'food.lists.requested':
+      return writeFoodLists(job, dependencies());
   }
 }
 

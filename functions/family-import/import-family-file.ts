@@ -44,6 +44,8 @@ import { FileRejection } from '#shared/import/source.ts';
 import { logger } from '#shared/logger.ts';
 import type { FileIssue, ImportRecord } from '#shared/model.ts';
 import type { CreatedObject } from '#shared/queue/s3-worker.ts';
+import { bastFile } from './bast-file.ts';
+import { edcFile } from './edc-file.ts';
 
 export interface FamilyImportDeps extends FileImportDeps {
   readonly imports: ImportsRepository;
@@ -107,7 +109,7 @@ export async function importFamilyFile(
 }
 
 /** What one kind of file does with its rows and at its close. */
-interface FileKind<C extends string> {
+export interface FileKind<C extends string> {
   readonly layout: RowLayout<C>;
   /** The capability the requester needed, checked again against the recorded actor. */
   row(row: RawRow<C>): Promise<RowVerdict<C>>;
@@ -308,6 +310,10 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         return this.vervalResults();
       case 'STATUS_KARTU':
         return this.cardStatuses();
+      case 'BAST':
+        return bastFile(this.record, this.key.importId, this.lease.now(), this.deps);
+      case 'EDC':
+        return edcFile(this.record, this.key.importId, this.lease.now(), this.deps);
     }
   }
 

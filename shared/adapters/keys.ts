@@ -450,3 +450,44 @@ export const exchangeFileKey = (fileId: string) => ({ pk: `EXCHFILE#${fileId}`, 
 export const exchangeFilesByParty = (party: string) => `EXCHANGE#${party}`;
 /** Who fetched a file and when: one item per fetch, added and never changed. */
 export const exchangeFetchPartition = (fileId: string) => `EXCHFETCH#${fileId}`;
+
+// --- Food (PANGAN) through BULOG (issue #15) ------------------------------------------------------
+
+/**
+ * | item                 | pk                              | sk            |
+ * |----------------------|---------------------------------|---------------|
+ * | BULOG lists job      | FOODLIST#<tahapId>#<region>     | FOODLIST      |
+ * | BAST finding         | FOODFIND#<tahapId>#<region>     | <noKk>#<bastLineKey> |
+ *
+ * A kabupaten's lists job is one item (its latest request, the per-desa files on it). A BAST line
+ * that moved nothing is stored under its family and line key, written once (`attribute_not_exists`),
+ * so the same line imported again finds it and changes nothing; the reconciliation reads the
+ * kabupaten's findings with one Query.
+ */
+export const foodListKey = (tahapId: string, region: string) => ({
+  pk: `FOODLIST#${tahapId}#${region}`,
+  sk: 'FOODLIST',
+});
+export const foodFindingPartition = (tahapId: string, region: string) => `FOODFIND#${tahapId}#${region}`;
+export const foodFindingKey = (tahapId: string, region: string, noKk: string, lineKey: string) => ({
+  pk: foodFindingPartition(tahapId, region),
+  sk: `${noKk}#${lineKey}`,
+});
+
+/**
+ * EDC transactions (Bank Kalteng): the first redemption of each key (`<tahapId>#<component>#<family
+ * or card>`), written once (`attribute_not_exists`: the first write wins across files and retries),
+ * and each finding under its tahap, kabupaten, line and code (written once: a file imported again
+ * finds nothing new).
+ *
+ * | item                 | pk                              | sk            |
+ * |----------------------|---------------------------------|---------------|
+ * | first redemption     | EDCFIRST#<key>                  | EDCFIRST      |
+ * | EDC finding          | EDCFIND#<tahapId>#<region>      | <edcLineKey>#<code> |
+ */
+export const edcFirstKey = (key: string) => ({ pk: `EDCFIRST#${key}`, sk: 'EDCFIRST' });
+export const edcFindingPartition = (tahapId: string, region: string) => `EDCFIND#${tahapId}#${region}`;
+export const edcFindingKey = (tahapId: string, region: string, lineKey: string, code: string) => ({
+  pk: edcFindingPartition(tahapId, region),
+  sk: `${lineKey}#${code}`,
+});

@@ -97,6 +97,8 @@ export const IMPORT_KIND_FOLDERS = {
   PENGECUALIAN: 'pengecualian',
   HASIL_VERVAL: 'hasil-verval',
   STATUS_KARTU: 'status-kartu',
+  BAST: 'bast',
+  EDC: 'edc',
 } as const satisfies Record<ImportKind, string>;
 
 export interface ImportKey {
@@ -141,6 +143,10 @@ export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string)
   `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
 
 /** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
+/** A desa's distribution list for BULOG (the titik bagi's file); a new run of the lists rewrites it. */
+export const foodListFileKey = (tahapId: string, region: string, desaCode: string) =>
+  `${PREFIXES.files}bulog/${tahapId}/${region}/${desaCode}.csv`;
+
 export const cardPrintFileKey = (region: string, at: Date) =>
   `${PREFIXES.files}kartu/${region}/cetak-${at.toISOString().replace(/[-:.]/g, '')}.csv`;
 /** Where a file made for Bank Kalteng or BULOG is stored (`files/exchange/bank/2026-1/<fileId>.csv`). */

@@ -421,6 +421,41 @@ export const API_CONTRACT = {
     body: dist.CardHandoversBodySchema,
     responses: { 200: dist.CardHandoversResultSchema },
   },
+  CreateFoodLists: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/food/lists',
+    summary:
+      'Writes a kabupaten’s distribution lists for BULOG, one CSV per desa (titik bagi), and marks the listed PANGAN entitlements DIKIRIM (202; a job).',
+    params: req.TahapParamsSchema,
+    body: dist.FoodListsBodySchema,
+    responses: { 202: dist.FoodListsViewSchema },
+  },
+  GetFoodLists: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/food/lists',
+    summary: 'A kabupaten’s distribution lists for BULOG: the job and each desa’s file (short-lived links).',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.FoodListsViewSchema },
+  },
+  GetFoodReconciliation: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/food/reconciliation',
+    summary:
+      'Food per titik bagi (entitled, delivered by receiver, not received by reason, not reported, BAST findings) and BULOG’s invoice basis: packages delivered × the package price.',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.FoodReconciliationViewSchema },
+  },
+  GetEdcFindings: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/edc/findings',
+    summary:
+      'The findings of a kabupaten’s EDC transactions: double receipt, a blocked or replaced card used, an unknown card (card numbers and times; no name).',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.EdcFindingsViewSchema },
+  },
   LodgeComplaint: {
     method: 'POST',
     path: '/complaints',

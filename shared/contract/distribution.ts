@@ -4,8 +4,11 @@
  */
 import * as z from 'zod';
 import { CARD_STATUSES } from '../domain/family/distribution.ts';
+import { EDC_FINDING_CODES } from '../domain/family/edc.ts';
+import { BAST_RECEIVERS, FOOD_FINDING_CODES, NOT_RECEIVED_REASONS } from '../domain/family/food.ts';
+import { COMPONENTS } from '../domain/family/tahap.ts';
 import { lazySchema } from '../lazy-schema.ts';
-import { DistributionRecordSchema } from '../model.ts';
+import { DistributionRecordSchema, FOOD_LIST_STATUSES } from '../model.ts';
 
 // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
 
@@ -116,6 +119,117 @@ export const CardHandoversResultSchema = z.object({
       outcome: z.enum(['RECORDED', 'UNCHANGED', 'REFUSED']),
       code: z.string().optional(),
       message: z.string(),
+    }),
+  ),
+});
+
+// ─── Food (PANGAN) through BULOG ───────────────────────────────────────────────────────────────
+
+/** `POST /tahap/{tahapId}/food/lists`: write this kabupaten's distribution lists for BULOG. */
+export const FoodListsBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ region: z.string().regex(/^62\.\d{2}$/, 'Kode kabupaten/kota ditulis seperti 62.03.') }),
+);
+
+/** A kabupaten's lists job and each desa's file (a short-lived link). */
+export const FoodListsViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  job: z
+    .object({
+      jobId: z.string(),
+      status: z.enum(FOOD_LIST_STATUSES),
+      requestedAt: z.string(),
+      requestedBy: z.object({ sub: z.string(), name: z.string() }),
+      startedAt: z.string().optional(),
+      finishedAt: z.string().optional(),
+      error: z.string().optional(),
+      counts: z
+        .object({ listed: z.number().int(), sent: z.number().int(), notListed: z.number().int() })
+        .optional(),
+    })
+    .optional(),
+  files: z.array(
+    z.object({
+      desaCode: z.string(),
+      desaName: z.string(),
+      rows: z.number().int(),
+      sha256: z.string(),
+      fileKey: z.string(),
+      downloadUrl: z.string(),
+      expiresAt: z.string(),
+    }),
+  ),
+});
+
+const countsBy = <K extends readonly [string, ...string[]]>(keys: K) =>
+  z.partialRecord(z.enum(keys), z.number().int());
+
+/** One titik bagi's tally (`FoodReconciliation`). */
+export const TitikBagiTallySchema = z.object({
+  desaCode: z.string(),
+  desaName: z.string(),
+  entitled: z.object({ families: z.number().int(), packages: z.number().int(), rupiah: z.number().int() }),
+  delivered: z.object({
+    packages: z.number().int(),
+    byReceiver: countsBy(BAST_RECEIVERS),
+    withoutPhoto: z.number().int(),
+  }),
+  notReceived: z.object({ packages: z.number().int(), byReason: countsBy(NOT_RECEIVED_REASONS) }),
+  notReported: z.number().int(),
+  findings: z.object({ total: z.number().int(), byCode: countsBy(FOOD_FINDING_CODES) }),
+});
+
+/** `GET /tahap/{tahapId}/food/reconciliation`: per titik bagi, and the basis of BULOG's invoice. */
+export const FoodReconciliationViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  package: z.object({
+    label: z.string(),
+    price: z.number().int(),
+    items: z.array(z.object({ name: z.string(), quantity: z.number(), unit: z.string() })),
+  }),
+  titikBagi: z.array(TitikBagiTallySchema),
+  invoice: z.object({
+    region: z.string(),
+    titikBagi: z.number().int(),
+    packagesEntitled: z.number().int(),
+    packagesDelivered: z.number().int(),
+    packagesNotReceived: z.number().int(),
+    packagesNotReported: z.number().int(),
+    findings: z.number().int(),
+    price: z.number().int(),
+    total: z.number().int(),
+    totalLabel: z.string(),
+  }),
+  /** The BAST findings of the kabupaten (no name; NIKs masked): what the province settles with BULOG. */
+  findings: z.array(
+    z.object({
+      code: z.enum(FOOD_FINDING_CODES),
+      label: z.string(),
+      detail: z.string(),
+      desaCode: z.string().optional(),
+      importId: z.string(),
+      sourceRow: z.number().int(),
+      foundAt: z.string(),
+    }),
+  ),
+});
+
+/** `GET /tahap/{tahapId}/edc/findings`: the EDC findings of a kabupaten (card numbers, times, masked NIKs). */
+export const EdcFindingsViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  items: z.array(
+    z.object({
+      code: z.enum(EDC_FINDING_CODES),
+      label: z.string(),
+      detail: z.string(),
+      card: z.string(),
+      component: z.enum(COMPONENTS),
+      waktu: z.string(),
+      importId: z.string(),
+      sourceRow: z.number().int(),
+      foundAt: z.string(),
     }),
   ),
 });

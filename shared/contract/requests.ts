@@ -248,6 +248,20 @@ export const CreateImportBodySchema = /* @__PURE__ */ lazySchema(() =>
       filename: FilenameSchema,
       region: z.string().max(60).optional(),
     }),
+    /** BULOG's handover records (BAST) of a kabupaten's food in a tahap (issue #15). */
+    z.strictObject({
+      kind: z.literal('BAST'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+      tahapId: z.string().regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis seperti 2026-1.'),
+    }),
+    /** Bank Kalteng's EDC transactions of a kabupaten; a record without a tahap column is of `tahapId`. */
+    z.strictObject({
+      kind: z.literal('EDC'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+      tahapId: z.string().regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis seperti 2026-1.'),
+    }),
   ]),
 );
 

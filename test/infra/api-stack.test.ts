@@ -517,6 +517,7 @@ describe('KhbsApi: least privilege', () => {
       'GetBankFile',
       'GetBulogFile',
       'GetFamily',
+      'GetFoodLists',
       'GetTahapFile',
       'GetVervalProgress',
       'ListRecipients',

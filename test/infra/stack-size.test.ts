@@ -80,7 +80,17 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetFamily',
     'ListFamilyReads',
   ],
-  distribution: ['GetDistribution', 'GetCardPrintFile', 'BlockCard', 'ReplaceCard', 'RecordCardHandovers'],
+  distribution: [
+    'GetDistribution',
+    'GetCardPrintFile',
+    'BlockCard',
+    'ReplaceCard',
+    'CreateFoodLists',
+    'GetFoodLists',
+    'GetFoodReconciliation',
+    'GetEdcFindings',
+    'RecordCardHandovers',
+  ],
   complaints: [
     'LodgeComplaint',
     'GetComplaintStatus',

@@ -624,6 +624,35 @@ const CASES: AccessCase[] = [
     check: (_, response) => expect(response.body).toMatchObject({ card: { status: 'DIBLOKIR' } }),
   },
   {
+    route: 'CreateFoodLists',
+    // Allowed, then refused on the state: that tahap's distribution is not open, nothing is queued.
+    request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 409),
+  },
+  {
+    route: 'GetFoodLists',
+    // Allowed, and none were asked for yet: 404.
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(404),
+  },
+  {
+    route: 'GetFoodReconciliation',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({
+        region: A,
+        titikBagi: [],
+        invoice: { packagesDelivered: 0, total: 0, price: 150_000 },
+      }),
+  },
+  {
+    route: 'GetEdcFindings',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A, items: [] }),
+  },
+  {
     route: 'ReplaceCard',
     request: () => ({ body: { cardNumber: takeCard(), reason: 'Kartu rusak terkena air' } }),
     expected: { ...ONLY(['operator (own region)', 'admin'], 200), 'operator (other region)': 404 },
@@ -1045,6 +1074,12 @@ const plausible = (route: RouteId): CallOptions => {
     case 'BlockCard':
     case 'ReplaceCard':
       return { body: { cardNumber: CARDS_A[0] ?? '', reason: 'alasan yang cukup panjang' } };
+    case 'CreateFoodLists':
+      return { pathParameters: { tahapId: TAHAP }, body: { region: A } };
+    case 'GetFoodLists':
+    case 'GetFoodReconciliation':
+    case 'GetEdcFindings':
+      return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
     case 'ListAssignments':
     case 'GetVervalProgress':
       return { pathParameters: { tahapId: TAHAP }, query: { desa: DESA_A } };

@@ -556,6 +556,27 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     path: '/cards/replacements',
     body: { cardNumber: unknownCard(regionOf(where)), reason: REASON },
   }),
+  // No distribution is open in either region: refused after the access checks (409), nothing queued.
+  CreateFoodLists: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/food/lists`,
+    body: { region: regionOf(where) },
+  }),
+  // No list was ever asked for: 404 after the access checks, no link handed out, nothing logged.
+  GetFoodLists: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/food/lists?region=${regionOf(where)}`,
+  }),
+  // No distribution is open: 409 after the access checks.
+  GetFoodReconciliation: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/food/reconciliation?region=${regionOf(where)}`,
+  }),
+  // A read of stored findings (none): 200 with no items, nothing written.
+  GetEdcFindings: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/edc/findings?region=${regionOf(where)}`,
+  }),
   // The caller's own assignments: anyone holding verval:work gets theirs (none but a relawan's).
   ListMyAssignments: () => ({ method: 'GET', path: '/verval/assignments' }),
   // Removes a relawan nobody assigned: the desa's assignments stay as they were.

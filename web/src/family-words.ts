@@ -17,6 +17,8 @@ export const IMPORT_KIND_LABEL: Readonly<Record<ImportKind, string>> = {
   PENGECUALIAN: 'Daftar pengecualian',
   HASIL_VERVAL: 'Hasil verifikasi dan validasi lapangan',
   STATUS_KARTU: 'Status kartu (cetak atau dibagikan)',
+  BAST: 'BAST serah terima pangan (Perum BULOG)',
+  EDC: 'Transaksi EDC (Bank Kalteng)',
 };
 
 /** The cross-check's findings (`SNAPSHOT_PROBLEMS` of `snapshot-check.ts`), in words. */

@@ -9,6 +9,7 @@
 import * as z from 'zod';
 import { lazySchema } from '../../lazy-schema.ts';
 import { isRegionCode } from '../regions.ts';
+import { FoodPackageSchema } from './food.ts';
 
 export const TAHAP_STATUSES = [
   'DRAFT',
@@ -90,6 +91,11 @@ export const TahapInputSchema = /* @__PURE__ */ lazySchema(() =>
         .record(z.string(), z.number().int().min(1).max(300_000))
         .refine((quotas) => Object.keys(quotas).every(isRegionCode), 'Kode kabupaten/kota tidak dikenal.')
         .optional(),
+      /**
+       * The PANGAN package of this tahap (items, and the price BULOG invoices per package
+       * delivered); absent: the default package at the tahap's PANGAN amount (`foodPackageOf`).
+       */
+      foodPackage: FoodPackageSchema.optional(),
     })
     .refine((input) => Object.keys(input.quotas ?? {}).every((region) => region in input.snapshots), {
       path: ['quotas'],

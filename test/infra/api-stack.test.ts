@@ -513,9 +513,9 @@ describe('KhbsApi: least privilege', () => {
   it('a read that logs itself (putKeys) may only put items under its named partitions: no update, no delete', () => {
     const logging = ROUTES.filter((route) => route.access.putKeys !== undefined);
     expect(logging.map((route) => route.id).sort()).toEqual([
-      'GetCardPrintFile',
       'GetBankFile',
       'GetBulogFile',
+      'GetCardPrintFile',
       'GetFamily',
       'GetFoodLists',
       'GetTahapFile',

@@ -11,25 +11,37 @@ import { cdkEsbuildOptions, FUNCTION_ENTRIES } from '../../infra/bundles.ts';
  */
 const modules = new Map<string, string[]>();
 
-/** The input modules that put bytes into the bundle (tree-shaken ones are listed with 0). */
-function bundled(metafile: Metafile): string[] {
-  const output = Object.values(metafile.outputs).find((candidate) => candidate.entryPoint);
-  if (!output) throw new Error('no entry point in the metafile');
+/** The input modules that put bytes into one output (tree-shaken ones are listed with 0). */
+function bundled(output: Metafile['outputs'][string]): string[] {
   return Object.entries(output.inputs)
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([path]) => path);
 }
 
+// Every function in one esbuild run (one output per entry, no code splitting: each output is that
+// function's whole bundle, as CDK builds it alone), so the shared modules are parsed once: some
+// 80 separate builds took over a minute and a half on two cores.
 beforeAll(async () => {
-  await Promise.all(
-    FUNCTION_ENTRIES.map(async (fn) => {
-      const result = await build({
-        ...cdkEsbuildOptions(fn.entry, `/tmp/khbs-bundle-${fn.id}`),
-        write: false,
-      });
-      modules.set(fn.id, bundled(result.metafile));
-    }),
-  );
+  const {
+    entryPoints: _entry,
+    outfile: _outfile,
+    ...options
+  } = cdkEsbuildOptions(FUNCTION_ENTRIES[0]?.entry ?? '', '/tmp/khbs-bundles');
+  const result = await build({
+    ...options,
+    entryPoints: Object.fromEntries(FUNCTION_ENTRIES.map((fn) => [fn.id, fn.entry])),
+    outdir: '/tmp/khbs-bundles',
+    write: false,
+  });
+  for (const [path, output] of Object.entries(result.metafile.outputs)) {
+    if (!output.entryPoint) continue;
+    const id =
+      path
+        .split('/')
+        .at(-1)
+        ?.replace(/\.m?js$/, '') ?? '';
+    modules.set(id, bundled(output));
+  }
 }, 120_000);
 
 const of = (id: string): string[] => {
@@ -98,7 +110,9 @@ describe('function bundles', () => {
       ...cdkEsbuildOptions(route.entry, '/tmp/khbs-bundle-untraced', false),
       write: false,
     });
-    const paths = bundled(untraced.metafile);
+    const output = Object.values(untraced.metafile.outputs).find((candidate) => candidate.entryPoint);
+    if (!output) throw new Error('no entry point in the metafile');
+    const paths = bundled(output);
     expect(paths.filter((path) => xray.test(path))).toEqual([]);
     expect(paths.some((path) => path.endsWith('infra/bundling/no-tracer/index.ts'))).toBe(true);
   });

@@ -19,6 +19,8 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
+ * | documents | `files/bank/<tahapId>/<region>/rekening-<requestId>.csv` | the account-opening job |
+ * | documents | `files/bank/<tahapId>/<region>/<fileId>.csv` and `.kontrol.csv` | the instruction job |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
  * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
@@ -139,6 +141,16 @@ export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string)
 /** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
 export const cardPrintFileKey = (region: string, at: Date) =>
   `${PREFIXES.files}kartu/${region}/cetak-${at.toISOString().replace(/[-:.]/g, '')}.csv`;
+
+/** An account-opening request for Bank Kalteng (one per request id). */
+export const accountRequestFileKey = (tahapId: string, region: string, requestId: string) =>
+  `${PREFIXES.files}bank/${tahapId}/${region}/rekening-${requestId}.csv`;
+
+/** A payment instruction file and its control file (one pair per file id, rewritten identically). */
+export const instructionFileKeys = (tahapId: string, region: string, fileId: string) => ({
+  file: `${PREFIXES.files}bank/${tahapId}/${region}/${fileId}.csv`,
+  control: `${PREFIXES.files}bank/${tahapId}/${region}/${fileId}.kontrol.csv`,
+});
 
 // --- Bank disbursement reports ----------------------------------------------------------------------
 

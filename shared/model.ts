@@ -586,7 +586,14 @@ export type StoredMember = z.infer<typeof StoredMemberSchema>;
  * The kinds of file `POST /imports` takes: the two files of a DTSEN extract (families, members), an
  * exclusion list (another programme's recipients), and later the verval results.
  */
-export const IMPORT_KINDS = ['DTSEN_KELUARGA', 'DTSEN_ANGGOTA', 'PENGECUALIAN', 'HASIL_VERVAL'] as const;
+export const IMPORT_KINDS = [
+  'DTSEN_KELUARGA',
+  'DTSEN_ANGGOTA',
+  'PENGECUALIAN',
+  'HASIL_VERVAL',
+  /** Bank Kalteng's answer to the account-opening requests (issue #15). */
+  'JAWABAN_REKENING',
+] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** How an exclusion list is known: which programme, who sent it, as of which date. */

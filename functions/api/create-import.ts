@@ -27,13 +27,13 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     throw new BadRequestError('Kabupaten/kota tujuan unggahan tidak dikenal.');
   const region = named ?? ownRegion(scope);
   if (region) requireRegion(scope, region);
-  else if (body.kind !== 'PENGECUALIAN') {
+  else if (body.kind !== 'PENGECUALIAN' && body.kind !== 'JAWABAN_REKENING') {
     throw new BadRequestError('Sebutkan kabupaten/kota ekstrak DTSEN ini (region).');
   }
 
   const { config, objects } = apiDeps();
   const { imports, snapshots } = familyFiles();
-  if (body.kind !== 'PENGECUALIAN' && region) {
+  if ((body.kind === 'DTSEN_KELUARGA' || body.kind === 'DTSEN_ANGGOTA') && region) {
     const snapshot = await snapshots.get(region, body.versionDate);
     if (snapshot?.usedBy && snapshot.usedBy.length > 0) {
       throw new ConflictError(
@@ -63,7 +63,9 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     reasons: [],
     ...(body.kind === 'PENGECUALIAN'
       ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
-      : { versionDate: body.versionDate }),
+      : body.kind === 'JAWABAN_REKENING'
+        ? {}
+        : { versionDate: body.versionDate }),
     ...(body.kind === 'DTSEN_ANGGOTA' ? { relationshipCodes: body.relationshipCodes ?? 'DUKCAPIL' } : {}),
   };
   // A record that never gets its file disappears after a week.

@@ -1,9 +1,11 @@
+import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
+import { InstructionsRepository } from '#shared/adapters/instructions-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
@@ -16,10 +18,17 @@ import { type FamilyJob, FamilyJobSchema } from '#shared/messages.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { type CheckSnapshotDeps, checkSnapshot } from './check-snapshot.ts';
 import { type ComposeKpmDeps, composeKpm } from './compose-kpm.ts';
+import { type InstructPaymentsDeps, instructPayments } from './instruct-payments.ts';
 import { type OpenDistributionDeps, openDistribution } from './open-distribution.ts';
+import { type RequestAccountsDeps, requestAccounts } from './request-accounts.ts';
 import { type EligibilityJobDeps, runEligibilityJob } from './run-eligibility.ts';
 
-type FamilyJobDeps = CheckSnapshotDeps & EligibilityJobDeps & ComposeKpmDeps & OpenDistributionDeps;
+type FamilyJobDeps = CheckSnapshotDeps &
+  EligibilityJobDeps &
+  ComposeKpmDeps &
+  OpenDistributionDeps &
+  RequestAccountsDeps &
+  InstructPaymentsDeps;
 
 let deps: FamilyJobDeps | undefined;
 
@@ -42,6 +51,8 @@ function dependencies(): FamilyJobDeps {
     decrees: new DecreesRepository(config.tableName),
     directory: new FamilyDirectoryRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
+    accounts: new AccountsRepository(config.tableName),
+    instructions: new InstructionsRepository(config.tableName),
     tableName: config.tableName,
   };
   return deps;
@@ -58,6 +69,10 @@ async function run(job: FamilyJob): Promise<unknown> {
       return composeKpm(job, dependencies());
     case 'distribution.open.requested':
       return openDistribution(job, dependencies());
+    case 'accounts.request.requested':
+      return requestAccounts(job, dependencies());
+    case 'payments.instruct.requested':
+      return instructPayments(job, dependencies());
   }
 }
 

@@ -1,3 +1,4 @@
+import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
@@ -24,6 +25,7 @@ function dependencies(): FamilyImportDeps {
     tahap: new TahapRepository(config.tableName),
     results: new EligibilityRepository(config.tableName),
     verval: new VervalRepository(config.tableName),
+    accounts: new AccountsRepository(config.tableName),
     objects: new ObjectStore(),
     tableName: config.tableName,
     documentsBucket: config.documentsBucket,

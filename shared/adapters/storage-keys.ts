@@ -36,6 +36,8 @@ export const PREFIXES = {
   snapshotReports: 'reports/snapshots/',
   /** Files the system generates for people to download (verval sheets), in the documents bucket. */
   files: 'files/',
+  /** Files made for Bank Kalteng (account-opening requests, payment instructions), by the families worker. */
+  bankFiles: 'files/bank/',
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
@@ -95,6 +97,7 @@ export const IMPORT_KIND_FOLDERS = {
   DTSEN_ANGGOTA: 'dtsen-anggota',
   PENGECUALIAN: 'pengecualian',
   HASIL_VERVAL: 'hasil-verval',
+  JAWABAN_REKENING: 'jawaban-rekening',
 } as const satisfies Record<ImportKind, string>;
 
 export interface ImportKey {
@@ -144,12 +147,12 @@ export const cardPrintFileKey = (region: string, at: Date) =>
 
 /** An account-opening request for Bank Kalteng (one per request id). */
 export const accountRequestFileKey = (tahapId: string, region: string, requestId: string) =>
-  `${PREFIXES.files}bank/${tahapId}/${region}/rekening-${requestId}.csv`;
+  `${PREFIXES.bankFiles}${tahapId}/${region}/rekening-${requestId}.csv`;
 
 /** A payment instruction file and its control file (one pair per file id, rewritten identically). */
 export const instructionFileKeys = (tahapId: string, region: string, fileId: string) => ({
-  file: `${PREFIXES.files}bank/${tahapId}/${region}/${fileId}.csv`,
-  control: `${PREFIXES.files}bank/${tahapId}/${region}/${fileId}.kontrol.csv`,
+  file: `${PREFIXES.bankFiles}${tahapId}/${region}/${fileId}.csv`,
+  control: `${PREFIXES.bankFiles}${tahapId}/${region}/${fileId}.kontrol.csv`,
 });
 
 // --- Bank disbursement reports ----------------------------------------------------------------------

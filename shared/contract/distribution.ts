@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { CARD_STATUSES } from '../domain/family/distribution.ts';
 import { lazySchema } from '../lazy-schema.ts';
-import { DistributionRecordSchema } from '../model.ts';
+import { AccountRequestRecordSchema, DistributionRecordSchema, InstructionRecordSchema } from '../model.ts';
 
 // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
 
@@ -28,6 +28,18 @@ export const CardActionBodySchema = /* @__PURE__ */ lazySchema(() =>
       .min(5, 'Tuliskan alasannya (paling sedikit 5 karakter).')
       .max(500, 'Alasan paling banyak 500 karakter.'),
   }),
+);
+
+const RegionSchema = z.string().regex(/^62\.\d{2}$/, 'Kode kabupaten/kota ditulis seperti 62.03.');
+
+/** `POST /tahap/{tahapId}/accounts/requests`: the kabupaten whose account-opening request to write. */
+export const AccountRequestBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ region: RegionSchema }),
+);
+
+/** `POST /tahap/{tahapId}/payments/instructions`: a first instruction, or a follow-up for failed payments. */
+export const InstructionBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ region: RegionSchema, followUp: z.boolean().optional() }),
 );
 
 // ─── Responses ─────────────────────────────────────────────────────────────────────────────────
@@ -86,4 +98,28 @@ export const CardViewSchema = z.object({
 export const CardActionResultSchema = z.object({
   card: CardViewSchema,
   replacement: CardViewSchema.optional(),
+});
+
+/** A file's short-lived link. */
+const FileLinkSchema = z.object({ fileKey: z.string(), downloadUrl: z.string(), expiresAt: z.string() });
+
+/** A kabupaten's latest account-opening request of a tahap, and its file once written. */
+export const AccountRequestViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  request: AccountRequestRecordSchema.omit({ requestedBy: true })
+    .extend({ requestedBy: z.object({ sub: z.string(), name: z.string() }) })
+    .optional(),
+  file: FileLinkSchema.optional(),
+});
+
+/** A kabupaten's latest payment instruction file of a tahap, and its files once written. */
+export const InstructionViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  instruction: InstructionRecordSchema.omit({ requestedBy: true })
+    .extend({ requestedBy: z.object({ sub: z.string(), name: z.string() }) })
+    .optional(),
+  file: FileLinkSchema.optional(),
+  control: FileLinkSchema.optional(),
 });

@@ -241,6 +241,12 @@ export const CreateImportBodySchema = /* @__PURE__ */ lazySchema(() =>
       source: freeText(80, { min: 2, message: 'Sumber daftar wajib diisi, mis. Kemensos atau Dinsos.' }),
       asOf: pastDate('Tanggal data daftar'),
     }),
+    /** Bank Kalteng's answer to the account-opening requests: every kabupaten's penerima at once. */
+    z.strictObject({
+      kind: z.literal('JAWABAN_REKENING'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+    }),
   ]),
 );
 

@@ -80,7 +80,16 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetFamily',
     'ListFamilyReads',
   ],
-  distribution: ['GetDistribution', 'GetCardPrintFile', 'BlockCard', 'ReplaceCard'],
+  distribution: [
+    'GetDistribution',
+    'GetCardPrintFile',
+    'BlockCard',
+    'ReplaceCard',
+    'RequestAccounts',
+    'GetAccountRequest',
+    'InstructPayments',
+    'GetPaymentInstruction',
+  ],
   complaints: [
     'LodgeComplaint',
     'GetComplaintStatus',

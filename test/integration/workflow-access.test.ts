@@ -602,6 +602,30 @@ const CASES: AccessCase[] = [
     check: (_, response) => expect(response.body).toMatchObject({ kind: 'KARTU_CETAK', region: A }),
   },
   {
+    route: 'RequestAccounts',
+    // Allowed, then refused on the state: that tahap has no open distribution, nothing is queued.
+    request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 409),
+  },
+  {
+    route: 'GetAccountRequest',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A }),
+  },
+  {
+    route: 'InstructPayments',
+    // The province's alone; refused on the state (no open distribution in that tahap).
+    request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
+    expected: ONLY(['admin'], 409),
+  },
+  {
+    route: 'GetPaymentInstruction',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: ONLY(['admin'], 200),
+    check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A }),
+  },
+  {
     route: 'BlockCard',
     request: () => ({ body: { cardNumber: takeCard(), reason: 'Kartu hilang di perjalanan' } }),
     // Another kabupaten's card is unknown to its operator: 404, as if it did not exist.
@@ -940,6 +964,12 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { tahapId: TAHAP } };
     case 'GetCardPrintFile':
       return { query: { region: A } };
+    case 'RequestAccounts':
+    case 'InstructPayments':
+      return { pathParameters: { tahapId: TAHAP }, body: { region: A } };
+    case 'GetAccountRequest':
+    case 'GetPaymentInstruction':
+      return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
     case 'BlockCard':
     case 'ReplaceCard':
       return { body: { cardNumber: CARDS_A[0] ?? '', reason: 'alasan yang cukup panjang' } };

@@ -16,6 +16,7 @@ export const IMPORT_KIND_LABEL: Readonly<Record<ImportKind, string>> = {
   DTSEN_ANGGOTA: 'Ekstrak anggota (DTSEN)',
   PENGECUALIAN: 'Daftar pengecualian',
   HASIL_VERVAL: 'Hasil verifikasi dan validasi lapangan',
+  JAWABAN_REKENING: 'Jawaban pembukaan rekening (Bank Kalteng)',
 };
 
 /** The cross-check's findings (`SNAPSHOT_PROBLEMS` of `snapshot-check.ts`), in words. */

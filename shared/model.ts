@@ -972,6 +972,9 @@ export const EntitlementSchema = /* @__PURE__ */ lazySchema(() =>
     lastAttempt: z
       .object({ attempt: z.number().int(), outcome: z.enum(['BERHASIL', 'GAGAL', 'RETUR']).optional() })
       .optional(),
+    /** TUNAI, from the last reconciliation: received net (successful lines minus returned) and returned. */
+    paidAmount: z.number().int().optional(),
+    returnedAmount: z.number().int().optional(),
     createdAt: z.string(),
     updatedAt: z.string().optional(),
   }),

@@ -673,6 +673,17 @@ export const ROUTES: readonly RouteSpec[] = [
     access: { table: 'read', documentsBucket: 'read' },
   },
   {
+    id: 'GetFinance',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/finance',
+    entry: 'functions/api/get-finance.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    access: { table: 'read' },
+  },
+  {
     id: 'BlockCard',
     area: 'distribution',
     method: 'POST',

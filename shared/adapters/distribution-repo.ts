@@ -244,18 +244,29 @@ export class DistributionRepository {
   }
 
   /**
-   * Closes an entitlement's last attempt as the bank reported it (`closedStatus` of the
-   * reconciliation's outcome): the new status, if any, and the attempt's outcome, conditional on
-   * the status and attempt read. `false` when it moved meanwhile.
+   * Writes what the reconciliation found for an entitlement: the new status, if any (`closedStatus`),
+   * the last attempt with the bank's outcome, and the amounts received net and returned,
+   * conditional on the status and attempts read (a line instructed meanwhile is not overwritten).
+   * `false` when it moved meanwhile.
    */
   async closeAttempt(
     entitlement: Entitlement,
     outcome: {
       readonly status?: EntitlementStatus | undefined;
-      readonly attemptOutcome: 'BERHASIL' | 'GAGAL' | 'RETUR';
+      readonly lastAttempt?:
+        | { readonly attempt: number; readonly outcome?: 'BERHASIL' | 'GAGAL' | 'RETUR' | undefined }
+        | undefined;
+      readonly paidAmount: number;
+      readonly returnedAmount: number;
     },
     at: string,
   ): Promise<boolean> {
+    const last = outcome.lastAttempt
+      ? {
+          attempt: outcome.lastAttempt.attempt,
+          ...(outcome.lastAttempt.outcome ? { outcome: outcome.lastAttempt.outcome } : {}),
+        }
+      : undefined;
     try {
       await this.client.send(
         new UpdateCommand({
@@ -266,14 +277,16 @@ export class DistributionRepository {
             entitlement.component,
             entitlement.noKk,
           ),
-          UpdateExpression: `SET lastAttempt = :last, updatedAt = :at${outcome.status ? ', #status = :to' : ''}`,
+          UpdateExpression: `SET paidAmount = :paid, returnedAmount = :returned, updatedAt = :at${last ? ', lastAttempt = :last' : ''}${outcome.status ? ', #status = :to' : ''}`,
           ConditionExpression: '#status = :from AND attempts = :attempts',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':from': entitlement.status,
             ':attempts': entitlement.attempts,
-            ':last': { attempt: entitlement.attempts, outcome: outcome.attemptOutcome },
+            ':paid': outcome.paidAmount,
+            ':returned': outcome.returnedAmount,
             ':at': at,
+            ...(last ? { ':last': last } : {}),
             ...(outcome.status ? { ':to': outcome.status } : {}),
           },
         }),

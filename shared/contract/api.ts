@@ -427,6 +427,15 @@ export const API_CONTRACT = {
     query: dist.CardRegionQuerySchema,
     responses: { 200: dist.InstructionViewSchema },
   },
+  GetFinance: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/finance',
+    summary:
+      'The BKAD money view of a kabupaten’s cash in a tahap: entitled, instructed, paid net, failed, returned, held at the bank, and the balance to return to the RKUD.',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.FinanceViewSchema },
+  },
   GetCardPrintFile: {
     method: 'GET',
     path: '/cards/print-file',

@@ -123,3 +123,24 @@ export const InstructionViewSchema = z.object({
   file: FileLinkSchema.optional(),
   control: FileLinkSchema.optional(),
 });
+
+const MoneySchema = z.object({ count: z.number().int(), amount: z.number().int() });
+
+/** `GET /tahap/{tahapId}/finance?region`: the BKAD money view of a kabupaten's cash (`FinanceFold`). */
+export const FinanceViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  distributionClosed: z.boolean(),
+  entitlements: MoneySchema,
+  notInstructed: MoneySchema,
+  instructed: MoneySchema,
+  paid: MoneySchema,
+  failed: MoneySchema,
+  returned: MoneySchema,
+  returnedTotal: z.number().int(),
+  inFlight: MoneySchema,
+  short: MoneySchema,
+  awaitingReinstruction: MoneySchema,
+  overpaid: MoneySchema,
+  balanceToReturn: z.number().int(),
+});

@@ -89,6 +89,7 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetAccountRequest',
     'InstructPayments',
     'GetPaymentInstruction',
+    'GetFinance',
   ],
   complaints: [
     'LodgeComplaint',

@@ -37,6 +37,8 @@ const { importFamilyFile } = await import('../../functions/family-import/import-
 const { openDistribution } = await import('../../functions/families/open-distribution.ts');
 const { requestAccounts } = await import('../../functions/families/request-accounts.ts');
 const { instructPayments } = await import('../../functions/families/instruct-payments.ts');
+const { PaymentsRepository } = await import('#shared/adapters/payments-repo.ts');
+const { reconcileKpmCash } = await import('../../functions/reconcile/reconcile-kpm-cash.ts');
 const { KAPUAS, KOTIM, TAHAP, decreedKapuas, distributionHandoff, kk, nik, seedProgramme, tahapWithRun } =
   await import('../support/families.ts');
 
@@ -391,7 +393,7 @@ describe('the payment instruction', () => {
     expect(
       await distribution.closeAttempt(
         await entitlementOf(1),
-        { status: 'GAGAL', attemptOutcome: 'GAGAL' },
+        { status: 'GAGAL', lastAttempt: { attempt: 1, outcome: 'GAGAL' }, paidAmount: 0, returnedAmount: 0 },
         new Date().toISOString(),
       ),
     ).toBe(true);
@@ -434,5 +436,77 @@ describe('the payment instruction', () => {
       if (record?.fileKey) all.push(...refsOf(await text(record.fileKey)));
     }
     expect(all.sort()).toEqual([`${one.ref}-1`, `${one.ref}-2`, `${five2.ref}-1`].sort());
+  });
+});
+
+describe('the KPM cash reconciliation and the BKAD money view', () => {
+  it('closes each instructed entitlement as the bank reported it, and the money view adds up', async () => {
+    const one = await entitlementOf(1);
+    const five = await entitlementOf(5);
+    const line = (ref: string, noRekening: string, status: 'BERHASIL' | 'GAGAL', row: number) => ({
+      bankRef: ref,
+      noRekening,
+      nama: 'Warga Uji',
+      amount: 250_000,
+      status,
+      transactionDate: '2026-12-01',
+      reportKey: 'disbursements/2026-12-01/laporan.csv',
+      sourceRow: row,
+    });
+    await new PaymentsRepository(TABLE).putNew(
+      [
+        line(`${one.ref}-1`, ACCOUNT_ONE, 'GAGAL', 2),
+        line(`${one.ref}-2`, ACCOUNT_ONE, 'BERHASIL', 3),
+        line(`${five.ref}-1`, '5555555555', 'GAGAL', 4),
+      ],
+      new Date().toISOString(),
+    );
+    const result = await reconcileKpmCash(TAHAP, 'run-uji', {
+      decrees: new DecreesRepository(TABLE),
+      distribution,
+      payments: new PaymentsRepository(TABLE),
+      objects,
+      documentsBucket: config.documentsBucket,
+    });
+    expect(result).toMatchObject({ entitlements: 2, closed: { DITERIMA: 1, GAGAL: 1 } });
+    expect(await entitlementOf(1)).toMatchObject({ status: 'DITERIMA', paidAmount: 250_000 });
+    expect(await entitlementOf(5)).toMatchObject({
+      status: 'GAGAL',
+      lastAttempt: { attempt: 1, outcome: 'GAGAL' },
+      paidAmount: 0,
+    });
+    expect(await text(result.reportKey)).toContain('Temuan');
+
+    // Run again: nothing changes.
+    const again = await reconcileKpmCash(TAHAP, 'run-uji-2', {
+      decrees: new DecreesRepository(TABLE),
+      distribution,
+      payments: new PaymentsRepository(TABLE),
+      objects,
+      documentsBucket: config.documentsBucket,
+    });
+    expect(again.closed).toMatchObject({ DITERIMA: 0, GAGAL: 0, moved: 0 });
+
+    const money = await callRoute('GetFinance', {
+      claims: auditor(),
+      pathParameters: { tahapId: TAHAP },
+      query: { region: KAPUAS },
+    });
+    expect(money.status, JSON.stringify(money.body)).toBe(200);
+    expect(money.body).toMatchObject({
+      entitlements: { count: 3, amount: 750_000 },
+      notInstructed: { count: 1, amount: 250_000 },
+      instructed: { count: 2, amount: 500_000 },
+      paid: { count: 1, amount: 250_000 },
+      failed: { count: 1, amount: 250_000 },
+      awaitingReinstruction: { count: 1, amount: 250_000 },
+      balanceToReturn: 0,
+    });
+    const other = await callRoute('GetFinance', {
+      claims: operator(KOTIM),
+      pathParameters: { tahapId: TAHAP },
+      query: { region: KAPUAS },
+    });
+    expect(other.status).toBe(403);
   });
 });

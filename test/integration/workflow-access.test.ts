@@ -602,6 +602,18 @@ const CASES: AccessCase[] = [
     check: (_, response) => expect(response.body).toMatchObject({ kind: 'KARTU_CETAK', region: A }),
   },
   {
+    route: 'GetFinance',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    // No entitlement in the fixtures: every sum is zero.
+    check: (_, response) =>
+      expect(response.body).toMatchObject({
+        region: A,
+        entitlements: { count: 0, amount: 0 },
+        balanceToReturn: 0,
+      }),
+  },
+  {
     route: 'RequestAccounts',
     // Allowed, then refused on the state: that tahap has no open distribution, nothing is queued.
     request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
@@ -969,6 +981,7 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { tahapId: TAHAP }, body: { region: A } };
     case 'GetAccountRequest':
     case 'GetPaymentInstruction':
+    case 'GetFinance':
       return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
     case 'BlockCard':
     case 'ReplaceCard':

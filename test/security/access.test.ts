@@ -511,6 +511,10 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     path: `/tahap/${T_DONE.tahapId}/accounts/requests`,
     body: { region: regionOf(where) },
   }),
+  GetFinance: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/finance?region=${regionOf(where)}`,
+  }),
   GetAccountRequest: (where) => ({
     method: 'GET',
     path: `/tahap/${T_DONE.tahapId}/accounts/requests?region=${regionOf(where)}`,

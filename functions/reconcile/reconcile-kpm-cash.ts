@@ -26,7 +26,8 @@ export interface ReconcileKpmCashDeps {
 }
 
 export interface KpmCashResult {
-  readonly reportKey: string;
+  /** Absent when the tahap has no open distribution (nothing to reconcile, no file written). */
+  readonly reportKey?: string | undefined;
   readonly findings: number;
   readonly entitlements: number;
   readonly closed: {
@@ -67,7 +68,8 @@ export const kpmCashReportKey = (tahapId: string, runId: string) =>
  * when the run began: an entitlement instructed again meanwhile is left for the next run.
  *
  * Memory: the ledger's small entry per instructed entitlement and a reference → key map (~100
- * bytes each: ~30 MB at 300,000). Not yet started by a route or a schedule (see README).
+ * bytes each: ~30 MB at 300,000). Run by the reconciliation worker after each BKK run, for every
+ * tahap past its decree (`reconcileKpmTahap` in `handler.ts`).
  */
 export async function reconcileKpmCash(
   tahapId: string,
@@ -92,6 +94,14 @@ export async function reconcileKpmCash(
       status: decree.status,
     });
     regions.push({ region: record.region, decreeId: decree.decreeId });
+  }
+  if (regions.length === 0) {
+    return {
+      findings: 0,
+      entitlements: 0,
+      closed: { DITERIMA: 0, GAGAL: 0, unchanged: 0, moved: 0 },
+      ignoredLines: 0,
+    };
   }
   const ledger = new Ledger(decrees, { kind: 'KPM', tahapIds: [tahapId] });
   const keys = new Map<string, { region: string; noKk: string }>();

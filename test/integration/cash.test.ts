@@ -38,7 +38,10 @@ const { openDistribution } = await import('../../functions/families/open-distrib
 const { requestAccounts } = await import('../../functions/families/request-accounts.ts');
 const { instructPayments } = await import('../../functions/families/instruct-payments.ts');
 const { PaymentsRepository } = await import('#shared/adapters/payments-repo.ts');
-const { reconcileKpmCash } = await import('../../functions/reconcile/reconcile-kpm-cash.ts');
+const { kpmCashReportKey, reconcileKpmCash } = await import(
+  '../../functions/reconcile/reconcile-kpm-cash.ts'
+);
+const { reconcileKpmTahap } = await import('../../functions/reconcile/handler.ts');
 const { KAPUAS, KOTIM, TAHAP, decreedKapuas, distributionHandoff, kk, nik, seedProgramme, tahapWithRun } =
   await import('../support/families.ts');
 
@@ -475,7 +478,7 @@ describe('the KPM cash reconciliation and the BKAD money view', () => {
       lastAttempt: { attempt: 1, outcome: 'GAGAL' },
       paidAmount: 0,
     });
-    expect(await text(result.reportKey)).toContain('Temuan');
+    expect(await text(result.reportKey ?? '')).toContain('Temuan');
 
     // Run again: nothing changes.
     const again = await reconcileKpmCash(TAHAP, 'run-uji-2', {
@@ -486,6 +489,11 @@ describe('the KPM cash reconciliation and the BKAD money view', () => {
       documentsBucket: config.documentsBucket,
     });
     expect(again.closed).toMatchObject({ DITERIMA: 0, GAGAL: 0, moved: 0 });
+
+    // The reconciliation worker runs it after each BKK run, for every tahap that may have cash out.
+    await reconcileKpmTahap('run-uji-3');
+    expect(await text(kpmCashReportKey(TAHAP, 'run-uji-3'))).toContain('Temuan');
+    expect((await entitlementOf(1)).status).toBe('DITERIMA');
 
     const money = await callRoute('GetFinance', {
       claims: auditor(),

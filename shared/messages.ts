@@ -134,6 +134,26 @@ export const FoodListsRequestedSchema = z.strictObject({
   requestedAt: z.iso.datetime(),
 });
 export type FoodListsRequested = z.infer<typeof FoodListsRequestedSchema>;
+/** A kabupaten's account-opening request for Bank Kalteng is to be written; idempotent by request id. */
+export const AccountsRequestRequestedSchema = z.strictObject({
+  type: z.literal('accounts.request.requested'),
+  tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+  region: z.string().regex(/^62\.\d{2}$/),
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  requestedAt: z.iso.datetime(),
+});
+export type AccountsRequestRequested = z.infer<typeof AccountsRequestRequestedSchema>;
+
+/** A kabupaten's payment instruction file is to be written; idempotent by file id (same lines again). */
+export const PaymentsInstructRequestedSchema = z.strictObject({
+  type: z.literal('payments.instruct.requested'),
+  tahapId: z.string().regex(/^\d{4}-\d{1,2}$/),
+  region: z.string().regex(/^62\.\d{2}$/),
+  seq: z.number().int().min(1).max(99),
+  fileId: z.string().regex(/^KHBS-PI-[0-9A-Za-z-]{1,40}$/),
+  requestedAt: z.iso.datetime(),
+});
+export type PaymentsInstructRequested = z.infer<typeof PaymentsInstructRequestedSchema>;
 
 /** The family programme's jobs share one queue and one worker, which dispatches on `type`. */
 export const FamilyJobSchema = z.discriminatedUnion('type', [
@@ -142,6 +162,8 @@ export const FamilyJobSchema = z.discriminatedUnion('type', [
   KpmComposeRequestedSchema,
   DistributionOpenRequestedSchema,
   FoodListsRequestedSchema,
+  AccountsRequestRequestedSchema,
+  PaymentsInstructRequestedSchema,
 ]);
 export type FamilyJob = z.infer<typeof FamilyJobSchema>;
 

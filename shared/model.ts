@@ -597,6 +597,8 @@ export const IMPORT_KINDS = [
   'STATUS_KARTU',
   'BAST',
   'EDC',
+  /** Bank Kalteng's answer to the account-opening requests (issue #15). */
+  'JAWABAN_REKENING',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -985,6 +987,19 @@ export const EntitlementSchema = /* @__PURE__ */ lazySchema(() =>
     status: z.enum(ENTITLEMENT_STATUSES),
     /** Attempts so far (payment instruction lines, distribution lists); 0 while DITETAPKAN. */
     attempts: z.number().int().default(0),
+    /** TUNAI: each instruction line made for it (attempt, the account it went to, the file). */
+    instructions: z
+      .array(
+        z.object({ attempt: z.number().int(), noRekening: z.string(), fileId: z.string(), at: z.string() }),
+      )
+      .optional(),
+    /** The last attempt and what the bank reported of it (set by the reconciliation). */
+    lastAttempt: z
+      .object({ attempt: z.number().int(), outcome: z.enum(['BERHASIL', 'GAGAL', 'RETUR']).optional() })
+      .optional(),
+    /** TUNAI, from the last reconciliation: received net (successful lines minus returned) and returned. */
+    paidAmount: z.number().int().optional(),
+    returnedAmount: z.number().int().optional(),
     createdAt: z.string(),
     updatedAt: z.string().optional(),
     /** PANGAN: `bastLineKey` of every BAST line recorded for it (a line again is a no-op). */
@@ -1003,6 +1018,77 @@ export const EntitlementSchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 export type Entitlement = z.infer<typeof EntitlementSchema>;
+
+// --- Cash (TUNAI): accounts and payment instructions (issue #15) ---------------------------------
+
+/** One penerima's account at Bank Kalteng (`ACCOUNT#<nik>`): `RecordedAccount` of `accounts.ts`. */
+export const AccountRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    nik: z.string(),
+    status: z.enum(['DIAJUKAN', 'AKTIF', 'GAGAL']),
+    noRekening: z.string().optional(),
+    alasan: z.string().optional(),
+    requestedAt: z.string().optional(),
+    answeredAt: z.string().optional(),
+    /** The request file that last named this NIK, and the answer file that decided it. */
+    requestId: z.string().optional(),
+    importId: z.string().optional(),
+  }),
+);
+export type AccountRecord = z.infer<typeof AccountRecordSchema>;
+
+export const BANK_FILE_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+
+const bankFileFields = () => ({
+  tahapId: z.string(),
+  region: z.string(),
+  status: z.enum(BANK_FILE_STATUSES),
+  requestedAt: z.string(),
+  requestedBy: ActorSchema,
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  error: z.string().optional(),
+  fileKey: z.string().optional(),
+  sha256: z.string().optional(),
+});
+
+/**
+ * A kabupaten's account-opening request of a tahap (`ACCREQ#<tahapId>#<region>` / `ACCREQ`): the
+ * latest one asked for, its job's state and its file.
+ */
+export const AccountRequestRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    ...bankFileFields(),
+    requestId: z.string(),
+    /** Penerima on the file. */
+    rows: z.number().int().optional(),
+    /** Penerima left out for missing KYC data (listed in the job's log by masked NIK). */
+    refused: z.number().int().optional(),
+    /** Penerima already holding an active account, or with a request still unanswered. */
+    notNeeded: z.number().int().optional(),
+  }),
+);
+export type AccountRequestRecord = z.infer<typeof AccountRequestRecordSchema>;
+
+/**
+ * One payment instruction file of a kabupaten's tahap (`INSTR#<tahapId>#<region>` / `FILE#<seq>`):
+ * its id (`instructionFileId`), its job's state, its lines, control total and files.
+ */
+export const InstructionRecordSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    ...bankFileFields(),
+    fileId: z.string(),
+    seq: z.number().int(),
+    kind: z.enum(['AWAL', 'SUSULAN']),
+    controlKey: z.string().optional(),
+    lines: z.number().int().optional(),
+    total: z.number().int().optional(),
+    /** Entitlements whose penerima has no active account yet (on a later file once one is open). */
+    waitingAccount: z.number().int().optional(),
+    skipped: z.record(z.string(), z.number().int()).optional(),
+  }),
+);
+export type InstructionRecord = z.infer<typeof InstructionRecordSchema>;
 
 /** A status change of a card: from what, when, by whom or which file, and why. */
 export const CardEventSchema = /* @__PURE__ */ lazySchema(() =>

@@ -27,7 +27,7 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     throw new BadRequestError('Kabupaten/kota tujuan unggahan tidak dikenal.');
   const region = named ?? ownRegion(scope);
   if (region) requireRegion(scope, region);
-  else if (body.kind !== 'PENGECUALIAN') {
+  else if (body.kind !== 'PENGECUALIAN' && body.kind !== 'JAWABAN_REKENING') {
     throw new BadRequestError(
       body.kind === 'STATUS_KARTU'
         ? 'Sebutkan kabupaten/kota kartu-kartu ini (region).'
@@ -76,7 +76,7 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     reasons: [],
     ...(body.kind === 'PENGECUALIAN'
       ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
-      : body.kind === 'STATUS_KARTU'
+      : body.kind === 'STATUS_KARTU' || body.kind === 'JAWABAN_REKENING'
         ? {}
         : body.kind === 'BAST' || body.kind === 'EDC'
           ? { tahapId: body.tahapId }

@@ -1,8 +1,10 @@
+import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
+import { InstructionsRepository } from '#shared/adapters/instructions-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
 import { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
@@ -95,4 +97,15 @@ let distribution: DistributionRepository | undefined;
 export function distributionRoutes(): DistributionRepository {
   distribution ??= new DistributionRepository(env().tableName);
   return distribution;
+}
+
+let cash: { accounts: AccountsRepository; instructions: InstructionsRepository } | undefined;
+
+/** Accounts and payment instructions (only the cash routes need them). */
+export function cashRoutes(): { accounts: AccountsRepository; instructions: InstructionsRepository } {
+  cash ??= {
+    accounts: new AccountsRepository(env().tableName),
+    instructions: new InstructionsRepository(env().tableName),
+  };
+  return cash;
 }

@@ -1,3 +1,4 @@
+import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
@@ -5,6 +6,7 @@ import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import { FoodRepository } from '#shared/adapters/food-repo.ts';
+import { InstructionsRepository } from '#shared/adapters/instructions-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { ProposalsRepository } from '#shared/adapters/proposals-repo.ts';
@@ -18,14 +20,18 @@ import { queueWorker } from '#shared/queue/queue-worker.ts';
 import { type CheckSnapshotDeps, checkSnapshot } from './check-snapshot.ts';
 import { type ComposeKpmDeps, composeKpm } from './compose-kpm.ts';
 import { type FoodListsDeps, writeFoodLists } from './food-lists.ts';
+import { type InstructPaymentsDeps, instructPayments } from './instruct-payments.ts';
 import { type OpenDistributionDeps, openDistribution } from './open-distribution.ts';
+import { type RequestAccountsDeps, requestAccounts } from './request-accounts.ts';
 import { type EligibilityJobDeps, runEligibilityJob } from './run-eligibility.ts';
 
 type FamilyJobDeps = CheckSnapshotDeps &
   EligibilityJobDeps &
   ComposeKpmDeps &
   OpenDistributionDeps &
-  FoodListsDeps;
+  FoodListsDeps &
+  RequestAccountsDeps &
+  InstructPaymentsDeps;
 
 let deps: FamilyJobDeps | undefined;
 
@@ -49,6 +55,8 @@ function dependencies(): FamilyJobDeps {
     directory: new FamilyDirectoryRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
     food: new FoodRepository(config.tableName),
+    accounts: new AccountsRepository(config.tableName),
+    instructions: new InstructionsRepository(config.tableName),
     tableName: config.tableName,
   };
   return deps;
@@ -67,6 +75,10 @@ async function run(job: FamilyJob): Promise<unknown> {
       return openDistribution(job, dependencies());
     case 'food.lists.requested':
       return writeFoodLists(job, dependencies());
+    case 'accounts.request.requested':
+      return requestAccounts(job, dependencies());
+    case 'payments.instruct.requested':
+      return instructPayments(job, dependencies());
   }
 }
 

@@ -1,3 +1,4 @@
+import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
@@ -26,6 +27,7 @@ function dependencies(): FamilyImportDeps {
     results: new EligibilityRepository(config.tableName),
     verval: new VervalRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
+    accounts: new AccountsRepository(config.tableName),
     objects: new ObjectStore(),
     tableName: config.tableName,
     documentsBucket: config.documentsBucket,

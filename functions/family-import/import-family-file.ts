@@ -1,3 +1,4 @@
+import type { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import type { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
@@ -10,6 +11,11 @@ import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { type TransactItem, transactWrite, WriteConflict } from '#shared/adapters/transactions.ts';
 import type { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
+import {
+  ACCOUNT_ANSWER_LAYOUT,
+  decideAccount,
+  validateAccountAnswerRow,
+} from '#shared/domain/family/accounts.ts';
 import {
   CARD_STATUS_LAYOUT,
   cardStatusDecision,
@@ -56,6 +62,8 @@ export interface FamilyImportDeps extends FileImportDeps {
   readonly results: Pick<EligibilityRepository, 'allOfDesa'>;
   readonly verval: Pick<VervalRepository, 'record' | 'isAssigned'>;
   readonly distribution: Pick<DistributionRepository, 'card' | 'moveCard'>;
+  /** The penerima's accounts (a bank's answer file); only that kind needs them. */
+  readonly accounts?: Pick<AccountsRepository, 'get' | 'holder' | 'record'>;
   readonly tableName: string;
   readonly limits: ImportLimits;
   /** One TransactWriteItems (the closing write with what the file changes); the real one by default. */
@@ -314,6 +322,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         return bastFile(this.record, this.key.importId, this.lease.now(), this.deps);
       case 'EDC':
         return edcFile(this.record, this.key.importId, this.lease.now(), this.deps);
+      case 'JAWABAN_REKENING':
+        return this.accountAnswers();
     }
   }
 
@@ -605,6 +615,48 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
           if (attempt >= 3)
             throw new Error(`card ${row.cardNumber.slice(0, 7)}… kept moving during its import`);
         }
+      },
+      flush: async () => undefined,
+      closing: async () => [],
+    };
+  }
+
+  /**
+   * Bank Kalteng's answer to the account-opening requests: each line checked
+   * (`validateAccountAnswerRow`), then decided (`decideAccount`) against the penerima's record as
+   * the previous line left it and the account number's owner, and written at once, conditional on
+   * the record as read (a line that loses the race is read and decided again). One account per
+   * penerima: a second account, or one another NIK holds, is refused into the error report (the
+   * messages mask NIK and account numbers). A line is a fact of its own: a file sent twice decides
+   * the same (`SAME`).
+   */
+  private accountAnswers(): FileKind<string> {
+    const accounts = this.deps.accounts;
+    if (!accounts) throw new Error('the family import has no accounts repository');
+    const at = this.lease.started.toISOString();
+    return {
+      layout: ACCOUNT_ANSWER_LAYOUT,
+      row: async ({ raw }) => {
+        const checked = validateAccountAnswerRow(raw);
+        const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
+        const answer = checked.value;
+        if (!answer) return { accepted: false, problems };
+        for (let round = 1; round <= 5; round++) {
+          const [recorded, heldBy] = await Promise.all([
+            accounts.get(answer.nik),
+            answer.noRekening ? accounts.holder(answer.noRekening) : Promise.resolve(undefined),
+          ]);
+          const decision = decideAccount(recorded, answer, at, heldBy);
+          if (decision.kind === 'SAME') return { accepted: true, problems };
+          if (decision.kind === 'REFUSED')
+            return { accepted: false, problems: [...problems, decision.problem] };
+          if (decision.kind === 'IGNORED')
+            return { accepted: true, problems: [...problems, decision.problem] };
+          if ((await accounts.record(recorded, decision.record, this.key.importId)) === 'written') {
+            return { accepted: true, problems };
+          }
+        }
+        throw new Error(`import ${this.key.importId}: an account record kept moving`);
       },
       flush: async () => undefined,
       closing: async () => [],

@@ -121,6 +121,12 @@ export class FamilyPipeline extends Construct {
       PREFIXES.snapshotReports,
       "one cross-check report per snapshot's pair of files, keyed by region, version date and import ids",
     );
+    grantPutPrefix(
+      this.function,
+      props.documentsBucket,
+      PREFIXES.bankFiles,
+      "Bank Kalteng's files (account-opening requests, payment instructions), keyed by tahap, region and request or file id",
+    );
     // Binding the event source grants ReceiveMessage, DeleteMessage, ChangeMessageVisibility and
     // GetQueueAttributes on this queue.
     this.function.addEventSource(

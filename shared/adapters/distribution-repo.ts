@@ -5,7 +5,7 @@ import {
   GetCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type CardStatus, regionOfCard } from '../domain/family/distribution.ts';
+import { type CardStatus, type EntitlementStatus, regionOfCard } from '../domain/family/distribution.ts';
 import type { Component } from '../domain/family/tahap.ts';
 import {
   type Card,
@@ -193,6 +193,108 @@ export class DistributionRepository {
       },
     })) {
       yield EntitlementSchema.parse(item);
+    }
+  }
+
+  /**
+   * Moves a TUNAI entitlement onto an instruction file (`sentStatus`): its new status, the attempt
+   * and the account the line pays, conditional on the status and attempts it had when planned, so
+   * two jobs never both send it. `false` when it moved meanwhile (the caller reads it again).
+   */
+  async markInstructed(
+    entitlement: Entitlement,
+    move: {
+      readonly status: EntitlementStatus;
+      readonly expectedStatus: EntitlementStatus;
+      readonly attempt: { readonly attempt: number; readonly noRekening: string; readonly fileId: string };
+    },
+    at: string,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: entitlementKey(
+            entitlement.tahapId,
+            entitlement.region,
+            entitlement.component,
+            entitlement.noKk,
+          ),
+          UpdateExpression:
+            'SET #status = :to, attempts = :attempt, instructions = list_append(if_not_exists(instructions, :none), :line), lastAttempt = :last, updatedAt = :at',
+          ConditionExpression: '#status = :from AND attempts = :attempts',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': move.status,
+            ':from': move.expectedStatus,
+            ':attempts': entitlement.attempts,
+            ':attempt': move.attempt.attempt,
+            ':none': [],
+            ':line': [{ ...move.attempt, at }],
+            ':last': { attempt: move.attempt.attempt },
+            ':at': at,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes what the reconciliation found for an entitlement: the new status, if any (`closedStatus`),
+   * the last attempt with the bank's outcome, and the amounts received net and returned,
+   * conditional on the status and attempts read (a line instructed meanwhile is not overwritten).
+   * `false` when it moved meanwhile.
+   */
+  async closeAttempt(
+    entitlement: Entitlement,
+    outcome: {
+      readonly status?: EntitlementStatus | undefined;
+      readonly lastAttempt?:
+        | { readonly attempt: number; readonly outcome?: 'BERHASIL' | 'GAGAL' | 'RETUR' | undefined }
+        | undefined;
+      readonly paidAmount: number;
+      readonly returnedAmount: number;
+    },
+    at: string,
+  ): Promise<boolean> {
+    const last = outcome.lastAttempt
+      ? {
+          attempt: outcome.lastAttempt.attempt,
+          ...(outcome.lastAttempt.outcome ? { outcome: outcome.lastAttempt.outcome } : {}),
+        }
+      : undefined;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: entitlementKey(
+            entitlement.tahapId,
+            entitlement.region,
+            entitlement.component,
+            entitlement.noKk,
+          ),
+          UpdateExpression: `SET paidAmount = :paid, returnedAmount = :returned, updatedAt = :at${last ? ', lastAttempt = :last' : ''}${outcome.status ? ', #status = :to' : ''}`,
+          ConditionExpression: '#status = :from AND attempts = :attempts',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':from': entitlement.status,
+            ':attempts': entitlement.attempts,
+            ':paid': outcome.paidAmount,
+            ':returned': outcome.returnedAmount,
+            ':at': at,
+            ...(last ? { ':last': last } : {}),
+            ...(outcome.status ? { ':to': outcome.status } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 

@@ -48,6 +48,10 @@ import { bankReportPath } from './storage-keys.ts';
  * | card serial counter  | SEQ#CARD#<region>               | SEQ           |                                      |
  * | exchange file (out)  | EXCHFILE#<fileId>               | EXCHFILE      | EXCHANGE#<BANK or BULOG> / <createdAt>#<fileId> |
  * | exchange file fetch  | EXCHFETCH#<fileId>              | <ISO at>#<random> |                                  |
+ * | penerima's account   | ACCOUNT#<nik>                   | ACCOUNT       |                                      |
+ * | account number owner | ACCNO#<noRekening>              | ACCNO         |                                      |
+ * | account-opening request | ACCREQ#<tahapId>#<region>    | ACCREQ        |                                      |
+ * | payment instruction  | INSTR#<tahapId>#<region>        | FILE#<seq, 2 digits> |                               |
  *
  * `<scope>` is `listScope(kind, period)` (`domain/proposal.ts`): the period for a BKK list (as before
  * KPM lists existed), `KPM#<tahapId>` for a KPM list, so the two kinds never share a key.
@@ -413,6 +417,25 @@ export const familyCardKey = (noKk: string) => ({ pk: `FAMCARD#${noKk}`, sk: 'FA
 export const cardCodeKey = (code: string) => ({ pk: `CARDCODE#${code}`, sk: 'CARDCODE' });
 /** The last card serial given in a kabupaten (blocks are taken with one atomic ADD). */
 export const cardSeqKey = (region: string) => ({ pk: `SEQ#CARD#${region}`, sk: 'SEQ' });
+
+/**
+ * A penerima's account at Bank Kalteng, one per NIK (`accounts-repo.ts`); beside it, one item per
+ * account number naming the NIK that holds it, written in the same transaction with the condition
+ * that it does not exist: one account never pays two penerima.
+ */
+export const accountKey = (nik: string) => ({ pk: `ACCOUNT#${nik}`, sk: 'ACCOUNT' });
+export const accountNumberKey = (noRekening: string) => ({ pk: `ACCNO#${noRekening}`, sk: 'ACCNO' });
+/** A kabupaten's latest account-opening request of a tahap (one runs at a time). */
+export const accountRequestKey = (tahapId: string, region: string) => ({
+  pk: `ACCREQ#${tahapId}#${region}`,
+  sk: 'ACCREQ',
+});
+/** A kabupaten's payment instruction files of a tahap, by sequence (`instructionFileId`'s). */
+export const instructionPartition = (tahapId: string, region: string) => `INSTR#${tahapId}#${region}`;
+export const instructionKey = (tahapId: string, region: string, seq: number) => ({
+  pk: instructionPartition(tahapId, region),
+  sk: `FILE#${String(seq).padStart(2, '0')}`,
+});
 // --- Complaints (pengaduan, issue #15) -------------------------------------------------------------
 
 /**

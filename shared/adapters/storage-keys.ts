@@ -20,6 +20,8 @@ import type { ImportKind } from '../model.ts';
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
  * | documents | `files/exchange/<party>/<tahapId>/<fileId>.<ext>` | the generators of the bank's and BULOG's files |
+ * | documents | `files/bank/<tahapId>/<region>/rekening-<requestId>.csv` | the account-opening job |
+ * | documents | `files/bank/<tahapId>/<region>/<fileId>.csv` and `.kontrol.csv` | the instruction job |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
  * | documents | `reports/reconciliations/<runId>.csv` and `.json` | the reconciliation          |
  * | documents | `reports/watchdog/<runId>.csv` and `.json`       | the pipeline watchdog        |
@@ -37,6 +39,8 @@ export const PREFIXES = {
   files: 'files/',
   /** Files made for Bank Kalteng and BULOG, fetched by their machine clients (documents bucket). */
   exchangeFiles: 'files/exchange/',
+  /** Files made for Bank Kalteng (account-opening requests, payment instructions), by the families worker. */
+  bankFiles: 'files/bank/',
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
@@ -99,6 +103,7 @@ export const IMPORT_KIND_FOLDERS = {
   STATUS_KARTU: 'status-kartu',
   BAST: 'bast',
   EDC: 'edc',
+  JAWABAN_REKENING: 'jawaban-rekening',
 } as const satisfies Record<ImportKind, string>;
 
 export interface ImportKey {
@@ -152,6 +157,16 @@ export const cardPrintFileKey = (region: string, at: Date) =>
 /** Where a file made for Bank Kalteng or BULOG is stored (`files/exchange/bank/2026-1/<fileId>.csv`). */
 export const exchangeObjectKey = (party: string, tahapId: string, fileId: string, extension: string) =>
   `${PREFIXES.exchangeFiles}${party.toLowerCase()}/${tahapId}/${fileId}.${extension}`;
+
+/** An account-opening request for Bank Kalteng (one per request id). */
+export const accountRequestFileKey = (tahapId: string, region: string, requestId: string) =>
+  `${PREFIXES.bankFiles}${tahapId}/${region}/rekening-${requestId}.csv`;
+
+/** A payment instruction file and its control file (one pair per file id, rewritten identically). */
+export const instructionFileKeys = (tahapId: string, region: string, fileId: string) => ({
+  file: `${PREFIXES.bankFiles}${tahapId}/${region}/${fileId}.csv`,
+  control: `${PREFIXES.bankFiles}${tahapId}/${region}/${fileId}.kontrol.csv`,
+});
 
 // --- Bank disbursement reports ----------------------------------------------------------------------
 

@@ -391,6 +391,51 @@ export const API_CONTRACT = {
     params: req.TahapParamsSchema,
     responses: { 200: dist.DistributionViewSchema },
   },
+  RequestAccounts: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/accounts/requests',
+    summary:
+      'Writes the kabupaten’s account-opening request for Bank Kalteng (202): every penerima of a TUNAI entitlement without an active account; a job writes the file.',
+    params: req.TahapParamsSchema,
+    body: dist.AccountRequestBodySchema,
+    responses: { 202: dist.AccountRequestViewSchema },
+  },
+  GetAccountRequest: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/accounts/requests',
+    summary:
+      'The kabupaten’s latest account-opening request: its state, counts and a short-lived link to its file.',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.AccountRequestViewSchema },
+  },
+  InstructPayments: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/payments/instructions',
+    summary:
+      'Writes a payment instruction file for Bank Kalteng (202): a first one (entitlements never sent) or a follow-up (payments the bank reported failed); a job writes it.',
+    params: req.TahapParamsSchema,
+    body: dist.InstructionBodySchema,
+    responses: { 202: dist.InstructionViewSchema },
+  },
+  GetPaymentInstruction: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/payments/instructions',
+    summary:
+      'The kabupaten’s latest payment instruction file: lines, control total, entitlements waiting for an account, and short-lived links to the file and its control file.',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.InstructionViewSchema },
+  },
+  GetFinance: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/finance',
+    summary:
+      'The BKAD money view of a kabupaten’s cash in a tahap: entitled, instructed, paid net, failed, returned, held at the bank, and the balance to return to the RKUD.',
+    params: req.TahapParamsSchema,
+    query: dist.CardRegionQuerySchema,
+    responses: { 200: dist.FinanceViewSchema },
+  },
   GetCardPrintFile: {
     method: 'GET',
     path: '/cards/print-file',

@@ -8,7 +8,12 @@ import { EDC_FINDING_CODES } from '../domain/family/edc.ts';
 import { BAST_RECEIVERS, FOOD_FINDING_CODES, NOT_RECEIVED_REASONS } from '../domain/family/food.ts';
 import { COMPONENTS } from '../domain/family/tahap.ts';
 import { lazySchema } from '../lazy-schema.ts';
-import { DistributionRecordSchema, FOOD_LIST_STATUSES } from '../model.ts';
+import {
+  AccountRequestRecordSchema,
+  DistributionRecordSchema,
+  FOOD_LIST_STATUSES,
+  InstructionRecordSchema,
+} from '../model.ts';
 
 // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
 
@@ -31,6 +36,18 @@ export const CardActionBodySchema = /* @__PURE__ */ lazySchema(() =>
       .min(5, 'Tuliskan alasannya (paling sedikit 5 karakter).')
       .max(500, 'Alasan paling banyak 500 karakter.'),
   }),
+);
+
+const RegionSchema = z.string().regex(/^62\.\d{2}$/, 'Kode kabupaten/kota ditulis seperti 62.03.');
+
+/** `POST /tahap/{tahapId}/accounts/requests`: the kabupaten whose account-opening request to write. */
+export const AccountRequestBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ region: RegionSchema }),
+);
+
+/** `POST /tahap/{tahapId}/payments/instructions`: a first instruction, or a follow-up for failed payments. */
+export const InstructionBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ region: RegionSchema, followUp: z.boolean().optional() }),
 );
 
 // ─── Responses ─────────────────────────────────────────────────────────────────────────────────
@@ -232,4 +249,49 @@ export const EdcFindingsViewSchema = z.object({
       foundAt: z.string(),
     }),
   ),
+});
+
+/** A file's short-lived link. */
+const FileLinkSchema = z.object({ fileKey: z.string(), downloadUrl: z.string(), expiresAt: z.string() });
+
+/** A kabupaten's latest account-opening request of a tahap, and its file once written. */
+export const AccountRequestViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  request: AccountRequestRecordSchema.omit({ requestedBy: true })
+    .extend({ requestedBy: z.object({ sub: z.string(), name: z.string() }) })
+    .optional(),
+  file: FileLinkSchema.optional(),
+});
+
+/** A kabupaten's latest payment instruction file of a tahap, and its files once written. */
+export const InstructionViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  instruction: InstructionRecordSchema.omit({ requestedBy: true })
+    .extend({ requestedBy: z.object({ sub: z.string(), name: z.string() }) })
+    .optional(),
+  file: FileLinkSchema.optional(),
+  control: FileLinkSchema.optional(),
+});
+
+const MoneySchema = z.object({ count: z.number().int(), amount: z.number().int() });
+
+/** `GET /tahap/{tahapId}/finance?region`: the BKAD money view of a kabupaten's cash (`FinanceFold`). */
+export const FinanceViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string(),
+  distributionClosed: z.boolean(),
+  entitlements: MoneySchema,
+  notInstructed: MoneySchema,
+  instructed: MoneySchema,
+  paid: MoneySchema,
+  failed: MoneySchema,
+  returned: MoneySchema,
+  returnedTotal: z.number().int(),
+  inFlight: MoneySchema,
+  short: MoneySchema,
+  awaitingReinstruction: MoneySchema,
+  overpaid: MoneySchema,
+  balanceToReturn: z.number().int(),
 });

@@ -262,6 +262,12 @@ export const CreateImportBodySchema = /* @__PURE__ */ lazySchema(() =>
       region: z.string().max(60).optional(),
       tahapId: z.string().regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis seperti 2026-1.'),
     }),
+    /** Bank Kalteng's answer to the account-opening requests: every kabupaten's penerima at once. */
+    z.strictObject({
+      kind: z.literal('JAWABAN_REKENING'),
+      filename: FilenameSchema,
+      region: z.string().max(60).optional(),
+    }),
   ]),
 );
 

@@ -669,17 +669,21 @@ describe('KhbsApi: least privilege', () => {
     expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
   });
 
-  it('the families worker writes the table and puts only under reports/snapshots/ of documents, reading no file', () => {
+  it('the families worker writes the table and puts only under reports/snapshots/ and files/bank/ of documents, reading no file', () => {
     const { statements, managedPolicies } = permissionsOf(template, familiesFunctionId());
     expect(managedPolicies).toEqual([]);
     expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
     expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([
+      `<documents>/${PREFIXES.bankFiles}*`,
       `<documents>/${PREFIXES.snapshotReports}*`,
     ]);
     const s3Resources = statements
       .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))
       .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)));
-    expect(s3Resources).toEqual([`<documents>/${PREFIXES.snapshotReports}*`]);
+    expect(s3Resources).toEqual([
+      `<documents>/${PREFIXES.bankFiles}*`,
+      `<documents>/${PREFIXES.snapshotReports}*`,
+    ]);
     expect(statementsAllowing(statements, 's3:GetObject')).toEqual([]);
     expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
   });

@@ -90,6 +90,11 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetFoodReconciliation',
     'GetEdcFindings',
     'RecordCardHandovers',
+    'RequestAccounts',
+    'GetAccountRequest',
+    'InstructPayments',
+    'GetPaymentInstruction',
+    'GetFinance',
   ],
   complaints: [
     'LodgeComplaint',

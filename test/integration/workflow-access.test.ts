@@ -617,6 +617,42 @@ const CASES: AccessCase[] = [
     check: (_, response) => expect(response.body).toMatchObject({ kind: 'KARTU_CETAK', region: A }),
   },
   {
+    route: 'GetFinance',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    // No entitlement in the fixtures: every sum is zero.
+    check: (_, response) =>
+      expect(response.body).toMatchObject({
+        region: A,
+        entitlements: { count: 0, amount: 0 },
+        balanceToReturn: 0,
+      }),
+  },
+  {
+    route: 'RequestAccounts',
+    // Allowed, then refused on the state: that tahap has no open distribution, nothing is queued.
+    request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 409),
+  },
+  {
+    route: 'GetAccountRequest',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: ONLY(['operator (own region)', 'admin'], 200),
+    check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A }),
+  },
+  {
+    route: 'InstructPayments',
+    // The province's alone; refused on the state (no open distribution in that tahap).
+    request: () => ({ pathParameters: { tahapId: TAHAP_NO_RUN }, body: { region: A } }),
+    expected: ONLY(['admin'], 409),
+  },
+  {
+    route: 'GetPaymentInstruction',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A } }),
+    expected: ONLY(['admin'], 200),
+    check: (_, response) => expect(response.body).toEqual({ tahapId: TAHAP, region: A }),
+  },
+  {
     route: 'BlockCard',
     request: () => ({ body: { cardNumber: takeCard(), reason: 'Kartu hilang di perjalanan' } }),
     // Another kabupaten's card is unknown to its operator: 404, as if it did not exist.
@@ -1071,6 +1107,13 @@ const plausible = (route: RouteId): CallOptions => {
       return { query: { region: A } };
     case 'RecordCardHandovers':
       return { body: { records: [{ tahapId: TAHAP, noKk: NO_CARD_KK, tanggal: '2026-10-01' }] } };
+    case 'RequestAccounts':
+    case 'InstructPayments':
+      return { pathParameters: { tahapId: TAHAP }, body: { region: A } };
+    case 'GetAccountRequest':
+    case 'GetPaymentInstruction':
+    case 'GetFinance':
+      return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
     case 'BlockCard':
     case 'ReplaceCard':
       return { body: { cardNumber: CARDS_A[0] ?? '', reason: 'alasan yang cukup panjang' } };

@@ -531,6 +531,29 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
   GetDistribution: () => ({ method: 'GET', path: `/tahap/${T_DONE.tahapId}/distribution` }),
   // No card is waiting in either region: an empty file (and its bulk read), nothing else written.
   GetCardPrintFile: (where) => ({ method: 'GET', path: `/cards/print-file?region=${regionOf(where)}` }),
+  // No distribution is open in either region: 409 after the access checks, nothing queued.
+  RequestAccounts: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/accounts/requests`,
+    body: { region: regionOf(where) },
+  }),
+  GetFinance: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/finance?region=${regionOf(where)}`,
+  }),
+  GetAccountRequest: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/accounts/requests?region=${regionOf(where)}`,
+  }),
+  InstructPayments: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/payments/instructions`,
+    body: { region: regionOf(where) },
+  }),
+  GetPaymentInstruction: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/payments/instructions?region=${regionOf(where)}`,
+  }),
   // A well-formed number nobody was given: 404 after the access checks, nothing blocked or replaced.
   // A family without a card in either region: each record refused in the answer, nothing moved.
   RecordCardHandovers: (where) => ({

@@ -19,6 +19,7 @@ export const IMPORT_KIND_LABEL: Readonly<Record<ImportKind, string>> = {
   STATUS_KARTU: 'Status kartu (cetak atau dibagikan)',
   BAST: 'BAST serah terima pangan (Perum BULOG)',
   EDC: 'Transaksi EDC (Bank Kalteng)',
+  JAWABAN_REKENING: 'Jawaban pembukaan rekening (Bank Kalteng)',
 };
 
 /** The cross-check's findings (`SNAPSHOT_PROBLEMS` of `snapshot-check.ts`), in words. */

@@ -1,0 +1,261 @@
+import { once } from 'node:events';
+import type { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
+import type { FileTarget } from '#shared/adapters/csv-file.ts';
+import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
+import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
+import type { InstructionsRepository } from '#shared/adapters/instructions-repo.ts';
+import { instructionFileKeys } from '#shared/adapters/storage-keys.ts';
+import { instructionRef } from '#shared/domain/family/distribution.ts';
+import {
+  controlFileText,
+  type EntitlementForInstruction,
+  type InstructionFileMeta,
+  InstructionFileWriter,
+  type InstructionLine,
+  type InstructionPlan,
+  planFirstInstruction,
+  planFollowUp,
+  sentStatus,
+} from '#shared/domain/family/payments.ts';
+import { regionName } from '#shared/domain/wilayah.ts';
+import { logger } from '#shared/logger.ts';
+import type { PaymentsInstructRequested } from '#shared/messages.ts';
+import type { AccountRecord, Entitlement, InstructionRecord } from '#shared/model.ts';
+import { registerForBank } from './request-accounts.ts';
+
+export interface InstructPaymentsDeps {
+  readonly instructions: InstructionsRepository;
+  readonly accounts: Pick<AccountsRepository, 'many'>;
+  readonly distribution: Pick<
+    DistributionRepository,
+    'get' | 'entitlements' | 'entitlement' | 'markInstructed'
+  >;
+  readonly directory: Pick<FamilyDirectoryRepository, 'logReads'>;
+  readonly objects: {
+    openWrite(bucket: string, key: string, contentType: string): FileTarget;
+    put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
+  };
+  readonly documentsBucket: string;
+  readonly now?: () => Date;
+}
+
+export type InstructOutcome =
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly error: string }
+  | { readonly kind: 'written'; readonly record: InstructionRecord };
+
+const CHUNK = 100;
+
+class InstructRefusal extends Error {}
+
+/**
+ * Writes one payment instruction file for Bank Kalteng (`payments.instruct.requested`, handed off
+ * by `POST /tahap/{tahapId}/payments/instructions`): the kabupaten's TUNAI entitlements streamed
+ * in key order, each planned (`planFirstInstruction` for a first file, `planFollowUp` for a
+ * follow-up) against its penerima's active account; each planned line's entitlement is moved
+ * first (`sentStatus`: conditional on the status and attempts planned from), and only then is its
+ * line written. An entitlement already moved onto **this** file id (a crash, a redelivered
+ * message) is written again from what it recorded, never planned again: the same file id always
+ * has the same references. The control file follows, and the record is closed COMPLETED: only then
+ * does the GET hand the files out, so the bank never sees a line whose attempt is not recorded.
+ */
+export async function instructPayments(
+  message: PaymentsInstructRequested,
+  deps: InstructPaymentsDeps,
+): Promise<InstructOutcome> {
+  const { tahapId, region, seq, fileId } = message;
+  const now = deps.now ?? (() => new Date());
+  let record = await deps.instructions.get(tahapId, region, seq);
+  if (record?.fileId !== fileId) return { kind: 'skipped', reason: 'no such file' };
+  if (record.status === 'COMPLETED' || record.status === 'FAILED') return { kind: 'skipped', reason: 'done' };
+  if (record.status === 'QUEUED') {
+    const running: InstructionRecord = { ...record, status: 'RUNNING', startedAt: now().toISOString() };
+    if (!(await deps.instructions.mark(record, running))) return { kind: 'skipped', reason: 'moved' };
+    record = running;
+  }
+  try {
+    const distribution = await deps.distribution.get(tahapId, region);
+    if (distribution?.status !== 'OPEN') {
+      throw new InstructRefusal('Penyaluran kabupaten/kota ini belum dibuka (SK KPM belum terbit).');
+    }
+    const meta: InstructionFileMeta = {
+      fileId,
+      kind: record.kind,
+      tahapId,
+      region,
+      regionName: regionName(region) ?? region,
+      skNumbers: [distribution.decreeNumber],
+      // The request's time, not the job's: a file written again is the same file, byte for byte.
+      createdAt: record.requestedAt,
+    };
+    const keys = instructionFileKeys(tahapId, region, fileId);
+    const writer = new InstructionFileWriter(meta);
+    const target = deps.objects.openWrite(deps.documentsBucket, keys.file, 'text/csv; charset=utf-8');
+    const counts = { waitingAccount: 0, skipped: {} as Record<string, number> };
+    const write = async (text: string) => {
+      if (!target.stream.write(text)) await once(target.stream, 'drain');
+    };
+    try {
+      await write(writer.header());
+      let chunk: Entitlement[] = [];
+      const flush = async () => {
+        const accounts = await deps.accounts.many(chunk.map((entitlement) => entitlement.penerimaNik));
+        for (const entitlement of chunk) {
+          const line = await lineOf(deps, record as InstructionRecord, entitlement, accounts, counts, now);
+          if (line) await write(writer.line(line));
+        }
+        chunk = [];
+      };
+      for await (const entitlement of deps.distribution.entitlements(tahapId, region, 'TUNAI')) {
+        chunk.push(entitlement);
+        if (chunk.length >= CHUNK) await flush();
+      }
+      if (chunk.length > 0) await flush();
+    } catch (error) {
+      target.stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      await target.done().catch(() => undefined);
+      throw error;
+    }
+    target.stream.end();
+    await target.done();
+    const control = writer.control();
+    await deps.objects.put(
+      deps.documentsBucket,
+      keys.control,
+      controlFileText(meta, control),
+      'text/csv; charset=utf-8',
+    );
+    await deps.directory.logReads([
+      {
+        read: {
+          kind: 'FILE',
+          file: 'INSTRUKSI_PEMBAYARAN',
+          region,
+          tahapId,
+          fileKey: keys.file,
+          families: control.lines,
+        },
+        at: now().toISOString(),
+        who: record.requestedBy,
+        route: 'InstructPayments',
+      },
+    ]);
+    await registerForBank({
+      kind: 'INSTRUKSI_PEMBAYARAN',
+      tahapId,
+      region,
+      fileKey: keys.file,
+      controlKey: keys.control,
+      file: { key: keys.file, rows: control.lines, bytes: 0, sha256: control.sha256 },
+    });
+    const done: InstructionRecord = {
+      ...record,
+      status: 'COMPLETED',
+      finishedAt: now().toISOString(),
+      fileKey: keys.file,
+      controlKey: keys.control,
+      sha256: control.sha256,
+      lines: control.lines,
+      total: control.total,
+      waitingAccount: counts.waitingAccount,
+      skipped: counts.skipped,
+    };
+    if (!(await deps.instructions.mark(record, done))) return { kind: 'skipped', reason: 'moved' };
+    logger.info('Payment instruction written', {
+      tahapId,
+      region,
+      fileId,
+      lines: control.lines,
+      total: control.total,
+      waitingAccount: counts.waitingAccount,
+    });
+    return { kind: 'written', record: done };
+  } catch (error) {
+    if (!(error instanceof InstructRefusal)) throw error;
+    await deps.instructions.mark(record, {
+      status: 'FAILED',
+      error: error.message,
+      finishedAt: now().toISOString(),
+    });
+    return { kind: 'failed', error: error.message };
+  }
+}
+
+/** The line this entitlement has on the file, moving it first; undefined when it has none. */
+async function lineOf(
+  deps: InstructPaymentsDeps,
+  record: InstructionRecord,
+  read: Entitlement,
+  accounts: Map<string, AccountRecord>,
+  counts: { waitingAccount: number; skipped: Record<string, number> },
+  now: () => Date,
+): Promise<InstructionLine | undefined> {
+  let entitlement = read;
+  for (let round = 1; round <= 3; round++) {
+    const again = onThisFile(entitlement, record.fileId);
+    if (again) return again;
+    const plan: InstructionPlan = (record.kind === 'AWAL' ? planFirstInstruction : planFollowUp)(
+      forInstruction(entitlement),
+      accounts.get(entitlement.penerimaNik),
+      record,
+    );
+    if (plan.kind === 'WAITING_ACCOUNT') {
+      counts.waitingAccount++;
+      return undefined;
+    }
+    if (plan.kind === 'SKIPPED') {
+      counts.skipped[plan.reason] = (counts.skipped[plan.reason] ?? 0) + 1;
+      return undefined;
+    }
+    if (
+      await deps.distribution.markInstructed(
+        entitlement,
+        sentStatus(record.kind, plan, record.fileId),
+        now().toISOString(),
+      )
+    ) {
+      return plan.line;
+    }
+    // Moved meanwhile (another file, a redelivery): read it again and decide again.
+    const fresh = await deps.distribution.entitlement(
+      entitlement.tahapId,
+      entitlement.region,
+      'TUNAI',
+      entitlement.noKk,
+    );
+    if (!fresh) return undefined;
+    entitlement = fresh;
+  }
+  throw new Error(`entitlement ${read.ref} kept moving while instructed`);
+}
+
+/** The line an entitlement already moved onto this file has (written again identically). */
+function onThisFile(entitlement: Entitlement, fileId: string): InstructionLine | undefined {
+  if (entitlement.status !== 'DIKIRIM' && entitlement.status !== 'DIULANG') return undefined;
+  const last = entitlement.instructions?.at(-1);
+  if (last?.fileId !== fileId || last.attempt !== entitlement.attempts) return undefined;
+  return {
+    noRekening: last.noRekening,
+    nik: entitlement.penerimaNik,
+    nama: entitlement.penerimaNama,
+    amount: entitlement.amount,
+    ref: instructionRef(entitlement.ref, last.attempt),
+    nomorSk: entitlement.decreeNumber,
+  };
+}
+
+/** An entitlement as the planning reads it. */
+export function forInstruction(entitlement: Entitlement): EntitlementForInstruction {
+  return {
+    ref: entitlement.ref,
+    tahapId: entitlement.tahapId,
+    component: entitlement.component,
+    region: entitlement.region,
+    amount: entitlement.amount,
+    status: entitlement.status,
+    nomorSk: entitlement.decreeNumber,
+    penerimaNik: entitlement.penerimaNik,
+    penerimaNama: entitlement.penerimaNama,
+    ...(entitlement.lastAttempt ? { lastAttempt: entitlement.lastAttempt } : {}),
+  };
+}

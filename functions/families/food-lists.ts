@@ -1,5 +1,6 @@
 import { type FileTarget, writeCsvFile } from '#shared/adapters/csv-file.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
+import type { ExchangeRepository } from '#shared/adapters/exchange-repo.ts';
 import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { FoodRepository } from '#shared/adapters/food-repo.ts';
 import { foodListFileKey } from '#shared/adapters/storage-keys.ts';
@@ -17,7 +18,8 @@ import { foodPackageOf } from '#shared/domain/family/food-package.ts';
 import { desaName, kecamatanName, regionName } from '#shared/domain/wilayah.ts';
 import { logger } from '#shared/logger.ts';
 import type { FoodListsRequested } from '#shared/messages.ts';
-import type { Actor, FoodListFile, FoodListJob } from '#shared/model.ts';
+import type { FoodListFile, FoodListJob } from '#shared/model.ts';
+import { handToParty } from './exchange-handoff.ts';
 
 /** The route id the bulk reads of these files are logged under (the request that made them). */
 export const FOOD_LISTS_ROUTE = 'CreateFoodLists';
@@ -27,6 +29,7 @@ export interface FoodListsDeps {
   readonly distribution: Pick<DistributionRepository, 'get' | 'entitlements' | 'currentCards'>;
   readonly food: FoodRepository;
   readonly directory: Pick<FamilyDirectoryRepository, 'logReads'>;
+  readonly exchange: Pick<ExchangeRepository, 'register'>;
   readonly objects: { openWrite(bucket: string, key: string, contentType: string): FileTarget };
   readonly documentsBucket: string;
   readonly now?: () => Date;
@@ -67,7 +70,7 @@ const MOVES_IN_FLIGHT = 16;
  * DIKIRIM, DIULANG) with the family's active card and the penerima's masked NIK; then every listed
  * DITETAPKAN entitlement moves to DIKIRIM, conditionally, so a re-run after a crash lists the same
  * families again and never touches one DITERIMA meanwhile. Each file is logged as a bulk read of
- * the requester (UU PDP) and handed to {@link registerForBulog}.
+ * the requester (UU PDP) and handed to BULOG ({@link handToParty}).
  *
  * Memory: the entitlement partition is sorted by No KK, not by desa, so the job holds a slim line
  * per family grouped by desa (~12 MB at 60,000 families) rather than querying per desa (the
@@ -213,21 +216,15 @@ async function writeDesa(
     bytes: written.bytes,
     sha256: written.sha256,
   };
-  await registerForBulog(job, file, job.requestedBy);
-  return file;
-}
-
-/**
- * Where each distribution list is registered as a file made for BULOG (the exchange registry,
- * `shared/adapters/exchange-repo.ts`, built elsewhere): BULOG's machine client will fetch its files
- * from there. A no-op until that registry is merged; then this is the one place to call it.
- */
-export async function registerForBulog(job: FoodListJob, file: FoodListFile, by: Actor): Promise<void> {
-  logger.debug('Food list ready for BULOG', {
+  await handToParty(deps.exchange, {
+    fileId: `salur-${job.tahapId}-${desaCode.replaceAll('.', '')}-${job.jobId}`,
+    kind: 'DAFTAR_SALUR',
     tahapId: job.tahapId,
     region: job.region,
-    desaCode: file.desaCode,
-    rows: file.rows,
-    by: by.sub,
+    desaCode,
+    file: written,
+    createdAt: job.requestedAt,
+    createdBy: job.requestedBy,
   });
+  return file;
 }

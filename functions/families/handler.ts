@@ -2,6 +2,7 @@ import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
+import { ExchangeRepository } from '#shared/adapters/exchange-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
 import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
@@ -55,6 +56,7 @@ function dependencies(): FamilyJobDeps {
     directory: new FamilyDirectoryRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
     food: new FoodRepository(config.tableName),
+    exchange: new ExchangeRepository(config.tableName),
     accounts: new AccountsRepository(config.tableName),
     instructions: new InstructionsRepository(config.tableName),
     tableName: config.tableName,

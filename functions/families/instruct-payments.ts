@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import type { FileTarget } from '#shared/adapters/csv-file.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
+import type { ExchangeRepository } from '#shared/adapters/exchange-repo.ts';
 import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { InstructionsRepository } from '#shared/adapters/instructions-repo.ts';
 import { instructionFileKeys } from '#shared/adapters/storage-keys.ts';
@@ -21,7 +22,7 @@ import { regionName } from '#shared/domain/wilayah.ts';
 import { logger } from '#shared/logger.ts';
 import type { PaymentsInstructRequested } from '#shared/messages.ts';
 import type { AccountRecord, Entitlement, InstructionRecord } from '#shared/model.ts';
-import { registerForBank } from './request-accounts.ts';
+import { handToParty } from './exchange-handoff.ts';
 
 export interface InstructPaymentsDeps {
   readonly instructions: InstructionsRepository;
@@ -31,6 +32,7 @@ export interface InstructPaymentsDeps {
     'get' | 'entitlements' | 'entitlement' | 'markInstructed'
   >;
   readonly directory: Pick<FamilyDirectoryRepository, 'logReads'>;
+  readonly exchange: Pick<ExchangeRepository, 'register'>;
   readonly objects: {
     openWrite(bucket: string, key: string, contentType: string): FileTarget;
     put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
@@ -140,13 +142,17 @@ export async function instructPayments(
         route: 'InstructPayments',
       },
     ]);
-    await registerForBank({
-      kind: 'INSTRUKSI_PEMBAYARAN',
+    // The bank checks the file against the control total and SHA-256 the listing shows it; the
+    // control file itself stays beside it for the office.
+    await handToParty(deps.exchange, {
+      fileId,
+      kind: 'INSTRUKSI_BAYAR',
       tahapId,
       region,
-      fileKey: keys.file,
-      controlKey: keys.control,
-      file: { key: keys.file, rows: control.lines, bytes: 0, sha256: control.sha256 },
+      file: { key: keys.file, rows: control.lines, sha256: control.sha256 },
+      controlTotal: control.total,
+      createdAt: record.requestedAt,
+      createdBy: record.requestedBy,
     });
     const done: InstructionRecord = {
       ...record,

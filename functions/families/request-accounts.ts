@@ -1,6 +1,7 @@
 import type { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { type FileTarget, type WrittenFile, writeCsvFile } from '#shared/adapters/csv-file.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
+import type { ExchangeRepository } from '#shared/adapters/exchange-repo.ts';
 import type { FamiliesRepository, SnapshotData } from '#shared/adapters/families-repo.ts';
 import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
@@ -18,6 +19,7 @@ import { desaName, kecamatanName, regionName } from '#shared/domain/wilayah.ts';
 import { logger } from '#shared/logger.ts';
 import type { AccountsRequestRequested } from '#shared/messages.ts';
 import type { AccountRecord, Entitlement } from '#shared/model.ts';
+import { handToParty } from './exchange-handoff.ts';
 
 export interface RequestAccountsDeps {
   readonly accounts: AccountsRepository;
@@ -27,6 +29,7 @@ export interface RequestAccountsDeps {
   readonly families: Pick<FamiliesRepository, 'family'>;
   readonly verval: Pick<VervalRepository, 'resultOf'>;
   readonly directory: Pick<FamilyDirectoryRepository, 'logReads'>;
+  readonly exchange: Pick<ExchangeRepository, 'register'>;
   readonly objects: { openWrite(bucket: string, key: string, contentType: string): FileTarget };
   readonly documentsBucket: string;
   readonly now?: () => Date;
@@ -57,7 +60,7 @@ class RequestRefusal extends Error {}
  * `files/bank/<tahapId>/<region>/rekening-<requestId>.csv` (memory: one chunk of entitlements and
  * the upload's parts). Then each penerima on the file is marked DIAJUKAN (conditional on their
  * record as read: an answer recorded meanwhile wins), the file is logged as a bulk read, handed to
- * the bank's exchange ({@link registerForBank}), and the request closed COMPLETED.
+ * the bank's exchange ({@link handToParty}), and the request closed COMPLETED.
  *
  * A redelivered message of a finished request does nothing; one of a request still RUNNING (the
  * worker died) writes the same file again: the same penerima, unless answers came meanwhile.
@@ -110,7 +113,15 @@ export async function requestAccounts(
         route: 'RequestAccounts',
       },
     ]);
-    await registerForBank({ kind: 'PEMBUKAAN_REKENING', tahapId, region, fileKey: key, file });
+    await handToParty(deps.exchange, {
+      fileId: `rekening-${tahapId}-${region.replace('.', '')}-${requestId}`,
+      kind: 'PEMBUKAAN_REKENING',
+      tahapId,
+      region,
+      file,
+      createdAt: record.requestedAt,
+      createdBy: record.requestedBy,
+    });
     await deps.accounts.markRequest(tahapId, region, requestId, {
       status: 'COMPLETED',
       finishedAt: now().toISOString(),
@@ -137,29 +148,6 @@ export async function requestAccounts(
     });
     return { kind: 'failed', error: error.message };
   }
-}
-
-/**
- * THE one place a file made for Bank Kalteng is handed to the bank's exchange (the registry of
- * files the bank's machine client fetches, `exchange-repo.ts`, built separately): today it only
- * logs; the exchange registers the file here.
- */
-export async function registerForBank(file: {
-  readonly kind: 'PEMBUKAAN_REKENING' | 'INSTRUKSI_PEMBAYARAN';
-  readonly tahapId: string;
-  readonly region: string;
-  readonly fileKey: string;
-  readonly file: WrittenFile;
-  readonly controlKey?: string | undefined;
-}): Promise<void> {
-  logger.info('File ready for Bank Kalteng', {
-    kind: file.kind,
-    tahapId: file.tahapId,
-    region: file.region,
-    fileKey: file.fileKey,
-    rows: file.file.rows,
-    sha256: file.file.sha256,
-  });
 }
 
 /** The tahap's snapshot of the kabupaten, once its distribution is OPEN. */

@@ -19,7 +19,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
- * | documents | `files/exchange/<party>/<tahapId>/<fileId>.<ext>` | the generators of the bank's and BULOG's files |
+ * | documents | `files/bulog/<tahapId>/<region>/<desaCode>.csv` | the distribution lists job (BULOG) |
  * | documents | `files/bank/<tahapId>/<region>/rekening-<requestId>.csv` | the account-opening job |
  * | documents | `files/bank/<tahapId>/<region>/<fileId>.csv` and `.kontrol.csv` | the instruction job |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
@@ -37,10 +37,13 @@ export const PREFIXES = {
   snapshotReports: 'reports/snapshots/',
   /** Files the system generates for people to download (verval sheets), in the documents bucket. */
   files: 'files/',
-  /** Files made for Bank Kalteng and BULOG, fetched by their machine clients (documents bucket). */
-  exchangeFiles: 'files/exchange/',
-  /** Files made for Bank Kalteng (account-opening requests, payment instructions), by the families worker. */
+  /**
+   * Files made for Bank Kalteng (account-opening requests, payment instructions) and for BULOG
+   * (distribution lists), by the families worker; each party's machine client fetches only its own
+   * prefix's files (`shared/domain/exchange.ts`).
+   */
   bankFiles: 'files/bank/',
+  bulogFiles: 'files/bulog/',
   errorReports: 'reports/uploads/',
   /** Decree PDFs in the documents bucket: `decrees/<year>/<decreeId>.pdf`, written once, locked. */
   decrees: 'decrees/',
@@ -147,16 +150,13 @@ export const snapshotReportKey = (
 export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string) =>
   `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
 
-/** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
 /** A desa's distribution list for BULOG (the titik bagi's file); a new run of the lists rewrites it. */
 export const foodListFileKey = (tahapId: string, region: string, desaCode: string) =>
-  `${PREFIXES.files}bulog/${tahapId}/${region}/${desaCode}.csv`;
+  `${PREFIXES.bulogFiles}${tahapId}/${region}/${desaCode}.csv`;
 
+/** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
 export const cardPrintFileKey = (region: string, at: Date) =>
   `${PREFIXES.files}kartu/${region}/cetak-${at.toISOString().replace(/[-:.]/g, '')}.csv`;
-/** Where a file made for Bank Kalteng or BULOG is stored (`files/exchange/bank/2026-1/<fileId>.csv`). */
-export const exchangeObjectKey = (party: string, tahapId: string, fileId: string, extension: string) =>
-  `${PREFIXES.exchangeFiles}${party.toLowerCase()}/${tahapId}/${fileId}.${extension}`;
 
 /** An account-opening request for Bank Kalteng (one per request id). */
 export const accountRequestFileKey = (tahapId: string, region: string, requestId: string) =>

@@ -55,8 +55,8 @@ export const ExchangeFileSchema = z
       .string()
       .regex(/^62\.\d{2}\.\d{2}\.\d{4}$/)
       .optional(),
-    /** In the documents bucket, under `files/exchange/`. */
-    s3Key: z.string().startsWith('files/exchange/'),
+    /** In the documents bucket, under the party's own prefix (`files/bank/`, `files/bulog/`). */
+    s3Key: z.string().regex(/^files\/(bank|bulog)\/[A-Za-z0-9._/-]+$/),
     /** Data rows in the file (header and title rows not counted). */
     rows: z.number().int().nonnegative(),
     /** The sum the receiver checks the file against (a payment instruction's Rupiah total). */
@@ -68,6 +68,10 @@ export const ExchangeFileSchema = z
   .refine((file) => EXCHANGE_FILE_KINDS[file.kind] === file.party, {
     message: 'the kind of file is made for another party',
     path: ['kind'],
+  })
+  .refine((file) => file.s3Key.startsWith(`files/${PARTY_PATHS[file.party]}/`), {
+    message: "the file is stored under another party's prefix",
+    path: ['s3Key'],
   })
   .refine((file) => file.desaCode === undefined || file.desaCode.startsWith(`${file.region}.`), {
     message: 'the desa is not in the region',

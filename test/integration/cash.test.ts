@@ -20,6 +20,7 @@ const { env } = await import('#shared/config/env.ts');
 const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
 const { AccountsRepository } = await import('#shared/adapters/accounts-repo.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
+const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
 const { ExclusionsRepository } = await import('#shared/adapters/exclusions-repo.ts');
@@ -57,7 +58,9 @@ const directory = new FamilyDirectoryRepository(TABLE);
 const PENERIMA = { one: nik(KAPUAS, 10), five: nik(KAPUAS, 50), nine: nik(KAPUAS, 90) };
 const ACCOUNT_ONE = '1234567890';
 
+const exchange = new ExchangeRepository(TABLE);
 const jobDeps = () => ({
+  exchange,
   accounts,
   instructions,
   distribution,
@@ -335,6 +338,18 @@ describe('the payment instruction', () => {
     expect(control).toContain('KHBS-PI-2026-1-6203-01');
     expect(control).toContain('250000');
     expect(control).toContain(first.instruction?.sha256 ?? 'no hash');
+    // Handed to the bank: its machine client lists it with the control total; BULOG never sees it.
+    const banks = await exchange.list('BANK', { tahapId: TAHAP, kind: 'INSTRUKSI_BAYAR' });
+    expect(banks.items).toEqual([
+      expect.objectContaining({
+        fileId: 'KHBS-PI-2026-1-6203-01',
+        rows: 1,
+        controlTotal: 250_000,
+        sha256: first.instruction?.sha256,
+        s3Key: first.file?.fileKey,
+      }),
+    ]);
+    expect((await exchange.list('BULOG', { tahapId: TAHAP })).items).toEqual([]);
 
     // An auditor holds no payments:instruct.
     const auditorCall = await callRoute('GetPaymentInstruction', {

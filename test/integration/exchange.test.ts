@@ -25,7 +25,6 @@ import { useEmulatorEnv } from '../support/env.ts';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 useEmulatorEnv();
 const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
-const { exchangeObjectKey } = await import('#shared/adapters/storage-keys.ts');
 const { bankReportKey } = await import('#shared/adapters/keys.ts');
 const { documentClient } = await import('#shared/adapters/clients.ts');
 const { env } = await import('#shared/config/env.ts');
@@ -45,7 +44,7 @@ async function makeFile(
   body: string,
   createdAt: string,
 ): Promise<ExchangeFile> {
-  const s3Key = exchangeObjectKey(file.party, file.tahapId, file.fileId, 'csv');
+  const s3Key = `files/${file.party.toLowerCase()}/${file.tahapId}/${file.fileId}.csv`;
   await testClients().s3.send(
     new PutObjectCommand({ Bucket: env().documentsBucket, Key: s3Key, Body: body }),
   );
@@ -70,7 +69,8 @@ let distribution: ExchangeFile;
 
 beforeAll(async () => {
   await resetTable();
-  await emptyBucket(env().documentsBucket, 'files/exchange/');
+  await emptyBucket(env().documentsBucket, 'files/bank/');
+  await emptyBucket(env().documentsBucket, 'files/bulog/');
   opening = await makeFile(
     {
       fileId: 'rek-2026-1-6203',
@@ -134,7 +134,7 @@ describe('GET /exchange/<party>/files', () => {
       controlTotal: 250_000,
     });
     // Where the file is stored is not the client's business.
-    expect(JSON.stringify(listed.body)).not.toContain('files/exchange/');
+    expect(JSON.stringify(listed.body)).not.toContain('files/bank/');
     const bulog = await callRoute<ListBody>('ListBulogFiles', { claims: machine('bulog') });
     expect(bulog.body.items.map((item) => item.fileId)).toEqual([distribution.fileId]);
   });

@@ -15,6 +15,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const emulator = useEmulatorEnv();
 const { env } = await import('#shared/config/env.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
+const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { FamilyDirectoryRepository } = await import('#shared/adapters/family-directory-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
@@ -48,7 +49,9 @@ const directory = new FamilyDirectoryRepository(TABLE);
 const objects = new ObjectStore();
 const FAMILIES = [1, 5, 9].map((serial) => kk(KAPUAS, serial));
 
+const exchange = new ExchangeRepository(TABLE);
 const listDeps = () => ({
+  exchange,
   tahap: new TahapRepository(TABLE),
   distribution,
   food,
@@ -233,6 +236,12 @@ describe('distribution lists for BULOG', () => {
       });
       expect(entry.who.sub).toBe(operator(KAPUAS).sub);
     }
+    // Handed to BULOG, one file per desa; the bank never sees it.
+    const bulog = await exchange.list('BULOG', { tahapId: TAHAP });
+    expect(bulog.items.map((file) => [file.kind, file.desaCode, file.rows])).toEqual([
+      ['DAFTAR_SALUR', DESA, 3],
+    ]);
+    expect((await exchange.list('BANK', { tahapId: TAHAP, kind: 'DAFTAR_SALUR' })).items).toEqual([]);
   });
 
   it('list the same families again when made again, moving none', async () => {

@@ -997,7 +997,7 @@ async function exchangeFixtures(): Promise<void> {
       tahapId: '2026-1',
       region: A,
       ...(party === 'BULOG' ? { desaCode: DESA_A } : {}),
-      s3Key: `files/exchange/${party.toLowerCase()}/2026-1/${fileId}.csv`,
+      s3Key: `files/${party.toLowerCase()}/2026-1/${fileId}.csv`,
       rows: 2,
       ...(party === 'BANK' ? { controlTotal: 500_000 } : {}),
       sha256: 'a'.repeat(64),

@@ -298,7 +298,7 @@ async function tahapFixtures(): Promise<void> {
       tahapId: T_DONE.tahapId,
       region: OWN,
       ...(party === 'BULOG' ? { desaCode: desaOf(OWN) } : {}),
-      s3Key: `files/exchange/${party.toLowerCase()}/${T_DONE.tahapId}/${fileId}.csv`,
+      s3Key: `files/${party.toLowerCase()}/${T_DONE.tahapId}/${fileId}.csv`,
       rows: 3,
       sha256: '0'.repeat(64),
       createdAt: new Date().toISOString(),

@@ -131,7 +131,10 @@ function isRunning(pid: number): boolean {
 
 const started = performance.now();
 try {
-  stack = await startLocalStack({ persistence: { dir: stateDir, fresh }, console: true });
+  // KHBS_CONSOLE=prebuilt serves web/dist/ as it is: tests that start several `npm start` at once
+  // build the console once first, so no two of them rebuild it under each other.
+  const consoleMode = process.env.KHBS_CONSOLE === 'prebuilt' ? 'prebuilt' : true;
+  stack = await startLocalStack({ persistence: { dir: stateDir, fresh }, console: consoleMode });
 } catch (error) {
   console.error('The local stack did not start:', error);
   process.exit(1);

@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../local/console.ts';
 import { startEmulators } from '../../local/emulators.ts';
 import { eventually } from '../support/aws.ts';
 
@@ -155,7 +156,9 @@ async function startNpm(
       : [join(ROOT, 'node_modules/.bin/tsx'), ['local/start.ts', '--fresh']];
   const npm = spawn(command as string, args as string[], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', KHBS_STATE_DIR: stateDir },
+    // The console was built once for the file (below): each stack serves it as it is, so the cases
+    // can run at once without rebuilding web/dist/ under each other.
+    env: { ...process.env, PORT: '0', KHBS_STATE_DIR: stateDir, KHBS_CONSOLE: 'prebuilt' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -182,8 +185,11 @@ async function startNpm(
   return { npm, tree, javaPid };
 }
 
-describe('stopping npm start', () => {
+describe.concurrent('stopping npm start', () => {
   const stateDirs: string[] = [];
+  beforeAll(async () => {
+    await buildConsole();
+  }, 60_000);
   /** A state folder of the case's own (`--fresh` empties it). */
   const freshDir = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'khbs-start-'));

@@ -127,6 +127,12 @@ export class FamilyPipeline extends Construct {
       PREFIXES.bankFiles,
       "Bank Kalteng's files (account-opening requests, payment instructions), keyed by tahap, region and request or file id",
     );
+    grantPutPrefix(
+      this.function,
+      props.documentsBucket,
+      PREFIXES.bulogFiles,
+      "BULOG's distribution lists, one per desa (titik bagi), keyed by tahap, region and desa",
+    );
     // Binding the event source grants ReceiveMessage, DeleteMessage, ChangeMessageVisibility and
     // GetQueueAttributes on this queue.
     this.function.addEventSource(

@@ -669,12 +669,13 @@ describe('KhbsApi: least privilege', () => {
     expect(statementsAllowing(statements, 'lambda:InvokeFunction')).toEqual([]);
   });
 
-  it('the families worker writes the table and puts only under reports/snapshots/ and files/bank/ of documents, reading no file', () => {
+  it('the families worker writes the table and puts only under reports/snapshots/, files/bank/ and files/bulog/ of documents, reading no file', () => {
     const { statements, managedPolicies } = permissionsOf(template, familiesFunctionId());
     expect(managedPolicies).toEqual([]);
     expect(resourcesAllowed(statements, 'dynamodb:UpdateItem')).toEqual(['<table>', '<table>/index/*']);
     expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([
       `<documents>/${PREFIXES.bankFiles}*`,
+      `<documents>/${PREFIXES.bulogFiles}*`,
       `<documents>/${PREFIXES.snapshotReports}*`,
     ]);
     const s3Resources = statements
@@ -682,6 +683,7 @@ describe('KhbsApi: least privilege', () => {
       .flatMap((s) => resourcesOf(s).map((r) => flatResource(r, labels)));
     expect(s3Resources).toEqual([
       `<documents>/${PREFIXES.bankFiles}*`,
+      `<documents>/${PREFIXES.bulogFiles}*`,
       `<documents>/${PREFIXES.snapshotReports}*`,
     ]);
     expect(statementsAllowing(statements, 's3:GetObject')).toEqual([]);

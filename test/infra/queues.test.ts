@@ -399,7 +399,7 @@ describe('KhbsApi: the family jobs worker', () => {
     expect(variables(ids.families)).not.toHaveProperty(QUEUES.families.envVar);
   });
 
-  it('takes only its own queue, sends to none, reads no file, and puts only under reports/snapshots/ and files/bank/', () => {
+  it('takes only its own queue, sends to none, reads no file, and puts only under reports/snapshots/, files/bank/ and files/bulog/', () => {
     const { statements, managedPolicies } = permissionsOf(template, ids.families);
     expect(managedPolicies).toEqual([]);
     expect(resourcesAllowed(statements, 'sqs:ReceiveMessage')).toEqual(['<families>']);
@@ -408,6 +408,7 @@ describe('KhbsApi: the family jobs worker', () => {
     expect(PREFIXES.snapshotReports).toBe('reports/snapshots/');
     expect(resourcesAllowed(statements, 's3:PutObject')).toEqual([
       `<documents>/${PREFIXES.bankFiles}*`,
+      `<documents>/${PREFIXES.bulogFiles}*`,
       `<documents>/${PREFIXES.snapshotReports}*`,
     ]);
     expect(statementsAllowing(statements, 's3:GetObject')).toEqual([]);

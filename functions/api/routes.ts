@@ -889,6 +889,17 @@ export const ROUTES: readonly RouteSpec[] = [
     access: { table: 'readwrite', uploadsBucket: 'putDisbursements' },
   },
   {
+    id: 'GetBankReport',
+    area: 'exchange',
+    method: 'GET',
+    path: '/exchange/bank/reports/{reportDate}/{filename}',
+    entry: 'functions/api/get-bank-report.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    access: { table: 'read', documentsBucket: 'read' },
+  },
+  {
     id: 'CreateFoodLists',
     area: 'distribution',
     method: 'POST',

@@ -619,6 +619,14 @@ export const API_CONTRACT = {
     body: req.CreateBankReportBodySchema,
     responses: { 201: res.ExchangeAnswerCreatedSchema },
   },
+  GetBankReport: {
+    method: 'GET',
+    path: '/exchange/bank/reports/{reportDate}/{filename}',
+    summary:
+      "Bank Kalteng's machine client: a report's import (status, counts, totals, reasons, the error report); 404 until its import has started.",
+    params: req.BankReportParamsSchema,
+    responses: { 200: res.BankReportStatusSchema },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRouteId = keyof typeof API_CONTRACT;

@@ -588,3 +588,11 @@ export const CreateBankReportBodySchema = /* @__PURE__ */ lazySchema(() =>
     ),
   }),
 );
+
+/** A bank report put through the API, by its place: `disbursements/<reportDate>/<filename>`. */
+export const BankReportParamsSchema = /* @__PURE__ */ lazySchema(() =>
+  z.object({
+    reportDate: z.iso.date('Tanggal laporan ditulis yyyy-mm-dd.'),
+    filename: FilenameSchema,
+  }),
+);

@@ -791,3 +791,27 @@ export const ExchangeAnswerCreatedSchema = z.object({
   uploadUrl: z.string(),
   expiresAt: z.string(),
 });
+
+/** A bank report's import, as the bank reads it back: its status, counts, totals and error report. */
+export const BankReportStatusSchema = z.object({
+  reportKey: z.string(),
+  status: z.enum(['PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED']),
+  counts: z.object({
+    lines: z.number().int(),
+    stored: z.number().int(),
+    duplicates: z.number().int(),
+    rejected: z.number().int(),
+  }),
+  totals: z.object({
+    berhasil: z.number().int(),
+    gagal: z.number().int(),
+    retur: z.number().int().optional(),
+  }),
+  /** Why the whole report was refused (REJECTED) or what went wrong (FAILED). */
+  reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** Presigned: the Excel-ready report of the lines refused, when there were any. */
+  reportUrl: z.string().optional(),
+  /** Other versions put under this name after it was imported: noted, never read. */
+  redeliveryCount: z.number().int(),
+  finishedAt: z.string().optional(),
+});

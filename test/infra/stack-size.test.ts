@@ -108,7 +108,14 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'CreatePublication',
     'GetPublication',
   ],
-  exchange: ['ListBankFiles', 'GetBankFile', 'ListBulogFiles', 'GetBulogFile', 'CreateBankReport'],
+  exchange: [
+    'ListBankFiles',
+    'GetBankFile',
+    'ListBulogFiles',
+    'GetBulogFile',
+    'CreateBankReport',
+    'GetBankReport',
+  ],
 };
 
 let app: SynthesizedApp;

@@ -290,4 +290,39 @@ describe('POST /exchange/bank/reports', () => {
       expect(refused.status, claims.sub).toBe(403);
     }
   });
+
+  it('GET /exchange/bank/reports/{date}/{file}: the import’s record, 404 before it, the bank’s only', async () => {
+    const today = wibDate(new Date()).iso;
+    const read = await callRoute('GetBankReport', {
+      claims: machine('bank'),
+      pathParameters: { reportDate: today, filename: 'sudah-diterima.csv' },
+    });
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body).toMatchObject({
+      reportKey: `${today}/sudah-diterima.csv`,
+      status: 'COMPLETED',
+      counts: { lines: 0, stored: 0, duplicates: 0, rejected: 0 },
+      reasons: [],
+      redeliveryCount: 0,
+    });
+    const missing = await callRoute('GetBankReport', {
+      claims: machine('bank'),
+      pathParameters: { reportDate: today, filename: 'belum-ada.csv' },
+    });
+    expect(missing.status).toBe(404);
+    for (const pathParameters of [
+      { reportDate: '2026-02-30', filename: 'x.csv' },
+      { reportDate: today, filename: '..csv' },
+    ]) {
+      const refused = await callRoute('GetBankReport', { claims: machine('bank'), pathParameters });
+      expect([400, 404], JSON.stringify(pathParameters)).toContain(refused.status);
+    }
+    for (const claims of [machine('bulog'), auditor()]) {
+      const refused = await callRoute('GetBankReport', {
+        claims,
+        pathParameters: { reportDate: today, filename: 'sudah-diterima.csv' },
+      });
+      expect(refused.status).toBe(403);
+    }
+  });
 });

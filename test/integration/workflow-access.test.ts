@@ -980,6 +980,12 @@ const CASES: AccessCase[] = [
       expect(String(response.body.uploadUrl)).toContain('disbursements/');
     },
   },
+  {
+    // No import has claimed a report of that name: unknown to the bank, refused to everyone else.
+    route: 'GetBankReport',
+    request: () => ({ pathParameters: { reportDate: '2026-12-01', filename: 'belum-ada.csv' } }),
+    expected: ONLY(['bank'], 404),
+  },
 ];
 
 /** The files made for each party that the exchange cases fetch. */
@@ -1165,6 +1171,8 @@ const plausible = (route: RouteId): CallOptions => {
       return { pathParameters: { fileId: BULOG_FILE } };
     case 'CreateBankReport':
       return { body: { filename: 'laporan.csv' } };
+    case 'GetBankReport':
+      return { pathParameters: { reportDate: '2026-12-01', filename: 'laporan.csv' } };
     case 'WaiveFlag':
       return {
         pathParameters: { proposalId },

@@ -698,6 +698,7 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     path: '/exchange/bank/reports',
     body: { filename: 'probe.csv' },
   }),
+  GetBankReport: () => ({ method: 'GET', path: '/exchange/bank/reports/2026-12-01/belum-ada.csv' }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;
@@ -1322,7 +1323,14 @@ describe('the exchange: each party its own files, through its own routes', () =>
   it('staff and relawan get 403 on every exchange route; the parties get 403 on every other route', async () => {
     const exchangeRoutes = protectedRoutes.filter((route) => route.capability.startsWith('exchange:'));
     expect(exchangeRoutes.map((route) => route.id).sort()).toEqual(
-      ['CreateBankReport', 'GetBankFile', 'GetBulogFile', 'ListBankFiles', 'ListBulogFiles'].sort(),
+      [
+        'CreateBankReport',
+        'GetBankFile',
+        'GetBankReport',
+        'GetBulogFile',
+        'ListBankFiles',
+        'ListBulogFiles',
+      ].sort(),
     );
     for (const role of ['operator', 'verifier', 'approver', 'auditor', 'admin', 'relawan'] as const) {
       const token = await tokenFor(personOf(role));

@@ -19,7 +19,7 @@ import {
   isOpen,
 } from '../domain/complaints.ts';
 import { kecamatanOfDesa } from '../domain/wilayah.ts';
-import { BadRequestError, ConflictError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { AuditRecordSchema } from '../model.ts';
 import { auditItem } from './audit-items.ts';
@@ -39,6 +39,7 @@ import {
   publicationKey,
 } from './keys.ts';
 import { queryItems } from './partitions.ts';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './sort-key-cursor.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
 
 const Person = () => z.object({ sub: z.string(), name: z.string() });
@@ -355,7 +356,7 @@ export class ComplaintsRepository {
       );
     }
     let start: Record<string, unknown> | undefined = filter.cursor
-      ? startKey(decodeCursor(filter.cursor), pkName, skName, pk)
+      ? startKey(decodeSortKeyCursor(filter.cursor, CURSOR_SK), pkName, skName, pk)
       : undefined;
     const items: ComplaintRecord[] = [];
     let read = 0;
@@ -377,7 +378,7 @@ export class ComplaintsRepository {
       for (const item of out.Items ?? []) items.push(ComplaintRecordSchema.parse(item));
       start = out.LastEvaluatedKey;
     } while (start && items.length < filter.limit && read < READ_BUDGET);
-    return start ? { items, nextCursor: encodeCursor(String(start[skName])) } : { items };
+    return start ? { items, nextCursor: encodeSortKeyCursor(String(start[skName])) } : { items };
   }
 
   /**
@@ -478,32 +479,6 @@ export class ComplaintsRepository {
 
 /** A complaint's audit chain: `AUDIT#COMPLAINT-<complaintId>`. */
 export const complaintEntityId = (complaintId: string) => `COMPLAINT-${complaintId}`;
-
-function encodeCursor(sk: string): string {
-  return Buffer.from(JSON.stringify({ s: sk })).toString('base64url');
-}
-
-/** The index sort key a cursor names; a 400 for anything {@link encodeCursor} did not make. */
-function decodeCursor(cursor: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      Object.keys(value).length === 1 &&
-      's' in value &&
-      typeof value.s === 'string' &&
-      CURSOR_SK.test(value.s)
-    ) {
-      return value.s;
-    }
-  } catch {
-    // Falls through to the refusal.
-  }
-  throw new BadRequestError('Penanda halaman (cursor) tidak sah. Muat ulang daftar dari awal.', {
-    reason: 'INVALID_CURSOR',
-  });
-}
 
 /** The index key to go on from: the partition is always the query's own, never the cursor's. */
 function startKey(sk: string, pkName: string, skName: string, pk: string): Record<string, unknown> {

@@ -9,10 +9,10 @@ import {
   ExchangeFileSchema,
   type ExchangeParty,
 } from '../domain/exchange.ts';
-import { BadRequestError } from '../errors.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { exchangeFetchPartition, exchangeFileKey, exchangeFilesByParty } from './keys.ts';
 import { queryItems } from './partitions.ts';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './sort-key-cursor.ts';
 
 /** What a party's listing may be narrowed to. */
 export interface ExchangeListRequest {
@@ -35,29 +35,6 @@ const LISTING_SK = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)#([A-Za-z0-9_-
 
 /** At most this many files are read per call, matching or not: one call costs a bounded read. */
 const READ_BUDGET = 1_000;
-
-const encodeCursor = (sk: string) => Buffer.from(JSON.stringify({ s: sk })).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      Object.keys(value).length === 1 &&
-      's' in value &&
-      typeof value.s === 'string' &&
-      LISTING_SK.test(value.s)
-    ) {
-      return value.s;
-    }
-  } catch {
-    // Falls through to the refusal.
-  }
-  throw new BadRequestError('Penanda halaman (cursor) tidak sah. Muat ulang daftar dari awal.', {
-    reason: 'INVALID_CURSOR',
-  });
-}
 
 /**
  * The files made for Bank Kalteng and BULOG (issue #15): each registered once under its id, listed
@@ -108,7 +85,7 @@ export class ExchangeRepository {
   async list(party: ExchangeParty, request: ExchangeListRequest = {}): Promise<ExchangeFilePage> {
     const limit = request.limit ?? 50;
     const gsi1pk = exchangeFilesByParty(party);
-    const after = request.cursor ? decodeCursor(request.cursor) : undefined;
+    const after = request.cursor ? decodeSortKeyCursor(request.cursor, LISTING_SK) : undefined;
     let start: Record<string, unknown> | undefined;
     if (after) {
       const fileId = LISTING_SK.exec(after)?.[2] ?? '';
@@ -149,13 +126,13 @@ export class ExchangeRepository {
         last = String(item.gsi1sk);
         if (items.length === limit) {
           const more = out.LastEvaluatedKey !== undefined || item !== out.Items?.at(-1);
-          return more ? { items, cursor: encodeCursor(last) } : { items };
+          return more ? { items, cursor: encodeSortKeyCursor(last) } : { items };
         }
       }
       if (!out.LastEvaluatedKey) return { items };
       start = out.LastEvaluatedKey;
       last = String(out.LastEvaluatedKey.gsi1sk);
-      if (read >= READ_BUDGET) return { items, cursor: encodeCursor(last) };
+      if (read >= READ_BUDGET) return { items, cursor: encodeSortKeyCursor(last) };
     }
   }
 

@@ -30,6 +30,7 @@ import {
   readLogPartition,
 } from './keys.ts';
 import { queryItems } from './partitions.ts';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './sort-key-cursor.ts';
 import { transactWrite, WriteConflict } from './transactions.ts';
 
 /** A family item as an index finds it: the import that wrote it, and the family. */
@@ -75,31 +76,8 @@ export function newFamilyId(): string {
 /** The sort key of a read log item: `<ISO at>#<random>`; a cursor names one and nothing else. */
 const READ_LOG_SK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[a-z0-9]{8,32}$/;
 
-function encodeReadsCursor(sk: string): string {
-  return Buffer.from(JSON.stringify({ s: sk })).toString('base64url');
-}
-
-/** The sort key a reads cursor names; {@link BadRequestError} for anything {@link encodeReadsCursor} did not make. */
-export function decodeReadsCursor(cursor: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      Object.keys(value).length === 1 &&
-      's' in value &&
-      typeof value.s === 'string' &&
-      READ_LOG_SK.test(value.s)
-    ) {
-      return value.s;
-    }
-  } catch {
-    // Falls through to the refusal.
-  }
-  throw new BadRequestError('Penanda halaman (cursor) tidak sah. Muat ulang daftar dari awal.', {
-    reason: 'INVALID_CURSOR',
-  });
-}
+/** The sort key a reads cursor names; {@link BadRequestError} for anything a reads page did not hand out. */
+export const decodeReadsCursor = (cursor: string): string => decodeSortKeyCursor(cursor, READ_LOG_SK);
 
 /**
  * The family search's storage (issue #14): the lookup indexes on the DTSEN snapshot items (by No
@@ -285,7 +263,7 @@ export class FamilyDirectoryRepository {
     );
     const items = (out.Items ?? []).map((item) => ReadLogRecordSchema.parse(item));
     const last = out.LastEvaluatedKey;
-    return last ? { items, cursor: encodeReadsCursor(String(last.sk)) } : { items };
+    return last ? { items, cursor: encodeSortKeyCursor(String(last.sk)) } : { items };
   }
 
   private async assignId(noKk: string, now: string): Promise<string | undefined> {

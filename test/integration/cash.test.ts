@@ -29,13 +29,11 @@ const { FamilyDirectoryRepository } = await import('#shared/adapters/family-dire
 const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
 const { InstructionsRepository } = await import('#shared/adapters/instructions-repo.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
-const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { SnapshotsRepository } = await import('#shared/adapters/snapshots-repo.ts');
 const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { VervalRepository } = await import('#shared/adapters/verval-repo.ts');
 const { fileReadLogPartition, instructionKey } = await import('#shared/adapters/keys.ts');
 const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
-const { openDistribution } = await import('../../functions/families/open-distribution.ts');
 const { requestAccounts } = await import('../../functions/families/request-accounts.ts');
 const { instructPayments } = await import('../../functions/families/instruct-payments.ts');
 const { PaymentsRepository } = await import('#shared/adapters/payments-repo.ts');
@@ -43,8 +41,9 @@ const { kpmCashReportKey, reconcileKpmCash } = await import(
   '../../functions/reconcile/reconcile-kpm-cash.ts'
 );
 const { reconcileKpmTahap } = await import('../../functions/reconcile/handler.ts');
-const { KAPUAS, KOTIM, TAHAP, decreedKapuas, distributionHandoff, kk, nik, seedProgramme, tahapWithRun } =
-  await import('../support/families.ts');
+const { KAPUAS, KOTIM, TAHAP, openedKapuas, kk, nik, seedProgramme, tahapWithRun } = await import(
+  '../support/families.ts'
+);
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -150,14 +149,7 @@ beforeAll(async () => {
   await emptyBucket(config.documentsBucket);
   await seedProgramme();
   await tahapWithRun();
-  const decree = await decreedKapuas();
-  const opened = await openDistribution(await distributionHandoff(decree.decreeId), {
-    decrees: new DecreesRepository(TABLE),
-    recipients: new RecipientsRepository(TABLE),
-    directory,
-    distribution,
-  });
-  expect(opened.kind).toBe('opened');
+  await openedKapuas();
 }, 120_000);
 
 describe('the account-opening request', () => {

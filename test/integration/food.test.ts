@@ -16,30 +16,16 @@ const emulator = useEmulatorEnv();
 const { env } = await import('#shared/config/env.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
 const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
-const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { FamilyDirectoryRepository } = await import('#shared/adapters/family-directory-repo.ts');
-const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { FoodRepository } = await import('#shared/adapters/food-repo.ts');
 const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
 const { ObjectStore } = await import('#shared/adapters/object-store.ts');
 const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { fileReadLogPartition } = await import('#shared/adapters/keys.ts');
-const { openDistribution } = await import('../../functions/families/open-distribution.ts');
 const { writeFoodLists } = await import('../../functions/families/food-lists.ts');
 const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
-const {
-  DESA,
-  KAPUAS,
-  KOTIM,
-  TAHAP,
-  decreedKapuas,
-  distributionHandoff,
-  familyJobDeps,
-  kk,
-  nik,
-  seedProgramme,
-  tahapWithRun,
-} = await import('../support/families.ts');
+const { DESA, KAPUAS, KOTIM, TAHAP, openedKapuas, familyJobDeps, kk, nik, seedProgramme, tahapWithRun } =
+  await import('../support/families.ts');
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -153,14 +139,7 @@ beforeAll(async () => {
   await emptyBucket(config.documentsBucket);
   await seedProgramme();
   await tahapWithRun();
-  const decree = await decreedKapuas();
-  const opened = await openDistribution(await distributionHandoff(decree.decreeId), {
-    decrees: new DecreesRepository(TABLE),
-    recipients: new RecipientsRepository(TABLE),
-    directory,
-    distribution,
-  });
-  expect(opened.kind).toBe('opened');
+  await openedKapuas();
 }, 120_000);
 
 describe('distribution lists for BULOG', () => {

@@ -7,10 +7,12 @@
  * eligible family. Import modules after `useEmulatorEnv()`.
  */
 import { expect } from 'vitest';
+import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
+import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { KpmRepository } from '#shared/adapters/kpm-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
@@ -31,6 +33,7 @@ import type { StoredFamily, StoredMember } from '#shared/model.ts';
 import { dependencies as decreeDependencies } from '../../functions/decree/handler.ts';
 import { issueDecree } from '../../functions/decree/issue-decree.ts';
 import { composeKpm } from '../../functions/families/compose-kpm.ts';
+import { openDistribution } from '../../functions/families/open-distribution.ts';
 import { runEligibilityJob } from '../../functions/families/run-eligibility.ts';
 import { importFamilyFile } from '../../functions/family-import/import-family-file.ts';
 import { admin, approver, type Claims, callRoute, completeChecks, operator, verifier } from './api.ts';
@@ -424,4 +427,18 @@ export async function importUploaded(importId: string): Promise<void> {
       },
     },
   );
+}
+
+/** {@link decreedKapuas}, and its distribution opened as the families worker would: cards and entitlements. */
+export async function openedKapuas() {
+  const decree = await decreedKapuas();
+  const table = TABLE();
+  const opened = await openDistribution(await distributionHandoff(decree.decreeId), {
+    decrees: new DecreesRepository(table),
+    recipients: new RecipientsRepository(table),
+    directory: new FamilyDirectoryRepository(table),
+    distribution: new DistributionRepository(table),
+  });
+  expect(opened.kind).toBe('opened');
+  return decree;
 }

@@ -265,6 +265,18 @@ describe('cards', () => {
     expect(current.get(second.noKk)?.status).toBe('DICETAK');
     const again = await upload();
     expect(again).toMatchObject({ status: 'COMPLETED' });
+    // Another kabupaten's operator, a relawan and an auditor get no upload link for Kapuas's cards.
+    for (const claims of [
+      operator(KOTIM),
+      operator(KAPUAS, { sub: 'relawan-kartu', groups: '[relawan]' }),
+      auditor(),
+    ]) {
+      const refused = await callRoute('CreateImport', {
+        claims,
+        body: { kind: 'STATUS_KARTU', filename: 'status-cetak.csv', region: KAPUAS },
+      });
+      expect(refused.status, claims.sub).toBe(403);
+    }
     expect((await distribution.currentCards([first.noKk])).get(first.noKk)?.history).toHaveLength(2);
   });
 

@@ -1216,6 +1216,22 @@ describe('the family programme’s screens', () => {
     expect(await scrollsSideways()).toBe(false);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '76-pengumuman-publik');
+
+    // An objection from the public page: the form knows the publication, and the desa is the list's.
+    await page.getByTestId('sanggah').click();
+    await page.waitForURL(/\/aduan\?pengumuman=PUB-[A-Z2-7]{12}$/);
+    await page.getByTestId('sanggahan-pengumuman').waitFor();
+    await expect(page.getByLabel('Kategori').inputValue()).resolves.toBe('SANGGAHAN');
+    await expect(page.getByLabel('Desa/kelurahan').count()).resolves.toBe(0);
+    await page
+      .getByLabel(/^Isi pengaduan/)
+      .fill('Keluarga tetangga kami sudah pindah ke kota lain sejak tahun lalu.');
+    await page.getByRole('button', { name: 'Kirim pengaduan' }).click();
+    await page.getByTestId('kode-aduan').waitFor();
+    const objections = await adminApi.call('ListComplaints', {
+      query: { region: REGION, category: 'SANGGAHAN' },
+    });
+    expect(objections.ok && objections.body.items.map((item) => item.desaCode)).toEqual([firstList.desaCode]);
   }, 120_000);
 
   it('takes a citizen’s complaint without an account; Kapuas’s operator answers and closes it; the citizen reads the answer on a phone', async () => {
@@ -1256,6 +1272,7 @@ describe('the family programme’s screens', () => {
     await page.getByText('Catat pengaduan dari telepon, WhatsApp, surat, atau yang datang langsung').click();
     const entry = page.getByRole('form', { name: 'Catat pengaduan' });
     await entry.getByLabel('Saluran').selectOption('WHATSAPP');
+    await entry.getByLabel('Kategori').selectOption('PANGAN');
     // An operator's own kabupaten is fixed: no kabupaten to choose.
     await expect(entry.getByLabel('Kabupaten/kota').count()).resolves.toBe(0);
     await entry.getByLabel('Kecamatan').selectOption(`${REGION}.01`);
@@ -1275,9 +1292,10 @@ describe('the family programme’s screens', () => {
     await expect(page.getByTestId('pengaduan').textContent()).resolves.toContain('WhatsApp');
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Pengaduan' }).waitFor();
-    // The citizen's complaint (lodged first) is the older one: the queue is newest first.
-    await page.getByTestId('baris-pengaduan').nth(1).waitFor();
-    await page.getByTestId('baris-pengaduan').nth(1).getByRole('link').click();
+    // The citizen's complaint: the queue's one about a card.
+    const citizens = page.getByTestId('baris-pengaduan').filter({ hasText: 'Kartu KHBS' });
+    await citizens.waitFor();
+    await citizens.getByRole('link').click();
     await page.waitForURL(/\/pengaduan\/PGD-[A-Z2-7]{12}$/);
     await page.locator('[data-testid="pengaduan"][data-status="BARU"]').waitFor();
     await page.getByRole('button', { name: 'Tangani sendiri' }).click();

@@ -74,9 +74,14 @@ function Published({ publication }: { publication: ApiSuccess<'GetPublication'>[
             ))}
           </ol>
           <p>
-            Keberatan atas daftar ini? Sampaikan sanggahan lewat <a href="/aduan">formulir pengaduan</a>{' '}
-            (kategori Sanggahan) sebelum batasnya. Kode pengumuman:{' '}
-            <span class="code">{publication.publicationId}</span>
+            Keberatan atas daftar ini? Sampaikan{' '}
+            <a
+              href={`/aduan?pengumuman=${encodeURIComponent(publication.publicationId)}`}
+              data-testid="sanggah"
+            >
+              sanggahan
+            </a>{' '}
+            sebelum batasnya. Kode pengumuman: <span class="code">{publication.publicationId}</span>
           </p>
         </>
       )}

@@ -10,6 +10,7 @@ import {
   type ComplaintCategory,
   type ComplaintChannel,
   type ComplaintStatus,
+  PUBLICATION_ID_PATTERN,
 } from '#shared/domain/complaints.ts';
 import { apiClient } from '../api.ts';
 import type { ConsoleConfig } from '../config.ts';
@@ -61,7 +62,13 @@ type Checked = ApiAnswer<'GetComplaintStatus'>;
 
 export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
   const names = usePlaceNames();
-  const [category, setCategory] = useState<ComplaintCategory>('KARTU');
+  // An objection from a published KPM list's page (`/aduan?pengumuman=PUB-…`): its desa is the list's.
+  const [publicationId] = useState(() => {
+    const asked = new URLSearchParams(location.search).get('pengumuman') ?? '';
+    return PUBLICATION_ID_PATTERN.test(asked) ? asked : undefined;
+  });
+  const [category, setCategory] = useState<ComplaintCategory>(publicationId ? 'SANGGAHAN' : 'KARTU');
+  const objection = publicationId !== undefined && category === 'SANGGAHAN';
   const [place, setPlace] = useState<PlaceChoice>(NO_PLACE);
   const [text, setText] = useState('');
   const [telepon, setTelepon] = useState('');
@@ -73,14 +80,19 @@ export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     setProblem(undefined);
-    if (place.desa === '') {
+    if (!objection && place.desa === '') {
       setProblem('Pilih desa/kelurahan yang diadukan.');
       return;
     }
     setBusy(true);
     try {
       const answer = await apiClient(config).call('LodgeComplaint', {
-        body: { category, desaCode: place.desa, text, ...(telepon.trim() ? { telepon } : {}) },
+        body: {
+          category,
+          ...(objection ? { publicationId } : { desaCode: place.desa }),
+          text,
+          ...(telepon.trim() ? { telepon } : {}),
+        },
         idempotencyKey: key,
         token: null,
       });
@@ -125,8 +137,14 @@ export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
             options={CATEGORY_OPTIONS}
             onChange={setCategory}
           />
-          <PlaceFields names={names} value={place} onChange={setPlace} />
+          {objection ? null : <PlaceFields names={names} value={place} onChange={setPlace} />}
         </div>
+        {objection ? (
+          <p data-testid="sanggahan-pengumuman">
+            Sanggahan atas daftar KPM yang diumumkan dengan kode <span class="code">{publicationId}</span>,
+            dan desanya mengikuti pengumuman itu.
+          </p>
+        ) : null}
         <TextAreaField
           label="Isi pengaduan (apa, kapan, di mana; paling sedikit 20 karakter)"
           name="isi"

@@ -69,7 +69,9 @@ function RegionDistribution({ tahap }: { tahap: TahapView }) {
   const props = { tahapId: tahap.tahapId, region };
   return (
     <div key={region} data-region={region} data-testid="penyaluran-kabupaten">
-      <h2 class="region-title">{regionLabel(region)}</h2>
+      <p class="lead">
+        Kabupaten/kota: <strong data-testid="kabupaten-penyaluran">{regionLabel(region)}</strong>
+      </p>
       {may('distribution:manage') ? <AccountsPart {...props} /> : null}
       {may('payments:instruct') ? <PaymentsPart {...props} /> : null}
       {may('distribution:read') ? (

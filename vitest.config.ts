@@ -23,8 +23,9 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= process.env.VERBOSE === '1' ? 'false
  */
 const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 1 } } as const;
 /**
- * The end-to-end files likewise, but in a group of their own: one of them starts `npm start`, which
- * builds the console into `web/dist/`, and must never do so while a browser file's stack reads it.
+ * The end-to-end files likewise, but in a group of their own, after the browser files: the group
+ * builds the console into `web/dist/` once more (its global setup), which must never happen while a
+ * browser file's stack reads it.
  */
 const TWO_AT_A_TIME_AFTER_THE_BROWSER = { maxWorkers: 2, sequence: { groupOrder: 2 } } as const;
 
@@ -83,6 +84,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // The console built once for the group: the families file shows its tahap in Chromium and
+          // `npm start` (restart) serves it prebuilt, so no file rebuilds `web/dist/` under another.
+          globalSetup: ['test/support/console-build.setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           ...TWO_AT_A_TIME_AFTER_THE_BROWSER,

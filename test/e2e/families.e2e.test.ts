@@ -8,6 +8,7 @@ import { checkAnswerTo } from '#shared/contract/client.ts';
 import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
 import { clientCredentialsToken } from '../../local/machine-token.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { launchChromium, signInAs } from '../browser/support.ts';
 
 /**
  * The family programme end to end through the local stack's HTTP API (issue #14), as its people
@@ -35,6 +36,8 @@ beforeAll(async () => {
   stack = await startLocalStack({
     port: 0,
     quiet: true,
+    // The console as the group's global setup built it: the tahap is read in Chromium at the end.
+    console: 'prebuilt',
     s3Events: { pollIntervalMs: 50 },
     checks: { waitTimeSeconds: 1 },
     families: { waitTimeSeconds: 1 },
@@ -892,5 +895,44 @@ describe('the distribution, from the decree to every family’s card, cash and f
     expect(history.body.distribution?.entitlements.find((item) => item.component === 'TUNAI')?.status).toBe(
       'DITERIMA',
     );
+  });
+
+  it('16. BKAD reads the same tahap in the console (Chromium): the money, the BAST and EDC findings', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await (
+        await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta' })
+      ).newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await signInAs(page, stack.apiUrl, 'Verifikator BKAD');
+      await page.goto(`${stack.apiUrl}/tahapan/${TAHAP}/penyaluran?kabupaten=${KAPUAS}`);
+      const money = page.getByTestId('tabel-keuangan');
+      const amount = async (key: string) =>
+        ((await money.locator(`tr[data-key="${key}"]`).getByTestId('jumlah').textContent()) ?? '').replace(
+          /\s/g,
+          ' ',
+        );
+      await money.locator('tr[data-key="dibayar"]').waitFor();
+      expect(await amount('dibayar')).toBe('Rp 500.000');
+      expect(await amount('belum')).toBe('Rp 250.000');
+      const codes = async (table: string) =>
+        (
+          await page
+            .locator(`[data-testid="${table}"] tbody tr`)
+            .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-code') ?? ''))
+        ).sort();
+      await page.locator('[data-testid="tabel-temuan-bast"] tbody tr').first().waitFor();
+      expect(await codes('tabel-temuan-bast')).toEqual([
+        'BUKAN_KPM',
+        'PENERIMA_TIDAK_BERHAK',
+        'SERAH_TERIMA_KEDUA',
+      ]);
+      await page.locator('[data-testid="tabel-temuan-edc"] tbody tr').first().waitFor();
+      expect(await codes('tabel-temuan-edc')).toEqual(['KARTU_DIBLOKIR', 'PENEBUSAN_GANDA']);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

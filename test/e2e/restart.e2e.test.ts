@@ -45,7 +45,14 @@ interface Started {
 async function start(fresh = false): Promise<Started> {
   const child = spawn(TSX, ['local/start.ts', ...(fresh ? ['--fresh'] : [])], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', KHBS_STATE_DIR: dir, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      KHBS_STATE_DIR: dir,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      // The console as the group's global setup built it: never rebuilt under another file's stack.
+      KHBS_CONSOLE: 'prebuilt',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running = child;

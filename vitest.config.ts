@@ -29,6 +29,17 @@ const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 1 } } as const;
  */
 const TWO_AT_A_TIME_AFTER_THE_BROWSER = { maxWorkers: 2, sequence: { groupOrder: 2 } } as const;
 
+/** Integration files that use none of the shared emulators (see the `stacks` project). */
+const STACK_FILES = [
+  'test/integration/local-auth.test.ts',
+  'test/integration/local-cli.test.ts',
+  'test/integration/local-gateway.test.ts',
+  'test/integration/local-logs.test.ts',
+  'test/integration/local-persistence.test.ts',
+  'test/integration/local-sqs-stack.test.ts',
+  'test/integration/local-stack.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -45,10 +56,25 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/emulators.setup.ts'],
+          exclude: STACK_FILES,
+          // local-cleanup's `npm start` cases serve the console prebuilt (`KHBS_CONSOLE=prebuilt`).
+          globalSetup: ['test/support/emulators.setup.ts', 'test/support/console-build.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The files that start stacks of their own (own emulators, ports and state folders) or none:
+          // they share nothing, so they run two at a time beside the unit and infra files rather than
+          // one by one in the integration group. local-cleanup stays there: its six `npm start` cases
+          // at once need the machine to themselves.
+          name: 'stacks',
+          include: STACK_FILES,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          ...TWO_AT_A_TIME,
         },
       },
       {

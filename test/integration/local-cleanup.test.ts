@@ -5,16 +5,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../local/console.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulators } from '../../local/emulators.ts';
 import { eventually } from '../support/aws.ts';
 
 /**
  * Nothing may outlive the local stack: a leftover DynamoDB Local JVM holds ~300 MB and its port.
  * Each case starts its own emulators (its own JVM, its own ports and state folder) and ends them a
- * different way. The emulator cases run at once, since each mostly waits on a JVM starting; the
- * `npm start` cases one at a time, since each builds the console into the one `web/dist/`.
+ * different way. The cases run at once, since each mostly waits on a JVM starting; the `npm start`
+ * cases serve the console the run built once (`KHBS_CONSOLE=prebuilt`, the integration project's
+ * global setup), so none rebuilds `web/dist/` under another.
  */
 
 const CHILD = fileURLToPath(new URL('../support/fixtures/emulators-child.ts', import.meta.url));
@@ -187,9 +187,6 @@ async function startNpm(
 
 describe.concurrent('stopping npm start', () => {
   const stateDirs: string[] = [];
-  beforeAll(async () => {
-    await buildConsole();
-  }, 60_000);
   /** A state folder of the case's own (`--fresh` empties it). */
   const freshDir = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'khbs-start-'));

@@ -99,6 +99,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       else res.destroy();
     });
   });
+  // Idle keep-alive connections outlive the clients' own (Node's fetch drops its after 4 s): with
+  // Node's default 5 s, a client busy in the same process (the demo, the functions running here)
+  // could send on a socket the server was closing, and get ECONNRESET ("other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   async function handleRequest(ctx: RequestContext): Promise<void> {
     const { req, res, requestId } = ctx;

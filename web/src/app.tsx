@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { currentSession, forgetSession, type Session, signIn, signOut } from './auth.ts';
 import { type ConsoleConfig, loadConfig } from './config.ts';
+import { LazyScreen } from './lazy.tsx';
 import { Nav } from './nav.tsx';
 import { Loading, Problem } from './page.tsx';
 import { CallbackPage, NotFoundPage, SignInPage, WhoAmIPage } from './pages.tsx';
@@ -23,6 +24,8 @@ import { SignedInProvider } from './session.tsx';
 import { VerifyPage } from './verify.tsx';
 import { VerifyCardPage } from './verify-card.tsx';
 import { identityOf } from './who.ts';
+
+const loadFieldPage = () => import('./screens/relawan.tsx').then((module) => module.RelawanFieldPage);
 
 type ConfigState =
   | { readonly kind: 'loading' }
@@ -71,7 +74,10 @@ export function App() {
   } else if (route.page === 'not-found') {
     content = <NotFoundPage />;
   } else if (session === undefined) {
-    content = <SignInPage expired={expired} onSignIn={() => signIn(config)} />;
+    // A session that expired on a page comes back to it once signed in again (the relawan's field
+    // page then sends the records it kept).
+    const returnTo = expired ? `${location.pathname}${location.search}` : '/';
+    content = <SignInPage expired={expired} onSignIn={() => signIn(config, returnTo)} />;
   } else {
     const identity = identityOf(session.claims);
     content = (
@@ -170,6 +176,9 @@ function SignedInScreen({ route }: { route: Route }) {
       return <ComplaintPage complaintId={route.complaintId} />;
     case 'cards':
       return <CardsPage />;
+    case 'field':
+      // Loaded when first opened: only a relawan's phone needs it, and the first load stays small.
+      return <LazyScreen load={loadFieldPage} label="Membuka halaman lapangan…" />;
     default:
       return <WhoAmIPage />;
   }

@@ -76,6 +76,11 @@ export type Route =
   | { readonly page: 'complaint-public' }
   | { readonly page: 'complaints' }
   | { readonly page: 'complaint'; readonly complaintId: string }
+  /**
+   * `/lapangan`: a relawan's field page (verval results and card handovers queued offline, sent when
+   * back online).
+   */
+  | { readonly page: 'field' }
   | { readonly page: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -95,6 +100,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/pengaduan': { page: 'complaints' },
   '/verify/card': { page: 'verify-card' },
   '/kartu': { page: 'cards' },
+  '/lapangan': { page: 'field' },
 };
 
 /** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
@@ -173,6 +179,7 @@ export const pathTo = {
   verifyCard: (code?: string) =>
     code === undefined ? '/verify/card' : `/verify/card/${encodeURIComponent(code)}`,
   cards: () => '/kartu',
+  field: () => '/lapangan',
   familySearch: () => '/keluarga',
   family: (familyId: string) => `/keluarga/${encodeURIComponent(familyId)}`,
   vervalImport: (tahapId: string, importId: string, query?: Readonly<Record<string, string | undefined>>) =>

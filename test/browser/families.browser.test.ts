@@ -1150,7 +1150,8 @@ describe('the family programme’s screens', () => {
     expect(after.body.results.find((result) => result.noKk === visitKk)).toMatchObject({
       result: 'LAYAK',
       tanggal: today,
-      relawan: 'Sari Rahayu',
+      // The name the sign-in gives her (the file's column is what the sheet says).
+      relawan: 'Relawan Sari Rahayu',
       nomorBeritaAcara: 'BA/02/XII/2026',
       keterangan: 'Dicatat tanpa sinyal',
     });
@@ -1172,9 +1173,13 @@ describe('the family programme’s screens', () => {
     await page.getByText('Sesi Anda telah berakhir. Silakan masuk lagi.').waitFor();
     await page.unroute('**/verval/records');
     await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.getByRole('heading', { name: 'Masuk ke KHBS' }).waitFor();
-    await page.getByRole('button', { name: /Relawan Sari Rahayu/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'Catat di lapangan' }).waitFor();
+    // The provider's page, unless its own session still holds Sari (it then comes straight back).
+    const provider = page.getByRole('heading', { name: 'Masuk ke KHBS' });
+    const back = page.getByRole('heading', { level: 1, name: 'Catat di lapangan' });
+    await provider.or(back).waitFor();
+    if (await provider.isVisible()) await page.getByRole('button', { name: /Relawan Sari Rahayu/ }).click();
+    await back.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/lapangan');
     await page.locator(`[data-testid="catatan-VERVAL-${visitKk}"][data-status="SENT"]`).waitFor();
     const resent = await sariApi.call('GetVervalProgress', {
       params: { tahapId: TAHAP_ID },

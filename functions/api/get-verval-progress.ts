@@ -32,13 +32,15 @@ export const handler = apiHandler(ROUTE, async ({ event, scope }) => {
     kind: 'DESA',
     tahapId: tahap.tahapId,
     desaCode: desa,
-    families: counted.length,
+    // Every family to visit is named now (its No KK), not only the visited.
+    families: toVisit.size,
   });
   const masked = scope.personalData === 'masked';
   return json(200, {
     tahapId: tahap.tahapId,
     desa,
     toVisit: toVisit.size,
+    toVisitKk: [...toVisit].sort().map((noKk) => (masked ? maskNik(noKk) : noKk)),
     visited: counted.length,
     byResult,
     results: counted.map((result) => ({

@@ -944,6 +944,19 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'object',
     access: { table: 'read' },
   },
+  {
+    id: 'RecordVervalVisits',
+    area: 'families',
+    method: 'POST',
+    path: '/tahap/{tahapId}/verval/records',
+    entry: 'functions/api/record-verval-visits.ts',
+    public: false,
+    capability: 'verval:work',
+    // A relawan's field queue: each record checked (their desa in that tahap; an operator's own
+    // kabupaten), another kabupaten's family refused in its own result as unknown.
+    regions: 'records',
+    access: { table: 'readwrite' },
+  },
 ] satisfies readonly DeployedRoute[];
 
 /** The import function, triggered by objects created under `uploads/`. */

@@ -25,13 +25,13 @@ import { FAMILY_LAYOUT, MEMBER_LAYOUT } from '#shared/domain/family/dtsen-column
 import { validateFamilyRow, validateMemberRow } from '#shared/domain/family/dtsen-rows.ts';
 import { EXCLUSION_LAYOUT, validateExclusionRow } from '#shared/domain/family/exclusions.ts';
 import { RELATIONSHIP_CODE_LISTS, type RelationshipCodeListName } from '#shared/domain/family/hubungan.ts';
+import { type EligibilityVerdictLike, memberOn } from '#shared/domain/family/verval.ts';
 import {
-  type EligibilityVerdictLike,
-  memberOn,
-  needsVisit,
-  vervalEffect,
-} from '#shared/domain/family/verval.ts';
-import { validateVervalRow } from '#shared/domain/family/verval-rows.ts';
+  LATER_VISIT_RECORDED,
+  validateVervalRow,
+  visitOutcome,
+  visitRefusal,
+} from '#shared/domain/family/verval-rows.ts';
 import { VERVAL_RESULT_LAYOUT, wibParts } from '#shared/domain/family/verval-sheet.ts';
 import { isRegionCode } from '#shared/domain/regions.ts';
 import type { RowProblem } from '#shared/domain/report.ts';
@@ -503,33 +503,17 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         const problems: RowProblem<string>[] = [...checked.errors];
         const visit = checked.value;
         if (!visit) return { accepted: false, problems };
-        const verdict = verdicts.get(visit.noKk);
-        if (!verdict) {
-          problems.push(
-            rowError(
-              'no_kk',
-              'KK_TIDAK_DI_DESA',
-              'No KK ini tidak termasuk keluarga desa ini pada tahap ini; periksa No KK-nya.',
-            ),
-          );
-          return { accepted: false, problems };
-        }
-        if (!needsVisit(verdict)) {
-          problems.push(
-            rowError(
-              'no_kk',
-              'KK_TIDAK_DIVERVAL',
-              'Keluarga ini tidak lolos pemeriksaan kelayakan karena alasan yang tidak diputuskan oleh verval (mis. desil atau daftar program lain); hasil kunjungan tidak mengubahnya.',
-            ),
-          );
+        const refusal = visitRefusal(verdicts.get(visit.noKk));
+        if (refusal) {
+          problems.push(rowError(refusal.column, refusal.code, refusal.message));
           return { accepted: false, problems };
         }
         const group = await this.deps.families.family(data, visit.noKk);
         // The sheet's and the KPM checks' definition of an adult member (`memberOn`), one for all.
         const members = (group?.members ?? []).map((member) => memberOn(member, visit.tanggal));
-        const effect = vervalEffect(visit.result, members, visit.penerimaNik);
-        if (!effect.ok) {
-          problems.push(rowError('nik_penerima', effect.code, effect.message));
+        const outcome = visitOutcome(visit, members);
+        if (!outcome.ok) {
+          problems.push(rowError(outcome.column, outcome.code, outcome.message));
           return { accepted: false, problems };
         }
         const recorded = await this.deps.verval.record({
@@ -537,30 +521,14 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
           noKk: visit.noKk,
           region,
           desaCode,
-          result: visit.result,
-          inTahap: effect.inTahap,
-          ...(effect.inTahap
-            ? { penerimaNik: effect.penerimaNik, penerimaChanged: effect.penerimaChanged }
-            : {}),
-          ...(visit.tempatLahirPenerima ? { tempatLahirPenerima: visit.tempatLahirPenerima } : {}),
-          ...(visit.namaIbuKandungPenerima ? { namaIbuKandungPenerima: visit.namaIbuKandungPenerima } : {}),
-          ...(visit.keterangan ? { keterangan: visit.keterangan } : {}),
-          tanggal: visit.tanggal,
-          relawan: visit.relawan,
-          nomorBeritaAcara: visit.nomorBeritaAcara,
+          ...outcome.fields,
           importId: this.key.importId,
           sourceRow,
           recordedAt: this.lease.started.toISOString(),
           ...(createdBy ? { recordedBy: { sub: createdBy.sub, name: createdBy.name } } : {}),
         });
         if (!recorded) {
-          problems.push({
-            column: 'tanggal',
-            code: 'HASIL_LEBIH_BARU_ADA',
-            severity: 'warning',
-            message:
-              'Hasil kunjungan yang lebih baru untuk keluarga ini sudah tercatat; baris ini tidak mengubahnya.',
-          });
+          problems.push({ column: 'tanggal', severity: 'warning', ...LATER_VISIT_RECORDED });
         }
         return { accepted: true, problems };
       },

@@ -627,6 +627,15 @@ export const API_CONTRACT = {
     params: req.BankReportParamsSchema,
     responses: { 200: res.BankReportStatusSchema },
   },
+  RecordVervalVisits: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/verval/records',
+    summary:
+      'Verval results recorded in the field (a relawan’s offline queue, sent when back online): each record’s outcome; a record sent again changes nothing, and of two visits the later stands.',
+    params: req.TahapParamsSchema,
+    body: req.VervalRecordsBodySchema,
+    responses: { 200: res.VervalRecordsResultSchema },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRouteId = keyof typeof API_CONTRACT;

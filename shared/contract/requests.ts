@@ -596,3 +596,34 @@ export const BankReportParamsSchema = /* @__PURE__ */ lazySchema(() =>
     filename: FilenameSchema,
   }),
 );
+
+/**
+ * `POST /tahap/{tahapId}/verval/records`: verval results a relawan's phone queued in the field and
+ * sends at once when back online. Each record is checked on its own with the verval file's rules (a
+ * result in any spelling the file accepts, the visit's date, the Musdes minutes, a new penerima), so
+ * one wrong record is refused in its own result and never holds back the others.
+ */
+export const VervalRecordsBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    records: z
+      .array(
+        z.strictObject({
+          noKk: z.string().trim().max(40),
+          /** The desa the family was visited in (one of the relawan's). */
+          desaCode: DesaCodeSchema(),
+          /** `LAYAK`, `MAMPU`, … or any spelling the verval file accepts (`Sudah mampu`, `TMS`). */
+          result: z.string().trim().max(60),
+          /** The day of the visit (`YYYY-MM-DD`, WIB). */
+          tanggal: z.string().trim().max(20),
+          nomorBeritaAcara: z.string().trim().max(200),
+          /** The new penerima (an adult member of the KK), when not the head. */
+          penerimaNik: z.string().trim().max(40).optional(),
+          note: z.string().trim().max(200).optional(),
+          /** When the phone recorded it (ISO 8601): of two records of one day, the later stands. */
+          recordedAt: z.iso.datetime({ offset: true, message: 'Waktu pencatatan ditulis ISO 8601.' }),
+        }),
+      )
+      .min(1, 'Kirim minimal satu catatan.')
+      .max(100, 'Paling banyak 100 catatan sekali kirim.'),
+  }),
+);

@@ -400,6 +400,8 @@ export const VervalProgressSchema = z.object({
   desa: z.string(),
   /** Families a relawan visits (eligible, or excluded only for what a visit settles). */
   toVisit: z.number().int(),
+  /** The No KK of the families to visit, in order (masked for an auditor): the field page's list. */
+  toVisitKk: z.array(z.string()),
   visited: z.number().int(),
   byResult: z.partialRecord(z.enum(VERVAL_RESULTS), z.number().int()),
   results: z.array(
@@ -814,4 +816,20 @@ export const BankReportStatusSchema = z.object({
   /** Other versions put under this name after it was imported: noted, never read. */
   redeliveryCount: z.number().int(),
   finishedAt: z.string().optional(),
+});
+
+/**
+ * `POST /tahap/{tahapId}/verval/records`: each record's outcome, in the order sent (the phone drops
+ * RECORDED and UNCHANGED ones from its queue, and shows the REFUSED with their reason).
+ */
+export const VervalRecordsResultSchema = z.object({
+  results: z.array(
+    z.object({
+      noKk: z.string(),
+      desaCode: z.string(),
+      outcome: z.enum(['RECORDED', 'UNCHANGED', 'REFUSED']),
+      code: z.string().optional(),
+      message: z.string(),
+    }),
+  ),
 });

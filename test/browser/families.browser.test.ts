@@ -411,7 +411,11 @@ describe('the family programme’s screens', () => {
     await freshPage(360);
     await signInAs(page, stack.apiUrl, /Relawan Sari Rahayu/);
     const menu = page.getByRole('navigation', { name: 'Menu utama' });
-    expect(await menu.getByRole('link').allTextContents()).toEqual(['Beranda', 'Verval lapangan']);
+    expect(await menu.getByRole('link').allTextContents()).toEqual([
+      'Beranda',
+      'Verval lapangan',
+      'Catat di lapangan',
+    ]);
     await menu.getByRole('link', { name: 'Verval lapangan' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verval lapangan' }).waitFor();
     const card = page.locator(`[data-testid="desa-verval"][data-desa="${desa}"]`);
@@ -1232,6 +1236,131 @@ describe('the family programme’s screens', () => {
       query: { region: REGION, category: 'SANGGAHAN' },
     });
     expect(objections.ok && objections.body.items.map((item) => item.desaCode)).toEqual([firstList.desaCode]);
+  }, 120_000);
+
+  it('records a verval result and a card handover without signal on a 360 px phone, keeps them through a reload, sends them once back online, and again after the session expired', async () => {
+    // After the decree above: Sari's LAYAK family holds a card; a family of her desa to visit.
+    await stack.whenIdle();
+    await freshPage(360);
+    await signInAs(page, stack.apiUrl, /Relawan Sari Rahayu/);
+    const sariApi = await apiOfPage();
+    const assignments = await sariApi.call('ListMyAssignments', {});
+    if (!assignments.ok) throw new Error(`ListMyAssignments ${assignments.status}`);
+    const desa = assignments.body.items[0]?.desaCode ?? '';
+    const progress = await sariApi.call('GetVervalProgress', {
+      params: { tahapId: TAHAP_ID },
+      query: { desa },
+    });
+    if (!progress.ok) throw new Error(`GetVervalProgress ${progress.status}`);
+    const visitedBefore = new Set(progress.body.results.map((result) => result.noKk));
+    const handed = progress.body.results.find((result) => result.result === 'LAYAK')?.noKk ?? '';
+    const visitKk = progress.body.toVisitKk.find((noKk) => !visitedBefore.has(noKk)) ?? handed;
+    expect(handed).toMatch(/^\d{16}$/);
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+    await page
+      .getByRole('navigation', { name: 'Menu utama' })
+      .getByRole('link', { name: 'Catat di lapangan' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Catat di lapangan' }).waitFor();
+    const family = page.getByLabel('Keluarga (No KK)');
+    await family.locator(`option[value="${visitKk}"]`).waitFor({ state: 'attached' });
+    await expect(family.locator('option').count()).resolves.toBe(progress.body.toVisitKk.length + 1);
+
+    // ─── No signal: both records wait in the phone's queue ───
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId('status-sambungan').textContent()).toContain('Tidak ada sinyal');
+    await family.selectOption(visitKk);
+    await page.getByLabel('Hasil kunjungan').selectOption('LAYAK');
+    await page.getByLabel('Nomor berita acara Musdes/Muskel').fill('BA/02/XII/2026');
+    await page.getByLabel('Keterangan (boleh kosong)').fill('Dicatat tanpa sinyal');
+    await page.getByRole('button', { name: 'Simpan hasil verval' }).click();
+    await family.selectOption(handed);
+    await page.getByLabel('Penyerahan kartu').check();
+    await page.getByRole('button', { name: 'Simpan penyerahan kartu' }).click();
+    const vervalRecord = page.getByTestId(`catatan-VERVAL-${visitKk}`);
+    const cardRecord = page.getByTestId(`catatan-KARTU-${handed}`);
+    await expect(vervalRecord.getAttribute('data-status')).resolves.toBe('QUEUED');
+    await expect(cardRecord.getAttribute('data-status')).resolves.toBe('QUEUED');
+    await expect(page.getByTestId('antrean-ringkas').textContent()).resolves.toContain(
+      '2 catatan menunggu dikirim',
+    );
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '80-lapangan-tanpa-sinyal');
+
+    // ─── A reload while the API is still out of reach (the app itself loads): nothing is lost ───
+    const unreachable = async (route: { abort: (code: string) => Promise<void> }) =>
+      route.abort('internetdisconnected');
+    await page.route('**/verval/records', unreachable);
+    await page.route('**/cards/handovers', unreachable);
+    await context.setOffline(false);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Catat di lapangan' }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('antrean-ringkas').textContent())
+      .toContain('Server tidak dapat dihubungi');
+    await expect(vervalRecord.getAttribute('data-status')).resolves.toBe('QUEUED');
+    await expect(cardRecord.getAttribute('data-status')).resolves.toBe('QUEUED');
+
+    // ─── Signal again: the browser's online event sends both, one batch per kind ───
+    await context.setOffline(true);
+    await page.unroute('**/verval/records');
+    await page.unroute('**/cards/handovers');
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') sent.push(new URL(request.url()).pathname);
+    });
+    await context.setOffline(false);
+    await page.locator(`[data-testid="catatan-VERVAL-${visitKk}"][data-status="SENT"]`).waitFor();
+    await page.locator(`[data-testid="catatan-KARTU-${handed}"][data-status="SENT"]`).waitFor();
+    expect(sent.sort()).toEqual(['/cards/handovers', `/tahap/${TAHAP_ID}/verval/records`]);
+    await screenshot(page, '81-lapangan-terkirim');
+    // What the API now holds: the visit, by Sari, today; the card handed over (a resend is unchanged).
+    const after = await sariApi.call('GetVervalProgress', { params: { tahapId: TAHAP_ID }, query: { desa } });
+    if (!after.ok) throw new Error(`GetVervalProgress ${after.status}`);
+    expect(after.body.results.find((result) => result.noKk === visitKk)).toMatchObject({
+      result: 'LAYAK',
+      tanggal: today,
+      // The name the sign-in gives her (the file's column is what the sheet says).
+      relawan: 'Relawan Sari Rahayu',
+      nomorBeritaAcara: 'BA/02/XII/2026',
+      keterangan: 'Dicatat tanpa sinyal',
+    });
+    const again = await sariApi.call('RecordCardHandovers', {
+      body: { records: [{ tahapId: TAHAP_ID, noKk: handed, tanggal: today }] },
+      idempotencyKey: crypto.randomUUID(),
+    });
+    if (!again.ok) throw new Error(`RecordCardHandovers ${again.status}`);
+    expect(again.body.results).toEqual([expect.objectContaining({ outcome: 'UNCHANGED' })]);
+
+    // ─── The session ends while a record waits (the API answers 401): signed in again, it is sent ───
+    await page.route('**/verval/records', (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' }),
+    );
+    await family.selectOption(visitKk);
+    await page.getByLabel('Hasil verval').check();
+    await page.getByLabel('Nomor berita acara Musdes/Muskel').fill('BA/03/XII/2026');
+    await page.getByRole('button', { name: 'Simpan hasil verval' }).click();
+    await page.getByText('Sesi Anda telah berakhir. Silakan masuk lagi.').waitFor();
+    await page.unroute('**/verval/records');
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    // The provider's page, unless its own session still holds Sari (it then comes straight back).
+    const provider = page.getByRole('heading', { name: 'Masuk ke KHBS' });
+    const back = page.getByRole('heading', { level: 1, name: 'Catat di lapangan' });
+    await provider.or(back).waitFor();
+    if (await provider.isVisible()) await page.getByRole('button', { name: /Relawan Sari Rahayu/ }).click();
+    await back.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/lapangan');
+    await page.locator(`[data-testid="catatan-VERVAL-${visitKk}"][data-status="SENT"]`).waitFor();
+    const resent = await sariApi.call('GetVervalProgress', {
+      params: { tahapId: TAHAP_ID },
+      query: { desa },
+    });
+    if (!resent.ok) throw new Error(`GetVervalProgress ${resent.status}`);
+    expect(resent.body.results.find((result) => result.noKk === visitKk)?.nomorBeritaAcara).toBe(
+      'BA/03/XII/2026',
+    );
   }, 120_000);
 
   it('takes a citizen’s complaint without an account; Kapuas’s operator answers and closes it; the citizen reads the answer on a phone', async () => {

@@ -79,6 +79,7 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'SearchFamilies',
     'GetFamily',
     'ListFamilyReads',
+    'RecordVervalVisits',
   ],
   distribution: [
     'GetDistribution',

@@ -142,7 +142,7 @@ describe('bulk reads of families', () => {
   });
 
   it("a desa's verval progress is one item", async () => {
-    const progress = await call<{ results: unknown[] }>('GetVervalProgress', reader('op-progress'), {
+    const progress = await call<{ toVisitKk: unknown[] }>('GetVervalProgress', reader('op-progress'), {
       ...tahapParams,
       query: { desa: DESA },
     });
@@ -150,7 +150,7 @@ describe('bulk reads of families', () => {
     await expectOneBulkRead('op-progress', `READLOG#DESA#${TAHAP}#${DESA}`, 'GetVervalProgress', {
       kind: 'DESA',
       desaCode: DESA,
-      families: progress.body.results.length,
+      families: progress.body.toVisitKk.length,
     });
   });
 

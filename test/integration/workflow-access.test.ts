@@ -255,6 +255,15 @@ const CARDS_A: string[] = [];
 let cardsTaken = 0;
 /** A No KK of region A whose family holds no card. */
 const NO_CARD_KK = '6201010101209999';
+/** A field visit of region A's first family with a result no verval file accepts (written by no one). */
+const FIELD_VISIT_A = {
+  noKk: KK_A1,
+  desaCode: DESA_A,
+  result: 'entah',
+  tanggal: '2026-10-01',
+  nomorBeritaAcara: 'BA/01/2026',
+  recordedAt: '2026-10-01T09:00:00.000Z',
+};
 const takeCard = () => CARDS_A[cardsTaken++ % CARDS_A.length] ?? '';
 
 /** Region A's distribution of {@link TAHAP} opened with twelve numbered cards (issue #15). */
@@ -709,6 +718,20 @@ const CASES: AccessCase[] = [
       ]),
   },
   {
+    route: 'RecordVervalVisits',
+    // A result no verval file accepts: the allowed are answered with that refusal (nothing written);
+    // another kabupaten's operator only with the desa's "unknown No KK", never reaching the rules.
+    request: () => ({ pathParameters: { tahapId: TAHAP }, body: { records: [FIELD_VISIT_A] } }),
+    expected: ONLY(['operator (own region)', 'operator (other region)', 'admin'], 200),
+    check: (who, response) =>
+      expect(response.body.results).toEqual([
+        expect.objectContaining({
+          outcome: 'REFUSED',
+          code: who === 'operator (other region)' ? 'KK_TIDAK_DI_DESA' : 'HASIL_TIDAK_DIKENAL',
+        }),
+      ]),
+  },
+  {
     route: 'ListMyAssignments',
     request: () => ({}),
     expected: ONLY(['operator (own region)', 'operator (other region)', 'admin'], 200),
@@ -1129,6 +1152,8 @@ const plausible = (route: RouteId): CallOptions => {
     case 'GetFoodReconciliation':
     case 'GetEdcFindings':
       return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
+    case 'RecordVervalVisits':
+      return { pathParameters: { tahapId: TAHAP }, body: { records: [FIELD_VISIT_A] } };
     case 'ListAssignments':
     case 'GetVervalProgress':
       return { pathParameters: { tahapId: TAHAP }, query: { desa: DESA_A } };

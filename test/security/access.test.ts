@@ -569,6 +569,24 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
       ],
     },
   }),
+  // A No KK no desa holds: each record refused in the answer (own region: not a family of the desa;
+  // another region's desa: the same words, as unknown), nothing recorded.
+  RecordVervalVisits: (where) => ({
+    method: 'POST',
+    path: `/tahap/${T_DONE.tahapId}/verval/records`,
+    body: {
+      records: [
+        {
+          noKk: `${regionOf(where).replace('.', '')}010101990001`,
+          desaCode: desaOf(regionOf(where)),
+          result: 'LAYAK',
+          tanggal: '2026-10-01',
+          nomorBeritaAcara: 'BA/01/2026',
+          recordedAt: '2026-10-01T09:00:00.000Z',
+        },
+      ],
+    },
+  }),
   BlockCard: (where) => ({
     method: 'POST',
     path: '/cards/blocks',
@@ -878,7 +896,11 @@ describe('what a regional role sees in lists without a region parameter', () => 
 describe('the family programme’s probes, and a relawan’s desa', () => {
   // Routes about a desa; `ListMyAssignments` answers only the caller's own assignments (below).
   const vervalWork = protectedRoutes.filter(
-    (route) => route.capability === 'verval:work' && route.id !== 'ListMyAssignments',
+    (route) =>
+      route.capability === 'verval:work' &&
+      route.id !== 'ListMyAssignments' &&
+      // A batch of field records: each refused in its own result (below), not the request.
+      route.id !== 'RecordVervalVisits',
   );
 
   it('the tahap probes change nothing: each is refused after the access checks, or removes no one', async () => {
@@ -974,6 +996,16 @@ describe('the family programme’s probes, and a relawan’s desa', () => {
       for (const probe of probes)
         expectRefused(await send(stack, probe, former), `${route.id} ${probe.path}`);
     }
+    // Their field records of the desa: each refused in its own result, nothing recorded.
+    const fieldRecords = await send(
+      stack,
+      PROBES.RecordVervalVisits?.('own') ?? { method: 'GET', path: '/' },
+      former,
+    );
+    expect(fieldRecords.status, fieldRecords.text).toBe(200);
+    expect((fieldRecords.json as { results: { outcome: string; code: string }[] }).results).toEqual([
+      expect.objectContaining({ outcome: 'REFUSED', code: 'DESA_TIDAK_DITUGASKAN' }),
+    ]);
     // Their own assignments: none now, and nothing of the relawan who holds the desa.
     const mine = await send(stack, PROBES.ListMyAssignments?.('own') ?? { method: 'GET', path: '/' }, former);
     expect(mine.status, mine.text).toBe(200);

@@ -35,6 +35,10 @@ const complaints = () => import('./screens/complaints.tsx');
 const PublicComplaintPage = lazyScreen(() => complaints().then((module) => module.PublicComplaintPage));
 const ComplaintsPage = lazyScreen(() => complaints().then((module) => module.ComplaintsPage));
 const ComplaintPage = lazyScreen(() => complaints().then((module) => module.ComplaintPage));
+const RelawanFieldPage = lazyScreen(
+  () => import('./screens/relawan.tsx').then((module) => module.RelawanFieldPage),
+  'Membuka halaman lapangan…',
+);
 
 type ConfigState =
   | { readonly kind: 'loading' }
@@ -91,7 +95,10 @@ export function App() {
   } else if (route.page === 'not-found') {
     content = <NotFoundPage />;
   } else if (session === undefined) {
-    content = <SignInPage expired={expired} onSignIn={() => signIn(config)} />;
+    // A session that expired on a page comes back to it once signed in again (the relawan's field
+    // page then sends the records it kept).
+    const returnTo = expired ? `${location.pathname}${location.search}` : '/';
+    content = <SignInPage expired={expired} onSignIn={() => signIn(config, returnTo)} />;
   } else {
     const identity = identityOf(session.claims);
     content = (
@@ -192,6 +199,9 @@ function SignedInScreen({ route }: { route: Route }) {
       return <CardsPage />;
     case 'tahap-distribution':
       return <TahapDistributionPage tahapId={route.tahapId} />;
+    case 'field':
+      // Loaded when first opened: only a relawan's phone needs it, and the first load stays small.
+      return <RelawanFieldPage />;
     default:
       return <WhoAmIPage />;
   }

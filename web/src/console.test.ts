@@ -79,6 +79,7 @@ describe('parseRoute', () => {
     verify: '/verify/ABCD-EFGH-JKMN',
     'verify-card': pathTo.verifyCard('ABCD-EFGH-JKMN'),
     cards: pathTo.cards(),
+    field: pathTo.field(),
     proposals: pathTo.proposals({ status: 'IN_REVIEW' }),
     proposal: pathTo.proposal('62.03-2026-S1'),
     recipients: pathTo.recipients('62.03-2026-S1'),

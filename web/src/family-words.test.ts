@@ -177,8 +177,8 @@ describe('family routes', () => {
       sectionsFor(capabilities).map((section) => section.label);
     expect(labels(['imports:read', 'tahap:read'])).toEqual(['Data keluarga', 'Tahap']);
     expect(labels(['tahap:read'])).toEqual(['Tahap']);
-    // A relawan gets verval alone; an operator works it from the tahap's page.
-    expect(labels(['verval:work'])).toEqual(['Verval lapangan']);
+    // A relawan gets verval and the field page alone; an operator works it from the tahap's page.
+    expect(labels(['verval:work'])).toEqual(['Verval lapangan', 'Catat di lapangan']);
     expect(labels(['tahap:read', 'verval:manage', 'verval:work'])).toEqual(['Tahap']);
     // The family search for whoever may read families (not a relawan).
     expect(labels(['imports:read', 'tahap:read', 'families:read'])).toEqual([

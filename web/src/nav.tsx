@@ -75,6 +75,16 @@ export const SECTIONS: readonly Section[] = [
     pages: ['verval', 'verval-import'],
   },
   {
+    label: 'Catat di lapangan',
+    description:
+      'Catat hasil verval dan penyerahan kartu per keluarga di ponsel, juga tanpa sinyal; catatan dikirim saat sinyal kembali.',
+    href: '/lapangan',
+    needs: 'verval:work',
+    // A relawan's: operators and admins enter results through the tahap's page and the card screens.
+    unless: 'tahap:read',
+    pages: ['field'],
+  },
+  {
     label: 'Pengaduan',
     description:
       'Pengaduan warga dan sanggahan: antrean per kabupaten/kota, batas jawaban, penugasan, jawaban dan penutupan.',

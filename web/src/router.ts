@@ -85,6 +85,11 @@ export type Route =
   | { readonly page: 'tahap-distribution'; readonly tahapId: string }
   /** `/pengumuman/{publicationId}` (public): a desa's published KPM list while objections are open. */
   | { readonly page: 'publication'; readonly publicationId: string }
+  /**
+   * `/lapangan`: a relawan's field page (verval results and card handovers queued offline, sent when
+   * back online).
+   */
+  | { readonly page: 'field' }
   | { readonly page: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -104,6 +109,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/pengaduan': { page: 'complaints' },
   '/verify/card': { page: 'verify-card' },
   '/kartu': { page: 'cards' },
+  '/lapangan': { page: 'field' },
 };
 
 /** Paths with one parameter: the pattern, and the route it makes of the (decoded) parameter. */
@@ -184,6 +190,7 @@ export const pathTo = {
   verifyCard: (code?: string) =>
     code === undefined ? '/verify/card' : `/verify/card/${encodeURIComponent(code)}`,
   cards: () => '/kartu',
+  field: () => '/lapangan',
   familySearch: () => '/keluarga',
   family: (familyId: string) => `/keluarga/${encodeURIComponent(familyId)}`,
   tahapDistribution: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>

@@ -9,7 +9,14 @@ import { parseNik } from '../nik.ts';
 import type { RowProblem } from '../report.ts';
 import { foldSpaces } from '../text.ts';
 import { parseNoKk } from './dtsen-rows.ts';
-import { parseVervalResult, type VervalResult } from './verval.ts';
+import {
+  type EligibilityVerdictLike,
+  type MemberOfFamily,
+  needsVisit,
+  parseVervalResult,
+  type VervalResult,
+  vervalEffect,
+} from './verval.ts';
 import type { VervalResultColumn } from './verval-sheet.ts';
 
 export interface VervalRow {
@@ -105,5 +112,89 @@ export function validateVervalRow(
       ...(namaIbuKandungPenerima ? { namaIbuKandungPenerima } : {}),
     },
     errors,
+  };
+}
+
+/** Why a checked visit cannot be recorded against the family the run and the snapshot hold. */
+export interface VisitRefusal {
+  readonly column: 'no_kk' | 'nik_penerima';
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * The answer for a No KK that is not a family of this desa in this tahap. Also the answer for a
+ * family of another kabupaten, whatever desa it was sent with: the same words, so that no answer
+ * tells whether a No KK exists elsewhere.
+ */
+export const KK_NOT_IN_DESA: VisitRefusal = {
+  column: 'no_kk',
+  code: 'KK_TIDAK_DI_DESA',
+  message: 'No KK ini tidak termasuk keluarga desa ini pada tahap ini; periksa No KK-nya.',
+};
+
+/** A visit dated before (or as) one already recorded for the family: it changes nothing. */
+export const LATER_VISIT_RECORDED = {
+  code: 'HASIL_LEBIH_BARU_ADA',
+  message: 'Hasil kunjungan yang lebih baru untuk keluarga ini sudah tercatat; baris ini tidak mengubahnya.',
+} as const;
+
+/**
+ * Whether a family's verdict in the tahap's run is one a visit is recorded for: a family of the
+ * desa that a relawan visits ({@link needsVisit}). The file import and the field route alike.
+ */
+export function visitRefusal(verdict: EligibilityVerdictLike | undefined): VisitRefusal | undefined {
+  if (!verdict) return KK_NOT_IN_DESA;
+  if (!needsVisit(verdict)) {
+    return {
+      column: 'no_kk',
+      code: 'KK_TIDAK_DIVERVAL',
+      message:
+        'Keluarga ini tidak lolos pemeriksaan kelayakan karena alasan yang tidak diputuskan oleh verval (mis. desil atau daftar program lain); hasil kunjungan tidak mengubahnya.',
+    };
+  }
+  return undefined;
+}
+
+/** What a visit records about the family: its place in the tahap and the penerima, or why not. */
+export type VisitOutcome =
+  | {
+      readonly ok: true;
+      readonly fields: {
+        readonly result: VervalResult;
+        readonly inTahap: boolean;
+        readonly penerimaNik?: string;
+        readonly penerimaChanged?: boolean;
+        readonly tempatLahirPenerima?: string;
+        readonly namaIbuKandungPenerima?: string;
+        readonly keterangan?: string;
+        readonly tanggal: string;
+        readonly relawan: string;
+        readonly nomorBeritaAcara: string;
+      };
+    }
+  | ({ readonly ok: false } & VisitRefusal);
+
+/**
+ * A checked visit against the family's members (as the verval reads them on the visit's date,
+ * `memberOn`): the fields of its verval record (`vervalEffect`: who the penerima is, whether the
+ * family stays in), or the refusal. One definition for the file import and the field route.
+ */
+export function visitOutcome(visit: VervalRow, members: readonly MemberOfFamily[]): VisitOutcome {
+  const effect = vervalEffect(visit.result, members, visit.penerimaNik);
+  if (!effect.ok) return { ok: false, column: 'nik_penerima', code: effect.code, message: effect.message };
+  return {
+    ok: true,
+    fields: {
+      result: visit.result,
+      inTahap: effect.inTahap,
+      ...(effect.inTahap ? { penerimaNik: effect.penerimaNik, penerimaChanged: effect.penerimaChanged } : {}),
+      ...(visit.tempatLahirPenerima ? { tempatLahirPenerima: visit.tempatLahirPenerima } : {}),
+      ...(visit.namaIbuKandungPenerima ? { namaIbuKandungPenerima: visit.namaIbuKandungPenerima } : {}),
+      ...(visit.keterangan ? { keterangan: visit.keterangan } : {}),
+      tanggal: visit.tanggal,
+      relawan: visit.relawan,
+      nomorBeritaAcara: visit.nomorBeritaAcara,
+    },
   };
 }

@@ -20,6 +20,7 @@ const { env } = await import('#shared/config/env.ts');
 const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
 const { AccountsRepository } = await import('#shared/adapters/accounts-repo.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
+const { DashboardRepository } = await import('#shared/adapters/dashboard-repo.ts');
 const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
@@ -475,6 +476,7 @@ describe('the KPM cash reconciliation and the BKAD money view', () => {
     const result = await reconcileKpmCash(TAHAP, 'run-uji', {
       decrees: new DecreesRepository(TABLE),
       distribution,
+      dashboard: new DashboardRepository(TABLE),
       payments: new PaymentsRepository(TABLE),
       objects,
       documentsBucket: config.documentsBucket,
@@ -492,6 +494,7 @@ describe('the KPM cash reconciliation and the BKAD money view', () => {
     const again = await reconcileKpmCash(TAHAP, 'run-uji-2', {
       decrees: new DecreesRepository(TABLE),
       distribution,
+      dashboard: new DashboardRepository(TABLE),
       payments: new PaymentsRepository(TABLE),
       objects,
       documentsBucket: config.documentsBucket,

@@ -7,6 +7,7 @@
  * eligible family. Import modules after `useEmulatorEnv()`.
  */
 import { expect } from 'vitest';
+import { DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
@@ -438,6 +439,7 @@ export async function openedKapuas() {
     recipients: new RecipientsRepository(table),
     directory: new FamilyDirectoryRepository(table),
     distribution: new DistributionRepository(table),
+    dashboard: new DashboardRepository(table),
   });
   expect(opened.kind).toBe('opened');
   return decree;

@@ -444,3 +444,13 @@ export async function openedKapuas() {
   expect(opened.kind).toBe('opened');
   return decree;
 }
+
+/** A kabupaten's dashboard counters in a tahap, summed over its desa (as stored: no complaints). */
+export async function dashboardTotals(region = KAPUAS, tahapId = TAHAP): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const { counts } of await new DashboardRepository(TABLE()).desaCounts(tahapId, region)) {
+    for (const [counter, value] of Object.entries(counts))
+      totals[counter] = (totals[counter] ?? 0) + (value ?? 0);
+  }
+  return totals;
+}

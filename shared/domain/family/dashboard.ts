@@ -76,7 +76,11 @@ export function deltasByDesa(
       if (value !== 0) sum.delta[counter] = (sum.delta[counter] ?? 0) + value;
     }
   }
-  return [...sums.values()].filter((sum) => !isEmptyDelta(sum.delta));
+  // Moves that cancel out (a failure, then its payment) leave no counter to touch.
+  return [...sums.values()].flatMap((sum) => {
+    const delta = Object.fromEntries(Object.entries(sum.delta).filter(([, value]) => value !== 0));
+    return isEmptyDelta(delta) ? [] : [{ ...sum, delta }];
+  });
 }
 
 /** A desa's stored counters, and its complaints (open and overdue, from the complaints' counters). */

@@ -35,6 +35,7 @@ import { VERVAL_RESULT_LAYOUT } from '#shared/domain/family/verval-sheet.ts';
 import type { HeaderReader } from '#shared/domain/header.ts';
 import { maskNik } from '#shared/domain/mask.ts';
 import { desaName } from '#shared/domain/wilayah.ts';
+import { distributionFlow } from './demo-distribution.ts';
 import { call, download, OUT, operatorToken, printTable, token, waitUntil } from './demo-support.ts';
 import { dtsenBuffers } from './dtsen-data.ts';
 
@@ -604,7 +605,8 @@ export async function familyFlow(base: string, whenIdle: Whenidle): Promise<void
     );
   }
 
-  await kpmFlow(base, opKapuas);
+  const proposalId = await kpmFlow(base, opKapuas);
+  await distributionFlow(base, TAHAP_ID, proposalId, whenIdle);
 }
 
 /**
@@ -612,7 +614,7 @@ export async function familyFlow(base: string, whenIdle: Whenidle): Promise<void
  * in: the others are not visited yet), submitted, checked, signed by Dinsos and Disdukcapil,
  * approved, and fixed by its SK Gubernur, whose PDF lands in `out/demo/`.
  */
-async function kpmFlow(base: string, opKapuas: string): Promise<void> {
+async function kpmFlow(base: string, opKapuas: string): Promise<string> {
   const region = '62.03';
   await call(base, opKapuas, 'POST', `/tahap/${TAHAP_ID}/kpm`, { region });
   let view = KpmComposeViewSchema.parse(
@@ -673,4 +675,5 @@ async function kpmFlow(base: string, opKapuas: string): Promise<void> {
   console.log(
     `Dinsos and Disdukcapil sign, the approver approves → SK ${decree.number} (${decree.recipientCount} families) → ${pdfPath}`,
   );
+  return proposalId;
 }

@@ -28,7 +28,10 @@
  * per kabupaten with the exclusion reasons in words; then one Kapuas desa's verval: the operator
  * assigns a relawan, who downloads the sheet, fills it (one MAMPU, one MENINGGAL with a new
  * penerima, one GANDA, the rest LAYAK) and uploads it, while a relawan not assigned there is
- * refused. No KK and NIK are masked on the console; the files are in `out/demo/`.
+ * refused. Kapuas's KPM list is then composed, signed and decreed, and the decree's distribution runs
+ * to its end: cards, Bank Kalteng's accounts and payments (a failure paid by a follow-up), BULOG's
+ * lists and BAST, EDC findings, a citizen's complaint, and BKAD's money view (`demo-distribution.ts`).
+ * No KK and NIK are masked on the console; the files are in `out/demo/`.
  *
  * The functions run in this process and log at WARN here (`quiet-logs.ts`); `VERBOSE=1` or
  * `npm run demo -- --verbose` shows their INFO lines too.

@@ -1062,6 +1062,178 @@ describe('the family programme’s screens', () => {
     await checker.close();
   }, 120_000);
 
+  it('shows Kapuas’s accounts, payments, money and food to the admin, with the API’s figures; a desa’s KPM list published for objections opens in public', async () => {
+    await freshPage();
+    await signInAs(page, stack.apiUrl, 'Admin Sistem');
+    const adminApi = await apiOfPage();
+    const number = (value: number) => new Intl.NumberFormat('id-ID').format(value);
+    const rupiah = (value: number) =>
+      new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 })
+        .format(value)
+        .replace(/\s/g, ' ');
+    const text = async (locator: ReturnType<Page['locator']>) =>
+      ((await locator.textContent()) ?? '').replace(/\s/g, ' ').trim();
+
+    // From the tahap page's Penyaluran row to the kabupaten's page (a chunk loaded on first use).
+    await page.goto(`${stack.apiUrl}/tahapan/${TAHAP_ID}`);
+    await page
+      .locator(`[data-testid="tabel-penyaluran"] tr[data-region="${REGION}"]`)
+      .getByTestId('rincian-penyaluran')
+      .click();
+    await page.waitForURL(`**/tahapan/${TAHAP_ID}/penyaluran?kabupaten=${REGION}`);
+    await page.getByRole('heading', { level: 2, name: 'Pembukaan rekening Bank Kalteng' }).waitFor();
+
+    // ─── Accounts: the request's file, its counts as the API has them ───
+    await page.getByRole('button', { name: 'Ajukan pembukaan rekening' }).click();
+    await page
+      .locator('[data-testid="status-rekening"][data-status="COMPLETED"]')
+      .waitFor({ timeout: 20_000 });
+    const accounts = await adminApi.call('GetAccountRequest', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!accounts.ok) throw new Error(`GetAccountRequest ${accounts.status}`);
+    expect(accounts.body.request?.rows).toBeGreaterThan(0);
+    await expect(text(page.getByTestId('rekening-baris'))).resolves.toBe(
+      number(accounts.body.request?.rows ?? -1),
+    );
+    await page.getByTestId('unduh-rekening').waitFor();
+
+    // ─── Payments: a first instruction behind a confirmation; lines, control total and SHA-256 ───
+    await page.getByRole('button', { name: 'Terbitkan instruksi pembayaran…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Terbitkan instruksi pembayaran?' });
+    await dialog.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Ya, terbitkan' }).click();
+    await page
+      .locator('[data-testid="status-instruksi"][data-status="COMPLETED"]')
+      .waitFor({ timeout: 20_000 });
+    const instruction = await adminApi.call('GetPaymentInstruction', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!instruction.ok || instruction.body.instruction === undefined) {
+      throw new Error(`GetPaymentInstruction ${instruction.status}`);
+    }
+    const made = instruction.body.instruction;
+    await expect(text(page.getByTestId('instruksi-judul'))).resolves.toBe('Berkas ke-1 · instruksi awal');
+    await expect(text(page.getByTestId('instruksi-baris'))).resolves.toBe(number(made.lines ?? -1));
+    await expect(text(page.getByTestId('instruksi-total'))).resolves.toBe(rupiah(made.total ?? -1));
+    await expect(text(page.getByTestId('instruksi-menunggu-rekening'))).resolves.toBe(
+      number(made.waitingAccount ?? -1),
+    );
+    expect((await text(page.getByTestId('instruksi-sha'))).replace(/ /g, '')).toBe(made.sha256);
+
+    // ─── BKAD: the money view, line by line as the API sums it ───
+    const finance = await adminApi.call('GetFinance', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!finance.ok) throw new Error(`GetFinance ${finance.status}`);
+    const money = page.getByTestId('tabel-keuangan');
+    await money.locator('tr[data-key="hak"]').waitFor();
+    const line = (key: string) => money.locator(`tr[data-key="${key}"]`);
+    await expect(text(line('hak').getByTestId('keluarga'))).resolves.toBe(
+      number(finance.body.entitlements.count),
+    );
+    await expect(text(line('hak').getByTestId('jumlah'))).resolves.toBe(
+      rupiah(finance.body.entitlements.amount),
+    );
+    await expect(text(line('instruksi').getByTestId('jumlah'))).resolves.toBe(
+      rupiah(finance.body.instructed.amount),
+    );
+    await expect(text(line('saldo').getByTestId('jumlah'))).resolves.toBe(
+      rupiah(finance.body.balanceToReturn),
+    );
+    expect(finance.body.entitlements.count).toBeGreaterThan(0);
+
+    // ─── Food: BULOG's lists per desa, then the reconciliation per titik bagi ───
+    await page.getByRole('button', { name: 'Buat daftar salur BULOG' }).click();
+    await page
+      .locator('[data-testid="status-daftar-salur"][data-status="COMPLETED"]')
+      .waitFor({ timeout: 20_000 });
+    const lists = await adminApi.call('GetFoodLists', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!lists.ok) throw new Error(`GetFoodLists ${lists.status}`);
+    await expect(text(page.getByTestId('salur-tercantum'))).resolves.toBe(
+      number(lists.body.job?.counts?.listed ?? -1),
+    );
+    await expect(page.locator('[data-testid="tabel-daftar-salur"] tbody tr').count()).resolves.toBe(
+      lists.body.files.length,
+    );
+    const firstList = lists.body.files[0];
+    if (firstList === undefined) throw new Error('no distribution list');
+    await page.reload();
+    const food = await adminApi.call('GetFoodReconciliation', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    if (!food.ok) throw new Error(`GetFoodReconciliation ${food.status}`);
+    const tally = food.body.titikBagi.find((entry) => entry.desaCode === firstList.desaCode);
+    const tallyRow = page.locator(`[data-testid="tabel-titik-bagi"] tr[data-desa="${firstList.desaCode}"]`);
+    await tallyRow.waitFor();
+    await expect(text(tallyRow.getByTestId('hak-keluarga'))).resolves.toBe(
+      number(tally?.entitled.families ?? -1),
+    );
+    await expect(text(tallyRow.getByTestId('belum-dilaporkan'))).resolves.toBe(
+      number(tally?.notReported ?? -1),
+    );
+    await expect(text(page.getByTestId('tagihan-bulog'))).resolves.toContain(rupiah(food.body.invoice.total));
+    // No BAST and no EDC file yet: said so, as the API has none.
+    expect(food.body.findings).toEqual([]);
+    await page.getByTestId('temuan-bast-kosong').waitFor();
+    const edc = await adminApi.call('GetEdcFindings', {
+      params: { tahapId: TAHAP_ID },
+      query: { region: REGION },
+    });
+    expect(edc.ok && edc.body.items).toEqual([]);
+    await page.getByTestId('temuan-edc-kosong').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '75-penyaluran-kabupaten');
+
+    // ─── A desa's KPM list, published for objections; the public page lists it, NIKs masked ───
+    const pengumuman = page.getByTestId('pengumuman');
+    await pengumuman
+      .getByLabel('Kecamatan')
+      .selectOption(firstList.desaCode.split('.').slice(0, 3).join('.'));
+    await pengumuman.getByLabel('Desa/kelurahan').selectOption(firstList.desaCode);
+    await pengumuman.getByRole('button', { name: 'Umumkan daftar desa ini' }).click();
+    const publicLink = page.getByTestId('tautan-pengumuman');
+    await publicLink.waitFor();
+    const noticed = await text(page.getByTestId('pengumuman-dibuat'));
+    const href = (await publicLink.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^\/pengumuman\/PUB-[A-Z2-7]{12}$/);
+    await freshPage(360);
+    await page.goto(`${stack.apiUrl}${href}`);
+    await page.locator('[data-testid="status-pengumuman"][data-status="DIBUKA"]').waitFor();
+    const listed = await page.locator('[data-testid="daftar-pengumuman"] li').count();
+    expect(listed).toBeGreaterThan(0);
+    expect(noticed).toContain(`${number(listed)} keluarga`);
+    // NIKs masked: never 16 digits in a row on the public page.
+    expect(await text(page.locator('main'))).not.toMatch(/\d{16}/);
+    expect(await scrollsSideways()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '76-pengumuman-publik');
+
+    // An objection from the public page: the form knows the publication, and the desa is the list's.
+    await page.getByTestId('sanggah').click();
+    await page.waitForURL(/\/aduan\?pengumuman=PUB-[A-Z2-7]{12}$/);
+    await page.getByTestId('sanggahan-pengumuman').waitFor();
+    await expect(page.getByLabel('Kategori').inputValue()).resolves.toBe('SANGGAHAN');
+    await expect(page.getByLabel('Desa/kelurahan').count()).resolves.toBe(0);
+    await page
+      .getByLabel(/^Isi pengaduan/)
+      .fill('Keluarga tetangga kami sudah pindah ke kota lain sejak tahun lalu.');
+    await page.getByRole('button', { name: 'Kirim pengaduan' }).click();
+    await page.getByTestId('kode-aduan').waitFor();
+    const objections = await adminApi.call('ListComplaints', {
+      query: { region: REGION, category: 'SANGGAHAN' },
+    });
+    expect(objections.ok && objections.body.items.map((item) => item.desaCode)).toEqual([firstList.desaCode]);
+  }, 120_000);
+
   it('takes a citizen’s complaint without an account; Kapuas’s operator answers and closes it; the citizen reads the answer on a phone', async () => {
     // ─── The citizen: the public form, no sign-in ───
     await freshPage();
@@ -1095,7 +1267,35 @@ describe('the family programme’s screens', () => {
     await page.getByTestId('baris-pengaduan').first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '68-pengaduan-antrean');
-    await page.getByTestId('baris-pengaduan').first().getByRole('link').click();
+
+    // A complaint the operator took by WhatsApp: entered on the queue's page, with its code for the caller.
+    await page.getByText('Catat pengaduan dari telepon, WhatsApp, surat, atau yang datang langsung').click();
+    const entry = page.getByRole('form', { name: 'Catat pengaduan' });
+    await entry.getByLabel('Saluran').selectOption('WHATSAPP');
+    await entry.getByLabel('Kategori').selectOption('PANGAN');
+    // An operator's own kabupaten is fixed: no kabupaten to choose.
+    await expect(entry.getByLabel('Kabupaten/kota').count()).resolves.toBe(0);
+    await entry.getByLabel('Kecamatan').selectOption(`${REGION}.01`);
+    await entry.getByLabel('Desa/kelurahan').selectOption(`${REGION}.01.1006`);
+    await entry
+      .getByLabel(/^Isi pengaduan/)
+      .fill('Pelapor lewat WhatsApp: paket pangan belum sampai di desa kami.');
+    await entry.getByRole('button', { name: 'Catat pengaduan' }).click();
+    const entered = page.getByTestId('pengaduan-dicatat');
+    await entered.waitFor();
+    expect((await entered.locator('.code').textContent()) ?? '').toMatch(
+      /^ADU-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await entered.getByRole('link', { name: 'Buka pengaduan ini' }).click();
+    await page.locator('[data-testid="pengaduan"][data-status="BARU"]').waitFor();
+    await expect(page.getByTestId('pengaduan').textContent()).resolves.toContain('WhatsApp');
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Pengaduan' }).waitFor();
+    // The citizen's complaint: the queue's one about a card.
+    const citizens = page.getByTestId('baris-pengaduan').filter({ hasText: 'Kartu KHBS' });
+    await citizens.waitFor();
+    await citizens.getByRole('link').click();
     await page.waitForURL(/\/pengaduan\/PGD-[A-Z2-7]{12}$/);
     await page.locator('[data-testid="pengaduan"][data-status="BARU"]').waitFor();
     await page.getByRole('button', { name: 'Tangani sendiri' }).click();

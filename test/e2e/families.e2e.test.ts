@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAnswerTo } from '#shared/contract/client.ts';
 import { type LocalClaims, signLocalToken } from '../../local/auth.ts';
+import { clientCredentialsToken } from '../../local/machine-token.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
 /**
@@ -499,5 +500,397 @@ describe('the family programme, from DTSEN extracts to a decree per kabupaten', 
       expect.objectContaining({ proposalId: proposalOf(KAPUAS), status: 'DECREED' }),
     ]);
     expect(history.body.decrees).toEqual([expect.objectContaining({ decreeId: `SK-${proposalOf(KAPUAS)}` })]);
+  });
+});
+
+// ─── The distribution (issue #15) ─────────────────────────────────────────────────────────────────
+
+/** Bank Kalteng's and BULOG's access tokens, by the client-credentials exchange the stack serves. */
+const machine = async (client: 'bank' | 'bulog') =>
+  (await clientCredentialsToken(stack.apiUrl, client)).access_token;
+
+/** A generated file's rows (`;`, a BOM, CRLF), keyed by its header. */
+async function csvRows(url: string): Promise<Record<string, string>[]> {
+  const text = (await (await fetch(url)).text()).replace(/^\uFEFF/, '');
+  const [header, ...lines] = text.trim().split(/\r?\n/);
+  const names = (header ?? '').split(';');
+  return lines.map((line) => Object.fromEntries(line.split(';').map((cell, at) => [names[at] ?? '', cell])));
+}
+
+/** Kapuas's decreed families: their No KK and penerima (Bahrun's wife took over). */
+const ADI = { noKk: kk(KAPUAS, 1), nik: nik(KAPUAS, 10), nama: 'Adi Saputra' };
+const SITI = { noKk: kk(KAPUAS, 2), nik: number16(KAPUAS, '550388', 21), nama: 'Siti Aminah' };
+const HASAN = { noKk: kk(KAPUAS, 8), nik: nik(KAPUAS, 80), nama: 'Hasan Basri' };
+const cardOf: Record<string, string> = {};
+const refOf: Record<string, string> = {};
+
+/** Asks for a presigned PUT as `bearer`, PUTs the file, and waits for its import. */
+const importAs = (bearer: string, body: unknown, file: string) =>
+  importFile(bearer, '/imports', body, file, (id) => `/imports/${id}`);
+
+async function reconcileNow(): Promise<void> {
+  const started = await post<{ runId: string }>('/reconciliations', await admin(), {});
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  await until(
+    'the reconciliation run',
+    async () =>
+      (await call<{ status: string }>(`/reconciliations/${started.body.runId}`, await admin())).body,
+    (run) => run.status === 'COMPLETED' || run.status === 'FAILED',
+    90_000,
+  );
+  await stack.whenIdle();
+}
+
+/** The bank puts a disbursement report through its own route and waits for the import. */
+async function bankReport(filename: string, lines: readonly string[]): Promise<void> {
+  const bank = await machine('bank');
+  const asked = await post<{ uploadUrl: string; reportKey: string }>('/exchange/bank/reports', bank, {
+    filename,
+  });
+  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+  const csv = ['No Referensi;No Rekening;Nama;Jumlah;Status;Tanggal Transaksi', ...lines].join('\r\n');
+  expect((await fetch(asked.body.uploadUrl, { method: 'PUT', body: csv })).ok).toBe(true);
+  const view = await until(
+    `bank report ${filename}`,
+    async () => await call<{ status: string }>(`/exchange/bank/reports/${asked.body.reportKey}`, bank),
+    (answer) => answer.status === 200 && answer.body.status !== 'PROCESSING',
+  );
+  expect(view.body.status, JSON.stringify(view.body)).toBe('COMPLETED');
+}
+
+interface Finance {
+  paid: { count: number; amount: number };
+  failed: { count: number; amount: number };
+  instructed: { count: number; amount: number };
+  notInstructed: { count: number; amount: number };
+  balanceToReturn: number;
+}
+
+describe('the distribution, from the decree to every family’s card, cash and food', () => {
+  it('8. each decree opens its kabupaten’s distribution: a card and an entitlement per component', async () => {
+    const view = await until(
+      'both distributions open',
+      async () =>
+        (
+          await call<{
+            items: { region: string; status: string; families?: number; cards?: { issued: number } }[];
+          }>(`/tahap/${TAHAP}/distribution`, await admin())
+        ).body,
+      (body) => body.items.length === 2 && body.items.every((item) => item.status === 'OPEN'),
+    );
+    const kapuas = view.items.find((item) => item.region === KAPUAS);
+    expect(kapuas).toMatchObject({ families: 3, cards: { issued: 3 } });
+    // A kabupaten's operator sees its own only.
+    const own = await call<{ items: { region: string }[] }>(
+      `/tahap/${TAHAP}/distribution`,
+      await operator(KOTIM),
+    );
+    expect(own.body.items.map((item) => item.region)).toEqual([KOTIM]);
+  });
+
+  it('9. the printer gets its file, the cards come back printed, relawan hand them out; one is lost', async () => {
+    const bearer = await operator(KAPUAS);
+    const print = await call<{ downloadUrl: string; rows: number }>(
+      `/cards/print-file?region=${KAPUAS}`,
+      bearer,
+    );
+    expect(print.status, JSON.stringify(print.body)).toBe(200);
+    const rows = await csvRows(print.body.downloadUrl);
+    expect(rows.map((row) => row['Nama Penerima']).sort()).toEqual([ADI.nama, HASAN.nama, SITI.nama].sort());
+    for (const row of rows) cardOf[row['Nama Penerima'] ?? ''] = row['Nomor Kartu'] ?? '';
+    // No NIK or No KK in the printer's file.
+    const printed = JSON.stringify(rows);
+    for (const family of [ADI, SITI, HASAN]) {
+      expect(printed).not.toContain(family.nik);
+      expect(printed).not.toContain(family.noKk);
+    }
+    // The QR code's page says genuine and active, and nothing about the family.
+    const code = rows[0]?.['Kode Verifikasi'] ?? '';
+    const verified = await fetch(`${stack.apiUrl}/verify/card/${code}`);
+    expect(await verified.json()).toMatchObject({ genuine: true, active: true, status: 'TERDAFTAR' });
+
+    const status = [
+      'No;Nomor Kartu;Status;Tanggal Cetak',
+      ...rows.map((row, at) => `${at + 1};${row['Nomor Kartu']};DICETAK;2026-11-20`),
+    ].join('\r\n');
+    const imported = await importAs(bearer, { kind: 'STATUS_KARTU', filename: 'cetak.csv' }, `${status}\r\n`);
+    expect(imported).toMatchObject({ status: 'COMPLETED', counts: { accepted: 3, rejected: 0 } });
+
+    const worker = await relawan(KAPUAS);
+    const records = [ADI, SITI].map((family) => ({
+      tahapId: TAHAP,
+      noKk: family.noKk,
+      tanggal: '2026-11-25',
+    }));
+    const handed = await post<{ results: { outcome: string }[] }>('/cards/handovers', worker, { records });
+    expect(handed.body.results.map((result) => result.outcome)).toEqual(['RECORDED', 'RECORDED']);
+    // The phone sends its queue again a week later: nothing moves twice.
+    const resent = await post<{ results: { outcome: string }[] }>('/cards/handovers', worker, { records });
+    expect(resent.body.results.map((result) => result.outcome)).toEqual(['UNCHANGED', 'UNCHANGED']);
+    // Kotim's relawan cannot hand out Kapuas's cards.
+    const elsewhere = await post<{ results: { outcome: string }[] }>(
+      '/cards/handovers',
+      await relawan(KOTIM),
+      {
+        records: [{ tahapId: TAHAP, noKk: HASAN.noKk, tanggal: '2026-11-25' }],
+      },
+    );
+    expect(elsewhere.body.results.map((result) => result.outcome)).toEqual(['REFUSED']);
+
+    const blocked = await post('/cards/blocks', bearer, {
+      cardNumber: cardOf[HASAN.nama],
+      reason: 'Kartu hilang di pasar, dilaporkan keluarga',
+    });
+    expect(blocked.status, JSON.stringify(blocked.body)).toBe(200);
+  });
+
+  it('10. Bank Kalteng fetches the account-opening request and answers it: two accounts, one refusal', async () => {
+    const province = await admin();
+    expect((await post(`/tahap/${TAHAP}/accounts/requests`, province, { region: KAPUAS })).status).toBe(202);
+    await until(
+      'the account-opening request',
+      async () =>
+        (
+          await call<{ request?: { status: string } }>(
+            `/tahap/${TAHAP}/accounts/requests?region=${KAPUAS}`,
+            province,
+          )
+        ).body,
+      (body) => body.request?.status === 'COMPLETED',
+    );
+    const bank = await machine('bank');
+    const files = await call<{ items: { fileId: string; kind: string; region: string }[] }>(
+      '/exchange/bank/files',
+      bank,
+    );
+    const request = files.body.items.find(
+      (file) => file.region === KAPUAS && file.kind !== 'INSTRUKSI_BAYAR',
+    );
+    expect(request, JSON.stringify(files.body)).toBeDefined();
+    const fetched = await call<{ url: string }>(`/exchange/bank/files/${request?.fileId}`, bank);
+    const asked = await csvRows(fetched.body.url);
+    expect(asked.map((row) => row.NIK).sort()).toEqual([ADI.nik, SITI.nik, HASAN.nik].sort());
+    // BULOG may not read the bank's files.
+    expect((await call(`/exchange/bank/files/${request?.fileId}`, await machine('bulog'))).status).toBe(403);
+
+    const answer = [
+      'NIK;No Rekening;Status;Alasan',
+      `${ADI.nik};1100000001;BERHASIL;`,
+      `${SITI.nik};1100000002;BERHASIL;`,
+      `${HASAN.nik};;GAGAL;Data tidak sesuai Dukcapil`,
+    ].join('\r\n');
+    const imported = await importAs(province, { kind: 'JAWABAN_REKENING', filename: 'jawaban.csv' }, answer);
+    expect(imported).toMatchObject({ status: 'COMPLETED', counts: { accepted: 3, rejected: 0 } });
+  });
+
+  it('11. cash: the instruction, the bank’s report, a failure paid by a follow-up, never twice', async () => {
+    const province = await admin();
+    const instruct = async (followUp: boolean) => {
+      const asked = await post<{ instruction?: { fileId: string } }>(
+        `/tahap/${TAHAP}/payments/instructions`,
+        province,
+        {
+          region: KAPUAS,
+          ...(followUp ? { followUp } : {}),
+        },
+      );
+      expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+      return until(
+        'the payment instruction',
+        async () =>
+          (
+            await call<{ instruction?: { fileId: string; status: string; lines?: number; total?: number } }>(
+              `/tahap/${TAHAP}/payments/instructions?region=${KAPUAS}`,
+              province,
+            )
+          ).body,
+        (body) =>
+          body.instruction?.fileId === asked.body.instruction?.fileId &&
+          body.instruction?.status === 'COMPLETED',
+      );
+    };
+    const first = await instruct(false);
+    // Hasan has no account: only two lines, with the control total.
+    expect(first.instruction).toMatchObject({ lines: 2, total: 500_000 });
+    const bank = await machine('bank');
+    const fetched = await call<{ url: string; controlTotal?: number }>(
+      `/exchange/bank/files/${first.instruction?.fileId}`,
+      bank,
+    );
+    expect(fetched.body.controlTotal).toBe(500_000);
+    for (const row of await csvRows(fetched.body.url)) refOf[row.NIK ?? ''] = row['No Referensi'] ?? '';
+    expect(Object.keys(refOf).sort()).toEqual([ADI.nik, SITI.nik].sort());
+
+    await bankReport('laporan-1.csv', [
+      `${refOf[ADI.nik]};1100000001;Adi Saputra;250000;BERHASIL;2026-11-28`,
+      `${refOf[SITI.nik]};1100000002;Siti Aminah;250000;GAGAL;2026-11-28`,
+    ]);
+    await reconcileNow();
+    const money = async () =>
+      (await call<Finance>(`/tahap/${TAHAP}/finance?region=${KAPUAS}`, await verifier('BKAD'))).body;
+    expect(await money()).toMatchObject({
+      paid: { count: 1, amount: 250_000 },
+      failed: { count: 1, amount: 250_000 },
+      notInstructed: { count: 1, amount: 250_000 },
+    });
+
+    // Siti's failed payment goes on a follow-up as its second attempt; Adi's paid one never again.
+    const followUp = await instruct(true);
+    expect(followUp.instruction).toMatchObject({ lines: 1, total: 250_000 });
+    const again = await csvRows(
+      (await call<{ url: string }>(`/exchange/bank/files/${followUp.instruction?.fileId}`, bank)).body.url,
+    );
+    expect(again.map((row) => row['No Referensi'])).toEqual([refOf[SITI.nik]?.replace(/-1$/, '-2')]);
+    await bankReport('laporan-2.csv', [
+      `${again[0]?.['No Referensi']};1100000002;Siti Aminah;250000;BERHASIL;2026-12-01`,
+    ]);
+    await reconcileNow();
+    expect(await money()).toMatchObject({ paid: { count: 2, amount: 500_000 }, failed: { count: 0 } });
+  });
+
+  it('12. food: BULOG fetches its list, its BAST comes back with one of each finding', async () => {
+    const province = await admin();
+    expect((await post(`/tahap/${TAHAP}/food/lists`, province, { region: KAPUAS })).status).toBe(202);
+    await until(
+      'the food lists',
+      async () =>
+        (await call<{ job?: { status: string } }>(`/tahap/${TAHAP}/food/lists?region=${KAPUAS}`, province))
+          .body,
+      (body) => body.job?.status === 'COMPLETED',
+    );
+    const bulog = await machine('bulog');
+    const files = await call<{ items: { fileId: string; desaCode?: string }[] }>(
+      '/exchange/bulog/files',
+      bulog,
+    );
+    expect(files.body.items.map((file) => file.desaCode)).toEqual([K_PLACE.desa]);
+    const list = await csvRows(
+      (await call<{ url: string }>(`/exchange/bulog/files/${files.body.items[0]?.fileId}`, bulog)).body.url,
+    );
+    expect(list.map((row) => row['No KK']).sort()).toEqual([ADI.noKk, SITI.noKk, HASAN.noKk].sort());
+    // The bank may not read BULOG's lists.
+    expect(
+      (await call(`/exchange/bulog/files/${files.body.items[0]?.fileId}`, await machine('bank'))).status,
+    ).toBe(403);
+
+    const bast = [
+      'No KK;NIK Penerima;Nama Penerima;Hubungan;Tanggal Serah Terima;Status;Alasan;Nomor Surat Kuasa;Foto;Latitude;Longitude',
+      `${ADI.noKk};${ADI.nik};Adi Saputra;KPM;02-12-2026;DITERIMA;;;IMG_01.jpg;-3,01;114,38`,
+      `${SITI.noKk};${nik(KAPUAS, 7_777)};Kuasa Siti;Kuasa;02-12-2026;DITERIMA;;SK/01/XII/2026;IMG_02.jpg;;`,
+      `${HASAN.noKk};;;;02-12-2026;TIDAK DITERIMA;Tidak hadir;;;;`,
+      // A family the decree does not list (found well off at the visit).
+      `${kk(KAPUAS, 3)};${nik(KAPUAS, 30)};Candra Wijaya;KPM;02-12-2026;DITERIMA;;;;;`,
+      // Adi's package a second time.
+      `${ADI.noKk};${ADI.nik};Adi Saputra;KPM;03-12-2026;DITERIMA;;;;;`,
+      // Hasan's package to someone neither in the KK nor holding a letter.
+      `${HASAN.noKk};${nik(KAPUAS, 60)};Fajar Nugroho;Anggota Keluarga;04-12-2026;DITERIMA;;;;;`,
+    ].join('\r\n');
+    const imported = await importAs(
+      province,
+      { kind: 'BAST', filename: 'bast.csv', tahapId: TAHAP, region: KAPUAS },
+      bast,
+    );
+    expect(imported.status, JSON.stringify(imported)).toBe('COMPLETED');
+    const food = await call<{
+      invoice: { packagesDelivered: number; total: number };
+      findings: { code: string }[];
+    }>(`/tahap/${TAHAP}/food/reconciliation?region=${KAPUAS}`, await verifier('BKAD'));
+    expect(food.body.invoice).toMatchObject({ packagesDelivered: 2, total: 300_000 });
+    expect(food.body.findings.map((finding) => finding.code).sort()).toEqual(
+      ['BUKAN_KPM', 'PENERIMA_TIDAK_BERHAK', 'SERAH_TERIMA_KEDUA'].sort(),
+    );
+  });
+
+  it('13. EDC: a double redemption and the lost card used are found', async () => {
+    const edc = [
+      'No Kartu;Terminal;Waktu Transaksi;Jumlah;Jenis;Referensi',
+      `${cardOf[ADI.nama]};EDC01;2026-12-02T09:00:00+07:00;150000;PANGAN;TRX-1`,
+      `${cardOf[ADI.nama]};EDC02;2026-12-03T09:30:00+07:00;150000;PANGAN;TRX-2`,
+      `${cardOf[HASAN.nama]};EDC03;${new Date().toISOString().slice(0, 19)}Z;250000;TUNAI;TRX-3`,
+    ].join('\r\n');
+    const imported = await importAs(
+      await admin(),
+      { kind: 'EDC', filename: 'edc.csv', tahapId: TAHAP, region: KAPUAS },
+      edc,
+    );
+    expect(imported.status, JSON.stringify(imported)).toBe('COMPLETED');
+    const findings = await call<{ items: { code: string; card: string }[] }>(
+      `/tahap/${TAHAP}/edc/findings?region=${KAPUAS}`,
+      await verifier('BKAD'),
+    );
+    expect(findings.body.items.map((item) => [item.code, item.card]).sort()).toEqual(
+      [
+        ['KARTU_DIBLOKIR', cardOf[HASAN.nama]],
+        ['PENEBUSAN_GANDA', cardOf[ADI.nama]],
+      ].sort(),
+    );
+  });
+
+  it('14. a citizen complains without an account, staff answer, the citizen reads the answer; pungli goes to the province', async () => {
+    const lodge = async (body: unknown) => {
+      const response = await fetch(`${stack.apiUrl}/complaints`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(201);
+      return (await response.json()) as { code: string };
+    };
+    const { code } = await lodge({
+      category: 'KARTU',
+      desaCode: K_PLACE.desa,
+      text: 'Kartu keluarga kami belum dibagikan oleh relawan sampai hari ini.',
+      noKk: HASAN.noKk,
+    });
+    const pungli = await lodge({
+      category: 'PUNGLI',
+      desaCode: K_PLACE.desa,
+      text: 'Ada potongan Rp50.000 saat pencairan di kantor desa oleh oknum.',
+    });
+    const bearer = await operator(KAPUAS);
+    const queue = await call<{ items: { complaintId: string; category: string }[] }>(
+      `/complaints?region=${KAPUAS}`,
+      bearer,
+    );
+    // The office a pungli complaint accuses never sees it.
+    expect(queue.body.items.map((item) => item.category)).toEqual(['KARTU']);
+    const complaintId = queue.body.items[0]?.complaintId ?? '';
+    const assigned = await post(`/complaints/${complaintId}/assign`, bearer, {
+      assignee: { sub: `op-${KAPUAS}`, name: 'Operator Kapuas' },
+    });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    const answered = await post(`/complaints/${complaintId}/close`, bearer, {
+      outcome: 'SELESAI',
+      answer: 'Kartu sudah diblokir karena hilang; kartu pengganti diserahkan minggu depan.',
+    });
+    expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+    const status = await (await fetch(`${stack.apiUrl}/complaints/status/${code}`)).json();
+    expect(status).toMatchObject({ status: 'SELESAI', answer: expect.stringContaining('kartu pengganti') });
+    const province = await call<{ items: { category: string }[] }>(
+      '/complaints?region=PROVINSI',
+      await admin(),
+    );
+    expect(province.body.items.map((item) => item.category)).toEqual(['PUNGLI']);
+    expect(pungli.code).toMatch(/^ADU-/);
+  });
+
+  it('15. the family’s history shows its card and what it received', async () => {
+    const bearer = await operator(KAPUAS);
+    const found = await post<{ items: { familyId: string }[] }>('/families/search', bearer, {
+      noKk: ADI.noKk,
+    });
+    const history = await call<{
+      distribution?: {
+        card?: { cardNumber: string; status: string };
+        entitlements: { component: string; status: string }[];
+      };
+    }>(`/families/${found.body.items[0]?.familyId}`, bearer);
+    expect(history.body.distribution?.card).toMatchObject({
+      cardNumber: cardOf[ADI.nama],
+      status: 'DIBAGIKAN',
+    });
+    expect(history.body.distribution?.entitlements.find((item) => item.component === 'TUNAI')?.status).toBe(
+      'DITERIMA',
+    );
   });
 });

@@ -2,13 +2,13 @@ import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { currentSession, forgetSession, type Session, signIn, signOut } from './auth.ts';
 import { type ConsoleConfig, loadConfig } from './config.ts';
+import { lazyScreen } from './lazy.tsx';
 import { Nav } from './nav.tsx';
 import { Loading, Problem } from './page.tsx';
 import { CallbackPage, NotFoundPage, SignInPage, WhoAmIPage } from './pages.tsx';
 import { followLink, type Route, useRoute } from './router.ts';
 import { AuditPage, AuditTrailPage } from './screens/audit.tsx';
 import { CardsPage } from './screens/cards.tsx';
-import { ComplaintPage, ComplaintsPage, PublicComplaintPage } from './screens/complaints.tsx';
 import { DecreePage, DecreesPage } from './screens/decrees.tsx';
 import { ExclusionListsPage, FamilyDataPage, FamilyImportPage, SnapshotPage } from './screens/families.tsx';
 import { FamilyPage, FamilySearchPage } from './screens/family-search.tsx';
@@ -23,6 +23,18 @@ import { SignedInProvider } from './session.tsx';
 import { VerifyPage } from './verify.tsx';
 import { VerifyCardPage } from './verify-card.tsx';
 import { identityOf } from './who.ts';
+
+// Opened by few, and only after the screens above: each a chunk of its own, loaded when first opened.
+const TahapDistributionPage = lazyScreen(() =>
+  import('./screens/distribution-detail.tsx').then((module) => module.TahapDistributionPage),
+);
+const PublicationPage = lazyScreen(() =>
+  import('./publication.tsx').then((module) => module.PublicationPage),
+);
+const complaints = () => import('./screens/complaints.tsx');
+const PublicComplaintPage = lazyScreen(() => complaints().then((module) => module.PublicComplaintPage));
+const ComplaintsPage = lazyScreen(() => complaints().then((module) => module.ComplaintsPage));
+const ComplaintPage = lazyScreen(() => complaints().then((module) => module.ComplaintPage));
 
 type ConfigState =
   | { readonly kind: 'loading' }
@@ -53,6 +65,7 @@ export function App() {
     route.page !== 'verify' &&
     route.page !== 'verify-card' &&
     route.page !== 'complaint-public' &&
+    route.page !== 'publication' &&
     config !== undefined;
 
   let content: JSX.Element;
@@ -64,6 +77,13 @@ export function App() {
   } else if (route.page === 'complaint-public') {
     // The complaint form is public too: a citizen needs no account.
     content = config ? <PublicComplaintPage config={config} /> : <Waiting state={state} />;
+  } else if (route.page === 'publication') {
+    // A desa's published KPM list is public: citizens read it and object without an account.
+    content = config ? (
+      <PublicationPage config={config} publicationId={route.publicationId} />
+    ) : (
+      <Waiting state={state} />
+    );
   } else if (config === undefined) {
     content = <Waiting state={state} />;
   } else if (route.page === 'callback') {
@@ -170,6 +190,8 @@ function SignedInScreen({ route }: { route: Route }) {
       return <ComplaintPage complaintId={route.complaintId} />;
     case 'cards':
       return <CardsPage />;
+    case 'tahap-distribution':
+      return <TahapDistributionPage tahapId={route.tahapId} />;
     default:
       return <WhoAmIPage />;
   }

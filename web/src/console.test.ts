@@ -63,6 +63,13 @@ describe('parseRoute', () => {
     // A complaint by its staff id only: never the citizen's code, never the API's path.
     expect(parseRoute('/pengaduan/ADU-7K2M-9Q0Z-1ABC')).toEqual({ page: 'not-found' });
     expect(parseRoute('/complaints/PGD-ABCDEFGH2345')).toEqual({ page: 'not-found' });
+    // A published KPM list by its opaque id only; the API's own path is no page.
+    expect(parseRoute('/pengumuman/PUB-ABCDEFGH2345')).toEqual({
+      page: 'publication',
+      publicationId: 'PUB-ABCDEFGH2345',
+    });
+    expect(parseRoute('/pengumuman/6203010101010001')).toEqual({ page: 'not-found' });
+    expect(parseRoute('/publications/PUB-ABCDEFGH2345')).toEqual({ page: 'not-found' });
   });
 
   // One path of every page (a page added to Route fails to compile until it is named here).
@@ -97,6 +104,8 @@ describe('parseRoute', () => {
     'complaint-public': '/aduan',
     complaints: '/pengaduan',
     complaint: '/pengaduan/PGD-ABCDEFGH2345',
+    'tahap-distribution': pathTo.tahapDistribution('2026-1', { kabupaten: '62.03' }),
+    publication: pathTo.publication('PUB-ABCDEFGH2345'),
     'not-found': '/tidak-ada',
   };
 

@@ -46,7 +46,7 @@ export const SECTIONS: readonly Section[] = [
       'Tahap penyaluran KHBS: besaran bantuan, rentang desil, snapshot, dan hasil pemeriksaan kelayakan keluarga.',
     href: '/tahapan',
     needs: 'tahap:read',
-    pages: ['tahap-list', 'tahap', 'tahap-verval', 'verval-import'],
+    pages: ['tahap-list', 'tahap', 'tahap-verval', 'verval-import', 'tahap-distribution'],
   },
   {
     label: 'Kartu KHBS',

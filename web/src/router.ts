@@ -76,6 +76,15 @@ export type Route =
   | { readonly page: 'complaint-public' }
   | { readonly page: 'complaints' }
   | { readonly page: 'complaint'; readonly complaintId: string }
+  /**
+   * `/tahapan/{id}/penyaluran?kabupaten=`: a kabupaten's distribution in a tahap: its account-opening
+   * requests and payment instructions for Bank Kalteng, the BKAD money view, BULOG's lists, the food
+   * reconciliation per titik bagi, the EDC findings, and the desa's KPM list published for
+   * objections. Not `/tahap/{id}/…`: those paths are the API's.
+   */
+  | { readonly page: 'tahap-distribution'; readonly tahapId: string }
+  /** `/pengumuman/{publicationId}` (public): a desa's published KPM list while objections are open. */
+  | { readonly page: 'publication'; readonly publicationId: string }
   | { readonly page: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -110,6 +119,8 @@ const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] =
   [/^\/data-keluarga\/impor\/([^/]+)$/, (importId) => ({ page: 'family-import', importId })],
   [/^\/tahapan\/([^/]+)$/, (tahapId) => ({ page: 'tahap', tahapId })],
   [/^\/tahapan\/([^/]+)\/verval$/, (tahapId) => ({ page: 'tahap-verval', tahapId })],
+  [/^\/tahapan\/([^/]+)\/penyaluran$/, (tahapId) => ({ page: 'tahap-distribution', tahapId })],
+  [/^\/pengumuman\/(PUB-[A-Z2-7]{12})$/, (publicationId) => ({ page: 'publication', publicationId })],
   // Only an opaque family id: a path of 16 digits (a No KK, a NIK) is no page of the console.
   [/^\/keluarga\/(KEL-[A-Z2-7]{12})$/, (familyId) => ({ page: 'family', familyId })],
   [/^\/pengaduan\/(PGD-[A-Z2-7]{12})$/, (complaintId) => ({ page: 'complaint', complaintId })],
@@ -175,6 +186,9 @@ export const pathTo = {
   cards: () => '/kartu',
   familySearch: () => '/keluarga',
   family: (familyId: string) => `/keluarga/${encodeURIComponent(familyId)}`,
+  tahapDistribution: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
+    withQuery(`/tahapan/${encodeURIComponent(tahapId)}/penyaluran`, query),
+  publication: (publicationId: string) => `/pengumuman/${encodeURIComponent(publicationId)}`,
   vervalImport: (tahapId: string, importId: string, query?: Readonly<Record<string, string | undefined>>) =>
     withQuery(`/verval/${encodeURIComponent(tahapId)}/impor/${encodeURIComponent(importId)}`, query),
 } as const;

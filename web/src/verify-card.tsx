@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiAnswer } from '#shared/contract/client.ts';
-import { apiClient } from './api.ts';
 import { cardCodeFromInput, cardVerdict } from './card-words.ts';
 import type { ConsoleConfig } from './config.ts';
 import { FormProblem, Loading, PageTitle, Problem } from './page.tsx';
+import { type Lookup, refusalMessage, usePublicLookup } from './public-lookup.ts';
 import { navigate, pathTo } from './router.ts';
 import './screens/cards.css';
 
@@ -12,34 +11,13 @@ import './screens/cards.css';
  * code typed by hand: whether the card is genuine, and active, blocked or replaced. Public, no
  * sign-in, and nothing about the family: the public route answers only the card's status.
  */
-type State =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'answer'; readonly answer: ApiAnswer<'VerifyCard'> }
-  | { readonly kind: 'offline' };
+type State = Lookup<'VerifyCard'>;
 
 export function VerifyCardPage({ config, code }: { config: ConsoleConfig; code: string | undefined }) {
-  const [state, setState] = useState<State>({ kind: code === undefined ? 'idle' : 'loading' });
+  const state = usePublicLookup(config, 'VerifyCard', code === undefined ? undefined : { params: { code } });
   const [typed, setTyped] = useState(code ?? '');
   const [problem, setProblem] = useState<string | undefined>();
-  useEffect(() => {
-    setTyped(code ?? '');
-    if (code === undefined) {
-      setState({ kind: 'idle' });
-      return;
-    }
-    let current = true;
-    setState({ kind: 'loading' });
-    apiClient(config)
-      .call('VerifyCard', { params: { code }, token: null })
-      .then(
-        (answer) => current && setState({ kind: 'answer', answer }),
-        () => current && setState({ kind: 'offline' }),
-      );
-    return () => {
-      current = false;
-    };
-  }, [config, code]);
+  useEffect(() => setTyped(code ?? ''), [code]);
 
   return (
     <section class="card verify" aria-labelledby="judul-periksa-kartu">
@@ -107,7 +85,7 @@ function Result({ state }: { state: State }) {
   }
   const { answer } = state;
   if (!answer.ok) {
-    const message = 'error' in answer.body ? answer.body.error.message : answer.body.message;
+    const message = refusalMessage(answer);
     const title =
       answer.status === 404
         ? cardVerdict({ kind: 'unknown' }).title

@@ -1,35 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { ApiAnswer } from '#shared/contract/client.ts';
-import { apiClient } from './api.ts';
 import type { ConsoleConfig } from './config.ts';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from './format.ts';
 import { Loading, PageTitle, Problem } from './page.tsx';
+import { type Lookup, refusalMessage, usePublicLookup } from './public-lookup.ts';
 
 /**
  * The page a decree's QR code opens (`/verify/{code}`): whether the SK Gubernur is genuine and in
  * force, with what the printed decree itself shows. Public, no sign-in, nothing personal: it shows
  * only what the public route answers.
  */
-type State =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'answer'; readonly answer: ApiAnswer<'VerifyDecree'> }
-  | { readonly kind: 'offline' };
+type State = Lookup<'VerifyDecree'>;
 
 export function VerifyPage({ config, code }: { config: ConsoleConfig; code: string }) {
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  useEffect(() => {
-    let current = true;
-    setState({ kind: 'loading' });
-    apiClient(config)
-      .call('VerifyDecree', { params: { code }, token: null })
-      .then(
-        (answer) => current && setState({ kind: 'answer', answer }),
-        () => current && setState({ kind: 'offline' }),
-      );
-    return () => {
-      current = false;
-    };
-  }, [config, code]);
+  const state = usePublicLookup(config, 'VerifyDecree', { params: { code } });
 
   return (
     <section class="card verify" aria-labelledby="judul-verifikasi">
@@ -45,7 +27,7 @@ export function VerifyPage({ config, code }: { config: ConsoleConfig; code: stri
 }
 
 function Result({ state }: { state: State }) {
-  if (state.kind === 'loading') return <Loading label="Memeriksa kode…" />;
+  if (state.kind === 'loading' || state.kind === 'idle') return <Loading label="Memeriksa kode…" />;
   if (state.kind === 'offline') {
     return (
       <Problem title="Pemeriksaan tidak dapat dilakukan">
@@ -55,7 +37,7 @@ function Result({ state }: { state: State }) {
   }
   const { answer } = state;
   if (!answer.ok) {
-    const message = 'error' in answer.body ? answer.body.error.message : answer.body.message;
+    const message = refusalMessage(answer);
     const title =
       answer.status === 404
         ? 'Dokumen tidak dikenal'

@@ -4,10 +4,13 @@ import {
   COMPLAINT_CATEGORIES,
   COMPLAINT_CATEGORY_LABEL,
   COMPLAINT_CHANNEL_LABEL,
+  COMPLAINT_CHANNELS,
   COMPLAINT_STATUS_LABEL,
   COMPLAINT_STATUSES,
   type ComplaintCategory,
+  type ComplaintChannel,
   type ComplaintStatus,
+  PUBLICATION_ID_PATTERN,
 } from '#shared/domain/complaints.ts';
 import { apiClient } from '../api.ts';
 import type { ConsoleConfig } from '../config.ts';
@@ -26,6 +29,15 @@ import {
   useApi,
   useCursorPages,
 } from '../ui.tsx';
+import {
+  NO_PLACE,
+  optionsOf,
+  type PlaceChoice,
+  PlaceFields,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from './form-fields.tsx';
 import { usePlaceNames } from './tahap.tsx';
 import './complaints.css';
 
@@ -36,6 +48,13 @@ import './complaints.css';
  * and (for those who handle) assign, answer and close.
  */
 
+const CATEGORY_OPTIONS = optionsOf(COMPLAINT_CATEGORIES, COMPLAINT_CATEGORY_LABEL);
+const STATUS_OPTIONS = optionsOf(COMPLAINT_STATUSES, COMPLAINT_STATUS_LABEL);
+const OUTCOME_OPTIONS = [
+  ['SELESAI', 'Selesai'],
+  ['DITOLAK', 'Ditolak'],
+] as const;
+
 // ─── /aduan (public) ───────────────────────────────────────────────────────────────────────────
 
 type Lodged = ApiAnswer<'LodgeComplaint'>;
@@ -43,10 +62,14 @@ type Checked = ApiAnswer<'GetComplaintStatus'>;
 
 export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
   const names = usePlaceNames();
-  const [category, setCategory] = useState<ComplaintCategory>('KARTU');
-  const [kabupaten, setKabupaten] = useState('');
-  const [kecamatan, setKecamatan] = useState('');
-  const [desa, setDesa] = useState('');
+  // An objection from a published KPM list's page (`/aduan?pengumuman=PUB-…`): its desa is the list's.
+  const [publicationId] = useState(() => {
+    const asked = new URLSearchParams(location.search).get('pengumuman') ?? '';
+    return PUBLICATION_ID_PATTERN.test(asked) ? asked : undefined;
+  });
+  const [category, setCategory] = useState<ComplaintCategory>(publicationId ? 'SANGGAHAN' : 'KARTU');
+  const objection = publicationId !== undefined && category === 'SANGGAHAN';
+  const [place, setPlace] = useState<PlaceChoice>(NO_PLACE);
   const [text, setText] = useState('');
   const [telepon, setTelepon] = useState('');
   const [key, setKey] = useState(() => crypto.randomUUID());
@@ -57,14 +80,19 @@ export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     setProblem(undefined);
-    if (desa === '') {
+    if (!objection && place.desa === '') {
       setProblem('Pilih desa/kelurahan yang diadukan.');
       return;
     }
     setBusy(true);
     try {
       const answer = await apiClient(config).call('LodgeComplaint', {
-        body: { category, desaCode: desa, text, ...(telepon.trim() ? { telepon } : {}) },
+        body: {
+          category,
+          ...(objection ? { publicationId } : { desaCode: place.desa }),
+          text,
+          ...(telepon.trim() ? { telepon } : {}),
+        },
         idempotencyKey: key,
         token: null,
       });
@@ -102,96 +130,39 @@ export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
       ) : null}
       <form onSubmit={submit} aria-label="Formulir pengaduan">
         <div class="upload-fields">
-          <label class="field">
-            Kategori
-            <select
-              name="kategori"
-              value={category}
-              onChange={(event) => setCategory(event.currentTarget.value as ComplaintCategory)}
-            >
-              {COMPLAINT_CATEGORIES.map((value) => (
-                <option key={value} value={value}>
-                  {COMPLAINT_CATEGORY_LABEL[value]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="field">
-            Kabupaten/kota
-            <select
-              name="kabupaten"
-              value={kabupaten}
-              onChange={(event) => {
-                setKabupaten(event.currentTarget.value);
-                setKecamatan('');
-                setDesa('');
-              }}
-            >
-              <RegionOptions none="Pilih…" />
-            </select>
-          </label>
-          <label class="field">
-            Kecamatan
-            <select
-              name="kecamatan"
-              value={kecamatan}
-              disabled={kabupaten === '' || !names.ready}
-              onChange={(event) => {
-                setKecamatan(event.currentTarget.value);
-                setDesa('');
-              }}
-            >
-              <option value="">{names.ready ? 'Pilih…' : 'Memuat…'}</option>
-              {kabupaten === ''
-                ? null
-                : names.within(kabupaten).map(([code, label]) => (
-                    <option key={code} value={code}>
-                      {label}
-                    </option>
-                  ))}
-            </select>
-          </label>
-          <label class="field">
-            Desa/kelurahan
-            <select
-              name="desa"
-              value={desa}
-              disabled={kecamatan === ''}
-              onChange={(event) => setDesa(event.currentTarget.value)}
-            >
-              <option value="">Pilih…</option>
-              {kecamatan === ''
-                ? null
-                : names.within(kecamatan).map(([code, label]) => (
-                    <option key={code} value={code}>
-                      {label}
-                    </option>
-                  ))}
-            </select>
-          </label>
+          <SelectField
+            label="Kategori"
+            name="kategori"
+            value={category}
+            options={CATEGORY_OPTIONS}
+            onChange={setCategory}
+          />
+          {objection ? null : <PlaceFields names={names} value={place} onChange={setPlace} />}
         </div>
-        <label class="field">
-          Isi pengaduan (apa, kapan, di mana; paling sedikit 20 karakter)
-          <textarea
-            name="isi"
-            required
-            minLength={20}
-            maxLength={2000}
-            rows={5}
-            value={text}
-            onInput={(event) => setText(event.currentTarget.value)}
-          />
-        </label>
-        <label class="field">
-          Nomor telepon untuk dihubungi (opsional)
-          <input
-            name="telepon"
-            inputMode="tel"
-            maxLength={25}
-            value={telepon}
-            onInput={(event) => setTelepon(event.currentTarget.value)}
-          />
-        </label>
+        {objection ? (
+          <p data-testid="sanggahan-pengumuman">
+            Sanggahan atas daftar KPM yang diumumkan dengan kode <span class="code">{publicationId}</span>,
+            dan desanya mengikuti pengumuman itu.
+          </p>
+        ) : null}
+        <TextAreaField
+          label="Isi pengaduan (apa, kapan, di mana; paling sedikit 20 karakter)"
+          name="isi"
+          required
+          minLength={20}
+          maxLength={2000}
+          rows={5}
+          value={text}
+          onValue={setText}
+        />
+        <TextField
+          label="Nomor telepon untuk dihubungi (opsional)"
+          name="telepon"
+          inputMode="tel"
+          maxLength={25}
+          value={telepon}
+          onValue={setTelepon}
+        />
         <FormProblem title="Pengaduan belum terkirim" problem={problem} />
         <div class="actions">
           <button type="submit" class="button" disabled={busy}>
@@ -224,18 +195,16 @@ function StatusCheck({ config }: { config: ConsoleConfig }) {
     <section aria-labelledby="judul-status-aduan">
       <h2 id="judul-status-aduan">Periksa status pengaduan</h2>
       <form onSubmit={check} aria-label="Periksa status">
-        <label class="field">
-          Kode pengaduan
-          <input
-            name="kode"
-            required
-            maxLength={40}
-            autocomplete="off"
-            spellcheck={false}
-            value={code}
-            onInput={(event) => setCode(event.currentTarget.value)}
-          />
-        </label>
+        <TextField
+          label="Kode pengaduan"
+          name="kode"
+          required
+          maxLength={40}
+          autocomplete="off"
+          spellcheck={false}
+          value={code}
+          onValue={setCode}
+        />
         <div class="actions">
           <button type="submit" class="button" disabled={checking}>
             {checking ? 'Memeriksa…' : 'Periksa status'}
@@ -281,12 +250,14 @@ export function ComplaintsPage() {
     ...(pages.cursor ? { cursor: pages.cursor } : {}),
     limit: '50',
   };
-  const { state } = useApi('ListComplaints', { query });
+  const { state, reload } = useApi('ListComplaints', { query });
+  const handles = scope?.capabilities.has('complaints:handle') ?? false;
   return (
     <section class="card complaints" aria-labelledby="judul-pengaduan">
       <PageTitle title="Pengaduan">
         <span id="judul-pengaduan">Pengaduan</span>
       </PageTitle>
+      {handles ? <ComplaintEntry region={own} onEntered={reload} /> : null}
       <form class="upload-fields" aria-label="Saring pengaduan" onSubmit={(event) => event.preventDefault()}>
         {own === undefined ? (
           <label class="field">
@@ -304,42 +275,28 @@ export function ComplaintsPage() {
             </select>
           </label>
         ) : null}
-        <label class="field">
-          Status
-          <select
-            name="status"
-            value={status}
-            onChange={(event) => {
-              setStatus(event.currentTarget.value as ComplaintStatus | '');
-              pages.reset();
-            }}
-          >
-            <option value="">Semua</option>
-            {COMPLAINT_STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {COMPLAINT_STATUS_LABEL[value]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          Kategori
-          <select
-            name="kategori"
-            value={category}
-            onChange={(event) => {
-              setCategory(event.currentTarget.value as ComplaintCategory | '');
-              pages.reset();
-            }}
-          >
-            <option value="">Semua</option>
-            {COMPLAINT_CATEGORIES.map((value) => (
-              <option key={value} value={value}>
-                {COMPLAINT_CATEGORY_LABEL[value]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField<ComplaintStatus | ''>
+          label="Status"
+          name="status"
+          value={status}
+          none="Semua"
+          options={STATUS_OPTIONS}
+          onChange={(value) => {
+            setStatus(value);
+            pages.reset();
+          }}
+        />
+        <SelectField<ComplaintCategory | ''>
+          label="Kategori"
+          name="kategori"
+          value={category}
+          none="Semua"
+          options={CATEGORY_OPTIONS}
+          onChange={(value) => {
+            setCategory(value);
+            pages.reset();
+          }}
+        />
         <label class="choice">
           <input
             type="checkbox"
@@ -401,6 +358,153 @@ export function ComplaintsPage() {
         )}
       </Show>
     </section>
+  );
+}
+
+const STAFF_CHANNELS = COMPLAINT_CHANNELS.filter(
+  (channel): channel is Exclude<ComplaintChannel, 'WEB'> => channel !== 'WEB',
+);
+const CHANNEL_OPTIONS = optionsOf(STAFF_CHANNELS, COMPLAINT_CHANNEL_LABEL);
+
+/**
+ * A complaint staff received by phone, WhatsApp, in person or by letter (`POST /complaints/entries`):
+ * it gets a code to give the caller, as the public form's does. An operator enters complaints of
+ * their own kabupaten only; a PUNGLI complaint goes to the province's queue, which an operator does
+ * not see (the answer then names no complaint to open).
+ */
+function ComplaintEntry({ region, onEntered }: { region: string | undefined; onEntered: () => void }) {
+  const names = usePlaceNames();
+  const enter = useAction('EnterComplaint');
+  const [channel, setChannel] = useState<(typeof STAFF_CHANNELS)[number]>('TELEPON');
+  const [category, setCategory] = useState<ComplaintCategory>('KARTU');
+  const [place, setPlace] = useState<PlaceChoice>(NO_PLACE);
+  const [text, setText] = useState('');
+  const [pelapor, setPelapor] = useState('');
+  const [telepon, setTelepon] = useState('');
+  const [nik, setNik] = useState('');
+  const [noKk, setNoKk] = useState('');
+  const [problem, setProblem] = useState<string | undefined>();
+  const optional = (name: string, value: string) => (value.trim() === '' ? {} : { [name]: value.trim() });
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (place.desa === '') {
+      setProblem('Pilih desa/kelurahan yang diadukan.');
+      return;
+    }
+    setProblem(undefined);
+    const result = await enter.run({
+      body: {
+        channel,
+        category,
+        desaCode: place.desa,
+        text,
+        ...optional('pelapor', pelapor),
+        ...optional('telepon', telepon),
+        ...optional('nik', nik),
+        ...optional('noKk', noKk),
+      },
+    });
+    if (result?.kind === 'done') {
+      setText('');
+      setPelapor('');
+      setTelepon('');
+      setNik('');
+      setNoKk('');
+      onEntered();
+    }
+  };
+  const entered = enter.last?.kind === 'done' ? enter.last.answer.body : undefined;
+
+  return (
+    <details class="part complaint-entry">
+      <summary>Catat pengaduan dari telepon, WhatsApp, surat, atau yang datang langsung</summary>
+      <form onSubmit={submit} aria-label="Catat pengaduan">
+        <div class="upload-fields">
+          <SelectField
+            label="Saluran"
+            name="saluran"
+            value={channel}
+            options={CHANNEL_OPTIONS}
+            onChange={setChannel}
+          />
+          <SelectField
+            label="Kategori"
+            name="kategori-baru"
+            value={category}
+            options={CATEGORY_OPTIONS}
+            onChange={setCategory}
+          />
+          <PlaceFields names={names} value={place} onChange={setPlace} {...(region ? { region } : {})} />
+        </div>
+        <TextAreaField
+          label="Isi pengaduan (apa, kapan, di mana; paling sedikit 20 karakter)"
+          name="isi"
+          required
+          minLength={20}
+          maxLength={2000}
+          rows={4}
+          value={text}
+          onValue={setText}
+        />
+        <div class="upload-fields">
+          <TextField
+            label="Nama pelapor (opsional)"
+            name="pelapor"
+            maxLength={100}
+            value={pelapor}
+            onValue={setPelapor}
+          />
+          <TextField
+            label="Telepon pelapor (opsional)"
+            name="telepon"
+            inputMode="tel"
+            maxLength={25}
+            value={telepon}
+            onValue={setTelepon}
+          />
+          <TextField
+            label="NIK (opsional)"
+            name="nik"
+            inputMode="numeric"
+            maxLength={16}
+            value={nik}
+            onValue={setNik}
+          />
+          <TextField
+            label="Nomor KK (opsional)"
+            name="nokk"
+            inputMode="numeric"
+            maxLength={16}
+            value={noKk}
+            onValue={setNoKk}
+          />
+        </div>
+        <FormProblem title="Pengaduan belum tercatat" problem={problem} />
+        <div class="actions">
+          <button type="submit" class="button" disabled={enter.busy}>
+            {enter.busy ? 'Mencatat…' : 'Catat pengaduan'}
+          </button>
+        </div>
+      </form>
+      {entered ? (
+        <div class="notice notice-good" role="status" data-testid="pengaduan-dicatat">
+          <p>
+            Pengaduan tercatat dengan kode <span class="code">{entered.code}</span>; sampaikan kode ini kepada
+            pelapor. Batas jawaban {formatDate(entered.dueDate)}.
+          </p>
+          {entered.complaintId ? (
+            <p>
+              <a href={`/pengaduan/${encodeURIComponent(entered.complaintId)}`}>Buka pengaduan ini</a>
+            </p>
+          ) : (
+            <p>{entered.message}</p>
+          )}
+        </div>
+      ) : (
+        <ActionOutcome<'EnterComplaint'> result={enter.last} />
+      )}
+    </details>
   );
 }
 
@@ -515,17 +619,13 @@ function ComplaintActions({ complaint, onChanged }: { complaint: ComplaintView; 
         >
           Simpan jawaban
         </button>
-        <label class="field">
-          Hasil
-          <select
-            name="hasil"
-            value={outcome}
-            onChange={(event) => setOutcome(event.currentTarget.value as 'SELESAI' | 'DITOLAK')}
-          >
-            <option value="SELESAI">Selesai</option>
-            <option value="DITOLAK">Ditolak</option>
-          </select>
-        </label>
+        <SelectField
+          label="Hasil"
+          name="hasil"
+          value={outcome}
+          options={OUTCOME_OPTIONS}
+          onChange={setOutcome}
+        />
         <button
           type="button"
           class="button"

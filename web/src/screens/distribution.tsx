@@ -74,7 +74,16 @@ export function DistributionSection({ tahapId }: { tahapId: string }) {
                       const open = record.status === 'OPEN';
                       return (
                         <tr key={record.region} data-region={record.region} data-status={record.status}>
-                          <th scope="row">{regionLabel(record.region)}</th>
+                          <th scope="row">
+                            {regionLabel(record.region)}
+                            <br />
+                            <a
+                              href={pathTo.tahapDistribution(tahapId, { kabupaten: record.region })}
+                              data-testid="rincian-penyaluran"
+                            >
+                              Rekening, pembayaran, dan pangan
+                            </a>
+                          </th>
                           <td>
                             <a href={pathTo.decree(record.decreeId)} data-testid="sk-penyaluran">
                               {record.decreeNumber}

@@ -620,6 +620,13 @@ function KpmRegion({ tahapId, region }: { tahapId: string; region: string }) {
                   <span class="muted">{formatNumber(proposal.recipientCount)} keluarga</span>
                 </p>
               ) : null}
+              {proposal && mayCompose ? (
+                <p>
+                  <a href={pathTo.tahapDistribution(tahapId, { kabupaten: region })}>
+                    Umumkan daftar KPM per desa untuk sanggahan
+                  </a>
+                </p>
+              ) : null}
               {mayCompose ? (
                 <>
                   <ActionOutcome<'ComposeKpm'>

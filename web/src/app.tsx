@@ -28,6 +28,9 @@ import { identityOf } from './who.ts';
 const TahapDistributionPage = lazyScreen(() =>
   import('./screens/distribution-detail.tsx').then((module) => module.TahapDistributionPage),
 );
+const TahapDashboardPage = lazyScreen(() =>
+  import('./screens/dashboard.tsx').then((module) => module.TahapDashboardPage),
+);
 const PublicationPage = lazyScreen(() =>
   import('./publication.tsx').then((module) => module.PublicationPage),
 );
@@ -192,6 +195,8 @@ function SignedInScreen({ route }: { route: Route }) {
       return <CardsPage />;
     case 'tahap-distribution':
       return <TahapDistributionPage tahapId={route.tahapId} />;
+    case 'tahap-dashboard':
+      return <TahapDashboardPage tahapId={route.tahapId} />;
     default:
       return <WhoAmIPage />;
   }

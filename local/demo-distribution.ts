@@ -197,14 +197,12 @@ export async function distributionFlow(
 
   // Cash.
   const instruct = async (followUp: boolean) => {
-    const asked = z
-      .object({ instruction: z.object({ fileId: z.string() }) })
-      .parse(
-        await call(base, admin, 'POST', `/tahap/${tahapId}/payments/instructions`, {
-          region: REGION,
-          followUp,
-        }),
-      );
+    const asked = z.object({ instruction: z.object({ fileId: z.string() }) }).parse(
+      await call(base, admin, 'POST', `/tahap/${tahapId}/payments/instructions`, {
+        region: REGION,
+        followUp,
+      }),
+    );
     let view: { status: string; lines?: number; total?: number } = { status: 'QUEUED' };
     await waitUntil('the payment instruction', async () => {
       const shown = z

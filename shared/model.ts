@@ -1033,6 +1033,9 @@ export const AccountRecordSchema = /* @__PURE__ */ lazySchema(() =>
     /** The request file that last named this NIK, and the answer file that decided it. */
     requestId: z.string().optional(),
     importId: z.string().optional(),
+    /** Where the request that last named this NIK placed its penerima (the dashboards count there). */
+    tahapId: z.string().optional(),
+    desaCode: z.string().optional(),
   }),
 );
 export type AccountRecord = z.infer<typeof AccountRecordSchema>;

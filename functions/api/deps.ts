@@ -1,4 +1,5 @@
 import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
+import { DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
@@ -97,6 +98,14 @@ let distribution: DistributionRepository | undefined;
 export function distributionRoutes(): DistributionRepository {
   distribution ??= new DistributionRepository(env().tableName);
   return distribution;
+}
+
+let dashboard: DashboardRepository | undefined;
+
+/** The dashboards' counters (the routes that move cards, and the dashboard's own). */
+export function dashboardRoutes(): DashboardRepository {
+  dashboard ??= new DashboardRepository(env().tableName);
+  return dashboard;
 }
 
 let cash: { accounts: AccountsRepository; instructions: InstructionsRepository } | undefined;

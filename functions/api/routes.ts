@@ -957,6 +957,29 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'records',
     access: { table: 'readwrite' },
   },
+  {
+    id: 'GetDashboard',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/dashboard',
+    entry: 'functions/api/get-dashboard.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    access: { table: 'read' },
+  },
+  {
+    id: 'ExportDashboard',
+    area: 'distribution',
+    method: 'GET',
+    path: '/tahap/{tahapId}/dashboard/export',
+    entry: 'functions/api/export-dashboard.ts',
+    public: false,
+    capability: 'distribution:read',
+    regions: 'object',
+    // Counts only, no person: the file is stored under files/ and handed out as a link.
+    access: { table: 'read', documentsBucket: 'files' },
+  },
 ] satisfies readonly DeployedRoute[];
 
 /** The import function, triggered by objects created under `uploads/`. */

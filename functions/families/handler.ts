@@ -1,4 +1,5 @@
 import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
+import { DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
@@ -55,6 +56,7 @@ function dependencies(): FamilyJobDeps {
     decrees: new DecreesRepository(config.tableName),
     directory: new FamilyDirectoryRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
+    dashboard: new DashboardRepository(config.tableName),
     food: new FoodRepository(config.tableName),
     exchange: new ExchangeRepository(config.tableName),
     accounts: new AccountsRepository(config.tableName),

@@ -1,3 +1,4 @@
+import type { DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import type { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
@@ -19,6 +20,8 @@ export interface OpenDistributionDeps {
   readonly recipients: Pick<RecipientsRepository, 'stream'>;
   readonly directory: Pick<FamilyDirectoryRepository, 'familyIds'>;
   readonly distribution: DistributionRepository;
+  /** The dashboards: the decreed families per desa, set once the whole list is read. */
+  readonly dashboard: Pick<DashboardRepository, 'setDecreed'>;
   readonly now?: () => Date;
   /** Families handled together (one BatchGet of ids and cards, one block of serials). */
   readonly chunkSize?: number;
@@ -96,6 +99,8 @@ class Opening {
   private readonly tahapId: string;
   private readonly writer: ReturnType<DistributionRepository['entitlementWriter']>;
   private families = 0;
+  /** Decreed families per desa: the whole list, counted again by a resumed opening. */
+  private readonly decreed = new Map<string, number>();
   private readonly cards = { issued: 0, kept: 0, blocked: 0 };
 
   constructor(
@@ -126,6 +131,8 @@ class Opening {
     }
     if (chunk.length > 0) await this.chunk(chunk);
     await this.writer.flush();
+    // SET, not ADD: a redelivered or resumed opening reads the whole list again and sets the same.
+    await this.deps.dashboard.setDecreed(this.tahapId, this.decreed);
 
     const openedAt = this.now().toISOString();
     const fields = {
@@ -191,6 +198,8 @@ class Opening {
       }
     }
     this.families += decreed.length;
+    for (const family of decreed)
+      this.decreed.set(family.desaCode, (this.decreed.get(family.desaCode) ?? 0) + 1);
   }
 
   /** Every family of the chunk with a card: kept, or numbered now. */

@@ -83,7 +83,7 @@ export async function requestAccounts(
   try {
     const data = await snapshotOf(deps, tahapId, region);
     const key = accountRequestFileKey(tahapId, region, requestId);
-    const named: { nik: string; read: AccountRecord | undefined }[] = [];
+    const named: { nik: string; read: AccountRecord | undefined; desaCode: string }[] = [];
     const counts = { refused: 0, notNeeded: 0 };
     const at = now().toISOString();
     const file = await writeCsvFile(
@@ -92,8 +92,10 @@ export async function requestAccounts(
       ACCOUNT_REQUEST_COLUMNS.map((column) => ACCOUNT_REQUEST_HEADERS[column]),
       rows(deps, message, data, at, named, counts),
     );
-    for (const { nik, read } of named) {
-      if ((await deps.accounts.markRequested(nik, read, at, requestId)) === 'changed') {
+    for (const { nik, read, desaCode } of named) {
+      if (
+        (await deps.accounts.markRequested(nik, read, at, requestId, { tahapId, desaCode })) === 'changed'
+      ) {
         // Answered (or asked again) while the file was written: the newer record stands.
         logger.info('Account record moved while the request was written', { nik: maskNik(nik) });
       }
@@ -169,7 +171,7 @@ async function* rows(
   message: AccountsRequestRequested,
   data: SnapshotData,
   at: string,
-  named: { nik: string; read: AccountRecord | undefined }[],
+  named: { nik: string; read: AccountRecord | undefined; desaCode: string }[],
   counts: { refused: number; notNeeded: number },
 ): AsyncGenerator<readonly string[]> {
   const kabupaten = regionName(message.region) ?? message.region;
@@ -214,7 +216,7 @@ async function* rows(
         });
         continue;
       }
-      named.push({ nik, read });
+      named.push({ nik, read, desaCode: entitlement.desaCode });
       yield row.cells;
     }
     chunk = [];

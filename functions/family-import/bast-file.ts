@@ -1,8 +1,10 @@
+import { CountedBatch, type CountedMove, DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import type { FamiliesRepository, SnapshotData } from '#shared/adapters/families-repo.ts';
 import { FoodRepository } from '#shared/adapters/food-repo.ts';
 import type { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
 import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
+import { foodDelta } from '#shared/domain/family/dashboard.ts';
 import {
   BAST_LAYOUT,
   type BastFacts,
@@ -14,6 +16,7 @@ import { wibParts } from '#shared/domain/family/verval-sheet.ts';
 import type { RowProblem } from '#shared/domain/report.ts';
 import type { RowVerdict } from '#shared/import/row-file.ts';
 import { FileRejection } from '#shared/import/source.ts';
+import { logger } from '#shared/logger.ts';
 import type { Entitlement, ImportRecord } from '#shared/model.ts';
 import type { FileKind } from './import-family-file.ts';
 
@@ -24,8 +27,8 @@ export interface BastDeps {
   readonly families: Pick<FamiliesRepository, 'family'>;
 }
 
-/** Reads and judges of one line when its family's entitlement moved in between (another import). */
-const ROUNDS = 4;
+/** Lines per batch: one action each, and one counter update per desa, in ≤ 100 actions a transaction. */
+const BAST_BATCH = 100;
 
 /**
  * A kabupaten's BAST from BULOG (import kind `BAST`, issue #15): each line checked on its own
@@ -40,7 +43,8 @@ const ROUNDS = 4;
  * - DUPLICATE (or a finding stored before): a warning, nothing changes.
  * So importing the same file again changes nothing and finds nothing new, and the lines of one file
  * apply in order (a failed attempt, then a re-delivery). Memory: the line being judged and one
- * family's members; nothing per file but the counts.
+ * family's members; nothing per file but the counts and one batch of moves (written a batch at a
+ * time, each transaction with the dashboards' counters of its desa).
  */
 export function bastFile(
   record: ImportRecord,
@@ -96,6 +100,95 @@ export function bastFile(
     };
   };
 
+  /** The line judged against its family as read now: what to report, and the move to commit. */
+  const judge = async (data: SnapshotData, line: BastLine, sourceRow: number) => {
+    const found = await facts(data, line);
+    const judgement = judgeBastLine(line, found.facts);
+    const at = new Date().toISOString();
+    if (judgement.kind === 'DUPLICATE') return { problems: [alreadyRecorded()] };
+    if (judgement.kind === 'FINDING') {
+      const stored = await food.putFinding(line.noKk, {
+        tahapId,
+        region,
+        lineKey: judgement.lineKey,
+        code: judgement.finding.code,
+        label: judgement.finding.label,
+        detail: judgement.finding.detail,
+        ...(found.entitlement ? { desaCode: found.entitlement.desaCode } : {}),
+        importId,
+        sourceRow,
+        foundAt: at,
+      });
+      return {
+        problems: [
+          stored
+            ? {
+                column: 'no_kk',
+                code: judgement.finding.code,
+                severity: 'warning' as const,
+                message: `Temuan: ${judgement.finding.label}. ${judgement.finding.detail} Status hak pangan tidak diubah.`,
+              }
+            : alreadyRecorded(),
+        ],
+      };
+    }
+    const entitlement = found.entitlement;
+    if (!entitlement) throw new Error('a recorded BAST line without an entitlement');
+    const item = food.bastItem(entitlement, {
+      from: judgement.from,
+      to: judgement.to,
+      lineKey: judgement.lineKey,
+      at,
+      handover:
+        line.status === 'DITERIMA' && judgement.to === 'DITERIMA' && judgement.receiver
+          ? {
+              tanggal: line.tanggal,
+              receiver: judgement.receiver,
+              receiverNik: line.receiverNik ?? '',
+              ...(line.nomorSuratKuasa ? { nomorSuratKuasa: line.nomorSuratKuasa } : {}),
+              ...(line.foto ? { foto: line.foto } : {}),
+              ...(line.latitude !== undefined ? { latitude: line.latitude } : {}),
+              ...(line.longitude !== undefined ? { longitude: line.longitude } : {}),
+              redelivery: judgement.redelivery,
+              importId,
+              sourceRow,
+            }
+          : undefined,
+      notReceived:
+        judgement.to === 'GAGAL' && judgement.reason
+          ? { tanggal: line.tanggal, reason: judgement.reason, importId, sourceRow }
+          : undefined,
+    });
+    const move: CountedMove<{ line: BastLine; sourceRow: number }> = {
+      key: line.noKk,
+      items: [item],
+      tahapId,
+      desaCode: entitlement.desaCode,
+      delta: foodDelta(judgement.from, judgement.to),
+      payload: { line, sourceRow },
+    };
+    return { problems: judgement.warnings, move };
+  };
+
+  // Moves go a batch at a time, each transaction with its desa's dashboard counters (food
+  // delivered): a re-imported file judges every line DUPLICATE and counts nothing twice.
+  const batch = new CountedBatch<{ line: BastLine; sourceRow: number }>(
+    new DashboardRepository(deps.tableName),
+    {
+      size: BAST_BATCH,
+      redo: async (move) => {
+        // The entitlement moved meanwhile (another BAST of the same family): read and judge again.
+        context ??= prepare();
+        const again = await judge(await context, move.payload.line, move.payload.sourceRow);
+        if (!again.move)
+          logger.info('A BAST line was judged again after its entitlement moved', {
+            sourceRow: move.payload.sourceRow,
+          });
+        return again.move;
+      },
+    },
+  );
+
   const row = async (
     sourceRow: number,
     raw: Partial<Record<string, string>>,
@@ -106,79 +199,18 @@ export function bastFile(
     const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
     const line = checked.errors.length === 0 ? checked.value : undefined;
     if (!line) return { accepted: false, problems };
-    for (let round = 1; round <= ROUNDS; round++) {
-      const found = await facts(data, line);
-      const judgement = judgeBastLine(line, found.facts);
-      const at = new Date().toISOString();
-      if (judgement.kind === 'DUPLICATE') {
-        problems.push(alreadyRecorded());
-        return { accepted: true, problems };
-      }
-      if (judgement.kind === 'FINDING') {
-        const stored = await food.putFinding(line.noKk, {
-          tahapId,
-          region,
-          lineKey: judgement.lineKey,
-          code: judgement.finding.code,
-          label: judgement.finding.label,
-          detail: judgement.finding.detail,
-          ...(found.entitlement ? { desaCode: found.entitlement.desaCode } : {}),
-          importId,
-          sourceRow,
-          foundAt: at,
-        });
-        problems.push(
-          stored
-            ? {
-                column: 'no_kk',
-                code: judgement.finding.code,
-                severity: 'warning',
-                message: `Temuan: ${judgement.finding.label}. ${judgement.finding.detail} Status hak pangan tidak diubah.`,
-              }
-            : alreadyRecorded(),
-        );
-        return { accepted: true, problems };
-      }
-      const entitlement = found.entitlement;
-      if (!entitlement) throw new Error('a recorded BAST line without an entitlement');
-      const moved = await food.recordBast(entitlement, {
-        from: judgement.from,
-        to: judgement.to,
-        lineKey: judgement.lineKey,
-        at,
-        handover:
-          line.status === 'DITERIMA' && judgement.to === 'DITERIMA' && judgement.receiver
-            ? {
-                tanggal: line.tanggal,
-                receiver: judgement.receiver,
-                receiverNik: line.receiverNik ?? '',
-                ...(line.nomorSuratKuasa ? { nomorSuratKuasa: line.nomorSuratKuasa } : {}),
-                ...(line.foto ? { foto: line.foto } : {}),
-                ...(line.latitude !== undefined ? { latitude: line.latitude } : {}),
-                ...(line.longitude !== undefined ? { longitude: line.longitude } : {}),
-                redelivery: judgement.redelivery,
-                importId,
-                sourceRow,
-              }
-            : undefined,
-        notReceived:
-          judgement.to === 'GAGAL' && judgement.reason
-            ? { tanggal: line.tanggal, reason: judgement.reason, importId, sourceRow }
-            : undefined,
-      });
-      if (moved) {
-        problems.push(...judgement.warnings);
-        return { accepted: true, problems };
-      }
-      // The entitlement moved meanwhile (another BAST of the same family): read and judge again.
-    }
-    throw new Error(`BAST line ${sourceRow}: the entitlement kept moving`);
+    // Lines of one family apply in order: an earlier one waiting in the batch is written first.
+    if (batch.holds(line.noKk)) await batch.flush();
+    const judged = await judge(data, line, sourceRow);
+    problems.push(...judged.problems);
+    if (judged.move) await batch.add(judged.move);
+    return { accepted: true, problems };
   };
 
   return {
     layout: BAST_LAYOUT,
     row: ({ sourceRow, raw }) => row(sourceRow, raw),
-    flush: async () => undefined,
+    flush: () => batch.flush(),
     closing: async () => [],
   };
 }

@@ -1,4 +1,5 @@
 import type { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
+import { CountedBatch, type CountedMove, DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import type { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
@@ -13,14 +14,17 @@ import type { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
 import {
   ACCOUNT_ANSWER_LAYOUT,
+  type AccountAnswer,
   decideAccount,
   validateAccountAnswerRow,
 } from '#shared/domain/family/accounts.ts';
 import {
   CARD_STATUS_LAYOUT,
+  type CardStatusRow,
   cardStatusDecision,
   validateCardStatusRow,
 } from '#shared/domain/family/card-status.ts';
+import { accountDelta, cardDelta } from '#shared/domain/family/dashboard.ts';
 import { FAMILY_LAYOUT, MEMBER_LAYOUT } from '#shared/domain/family/dtsen-columns.ts';
 import { validateFamilyRow, validateMemberRow } from '#shared/domain/family/dtsen-rows.ts';
 import { EXCLUSION_LAYOUT, validateExclusionRow } from '#shared/domain/family/exclusions.ts';
@@ -48,7 +52,7 @@ import { RowFile, type RowVerdict } from '#shared/import/row-file.ts';
 import type { RawRow, RowLayout } from '#shared/import/rows.ts';
 import { FileRejection } from '#shared/import/source.ts';
 import { logger } from '#shared/logger.ts';
-import type { FileIssue, ImportRecord } from '#shared/model.ts';
+import type { Card, FileIssue, ImportRecord } from '#shared/model.ts';
 import type { CreatedObject } from '#shared/queue/s3-worker.ts';
 import { bastFile } from './bast-file.ts';
 import { edcFile } from './edc-file.ts';
@@ -61,9 +65,9 @@ export interface FamilyImportDeps extends FileImportDeps {
   readonly tahap: Pick<TahapRepository, 'get'>;
   readonly results: Pick<EligibilityRepository, 'allOfDesa'>;
   readonly verval: Pick<VervalRepository, 'record' | 'isAssigned'>;
-  readonly distribution: Pick<DistributionRepository, 'card' | 'moveCard'>;
+  readonly distribution: Pick<DistributionRepository, 'card' | 'moveItems'>;
   /** The penerima's accounts (a bank's answer file); only that kind needs them. */
-  readonly accounts?: Pick<AccountsRepository, 'get' | 'holder' | 'record'>;
+  readonly accounts?: Pick<AccountsRepository, 'get' | 'holder' | 'recordItems'>;
   readonly tableName: string;
   readonly limits: ImportLimits;
   /** One TransactWriteItems (the closing write with what the file changes); the real one by default. */
@@ -547,6 +551,36 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
     if (!region) throw new Error(`import ${this.key.importId}: a card status file without region`);
     const today = wibParts(this.lease.now()).date;
     const at = this.lease.started.toISOString();
+    const { distribution } = this.deps;
+    const moveOf = (card: Card, row: CardStatusRow): CountedMove<CardStatusRow> => ({
+      key: card.cardNumber,
+      items: distribution.moveItems(card, {
+        status: row.status,
+        at,
+        tanggal: row.tanggal,
+        importId: this.key.importId,
+        ...(createdBy ? { by: { sub: createdBy.sub, name: createdBy.name } } : {}),
+        ...(row.keterangan ? { note: row.keterangan } : {}),
+      }),
+      tahapId: card.tahapId,
+      desaCode: card.desaCode,
+      delta: cardDelta(card.status, row.status),
+      payload: row,
+    });
+    // Moves go a batch at a time, each transaction with its desa's dashboard counters: a file sent
+    // again, or a retried import, finds its cards moved (the rows are unchanged) and counts nothing.
+    const batch = new CountedBatch<CardStatusRow>(new DashboardRepository(this.deps.tableName), {
+      size: CARD_BATCH,
+      redo: async (move) => {
+        // Another writer moved the card between the read and the batch: decided again as it is now.
+        const card = await distribution.card(move.key);
+        if (cardStatusDecision(card, move.payload, region).kind !== 'move' || !card) {
+          logger.info('A card of a status file moved meanwhile; its row is left as the other change made it');
+          return undefined;
+        }
+        return moveOf(card, move.payload);
+      },
+    });
     return {
       layout: CARD_STATUS_LAYOUT,
       row: async ({ raw }) => {
@@ -554,37 +588,28 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         const problems: RowProblem<string>[] = [...checked.errors];
         const row = checked.value;
         if (!row) return { accepted: false, problems };
-        for (let attempt = 1; ; attempt++) {
-          const card = await this.deps.distribution.card(row.cardNumber);
-          const decision = cardStatusDecision(card, row, region);
-          if (decision.kind === 'refused') {
-            problems.push(rowError('no_kartu', decision.code, decision.message));
-            return { accepted: false, problems };
-          }
-          if (decision.kind === 'unchanged') {
-            problems.push({
-              column: 'status',
-              code: 'SUDAH_TERCATAT',
-              severity: 'warning',
-              message: decision.message,
-            });
-            return { accepted: true, problems };
-          }
-          if (!card) throw new Error('a card status moved without a card');
-          const moved = await this.deps.distribution.moveCard(card, {
-            status: row.status,
-            at,
-            tanggal: row.tanggal,
-            importId: this.key.importId,
-            ...(createdBy ? { by: { sub: createdBy.sub, name: createdBy.name } } : {}),
-            ...(row.keterangan ? { note: row.keterangan } : {}),
-          });
-          if (moved) return { accepted: true, problems };
-          if (attempt >= 3)
-            throw new Error(`card ${row.cardNumber.slice(0, 7)}… kept moving during its import`);
+        // A card twice in the file: the first row's move is committed before the second is decided.
+        if (batch.holds(row.cardNumber)) await batch.flush();
+        const card = await distribution.card(row.cardNumber);
+        const decision = cardStatusDecision(card, row, region);
+        if (decision.kind === 'refused') {
+          problems.push(rowError('no_kartu', decision.code, decision.message));
+          return { accepted: false, problems };
         }
+        if (decision.kind === 'unchanged') {
+          problems.push({
+            column: 'status',
+            code: 'SUDAH_TERCATAT',
+            severity: 'warning',
+            message: decision.message,
+          });
+          return { accepted: true, problems };
+        }
+        if (!card) throw new Error('a card status moved without a card');
+        await batch.add(moveOf(card, row));
+        return { accepted: true, problems };
       },
-      flush: async () => undefined,
+      flush: () => batch.flush(),
       closing: async () => [],
     };
   }
@@ -602,6 +627,40 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
     const accounts = this.deps.accounts;
     if (!accounts) throw new Error('the family import has no accounts repository');
     const at = this.lease.started.toISOString();
+    const importId = this.key.importId;
+    /** The line's decision against the record and the number's owner as read now. */
+    const decide = async (answer: AccountAnswer) => {
+      const [recorded, heldBy] = await Promise.all([
+        accounts.get(answer.nik),
+        answer.noRekening ? accounts.holder(answer.noRekening) : Promise.resolve(undefined),
+      ]);
+      const decision = decideAccount(recorded, answer, at, heldBy);
+      if (decision.kind !== 'OPENED' && decision.kind !== 'FAILED') return { decision };
+      const move: CountedMove<AccountAnswer> = {
+        key: `NIK#${answer.nik}`,
+        ...(decision.record.noRekening ? { also: [`REK#${decision.record.noRekening}`] } : {}),
+        items: accounts.recordItems(recorded, decision.record, importId),
+        // Counted where the request placed the penerima; an answer for a NIK no request of this
+        // system named is recorded, and counted nowhere.
+        tahapId: recorded?.tahapId ?? '',
+        desaCode: recorded?.desaCode ?? '',
+        delta:
+          recorded?.tahapId && recorded.desaCode ? accountDelta(recorded.status, decision.record.status) : {},
+        payload: answer,
+      };
+      return { decision, move };
+    };
+    // Recorded a batch at a time, each transaction with its desa's dashboard counters (accounts
+    // opened): a file sent again decides SAME for every line and counts nothing twice.
+    const batch = new CountedBatch<AccountAnswer>(new DashboardRepository(this.deps.tableName), {
+      size: ACCOUNT_BATCH,
+      redo: async (move) => {
+        const again = await decide(move.payload);
+        if (!again.move)
+          logger.info('An account record moved while its answer was recorded; the newer record stands');
+        return again.move;
+      },
+    });
     return {
       layout: ACCOUNT_ANSWER_LAYOUT,
       row: async ({ raw }) => {
@@ -609,24 +668,22 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
         const answer = checked.value;
         if (!answer) return { accepted: false, problems };
-        for (let round = 1; round <= 5; round++) {
-          const [recorded, heldBy] = await Promise.all([
-            accounts.get(answer.nik),
-            answer.noRekening ? accounts.holder(answer.noRekening) : Promise.resolve(undefined),
-          ]);
-          const decision = decideAccount(recorded, answer, at, heldBy);
-          if (decision.kind === 'SAME') return { accepted: true, problems };
-          if (decision.kind === 'REFUSED')
-            return { accepted: false, problems: [...problems, decision.problem] };
-          if (decision.kind === 'IGNORED')
-            return { accepted: true, problems: [...problems, decision.problem] };
-          if ((await accounts.record(recorded, decision.record, this.key.importId)) === 'written') {
-            return { accepted: true, problems };
-          }
+        // The same NIK or account number twice in the file: the earlier line is written first.
+        if (
+          batch.holds(`NIK#${answer.nik}`) ||
+          (answer.noRekening && batch.holds(`REK#${answer.noRekening}`))
+        ) {
+          await batch.flush();
         }
-        throw new Error(`import ${this.key.importId}: an account record kept moving`);
+        const { decision, move } = await decide(answer);
+        if (decision.kind === 'SAME') return { accepted: true, problems };
+        if (decision.kind === 'REFUSED')
+          return { accepted: false, problems: [...problems, decision.problem] };
+        if (decision.kind === 'IGNORED') return { accepted: true, problems: [...problems, decision.problem] };
+        if (move) await batch.add(move);
+        return { accepted: true, problems };
       },
-      flush: async () => undefined,
+      flush: () => batch.flush(),
       closing: async () => [],
     };
   }
@@ -698,6 +755,11 @@ interface VervalContext {
   /** The desa's families in the latest run, by No KK. */
   readonly verdicts: ReadonlyMap<string, EligibilityVerdictLike>;
 }
+
+/** Card moves per batch: two actions each, and one counter update per desa, in ≤ 100 actions. */
+const CARD_BATCH = 100;
+/** Account records per batch (one or two actions each). */
+const ACCOUNT_BATCH = 100;
 
 const rowError = (column: string, code: string, message: string): RowProblem<string> => ({
   column,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { requestedRunId } from '#shared/adapters/keys.ts';
@@ -75,6 +76,7 @@ export async function reconcileKpmTahap(runId: string): Promise<void> {
   const kpm = {
     decrees: new DecreesRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
+    dashboard: new DashboardRepository(config.tableName),
     payments: new PaymentsRepository(config.tableName),
     objects: new ObjectStore(),
     documentsBucket: config.documentsBucket,

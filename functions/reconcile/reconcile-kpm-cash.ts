@@ -1,10 +1,13 @@
 import { type FileTarget, writeCsvFile } from '#shared/adapters/csv-file.ts';
+import { CountedBatch, type CountedMove, type DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import type { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { PREFIXES } from '#shared/adapters/storage-keys.ts';
+import { cashDelta } from '#shared/domain/family/dashboard.ts';
 import { closedStatus } from '#shared/domain/family/payments.ts';
 import { maskNik } from '#shared/domain/mask.ts';
 import {
+  type EntitlementOutcome,
   FINDING_LABEL,
   type Finding,
   Ledger,
@@ -12,13 +15,16 @@ import {
   type ObservedPayment,
 } from '#shared/domain/reconciliation.ts';
 import { logger } from '#shared/logger.ts';
+import type { Entitlement } from '#shared/model.ts';
 
 export interface ReconcileKpmCashDeps {
   readonly decrees: Pick<DecreesRepository, 'get'>;
   readonly distribution: Pick<
     DistributionRepository,
-    'list' | 'entitlements' | 'entitlement' | 'closeAttempt'
+    'list' | 'entitlements' | 'entitlement' | 'closeAttemptItem'
   >;
+  /** The dashboards' counters, moved in the transactions that close the entitlements. */
+  readonly dashboard: Pick<DashboardRepository, 'commit'>;
   readonly payments: { stream(): AsyncIterable<ObservedPayment> };
   readonly objects: { openWrite(bucket: string, key: string, contentType: string): FileTarget };
   readonly documentsBucket: string;
@@ -154,15 +160,17 @@ export async function reconcileKpmCash(
 
   const closed = { DITERIMA: 0, GAGAL: 0, unchanged: 0, moved: 0 };
   const at = now().toISOString();
-  for (const outcome of ledger.entitlementOutcomes()) {
-    const key = keys.get(outcome.entitlementRef);
-    if (!key) continue;
-    const current = await deps.distribution.entitlement(tahapId, key.region, 'TUNAI', key.noKk);
-    if (!current) continue;
+  type Close = { readonly outcome: EntitlementOutcome; readonly status: Entitlement['status'] | undefined };
+  /** The close of one entitlement as read now: a counted move, or nothing to write (counted here). */
+  const decide = (
+    current: Entitlement | undefined,
+    outcome: EntitlementOutcome,
+  ): CountedMove<Close> | undefined => {
+    if (!current) return undefined;
     // The ledger read the attempts as they were; one instructed since is the next run's.
     if (outcome.lastAttempt && outcome.lastAttempt.attempt !== current.attempts) {
       closed.moved++;
-      continue;
+      return undefined;
     }
     const status = closedStatus(current.status, outcome);
     const same =
@@ -172,22 +180,45 @@ export async function reconcileKpmCash(
       current.lastAttempt?.outcome === outcome.lastAttempt?.outcome;
     if (same) {
       closed.unchanged++;
-      continue;
+      return undefined;
     }
-    const ok = await deps.distribution.closeAttempt(
-      current,
-      {
-        status,
-        lastAttempt: outcome.lastAttempt,
-        paidAmount: outcome.paidAmount,
-        returnedAmount: outcome.returnedAmount,
-      },
-      at,
-    );
-    if (!ok) closed.moved++;
-    else if (status === 'DITERIMA' || status === 'GAGAL') closed[status]++;
-    else closed.unchanged++;
+    const close = {
+      status,
+      lastAttempt: outcome.lastAttempt,
+      paidAmount: outcome.paidAmount,
+      returnedAmount: outcome.returnedAmount,
+    };
+    return {
+      key: current.ref,
+      items: [deps.distribution.closeAttemptItem(current, close, at)],
+      tahapId,
+      desaCode: current.desaCode,
+      delta: cashDelta(current.status, status),
+      payload: { outcome, status },
+    };
+  };
+  const read = (outcome: EntitlementOutcome) => {
+    const key = keys.get(outcome.entitlementRef);
+    return key
+      ? deps.distribution.entitlement(tahapId, key.region, 'TUNAI', key.noKk)
+      : Promise.resolve(undefined);
+  };
+  // Closed a batch at a time, each transaction with its desa's dashboard counters: a run that dies
+  // and runs again finds what it closed unchanged, and counts nothing twice.
+  const batch = new CountedBatch<Close>(deps.dashboard, {
+    size: 200,
+    redo: async (move) => decide(await read(move.payload.outcome), move.payload.outcome),
+    committed: (move) => {
+      const { status } = move.payload;
+      if (status === 'DITERIMA' || status === 'GAGAL') closed[status]++;
+      else closed.unchanged++;
+    },
+  });
+  for (const outcome of ledger.entitlementOutcomes()) {
+    const move = decide(await read(outcome), outcome);
+    if (move) await batch.add(move);
   }
+  await batch.flush();
   const result: KpmCashResult = {
     reportKey,
     findings: written.rows,

@@ -82,13 +82,14 @@ export class AccountsRepository {
     read: AccountRecord | undefined,
     at: string,
     requestId: string,
+    place?: { readonly tahapId: string; readonly desaCode: string },
   ): Promise<AccountWrite> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: accountKey(nik),
-          UpdateExpression: 'SET nik = :nik, #status = :diajukan, requestedAt = :at, requestId = :requestId',
+          UpdateExpression: `SET nik = :nik, #status = :diajukan, requestedAt = :at, requestId = :requestId${place ? ', tahapId = :tahapId, desaCode = :desaCode' : ''}`,
           ConditionExpression: this.unchanged(read).ConditionExpression,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -96,6 +97,7 @@ export class AccountsRepository {
             ':diajukan': 'DIAJUKAN',
             ':at': at,
             ':requestId': requestId,
+            ...(place ? { ':tahapId': place.tahapId, ':desaCode': place.desaCode } : {}),
             ...this.unchanged(read).ExpressionAttributeValues,
           },
         }),
@@ -118,9 +120,25 @@ export class AccountsRepository {
     decided: RecordedAccount,
     importId: string,
   ): Promise<AccountWrite> {
+    try {
+      await transactWrite(this.recordItems(read, decided, importId), { client: this.client });
+      return 'written';
+    } catch (error) {
+      if (error instanceof WriteConflict) return 'changed';
+      throw error;
+    }
+  }
+
+  /**
+   * {@link record}'s items (the record, and an opened account's number owner), for a transaction of
+   * a batch that also moves the dashboards' counters. The request's place (tahap, desa) is kept.
+   */
+  recordItems(read: AccountRecord | undefined, decided: RecordedAccount, importId: string): TransactItem[] {
     const item = AccountRecordSchema.parse({
       ...decided,
       ...(read?.requestId ? { requestId: read.requestId } : {}),
+      ...(read?.tahapId ? { tahapId: read.tahapId } : {}),
+      ...(read?.desaCode ? { desaCode: read.desaCode } : {}),
       importId,
     });
     const condition = this.unchanged(read);
@@ -142,13 +160,7 @@ export class AccountsRepository {
         },
       });
     }
-    try {
-      await transactWrite(items, { client: this.client });
-      return 'written';
-    } catch (error) {
-      if (error instanceof WriteConflict) return 'changed';
-      throw error;
-    }
+    return items;
   }
 
   /** The condition that the record is still as read (absent, or the same status and answer time). */

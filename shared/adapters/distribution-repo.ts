@@ -33,6 +33,16 @@ import {
 import { queryItems } from './partitions.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
 
+/** What reconciliation writes on a TUNAI entitlement it closes (`closeAttempt`). */
+export interface CloseOutcome {
+  readonly status?: EntitlementStatus | undefined;
+  readonly lastAttempt?:
+    | { readonly attempt: number; readonly outcome?: 'BERHASIL' | 'GAGAL' | 'RETUR' | undefined }
+    | undefined;
+  readonly paidAmount: number;
+  readonly returnedAmount: number;
+}
+
 /** What a card's public verification code points to: its number and status, nothing about anyone. */
 export interface CardCode {
   readonly code: string;
@@ -249,53 +259,44 @@ export class DistributionRepository {
    * conditional on the status and attempts read (a line instructed meanwhile is not overwritten).
    * `false` when it moved meanwhile.
    */
-  async closeAttempt(
-    entitlement: Entitlement,
-    outcome: {
-      readonly status?: EntitlementStatus | undefined;
-      readonly lastAttempt?:
-        | { readonly attempt: number; readonly outcome?: 'BERHASIL' | 'GAGAL' | 'RETUR' | undefined }
-        | undefined;
-      readonly paidAmount: number;
-      readonly returnedAmount: number;
-    },
-    at: string,
-  ): Promise<boolean> {
+  async closeAttempt(entitlement: Entitlement, outcome: CloseOutcome, at: string): Promise<boolean> {
+    const { Update } = this.closeAttemptItem(entitlement, outcome, at);
+    if (!Update) throw new Error('a close without its update');
+    try {
+      await this.client.send(new UpdateCommand(Update));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** {@link closeAttempt}'s conditional update, for a transaction of a batch (the dashboards count it). */
+  closeAttemptItem(entitlement: Entitlement, outcome: CloseOutcome, at: string): TransactItem {
     const last = outcome.lastAttempt
       ? {
           attempt: outcome.lastAttempt.attempt,
           ...(outcome.lastAttempt.outcome ? { outcome: outcome.lastAttempt.outcome } : {}),
         }
       : undefined;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: entitlementKey(
-            entitlement.tahapId,
-            entitlement.region,
-            entitlement.component,
-            entitlement.noKk,
-          ),
-          UpdateExpression: `SET paidAmount = :paid, returnedAmount = :returned, updatedAt = :at${last ? ', lastAttempt = :last' : ''}${outcome.status ? ', #status = :to' : ''}`,
-          ConditionExpression: '#status = :from AND attempts = :attempts',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':from': entitlement.status,
-            ':attempts': entitlement.attempts,
-            ':paid': outcome.paidAmount,
-            ':returned': outcome.returnedAmount,
-            ':at': at,
-            ...(last ? { ':last': last } : {}),
-            ...(outcome.status ? { ':to': outcome.status } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: entitlementKey(entitlement.tahapId, entitlement.region, entitlement.component, entitlement.noKk),
+        UpdateExpression: `SET paidAmount = :paid, returnedAmount = :returned, updatedAt = :at${last ? ', lastAttempt = :last' : ''}${outcome.status ? ', #status = :to' : ''}`,
+        ConditionExpression: '#status = :from AND attempts = :attempts',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':from': entitlement.status,
+          ':attempts': entitlement.attempts,
+          ':paid': outcome.paidAmount,
+          ':returned': outcome.returnedAmount,
+          ':at': at,
+          ...(last ? { ':last': last } : {}),
+          ...(outcome.status ? { ':to': outcome.status } : {}),
+        },
+      },
+    };
   }
 
   // --- Cards -------------------------------------------------------------------------------------
@@ -462,7 +463,8 @@ export class DistributionRepository {
     ];
   }
 
-  private moveItems(card: Card, event: CardEvent, replacedBy?: string): TransactItem[] {
+  /** A card's conditional move (the card and its code), for a transaction of a batch. */
+  moveItems(card: Card, event: CardEvent, replacedBy?: string): TransactItem[] {
     return [
       {
         Update: {

@@ -143,6 +143,19 @@ export class FoodRepository {
     entitlement: Pick<Entitlement, 'tahapId' | 'region' | 'noKk'>,
     move: BastMove,
   ): Promise<boolean> {
+    const { Update } = this.bastItem(entitlement, move);
+    if (!Update) throw new Error('a BAST move without its update');
+    try {
+      await this.client.send(new UpdateCommand(Update));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** {@link recordBast}'s conditional update, for a transaction of a batch (the dashboards count it). */
+  bastItem(entitlement: Pick<Entitlement, 'tahapId' | 'region' | 'noKk'>, move: BastMove): TransactItem {
     const sets = [
       '#status = :to',
       'updatedAt = :at',
@@ -164,23 +177,17 @@ export class FoodRepository {
       sets.push('notReceived = :notReceived');
       values[':notReceived'] = move.notReceived;
     }
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: entitlementKey(entitlement.tahapId, entitlement.region, 'PANGAN', entitlement.noKk),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression:
-            '#status = :from AND (attribute_not_exists(bastKeys) OR NOT contains(bastKeys, :lineKey))',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: entitlementKey(entitlement.tahapId, entitlement.region, 'PANGAN', entitlement.noKk),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression:
+          '#status = :from AND (attribute_not_exists(bastKeys) OR NOT contains(bastKeys, :lineKey))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   // --- BAST findings -----------------------------------------------------------------------------

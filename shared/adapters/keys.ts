@@ -514,3 +514,21 @@ export const edcFindingKey = (tahapId: string, region: string, lineKey: string, 
   pk: edcFindingPartition(tahapId, region),
   sk: `${lineKey}#${code}`,
 });
+
+// --- Dashboards (issue #15) ------------------------------------------------------------------------
+
+/**
+ * | item                 | pk              | sk                 |
+ * |----------------------|-----------------|--------------------|
+ * | a desa's counters    | DASH#<tahapId>  | DESA#<desaCode>    |
+ *
+ * One partition per tahap: the province's ~1,600 desa are one Query (a kabupaten's, with
+ * `begins_with(sk, 'DESA#<region>')`); kecamatan and kabupaten rows are summed when read. Each
+ * counter moves only in the transaction that moves the rows it counts, one update per desa a batch
+ * touches.
+ */
+export const dashboardPartition = (tahapId: string) => `DASH#${tahapId}`;
+export const dashboardDesaKey = (tahapId: string, desaCode: string) => ({
+  pk: dashboardPartition(tahapId),
+  sk: `DESA#${desaCode}`,
+});

@@ -19,6 +19,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
+ * | documents | `files/dasbor/<tahapId>/<scope>-<level>-<time>.<ext>` | the dashboard export route |
  * | documents | `files/bulog/<tahapId>/<region>/<desaCode>.csv` | the distribution lists job (BULOG) |
  * | documents | `files/bank/<tahapId>/<region>/rekening-<requestId>.csv` | the account-opening job |
  * | documents | `files/bank/<tahapId>/<region>/<fileId>.csv` and `.kontrol.csv` | the instruction job |
@@ -155,6 +156,16 @@ export const foodListFileKey = (tahapId: string, region: string, desaCode: strin
   `${PREFIXES.bulogFiles}${tahapId}/${region}/${desaCode}.csv`;
 
 /** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
+/** A dashboard export (counts only): `files/dasbor/<tahapId>/<scope>-<level>-<time>.<csv|xlsx>`. */
+export const dashboardExportKey = (
+  tahapId: string,
+  scope: string,
+  level: string,
+  at: Date,
+  format: 'csv' | 'xlsx',
+) =>
+  `${PREFIXES.files}dasbor/${tahapId}/${scope}-${level}-${at.toISOString().replace(/[-:.]/g, '')}.${format}`;
+
 export const cardPrintFileKey = (region: string, at: Date) =>
   `${PREFIXES.files}kartu/${region}/cetak-${at.toISOString().replace(/[-:.]/g, '')}.csv`;
 

@@ -636,6 +636,24 @@ export const API_CONTRACT = {
     body: req.VervalRecordsBodySchema,
     responses: { 200: res.VervalRecordsResultSchema },
   },
+  GetDashboard: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/dashboard',
+    summary:
+      'A tahap’s dashboard per kabupaten, kecamatan or desa: decreed families, cards handed out, accounts opened, cash paid and failed, food delivered, complaints open and overdue; with totals. A regional role reads its own kabupaten.',
+    params: req.TahapParamsSchema,
+    query: dist.DashboardQuerySchema,
+    responses: { 200: dist.DashboardViewSchema },
+  },
+  ExportDashboard: {
+    method: 'GET',
+    path: '/tahap/{tahapId}/dashboard/export',
+    summary:
+      'The same dashboard table as a file (CSV or XLSX, headers in Bahasa Indonesia), as a short-lived link.',
+    params: req.TahapParamsSchema,
+    query: dist.DashboardExportQuerySchema,
+    responses: { 200: dist.DashboardExportSchema },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRouteId = keyof typeof API_CONTRACT;

@@ -3,6 +3,7 @@
  * Kept beside `requests.ts` and `responses.ts` so the distribution's shapes read together.
  */
 import * as z from 'zod';
+import { DASHBOARD_LEVELS } from '../domain/family/dashboard.ts';
 import { CARD_STATUSES } from '../domain/family/distribution.ts';
 import { EDC_FINDING_CODES } from '../domain/family/edc.ts';
 import { BAST_RECEIVERS, FOOD_FINDING_CODES, NOT_RECEIVED_REASONS } from '../domain/family/food.ts';
@@ -294,4 +295,55 @@ export const FinanceViewSchema = z.object({
   awaitingReinstruction: MoneySchema,
   overpaid: MoneySchema,
   balanceToReturn: z.number().int(),
+});
+
+// ─── Dashboards ────────────────────────────────────────────────────────────────────────────────
+
+/** `GET /tahap/{tahapId}/dashboard?region&level`: a kabupaten (default: all, or a regional role's own) at a level. */
+export const DashboardQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    region: RegionSchema.optional(),
+    level: z.enum(DASHBOARD_LEVELS).optional(),
+  }),
+);
+
+/** The same, and the file's format (`GET /tahap/{tahapId}/dashboard/export`). */
+export const DashboardExportQuerySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    region: RegionSchema.optional(),
+    level: z.enum(DASHBOARD_LEVELS).optional(),
+    format: z.enum(['csv', 'xlsx']),
+  }),
+);
+
+const DashboardCountsSchema = z.object({
+  decreed: z.number().int(),
+  cardsDistributed: z.number().int(),
+  accountsOpened: z.number().int(),
+  cashPaid: z.number().int(),
+  cashFailed: z.number().int(),
+  foodDelivered: z.number().int(),
+  complaintsOpen: z.number().int(),
+  complaintsOverdue: z.number().int(),
+});
+
+/** A tahap's counters at one level (rows by code, named from the wilayah data) and their totals. */
+export const DashboardViewSchema = z.object({
+  tahapId: z.string(),
+  region: z.string().optional(),
+  level: z.enum(DASHBOARD_LEVELS),
+  rows: z.array(z.object({ code: z.string(), name: z.string(), counts: DashboardCountsSchema })),
+  totals: DashboardCountsSchema,
+  /** When the answer was read (the counters are exact as of then; complaints overdue as of that day, WIB). */
+  asOf: z.string(),
+});
+
+/** The same table as a file, handed out as a short-lived link. */
+export const DashboardExportSchema = z.object({
+  format: z.enum(['csv', 'xlsx']),
+  level: z.enum(DASHBOARD_LEVELS),
+  rows: z.number().int(),
+  filename: z.string(),
+  url: z.string(),
+  expiresAt: z.string(),
 });

@@ -948,6 +948,28 @@ describe('the family programme’s screens', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, '71-penyaluran-tahap');
 
+    // ─── The dashboard: Kapuas per kecamatan, as the API counts it, then one kecamatan's desa ───
+    const dashboard = await operatorApi.call('GetDashboard', { params: { tahapId: TAHAP_ID }, query: {} });
+    if (!dashboard.ok) throw new Error(`GetDashboard ${dashboard.status}`);
+    expect(dashboard.body.totals.decreed).toBe(record?.families);
+    await page.getByTestId('tautan-dasbor').click();
+    const totals = page.getByTestId('dasbor-jumlah');
+    await totals.waitFor();
+    await expect(totals.locator('[data-counter="decreed"]').textContent()).resolves.toBe(
+      number(record?.families ?? -1),
+    );
+    const shownRows = page.locator('[data-testid="tabel-dasbor"] tbody tr');
+    expect(await shownRows.count()).toBe(dashboard.body.rows.length);
+    const [firstKecamatan] = dashboard.body.rows;
+    await page.getByTestId('grafik-dasbor').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, '71a-dasbor-kecamatan');
+    await page.getByRole('link', { name: firstKecamatan?.name ?? '' }).click();
+    await page.waitForURL(`**/dasbor?kabupaten=${REGION}&kecamatan=${firstKecamatan?.code ?? ''}`);
+    await expect(totals.locator('[data-counter="decreed"]').textContent()).resolves.toBe(
+      number(firstKecamatan?.counts.decreed ?? -1),
+    );
+
     // ─── Kartu KHBS: the printer's file of Kapuas's cards ───
     await page
       .getByRole('navigation', { name: 'Menu utama' })

@@ -96,6 +96,8 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'InstructPayments',
     'GetPaymentInstruction',
     'GetFinance',
+    'GetDashboard',
+    'ExportDashboard',
   ],
   complaints: [
     'LodgeComplaint',

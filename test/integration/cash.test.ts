@@ -20,6 +20,8 @@ const { env } = await import('#shared/config/env.ts');
 const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
 const { AccountsRepository } = await import('#shared/adapters/accounts-repo.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
+const { DashboardRepository } = await import('#shared/adapters/dashboard-repo.ts');
+const { cashDelta } = await import('#shared/domain/family/dashboard.ts');
 const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { EligibilityRepository } = await import('#shared/adapters/eligibility-repo.ts');
@@ -41,9 +43,8 @@ const { kpmCashReportKey, reconcileKpmCash } = await import(
   '../../functions/reconcile/reconcile-kpm-cash.ts'
 );
 const { reconcileKpmTahap } = await import('../../functions/reconcile/handler.ts');
-const { KAPUAS, KOTIM, TAHAP, openedKapuas, kk, nik, seedProgramme, tahapWithRun } = await import(
-  '../support/families.ts'
-);
+const { KAPUAS, KOTIM, TAHAP, dashboardTotals, openedKapuas, kk, nik, seedProgramme, tahapWithRun } =
+  await import('../support/families.ts');
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -287,6 +288,9 @@ describe('the bank’s answer', () => {
     });
     expect((await accounts.get(PENERIMA.nine))?.status).toBe('DIAJUKAN');
     expect(await accounts.holder(ACCOUNT_ONE)).toBe(PENERIMA.one);
+    // One account opened, counted once in its desa (the file names it twice); a failure opens none.
+    expect(await dashboardTotals()).toMatchObject({ decreed: 3, accountsOpened: 1 });
+    expect(await accounts.get(PENERIMA.one)).toMatchObject({ tahapId: TAHAP, desaCode: expect.any(String) });
 
     const shown = await callRoute<{
       status: string;
@@ -400,14 +404,32 @@ describe('the payment instruction', () => {
     const nothingYet = await instruct(true);
     expect(nothingYet.instruction).toMatchObject({ kind: 'SUSULAN', lines: 0 });
 
-    // The bank reported attempt 1 failed (what the reconciliation records); family 5 got an account.
-    expect(
-      await distribution.closeAttempt(
-        await entitlementOf(1),
-        { status: 'GAGAL', lastAttempt: { attempt: 1, outcome: 'GAGAL' }, paidAmount: 0, returnedAmount: 0 },
-        new Date().toISOString(),
-      ),
-    ).toBe(true);
+    // The bank reported attempt 1 failed (what the reconciliation records, with its dashboard
+    // counter); family 5 got an account.
+    const failed = await entitlementOf(1);
+    const closing = await new DashboardRepository(TABLE).commit([
+      {
+        key: failed.ref,
+        items: [
+          distribution.closeAttemptItem(
+            failed,
+            {
+              status: 'GAGAL',
+              lastAttempt: { attempt: 1, outcome: 'GAGAL' },
+              paidAmount: 0,
+              returnedAmount: 0,
+            },
+            new Date().toISOString(),
+          ),
+        ],
+        tahapId: TAHAP,
+        desaCode: failed.desaCode,
+        delta: cashDelta(failed.status, 'GAGAL'),
+        payload: undefined,
+      },
+    ]);
+    expect(closing.committed).toHaveLength(1);
+    expect(await dashboardTotals()).toMatchObject({ cashFailed: 1 });
     const five = await accounts.get(PENERIMA.five);
     expect(
       await accounts.record(
@@ -475,11 +497,14 @@ describe('the KPM cash reconciliation and the BKAD money view', () => {
     const result = await reconcileKpmCash(TAHAP, 'run-uji', {
       decrees: new DecreesRepository(TABLE),
       distribution,
+      dashboard: new DashboardRepository(TABLE),
       payments: new PaymentsRepository(TABLE),
       objects,
       documentsBucket: config.documentsBucket,
     });
     expect(result).toMatchObject({ entitlements: 2, closed: { DITERIMA: 1, GAGAL: 1 } });
+    // Family 1 paid after its failure (off the failed, on the paid), family 5 failed.
+    expect(await dashboardTotals()).toMatchObject({ cashPaid: 1, cashFailed: 1 });
     expect(await entitlementOf(1)).toMatchObject({ status: 'DITERIMA', paidAmount: 250_000 });
     expect(await entitlementOf(5)).toMatchObject({
       status: 'GAGAL',
@@ -492,11 +517,13 @@ describe('the KPM cash reconciliation and the BKAD money view', () => {
     const again = await reconcileKpmCash(TAHAP, 'run-uji-2', {
       decrees: new DecreesRepository(TABLE),
       distribution,
+      dashboard: new DashboardRepository(TABLE),
       payments: new PaymentsRepository(TABLE),
       objects,
       documentsBucket: config.documentsBucket,
     });
     expect(again.closed).toMatchObject({ DITERIMA: 0, GAGAL: 0, moved: 0 });
+    expect(await dashboardTotals()).toMatchObject({ cashPaid: 1, cashFailed: 1 });
 
     // The reconciliation worker runs it after each BKK run, for every tahap that may have cash out.
     await reconcileKpmTahap('run-uji-3');

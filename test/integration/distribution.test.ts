@@ -18,6 +18,7 @@ const { env } = await import('#shared/config/env.ts');
 const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
+const { DashboardRepository } = await import('#shared/adapters/dashboard-repo.ts');
 const { FamilyDirectoryRepository } = await import('#shared/adapters/family-directory-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
 const { cardSeqKey, distributionKey, fileReadLogPartition } = await import('#shared/adapters/keys.ts');
@@ -34,6 +35,7 @@ const deps = () => ({
   recipients: new RecipientsRepository(TABLE),
   directory: new FamilyDirectoryRepository(TABLE),
   distribution,
+  dashboard: new DashboardRepository(TABLE),
   chunkSize: 2,
 });
 const FAMILIES = [1, 5, 9].map((serial) => kk(KAPUAS, serial));

@@ -24,8 +24,19 @@ const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { fileReadLogPartition } = await import('#shared/adapters/keys.ts');
 const { writeFoodLists } = await import('../../functions/families/food-lists.ts');
 const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
-const { DESA, KAPUAS, KOTIM, TAHAP, openedKapuas, familyJobDeps, kk, nik, seedProgramme, tahapWithRun } =
-  await import('../support/families.ts');
+const {
+  DESA,
+  KAPUAS,
+  KOTIM,
+  TAHAP,
+  dashboardTotals,
+  openedKapuas,
+  familyJobDeps,
+  kk,
+  nik,
+  seedProgramme,
+  tahapWithRun,
+} = await import('../support/families.ts');
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -259,6 +270,8 @@ describe('BULOG’s BAST', () => {
       notReceived: { tanggal: '2026-11-02', reason: 'TIDAK_HADIR' },
     });
     expect(entitlements.get(kk(KAPUAS, 9))?.bastKeys).toHaveLength(2);
+    // Three families received their food (family 9 on the second visit), each counted once.
+    expect(await dashboardTotals()).toMatchObject({ decreed: 3, foodDelivered: 3 });
 
     const findings = [];
     for await (const finding of food.findings(TAHAP, KAPUAS)) findings.push(finding);
@@ -284,6 +297,7 @@ describe('BULOG’s BAST', () => {
     expect(view).toMatchObject({ status: 'COMPLETED', counts: { rows: 7, accepted: 7 } });
     expect((report.match(/BAST_SUDAH_TERCATAT/g) ?? []).length).toBe(7);
     expect(await pangan()).toEqual(before);
+    expect(await dashboardTotals()).toMatchObject({ foodDelivered: 3 });
     let count = 0;
     for await (const _ of food.findings(TAHAP, KAPUAS)) count++;
     expect(count).toBe(3);

@@ -1009,6 +1009,28 @@ const CASES: AccessCase[] = [
     request: () => ({ pathParameters: { reportDate: '2026-12-01', filename: 'belum-ada.csv' } }),
     expected: ONLY(['bank'], 404),
   },
+  {
+    route: 'GetDashboard',
+    // A's dashboard: another kabupaten's operator is refused (403), as on every distribution route.
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A, level: 'desa' } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) =>
+      expect(response.body).toMatchObject({
+        tahapId: TAHAP,
+        region: A,
+        level: 'desa',
+        totals: { decreed: 0 },
+      }),
+  },
+  {
+    route: 'ExportDashboard',
+    request: () => ({ pathParameters: { tahapId: TAHAP }, query: { region: A, format: 'csv' } }),
+    expected: OK_FOR_ALL_BUT_OTHER_OPERATOR(200),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ format: 'csv', level: 'kecamatan' });
+      expect(String(response.body.url)).toContain('files/dasbor/');
+    },
+  },
 ];
 
 /** The files made for each party that the exchange cases fetch. */
@@ -1207,6 +1229,10 @@ const plausible = (route: RouteId): CallOptions => {
           reason: 'alasan yang cukup panjang',
         },
       };
+    case 'GetDashboard':
+      return { pathParameters: { tahapId: TAHAP }, query: { region: A } };
+    case 'ExportDashboard':
+      return { pathParameters: { tahapId: TAHAP }, query: { region: A, format: 'xlsx' } };
     default:
       return { pathParameters: { proposalId }, body: {} };
   }

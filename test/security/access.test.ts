@@ -717,6 +717,16 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     body: { filename: 'probe.csv' },
   }),
   GetBankReport: () => ({ method: 'GET', path: '/exchange/bank/reports/2026-12-01/belum-ada.csv' }),
+  // Counters only (none moved in either region's tahap): a read, nothing written.
+  GetDashboard: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/dashboard?region=${regionOf(where)}&level=desa`,
+  }),
+  // The same table as a file under files/dasbor/ (counts, no person); no table item written.
+  ExportDashboard: (where) => ({
+    method: 'GET',
+    path: `/tahap/${T_DONE.tahapId}/dashboard/export?region=${regionOf(where)}&format=csv`,
+  }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;

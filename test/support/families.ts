@@ -7,6 +7,7 @@
  * eligible family. Import modules after `useEmulatorEnv()`.
  */
 import { expect } from 'vitest';
+import { DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
@@ -438,7 +439,18 @@ export async function openedKapuas() {
     recipients: new RecipientsRepository(table),
     directory: new FamilyDirectoryRepository(table),
     distribution: new DistributionRepository(table),
+    dashboard: new DashboardRepository(table),
   });
   expect(opened.kind).toBe('opened');
   return decree;
+}
+
+/** A kabupaten's dashboard counters in a tahap, summed over its desa (as stored: no complaints). */
+export async function dashboardTotals(region = KAPUAS, tahapId = TAHAP): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const { counts } of await new DashboardRepository(TABLE()).desaCounts(tahapId, region)) {
+    for (const [counter, value] of Object.entries(counts))
+      totals[counter] = (totals[counter] ?? 0) + (value ?? 0);
+  }
+  return totals;
 }

@@ -28,6 +28,9 @@ import { identityOf } from './who.ts';
 const TahapDistributionPage = lazyScreen(() =>
   import('./screens/distribution-detail.tsx').then((module) => module.TahapDistributionPage),
 );
+const TahapDashboardPage = lazyScreen(() =>
+  import('./screens/dashboard.tsx').then((module) => module.TahapDashboardPage),
+);
 const PublicationPage = lazyScreen(() =>
   import('./publication.tsx').then((module) => module.PublicationPage),
 );
@@ -202,6 +205,8 @@ function SignedInScreen({ route }: { route: Route }) {
     case 'field':
       // Loaded when first opened: only a relawan's phone needs it, and the first load stays small.
       return <RelawanFieldPage />;
+    case 'tahap-dashboard':
+      return <TahapDashboardPage tahapId={route.tahapId} />;
     default:
       return <WhoAmIPage />;
   }

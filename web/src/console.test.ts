@@ -106,6 +106,7 @@ describe('parseRoute', () => {
     complaints: '/pengaduan',
     complaint: '/pengaduan/PGD-ABCDEFGH2345',
     'tahap-distribution': pathTo.tahapDistribution('2026-1', { kabupaten: '62.03' }),
+    'tahap-dashboard': pathTo.tahapDashboard('2026-1', { kabupaten: '62.03', kecamatan: '62.03.01' }),
     publication: pathTo.publication('PUB-ABCDEFGH2345'),
     'not-found': '/tidak-ada',
   };

@@ -83,6 +83,8 @@ export type Route =
    * objections. Not `/tahap/{id}/…`: those paths are the API's.
    */
   | { readonly page: 'tahap-distribution'; readonly tahapId: string }
+  /** `/tahapan/{id}/dasbor?kabupaten=&kecamatan=`: the tahap's dashboard, drilled down. Not `/tahap/{id}/dashboard`: the API's. */
+  | { readonly page: 'tahap-dashboard'; readonly tahapId: string }
   /** `/pengumuman/{publicationId}` (public): a desa's published KPM list while objections are open. */
   | { readonly page: 'publication'; readonly publicationId: string }
   /**
@@ -126,6 +128,7 @@ const WITH_PARAMETER: readonly (readonly [RegExp, (value: string) => Route])[] =
   [/^\/tahapan\/([^/]+)$/, (tahapId) => ({ page: 'tahap', tahapId })],
   [/^\/tahapan\/([^/]+)\/verval$/, (tahapId) => ({ page: 'tahap-verval', tahapId })],
   [/^\/tahapan\/([^/]+)\/penyaluran$/, (tahapId) => ({ page: 'tahap-distribution', tahapId })],
+  [/^\/tahapan\/([^/]+)\/dasbor$/, (tahapId) => ({ page: 'tahap-dashboard', tahapId })],
   [/^\/pengumuman\/(PUB-[A-Z2-7]{12})$/, (publicationId) => ({ page: 'publication', publicationId })],
   // Only an opaque family id: a path of 16 digits (a No KK, a NIK) is no page of the console.
   [/^\/keluarga\/(KEL-[A-Z2-7]{12})$/, (familyId) => ({ page: 'family', familyId })],
@@ -195,6 +198,8 @@ export const pathTo = {
   family: (familyId: string) => `/keluarga/${encodeURIComponent(familyId)}`,
   tahapDistribution: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
     withQuery(`/tahapan/${encodeURIComponent(tahapId)}/penyaluran`, query),
+  tahapDashboard: (tahapId: string, query?: Readonly<Record<string, string | undefined>>) =>
+    withQuery(`/tahapan/${encodeURIComponent(tahapId)}/dasbor`, query),
   publication: (publicationId: string) => `/pengumuman/${encodeURIComponent(publicationId)}`,
   vervalImport: (tahapId: string, importId: string, query?: Readonly<Record<string, string | undefined>>) =>
     withQuery(`/verval/${encodeURIComponent(tahapId)}/impor/${encodeURIComponent(importId)}`, query),

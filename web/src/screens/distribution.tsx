@@ -40,6 +40,11 @@ export function DistributionSection({ tahapId }: { tahapId: string }) {
                 ) : null}
                 ; keluarga yang sudah memegang kartu aktif dari tahap sebelumnya tetap memakainya.
               </p>
+              <p>
+                <a href={pathTo.tahapDashboard(tahapId)} data-testid="tautan-dasbor">
+                  Dasbor penyaluran per kabupaten, kecamatan dan desa
+                </a>
+              </p>
               <ScrollTable label="Penyaluran per kabupaten/kota">
                 <table class="table" data-testid="tabel-penyaluran">
                   <thead>

@@ -16,6 +16,7 @@
  */
 import { join } from 'node:path';
 import * as z from 'zod';
+import { DashboardViewSchema } from '#shared/contract/distribution.ts';
 import { maskNik } from '#shared/domain/mask.ts';
 import { call, download, OUT, operatorToken, printTable, token, waitUntil } from './demo-support.ts';
 import { clientCredentialsToken } from './machine-token.ts';
@@ -123,8 +124,8 @@ export async function distributionFlow(
     `The printer's file: ${print.rows} cards (no NIK, no No KK) → the printer reports them printed: ${printed.counts?.accepted} accepted`,
   );
   const relawan = await token({
-    sub: 'demo-relawan',
-    name: 'Relawan Sari',
+    sub: 'demo-relawan-sari',
+    name: 'Sari Rahayu',
     groups: ['relawan'],
     region: REGION,
   });
@@ -390,6 +391,41 @@ export async function distributionFlow(
       ['gagal', String(money.failed.count), rupiah(money.failed.amount)],
       ['belum diinstruksikan', String(money.notInstructed.count), rupiah(money.notInstructed.amount)],
       ['sisa dikembalikan ke RKUD', '', rupiah(money.balanceToReturn)],
+    ],
+  );
+
+  // The province's dashboard: the counters each job and import moved with its rows.
+  const dashboard = DashboardViewSchema.parse(
+    await call(base, admin, 'GET', `/tahap/${tahapId}/dashboard?level=kecamatan&region=${REGION}`),
+  );
+  const export_ = z
+    .object({ url: z.string(), filename: z.string() })
+    .parse(
+      await call(
+        base,
+        admin,
+        'GET',
+        `/tahap/${tahapId}/dashboard/export?format=xlsx&level=desa&region=${REGION}`,
+      ),
+    );
+  await download(export_.url, join(OUT, export_.filename));
+  console.log(`The dashboard, Kapuas by kecamatan (desa level as Excel: ${join(OUT, export_.filename)}):`);
+  const counts = (row: z.infer<typeof DashboardViewSchema>['totals']) => [
+    String(row.decreed),
+    String(row.cardsDistributed),
+    String(row.accountsOpened),
+    String(row.cashPaid),
+    String(row.cashFailed),
+    String(row.foodDelivered),
+    String(row.complaintsOpen),
+  ];
+  printTable(
+    ['kecamatan', 'KPM', 'kartu', 'rekening', 'tunai', 'gagal', 'pangan', 'aduan'],
+    [
+      ...dashboard.rows
+        .filter((row) => row.counts.decreed > 0)
+        .map((row) => [row.name, ...counts(row.counts)]),
+      ['Jumlah', ...counts(dashboard.totals)],
     ],
   );
 }

@@ -5,20 +5,20 @@ import { PREFIXES } from '#shared/adapters/storage-keys.ts';
 import { closedStatus } from '#shared/domain/family/payments.ts';
 import { maskNik } from '#shared/domain/mask.ts';
 import {
+  type EntitlementOutcome,
   FINDING_LABEL,
   type Finding,
   Ledger,
   type LedgerDecree,
   type ObservedPayment,
 } from '#shared/domain/reconciliation.ts';
+import { mapInOrder } from '#shared/in-order.ts';
 import { logger } from '#shared/logger.ts';
+import type { Entitlement } from '#shared/model.ts';
 
 export interface ReconcileKpmCashDeps {
   readonly decrees: Pick<DecreesRepository, 'get'>;
-  readonly distribution: Pick<
-    DistributionRepository,
-    'list' | 'entitlements' | 'entitlement' | 'closeAttempt'
-  >;
+  readonly distribution: Pick<DistributionRepository, 'list' | 'entitlements' | 'closeAttempt'>;
   readonly payments: { stream(): AsyncIterable<ObservedPayment> };
   readonly objects: { openWrite(bucket: string, key: string, contentType: string): FileTarget };
   readonly documentsBucket: string;
@@ -53,6 +53,18 @@ const FINDING_COLUMNS = [
   'Rincian',
 ] as const;
 
+/** An instructed entitlement as the run read it (~150 bytes with its map entry). */
+interface ReadEntitlement
+  extends Pick<Entitlement, 'tahapId' | 'region' | 'component' | 'noKk' | 'status' | 'attempts'> {
+  readonly paidAmount?: number | undefined;
+  readonly returnedAmount?: number | undefined;
+  readonly lastOutcome?: 'BERHASIL' | 'GAGAL' | 'RETUR' | undefined;
+}
+
+/** Outcomes handled together, and entitlements read and closed at once among them. */
+const CLOSE_CHUNK = 100;
+const CLOSES_IN_FLIGHT = 16;
+
 /** Where a run's findings go: beside the BKK reconciliation reports. */
 export const kpmCashReportKey = (tahapId: string, runId: string) =>
   `${PREFIXES.reconciliationReports}kpm-${tahapId}-${runId}.csv`;
@@ -65,10 +77,11 @@ export const kpmCashReportKey = (tahapId: string, runId: string) =>
  * entitlement is closed (`entitlementOutcomes()` → `closedStatus`): DITERIMA, GAGAL with the last
  * attempt's outcome (ready for a follow-up), or unchanged; and its received and returned amounts
  * are recorded for the BKAD money view. Each write is conditional on the status and attempts read
- * when the run began: an entitlement instructed again meanwhile is left for the next run.
+ * when the run began (not read again: one write each, 16 at once): an entitlement instructed again
+ * meanwhile is left for the next run, and one the run finds as it was costs no write at all.
  *
- * Memory: the ledger's small entry per instructed entitlement and a reference → key map (~100
- * bytes each: ~30 MB at 300,000). Run by the reconciliation worker after each BKK run, for every
+ * Memory: the ledger's small entry per instructed entitlement and a reference → what was read of
+ * it (~150 bytes each: ~45 MB at 300,000). Run by the reconciliation worker after each BKK run, for every
  * tahap past its decree (`reconcileKpmTahap` in `handler.ts`).
  */
 export async function reconcileKpmCash(
@@ -104,7 +117,8 @@ export async function reconcileKpmCash(
     };
   }
   const ledger = new Ledger(decrees, { kind: 'KPM', tahapIds: [tahapId] });
-  const keys = new Map<string, { region: string; noKk: string }>();
+  /** Each instructed entitlement as read here: where it is, and what the closing compares and is conditional on. */
+  const keys = new Map<string, ReadEntitlement>();
   for (const { region, decreeId } of regions) {
     for await (const entitlement of deps.distribution.entitlements(tahapId, region, 'TUNAI')) {
       const instructions = entitlement.instructions ?? [];
@@ -119,7 +133,17 @@ export async function reconcileKpmCash(
         entitlementRef: entitlement.ref,
         instructions: instructions.map(({ attempt, noRekening }) => ({ attempt, noRekening })),
       });
-      keys.set(entitlement.ref, { region, noKk: entitlement.noKk });
+      keys.set(entitlement.ref, {
+        tahapId,
+        region,
+        component: 'TUNAI',
+        noKk: entitlement.noKk,
+        status: entitlement.status,
+        attempts: entitlement.attempts,
+        paidAmount: entitlement.paidAmount,
+        returnedAmount: entitlement.returnedAmount,
+        lastOutcome: entitlement.lastAttempt?.outcome,
+      });
     }
   }
 
@@ -154,26 +178,22 @@ export async function reconcileKpmCash(
 
   const closed = { DITERIMA: 0, GAGAL: 0, unchanged: 0, moved: 0 };
   const at = now().toISOString();
-  for (const outcome of ledger.entitlementOutcomes()) {
-    const key = keys.get(outcome.entitlementRef);
-    if (!key) continue;
-    const current = await deps.distribution.entitlement(tahapId, key.region, 'TUNAI', key.noKk);
-    if (!current) continue;
-    // The ledger read the attempts as they were; one instructed since is the next run's.
-    if (outcome.lastAttempt && outcome.lastAttempt.attempt !== current.attempts) {
-      closed.moved++;
-      continue;
-    }
+  /**
+   * How one outcome closed its entitlement. Not read again: the write is conditional on the status
+   * and attempts read at the start, so one moved since (instructed again, closed by another run)
+   * fails it and is the next run's, as a fresh read would have found.
+   */
+  const close = async (outcome: EntitlementOutcome): Promise<keyof typeof closed | undefined> => {
+    const current = keys.get(outcome.entitlementRef);
+    if (!current) return undefined;
+    if (outcome.lastAttempt && outcome.lastAttempt.attempt !== current.attempts) return 'moved';
     const status = closedStatus(current.status, outcome);
     const same =
       status === undefined &&
       current.paidAmount === outcome.paidAmount &&
       current.returnedAmount === outcome.returnedAmount &&
-      current.lastAttempt?.outcome === outcome.lastAttempt?.outcome;
-    if (same) {
-      closed.unchanged++;
-      continue;
-    }
+      current.lastOutcome === outcome.lastAttempt?.outcome;
+    if (same) return 'unchanged';
     const ok = await deps.distribution.closeAttempt(
       current,
       {
@@ -184,10 +204,20 @@ export async function reconcileKpmCash(
       },
       at,
     );
-    if (!ok) closed.moved++;
-    else if (status === 'DITERIMA' || status === 'GAGAL') closed[status]++;
-    else closed.unchanged++;
+    if (!ok) return 'moved';
+    return status === 'DITERIMA' || status === 'GAGAL' ? status : 'unchanged';
+  };
+  // Entitlements are independent: several closed at once, a chunk of outcomes at a time.
+  let chunk: EntitlementOutcome[] = [];
+  const closeChunk = async () => {
+    for (const kind of await mapInOrder(chunk, CLOSES_IN_FLIGHT, close)) if (kind) closed[kind]++;
+    chunk = [];
+  };
+  for (const outcome of ledger.entitlementOutcomes()) {
+    chunk.push(outcome);
+    if (chunk.length >= CLOSE_CHUNK) await closeChunk();
   }
+  if (chunk.length > 0) await closeChunk();
   const result: KpmCashResult = {
     reportKey,
     findings: written.rows,

@@ -250,7 +250,7 @@ export class DistributionRepository {
    * `false` when it moved meanwhile.
    */
   async closeAttempt(
-    entitlement: Entitlement,
+    entitlement: Pick<Entitlement, 'tahapId' | 'region' | 'component' | 'noKk' | 'status' | 'attempts'>,
     outcome: {
       readonly status?: EntitlementStatus | undefined;
       readonly lastAttempt?:

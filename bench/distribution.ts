@@ -9,14 +9,17 @@
  *    families (default 6,000 and 60,000) vs a raw Query of the same TUNAI entitlements (same page
  *    size, one page at a time) and a PutObject of the same bytes;
  * 2. the KPM cash reconciliation (`reconcileKpmCash`) of the tahap against a bank report of
- *    `reportLines` lines (default 300,000: a line paying each instructed entitlement, the rest BKK
- *    lines the KPM run ignores) stored with `PaymentsRepository.putNew` as the bank report import
- *    stores them, vs a raw read of the same entitlements and payment lines;
+ *    `reportLines` lines (default 300,000: a line paying each instructed entitlement, stored with
+ *    `PaymentsRepository.putNew` as the bank report import stores them; the rest BKK lines the KPM
+ *    run reads and ignores, the same items by BatchWriteItem), vs a raw read of the same
+ *    entitlements and payment lines;
  * 3. the BAST import (`functions/family-import/handler.ts`, kind BAST) of a line per family of the
  *    large kabupaten vs a bare read + `csv-parse` + BatchWrite of an item per line carrying what
  *    the import writes (the entitlement's key, status, line key and handover).
  *
  * Each case runs once (the real jobs move what they read: a second run would find nothing to do).
+ * `BENCH_DISTRIBUTION_FAMILIES=6000,60000` (the two kabupaten) and `BENCH_DISTRIBUTION_REPORT`
+ * (report lines) pick the sizes.
  */
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';

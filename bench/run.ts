@@ -25,6 +25,7 @@ import { benchChecks, formatChecksBench } from './checks.ts';
 import { benchCold, formatColdBench } from './cold.ts';
 import { benchConsole, formatConsoleBench } from './console.ts';
 import { benchDecree, formatDecreeBench } from './decree.ts';
+import { benchDistribution, formatDistributionBench } from './distribution.ts';
 import { benchDtsen, formatDtsenBench } from './dtsen.ts';
 import { benchEligibility, formatEligibilityBench } from './eligibility.ts';
 import { benchImport, formatImportBench } from './import.ts';
@@ -40,7 +41,9 @@ const SIZES = (process.env.BENCH_SIZES ?? '10000,30000,100000,300000').split(','
  * bare handler), `console` (every console screen in headless Chromium vs its bare API calls),
  * `dtsen` (a 60,000-family DTSEN extract's two files imported vs a bare read + parse + write of them),
  * `eligibility` (a tahap's eligibility run, pure and as the job that stores each verdict, over 100,000
- * families vs reading them).
+ * families vs reading them), `distribution` (issue #15: a payment instruction file of 6,000 and
+ * 60,000 entitlements, its KPM cash reconciliation against a 300,000-line bank report, a 60,000-line
+ * BAST import, each vs a bare read/parse/write of the same rows).
  * `--only <parts>` on the command line wins over the variable.
  */
 const only = process.argv.indexOf('--only');
@@ -48,7 +51,7 @@ const PARTS = new Set(
   (
     (only >= 0 ? process.argv[only + 1] : undefined) ??
     process.env.BENCH_PARTS ??
-    'cold,import,checks,decree,reconcile,lists,dtsen,eligibility,api,console'
+    'cold,import,checks,decree,reconcile,lists,dtsen,eligibility,distribution,api,console'
   ).split(','),
 );
 const DIR = join(REPO_ROOT, '.tmp', 'bench');
@@ -56,7 +59,7 @@ const DIR = join(REPO_ROOT, '.tmp', 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** The parts that run against the emulators (everything but `cold`). */
-const EMULATED_PARTS = ['checks', 'decree', 'reconcile', 'lists', 'dtsen', 'eligibility'];
+const EMULATED_PARTS = ['checks', 'decree', 'reconcile', 'lists', 'dtsen', 'eligibility', 'distribution'];
 
 async function main(): Promise<void> {
   await mkdir(DIR, { recursive: true });
@@ -120,6 +123,9 @@ async function emulatedParts(): Promise<void> {
     if (PARTS.has('eligibility')) {
       await resetTable();
       console.log(`\n${formatEligibilityBench(await benchEligibility(childEnv))}`);
+    }
+    if (PARTS.has('distribution')) {
+      console.log(`\n${formatDistributionBench(await benchDistribution({ childEnv, s3, resetTable }))}`);
     }
   } finally {
     dynamo.destroy();

@@ -19,6 +19,7 @@ import {
   sentStatus,
 } from '#shared/domain/family/payments.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
+import { mapInOrder } from '#shared/in-order.ts';
 import { logger } from '#shared/logger.ts';
 import type { PaymentsInstructRequested } from '#shared/messages.ts';
 import type { AccountRecord, Entitlement, InstructionRecord } from '#shared/model.ts';
@@ -47,6 +48,11 @@ export type InstructOutcome =
   | { readonly kind: 'written'; readonly record: InstructionRecord };
 
 const CHUNK = 100;
+/**
+ * Entitlements of a chunk moved at once (one conditional UpdateItem each): one at a time, the job
+ * waits out every write's round trip in turn, 60,000 of them for the largest kabupaten.
+ */
+const MOVES_IN_FLIGHT = 16;
 
 class InstructRefusal extends Error {}
 
@@ -102,10 +108,12 @@ export async function instructPayments(
       let chunk: Entitlement[] = [];
       const flush = async () => {
         const accounts = await deps.accounts.many(chunk.map((entitlement) => entitlement.penerimaNik));
-        for (const entitlement of chunk) {
-          const line = await lineOf(deps, record as InstructionRecord, entitlement, accounts, counts, now);
-          if (line) await write(writer.line(line));
-        }
+        // Each entitlement is moved on its own (one conditional write), several at once; the lines
+        // are then written in the order read, so the file is the same whatever order they end in.
+        const lines = await mapInOrder(chunk, MOVES_IN_FLIGHT, (entitlement) =>
+          lineOf(deps, record as InstructionRecord, entitlement, accounts, counts, now),
+        );
+        for (const line of lines) if (line) await write(writer.line(line));
         chunk = [];
       };
       for await (const entitlement of deps.distribution.entitlements(tahapId, region, 'TUNAI')) {

@@ -125,6 +125,8 @@ export interface FileKind<C extends string> {
   readonly layout: RowLayout<C>;
   /** The capability the requester needed, checked again against the recorded actor. */
   row(row: RawRow<C>): Promise<RowVerdict<C>>;
+  /** Rows handed to `row` at once (`RowFile`'s `inFlight`; one at a time when absent). */
+  readonly inFlight?: number;
   /** Flushes what the rows wrote. */
   flush(): Promise<void>;
   /**
@@ -201,6 +203,7 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
       report: this.report,
       heartbeat: (count) => this.lease.heartbeat(count),
       ...(this.deps.progressEvery ? { progressEvery: this.deps.progressEvery } : {}),
+      ...(kind.inFlight ? { inFlight: kind.inFlight } : {}),
     });
     this.rows = rows;
     const { sha256 } = await rows.read(

@@ -17,6 +17,22 @@ import {
 import { logger } from '#shared/logger.ts';
 import type { Entitlement } from '#shared/model.ts';
 
+/** What closing an entitlement is decided on and conditional on. */
+type Closable = Pick<
+  Entitlement,
+  | 'ref'
+  | 'tahapId'
+  | 'region'
+  | 'component'
+  | 'noKk'
+  | 'desaCode'
+  | 'status'
+  | 'attempts'
+  | 'paidAmount'
+  | 'returnedAmount'
+  | 'lastAttempt'
+>;
+
 export interface ReconcileKpmCashDeps {
   readonly decrees: Pick<DecreesRepository, 'get'>;
   readonly distribution: Pick<
@@ -110,7 +126,12 @@ export async function reconcileKpmCash(
     };
   }
   const ledger = new Ledger(decrees, { kind: 'KPM', tahapIds: [tahapId] });
-  const keys = new Map<string, { region: string; noKk: string }>();
+  /**
+   * Each instructed entitlement as read here: what its close is decided on and conditional on. The
+   * first pass writes from this read (no second read per entitlement); only a batch whose condition
+   * failed (moved since) reads its entitlements again.
+   */
+  const keys = new Map<string, Closable>();
   for (const { region, decreeId } of regions) {
     for await (const entitlement of deps.distribution.entitlements(tahapId, region, 'TUNAI')) {
       const instructions = entitlement.instructions ?? [];
@@ -125,7 +146,19 @@ export async function reconcileKpmCash(
         entitlementRef: entitlement.ref,
         instructions: instructions.map(({ attempt, noRekening }) => ({ attempt, noRekening })),
       });
-      keys.set(entitlement.ref, { region, noKk: entitlement.noKk });
+      keys.set(entitlement.ref, {
+        ref: entitlement.ref,
+        tahapId,
+        region,
+        component: 'TUNAI',
+        noKk: entitlement.noKk,
+        desaCode: entitlement.desaCode,
+        status: entitlement.status,
+        attempts: entitlement.attempts,
+        paidAmount: entitlement.paidAmount,
+        returnedAmount: entitlement.returnedAmount,
+        ...(entitlement.lastAttempt ? { lastAttempt: entitlement.lastAttempt } : {}),
+      });
     }
   }
 
@@ -163,7 +196,7 @@ export async function reconcileKpmCash(
   type Close = { readonly outcome: EntitlementOutcome; readonly status: Entitlement['status'] | undefined };
   /** The close of one entitlement as read now: a counted move, or nothing to write (counted here). */
   const decide = (
-    current: Entitlement | undefined,
+    current: Closable | undefined,
     outcome: EntitlementOutcome,
   ): CountedMove<Close> | undefined => {
     if (!current) return undefined;
@@ -215,7 +248,7 @@ export async function reconcileKpmCash(
     },
   });
   for (const outcome of ledger.entitlementOutcomes()) {
-    const move = decide(await read(outcome), outcome);
+    const move = decide(keys.get(outcome.entitlementRef), outcome);
     if (move) await batch.add(move);
   }
   await batch.flush();

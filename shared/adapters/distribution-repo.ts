@@ -54,6 +54,12 @@ export interface CardCode {
  * The distribution of a decreed tahap (issue #15): each kabupaten's distribution record, the
  * entitlements it opened, and the families' cards (keys in `keys.ts`).
  */
+/** What a close is keyed and conditional on. */
+type ClosingEntitlement = Pick<
+  Entitlement,
+  'tahapId' | 'region' | 'component' | 'noKk' | 'status' | 'attempts'
+>;
+
 export class DistributionRepository {
   constructor(
     private readonly tableName: string,
@@ -259,7 +265,7 @@ export class DistributionRepository {
    * conditional on the status and attempts read (a line instructed meanwhile is not overwritten).
    * `false` when it moved meanwhile.
    */
-  async closeAttempt(entitlement: Entitlement, outcome: CloseOutcome, at: string): Promise<boolean> {
+  async closeAttempt(entitlement: ClosingEntitlement, outcome: CloseOutcome, at: string): Promise<boolean> {
     const { Update } = this.closeAttemptItem(entitlement, outcome, at);
     if (!Update) throw new Error('a close without its update');
     try {
@@ -272,7 +278,7 @@ export class DistributionRepository {
   }
 
   /** {@link closeAttempt}'s conditional update, for a transaction of a batch (the dashboards count it). */
-  closeAttemptItem(entitlement: Entitlement, outcome: CloseOutcome, at: string): TransactItem {
+  closeAttemptItem(entitlement: ClosingEntitlement, outcome: CloseOutcome, at: string): TransactItem {
     const last = outcome.lastAttempt
       ? {
           attempt: outcome.lastAttempt.attempt,

@@ -24,6 +24,12 @@ export interface RowFileOptions<C extends string> {
   /** Called every `progressEvery` rows with the rows read so far (renews the import's lease). */
   readonly heartbeat: (rows: number) => Promise<void>;
   readonly progressEvery?: number;
+  /**
+   * Rows handed to `onRow` before the first of them is accounted (1: one at a time). With more,
+   * `onRow` must itself keep apart the rows that must not overlap (e.g. two lines of one family);
+   * verdicts are still accounted, reported and counted in the file's order.
+   */
+  readonly inFlight?: number;
 }
 
 /** What a pass over a file found: counts, its first problems, and its SHA-256. */
@@ -61,21 +67,39 @@ export class RowFile<C extends string> {
             maxRatio: limits.xlsxMaxRatio,
           });
     const progressEvery = this.options.progressEvery ?? 5_000;
-    for await (const row of toRows(records, layout)) {
-      this.counts.rows++;
-      if (this.counts.rows > limits.maxRows) {
-        throw new FileRejection(
-          'TOO_MANY_ROWS',
-          `Berkas berisi lebih dari ${limits.maxRows.toLocaleString('id-ID')} baris data. Periksa apakah ada baris kosong atau data ganda di bagian bawah lembar kerja.`,
-        );
-      }
-      const verdict = await onRow(row);
-      for (const problem of verdict.problems) await this.problem(row.sourceRow, problem);
+    const inFlight = this.options.inFlight ?? 1;
+    const pending: { sourceRow: number; verdict: Promise<RowVerdict<C>> }[] = [];
+    const account = async () => {
+      const head = pending.shift();
+      if (!head) return;
+      const verdict = await head.verdict;
+      for (const problem of verdict.problems) await this.problem(head.sourceRow, problem);
       if (verdict.accepted) {
         this.counts.accepted++;
         if (verdict.problems.length > 0) this.counts.warnings++;
       } else this.counts.rejected++;
-      if (this.counts.rows % progressEvery === 0) await this.options.heartbeat(this.counts.rows);
+    };
+    try {
+      for await (const row of toRows(records, layout)) {
+        this.counts.rows++;
+        if (this.counts.rows > limits.maxRows) {
+          throw new FileRejection(
+            'TOO_MANY_ROWS',
+            `Berkas berisi lebih dari ${limits.maxRows.toLocaleString('id-ID')} baris data. Periksa apakah ada baris kosong atau data ganda di bagian bawah lembar kerja.`,
+          );
+        }
+        const verdict = onRow(row);
+        // Observed at once: a row failing while an earlier one is awaited is not left unhandled.
+        verdict.catch(() => undefined);
+        pending.push({ sourceRow: row.sourceRow, verdict });
+        if (pending.length >= inFlight) await account();
+        if (this.counts.rows % progressEvery === 0) await this.options.heartbeat(this.counts.rows);
+      }
+      while (pending.length > 0) await account();
+    } catch (error) {
+      // Nothing left running behind the failure: the rows already started settle first.
+      await Promise.allSettled(pending.map((entry) => entry.verdict));
+      throw error;
     }
     return { counts: this.counts, problems: this.problems, sha256: metered.digest() };
   }

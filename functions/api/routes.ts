@@ -944,6 +944,17 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'object',
     access: { table: 'read' },
   },
+  {
+    id: 'CloseTahap',
+    area: 'core',
+    method: 'POST',
+    path: '/tahap/{tahapId}/close',
+    entry: 'functions/api/close-tahap.ts',
+    public: false,
+    capability: 'tahap:close',
+    regions: 'none',
+    access: { table: 'readwrite' },
+  },
 ] satisfies readonly DeployedRoute[];
 
 /** The import function, triggered by objects created under `uploads/`. */

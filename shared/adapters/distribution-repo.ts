@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type CardStatus, type EntitlementStatus, regionOfCard } from '../domain/family/distribution.ts';
@@ -194,6 +195,38 @@ export class DistributionRepository {
     })) {
       yield EntitlementSchema.parse(item);
     }
+  }
+
+  /**
+   * How many of a kabupaten's entitlements of one component are in flight (DIKIRIM or DIULANG: on a
+   * file the bank or BULOG has not answered yet). A counting Query (`Select: COUNT` with a filter):
+   * it reads the component's items (~1 KB each, ~60 pages for the largest kabupaten) but returns
+   * only counts, so the caller holds nothing.
+   */
+  async countInFlight(tahapId: string, region: string, component: Component): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :component)',
+          FilterExpression: '#status IN (:sent, :resent)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': entitlementPartition(tahapId, region),
+            ':component': `${component}#`,
+            ':sent': 'DIKIRIM',
+            ':resent': 'DIULANG',
+          },
+          Select: 'COUNT',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      count += out.Count ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return count;
   }
 
   /**

@@ -627,6 +627,15 @@ export const API_CONTRACT = {
     params: req.BankReportParamsSchema,
     responses: { 200: res.BankReportStatusSchema },
   },
+  CloseTahap: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/close',
+    summary:
+      'Closes a tahap in PENYALURAN (SELESAI), with the reason, audited; 409 while a distribution is still opening, cash awaits the bank’s report or food awaits BULOG’s BAST. After it no payment instruction, account request or food list is accepted, and the KPM cash reconciliation no longer runs for it.',
+    params: req.TahapParamsSchema,
+    body: req.CloseTahapBodySchema,
+    responses: { 200: res.TahapViewSchema },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRouteId = keyof typeof API_CONTRACT;

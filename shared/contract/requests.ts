@@ -391,6 +391,16 @@ export const RevokeBodySchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 
+/** `POST /tahap/{tahapId}/close`: why the tahap is closed (kept on the tahap and in its audit chain). */
+export const CloseTahapBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    reason: freeText(2_000, {
+      min: 10,
+      message: 'Alasan penutupan tahap wajib ditulis (minimal 10 karakter).',
+    }),
+  }),
+);
+
 export const WaiverBodySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({
     /** The `recipientId` the recipients page gives. */

@@ -169,9 +169,15 @@ export const ExclusionListsSchema = z.object({
 
 // ─── Tahap and eligibility ─────────────────────────────────────────────────────────────────────
 
-export const TahapViewSchema = TahapRecordSchema.omit({ lastAuditHash: true, createdBy: true }).extend({
+export const TahapViewSchema = TahapRecordSchema.omit({
+  lastAuditHash: true,
+  createdBy: true,
+  closed: true,
+}).extend({
   createdBy: z.object({ name: z.string() }),
   label: z.string(),
+  /** Who closed the tahap (by name), when and why. */
+  closed: z.object({ at: z.string(), by: z.object({ name: z.string() }), reason: z.string() }).optional(),
 });
 export const TahapListSchema = z.object({ items: z.array(TahapViewSchema) });
 export const EligibilityRequestedSchema = z.object({

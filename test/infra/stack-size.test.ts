@@ -53,6 +53,7 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'ListReconciliations',
     'GetReconciliation',
     'GetAudit',
+    'CloseTahap',
   ],
   families: [
     'CreateImport',

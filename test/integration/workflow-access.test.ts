@@ -986,6 +986,15 @@ const CASES: AccessCase[] = [
     request: () => ({ pathParameters: { reportDate: '2026-12-01', filename: 'belum-ada.csv' } }),
     expected: ONLY(['bank'], 404),
   },
+  {
+    route: 'CloseTahap',
+    // Allowed to the approver alone, then refused on the state: a tahap still DRAFT is not closed.
+    request: () => ({
+      pathParameters: { tahapId: TAHAP_NO_RUN },
+      body: { reason: 'Penyaluran tahap ini telah selesai dan direkonsiliasi.' },
+    }),
+    expected: ONLY(['approver'], 409),
+  },
 ];
 
 /** The files made for each party that the exchange cases fetch. */
@@ -1173,6 +1182,8 @@ const plausible = (route: RouteId): CallOptions => {
       return { body: { filename: 'laporan.csv' } };
     case 'GetBankReport':
       return { pathParameters: { reportDate: '2026-12-01', filename: 'laporan.csv' } };
+    case 'CloseTahap':
+      return { pathParameters: { tahapId: TAHAP_NO_RUN }, body: { reason: 'alasan yang cukup panjang' } };
     case 'WaiveFlag':
       return {
         pathParameters: { proposalId },

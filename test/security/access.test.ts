@@ -699,6 +699,8 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     body: { filename: 'probe.csv' },
   }),
   GetBankReport: () => ({ method: 'GET', path: '/exchange/bank/reports/2026-12-01/belum-ada.csv' }),
+  // Refused on the state after the access checks: a tahap whose distribution never started stays open.
+  CloseTahap: () => ({ method: 'POST', path: `/tahap/${T_DONE.tahapId}/close`, body: { reason: REASON } }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;

@@ -438,6 +438,7 @@ export async function openedKapuas() {
     recipients: new RecipientsRepository(table),
     directory: new FamilyDirectoryRepository(table),
     distribution: new DistributionRepository(table),
+    tahap: new TahapRepository(table),
   });
   expect(opened.kind).toBe('opened');
   return decree;

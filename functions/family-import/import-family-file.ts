@@ -11,6 +11,7 @@ import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { type TransactItem, transactWrite, WriteConflict } from '#shared/adapters/transactions.ts';
 import type { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
+import { answerPartyOf } from '#shared/domain/exchange.ts';
 import {
   ACCOUNT_ANSWER_LAYOUT,
   decideAccount,
@@ -35,7 +36,7 @@ import { validateVervalRow } from '#shared/domain/family/verval-rows.ts';
 import { VERVAL_RESULT_LAYOUT, wibParts } from '#shared/domain/family/verval-sheet.ts';
 import { isRegionCode } from '#shared/domain/regions.ts';
 import type { RowProblem } from '#shared/domain/report.ts';
-import { recordedActorMay } from '#shared/http/caller.ts';
+import { type Capability, recordedActorMay } from '#shared/http/caller.ts';
 import {
   type FileImportDeps,
   type FileImportOutcome,
@@ -168,12 +169,7 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
 
   async run(): Promise<FamilyImportOutcome> {
     const { createdBy, region } = this.record;
-    const capability =
-      this.record.kind === 'HASIL_VERVAL'
-        ? 'verval:work'
-        : this.record.kind === 'STATUS_KARTU'
-          ? 'distribution:manage'
-          : 'imports:create';
+    const capability = importCapability(this.record.kind, createdBy?.role);
     if (createdBy && !recordedActorMay(createdBy, capability, region ?? 'all')) {
       throw new FileRejection(
         'UPLOAD_NOT_ALLOWED',
@@ -744,3 +740,19 @@ const duplicate = (column: string, code: string, message: string): RowProblem<st
   severity: 'error',
   message: `${message} Baris ini tidak disimpan.`,
 });
+
+/**
+ * The capability whoever asked for an import must hold for it to run: a relawan's verval results
+ * `verval:work`, a card status file `distribution:manage`, an answer put by a machine client its
+ * party's `exchange:bank` / `exchange:bulog` (only for that party's kinds: the bank's client asking
+ * for a BAST holds nothing that lets it), every other file `imports:create`.
+ */
+export function importCapability(kind: ImportRecord['kind'], role: string | undefined): Capability {
+  if (kind === 'HASIL_VERVAL') return 'verval:work';
+  if (kind === 'STATUS_KARTU') return 'distribution:manage';
+  if (role === 'bank' || role === 'bulog') {
+    const party = answerPartyOf(kind);
+    return party === 'BANK' ? 'exchange:bank' : party === 'BULOG' ? 'exchange:bulog' : 'imports:create';
+  }
+  return 'imports:create';
+}

@@ -133,6 +133,9 @@ export function parseImportKey(key: string): ImportKey | undefined {
   return { kind, importId, extension: file.slice(dot + 1).toLowerCase() };
 }
 
+/** The folder of one import kind, `imports/jawaban-rekening/`: what a machine client's answer route may write. */
+export const importFolder = (kind: ImportKind) => `${PREFIXES.imports}${IMPORT_KIND_FOLDERS[kind]}/`;
+
 export const importObjectKey = (kind: ImportKind, importId: string, extension: string) =>
   `${PREFIXES.imports}${IMPORT_KIND_FOLDERS[kind]}/${importId}.${extension}`;
 

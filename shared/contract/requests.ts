@@ -600,6 +600,23 @@ export const CreateBankReportBodySchema = /* @__PURE__ */ lazySchema(() =>
 );
 
 /** A bank report put through the API, by its place: `disbursements/<reportDate>/<filename>`. */
+/** `POST /exchange/bank/account-answers`: Bank Kalteng's answer to the account-opening requests (every kabupaten). */
+export const CreateAccountAnswerBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ filename: FilenameSchema }),
+);
+
+/**
+ * `POST /exchange/bank/edc-files`, `POST /exchange/bulog/bast-files`: a kabupaten's EDC
+ * transactions or BAST in a tahap. `region`: the Kemendagri code (`62.03`).
+ */
+export const CreateTahapAnswerBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    filename: FilenameSchema,
+    tahapId: z.string().regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis seperti 2026-1.'),
+    region: z.string().regex(/^62\.\d{2}$/, 'Kabupaten/kota ditulis sebagai kode Kemendagri, mis. 62.03.'),
+  }),
+);
+
 export const BankReportParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     reportDate: z.iso.date('Tanggal laporan ditulis yyyy-mm-dd.'),

@@ -116,6 +116,11 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetBulogFile',
     'CreateBankReport',
     'GetBankReport',
+    'CreateBankAccountAnswer',
+    'CreateBankEdcFile',
+    'CreateBulogBast',
+    'GetBankImport',
+    'GetBulogImport',
   ],
 };
 

@@ -699,6 +699,25 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     body: { filename: 'probe.csv' },
   }),
   GetBankReport: () => ({ method: 'GET', path: '/exchange/bank/reports/2026-12-01/belum-ada.csv' }),
+  // Refused after the access checks: a .exe is no answer file (400), and nothing is asked for.
+  CreateBankAccountAnswer: () => ({
+    method: 'POST',
+    path: '/exchange/bank/account-answers',
+    body: { filename: 'probe.exe' },
+  }),
+  // Refused on the state: no distribution of the probe's tahap is open (409), nothing is written.
+  CreateBankEdcFile: (where) => ({
+    method: 'POST',
+    path: '/exchange/bank/edc-files',
+    body: { filename: 'probe.csv', tahapId: T_DONE.tahapId, region: regionOf(where) },
+  }),
+  CreateBulogBast: (where) => ({
+    method: 'POST',
+    path: '/exchange/bulog/bast-files',
+    body: { filename: 'probe.csv', tahapId: T_DONE.tahapId, region: regionOf(where) },
+  }),
+  GetBankImport: () => ({ method: 'GET', path: '/exchange/bank/imports/tidak-ada' }),
+  GetBulogImport: () => ({ method: 'GET', path: '/exchange/bulog/imports/tidak-ada' }),
   // Refused on the state after the access checks: a tahap whose distribution never started stays open.
   CloseTahap: () => ({ method: 'POST', path: `/tahap/${T_DONE.tahapId}/close`, body: { reason: REASON } }),
 };
@@ -1332,6 +1351,11 @@ describe('the exchange: each party its own files, through its own routes', () =>
         'GetBulogFile',
         'ListBankFiles',
         'ListBulogFiles',
+        'CreateBankAccountAnswer',
+        'CreateBankEdcFile',
+        'CreateBulogBast',
+        'GetBankImport',
+        'GetBulogImport',
       ].sort(),
     );
     for (const role of ['operator', 'verifier', 'approver', 'auditor', 'admin', 'relawan'] as const) {

@@ -7,6 +7,7 @@
  * eligible family. Import modules after `useEmulatorEnv()`.
  */
 import { expect } from 'vitest';
+import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
@@ -417,6 +418,7 @@ export async function importUploaded(importId: string): Promise<void> {
     {
       ...familyJobDeps(),
       imports: new ImportsRepository(TABLE()),
+      accounts: new AccountsRepository(TABLE()),
       objects,
       documentsBucket: config.documentsBucket,
       limits: {

@@ -3,6 +3,7 @@ import type { DistributionRepository } from '#shared/adapters/distribution-repo.
 import type { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import type { FamiliesRepository, FamilyWriter, SnapshotData } from '#shared/adapters/families-repo.ts';
+import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { handoffItem } from '#shared/adapters/outbox.ts';
 import { pairOf, type SnapshotFile, type SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
@@ -14,6 +15,7 @@ import type { ImportLimits } from '#shared/config/env.ts';
 import { answerPartyOf } from '#shared/domain/exchange.ts';
 import {
   ACCOUNT_ANSWER_LAYOUT,
+  answerOutsideRegion,
   decideAccount,
   validateAccountAnswerRow,
 } from '#shared/domain/family/accounts.ts';
@@ -62,7 +64,9 @@ export interface FamilyImportDeps extends FileImportDeps {
   readonly tahap: Pick<TahapRepository, 'get'>;
   readonly results: Pick<EligibilityRepository, 'allOfDesa'>;
   readonly verval: Pick<VervalRepository, 'record' | 'isAssigned'>;
-  readonly distribution: Pick<DistributionRepository, 'card' | 'moveCard'>;
+  readonly distribution: Pick<DistributionRepository, 'card' | 'moveCard' | 'currentCards'>;
+  /** Where a NIK is a member (a kabupaten's answer file checks its penerima); only that kind needs it. */
+  readonly directory?: Pick<FamilyDirectoryRepository, 'memberRows'>;
   /** The penerima's accounts (a bank's answer file); only that kind needs them. */
   readonly accounts?: Pick<AccountsRepository, 'get' | 'holder' | 'record'>;
   readonly tableName: string;
@@ -630,6 +634,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
     const accounts = this.deps.accounts;
     if (!accounts) throw new Error('the family import has no accounts repository');
     const at = this.lease.started.toISOString();
+    // A file for one kabupaten (an operator's own, or an admin's naming it) answers for its penerima only.
+    const { region } = this.record;
     return {
       layout: ACCOUNT_ANSWER_LAYOUT,
       row: async ({ raw }) => {
@@ -637,6 +643,10 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
         const answer = checked.value;
         if (!answer) return { accepted: false, problems };
+        if (region) {
+          const outside = answerOutsideRegion(region, await this.penerimaRegions(answer.nik));
+          if (outside) return { accepted: false, problems: [...problems, outside] };
+        }
         for (let round = 1; round <= 5; round++) {
           const [recorded, heldBy] = await Promise.all([
             accounts.get(answer.nik),
@@ -657,6 +667,23 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
       flush: async () => undefined,
       closing: async () => [],
     };
+  }
+
+  /**
+   * The kabupaten whose decreed families have this NIK as their penerima: the No KKs the DTSEN
+   * snapshots put the NIK in (gsi1 `FAMNIK#`), then those families' current cards (numbered by the
+   * opening of each kabupaten's distribution from its KPM decree, the card's region the decree's),
+   * where the card names this NIK as penerima. One Query and one BatchGet a line.
+   */
+  private async penerimaRegions(nik: string): Promise<string[]> {
+    const directory = this.deps.directory;
+    if (!directory) throw new Error('the family import has no family directory');
+    const noKks = [...new Set((await directory.memberRows(nik)).map((row) => row.noKk))];
+    if (noKks.length === 0) return [];
+    const cards = await this.deps.distribution.currentCards(noKks);
+    return [
+      ...new Set([...cards.values()].filter((card) => card.penerimaNik === nik).map((card) => card.region)),
+    ];
   }
 
   /**

@@ -419,6 +419,7 @@ export async function importUploaded(importId: string): Promise<void> {
       ...familyJobDeps(),
       imports: new ImportsRepository(TABLE()),
       accounts: new AccountsRepository(TABLE()),
+      directory: new FamilyDirectoryRepository(TABLE()),
       objects,
       documentsBucket: config.documentsBucket,
       limits: {

@@ -179,7 +179,7 @@ async function writeDesa(
     listed.push(family);
   }
   if (rows.length === 0) return undefined;
-  const key = foodListFileKey(job.tahapId, job.region, desaCode);
+  const key = foodListFileKey(job.tahapId, job.region, desaCode, job.jobId);
   const header = DISTRIBUTION_COLUMNS.map((column) => DISTRIBUTION_COLUMN_LABELS[column]);
   const written = await writeCsvFile(
     deps.objects.openWrite(deps.documentsBucket, key, 'text/csv; charset=utf-8'),

@@ -19,7 +19,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `reports/snapshots/<region>/<versionDate>/<kk>-<art>.csv` | a snapshot's cross-check |
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
- * | documents | `files/bulog/<tahapId>/<region>/<desaCode>.csv` | the distribution lists job (BULOG) |
+ * | documents | `files/bulog/<tahapId>/<region>/<desaCode>-<jobId>.csv` | the distribution lists job (BULOG) |
  * | documents | `files/bank/<tahapId>/<region>/rekening-<requestId>.csv` | the account-opening job |
  * | documents | `files/bank/<tahapId>/<region>/<fileId>.csv` and `.kontrol.csv` | the instruction job |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
@@ -153,9 +153,14 @@ export const snapshotReportKey = (
 export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string) =>
   `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
 
-/** A desa's distribution list for BULOG (the titik bagi's file); a new run of the lists rewrites it. */
-export const foodListFileKey = (tahapId: string, region: string, desaCode: string) =>
-  `${PREFIXES.bulogFiles}${tahapId}/${region}/${desaCode}.csv`;
+/**
+ * A desa's distribution list for BULOG (the titik bagi's file) of one lists job: each run of the
+ * lists writes its own object, registered in the exchange under its own file id and SHA-256, so a
+ * later run never changes the bytes of a file BULOG may have fetched (a redelivered job rewrites its
+ * own key with the same rows).
+ */
+export const foodListFileKey = (tahapId: string, region: string, desaCode: string, jobId: string) =>
+  `${PREFIXES.bulogFiles}${tahapId}/${region}/${desaCode}-${jobId}.csv`;
 
 /** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
 export const cardPrintFileKey = (region: string, at: Date) =>

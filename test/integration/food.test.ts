@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, auditor, callRoute, operator } from '../support/api.ts';
 import { emptyBucket, resetTable } from '../support/aws.ts';
@@ -177,7 +178,7 @@ describe('distribution lists for BULOG', () => {
     expect(file).toMatchObject({
       desaCode: DESA,
       rows: 3,
-      fileKey: `files/bulog/${TAHAP}/${KAPUAS}/${DESA}.csv`,
+      fileKey: expect.stringMatching(new RegExp(`^files/bulog/${TAHAP}/${KAPUAS}/${DESA}-[0-9a-z-]+\\.csv$`)),
     });
     const text = await (await fetch(file?.downloadUrl ?? '')).text();
     const lines = text
@@ -226,6 +227,33 @@ describe('distribution lists for BULOG', () => {
   it('list the same families again when made again, moving none', async () => {
     expect(await listsThroughRoute()).toMatchObject({ kind: 'written', counts: { listed: 3, sent: 0 } });
     for (const entitlement of (await pangan()).values()) expect(entitlement.attempts).toBe(1);
+  });
+
+  it('a second run writes a file of its own: every registered file still has the bytes of its SHA-256', async () => {
+    const registered = (await exchange.list('BULOG', { tahapId: TAHAP })).items;
+    // One per run (the first run, and the run above): two file ids, two keys, never one key rewritten.
+    expect(registered).toHaveLength(2);
+    expect(new Set(registered.map((file) => file.fileId)).size).toBe(2);
+    expect(new Set(registered.map((file) => file.s3Key)).size).toBe(2);
+    for (const file of registered) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await objects.read(config.documentsBucket, file.s3Key)) {
+        chunks.push(Buffer.from(chunk as Uint8Array));
+      }
+      const bytes = Buffer.concat(chunks);
+      expect(createHash('sha256').update(bytes).digest('hex'), file.fileId).toBe(file.sha256);
+    }
+    // What the lists route hands out now is the latest run's file, as registered.
+    const view = await callRoute<{ files: { fileKey: string; sha256: string }[] }>('GetFoodLists', {
+      claims: operator(KAPUAS),
+      pathParameters: { tahapId: TAHAP },
+      query: { region: KAPUAS },
+    });
+    const latest = view.body.files[0];
+    expect(registered.map((file) => [file.s3Key, file.sha256])).toContainEqual([
+      latest?.fileKey,
+      latest?.sha256,
+    ]);
   });
 });
 

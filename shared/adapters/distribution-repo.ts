@@ -30,6 +30,8 @@ import {
   entitlementKey,
   entitlementPartition,
   familyCardKey,
+  nikCardKey,
+  nikCardPartition,
 } from './keys.ts';
 import { queryItems } from './partitions.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
@@ -492,7 +494,32 @@ export class DistributionRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      // The penerima's NIK → this card (rewritten identically by a retry).
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...nikCardKey(card.penerimaNik, card.cardNumber), cardNumber: card.cardNumber },
+        },
+      },
     ];
+  }
+
+  /**
+   * Every card the penerima with this NIK was given, whatever its status (the NIK → card lookup:
+   * one Query, then one BatchGet of the cards).
+   */
+  async cardsOfNik(nik: string): Promise<Card[]> {
+    const numbers: string[] = [];
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': nikCardPartition(nik) },
+    })) {
+      numbers.push(String(item.cardNumber));
+    }
+    if (numbers.length === 0) return [];
+    const items = await this.batchGet(numbers.map((number) => cardKey(regionOfCard(number), number)));
+    return items.map((item) => CardSchema.parse(item));
   }
 
   private moveItems(card: Card, event: CardEvent, replacedBy?: string): TransactItem[] {

@@ -415,3 +415,80 @@ describe('Bank Kalteng’s EDC transactions', () => {
     expect(await findings()).toHaveLength(2);
   });
 });
+
+describe('one NIK holding two cards', () => {
+  it('is an EDC finding of its own, once per NIK, found through the NIK → card lookup written with each card', async () => {
+    const cards = [];
+    for await (const card of distribution.cardsOf(KAPUAS)) cards.push(card);
+    const held = cards.find((card) => card.status === 'TERDAFTAR');
+    if (!held) throw new Error('no active card');
+    // Written with the card at the opening: the penerima's NIK finds it.
+    expect((await distribution.cardsOfNik(held.penerimaNik)).map((card) => card.cardNumber)).toEqual([
+      held.cardNumber,
+    ]);
+    // The same penerima numbered a second card, in another KK (as a duplicate registration would).
+    const { cardNumber } = await import('#shared/domain/family/distribution.ts');
+    const { newVerifyCode } = await import('#shared/domain/decree.ts');
+    const second = cardNumber(KAPUAS, 900);
+    const now = new Date().toISOString();
+    expect(
+      await distribution.createCard({
+        ...held,
+        cardNumber: second,
+        verifyCode: newVerifyCode(),
+        noKk: kk(KAPUAS, 77),
+        familyId: 'KEL-AAAAAAAAAAAA',
+        status: 'TERDAFTAR',
+        createdAt: now,
+        history: [{ status: 'TERDAFTAR', at: now }],
+      }),
+    ).toBe(true);
+    expect((await distribution.cardsOfNik(held.penerimaNik)).map((card) => card.cardNumber).sort()).toEqual(
+      [held.cardNumber, second].sort(),
+    );
+
+    const csv = [
+      'No Kartu;Terminal;Waktu Transaksi;Jumlah;Jenis;Referensi',
+      `${held.cardNumber};EDC010;2026-11-20T09:00:00+07:00;250000;TUNAI;TRX-10`,
+      `${second};EDC011;2026-11-21T09:00:00+07:00;150000;PANGAN;TRX-11`,
+    ].join('\n');
+    const first = await importBast(csv, 'EDC');
+    expect(first.view).toMatchObject({ status: 'COMPLETED', counts: { rows: 2, accepted: 2 } });
+    const findings = await callRoute<{ items: { code: string; card: string; detail: string }[] }>(
+      'GetEdcFindings',
+      { claims: auditor(), pathParameters: { tahapId: TAHAP }, query: { region: KAPUAS } },
+    );
+    const twoCards = findings.body.items.filter((item) => item.code === 'NIK_DUA_KARTU');
+    expect(twoCards).toHaveLength(1);
+    expect(twoCards[0]?.detail).toContain(held.cardNumber);
+    expect(twoCards[0]?.detail).toContain(second);
+    expect(twoCards[0]?.detail).not.toContain(held.penerimaNik);
+    expect(twoCards[0]?.detail).toContain(`${held.penerimaNik.slice(0, 6)}******`);
+
+    // Another file naming the same NIK's card finds it again, but it is stored once per NIK.
+    await importBast(
+      [
+        'No Kartu;Terminal;Waktu Transaksi;Jumlah;Jenis;Referensi',
+        `${second};EDC012;2026-11-22T09:00:00+07:00;250000;TUNAI;TRX-12`,
+      ].join('\n'),
+      'EDC',
+    );
+    const again = await callRoute<{ items: { code: string }[] }>('GetEdcFindings', {
+      claims: auditor(),
+      pathParameters: { tahapId: TAHAP },
+      query: { region: KAPUAS },
+    });
+    expect(again.body.items.filter((item) => item.code === 'NIK_DUA_KARTU')).toHaveLength(1);
+
+    // Blocking one of them: the NIK holds one active card, and a new file finds no such thing.
+    const block = await callRoute('BlockCard', {
+      claims: operator(KAPUAS),
+      body: { cardNumber: second, reason: 'Kartu ganda atas NIK yang sama' },
+    });
+    expect(block.status).toBe(200);
+    const active = (await distribution.cardsOfNik(held.penerimaNik)).filter(
+      (card) => card.status === 'TERDAFTAR' || card.status === 'DICETAK' || card.status === 'DIBAGIKAN',
+    );
+    expect(active.map((card) => card.cardNumber)).toEqual([held.cardNumber]);
+  });
+});

@@ -12,26 +12,22 @@ import {
   CreateAccountAnswerBodySchema,
   CreateBankReportBodySchema,
   CreateTahapAnswerBodySchema,
-  ImportParamsSchema,
 } from '#shared/contract/requests.ts';
 import { wibDate } from '#shared/domain/decree.ts';
 import {
-  answerPartyOf,
   EXCHANGE_ANSWER_KINDS,
   type ExchangeAnswerKind,
   type ExchangeImportKind,
-  type ExchangeParty,
   PARTY_PATHS,
 } from '#shared/domain/exchange.ts';
 import { isRegionCode } from '#shared/domain/regions.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '#shared/errors.ts';
+import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf } from '#shared/http/caller.ts';
-import { apiHandler, json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
+import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import type { ImportRecord } from '#shared/model.ts';
 import { distributionRoutes, familyFiles } from '../deps.ts';
 import { apiDeps } from '../deps-with-objects.ts';
-import { importView } from '../import-view.ts';
 import { routeById } from '../routes.ts';
 
 /**
@@ -158,34 +154,5 @@ export function importAnswerHandler(routeId: string, kind: ExchangeImportKind) {
       expiresAt: new Date(now.getTime() + config.presignTtlSeconds * 1000).toISOString(),
       statusUrl: `/exchange/${party}/imports/${importId}`,
     } satisfies ResponseBody<'CreateBankAccountAnswer', 201>);
-  });
-}
-
-/**
- * `GET /exchange/<party>/imports/{importId}`: what the import made of an answer the party put
- * (status, counts, first problems, the error report presigned): the answer to an answer, on the same
- * channel. Only the party's own answers: an import of another kind, of the other party or of staff
- * is 404, exactly as an unknown id.
- */
-export function importAnswerStatusHandler(routeId: string, party: ExchangeParty) {
-  return apiHandler(routeById(routeId), async ({ event, scope }) => {
-    const { importId } = parseInput(ImportParamsSchema, event.pathParameters ?? {});
-    const record = await familyFiles().imports.get(importId);
-    if (!record || answerPartyOf(record.kind) !== party || record.createdBy?.role !== scope.role) {
-      throw new NotFoundError('Impor tidak ditemukan.');
-    }
-    const { config, objects } = apiDeps();
-    const reportUrl = record.reportKey
-      ? await objects.presignGet(
-          config.documentsBucket,
-          record.reportKey,
-          config.presignTtlSeconds,
-          `laporan-kesalahan-${importId}.csv`,
-        )
-      : undefined;
-    return json(200, {
-      ...importView(record),
-      ...(reportUrl !== undefined ? { reportUrl } : {}),
-    } satisfies ResponseBody<'GetBankImport', 200>);
   });
 }

@@ -24,7 +24,7 @@ const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { entitlementKey } = await import('#shared/adapters/keys.ts');
 const { openDistribution } = await import('../../functions/families/open-distribution.ts');
 const { kpmCashTahap, reconcileKpmTahap } = await import('../../functions/reconcile/handler.ts');
-const { KAPUAS, TAHAP, distributionHandoff, openedKapuas, seedProgramme, tahapWithRun } = await import(
+const { KAPUAS, KOTIM, TAHAP, distributionHandoff, openedKapuas, seedProgramme, tahapWithRun } = await import(
   '../support/families.ts'
 );
 
@@ -128,6 +128,15 @@ describe('PENYALURAN: the first distribution that opens', () => {
     ).toBe(false);
   });
 
+  it('still takes relawan assignments in PENYALURAN (another kabupaten may still be in verval)', async () => {
+    const assigned = await callRoute('AssignRelawan', {
+      claims: operator(KOTIM),
+      pathParameters: { tahapId: TAHAP },
+      body: { desa: `${KOTIM}.01.2001`, relawan: { sub: 'relawan-kotim', name: 'Relawan Kotim' } },
+    });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+  });
+
   it('the reconcile worker reconciles the tahap in PENYALURAN', async () => {
     expect(await reconciledNow('run-penyaluran')).toEqual([TAHAP]);
   });
@@ -214,6 +223,12 @@ describe('SELESAI: the approver closes the tahap', () => {
       expect(refused.body.error.message).toMatch(/sudah selesai/);
     }
     expect(await reconciledNow('run-sesudah')).toEqual([]);
+    const relawan = await callRoute<ErrorBody>('AssignRelawan', {
+      claims: operator(KOTIM),
+      pathParameters: { tahapId: TAHAP },
+      body: { desa: `${KOTIM}.01.2001`, relawan: { sub: 'relawan-kotim-2', name: 'Relawan Dua' } },
+    });
+    expect(relawan.status).toBe(409);
     const money = await callRoute('GetFinance', {
       claims: auditor(),
       pathParameters: { tahapId: TAHAP },

@@ -163,6 +163,7 @@ async function instruct(region: string): Promise<Record<string, unknown>> {
   const { ExchangeRepository } = await import('#shared/adapters/exchange-repo.ts');
   const { FamilyDirectoryRepository } = await import('#shared/adapters/family-directory-repo.ts');
   const { InstructionsRepository } = await import('#shared/adapters/instructions-repo.ts');
+  const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
   const { ObjectStore } = await import('#shared/adapters/object-store.ts');
   const { env } = await import('#shared/config/env.ts');
   const { instructionFileId } = await import('#shared/domain/family/payments.ts');
@@ -174,6 +175,7 @@ async function instruct(region: string): Promise<Record<string, unknown>> {
     distribution: new DistributionRepository(config.tableName),
     directory: new FamilyDirectoryRepository(config.tableName),
     exchange: new ExchangeRepository(config.tableName),
+    tahap: new TahapRepository(config.tableName),
     objects: new ObjectStore(),
     documentsBucket: config.documentsBucket,
   };

@@ -716,6 +716,8 @@ export const TahapRecordSchema = /* @__PURE__ */ lazySchema(() =>
     createdBy: PersonSchema,
     /** The hash of the tahap's last audit record (the head of its chain, `AUDIT#TAHAP-<tahapId>`). */
     lastAuditHash: z.string().optional(),
+    /** Who closed the tahap (SELESAI), when and why (`POST /tahap/{tahapId}/close`). */
+    closed: z.object({ at: z.string(), by: PersonSchema, reason: z.string() }).optional(),
     eligibility: z
       .object({
         runId: z.string(),

@@ -19,8 +19,11 @@ export const handler = postHandler(routeById('AssignRelawan'), async ({ event, s
   const region = body.desa.slice(0, 5);
   requireRegion(scope, region);
   if (!(region in tahap.snapshots)) throw new NotFoundError('Kabupaten/kota desa ini tidak ikut tahap ini.');
-  if (tahap.status !== 'DRAFT' && tahap.status !== 'VERVAL') {
-    throw new ConflictError('Penugasan relawan hanya dapat diubah selama verval tahap ini belum ditutup.', {
+  // Relawan work through the distribution too (card handovers), and a kabupaten may still be in
+  // verval while another's distribution has opened (the tahap is then PENYALURAN): only a closed or
+  // cancelled tahap takes no more assignments.
+  if (tahap.status === 'SELESAI' || tahap.status === 'DIBATALKAN') {
+    throw new ConflictError('Penugasan relawan tidak dapat diubah lagi: tahap ini sudah ditutup.', {
       reason: 'TAHAP_STATUS',
     });
   }

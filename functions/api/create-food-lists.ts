@@ -11,7 +11,7 @@ import { postHandler } from '#shared/http/post-handler.ts';
 import type { FoodListJob } from '#shared/model.ts';
 import { distributionRoutes } from './deps.ts';
 import { foodListsView, foodRoutes } from './food-deps.ts';
-import { loadTahap } from './get-tahap.ts';
+import { loadTahap, requireOpenTahap } from './get-tahap.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -24,6 +24,7 @@ export const handler = postHandler(routeById('CreateFoodLists'), async ({ event,
   const { region } = parseInput(FoodListsBodySchema, jsonBody(event));
   requireRegion(scope, region);
   const tahap = await loadTahap(event);
+  requireOpenTahap(tahap);
   const opened = await distributionRoutes().get(tahap.tahapId, region);
   if (opened?.status !== 'OPEN') {
     throw new ConflictError('Penyaluran kabupaten/kota ini pada tahap ini belum dibuka.', {

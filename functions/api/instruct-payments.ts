@@ -11,7 +11,7 @@ import { postHandler } from '#shared/http/post-handler.ts';
 import type { InstructionRecord } from '#shared/model.ts';
 import { instructionView } from './cash-view.ts';
 import { cashRoutes, distributionRoutes } from './deps.ts';
-import { loadTahap } from './get-tahap.ts';
+import { loadTahap, requireOpenTahap } from './get-tahap.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -26,6 +26,7 @@ export const handler = postHandler(routeById('InstructPayments'), async ({ event
   const { region, followUp } = parseInput(InstructionBodySchema, jsonBody(event));
   requireRegion(scope, region);
   const tahap = await loadTahap(event);
+  requireOpenTahap(tahap);
   const distribution = await distributionRoutes().get(tahap.tahapId, region);
   if (distribution?.status !== 'OPEN') {
     throw new ConflictError(

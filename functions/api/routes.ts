@@ -12,10 +12,19 @@ export interface RouteAccess {
   /**
    * May presign PUTs into the uploads bucket: `put` under `uploads/` (BKK recipient files),
    * `putImports` under `imports/` (the family programme's files), `putDisbursements` under
-   * `disbursements/` (Bank Kalteng's reports, put by its machine client). A presigned URL carries the
-   * signer's rights, so the prefix granted is the prefix a URL can write.
+   * `disbursements/` (Bank Kalteng's reports, put by its machine client); the machine clients'
+   * answers that are family imports, each under its own kind's folder only: `putAccountAnswers`
+   * under `imports/jawaban-rekening/`, `putEdc` under `imports/edc/` (the bank's), `putBast` under
+   * `imports/bast/` (BULOG's). A presigned URL carries the signer's rights, so the prefix granted is
+   * the prefix a URL can write.
    */
-  readonly uploadsBucket?: 'put' | 'putImports' | 'putDisbursements';
+  readonly uploadsBucket?:
+    | 'put'
+    | 'putImports'
+    | 'putDisbursements'
+    | 'putAccountAnswers'
+    | 'putEdc'
+    | 'putBast';
   /**
    * `read`: may presign downloads of reports and decrees. `files`: that, and may also write the
    * files it generates for download (under `files/`: verval sheets).
@@ -979,6 +988,73 @@ export const ROUTES: readonly RouteSpec[] = [
     regions: 'object',
     // Counts only, no person: the file is stored under files/ and handed out as a link.
     access: { table: 'read', documentsBucket: 'files' },
+  },
+  {
+    id: 'CloseTahap',
+    area: 'core',
+    method: 'POST',
+    path: '/tahap/{tahapId}/close',
+    entry: 'functions/api/close-tahap.ts',
+    public: false,
+    capability: 'tahap:close',
+    regions: 'none',
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'CreateBankAccountAnswer',
+    area: 'exchange',
+    method: 'POST',
+    path: '/exchange/bank/account-answers',
+    entry: 'functions/api/create-bank-account-answer.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    // readwrite: the import record and the Idempotency-Key records.
+    access: { table: 'readwrite', uploadsBucket: 'putAccountAnswers' },
+  },
+  {
+    id: 'CreateBankEdcFile',
+    area: 'exchange',
+    method: 'POST',
+    path: '/exchange/bank/edc-files',
+    entry: 'functions/api/create-bank-edc-file.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    access: { table: 'readwrite', uploadsBucket: 'putEdc' },
+  },
+  {
+    id: 'CreateBulogBast',
+    area: 'exchange',
+    method: 'POST',
+    path: '/exchange/bulog/bast-files',
+    entry: 'functions/api/create-bulog-bast.ts',
+    public: false,
+    capability: 'exchange:bulog',
+    regions: 'none',
+    access: { table: 'readwrite', uploadsBucket: 'putBast' },
+  },
+  {
+    id: 'GetBankImport',
+    area: 'exchange',
+    method: 'GET',
+    path: '/exchange/bank/imports/{importId}',
+    entry: 'functions/api/get-bank-import.ts',
+    public: false,
+    capability: 'exchange:bank',
+    regions: 'none',
+    access: { table: 'read', documentsBucket: 'read' },
+  },
+  {
+    id: 'GetBulogImport',
+    area: 'exchange',
+    method: 'GET',
+    path: '/exchange/bulog/imports/{importId}',
+    entry: 'functions/api/get-bulog-import.ts',
+    public: false,
+    capability: 'exchange:bulog',
+    regions: 'none',
+    access: { table: 'read', documentsBucket: 'read' },
   },
 ] satisfies readonly DeployedRoute[];
 

@@ -10,7 +10,7 @@ import type { TahapRecord } from '#shared/model.ts';
  * subtraction).
  */
 export function tahapView(tahap: TahapRecord, scope: Scope): TahapView {
-  const { lastAuditHash: _head, createdBy, ...rest } = tahap;
+  const { lastAuditHash: _head, createdBy, closed, ...rest } = tahap;
   const own = scope.regions === 'all' ? undefined : scope.regions[0];
   const only = <T>(values: Record<string, T> | undefined): Record<string, T> | undefined =>
     values && own !== undefined
@@ -27,6 +27,7 @@ export function tahapView(tahap: TahapRecord, scope: Scope): TahapView {
     snapshots: only(rest.snapshots) ?? {},
     ...(rest.quotas ? { quotas: only(rest.quotas) } : {}),
     createdBy: { name: createdBy.name },
+    ...(closed ? { closed: { at: closed.at, by: { name: closed.by.name }, reason: closed.reason } } : {}),
     label: tahapLabel(tahap),
   };
 }

@@ -15,6 +15,7 @@ import {
   type FoodPackage,
 } from '#shared/domain/family/food.ts';
 import { foodPackageOf } from '#shared/domain/family/food-package.ts';
+import { acceptsDistributionWork } from '#shared/domain/family/tahap.ts';
 import { desaName, kecamatanName, regionName } from '#shared/domain/wilayah.ts';
 import { logger } from '#shared/logger.ts';
 import type { FoodListsRequested } from '#shared/messages.ts';
@@ -100,6 +101,9 @@ export async function writeFoodLists(
   const opened = await deps.distribution.get(tahapId, region);
   if (opened?.status !== 'OPEN') return fail('Penyaluran kabupaten/kota ini pada tahap ini belum dibuka.');
   const tahap = await deps.tahap.get(tahapId);
+  // A job queued before the tahap was closed moves nothing after it.
+  const accepting = tahap ? acceptsDistributionWork(tahap.status) : undefined;
+  if (accepting && !accepting.ok) return fail(accepting.message);
   const pkg = tahap ? foodPackageOf(tahap) : undefined;
   if (!pkg) return fail('Tahap ini tidak memuat bantuan pangan.');
 
@@ -175,7 +179,7 @@ async function writeDesa(
     listed.push(family);
   }
   if (rows.length === 0) return undefined;
-  const key = foodListFileKey(job.tahapId, job.region, desaCode);
+  const key = foodListFileKey(job.tahapId, job.region, desaCode, job.jobId);
   const header = DISTRIBUTION_COLUMNS.map((column) => DISTRIBUTION_COLUMN_LABELS[column]);
   const written = await writeCsvFile(
     deps.objects.openWrite(deps.documentsBucket, key, 'text/csv; charset=utf-8'),

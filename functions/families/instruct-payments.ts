@@ -6,6 +6,7 @@ import type { ExchangeRepository } from '#shared/adapters/exchange-repo.ts';
 import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { InstructionsRepository } from '#shared/adapters/instructions-repo.ts';
 import { instructionFileKeys } from '#shared/adapters/storage-keys.ts';
+import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { instructionRef } from '#shared/domain/family/distribution.ts';
 import {
   controlFileText,
@@ -18,6 +19,7 @@ import {
   planFollowUp,
   sentStatus,
 } from '#shared/domain/family/payments.ts';
+import { acceptsDistributionWork } from '#shared/domain/family/tahap.ts';
 import { regionName } from '#shared/domain/wilayah.ts';
 import { mapInOrder } from '#shared/in-order.ts';
 import { logger } from '#shared/logger.ts';
@@ -39,6 +41,7 @@ export interface InstructPaymentsDeps {
     put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
   };
   readonly documentsBucket: string;
+  readonly tahap: Pick<TahapRepository, 'get'>;
   readonly now?: () => Date;
 }
 
@@ -86,6 +89,10 @@ export async function instructPayments(
     if (distribution?.status !== 'OPEN') {
       throw new InstructRefusal('Penyaluran kabupaten/kota ini belum dibuka (SK KPM belum terbit).');
     }
+    // A file queued before the tahap was closed instructs nothing after it.
+    const tahap = await deps.tahap.get(tahapId);
+    const accepting = tahap ? acceptsDistributionWork(tahap.status) : undefined;
+    if (accepting && !accepting.ok) throw new InstructRefusal(accepting.message);
     const meta: InstructionFileMeta = {
       fileId,
       kind: record.kind,

@@ -3,6 +3,8 @@ import type { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { RecipientsRepository } from '#shared/adapters/recipients-repo.ts';
+import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
+import type { AuditActor } from '#shared/domain/audit.ts';
 import { newVerifyCode } from '#shared/domain/decree.ts';
 import {
   cardNumber,
@@ -22,6 +24,8 @@ export interface OpenDistributionDeps {
   readonly distribution: DistributionRepository;
   /** The dashboards: the decreed families per desa, set once the whole list is read. */
   readonly dashboard: Pick<DashboardRepository, 'setDecreed'>;
+  /** The tahap moves to PENYALURAN once a distribution of it is OPEN (the first one does). */
+  readonly tahap: Pick<TahapRepository, 'startDistribution'>;
   readonly now?: () => Date;
   /** Families handled together (one BatchGet of ids and cards, one block of serials). */
   readonly chunkSize?: number;
@@ -31,6 +35,13 @@ export type OpenOutcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'opened'; readonly record: DistributionRecord };
+
+/** Who moves the tahap on, in its audit chain. */
+const SYSTEM: AuditActor = {
+  sub: 'system:distribution-opening',
+  name: 'Pembukaan penyaluran otomatis',
+  role: 'system',
+};
 
 /** Cards created at once (each one small transaction). */
 const CARDS_IN_FLIGHT = 16;
@@ -48,7 +59,9 @@ const CARDS_IN_FLIGHT = 16;
  *    stays blocked until the office asks for one), and one entitlement per component of the tahap
  *    at the decree's amount (status DITETAPKAN);
  * 3. marks the distribution OPEN with its counts, conditional on it still being this decree's
- *    OPENING: every later step (instructions, distribution lists) waits for OPEN.
+ *    OPENING: every later step (instructions, distribution lists) waits for OPEN;
+ * 4. moves the tahap to PENYALURAN if it is not there yet (the first kabupaten's opening does;
+ *    conditional on the version read, audited in the tahap's chain; `TahapRepository.startDistribution`).
  *
  * A redelivered message resumes or finds it OPEN and does nothing: cards are conditional on the
  * family having none, and entitlements are rewritten identically while nothing can have moved them.
@@ -79,10 +92,15 @@ export async function openDistribution(
     });
     return { kind: 'refused', reason: `distribution opened by ${recorded.decreeId}` };
   }
-  if (recorded.status === 'OPEN') return { kind: 'skipped', reason: 'already open' };
+  if (recorded.status === 'OPEN') {
+    // A delivery that died between OPEN and the tahap's move finishes the move (a no-op otherwise).
+    await startTahapDistribution(decree, deps, now);
+    return { kind: 'skipped', reason: 'already open' };
+  }
 
   const opening = new Opening(decree, message.requestedAt, deps, now);
   const record = await opening.run();
+  await startTahapDistribution(decree, deps, now);
   logger.info('Distribution opened', {
     tahapId: record.tahapId,
     region: record.region,
@@ -91,6 +109,20 @@ export async function openDistribution(
     cards: record.cards,
   });
   return { kind: 'opened', record };
+}
+
+/** The tahap of an OPEN distribution moves to PENYALURAN (once: a tahap there or past it stays). */
+async function startTahapDistribution(
+  decree: DecreeRecord,
+  deps: OpenDistributionDeps,
+  now: () => Date,
+): Promise<void> {
+  const tahapId = decree.tahapId ?? '';
+  const moved = await deps.tahap.startDistribution(tahapId, now().toISOString(), SYSTEM, {
+    region: decree.region,
+    decreeId: decree.decreeId,
+  });
+  if (moved) logger.info('Tahap moved to PENYALURAN', { tahapId, region: decree.region });
 }
 
 /** One opening of one decree's distribution: the counts its chunks add up. */

@@ -14,6 +14,7 @@ import {
   accountRequestRow,
   needsAccountRequest,
 } from '#shared/domain/family/accounts.ts';
+import { acceptsDistributionWork } from '#shared/domain/family/tahap.ts';
 import { maskNik } from '#shared/domain/mask.ts';
 import { desaName, kecamatanName, regionName } from '#shared/domain/wilayah.ts';
 import { logger } from '#shared/logger.ts';
@@ -158,7 +159,11 @@ async function snapshotOf(deps: RequestAccountsDeps, tahapId: string, region: st
   if (distribution?.status !== 'OPEN') {
     throw new RequestRefusal('Penyaluran kabupaten/kota ini belum dibuka (SK KPM belum terbit).');
   }
-  const versionDate = (await deps.tahap.get(tahapId))?.snapshots[region];
+  const tahap = await deps.tahap.get(tahapId);
+  // A request queued before the tahap was closed asks for nothing after it.
+  const accepting = tahap ? acceptsDistributionWork(tahap.status) : undefined;
+  if (accepting && !accepting.ok) throw new RequestRefusal(accepting.message);
+  const versionDate = tahap?.snapshots[region];
   const snapshot = versionDate ? await deps.snapshots.ready(region, versionDate) : undefined;
   if (!snapshot)
     throw new RequestRefusal('Snapshot DTSEN kabupaten/kota ini untuk tahap ini tidak ditemukan.');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EdcRepository } from '#shared/adapters/food-repo.ts';
 import { normalizeCardNumber } from '#shared/domain/family/distribution.ts';
@@ -25,8 +26,9 @@ import type { FileKind } from './import-family-file.ts';
  * code, and reported on the line. So a file imported again records nothing new and finds nothing
  * new. Memory: the detector's first redemption per key seen in this file (~100 B each).
  *
- * Not checked here: one NIK holding two active cards (`NIK_DUA_KARTU`) needs every card of the NIK,
- * which no index gives per record; `nikWithTwoCards` sweeps the card registry for that.
+ * One NIK holding two active cards (`NIK_DUA_KARTU`): every card of the record's penerima NIK comes
+ * from the NIK → card lookup (`NIKCARD#<nik>`, written with each card), and the finding is stored
+ * once per NIK (under the NIK's hash), whichever line or file finds it first.
  */
 export function edcFile(
   record: ImportRecord,
@@ -41,19 +43,20 @@ export function edcFile(
   const detector = new DoubleReceiptDetector([]);
   const rules = { now: now.toISOString() };
 
+  const factsOf = (card: Card): CardFacts => ({
+    number: card.cardNumber,
+    status: card.status,
+    since: [...card.history].reverse().find((event) => event.status === card.status)?.at ?? card.createdAt,
+    familyId: card.familyId,
+    penerimaNik: card.penerimaNik,
+  });
   const cardFacts = async (number: string): Promise<CardFacts | undefined> => {
     const card: Card | undefined = normalizeCardNumber(number) ? await distribution.card(number) : undefined;
-    if (!card) return undefined;
-    const since =
-      [...card.history].reverse().find((event) => event.status === card.status)?.at ?? card.createdAt;
-    return {
-      number: card.cardNumber,
-      status: card.status,
-      since,
-      familyId: card.familyId,
-      penerimaNik: card.penerimaNik,
-    };
+    return card ? factsOf(card) : undefined;
   };
+  /** Every card of the penerima's NIK (the NIK → card lookup), for NIK_DUA_KARTU. */
+  const holderCards = async (card: CardFacts | undefined): Promise<CardFacts[] | undefined> =>
+    card?.penerimaNik ? (await distribution.cardsOfNik(card.penerimaNik)).map(factsOf) : undefined;
 
   const row = async (
     sourceRow: number,
@@ -67,7 +70,8 @@ export function edcFile(
     const card = await cardFacts(line.card);
     const key = `${line.tahapId}#${line.component}#${card?.familyId ?? line.card}`;
     const earlier = await edc.first(key);
-    let verdict: RedemptionVerdict = detector.observe(line, { card, earlier });
+    const holders = await holderCards(card);
+    let verdict: RedemptionVerdict = detector.observe(line, { card, earlier, holderCards: holders });
     if (verdict.kind === 'DUPLICATE') {
       problems.push(alreadyRecorded());
       return { accepted: true, problems };
@@ -86,6 +90,7 @@ export function edcFile(
         verdict = new DoubleReceiptDetector([]).observe(line, {
           card,
           earlier: await edc.first(verdict.key),
+          holderCards: holders,
         });
         if (verdict.kind === 'DUPLICATE') {
           problems.push(alreadyRecorded());
@@ -98,7 +103,11 @@ export function edcFile(
       const stored = await edc.putFinding({
         tahapId: verdict.tahapId ?? line.tahapId ?? tahapId,
         region,
-        lineKey: verdict.lineKey,
+        // A NIK holding two cards is one finding per NIK (whichever line or file finds it first).
+        lineKey:
+          finding.code === 'NIK_DUA_KARTU' && card?.penerimaNik
+            ? nikFindingKey(card.penerimaNik)
+            : verdict.lineKey,
         code: finding.code,
         label: finding.label,
         detail: finding.detail,
@@ -125,6 +134,10 @@ export function edcFile(
     closing: async () => [],
   };
 }
+
+/** The key a NIK_DUA_KARTU finding is stored under: the NIK's hash, never the NIK. */
+const nikFindingKey = (nik: string): string =>
+  `NIK-${createHash('sha256').update(`nik-dua-kartu:${nik}`).digest('hex').slice(0, 24)}`;
 
 const reported = (finding: EdcFinding): RowProblem<string> => ({
   column: null,

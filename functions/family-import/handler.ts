@@ -3,6 +3,7 @@ import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import { FamiliesRepository } from '#shared/adapters/families-repo.ts';
+import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { ObjectStore } from '#shared/adapters/object-store.ts';
 import { SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
@@ -28,6 +29,7 @@ function dependencies(): FamilyImportDeps {
     verval: new VervalRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
     accounts: new AccountsRepository(config.tableName),
+    directory: new FamilyDirectoryRepository(config.tableName),
     objects: new ObjectStore(),
     tableName: config.tableName,
     documentsBucket: config.documentsBucket,

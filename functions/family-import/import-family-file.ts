@@ -4,6 +4,7 @@ import type { DistributionRepository } from '#shared/adapters/distribution-repo.
 import type { EligibilityRepository } from '#shared/adapters/eligibility-repo.ts';
 import type { ExclusionsRepository } from '#shared/adapters/exclusions-repo.ts';
 import type { FamiliesRepository, FamilyWriter, SnapshotData } from '#shared/adapters/families-repo.ts';
+import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { ImportsRepository } from '#shared/adapters/imports-repo.ts';
 import { handoffItem } from '#shared/adapters/outbox.ts';
 import { pairOf, type SnapshotFile, type SnapshotsRepository } from '#shared/adapters/snapshots-repo.ts';
@@ -12,9 +13,11 @@ import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import { type TransactItem, transactWrite, WriteConflict } from '#shared/adapters/transactions.ts';
 import type { VervalRepository } from '#shared/adapters/verval-repo.ts';
 import type { ImportLimits } from '#shared/config/env.ts';
+import { answerPartyOf } from '#shared/domain/exchange.ts';
 import {
   ACCOUNT_ANSWER_LAYOUT,
   type AccountAnswer,
+  answerOutsideRegion,
   decideAccount,
   validateAccountAnswerRow,
 } from '#shared/domain/family/accounts.ts';
@@ -39,7 +42,7 @@ import {
 import { VERVAL_RESULT_LAYOUT, wibParts } from '#shared/domain/family/verval-sheet.ts';
 import { isRegionCode } from '#shared/domain/regions.ts';
 import type { RowProblem } from '#shared/domain/report.ts';
-import { recordedActorMay } from '#shared/http/caller.ts';
+import { type Capability, recordedActorMay } from '#shared/http/caller.ts';
 import {
   type FileImportDeps,
   type FileImportOutcome,
@@ -65,7 +68,9 @@ export interface FamilyImportDeps extends FileImportDeps {
   readonly tahap: Pick<TahapRepository, 'get'>;
   readonly results: Pick<EligibilityRepository, 'allOfDesa'>;
   readonly verval: Pick<VervalRepository, 'record' | 'isAssigned'>;
-  readonly distribution: Pick<DistributionRepository, 'card' | 'moveItems'>;
+  readonly distribution: Pick<DistributionRepository, 'card' | 'moveItems' | 'currentCards'>;
+  /** Where a NIK is a member (a kabupaten's answer file checks its penerima); only that kind needs it. */
+  readonly directory?: Pick<FamilyDirectoryRepository, 'memberRows'>;
   /** The penerima's accounts (a bank's answer file); only that kind needs them. */
   readonly accounts?: Pick<AccountsRepository, 'get' | 'holder' | 'recordItems'>;
   readonly tableName: string;
@@ -174,12 +179,7 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
 
   async run(): Promise<FamilyImportOutcome> {
     const { createdBy, region } = this.record;
-    const capability =
-      this.record.kind === 'HASIL_VERVAL'
-        ? 'verval:work'
-        : this.record.kind === 'STATUS_KARTU'
-          ? 'distribution:manage'
-          : 'imports:create';
+    const capability = importCapability(this.record.kind, createdBy?.role);
     if (createdBy && !recordedActorMay(createdBy, capability, region ?? 'all')) {
       throw new FileRejection(
         'UPLOAD_NOT_ALLOWED',
@@ -630,6 +630,8 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
     const accounts = this.deps.accounts;
     if (!accounts) throw new Error('the family import has no accounts repository');
     const at = this.lease.started.toISOString();
+    // A file for one kabupaten (an operator's own, or an admin's naming it) answers for its penerima only.
+    const { region } = this.record;
     const importId = this.key.importId;
     /** The line's decision against the record and the number's owner as read now. */
     const decide = async (answer: AccountAnswer) => {
@@ -671,6 +673,10 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
         const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
         const answer = checked.value;
         if (!answer) return { accepted: false, problems };
+        if (region) {
+          const outside = answerOutsideRegion(region, await this.penerimaRegions(answer.nik));
+          if (outside) return { accepted: false, problems: [...problems, outside] };
+        }
         // The same NIK or account number twice in the file: the earlier line is written first.
         if (
           batch.holds(`NIK#${answer.nik}`) ||
@@ -689,6 +695,23 @@ class Attempt implements ImportBody<ImportRecord, FamilyImportOutcome> {
       flush: () => batch.flush(),
       closing: async () => [],
     };
+  }
+
+  /**
+   * The kabupaten whose decreed families have this NIK as their penerima: the No KKs the DTSEN
+   * snapshots put the NIK in (gsi1 `FAMNIK#`), then those families' current cards (numbered by the
+   * opening of each kabupaten's distribution from its KPM decree, the card's region the decree's),
+   * where the card names this NIK as penerima. One Query and one BatchGet a line.
+   */
+  private async penerimaRegions(nik: string): Promise<string[]> {
+    const directory = this.deps.directory;
+    if (!directory) throw new Error('the family import has no family directory');
+    const noKks = [...new Set((await directory.memberRows(nik)).map((row) => row.noKk))];
+    if (noKks.length === 0) return [];
+    const cards = await this.deps.distribution.currentCards(noKks);
+    return [
+      ...new Set([...cards.values()].filter((card) => card.penerimaNik === nik).map((card) => card.region)),
+    ];
   }
 
   /**
@@ -777,3 +800,19 @@ const duplicate = (column: string, code: string, message: string): RowProblem<st
   severity: 'error',
   message: `${message} Baris ini tidak disimpan.`,
 });
+
+/**
+ * The capability whoever asked for an import must hold for it to run: a relawan's verval results
+ * `verval:work`, a card status file `distribution:manage`, an answer put by a machine client its
+ * party's `exchange:bank` / `exchange:bulog` (only for that party's kinds: the bank's client asking
+ * for a BAST holds nothing that lets it), every other file `imports:create`.
+ */
+export function importCapability(kind: ImportRecord['kind'], role: string | undefined): Capability {
+  if (kind === 'HASIL_VERVAL') return 'verval:work';
+  if (kind === 'STATUS_KARTU') return 'distribution:manage';
+  if (role === 'bank' || role === 'bulog') {
+    const party = answerPartyOf(kind);
+    return party === 'BANK' ? 'exchange:bank' : party === 'BULOG' ? 'exchange:bulog' : 'imports:create';
+  }
+  return 'imports:create';
+}

@@ -14,9 +14,10 @@ import { RATE_TABLE } from '#shared/config/rates.ts';
 import { reconcileSettings } from '#shared/config/reconcile.ts';
 import { logger } from '#shared/logger.ts';
 import { ReconciliationRequestedSchema } from '#shared/messages.ts';
+import type { TahapRecord } from '#shared/model.ts';
 import { publish } from '#shared/observability/telemetry.ts';
 import { queueWorker } from '#shared/queue/queue-worker.ts';
-import { reconcileKpmCash } from './reconcile-kpm-cash.ts';
+import { type KpmCashResult, reconcileKpmCash } from './reconcile-kpm-cash.ts';
 import { reconcileMetrics } from './reconcile-metrics.ts';
 import { dailyRunId, type ReconcileDeps, runReconciliation } from './run-reconciliation.ts';
 
@@ -65,14 +66,32 @@ export const handler = queueWorker({
 });
 
 /**
- * The KPM cash reconciliation of every tahap (`reconcile-kpm-cash.ts`), after the BKK run and under
- * its run id: each entitlement closed as the bank reported it, one findings file per tahap. Every
- * tahap, whatever its status (the decree does not move it on yet, and a late bank report of a
- * closed tahap still counts): one without an OPEN distribution costs one Query and writes no file.
+ * The KPM cash reconciliation of every tahap in PENYALURAN (`reconcile-kpm-cash.ts`), after the BKK
+ * run and under its run id: each entitlement closed as the bank reported it, one findings file per
+ * tahap. Only PENYALURAN: before it no distribution is open (nothing instructed), and a closed tahap
+ * (SELESAI) is final: its close waited for every instructed payment's answer (`planClose`), and its
+ * money view must not move after the province closed it. `reconcile` is the per-tahap run (tests).
  */
-export async function reconcileKpmTahap(runId: string): Promise<void> {
+export async function reconcileKpmTahap(
+  runId: string,
+  reconcile: (tahapId: string, runId: string) => Promise<KpmCashResult> = defaultKpmCash(),
+): Promise<string[]> {
+  const tahap = new TahapRepository(env().tableName);
+  const reconciled: string[] = [];
+  for (const record of kpmCashTahap(await tahap.list())) {
+    const result = await reconcile(record.tahapId, runId);
+    reconciled.push(record.tahapId);
+    logger.info('KPM cash reconciliation of a tahap', { tahapId: record.tahapId, runId, ...result.closed });
+  }
+  return reconciled;
+}
+
+/** The tahap whose cash the reconciliation worker reconciles: those in PENYALURAN. */
+export const kpmCashTahap = <T extends Pick<TahapRecord, 'status'>>(records: readonly T[]): T[] =>
+  records.filter((record) => record.status === 'PENYALURAN');
+
+function defaultKpmCash(): (tahapId: string, runId: string) => Promise<KpmCashResult> {
   const config = env();
-  const tahap = new TahapRepository(config.tableName);
   const kpm = {
     decrees: new DecreesRepository(config.tableName),
     distribution: new DistributionRepository(config.tableName),
@@ -81,8 +100,5 @@ export async function reconcileKpmTahap(runId: string): Promise<void> {
     objects: new ObjectStore(),
     documentsBucket: config.documentsBucket,
   };
-  for (const record of await tahap.list()) {
-    const result = await reconcileKpmCash(record.tahapId, runId, kpm);
-    logger.info('KPM cash reconciliation of a tahap', { tahapId: record.tahapId, runId, ...result.closed });
-  }
+  return (tahapId, runId) => reconcileKpmCash(tahapId, runId, kpm);
 }

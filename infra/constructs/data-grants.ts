@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { importFolder } from '#shared/adapters/storage-keys.ts';
 import { PREFIXES } from '#shared/resources.ts';
 import type { RouteAccess, TableAccess } from '../../functions/api/routes.ts';
 import { acknowledgeWildcardUnder } from '../nag.ts';
@@ -49,6 +50,16 @@ export function grantRouteAccess(fn: IFunction, access: RouteAccess, data: DataR
       break;
     case 'putDisbursements':
       grantPutUploads(fn, data.uploadsBucket, PREFIXES.disbursements);
+      break;
+    // A machine client's answer: the one folder of `imports/` its import kind is read from.
+    case 'putAccountAnswers':
+      grantPutUploads(fn, data.uploadsBucket, importFolder('JAWABAN_REKENING'));
+      break;
+    case 'putEdc':
+      grantPutUploads(fn, data.uploadsBucket, importFolder('EDC'));
+      break;
+    case 'putBast':
+      grantPutUploads(fn, data.uploadsBucket, importFolder('BAST'));
       break;
     case undefined:
       break;

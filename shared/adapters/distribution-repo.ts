@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type CardStatus, type EntitlementStatus, regionOfCard } from '../domain/family/distribution.ts';
@@ -29,6 +30,8 @@ import {
   entitlementKey,
   entitlementPartition,
   familyCardKey,
+  nikCardKey,
+  nikCardPartition,
 } from './keys.ts';
 import { queryItems } from './partitions.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
@@ -210,6 +213,38 @@ export class DistributionRepository {
     })) {
       yield EntitlementSchema.parse(item);
     }
+  }
+
+  /**
+   * How many of a kabupaten's entitlements of one component are in flight (DIKIRIM or DIULANG: on a
+   * file the bank or BULOG has not answered yet). A counting Query (`Select: COUNT` with a filter):
+   * it reads the component's items (~1 KB each, ~60 pages for the largest kabupaten) but returns
+   * only counts, so the caller holds nothing.
+   */
+  async countInFlight(tahapId: string, region: string, component: Component): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :component)',
+          FilterExpression: '#status IN (:sent, :resent)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': entitlementPartition(tahapId, region),
+            ':component': `${component}#`,
+            ':sent': 'DIKIRIM',
+            ':resent': 'DIULANG',
+          },
+          Select: 'COUNT',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      count += out.Count ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return count;
   }
 
   /**
@@ -466,7 +501,32 @@ export class DistributionRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      // The penerima's NIK → this card (rewritten identically by a retry).
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...nikCardKey(card.penerimaNik, card.cardNumber), cardNumber: card.cardNumber },
+        },
+      },
     ];
+  }
+
+  /**
+   * Every card the penerima with this NIK was given, whatever its status (the NIK → card lookup:
+   * one Query, then one BatchGet of the cards).
+   */
+  async cardsOfNik(nik: string): Promise<Card[]> {
+    const numbers: string[] = [];
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': nikCardPartition(nik) },
+    })) {
+      numbers.push(String(item.cardNumber));
+    }
+    if (numbers.length === 0) return [];
+    const items = await this.batchGet(numbers.map((number) => cardKey(regionOfCard(number), number)));
+    return items.map((item) => CardSchema.parse(item));
   }
 
   /** A card's conditional move (the card and its code), for a transaction of a batch. */

@@ -413,6 +413,16 @@ export const cardKey = (region: string, cardNumber: string) => ({
 });
 /** The card a family holds now: one per No KK (1 KK 1 kartu), moved by a replacement only. */
 export const familyCardKey = (noKk: string) => ({ pk: `FAMCARD#${noKk}`, sk: 'FAMCARD' });
+/**
+ * The NIK → card lookup (`NIKCARD#<nik>` / `CARD#<number>`): one item per card a penerima was ever
+ * given (written with the card, when numbered or as a replacement), so every card of one NIK is one
+ * Query; the EDC import reads it for NIK_DUA_KARTU. Holds the card's number only.
+ */
+export const nikCardPartition = (nik: string) => `NIKCARD#${nik}`;
+export const nikCardKey = (nik: string, cardNumber: string) => ({
+  pk: nikCardPartition(nik),
+  sk: `CARD#${cardNumber}`,
+});
 /** A card's public verification code: the card's number and status, nothing about anyone. */
 export const cardCodeKey = (code: string) => ({ pk: `CARDCODE#${code}`, sk: 'CARDCODE' });
 /** The last card serial given in a kabupaten (blocks are taken with one atomic ADD). */

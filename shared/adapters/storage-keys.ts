@@ -20,7 +20,7 @@ import type { ImportKind } from '../model.ts';
  * | documents | `files/verval/<tahapId>/<desaCode>/<runId>.xlsx`  | the verval sheet route        |
  * | documents | `files/kartu/<region>/cetak-<time>.csv`          | the card print file route     |
  * | documents | `files/dasbor/<tahapId>/<scope>-<level>-<time>.<ext>` | the dashboard export route |
- * | documents | `files/bulog/<tahapId>/<region>/<desaCode>.csv` | the distribution lists job (BULOG) |
+ * | documents | `files/bulog/<tahapId>/<region>/<desaCode>-<jobId>.csv` | the distribution lists job (BULOG) |
  * | documents | `files/bank/<tahapId>/<region>/rekening-<requestId>.csv` | the account-opening job |
  * | documents | `files/bank/<tahapId>/<region>/<fileId>.csv` and `.kontrol.csv` | the instruction job |
  * | documents | `decrees/<year>/<decreeId>.pdf`                  | the decree worker, once      |
@@ -134,6 +134,9 @@ export function parseImportKey(key: string): ImportKey | undefined {
   return { kind, importId, extension: file.slice(dot + 1).toLowerCase() };
 }
 
+/** The folder of one import kind, `imports/jawaban-rekening/`: what a machine client's answer route may write. */
+export const importFolder = (kind: ImportKind) => `${PREFIXES.imports}${IMPORT_KIND_FOLDERS[kind]}/`;
+
 export const importObjectKey = (kind: ImportKind, importId: string, extension: string) =>
   `${PREFIXES.imports}${IMPORT_KIND_FOLDERS[kind]}/${importId}.${extension}`;
 
@@ -151,9 +154,14 @@ export const snapshotReportKey = (
 export const vervalSheetKey = (tahapId: string, desaCode: string, runId: string) =>
   `${PREFIXES.files}verval/${tahapId}/${desaCode}/${runId}.xlsx`;
 
-/** A desa's distribution list for BULOG (the titik bagi's file); a new run of the lists rewrites it. */
-export const foodListFileKey = (tahapId: string, region: string, desaCode: string) =>
-  `${PREFIXES.bulogFiles}${tahapId}/${region}/${desaCode}.csv`;
+/**
+ * A desa's distribution list for BULOG (the titik bagi's file) of one lists job: each run of the
+ * lists writes its own object, registered in the exchange under its own file id and SHA-256, so a
+ * later run never changes the bytes of a file BULOG may have fetched (a redelivered job rewrites its
+ * own key with the same rows).
+ */
+export const foodListFileKey = (tahapId: string, region: string, desaCode: string, jobId: string) =>
+  `${PREFIXES.bulogFiles}${tahapId}/${region}/${desaCode}-${jobId}.csv`;
 
 /** A card print file of a kabupaten, made at `at` (one per request: the printer gets what was waiting then). */
 /** A dashboard export (counts only): `files/dasbor/<tahapId>/<scope>-<level>-<time>.<csv|xlsx>`. */

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditRecord } from '../domain/audit.ts';
+import { type AuditActor, type AuditRecord, GENESIS_HASH, sealEntry } from '../domain/audit.ts';
 import { abandonedBefore, type RunStatus } from '../domain/family/eligibility-summary.ts';
-import { tahapLabel } from '../domain/family/tahap.ts';
+import { startsDistribution, type TahapStatus, tahapLabel } from '../domain/family/tahap.ts';
 import { ConflictError } from '../errors.ts';
 import { type EligibilityRunState, type TahapRecord, TahapRecordSchema } from '../model.ts';
 import { auditItem } from './audit-items.ts';
@@ -206,6 +206,82 @@ export class TahapRepository {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /**
+   * Moves the tahap to PENYALURAN when a kabupaten's distribution has opened (the first one does;
+   * every later one finds it there): one transaction of the status, the version and the audit
+   * record, conditional on the version read. Idempotent: a tahap already in PENYALURAN or past it is
+   * left as it is (`false`); a lost race reads again.
+   */
+  async startDistribution(
+    tahapId: string,
+    at: string,
+    actor: AuditActor,
+    details: Record<string, string | number>,
+  ): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const tahap = await this.get(tahapId);
+      if (!tahap || !startsDistribution(tahap.status)) return false;
+      const audit = sealEntry({
+        entityId: `TAHAP-${tahapId}`,
+        seq: tahap.version + 1,
+        at,
+        actor,
+        action: 'TAHAP_DISTRIBUTION_STARTED',
+        fromStatus: tahap.status,
+        toStatus: 'PENYALURAN',
+        details,
+        prevHash: tahap.lastAuditHash ?? GENESIS_HASH,
+      });
+      try {
+        await this.transact(this.statusItems(tahapId, tahap.status, 'PENYALURAN', tahap.version, audit));
+        return true;
+      } catch (error) {
+        if (!(error instanceof TahapChangedError)) throw error;
+      }
+    }
+    throw new Error(`tahap ${tahapId} kept changing while its distribution started`);
+  }
+
+  /**
+   * A status change and its audit record (seq = the new version), as transaction items:
+   * conditional on the status and version read.
+   */
+  statusItems(
+    tahapId: string,
+    from: TahapStatus,
+    to: TahapStatus,
+    expectedVersion: number,
+    audit: AuditRecord,
+    extra: Record<string, unknown> = {},
+  ): TransactItem[] {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':to': to,
+      ':from': from,
+      ':version': expectedVersion,
+      ':next': expectedVersion + 1,
+      ':hash': audit.hash,
+    };
+    const sets = Object.entries(extra).map(([field, value], index) => {
+      names[`#x${index}`] = field;
+      values[`:x${index}`] = value;
+      return `, #x${index} = :x${index}`;
+    });
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: tahapKey(tahapId),
+          UpdateExpression: `SET #status = :to, version = :next, lastAuditHash = :hash${sets.join('')}`,
+          ConditionExpression: 'version = :version AND #status = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      auditItem(this.tableName, audit),
+    ];
   }
 
   /**

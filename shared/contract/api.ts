@@ -654,6 +654,55 @@ export const API_CONTRACT = {
     query: dist.DashboardExportQuerySchema,
     responses: { 200: dist.DashboardExportSchema },
   },
+  CloseTahap: {
+    method: 'POST',
+    path: '/tahap/{tahapId}/close',
+    summary:
+      'Closes a tahap in PENYALURAN (SELESAI), with the reason, audited; 409 while a distribution is still opening, cash awaits the bank’s report or food awaits BULOG’s BAST. After it no payment instruction, account request or food list is accepted, and the KPM cash reconciliation no longer runs for it.',
+    params: req.TahapParamsSchema,
+    body: req.CloseTahapBodySchema,
+    responses: { 200: res.TahapViewSchema },
+  },
+  CreateBankAccountAnswer: {
+    method: 'POST',
+    path: '/exchange/bank/account-answers',
+    summary:
+      "Bank Kalteng's machine client: a presigned PUT for its answer to the account-opening requests (CSV/XLSX: nik, no_rekening, status, alasan), imported as JAWABAN_REKENING and attributed to the bank.",
+    body: req.CreateAccountAnswerBodySchema,
+    responses: { 201: res.ExchangeImportCreatedSchema },
+  },
+  CreateBankEdcFile: {
+    method: 'POST',
+    path: '/exchange/bank/edc-files',
+    summary:
+      "Bank Kalteng's machine client: a presigned PUT for a kabupaten's EDC transactions in a tahap, imported as EDC; 409 before the kabupaten's distribution is open.",
+    body: req.CreateTahapAnswerBodySchema,
+    responses: { 201: res.ExchangeImportCreatedSchema },
+  },
+  CreateBulogBast: {
+    method: 'POST',
+    path: '/exchange/bulog/bast-files',
+    summary:
+      "Perum BULOG's machine client: a presigned PUT for a kabupaten's handover records (BAST) in a tahap, imported as BAST; 409 before the kabupaten's distribution is open.",
+    body: req.CreateTahapAnswerBodySchema,
+    responses: { 201: res.ExchangeImportCreatedSchema },
+  },
+  GetBankImport: {
+    method: 'GET',
+    path: '/exchange/bank/imports/{importId}',
+    summary:
+      "Bank Kalteng's machine client: the import of an answer it put (status, counts, first problems, the error report); another party's or staff's import is 404.",
+    params: req.ImportParamsSchema,
+    responses: { 200: res.ImportViewSchema },
+  },
+  GetBulogImport: {
+    method: 'GET',
+    path: '/exchange/bulog/imports/{importId}',
+    summary:
+      "Perum BULOG's machine client: the import of a BAST it put (status, counts, first problems, the error report); another party's or staff's import is 404.",
+    params: req.ImportParamsSchema,
+    responses: { 200: res.ImportViewSchema },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type ApiRouteId = keyof typeof API_CONTRACT;

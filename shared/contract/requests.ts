@@ -391,6 +391,16 @@ export const RevokeBodySchema = /* @__PURE__ */ lazySchema(() =>
   }),
 );
 
+/** `POST /tahap/{tahapId}/close`: why the tahap is closed (kept on the tahap and in its audit chain). */
+export const CloseTahapBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    reason: freeText(2_000, {
+      min: 10,
+      message: 'Alasan penutupan tahap wajib ditulis (minimal 10 karakter).',
+    }),
+  }),
+);
+
 export const WaiverBodySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({
     /** The `recipientId` the recipients page gives. */
@@ -590,6 +600,23 @@ export const CreateBankReportBodySchema = /* @__PURE__ */ lazySchema(() =>
 );
 
 /** A bank report put through the API, by its place: `disbursements/<reportDate>/<filename>`. */
+/** `POST /exchange/bank/account-answers`: Bank Kalteng's answer to the account-opening requests (every kabupaten). */
+export const CreateAccountAnswerBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({ filename: FilenameSchema }),
+);
+
+/**
+ * `POST /exchange/bank/edc-files`, `POST /exchange/bulog/bast-files`: a kabupaten's EDC
+ * transactions or BAST in a tahap. `region`: the Kemendagri code (`62.03`).
+ */
+export const CreateTahapAnswerBodySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    filename: FilenameSchema,
+    tahapId: z.string().regex(/^\d{4}-\d{1,2}$/, 'Tahap ditulis seperti 2026-1.'),
+    region: z.string().regex(/^62\.\d{2}$/, 'Kabupaten/kota ditulis sebagai kode Kemendagri, mis. 62.03.'),
+  }),
+);
+
 export const BankReportParamsSchema = /* @__PURE__ */ lazySchema(() =>
   z.object({
     reportDate: z.iso.date('Tanggal laporan ditulis yyyy-mm-dd.'),

@@ -4,6 +4,7 @@ import { DECREE_STATUSES } from '../domain/decree.ts';
 import {
   EXCHANGE_ANSWER_KIND_NAMES,
   EXCHANGE_FILE_KIND_NAMES,
+  EXCHANGE_IMPORT_KINDS,
   EXCHANGE_PARTIES,
 } from '../domain/exchange.ts';
 import { CARD_STATUSES, ENTITLEMENT_STATUSES } from '../domain/family/distribution.ts';
@@ -169,9 +170,15 @@ export const ExclusionListsSchema = z.object({
 
 // ─── Tahap and eligibility ─────────────────────────────────────────────────────────────────────
 
-export const TahapViewSchema = TahapRecordSchema.omit({ lastAuditHash: true, createdBy: true }).extend({
+export const TahapViewSchema = TahapRecordSchema.omit({
+  lastAuditHash: true,
+  createdBy: true,
+  closed: true,
+}).extend({
   createdBy: z.object({ name: z.string() }),
   label: z.string(),
+  /** Who closed the tahap (by name), when and why. */
+  closed: z.object({ at: z.string(), by: z.object({ name: z.string() }), reason: z.string() }).optional(),
 });
 export const TahapListSchema = z.object({ items: z.array(TahapViewSchema) });
 export const EligibilityRequestedSchema = z.object({
@@ -792,6 +799,19 @@ export const ExchangeAnswerCreatedSchema = z.object({
   method: z.literal('PUT'),
   uploadUrl: z.string(),
   expiresAt: z.string(),
+});
+
+/** An answer that is a family import: where to PUT it, and where its import is followed. */
+export const ExchangeImportCreatedSchema = z.object({
+  kind: z.enum(EXCHANGE_IMPORT_KINDS),
+  importId: z.string(),
+  region: z.string().optional(),
+  tahapId: z.string().optional(),
+  method: z.literal('PUT'),
+  uploadUrl: z.string(),
+  expiresAt: z.string(),
+  /** The party's own status route of the import (`/exchange/<party>/imports/<importId>`). */
+  statusUrl: z.string(),
 });
 
 /** A bank report's import, as the bank reads it back: its status, counts, totals and error report. */

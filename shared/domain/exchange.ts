@@ -93,16 +93,36 @@ export const exchangeFilename = (file: Pick<ExchangeFile, 's3Key'>): string =>
 
 /**
  * The answers a party puts through the API, each with the party that sends it. Every answer lands
- * where its import is triggered (the bank report under `disbursements/`), so it is checked, reported
- * and audited as any other file. An answer kind is added here when its import exists (account-opening
- * answers, EDC transactions, BAST handovers are to come).
+ * where its import is triggered (the bank report under `disbursements/`, the family files under
+ * `imports/<kind>/`), so it is checked, reported and audited as any other file. An answer kind is
+ * added here when its import exists.
  */
 export const EXCHANGE_ANSWER_KINDS = {
   /** Bank Kalteng's disbursement report (the bank report import, `functions/disbursement/`). */
   LAPORAN_PENYALURAN: 'BANK',
+  /** Bank Kalteng's answer to the account-opening requests (family import kind JAWABAN_REKENING). */
+  JAWABAN_REKENING: 'BANK',
+  /** Bank Kalteng's EDC transactions of a kabupaten in a tahap (family import kind EDC). */
+  EDC: 'BANK',
+  /** BULOG's handover records of a kabupaten's food in a tahap (family import kind BAST). */
+  BAST: 'BULOG',
 } as const satisfies Record<string, ExchangeParty>;
 export type ExchangeAnswerKind = keyof typeof EXCHANGE_ANSWER_KINDS;
 export const EXCHANGE_ANSWER_KIND_NAMES = Object.keys(EXCHANGE_ANSWER_KINDS) as [
   ExchangeAnswerKind,
   ...ExchangeAnswerKind[],
 ];
+
+/** The answers that are family imports (`imports/<kind>/…`): every answer kind but the bank report. */
+export const EXCHANGE_IMPORT_KINDS = [
+  'JAWABAN_REKENING',
+  'EDC',
+  'BAST',
+] as const satisfies readonly ExchangeAnswerKind[];
+export type ExchangeImportKind = (typeof EXCHANGE_IMPORT_KINDS)[number];
+
+/** The party whose machine client may put an import of this kind (undefined: a staff import only). */
+export const answerPartyOf = (kind: string): ExchangeParty | undefined =>
+  (EXCHANGE_IMPORT_KINDS as readonly string[]).includes(kind)
+    ? EXCHANGE_ANSWER_KINDS[kind as ExchangeImportKind]
+    : undefined;

@@ -102,6 +102,8 @@ export const CAPABILITIES = [
   'distribution:manage',
   /** Issue a payment instruction to Bank Kalteng, and re-instruct failed payments: the province's. */
   'payments:instruct',
+  /** Close a tahap whose distribution is done (SELESAI): the province's decision, the approver's. */
+  'tahap:close',
   /** Record that a card was handed to its family (a relawan: only in the desa assigned to them). */
   'cards:handover',
   /** Bank Kalteng's machine client: fetch the files made for the bank, put the bank's answers. */
@@ -176,6 +178,7 @@ export const ROLE_RULES: Readonly<Record<Group, RoleRule>> = {
       'proposals:decide',
       'decrees:read',
       'decrees:revoke',
+      'tahap:close',
       'reconciliations:start',
       'reconciliations:read',
       'imports:read',

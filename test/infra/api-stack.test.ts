@@ -574,6 +574,29 @@ describe('KhbsApi: least privilege', () => {
     }
   });
 
+  it("each machine client's answer route presigns PUTs under its own import kind's folder only", () => {
+    for (const [id, folder] of [
+      ['CreateBankAccountAnswer', 'jawaban-rekening/'],
+      ['CreateBankEdcFile', 'edc/'],
+      ['CreateBulogBast', 'bast/'],
+    ] as const) {
+      const { statements } = permissionsOf(template, functionOfRoute(routeById(id)));
+      // Never the whole imports/ prefix (a DTSEN extract, another party's answer) nor any other.
+      expect(resourcesAllowed(statements, 's3:PutObject'), id).toEqual([
+        `<uploads>/${PREFIXES.imports}${folder}*`,
+      ]);
+      expect(resourcesAllowed(statements, 's3:GetObject'), id).toEqual([]);
+    }
+    expect(routeById('CreateBankAccountAnswer').capability).toBe('exchange:bank');
+    expect(routeById('CreateBankEdcFile').capability).toBe('exchange:bank');
+    expect(routeById('CreateBulogBast').capability).toBe('exchange:bulog');
+    for (const id of ['GetBankImport', 'GetBulogImport'] as const) {
+      const { statements } = permissionsOf(template, functionOfRoute(routeById(id)));
+      expect(resourcesAllowed(statements, 's3:PutObject'), id).toEqual([]);
+      expect(statementsAllowing(statements, 'dynamodb:PutItem'), id).toEqual([]);
+    }
+  });
+
   it('Health has no data access at all', () => {
     const { statements } = permissionsOf(template, functionOfRoute(routeById('Health')));
     const data = statements.flatMap(actionsOf).filter((a) => /^(dynamodb|s3|sqs):/.test(a));
@@ -597,6 +620,11 @@ describe('KhbsApi: least privilege', () => {
         ...(route.access.uploadsBucket === 'putDisbursements'
           ? [`<uploads>/${PREFIXES.disbursements}*`]
           : []),
+        ...(route.access.uploadsBucket === 'putAccountAnswers'
+          ? [`<uploads>/${PREFIXES.imports}jawaban-rekening/*`]
+          : []),
+        ...(route.access.uploadsBucket === 'putEdc' ? [`<uploads>/${PREFIXES.imports}edc/*`] : []),
+        ...(route.access.uploadsBucket === 'putBast' ? [`<uploads>/${PREFIXES.imports}bast/*`] : []),
         ...(route.access.documentsBucket === 'files' ? [`<documents>/${PREFIXES.files}*`] : []),
       ]);
       expect(resourcesAllowed(statements, 's3:GetObject'), route.id).toEqual(

@@ -53,6 +53,7 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'ListReconciliations',
     'GetReconciliation',
     'GetAudit',
+    'CloseTahap',
   ],
   families: [
     'CreateImport',
@@ -118,6 +119,11 @@ const DEPLOYED_AREAS: Readonly<Record<RouteArea, readonly string[]>> = {
     'GetBulogFile',
     'CreateBankReport',
     'GetBankReport',
+    'CreateBankAccountAnswer',
+    'CreateBankEdcFile',
+    'CreateBulogBast',
+    'GetBankImport',
+    'GetBulogImport',
   ],
 };
 

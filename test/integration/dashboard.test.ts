@@ -17,6 +17,7 @@ const emulator = useEmulatorEnv();
 const { env } = await import('#shared/config/env.ts');
 const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
 const { DashboardRepository } = await import('#shared/adapters/dashboard-repo.ts');
+const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
 const { FamilyDirectoryRepository } = await import('#shared/adapters/family-directory-repo.ts');
@@ -107,6 +108,7 @@ describe('the counters', () => {
       directory: new FamilyDirectoryRepository(TABLE),
       distribution,
       dashboard: new DashboardRepository(TABLE),
+      tahap: new TahapRepository(TABLE),
     });
     expect(resumed.kind).toBe('opened');
     expect(await dashboardTotals()).toEqual({ decreed: 3 });

@@ -21,6 +21,7 @@ const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { DashboardRepository } = await import('#shared/adapters/dashboard-repo.ts');
 const { FamilyDirectoryRepository } = await import('#shared/adapters/family-directory-repo.ts');
 const { RecipientsRepository } = await import('#shared/adapters/recipients-repo.ts');
+const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { cardSeqKey, distributionKey, fileReadLogPartition } = await import('#shared/adapters/keys.ts');
 const { normalizeCardNumber, parseInstructionRef } = await import('#shared/domain/family/distribution.ts');
 const { openDistribution } = await import('../../functions/families/open-distribution.ts');
@@ -36,6 +37,7 @@ const deps = () => ({
   directory: new FamilyDirectoryRepository(TABLE),
   distribution,
   dashboard: new DashboardRepository(TABLE),
+  tahap: new TahapRepository(TABLE),
   chunkSize: 2,
 });
 const FAMILIES = [1, 5, 9].map((serial) => kk(KAPUAS, serial));

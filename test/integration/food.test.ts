@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, auditor, callRoute, operator } from '../support/api.ts';
 import { emptyBucket, resetTable } from '../support/aws.ts';
@@ -188,7 +189,7 @@ describe('distribution lists for BULOG', () => {
     expect(file).toMatchObject({
       desaCode: DESA,
       rows: 3,
-      fileKey: `files/bulog/${TAHAP}/${KAPUAS}/${DESA}.csv`,
+      fileKey: expect.stringMatching(new RegExp(`^files/bulog/${TAHAP}/${KAPUAS}/${DESA}-[0-9a-z-]+\\.csv$`)),
     });
     const text = await (await fetch(file?.downloadUrl ?? '')).text();
     const lines = text
@@ -237,6 +238,33 @@ describe('distribution lists for BULOG', () => {
   it('list the same families again when made again, moving none', async () => {
     expect(await listsThroughRoute()).toMatchObject({ kind: 'written', counts: { listed: 3, sent: 0 } });
     for (const entitlement of (await pangan()).values()) expect(entitlement.attempts).toBe(1);
+  });
+
+  it('a second run writes a file of its own: every registered file still has the bytes of its SHA-256', async () => {
+    const registered = (await exchange.list('BULOG', { tahapId: TAHAP })).items;
+    // One per run (the first run, and the run above): two file ids, two keys, never one key rewritten.
+    expect(registered).toHaveLength(2);
+    expect(new Set(registered.map((file) => file.fileId)).size).toBe(2);
+    expect(new Set(registered.map((file) => file.s3Key)).size).toBe(2);
+    for (const file of registered) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await objects.read(config.documentsBucket, file.s3Key)) {
+        chunks.push(Buffer.from(chunk as Uint8Array));
+      }
+      const bytes = Buffer.concat(chunks);
+      expect(createHash('sha256').update(bytes).digest('hex'), file.fileId).toBe(file.sha256);
+    }
+    // What the lists route hands out now is the latest run's file, as registered.
+    const view = await callRoute<{ files: { fileKey: string; sha256: string }[] }>('GetFoodLists', {
+      claims: operator(KAPUAS),
+      pathParameters: { tahapId: TAHAP },
+      query: { region: KAPUAS },
+    });
+    const latest = view.body.files[0];
+    expect(registered.map((file) => [file.s3Key, file.sha256])).toContainEqual([
+      latest?.fileKey,
+      latest?.sha256,
+    ]);
   });
 });
 
@@ -399,5 +427,82 @@ describe('Bank Kalteng’s EDC transactions', () => {
     expect(again.view).toMatchObject({ status: 'COMPLETED', counts: { rows: 3, accepted: 3 } });
     expect((again.report.match(/EDC_SUDAH_TERCATAT/g) ?? []).length).toBe(3);
     expect(await findings()).toHaveLength(2);
+  });
+});
+
+describe('one NIK holding two cards', () => {
+  it('is an EDC finding of its own, once per NIK, found through the NIK → card lookup written with each card', async () => {
+    const cards = [];
+    for await (const card of distribution.cardsOf(KAPUAS)) cards.push(card);
+    const held = cards.find((card) => card.status === 'TERDAFTAR');
+    if (!held) throw new Error('no active card');
+    // Written with the card at the opening: the penerima's NIK finds it.
+    expect((await distribution.cardsOfNik(held.penerimaNik)).map((card) => card.cardNumber)).toEqual([
+      held.cardNumber,
+    ]);
+    // The same penerima numbered a second card, in another KK (as a duplicate registration would).
+    const { cardNumber } = await import('#shared/domain/family/distribution.ts');
+    const { newVerifyCode } = await import('#shared/domain/decree.ts');
+    const second = cardNumber(KAPUAS, 900);
+    const now = new Date().toISOString();
+    expect(
+      await distribution.createCard({
+        ...held,
+        cardNumber: second,
+        verifyCode: newVerifyCode(),
+        noKk: kk(KAPUAS, 77),
+        familyId: 'KEL-AAAAAAAAAAAA',
+        status: 'TERDAFTAR',
+        createdAt: now,
+        history: [{ status: 'TERDAFTAR', at: now }],
+      }),
+    ).toBe(true);
+    expect((await distribution.cardsOfNik(held.penerimaNik)).map((card) => card.cardNumber).sort()).toEqual(
+      [held.cardNumber, second].sort(),
+    );
+
+    const csv = [
+      'No Kartu;Terminal;Waktu Transaksi;Jumlah;Jenis;Referensi',
+      `${held.cardNumber};EDC010;2026-11-20T09:00:00+07:00;250000;TUNAI;TRX-10`,
+      `${second};EDC011;2026-11-21T09:00:00+07:00;150000;PANGAN;TRX-11`,
+    ].join('\n');
+    const first = await importBast(csv, 'EDC');
+    expect(first.view).toMatchObject({ status: 'COMPLETED', counts: { rows: 2, accepted: 2 } });
+    const findings = await callRoute<{ items: { code: string; card: string; detail: string }[] }>(
+      'GetEdcFindings',
+      { claims: auditor(), pathParameters: { tahapId: TAHAP }, query: { region: KAPUAS } },
+    );
+    const twoCards = findings.body.items.filter((item) => item.code === 'NIK_DUA_KARTU');
+    expect(twoCards).toHaveLength(1);
+    expect(twoCards[0]?.detail).toContain(held.cardNumber);
+    expect(twoCards[0]?.detail).toContain(second);
+    expect(twoCards[0]?.detail).not.toContain(held.penerimaNik);
+    expect(twoCards[0]?.detail).toContain(`${held.penerimaNik.slice(0, 6)}******`);
+
+    // Another file naming the same NIK's card finds it again, but it is stored once per NIK.
+    await importBast(
+      [
+        'No Kartu;Terminal;Waktu Transaksi;Jumlah;Jenis;Referensi',
+        `${second};EDC012;2026-11-22T09:00:00+07:00;250000;TUNAI;TRX-12`,
+      ].join('\n'),
+      'EDC',
+    );
+    const again = await callRoute<{ items: { code: string }[] }>('GetEdcFindings', {
+      claims: auditor(),
+      pathParameters: { tahapId: TAHAP },
+      query: { region: KAPUAS },
+    });
+    expect(again.body.items.filter((item) => item.code === 'NIK_DUA_KARTU')).toHaveLength(1);
+
+    // Blocking one of them: the NIK holds one active card, and a new file finds no such thing.
+    const block = await callRoute('BlockCard', {
+      claims: operator(KAPUAS),
+      body: { cardNumber: second, reason: 'Kartu ganda atas NIK yang sama' },
+    });
+    expect(block.status).toBe(200);
+    const active = (await distribution.cardsOfNik(held.penerimaNik)).filter(
+      (card) => card.status === 'TERDAFTAR' || card.status === 'DICETAK' || card.status === 'DIBAGIKAN',
+    );
+    expect(active.map((card) => card.cardNumber)).toEqual([held.cardNumber]);
   });
 });

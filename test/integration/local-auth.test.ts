@@ -198,6 +198,43 @@ describe('machine clients: the client-credentials exchange with the local provid
     expect(refused.status).toBe(401);
   });
 
+  it("the bank's account-opening answer through its own route: put, imported on the S3 event, read back as the bank's", async () => {
+    const { access_token: bank } = await clientCredentialsToken(stack.apiUrl, 'bank');
+    const asked = await call('/exchange/bank/account-answers', bank, {
+      method: 'POST',
+      body: JSON.stringify({ filename: 'jawaban-rekening.csv' }),
+    });
+    expect(asked.status, await asked.clone().text()).toBe(201);
+    const created = (await asked.json()) as { importId: string; uploadUrl: string; statusUrl: string };
+    expect(decodeURIComponent(new URL(created.uploadUrl).pathname)).toContain(
+      `imports/jawaban-rekening/${created.importId}.csv`,
+    );
+    const csv = 'NIK;No Rekening;Status;Alasan\r\n6203011203850001;1234567890;BERHASIL;\r\n';
+    expect((await fetch(created.uploadUrl, { method: 'PUT', body: csv })).ok).toBe(true);
+    let view: { status: string; counts?: { accepted: number }; createdBy?: { name: string } } = {
+      status: 'AWAITING_FILE',
+    };
+    for (let tries = 0; tries < 100 && !['COMPLETED', 'REJECTED', 'FAILED'].includes(view.status); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const reply = await call(created.statusUrl, bank);
+      if (reply.status === 200) view = (await reply.json()) as typeof view;
+    }
+    expect(view).toMatchObject({
+      status: 'COMPLETED',
+      counts: { accepted: 1 },
+      createdBy: { name: 'Bank Kalteng (sistem)' },
+    });
+    // BULOG's client may neither put the bank's answer nor read it, on either party's route.
+    const { access_token: bulog } = await clientCredentialsToken(stack.apiUrl, 'bulog');
+    const put = await call('/exchange/bank/account-answers', bulog, {
+      method: 'POST',
+      body: JSON.stringify({ filename: 'jawaban.csv' }),
+    });
+    expect(put.status).toBe(403);
+    expect((await call(created.statusUrl, bulog)).status).toBe(403);
+    expect((await call(`/exchange/bulog/imports/${created.importId}`, bulog)).status).toBe(404);
+  });
+
   it('`npm run token -- --client bank` prints a token from the running stack that the API accepts', async () => {
     const { stdout, stderr } = await token('--client', 'bank', '--api', stack.apiUrl);
     expect(stderr).toBe('');

@@ -1031,6 +1031,54 @@ const CASES: AccessCase[] = [
       expect(String(response.body.url)).toContain('files/dasbor/');
     },
   },
+  {
+    // The bank's answers through its own routes: each a presigned PUT under its import kind's folder.
+    route: 'CreateBankAccountAnswer',
+    request: () => ({ body: { filename: 'jawaban-rekening.csv' } }),
+    expected: ONLY(['bank'], 201),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ kind: 'JAWABAN_REKENING', method: 'PUT' });
+      expect(String(response.body.uploadUrl)).toContain('imports/jawaban-rekening/');
+    },
+  },
+  {
+    route: 'CreateBankEdcFile',
+    request: () => ({ body: { filename: 'edc.csv', tahapId: TAHAP, region: A } }),
+    expected: ONLY(['bank'], 201),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ kind: 'EDC', tahapId: TAHAP, region: A });
+      expect(String(response.body.uploadUrl)).toContain('imports/edc/');
+    },
+  },
+  {
+    route: 'CreateBulogBast',
+    request: () => ({ body: { filename: 'bast.csv', tahapId: TAHAP, region: A } }),
+    expected: ONLY(['bulog'], 201),
+    check: (_, response) => {
+      expect(response.body).toMatchObject({ kind: 'BAST', tahapId: TAHAP, region: A });
+      expect(String(response.body.uploadUrl)).toContain('imports/bast/');
+    },
+  },
+  {
+    // A staff import by id on the bank's status route: unknown to the bank, refused to everyone else.
+    route: 'GetBankImport',
+    request: () => ({ pathParameters: { importId: IMPORT_ID } }),
+    expected: ONLY(['bank'], 404),
+  },
+  {
+    route: 'GetBulogImport',
+    request: () => ({ pathParameters: { importId: IMPORT_ID } }),
+    expected: ONLY(['bulog'], 404),
+  },
+  {
+    route: 'CloseTahap',
+    // Allowed to the approver alone, then refused on the state: a tahap still DRAFT is not closed.
+    request: () => ({
+      pathParameters: { tahapId: TAHAP_NO_RUN },
+      body: { reason: 'Penyaluran tahap ini telah selesai dan direkonsiliasi.' },
+    }),
+    expected: ONLY(['approver'], 409),
+  },
 ];
 
 /** The files made for each party that the exchange cases fetch. */
@@ -1220,6 +1268,16 @@ const plausible = (route: RouteId): CallOptions => {
       return { body: { filename: 'laporan.csv' } };
     case 'GetBankReport':
       return { pathParameters: { reportDate: '2026-12-01', filename: 'laporan.csv' } };
+    case 'CreateBankAccountAnswer':
+      return { body: { filename: 'jawaban.csv' } };
+    case 'CreateBankEdcFile':
+    case 'CreateBulogBast':
+      return { body: { filename: 'berkas.csv', tahapId: TAHAP, region: A } };
+    case 'GetBankImport':
+    case 'GetBulogImport':
+      return { pathParameters: { importId: IMPORT_ID } };
+    case 'CloseTahap':
+      return { pathParameters: { tahapId: TAHAP_NO_RUN }, body: { reason: 'alasan yang cukup panjang' } };
     case 'WaiveFlag':
       return {
         pathParameters: { proposalId },

@@ -727,6 +727,27 @@ const PROBES: Readonly<Record<string, (where: Where) => ProbeRequest>> = {
     method: 'GET',
     path: `/tahap/${T_DONE.tahapId}/dashboard/export?region=${regionOf(where)}&format=csv`,
   }),
+  // Refused after the access checks: a .exe is no answer file (400), and nothing is asked for.
+  CreateBankAccountAnswer: () => ({
+    method: 'POST',
+    path: '/exchange/bank/account-answers',
+    body: { filename: 'probe.exe' },
+  }),
+  // Refused on the state: no distribution of the probe's tahap is open (409), nothing is written.
+  CreateBankEdcFile: (where) => ({
+    method: 'POST',
+    path: '/exchange/bank/edc-files',
+    body: { filename: 'probe.csv', tahapId: T_DONE.tahapId, region: regionOf(where) },
+  }),
+  CreateBulogBast: (where) => ({
+    method: 'POST',
+    path: '/exchange/bulog/bast-files',
+    body: { filename: 'probe.csv', tahapId: T_DONE.tahapId, region: regionOf(where) },
+  }),
+  GetBankImport: () => ({ method: 'GET', path: '/exchange/bank/imports/tidak-ada' }),
+  GetBulogImport: () => ({ method: 'GET', path: '/exchange/bulog/imports/tidak-ada' }),
+  // Refused on the state after the access checks: a tahap whose distribution never started stays open.
+  CloseTahap: () => ({ method: 'POST', path: `/tahap/${T_DONE.tahapId}/close`, body: { reason: REASON } }),
 };
 
 type ProtectedRoute = Extract<RouteSpec, { public: false }>;
@@ -1372,6 +1393,11 @@ describe('the exchange: each party its own files, through its own routes', () =>
         'GetBulogFile',
         'ListBankFiles',
         'ListBulogFiles',
+        'CreateBankAccountAnswer',
+        'CreateBankEdcFile',
+        'CreateBulogBast',
+        'GetBankImport',
+        'GetBulogImport',
       ].sort(),
     );
     for (const role of ['operator', 'verifier', 'approver', 'auditor', 'admin', 'relawan'] as const) {

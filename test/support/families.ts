@@ -7,6 +7,7 @@
  * eligible family. Import modules after `useEmulatorEnv()`.
  */
 import { expect } from 'vitest';
+import { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import { DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DecreesRepository } from '#shared/adapters/decrees-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
@@ -418,6 +419,8 @@ export async function importUploaded(importId: string): Promise<void> {
     {
       ...familyJobDeps(),
       imports: new ImportsRepository(TABLE()),
+      accounts: new AccountsRepository(TABLE()),
+      directory: new FamilyDirectoryRepository(TABLE()),
       objects,
       documentsBucket: config.documentsBucket,
       limits: {
@@ -440,6 +443,7 @@ export async function openedKapuas() {
     directory: new FamilyDirectoryRepository(table),
     distribution: new DistributionRepository(table),
     dashboard: new DashboardRepository(table),
+    tahap: new TahapRepository(table),
   });
   expect(opened.kind).toBe('opened');
   return decree;

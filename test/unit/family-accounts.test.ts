@@ -6,6 +6,7 @@ import {
   accountAnswerReportRow,
   accountRequestRow,
   activeAccount,
+  answerOutsideRegion,
   decideAccount,
   needsAccountRequest,
   type PenerimaForAccount,
@@ -228,5 +229,16 @@ describe('one account per penerima', () => {
       needsAccountRequest({ nik: NIK, status: 'DIAJUKAN', requestedAt: '2026-03-01T00:00:00Z' }, now),
     ).toBe(true);
     expect(activeAccount({ nik: NIK, status: 'GAGAL' })).toBeUndefined();
+  });
+});
+
+describe("a kabupaten's answer file", () => {
+  it('takes a penerima of its own kabupaten only, and names the other kabupaten (never the NIK)', () => {
+    expect(answerOutsideRegion('62.03', ['62.03'])).toBeUndefined();
+    expect(answerOutsideRegion('62.03', ['62.02', '62.03'])).toBeUndefined();
+    const other = answerOutsideRegion('62.02', ['62.03']);
+    expect(other).toMatchObject({ column: 'nik', code: 'PENERIMA_KABUPATEN_LAIN', severity: 'error' });
+    expect(other?.message).toContain('62.03');
+    expect(answerOutsideRegion('62.02', [])).toMatchObject({ code: 'PENERIMA_KABUPATEN_LAIN' });
   });
 });

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  acceptsDistributionWork,
   entitlements,
   mayChangeSnapshot,
+  planClose,
   planTransition,
+  startsDistribution,
   TahapInputSchema,
   tahapId,
   tahapLabel,
@@ -63,5 +66,45 @@ describe('a tahap', () => {
     expect(mayChangeSnapshot('VERVAL', false)).toEqual({ ok: true });
     expect(mayChangeSnapshot('VERVAL', true)).toMatchObject({ ok: false, reason: 'SNAPSHOT_FROZEN' });
     expect(mayChangeSnapshot('PENGAJUAN', false)).toMatchObject({ ok: false, reason: 'SNAPSHOT_FROZEN' });
+  });
+});
+
+describe("a tahap's distribution and its close", () => {
+  const idle = { region: '62.03', opening: false, cashAwaitingBank: 0, foodAwaitingBast: 0 };
+
+  it('starts its distribution from any status before PENYALURAN, never again and never after', () => {
+    for (const status of ['DRAFT', 'VERVAL', 'PENGAJUAN', 'DITETAPKAN'] as const) {
+      expect(startsDistribution(status), status).toBe(true);
+    }
+    for (const status of ['PENYALURAN', 'SELESAI', 'DIBATALKAN'] as const) {
+      expect(startsDistribution(status), status).toBe(false);
+    }
+  });
+
+  it('closes only from PENYALURAN, and only with nothing in flight', () => {
+    expect(planClose('PENYALURAN', [idle, { ...idle, region: '62.02' }])).toEqual({ ok: true });
+    expect(planClose('PENYALURAN', [])).toEqual({ ok: true });
+    for (const status of ['DRAFT', 'DITETAPKAN', 'SELESAI', 'DIBATALKAN'] as const) {
+      expect(planClose(status, []), status).toMatchObject({ ok: false, reason: 'TAHAP_TRANSITION' });
+    }
+    const held = planClose('PENYALURAN', [
+      idle,
+      { ...idle, region: '62.02', cashAwaitingBank: 3, foodAwaitingBast: 2 },
+      { ...idle, region: '62.01', opening: true },
+    ]);
+    expect(held).toMatchObject({ ok: false, reason: 'DISTRIBUTION_IN_FLIGHT' });
+    if (held.ok) return;
+    expect(held.message).toContain(
+      '62.02: 3 pembayaran tunai menunggu laporan bank, 2 paket pangan menunggu BAST BULOG',
+    );
+    expect(held.message).toContain('62.01: penyaluran masih dibuka');
+    expect(held.message).not.toContain('62.03');
+  });
+
+  it('takes no new distribution work once SELESAI or DIBATALKAN', () => {
+    expect(acceptsDistributionWork('PENYALURAN')).toEqual({ ok: true });
+    expect(acceptsDistributionWork('DRAFT')).toEqual({ ok: true });
+    expect(acceptsDistributionWork('SELESAI')).toMatchObject({ ok: false, reason: 'TAHAP_CLOSED' });
+    expect(acceptsDistributionWork('DIBATALKAN')).toMatchObject({ ok: false, reason: 'TAHAP_CLOSED' });
   });
 });

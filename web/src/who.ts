@@ -46,6 +46,7 @@ export const CAPABILITY_LABEL: Readonly<Record<Capability, string>> = {
     'Membuat berkas cetak kartu, pembukaan rekening dan daftar salur; mengelola status kartu',
   'payments:instruct': 'Menerbitkan instruksi pembayaran ke Bank Kalteng dan mengulang pembayaran yang gagal',
   'cards:handover': 'Mencatat penyerahan kartu kepada keluarga',
+  'tahap:close': 'Menutup tahap yang penyalurannya telah selesai',
   'exchange:bank': 'Mengambil berkas untuk Bank Kalteng dan mengirim jawaban bank',
   'exchange:bulog': 'Mengambil daftar salur dan mengirim berita acara serah terima (BAST) dari BULOG',
   'complaints:read': 'Melihat pengaduan',

@@ -1,22 +1,42 @@
+import { randomUUID } from 'node:crypto';
 import { BankReportsRepository } from '#shared/adapters/payments-repo.ts';
-import { bankReportPath, PREFIXES, parseBankReportKey } from '#shared/adapters/storage-keys.ts';
+import {
+  bankReportPath,
+  importObjectKey,
+  PREFIXES,
+  parseBankReportKey,
+} from '#shared/adapters/storage-keys.ts';
 import { env } from '#shared/config/env.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
-import { CreateBankReportBodySchema } from '#shared/contract/requests.ts';
+import {
+  CreateAccountAnswerBodySchema,
+  CreateBankReportBodySchema,
+  CreateTahapAnswerBodySchema,
+} from '#shared/contract/requests.ts';
 import { wibDate } from '#shared/domain/decree.ts';
-import type { ExchangeAnswerKind } from '#shared/domain/exchange.ts';
+import {
+  EXCHANGE_ANSWER_KINDS,
+  type ExchangeAnswerKind,
+  type ExchangeImportKind,
+  PARTY_PATHS,
+} from '#shared/domain/exchange.ts';
+import { isRegionCode } from '#shared/domain/regions.ts';
 import { BadRequestError, ConflictError } from '#shared/errors.ts';
+import { actorOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
+import type { ImportRecord } from '#shared/model.ts';
+import { distributionRoutes, familyFiles } from '../deps.ts';
 import { apiDeps } from '../deps-with-objects.ts';
 import { routeById } from '../routes.ts';
 
 /**
  * The answers Bank Kalteng and BULOG put through the API (issue #15): a presigned PUT to the very key
  * the answer's import is triggered by, so an answer is read, checked, reported and audited as any
- * file of its kind. One entry per answer kind; a new kind (the account-opening answer, EDC
- * transactions, BAST) adds its entry, its route (naming its party's capability, with an
- * `uploadsBucket` grant of exactly its prefix) and its import.
+ * file of its kind. The bank report is one entry of `ANSWERS`; the answers that are family imports
+ * (the account-opening answer, EDC transactions, BAST) go through {@link importAnswerHandler}. A new
+ * kind adds its entry, its route (naming its party's capability, with an `uploadsBucket` grant of
+ * exactly its prefix) and its import.
  */
 interface AnswerSpec {
   /** Where the file goes in the uploads bucket, from the file name the party gave. */
@@ -27,7 +47,7 @@ interface AnswerSpec {
 
 let bankReports: BankReportsRepository | undefined;
 
-const ANSWERS: Readonly<Record<ExchangeAnswerKind, AnswerSpec>> = {
+const ANSWERS: Readonly<Record<'LAPORAN_PENYALURAN', AnswerSpec>> = {
   LAPORAN_PENYALURAN: {
     // `disbursements/<today in WIB>/<file>`: where the bank report import reads (interfaces.md §2).
     place(filename, now) {
@@ -69,5 +89,70 @@ export function bankReportUploadHandler() {
       uploadUrl,
       expiresAt: new Date(now.getTime() + config.presignTtlSeconds * 1000).toISOString(),
     } satisfies ResponseBody<'CreateBankReport', 201>);
+  });
+}
+
+/**
+ * `POST /exchange/bank/account-answers`, `POST /exchange/bank/edc-files`, `POST
+ * /exchange/bulog/bast-files`: a presigned PUT to `imports/<kind folder>/<importId>.<ext>`, where the
+ * family import of that kind is triggered, and the import record that says what the file is, written
+ * first and attributed to the machine client (`createdBy`: its client id and fixed label, role
+ * `bank`/`bulog`; the import checks that role against the kind, `answerPartyOf`). EDC and BAST name a
+ * tahap and kabupaten whose distribution is OPEN (409 otherwise), as `POST /imports` does for staff.
+ * The party follows its import on its own status route (`GET /exchange/<party>/imports/{id}`).
+ */
+export function importAnswerHandler(routeId: string, kind: ExchangeImportKind) {
+  return postHandler(routeById(routeId), async ({ event, scope }) => {
+    let filename: string;
+    let scoped: { tahapId: string; region: string } | undefined;
+    if (kind === 'JAWABAN_REKENING') {
+      ({ filename } = parseInput(CreateAccountAnswerBodySchema, jsonBody(event)));
+    } else {
+      const body = parseInput(CreateTahapAnswerBodySchema, jsonBody(event));
+      filename = body.filename;
+      scoped = { tahapId: body.tahapId, region: body.region };
+    }
+    if (scoped) {
+      if (!isRegionCode(scoped.region)) throw new BadRequestError('Kabupaten/kota tidak dikenal.');
+      const opened = await distributionRoutes().get(scoped.tahapId, scoped.region);
+      if (opened?.status !== 'OPEN') {
+        throw new ConflictError(
+          'Penyaluran kabupaten/kota ini pada tahap ini belum dibuka; berkas penyaluran belum dapat dikirim.',
+          { reason: 'DISTRIBUTION_NOT_OPEN' },
+        );
+      }
+    }
+    const importId = randomUUID();
+    const extension = filename.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+    const s3Key = importObjectKey(kind, importId, extension);
+    const now = new Date();
+    const { config, objects } = apiDeps();
+    const record: ImportRecord = {
+      importId,
+      kind,
+      ...(scoped ?? {}),
+      filename,
+      format: extension,
+      status: 'AWAITING_FILE',
+      createdAt: now.toISOString(),
+      createdBy: actorOf(scope),
+      s3Key,
+      attempts: 0,
+      rowsProcessed: 0,
+      reasons: [],
+    };
+    // A record that never gets its file disappears after a week, as a staff upload's.
+    await familyFiles().imports.createAwaiting(record, new Date(now.getTime() + 7 * 24 * 3600 * 1000));
+    const uploadUrl = await objects.presignPut(config.uploadsBucket, s3Key, config.presignTtlSeconds);
+    const party = PARTY_PATHS[EXCHANGE_ANSWER_KINDS[kind]];
+    return json(201, {
+      kind,
+      importId,
+      ...(scoped ?? {}),
+      method: 'PUT',
+      uploadUrl,
+      expiresAt: new Date(now.getTime() + config.presignTtlSeconds * 1000).toISOString(),
+      statusUrl: `/exchange/${party}/imports/${importId}`,
+    } satisfies ResponseBody<'CreateBankAccountAnswer', 201>);
   });
 }

@@ -377,6 +377,27 @@ export function validateAccountAnswerRow(raw: Partial<Record<AccountAnswerColumn
  * - `AKTIF`: the bank opened this account (the only one the penerima has here);
  * - `GAGAL`: the bank could not open one, for `alasan`.
  */
+/**
+ * An answer line of a file uploaded for one kabupaten (a regional operator's, or an admin's naming a
+ * region) must name a penerima of that kabupaten: accounts are keyed by NIK alone, so without this
+ * an operator could open, fail or take over the account of another kabupaten's penerima.
+ * `penerimaRegions` are the kabupaten whose decreed families have this NIK as their penerima (their
+ * cards, numbered when the KPM decree opened each distribution). Undefined: the line may stand.
+ */
+export function answerOutsideRegion(
+  region: string,
+  penerimaRegions: readonly string[],
+): AccountAnswerProblem | undefined {
+  if (penerimaRegions.includes(region)) return undefined;
+  return problem(
+    'nik',
+    'PENERIMA_KABUPATEN_LAIN',
+    penerimaRegions.length > 0
+      ? `NIK ini adalah penerima KPM kabupaten/kota lain (${penerimaRegions.join(', ')}), bukan kabupaten/kota ${region} tujuan unggahan ini; jawabannya tidak dicatat. Jawaban bank untuk penerima kabupaten/kota lain diunggah oleh operator kabupaten/kota itu atau oleh admin provinsi.`
+      : `NIK ini bukan penerima KPM kabupaten/kota ${region} tujuan unggahan ini (tidak tercatat pada penyaluran yang telah dibuka); jawabannya tidak dicatat.`,
+  );
+}
+
 export const ACCOUNT_STATUSES = ['DIAJUKAN', 'AKTIF', 'GAGAL'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 

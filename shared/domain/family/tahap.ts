@@ -124,6 +124,81 @@ export function planTransition(from: TahapStatus, to: TahapStatus): { readonly o
 }
 
 /**
+ * The statuses a tahap may have when its first kabupaten's distribution opens. The decree of each
+ * kabupaten is its own (one KPM proposal and SK per kabupaten), so no step moves the whole tahap
+ * through VERVAL, PENGAJUAN and DITETAPKAN: the first distribution that opens takes it from wherever
+ * it stands before PENYALURAN to PENYALURAN. A closed or cancelled tahap is never reopened.
+ */
+export const BEFORE_DISTRIBUTION: readonly TahapStatus[] = ['DRAFT', 'VERVAL', 'PENGAJUAN', 'DITETAPKAN'];
+
+/** Whether opening a distribution moves the tahap to PENYALURAN (false: it is there or past it). */
+export const startsDistribution = (status: TahapStatus): boolean => BEFORE_DISTRIBUTION.includes(status);
+
+/**
+ * Whether a tahap still takes new distribution work (a payment instruction or follow-up, an
+ * account-opening request, a food list): not once it is SELESAI (its money view is final) or
+ * DIBATALKAN.
+ */
+export function acceptsDistributionWork(status: TahapStatus): { readonly ok: true } | Refusal {
+  if (status !== 'SELESAI' && status !== 'DIBATALKAN') return { ok: true };
+  return {
+    ok: false,
+    reason: 'TAHAP_CLOSED',
+    message: `Tahap ini sudah ${TAHAP_STATUS_LABEL[status]}: tidak ada lagi instruksi pembayaran, pengajuan rekening, atau daftar salur yang dapat dibuat.`,
+  };
+}
+
+/** What still stands open in one kabupaten when a person asks to close the tahap. */
+export interface OpenWork {
+  readonly region: string;
+  /** The distribution is still being opened (cards and entitlements being written). */
+  readonly opening: boolean;
+  /** TUNAI entitlements on an instruction file the bank has not answered (DIKIRIM, DIULANG). */
+  readonly cashAwaitingBank: number;
+  /** PANGAN entitlements on a distribution list BULOG has not answered with a BAST (DIKIRIM, DIULANG). */
+  readonly foodAwaitingBast: number;
+}
+
+/**
+ * Whether a tahap may be closed (SELESAI): only from PENYALURAN, and only when nothing is in flight,
+ * i.e. no kabupaten's distribution is still opening, no cash sits at the bank without its answer and
+ * no food package is out with BULOG without its BAST. Once closed the KPM cash reconciliation no
+ * longer runs for the tahap, so an answer arriving later would never be counted: the close waits for
+ * the answers (or for a person to settle them), it never overrides them.
+ *
+ * What does not hold a close: entitlements never instructed (waiting for an account: their money
+ * never left the RKUD) and failed or returned ones awaiting a follow-up (GAGAL), which the close gives
+ * up: the BKAD money view then counts every GAGAL one in the balance to return to the RKUD.
+ */
+export function planClose(
+  status: TahapStatus,
+  open: readonly OpenWork[],
+): { readonly ok: true } | (Refusal & { readonly regions?: readonly OpenWork[] }) {
+  const transition = planTransition(status, 'SELESAI');
+  if (!transition.ok) return transition;
+  const blocking = open.filter(
+    (work) => work.opening || work.cashAwaitingBank > 0 || work.foodAwaitingBast > 0,
+  );
+  if (blocking.length === 0) return { ok: true };
+  const parts = blocking.map((work) => {
+    const what = [
+      ...(work.opening ? ['penyaluran masih dibuka'] : []),
+      ...(work.cashAwaitingBank > 0
+        ? [`${work.cashAwaitingBank} pembayaran tunai menunggu laporan bank`]
+        : []),
+      ...(work.foodAwaitingBast > 0 ? [`${work.foodAwaitingBast} paket pangan menunggu BAST BULOG`] : []),
+    ];
+    return `${work.region}: ${what.join(', ')}`;
+  });
+  return {
+    ok: false,
+    reason: 'DISTRIBUTION_IN_FLIGHT',
+    message: `Tahap belum dapat ditutup karena penyaluran masih berjalan (${parts.join('; ')}). Tunggu jawaban bank dan BULOG lalu jalankan rekonsiliasi, kemudian tutup kembali.`,
+    regions: blocking,
+  };
+}
+
+/**
  * Whether a kabupaten's snapshot may still be replaced in the tahap. Only while nothing rests on
  * it: before the KPM lists are proposed (DRAFT, VERVAL) and while the kabupaten has no KPM proposal
  * of its own. After that the families proposed, verified and decreed are those of the snapshot

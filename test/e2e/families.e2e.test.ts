@@ -531,6 +531,19 @@ const refOf: Record<string, string> = {};
 const importAs = (bearer: string, body: unknown, file: string) =>
   importFile(bearer, '/imports', body, file, (id) => `/imports/${id}`);
 
+/** A party puts an answer through its own route (a presigned PUT) and follows its import there. */
+async function answerAs(client: 'bank' | 'bulog', path: string, body: unknown, file: string) {
+  const bearer = await machine(client);
+  const asked = await post<{ importId: string; uploadUrl: string; statusUrl: string }>(path, bearer, body);
+  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+  expect((await fetch(asked.body.uploadUrl, { method: 'PUT', body: file })).ok).toBe(true);
+  return until(
+    `${client} import ${asked.body.importId}`,
+    async () => (await call<ImportView>(`/exchange/${client}/imports/${asked.body.importId}`, bearer)).body,
+    (view) => !['AWAITING_FILE', 'PROCESSING'].includes(view.status),
+  );
+}
+
 async function reconcileNow(): Promise<void> {
   const started = await post<{ runId: string }>('/reconciliations', await admin(), {});
   expect(started.status, JSON.stringify(started.body)).toBe(202);
@@ -682,7 +695,12 @@ describe('the distribution, from the decree to every family’s card, cash and f
       `${SITI.nik};1100000002;BERHASIL;`,
       `${HASAN.nik};;GAGAL;Data tidak sesuai Dukcapil`,
     ].join('\r\n');
-    const imported = await importAs(province, { kind: 'JAWABAN_REKENING', filename: 'jawaban.csv' }, answer);
+    const imported = await answerAs(
+      'bank',
+      '/exchange/bank/account-answers',
+      { filename: 'jawaban.csv' },
+      answer,
+    );
     expect(imported).toMatchObject({ status: 'COMPLETED', counts: { accepted: 3, rejected: 0 } });
   });
 
@@ -788,9 +806,10 @@ describe('the distribution, from the decree to every family’s card, cash and f
       // Hasan's package to someone neither in the KK nor holding a letter.
       `${HASAN.noKk};${nik(KAPUAS, 60)};Fajar Nugroho;Anggota Keluarga;04-12-2026;DITERIMA;;;;;`,
     ].join('\r\n');
-    const imported = await importAs(
-      province,
-      { kind: 'BAST', filename: 'bast.csv', tahapId: TAHAP, region: KAPUAS },
+    const imported = await answerAs(
+      'bulog',
+      '/exchange/bulog/bast-files',
+      { filename: 'bast.csv', tahapId: TAHAP, region: KAPUAS },
       bast,
     );
     expect(imported.status, JSON.stringify(imported)).toBe('COMPLETED');
@@ -811,9 +830,10 @@ describe('the distribution, from the decree to every family’s card, cash and f
       `${cardOf[ADI.nama]};EDC02;2026-12-03T09:30:00+07:00;150000;PANGAN;TRX-2`,
       `${cardOf[HASAN.nama]};EDC03;${new Date().toISOString().slice(0, 19)}Z;250000;TUNAI;TRX-3`,
     ].join('\r\n');
-    const imported = await importAs(
-      await admin(),
-      { kind: 'EDC', filename: 'edc.csv', tahapId: TAHAP, region: KAPUAS },
+    const imported = await answerAs(
+      'bank',
+      '/exchange/bank/edc-files',
+      { filename: 'edc.csv', tahapId: TAHAP, region: KAPUAS },
       edc,
     );
     expect(imported.status, JSON.stringify(imported)).toBe('COMPLETED');
@@ -934,5 +954,49 @@ describe('the distribution, from the decree to every family’s card, cash and f
     } finally {
       await browser.close();
     }
+  });
+
+  it('17. the dashboard counts what happened, once; the approver closes the tahap, and no more money moves', async () => {
+    type Counts = Record<string, number>;
+    const board = await call<{ rows: { code: string; counts: Counts }[]; totals: Counts }>(
+      `/tahap/${TAHAP}/dashboard?level=kabupaten`,
+      await admin(),
+    );
+    expect(board.status, JSON.stringify(board.body)).toBe(200);
+    const kapuas = board.body.rows.find((row) => row.code === KAPUAS)?.counts;
+    expect(kapuas).toMatchObject({
+      decreed: 3,
+      cardsDistributed: 2,
+      accountsOpened: 2,
+      cashPaid: 2,
+      cashFailed: 0,
+      foodDelivered: 2,
+    });
+    expect(board.body.rows.find((row) => row.code === KOTIM)?.counts).toMatchObject({
+      decreed: 2,
+      cashPaid: 0,
+    });
+    // Kotawaringin Timur's operator reads its own kabupaten only.
+    const other = await call(`/tahap/${TAHAP}/dashboard?level=desa&region=${KAPUAS}`, await operator(KOTIM));
+    expect(other.status).toBe(403);
+
+    // The operator may not close a tahap; the approver does, with the reason.
+    const reason = {
+      reason: 'Penyaluran tahap 1 selesai dan sudah direkonsiliasi dengan Bank Kalteng dan BULOG.',
+    };
+    expect((await post(`/tahap/${TAHAP}/close`, await operator(KAPUAS), reason)).status).toBe(403);
+    const closed = await post<{ status: string }>(`/tahap/${TAHAP}/close`, await approver(), reason);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.status).toBe('SELESAI');
+    const late = await post<{ error: { details?: { reason?: string } } }>(
+      `/tahap/${TAHAP}/payments/instructions`,
+      await admin(),
+      { region: KAPUAS, followUp: true },
+    );
+    expect(late.status).toBe(409);
+    expect(
+      (await call<{ distributionClosed: boolean }>(`/tahap/${TAHAP}/finance?region=${KAPUAS}`, await admin()))
+        .body,
+    ).toMatchObject({ distributionClosed: true });
   });
 });

@@ -42,25 +42,30 @@ async function put(url: string, body: string, whenIdle: () => Promise<void>): Pr
   await whenIdle();
 }
 
-const Uploaded = z.object({ importId: z.string(), uploadUrl: z.string() });
+const Uploaded = z.object({ importId: z.string(), uploadUrl: z.string(), statusUrl: z.string().optional() });
 const ImportView = z.object({
   status: z.string(),
   counts: z.object({ rows: z.number(), accepted: z.number(), rejected: z.number() }).optional(),
 });
 
-/** A staff import of one of the distribution's files, to its end. */
+/**
+ * A file through a presigned PUT the API hands out, to the end of its import: a staff import
+ * (`POST /imports`, followed at `/imports/{id}`) or a party's answer through its own route (followed
+ * at its `statusUrl`, `/exchange/<party>/imports/{id}`).
+ */
 async function importAs(
   base: string,
   bearer: string,
-  body: Record<string, string>,
+  route: { readonly create: string; readonly body: Record<string, string> },
   file: string,
   whenIdle: () => Promise<void>,
 ): Promise<z.infer<typeof ImportView>> {
-  const asked = Uploaded.parse(await call(base, bearer, 'POST', '/imports', body));
+  const asked = Uploaded.parse(await call(base, bearer, 'POST', route.create, route.body));
+  const status = asked.statusUrl ?? `/imports/${asked.importId}`;
   await put(asked.uploadUrl, file, whenIdle);
-  let view = ImportView.parse(await call(base, bearer, 'GET', `/imports/${asked.importId}`));
-  await waitUntil(`the ${body.kind} import`, async () => {
-    view = ImportView.parse(await call(base, bearer, 'GET', `/imports/${asked.importId}`));
+  let view = ImportView.parse(await call(base, bearer, 'GET', status));
+  await waitUntil(`the import of ${route.body.filename}`, async () => {
+    view = ImportView.parse(await call(base, bearer, 'GET', status));
     return !['AWAITING_FILE', 'PROCESSING'].includes(view.status);
   });
   return view;
@@ -114,7 +119,7 @@ export async function distributionFlow(
   const printed = await importAs(
     base,
     opKapuas,
-    { kind: 'STATUS_KARTU', filename: 'status-cetak.csv' },
+    { create: '/imports', body: { kind: 'STATUS_KARTU', filename: 'status-cetak.csv' } },
     ['Nomor Kartu;Status;Tanggal', ...cards.map((row) => `${row['Nomor Kartu']};DICETAK;2026-11-20`)].join(
       '\r\n',
     ),
@@ -186,8 +191,8 @@ export async function distributionFlow(
   ].join('\r\n');
   const answered = await importAs(
     base,
-    admin,
-    { kind: 'JAWABAN_REKENING', filename: 'jawaban-rekening.csv' },
+    bank,
+    { create: '/exchange/bank/account-answers', body: { filename: 'jawaban-rekening.csv' } },
     answer,
     whenIdle,
   );
@@ -300,8 +305,8 @@ export async function distributionFlow(
   if (twice) bast.push(`${twice.noKk};${twice.nik};${twice.nama};KPM;03-12-2026;DITERIMA;`);
   const bastView = await importAs(
     base,
-    admin,
-    { kind: 'BAST', filename: 'bast.csv', tahapId, region: REGION },
+    bulog,
+    { create: '/exchange/bulog/bast-files', body: { filename: 'bast.csv', tahapId, region: REGION } },
     bast.join('\r\n'),
     whenIdle,
   );
@@ -328,8 +333,8 @@ export async function distributionFlow(
   if (lostCard) edc.push(`${lostCard};EDC03;${new Date().toISOString().slice(0, 19)}Z;250000;TUNAI;TRX-3`);
   await importAs(
     base,
-    admin,
-    { kind: 'EDC', filename: 'edc.csv', tahapId, region: REGION },
+    bank,
+    { create: '/exchange/bank/edc-files', body: { filename: 'edc.csv', tahapId, region: REGION } },
     edc.join('\r\n'),
     whenIdle,
   );
@@ -427,5 +432,21 @@ export async function distributionFlow(
         .map((row) => [row.name, ...counts(row.counts)]),
       ['Jumlah', ...counts(dashboard.totals)],
     ],
+  );
+
+  // The approver closes the tahap once nothing awaits an answer: no money moves after it.
+  const sekda = await token({ sub: 'demo-sekda', name: 'Sekretaris Daerah', groups: ['approver'] });
+  const closed = z.object({ status: z.string() }).parse(
+    await call(base, sekda, 'POST', `/tahap/${tahapId}/close`, {
+      reason: 'Penyaluran tahap 1 selesai dan sudah direkonsiliasi dengan Bank Kalteng dan BULOG.',
+    }),
+  );
+  const late = await fetch(`${base}/tahap/${tahapId}/payments/instructions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ region: REGION, followUp: true }),
+  });
+  console.log(
+    `The approver closes the tahap → ${closed.status}; a follow-up asked for after it → HTTP ${late.status}`,
   );
 }

@@ -624,39 +624,19 @@ function FoodReconciliationPart({ tahapId, region }: PartProps) {
               {formatNumber(view.invoice.packagesNotReported)}).
             </p>
             <h3>Temuan BAST</h3>
-            {view.findings.length === 0 ? (
-              <p class="empty" data-testid="temuan-bast-kosong">
-                Tidak ada temuan pada BAST BULOG.
-              </p>
-            ) : (
-              <ScrollTable label="Temuan BAST">
-                <table class="table" data-testid="tabel-temuan-bast">
-                  <thead>
-                    <tr>
-                      <th scope="col">Temuan</th>
-                      <th scope="col">Desa</th>
-                      <th scope="col">Rincian</th>
-                      <th scope="col">Baris BAST</th>
-                      <th scope="col">Ditemukan</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {view.findings.map((finding) => (
-                      <tr
-                        key={`${finding.importId}-${finding.sourceRow}-${finding.code}`}
-                        data-code={finding.code}
-                      >
-                        <td>{finding.label}</td>
-                        <td>{finding.desaCode ?? '–'}</td>
-                        <td>{finding.detail}</td>
-                        <td class="num">{formatNumber(finding.sourceRow)}</td>
-                        <td>{formatDateTime(finding.foundAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollTable>
-            )}
+            <FindingsTable
+              label="Temuan BAST"
+              testId="tabel-temuan-bast"
+              empty={{ testId: 'temuan-bast-kosong', text: 'Tidak ada temuan pada BAST BULOG.' }}
+              rows={view.findings}
+              columns={[
+                { title: 'Temuan', cell: (finding) => finding.label },
+                { title: 'Desa', cell: (finding) => finding.desaCode ?? '–' },
+                { title: 'Rincian', cell: (finding) => finding.detail },
+                { title: 'Baris BAST', cell: (finding) => formatNumber(finding.sourceRow), class: 'num' },
+                { title: 'Ditemukan', cell: (finding) => formatDateTime(finding.foundAt) },
+              ]}
+            />
           </>
         )}
       </Show>
@@ -670,40 +650,80 @@ function EdcPart({ tahapId, region }: PartProps) {
     <section class="part" aria-labelledby="judul-edc" data-testid="temuan-edc">
       <h2 id="judul-edc">Temuan transaksi EDC</h2>
       <Show state={state} label="Memuat temuan EDC…">
-        {(view) =>
-          view.items.length === 0 ? (
-            <p class="empty" data-testid="temuan-edc-kosong">
-              Tidak ada temuan pada transaksi EDC kabupaten/kota ini.
-            </p>
-          ) : (
-            <ScrollTable label="Temuan transaksi EDC">
-              <table class="table" data-testid="tabel-temuan-edc">
-                <thead>
-                  <tr>
-                    <th scope="col">Temuan</th>
-                    <th scope="col">Kartu</th>
-                    <th scope="col">Komponen</th>
-                    <th scope="col">Waktu transaksi</th>
-                    <th scope="col">Rincian</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {view.items.map((item) => (
-                    <tr key={`${item.importId}-${item.sourceRow}-${item.code}`} data-code={item.code}>
-                      <td>{item.label}</td>
-                      <td class="code">{item.card}</td>
-                      <td>{item.component === 'TUNAI' ? 'Tunai' : 'Pangan'}</td>
-                      <td>{formatDateTime(item.waktu)}</td>
-                      <td>{item.detail}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </ScrollTable>
-          )
-        }
+        {(view) => (
+          <FindingsTable
+            label="Temuan transaksi EDC"
+            testId="tabel-temuan-edc"
+            empty={{
+              testId: 'temuan-edc-kosong',
+              text: 'Tidak ada temuan pada transaksi EDC kabupaten/kota ini.',
+            }}
+            rows={view.items}
+            columns={[
+              { title: 'Temuan', cell: (item) => item.label },
+              { title: 'Kartu', cell: (item) => item.card, class: 'code' },
+              { title: 'Komponen', cell: (item) => (item.component === 'TUNAI' ? 'Tunai' : 'Pangan') },
+              { title: 'Waktu transaksi', cell: (item) => formatDateTime(item.waktu) },
+              { title: 'Rincian', cell: (item) => item.detail },
+            ]}
+          />
+        )}
       </Show>
     </section>
+  );
+}
+
+/** A finding as both findings tables show it: one row per finding, keyed by where it was found. */
+interface FindingRow {
+  readonly code: string;
+  readonly importId: string;
+  readonly sourceRow: number;
+}
+
+/** The BAST's and the EDC's findings: a table (each row `data-code`), or the words saying none. */
+function FindingsTable<T extends FindingRow>(props: {
+  readonly label: string;
+  readonly testId: string;
+  readonly empty: { readonly testId: string; readonly text: string };
+  readonly rows: readonly T[];
+  readonly columns: readonly {
+    readonly title: string;
+    readonly cell: (row: T) => string;
+    readonly class?: string;
+  }[];
+}) {
+  if (props.rows.length === 0) {
+    return (
+      <p class="empty" data-testid={props.empty.testId}>
+        {props.empty.text}
+      </p>
+    );
+  }
+  return (
+    <ScrollTable label={props.label}>
+      <table class="table" data-testid={props.testId}>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th key={column.title} scope="col">
+                {column.title}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={`${row.importId}-${row.sourceRow}-${row.code}`} data-code={row.code}>
+              {props.columns.map((column) => (
+                <td key={column.title} class={column.class}>
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollTable>
   );
 }
 

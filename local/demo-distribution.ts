@@ -198,7 +198,7 @@ export async function distributionFlow(
   );
   console.log(
     `Bank Kalteng (client credentials) fetches the account-opening request (${request.rows.length} penerima) and answers: ` +
-      `${answered.counts?.accepted} recorded, one refused (${refused ? maskNik(refused) : '-'}: data tidak sesuai Dukcapil)`,
+      `${answered.counts?.accepted} answers recorded, one of them a refusal (${refused ? maskNik(refused) : '-'}: data tidak sesuai Dukcapil)`,
   );
 
   // Cash.

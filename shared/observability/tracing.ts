@@ -29,6 +29,9 @@ const loading: Promise<Tracer | undefined> = wanted
 /** The tracer, once loaded (undefined where tracing is off, or before the load finished). */
 export const loadedTracer = (): Tracer | undefined => active;
 
+/** Settles once the tracer is loaded (at once where tracing is off): what a test waits for. */
+export const tracerLoading = (): Promise<Tracer | undefined> => loading;
+
 /** An AWS SDK client whose calls become subsegments where tracing is on; the client itself is returned. */
 export function traceable<T extends object>(client: T): T {
   if (!wanted) return client;

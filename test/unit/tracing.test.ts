@@ -15,7 +15,8 @@ async function loadClients(env: NodeJS.ProcessEnv): Promise<{ xray: boolean }> {
   const script = `
     import { createRequire } from 'node:module';
     await import('./shared/adapters/clients/dynamodb.ts');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The load itself, however long a loaded machine takes over it (no fixed sleep).
+    await (await import('./shared/observability/tracing.ts')).tracerLoading();
     const xray = Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/aws-xray-sdk-core/'));
     console.log(JSON.stringify({ xray }));`;
   const { stdout } = await execFile(

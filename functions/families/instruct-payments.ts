@@ -54,8 +54,6 @@ export type InstructOutcome =
 const CHUNK = 400;
 /** Entitlements whose move was refused read again at once (rare: another file, a redelivery). */
 const REREADS_IN_FLIGHT = 16;
-/** A chunk's account BatchGets sent at once. */
-const ACCOUNT_READS_IN_FLIGHT = 4;
 
 class InstructRefusal extends Error {}
 
@@ -109,37 +107,19 @@ export async function instructPayments(
     try {
       await write(writer.header());
       let chunk: Entitlement[] = [];
-      // One chunk is planned and moved while the next is read; its lines are written only once
-      // its moves are committed and the chunk before it is written, so the file keeps the order read.
-      let inFlight: Promise<void> | undefined;
       const flush = async () => {
-        const rows = chunk;
+        const accounts = await deps.accounts.many(chunk.map((entitlement) => entitlement.penerimaNik));
+        // The chunk's moves are committed together; the lines are then written in the order read,
+        // so the file is the same whatever order the moves end in.
+        const lines = await linesOf(deps, record as InstructionRecord, chunk, accounts, counts, now);
+        for (const line of lines) if (line) await write(writer.line(line));
         chunk = [];
-        const before = inFlight;
-        const current = (async () => {
-          const accounts = await accountsOf(deps, rows);
-          const lines = await linesOf(deps, record as InstructionRecord, rows, accounts, counts, now);
-          await before;
-          for (const line of lines) if (line) await write(writer.line(line));
-        })();
-        // Observed at once (a failure while the next chunk is read is not an unhandled rejection),
-        // and awaited by the next flush or at the end.
-        current.catch(() => undefined);
-        inFlight = current;
-        await before;
       };
-      try {
-        for await (const entitlement of deps.distribution.entitlements(tahapId, region, 'TUNAI')) {
-          chunk.push(entitlement);
-          if (chunk.length >= CHUNK) await flush();
-        }
-        if (chunk.length > 0) await flush();
-        await inFlight;
-      } catch (error) {
-        // Nothing still moving or writing once the file is given up.
-        await inFlight?.catch(() => undefined);
-        throw error;
+      for await (const entitlement of deps.distribution.entitlements(tahapId, region, 'TUNAI')) {
+        chunk.push(entitlement);
+        if (chunk.length >= CHUNK) await flush();
       }
+      if (chunk.length > 0) await flush();
     } catch (error) {
       target.stream.destroy(error instanceof Error ? error : new Error(String(error)));
       await target.done().catch(() => undefined);
@@ -212,19 +192,6 @@ export async function instructPayments(
     });
     return { kind: 'failed', error: error.message };
   }
-}
-
-/** The penerima's accounts of a chunk, its BatchGets (100 keys each) sent at once. */
-async function accountsOf(
-  deps: InstructPaymentsDeps,
-  rows: readonly Entitlement[],
-): Promise<Map<string, AccountRecord>> {
-  const niks = [...new Set(rows.map((entitlement) => entitlement.penerimaNik))];
-  const slices = Array.from({ length: Math.ceil(niks.length / 100) }, (_, i) =>
-    niks.slice(i * 100, i * 100 + 100),
-  );
-  const found = await mapInOrder(slices, ACCOUNT_READS_IN_FLIGHT, (slice) => deps.accounts.many(slice));
-  return new Map(found.flatMap((accounts) => [...accounts]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AccountsRepository } from '#shared/adapters/accounts-repo.ts';
 import type { FileTarget } from '#shared/adapters/csv-file.ts';
-import type { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
+import type { DistributionRepository, InstructedMove } from '#shared/adapters/distribution-repo.ts';
 import type { ExchangeRepository } from '#shared/adapters/exchange-repo.ts';
 import type { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
 import type { InstructionsRepository } from '#shared/adapters/instructions-repo.ts';
@@ -32,7 +32,7 @@ export interface InstructPaymentsDeps {
   readonly accounts: Pick<AccountsRepository, 'many'>;
   readonly distribution: Pick<
     DistributionRepository,
-    'get' | 'entitlements' | 'entitlement' | 'markInstructed'
+    'get' | 'entitlements' | 'entitlement' | 'markInstructedMany'
   >;
   readonly directory: Pick<FamilyDirectoryRepository, 'logReads'>;
   readonly exchange: Pick<ExchangeRepository, 'register'>;
@@ -50,12 +50,13 @@ export type InstructOutcome =
   | { readonly kind: 'failed'; readonly error: string }
   | { readonly kind: 'written'; readonly record: InstructionRecord };
 
-const CHUNK = 100;
 /**
- * Entitlements of a chunk moved at once (one conditional UpdateItem each): one at a time, the job
- * waits out every write's round trip in turn, 60,000 of them for the largest kabupaten.
+ * Entitlements planned and moved together: their moves go out as conditional updates packed 100 a
+ * TransactWriteItems call (`markInstructedMany`), so 60,000 entitlements are ~600 calls, not 60,000.
  */
-const MOVES_IN_FLIGHT = 16;
+const CHUNK = 400;
+/** Entitlements whose move was refused read again at once (rare: another file, a redelivery). */
+const REREADS_IN_FLIGHT = 16;
 
 class InstructRefusal extends Error {}
 
@@ -64,8 +65,8 @@ class InstructRefusal extends Error {}
  * by `POST /tahap/{tahapId}/payments/instructions`): the kabupaten's TUNAI entitlements streamed
  * in key order, each planned (`planFirstInstruction` for a first file, `planFollowUp` for a
  * follow-up) against its penerima's active account; each planned line's entitlement is moved
- * first (`sentStatus`: conditional on the status and attempts planned from), and only then is its
- * line written. An entitlement already moved onto **this** file id (a crash, a redelivered
+ * first (`sentStatus`: conditional on the status and attempts planned from; a chunk's moves go
+ * 100 a TransactWriteItems call), and only then is its line written. An entitlement already moved onto **this** file id (a crash, a redelivered
  * message) is written again from what it recorded, never planned again: the same file id always
  * has the same references. The control file follows, and the record is closed COMPLETED: only then
  * does the GET hand the files out, so the bank never sees a line whose attempt is not recorded.
@@ -115,11 +116,9 @@ export async function instructPayments(
       let chunk: Entitlement[] = [];
       const flush = async () => {
         const accounts = await deps.accounts.many(chunk.map((entitlement) => entitlement.penerimaNik));
-        // Each entitlement is moved on its own (one conditional write), several at once; the lines
-        // are then written in the order read, so the file is the same whatever order they end in.
-        const lines = await mapInOrder(chunk, MOVES_IN_FLIGHT, (entitlement) =>
-          lineOf(deps, record as InstructionRecord, entitlement, accounts, counts, now),
-        );
+        // The chunk's moves are committed together; the lines are then written in the order read,
+        // so the file is the same whatever order the moves end in.
+        const lines = await linesOf(deps, record as InstructionRecord, chunk, accounts, counts, now);
         for (const line of lines) if (line) await write(writer.line(line));
         chunk = [];
       };
@@ -202,52 +201,67 @@ export async function instructPayments(
   }
 }
 
-/** The line this entitlement has on the file, moving it first; undefined when it has none. */
-async function lineOf(
+/**
+ * The lines these entitlements have on the file, in their order (undefined for one that has none),
+ * each planned one moved first: the moves committed together (`markInstructedMany`, conditional
+ * on the status and attempts planned from, as one move alone would be). One whose condition failed
+ * moved meanwhile (another file, a redelivery): it is read again and decided again, as often as three
+ * times, and only the moves that were written give lines.
+ */
+async function linesOf(
   deps: InstructPaymentsDeps,
   record: InstructionRecord,
-  read: Entitlement,
+  read: readonly Entitlement[],
   accounts: Map<string, AccountRecord>,
   counts: { waitingAccount: number; skipped: Record<string, number> },
   now: () => Date,
-): Promise<InstructionLine | undefined> {
-  let entitlement = read;
-  for (let round = 1; round <= 3; round++) {
-    const again = onThisFile(entitlement, record.fileId);
-    if (again) return again;
-    const plan: InstructionPlan = (record.kind === 'AWAL' ? planFirstInstruction : planFollowUp)(
-      forInstruction(entitlement),
-      accounts.get(entitlement.penerimaNik),
-      record,
+): Promise<(InstructionLine | undefined)[]> {
+  const lines = new Array<InstructionLine | undefined>(read.length);
+  let pending = read.map((entitlement, index) => ({ index, entitlement }));
+  for (let round = 1; pending.length > 0; round++) {
+    if (round > 3) {
+      throw new Error(`entitlement ${read[pending[0]?.index ?? 0]?.ref} kept moving while instructed`);
+    }
+    const moves: { index: number; entitlement: Entitlement; line: InstructionLine; move: InstructedMove }[] =
+      [];
+    for (const { index, entitlement } of pending) {
+      const again = onThisFile(entitlement, record.fileId);
+      if (again) {
+        lines[index] = again;
+        continue;
+      }
+      const plan: InstructionPlan = (record.kind === 'AWAL' ? planFirstInstruction : planFollowUp)(
+        forInstruction(entitlement),
+        accounts.get(entitlement.penerimaNik),
+        record,
+      );
+      if (plan.kind === 'WAITING_ACCOUNT') {
+        counts.waitingAccount++;
+      } else if (plan.kind === 'SKIPPED') {
+        counts.skipped[plan.reason] = (counts.skipped[plan.reason] ?? 0) + 1;
+      } else {
+        moves.push({
+          index,
+          entitlement,
+          line: plan.line,
+          move: sentStatus(record.kind, plan, record.fileId),
+        });
+      }
+    }
+    const lost = await deps.distribution.markInstructedMany(moves, now().toISOString());
+    moves.forEach((move, position) => {
+      if (!lost.has(position)) lines[move.index] = move.line;
+    });
+    const refused = moves.filter((_, position) => lost.has(position));
+    const fresh = await mapInOrder(refused, REREADS_IN_FLIGHT, ({ entitlement }) =>
+      deps.distribution.entitlement(entitlement.tahapId, entitlement.region, 'TUNAI', entitlement.noKk),
     );
-    if (plan.kind === 'WAITING_ACCOUNT') {
-      counts.waitingAccount++;
-      return undefined;
-    }
-    if (plan.kind === 'SKIPPED') {
-      counts.skipped[plan.reason] = (counts.skipped[plan.reason] ?? 0) + 1;
-      return undefined;
-    }
-    if (
-      await deps.distribution.markInstructed(
-        entitlement,
-        sentStatus(record.kind, plan, record.fileId),
-        now().toISOString(),
-      )
-    ) {
-      return plan.line;
-    }
-    // Moved meanwhile (another file, a redelivery): read it again and decide again.
-    const fresh = await deps.distribution.entitlement(
-      entitlement.tahapId,
-      entitlement.region,
-      'TUNAI',
-      entitlement.noKk,
-    );
-    if (!fresh) return undefined;
-    entitlement = fresh;
+    pending = refused.flatMap(({ index }, position) => {
+      const entitlement = fresh[position];
+      return entitlement ? [{ index, entitlement }] : [];
+    });
   }
-  throw new Error(`entitlement ${read.ref} kept moving while instructed`);
+  return lines;
 }
 
 /** The line an entitlement already moved onto this file has (written again identically). */

@@ -34,7 +34,17 @@ import {
   nikCardPartition,
 } from './keys.ts';
 import { queryItems } from './partitions.ts';
-import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
+import { type TransactItem, transactEach, transactWrite, WriteConflict } from './transactions.ts';
+
+/** An entitlement's move onto an instruction file (`sentStatus`). */
+export interface InstructedMove {
+  readonly status: EntitlementStatus;
+  readonly expectedStatus: EntitlementStatus;
+  readonly attempt: { readonly attempt: number; readonly noRekening: string; readonly fileId: string };
+}
+
+/** Transactions of instruction moves sent at once (each up to 100 entitlements). */
+const INSTRUCTED_IN_FLIGHT = 4;
 
 /** What reconciliation writes on a TUNAI entitlement it closes (`closeAttempt`). */
 export interface CloseOutcome {
@@ -252,46 +262,51 @@ export class DistributionRepository {
    * and the account the line pays, conditional on the status and attempts it had when planned, so
    * two jobs never both send it. `false` when it moved meanwhile (the caller reads it again).
    */
-  async markInstructed(
-    entitlement: Entitlement,
-    move: {
-      readonly status: EntitlementStatus;
-      readonly expectedStatus: EntitlementStatus;
-      readonly attempt: { readonly attempt: number; readonly noRekening: string; readonly fileId: string };
-    },
-    at: string,
-  ): Promise<boolean> {
+  async markInstructed(entitlement: Entitlement, move: InstructedMove, at: string): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: entitlementKey(
-            entitlement.tahapId,
-            entitlement.region,
-            entitlement.component,
-            entitlement.noKk,
-          ),
-          UpdateExpression:
-            'SET #status = :to, attempts = :attempt, instructions = list_append(if_not_exists(instructions, :none), :line), lastAttempt = :last, updatedAt = :at',
-          ConditionExpression: '#status = :from AND attempts = :attempts',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':to': move.status,
-            ':from': move.expectedStatus,
-            ':attempts': entitlement.attempts,
-            ':attempt': move.attempt.attempt,
-            ':none': [],
-            ':line': [{ ...move.attempt, at }],
-            ':last': { attempt: move.attempt.attempt },
-            ':at': at,
-          },
-        }),
-      );
+      await this.client.send(new UpdateCommand(this.instructedUpdate(entitlement, move, at)));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /**
+   * Moves many entitlements onto an instruction file, each exactly as {@link markInstructed} does
+   * (the same condition on the status and attempts read), packed 100 a TransactWriteItems call
+   * instead of one UpdateItem each. Returns the indexes (into `moves`) whose condition failed: those
+   * moved meanwhile and were not written; every other one is. No two moves may name one entitlement.
+   */
+  async markInstructedMany(
+    moves: readonly { readonly entitlement: Entitlement; readonly move: InstructedMove }[],
+    at: string,
+  ): Promise<Set<number>> {
+    return transactEach(
+      moves.map(({ entitlement, move }) => ({ Update: this.instructedUpdate(entitlement, move, at) })),
+      { client: this.client, inFlight: INSTRUCTED_IN_FLIGHT },
+    );
+  }
+
+  private instructedUpdate(entitlement: Entitlement, move: InstructedMove, at: string) {
+    return {
+      TableName: this.tableName,
+      Key: entitlementKey(entitlement.tahapId, entitlement.region, entitlement.component, entitlement.noKk),
+      UpdateExpression:
+        'SET #status = :to, attempts = :attempt, instructions = list_append(if_not_exists(instructions, :none), :line), lastAttempt = :last, updatedAt = :at',
+      ConditionExpression: '#status = :from AND attempts = :attempts',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':to': move.status,
+        ':from': move.expectedStatus,
+        ':attempts': entitlement.attempts,
+        ':attempt': move.attempt.attempt,
+        ':none': [],
+        ':line': [{ ...move.attempt, at }],
+        ':last': { attempt: move.attempt.attempt },
+        ':at': at,
+      },
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DistributionRepository, type InstructedMove } from '#shared/adapters/distribution-repo.ts';
+import type { TahapRepository } from '#shared/adapters/tahap-repo.ts';
 import type { TransactItem } from '#shared/adapters/transactions.ts';
 import type { AccountRecord, Entitlement, InstructionRecord } from '#shared/model.ts';
 import { type InstructPaymentsDeps, instructPayments } from '../../functions/families/instruct-payments.ts';
@@ -149,6 +150,10 @@ describe('instructPayments with a refused move in a batch', () => {
     stream.on('data', (chunk: Buffer) => bytes.push(chunk));
     let current = record;
     const deps: InstructPaymentsDeps = {
+      // A tahap in PENYALURAN: it takes distribution work.
+      tahap: {
+        get: async () => ({ status: 'PENYALURAN' }) as Awaited<ReturnType<TahapRepository['get']>>,
+      },
       instructions: {
         get: async () => current,
         mark: async (_from: InstructionRecord, to: Partial<InstructionRecord>) => {

@@ -15,7 +15,17 @@ import { FILE_STATUS_WORDS, financeLines, groupedHash, instructionTitle, isPendi
 import { FormProblem, PageTitle } from '../page.tsx';
 import { pathTo } from '../router.ts';
 import { useSignedIn } from '../session.tsx';
-import { ActionOutcome, Confirm, Fact, type Loaded, ScrollTable, Show, useAction, useApi } from '../ui.tsx';
+import {
+  ActionOutcome,
+  type ActionResult,
+  Confirm,
+  Fact,
+  type Loaded,
+  ScrollTable,
+  Show,
+  useAction,
+  useApi,
+} from '../ui.tsx';
 import { NO_PLACE, type PlaceChoice, PlaceFields } from './form-fields.tsx';
 import { usePlaceNames, useTahapRegion } from './tahap.tsx';
 import './cards.css';
@@ -202,20 +212,13 @@ function AccountsPart({ tahapId, region }: PartProps) {
         }
       </Show>
       {pending ? <Pending /> : null}
-      <div class="actions">
-        <button
-          type="button"
-          class="button"
-          disabled={pending || request.busy}
-          onClick={async () => {
-            const result = await request.run({ params: { tahapId }, body: { region } });
-            if (result?.kind === 'done') reload();
-          }}
-        >
-          {request.busy ? 'Meminta…' : 'Ajukan pembukaan rekening'}
-        </button>
-      </div>
-      <ActionOutcome<'RequestAccounts'> result={request.last?.kind === 'done' ? undefined : request.last} />
+      <StartJob<'RequestAccounts'>
+        action={request}
+        label="Ajukan pembukaan rekening"
+        disabled={pending}
+        start={() => request.run({ params: { tahapId }, body: { region } })}
+        reload={reload}
+      />
     </section>
   );
 }
@@ -502,22 +505,13 @@ function FoodListsPart({ tahapId, region, mayMake }: PartProps & { mayMake: bool
       </Show>
       {pending ? <Pending /> : null}
       {mayMake ? (
-        <>
-          <div class="actions">
-            <button
-              type="button"
-              class="button"
-              disabled={pending || make.busy}
-              onClick={async () => {
-                const result = await make.run({ params: { tahapId }, body: { region } });
-                if (result?.kind === 'done') reload();
-              }}
-            >
-              {make.busy ? 'Meminta…' : 'Buat daftar salur BULOG'}
-            </button>
-          </div>
-          <ActionOutcome<'CreateFoodLists'> result={make.last?.kind === 'done' ? undefined : make.last} />
-        </>
+        <StartJob<'CreateFoodLists'>
+          action={make}
+          label="Buat daftar salur BULOG"
+          disabled={pending}
+          start={() => make.run({ params: { tahapId }, body: { region } })}
+          reload={reload}
+        />
       ) : null}
     </section>
   );
@@ -670,6 +664,37 @@ function EdcPart({ tahapId, region }: PartProps) {
         )}
       </Show>
     </section>
+  );
+}
+
+/**
+ * The button that asks for a job (the account-opening request, BULOG's lists) and reloads the part
+ * once the API took it; a refusal or a lost connection is said under it.
+ */
+function StartJob<R extends ApiRouteId>(props: {
+  readonly action: { readonly busy: boolean; readonly last: ActionResult<R> | undefined };
+  readonly label: string;
+  readonly disabled: boolean;
+  readonly start: () => Promise<ActionResult<R> | undefined>;
+  readonly reload: () => void;
+}) {
+  const { action } = props;
+  return (
+    <>
+      <div class="actions">
+        <button
+          type="button"
+          class="button"
+          disabled={props.disabled || action.busy}
+          onClick={async () => {
+            if ((await props.start())?.kind === 'done') props.reload();
+          }}
+        >
+          {action.busy ? 'Meminta…' : props.label}
+        </button>
+      </div>
+      <ActionOutcome<R> result={action.last?.kind === 'done' ? undefined : action.last} />
+    </>
   );
 }
 

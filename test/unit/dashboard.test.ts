@@ -7,7 +7,7 @@ import {
   dashboardTable,
   deltasByDesa,
   foodDelta,
-} from '../../shared/domain/family/dashboard.ts';
+} from '#shared/domain/family/dashboard.ts';
 
 describe('the deltas a move makes', () => {
   it('counts a card once, when it first becomes DIBAGIKAN', () => {

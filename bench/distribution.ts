@@ -19,7 +19,8 @@
  *
  * Each case runs once (the real jobs move what they read: a second run would find nothing to do).
  * `BENCH_DISTRIBUTION_FAMILIES=6000,60000` (the two kabupaten) and `BENCH_DISTRIBUTION_REPORT`
- * (report lines) pick the sizes.
+ * (report lines) pick the sizes; `BENCH_DISTRIBUTION_CASES=bast` (or `instruct,reconcile`) runs only
+ * those cases (the seeding is the same).
  */
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -79,11 +80,15 @@ interface Timed {
 
 export interface DistributionBenchResult {
   readonly seedMs: number;
-  readonly paymentSeedMs: number;
   readonly instruct: { families: number; bare: Timed; job: Timed }[];
-  readonly reconcile: { lines: number; bare: Timed; job: Timed };
-  readonly bast: { lines: number; bare: Timed; job: Timed };
+  readonly reconcile?: { lines: number; seedMs: number; bare: Timed; job: Timed };
+  readonly bast?: { lines: number; bare: Timed; job: Timed };
 }
+
+/** The cases `BENCH_DISTRIBUTION_CASES` names (all three by default). */
+const CASES = new Set(
+  (process.env.BENCH_DISTRIBUTION_CASES ?? 'instruct,reconcile,bast').split(',').map((name) => name.trim()),
+);
 
 export async function benchDistribution(options: {
   readonly childEnv: NodeJS.ProcessEnv;
@@ -112,7 +117,7 @@ export async function benchDistribution(options: {
 
   // 1. Instruction files, the small kabupaten first.
   const instruct: DistributionBenchResult['instruct'] = [];
-  for (const { region, families } of regions) {
+  for (const { region, families } of CASES.has('instruct') ? regions : []) {
     const bare = await runChild<Timed>('distribution-case.ts', ['instruct-bare', TAHAP, region], childEnv);
     const job = await runChild<Timed>('distribution-case.ts', ['instruct', TAHAP, region], childEnv);
     if (job.lines !== families || bare.rows !== families) {
@@ -126,7 +131,17 @@ export async function benchDistribution(options: {
     instruct.push({ families, bare, job });
   }
 
-  // 2. The bank's report: a line per instructed entitlement, the rest BKK lines.
+  const reconcile = CASES.has('reconcile') ? await benchReconcile(childEnv, regions, reportLines) : undefined;
+  const bast = CASES.has('bast') ? await benchBast(childEnv, options.s3, sizes.large) : undefined;
+  return { seedMs, instruct, ...(reconcile ? { reconcile } : {}), ...(bast ? { bast } : {}) };
+}
+
+/** 2. The bank's report (a line per instructed entitlement, the rest BKK lines) and the KPM run. */
+async function benchReconcile(
+  childEnv: NodeJS.ProcessEnv,
+  regions: readonly { region: string; families: number }[],
+  reportLines: number,
+): Promise<NonNullable<DistributionBenchResult['reconcile']>> {
   const paymentStarted = performance.now();
   await seedPayments(childEnv, regions, reportLines);
   const paymentSeedMs = performance.now() - paymentStarted;
@@ -142,12 +157,19 @@ export async function benchDistribution(options: {
   console.error(
     `  reconcile: bare ${(reconcileBare.ms / 1000).toFixed(1)} s, job ${(reconcileJob.ms / 1000).toFixed(1)} s`,
   );
+  return { lines: reportLines, seedMs: paymentSeedMs, bare: reconcileBare, job: reconcileJob };
+}
 
-  // 3. BULOG's BAST for every family of the large kabupaten.
+/** 3. BULOG's BAST for every family of the large kabupaten. */
+async function benchBast(
+  childEnv: NodeJS.ProcessEnv,
+  s3: S3Client,
+  families: number,
+): Promise<NonNullable<DistributionBenchResult['bast']>> {
   const bastIds = { job: `bench-bast-${Date.now()}`, bare: `bench-bast-bare-${Date.now()}` };
-  const csv = bastCsv(LARGE_REGION, sizes.large);
+  const csv = bastCsv(LARGE_REGION, families);
   for (const importId of Object.values(bastIds)) {
-    await options.s3.send(
+    await s3.send(
       new PutObjectCommand({
         Bucket: BUCKETS.uploads.localName,
         Key: importObjectKey('BAST', importId, 'csv'),
@@ -168,13 +190,7 @@ export async function benchDistribution(options: {
   console.error(
     `  bast: bare ${(bastBare.ms / 1000).toFixed(1)} s, import ${(bastJob.ms / 1000).toFixed(1)} s`,
   );
-  return {
-    seedMs,
-    paymentSeedMs,
-    instruct,
-    reconcile: { lines: reportLines, bare: reconcileBare, job: reconcileJob },
-    bast: { lines: sizes.large, bare: bastBare, job: bastJob },
-  };
+  return { lines: families, bare: bastBare, job: bastJob };
 }
 
 /** The BAST file of `families` families: each penerima took the package, a photo and coordinates. */
@@ -458,20 +474,28 @@ export function formatDistributionBench(result: DistributionBenchResult): string
     );
   }
   const { reconcile, bast } = result;
-  const recRows = Number(reconcile.bare.entitlements) + Number(reconcile.bare.paymentLines);
-  lines.push(
-    `| KPM cash reconciliation, ${n(Number(reconcile.bare.entitlements))} entitlements vs ${n(reconcile.lines)} report lines (bare: the same reads) | ${n(recRows)} | ${s(reconcile.bare.ms)} | ${s(reconcile.job.ms)} | **${x(reconcile.job.ms / reconcile.bare.ms)}** | ${reconcile.bare.maxRssMb} MB | ${reconcile.job.maxRssMb} MB |`,
-  );
-  const rate = (timed: Timed) => bast.lines / (timed.ms / 1000);
-  lines.push(
-    `| BAST import, ${n(bast.lines)} lines (bare: GetObject + csv-parse + BatchWrite); rows/s | ${n(bast.lines)} | ${n(Math.round(rate(bast.bare)))}/s | ${n(Math.round(rate(bast.job)))}/s | **${x(rate(bast.job) / rate(bast.bare))}** of bare rows/s | ${bast.bare.maxRssMb} MB | ${bast.job.maxRssMb} MB |`,
-  );
-  const [first, last] = [result.instruct[0], result.instruct.at(-1)];
-  if (first && last && first !== last) {
+  if (reconcile) {
+    const recRows = Number(reconcile.bare.entitlements) + Number(reconcile.bare.paymentLines);
     lines.push(
-      '',
-      `Instruction job peak RSS ${n(last.families)} / ${n(first.families)} entitlements: ${x(last.job.maxRssMb / first.job.maxRssMb)} for ${(last.families / first.families).toFixed(0)}× the rows. Reconciliation findings: ${JSON.stringify(reconcile.job.counts ?? {})}. Seeding (outside the clock): ${s(result.seedMs)} for the families, ${s(result.paymentSeedMs)} for the report.`,
+      `| KPM cash reconciliation, ${n(Number(reconcile.bare.entitlements))} entitlements vs ${n(reconcile.lines)} report lines (bare: the same reads) | ${n(recRows)} | ${s(reconcile.bare.ms)} | ${s(reconcile.job.ms)} | **${x(reconcile.job.ms / reconcile.bare.ms)}** | ${reconcile.bare.maxRssMb} MB | ${reconcile.job.maxRssMb} MB |`,
     );
   }
+  if (bast) {
+    const rate = (timed: Timed) => bast.lines / (timed.ms / 1000);
+    lines.push(
+      `| BAST import, ${n(bast.lines)} lines (bare: GetObject + csv-parse + BatchWrite); rows/s | ${n(bast.lines)} | ${n(Math.round(rate(bast.bare)))}/s | ${n(Math.round(rate(bast.job)))}/s | **${x(rate(bast.job) / rate(bast.bare))}** of bare rows/s | ${bast.bare.maxRssMb} MB | ${bast.job.maxRssMb} MB |`,
+    );
+  }
+  const [first, last] = [result.instruct[0], result.instruct.at(-1)];
+  const notes = [`Seeding (outside the clock): ${s(result.seedMs)} for the families`];
+  if (reconcile) notes.push(`${s(reconcile.seedMs)} for the report`);
+  lines.push('');
+  if (first && last && first !== last) {
+    lines.push(
+      `Instruction job peak RSS ${n(last.families)} / ${n(first.families)} entitlements: ${x(last.job.maxRssMb / first.job.maxRssMb)} for ${(last.families / first.families).toFixed(0)}× the rows.`,
+    );
+  }
+  if (reconcile) lines.push(`Reconciliation findings: ${JSON.stringify(reconcile.job.counts ?? {})}.`);
+  lines.push(`${notes.join(', ')}.`);
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { CountedBatch, type CountedMove, DashboardRepository } from '#shared/adapters/dashboard-repo.ts';
 import { DistributionRepository } from '#shared/adapters/distribution-repo.ts';
 import type { FamiliesRepository, SnapshotData } from '#shared/adapters/families-repo.ts';
@@ -9,6 +10,7 @@ import {
   BAST_LAYOUT,
   type BastFacts,
   type BastLine,
+  bastNeedsMembers,
   judgeBastLine,
   validateBastLine,
 } from '#shared/domain/family/food.ts';
@@ -29,6 +31,11 @@ export interface BastDeps {
 
 /** Lines per batch: one action each, and one counter update per desa, in ≤ 100 actions a transaction. */
 const BAST_BATCH = 100;
+/**
+ * Lines judged at once: their entitlements are read together (one BatchGetItem) and their reads
+ * overlap the batch being committed, while the lines of one family still apply in the file's order.
+ */
+const BAST_IN_FLIGHT = 100;
 
 /**
  * A kabupaten's BAST from BULOG (import kind `BAST`, issue #15): each line checked on its own
@@ -57,6 +64,15 @@ export function bastFile(
   const today = wibParts(now).date;
   const distribution = new DistributionRepository(deps.tableName);
   const food = new FoodRepository(deps.tableName);
+  // The lines being judged at once ask for their entitlements together: one BatchGetItem for the
+  // lines that asked in the same turn of the event loop (up to 100), never a cached answer.
+  const pangan = new DataLoader<string, Entitlement | undefined>(
+    async (noKks) => {
+      const found = await distribution.entitlementsOf(tahapId, region, 'PANGAN', noKks);
+      return noKks.map((noKk) => found.get(noKk));
+    },
+    { cache: false, maxBatchSize: 100, batchScheduleFn: (send) => setImmediate(send) },
+  );
   let context: Promise<SnapshotData> | undefined;
   const prepare = async (): Promise<SnapshotData> => {
     const opened = await distribution.get(tahapId, region);
@@ -77,9 +93,12 @@ export function bastFile(
     data: SnapshotData,
     line: BastLine,
   ): Promise<{ facts: BastFacts; entitlement?: Entitlement }> => {
-    const entitlement = await distribution.entitlement(tahapId, region, 'PANGAN', line.noKk);
+    const entitlement = await pangan.load(line.noKk);
     if (!entitlement) return { facts: { seen: new Set() } };
-    const group = await deps.families.family(data, line.noKk);
+    // The KK's members only when the receiver is someone other than the penerima (most lines are not).
+    const group = bastNeedsMembers(line, entitlement.penerimaNik)
+      ? await deps.families.family(data, line.noKk)
+      : undefined;
     const handover = entitlement.handover;
     return {
       entitlement,
@@ -189,6 +208,8 @@ export function bastFile(
     },
   );
 
+  /** The line being judged of each family: a family's next line waits for it (lines apply in order). */
+  const families = new Map<string, Promise<unknown>>();
   const row = async (
     sourceRow: number,
     raw: Partial<Record<string, string>>,
@@ -199,16 +220,27 @@ export function bastFile(
     const problems: RowProblem<string>[] = [...checked.errors, ...checked.warnings];
     const line = checked.errors.length === 0 ? checked.value : undefined;
     if (!line) return { accepted: false, problems };
-    // Lines of one family apply in order: an earlier one waiting in the batch is written first.
-    if (batch.holds(line.noKk)) await batch.flush();
-    const judged = await judge(data, line, sourceRow);
-    problems.push(...judged.problems);
-    if (judged.move) await batch.add(judged.move);
+    const earlier = families.get(line.noKk);
+    const judged = (async () => {
+      await earlier?.catch(() => undefined);
+      // An earlier line of the family waiting in the batch (or being committed) is written first.
+      if (batch.holds(line.noKk)) await batch.flush();
+      const verdict = await judge(data, line, sourceRow);
+      if (verdict.move) await batch.add(verdict.move);
+      return verdict;
+    })();
+    families.set(line.noKk, judged);
+    try {
+      problems.push(...(await judged).problems);
+    } finally {
+      if (families.get(line.noKk) === judged) families.delete(line.noKk);
+    }
     return { accepted: true, problems };
   };
 
   return {
     layout: BAST_LAYOUT,
+    inFlight: BAST_IN_FLIGHT,
     row: ({ sourceRow, raw }) => row(sourceRow, raw),
     flush: () => batch.flush(),
     closing: async () => [],

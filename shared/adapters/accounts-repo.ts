@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordedAccount } from '../domain/family/accounts.ts';
 import {
   type AccountRecord,
@@ -13,9 +7,9 @@ import {
   type AccountRequestRecord,
   AccountRequestRecordSchema,
 } from '../model.ts';
-import { jitteredBackoff } from './backoff.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { accountKey, accountNumberKey, accountRequestKey } from './keys.ts';
+import { batchGetItems } from './partitions.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
 
 /** What a conditional account write found: written, or the record moved since it was read. */
@@ -52,23 +46,10 @@ export class AccountsRepository {
   /** The records of these NIKs (BatchGet, 100 a call, strongly consistent); absent NIKs have none. */
   async many(niks: readonly string[]): Promise<Map<string, AccountRecord>> {
     const found = new Map<string, AccountRecord>();
-    const unique = [...new Set(niks)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, unknown>[] = unique.slice(start, start + 100).map((nik) => accountKey(nik));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= 10) throw new Error('accounts: BatchGet left keys unprocessed');
-        if (attempt > 0) await jitteredBackoff(attempt, 50, 2_000);
-        const out = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const record = AccountRecordSchema.parse(item);
-          found.set(record.nik, record);
-        }
-        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
+    const keys = [...new Set(niks)].map((nik) => accountKey(nik));
+    for (const item of await batchGetItems(this.client, this.tableName, keys)) {
+      const record = AccountRecordSchema.parse(item);
+      found.set(record.nik, record);
     }
     return found;
   }

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -38,7 +37,7 @@ import {
   familyComplaintsPartition,
   publicationKey,
 } from './keys.ts';
-import { queryItems } from './partitions.ts';
+import { batchGetItems, queryItems } from './partitions.ts';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './sort-key-cursor.ts';
 import { type TransactItem, transactWrite, WriteConflict } from './transactions.ts';
 
@@ -276,22 +275,11 @@ export class ComplaintsRepository {
     return this.get(String(out.Item.complaintId));
   }
 
-  /** Several complaints by id, in any order (BatchGet, 100 a call). */
+  /** Several complaints by id, in any order (BatchGet, 100 a call, eventually consistent as before). */
   async getMany(ids: readonly string[]): Promise<ComplaintRecord[]> {
-    const found: ComplaintRecord[] = [];
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => complaintKey(id));
-      for (let attempt = 0; keys.length > 0 && attempt < 10; attempt++) {
-        const out = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? [])
-          found.push(ComplaintRecordSchema.parse(item));
-        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return found;
+    const keys = [...new Set(ids)].map((id) => complaintKey(id));
+    const items = await batchGetItems(this.client, this.tableName, keys, { consistent: false });
+    return items.map((item) => ComplaintRecordSchema.parse(item));
   }
 
   /** The ids of a family's complaints, newest first (at most `limit`). */

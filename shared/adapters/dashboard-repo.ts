@@ -197,9 +197,15 @@ export class DashboardRepository {
  * Moves collected row by row (an import) and committed a batch at a time. A move lost to another
  * writer is handed to `redo`, which reads the row again and decides again (a new move, or nothing:
  * the row is now as the other writer left it).
+ *
+ * Rows may be judged several at once (an import's `inFlight`): flushes run one after another, each
+ * taking the moves that wait when it starts, and a move being committed still counts as held, so a
+ * later row of the same key flushes (waits for it) before it reads.
  */
 export class CountedBatch<T> {
   private pending: CountedMove<T>[] = [];
+  private committing: readonly CountedMove<T>[] = [];
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly repo: Pick<DashboardRepository, 'commit'>,
@@ -211,9 +217,10 @@ export class CountedBatch<T> {
     },
   ) {}
 
-  /** Whether a move of this row waits in the batch (its row read may be stale: flush first). */
+  /** Whether a move of this row waits in the batch or is being committed (its row read may be stale: flush first). */
   holds(key: string): boolean {
-    return this.pending.some((move) => move.key === key || (move.also ?? []).includes(key));
+    const names = (move: CountedMove<T>) => move.key === key || (move.also ?? []).includes(key);
+    return this.pending.some(names) || this.committing.some(names);
   }
 
   async add(move: CountedMove<T>): Promise<void> {
@@ -222,16 +229,30 @@ export class CountedBatch<T> {
     if (this.pending.length >= this.options.size) await this.flush();
   }
 
-  async flush(): Promise<void> {
-    for (let round = 1; this.pending.length > 0; round++) {
-      if (round > 5) throw new Error('dashboard: rows kept moving while their batch was committed');
-      const { committed, lost } = await this.repo.commit(this.pending);
-      for (const move of committed) this.options.committed?.(move);
-      this.pending = [];
-      for (const move of lost) {
-        const again = await this.options.redo(move);
-        if (again) this.pending.push(again);
+  /** Commits what waits, after any flush already running; resolves once those moves are written. */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.commitWaiting());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitWaiting(): Promise<void> {
+    let moves = this.pending;
+    this.pending = [];
+    try {
+      for (let round = 1; moves.length > 0; round++) {
+        if (round > 5) throw new Error('dashboard: rows kept moving while their batch was committed');
+        this.committing = moves;
+        const { committed, lost } = await this.repo.commit(moves);
+        for (const move of committed) this.options.committed?.(move);
+        moves = [];
+        for (const move of lost) {
+          const again = await this.options.redo(move);
+          if (again) moves.push(again);
+        }
       }
+    } finally {
+      this.committing = [];
     }
   }
 }

@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CardStatus, type EntitlementStatus, regionOfCard } from '../domain/family/distribution.ts';
 import type { Component } from '../domain/family/tahap.ts';
 import {
@@ -17,7 +11,6 @@ import {
   type Entitlement,
   EntitlementSchema,
 } from '../model.ts';
-import { jitteredBackoff } from './backoff.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import {
@@ -33,7 +26,7 @@ import {
   nikCardKey,
   nikCardPartition,
 } from './keys.ts';
-import { queryItems } from './partitions.ts';
+import { batchGetItems, queryItems } from './partitions.ts';
 import { type TransactItem, transactEach, transactWrite, WriteConflict } from './transactions.ts';
 
 /** An entitlement's move onto an instruction file (`sentStatus`). */
@@ -211,6 +204,25 @@ export class DistributionRepository {
     return out.Item ? EntitlementSchema.parse(out.Item) : undefined;
   }
 
+  /**
+   * The entitlements of one component of these families (by No KK; BatchGet, strongly consistent):
+   * what `entitlement` reads for one, for many lines at once. Families without one are absent.
+   */
+  async entitlementsOf(
+    tahapId: string,
+    region: string,
+    component: Component,
+    noKks: readonly string[],
+  ): Promise<Map<string, Entitlement>> {
+    const keys = [...new Set(noKks)].map((noKk) => entitlementKey(tahapId, region, component, noKk));
+    const found = new Map<string, Entitlement>();
+    for (const item of await batchGetItems(this.client, this.tableName, keys)) {
+      const entitlement = EntitlementSchema.parse(item);
+      found.set(entitlement.noKk, entitlement);
+    }
+    return found;
+  }
+
   /** A kabupaten's entitlements in a tahap, of one component or all, page by page (memory: one page). */
   async *entitlements(tahapId: string, region: string, component?: Component): AsyncGenerator<Entitlement> {
     for await (const item of queryItems(this.client, {
@@ -360,12 +372,16 @@ export class DistributionRepository {
   /** The card each of these families holds now (by No KK); families without one are absent. */
   async currentCards(noKks: readonly string[]): Promise<Map<string, Card>> {
     const numbers = new Map<string, string>();
-    for (const item of await this.batchGet([...new Set(noKks)].map((noKk) => familyCardKey(noKk)))) {
+    for (const item of await batchGetItems(
+      this.client,
+      this.tableName,
+      [...new Set(noKks)].map((noKk) => familyCardKey(noKk)),
+    )) {
       numbers.set(String(item.noKk), String(item.cardNumber));
     }
     const cards = new Map<string, Card>();
     const keys = [...numbers.values()].map((number) => cardKey(regionOfCard(number), number));
-    for (const item of await this.batchGet(keys)) {
+    for (const item of await batchGetItems(this.client, this.tableName, keys)) {
       const card = CardSchema.parse(item);
       cards.set(card.noKk, card);
     }
@@ -540,7 +556,11 @@ export class DistributionRepository {
       numbers.push(String(item.cardNumber));
     }
     if (numbers.length === 0) return [];
-    const items = await this.batchGet(numbers.map((number) => cardKey(regionOfCard(number), number)));
+    const items = await batchGetItems(
+      this.client,
+      this.tableName,
+      numbers.map((number) => cardKey(regionOfCard(number), number)),
+    );
     return items.map((item) => CardSchema.parse(item));
   }
 
@@ -573,25 +593,5 @@ export class DistributionRepository {
         },
       },
     ];
-  }
-
-  /** BatchGetItem in calls of 100, strongly consistent, unprocessed keys retried. */
-  private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    for (let start = 0; start < keys.length; start += 100) {
-      let pending: Record<string, unknown>[] = keys.slice(start, start + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= 10) throw new Error('distribution: BatchGet left keys unprocessed');
-        if (attempt > 0) await jitteredBackoff(attempt, 50, 2_000);
-        const out = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        items.push(...(out.Responses?.[this.tableName] ?? []));
-        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return items;
   }
 }

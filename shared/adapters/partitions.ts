@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { jitteredBackoff } from './backoff.ts';
 import { BatchWriter } from './batch-writer.ts';
 
 /** Every item a Query matches, page after page (`ExclusiveStartKey` followed to the end). */
@@ -12,6 +18,35 @@ export async function* queryItems(
     yield* out.Items ?? [];
     start = out.LastEvaluatedKey;
   } while (start);
+}
+
+/**
+ * The items of these keys (BatchGetItem, 100 keys a call, strongly consistent unless told), in any
+ * order; absent keys have none. Unprocessed keys are asked for again with backoff, and a key still
+ * unprocessed after 10 tries is an error, never a silently missing item. Keys must be distinct.
+ */
+export async function batchGetItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  options: { readonly consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(start, start + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 10) throw new Error(`BatchGetItem left keys of ${tableName} unprocessed`);
+      if (attempt > 0) await jitteredBackoff(attempt, 50, 2_000);
+      const out = await client.send(
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? true } },
+        }),
+      );
+      items.push(...(out.Responses?.[tableName] ?? []));
+      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return items;
 }
 
 /**

@@ -1131,6 +1131,15 @@ export function judgeBastLine(line: BastLine, facts: BastFacts): BastJudgement {
 
 const statusWords = (line: BastLine) => (line.status === 'DITERIMA' ? 'diterima' : 'tidak diterima');
 
+/**
+ * Whether judging the line needs the KK's members: only a package received by someone other than
+ * the penerima (a member, or a proxy who might also be one). {@link judgeBastLine} reads
+ * `members` for nothing else, so a caller may pass none otherwise.
+ */
+export function bastNeedsMembers(line: BastLine, penerimaNik: string): boolean {
+  return line.status === 'DITERIMA' && (line.receiverNik ?? '') !== penerimaNik;
+}
+
 function classifyReceiver(
   line: BastLine,
   penerimaNik: string,

@@ -579,4 +579,18 @@ describe('cards numbered before the NIK → card lookup existed', () => {
       { region: KAPUAS, written: 0, present: cards.length + 1 },
     ]);
   });
+
+  it('are seen by the EDC import once backfilled: the next redemption of either card finds the NIK holding both, once', async () => {
+    if (!held) throw new Error('the previous test set no card');
+    const found = await edc(`${held.cardNumber};EDC021;2026-11-24T09:00:00+07:00;250000;TUNAI;TRX-21`);
+    expect(found.view).toMatchObject({ status: 'COMPLETED', counts: { rows: 1, accepted: 1 } });
+    expect(found.report).toContain('NIK_DUA_KARTU');
+    const twoCards = await twoCardsOf(old);
+    expect(twoCards).toHaveLength(1);
+    expect(twoCards[0]?.detail).toContain(held.cardNumber);
+    expect(twoCards[0]?.detail).not.toContain(held.penerimaNik);
+    // The old card's own next redemption finds the same NIK: stored once, nothing new.
+    await edc(`${old};EDC022;2026-11-25T09:00:00+07:00;250000;TUNAI;TRX-22`);
+    expect(await twoCardsOf(old)).toHaveLength(1);
+  });
 });

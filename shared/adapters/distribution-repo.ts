@@ -564,6 +564,44 @@ export class DistributionRepository {
     return items.map((item) => CardSchema.parse(item));
   }
 
+  /**
+   * Writes the NIK → card lookup item of each of a kabupaten's cards that lacks one: the cards
+   * numbered before the lookup existed (`scripts/backfill-nik-card-lookup.ts`). Reads the cards page
+   * by page, looks their lookup items up 100 a BatchGet and puts only the missing ones (the same
+   * item {@link newCardItems} writes, so a card numbered meanwhile is overwritten identically).
+   * A second run writes nothing. Returns how many were written and how many were there already.
+   */
+  async addNikCardLookup(region: string): Promise<{ written: number; present: number }> {
+    const writer = new BatchWriter(this.tableName, { client: this.client });
+    let written = 0;
+    let present = 0;
+    let page: Card[] = [];
+    const settle = async () => {
+      const keys = page.map((card) => nikCardKey(card.penerimaNik, card.cardNumber));
+      const found = new Set(
+        (await this.batchGet(keys)).map((item) => `${String(item.pk)}\n${String(item.sk)}`),
+      );
+      for (const [index, card] of page.entries()) {
+        const key = keys[index];
+        if (!key) continue;
+        if (found.has(`${key.pk}\n${key.sk}`)) {
+          present++;
+          continue;
+        }
+        await writer.put({ ...key, cardNumber: card.cardNumber });
+        written++;
+      }
+      page = [];
+    };
+    for await (const card of this.cardsOf(region)) {
+      page.push(card);
+      if (page.length === 100) await settle();
+    }
+    if (page.length > 0) await settle();
+    await writer.flush();
+    return { written, present };
+  }
+
   /** A card's conditional move (the card and its code), for a transaction of a batch. */
   moveItems(card: Card, event: CardEvent, replacedBy?: string): TransactItem[] {
     return [

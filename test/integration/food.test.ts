@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Card } from '#shared/model.ts';
 import { admin, auditor, callRoute, operator } from '../support/api.ts';
 import { emptyBucket, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
@@ -25,6 +26,8 @@ const { TahapRepository } = await import('#shared/adapters/tahap-repo.ts');
 const { fileReadLogPartition } = await import('#shared/adapters/keys.ts');
 const { writeFoodLists } = await import('../../functions/families/food-lists.ts');
 const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
+const { backfillNikCardLookup } = await import('../../scripts/backfill-nik-card-lookup.ts');
+const { cardNumber } = await import('#shared/domain/family/distribution.ts');
 const {
   DESA,
   KAPUAS,
@@ -441,7 +444,6 @@ describe('one NIK holding two cards', () => {
       held.cardNumber,
     ]);
     // The same penerima numbered a second card, in another KK (as a duplicate registration would).
-    const { cardNumber } = await import('#shared/domain/family/distribution.ts');
     const { newVerifyCode } = await import('#shared/domain/decree.ts');
     const second = cardNumber(KAPUAS, 900);
     const now = new Date().toISOString();
@@ -504,5 +506,91 @@ describe('one NIK holding two cards', () => {
       (card) => card.status === 'TERDAFTAR' || card.status === 'DICETAK' || card.status === 'DIBAGIKAN',
     );
     expect(active.map((card) => card.cardNumber)).toEqual([held.cardNumber]);
+  });
+});
+
+describe('cards numbered before the NIK → card lookup existed', () => {
+  /** An active card whose penerima also holds {@link old}, a card written without its lookup. */
+  let held: Card | undefined;
+  const old = cardNumber(KAPUAS, 901);
+  const twoCardsOf = async (card: string) => {
+    const answer = await callRoute<{ items: { code: string; detail: string }[] }>('GetEdcFindings', {
+      claims: auditor(),
+      pathParameters: { tahapId: TAHAP },
+      query: { region: KAPUAS },
+    });
+    expect(answer.status).toBe(200);
+    return answer.body.items.filter((item) => item.code === 'NIK_DUA_KARTU' && item.detail.includes(card));
+  };
+  const edc = (line: string) =>
+    importBast(['No Kartu;Terminal;Waktu Transaksi;Jumlah;Jenis;Referensi', line].join('\n'), 'EDC');
+
+  it('get their lookup item from the backfill, and a second run writes none', async () => {
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
+    const { cardKey } = await import('#shared/adapters/keys.ts');
+    const { CardSchema } = await import('#shared/model.ts');
+    const { newVerifyCode } = await import('#shared/domain/decree.ts');
+    const cards: Card[] = [];
+    for await (const card of distribution.cardsOf(KAPUAS)) cards.push(card);
+    // An active card whose penerima holds no other card (not the previous test's).
+    for (const card of cards) {
+      if (card.status !== 'TERDAFTAR') continue;
+      if ((await distribution.cardsOfNik(card.penerimaNik)).length === 1) {
+        held = card;
+        break;
+      }
+    }
+    if (!held) throw new Error('no active card of its own');
+    // The same penerima's card in another KK, written as a card was before the lookup: the card only.
+    const then = new Date(Date.now() - 86_400_000).toISOString();
+    await documentClient.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          ...cardKey(KAPUAS, old),
+          ...CardSchema.parse({
+            ...held,
+            cardNumber: old,
+            verifyCode: newVerifyCode(),
+            noKk: kk(KAPUAS, 78),
+            familyId: 'KEL-BBBBBBBBBBBB',
+            status: 'TERDAFTAR',
+            createdAt: then,
+            history: [{ status: 'TERDAFTAR', at: then }],
+          }),
+        },
+      }),
+    );
+    expect((await distribution.cardsOfNik(held.penerimaNik)).map((card) => card.cardNumber)).toEqual([
+      held.cardNumber,
+    ]);
+    // So the EDC import misses it: the old card's redemption does not see its NIK's other card.
+    await edc(`${old};EDC020;2026-11-23T09:00:00+07:00;150000;PANGAN;TRX-20`);
+    expect(await twoCardsOf(old)).toEqual([]);
+
+    expect(await backfillNikCardLookup(TABLE, [KAPUAS])).toEqual([
+      { region: KAPUAS, written: 1, present: cards.length },
+    ]);
+    expect((await distribution.cardsOfNik(held.penerimaNik)).map((card) => card.cardNumber).sort()).toEqual(
+      [held.cardNumber, old].sort(),
+    );
+    expect(await backfillNikCardLookup(TABLE, [KAPUAS])).toEqual([
+      { region: KAPUAS, written: 0, present: cards.length + 1 },
+    ]);
+  });
+
+  it('are seen by the EDC import once backfilled: the next redemption of either card finds the NIK holding both, once', async () => {
+    if (!held) throw new Error('the previous test set no card');
+    const found = await edc(`${held.cardNumber};EDC021;2026-11-24T09:00:00+07:00;250000;TUNAI;TRX-21`);
+    expect(found.view).toMatchObject({ status: 'COMPLETED', counts: { rows: 1, accepted: 1 } });
+    expect(found.report).toContain('NIK_DUA_KARTU');
+    const twoCards = await twoCardsOf(old);
+    expect(twoCards).toHaveLength(1);
+    expect(twoCards[0]?.detail).toContain(held.cardNumber);
+    expect(twoCards[0]?.detail).not.toContain(held.penerimaNik);
+    // The old card's own next redemption finds the same NIK: stored once, nothing new.
+    await edc(`${old};EDC022;2026-11-25T09:00:00+07:00;250000;TUNAI;TRX-22`);
+    expect(await twoCardsOf(old)).toHaveLength(1);
   });
 });

@@ -718,6 +718,12 @@ export class DoubleReceiptDetector {
  * The registry's own check, without any transaction: every penerima NIK holding more than one
  * active card, in one pass over the cards (grouped by NIK by the caller's query, or any order:
  * the map holds one entry per NIK seen). Findings mask the NIK.
+ *
+ * Not run on a schedule: the EDC import's check (`functions/family-import/edc-file.ts`) sees every
+ * card of a NIK, in any kabupaten, through the NIK → card lookup (complete once
+ * `scripts/backfill-nik-card-lookup.ts` has run), at each redemption of any of them, which is where
+ * a second card is used; the eligibility run keeps one person out of two families (unless a field
+ * visit kept both) before any card is numbered. See the README (EDC transactions).
  */
 export function nikWithTwoCards(cards: Iterable<CardFacts>): EdcFinding[] {
   const byNik = new Map<string, string[]>();

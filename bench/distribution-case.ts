@@ -18,6 +18,15 @@
  *       the same rows read raw: each kabupaten's TUNAI entitlements (as above) and every stored
  *       payment line (the 32 shards' Queries, strongly consistent, the next page asked for while
  *       one is counted, as `PaymentsRepository.stream` reads them)
+ *   tsx bench/distribution-case.ts instruct-same <tahapId> <region>
+ *   tsx bench/distribution-case.ts reconcile-same <tahapId> <regions>
+ *   tsx bench/distribution-case.ts bast-same <tahapId> <region> <importId>
+ *       the same work done bare, run after the product's case on the rows it left: the reads above
+ *       (for the BAST, the file parsed and each line's entitlement read 100 a BatchGetItem; for the
+ *       instruction, each penerima's account too), then every row written conditionally as the job
+ *       writes it (a condition on the status read, a line's worth of attributes set), 100 updates a
+ *       TransactWriteItems, 4 in flight: the floor DynamoDB puts under any job that must not move a
+ *       row twice
  *   tsx bench/distribution-case.ts bast <tahapId> <region> <importId>
  *       the family import (`functions/family-import/handler.ts`, as Lambda runs it) of a BAST
  *       already in the uploads bucket, after its AWAITING_FILE record (made before the clock)
@@ -31,14 +40,22 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   BatchWriteItemCommand,
   DynamoDBClient,
   QueryCommand,
   type QueryCommandOutput,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
-import { entitlementPartition, PAYMENT_SHARDS, paymentPartition } from '#shared/adapters/keys.ts';
+import {
+  accountKey,
+  entitlementKey,
+  entitlementPartition,
+  PAYMENT_SHARDS,
+  paymentPartition,
+} from '#shared/adapters/keys.ts';
 import { importObjectKey, instructionFileKeys } from '#shared/adapters/storage-keys.ts';
 import type { ImportRecord } from '#shared/model.ts';
 import { reportCase } from './child.ts';
@@ -125,6 +142,12 @@ async function run(): Promise<Record<string, unknown>> {
       dynamo.destroy();
       return { ms, entitlements, paymentLines };
     }
+    case 'instruct-same':
+      return instructSame(arg);
+    case 'reconcile-same':
+      return reconcileSame(arg);
+    case 'bast-same':
+      return bastSame(arg, importId);
     case 'bast':
       return bast(arg, importId);
     case 'bast-bare':
@@ -348,6 +371,213 @@ async function bastBare(id: string): Promise<Record<string, unknown>> {
   }
   if (batch.length > 0) await send(batch);
   await Promise.all(inFlight);
+  const ms = performance.now() - started;
+  s3.destroy();
+  dynamo.destroy();
+  return { ms, rows };
+}
+
+type Key = Record<string, AttributeValue>;
+
+/**
+ * Conditional writes as the jobs make them: each row's status checked as read and a line's worth of
+ * attributes set, 100 updates a TransactWriteItems, 4 transactions in flight.
+ */
+class ConditionalWrites {
+  private batch: { key: Key; status: string }[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  written = 0;
+
+  constructor(private readonly dynamo: DynamoDBClient) {}
+
+  async add(key: Key, status: string): Promise<void> {
+    this.batch.push({ key, status });
+    if (this.batch.length < 100) return;
+    this.send();
+    while (this.inFlight.size >= 4) await Promise.race(this.inFlight);
+  }
+
+  async done(): Promise<number> {
+    if (this.batch.length > 0) this.send();
+    await Promise.all(this.inFlight);
+    return this.written;
+  }
+
+  private send(): void {
+    const rows = this.batch;
+    this.batch = [];
+    const at = new Date().toISOString();
+    const call: Promise<unknown> = this.dynamo
+      .send(
+        new TransactWriteItemsCommand({
+          TransactItems: rows.map(({ key, status }) => ({
+            Update: {
+              TableName: table,
+              Key: key,
+              UpdateExpression: 'SET benchAt = :at, benchLine = :line',
+              ConditionExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':at': { S: at },
+                ':status': { S: status },
+                ':line': {
+                  M: {
+                    fileId: { S: 'KHBS-PI-2026-1-6203-01' },
+                    attempt: { N: '1' },
+                    noRekening: { S: '6203000001' },
+                    at: { S: at },
+                  },
+                },
+              },
+            },
+          })),
+        }),
+      )
+      .then(() => {
+        this.written += rows.length;
+      })
+      .finally(() => this.inFlight.delete(call));
+    this.inFlight.add(call);
+  }
+}
+
+/** BatchGetItem of up to 100 keys, strongly consistent, unprocessed keys asked for again. */
+async function batchGet(dynamo: DynamoDBClient, keys: Key[]): Promise<Key[]> {
+  const items: Key[] = [];
+  let pending = keys;
+  while (pending.length > 0) {
+    const out = await dynamo.send(
+      new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    items.push(...(out.Responses?.[table] ?? []));
+    pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+  }
+  return items;
+}
+
+const attributeKey = (key: { pk: string; sk: string }): Key => ({ pk: { S: key.pk }, sk: { S: key.sk } });
+
+async function instructSame(region: string): Promise<Record<string, unknown>> {
+  const dynamo = new DynamoDBClient({});
+  const s3 = new S3Client({ forcePathStyle: true });
+  const writes = new ConditionalWrites(dynamo);
+  const started = performance.now();
+  const lines: string[] = ['No;No Rekening;Nama Penerima;NIK;Jumlah;No Referensi;Nomor SK;Keterangan\r\n'];
+  let chunk: Key[] = [];
+  const flush = async () => {
+    const accounts = new Map(
+      (
+        await batchGet(
+          dynamo,
+          [...new Set(chunk.map((item) => item.penerimaNik?.S ?? ''))].map((nik) =>
+            attributeKey(accountKey(nik)),
+          ),
+        )
+      ).map((account) => [account.nik?.S, account.noRekening?.S]),
+    );
+    for (const item of chunk) {
+      const nik = item.penerimaNik?.S ?? '';
+      lines.push(
+        `${lines.length};${accounts.get(nik)};${item.penerimaNama?.S};${nik};${item.amount?.N};${item.ref?.S}-1;${item.decreeNumber?.S};BANTUAN TUNAI KHBS TAHAP 1/2026\r\n`,
+      );
+      await writes.add(
+        { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue },
+        item.status?.S ?? '',
+      );
+    }
+    chunk = [];
+  };
+  for await (const item of tunai(dynamo, region)) {
+    chunk.push(item);
+    if (chunk.length === 100) await flush();
+  }
+  await flush();
+  const rows = await writes.done();
+  const body = lines.join('');
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: process.env.DOCUMENTS_BUCKET as string,
+      Key: instructionFileKeys(tahapId, region, `BENCH-SAME-${region}`).file,
+      Body: body,
+      ContentType: 'text/csv; charset=utf-8',
+    }),
+  );
+  const ms = performance.now() - started;
+  dynamo.destroy();
+  s3.destroy();
+  return { ms, rows };
+}
+
+async function reconcileSame(regions: string): Promise<Record<string, unknown>> {
+  const dynamo = new DynamoDBClient({});
+  const writes = new ConditionalWrites(dynamo);
+  const started = performance.now();
+  let paymentLines = 0;
+  for (let shard = 0; shard < PAYMENT_SHARDS; shard++) {
+    let after: Key | undefined;
+    do {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: paymentPartition(shard) } },
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      paymentLines += out.Items?.length ?? 0;
+      after = out.LastEvaluatedKey;
+    } while (after);
+  }
+  let entitlements = 0;
+  for (const region of regions.split(',')) {
+    for await (const item of tunai(dynamo, region)) {
+      entitlements++;
+      await writes.add(
+        { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue },
+        item.status?.S ?? '',
+      );
+    }
+  }
+  const rows = await writes.done();
+  const ms = performance.now() - started;
+  dynamo.destroy();
+  return { ms, entitlements, paymentLines, rows };
+}
+
+async function bastSame(region: string, id: string): Promise<Record<string, unknown>> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  const dynamo = new DynamoDBClient({});
+  const writes = new ConditionalWrites(dynamo);
+  const started = performance.now();
+  const out = await s3.send(
+    new GetObjectCommand({
+      Bucket: process.env.UPLOADS_BUCKET as string,
+      Key: importObjectKey('BAST', id, 'csv'),
+    }),
+  );
+  const parser = (out.Body as Readable).pipe(
+    parse({ delimiter: ';', bom: true, relax_column_count: true, relax_quotes: true, from_line: 2 }),
+  );
+  let noKks: string[] = [];
+  const flush = async () => {
+    const keys = [...new Set(noKks)].map((noKk) =>
+      attributeKey(entitlementKey(tahapId, region, 'PANGAN', noKk)),
+    );
+    for (const item of await batchGet(dynamo, keys)) {
+      await writes.add(
+        { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue },
+        item.status?.S ?? '',
+      );
+    }
+    noKks = [];
+  };
+  for await (const [noKk = ''] of parser as AsyncIterable<string[]>) {
+    noKks.push(noKk);
+    if (noKks.length === 100) await flush();
+  }
+  await flush();
+  const rows = await writes.done();
   const ms = performance.now() - started;
   s3.destroy();
   dynamo.destroy();

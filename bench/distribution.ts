@@ -17,6 +17,12 @@
  *    large kabupaten vs a bare read + `csv-parse` + BatchWrite of an item per line carrying what
  *    the import writes (the entitlement's key, status, line key and handover).
  *
+ * Each case also has a second baseline, the same work done bare after the product's case
+ * (`*-same` in `distribution-case.ts`): the same reads, then every row written conditionally, 100
+ * a TransactWriteItems. The issue's baselines only read (or, for the BAST, put without a
+ * condition), which no job that must never move a row twice can match on DynamoDB Local, where a
+ * conditional update costs ~2.8× a batched put; the second ratio shows what the product adds.
+ *
  * Each case runs once (the real jobs move what they read: a second run would find nothing to do).
  * `BENCH_DISTRIBUTION_FAMILIES=6000,60000` (the two kabupaten) and `BENCH_DISTRIBUTION_REPORT`
  * (report lines) pick the sizes; `BENCH_DISTRIBUTION_CASES=bast` (or `instruct,reconcile`) runs only
@@ -80,9 +86,10 @@ interface Timed {
 
 export interface DistributionBenchResult {
   readonly seedMs: number;
-  readonly instruct: { families: number; bare: Timed; job: Timed }[];
-  readonly reconcile?: { lines: number; seedMs: number; bare: Timed; job: Timed };
-  readonly bast?: { lines: number; bare: Timed; job: Timed };
+  /** Each case: `bare` the issue's baseline (a bare read; for the BAST, parse + BatchWrite), `same` the same work bare. */
+  readonly instruct: { families: number; bare: Timed; job: Timed; same: Timed }[];
+  readonly reconcile?: { lines: number; seedMs: number; bare: Timed; job: Timed; same: Timed };
+  readonly bast?: { lines: number; bare: Timed; job: Timed; same: Timed };
 }
 
 /** The cases `BENCH_DISTRIBUTION_CASES` names (all three by default). */
@@ -120,15 +127,16 @@ export async function benchDistribution(options: {
   for (const { region, families } of CASES.has('instruct') ? regions : []) {
     const bare = await runChild<Timed>('distribution-case.ts', ['instruct-bare', TAHAP, region], childEnv);
     const job = await runChild<Timed>('distribution-case.ts', ['instruct', TAHAP, region], childEnv);
-    if (job.lines !== families || bare.rows !== families) {
+    const same = await runChild<Timed>('distribution-case.ts', ['instruct-same', TAHAP, region], childEnv);
+    if (job.lines !== families || bare.rows !== families || same.rows !== families) {
       throw new Error(
         `instruction of ${region}: ${job.lines} lines, ${bare.rows} rows read, ${families} families`,
       );
     }
     console.error(
-      `  instruct ${families}: bare ${(bare.ms / 1000).toFixed(1)} s, job ${(job.ms / 1000).toFixed(1)} s`,
+      `  instruct ${families}: bare ${(bare.ms / 1000).toFixed(1)} s, job ${(job.ms / 1000).toFixed(1)} s, same work bare ${(same.ms / 1000).toFixed(1)} s`,
     );
-    instruct.push({ families, bare, job });
+    instruct.push({ families, bare, job, same });
   }
 
   const reconcile = CASES.has('reconcile') ? await benchReconcile(childEnv, regions, reportLines) : undefined;
@@ -154,10 +162,21 @@ async function benchReconcile(
     childEnv,
   );
   const reconcileJob = await runChild<Timed>('distribution-case.ts', ['reconcile', TAHAP, 'bench'], childEnv);
-  console.error(
-    `  reconcile: bare ${(reconcileBare.ms / 1000).toFixed(1)} s, job ${(reconcileJob.ms / 1000).toFixed(1)} s`,
+  const reconcileSame = await runChild<Timed>(
+    'distribution-case.ts',
+    ['reconcile-same', TAHAP, regions.map(({ region }) => region).join(',')],
+    childEnv,
   );
-  return { lines: reportLines, seedMs: paymentSeedMs, bare: reconcileBare, job: reconcileJob };
+  console.error(
+    `  reconcile: bare ${(reconcileBare.ms / 1000).toFixed(1)} s, job ${(reconcileJob.ms / 1000).toFixed(1)} s, same work bare ${(reconcileSame.ms / 1000).toFixed(1)} s`,
+  );
+  return {
+    lines: reportLines,
+    seedMs: paymentSeedMs,
+    bare: reconcileBare,
+    job: reconcileJob,
+    same: reconcileSame,
+  };
 }
 
 /** 3. BULOG's BAST for every family of the large kabupaten. */
@@ -187,10 +206,15 @@ async function benchBast(
     ['bast', TAHAP, LARGE_REGION, bastIds.job],
     childEnv,
   );
-  console.error(
-    `  bast: bare ${(bastBare.ms / 1000).toFixed(1)} s, import ${(bastJob.ms / 1000).toFixed(1)} s`,
+  const bastSame = await runChild<Timed>(
+    'distribution-case.ts',
+    ['bast-same', TAHAP, LARGE_REGION, bastIds.job],
+    childEnv,
   );
-  return { lines: families, bare: bastBare, job: bastJob };
+  console.error(
+    `  bast: bare ${(bastBare.ms / 1000).toFixed(1)} s, import ${(bastJob.ms / 1000).toFixed(1)} s, same work bare ${(bastSame.ms / 1000).toFixed(1)} s`,
+  );
+  return { lines: families, bare: bastBare, job: bastJob, same: bastSame };
 }
 
 /** The BAST file of `families` families: each penerima took the package, a photo and coordinates. */
@@ -465,25 +489,25 @@ const x = (value: number) => `${value.toFixed(2)}×`;
 export function formatDistributionBench(result: DistributionBenchResult): string {
   const lines = [
     'Distribution (issue #15), each case in its own process, beside its bare baseline in the same run:',
-    '| case | rows | bare | product | product / bare | bare peak RSS | product peak RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| case | rows | bare | product | product / bare | same work bare | product / same work | bare peak RSS | product peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const { families, bare, job } of result.instruct) {
+  for (const { families, bare, job, same } of result.instruct) {
     lines.push(
-      `| payment instruction file, ${n(families)} entitlements (bare: Query + PutObject) | ${n(families)} | ${s(bare.ms)} | ${s(job.ms)} | **${x(job.ms / bare.ms)}** | ${bare.maxRssMb} MB | ${job.maxRssMb} MB |`,
+      `| payment instruction file, ${n(families)} entitlements (bare: Query + PutObject) | ${n(families)} | ${s(bare.ms)} | ${s(job.ms)} | **${x(job.ms / bare.ms)}** | ${s(same.ms)} | **${x(job.ms / same.ms)}** | ${bare.maxRssMb} MB | ${job.maxRssMb} MB |`,
     );
   }
   const { reconcile, bast } = result;
   if (reconcile) {
     const recRows = Number(reconcile.bare.entitlements) + Number(reconcile.bare.paymentLines);
     lines.push(
-      `| KPM cash reconciliation, ${n(Number(reconcile.bare.entitlements))} entitlements vs ${n(reconcile.lines)} report lines (bare: the same reads) | ${n(recRows)} | ${s(reconcile.bare.ms)} | ${s(reconcile.job.ms)} | **${x(reconcile.job.ms / reconcile.bare.ms)}** | ${reconcile.bare.maxRssMb} MB | ${reconcile.job.maxRssMb} MB |`,
+      `| KPM cash reconciliation, ${n(Number(reconcile.bare.entitlements))} entitlements vs ${n(reconcile.lines)} report lines (bare: the same reads) | ${n(recRows)} | ${s(reconcile.bare.ms)} | ${s(reconcile.job.ms)} | **${x(reconcile.job.ms / reconcile.bare.ms)}** | ${s(reconcile.same.ms)} | **${x(reconcile.job.ms / reconcile.same.ms)}** | ${reconcile.bare.maxRssMb} MB | ${reconcile.job.maxRssMb} MB |`,
     );
   }
   if (bast) {
     const rate = (timed: Timed) => bast.lines / (timed.ms / 1000);
     lines.push(
-      `| BAST import, ${n(bast.lines)} lines (bare: GetObject + csv-parse + BatchWrite); rows/s | ${n(bast.lines)} | ${n(Math.round(rate(bast.bare)))}/s | ${n(Math.round(rate(bast.job)))}/s | **${x(rate(bast.job) / rate(bast.bare))}** of bare rows/s | ${bast.bare.maxRssMb} MB | ${bast.job.maxRssMb} MB |`,
+      `| BAST import, ${n(bast.lines)} lines (bare: GetObject + csv-parse + BatchWrite); rows/s | ${n(bast.lines)} | ${n(Math.round(rate(bast.bare)))}/s | ${n(Math.round(rate(bast.job)))}/s | **${x(rate(bast.job) / rate(bast.bare))}** of bare rows/s | ${n(Math.round(rate(bast.same)))}/s | **${x(rate(bast.job) / rate(bast.same))}** of its rows/s | ${bast.bare.maxRssMb} MB | ${bast.job.maxRssMb} MB |`,
     );
   }
   const [first, last] = [result.instruct[0], result.instruct.at(-1)];

@@ -5,7 +5,7 @@ import {
   complaintEntityId,
 } from '#shared/adapters/complaints-repo.ts';
 import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
-import { secrets } from '#shared/adapters/secrets.ts';
+import { secretString } from '#shared/adapters/secrets.ts';
 import { WriteConflict } from '#shared/adapters/transactions.ts';
 import { type ComplaintSettings, complaintSettings } from '#shared/config/complaints.ts';
 import { env } from '#shared/config/env.ts';
@@ -183,7 +183,7 @@ export async function limitSource(event: ApiEvent, now: Date): Promise<void> {
  */
 function ratePepper(settings: ComplaintSettings): Promise<string> {
   return settings.ratePepperSecret
-    ? secrets.secretString(settings.ratePepperSecret)
+    ? secretString(settings.ratePepperSecret)
     : Promise.resolve(settings.ratePepper);
 }
 

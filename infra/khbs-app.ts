@@ -1,6 +1,13 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { alarmSettings, consoleOrigin, consoleSettings, securitySettings, tracingMode } from './settings.ts';
+import {
+  alarmSettings,
+  complaintHolidays,
+  consoleOrigin,
+  consoleSettings,
+  securitySettings,
+  tracingMode,
+} from './settings.ts';
 import { KhbsApiStack } from './stacks/api-stack.ts';
 import { KhbsStatefulStack } from './stacks/stateful-stack.ts';
 
@@ -53,6 +60,7 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
   const decreeSettings = stringRecord(app, 'khbs:decree');
   const tracing = tracingMode(app.node.tryGetContext('khbs:tracing'));
   const webConsole = consoleSettings(app.node.tryGetContext('khbs:console'));
+  const holidays = complaintHolidays(app.node.tryGetContext('khbs:complaintHolidays'));
   // The console's origin may call the API (CORS) and PUT uploads to the bucket's presigned URLs.
   const allowedOrigins = [
     ...new Set([...security.allowedOrigins, ...(webConsole ? [consoleOrigin(webConsole)] : [])]),
@@ -81,6 +89,7 @@ export function buildKhbsApp(options: KhbsAppOptions = {}): KhbsApp {
     ...(authCallbackUrls ? { authCallbackUrls } : {}),
     ...(authLogoutUrls ? { authLogoutUrls } : {}),
     ...(decreeSettings ? { decreeSettings } : {}),
+    complaintHolidays: holidays,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPLAINT_HOLIDAY_PATTERN } from '#shared/config/complaints.ts';
 
 /**
  * The deployment's security and alerting settings, read from `cdk.json` context (or `-c key=…`):
@@ -217,6 +218,29 @@ export function tracingMode(raw: unknown): TracingMode {
   return parsed.data;
 }
 
+/**
+ * `khbs:complaintHolidays`: the national holidays and cuti bersama the complaint clock skips besides
+ * the fixed ones (`FIXED_NATIONAL_HOLIDAYS`), each `YYYY-MM-DD` (the moving ones, announced each year
+ * by SKB) or `--MM-DD` (yearly). Given to the routes that lodge complaints as `COMPLAINT_HOLIDAYS`
+ * (`shared/config/complaints.ts`). Absent: none.
+ */
+export function complaintHolidays(raw: unknown): string[] {
+  const value = z
+    .array(z.string().regex(COMPLAINT_HOLIDAY_PATTERN, 'must be YYYY-MM-DD or --MM-DD'))
+    .refine(
+      (days) => days.every((day) => day.startsWith('--') || isCalendarDate(day)),
+      'must name days that exist',
+    );
+  const parsed = parseContext('khbs:complaintHolidays', value, raw ?? []);
+  return [...new Set(parsed)].sort();
+}
+
+/** Whether `YYYY-MM-DD` is a day of the calendar (not 2026-02-30). */
+function isCalendarDate(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
 /** `khbs:alarms` (default: no subscriber; the alarms still go to the topic). */
 export function alarmSettings(raw: unknown): AlarmSettings {
   return parseContext('khbs:alarms', AlarmsSchema, raw ?? {});
@@ -284,7 +308,7 @@ function parseContext<T extends z.ZodType>(key: string, schema: T, raw: unknown)
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new Error(`Context ${key} must be a JSON object, got ${JSON.stringify(raw)}`);
+      throw new Error(`Context ${key} must be JSON, got ${JSON.stringify(raw)}`);
     }
   }
   const parsed = schema.safeParse(value);

@@ -5,8 +5,9 @@ import {
   complaintEntityId,
 } from '#shared/adapters/complaints-repo.ts';
 import { FamilyDirectoryRepository } from '#shared/adapters/family-directory-repo.ts';
+import { secretString } from '#shared/adapters/secrets.ts';
 import { WriteConflict } from '#shared/adapters/transactions.ts';
-import { complaintSettings } from '#shared/config/complaints.ts';
+import { type ComplaintSettings, complaintSettings } from '#shared/config/complaints.ts';
 import { env } from '#shared/config/env.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { AUDIT_ACTION_LABEL, type AuditActor, GENESIS_HASH, sealEntry } from '#shared/domain/audit.ts';
@@ -163,10 +164,8 @@ export async function limitSource(event: ApiEvent, now: Date): Promise<void> {
   const windowMs = settings.rateWindowMinutes * 60_000;
   const start = Math.floor(now.getTime() / windowMs) * windowMs;
   const windowStart = new Date(start).toISOString();
-  const hash = createHash('sha256')
-    .update(`${settings.ratePepper}|complaints|${source}`)
-    .digest('base64url')
-    .slice(0, 32);
+  const pepper = await ratePepper(settings);
+  const hash = createHash('sha256').update(`${pepper}|complaints|${source}`).digest('base64url').slice(0, 32);
   const expiresAt = Math.ceil((start + windowMs) / 1000) + 3600;
   const allowed = await complaintDeps().complaints.hitRate(hash, windowStart, settings.rateLimit, expiresAt);
   if (!allowed) {
@@ -176,6 +175,16 @@ export async function limitSource(event: ApiEvent, now: Date): Promise<void> {
       { reason: 'RATE_LIMITED', retryAfterMinutes: minutes },
     );
   }
+}
+
+/**
+ * The pepper of the source hash: in AWS the secret the stack generated (its ARN in
+ * `COMPLAINT_RATE_PEPPER_SECRET`, read once per container and cached), locally the variable itself.
+ */
+function ratePepper(settings: ComplaintSettings): Promise<string> {
+  return settings.ratePepperSecret
+    ? secretString(settings.ratePepperSecret)
+    : Promise.resolve(settings.ratePepper);
 }
 
 /** The answer to a new complaint: the code and nothing about anyone. */

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { importObjectKey } from '#shared/adapters/storage-keys.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { CreateImportBodySchema } from '#shared/contract/requests.ts';
 import { parseProgramme } from '#shared/domain/family/exclusions.ts';
@@ -8,9 +6,8 @@ import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
-import type { ImportRecord } from '#shared/model.ts';
 import { distributionRoutes, familyFiles } from './deps.ts';
-import { apiDeps } from './deps-with-objects.ts';
+import { awaitImportFile } from './presigned-upload.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -35,8 +32,7 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     );
   }
 
-  const { config, objects } = apiDeps();
-  const { imports, snapshots } = familyFiles();
+  const { snapshots } = familyFiles();
   if (body.kind === 'BAST' || body.kind === 'EDC') {
     // A BAST or EDC file records what a distribution that is open handed out: refused otherwise (409).
     const opened = region ? await distributionRoutes().get(body.tahapId, region) : undefined;
@@ -56,43 +52,28 @@ export const handler = postHandler(routeById('CreateImport'), async ({ event, sc
     }
   }
 
-  const importId = randomUUID();
-  const extension = body.filename.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
-  const s3Key = importObjectKey(body.kind, importId, extension);
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + config.presignTtlSeconds * 1000);
-  const record: ImportRecord = {
-    importId,
+  const { importId, upload } = await awaitImportFile({
     kind: body.kind,
-    ...(region ? { region } : {}),
     filename: body.filename,
-    format: extension,
-    status: 'AWAITING_FILE',
-    createdAt: now.toISOString(),
     createdBy: actorOf(scope),
-    s3Key,
-    attempts: 0,
-    rowsProcessed: 0,
-    reasons: [],
-    ...(body.kind === 'PENGECUALIAN'
-      ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
-      : body.kind === 'STATUS_KARTU' || body.kind === 'JAWABAN_REKENING'
-        ? {}
-        : body.kind === 'BAST' || body.kind === 'EDC'
-          ? { tahapId: body.tahapId }
-          : { versionDate: body.versionDate }),
-    ...(body.kind === 'DTSEN_ANGGOTA' ? { relationshipCodes: body.relationshipCodes ?? 'DUKCAPIL' } : {}),
-  };
-  // A record that never gets its file disappears after a week.
-  await imports.createAwaiting(record, new Date(now.getTime() + 7 * 24 * 3600 * 1000));
-  const uploadUrl = await objects.presignPut(config.uploadsBucket, s3Key, config.presignTtlSeconds);
+    facts: {
+      ...(region ? { region } : {}),
+      ...(body.kind === 'PENGECUALIAN'
+        ? { list: { programme: programmeOf(body.programme), source: body.source, asOf: body.asOf } }
+        : body.kind === 'STATUS_KARTU' || body.kind === 'JAWABAN_REKENING'
+          ? {}
+          : body.kind === 'BAST' || body.kind === 'EDC'
+            ? { tahapId: body.tahapId }
+            : { versionDate: body.versionDate }),
+      ...(body.kind === 'DTSEN_ANGGOTA' ? { relationshipCodes: body.relationshipCodes ?? 'DUKCAPIL' } : {}),
+    },
+    now: new Date(),
+  });
   return json(201, {
     importId,
     kind: body.kind,
     ...(region ? { region } : {}),
-    method: 'PUT',
-    uploadUrl,
-    expiresAt: expiresAt.toISOString(),
+    ...upload,
     statusUrl: `/imports/${importId}`,
   } satisfies ResponseBody<'CreateImport', 201>);
 });

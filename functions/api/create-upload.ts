@@ -9,6 +9,7 @@ import { actorOf, ownRegion, requireRegion } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
 import { apiDeps } from './deps-with-objects.ts';
+import { awaitingFileExpiry, presignedPut } from './presigned-upload.ts';
 import { routeById } from './routes.ts';
 
 /**
@@ -28,7 +29,7 @@ export const handler = postHandler(routeById('CreateUpload'), async ({ event, sc
   }
   requireRegion(scope, region);
 
-  const { config, uploads, proposals, objects } = apiDeps();
+  const { uploads, proposals } = apiDeps();
   const current = await proposals.getCurrent(region, body.period);
   if (current && !isEditable(current.status) && !isClosed(current.status)) {
     throw new ConflictError(
@@ -41,7 +42,6 @@ export const handler = postHandler(routeById('CreateUpload'), async ({ event, sc
   const extension = body.filename.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
   const key = uploadObjectKey(region, body.period, uploadId, extension);
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + config.presignTtlSeconds * 1000);
   await uploads.createAwaiting(
     {
       uploadId,
@@ -58,16 +58,13 @@ export const handler = postHandler(routeById('CreateUpload'), async ({ event, sc
       reasons: [],
     },
     // An upload record that never gets its file disappears after a week.
-    new Date(now.getTime() + 7 * 24 * 3600 * 1000),
+    awaitingFileExpiry(now),
   );
-  const uploadUrl = await objects.presignPut(config.uploadsBucket, key, config.presignTtlSeconds);
   return json(201, {
     uploadId,
     region,
     period: body.period,
-    method: 'PUT',
-    uploadUrl,
-    expiresAt: expiresAt.toISOString(),
+    ...(await presignedPut(key, now)),
     statusUrl: `/uploads/${uploadId}`,
   } satisfies ResponseBody<'CreateUpload', 201>);
 });

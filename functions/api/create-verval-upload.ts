@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { importObjectKey } from '#shared/adapters/storage-keys.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import { CreateVervalUploadBodySchema } from '#shared/contract/requests.ts';
 import { actorOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
-import type { ImportRecord } from '#shared/model.ts';
-import { familyFiles } from './deps.ts';
-import { apiDeps } from './deps-with-objects.ts';
 import { loadTahap } from './get-tahap.ts';
+import { awaitImportFile } from './presigned-upload.ts';
 import { routeById } from './routes.ts';
 import { requireDesa } from './verval-access.ts';
 import { completedRun } from './verval-families.ts';
@@ -24,37 +20,19 @@ export const handler = postHandler(routeById('CreateVervalUpload'), async ({ eve
   await requireDesa(scope, tahap.tahapId, body.desa);
   completedRun(tahap);
 
-  const { config, objects } = apiDeps();
-  const importId = randomUUID();
-  const extension = body.filename.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
-  const s3Key = importObjectKey('HASIL_VERVAL', importId, extension);
-  const now = new Date();
   const region = body.desa.slice(0, 5);
-  const record: ImportRecord = {
-    importId,
+  const { importId, upload } = await awaitImportFile({
     kind: 'HASIL_VERVAL',
-    region,
-    tahapId: tahap.tahapId,
-    desaCode: body.desa,
     filename: body.filename,
-    format: extension,
-    status: 'AWAITING_FILE',
-    createdAt: now.toISOString(),
     createdBy: actorOf(scope),
-    s3Key,
-    attempts: 0,
-    rowsProcessed: 0,
-    reasons: [],
-  };
-  await familyFiles().imports.createAwaiting(record, new Date(now.getTime() + 7 * 24 * 3600 * 1000));
-  const uploadUrl = await objects.presignPut(config.uploadsBucket, s3Key, config.presignTtlSeconds);
+    facts: { region, tahapId: tahap.tahapId, desaCode: body.desa },
+    now: new Date(),
+  });
   return json(201, {
     importId,
     kind: 'HASIL_VERVAL',
     region,
-    method: 'PUT',
-    uploadUrl,
-    expiresAt: new Date(now.getTime() + config.presignTtlSeconds * 1000).toISOString(),
+    ...upload,
     statusUrl: `/tahap/${tahap.tahapId}/verval-results/${importId}`,
   } satisfies ResponseBody<'CreateVervalUpload', 201>);
 });

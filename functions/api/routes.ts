@@ -64,6 +64,16 @@ export interface RouteAccess {
 export const ROUTE_AREAS = ['core', 'families', 'distribution', 'complaints', 'exchange'] as const;
 export type RouteArea = (typeof ROUTE_AREAS)[number];
 
+/**
+ * A deployment setting a route's function is given beyond the table's and buckets' names (the CDK
+ * app: `infra/stacks/routes-stack.ts`): `complaintHolidays`, the extra holidays of the complaint
+ * clock (`COMPLAINT_HOLIDAYS`, from `khbs:complaintHolidays`), for a route that lodges a complaint
+ * and so computes its due date; `complaintRatePepper`, the rate limit's pepper as a secret (its
+ * ARN in `COMPLAINT_RATE_PEPPER_SECRET`, and the grant to read it), for a route that limits sources.
+ */
+export const ROUTE_SETTINGS = ['complaintHolidays', 'complaintRatePepper'] as const;
+export type RouteSetting = (typeof ROUTE_SETTINGS)[number];
+
 interface RouteBase {
   /** Stable id, used for construct ids and function names. */
   readonly id: string;
@@ -79,6 +89,8 @@ interface RouteBase {
   /** Handler module, relative to the repository root. */
   readonly entry: string;
   readonly access: RouteAccess;
+  /** The deployment settings its function needs ({@link RouteSetting}); none by default. */
+  readonly settings?: readonly RouteSetting[];
   /**
    * A POST that only reads: its body is a query holding personal data (a name to search for),
    * which must never be in a URL (access logs, browser history, the Referer). Wired like a read
@@ -739,6 +751,7 @@ export const ROUTES: readonly RouteSpec[] = [
     // Public, rate-limited by the application (its counter items), writes the complaint, its code,
     // counters and audit record, and links the family its NIK or No KK names (the family indexes).
     access: { table: 'readwrite' },
+    settings: ['complaintHolidays', 'complaintRatePepper'],
   },
   {
     id: 'GetComplaintStatus',
@@ -760,6 +773,8 @@ export const ROUTES: readonly RouteSpec[] = [
     capability: 'complaints:handle',
     regions: 'object',
     access: { table: 'readwrite' },
+    // Staff entries are not rate-limited; their due date counts the same holidays.
+    settings: ['complaintHolidays'],
   },
   {
     id: 'ListComplaints',

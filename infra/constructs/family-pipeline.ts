@@ -98,8 +98,9 @@ export class FamilyPipeline extends Construct {
       // A snapshot's check should start within minutes; six hours means the worker is stuck or missing.
       maxMessageAge: Duration.hours(6),
       deadLetterAlarmDescription:
-        'A family job (a DTSEN snapshot check, an eligibility run) failed on every retry and waits in the ' +
-        'families DLQ: its snapshot stays unchecked. Fix the cause, then redrive the message.',
+        'A family job (a DTSEN snapshot check, an eligibility run, a payment instruction file...) failed on ' +
+        'every retry and waits in the families DLQ: its type is in the message. Fix the cause, then redrive ' +
+        'the message (README "On call": the payment instruction job has a runbook of its own).',
       ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
     });
     this.queue = work.queue;

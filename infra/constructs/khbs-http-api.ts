@@ -23,7 +23,7 @@ import {
   DEFAULT_STAGE_THROTTLE,
   type Throttle,
 } from '../settings.ts';
-import { KhbsRoutesStack } from '../stacks/routes-stack.ts';
+import { KhbsRoutesStack, type RouteSettingValues } from '../stacks/routes-stack.ts';
 import type { DataResources } from './data-grants.ts';
 import type { ProjectFunction } from './project-function.ts';
 
@@ -41,6 +41,8 @@ export interface KhbsHttpApiProps extends DataResources {
   readonly jwtAudience: string[];
   /** Names of the table and buckets, keyed by the env var names in `shared/resources.ts`. */
   readonly environment: Record<string, string>;
+  /** What each route's `settings` (`functions/api/routes.ts`) give its function. */
+  readonly routeSettings: RouteSettingValues;
   /**
    * Origins a browser may call the API from (CORS): named origins only, never `*` (checked by
    * `assertAllowedOrigins`). Tokens travel in the Authorization header, never in cookies, so no
@@ -146,6 +148,7 @@ export class KhbsHttpApi extends Construct {
         uploadsBucket: props.uploadsBucket,
         documentsBucket: props.documentsBucket,
         environment: props.environment,
+        settings: props.routeSettings,
         traced: props.tracedRoutes ?? true,
         reservedConcurrency: reserved,
       });

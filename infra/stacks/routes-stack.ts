@@ -8,10 +8,19 @@ import {
   HttpRouteKey,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { RouteArea, RouteSpec } from '../../functions/api/routes.ts';
+import type { RouteArea, RouteSetting, RouteSpec } from '../../functions/api/routes.ts';
 import { type DataResources, grantRouteAccess } from '../constructs/data-grants.ts';
 import { ProjectFunction } from '../constructs/project-function.ts';
+
+/** What each {@link RouteSetting} stands for in this deployment. */
+export interface RouteSettingValues {
+  /** `khbs:complaintHolidays`, checked: `COMPLAINT_HOLIDAYS`, comma-separated. */
+  readonly complaintHolidays: readonly string[];
+  /** The secret holding the complaint rate limit's pepper: its ARN, and the grant to read it. */
+  readonly complaintRatePepper: ISecret;
+}
 
 export interface KhbsRoutesStackProps extends DataResources {
   readonly area: RouteArea;
@@ -25,6 +34,8 @@ export interface KhbsRoutesStackProps extends DataResources {
   readonly httpApi: HttpApi;
   /** Names of the table and buckets, keyed by the env var names in `shared/resources.ts`. */
   readonly environment: Record<string, string>;
+  /** What a route's `settings` give its function (and no other route's). */
+  readonly settings: RouteSettingValues;
   /** Whether the route functions are traced (`ProjectFunction.traced`). */
   readonly traced: boolean;
   /** Reserved concurrency by route id (already checked against the routes). */
@@ -62,11 +73,12 @@ export class KhbsRoutesStack extends NestedStack {
       const fn = new ProjectFunction(this, route.id, {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
-        environment: props.environment,
+        environment: { ...props.environment, ...settingsEnvironment(route.settings ?? [], props.settings) },
         traced: props.traced,
         ...(concurrency !== undefined ? { reservedConcurrentExecutions: concurrency } : {}),
       });
       grantRouteAccess(fn, route.access, props);
+      if (route.settings?.includes('complaintRatePepper')) props.settings.complaintRatePepper.grantRead(fn);
 
       // A route of its own here (not `httpApi.addRoutes`, which would create it under the API, in
       // the parent stack); its integration and the invoke permission follow it into this stack.
@@ -91,4 +103,26 @@ export class KhbsRoutesStack extends NestedStack {
     this.functions = functions;
     this.publicRoutes = publicRoutes;
   }
+}
+
+/** The variables a route's settings add to its function's environment (`shared/config/complaints.ts`). */
+function settingsEnvironment(
+  settings: readonly RouteSetting[],
+  values: RouteSettingValues,
+): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const setting of settings) {
+    switch (setting) {
+      case 'complaintHolidays':
+        environment.COMPLAINT_HOLIDAYS = values.complaintHolidays.join(',');
+        break;
+      case 'complaintRatePepper':
+        // The secret's ARN, never its value: the function reads the value itself.
+        environment.COMPLAINT_RATE_PEPPER_SECRET = values.complaintRatePepper.secretArn;
+        break;
+      default:
+        throw new Error(`Unknown route setting ${String(setting satisfies never)}`);
+    }
+  }
+  return environment;
 }

@@ -1,11 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { BankReportsRepository } from '#shared/adapters/payments-repo.ts';
-import {
-  bankReportPath,
-  importObjectKey,
-  PREFIXES,
-  parseBankReportKey,
-} from '#shared/adapters/storage-keys.ts';
+import { bankReportPath, PREFIXES, parseBankReportKey } from '#shared/adapters/storage-keys.ts';
 import { env } from '#shared/config/env.ts';
 import type { ResponseBody } from '#shared/contract/api.ts';
 import {
@@ -25,9 +19,8 @@ import { BadRequestError, ConflictError } from '#shared/errors.ts';
 import { actorOf } from '#shared/http/caller.ts';
 import { json, jsonBody, parseInput } from '#shared/http/http-handler.ts';
 import { postHandler } from '#shared/http/post-handler.ts';
-import type { ImportRecord } from '#shared/model.ts';
-import { distributionRoutes, familyFiles } from '../deps.ts';
-import { apiDeps } from '../deps-with-objects.ts';
+import { distributionRoutes } from '../deps.ts';
+import { awaitImportFile, presignedPut } from '../presigned-upload.ts';
 import { routeById } from '../routes.ts';
 
 /**
@@ -80,14 +73,10 @@ export function bankReportUploadHandler() {
     const now = new Date();
     const { s3Key, reportKey } = answer.place(filename, now);
     await answer.requireFree(s3Key);
-    const { config, objects } = apiDeps();
-    const uploadUrl = await objects.presignPut(config.uploadsBucket, s3Key, config.presignTtlSeconds);
     return json(201, {
       kind,
       reportKey,
-      method: 'PUT',
-      uploadUrl,
-      expiresAt: new Date(now.getTime() + config.presignTtlSeconds * 1000).toISOString(),
+      ...(await presignedPut(s3Key, now)),
     } satisfies ResponseBody<'CreateBankReport', 201>);
   });
 }
@@ -122,36 +111,19 @@ export function importAnswerHandler(routeId: string, kind: ExchangeImportKind) {
         );
       }
     }
-    const importId = randomUUID();
-    const extension = filename.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
-    const s3Key = importObjectKey(kind, importId, extension);
-    const now = new Date();
-    const { config, objects } = apiDeps();
-    const record: ImportRecord = {
-      importId,
+    const { importId, upload } = await awaitImportFile({
       kind,
-      ...(scoped ?? {}),
       filename,
-      format: extension,
-      status: 'AWAITING_FILE',
-      createdAt: now.toISOString(),
       createdBy: actorOf(scope),
-      s3Key,
-      attempts: 0,
-      rowsProcessed: 0,
-      reasons: [],
-    };
-    // A record that never gets its file disappears after a week, as a staff upload's.
-    await familyFiles().imports.createAwaiting(record, new Date(now.getTime() + 7 * 24 * 3600 * 1000));
-    const uploadUrl = await objects.presignPut(config.uploadsBucket, s3Key, config.presignTtlSeconds);
+      ...(scoped ? { facts: scoped } : {}),
+      now: new Date(),
+    });
     const party = PARTY_PATHS[EXCHANGE_ANSWER_KINDS[kind]];
     return json(201, {
       kind,
       importId,
       ...(scoped ?? {}),
-      method: 'PUT',
-      uploadUrl,
-      expiresAt: new Date(now.getTime() + config.presignTtlSeconds * 1000).toISOString(),
+      ...upload,
       statusUrl: `/exchange/${party}/imports/${importId}`,
     } satisfies ResponseBody<'CreateBankAccountAnswer', 201>);
   });

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_WORKERS } from './test/support/workers.ts';
 
 /**
  * Tests by kind. Unit tests touch no network; integration and end-to-end tests share one set of
@@ -18,23 +19,20 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED ??= process.env.VERBOSE === '1' ? 'false' : 'true';
 
 /**
- * Every file that needs nothing shared (unit and infra files, and the files that start a local
- * stack of their own: its own emulators, ports and console) runs in one group, two at a time, while
- * the integration files, which share one set of emulators, run one at a time afterwards. Vitest puts
- * every single-worker project in one sequential group, so without this each stack's file waited
- * for all the others, and a CPU-bound synth never overlapped a stack waiting on its JVM.
+ * Every project runs in one pool, two files at a time (the machines have two cores): unit and infra
+ * files, the files that start a local stack of their own (its own emulators, ports and console), and
+ * the integration files, each worker of which has emulators of its own (`emulators.setup.ts`), so
+ * two integration files at once share nothing either. Vitest runs projects with the same group order
+ * in one pool and refuses different `maxWorkers` within a group, so every project says the same.
+ * The console is built once for the run, before any file starts (`console-build.setup.ts`).
  */
-const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 1 } } as const;
-/**
- * The end-to-end files likewise, but in a group of their own, after the browser files: the group
- * builds the console into `web/dist/` once more (its global setup), which must never happen while a
- * browser file's stack reads it.
- */
-const TWO_AT_A_TIME_AFTER_THE_BROWSER = { maxWorkers: 2, sequence: { groupOrder: 2 } } as const;
+const TWO_AT_A_TIME = { maxWorkers: TEST_WORKERS, sequence: { groupOrder: 1 } } as const;
 
 /** Integration files that use none of the shared emulators (see the `stacks` project). */
 const STACK_FILES = [
+  'test/integration/family-import-wiring.test.ts',
   'test/integration/local-auth.test.ts',
+  'test/integration/local-cleanup.test.ts',
   'test/integration/local-cli.test.ts',
   'test/integration/local-gateway.test.ts',
   'test/integration/local-logs.test.ts',
@@ -52,6 +50,8 @@ export default defineConfig({
           // The console's logic (web/src) is unit-tested here too; its screens in test/browser.
           include: ['test/unit/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
+          // Modules loaded once per worker, not once per file (no file mocks a module).
+          isolate: false,
           ...TWO_AT_A_TIME,
         },
       },
@@ -60,21 +60,25 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: STACK_FILES,
-          // local-cleanup's `npm start` cases serve the console prebuilt (`KHBS_CONSOLE=prebuilt`).
-          globalSetup: ['test/support/emulators.setup.ts', 'test/support/console-build.setup.ts'],
+          globalSetup: ['test/support/emulators.setup.ts'],
+          // This worker's emulators, applied before each file is imported.
+          setupFiles: ['test/support/emulator-worker.ts'],
+          // Modules loaded once per worker, not once per file: the SDK clients a file creates at
+          // import time stay pointed at the worker's own emulators, and `useEmulatorEnv` clears the
+          // cached configuration before each file. Half the project's time went into imports.
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
+          ...TWO_AT_A_TIME,
         },
       },
       {
         test: {
-          // The files that start stacks of their own (own emulators, ports and state folders) or none:
-          // they share nothing, so they run two at a time beside the unit and infra files rather than
-          // one by one in the integration group. local-cleanup stays there: its six `npm start` cases
-          // at once need the machine to themselves.
+          // The files that start stacks of their own (own emulators, ports and state folders) or none.
+          // local-cleanup's `npm start` cases serve the console prebuilt (`KHBS_CONSOLE=prebuilt`).
           name: 'stacks',
           include: STACK_FILES,
+          globalSetup: ['test/support/console-build.setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           ...TWO_AT_A_TIME,
@@ -118,7 +122,7 @@ export default defineConfig({
           globalSetup: ['test/support/console-build.setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          ...TWO_AT_A_TIME_AFTER_THE_BROWSER,
+          ...TWO_AT_A_TIME,
         },
       },
     ],

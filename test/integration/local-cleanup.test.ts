@@ -13,7 +13,7 @@ import { eventually } from '../support/aws.ts';
  * Nothing may outlive the local stack: a leftover DynamoDB Local JVM holds ~300 MB and its port.
  * Each case starts its own emulators (its own JVM, its own ports and state folder) and ends them a
  * different way. The cases run at once, since each mostly waits on a JVM starting; the `npm start`
- * cases serve the console the run built once (`KHBS_CONSOLE=prebuilt`, the integration project's
+ * cases serve the console the run built once (`KHBS_CONSOLE=prebuilt`, the stacks project's
  * global setup), so none rebuilds `web/dist/` under another.
  */
 

@@ -3,22 +3,33 @@ import { resetEnvForTests } from '#shared/config/env.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The emulators' environment (`Emulators.env`), provided by `test/support/emulators.setup.ts`. */
-    emulatorEnv: Record<string, string>;
+    /**
+     * The environments (`Emulators.env`) of the emulator sets, one per integration worker, provided
+     * by `test/support/emulators.setup.ts`.
+     */
+    emulatorEnvs: Record<string, string>[];
   }
 }
 
+/** This worker's emulators' environment: the set numbered by `VITEST_POOL_ID` (1…n). */
+export function workerEmulatorEnv(): Readonly<Record<string, string>> {
+  const sets = inject('emulatorEnvs');
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  const env = sets[(worker - 1) % sets.length];
+  if (!env) throw new Error('no emulators were provided to this project (emulators.setup.ts)');
+  return env;
+}
+
 /**
- * Makes sure this test worker talks to the shared emulators, and returns their environment.
+ * Makes sure this test worker talks to its own emulators, and returns their environment.
  *
- * Vitest 4 forks its workers after the global setup has run, and they inherit its `process.env`, so
- * the variables are normally there already. This also applies them from `inject()` (which works in
- * any pool), so a test file that changed them, or a pool that does not inherit, still gets the right
- * ones; and it clears `shared/config/env.ts`'s cache. Call it before dynamically importing any
- * module that creates SDK clients at module scope (`shared/adapters/clients.ts` and handlers).
+ * `test/support/emulator-worker.ts` (the integration project's setup file) already applied it before
+ * the file was imported; this applies it again (a test file may have changed the variables) and
+ * clears `shared/config/env.ts`'s cache. Call it before dynamically importing any module that creates
+ * SDK clients at module scope (`shared/adapters/clients.ts` and handlers).
  */
 export function useEmulatorEnv(): Readonly<Record<string, string>> {
-  const env = inject('emulatorEnv');
+  const env = workerEmulatorEnv();
   Object.assign(process.env, env);
   resetEnvForTests();
   return env;

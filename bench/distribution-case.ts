@@ -115,29 +115,7 @@ async function run(): Promise<Record<string, unknown>> {
       const started = performance.now();
       let entitlements = 0;
       for (const region of arg.split(',')) for await (const _ of tunai(dynamo, region)) entitlements++;
-      let paymentLines = 0;
-      const page = (shard: number, after?: Record<string, AttributeValue>) =>
-        dynamo
-          .send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': { S: paymentPartition(shard) } },
-              ConsistentRead: true,
-              ...(after ? { ExclusiveStartKey: after } : {}),
-            }),
-          )
-          .then((out): [number, QueryCommandOutput] => [shard, out]);
-      let next: Promise<[number, QueryCommandOutput]> | undefined = page(0);
-      while (next) {
-        const [shard, out]: [number, QueryCommandOutput] = await next;
-        next = out.LastEvaluatedKey
-          ? page(shard, out.LastEvaluatedKey)
-          : shard + 1 < PAYMENT_SHARDS
-            ? page(shard + 1)
-            : undefined;
-        paymentLines += out.Items?.length ?? 0;
-      }
+      const paymentLines = await countPaymentLines(dynamo);
       const ms = performance.now() - started;
       dynamo.destroy();
       return { ms, entitlements, paymentLines };
@@ -155,6 +133,37 @@ async function run(): Promise<Record<string, unknown>> {
     default:
       throw new Error(`unknown kind ${kind}`);
   }
+}
+
+/**
+ * Every stored payment line, raw: the 32 shards' Queries, strongly consistent, the next page asked
+ * for while one is counted (as `PaymentsRepository.stream` reads them).
+ */
+async function countPaymentLines(dynamo: DynamoDBClient): Promise<number> {
+  let paymentLines = 0;
+  const page = (shard: number, after?: Record<string, AttributeValue>) =>
+    dynamo
+      .send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: paymentPartition(shard) } },
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      )
+      .then((out): [number, QueryCommandOutput] => [shard, out]);
+  let next: Promise<[number, QueryCommandOutput]> | undefined = page(0);
+  while (next) {
+    const [shard, out]: [number, QueryCommandOutput] = await next;
+    next = out.LastEvaluatedKey
+      ? page(shard, out.LastEvaluatedKey)
+      : shard + 1 < PAYMENT_SHARDS
+        ? page(shard + 1)
+        : undefined;
+    paymentLines += out.Items?.length ?? 0;
+  }
+  return paymentLines;
 }
 
 /** A kabupaten's TUNAI entitlements, raw, one Query page after another. */
@@ -512,23 +521,7 @@ async function reconcileSame(regions: string): Promise<Record<string, unknown>> 
   const dynamo = new DynamoDBClient({});
   const writes = new ConditionalWrites(dynamo);
   const started = performance.now();
-  let paymentLines = 0;
-  for (let shard = 0; shard < PAYMENT_SHARDS; shard++) {
-    let after: Key | undefined;
-    do {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: paymentPartition(shard) } },
-          ConsistentRead: true,
-          ...(after ? { ExclusiveStartKey: after } : {}),
-        }),
-      );
-      paymentLines += out.Items?.length ?? 0;
-      after = out.LastEvaluatedKey;
-    } while (after);
-  }
+  const paymentLines = await countPaymentLines(dynamo);
   let entitlements = 0;
   for (const region of regions.split(',')) {
     for await (const item of tunai(dynamo, region)) {

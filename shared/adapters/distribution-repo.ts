@@ -579,7 +579,9 @@ export class DistributionRepository {
     const settle = async () => {
       const keys = page.map((card) => nikCardKey(card.penerimaNik, card.cardNumber));
       const found = new Set(
-        (await batchGetItems(this.client, this.tableName, keys)).map((item) => `${String(item.pk)}\n${String(item.sk)}`),
+        (await batchGetItems(this.client, this.tableName, keys)).map(
+          (item) => `${String(item.pk)}\n${String(item.sk)}`,
+        ),
       );
       for (const [index, card] of page.entries()) {
         const key = keys[index];

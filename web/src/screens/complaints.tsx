@@ -145,16 +145,7 @@ export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
             dan desanya mengikuti pengumuman itu.
           </p>
         ) : null}
-        <TextAreaField
-          label="Isi pengaduan (apa, kapan, di mana; paling sedikit 20 karakter)"
-          name="isi"
-          required
-          minLength={20}
-          maxLength={2000}
-          rows={5}
-          value={text}
-          onValue={setText}
-        />
+        <ComplaintText rows={5} value={text} onValue={setText} />
         <TextField
           label="Nomor telepon untuk dihubungi (opsional)"
           name="telepon"
@@ -172,6 +163,20 @@ export function PublicComplaintPage({ config }: { config: ConsoleConfig }) {
       </form>
       <StatusCheck config={config} />
     </section>
+  );
+}
+
+/** What happened, in the citizen's or the caller's words: the same limits in both forms (20 to 2,000). */
+function ComplaintText(props: { rows: number; value: string; onValue: (value: string) => void }) {
+  return (
+    <TextAreaField
+      label="Isi pengaduan (apa, kapan, di mana; paling sedikit 20 karakter)"
+      name="isi"
+      required
+      minLength={20}
+      maxLength={2000}
+      {...props}
+    />
   );
 }
 
@@ -437,16 +442,7 @@ function ComplaintEntry({ region, onEntered }: { region: string | undefined; onE
           />
           <PlaceFields names={names} value={place} onChange={setPlace} {...(region ? { region } : {})} />
         </div>
-        <TextAreaField
-          label="Isi pengaduan (apa, kapan, di mana; paling sedikit 20 karakter)"
-          name="isi"
-          required
-          minLength={20}
-          maxLength={2000}
-          rows={4}
-          value={text}
-          onValue={setText}
-        />
+        <ComplaintText rows={4} value={text} onValue={setText} />
         <div class="upload-fields">
           <TextField
             label="Nama pelapor (opsional)"

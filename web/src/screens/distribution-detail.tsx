@@ -121,24 +121,26 @@ function FileStatus({ status, testId }: { status: keyof typeof FILE_STATUS_WORDS
 }
 
 /** A short-lived link to a file (a presigned URL), with when it stops working. */
-function FileLink({
-  href,
+/** A file's fact: its download link and until when the link works; nothing while there is no file. */
+function FileFact({
+  fact,
+  file,
   label,
-  expiresAt,
   testId,
 }: {
-  href: string;
+  fact: string;
+  file: { downloadUrl: string; expiresAt: string } | undefined;
   label: string;
-  expiresAt: string;
   testId: string;
 }) {
+  if (!file) return null;
   return (
-    <>
-      <a href={href} data-testid={testId}>
+    <Fact label={fact}>
+      <a href={file.downloadUrl} data-testid={testId}>
         {label}
       </a>{' '}
-      <span class="muted">(tautan berlaku sampai {formatDateTime(expiresAt)})</span>
-    </>
+      <span class="muted">(tautan berlaku sampai {formatDateTime(file.expiresAt)})</span>
+    </Fact>
   );
 }
 
@@ -196,16 +198,12 @@ function AccountsPart({ tahapId, region }: PartProps) {
                   <span class="code hash">{groupedHash(view.request.sha256)}</span>
                 </Fact>
               ) : null}
-              {view.file ? (
-                <Fact label="Berkas">
-                  <FileLink
-                    href={view.file.downloadUrl}
-                    label="Unduh berkas pengajuan"
-                    expiresAt={view.file.expiresAt}
-                    testId="unduh-rekening"
-                  />
-                </Fact>
-              ) : null}
+              <FileFact
+                fact="Berkas"
+                file={view.file}
+                label="Unduh berkas pengajuan"
+                testId="unduh-rekening"
+              />
               {view.request.error ? <Fact label="Kesalahan">{view.request.error}</Fact> : null}
             </dl>
           )
@@ -302,26 +300,18 @@ function PaymentsPart({ tahapId, region }: PartProps) {
                   </ul>
                 </Fact>
               ) : null}
-              {view.file ? (
-                <Fact label="Berkas instruksi">
-                  <FileLink
-                    href={view.file.downloadUrl}
-                    label="Unduh berkas instruksi"
-                    expiresAt={view.file.expiresAt}
-                    testId="unduh-instruksi"
-                  />
-                </Fact>
-              ) : null}
-              {view.control ? (
-                <Fact label="Berkas kontrol">
-                  <FileLink
-                    href={view.control.downloadUrl}
-                    label="Unduh berkas kontrol"
-                    expiresAt={view.control.expiresAt}
-                    testId="unduh-kontrol"
-                  />
-                </Fact>
-              ) : null}
+              <FileFact
+                fact="Berkas instruksi"
+                file={view.file}
+                label="Unduh berkas instruksi"
+                testId="unduh-instruksi"
+              />
+              <FileFact
+                fact="Berkas kontrol"
+                file={view.control}
+                label="Unduh berkas kontrol"
+                testId="unduh-kontrol"
+              />
               {instruction.error ? <Fact label="Kesalahan">{instruction.error}</Fact> : null}
             </dl>
           );

@@ -57,8 +57,8 @@ import {
   paymentPartition,
 } from '#shared/adapters/keys.ts';
 import { importObjectKey, instructionFileKeys } from '#shared/adapters/storage-keys.ts';
-import type { ImportRecord } from '#shared/model.ts';
 import { reportCase } from './child.ts';
+import { timedFamilyImport } from './family-import-run.ts';
 
 const [kind = '', tahapId = '', arg = '', importId = ''] = process.argv.slice(2);
 const table = process.env.TABLE_NAME as string;
@@ -267,50 +267,10 @@ async function reconcile(runId: string): Promise<Record<string, unknown>> {
 }
 
 async function bast(region: string, id: string): Promise<Record<string, unknown>> {
-  const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
-  const { handler } = await import('../functions/family-import/handler.ts');
-  const { createLambdaContext, invokeWithTimeout } = await import('../local/lambda.ts');
-  const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
-  const bucket = process.env.UPLOADS_BUCKET as string;
-  const s3Key = importObjectKey('BAST', id, 'csv');
-  const now = new Date();
-  // What `POST /imports` records before handing out the URL (untimed).
-  const record: ImportRecord = {
-    importId: id,
-    kind: 'BAST',
-    region,
-    tahapId,
-    filename: 'bast.csv',
-    format: 'csv',
-    status: 'AWAITING_FILE',
-    createdAt: now.toISOString(),
-    s3Key,
-    attempts: 0,
-    rowsProcessed: 0,
-    reasons: [],
-  };
-  await new ImportsRepository(table).createAwaiting(record, new Date(now.getTime() + 86_400_000));
-  const s3 = new S3Client({ forcePathStyle: true });
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: s3Key }));
-  s3.destroy();
-  const event = objectCreatedEvent(
-    bucket,
-    { key: s3Key, size: head.ContentLength ?? 0, etag: (head.ETag ?? '').replaceAll('"', '') },
-    new Date(),
-  );
-  const started = performance.now();
-  const outcomes = (await invokeWithTimeout(
-    handler,
-    event,
-    createLambdaContext({ functionName: 'bench-family-import', timeoutMs: 900_000 }),
-    900_000,
-  )) as Awaited<ReturnType<typeof handler>>;
-  const ms = performance.now() - started;
-  const outcome = outcomes[0];
-  if (outcome?.kind !== 'completed') throw new Error(`BAST import: ${JSON.stringify(outcome)}`);
-  const counts = outcome.record.counts;
+  const { ms, record } = await timedFamilyImport({ importId: id, kind: 'BAST', region, tahapId });
+  const counts = record.counts;
   if (!counts || counts.accepted !== counts.rows || counts.warnings > 0) {
-    throw new Error(`BAST import: ${JSON.stringify(counts)} (${JSON.stringify(outcome.record.problems)})`);
+    throw new Error(`BAST import: ${JSON.stringify(counts)} (${JSON.stringify(record.problems)})`);
   }
   return { ms, rows: counts.rows };
 }

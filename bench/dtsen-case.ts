@@ -22,12 +22,13 @@ import {
   DynamoDBClient,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { familyKey, familyLookup, familyPartition, memberKey, memberLookup } from '#shared/adapters/keys.ts';
 import { importObjectKey } from '#shared/adapters/storage-keys.ts';
-import type { ImportKind, ImportRecord } from '#shared/model.ts';
+import type { ImportKind } from '#shared/model.ts';
 import { reportCase } from './child.ts';
+import { timedFamilyImport } from './family-import-run.ts';
 
 const [kind = '', region = '', versionDate = '', familiesId = '', membersId = ''] = process.argv.slice(2);
 if (!kind || !region || !versionDate || !familiesId || !membersId) {
@@ -53,56 +54,20 @@ async function run(): Promise<Record<string, unknown>> {
   ];
   const runs: FileRun[] = [];
   if (kind === 'import') {
-    const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
-    const { handler } = await import('../functions/family-import/handler.ts');
-    const { createLambdaContext, invokeWithTimeout } = await import('../local/lambda.ts');
-    const { objectCreatedEvent } = await import('#shared/adapters/lambda-invoker.ts');
-    const s3 = new S3Client({ forcePathStyle: true });
-    const imports = new ImportsRepository(table);
     for (const [fileKind, importId] of files) {
-      const s3Key = importObjectKey(fileKind, importId, 'csv');
-      // What `POST /imports` records before handing out the URL (untimed).
-      const now = new Date();
-      const record: ImportRecord = {
+      const { ms, record } = await timedFamilyImport({
         importId,
         kind: fileKind,
         region,
-        filename: `${fileKind.toLowerCase()}.csv`,
-        format: 'csv',
-        status: 'AWAITING_FILE',
-        createdAt: now.toISOString(),
-        s3Key,
-        attempts: 0,
-        rowsProcessed: 0,
-        reasons: [],
         versionDate,
-        ...(fileKind === 'DTSEN_ANGGOTA' ? { relationshipCodes: 'DUKCAPIL' } : {}),
-      };
-      await imports.createAwaiting(record, new Date(now.getTime() + 86_400_000));
-      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: s3Key }));
-      const event = objectCreatedEvent(
-        bucket,
-        { key: s3Key, size: head.ContentLength ?? 0, etag: (head.ETag ?? '').replaceAll('"', '') },
-        new Date(),
-      );
-      const began = performance.now();
-      // As Lambda runs it (per-invocation logger context included), with its 15-minute timeout.
-      const outcomes = (await invokeWithTimeout(
-        handler,
-        event,
-        createLambdaContext({ functionName: 'bench-family-import', timeoutMs: 900_000 }),
-        900_000,
-      )) as Awaited<ReturnType<typeof handler>>;
-      const ms = performance.now() - began;
-      const outcome = outcomes[0];
-      if (outcome?.kind !== 'completed') throw new Error(`import of ${s3Key}: ${JSON.stringify(outcome)}`);
-      const counts = outcome.record.counts;
+        ...(fileKind === 'DTSEN_ANGGOTA' ? { relationshipCodes: 'DUKCAPIL' as const } : {}),
+      });
+      const counts = record.counts;
       if (!counts || counts.accepted !== counts.rows) {
-        throw new Error(`import of ${s3Key} kept ${counts?.accepted} of ${counts?.rows} rows`);
+        throw new Error(`import of ${fileKind} ${importId} kept ${counts?.accepted} of ${counts?.rows} rows`);
       }
       runs.push({ rows: counts.rows, ms });
     }
-    s3.destroy();
   } else if (kind === 'bare') {
     const s3 = new S3Client({ forcePathStyle: true });
     const dynamo = new DynamoDBClient({

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, callRoute, operator } from '../support/api.ts';
-import { emptyBucket, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
@@ -11,9 +10,8 @@ import { useEmulatorEnv } from '../support/env.ts';
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const emulator = useEmulatorEnv();
-const { env } = await import('#shared/config/env.ts');
 const { AccountsRepository } = await import('#shared/adapters/accounts-repo.ts');
-const { importUploaded, KAPUAS, KOTIM, nik, openedKapuas, seedProgramme, tahapWithRun } = await import(
+const { importUploaded, KAPUAS, KOTIM, nik, openedKapuas, freshTahap } = await import(
   '../support/families.ts'
 );
 
@@ -48,10 +46,7 @@ async function upload(claims: ReturnType<typeof operator>, lines: string[], regi
 }
 
 beforeAll(async () => {
-  await resetTable();
-  await emptyBucket(env().documentsBucket);
-  await seedProgramme();
-  await tahapWithRun();
+  await freshTahap();
   await openedKapuas();
 }, 120_000);
 

@@ -2,7 +2,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, auditor, callRoute, operator } from '../support/api.ts';
-import { emptyBucket, resetTable, testClients } from '../support/aws.ts';
+import { testClients } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
@@ -43,8 +43,9 @@ const { kpmCashReportKey, reconcileKpmCash } = await import(
   '../../functions/reconcile/reconcile-kpm-cash.ts'
 );
 const { reconcileKpmTahap } = await import('../../functions/reconcile/handler.ts');
-const { KAPUAS, KOTIM, TAHAP, dashboardTotals, openedKapuas, kk, nik, seedProgramme, tahapWithRun } =
-  await import('../support/families.ts');
+const { KAPUAS, KOTIM, TAHAP, dashboardTotals, freshTahap, openedKapuas, kk, nik } = await import(
+  '../support/families.ts'
+);
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -146,10 +147,7 @@ const entitlementOf = async (serial: number) => {
 };
 
 beforeAll(async () => {
-  await resetTable();
-  await emptyBucket(config.documentsBucket);
-  await seedProgramme();
-  await tahapWithRun();
+  await freshTahap();
   await openedKapuas();
 }, 120_000);
 

@@ -2,7 +2,6 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, auditor, callRoute, operator } from '../support/api.ts';
-import { emptyBucket, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
@@ -34,9 +33,8 @@ const {
   dashboardTotals,
   distributionHandoff,
   importUploaded,
+  freshTahap,
   openedKapuas,
-  seedProgramme,
-  tahapWithRun,
 } = await import('../support/families.ts');
 
 const TABLE = emulator.TABLE_NAME as string;
@@ -78,10 +76,7 @@ async function statusFile(lines: string[]) {
 }
 
 beforeAll(async () => {
-  await resetTable();
-  await emptyBucket(config.documentsBucket);
-  await seedProgramme();
-  await tahapWithRun();
+  await freshTahap();
   decreeId = (await openedKapuas()).decreeId;
 }, 120_000);
 

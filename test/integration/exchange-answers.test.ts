@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, callRoute, type ErrorBody, machine, operator } from '../support/api.ts';
-import { emptyBucket, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
@@ -17,8 +16,9 @@ const { env } = await import('#shared/config/env.ts');
 const { AccountsRepository } = await import('#shared/adapters/accounts-repo.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
 const { ImportsRepository } = await import('#shared/adapters/imports-repo.ts');
-const { importUploaded, KAPUAS, KOTIM, TAHAP, kk, nik, openedKapuas, seedProgramme, tahapWithRun } =
-  await import('../support/families.ts');
+const { importUploaded, KAPUAS, KOTIM, TAHAP, kk, nik, openedKapuas, freshTahap } = await import(
+  '../support/families.ts'
+);
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -61,10 +61,7 @@ async function answer(
 const ids: Record<'account' | 'edc' | 'bast', string> = { account: '', edc: '', bast: '' };
 
 beforeAll(async () => {
-  await resetTable();
-  await emptyBucket(config.documentsBucket);
-  await seedProgramme();
-  await tahapWithRun();
+  await freshTahap();
   await openedKapuas();
 }, 120_000);
 

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '#shared/model.ts';
 import { admin, auditor, callRoute, operator } from '../support/api.ts';
-import { emptyBucket, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
@@ -28,19 +27,8 @@ const { writeFoodLists } = await import('../../functions/families/food-lists.ts'
 const { importFamilyFile } = await import('../../functions/family-import/import-family-file.ts');
 const { backfillNikCardLookup } = await import('../../scripts/backfill-nik-card-lookup.ts');
 const { cardNumber } = await import('#shared/domain/family/distribution.ts');
-const {
-  DESA,
-  KAPUAS,
-  KOTIM,
-  TAHAP,
-  dashboardTotals,
-  openedKapuas,
-  familyJobDeps,
-  kk,
-  nik,
-  seedProgramme,
-  tahapWithRun,
-} = await import('../support/families.ts');
+const { DESA, KAPUAS, KOTIM, TAHAP, dashboardTotals, freshTahap, openedKapuas, familyJobDeps, kk, nik } =
+  await import('../support/families.ts');
 
 const TABLE = emulator.TABLE_NAME as string;
 const config = env();
@@ -150,10 +138,7 @@ const BAST = [
 ].join('\n');
 
 beforeAll(async () => {
-  await resetTable();
-  await emptyBucket(config.documentsBucket);
-  await seedProgramme();
-  await tahapWithRun();
+  await freshTahap();
   await openedKapuas();
 }, 120_000);
 

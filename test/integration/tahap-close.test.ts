@@ -1,7 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, approver, auditor, callRoute, type ErrorBody, operator } from '../support/api.ts';
-import { emptyBucket, resetTable } from '../support/aws.ts';
 import { useEmulatorEnv } from '../support/env.ts';
 
 /**
@@ -14,7 +13,6 @@ import { useEmulatorEnv } from '../support/env.ts';
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const emulator = useEmulatorEnv();
-const { env } = await import('#shared/config/env.ts');
 const { documentClient } = await import('#shared/adapters/clients/dynamodb.ts');
 const { DecreesRepository } = await import('#shared/adapters/decrees-repo.ts');
 const { DistributionRepository } = await import('#shared/adapters/distribution-repo.ts');
@@ -25,12 +23,11 @@ const { DashboardRepository } = await import('#shared/adapters/dashboard-repo.ts
 const { entitlementKey } = await import('#shared/adapters/keys.ts');
 const { openDistribution } = await import('../../functions/families/open-distribution.ts');
 const { kpmCashTahap, reconcileKpmTahap } = await import('../../functions/reconcile/handler.ts');
-const { KAPUAS, KOTIM, TAHAP, distributionHandoff, openedKapuas, seedProgramme, tahapWithRun } = await import(
+const { KAPUAS, KOTIM, TAHAP, distributionHandoff, openedKapuas, freshTahap } = await import(
   '../support/families.ts'
 );
 
 const TABLE = emulator.TABLE_NAME as string;
-const config = env();
 const tahapRepo = new TahapRepository(TABLE);
 const distribution = new DistributionRepository(TABLE);
 const REASON = 'Seluruh penyaluran tahap ini telah dilaporkan dan direkonsiliasi.';
@@ -77,10 +74,7 @@ let decreeId: string;
 let firstKk: string;
 
 beforeAll(async () => {
-  await resetTable();
-  await emptyBucket(config.documentsBucket);
-  await seedProgramme();
-  await tahapWithRun();
+  await freshTahap();
 }, 90_000);
 
 describe('PENYALURAN: the first distribution that opens', () => {

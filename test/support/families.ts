@@ -39,6 +39,7 @@ import { openDistribution } from '../../functions/families/open-distribution.ts'
 import { runEligibilityJob } from '../../functions/families/run-eligibility.ts';
 import { importFamilyFile } from '../../functions/family-import/import-family-file.ts';
 import { admin, approver, type Claims, callRoute, completeChecks, operator, verifier } from './api.ts';
+import { emptyBucket, resetTable } from './aws.ts';
 
 const TABLE = () => env().tableName;
 export const KAPUAS = '62.03';
@@ -259,6 +260,17 @@ export function familyJobDeps() {
 export async function runEligibility(runId: string, tahapId = TAHAP): Promise<void> {
   const outcome = await runEligibilityJob({ tahapId, runId }, familyJobDeps());
   expect(outcome).toMatchObject({ outcome: 'COMPLETED' });
+}
+
+/**
+ * A distribution file's starting point: the table and the documents bucket emptied,
+ * {@link seedProgramme}, then {@link tahapWithRun} (each distribution file's `beforeAll`).
+ */
+export async function freshTahap(): Promise<void> {
+  await resetTable();
+  await emptyBucket(env().documentsBucket);
+  await seedProgramme();
+  await tahapWithRun();
 }
 
 /** {@link TAHAP_BODY} created through its route by an admin, and its eligibility run done. */
